@@ -1,0 +1,59 @@
+/**
+ * `createDb(url)`: the one place that knows which engine is behind a URL.
+ * Everything above db/ sees a `Kysely<Database>` and writes portable queries.
+ */
+import { Database as BunDatabase } from "bun:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { wrapBunSqlite } from "./bun-sqlite-dialect.ts";
+import type { Database } from "./schema.ts";
+
+export type { Database } from "./schema.ts";
+export type Db = Kysely<Database>;
+
+export type DbTarget =
+  | { kind: "sqlite"; path: string } // path ":memory:" for an in-memory database
+  | { kind: "postgres"; url: string };
+
+/** Reads `sqlite:<path>`, `sqlite::memory:`, `:memory:` or `postgres://…`; throws a readable error otherwise. */
+export function parseDatabaseUrl(url: string): DbTarget {
+  if (url === ":memory:" || url === "sqlite::memory:") return { kind: "sqlite", path: ":memory:" };
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (!path) throw new Error(`DATABASE_URL '${url}' names no file: use sqlite:<path> or sqlite::memory:`);
+    return { kind: "sqlite", path };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url };
+  throw new Error(`DATABASE_URL '${url}' is not understood: use sqlite:<path>, sqlite::memory: or postgres://…`);
+}
+
+function openSqlite(path: string): BunDatabase {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new BunDatabase(path, { create: true, strict: true });
+  if (path !== ":memory:") sqlite.run("PRAGMA journal_mode = WAL");
+  // In WAL mode NORMAL survives a process crash; a power loss can drop the last commits.
+  sqlite.run("PRAGMA synchronous = NORMAL");
+  sqlite.run("PRAGMA foreign_keys = ON");
+  // Several processes may share the file: wait for the write lock rather than fail.
+  sqlite.run("PRAGMA busy_timeout = 5000");
+  return sqlite;
+}
+
+/** int8 (bigint, count(*)) as a JS number: our ids and seqs stay far below 2^53. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as "text");
+  },
+} as pg.CustomTypesConfig;
+
+export function createDb(url: string): Db {
+  const target = parseDatabaseUrl(url);
+  if (target.kind === "sqlite") {
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path)) }) });
+  }
+  const pool = new pg.Pool({ connectionString: target.url, types: pgTypes, max: 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

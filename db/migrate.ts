@@ -1,0 +1,24 @@
+/**
+ * Runs the migrations in db/migrations/ with Kysely's Migrator. Called at server
+ * start-up, and by `bun run db:migrate` (server/migrate.ts).
+ */
+import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
+import type { Db } from "./index.ts";
+
+/** Migrations are bundled by import, not read from disk, so a compiled server carries them. */
+const migrations: Record<string, () => Promise<Migration>> = {
+  "2026-11-23T00-init": () => import("./migrations/2026-11-23T00-init.ts"),
+};
+
+const provider: MigrationProvider = {
+  async getMigrations() {
+    const entries = await Promise.all(Object.entries(migrations).map(async ([name, load]) => [name, await load()] as const));
+    return Object.fromEntries(entries);
+  },
+};
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw new Error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,83 @@
+/**
+ * The composition root: builds Parlor's services from a config and wires HTTP
+ * and WebSocket to them. No module-level state: every call is a separate app,
+ * so tests build as many as they need.
+ */
+import type { Server } from "bun";
+import { createDb, type Db } from "../db/index.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { createAuth } from "./auth/auth.ts";
+import type { Config } from "./config.ts";
+import type { GroupLayer } from "./groups/group-layer.ts";
+import { createMemoryGroupLayer } from "./groups/memory.ts";
+import { createHttpApp } from "./http/http-app.ts";
+import { checkUpgradeOrigin } from "./http/origin.ts";
+import { createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
+import { createWsContext, type Services } from "./trpc/context.ts";
+import { appRouter } from "./trpc/router.ts";
+import { SessionSockets } from "./trpc/session-sockets.ts";
+
+/** Frames above this close the socket with 1009. A 4,000-character message is far below it. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export interface ParlorApp {
+  services: Services;
+  fetch(req: Request, server: Server<TrpcSocketData>): Response | Promise<Response> | undefined;
+  websocket: ReturnType<typeof createBunWsHandler<typeof appRouter>>;
+  close(): Promise<void>;
+}
+
+export interface ParlorDeps {
+  db?: Db;
+  groups?: GroupLayer;
+}
+
+function logError(error: Error, path: string | undefined) {
+  // Client mistakes are answered, not logged; only our own failures are.
+  if ("code" in error && error.code !== "INTERNAL_SERVER_ERROR") return;
+  console.error(`[parlor] ${path ?? "request"} failed:`, error);
+}
+
+export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
+  const db = deps.db ?? createDb(config.databaseUrl);
+  await migrateToLatest(db);
+  if (config.redisUrl && !deps.groups) {
+    throw new Error("REDIS_URL is set, but this build has only the in-memory group layer: unset REDIS_URL.");
+  }
+  const groups = deps.groups ?? createMemoryGroupLayer();
+  const auth = createAuth(db, { secureCookies: config.production });
+  const services: Services = { db, auth, groups, sockets: new SessionSockets() };
+
+  const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError });
+  const websocket = createBunWsHandler({
+    router: appRouter,
+    createContext: (input) => createWsContext(services, input),
+    onError: logError,
+    maxPayloadLength: MAX_FRAME_BYTES,
+    backpressureLimit: 1024 * 1024,
+    idleTimeout: 60,
+  });
+
+  return {
+    services,
+    websocket,
+    fetch(req, server) {
+      const url = new URL(req.url);
+      if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+        const cookie = req.headers.get("cookie");
+        const verdict = checkUpgradeOrigin(req, {
+          allowed: config.allowedOrigins,
+          carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
+        });
+        if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
+        const data: TrpcSocketData = { url: url.pathname + url.search, host: url.host, cookie };
+        return server.upgrade(req, { data }) ? undefined : new Response("WebSocket upgrade failed.", { status: 400 });
+      }
+      return http.handle(req);
+    },
+    async close() {
+      await groups.close();
+      await db.destroy();
+    },
+  };
+}

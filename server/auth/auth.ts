@@ -1,0 +1,87 @@
+/**
+ * Sessions for Parlor, the one module that knows Lucia (v3, now unmaintained
+ * upstream): swapping it for another session store changes this folder only.
+ * A session token travels as a cookie (browsers), a bearer header (scripts over
+ * HTTP) or `connectionParams.token` (scripts over WebSocket).
+ */
+import { Lucia, TimeSpan } from "lucia";
+import type { Db } from "../../db/index.ts";
+import type { Credentials, User } from "../../shared/schemas.ts";
+import { createSessionAdapter } from "./session-adapter.ts";
+import { createUser, verifyCredentials } from "./users.ts";
+
+export const SESSION_COOKIE = "parlor_session";
+
+function createLucia(db: Db, secureCookies: boolean) {
+  return new Lucia(createSessionAdapter(db), {
+    sessionExpiresIn: new TimeSpan(30, "d"),
+    sessionCookie: { name: SESSION_COOKIE, attributes: { secure: secureCookies, sameSite: "lax", path: "/" } },
+    getUserAttributes: (attributes) => ({ username: attributes.username }),
+  });
+}
+
+declare module "lucia" {
+  interface Register {
+    Lucia: ReturnType<typeof createLucia>;
+    UserId: number;
+    DatabaseUserAttributes: { username: string };
+  }
+}
+
+export interface SignedIn {
+  user: User;
+  /** The session token: the cookie's value, the bearer token, the WebSocket `connectionParams.token`. */
+  token: string;
+}
+
+export interface ValidSession {
+  user: User;
+  token: string;
+  expiresAt: Date;
+  /** Its expiry was just extended: a cookie-based client should get a fresh cookie. */
+  renewed: boolean;
+}
+
+export interface Auth {
+  register(credentials: Credentials): Promise<SignedIn>;
+  /** A new session for correct credentials (never reuses one: no fixation), else null. */
+  login(credentials: Credentials): Promise<SignedIn | null>;
+  validate(token: string): Promise<ValidSession | null>;
+  logout(token: string): Promise<void>;
+  /** The token carried by a Cookie header, an Authorization header, in that order of preference: bearer first. */
+  tokenFromHeaders(headers: { cookie?: string | null; authorization?: string | null }): string | null;
+  /** `Set-Cookie` values. */
+  sessionCookie(token: string): string;
+  blankCookie(): string;
+}
+
+export interface AuthOptions {
+  /** `Secure` cookies: on outside development, where the site is served over HTTPS. */
+  secureCookies: boolean;
+}
+
+export function createAuth(db: Db, { secureCookies }: AuthOptions): Auth {
+  const lucia = createLucia(db, secureCookies);
+  const signIn = async (user: User): Promise<SignedIn> => {
+    const session = await lucia.createSession(user.id, {});
+    return { user, token: session.id };
+  };
+  return {
+    register: async (credentials) => signIn(await createUser(db, credentials)),
+    async login(credentials) {
+      const user = await verifyCredentials(db, credentials);
+      return user ? signIn(user) : null;
+    },
+    async validate(token) {
+      const { session, user } = await lucia.validateSession(token);
+      if (!session) return null;
+      return { user: { id: user.id, username: user.username }, token, expiresAt: session.expiresAt, renewed: session.fresh };
+    },
+    logout: (token) => lucia.invalidateSession(token),
+    tokenFromHeaders({ cookie, authorization }) {
+      return (authorization && lucia.readBearerToken(authorization)) || (cookie && lucia.readSessionCookie(cookie)) || null;
+    },
+    sessionCookie: (token) => lucia.createSessionCookie(token).serialize(),
+    blankCookie: () => lucia.createBlankSessionCookie().serialize(),
+  };
+}

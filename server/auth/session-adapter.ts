@@ -1,0 +1,57 @@
+/**
+ * Lucia's seven-method `Adapter` on Kysely. Session tokens are hashed at this
+ * boundary: the table holds SHA-256(token), Lucia keeps seeing the raw token,
+ * so a leaked table cannot be replayed as cookies.
+ */
+import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
+import type { Db } from "../../db/index.ts";
+
+export const hashToken = (token: string): string => new Bun.CryptoHasher("sha256").update(token).digest("hex");
+
+export function createSessionAdapter(db: Db): Adapter {
+  return {
+    async getSessionAndUser(sessionId): Promise<[DatabaseSession | null, DatabaseUser | null]> {
+      const row = await db
+        .selectFrom("session")
+        .innerJoin("user", "user.id", "session.user_id")
+        .select(["session.expires_at", "user.id as user_id", "user.username"])
+        .where("session.id", "=", hashToken(sessionId))
+        .executeTakeFirst();
+      if (!row) return [null, null];
+      const userId = Number(row.user_id);
+      return [
+        { id: sessionId, userId, expiresAt: new Date(Number(row.expires_at)), attributes: {} },
+        { id: userId, attributes: { username: row.username } },
+      ];
+    },
+
+    /** Only hashes are stored, so these sessions carry hashed ids: good for counting and expiry, not for cookies. */
+    async getUserSessions(userId): Promise<DatabaseSession[]> {
+      const rows = await db.selectFrom("session").selectAll().where("user_id", "=", userId).execute();
+      return rows.map((r) => ({ id: r.id, userId, expiresAt: new Date(Number(r.expires_at)), attributes: {} }));
+    },
+
+    async setSession(session) {
+      await db
+        .insertInto("session")
+        .values({ id: hashToken(session.id), user_id: session.userId, expires_at: session.expiresAt.getTime() })
+        .execute();
+    },
+
+    async updateSessionExpiration(sessionId, expiresAt) {
+      await db.updateTable("session").set({ expires_at: expiresAt.getTime() }).where("id", "=", hashToken(sessionId)).execute();
+    },
+
+    async deleteSession(sessionId) {
+      await db.deleteFrom("session").where("id", "=", hashToken(sessionId)).execute();
+    },
+
+    async deleteUserSessions(userId) {
+      await db.deleteFrom("session").where("user_id", "=", userId).execute();
+    },
+
+    async deleteExpiredSessions() {
+      await db.deleteFrom("session").where("expires_at", "<=", Date.now()).execute();
+    },
+  };
+}

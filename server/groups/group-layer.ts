@@ -1,0 +1,37 @@
+/**
+ * The channel layer: how a published room event reaches every subscriber, in
+ * this process (memory) or in all of them (Redis). One contract, several engines.
+ */
+import type { RoomEvent } from "../../shared/schemas.ts";
+
+/**
+ * Put in a subscriber's stream in place of the events it dropped because it fell
+ * more than `capacity` events behind. The consumer resyncs from the database.
+ */
+export interface Lagged {
+  readonly type: "lagged";
+  readonly dropped: number;
+}
+
+export type Delivery = RoomEvent | Lagged;
+
+export interface SubscribeOptions {
+  /** Ends the stream and releases the subscription. */
+  signal: AbortSignal;
+  /** Events held for a slow consumer before it is told it lagged. */
+  capacity?: number;
+}
+
+export interface GroupLayer {
+  publish(group: string, event: RoomEvent): Promise<void>;
+  /**
+   * Resolves once the subscription is live: every event published after that is
+   * delivered (or replaced by a `Lagged` marker). The stream ends when `signal` aborts.
+   */
+  subscribe(group: string, options: SubscribeOptions): Promise<AsyncIterable<Delivery>>;
+  /** Live local subscriptions of a group (for tests and metrics). */
+  subscriberCount(group: string): number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_SUBSCRIBER_CAPACITY = 1024;

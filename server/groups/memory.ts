@@ -1,0 +1,53 @@
+/**
+ * The in-process group layer: one EventEmitter, one listener per subscriber,
+ * each reading through its own bounded queue. The default when REDIS_URL is unset,
+ * and the local fan-out under the Redis layer.
+ */
+import { EventEmitter } from "node:events";
+import type { RoomEvent } from "../../shared/schemas.ts";
+import { DEFAULT_SUBSCRIBER_CAPACITY, type Delivery, type GroupLayer, type SubscribeOptions } from "./group-layer.ts";
+import { SubscriberQueue } from "./subscriber-queue.ts";
+
+export interface MemoryGroupLayerOptions {
+  /** Default queue capacity per subscriber. */
+  capacity?: number;
+}
+
+export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): GroupLayer {
+  const defaultCapacity = options.capacity ?? DEFAULT_SUBSCRIBER_CAPACITY;
+  const emitter = new EventEmitter();
+  // A busy room has thousands of listeners; that is the design, not a leak.
+  emitter.setMaxListeners(0);
+  const live = new Set<SubscriberQueue>();
+
+  return {
+    async publish(group: string, event: RoomEvent) {
+      emitter.emit(group, event);
+    },
+
+    async subscribe(group: string, { signal, capacity }: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
+      const listener = (event: RoomEvent) => queue.push(event);
+      const queue = new SubscriberQueue(capacity ?? defaultCapacity, () => {
+        emitter.off(group, listener);
+        signal.removeEventListener("abort", onAbort);
+        live.delete(queue);
+      });
+      const onAbort = () => queue.end();
+      if (signal.aborted) {
+        queue.end();
+        return queue;
+      }
+      emitter.on(group, listener);
+      signal.addEventListener("abort", onAbort, { once: true });
+      live.add(queue);
+      return queue;
+    },
+
+    subscriberCount: (group: string) => emitter.listenerCount(group),
+
+    async close() {
+      for (const queue of [...live]) queue.end();
+      emitter.removeAllListeners();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Everything HTTP, on Elysia: tRPC's fetch adapter at /trpc, the REST history
+ * route, and /healthz. WebSocket upgrades never reach it (see server/serve.ts).
+ */
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Elysia } from "elysia";
+import { appRouter } from "../trpc/router.ts";
+import { createHttpContextFactory, type Services } from "../trpc/context.ts";
+import { getRoomMessages } from "./messages-route.ts";
+import { isAllowedOrigin } from "./origin.ts";
+
+export interface HttpAppOptions {
+  services: Services;
+  allowedOrigins: readonly string[] | undefined;
+  onError: (error: Error, path: string | undefined) => void;
+}
+
+export function createHttpApp({ services, allowedOrigins, onError }: HttpAppOptions) {
+  const createContext = createHttpContextFactory(services);
+
+  const trpc = ({ request }: { request: Request }) => {
+    // A browser's state-changing call from a foreign page is cross-site request forgery.
+    const origin = request.headers.get("origin");
+    if (request.method !== "GET" && origin !== null && !isAllowedOrigin(origin, request.url, allowedOrigins)) {
+      return Response.json({ error: `Origin '${origin}' is not allowed.` }, { status: 403 });
+    }
+    return fetchRequestHandler({
+      endpoint: "/trpc",
+      req: request,
+      router: appRouter,
+      createContext,
+      onError: ({ error, path }) => onError(error, path),
+    });
+  };
+
+  return new Elysia()
+    .get("/healthz", async () => {
+      await services.db.selectFrom("room").select("name").limit(1).execute();
+      return { ok: true };
+    })
+    .get("/api/messages/:room/", async ({ params, query, set }) => {
+      const result = await getRoomMessages(services.db, params.room, query);
+      set.status = result.status;
+      return result.body;
+    })
+    .all("/trpc/*", trpc, { parse: "none" });
+}

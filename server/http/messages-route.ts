@@ -1,0 +1,45 @@
+/**
+ * GET /api/messages/<room>/?before=<seq>&limit=<n>: a room's history as plain
+ * JSON, for clients that do not speak tRPC. Same rules and same page as room.history.
+ */
+import { HistoryInput, type Message } from "../../shared/schemas.ts";
+import type { Db } from "../../db/index.ts";
+import { historyPage } from "../messages/repository.ts";
+
+export interface MessagesResponse {
+  room: string;
+  messages: Message[];
+  nextCursor: number | null;
+}
+
+export interface ErrorResponse {
+  error: string;
+}
+
+/** Query-string numbers: digits only, so "", "1e3" and "0x10" are refused rather than coerced. */
+function queryNumbers(query: Record<string, string | undefined>, names: readonly string[]) {
+  const values: Record<string, number | undefined> = {};
+  const problems: string[] = [];
+  for (const name of names) {
+    const v = query[name];
+    if (v === undefined) continue;
+    if (/^\d{1,16}$/.test(v)) values[name] = Number(v);
+    else problems.push(`${name}: '${name}' is a whole number.`);
+  }
+  return { values, problems };
+}
+
+export async function getRoomMessages(
+  db: Db,
+  room: string,
+  query: Record<string, string | undefined>,
+): Promise<{ status: 200; body: MessagesResponse } | { status: 400; body: ErrorResponse }> {
+  const numbers = queryNumbers(query, ["before", "limit"]);
+  const parsed = HistoryInput.safeParse({ room, ...numbers.values });
+  if (!parsed.success || numbers.problems.length) {
+    const issues = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    return { status: 400, body: { error: [...issues, ...numbers.problems].join("; ") } };
+  }
+  const page = await historyPage(db, parsed.data);
+  return { status: 200, body: { room: parsed.data.room, ...page } };
+}

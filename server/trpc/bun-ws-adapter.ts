@@ -1,0 +1,118 @@
+/**
+ * tRPC's own WebSocket protocol handler (`getWSConnectionHandler`), served by
+ * Bun.serve's native WebSockets. tRPC's handler expects a `ws`-library socket;
+ * `BunSocketShim` is the small part of that API it uses (events, readyState,
+ * send, close, terminate). Everything protocol-related — batching, subscription
+ * ids and stop, `lastEventId`, connectionParams, errors — stays tRPC's code.
+ */
+import { EventEmitter } from "node:events";
+import type { AnyRouter, inferRouterContext } from "@trpc/server";
+import { getWSConnectionHandler, type WSConnectionHandlerOptions, type WSSHandlerOptions } from "@trpc/server/adapters/ws";
+import type { ServerWebSocket, WebSocketHandler } from "bun";
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSING = 2;
+const CLOSED = 3;
+
+/** Per-socket state, set at upgrade. Kept small: it is held for every open connection. */
+export interface TrpcSocketData {
+  /** Path and query of the upgrade request (`?connectionParams=1` lives there). */
+  url: string;
+  host: string;
+  cookie: string | null;
+  shim?: BunSocketShim;
+}
+
+export class BunSocketShim extends EventEmitter {
+  readyState = CONNECTING;
+
+  constructor(
+    private readonly ws: ServerWebSocket<TrpcSocketData>,
+    /** The upgrade request's Cookie header, for the connection's context. */
+    readonly cookie: string | null,
+  ) {
+    super();
+  }
+
+  send(data: string | Uint8Array): void {
+    if (this.readyState === OPEN) this.ws.send(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.readyState >= CLOSING) return;
+    this.readyState = CLOSING;
+    this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    if (this.readyState === CLOSED) return;
+    this.readyState = CLOSING;
+    this.ws.terminate();
+  }
+}
+
+export interface BunWsContextInput {
+  cookie: string | null;
+  connectionParams: Record<string, string | undefined> | null;
+  socket: BunSocketShim;
+}
+
+export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
+  router: TRouter;
+  createContext: (input: BunWsContextInput) => Promise<inferRouterContext<TRouter>>;
+  onError?: (error: Error, path: string | undefined) => void;
+  /** Largest incoming frame; larger ones close the socket with 1009. */
+  maxPayloadLength: number;
+  /** Bytes queued for a slow reader before the socket is closed. */
+  backpressureLimit: number;
+  /** Seconds without any traffic (Bun pings idle sockets) before a dead peer is dropped. */
+  idleTimeout: number;
+}
+
+export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): WebSocketHandler<TrpcSocketData> {
+  const handlerOptions: WSConnectionHandlerOptions<TRouter> = {
+    router: opts.router,
+    // tRPC passes our shim back as `res`.
+    createContext: ({ res, info }) => {
+      const socket = res as unknown as BunSocketShim;
+      return opts.createContext({ cookie: socket.cookie, connectionParams: info.connectionParams, socket });
+    },
+    onError: ({ error, path }) => opts.onError?.(error, path),
+  };
+  // Typed as needing a `ws` server, which only applyWSSHandler uses; the connection handler does not.
+  const onConnection = getWSConnectionHandler<TRouter>(handlerOptions as WSSHandlerOptions<TRouter>);
+
+  return {
+    maxPayloadLength: opts.maxPayloadLength,
+    backpressureLimit: opts.backpressureLimit,
+    closeOnBackpressureLimit: true,
+    idleTimeout: opts.idleTimeout,
+    sendPings: true,
+    perMessageDeflate: false,
+
+    open(ws) {
+      const shim = new BunSocketShim(ws, ws.data.cookie);
+      shim.readyState = OPEN;
+      ws.data.shim = shim;
+      // The request-like object tRPC reads: `url` (with the query) and `headers.host`.
+      const req = { url: ws.data.url, headers: { host: ws.data.host }, socket: {} };
+      onConnection(shim as never, req as never);
+    },
+
+    message(ws, message) {
+      // tRPC's handler takes Buffers, with the `ws` library's isBinary flag.
+      const isBinary = typeof message !== "string";
+      ws.data.shim?.emit("message", isBinary ? message : Buffer.from(message), isBinary);
+    },
+
+    close(ws, code, reason) {
+      const shim = ws.data.shim;
+      if (!shim) return;
+      shim.readyState = CLOSED;
+      shim.emit("close", code, reason);
+      shim.removeAllListeners();
+      ws.data.shim = undefined;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/** auth.register, auth.login, auth.logout, auth.me. */
+import { TRPCError } from "@trpc/server";
+import { Credentials } from "../../../shared/schemas.ts";
+import type { SignedIn } from "../../auth/auth.ts";
+import { UsernameTakenError } from "../../auth/users.ts";
+import type { Context } from "../context.ts";
+import { authedProcedure, publicProcedure, router } from "../init.ts";
+
+/** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
+function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
+  ctx.resHeaders?.append("set-cookie", ctx.auth.sessionCookie(signedIn.token));
+  return signedIn;
+}
+
+export const authRouter = router({
+  register: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
+    try {
+      return withCookie(ctx, await ctx.auth.register(input));
+    } catch (error) {
+      if (error instanceof UsernameTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
+      throw error;
+    }
+  }),
+
+  login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
+    const signedIn = await ctx.auth.login(input);
+    if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
+    return withCookie(ctx, signedIn);
+  }),
+
+  /** Ends the session everywhere it is open: its cookie, its token, its sockets. */
+  logout: authedProcedure.mutation(async ({ ctx }) => {
+    await ctx.auth.logout(ctx.token);
+    ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
+    // Closing the socket this call came in on too is the point: it carried the session.
+    ctx.sockets.closeSession(ctx.token);
+    return { ok: true as const };
+  }),
+
+  /** The signed-in user, or null for a guest. */
+  me: publicProcedure.query(({ ctx }) => ctx.user),
+});

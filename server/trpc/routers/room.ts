@@ -1,0 +1,38 @@
+/** room.history, room.send, room.messages: the chat itself. */
+import { tracked } from "@trpc/server";
+import { HistoryInput, MessagesInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
+import { appendMessage, historyPage } from "../../messages/repository.ts";
+import { roomStream } from "../../messages/room-stream.ts";
+import { authedProcedure, publicProcedure, router } from "../init.ts";
+
+export const roomRouter = router({
+  /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
+  history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => historyPage(ctx.db, input)),
+
+  /** Stores the message under the caller's name, then publishes it to the room. */
+  send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
+    const message = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text });
+    try {
+      await ctx.groups.publish(roomGroup(input.room), { type: "message", message });
+    } catch (error) {
+      // Stored is sent: subscribers fill the gap from the database on the next message or reconnect.
+      console.error(`publish to room '${input.room}' failed; message ${message.seq} is stored`, error);
+    }
+    return message;
+  }),
+
+  /**
+   * The room live. Each message is `tracked` by its seq, so a reconnecting
+   * client's `lastEventId` resumes exactly after the last one it saw.
+   */
+  messages: publicProcedure.input(MessagesInput).subscription(async function* ({ ctx, input, signal }) {
+    const stream = roomStream({
+      db: ctx.db,
+      groups: ctx.groups,
+      room: input.room,
+      after: input.lastEventId ?? undefined,
+      signal: signal ?? new AbortController().signal,
+    });
+    for await (const message of stream) yield tracked(String(message.seq), message);
+  }),
+});

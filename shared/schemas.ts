@@ -1,0 +1,113 @@
+/**
+ * The vocabulary shared by server, browser and scripts: zod schemas and the
+ * types inferred from them. Pure and isomorphic: no I/O, no server imports.
+ */
+import { z } from "zod";
+
+/** C0/C1 control characters other than tab and newline: invisible, and a classic way to spoof text. */
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+/** Length in code points, so an emoji counts as one character, as a person counts it. */
+const codePoints = (s: string) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+export const ROOM_NAME_MAX = 64;
+export const MESSAGE_TEXT_MAX = 4000;
+export const HISTORY_LIMIT_MAX = 100;
+export const HISTORY_LIMIT_DEFAULT = 50;
+
+export const RoomName = z
+  .string({ error: "A room name is required." })
+  .min(1, "A room name cannot be empty.")
+  .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
+  .regex(/^[A-Za-z0-9._-]+$/, "A room name may contain only letters, digits, '-', '_' and '.'.")
+  .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
+  .refine((s) => s !== ".", "A room name cannot be '.' alone.");
+export type RoomName = z.infer<typeof RoomName>;
+
+export const MessageText = z
+  .string({ error: "A message text is required." })
+  .trim()
+  .min(1, "A message cannot be empty.")
+  .refine((s) => codePoints(s) <= MESSAGE_TEXT_MAX, `A message has at most ${MESSAGE_TEXT_MAX} characters.`)
+  .refine((s) => !CONTROL_CHARS.test(s), "A message cannot contain control characters.");
+export type MessageText = z.infer<typeof MessageText>;
+
+export const Username = z
+  .string({ error: "A username is required." })
+  .min(3, "A username has at least 3 characters.")
+  .max(32, "A username has at most 32 characters.")
+  .regex(/^[A-Za-z0-9_-]+$/, "A username may contain only letters, digits, '_' and '-'.");
+export type Username = z.infer<typeof Username>;
+
+export const Password = z
+  .string({ error: "A password is required." })
+  .min(8, "A password has at least 8 characters.")
+  .max(256, "A password has at most 256 characters.");
+
+/** A room's position: messages are numbered 1, 2, 3, … per room. */
+export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const Message = z.object({
+  id: z.number().int(),
+  room: RoomName,
+  seq: Seq,
+  sender: z.string(),
+  text: z.string(),
+  /** ISO-8601, UTC. */
+  timestamp: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const User = z.object({ id: z.number().int(), username: Username });
+export type User = z.infer<typeof User>;
+
+export const Credentials = z.object({ username: Username, password: Password });
+export type Credentials = z.infer<typeof Credentials>;
+
+export const HistoryInput = z.object({
+  room: RoomName,
+  /** Only messages with a seq below this one: the `nextCursor` of the previous page. */
+  before: Seq.min(1, "'before' is a message seq, 1 or more.").optional(),
+  limit: z
+    .number()
+    .int("'limit' is a whole number.")
+    .min(1, "'limit' is at least 1.")
+    .max(HISTORY_LIMIT_MAX, `'limit' is at most ${HISTORY_LIMIT_MAX}.`)
+    .default(HISTORY_LIMIT_DEFAULT),
+});
+export type HistoryInput = z.input<typeof HistoryInput>;
+
+export const HistoryPage = z.object({
+  messages: z.array(Message),
+  /** Pass as `before` to get the next (older) page; null at the beginning of the room. */
+  nextCursor: Seq.nullable(),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;
+
+export const SendInput = z.object({ room: RoomName, text: MessageText });
+export type SendInput = z.input<typeof SendInput>;
+
+/** tRPC hands the last `tracked` id back as a string on reconnect: it must be a seq. */
+export const LastEventId = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, "'lastEventId' is the seq of a message of this room.")
+  .transform(Number);
+
+export const MessagesInput = z.object({
+  room: RoomName,
+  lastEventId: LastEventId.nullish(),
+});
+export type MessagesInput = z.input<typeof MessagesInput>;
+
+/** What travels through the group layer for a room. A union so presence and typing can join it. */
+export const RoomEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("message"), message: Message }),
+]);
+export type RoomEvent = z.infer<typeof RoomEvent>;
+
+/** The group (channel) name of a room in the group layer. */
+export const roomGroup = (room: RoomName) => `room:${room}`;

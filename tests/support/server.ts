@@ -1,0 +1,57 @@
+/**
+ * A real Parlor on a free loopback port with its own fresh database, and real
+ * clients for it. Every test that uses one disposes it.
+ */
+import { loadConfig } from "../../server/config.ts";
+import { startServer, type RunningServer } from "../../server/serve.ts";
+import type { ParlorDeps } from "../../server/app.ts";
+import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../client/parlor-client.ts";
+
+export interface TestServer extends RunningServer {
+  /** A signed-up user's client (HTTP with bearer token, WebSocket with connectionParams). */
+  signUp(username?: string): Promise<TestUser>;
+  /** A client with no session. */
+  guest(): TestClient;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface TestClient {
+  client: ParlorClient;
+  socket: ParlorSocket;
+}
+
+export interface TestUser extends TestClient {
+  username: string;
+  token: string;
+}
+
+let counter = 0;
+export const uniqueName = (prefix: string) => `${prefix}${process.pid % 10000}_${++counter}`;
+
+export async function startTestServer(env: Record<string, string> = {}, deps?: ParlorDeps): Promise<TestServer> {
+  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "sqlite::memory:", NODE_ENV: "test", ...env });
+  const server = await startServer(config, deps);
+  const sockets: ParlorSocket[] = [];
+
+  const connect = (token?: string): TestClient => {
+    const socket = createParlorSocket({ url: server.url, token, keepOpen: true });
+    sockets.push(socket);
+    return { socket, client: createParlorClient({ url: server.url, token, socket }) };
+  };
+
+  const stop = async () => {
+    await Promise.all(sockets.map((s) => s.close()));
+    await server.stop();
+  };
+
+  return {
+    ...server,
+    stop,
+    [Symbol.asyncDispose]: stop,
+    guest: () => connect(),
+    async signUp(username = uniqueName("user")) {
+      const { token } = await connect().client.auth.register.mutate({ username, password: "correct horse battery" });
+      return { ...connect(token), username, token };
+    },
+  };
+}
