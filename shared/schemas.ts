@@ -103,6 +103,19 @@ export const MessagesInput = z.object({
 });
 export type MessagesInput = z.input<typeof MessagesInput>;
 
+export const ActiveRoomsInput = z
+  .object({ limit: z.number().int().min(1, "'limit' is at least 1.").max(50, "'limit' is at most 50.").default(20) })
+  .default({ limit: 20 });
+
+export const RoomSummary = z.object({
+  name: RoomName,
+  /** The seq of its newest message: how many messages it holds. */
+  lastSeq: Seq,
+  /** ISO-8601 UTC of its newest message. */
+  lastMessageAt: z.string(),
+});
+export type RoomSummary = z.infer<typeof RoomSummary>;
+
 /** What travels through the group layer for a room. A union so presence and typing can join it. */
 export const RoomEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), message: Message }),

@@ -5,7 +5,7 @@
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
-import type { Message, RoomName } from "../../shared/schemas.ts";
+import type { Message, RoomName, RoomSummary } from "../../shared/schemas.ts";
 
 export interface NewMessage {
   room: RoomName;
@@ -90,4 +90,15 @@ export async function messagesAfter(
 export async function lastSeq(db: Db, room: RoomName): Promise<number> {
   const row = await db.selectFrom("room").select("last_seq").where("name", "=", room).executeTakeFirst();
   return row ? Number(row.last_seq) : 0;
+}
+
+/** Rooms by most recent message first. */
+export async function activeRooms(db: Db, limit: number): Promise<RoomSummary[]> {
+  const rows = await db
+    .selectFrom("room")
+    .select(["name", "last_seq", "last_message_at"])
+    .orderBy("last_message_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ name: r.name, lastSeq: Number(r.last_seq), lastMessageAt: r.last_message_at }));
 }

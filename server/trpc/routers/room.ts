@@ -1,13 +1,16 @@
 /** room.history, room.send, room.messages: the chat itself. */
 import { tracked } from "@trpc/server";
-import { HistoryInput, MessagesInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
-import { appendMessage, historyPage } from "../../messages/repository.ts";
+import { ActiveRoomsInput, HistoryInput, MessagesInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
+import { activeRooms, appendMessage, historyPage } from "../../messages/repository.ts";
 import { roomStream } from "../../messages/room-stream.ts";
 import { authedProcedure, publicProcedure, router } from "../init.ts";
 
 export const roomRouter = router({
   /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
   history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => historyPage(ctx.db, input)),
+
+  /** The rooms with the most recent messages, newest first. */
+  active: publicProcedure.input(ActiveRoomsInput).query(({ ctx, input }) => activeRooms(ctx.db, input.limit)),
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
