@@ -1,0 +1,91 @@
+/** The message store's contract, run against every database in tests/support/backends.ts. */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import type { Db } from "../../db/index.ts";
+import { createUser } from "../../server/auth/users.ts";
+import { activeRooms, appendMessage, historyPage, lastSeq, messagesAfter } from "../../server/messages/repository.ts";
+import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
+
+await describeEach("message storage", databaseBackends, (backend) => {
+  let env: TestDb & { dispose(): Promise<void> };
+  let db: Db;
+  let ann: { id: number; username: string };
+  let ben: { id: number; username: string };
+  beforeEach(async () => {
+    env = await backend.create();
+    db = env.db;
+    ann = await createUser(db, { username: "ann", password: "password-ann" });
+    ben = await createUser(db, { username: "ben", password: "password-ben" });
+  });
+  afterEach(() => env.dispose());
+
+  const send = (room: string, text: string, sender = ann) => appendMessage(db, { room, sender, text });
+
+  test("each room numbers its messages 1, 2, 3 …; ids are global and grow", async () => {
+    const a1 = await send("a", "one");
+    const b1 = await send("b", "uno", ben);
+    const a2 = await send("a", "two");
+    expect([a1.seq, b1.seq, a2.seq]).toEqual([1, 1, 2]);
+    expect(a1.id).toBeLessThan(b1.id);
+    expect(b1.id).toBeLessThan(a2.id);
+    expect(a2).toMatchObject({ room: "a", sender: "ann", text: "two" });
+    expect(new Date(a2.timestamp).toISOString()).toBe(a2.timestamp);
+    expect(await lastSeq(db, "a")).toBe(2);
+    expect(await lastSeq(db, "never-used")).toBe(0);
+  });
+
+  test("concurrent sends to one room get distinct seqs with no gap", async () => {
+    const sent = await Promise.all(Array.from({ length: 40 }, (_, i) => send("busy", `m${i}`, i % 2 ? ann : ben)));
+    const seqs = sent.map((m) => m.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    // The stored log agrees with what each sender was told.
+    const stored = await messagesAfter(db, { room: "busy", after: 0, limit: 100 });
+    expect(stored.map((m) => [m.seq, m.text])).toEqual(sent.map((m) => [m.seq, m.text]).sort((x, y) => Number(x[0]) - Number(y[0])));
+  });
+
+  test("history pages are newest first and, followed by nextCursor, cover every message once", async () => {
+    for (let i = 1; i <= 23; i++) await send("paged", `m${i}`);
+    await send("elsewhere", "not in paged");
+    const seen: number[] = [];
+    let before: number | undefined;
+    let pages = 0;
+    do {
+      const page = await historyPage(db, { room: "paged", before, limit: 10 });
+      expect(page.messages.length).toBeLessThanOrEqual(10);
+      seen.push(...page.messages.map((m) => m.seq));
+      before = page.nextCursor ?? undefined;
+      pages++;
+    } while (before !== undefined);
+    expect(pages).toBe(3);
+    expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => 23 - i));
+  });
+
+  test("a page that ends exactly at the first message says there is no more", async () => {
+    for (let i = 1; i <= 10; i++) await send("exact", `m${i}`);
+    const page = await historyPage(db, { room: "exact", limit: 10 });
+    expect(page.messages).toHaveLength(10);
+    expect(page.nextCursor).toBeNull();
+    expect(await historyPage(db, { room: "empty", limit: 10 })).toEqual({ messages: [], nextCursor: null });
+  });
+
+  test("messagesAfter returns the range after a seq, oldest first, bounded by upTo and limit", async () => {
+    for (let i = 1; i <= 8; i++) await send("log", `m${i}`);
+    const seqsOf = async (q: { after: number; upTo?: number; limit: number }) =>
+      (await messagesAfter(db, { room: "log", ...q })).map((m) => m.seq);
+    expect(await seqsOf({ after: 5, limit: 100 })).toEqual([6, 7, 8]);
+    expect(await seqsOf({ after: 2, upTo: 4, limit: 100 })).toEqual([3, 4]);
+    expect(await seqsOf({ after: 0, limit: 3 })).toEqual([1, 2, 3]);
+    expect(await seqsOf({ after: 8, limit: 100 })).toEqual([]);
+  });
+
+  test("active rooms come most recent first", async () => {
+    await send("old", "x");
+    await Bun.sleep(5);
+    await send("new", "y");
+    await send("new", "z");
+    const rooms = await activeRooms(db, 10);
+    expect(rooms.map((r) => [r.name, r.lastSeq])).toEqual([
+      ["new", 2],
+      ["old", 1],
+    ]);
+  });
+});
