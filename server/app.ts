@@ -12,7 +12,7 @@ import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
 import { createHttpApp } from "./http/http-app.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
-import { createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
+import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
 import { SessionSockets } from "./trpc/session-sockets.ts";
@@ -23,7 +23,11 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export interface ParlorApp {
   services: Services;
   fetch(req: Request, server: Server<TrpcSocketData>): Response | Promise<Response> | undefined;
-  websocket: ReturnType<typeof createBunWsHandler<typeof appRouter>>;
+  websocket: BunWsServer["websocket"];
+  /** Open WebSocket connections. */
+  connectionCount(): number;
+  /** Closes every WebSocket with 1012 (service restart): clients reconnect and resume where they were. */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -49,7 +53,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const services: Services = { db, auth, groups, sockets: new SessionSockets() };
 
   const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError });
-  const websocket = createBunWsHandler({
+  const ws = createBunWsHandler({
     router: appRouter,
     createContext: (input) => createWsContext(services, input),
     onError: logError,
@@ -60,7 +64,9 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
 
   return {
     services,
-    websocket,
+    websocket: ws.websocket,
+    connectionCount: ws.connectionCount,
+    dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
       const url = new URL(req.url);
       if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") {

@@ -14,22 +14,27 @@ const codePoints = (s: string) => {
   return n;
 };
 
+/** The message for a missing value or one of the wrong type, e.g. "A room name is required." / "… must be text." */
+const stringError = (what: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? `${what} is required.` : `${what} must be text.`),
+});
+
 export const ROOM_NAME_MAX = 64;
 export const MESSAGE_TEXT_MAX = 4000;
 export const HISTORY_LIMIT_MAX = 100;
 export const HISTORY_LIMIT_DEFAULT = 50;
 
 export const RoomName = z
-  .string({ error: "A room name is required." })
+  .string(stringError("A room name"))
   .min(1, "A room name cannot be empty.")
   .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
-  .regex(/^[A-Za-z0-9._-]+$/, "A room name may contain only letters, digits, '-', '_' and '.'.")
+  .regex(/^[A-Za-z0-9._-]*$/, "A room name may contain only letters, digits, '-', '_' and '.'.")
   .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
   .refine((s) => s !== ".", "A room name cannot be '.' alone.");
 export type RoomName = z.infer<typeof RoomName>;
 
 export const MessageText = z
-  .string({ error: "A message text is required." })
+  .string(stringError("A message"))
   .trim()
   .min(1, "A message cannot be empty.")
   .refine((s) => codePoints(s) <= MESSAGE_TEXT_MAX, `A message has at most ${MESSAGE_TEXT_MAX} characters.`)
@@ -37,14 +42,14 @@ export const MessageText = z
 export type MessageText = z.infer<typeof MessageText>;
 
 export const Username = z
-  .string({ error: "A username is required." })
+  .string(stringError("A username"))
   .min(3, "A username has at least 3 characters.")
   .max(32, "A username has at most 32 characters.")
-  .regex(/^[A-Za-z0-9_-]+$/, "A username may contain only letters, digits, '_' and '-'.");
+  .regex(/^[A-Za-z0-9_-]*$/, "A username may contain only letters, digits, '_' and '-'.");
 export type Username = z.infer<typeof Username>;
 
 export const Password = z
-  .string({ error: "A password is required." })
+  .string(stringError("A password"))
   .min(8, "A password has at least 8 characters.")
   .max(256, "A password has at most 256 characters.");
 

@@ -70,7 +70,16 @@ export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
   idleTimeout: number;
 }
 
-export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): WebSocketHandler<TrpcSocketData> {
+export interface BunWsServer {
+  websocket: WebSocketHandler<TrpcSocketData>;
+  /** Open connections. */
+  connectionCount(): number;
+  /** Closes every connection with `code`; clients reconnect and resume. */
+  closeAll(code: number, reason: string): void;
+}
+
+export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
+  const open = new Set<BunSocketShim>();
   const handlerOptions: WSConnectionHandlerOptions<TRouter> = {
     router: opts.router,
     // tRPC passes our shim back as `res`.
@@ -83,7 +92,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
   // Typed as needing a `ws` server, which only applyWSSHandler uses; the connection handler does not.
   const onConnection = getWSConnectionHandler<TRouter>(handlerOptions as WSSHandlerOptions<TRouter>);
 
-  return {
+  const websocket: WebSocketHandler<TrpcSocketData> = {
     maxPayloadLength: opts.maxPayloadLength,
     backpressureLimit: opts.backpressureLimit,
     closeOnBackpressureLimit: true,
@@ -95,6 +104,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       const shim = new BunSocketShim(ws, ws.data.cookie);
       shim.readyState = OPEN;
       ws.data.shim = shim;
+      open.add(shim);
       // The request-like object tRPC reads: `url` (with the query) and `headers.host`.
       const req = { url: ws.data.url, headers: { host: ws.data.host }, socket: {} };
       onConnection(shim as never, req as never);
@@ -110,9 +120,18 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       const shim = ws.data.shim;
       if (!shim) return;
       shim.readyState = CLOSED;
+      open.delete(shim);
       shim.emit("close", code, reason);
       shim.removeAllListeners();
       ws.data.shim = undefined;
+    },
+  };
+
+  return {
+    websocket,
+    connectionCount: () => open.size,
+    closeAll(code, reason) {
+      for (const shim of [...open]) shim.close(code, reason);
     },
   };
 }
