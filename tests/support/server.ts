@@ -34,7 +34,8 @@ export async function startTestServer(env: Record<string, string> = {}, deps?: P
   const sockets: ParlorSocket[] = [];
 
   const connect = (token?: string): TestClient => {
-    const socket = createParlorSocket({ url: server.url, token, keepOpen: true });
+    // Lazy: a socket opens with the first subscription, so HTTP-only clients hold none.
+    const socket = createParlorSocket({ url: server.url, token });
     sockets.push(socket);
     return { socket, client: createParlorClient({ url: server.url, token, socket }) };
   };

@@ -1,0 +1,213 @@
+/** Accounts and sessions through the real client and raw HTTP: what a browser and a script rely on. */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { TRPCClientError } from "@trpc/client";
+import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+import { subscribeRoom } from "../support/subscriber.ts";
+import { waitFor } from "../support/wait.ts";
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(() => server.stop());
+
+const codeOf = async (call: Promise<unknown>) => {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error.data?.code as string;
+    throw error;
+  }
+};
+
+/** A raw tRPC mutation over HTTP, as a browser's fetch sends it. */
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${server.url}/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+describe("register and login", () => {
+  test("register returns the user and a token that signs in scripts", async () => {
+    const { client } = server.guest();
+    const { user, token } = await client.auth.register.mutate({ username: "ann", password: "correct horse" });
+    expect(user.username).toBe("ann");
+    const ann = createParlorClient({ url: server.url, token });
+    expect(await ann.auth.me.query()).toEqual(user);
+  });
+
+  test("a taken username is CONFLICT", async () => {
+    const { client } = server.guest();
+    await client.auth.register.mutate({ username: "ann", password: "correct horse" });
+    expect(await codeOf(client.auth.register.mutate({ username: "ann", password: "other password" }))).toBe("CONFLICT");
+  });
+
+  test("bad credentials shapes are BAD_REQUEST", async () => {
+    const { client } = server.guest();
+    expect(await codeOf(client.auth.register.mutate({ username: "a", password: "correct horse" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(client.auth.register.mutate({ username: "ann", password: "short" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(client.auth.register.mutate({ username: "ann smith", password: "correct horse" }))).toBe("BAD_REQUEST");
+  });
+
+  test("login with a wrong password or unknown user is UNAUTHORIZED, with the same message", async () => {
+    const { client } = server.guest();
+    await client.auth.register.mutate({ username: "ann", password: "correct horse" });
+    const messages = [];
+    for (const creds of [
+      { username: "ann", password: "wrong password" },
+      { username: "nobody", password: "correct horse" },
+    ]) {
+      try {
+        await client.auth.login.mutate(creds);
+        throw new Error("login succeeded");
+      } catch (error) {
+        expect(error).toBeInstanceOf(TRPCClientError);
+        expect((error as TRPCClientError<never>).data?.code).toBe("UNAUTHORIZED");
+        messages.push((error as Error).message);
+      }
+    }
+    expect(messages).toEqual(["Wrong username or password.", "Wrong username or password."]);
+  });
+
+  test("each login is a new session (no fixation); logging one out leaves the other", async () => {
+    const { client } = server.guest();
+    await client.auth.register.mutate({ username: "ann", password: "correct horse" });
+    const first = await client.auth.login.mutate({ username: "ann", password: "correct horse" });
+    const second = await client.auth.login.mutate({ username: "ann", password: "correct horse" });
+    expect(first.token).not.toBe(second.token);
+    await createParlorClient({ url: server.url, token: first.token }).auth.logout.mutate();
+    expect(await createParlorClient({ url: server.url, token: first.token }).auth.me.query()).toBeNull();
+    expect((await createParlorClient({ url: server.url, token: second.token }).auth.me.query())?.username).toBe("ann");
+  });
+});
+
+describe("browser sessions (cookies)", () => {
+  test("login sets an HttpOnly, SameSite=Lax, Path=/ cookie (not Secure in development) that authenticates later calls", async () => {
+    await server.guest().client.auth.register.mutate({ username: "ann", password: "correct horse" });
+    const res = await post("auth.login", { username: "ann", password: "correct horse" });
+    expect(res.status).toBe(200);
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(/^parlor_session=[a-z0-9]+;/);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).toContain("Path=/");
+    expect(cookie).not.toContain("Secure");
+    const session = cookie.split(";")[0]!;
+    const me = await fetch(`${server.url}/trpc/auth.me`, { headers: { cookie: session } });
+    expect(((await me.json()) as { result: { data: { username: string } } }).result.data.username).toBe("ann");
+  });
+
+  test("in production the cookie is Secure", async () => {
+    await using prod = await startTestServer({ NODE_ENV: "production" });
+    const res = await fetch(`${prod.url}/trpc/auth.register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ann", password: "correct horse" }),
+    });
+    expect(res.headers.get("set-cookie")).toContain("Secure");
+  });
+
+  test("logout clears the cookie and the session", async () => {
+    const ann = await server.signUp("ann");
+    const res = await post("auth.logout", {}, { cookie: `parlor_session=${ann.token}` });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toMatch(/^parlor_session=;.*Max-Age=0/);
+    expect(await codeOf(ann.client.room.send.mutate({ room: "lobby", text: "still here?" }))).toBe("UNAUTHORIZED");
+  });
+
+  test("a state-changing call from a foreign Origin is refused with 403", async () => {
+    const ann = await server.signUp("ann");
+    const res = await post("room.send", { room: "lobby", text: "csrf" }, { cookie: `parlor_session=${ann.token}`, origin: "https://evil.example" });
+    expect(res.status).toBe(403);
+    expect((await ann.client.room.history.query({ room: "lobby" })).messages).toEqual([]);
+  });
+
+  test("the same call from the server's own origin goes through", async () => {
+    const ann = await server.signUp("ann");
+    const res = await post("room.send", { room: "lobby", text: "same site" }, { cookie: `parlor_session=${ann.token}`, origin: server.url });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("session storage", () => {
+  test("only a SHA-256 of the token is stored: what the table holds does not sign anyone in", async () => {
+    const ann = await server.signUp("ann");
+    const rows = await server.app.services.db.selectFrom("session").select("id").execute();
+    expect(rows).toHaveLength(1);
+    const stored = rows[0]!.id;
+    expect(stored).not.toBe(ann.token);
+    expect(stored).toBe(new Bun.CryptoHasher("sha256").update(ann.token).digest("hex"));
+    const thief = createParlorClient({ url: server.url, token: stored });
+    expect(await thief.auth.me.query()).toBeNull();
+  });
+
+  test("tokens carry at least 120 bits of randomness", async () => {
+    const ann = await server.signUp("ann");
+    // Lucia's ids are base32 ([a-z2-7]), 5 bits per character.
+    expect(ann.token).toMatch(/^[a-z2-7]+$/);
+    expect(ann.token.length * 5).toBeGreaterThanOrEqual(120);
+  });
+
+  test("passwords are stored as Argon2id hashes", async () => {
+    await server.signUp("ann");
+    const row = await server.app.services.db.selectFrom("user").select("password_hash").executeTakeFirstOrThrow();
+    expect(row.password_hash).toStartWith("$argon2id$");
+  });
+});
+
+describe("WebSocket sessions", () => {
+  test("connectionParams.token signs a socket in; logout closes that session's sockets and the client reconnects as a guest", async () => {
+    const ann = await server.signUp("ann");
+    const closes: (number | undefined)[] = [];
+    const socket = createParlorSocket({ url: server.url, token: ann.token, keepOpen: true, onClose: (c) => closes.push(c?.code) });
+    const viaSocket = createParlorClient({ url: server.url, token: ann.token, socket });
+    const sub = subscribeRoom(viaSocket, { room: "lobby" });
+    await sub.started;
+    await waitFor(() => server.app.services.sockets.count(ann.token) === 1, "the socket to be registered under ann's session");
+
+    await ann.client.auth.logout.mutate();
+    await waitFor(() => closes.includes(4001), "the server to close ann's socket with 4001");
+    expect(server.app.services.sockets.count(ann.token)).toBe(0);
+    // The subscription carries on as a guest: reading is public.
+    await waitFor(() => server.app.connectionCount() >= 1, "the reconnection");
+    const ben = await server.signUp("ben");
+    await ben.client.room.send.mutate({ room: "lobby", text: "still reading?" });
+    await sub.waitForCount(1, 5000);
+    expect(sub.messages.map((m) => m.text)).toEqual(["still reading?"]);
+    await socket.close();
+  });
+});
+
+describe("WebSocket upgrade origin rule", () => {
+  const upgrade = (headers: Record<string, string>) =>
+    fetch(`${server.url}/trpc`, {
+      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
+    });
+
+  test("a foreign or look-alike Origin gets 403", async () => {
+    for (const origin of ["https://evil.example", `${server.url}.evil.io`, "null", server.url.replace("127.0.0.1", "localhost")]) {
+      const res = await upgrade({ origin });
+      expect({ origin, status: res.status }).toEqual({ origin, status: 403 });
+    }
+  });
+
+  test("a session cookie without Origin gets 403; a script without cookie and Origin may connect", async () => {
+    const ann = await server.signUp("ann");
+    expect((await upgrade({ cookie: `parlor_session=${ann.token}` })).status).toBe(403);
+    expect((await upgrade({})).status).toBe(101);
+  });
+
+  test("the server's own origin may connect", async () => {
+    expect((await upgrade({ origin: server.url })).status).toBe(101);
+  });
+
+  test("ALLOWED_ORIGINS is an exact list", async () => {
+    await using strict = await startTestServer({ ALLOWED_ORIGINS: "https://chat.example.com" });
+    const res = (origin: string) =>
+      fetch(`${strict.url}/trpc`, {
+        headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", origin },
+      });
+    expect((await res("https://chat.example.com")).status).toBe(101);
+    expect((await res("https://chat.example.com.evil.io")).status).toBe(403);
+    expect((await res(strict.url)).status).toBe(403);
+  });
+});
