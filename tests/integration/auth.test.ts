@@ -1,7 +1,7 @@
 /** Accounts and sessions through the real client and raw HTTP: what a browser and a script rely on. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -61,7 +61,7 @@ describe("register and login", () => {
         throw new Error("login succeeded");
       } catch (error) {
         expect(error).toBeInstanceOf(TRPCClientError);
-        expect((error as TRPCClientError<never>).data?.code).toBe("UNAUTHORIZED");
+        expect((error as ParlorClientError).data?.code).toBe("UNAUTHORIZED");
         messages.push((error as Error).message);
       }
     }
