@@ -1,6 +1,7 @@
 /**
  * Everything HTTP, on Elysia: tRPC's fetch adapter at /trpc, the REST history
- * route, and /healthz. WebSocket upgrades never reach it (see server/serve.ts).
+ * route, /healthz, the /chat/<room>/ redirect and the built browser app.
+ * WebSocket upgrades never reach it (see server/serve.ts).
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia } from "elysia";
@@ -8,14 +9,17 @@ import { appRouter } from "../trpc/router.ts";
 import { createHttpContextFactory, type Services } from "../trpc/context.ts";
 import { getRoomMessages } from "./messages-route.ts";
 import { isAllowedOrigin } from "./origin.ts";
+import { chatRedirect, staticFiles } from "./static-files.ts";
 
 export interface HttpAppOptions {
   services: Services;
   allowedOrigins: readonly string[] | undefined;
   onError: (error: Error, path: string | undefined) => void;
+  /** The built browser app; default dist/client. Served only when it holds a build. */
+  clientDir?: string;
 }
 
-export function createHttpApp({ services, allowedOrigins, onError }: HttpAppOptions) {
+export function createHttpApp({ services, allowedOrigins, onError, clientDir }: HttpAppOptions) {
   const createContext = createHttpContextFactory(services);
 
   const trpc = ({ request }: { request: Request }) => {
@@ -43,5 +47,9 @@ export function createHttpApp({ services, allowedOrigins, onError }: HttpAppOpti
       set.status = result.status;
       return result.body;
     })
-    .all("/trpc/*", trpc, { parse: "none" });
+    // GET and POST by name: a GET wildcard (the static app) would otherwise win over `.all`.
+    .get("/trpc/*", trpc, { parse: "none" })
+    .post("/trpc/*", trpc, { parse: "none" })
+    .use(chatRedirect())
+    .use(staticFiles({ dir: clientDir }));
 }

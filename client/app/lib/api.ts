@@ -1,0 +1,35 @@
+/**
+ * The browser's one Parlor client, shared through a Solid context: queries and
+ * mutations over batched HTTP with the session cookie, subscriptions over one
+ * WebSocket to the page's own origin.
+ */
+import { createContext, useContext } from "solid-js";
+import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../parlor-client.ts";
+
+export interface BrowserApi {
+  client: ParlorClient;
+  socket: ParlorSocket;
+}
+
+export function createBrowserApi(origin: string = location.origin): BrowserApi {
+  const socket = createParlorSocket({ url: origin });
+  return { socket, client: createParlorClient({ url: origin, socket }) };
+}
+
+export const ApiContext = createContext<BrowserApi>();
+
+export function useApi(): BrowserApi {
+  const api = useContext(ApiContext);
+  if (!api) throw new Error("useApi() outside <ApiContext.Provider>");
+  return api;
+}
+
+/** A readable sentence from whatever a call threw: the server's message for a TRPCClientError. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error && error.message) {
+    // A network failure reads "Failed to fetch" in Chromium: say what it means.
+    if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError")) return "Cannot reach the server. Check your connection and try again.";
+    return error.message;
+  }
+  return "Something went wrong. Please try again.";
+}

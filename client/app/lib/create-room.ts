@@ -1,0 +1,97 @@
+/**
+ * One room as the page sees it: the newest history page on arrival, older
+ * pages on demand, then the live subscription resumed right after the newest
+ * message held (so nothing between the two is missed), all merged by seq.
+ * The tRPC WebSocket link reconnects by itself and resumes after the last
+ * tracked seq it delivered.
+ */
+import { createEffect, createResource, createSignal, onCleanup, untrack } from "solid-js";
+import type { ParlorClient } from "../../parlor-client.ts";
+import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
+import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveMessage } from "./message-log.ts";
+
+export interface RoomOptions {
+  client: ParlorClient;
+  room: string;
+  /** Messages per history page (the server's default when unset). */
+  pageSize?: number;
+  /** Called after a message from the live stream joined the list. */
+  onLive?: (message: Message) => void;
+}
+
+export function createRoom({ client, room, pageSize, onLive }: RoomOptions) {
+  const [log, setLog] = createSignal<MessageLog>(emptyLog);
+  const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
+  const [loadingOlder, setLoadingOlder] = createSignal(false);
+  const [olderError, setOlderError] = createSignal<unknown>(null);
+  const [streamError, setStreamError] = createSignal<unknown>(null);
+
+  const [firstPage, { refetch: retryFirstPage }] = createResource(() => client.room.history.query({ room, limit: pageSize }));
+
+  let subscription: { unsubscribe(): void } | undefined;
+  createEffect(() => {
+    if (firstPage.state !== "ready" || subscription) return;
+    const merged = withHistoryPage(untrack(log), firstPage());
+    setLog(merged);
+    subscription = client.room.messages.subscribe(
+      { room, lastEventId: String(newestSeq(merged)) },
+      {
+        onStarted: () => setStatus((s) => nextConnectionStatus(s, { type: "started" })),
+        onStopped: () => setStatus((s) => nextConnectionStatus(s, { type: "stopped" })),
+        onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
+        onData: ({ data }) => {
+          const before = log();
+          const after = withLiveMessage(before, data);
+          if (after === before) return;
+          setLog(after);
+          onLive?.(data);
+        },
+        onError: (error) => {
+          setStreamError(error);
+          setStatus("closed");
+        },
+      },
+    );
+  });
+  onCleanup(() => subscription?.unsubscribe());
+
+  async function loadOlder(): Promise<void> {
+    const cursor = log().olderCursor;
+    if (loadingOlder() || !hasOlder(log()) || cursor === null) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    try {
+      const page = await client.room.history.query({ room, before: cursor, limit: pageSize });
+      setLog((l) => withHistoryPage(l, page));
+    } catch (error) {
+      setOlderError(error);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
+  /** Sends as the signed-in user; the stored message shows at once (the live copy is deduplicated). */
+  async function send(text: string): Promise<Message> {
+    const message = await client.room.send.mutate({ room, text });
+    setLog((l) => withLiveMessage(l, message));
+    return message;
+  }
+
+  return {
+    room,
+    log,
+    messages: () => log().messages,
+    hasOlder: () => hasOlder(log()),
+    reachedBeginning: () => log().reachedBeginning,
+    firstPage,
+    retryFirstPage,
+    status,
+    streamError,
+    loadingOlder,
+    olderError,
+    loadOlder,
+    send,
+  };
+}
+
+export type Room = ReturnType<typeof createRoom>;

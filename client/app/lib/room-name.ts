@@ -1,0 +1,13 @@
+/** The index page's room field: what the person typed, checked by the same schema the server uses. */
+import { RoomName } from "../../../shared/schemas.ts";
+
+export type RoomNameCheck = { ok: true; name: string } | { ok: false; error: string };
+
+export function checkRoomName(input: string): RoomNameCheck {
+  const parsed = RoomName.safeParse(input.trim());
+  if (parsed.success) return { ok: true, name: parsed.data };
+  return { ok: false, error: parsed.error.issues[0]?.message ?? "This is not a valid room name." };
+}
+
+/** The room page's path. Room names are URL-safe by their schema; encoding is belt and braces. */
+export const roomPath = (name: string) => `/room/${encodeURIComponent(name)}/`;

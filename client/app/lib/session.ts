@@ -1,0 +1,56 @@
+/**
+ * Who is using this browser: the session cookie's user, loaded once with
+ * `auth.me` and updated by sign-in, sign-up and sign-out. The cookie itself is
+ * HttpOnly: the page never sees the token.
+ */
+import { createContext, createResource, useContext } from "solid-js";
+import { TRPCClientError } from "@trpc/client";
+import type { ParlorClient, RouterInputs, RouterOutputs } from "../../parlor-client.ts";
+
+export type SessionUser = NonNullable<RouterOutputs["auth"]["me"]>;
+export type Credentials = RouterInputs["auth"]["login"];
+
+export function createSession(client: ParlorClient) {
+  // A failed look-up (server unreachable) reads as "not signed in" rather than breaking every page.
+  const [me, { mutate }] = createResource(() => client.auth.me.query().catch(() => null));
+
+  return {
+    /** The signed-in user, null for a guest, undefined while loading. */
+    user: (): SessionUser | null | undefined => (me.loading ? undefined : (me() ?? null)),
+    async signIn(credentials: Credentials): Promise<SessionUser> {
+      const { user } = await client.auth.login.mutate(credentials);
+      mutate(user);
+      return user;
+    },
+    async signUp(credentials: Credentials): Promise<SessionUser> {
+      const { user } = await client.auth.register.mutate(credentials);
+      mutate(user);
+      return user;
+    },
+    async signOut(): Promise<void> {
+      try {
+        await client.auth.logout.mutate();
+      } catch (error) {
+        // An already expired session is signed out all the same.
+        if (!(error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED")) throw error;
+      }
+      mutate(null);
+    },
+  };
+}
+
+export type Session = ReturnType<typeof createSession>;
+
+export const SessionContext = createContext<Session>();
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession() outside <SessionContext.Provider>");
+  return session;
+}
+
+/** Where to go after signing in: a path on this site only, never another origin. */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  return next;
+}

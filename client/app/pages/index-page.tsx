@@ -1,0 +1,95 @@
+import { A, useNavigate } from "@solidjs/router";
+import { createResource, createSignal, For, Match, Switch } from "solid-js";
+import { useApi } from "../lib/api.ts";
+import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { formatMessageTime } from "../lib/format-time.ts";
+
+export function IndexPage() {
+  const { client } = useApi();
+  const navigate = useNavigate();
+  const [name, setName] = createSignal("");
+  const [error, setError] = createSignal<string | null>(null);
+  const [rooms] = createResource(() => client.room.active.query({ limit: 20 }));
+  document.title = "Parlor";
+
+  function join(event: SubmitEvent) {
+    event.preventDefault();
+    const checked = checkRoomName(name());
+    if (!checked.ok) {
+      setError(checked.error);
+      return;
+    }
+    navigate(roomPath(checked.name));
+  }
+
+  return (
+    <section class="page narrow">
+      <form class="join" onSubmit={join} novalidate>
+        <h1>
+          <label for="room-name-input">Which room would you like to join?</label>
+        </h1>
+        <div class="row">
+          <input
+            id="room-name-input"
+            name="room"
+            type="text"
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck={false}
+            placeholder="lobby"
+            autofocus
+            value={name()}
+            onInput={(e) => {
+              setName(e.currentTarget.value);
+              setError(null);
+            }}
+            aria-invalid={error() !== null}
+            aria-describedby="room-name-help room-name-error"
+          />
+          <button id="room-name-submit" type="submit">
+            Join
+          </button>
+        </div>
+        <p id="room-name-help" class="hint">
+          Letters, digits, “-”, “_” and “.”, up to 64 characters.
+        </p>
+        <p id="room-name-error" class="error" role="alert">
+          {error() ?? ""}
+        </p>
+      </form>
+
+      <section class="active-rooms" aria-labelledby="active-rooms-heading">
+        <h2 id="active-rooms-heading">Recently active rooms</h2>
+        <Switch>
+          <Match when={rooms.error}>
+            <p class="hint">The list of rooms could not be loaded.</p>
+          </Match>
+          <Match when={rooms.loading}>
+            <p class="hint">Loading…</p>
+          </Match>
+          <Match when={rooms()?.length === 0}>
+            <p class="hint">No rooms yet: name one above to start it.</p>
+          </Match>
+          <Match when={rooms()}>
+            {(list) => (
+              <ul class="room-list">
+                <For each={list()}>
+                  {(room) => (
+                    <li>
+                      <A href={roomPath(room.name)}>#{room.name}</A>
+                      <span class="hint">
+                        {" "}
+                        {room.lastSeq} {room.lastSeq === 1 ? "message" : "messages"}, last at{" "}
+                        <time datetime={room.lastMessageAt}>{formatMessageTime(room.lastMessageAt)}</time>
+                      </span>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            )}
+          </Match>
+        </Switch>
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,153 @@
+import { A, useParams } from "@solidjs/router";
+import { createEffect, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { errorMessage, useApi } from "../lib/api.ts";
+import { createRoom } from "../lib/create-room.ts";
+import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
+import { useSession } from "../lib/session.ts";
+import { Composer } from "../components/composer.tsx";
+import { ConnectionBadge } from "../components/connection-badge.tsx";
+import { MessageItem } from "../components/message-item.tsx";
+
+export function RoomPage() {
+  const params = useParams<{ room: string }>();
+  // Keyed: another room is another page, with its own history and subscription.
+  return (
+    <Show when={checkRoomName(params.room)} keyed>
+      {(check) =>
+        check.ok ? (
+          <RoomView name={check.name} />
+        ) : (
+          <section class="page narrow">
+            <h1>This is not a room name</h1>
+            <p class="error">{check.error}</p>
+            <p>
+              <A href="/">Choose another room</A>
+            </p>
+          </section>
+        )
+      }
+    </Show>
+  );
+}
+
+function RoomView(props: { name: string }) {
+  const { client } = useApi();
+  const session = useSession();
+  let list: HTMLDivElement | undefined;
+  const follower = createScrollFollower(() => list);
+  const [announcement, setAnnouncement] = createSignal("");
+  const isOwn = (sender: string) => session.user()?.username === sender;
+
+  const room = createRoom({
+    client,
+    room: props.name,
+    onLive(message) {
+      follower.appended(1, isOwn(message.sender));
+      if (!isOwn(message.sender)) setAnnouncement(`${message.sender}: ${message.text}`);
+    },
+  });
+  document.title = `#${props.name} · Parlor`;
+
+  async function loadOlder() {
+    await follower.keepPosition(room.loadOlder);
+    fillViewport();
+  }
+
+  /** A page that does not fill the screen cannot be scrolled up: fetch older pages until it does. */
+  function fillViewport() {
+    if (list && list.scrollHeight <= list.clientHeight && room.hasOlder() && !room.loadingOlder()) void loadOlder();
+  }
+
+  // Arriving: show the newest messages.
+  createEffect(
+    on(
+      () => room.log().loaded,
+      (loaded) => {
+        if (!loaded) return;
+        queueMicrotask(() => {
+          follower.scrollToBottom();
+          fillViewport();
+        });
+      },
+    ),
+  );
+
+  function onScroll() {
+    follower.onScroll();
+    if (list && isNearTop(list) && room.hasOlder() && !room.loadingOlder()) void loadOlder();
+  }
+
+  async function send(text: string) {
+    await room.send(text);
+    follower.appended(1, true);
+  }
+
+  const loginHref = () => `/login?next=${encodeURIComponent(roomPath(props.name))}`;
+
+  return (
+    <section class="room" aria-labelledby="room-heading">
+      <header class="room-header">
+        <h1 id="room-heading">#{props.name}</h1>
+        <ConnectionBadge status={room.status()} />
+      </header>
+
+      <div class="messages-frame">
+        <div id="messages" ref={list} onScroll={onScroll} tabindex="0" role="region" aria-label={`Messages in #${props.name}`}>
+          <div class="history-edge">
+            <Switch>
+              <Match when={room.firstPage.error}>
+                <p class="error" role="alert">
+                  The messages could not be loaded: {errorMessage(room.firstPage.error)}{" "}
+                  <button type="button" class="link-button" onClick={() => room.retryFirstPage()}>
+                    Try again
+                  </button>
+                </p>
+              </Match>
+              <Match when={!room.log().loaded || room.loadingOlder()}>
+                <p class="hint">Loading messages…</p>
+              </Match>
+              <Match when={room.olderError()}>
+                <p class="error">
+                  Older messages could not be loaded.{" "}
+                  <button type="button" class="link-button" onClick={loadOlder}>
+                    Try again
+                  </button>
+                </p>
+              </Match>
+              <Match when={room.hasOlder()}>
+                <button type="button" class="link-button" onClick={loadOlder}>
+                  Load older messages
+                </button>
+              </Match>
+              <Match when={room.reachedBeginning() && room.messages().length > 0}>
+                <p class="hint">This is the beginning of #{props.name}.</p>
+              </Match>
+              <Match when={room.reachedBeginning()}>
+                <p class="hint">No messages yet. Say hello!</p>
+              </Match>
+            </Switch>
+          </div>
+          <For each={room.messages()}>{(message) => <MessageItem message={message} own={isOwn(message.sender)} />}</For>
+        </div>
+        <Show when={follower.unseen() > 0}>
+          <button type="button" class="new-messages" onClick={() => follower.scrollToBottom()}>
+            {follower.unseen()} new {follower.unseen() === 1 ? "message" : "messages"} ↓
+          </button>
+        </Show>
+      </div>
+
+      <div class="visually-hidden" aria-live="polite" aria-atomic="true">
+        {announcement()}
+      </div>
+      <Show when={room.streamError()}>
+        {(error) => (
+          <p class="error" role="alert">
+            Live updates stopped: {errorMessage(error())} Reload the page to try again.
+          </p>
+        )}
+      </Show>
+      <Composer room={props.name} user={session.user()} send={send} loginHref={loginHref()} />
+    </section>
+  );
+}

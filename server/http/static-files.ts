@@ -1,0 +1,72 @@
+/**
+ * The browser app in production: the files `vite build` wrote to dist/client,
+ * and its index.html for the app's own routes so that deep links and reloads
+ * work. Mounted only when a build exists (in development Vite serves the app).
+ * It never answers for the server's own paths: /trpc, /api and /healthz.
+ */
+import { statSync } from "node:fs";
+import { resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Elysia } from "elysia";
+
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../dist/client", import.meta.url));
+
+/** Paths the app routes itself (see client/app/app.tsx): they get index.html. */
+const APP_ROUTES = ["/", "/login", "/login/", "/room/:room", "/room/:room/"];
+/**
+ * Built files: hashed assets, and files at the top (index.html, icons). Named
+ * routes rather than a catch-all, because Elysia matches a GET route before an
+ * `.all()` one, so `/*` here would shadow tRPC's GET queries.
+ */
+const FILE_ROUTES = ["/assets/*", "/:file"];
+
+const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+
+const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+
+/** `/chat/<room>/`, the tutorial's path, is `/room/<room>/` here. Served with or without a build. */
+export function chatRedirect() {
+  const redirect = ({ params, request }: { params: { room: string }; request: Request }) => {
+    const { search } = new URL(request.url);
+    return new Response(null, { status: 308, headers: { location: `/room/${encodeURIComponent(params.room)}/${search}` } });
+  };
+  return new Elysia({ name: "chat-redirect" }).get("/chat/:room", redirect).get("/chat/:room/", redirect);
+}
+
+export interface StaticFilesOptions {
+  /** The build output; default dist/client at the repository root. */
+  dir?: string;
+}
+
+/** The built app, or nothing when there is no build in `dir`. */
+export function staticFiles({ dir = DEFAULT_CLIENT_DIR }: StaticFilesOptions = {}) {
+  const root = resolve(dir);
+  const plugin = new Elysia({ name: "static-files", seed: root });
+  const indexHtml = resolve(root, "index.html");
+  if (!isFile(indexHtml)) return plugin;
+
+  function serveFile({ request }: { request: Request }): Response {
+    const { pathname } = new URL(request.url);
+    let path: string;
+    try {
+      path = resolve(root, `.${decodeURIComponent(pathname)}`);
+    } catch {
+      return notFound();
+    }
+    // Nothing outside the build directory, whatever `..` or encoding the path tries.
+    if (path.startsWith(root + sep) && isFile(path)) {
+      // Vite puts a content hash in every asset name: those never change.
+      const immutable = pathname.startsWith("/assets/");
+      return new Response(Bun.file(path), {
+        headers: { "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache" },
+      });
+    }
+    return notFound();
+  }
+
+  const serveApp = () => new Response(Bun.file(indexHtml), { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" } });
+
+  for (const route of APP_ROUTES) plugin.get(route, serveApp);
+  for (const route of FILE_ROUTES) plugin.get(route, serveFile);
+  return plugin;
+}
