@@ -7,6 +7,8 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
+import { createConnectionCaps } from "./limits/connection-caps.ts";
+import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
@@ -49,14 +51,33 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     throw new Error("REDIS_URL is set, but this build has only the in-memory group layer: unset REDIS_URL.");
   }
   const groups = deps.groups ?? createMemoryGroupLayer();
-  const auth = createAuth(db, { secureCookies: config.production });
-  const services: Services = { db, auth, groups, sockets: new SessionSockets() };
+  const { limits } = config;
+  const auth = createAuth(db, { secureCookies: config.production, hashConcurrency: limits.hashConcurrency });
+  const services: Services = {
+    db,
+    auth,
+    groups,
+    sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
+    limits,
+    limiters: {
+      send: createRateLimiter(limits.send),
+      loginPerUsername: createRateLimiter(limits.loginPerUsername),
+      loginPerIp: createRateLimiter(limits.loginPerIp),
+    },
+  };
 
-  const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError });
+  // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
+  const clientIps = new WeakMap<Request, string>();
+  const caps = createConnectionCaps(limits);
+
+  const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError, clientIp: (req) => clientIps.get(req) ?? null });
   const ws = createBunWsHandler({
     router: appRouter,
     createContext: (input) => createWsContext(services, input),
     onError: logError,
+    onClose: (data) => {
+      if (data.ip) caps.release(data.ip);
+    },
     maxPayloadLength: MAX_FRAME_BYTES,
     backpressureLimit: 1024 * 1024,
     idleTimeout: 60,
@@ -68,6 +89,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     connectionCount: ws.connectionCount,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
+      const ip = server.requestIP(req)?.address ?? "unknown";
       const url = new URL(req.url);
       if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
         const cookie = req.headers.get("cookie");
@@ -76,9 +98,14 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
         if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
-        const data: TrpcSocketData = { url: url.pathname + url.search, host: url.host, cookie };
-        return server.upgrade(req, { data }) ? undefined : new Response("WebSocket upgrade failed.", { status: 400 });
+        const admission = caps.admit(ip);
+        if (!admission.ok) return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
+        const data: TrpcSocketData = { url: url.pathname + url.search, host: url.host, cookie, ip };
+        if (server.upgrade(req, { data })) return undefined;
+        caps.release(ip);
+        return new Response("WebSocket upgrade failed.", { status: 400 });
       }
+      clientIps.set(req, ip);
       return http.handle(req);
     },
     async close() {

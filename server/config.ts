@@ -2,8 +2,13 @@
  * The server's configuration, read once from the environment into a frozen,
  * typed object. A bad value stops start-up with a message that names the variable.
  */
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "../db/index.ts";
+import type { RateLimit } from "./limits/rate-limiter.ts";
+
+const count = (fallback: number) => z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").default(fallback);
+const rate = (fallback: number) => z.coerce.number().positive("must be above 0").default(fallback);
 
 const Env = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -24,6 +29,10 @@ const Env = z.object({
     .optional()
     .transform((v) => (v === "" ? undefined : v))
     .refine((v) => v === undefined || /^rediss?:\/\//.test(v), "use redis://host:port"),
+  /** Prepended to every Redis channel, so several deployments (or tests) can share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{0,64}$/, "up to 64 letters, digits, ':', '.', '_', '-'").default("parlor:"),
+  /** Processes sharing the port; unset: one per core with REDIS_URL, else 1. */
+  WORKERS: z.coerce.number().int().min(1).max(256).optional(),
   /** Comma-separated exact origins. Unset: only the server's own origin (as the browser addressed it). */
   ALLOWED_ORIGINS: z
     .string()
@@ -31,6 +40,19 @@ const Env = z.object({
     .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : undefined))
     .refine((list) => list === undefined || list.every((o) => URL.canParse(o) && new URL(o).origin === o), "each origin is scheme://host[:port], without a path"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  // Limits (see SECURITY.md): each caps what one client can take from everyone else.
+  MAX_CONNECTIONS: count(10_000),
+  MAX_CONNECTIONS_PER_IP: count(200),
+  MAX_CONNECTIONS_PER_USER: count(20),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: count(100),
+  SEND_BURST: count(20),
+  SEND_PER_SECOND: rate(5),
+  LOGIN_BURST_PER_USERNAME: count(5),
+  LOGIN_PER_MINUTE_PER_USERNAME: rate(5),
+  LOGIN_BURST_PER_IP: count(20),
+  LOGIN_PER_MINUTE_PER_IP: rate(20),
+  /** Password hashes computed at once; the rest queue. Default: all cores but one. */
+  HASH_CONCURRENCY: count(Math.max(1, navigator.hardwareConcurrency - 1)),
 });
 
 export interface Config {
@@ -38,9 +60,24 @@ export interface Config {
   readonly host: string;
   readonly databaseUrl: string;
   readonly redisUrl: string | undefined;
+  readonly redisPrefix: string;
+  /** Server processes on the port: more than one only with Redis and a shared database. */
+  readonly workers: number;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly production: boolean;
   readonly nodeEnv: "development" | "production" | "test";
+  readonly limits: Limits;
+}
+
+export interface Limits {
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  readonly maxConnectionsPerUser: number;
+  readonly maxSubscriptionsPerConnection: number;
+  readonly send: RateLimit;
+  readonly loginPerUsername: RateLimit;
+  readonly loginPerIp: RateLimit;
+  readonly hashConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -54,13 +91,33 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
+  const workers = e.WORKERS ?? (e.REDIS_URL ? availableParallelism() : 1);
+  if (workers > 1 && !e.REDIS_URL) {
+    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need REDIS_URL, or each reaches only its own subscribers (got ${JSON.stringify(env.WORKERS)})`);
+  }
+  const database = parseDatabaseUrl(e.DATABASE_URL);
+  if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
+    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(e.DATABASE_URL)})`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    workers,
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : undefined,
     production: e.NODE_ENV === "production",
     nodeEnv: e.NODE_ENV,
+    limits: Object.freeze({
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
+      loginPerUsername: { burst: e.LOGIN_BURST_PER_USERNAME, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME / 60 },
+      loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },
+      hashConcurrency: e.HASH_CONCURRENCY,
+    }),
   });
 }

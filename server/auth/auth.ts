@@ -7,6 +7,7 @@
 import { Lucia, TimeSpan } from "lucia";
 import type { Db } from "../../db/index.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
+import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
 import { createUser, verifyCredentials } from "./users.ts";
 
@@ -58,18 +59,21 @@ export interface Auth {
 export interface AuthOptions {
   /** `Secure` cookies: on outside development, where the site is served over HTTPS. */
   secureCookies: boolean;
+  /** Password hashes computed at once. */
+  hashConcurrency?: number;
 }
 
-export function createAuth(db: Db, { secureCookies }: AuthOptions): Auth {
+export function createAuth(db: Db, { secureCookies, hashConcurrency }: AuthOptions): Auth {
   const lucia = createLucia(db, secureCookies);
+  const hasher = createPasswordHasher(hashConcurrency);
   const signIn = async (user: User): Promise<SignedIn> => {
     const session = await lucia.createSession(user.id, {});
     return { user, token: session.id };
   };
   return {
-    register: async (credentials) => signIn(await createUser(db, credentials)),
+    register: async (credentials) => signIn(await createUser(db, credentials, hasher)),
     async login(credentials) {
-      const user = await verifyCredentials(db, credentials);
+      const user = await verifyCredentials(db, credentials, hasher);
       return user ? signIn(user) : null;
     },
     async validate(token) {

@@ -1,6 +1,7 @@
-/** All SQL about users, and password hashing (Argon2id through Bun.password). */
+/** All SQL about users. Passwords go through a PasswordHasher (Argon2id). */
 import type { Db } from "../../db/index.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
+import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
 
 export class UsernameTakenError extends Error {
   override name = "UsernameTakenError";
@@ -9,13 +10,13 @@ export class UsernameTakenError extends Error {
   }
 }
 
-const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: "argon2id" });
+const unbounded = createPasswordHasher();
 
 /** Verified when the username is unknown, so a miss takes as long as a wrong password. */
 let decoyHash: Promise<string> | undefined;
 
-export async function createUser(db: Db, { username, password }: Credentials): Promise<User> {
-  const password_hash = await hashPassword(password);
+export async function createUser(db: Db, { username, password }: Credentials, hasher: PasswordHasher = unbounded): Promise<User> {
+  const password_hash = await hasher.hash(password);
   const row = await db
     .insertInto("user")
     .values({ username, password_hash, created_at: new Date().toISOString() })
@@ -27,12 +28,12 @@ export async function createUser(db: Db, { username, password }: Credentials): P
 }
 
 /** The user whose password this is, or null; never says which half was wrong. */
-export async function verifyCredentials(db: Db, { username, password }: Credentials): Promise<User | null> {
+export async function verifyCredentials(db: Db, { username, password }: Credentials, hasher: PasswordHasher = unbounded): Promise<User | null> {
   const row = await db.selectFrom("user").select(["id", "username", "password_hash"]).where("username", "=", username).executeTakeFirst();
   if (!row) {
-    decoyHash ??= hashPassword("decoy password that matches nothing");
-    await Bun.password.verify(password, await decoyHash);
+    decoyHash ??= unbounded.hash("decoy password that matches nothing");
+    await hasher.verify(password, await decoyHash);
     return null;
   }
-  return (await Bun.password.verify(password, row.password_hash)) ? { id: Number(row.id), username: row.username } : null;
+  return (await hasher.verify(password, row.password_hash)) ? { id: Number(row.id), username: row.username } : null;
 }

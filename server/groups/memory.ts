@@ -11,9 +11,16 @@ import { SubscriberQueue } from "./subscriber-queue.ts";
 export interface MemoryGroupLayerOptions {
   /** Default queue capacity per subscriber. */
   capacity?: number;
+  /** Called when a group's last subscriber leaves (the Redis layer unsubscribes then). */
+  onGroupEmpty?: (group: string) => void;
 }
 
-export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): GroupLayer {
+export interface MemoryGroupLayer extends GroupLayer {
+  /** Gives every live subscriber a `Lagged` marker: events may have been lost upstream. */
+  lagAll(): void;
+}
+
+export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): MemoryGroupLayer {
   const defaultCapacity = options.capacity ?? DEFAULT_SUBSCRIBER_CAPACITY;
   const emitter = new EventEmitter();
   // A busy room has thousands of listeners; that is the design, not a leak.
@@ -31,6 +38,7 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): G
         emitter.off(group, listener);
         signal.removeEventListener("abort", onAbort);
         live.delete(queue);
+        if (emitter.listenerCount(group) === 0) options.onGroupEmpty?.(group);
       });
       const onAbort = () => queue.end();
       if (signal.aborted) {
@@ -44,6 +52,10 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): G
     },
 
     subscriberCount: (group: string) => emitter.listenerCount(group),
+
+    lagAll() {
+      for (const queue of live) queue.lag();
+    },
 
     async close() {
       for (const queue of [...live]) queue.end();

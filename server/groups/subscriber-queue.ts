@@ -10,6 +10,8 @@ export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
   private items: RoomEvent[] = [];
   private head = 0;
   private dropped = 0;
+  /** Set by `lag()`: the next read is a marker even if nothing overflowed. */
+  private lagging = false;
   private waiter: ((r: IteratorResult<Delivery>) => void) | null = null;
   private ended = false;
 
@@ -26,7 +28,7 @@ export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
       resolve({ value: event, done: false });
       return;
     }
-    if (this.dropped > 0) {
+    if (this.dropped > 0 || this.lagging) {
       this.dropped++;
       return;
     }
@@ -40,9 +42,10 @@ export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
   }
 
   next(): Promise<IteratorResult<Delivery>> {
-    if (this.dropped > 0) {
+    if (this.dropped > 0 || this.lagging) {
       const lagged: Lagged = { type: "lagged", dropped: this.dropped };
       this.dropped = 0;
+      this.lagging = false;
       return Promise.resolve({ value: lagged, done: false });
     }
     if (this.head < this.items.length) {
@@ -57,6 +60,24 @@ export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
     return new Promise((resolve) => {
       this.waiter = resolve;
     });
+  }
+
+  /**
+   * Events may have been lost upstream (a broker connection dropped): replace the
+   * backlog by a marker, so the consumer resyncs from the database.
+   */
+  lag(): void {
+    if (this.ended) return;
+    if (this.waiter) {
+      const resolve = this.waiter;
+      this.waiter = null;
+      resolve({ value: { type: "lagged", dropped: 0 }, done: false });
+      return;
+    }
+    this.dropped += this.items.length - this.head;
+    this.items = [];
+    this.head = 0;
+    this.lagging = true;
   }
 
   /** Ends the stream: pending and later `next()` calls resolve done. Idempotent. */

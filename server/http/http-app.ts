@@ -15,12 +15,14 @@ export interface HttpAppOptions {
   services: Services;
   allowedOrigins: readonly string[] | undefined;
   onError: (error: Error, path: string | undefined) => void;
+  /** The client address of a request, for per-IP limits. */
+  clientIp: (req: Request) => string | null;
   /** The built browser app; default dist/client. Served only when it holds a build. */
   clientDir?: string;
 }
 
-export function createHttpApp({ services, allowedOrigins, onError, clientDir }: HttpAppOptions) {
-  const createContext = createHttpContextFactory(services);
+export function createHttpApp({ services, allowedOrigins, onError, clientIp, clientDir }: HttpAppOptions) {
+  const createContext = createHttpContextFactory(services, clientIp);
 
   const trpc = ({ request }: { request: Request }) => {
     // A browser's state-changing call from a foreign page is cross-site request forgery.

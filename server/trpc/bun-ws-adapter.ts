@@ -21,6 +21,7 @@ export interface TrpcSocketData {
   url: string;
   host: string;
   cookie: string | null;
+  ip: string | null;
   shim?: BunSocketShim;
 }
 
@@ -31,6 +32,7 @@ export class BunSocketShim extends EventEmitter {
     private readonly ws: ServerWebSocket<TrpcSocketData>,
     /** The upgrade request's Cookie header, for the connection's context. */
     readonly cookie: string | null,
+    readonly ip: string | null,
   ) {
     super();
   }
@@ -54,6 +56,7 @@ export class BunSocketShim extends EventEmitter {
 
 export interface BunWsContextInput {
   cookie: string | null;
+  ip: string | null;
   connectionParams: Record<string, string | undefined> | null;
   socket: BunSocketShim;
 }
@@ -62,6 +65,8 @@ export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
   router: TRouter;
   createContext: (input: BunWsContextInput) => Promise<inferRouterContext<TRouter>>;
   onError?: (error: Error, path: string | undefined) => void;
+  /** After a connection has closed, with its upgrade data. */
+  onClose?: (data: TrpcSocketData) => void;
   /** Largest incoming frame; larger ones close the socket with 1009. */
   maxPayloadLength: number;
   /** Bytes queued for a slow reader before the socket is closed. */
@@ -85,7 +90,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     // tRPC passes our shim back as `res`.
     createContext: ({ res, info }) => {
       const socket = res as unknown as BunSocketShim;
-      return opts.createContext({ cookie: socket.cookie, connectionParams: info.connectionParams, socket });
+      return opts.createContext({ cookie: socket.cookie, ip: socket.ip, connectionParams: info.connectionParams, socket });
     },
     onError: ({ error, path }) => opts.onError?.(error, path),
   };
@@ -101,7 +106,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     perMessageDeflate: false,
 
     open(ws) {
-      const shim = new BunSocketShim(ws, ws.data.cookie);
+      const shim = new BunSocketShim(ws, ws.data.cookie, ws.data.ip);
       shim.readyState = OPEN;
       ws.data.shim = shim;
       open.add(shim);
@@ -117,6 +122,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     },
 
     close(ws, code, reason) {
+      opts.onClose?.(ws.data);
       const shim = ws.data.shim;
       if (!shim) return;
       shim.readyState = CLOSED;

@@ -2,11 +2,14 @@
  * What every procedure sees: the app's services and who is calling. Built per
  * HTTP request, and once per WebSocket connection.
  */
+import { TRPCError } from "@trpc/server";
 import type { FetchCreateContextFnOptions } from "@trpc/server/adapters/fetch";
 import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
+import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { SessionSockets } from "./session-sockets.ts";
 
 export interface Services {
@@ -14,30 +17,46 @@ export interface Services {
   auth: Auth;
   groups: GroupLayer;
   sockets: SessionSockets;
+  limits: Limits;
+  limiters: {
+    send: RateLimiter;
+    loginPerUsername: RateLimiter;
+    loginPerIp: RateLimiter;
+  };
+}
+
+/** One WebSocket connection's own state, shared by the calls made over it. */
+export interface ConnectionState {
+  subscriptions: number;
 }
 
 export interface Context extends Services {
   user: User | null;
   /** The caller's session token, when it is signed in. */
   token: string | null;
+  /** The client's address, when the transport knows it. */
+  ip: string | null;
   /** HTTP only: headers of the response, for cookies. Null over WebSocket. */
   resHeaders: Headers | null;
+  /** WebSocket only: the connection the call came in on. */
+  connection: ConnectionState | null;
 }
 
-export function createHttpContextFactory(services: Services) {
+export function createHttpContextFactory(services: Services, clientIp: (req: Request) => string | null) {
   return async function createHttpContext({ req, resHeaders }: FetchCreateContextFnOptions): Promise<Context> {
     const cookieToken = services.auth.tokenFromHeaders({ cookie: req.headers.get("cookie") });
     const token = services.auth.tokenFromHeaders({ authorization: req.headers.get("authorization") }) ?? cookieToken;
     const session = token ? await services.auth.validate(token) : null;
     // Sliding expiry: a cookie whose session was just extended is re-issued with the new date.
     if (session?.renewed && session.token === cookieToken) resHeaders.append("set-cookie", services.auth.sessionCookie(session.token));
-    return { ...services, user: session?.user ?? null, token: session ? token : null, resHeaders };
+    return { ...services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), resHeaders, connection: null };
   };
 }
 
 export interface WsContextInput {
-  /** Headers of the upgrade request (the session cookie, for browsers). */
+  /** The upgrade request's Cookie header (the session, for browsers). */
   cookie: string | null;
+  ip: string | null;
   /** `connectionParams` sent by the client as its first message (scripts' tokens). */
   connectionParams: Record<string, string | undefined> | null;
   socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown };
@@ -46,9 +65,19 @@ export interface WsContextInput {
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
   const token = input.connectionParams?.token || services.auth.tokenFromHeaders({ cookie: input.cookie });
   const session = token ? await services.auth.validate(token) : null;
-  if (session && token) {
-    const release = services.sockets.add(token, input.socket);
+  if (session) {
+    if (services.sockets.userCount(session.user.id) >= services.limits.maxConnectionsPerUser) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${services.limits.maxConnectionsPerUser} connections per user.` });
+    }
+    const release = services.sockets.add({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
     input.socket.once("close", release);
   }
-  return { ...services, user: session?.user ?? null, token: session ? token : null, resHeaders: null };
+  return {
+    ...services,
+    user: session?.user ?? null,
+    token: session ? session.token : null,
+    ip: input.ip,
+    resHeaders: null,
+    connection: { subscriptions: 0 },
+  };
 }

@@ -1,6 +1,7 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Context } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
@@ -24,10 +25,23 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const publicProcedure = t.procedure;
 
-const signedIn = t.middleware(function signedIn({ ctx, next }) {
+const signedIn = t.middleware(async function signedIn({ ctx, next }) {
   if (!ctx.user || !ctx.token) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
+  // A socket's context was built when it connected: check that its session still stands
+  // (it may have ended on another process, which cannot close this socket).
+  if (ctx.connection && !(await ctx.auth.validate(ctx.token))) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
+  }
   return next({ ctx: { ...ctx, user: ctx.user, token: ctx.token } });
 });
 
 /** Procedures for signed-in users: `ctx.user` and `ctx.token` are set. */
 export const authedProcedure = t.procedure.use(signedIn);
+
+/** Refuses with TOO_MANY_REQUESTS when `key`'s bucket is empty, saying when to retry. */
+export function rateLimited(limiter: RateLimiter, key: string, what: string): void {
+  const waitMs = limiter.take(key);
+  if (waitMs > 0) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.` });
+  }
+}

@@ -1,7 +1,8 @@
 /**
- * Which open WebSockets belong to which session. tRPC builds a socket's
- * context once, when it connects, so a logout must close the sockets that
- * carried the session, or they would keep acting as the signed-out user.
+ * Which open WebSockets belong to which session and user. tRPC builds a
+ * socket's context once, when it connects, so a session that ends — logout or
+ * expiry — must close the sockets that carried it, or they would keep acting
+ * as the signed-out user. Also counts sockets per user, for the per-user cap.
  */
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
@@ -10,31 +11,82 @@ export interface ClosableSocket {
 /** Close code for "your session ended": the client reconnects and is a guest from then on. */
 export const CLOSE_SESSION_ENDED = 4001;
 
-export class SessionSockets {
-  private bySession = new Map<string, Set<ClosableSocket>>();
+/** setTimeout's longest delay (~24.8 days); a later expiry is re-checked then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-  add(token: string, socket: ClosableSocket): () => void {
-    let set = this.bySession.get(token);
-    if (!set) this.bySession.set(token, (set = new Set()));
-    set.add(socket);
+export interface SessionSocket {
+  token: string;
+  userId: number;
+  socket: ClosableSocket;
+  expiresAt: Date;
+}
+
+export interface SessionSocketsOptions {
+  /** Looks the session up again when its known expiry comes: sliding expiry may have moved it. */
+  revalidate(token: string): Promise<{ expiresAt: Date } | null>;
+}
+
+interface Entry extends SessionSocket {
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+export class SessionSockets {
+  private bySession = new Map<string, Set<Entry>>();
+  private byUser = new Map<number, number>();
+
+  constructor(private readonly options: SessionSocketsOptions) {}
+
+  /** Registers a signed-in socket; call the returned function when it closes. */
+  add(registration: SessionSocket): () => void {
+    const entry: Entry = { ...registration, timer: undefined };
+    let set = this.bySession.get(entry.token);
+    if (!set) this.bySession.set(entry.token, (set = new Set()));
+    set.add(entry);
+    this.byUser.set(entry.userId, (this.byUser.get(entry.userId) ?? 0) + 1);
+    this.armExpiry(entry);
+    let released = false;
     return () => {
-      set.delete(socket);
-      if (set.size === 0 && this.bySession.get(token) === set) this.bySession.delete(token);
+      if (released) return;
+      released = true;
+      clearTimeout(entry.timer);
+      set.delete(entry);
+      if (set.size === 0 && this.bySession.get(entry.token) === set) this.bySession.delete(entry.token);
+      const n = (this.byUser.get(entry.userId) ?? 1) - 1;
+      if (n > 0) this.byUser.set(entry.userId, n);
+      else this.byUser.delete(entry.userId);
     };
   }
 
+  private armExpiry(entry: Entry) {
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, entry.expiresAt.getTime() - Date.now()));
+    entry.timer = setTimeout(async () => {
+      const session = await this.options.revalidate(entry.token).catch(() => null);
+      if (!this.bySession.get(entry.token)?.has(entry)) return;
+      if (session && session.expiresAt.getTime() > Date.now()) {
+        entry.expiresAt = session.expiresAt;
+        this.armExpiry(entry);
+      } else {
+        entry.socket.close(CLOSE_SESSION_ENDED, "Session expired");
+      }
+    }, delay);
+  }
+
+  /** Closes every socket of a session (on the next turn, so a logout's own reply still goes out). */
   closeSession(token: string): number {
     const set = this.bySession.get(token);
     if (!set) return 0;
-    this.bySession.delete(token);
-    // On the next turn, so the reply to the logout that ended it still goes out on its own socket.
+    const entries = [...set];
     setTimeout(() => {
-      for (const socket of set) socket.close(CLOSE_SESSION_ENDED, "Session ended");
+      for (const entry of entries) entry.socket.close(CLOSE_SESSION_ENDED, "Session ended");
     }, 0);
-    return set.size;
+    return entries.length;
   }
 
   count(token: string): number {
     return this.bySession.get(token)?.size ?? 0;
+  }
+
+  userCount(userId: number): number {
+    return this.byUser.get(userId) ?? 0;
   }
 }

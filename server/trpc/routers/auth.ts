@@ -4,7 +4,13 @@ import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
 import { UsernameTakenError } from "../../auth/users.ts";
 import type { Context } from "../context.ts";
-import { authedProcedure, publicProcedure, router } from "../init.ts";
+import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
+
+/** Guessing passwords is limited per account and per address; registering (which hashes too) per address. */
+function limitAttempts(ctx: Context, username: string | null) {
+  rateLimited(ctx.limiters.loginPerIp, ctx.ip ?? "unknown", "attempts from this address");
+  if (username !== null) rateLimited(ctx.limiters.loginPerUsername, username.toLowerCase(), `sign-in attempts for '${username}'`);
+}
 
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
 function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
@@ -14,6 +20,7 @@ function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
 
 export const authRouter = router({
   register: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
+    limitAttempts(ctx, null);
     try {
       return withCookie(ctx, await ctx.auth.register(input));
     } catch (error) {
@@ -23,6 +30,7 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
+    limitAttempts(ctx, input.username);
     const signedIn = await ctx.auth.login(input);
     if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
     return withCookie(ctx, signedIn);

@@ -3,7 +3,8 @@ import { tracked } from "@trpc/server";
 import { ActiveRoomsInput, HistoryInput, MessagesInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
 import { activeRooms, appendMessage, historyPage } from "../../messages/repository.ts";
 import { roomStream } from "../../messages/room-stream.ts";
-import { authedProcedure, publicProcedure, router } from "../init.ts";
+import { TRPCError } from "@trpc/server";
+import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
 
 export const roomRouter = router({
   /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
@@ -14,6 +15,7 @@ export const roomRouter = router({
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
+    rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
     const message = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text });
     try {
       await ctx.groups.publish(roomGroup(input.room), { type: "message", message });
@@ -28,7 +30,13 @@ export const roomRouter = router({
    * The room live. Each message is `tracked` by its seq, so a reconnecting
    * client's `lastEventId` resumes exactly after the last one it saw.
    */
-  messages: publicProcedure.input(MessagesInput).subscription(async function* ({ ctx, input, signal }) {
+  messages: publicProcedure.input(MessagesInput).subscription(({ ctx, input, signal }) => {
+    // Checked before the stream starts, so an over-limit subscription fails instead of starting.
+    const connection = ctx.connection;
+    if (connection && connection.subscriptions >= ctx.limits.maxSubscriptionsPerConnection) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${ctx.limits.maxSubscriptionsPerConnection} subscriptions per connection.` });
+    }
+    if (connection) connection.subscriptions++;
     const stream = roomStream({
       db: ctx.db,
       groups: ctx.groups,
@@ -36,6 +44,12 @@ export const roomRouter = router({
       after: input.lastEventId ?? undefined,
       signal: signal ?? new AbortController().signal,
     });
-    for await (const message of stream) yield tracked(String(message.seq), message);
+    return (async function* () {
+      try {
+        for await (const message of stream) yield tracked(String(message.seq), message);
+      } finally {
+        if (connection) connection.subscriptions--;
+      }
+    })();
   }),
 });

@@ -1,0 +1,35 @@
+/**
+ * At most `limit` tasks at once; the rest wait in line. Bounds CPU-heavy work
+ * (password hashing) so a burst of logins cannot take every core from the
+ * event loop that serves everyone else.
+ */
+export interface Semaphore {
+  run<T>(task: () => Promise<T>): Promise<T>;
+  /** Tasks running now. */
+  active(): number;
+  /** Tasks waiting. */
+  waiting(): number;
+}
+
+export function createSemaphore(limit: number): Semaphore {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const release = () => {
+    const next = queue.shift();
+    if (next) next();
+    else running--;
+  };
+  return {
+    async run(task) {
+      if (running < limit) running++;
+      else await new Promise<void>((resolve) => queue.push(resolve));
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
+    active: () => running,
+    waiting: () => queue.length,
+  };
+}
