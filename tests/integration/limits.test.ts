@@ -1,0 +1,155 @@
+/**
+ * Limits and floods (SECURITY.md): each cap is configurable, and a client that
+ * reaches it gets a clear answer while everyone else carries on.
+ */
+import { describe, expect, test } from "bun:test";
+import { TRPCClientError } from "@trpc/client";
+import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
+import { MAX_FRAME_BYTES } from "../../server/app.ts";
+import { startTestServer } from "../support/server.ts";
+import { subscribeRoom } from "../support/subscriber.ts";
+import { waitFor } from "../support/wait.ts";
+
+const outcome = async (call: Promise<unknown>) => {
+  try {
+    await call;
+    return "OK";
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error.data?.code as string;
+    throw error;
+  }
+};
+
+/** A raw WebSocket to /trpc, as a script without the tRPC client would open one. */
+function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+  const ws = new WebSocket(url.replace("http", "ws") + "/trpc");
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
+  return new Promise((resolve, reject) => {
+    ws.addEventListener("open", () => resolve({ ws, closed }));
+    ws.addEventListener("error", () => reject(new Error("socket failed to open")));
+  });
+}
+
+const upgradeStatus = async (url: string) =>
+  (
+    await fetch(`${url}/trpc`, {
+      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" },
+    })
+  ).status;
+
+describe("send rate limit (per user token bucket)", () => {
+  test("a burst is allowed, the flood after it is TOO_MANY_REQUESTS and not stored, other users are unaffected", async () => {
+    await using server = await startTestServer({ SEND_BURST: "3", SEND_PER_SECOND: "0.5" });
+    const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
+    const results = [];
+    for (let i = 1; i <= 5; i++) results.push(await outcome(ann.client.room.send.mutate({ room: "flood", text: `m${i}` })));
+    expect(results).toEqual(["OK", "OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+    expect(await outcome(ben.client.room.send.mutate({ room: "flood", text: "ben is fine" }))).toBe("OK");
+    const stored = await ben.client.room.history.query({ room: "flood" });
+    expect(stored.messages.map((m) => m.text)).toEqual(["ben is fine", "m3", "m2", "m1"]);
+  });
+
+  test("the refusal says when to try again", async () => {
+    await using server = await startTestServer({ SEND_BURST: "1", SEND_PER_SECOND: "0.25" });
+    const ann = await server.signUp();
+    await ann.client.room.send.mutate({ room: "r", text: "one" });
+    const error = await ann.client.room.send.mutate({ room: "r", text: "two" }).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^Too many messages: try again in [1-4] s\.$/);
+  });
+});
+
+describe("login attempts", () => {
+  test("per username: after the burst even the right password is TOO_MANY_REQUESTS; other accounts can still sign in", async () => {
+    await using server = await startTestServer({ LOGIN_BURST_PER_USERNAME: "2", LOGIN_PER_MINUTE_PER_USERNAME: "1" });
+    const { client } = server.guest();
+    await client.auth.register.mutate({ username: "ann", password: "ann's password" });
+    await client.auth.register.mutate({ username: "ben", password: "ben's password" });
+    const attempts = [];
+    for (const password of ["guess one", "guess two", "ann's password"]) attempts.push(await outcome(client.auth.login.mutate({ username: "ann", password })));
+    expect(attempts).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
+    expect(await outcome(client.auth.login.mutate({ username: "ben", password: "ben's password" }))).toBe("OK");
+  });
+
+  test("per address: many usernames from one address are limited too", async () => {
+    await using server = await startTestServer({ LOGIN_BURST_PER_IP: "3", LOGIN_PER_MINUTE_PER_IP: "1" });
+    const { client } = server.guest();
+    const attempts = [];
+    for (const username of ["u1x", "u2x", "u3x", "u4x"]) attempts.push(await outcome(client.auth.login.mutate({ username, password: "whatever1" })));
+    expect(attempts).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
+  });
+});
+
+describe("connection caps", () => {
+  test("the global cap answers 503 at the handshake; a slot frees when a connection closes", async () => {
+    await using server = await startTestServer({ MAX_CONNECTIONS: "2" });
+    const a = await rawSocket(server.url);
+    const b = await rawSocket(server.url);
+    expect(await upgradeStatus(server.url)).toBe(503);
+    a.ws.close();
+    await a.closed;
+    await waitFor(() => server.app.connectionCount() === 1, "the close to be counted");
+    const c = await rawSocket(server.url);
+    b.ws.close();
+    c.ws.close();
+  });
+
+  test("the per-address cap answers 429", async () => {
+    await using server = await startTestServer({ MAX_CONNECTIONS_PER_IP: "1" });
+    const a = await rawSocket(server.url);
+    expect(await upgradeStatus(server.url)).toBe(429);
+    a.ws.close();
+  });
+
+  test("the per-user cap refuses a user's extra socket with TOO_MANY_REQUESTS; other users connect", async () => {
+    await using server = await startTestServer({ MAX_CONNECTIONS_PER_USER: "1" });
+    const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
+    const first = subscribeRoom(ann.client, { room: "lobby" });
+    await first.started;
+    const secondSocket = createParlorSocket({ url: server.url, token: ann.token, keepOpen: true });
+    const second = subscribeRoom(createParlorClient({ url: server.url, token: ann.token, socket: secondSocket }), { room: "lobby" });
+    await waitFor(() => second.errors.length > 0, "the refusal");
+    expect(second.errors[0]!.message).toBe("At most 1 connections per user.");
+    const benSub = subscribeRoom(ben.client, { room: "lobby" });
+    await benSub.started;
+    await secondSocket.close();
+  });
+
+  test("subscriptions per connection are capped; ending one frees its slot", async () => {
+    await using server = await startTestServer({ MAX_SUBSCRIPTIONS_PER_CONNECTION: "2" });
+    const { client } = server.guest();
+    const a = subscribeRoom(client, { room: "r1" });
+    const b = subscribeRoom(client, { room: "r2" });
+    await Promise.all([a.started, b.started]);
+    const c = subscribeRoom(client, { room: "r3" });
+    await waitFor(() => c.errors.length > 0, "the refusal");
+    expect(c.errors[0]!.data?.code).toBe("TOO_MANY_REQUESTS");
+    a.unsubscribe();
+    await Bun.sleep(50);
+    const d = subscribeRoom(client, { room: "r4" });
+    await d.started;
+    expect(d.errors).toEqual([]);
+  });
+});
+
+describe("frames", () => {
+  test(`a frame over ${MAX_FRAME_BYTES / 1024} KiB closes the socket with 1009; the server keeps serving`, async () => {
+    await using server = await startTestServer();
+    const { ws, closed } = await rawSocket(server.url);
+    ws.send("x".repeat(MAX_FRAME_BYTES + 1));
+    expect((await closed).code).toBe(1009);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
+  test("a frame just under the limit is answered as a (bad) request, not cut off", async () => {
+    await using server = await startTestServer();
+    const { ws, closed } = await rawSocket(server.url);
+    const reply = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data))));
+    const text = "x".repeat(MAX_FRAME_BYTES - 200);
+    ws.send(JSON.stringify({ id: 1, method: "mutation", params: { path: "room.send", input: { room: "r", text } } }));
+    const answer = JSON.parse(await reply) as { id: number; error: { data: { code: string } } };
+    expect(answer.id).toBe(1);
+    expect(answer.error.data.code).toBe("UNAUTHORIZED");
+    ws.close(1000);
+    expect((await closed).code).toBe(1000);
+  });
+});
