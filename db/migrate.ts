@@ -8,6 +8,7 @@ import type { Db } from "./index.ts";
 /** Migrations are bundled by import, not read from disk, so a compiled server carries them. */
 const migrations: Record<string, () => Promise<Migration>> = {
   "2026-11-23T00-init": () => import("./migrations/2026-11-23T00-init.ts"),
+  "2026-11-23T01-idempotent-sends": () => import("./migrations/2026-11-23T01-idempotent-sends.ts"),
 };
 
 const provider: MigrationProvider = {

@@ -33,6 +33,8 @@ export interface MessageTable {
   text: string;
   /** ISO-8601 UTC. */
   created_at: string;
+  /** The sender's id for this send, so a retry finds the stored message instead of storing another. */
+  client_id: string | null;
 }
 
 export interface Database {

@@ -93,7 +93,12 @@ export const HistoryPage = z.object({
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
-export const SendInput = z.object({ room: RoomName, text: MessageText });
+/** A client's own id for one send (a UUID fits): retrying with it stores the message once. */
+export const ClientId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "'clientId' is 8 to 64 letters, digits, '_' or '-' (a UUID fits).");
+
+export const SendInput = z.object({ room: RoomName, text: MessageText, clientId: ClientId.optional() });
 export type SendInput = z.input<typeof SendInput>;
 
 /** tRPC hands the last `tracked` id back as a string on reconnect: it must be a seq. */

@@ -20,7 +20,8 @@ export async function createUser(db: Db, { username, password }: Credentials, ha
   const row = await db
     .insertInto("user")
     .values({ username, password_hash, created_at: new Date().toISOString() })
-    .onConflict((oc) => oc.column("username").doNothing())
+    // Unique regardless of case (an index on lower(username)): any conflict means taken.
+    .onConflict((oc) => oc.doNothing())
     .returning(["id", "username"])
     .executeTakeFirst();
   if (!row) throw new UsernameTakenError(username);

@@ -11,6 +11,22 @@ export interface NewMessage {
   room: RoomName;
   sender: { id: number; username: string };
   text: string;
+  /** The client's id for this send: a retry with the same one returns the stored message. */
+  clientId?: string | undefined;
+}
+
+/** A retry whose client id was already used for a different message. */
+export class ClientIdReusedError extends Error {
+  override name = "ClientIdReusedError";
+  constructor() {
+    super("This 'clientId' was already used for a different message.");
+  }
+}
+
+export interface Appended {
+  message: Message;
+  /** True when this was a retry: the message was stored (and published) by an earlier call. */
+  duplicate: boolean;
 }
 
 interface JoinedRow {
@@ -39,8 +55,42 @@ function selectMessages(db: Db, room: RoomName) {
     .where("message.room", "=", room);
 }
 
-/** Stores a message as the room's next seq and returns it as clients see it. */
-export async function appendMessage(db: Db, msg: NewMessage): Promise<Message> {
+async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | null> {
+  const row = await db
+    .selectFrom("message")
+    .innerJoin("user", "user.id", "message.sender_id")
+    .select(["message.id", "message.room", "message.seq", "user.username as sender", "message.text", "message.created_at"])
+    .where("message.sender_id", "=", senderId)
+    .where("message.client_id", "=", clientId)
+    .executeTakeFirst();
+  return row ? toMessage(row) : null;
+}
+
+function asRetryOf(msg: NewMessage, stored: Message): Appended {
+  if (stored.room !== msg.room || stored.text !== msg.text) throw new ClientIdReusedError();
+  return { message: stored, duplicate: true };
+}
+
+/**
+ * Stores a message as the room's next seq and returns it as clients see it. With
+ * a client id, a retry returns the first call's message and stores nothing.
+ */
+export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> {
+  if (msg.clientId) {
+    const stored = await findByClientId(db, msg.sender.id, msg.clientId);
+    if (stored) return asRetryOf(msg, stored);
+  }
+  try {
+    return { message: await insertMessage(db, msg), duplicate: false };
+  } catch (error) {
+    // Two copies of one send raced: the unique (sender, client id) index let one in.
+    const stored = msg.clientId ? await findByClientId(db, msg.sender.id, msg.clientId) : null;
+    if (stored) return asRetryOf(msg, stored);
+    throw error;
+  }
+}
+
+async function insertMessage(db: Db, msg: NewMessage): Promise<Message> {
   const now = new Date().toISOString();
   return db.transaction().execute(async (trx) => {
     const { last_seq } = await trx
@@ -54,7 +104,7 @@ export async function appendMessage(db: Db, msg: NewMessage): Promise<Message> {
     const seq = Number(last_seq);
     const { id } = await trx
       .insertInto("message")
-      .values({ room: msg.room, seq, sender_id: msg.sender.id, text: msg.text, created_at: now })
+      .values({ room: msg.room, seq, sender_id: msg.sender.id, text: msg.text, created_at: now, client_id: msg.clientId ?? null })
       .returning("id")
       .executeTakeFirstOrThrow();
     return { id: Number(id), room: msg.room, seq, sender: msg.sender.username, text: msg.text, timestamp: now };

@@ -108,6 +108,33 @@ describe("room.send and room.messages", () => {
   });
 });
 
+describe("retried sends", () => {
+  test("a send retried with the same clientId stores one message, returns it again and is delivered once", async () => {
+    const [ann, ben] = await Promise.all([server.signUp("ann"), server.signUp("ben")]);
+    const seen = subscribeRoom(ben.client, { room: "lobby" });
+    await seen.started;
+    const clientId = crypto.randomUUID();
+    const first = await ann.client.room.send.mutate({ room: "lobby", text: "just once", clientId });
+    const retry = await ann.client.room.send.mutate({ room: "lobby", text: "just once", clientId });
+    expect(retry).toEqual(first);
+    await ann.client.room.send.mutate({ room: "lobby", text: "next" });
+    await seen.waitForCount(2);
+    expect(seen.messages.map((m) => m.text)).toEqual(["just once", "next"]);
+    expect((await ben.client.room.history.query({ room: "lobby" })).messages).toHaveLength(2);
+  });
+
+  test("a clientId reused for another text is CONFLICT; a malformed one is BAD_REQUEST", async () => {
+    const ann = await server.signUp("ann");
+    const clientId = crypto.randomUUID();
+    await ann.client.room.send.mutate({ room: "lobby", text: "original", clientId });
+    expect((await failure(ann.client.room.send.mutate({ room: "lobby", text: "changed", clientId }))).code).toBe("CONFLICT");
+    expect(await failure(ann.client.room.send.mutate({ room: "lobby", text: "x", clientId: "short" }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "clientId: 'clientId' is 8 to 64 letters, digits, '_' or '-' (a UUID fits).",
+    });
+  });
+});
+
 describe("resume", () => {
   test("a subscription with lastEventId replays exactly what came after it, then goes live", async () => {
     const ann = await server.signUp();

@@ -1,8 +1,8 @@
 /** The message store's contract, run against every database in tests/support/backends.ts. */
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
-import { createUser } from "../../server/auth/users.ts";
-import { activeRooms, appendMessage, historyPage, lastSeq, messagesAfter } from "../../server/messages/repository.ts";
+import { createUser, UsernameTakenError } from "../../server/auth/users.ts";
+import { activeRooms, appendMessage, ClientIdReusedError, historyPage, lastSeq, messagesAfter } from "../../server/messages/repository.ts";
 import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
 
 await describeEach("message storage", databaseBackends, (backend) => {
@@ -18,7 +18,7 @@ await describeEach("message storage", databaseBackends, (backend) => {
   });
   afterEach(() => env.dispose());
 
-  const send = (room: string, text: string, sender = ann) => appendMessage(db, { room, sender, text });
+  const send = async (room: string, text: string, sender = ann) => (await appendMessage(db, { room, sender, text })).message;
 
   test("each room numbers its messages 1, 2, 3 …; ids are global and grow", async () => {
     const a1 = await send("a", "one");
@@ -87,5 +87,37 @@ await describeEach("message storage", databaseBackends, (backend) => {
       ["new", 2],
       ["old", 1],
     ]);
+  });
+
+  test("a send retried with its client id stores one row and returns the same message, even when the copies race", async () => {
+    const first = await appendMessage(db, { room: "idem", sender: ann, text: "once", clientId: "c-0001-aaaa" });
+    const retry = await appendMessage(db, { room: "idem", sender: ann, text: "once", clientId: "c-0001-aaaa" });
+    expect(first.duplicate).toBe(false);
+    expect(retry).toEqual({ message: first.message, duplicate: true });
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => appendMessage(db, { room: "idem", sender: ann, text: "raced", clientId: "c-0002-bbbb" })),
+    );
+    expect(new Set(racing.map((r) => r.message.id)).size).toBe(1);
+    expect(racing.filter((r) => !r.duplicate)).toHaveLength(1);
+    // Another sender may use the same client id: ids are per sender.
+    const bens = await appendMessage(db, { room: "idem", sender: ben, text: "once", clientId: "c-0001-aaaa" });
+    expect(bens.duplicate).toBe(false);
+    const stored = await messagesAfter(db, { room: "idem", after: 0, limit: 100 });
+    expect(stored.map((m) => [m.seq, m.sender, m.text])).toEqual([
+      [1, "ann", "once"],
+      [2, "ann", "raced"],
+      [3, "ben", "once"],
+    ]);
+  });
+
+  test("a client id reused for a different message is refused", async () => {
+    await appendMessage(db, { room: "idem", sender: ann, text: "first", clientId: "c-0003-cccc" });
+    await expect(appendMessage(db, { room: "idem", sender: ann, text: "other", clientId: "c-0003-cccc" })).rejects.toBeInstanceOf(ClientIdReusedError);
+    await expect(appendMessage(db, { room: "elsewhere", sender: ann, text: "first", clientId: "c-0003-cccc" })).rejects.toBeInstanceOf(ClientIdReusedError);
+    expect(await lastSeq(db, "elsewhere")).toBe(0);
+  });
+
+  test("usernames are unique regardless of case", async () => {
+    await expect(createUser(db, { username: "ANN", password: "password-ANN" })).rejects.toBeInstanceOf(UsernameTakenError);
   });
 });
