@@ -65,7 +65,8 @@ export function createParlorSocket(opts: ParlorSocketOptions): ParlorSocket {
     connectionParams: withToken ? () => ({ token: readToken(opts.token) ?? "" }) : undefined,
     lazy: { enabled: !opts.keepOpen, closeMs: 1_000 },
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
-    retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 10_000),
+    // Exponential backoff with jitter, so a restart is not met by every client at the same instant.
+    retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 10_000) * (0.5 + Math.random()),
     onOpen: opts.onOpen,
     onClose: opts.onClose,
   });

@@ -19,6 +19,8 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
     fetch: app.fetch,
     websocket: app.websocket,
     development: !config.production,
+    // Workers share the port; the kernel spreads connections over them (Linux).
+    reusePort: config.workers > 1,
   });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
   return {
@@ -26,8 +28,24 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
     port: server.port!,
     url: `http://${host}:${server.port}`,
     async stop() {
-      await server.stop(true);
-      await app.close();
+      await drain(server, app, DRAIN_TIMEOUT_MS);
     },
   };
+}
+
+/** How long in-flight requests get to finish on shutdown before connections are cut. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Graceful shutdown: stop accepting, tell WebSocket clients to reconnect (to
+ * another process, or to this one once it is back: they resume where they
+ * were), let in-flight HTTP requests finish, then close the group layer and
+ * the database (SQLite checkpoints its WAL on close).
+ */
+async function drain(server: Bun.Server<unknown>, app: ParlorApp, timeoutMs: number): Promise<void> {
+  const closed = server.stop(false);
+  app.dropConnections();
+  const timedOut = await Promise.race([closed.then(() => false), Bun.sleep(timeoutMs).then(() => true)]);
+  if (timedOut) await server.stop(true);
+  await app.close();
 }

@@ -9,7 +9,7 @@
 import { TRPCError } from "@trpc/server";
 import type { Db } from "../../db/index.ts";
 import { type Message, type RoomName, roomGroup } from "../../shared/schemas.ts";
-import type { GroupLayer } from "../groups/group-layer.ts";
+import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { lastSeq, messagesAfter } from "./repository.ts";
 
 const REPLAY_BATCH = 500;
@@ -23,17 +23,31 @@ export interface RoomStreamOptions {
   signal: AbortSignal;
 }
 
-export async function* roomStream({ db, groups, room, after, signal }: RoomStreamOptions): AsyncGenerator<Message> {
+/**
+ * Subscribes and reads the room's newest seq, then returns the stream. Await it
+ * before the subscription counts as started: a group layer that subscribes over
+ * the network (Redis) is live only once this resolves, and a message stored after
+ * it is one the caller must see.
+ */
+export async function openRoomStream({ db, groups, room, after, signal }: RoomStreamOptions): Promise<AsyncGenerator<Message>> {
   const live = await groups.subscribe(roomGroup(room), { signal });
   const iterator = live[Symbol.asyncIterator]();
+  let newest: number;
   try {
-    const newest = await lastSeq(db, room);
+    newest = await lastSeq(db, room);
     // Fail closed: a resume point past the end is forged or from another database.
     if (after !== undefined && after > newest) {
       throw new TRPCError({ code: "BAD_REQUEST", message: `'lastEventId' ${after} is past the newest message of room '${room}' (${newest}).` });
     }
-    let last = after ?? newest;
+  } catch (error) {
+    await iterator.return?.();
+    throw error;
+  }
+  return follow({ db, room, signal, iterator, last: after ?? newest });
+}
 
+async function* follow({ db, room, signal, iterator, last }: { db: Db; room: RoomName; signal: AbortSignal; iterator: AsyncIterator<Delivery>; last: number }): AsyncGenerator<Message> {
+  try {
     /** Everything stored after `last`, up to `upTo`, oldest first. */
     async function* catchUp(upTo?: number): AsyncGenerator<Message> {
       while (!signal.aborted) {

@@ -137,7 +137,12 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     websocket,
     connectionCount: () => open.size,
     closeAll(code, reason) {
-      for (const shim of [...open]) shim.close(code, reason);
+      // tRPC's own "reconnect" notification first: its client opens a new connection straight away.
+      const reconnect = JSON.stringify({ id: null, method: "reconnect" });
+      for (const shim of [...open]) {
+        shim.send(reconnect);
+        shim.close(code, reason);
+      }
     },
   };
 }

@@ -1,8 +1,8 @@
 /** room.history, room.send, room.messages: the chat itself. */
 import { tracked } from "@trpc/server";
 import { ActiveRoomsInput, HistoryInput, MessagesInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
-import { activeRooms, appendMessage, historyPage } from "../../messages/repository.ts";
-import { roomStream } from "../../messages/room-stream.ts";
+import { activeRooms, appendMessage, ClientIdReusedError, historyPage } from "../../messages/repository.ts";
+import { openRoomStream } from "../../messages/room-stream.ts";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
 
@@ -16,12 +16,22 @@ export const roomRouter = router({
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
     rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
-    const message = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text });
+    let appended;
     try {
-      await ctx.groups.publish(roomGroup(input.room), { type: "message", message });
+      appended = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text, clientId: input.clientId });
     } catch (error) {
-      // Stored is sent: subscribers fill the gap from the database on the next message or reconnect.
-      console.error(`publish to room '${input.room}' failed; message ${message.seq} is stored`, error);
+      if (error instanceof ClientIdReusedError) throw new TRPCError({ code: "CONFLICT", message: error.message });
+      throw error;
+    }
+    const { message, duplicate } = appended;
+    // A retry was published by the call that stored it.
+    if (!duplicate) {
+      try {
+        await ctx.groups.publish(roomGroup(input.room), { type: "message", message });
+      } catch (error) {
+        // Stored is sent: subscribers fill the gap from the database on the next message or reconnect.
+        console.error(`publish to room '${input.room}' failed; message ${message.seq} is stored`, error);
+      }
     }
     return message;
   }),
@@ -30,20 +40,27 @@ export const roomRouter = router({
    * The room live. Each message is `tracked` by its seq, so a reconnecting
    * client's `lastEventId` resumes exactly after the last one it saw.
    */
-  messages: publicProcedure.input(MessagesInput).subscription(({ ctx, input, signal }) => {
+  messages: publicProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const connection = ctx.connection;
     if (connection && connection.subscriptions >= ctx.limits.maxSubscriptionsPerConnection) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${ctx.limits.maxSubscriptionsPerConnection} subscriptions per connection.` });
     }
     if (connection) connection.subscriptions++;
-    const stream = roomStream({
-      db: ctx.db,
-      groups: ctx.groups,
-      room: input.room,
-      after: input.lastEventId ?? undefined,
-      signal: signal ?? new AbortController().signal,
-    });
+    let stream;
+    try {
+      // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
+      stream = await openRoomStream({
+        db: ctx.db,
+        groups: ctx.groups,
+        room: input.room,
+        after: input.lastEventId ?? undefined,
+        signal: signal ?? new AbortController().signal,
+      });
+    } catch (error) {
+      if (connection) connection.subscriptions--;
+      throw error;
+    }
     return (async function* () {
       try {
         for await (const message of stream) yield tracked(String(message.seq), message);
