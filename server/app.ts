@@ -28,7 +28,9 @@ export interface ParlorApp {
   websocket: BunWsServer["websocket"];
   /** Open WebSocket connections. */
   connectionCount(): number;
-  /** Closes every WebSocket with 1012 (service restart): clients reconnect and resume where they were. */
+  /** How many connections have closed, by close code (who closed them and why). */
+  closeCodes: ReadonlyMap<number, number>;
+  /** Tells every WebSocket client to reconnect, then closes it with 1012 (service restart): clients resume where they were. */
   dropConnections(): void;
   close(): Promise<void>;
 }
@@ -69,17 +71,19 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
   const clientIps = new WeakMap<Request, string>();
   const caps = createConnectionCaps(limits);
+  const closeCodes = new Map<number, number>();
 
   const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError, clientIp: (req) => clientIps.get(req) ?? null });
   const ws = createBunWsHandler({
     router: appRouter,
     createContext: (input) => createWsContext(services, input),
     onError: logError,
-    onClose: (data) => {
+    onClose: (data, code) => {
       if (data.ip) caps.release(data.ip);
+      closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
     },
     maxPayloadLength: MAX_FRAME_BYTES,
-    backpressureLimit: 1024 * 1024,
+    slowConsumerBytes: 1024 * 1024,
     idleTimeout: 60,
   });
 
@@ -87,6 +91,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     services,
     websocket: ws.websocket,
     connectionCount: ws.connectionCount,
+    closeCodes,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
       const ip = server.requestIP(req)?.address ?? "unknown";

@@ -15,6 +15,9 @@ const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 
+/** Close code for a client that reads too slowly: it reconnects and resumes from the database. */
+export const CLOSE_TOO_SLOW = 4003;
+
 /** Per-socket state, set at upgrade. Kept small: it is held for every open connection. */
 export interface TrpcSocketData {
   /** Path and query of the upgrade request (`?connectionParams=1` lives there). */
@@ -30,6 +33,8 @@ export class BunSocketShim extends EventEmitter {
 
   constructor(
     private readonly ws: ServerWebSocket<TrpcSocketData>,
+    /** Bytes queued for this client past which it is closed as too slow. */
+    private readonly slowConsumerBytes: number,
     /** The upgrade request's Cookie header, for the connection's context. */
     readonly cookie: string | null,
     readonly ip: string | null,
@@ -38,12 +43,20 @@ export class BunSocketShim extends EventEmitter {
   }
 
   send(data: string | Uint8Array): void {
-    if (this.readyState === OPEN) this.ws.send(data);
+    if (this.readyState !== OPEN) return;
+    this.ws.send(data);
+    // A reader that has fallen this far behind is cut off with a reason, before Bun's
+    // own hard limit (which drops the connection without one). It resumes on reconnect.
+    if (this.ws.getBufferedAmount() > this.slowConsumerBytes) this.close(CLOSE_TOO_SLOW, "Reading too slowly");
   }
+
+  /** The code this side closed with, if it did. */
+  closeCode: number | undefined;
 
   close(code?: number, reason?: string): void {
     if (this.readyState >= CLOSING) return;
     this.readyState = CLOSING;
+    this.closeCode = code;
     this.ws.close(code, reason);
   }
 
@@ -65,12 +78,12 @@ export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
   router: TRouter;
   createContext: (input: BunWsContextInput) => Promise<inferRouterContext<TRouter>>;
   onError?: (error: Error, path: string | undefined) => void;
-  /** After a connection has closed, with its upgrade data. */
-  onClose?: (data: TrpcSocketData) => void;
+  /** After a connection has closed, with its upgrade data and the code it closed with. */
+  onClose?: (data: TrpcSocketData, code: number) => void;
   /** Largest incoming frame; larger ones close the socket with 1009. */
   maxPayloadLength: number;
-  /** Bytes queued for a slow reader before the socket is closed. */
-  backpressureLimit: number;
+  /** Bytes queued for a slow reader before the socket is closed with CLOSE_TOO_SLOW. */
+  slowConsumerBytes: number;
   /** Seconds without any traffic (Bun pings idle sockets) before a dead peer is dropped. */
   idleTimeout: number;
 }
@@ -99,14 +112,15 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
 
   const websocket: WebSocketHandler<TrpcSocketData> = {
     maxPayloadLength: opts.maxPayloadLength,
-    backpressureLimit: opts.backpressureLimit,
+    // Bun's own limit is the backstop: well above ours, so ours (with a close code) acts first.
+    backpressureLimit: opts.slowConsumerBytes * 4,
     closeOnBackpressureLimit: true,
     idleTimeout: opts.idleTimeout,
     sendPings: true,
     perMessageDeflate: false,
 
     open(ws) {
-      const shim = new BunSocketShim(ws, ws.data.cookie, ws.data.ip);
+      const shim = new BunSocketShim(ws, opts.slowConsumerBytes, ws.data.cookie, ws.data.ip);
       shim.readyState = OPEN;
       ws.data.shim = shim;
       open.add(shim);
@@ -122,7 +136,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     },
 
     close(ws, code, reason) {
-      opts.onClose?.(ws.data);
+      opts.onClose?.(ws.data, ws.data.shim?.closeCode ?? code);
       const shim = ws.data.shim;
       if (!shim) return;
       shim.readyState = CLOSED;

@@ -1,0 +1,72 @@
+/**
+ * A WebSocket client spoken by hand over TCP, for what real clients never do:
+ * stop reading, send malformed frames, invalid UTF-8. Everything else in the
+ * tests uses the real tRPC client.
+ */
+import net from "node:net";
+
+export interface RawWebSocket {
+  /** The HTTP response head to the upgrade. */
+  handshake: string;
+  /** Every byte received after the handshake. */
+  received(): Buffer;
+  /** Sends one masked frame (opcode 1 = text, 2 = binary). */
+  send(payload: string | Buffer, opcode?: 1 | 2): void;
+  pause(): void;
+  resume(): void;
+  closed: Promise<void>;
+  destroy(): void;
+}
+
+function frame(payload: Buffer, opcode: number): Buffer {
+  const mask = Buffer.from([0x12, 0x34, 0x56, 0x78]);
+  const len = payload.length;
+  const head =
+    len < 126
+      ? Buffer.from([0x80 | opcode, 0x80 | len])
+      : len < 65536
+        ? Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 255])
+        : Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(len)); return b; })()]);
+  const masked = Buffer.alloc(len);
+  for (let i = 0; i < len; i++) masked[i] = payload[i]! ^ mask[i % 4]!;
+  return Buffer.concat([head, mask, masked]);
+}
+
+export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise<RawWebSocket> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("error", reject);
+  });
+  let data = Buffer.alloc(0);
+  let handshake = "";
+  const headDone = new Promise<void>((resolve) => {
+    socket.on("data", (chunk: Buffer) => {
+      data = Buffer.concat([data, chunk]);
+      if (!handshake) {
+        const end = data.indexOf("\r\n\r\n");
+        if (end >= 0) {
+          handshake = data.subarray(0, end).toString("latin1");
+          data = data.subarray(end + 4);
+          resolve();
+        }
+      }
+    });
+  });
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+  );
+  await headDone;
+  return {
+    handshake,
+    received: () => data,
+    send: (payload, opcode = 1) => socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
+    pause: () => socket.pause(),
+    resume: () => socket.resume(),
+    closed,
+    destroy: () => socket.destroy(),
+  };
+}
