@@ -54,7 +54,11 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   }
   const groups = deps.groups ?? createMemoryGroupLayer();
   const { limits } = config;
-  const auth = createAuth(db, { secureCookies: config.production, hashConcurrency: limits.hashConcurrency });
+  const auth = createAuth(db, {
+    secureCookies: config.production,
+    hashConcurrency: limits.hashConcurrency,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+  });
   const services: Services = {
     db,
     auth,

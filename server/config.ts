@@ -40,6 +40,8 @@ const Env = z.object({
     .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : undefined))
     .refine((list) => list === undefined || list.every((o) => URL.canParse(o) && new URL(o).origin === o), "each origin is scheme://host[:port], without a path"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** How long a session lasts without use; each use in its second half extends it. */
+  SESSION_TTL_SECONDS: count(30 * 24 * 3600),
   // Limits (see SECURITY.md): each caps what one client can take from everyone else.
   MAX_CONNECTIONS: count(10_000),
   MAX_CONNECTIONS_PER_IP: count(200),
@@ -66,6 +68,7 @@ export interface Config {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly production: boolean;
   readonly nodeEnv: "development" | "production" | "test";
+  readonly sessionTtlSeconds: number;
   readonly limits: Limits;
 }
 
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : undefined,
     production: e.NODE_ENV === "production",
     nodeEnv: e.NODE_ENV,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     limits: Object.freeze({
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,

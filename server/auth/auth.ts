@@ -13,9 +13,9 @@ import { createUser, verifyCredentials } from "./users.ts";
 
 export const SESSION_COOKIE = "parlor_session";
 
-function createLucia(db: Db, secureCookies: boolean) {
+function createLucia(db: Db, secureCookies: boolean, ttlSeconds: number) {
   return new Lucia(createSessionAdapter(db), {
-    sessionExpiresIn: new TimeSpan(30, "d"),
+    sessionExpiresIn: new TimeSpan(ttlSeconds, "s"),
     sessionCookie: { name: SESSION_COOKIE, attributes: { secure: secureCookies, sameSite: "lax", path: "/" } },
     getUserAttributes: (attributes) => ({ username: attributes.username }),
   });
@@ -61,10 +61,12 @@ export interface AuthOptions {
   secureCookies: boolean;
   /** Password hashes computed at once. */
   hashConcurrency?: number;
+  /** Session lifetime without use (sliding). Default 30 days. */
+  sessionTtlSeconds?: number;
 }
 
-export function createAuth(db: Db, { secureCookies, hashConcurrency }: AuthOptions): Auth {
-  const lucia = createLucia(db, secureCookies);
+export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlSeconds = 30 * 24 * 3600 }: AuthOptions): Auth {
+  const lucia = createLucia(db, secureCookies, sessionTtlSeconds);
   const hasher = createPasswordHasher(hashConcurrency);
   const signIn = async (user: User): Promise<SignedIn> => {
     const session = await lucia.createSession(user.id, {});

@@ -177,6 +177,21 @@ describe("WebSocket sessions", () => {
   });
 });
 
+describe("session expiry", () => {
+  test("an expired session closes its sockets with 4001 and can no longer act", async () => {
+    await using short = await startTestServer({ SESSION_TTL_SECONDS: "1" });
+    const ann = await short.signUp("ann");
+    const closes: (number | undefined)[] = [];
+    const socket = createParlorSocket({ url: short.url, token: ann.token, keepOpen: true, onClose: (c) => closes.push(c?.code) });
+    const sub = subscribeRoom(createParlorClient({ url: short.url, token: ann.token, socket }), { room: "lobby" });
+    await sub.started;
+    expect(short.app.services.sockets.count(ann.token)).toBe(1);
+    await waitFor(() => closes.includes(4001), "the expired session's socket to close", 4000);
+    expect(await ann.client.auth.me.query()).toBeNull();
+    await socket.close();
+  });
+});
+
 describe("WebSocket upgrade origin rule", () => {
   const upgrade = (headers: Record<string, string>) =>
     fetch(`${server.url}/trpc`, {
