@@ -13,6 +13,13 @@ export interface BrowserApi {
 
 export function createBrowserApi(origin: string = location.origin): BrowserApi {
   const socket = createParlorSocket({ url: origin });
+  // A browser keeps a dead WebSocket "open" until keep-alive gives up on it (up to 20 s).
+  // When the device says it went offline, drop the socket now: the page says
+  // "Reconnecting…" at once, and the client resumes after the last message it got.
+  window.addEventListener("offline", () => {
+    const connection = socket.connection;
+    if (connection?.state === "open") connection.ws.close(4000, "offline");
+  });
   return { socket, client: createParlorClient({ url: origin, socket }) };
 }
 

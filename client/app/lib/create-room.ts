@@ -15,11 +15,11 @@ export interface RoomOptions {
   room: string;
   /** Messages per history page (the server's default when unset). */
   pageSize?: number;
-  /** Called after a message from the live stream joined the list. */
-  onLive?: (message: Message) => void;
+  /** Called with each new message, from the stream or sent here, just before it joins the list. */
+  onIncoming?: (message: Message) => void;
 }
 
-export function createRoom({ client, room, pageSize, onLive }: RoomOptions) {
+export function createRoom({ client, room, pageSize, onIncoming }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
@@ -43,8 +43,8 @@ export function createRoom({ client, room, pageSize, onLive }: RoomOptions) {
           const before = log();
           const after = withLiveMessage(before, data);
           if (after === before) return;
+          onIncoming?.(data);
           setLog(after);
-          onLive?.(data);
         },
         onError: (error) => {
           setStreamError(error);
@@ -73,7 +73,11 @@ export function createRoom({ client, room, pageSize, onLive }: RoomOptions) {
   /** Sends as the signed-in user; the stored message shows at once (the live copy is deduplicated). */
   async function send(text: string): Promise<Message> {
     const message = await client.room.send.mutate({ room, text });
-    setLog((l) => withLiveMessage(l, message));
+    const after = withLiveMessage(log(), message);
+    if (after !== log()) {
+      onIncoming?.(message);
+      setLog(after);
+    }
     return message;
   }
 

@@ -40,10 +40,15 @@ export function createScrollFollower(element: () => HTMLElement | undefined) {
       setAtBottom(bottom);
       if (bottom) setUnseen(0);
     },
-    /** After messages were appended: follow them, or count them for the marker. `own` always follows. */
-    appended(count: number, own = false) {
-      if (own || atBottom()) queueMicrotask(scrollToBottom);
-      else setUnseen((n) => n + count);
+    /**
+     * Call just before a message joins the bottom of the list: measured now, the
+     * reader's position cannot be mistaken for a scroll the list did itself.
+     * The list then follows (always for one's own message) or counts it for the marker.
+     */
+    incoming(own = false) {
+      const el = element();
+      const follow = own || (el ? isNearBottom(el) : atBottom());
+      queueMicrotask(() => (follow ? scrollToBottom() : setUnseen((n) => n + 1)));
     },
     /** Runs `insert` (older messages above) without moving what the reader sees. */
     async keepPosition(insert: () => Promise<void>) {

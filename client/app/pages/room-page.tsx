@@ -1,5 +1,5 @@
 import { A, useParams } from "@solidjs/router";
-import { createEffect, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createRoom } from "../lib/create-room.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
@@ -42,8 +42,8 @@ function RoomView(props: { name: string }) {
   const room = createRoom({
     client,
     room: props.name,
-    onLive(message) {
-      follower.appended(1, isOwn(message.sender));
+    onIncoming(message) {
+      follower.incoming(isOwn(message.sender));
       if (!isOwn(message.sender)) setAnnouncement(`${message.sender}: ${message.text}`);
     },
   });
@@ -59,10 +59,11 @@ function RoomView(props: { name: string }) {
     if (list && list.scrollHeight <= list.clientHeight && room.hasOlder() && !room.loadingOlder()) void loadOlder();
   }
 
-  // Arriving: show the newest messages.
+  // Arriving: show the newest messages. (A memo, so later messages do not re-run it.)
+  const loaded = createMemo(() => room.log().loaded);
   createEffect(
     on(
-      () => room.log().loaded,
+      loaded,
       (loaded) => {
         if (!loaded) return;
         queueMicrotask(() => {
@@ -78,10 +79,6 @@ function RoomView(props: { name: string }) {
     if (list && isNearTop(list) && room.hasOlder() && !room.loadingOlder()) void loadOlder();
   }
 
-  async function send(text: string) {
-    await room.send(text);
-    follower.appended(1, true);
-  }
 
   const loginHref = () => `/login?next=${encodeURIComponent(roomPath(props.name))}`;
 
@@ -147,7 +144,7 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={send} loginHref={loginHref()} />
+      <Composer room={props.name} user={session.user()} send={room.send} loginHref={loginHref()} />
     </section>
   );
 }

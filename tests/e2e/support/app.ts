@@ -1,0 +1,59 @@
+/**
+ * What the browser scenarios share: unique names (every test shares one server),
+ * signing up through the page itself, a typed tRPC client for users who act
+ * outside the browser, and reading the message list as a person sees it.
+ */
+import { randomBytes } from "node:crypto";
+import { expect, type Page } from "@playwright/test";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import type { AppRouter } from "../../../client/parlor-client.ts";
+
+export const PASSWORD = "correct horse battery";
+
+/** A username or room name no other test uses (letters, digits and '_': valid for both). */
+export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString("hex")}`;
+
+/** Signs up through /login, as a person would, and waits to land on `next`. */
+export async function signUp(page: Page, username: string, next = "/"): Promise<void> {
+  await page.goto(`/login?mode=signup&next=${encodeURIComponent(next)}`);
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(next);
+  await expect(page.getByRole("navigation", { name: "Account" })).toContainText(`Signed in as ${username}`);
+}
+
+/**
+ * A user who talks to the server with the project's types over plain HTTP (the
+ * test runner has no WebSocket): registers and returns a client with its token.
+ */
+export async function apiUser(baseURL: string, username = uniqueName("bot")) {
+  const client = (token?: string) =>
+    createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+    });
+  const { token } = await client().auth.register.mutate({ username, password: PASSWORD });
+  const chat = client(token);
+  return {
+    username,
+    send: (room: string, text: string) => chat.room.send.mutate({ room, text }),
+  };
+}
+
+/** Opens a room page and waits until its live stream is up. */
+export async function openRoom(page: Page, room: string): Promise<void> {
+  await page.goto(`/room/${room}/`);
+  await expect(page.getByRole("heading", { name: `#${room}` })).toBeVisible();
+  await expect(page.locator("#connection-status")).toHaveText("Live");
+}
+
+/** The texts of the messages shown, top to bottom. */
+export const shownTexts = (page: Page) => page.locator("#messages .message .text").allInnerTexts();
+
+/** Types a message and presses Enter, then waits for it to show. */
+export async function sendFromPage(page: Page, text: string): Promise<void> {
+  await page.locator("#messageInput").fill(text);
+  await page.locator("#messageInput").press("Enter");
+  await expect(page.locator("#messages .message .text").filter({ hasText: text }).last()).toBeVisible();
+  await expect(page.locator("#messageInput")).toHaveValue("");
+}

@@ -1,0 +1,12 @@
+/**
+ * Every scenario signs up and sends from one address, and some seed long
+ * histories: the server's per-user and per-address limits are raised for the
+ * browser suite so that seeding does not wait on them. (The limits have their
+ * own tests.)
+ */
+export const TEST_LIMITS = {
+  SEND_BURST: "10000",
+  SEND_PER_SECOND: "10000",
+  LOGIN_BURST_PER_IP: "10000",
+  LOGIN_PER_MINUTE_PER_IP: "10000",
+};

@@ -1,0 +1,84 @@
+import { describe, expect, test } from "bun:test";
+import { nextConnectionStatus } from "../../client/app/lib/connection-status.ts";
+import { formatMessageTime } from "../../client/app/lib/format-time.ts";
+import { checkRoomName, roomPath } from "../../client/app/lib/room-name.ts";
+import { isNearBottom, isNearTop } from "../../client/app/lib/scroll-follower.ts";
+import { safeNextPath } from "../../client/app/lib/session.ts";
+
+describe("nextConnectionStatus", () => {
+  const connecting = { type: "state", state: "connecting", error: null } as const;
+  const dropped = { type: "state", state: "connecting", error: new Error("closed") } as const;
+  const pending = { type: "state", state: "pending", error: null } as const;
+
+  test("is 'connecting' until the subscription starts, even across failed first attempts", () => {
+    expect(nextConnectionStatus("connecting", connecting)).toBe("connecting");
+    expect(nextConnectionStatus("connecting", dropped)).toBe("connecting");
+    expect(nextConnectionStatus("connecting", pending)).toBe("connecting");
+    expect(nextConnectionStatus("connecting", { type: "started" })).toBe("live");
+  });
+
+  test("a drop after being live is 'reconnecting' until the next start", () => {
+    let status = nextConnectionStatus("live", dropped);
+    expect(status).toBe("reconnecting");
+    status = nextConnectionStatus(status, pending); // the socket is back, the subscription not yet
+    expect(status).toBe("reconnecting");
+    expect(nextConnectionStatus(status, { type: "started" })).toBe("live");
+  });
+
+  test("stopped is closed", () => {
+    expect(nextConnectionStatus("live", { type: "stopped" })).toBe("closed");
+  });
+});
+
+describe("checkRoomName", () => {
+  test("accepts a valid name, trimming what surrounds it", () => {
+    expect(checkRoomName("  lobby-1 ")).toEqual({ ok: true, name: "lobby-1" });
+  });
+
+  test("explains why a name is refused, in the schema's words", () => {
+    expect(checkRoomName("")).toEqual({ ok: false, error: "A room name cannot be empty." });
+    expect(checkRoomName("a b")).toEqual({ ok: false, error: "A room name may contain only letters, digits, '-', '_' and '.'." });
+    expect(checkRoomName("a..b")).toEqual({ ok: false, error: "A room name cannot contain '..'." });
+  });
+
+  test("room paths end with a slash", () => {
+    expect(roomPath("lobby")).toBe("/room/lobby/");
+  });
+});
+
+describe("safeNextPath", () => {
+  test("keeps a path on this site", () => {
+    expect(safeNextPath("/room/lobby/")).toBe("/room/lobby/");
+  });
+
+  test("refuses anything that could lead to another site", () => {
+    for (const next of ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "", null, undefined]) {
+      expect(safeNextPath(next)).toBe("/");
+    }
+  });
+});
+
+describe("formatMessageTime", () => {
+  const now = new Date(2026, 10, 23, 15, 0);
+  test("shows the time alone for today", () => {
+    expect(formatMessageTime(new Date(2026, 10, 23, 9, 5).toISOString(), now, "en-GB")).toBe("09:05");
+  });
+
+  test("adds the date for earlier days, and the year for earlier years", () => {
+    expect(formatMessageTime(new Date(2026, 10, 20, 9, 5).toISOString(), now, "en-GB")).toBe("20 Nov, 09:05");
+    expect(formatMessageTime(new Date(2025, 0, 2, 9, 5).toISOString(), now, "en-GB")).toBe("2 Jan 2025, 09:05");
+  });
+
+  test("shows nothing for a timestamp it cannot read", () => {
+    expect(formatMessageTime("not a date", now)).toBe("");
+  });
+});
+
+describe("scroll positions", () => {
+  test("near the bottom within the threshold, near the top likewise", () => {
+    expect(isNearBottom({ scrollTop: 560, scrollHeight: 1000, clientHeight: 400 })).toBe(true);
+    expect(isNearBottom({ scrollTop: 500, scrollHeight: 1000, clientHeight: 400 })).toBe(false);
+    expect(isNearTop({ scrollTop: 100, scrollHeight: 1000, clientHeight: 400 })).toBe(true);
+    expect(isNearTop({ scrollTop: 400, scrollHeight: 1000, clientHeight: 400 })).toBe(false);
+  });
+});
