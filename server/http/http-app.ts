@@ -49,6 +49,11 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
       set.status = result.status;
       return result.body;
     })
+    // Any other /api path is a JSON 404, like the rest of the API speaks.
+    .all("/api/*", ({ set, request }) => {
+      set.status = 404;
+      return { error: `No API route at ${new URL(request.url).pathname}` };
+    })
     // GET and POST by name: a GET wildcard (the static app) would otherwise win over `.all`.
     .get("/trpc/*", trpc, { parse: "none" })
     .post("/trpc/*", trpc, { parse: "none" })
