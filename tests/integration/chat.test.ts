@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
+import { appendMessage } from "../../server/messages/repository.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -160,6 +161,21 @@ describe("resume", () => {
     await sub.waitForCount(1);
     await Bun.sleep(50);
     expect(sub.messages.map((m) => m.text)).toEqual(["new"]);
+  });
+
+  test("messages sent as a long replay starts arrive once, in order, after it", async () => {
+    const ann = await server.signUp("ann");
+    const annUser = { id: (await ann.client.auth.me.query())!.id, username: "ann" };
+    // A backlog of several replay batches, stored directly (fast), before the subscriber resumes.
+    for (let i = 1; i <= 1500; i++) await appendMessage(server.app.services.db, { room: "backlog", sender: annUser, text: `old ${i}` });
+    const sub = subscribeRoom(server.guest().client, { room: "backlog", lastEventId: "0" });
+    // The replay runs after "started": these sends race it.
+    await sub.started;
+    await Promise.all(Array.from({ length: 15 }, (_, i) => ann.client.room.send.mutate({ room: "backlog", text: `new ${i + 1}` })));
+    await sub.waitForCount(1515, 15_000);
+    await Bun.sleep(100);
+    expect(sub.messages.map((m) => m.seq)).toEqual(Array.from({ length: 1515 }, (_, i) => i + 1));
+    expect(sub.errors).toEqual([]);
   });
 
   test("a lastEventId past the newest message fails closed with BAD_REQUEST", async () => {
