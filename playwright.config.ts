@@ -32,6 +32,7 @@ export default defineConfig({
   testMatch: "**/*.e2e.ts",
   globalTeardown: "./tests/e2e/support/global-teardown.ts",
   fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
   workers: 2,
   retries: 0,
   timeout: 30_000,

@@ -58,7 +58,7 @@ export function withHistoryPage(log: MessageLog, page: HistoryPage): MessageLog 
   // Only a page reaching further back than what we hold moves the cursor.
   const extendsBack = !log.loaded || (pageOldest !== undefined && (oldestHeld === undefined || pageOldest < oldestHeld));
   return {
-    messages: mergeMessages(log.messages, page.messages.toReversed()),
+    messages: mergeMessages(log.messages, page.messages.slice().reverse()),
     olderCursor: extendsBack ? page.nextCursor : log.olderCursor,
     reachedBeginning: extendsBack ? page.nextCursor === null : log.reachedBeginning,
     loaded: true,
