@@ -4,6 +4,7 @@ import { formatMessageTime } from "../../client/app/lib/format-time.ts";
 import { checkRoomName, roomPath } from "../../client/app/lib/room-name.ts";
 import { isNearBottom, isNearTop } from "../../client/app/lib/scroll-follower.ts";
 import { safeNextPath } from "../../client/app/lib/session.ts";
+import { unreadTitle } from "../../client/app/lib/unread-title.ts";
 
 describe("nextConnectionStatus", () => {
   const connecting = { type: "state", state: "connecting", error: null } as const;
@@ -80,5 +81,12 @@ describe("scroll positions", () => {
     expect(isNearBottom({ scrollTop: 500, scrollHeight: 1000, clientHeight: 400 })).toBe(false);
     expect(isNearTop({ scrollTop: 100, scrollHeight: 1000, clientHeight: 400 })).toBe(true);
     expect(isNearTop({ scrollTop: 400, scrollHeight: 1000, clientHeight: 400 })).toBe(false);
+  });
+});
+
+describe("unreadTitle", () => {
+  test("prefixes the count only when there is something unread", () => {
+    expect(unreadTitle("#lobby · Parlor", 0)).toBe("#lobby · Parlor");
+    expect(unreadTitle("#lobby · Parlor", 3)).toBe("(3) #lobby · Parlor");
   });
 });

@@ -5,6 +5,7 @@ import { createRoom } from "../lib/create-room.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
+import { createUnreadTitle } from "../lib/unread-title.ts";
 import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { MessageItem } from "../components/message-item.tsx";
@@ -38,16 +39,18 @@ function RoomView(props: { name: string }) {
   const follower = createScrollFollower(() => list);
   const [announcement, setAnnouncement] = createSignal("");
   const isOwn = (sender: string) => session.user()?.username === sender;
+  const title = createUnreadTitle(`#${props.name} · Parlor`);
 
   const room = createRoom({
     client,
     room: props.name,
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
-      if (!isOwn(message.sender)) setAnnouncement(`${message.sender}: ${message.text}`);
+      if (isOwn(message.sender)) return;
+      setAnnouncement(`${message.sender}: ${message.text}`);
+      title.arrived();
     },
   });
-  document.title = `#${props.name} · Parlor`;
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
