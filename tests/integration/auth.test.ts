@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
+import { outcome, upgradeStatus } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -11,16 +12,6 @@ beforeEach(async () => {
   server = await startTestServer();
 });
 afterEach(() => server.stop());
-
-const codeOf = async (call: Promise<unknown>) => {
-  try {
-    await call;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error.data?.code as string;
-    throw error;
-  }
-};
 
 /** A raw tRPC mutation over HTTP, as a browser's fetch sends it. */
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -38,14 +29,14 @@ describe("register and login", () => {
   test("a taken username is CONFLICT", async () => {
     const { client } = server.guest();
     await client.auth.register.mutate({ username: "ann", password: "correct horse" });
-    expect(await codeOf(client.auth.register.mutate({ username: "ann", password: "other password" }))).toBe("CONFLICT");
+    expect(await outcome(client.auth.register.mutate({ username: "ann", password: "other password" }))).toBe("CONFLICT");
   });
 
   test("bad credentials shapes are BAD_REQUEST", async () => {
     const { client } = server.guest();
-    expect(await codeOf(client.auth.register.mutate({ username: "a", password: "correct horse" }))).toBe("BAD_REQUEST");
-    expect(await codeOf(client.auth.register.mutate({ username: "ann", password: "short" }))).toBe("BAD_REQUEST");
-    expect(await codeOf(client.auth.register.mutate({ username: "ann smith", password: "correct horse" }))).toBe("BAD_REQUEST");
+    expect(await outcome(client.auth.register.mutate({ username: "a", password: "correct horse" }))).toBe("BAD_REQUEST");
+    expect(await outcome(client.auth.register.mutate({ username: "ann", password: "short" }))).toBe("BAD_REQUEST");
+    expect(await outcome(client.auth.register.mutate({ username: "ann smith", password: "correct horse" }))).toBe("BAD_REQUEST");
   });
 
   test("login with a wrong password or unknown user is UNAUTHORIZED, with the same message", async () => {
@@ -111,7 +102,7 @@ describe("browser sessions (cookies)", () => {
     const res = await post("auth.logout", {}, { cookie: `parlor_session=${ann.token}` });
     expect(res.status).toBe(200);
     expect(res.headers.get("set-cookie")).toMatch(/^parlor_session=;.*Max-Age=0/);
-    expect(await codeOf(ann.client.room.send.mutate({ room: "lobby", text: "still here?" }))).toBe("UNAUTHORIZED");
+    expect(await outcome(ann.client.room.send.mutate({ room: "lobby", text: "still here?" }))).toBe("UNAUTHORIZED");
   });
 
   test("a state-changing call from a foreign Origin is refused with 403", async () => {
@@ -193,36 +184,30 @@ describe("session expiry", () => {
 });
 
 describe("WebSocket upgrade origin rule", () => {
-  const upgrade = (headers: Record<string, string>) =>
-    fetch(`${server.url}/trpc`, {
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
-    });
+  const upgrade = (headers: Record<string, string>) => upgradeStatus(server.url, headers);
 
   test("a foreign or look-alike Origin gets 403", async () => {
     for (const origin of ["https://evil.example", `${server.url}.evil.io`, "null", server.url.replace("127.0.0.1", "localhost")]) {
-      const res = await upgrade({ origin });
-      expect({ origin, status: res.status }).toEqual({ origin, status: 403 });
+      const status = await upgrade({ origin });
+      expect({ origin, status }).toEqual({ origin, status: 403 });
     }
   });
 
   test("a session cookie without Origin gets 403; a script without cookie and Origin may connect", async () => {
     const ann = await server.signUp("ann");
-    expect((await upgrade({ cookie: `parlor_session=${ann.token}` })).status).toBe(403);
-    expect((await upgrade({})).status).toBe(101);
+    expect(await upgrade({ cookie: `parlor_session=${ann.token}` })).toBe(403);
+    expect(await upgrade({})).toBe(101);
   });
 
   test("the server's own origin may connect", async () => {
-    expect((await upgrade({ origin: server.url })).status).toBe(101);
+    expect(await upgrade({ origin: server.url })).toBe(101);
   });
 
   test("ALLOWED_ORIGINS is an exact list", async () => {
     await using strict = await startTestServer({ ALLOWED_ORIGINS: "https://chat.example.com" });
-    const res = (origin: string) =>
-      fetch(`${strict.url}/trpc`, {
-        headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", origin },
-      });
-    expect((await res("https://chat.example.com")).status).toBe(101);
-    expect((await res("https://chat.example.com.evil.io")).status).toBe(403);
-    expect((await res(strict.url)).status).toBe(403);
+    const res = (origin: string) => upgradeStatus(strict.url, { origin });
+    expect(await res("https://chat.example.com")).toBe(101);
+    expect(await res("https://chat.example.com.evil.io")).toBe(403);
+    expect(await res(strict.url)).toBe(403);
   });
 });

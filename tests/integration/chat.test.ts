@@ -3,8 +3,8 @@
  * send, receive live, history, resume. Every server is on its own port and database.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
 import { appendMessage } from "../../server/messages/repository.ts";
+import { failure } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -14,17 +14,6 @@ beforeEach(async () => {
   server = await startTestServer();
 });
 afterEach(() => server.stop());
-
-/** The tRPC error code a call failed with, e.g. "BAD_REQUEST". */
-async function failure(call: Promise<unknown>): Promise<{ code: string | undefined; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return { code: error.data?.code, message: error.message };
-    throw error;
-  }
-  throw new Error("the call succeeded; it should have failed");
-}
 
 describe("room.send and room.messages", () => {
   test("A sends, B (subscribed over WebSocket) receives it live, with A as sender", async () => {

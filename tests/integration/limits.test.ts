@@ -3,22 +3,12 @@
  * reaches it gets a clear answer while everyone else carries on.
  */
 import { describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
 import { MAX_FRAME_BYTES } from "../../server/app.ts";
+import { outcome, upgradeStatus } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-
-const outcome = async (call: Promise<unknown>) => {
-  try {
-    await call;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error.data?.code as string;
-    throw error;
-  }
-};
 
 /** A raw WebSocket to /trpc, as a script without the tRPC client would open one. */
 function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
@@ -29,13 +19,6 @@ function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code
     ws.addEventListener("error", () => reject(new Error("socket failed to open")));
   });
 }
-
-const upgradeStatus = async (url: string) =>
-  (
-    await fetch(`${url}/trpc`, {
-      headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" },
-    })
-  ).status;
 
 describe("send rate limit (per user token bucket)", () => {
   test("a burst is allowed, the flood after it is TOO_MANY_REQUESTS and not stored, other users are unaffected", async () => {

@@ -1,0 +1,102 @@
+/**
+ * A small HDR-style latency histogram: log-linear buckets (each power of two
+ * split into 128 linear sub-buckets, so any value is kept within 1/128 ≈ 0.8 %),
+ * values in microseconds from 1 µs to ~1,100 s. Fixed memory whatever the count;
+ * histograms from several processes merge by adding buckets.
+ */
+const SUB_BITS = 7;
+const SUB = 1 << SUB_BITS;
+const MAGNITUDES = 31;
+
+export class Histogram {
+  readonly counts = new Float64Array(MAGNITUDES * SUB);
+  count = 0;
+  max = 0;
+  private sum = 0;
+
+  /** Records one value in microseconds (negative values count as 0). */
+  record(us: number): void {
+    const v = us < 0 ? 0 : us;
+    this.counts[bucketOf(v)]!++;
+    this.count++;
+    this.sum += v;
+    if (v > this.max) this.max = v;
+  }
+
+  /** The value at percentile `p` (0–100), as the upper edge of its bucket. */
+  percentile(p: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.count));
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) return Math.min(upperEdge(i), this.max);
+    }
+    return this.max;
+  }
+
+  mean(): number {
+    return this.count === 0 ? 0 : this.sum / this.count;
+  }
+
+  merge(other: Histogram): this {
+    for (let i = 0; i < this.counts.length; i++) this.counts[i]! += other.counts[i]!;
+    this.count += other.count;
+    this.sum += other.sum;
+    this.max = Math.max(this.max, other.max);
+    return this;
+  }
+
+  /** A compact form to pass between processes: only the non-empty buckets. */
+  toJSON(): SerializedHistogram {
+    const buckets: [number, number][] = [];
+    this.counts.forEach((c, i) => c > 0 && buckets.push([i, c]));
+    return { count: this.count, sum: this.sum, max: this.max, buckets };
+  }
+
+  static from(s: SerializedHistogram): Histogram {
+    const h = new Histogram();
+    for (const [i, c] of s.buckets) h.counts[i] = c;
+    h.count = s.count;
+    h.sum = s.sum;
+    h.max = s.max;
+    return h;
+  }
+
+  /** p50/p99/p99.9/max in milliseconds, for reports. */
+  summary(): LatencySummary {
+    const ms = (us: number) => Math.round(us) / 1000;
+    return { count: this.count, p50: ms(this.percentile(50)), p99: ms(this.percentile(99)), p999: ms(this.percentile(99.9)), max: ms(this.max), mean: ms(this.mean()) };
+  }
+}
+
+export interface SerializedHistogram {
+  count: number;
+  sum: number;
+  max: number;
+  buckets: [number, number][];
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+function bucketOf(v: number): number {
+  const x = Math.floor(v);
+  if (x < SUB) return x;
+  const magnitude = Math.min(MAGNITUDES - 1, 31 - Math.clz32(x) - SUB_BITS + 1);
+  const sub = Math.min(SUB - 1, Math.floor(x / 2 ** magnitude) - SUB / 2);
+  return magnitude * SUB + sub + SUB / 2 * 0 + (sub < 0 ? 0 : 0);
+}
+
+function upperEdge(i: number): number {
+  const magnitude = Math.floor(i / SUB);
+  const sub = i % SUB;
+  if (magnitude === 0) return sub + 1;
+  return (sub + SUB / 2 + 1) * 2 ** magnitude;
+}
