@@ -21,6 +21,11 @@ export interface HttpAppOptions {
   clientDir?: string;
 }
 
+function noApiRoute({ set, request }: { set: { status?: number | string }; request: Request }) {
+  set.status = 404;
+  return { error: `No API route at ${new URL(request.url).pathname}` };
+}
+
 export function createHttpApp({ services, allowedOrigins, onError, clientIp, clientDir }: HttpAppOptions) {
   const createContext = createHttpContextFactory(services, clientIp);
 
@@ -50,10 +55,8 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
       return result.body;
     })
     // Any other /api path is a JSON 404, like the rest of the API speaks.
-    .all("/api/*", ({ set, request }) => {
-      set.status = 404;
-      return { error: `No API route at ${new URL(request.url).pathname}` };
-    })
+    .all("/api", noApiRoute)
+    .all("/api/*", noApiRoute)
     // GET and POST by name: a GET wildcard (the static app) would otherwise win over `.all`.
     .get("/trpc/*", trpc, { parse: "none" })
     .post("/trpc/*", trpc, { parse: "none" })

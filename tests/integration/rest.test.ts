@@ -53,6 +53,13 @@ describe("GET /api/messages/<room>/", () => {
     }
   });
 
+  test("any other /api path is a JSON 404", async () => {
+    for (const path of ["/api", "/api/", "/api/messages/", "/api/rooms"]) {
+      const res = await get(path);
+      expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 404, body: { error: `No API route at ${path}` } });
+    }
+  });
+
   test("/healthz says the server and its database answer", async () => {
     const res = await get("/healthz");
     expect(res.status).toBe(200);
