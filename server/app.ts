@@ -65,6 +65,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     groups,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
     limits,
+    exposeErrorStacks: config.nodeEnv === "development",
     limiters: {
       send: createRateLimiter(limits.send),
       loginPerUsername: createRateLimiter(limits.loginPerUsername),

@@ -18,6 +18,8 @@ export interface Services {
   groups: GroupLayer;
   sockets: SessionSockets;
   limits: Limits;
+  /** Error replies carry stack traces (development only). */
+  exposeErrorStacks: boolean;
   limiters: {
     send: RateLimiter;
     loginPerUsername: RateLimiter;

@@ -10,15 +10,18 @@ function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, ctx }) {
+    // Stack traces only where the config says so (development), whatever NODE_ENV was at import.
+    const { stack, ...data } = shape.data;
+    const base = { ...shape, data: ctx?.exposeErrorStacks ? { ...data, stack } : data };
     if (error.cause instanceof ZodError) {
       return {
-        ...shape,
+        ...base,
         message: describeZodError(error.cause),
-        data: { ...shape.data, issues: error.cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+        data: { ...base.data, issues: error.cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
       };
     }
-    return shape;
+    return base;
   },
 });
 

@@ -60,6 +60,15 @@ describe("GET /api/messages/<room>/", () => {
     }
   });
 
+  test("error replies carry no stack trace outside development", async () => {
+    // The test server runs with NODE_ENV=test; production behaves the same.
+    const res = await get(`/trpc/room.history?input=${encodeURIComponent(JSON.stringify({ room: "a..b" }))}`);
+    const body = (await res.json()) as { error: { data: Record<string, unknown> } };
+    expect(res.status).toBe(400);
+    expect(body.error.data.code).toBe("BAD_REQUEST");
+    expect(body.error.data).not.toHaveProperty("stack");
+  });
+
   test("/healthz says the server and its database answer", async () => {
     const res = await get("/healthz");
     expect(res.status).toBe(200);
