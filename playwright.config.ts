@@ -4,26 +4,21 @@
  * Chromium is the system's (/usr/bin/chromium, or $PARLOR_CHROMIUM): Playwright
  * does not download browsers here.
  */
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { TEST_LIMITS } from "./tests/e2e/support/test-limits.ts";
 
-/** A port nobody listens on right now. Synchronous because the config is. */
-function freePort(): string {
-  const script = "const s=require('node:net').createServer().listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
-  return execFileSync(process.execPath, ["-e", script], { encoding: "utf8" });
-}
-
-// Worker processes load this file again: the runner's choices reach them through the environment.
-process.env.PARLOR_E2E_PORT ??= freePort();
+// Worker processes load this file again: the runner's temporary directory reaches them through the environment.
 process.env.PARLOR_E2E_DATA ??= mkdtempSync(join(tmpdir(), "parlor-e2e-"));
-const port = process.env.PARLOR_E2E_PORT;
 const dataDir = process.env.PARLOR_E2E_DATA;
-// "localhost" rather than 127.0.0.1: browsers accept the production build's Secure cookie there over plain HTTP.
-const baseURL = `http://localhost:${port}`;
+/**
+ * The server listens on a port the system picks (PORT=0: no race for a port
+ * chosen in advance) and prints its URL; Playwright stores the `parlor_e2e_url`
+ * group of that line as PARLOR_E2E_URL before it starts the workers.
+ */
+const baseURL = process.env.PARLOR_E2E_URL;
 
 const chromium = process.env.PARLOR_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
@@ -56,13 +51,14 @@ export default defineConfig({
   },
   webServer: {
     command: "bun server/main.ts",
-    url: `${baseURL}/healthz`,
+    wait: { stdout: /listening on (?<parlor_e2e_url>http:\/\/localhost:\d+)/ },
     reuseExistingServer: false,
     timeout: 30_000,
-    stdout: "ignore",
+    stdout: "pipe",
     stderr: "pipe",
     env: {
-      PORT: port,
+      PORT: "0",
+      // "localhost", not 127.0.0.1: browsers take the production build's Secure cookie from it over plain HTTP.
       HOST: "localhost",
       DATABASE_URL: `sqlite:${join(dataDir, "parlor.db")}`,
       NODE_ENV: "production",

@@ -4,18 +4,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TEST_LIMITS } from "./test-limits.ts";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function waitHealthy(url: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,25 +30,40 @@ export interface AppProcess {
   dispose(): Promise<void>;
 }
 
+/** Resolves with the URL the server prints once it listens. */
+function listeningUrl(child: ChildProcess, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    const timer = setTimeout(() => reject(new Error(`the server did not say where it listens:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /listening on (http:\/\/localhost:\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => (output += chunk));
+    child.once("exit", (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
+  });
+}
+
 export async function startAppProcess(): Promise<AppProcess> {
   const dir = mkdtempSync(join(tmpdir(), "parlor-e2e-own-"));
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
   let child: ChildProcess | null = null;
-  let output = "";
+  // The first start takes any free port; a restart takes the same one back, as a restarted service does.
+  let port = "0";
+  let url = "";
 
   async function start() {
     child = spawn("bun", ["server/main.ts"], {
-      env: { ...process.env, PORT: String(port), HOST: "localhost", DATABASE_URL: `sqlite:${join(dir, "parlor.db")}`, NODE_ENV: "production", REDIS_URL: "", ...TEST_LIMITS },
+      env: { ...process.env, PORT: port, HOST: "localhost", DATABASE_URL: `sqlite:${join(dir, "parlor.db")}`, NODE_ENV: "production", REDIS_URL: "", ...TEST_LIMITS },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout?.on("data", (d) => (output += d));
-    child.stderr?.on("data", (d) => (output += d));
-    try {
-      await waitHealthy(url);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}\n${output}`);
-    }
+    url = await listeningUrl(child);
+    port = new URL(url).port;
+    await waitHealthy(url);
   }
 
   async function stop() {
@@ -71,7 +77,9 @@ export async function startAppProcess(): Promise<AppProcess> {
 
   await start();
   return {
-    url,
+    get url() {
+      return url;
+    },
     start,
     stop,
     async dispose() {
