@@ -24,6 +24,8 @@ function appWith(dir: string) {
   return new Elysia()
     .get("/healthz", () => ({ ok: true }))
     .get("/api/messages/:room/", ({ params }) => ({ room: params.room }))
+    .all("/api", () => Response.json({ error: "no such API" }, { status: 404 }))
+    .all("/api/*", () => Response.json({ error: "no such API" }, { status: 404 }))
     .all("/trpc/*", ({ request }) => new Response(`trpc ${new URL(request.url).pathname}`), { parse: "none" })
     .use(chatRedirect())
     .use(staticFiles({ dir }));
@@ -58,6 +60,7 @@ describe("staticFiles", () => {
     expect(await (await get(app, "/trpc/room.history?input=%7B%7D")).text()).toBe("trpc /trpc/room.history");
     expect(await (await get(app, "/api/messages/lobby/")).json()).toEqual({ room: "lobby" });
     expect(await (await get(app, "/healthz")).json()).toEqual({ ok: true });
+    for (const path of ["/api", "/api/", "/api/nope"]) expect(await (await get(app, path)).json()).toEqual({ error: "no such API" });
   });
 
   test("answers 404 for unknown paths and anything outside the build directory", async () => {
