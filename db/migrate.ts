@@ -2,6 +2,7 @@
  * Runs the migrations in db/migrations/ with Kysely's Migrator. Called at server
  * start-up, and by `bun run db:migrate` (server/migrate.ts).
  */
+import { PostgresAdapter, sql } from "kysely";
 import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
 import type { Db } from "./index.ts";
 
@@ -18,8 +19,20 @@ const provider: MigrationProvider = {
   },
 };
 
+/**
+ * On PostgreSQL the migrator must be told its schema: otherwise it takes a
+ * migration table in any schema of the database (another app's, another
+ * test's) for its own. We use the connection's current schema (search_path).
+ */
+async function migrationTableSchema(db: Db): Promise<string | undefined> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return undefined;
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema;
+}
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
+  const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
