@@ -13,6 +13,7 @@ import type { Config } from "./config.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
 import { createHttpApp } from "./http/http-app.ts";
+import { createPresence } from "./presence/presence.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { createWsContext, type Services } from "./trpc/context.ts";
@@ -53,6 +54,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     throw new Error("REDIS_URL is set, but this build has only the in-memory group layer: unset REDIS_URL.");
   }
   const groups = deps.groups ?? createMemoryGroupLayer();
+  const presence = createPresence({ groups });
+  await presence.start();
   const { limits } = config;
   const auth = createAuth(db, {
     secureCookies: config.production,
@@ -63,6 +66,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     db,
     auth,
     groups,
+    presence,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
     limits,
     exposeErrorStacks: config.nodeEnv === "development",
@@ -70,6 +74,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       send: createRateLimiter(limits.send),
       loginPerUsername: createRateLimiter(limits.loginPerUsername),
       loginPerIp: createRateLimiter(limits.loginPerIp),
+      // Clients send a typing signal every few seconds while typing; more is noise.
+      typing: createRateLimiter({ burst: 5, perSecond: 1 }),
     },
   };
 
@@ -119,6 +125,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       return http.handle(req);
     },
     async close() {
+      await presence.close();
       await groups.close();
       await db.destroy();
     },

@@ -119,6 +119,8 @@ export const ActiveRoomsInput = z
 
 export const RoomSummary = z.object({
   name: RoomName,
+  /** People in the room now (signed-in users once each, plus guests). */
+  present: z.number().int().min(0),
   /** The seq of its newest message: how many messages it holds. */
   lastSeq: Seq,
   /** ISO-8601 UTC of its newest message. */
@@ -126,11 +128,45 @@ export const RoomSummary = z.object({
 });
 export type RoomSummary = z.infer<typeof RoomSummary>;
 
-/** What travels through the group layer for a room. A union so presence and typing can join it. */
+/** Who one process has in each room: its part of the presence picture, sent as a heartbeat. */
+export const ProcessPresence = z.object({
+  type: z.literal("presence"),
+  /** The sending process; its entries expire `ttlMs` after its last heartbeat. */
+  process: z.string().min(1).max(100),
+  rooms: z.record(z.string(), z.object({ users: z.array(z.string()), guests: z.number().int().min(0) })),
+  ttlMs: z.number().int().positive(),
+});
+
+/** A signed-in user started (or stopped) typing in a room. Ephemeral: never stored. */
+export const TypingEvent = z.object({
+  type: z.literal("typing"),
+  room: RoomName,
+  username: z.string(),
+  active: z.boolean(),
+  ttlMs: z.number().int().positive(),
+});
+
+/** What travels through the group layer: room messages, and presence/typing signals. */
 export const RoomEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), message: Message }),
+  ProcessPresence,
+  TypingEvent,
 ]);
 export type RoomEvent = z.infer<typeof RoomEvent>;
+
+/** Who is in a room now, as `room.presence` streams it. */
+export const RoomPresence = z.object({
+  room: RoomName,
+  /** Signed-in users present, each once however many tabs or processes, sorted. */
+  users: z.array(z.string()),
+  /** Connections without a session. */
+  guests: z.number().int().min(0),
+  /** Users typing now, sorted. */
+  typing: z.array(z.string()),
+});
+export type RoomPresence = z.infer<typeof RoomPresence>;
+
+export const RoomInput = z.object({ room: RoomName });
 
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;

@@ -143,7 +143,7 @@ export async function lastSeq(db: Db, room: RoomName): Promise<number> {
 }
 
 /** Rooms by most recent message first. */
-export async function activeRooms(db: Db, limit: number): Promise<RoomSummary[]> {
+export async function activeRooms(db: Db, limit: number): Promise<Omit<RoomSummary, "present">[]> {
   const rows = await db
     .selectFrom("room")
     .select(["name", "last_seq", "last_message_at"])

@@ -10,12 +10,14 @@ import type { Auth } from "../auth/auth.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { Presence } from "../presence/presence.ts";
 import type { SessionSockets } from "./session-sockets.ts";
 
 export interface Services {
   db: Db;
   auth: Auth;
   groups: GroupLayer;
+  presence: Presence;
   sockets: SessionSockets;
   limits: Limits;
   /** Error replies carry stack traces (development only). */
@@ -24,6 +26,7 @@ export interface Services {
     send: RateLimiter;
     loginPerUsername: RateLimiter;
     loginPerIp: RateLimiter;
+    typing: RateLimiter;
   };
 }
 

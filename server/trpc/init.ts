@@ -48,3 +48,20 @@ export function rateLimited(limiter: RateLimiter, key: string, what: string): vo
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.` });
   }
 }
+
+/**
+ * Holds one of the connection's subscription slots (WebSocket only), or refuses
+ * with TOO_MANY_REQUESTS before the subscription starts. Returns the release.
+ */
+export function takeSubscriptionSlot(ctx: Context): () => void {
+  const connection = ctx.connection;
+  if (!connection) return () => {};
+  const max = ctx.limits.maxSubscriptionsPerConnection;
+  if (connection.subscriptions >= max) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} subscriptions per connection.` });
+  connection.subscriptions++;
+  let released = false;
+  return () => {
+    if (!released) connection.subscriptions--;
+    released = true;
+  };
+}

@@ -1,17 +1,19 @@
 /** room.history, room.send, room.messages: the chat itself. */
 import { tracked } from "@trpc/server";
-import { ActiveRoomsInput, HistoryInput, MessagesInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
+import { ActiveRoomsInput, HistoryInput, MessagesInput, RoomInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
 import { activeRooms, appendMessage, ClientIdReusedError, historyPage } from "../../messages/repository.ts";
 import { openRoomStream } from "../../messages/room-stream.ts";
 import { TRPCError } from "@trpc/server";
-import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
+import { authedProcedure, publicProcedure, rateLimited, router, takeSubscriptionSlot } from "../init.ts";
 
 export const roomRouter = router({
   /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
   history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => historyPage(ctx.db, input)),
 
   /** The rooms with the most recent messages, newest first. */
-  active: publicProcedure.input(ActiveRoomsInput).query(({ ctx, input }) => activeRooms(ctx.db, input.limit)),
+  active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
+    (await activeRooms(ctx.db, input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
+  ),
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
@@ -32,6 +34,8 @@ export const roomRouter = router({
         // Stored is sent: subscribers fill the gap from the database on the next message or reconnect.
         console.error(`publish to room '${input.room}' failed; message ${message.seq} is stored`, error);
       }
+      // Their message is here: they are no longer typing it.
+      ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
     }
     return message;
   }),
@@ -42,11 +46,7 @@ export const roomRouter = router({
    */
   messages: publicProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
-    const connection = ctx.connection;
-    if (connection && connection.subscriptions >= ctx.limits.maxSubscriptionsPerConnection) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${ctx.limits.maxSubscriptionsPerConnection} subscriptions per connection.` });
-    }
-    if (connection) connection.subscriptions++;
+    const release = takeSubscriptionSlot(ctx);
     let stream;
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
@@ -58,15 +58,41 @@ export const roomRouter = router({
         signal: signal ?? new AbortController().signal,
       });
     } catch (error) {
-      if (connection) connection.subscriptions--;
+      release();
       throw error;
     }
     return (async function* () {
       try {
         for await (const message of stream) yield tracked(String(message.seq), message);
       } finally {
-        if (connection) connection.subscriptions--;
+        release();
       }
     })();
+  }),
+
+  /**
+   * Who is in the room and who is typing: a snapshot at once, then one per change
+   * (coalesced). Subscribing is being present: as a user, or counted as a guest.
+   * Ephemeral: nothing here is stored or replayed.
+   */
+  presence: publicProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
+    const release = takeSubscriptionSlot(ctx);
+    const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
+    const watching = ctx.presence.watch(input.room, signal ?? new AbortController().signal);
+    return (async function* () {
+      try {
+        yield* watching;
+      } finally {
+        leave();
+        release();
+      }
+    })();
+  }),
+
+  /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
+  typing: authedProcedure.input(RoomInput).mutation(async ({ ctx, input }) => {
+    rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
+    await ctx.presence.typing(input.room, ctx.user.username, true);
+    return { ok: true as const };
   }),
 });

@@ -1,0 +1,256 @@
+/**
+ * Who is in which room, and who is typing, across every process.
+ *
+ * Each process knows its own connections (`enter` / leave) and shares them as
+ * a full-state heartbeat on one group of the group layer (memory or Redis);
+ * every process keeps the latest heartbeat of every other and forgets one whose
+ * heartbeats stop for `ttlMs`. Because each heartbeat is the whole state, a lost
+ * message, a split or a dead process converges by itself within one TTL.
+ *
+ * Watchers (`room.presence` subscribers) get snapshots, never per-person events:
+ * changes are coalesced per room and sent at most once per `flushMs`, and each
+ * watcher holds only the latest snapshot — a reconnect storm of thousands costs
+ * each watcher a few snapshots, not thousands of joins.
+ */
+import type { RoomEvent, RoomPresence } from "../../shared/schemas.ts";
+import type { GroupLayer } from "../groups/group-layer.ts";
+
+export const PRESENCE_GROUP = "presence";
+
+export interface PresenceOptions {
+  groups: GroupLayer;
+  /** This process's id in heartbeats; unique per process. */
+  processId?: string;
+  /** How often the full local state is re-sent. */
+  heartbeatMs?: number;
+  /** How long another process's state counts without a heartbeat. */
+  ttlMs?: number;
+  /** Coalescing window for snapshots and for publishing local changes. */
+  flushMs?: number;
+  /** How long a typing signal lasts without being repeated. */
+  typingTtlMs?: number;
+}
+
+export interface Presence {
+  /** Subscribes to the other processes' heartbeats and starts sending this one's. */
+  start(): Promise<void>;
+  /** Counts a connection as present in `room` (a guest when `username` is null) until the returned function is called. */
+  enter(room: string, username: string | null): () => void;
+  /** The room's presence now, then each change (coalesced), until `signal` aborts. */
+  watch(room: string, signal: AbortSignal): AsyncIterable<RoomPresence>;
+  /** `username` is typing in `room` (for `typingTtlMs`), or stopped (their message arrived). */
+  typing(room: string, username: string, active: boolean): Promise<void>;
+  /** People present in `room` now: users once each, plus guests. */
+  count(room: string): number;
+  snapshot(room: string): RoomPresence;
+  /** Stops heartbeats and watchers. Other processes forget this one after their TTL. */
+  close(): Promise<void>;
+}
+
+interface RoomState {
+  users: Map<string, number>;
+  guests: number;
+}
+
+interface Watcher {
+  /** The snapshot not yet taken by the subscriber: only the newest is kept. */
+  latest: RoomPresence | null;
+  /** The last snapshot given to it, serialized, so an unchanged one is not sent again. */
+  sentKey: string;
+  wake: (() => void) | null;
+}
+
+export function createPresence(options: PresenceOptions): Presence {
+  const { groups } = options;
+  const processId = options.processId ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
+  const ttlMs = options.ttlMs ?? 3 * heartbeatMs;
+  const flushMs = options.flushMs ?? 250;
+  const typingTtlMs = options.typingTtlMs ?? 5_000;
+
+  const local = new Map<string, RoomState>();
+  /** Other processes' rooms: process → room → state, and when it expires. */
+  const remote = new Map<string, { rooms: Map<string, { users: string[]; guests: number }>; expiresAt: number }>();
+  /** room → username → expiry time. */
+  const typists = new Map<string, Map<string, number>>();
+  const watchers = new Map<string, Set<Watcher>>();
+  const dirty = new Set<string>();
+  let localChanged = false;
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  const stop = new AbortController();
+
+  function snapshot(room: string): RoomPresence {
+    const users = new Set(local.get(room)?.users.keys());
+    let guests = local.get(room)?.guests ?? 0;
+    for (const p of remote.values()) {
+      const r = p.rooms.get(room);
+      if (!r) continue;
+      for (const u of r.users) users.add(u);
+      guests += r.guests;
+    }
+    const now = Date.now();
+    const typing = [...(typists.get(room) ?? [])].filter(([, until]) => until > now).map(([u]) => u);
+    return { room, users: [...users].sort(), guests, typing: typing.sort() };
+  }
+
+  function markDirty(room: string) {
+    dirty.add(room);
+    flushTimer ??= setTimeout(flush, flushMs);
+  }
+
+  function flush() {
+    flushTimer = undefined;
+    if (localChanged) {
+      localChanged = false;
+      void publishHeartbeat();
+    }
+    const now = Date.now();
+    let nextTypingExpiry = Number.POSITIVE_INFINITY;
+    for (const room of dirty) {
+      const set = watchers.get(room);
+      if (!set?.size) continue;
+      const snap = snapshot(room);
+      const key = JSON.stringify(snap);
+      for (const w of set) {
+        if (w.sentKey === key) continue;
+        w.sentKey = key;
+        w.latest = snap;
+        w.wake?.();
+      }
+    }
+    dirty.clear();
+    // Typing signals end by themselves: come back when the next one expires.
+    for (const [room, map] of typists) {
+      for (const [user, until] of map) {
+        if (until <= now) {
+          map.delete(user);
+          dirty.add(room);
+        } else nextTypingExpiry = Math.min(nextTypingExpiry, until);
+      }
+      if (map.size === 0) typists.delete(room);
+    }
+    if (dirty.size) flushTimer ??= setTimeout(flush, 0);
+    else if (nextTypingExpiry < Number.POSITIVE_INFINITY) flushTimer ??= setTimeout(flush, Math.max(10, nextTypingExpiry - now));
+  }
+
+  async function publishHeartbeat() {
+    const rooms: Record<string, { users: string[]; guests: number }> = {};
+    for (const [room, s] of local) rooms[room] = { users: [...s.users.keys()], guests: s.guests };
+    try {
+      await groups.publish(PRESENCE_GROUP, { type: "presence", process: processId, rooms, ttlMs });
+    } catch {
+      // The next heartbeat carries the whole state again.
+    }
+  }
+
+  function expireRemote() {
+    const now = Date.now();
+    for (const [id, p] of remote) {
+      if (p.expiresAt > now) continue;
+      remote.delete(id);
+      for (const room of p.rooms.keys()) markDirty(room);
+    }
+  }
+
+  function receive(event: RoomEvent) {
+    if (event.type === "presence") {
+      if (event.process === processId) return;
+      const before = remote.get(event.process);
+      const rooms = new Map(Object.entries(event.rooms));
+      remote.set(event.process, { rooms, expiresAt: Date.now() + event.ttlMs });
+      const changed = new Set([...rooms.keys(), ...(before?.rooms.keys() ?? [])]);
+      for (const room of changed) markDirty(room);
+    } else if (event.type === "typing") {
+      let map = typists.get(event.room);
+      if (!map) typists.set(event.room, (map = new Map()));
+      if (event.active) map.set(event.username, Date.now() + event.ttlMs);
+      else map.delete(event.username);
+      markDirty(event.room);
+    }
+  }
+
+  return {
+    async start() {
+      const stream = await groups.subscribe(PRESENCE_GROUP, { signal: stop.signal, capacity: 4096 });
+      void (async () => {
+        // A "lagged" marker needs nothing: the next heartbeats restate everything.
+        for await (const delivery of stream) if (delivery.type !== "lagged") receive(delivery);
+      })();
+      heartbeatTimer = setInterval(() => {
+        expireRemote();
+        void publishHeartbeat();
+      }, heartbeatMs);
+      await publishHeartbeat();
+    },
+
+    enter(room, username) {
+      let s = local.get(room);
+      if (!s) local.set(room, (s = { users: new Map(), guests: 0 }));
+      if (username === null) s.guests++;
+      else s.users.set(username, (s.users.get(username) ?? 0) + 1);
+      localChanged = true;
+      markDirty(room);
+      let left = false;
+      return () => {
+        if (left) return;
+        left = true;
+        const state = local.get(room)!;
+        if (username === null) state.guests--;
+        else {
+          const n = (state.users.get(username) ?? 1) - 1;
+          if (n > 0) state.users.set(username, n);
+          else state.users.delete(username);
+        }
+        if (state.guests === 0 && state.users.size === 0) local.delete(room);
+        localChanged = true;
+        markDirty(room);
+      };
+    },
+
+    async *watch(room, signal) {
+      const first = snapshot(room);
+      const watcher: Watcher = { latest: first, sentKey: JSON.stringify(first), wake: null };
+      let set = watchers.get(room);
+      if (!set) watchers.set(room, (set = new Set()));
+      set.add(watcher);
+      const onAbort = () => watcher.wake?.();
+      signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        while (!signal.aborted && !stop.signal.aborted) {
+          if (watcher.latest) {
+            const snap = watcher.latest;
+            watcher.latest = null;
+            yield snap;
+            continue;
+          }
+          await new Promise<void>((resolve) => (watcher.wake = resolve));
+          watcher.wake = null;
+        }
+      } finally {
+        signal.removeEventListener("abort", onAbort);
+        set.delete(watcher);
+        if (set.size === 0) watchers.delete(room);
+      }
+    },
+
+    async typing(room, username, active) {
+      receive({ type: "typing", room, username, active, ttlMs: typingTtlMs });
+      await groups.publish(PRESENCE_GROUP, { type: "typing", room, username, active, ttlMs: typingTtlMs });
+    },
+
+    count(room) {
+      const s = snapshot(room);
+      return s.users.length + s.guests;
+    },
+
+    snapshot,
+
+    async close() {
+      stop.abort();
+      clearInterval(heartbeatTimer);
+      clearTimeout(flushTimer);
+      for (const set of watchers.values()) for (const w of set) w.wake?.();
+    },
+  };
+}

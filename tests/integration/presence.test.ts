@@ -1,0 +1,73 @@
+/** room.presence and room.typing through the real client: who is here, who is typing. */
+import { afterEach, beforeEach, expect, test } from "bun:test";
+import type { RoomPresence } from "../../shared/schemas.ts";
+import type { ParlorClient } from "../../client/parlor-client.ts";
+import { outcome } from "../support/outcome.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+import { waitFor } from "../support/wait.ts";
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(() => server.stop());
+
+function watchPresence(client: ParlorClient, room: string) {
+  const seen: RoomPresence[] = [];
+  const sub = client.room.presence.subscribe({ room }, { onData: (p) => seen.push(p) });
+  return { seen, latest: () => seen.at(-1), unsubscribe: () => sub.unsubscribe() };
+}
+
+test("people in a room see each other come and go; a user with two tabs counts once; guests are counted, not named", async () => {
+  const [ann, ben] = await Promise.all([server.signUp("ann"), server.signUp("ben")]);
+  const annSees = watchPresence(ann.client, "lobby");
+  await waitFor(() => annSees.latest()?.users.join() === "ann", "ann to see herself");
+
+  const benTab1 = watchPresence(ben.client, "lobby");
+  const benTab2 = watchPresence(ben.client, "lobby");
+  const guest = watchPresence(server.guest().client, "lobby");
+  await waitFor(() => annSees.latest()?.users.join() === "ann,ben" && annSees.latest()?.guests === 1, "ben (once) and a guest");
+  expect(annSees.latest()).toEqual({ room: "lobby", users: ["ann", "ben"], guests: 1, typing: [] });
+  expect((await ann.client.room.active.query()).length).toBe(0); // no messages yet: not listed
+
+  benTab1.unsubscribe();
+  await Bun.sleep(100);
+  expect(annSees.latest()?.users).toEqual(["ann", "ben"]); // the other tab is still there
+  benTab2.unsubscribe();
+  guest.unsubscribe();
+  await waitFor(() => annSees.latest()?.users.join() === "ann" && annSees.latest()?.guests === 0, "ben and the guest to leave");
+});
+
+test("closing the connection (a closed tab) leaves the room", async () => {
+  const [ann, ben] = await Promise.all([server.signUp("ann"), server.signUp("ben")]);
+  const annSees = watchPresence(ann.client, "lobby");
+  watchPresence(ben.client, "lobby");
+  await waitFor(() => annSees.latest()?.users.length === 2, "both present");
+  await ben.socket.close();
+  await waitFor(() => annSees.latest()?.users.join() === "ann", "ben to leave when his socket closes");
+});
+
+test("typing shows to the others and clears when the message arrives; guests cannot signal typing", async () => {
+  const [ann, ben] = await Promise.all([server.signUp("ann"), server.signUp("ben")]);
+  const benSees = watchPresence(ben.client, "lobby");
+  await ann.client.room.typing.mutate({ room: "lobby" });
+  await waitFor(() => benSees.latest()?.typing.join() === "ann", "ann typing");
+  await ann.client.room.send.mutate({ room: "lobby", text: "done typing" });
+  await waitFor(() => benSees.latest()?.typing.length === 0, "the indicator to clear");
+  expect(await outcome(server.guest().client.room.typing.mutate({ room: "lobby" }))).toBe("UNAUTHORIZED");
+});
+
+test("active rooms say how many are present now", async () => {
+  const [ann, ben] = await Promise.all([server.signUp("ann"), server.signUp("ben")]);
+  await ann.client.room.send.mutate({ room: "busy", text: "hi" });
+  await ann.client.room.send.mutate({ room: "quiet", text: "hi" });
+  watchPresence(ann.client, "busy");
+  watchPresence(ben.client, "busy");
+  watchPresence(server.guest().client, "busy");
+  await waitFor(() => server.app.services.presence.count("busy") === 3, "three in busy");
+  const rooms = await ann.client.room.active.query();
+  expect(rooms.map((r) => [r.name, r.present])).toEqual([
+    ["quiet", 0],
+    ["busy", 3],
+  ]);
+});
