@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { TRPCClientError } from "@trpc/client";
+import type { RoomPresence } from "../../shared/schemas.ts";
 import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
 import { credentialsPath, loadSession, saveSession } from "./credentials.ts";
 import { formatMessage } from "./format.ts";
@@ -22,6 +23,7 @@ Commands:
   history <room> [--before <seq>] [--limit <n>] [--json]
                                     a page of messages, oldest at the top
   tail <room> [--lines <n>]         the last n messages (default 10), then the room live; Ctrl-C stops
+  who <room>                        who is in the room now, and who is typing
   rooms                             the most recently active rooms
 
 Options:
@@ -102,6 +104,22 @@ function tail(client: ParlorClient, room: string, lastEventId: string) {
   });
 }
 
+/** The room's presence as of now (asking counts this terminal in, as a guest or as you). */
+function firstPresence(client: ParlorClient, room: string) {
+  return new Promise<RoomPresence>((resolve, reject) => {
+    const sub = client.room.presence.subscribe(
+      { room },
+      {
+        onData: (snapshot) => {
+          sub.unsubscribe();
+          resolve(snapshot);
+        },
+        onError: reject,
+      },
+    );
+  });
+}
+
 async function run(): Promise<void> {
   const command = positionals[0];
   if (opts.help || !command) {
@@ -152,8 +170,18 @@ async function run(): Promise<void> {
       // Resume right after the newest message seen, so nothing falls between history and live.
       return tail(client, room, String(page.messages[0]?.seq ?? 0));
     }
+    case "who": {
+      const room = arg(1, "the room");
+      const snapshot = await firstPresence(client, room);
+      const guests = snapshot.guests ? `${snapshot.guests} guest${snapshot.guests === 1 ? "" : "s"}` : "";
+      console.log([...snapshot.users, guests].filter(Boolean).join(", ") || "Nobody.");
+      if (snapshot.typing.length) console.log(`typing: ${snapshot.typing.join(", ")}`);
+      return;
+    }
     case "rooms": {
-      for (const r of await client.room.active.query()) console.log(`${r.name}\t${r.lastSeq} messages\tlast ${r.lastMessageAt}`);
+      for (const r of await client.room.active.query()) {
+        console.log(`${r.name}\t${r.lastSeq} messages\t${r.present} here now\tlast ${r.lastMessageAt}`);
+      }
       return;
     }
     default:

@@ -86,6 +86,17 @@ describe("bun run chat", () => {
     }
   });
 
+  test("who lists the people in a room; rooms says how many are there", async () => {
+    const ann = await server.signUp("ann-cli");
+    const sub = ann.client.room.presence.subscribe({ room: "gathering" }, { onData: () => {} });
+    await ann.client.room.send.mutate({ room: "gathering", text: "hi" });
+    await Bun.sleep(300);
+    // The CLI asking counts as a guest while it asks.
+    expect((await chat(["who", "gathering"])).stdout).toBe("ann-cli, 1 guest\n");
+    expect((await chat(["rooms"])).stdout).toMatch(/^gathering\t1 messages\t1 here now\t/m);
+    sub.unsubscribe();
+  });
+
   test("errors are readable and exit non-zero: bad room, signed out, bad flag, server down", async () => {
     const bad = await chat(["send", "a..b", "hi"], { PARLOR_TOKEN: (await server.signUp()).token });
     expect(bad).toMatchObject({ code: 1, stderr: "room: A room name cannot contain '..'.\n" });

@@ -90,7 +90,7 @@ describe("connection caps", () => {
     await first.started;
     const secondSocket = createParlorSocket({ url: server.url, token: ann.token, keepOpen: true });
     const second = subscribeRoom(createParlorClient({ url: server.url, token: ann.token, socket: secondSocket }), { room: "lobby" });
-    await waitFor(() => second.errors.length > 0, "the refusal");
+    await waitFor(() => second.errors.length > 0, "the refusal", 10_000);
     expect(second.errors[0]!.message).toBe("At most 1 connections per user.");
     const benSub = subscribeRoom(ben.client, { room: "lobby" });
     await benSub.started;
