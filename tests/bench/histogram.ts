@@ -1,15 +1,16 @@
 /**
  * A small HDR-style latency histogram: log-linear buckets (each power of two
- * split into 128 linear sub-buckets, so any value is kept within 1/128 ≈ 0.8 %),
- * values in microseconds from 1 µs to ~1,100 s. Fixed memory whatever the count;
+ * split into 64 linear sub-buckets, so any value is kept within 1/64 ≈ 1.6 %),
+ * values in microseconds from 1 µs to ~70 minutes. Fixed memory whatever the count;
  * histograms from several processes merge by adding buckets.
  */
-const SUB_BITS = 7;
-const SUB = 1 << SUB_BITS;
-const MAGNITUDES = 31;
+const LINEAR = 128; // 0..127 µs exactly
+const HALF = 64; // then 64 sub-buckets per power of two: within 1/64 of the value
+const MAGNITUDES = 26; // up to 2^32 µs
+const SIZE = LINEAR + MAGNITUDES * HALF;
 
 export class Histogram {
-  readonly counts = new Float64Array(MAGNITUDES * SUB);
+  readonly counts = new Float64Array(SIZE);
   count = 0;
   max = 0;
   private sum = 0;
@@ -87,16 +88,15 @@ export interface LatencySummary {
 }
 
 function bucketOf(v: number): number {
-  const x = Math.floor(v);
-  if (x < SUB) return x;
-  const magnitude = Math.min(MAGNITUDES - 1, 31 - Math.clz32(x) - SUB_BITS + 1);
-  const sub = Math.min(SUB - 1, Math.floor(x / 2 ** magnitude) - SUB / 2);
-  return magnitude * SUB + sub + SUB / 2 * 0 + (sub < 0 ? 0 : 0);
+  const x = Math.min(Math.floor(v), 2 ** 32 - 1);
+  if (x < LINEAR) return x;
+  const m = 31 - Math.clz32(x) - 6; // x >> m is in [64, 128)
+  return LINEAR + (m - 1) * HALF + ((x >>> m) - HALF);
 }
 
 function upperEdge(i: number): number {
-  const magnitude = Math.floor(i / SUB);
-  const sub = i % SUB;
-  if (magnitude === 0) return sub + 1;
-  return (sub + SUB / 2 + 1) * 2 ** magnitude;
+  if (i < LINEAR) return i + 1;
+  const m = Math.floor((i - LINEAR) / HALF) + 1;
+  const s = ((i - LINEAR) % HALF) + HALF;
+  return (s + 1) * 2 ** m;
 }
