@@ -77,6 +77,8 @@ export function createPresence(options: PresenceOptions): Presence {
   const dirty = new Set<string>();
   let localChanged = false;
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the pending flush runs: a change must not wait behind a later one (a typing expiry 5 s away). */
+  let flushAt = Number.POSITIVE_INFINITY;
   let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   const stop = new AbortController();
 
@@ -96,11 +98,20 @@ export function createPresence(options: PresenceOptions): Presence {
 
   function markDirty(room: string) {
     dirty.add(room);
-    flushTimer ??= setTimeout(flush, flushMs);
+    scheduleFlush(flushMs);
+  }
+
+  function scheduleFlush(delayMs: number) {
+    const at = Date.now() + delayMs;
+    if (flushTimer !== undefined && flushAt <= at) return;
+    clearTimeout(flushTimer);
+    flushAt = at;
+    flushTimer = setTimeout(flush, delayMs);
   }
 
   function flush() {
     flushTimer = undefined;
+    flushAt = Number.POSITIVE_INFINITY;
     if (localChanged) {
       localChanged = false;
       void publishHeartbeat();
@@ -130,8 +141,8 @@ export function createPresence(options: PresenceOptions): Presence {
       }
       if (map.size === 0) typists.delete(room);
     }
-    if (dirty.size) flushTimer ??= setTimeout(flush, 0);
-    else if (nextTypingExpiry < Number.POSITIVE_INFINITY) flushTimer ??= setTimeout(flush, Math.max(10, nextTypingExpiry - now));
+    if (dirty.size) scheduleFlush(0);
+    else if (nextTypingExpiry < Number.POSITIVE_INFINITY) scheduleFlush(Math.max(10, nextTypingExpiry - now));
   }
 
   async function publishHeartbeat() {

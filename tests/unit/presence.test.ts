@@ -86,6 +86,21 @@ await describeEach("presence", groupLayerBackends, (backend) => {
     w.stop();
   });
 
+  test("regression: a change while someone types is sent at once, not held until their typing signal expires", async () => {
+    const slowExpiry = createPresence({ groups: env.groups, processId: "process-c", ...TIMING, typingTtlMs: 5_000 });
+    await slowExpiry.start();
+    const w = watch(slowExpiry, room);
+    await slowExpiry.typing(room, "ann", true);
+    await waitFor(() => w.latest()?.typing.join() === "ann", "ann typing");
+    const leave = slowExpiry.enter(room, "ben");
+    await waitFor(() => w.latest()?.users.join() === "ben", "ben to arrive while ann types", 1_000);
+    await slowExpiry.typing(room, "ann", false);
+    await waitFor(() => w.latest()?.typing.length === 0, "ann's message to end her typing", 1_000);
+    leave();
+    w.stop();
+    await slowExpiry.close();
+  });
+
   test("a storm of 1,000 arrivals reaches each watcher as a handful of snapshots, not 1,000 events", async () => {
     const w = watch(a, room);
     await waitFor(() => w.seen.length === 1, "the first snapshot");
