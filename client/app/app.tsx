@@ -1,5 +1,5 @@
 import { Navigate, Route, Router, useParams, type RouteSectionProps } from "@solidjs/router";
-import { ApiContext, type BrowserApi } from "./lib/api.ts";
+import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
 import { roomPath } from "./lib/room-name.ts";
 import { SiteHeader } from "./components/site-header.tsx";
@@ -27,7 +27,7 @@ function ChatRedirect() {
 }
 
 export function App(props: { api: BrowserApi }) {
-  const session = createSession(props.api.client);
+  const session = createSession(props.api.client, () => dropConnection(props.api.socket, "session changed"));
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>

@@ -9,6 +9,8 @@ export interface ComposerProps {
   /** The signed-in user; null for a guest, undefined while unknown. */
   user: SessionUser | null | undefined;
   send: (text: string) => Promise<unknown>;
+  /** Called with the draft on each edit (the room signals typing from it). */
+  onDraft?: (text: string) => void;
   loginHref: string;
 }
 
@@ -57,6 +59,7 @@ export function Composer(props: ComposerProps) {
             onInput={(e) => {
               setText(e.currentTarget.value);
               setError(null);
+              props.onDraft?.(e.currentTarget.value);
             }}
             aria-invalid={error() !== null}
             aria-describedby="composer-error"

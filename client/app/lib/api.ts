@@ -16,11 +16,18 @@ export function createBrowserApi(origin: string = location.origin): BrowserApi {
   // A browser keeps a dead WebSocket "open" until keep-alive gives up on it (up to 20 s).
   // When the device says it went offline, drop the socket now: the page says
   // "Reconnecting…" at once, and the client resumes after the last message it got.
-  window.addEventListener("offline", () => {
-    const connection = socket.connection;
-    if (connection?.state === "open") connection.ws.close(4000, "offline");
-  });
+  window.addEventListener("offline", () => dropConnection(socket, "offline"));
   return { socket, client: createParlorClient({ url: origin, socket }) };
+}
+
+/**
+ * Closes the open WebSocket, if any; subscriptions carry on over a new one.
+ * Also after signing in or out: the server reads the session cookie once per
+ * socket, so a socket opened as a guest would go on counting this page as one.
+ */
+export function dropConnection(socket: ParlorSocket, reason: string): void {
+  const connection = socket.connection;
+  if (connection?.state === "open") connection.ws.close(4000, reason);
 }
 
 export const ApiContext = createContext<BrowserApi>();

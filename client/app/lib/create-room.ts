@@ -4,11 +4,19 @@
  * message held (so nothing between the two is missed), all merged by seq.
  * The tRPC WebSocket link reconnects by itself and resumes after the last
  * tracked seq it delivered.
+ *
+ * Beside it, on the same socket, `room.presence`: who is here and who is
+ * typing, as snapshots. Subscribing is being present; the first snapshot after
+ * each (re)subscription replaces what was held, later ones feed the
+ * "ann joined" notices.
  */
-import { createEffect, createResource, createSignal, onCleanup, untrack } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, onCleanup, untrack } from "solid-js";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveMessage } from "./message-log.ts";
+import { type RoomPresence, typingLine } from "./presence.ts";
+import { createPresenceNotices } from "./presence-notices.ts";
+import { createTypingSignal } from "./typing-signal.ts";
 
 export interface RoomOptions {
   client: ParlorClient;
@@ -17,9 +25,11 @@ export interface RoomOptions {
   pageSize?: number;
   /** Called with each new message, from the stream or sent here, just before it joins the list. */
   onIncoming?: (message: Message) => void;
+  /** The signed-in user's name (null for a guest, undefined while unknown): not announced, not shown typing. */
+  self?: () => string | null | undefined;
 }
 
-export function createRoom({ client, room, pageSize, onIncoming }: RoomOptions) {
+export function createRoom({ client, room, pageSize, onIncoming, self = () => null }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
@@ -55,6 +65,45 @@ export function createRoom({ client, room, pageSize, onIncoming }: RoomOptions) 
   });
   onCleanup(() => subscription?.unsubscribe());
 
+  const [presence, setPresence] = createSignal<RoomPresence | null>(null);
+  const [presenceLive, setPresenceLive] = createSignal(false);
+  const [presenceNotice, setPresenceNotice] = createSignal("");
+  const notices = createPresenceNotices({ self, onNotice: setPresenceNotice });
+  /** Set when a (re)subscription starts: its first snapshot is a reset, not a wave of arrivals. */
+  let freshSnapshot = true;
+  const presenceSubscription = client.room.presence.subscribe(
+    { room },
+    {
+      onStarted: () => {
+        freshSnapshot = true;
+        setPresenceLive(true);
+      },
+      onConnectionStateChange: (state) => {
+        if (state.state === "connecting") {
+          freshSnapshot = true;
+          setPresenceLive(false);
+        }
+      },
+      onData: (snapshot) => {
+        if (freshSnapshot) notices.reset(snapshot.users);
+        else notices.update(snapshot.users);
+        freshSnapshot = false;
+        setPresenceLive(true);
+        setPresence(snapshot);
+      },
+      onError: () => setPresenceLive(false),
+      onStopped: () => setPresenceLive(false),
+    },
+  );
+  onCleanup(() => {
+    presenceSubscription.unsubscribe();
+    notices.dispose();
+  });
+
+  const typing = createTypingSignal({ signal: () => client.room.typing.mutate({ room }) });
+  /** Who else is typing; nothing while the presence stream is down (what it last said may be stale). */
+  const typingText = createMemo(() => (presenceLive() ? typingLine(presence()?.typing ?? [], self()) : ""));
+
   async function loadOlder(): Promise<void> {
     const cursor = log().olderCursor;
     if (loadingOlder() || !hasOlder(log()) || cursor === null) return;
@@ -72,7 +121,9 @@ export function createRoom({ client, room, pageSize, onIncoming }: RoomOptions) 
 
   /** Sends as the signed-in user; the stored message shows at once (the live copy is deduplicated). */
   async function send(text: string): Promise<Message> {
+    await typing.settled();
     const message = await client.room.send.mutate({ room, text });
+    typing.sent();
     const after = withLiveMessage(log(), message);
     if (after !== log()) {
       onIncoming?.(message);
@@ -95,6 +146,17 @@ export function createRoom({ client, room, pageSize, onIncoming }: RoomOptions) 
     olderError,
     loadOlder,
     send,
+    /** The latest `room.presence` snapshot; null until the first. */
+    presence,
+    presenceLive,
+    /** "ann joined", batched; "" when there is nothing to say. */
+    presenceNotice,
+    /** "ann is typing…"; "" when nobody else is. */
+    typingText,
+    /** Call with the draft on each edit: signals typing, throttled; never for a guest. */
+    typed(draft: string) {
+      if (self()) typing.input(draft);
+    },
   };
 }
 

@@ -10,9 +10,14 @@ import type { ParlorClient, RouterInputs, RouterOutputs } from "../../parlor-cli
 export type SessionUser = NonNullable<RouterOutputs["auth"]["me"]>;
 export type Credentials = RouterInputs["auth"]["login"];
 
-export function createSession(client: ParlorClient) {
+/** `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie). */
+export function createSession(client: ParlorClient, onChange: () => void = () => {}) {
   // A failed look-up (server unreachable) reads as "not signed in" rather than breaking every page.
-  const [me, { mutate }] = createResource(() => client.auth.me.query().catch(() => null));
+  const [me, { mutate: setMe }] = createResource(() => client.auth.me.query().catch(() => null));
+  const mutate = (user: SessionUser | null) => {
+    setMe(user);
+    onChange();
+  };
 
   return {
     /** The signed-in user, null for a guest, undefined while loading. */

@@ -1,8 +1,9 @@
 import { A, useNavigate } from "@solidjs/router";
-import { createResource, createSignal, For, Match, Switch } from "solid-js";
+import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
 import { useApi } from "../lib/api.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { formatMessageTime } from "../lib/format-time.ts";
+import { hereNowLabel } from "../lib/presence.ts";
 
 export function IndexPage() {
   const { client } = useApi();
@@ -77,6 +78,10 @@ export function IndexPage() {
                   {(room) => (
                     <li>
                       <A href={roomPath(room.name)}>#{room.name}</A>
+                      <Show when={room.present > 0}>
+                        {" "}
+                        <span class="present-count">{hereNowLabel(room.present)}</span>
+                      </Show>
                       <span class="hint">
                         {" "}
                         {room.lastSeq} {room.lastSeq === 1 ? "message" : "messages"}, last at{" "}

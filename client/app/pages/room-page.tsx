@@ -9,6 +9,7 @@ import { createUnreadTitle } from "../lib/unread-title.ts";
 import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { MessageItem } from "../components/message-item.tsx";
+import { PresenceList } from "../components/presence-list.tsx";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -38,12 +39,14 @@ function RoomView(props: { name: string }) {
   let list: HTMLDivElement | undefined;
   const follower = createScrollFollower(() => list);
   const [announcement, setAnnouncement] = createSignal("");
-  const isOwn = (sender: string) => session.user()?.username === sender;
+  const self = () => session.user()?.username;
+  const isOwn = (sender: string) => self() === sender;
   const title = createUnreadTitle(`#${props.name} · Parlor`);
 
   const room = createRoom({
     client,
     room: props.name,
+    self,
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
@@ -91,6 +94,7 @@ function RoomView(props: { name: string }) {
         <h1 id="room-heading">#{props.name}</h1>
         <ConnectionBadge status={room.status()} />
       </header>
+      <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
 
       <div class="messages-frame">
         <div id="messages" ref={list} onScroll={onScroll} tabindex="0" role="region" aria-label={`Messages in #${props.name}`}>
@@ -136,6 +140,9 @@ function RoomView(props: { name: string }) {
           </button>
         </Show>
       </div>
+      <p id="typing-indicator" class="typing-line">
+        {room.typingText()}
+      </p>
 
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement()}
@@ -147,7 +154,7 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={room.send} loginHref={loginHref()} />
+      <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
     </section>
   );
 }
