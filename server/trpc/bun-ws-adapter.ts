@@ -28,6 +28,12 @@ export interface TrpcSocketData {
   shim?: BunSocketShim;
 }
 
+/** tRPC's frame for a result: `{"id":…,"result":{"type":"data",…` (a subscription event, or a call's answer). */
+function isDelivery(frame: string): boolean {
+  const at = frame.indexOf(',"result":{"type":"data"');
+  return at > 0 && at < 80;
+}
+
 export class BunSocketShim extends EventEmitter {
   readyState = CONNECTING;
 
@@ -38,16 +44,58 @@ export class BunSocketShim extends EventEmitter {
     /** The upgrade request's Cookie header, for the connection's context. */
     readonly cookie: string | null,
     readonly ip: string | null,
+    /** Asks for `flush()` at the end of this event-loop turn. */
+    private readonly scheduleFlush: (shim: BunSocketShim) => void,
   ) {
     super();
   }
 
+  /** Frames sent since the last flush: written together, corked, once per event-loop turn. */
+  private outbox: (string | Uint8Array)[] | null = null;
+
   send(data: string | Uint8Array): void {
     if (this.readyState !== OPEN) return;
+    // Only results (subscription events, answers) wait for the turn's flush; errors,
+    // `started`/`stopped` and notices go out at once (after what is queued), as before.
+    if (typeof data !== "string" || !isDelivery(data)) {
+      this.flush();
+      this.write(data);
+      return;
+    }
+    if (this.outbox) {
+      this.outbox.push(data);
+      return;
+    }
+    this.outbox = [data];
+    this.scheduleFlush(this);
+  }
+
+  private write(data: string | Uint8Array): void {
     this.ws.send(data);
+    this.checkBackpressure();
+  }
+
+  private checkBackpressure(): void {
     // A reader that has fallen this far behind is cut off with a reason, before Bun's
     // own hard limit (which drops the connection without one). It resumes on reconnect.
     if (this.ws.getBufferedAmount() > this.slowConsumerBytes) this.close(CLOSE_TOO_SLOW, "Reading too slowly");
+  }
+
+  /**
+   * Writes what `send` queued. One publish reaches each subscriber through a chain of
+   * promises; writing each frame at once costs a syscall per frame, while one corked
+   * write per socket per turn carries every frame queued in that turn.
+   */
+  flush(): void {
+    const frames = this.outbox;
+    this.outbox = null;
+    if (!frames || this.readyState !== OPEN) return;
+    if (frames.length === 1) this.ws.send(frames[0]!);
+    else
+      this.ws.cork(() => {
+        for (const frame of frames) this.ws.send(frame);
+      });
+    this.checkBackpressure();
   }
 
   /** The code this side closed with, if it did. */
@@ -55,6 +103,8 @@ export class BunSocketShim extends EventEmitter {
 
   close(code?: number, reason?: string): void {
     if (this.readyState >= CLOSING) return;
+    // What was sent before closing goes out first (an error, the reconnect notice).
+    this.flush();
     this.readyState = CLOSING;
     this.closeCode = code;
     this.ws.close(code, reason);
@@ -98,6 +148,22 @@ export interface BunWsServer {
 
 export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
   const open = new Set<BunSocketShim>();
+  // Sockets with queued frames, flushed once the current turn's promise chains have run.
+  let dirty = new Set<BunSocketShim>();
+  let flushScheduled = false;
+  const flushAll = () => {
+    flushScheduled = false;
+    const batch = dirty;
+    dirty = new Set();
+    for (const shim of batch) shim.flush();
+  };
+  const scheduleFlush = (shim: BunSocketShim) => {
+    dirty.add(shim);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAll);
+    }
+  };
   const handlerOptions: WSConnectionHandlerOptions<TRouter> = {
     router: opts.router,
     // tRPC passes our shim back as `res`.
@@ -120,7 +186,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     perMessageDeflate: false,
 
     open(ws) {
-      const shim = new BunSocketShim(ws, opts.slowConsumerBytes, ws.data.cookie, ws.data.ip);
+      const shim = new BunSocketShim(ws, opts.slowConsumerBytes, ws.data.cookie, ws.data.ip, scheduleFlush);
       shim.readyState = OPEN;
       ws.data.shim = shim;
       open.add(shim);
@@ -141,6 +207,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       if (!shim) return;
       shim.readyState = CLOSED;
       open.delete(shim);
+      dirty.delete(shim);
       shim.emit("close", code, reason);
       shim.removeAllListeners();
       ws.data.shim = undefined;
