@@ -3,4 +3,6 @@ import { App } from "./app.tsx";
 import { createBrowserApi } from "./lib/api.ts";
 import "./styles.css";
 
-render(() => <App api={createBrowserApi()} />, document.getElementById("root")!);
+// Made once, outside the JSX: Solid turns `api={createBrowserApi()}` into a getter that would make a new client (and socket) on every read.
+const api = createBrowserApi();
+render(() => <App api={api} />, document.getElementById("root")!);

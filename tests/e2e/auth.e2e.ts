@@ -61,8 +61,11 @@ test.describe("accounts", () => {
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
-    // Back in the room it came from, now able to write.
+    // Back in the room it came from, now able to write, and present by name rather than as a guest.
     await expect(page).toHaveURL(`/room/${room}/`);
+    await expect(page.locator("#presence-list")).toContainText(`${username} (you)`);
+    await expect(writerPage.locator("#presence-list")).toContainText(username);
+    await expect(writerPage.locator("#presence-list")).not.toContainText("guest");
     await sendFromPage(page, "hello from a new member");
     await expect(writerPage.locator("#messages")).toContainText("hello from a new member");
     await writer.close();
