@@ -24,7 +24,7 @@ export class BenchSocket {
   private constructor(readonly ws: WebSocket) {}
 
   /** Opens a socket; with a token it authenticates through `connectionParams`, as the real client does. */
-  static open(url: string, token?: string, timeoutMs = 15_000): Promise<BenchSocket> {
+  static open(url: string, token?: string, timeoutMs = 30_000): Promise<BenchSocket> {
     const ws = new WebSocket(token ? `${url}${url.includes("?") ? "&" : "?"}connectionParams=1` : url);
     const socket = new BenchSocket(ws);
     ws.onmessage = (e) => socket.onFrame(e.data as string);

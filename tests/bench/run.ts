@@ -58,12 +58,13 @@ const ms = (n: number) => Math.round(n * 1000) / 1000;
 // ------------------------------------------------------------------ fan-out
 
 async function fanout() {
-  const bare = await startBare();
-  const parlor = await startParlor();
-  try {
-    const [sender] = await benchUsers(parlor.url, 1, "sender");
-    for (const n of S.fanoutN) {
-      for (const payload of n === 1000 ? [100, 1024] : [100]) {
+  for (const n of S.fanoutN) {
+    for (const payload of n === 1000 ? [100, 1024] : [100]) {
+      // Fresh servers for each size: an overloaded run's backlog must not slow the next one's set-up.
+      const bare = await startBare();
+      const parlor = await startParlor();
+      try {
+        const [sender] = await benchUsers(parlor.url, 1, "sender");
         const tag = `fan-out N=${n}, ${payload} B`;
         const max = { name: "max", mode: "max" as const, window: 8, seconds: S.maxSeconds, maxMessages: 400_000 };
         const extra = payload === 100;
@@ -100,11 +101,11 @@ async function fanout() {
           const ps = phase(p, "sustain");
           rows.push({ scenario: tag, metric: `deliveries/s sustained for ${S.sustainSeconds} s at 150 msg/s, zero loss`, unit: "/s", parlor: k(ps.deliveriesPerSecond), ceiling: null, target: { parlorAtLeast: 150_000, alsoZeroLoss: ps.lost === 0 && ps.duplicates === 0 }, note: `p99 ${ps.latency.p99} ms; lost ${ps.lost}, duplicates ${ps.duplicates}; server CPU ${pct(ps.serverCpu)}` });
         }
+      } finally {
+        await bare.stop();
+        await parlor.stop();
       }
     }
-  } finally {
-    await bare.stop();
-    await parlor.stop();
   }
 }
 
@@ -340,7 +341,7 @@ const machine = { cores, bun: Bun.version, platform: `${process.platform} ${proc
 const markdown = renderMarkdown({ machine, rows, failures });
 console.log(markdown);
 mkdirSync(outDir, { recursive: true });
-const stamp = `${started.toISOString().slice(0, 10)}${quick ? "-quick" : ""}`;
+const stamp = `${started.toISOString().slice(0, 10)}${quick ? "-quick" : ""}${only ? `-${only.join("+")}` : ""}`;
 writeFileSync(join(outDir, `${stamp}.md`), markdown);
 writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify({ machine, rows, failures, raw }, null, 2)}\n`);
 log(`wrote ${join(outDir, `${stamp}.md`)} and .json`);
