@@ -19,24 +19,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-/** Frames the server sent on a raw socket, parsed (text frames of tRPC JSON). */
-function replies(ws: RawWebSocket): { id: number | null; error?: { data: { code: string } }; result?: unknown }[] {
-  const out = [];
-  const buf = ws.received();
-  let at = 0;
-  while (at + 2 <= buf.length) {
-    let len = buf[at + 1]! & 0x7f;
-    let head = 2;
-    if (len === 126) {
-      len = buf.readUInt16BE(at + 2);
-      head = 4;
-    }
-    if (at + head + len > buf.length) break;
-    if ((buf[at]! & 0x0f) === 1) out.push(JSON.parse(buf.subarray(at + head, at + head + len).toString("utf8")));
-    at += head + len;
-  }
-  return out;
-}
+type Reply = { id: number | null; error?: { data: { code: string } }; result?: unknown };
+const replies = (ws: RawWebSocket) => ws.textFrames() as Reply[];
 
 async function rawCall(ws: RawWebSocket, frame: string | Buffer, opcode: 1 | 2 = 1) {
   const before = replies(ws).length;

@@ -3,9 +3,9 @@
  * reaches it gets a clear answer while everyone else carries on.
  */
 import { describe, expect, test } from "bun:test";
-import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
 import { MAX_FRAME_BYTES } from "../../server/app.ts";
 import { outcome, upgradeStatus } from "../support/outcome.ts";
+import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -88,13 +88,22 @@ describe("connection caps", () => {
     const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
     const first = subscribeRoom(ann.client, { room: "lobby" });
     await first.started;
-    const secondSocket = createParlorSocket({ url: server.url, token: ann.token, keepOpen: true });
-    const second = subscribeRoom(createParlorClient({ url: server.url, token: ann.token, socket: secondSocket }), { room: "lobby" });
-    await waitFor(() => second.errors.length > 0, "the refusal", 10_000);
-    expect(second.errors[0]!.message).toBe("At most 1 connections per user.");
+    // A second socket signing in as ann, as the tRPC client does (connectionParams first):
+    // the server answers with the refusal and closes it.
+    const extra = await openRawWebSocket(server.url, "/trpc?connectionParams=1");
+    extra.send(JSON.stringify({ method: "connectionParams", data: { token: ann.token } }));
+    extra.send(JSON.stringify({ id: 1, method: "query", params: { path: "auth.me", input: null } }));
+    await extra.closed;
+    expect(extra.textFrames()[0]).toMatchObject({
+      id: null,
+      error: { message: "At most 1 connections per user.", data: { code: "TOO_MANY_REQUESTS" } },
+    });
+    expect(server.app.services.sockets.count(ann.token)).toBe(1);
+    // ann's first socket and other users are unaffected.
     const benSub = subscribeRoom(ben.client, { room: "lobby" });
     await benSub.started;
-    await secondSocket.close();
+    await ben.client.room.send.mutate({ room: "lobby", text: "hello" });
+    await first.waitForCount(1);
   });
 
   test("subscriptions per connection are capped; ending one frees its slot", async () => {

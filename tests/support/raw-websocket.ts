@@ -10,6 +10,8 @@ export interface RawWebSocket {
   handshake: string;
   /** Every byte received after the handshake. */
   received(): Buffer;
+  /** The complete text frames received so far, parsed as JSON (tRPC's replies). */
+  textFrames(): unknown[];
   /** Sends one masked frame (opcode 1 = text, 2 = binary). */
   send(payload: string | Buffer, opcode?: 1 | 2): void;
   pause(): void;
@@ -30,6 +32,29 @@ function frame(payload: Buffer, opcode: number): Buffer {
   const masked = Buffer.alloc(len);
   for (let i = 0; i < len; i++) masked[i] = payload[i]! ^ mask[i % 4]!;
   return Buffer.concat([head, mask, masked]);
+}
+
+/** Server frames are unmasked: opcode, length (7, 16 or 64 bits), payload. */
+function parseTextFrames(buf: Buffer): unknown[] {
+  const out: unknown[] = [];
+  let at = 0;
+  while (at + 2 <= buf.length) {
+    let len = buf[at + 1]! & 0x7f;
+    let head = 2;
+    if (len === 126) {
+      if (at + 4 > buf.length) break;
+      len = buf.readUInt16BE(at + 2);
+      head = 4;
+    } else if (len === 127) {
+      if (at + 10 > buf.length) break;
+      len = Number(buf.readBigUInt64BE(at + 2));
+      head = 10;
+    }
+    if (at + head + len > buf.length) break;
+    if ((buf[at]! & 0x0f) === 1) out.push(JSON.parse(buf.subarray(at + head, at + head + len).toString("utf8")));
+    at += head + len;
+  }
+  return out;
 }
 
 export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise<RawWebSocket> {
@@ -63,6 +88,7 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
   return {
     handshake,
     received: () => data,
+    textFrames: () => parseTextFrames(data),
     send: (payload, opcode = 1) => socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
     pause: () => socket.pause(),
     resume: () => socket.resume(),
