@@ -12,6 +12,7 @@ import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
+import { createRedisGroupLayer } from "./groups/redis.ts";
 import { createHttpApp } from "./http/http-app.ts";
 import { createPresence } from "./presence/presence.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
@@ -50,10 +51,9 @@ function logError(error: Error, path: string | undefined) {
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
   const db = deps.db ?? createDb(config.databaseUrl);
   await migrateToLatest(db);
-  if (config.redisUrl && !deps.groups) {
-    throw new Error("REDIS_URL is set, but this build has only the in-memory group layer: unset REDIS_URL.");
-  }
-  const groups = deps.groups ?? createMemoryGroupLayer();
+  const groups =
+    deps.groups ??
+    (config.redisUrl ? await createRedisGroupLayer({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryGroupLayer());
   const presence = createPresence({ groups });
   await presence.start();
   const { limits } = config;

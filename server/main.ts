@@ -1,8 +1,15 @@
-/** `bun run dev` / `bun run start`: Parlor from the environment's configuration. */
-import { ConfigError, loadConfig } from "./config.ts";
+/**
+ * `bun run dev` / `bun run start`: Parlor from the environment's configuration.
+ * One server; or, with WORKERS > 1, a supervisor of that many servers sharing
+ * the port (each a copy of this script with PARLOR_WORKER set).
+ */
+import { createDb } from "../db/index.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { startServer } from "./serve.ts";
 
-let config;
+let config: Config;
 try {
   config = loadConfig(process.env);
 } catch (error) {
@@ -11,15 +18,63 @@ try {
   process.exit(1);
 }
 
-const server = await startServer(config);
-console.log(`Parlor listening on ${server.url} (${config.nodeEnv}; database ${config.databaseUrl})`);
-
-let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await server.stop();
-    process.exit(0);
-  });
+/** A URL fit for a log line: no password. */
+function redact(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
 }
+
+function onStopSignal(stop: () => Promise<void>) {
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      await stop();
+      process.exit(0);
+    });
+  }
+}
+
+async function serve(config: Config, worker: string | undefined) {
+  const server = await startServer(config);
+  const layer = config.redisUrl ? `redis ${redact(config.redisUrl)}` : "in-memory groups";
+  const who = worker ? `Parlor worker ${worker} (pid ${process.pid})` : "Parlor";
+  console.log(`${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`);
+  onStopSignal(() => server.stop());
+  if (worker) {
+    // A worker outlives a supervisor killed without notice: notice instead, and leave.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
+    }, 1000).unref();
+  }
+}
+
+async function supervise(config: Config) {
+  // Migrate once here, rather than in n workers at once.
+  const db = createDb(config.databaseUrl);
+  await migrateToLatest(db);
+  await db.destroy();
+  // Every worker must bind the same port: pick the free one now if asked for any.
+  let port = config.port;
+  if (port === 0) {
+    const probe = Bun.serve({ hostname: config.host, port: 0, fetch: () => new Response() });
+    port = probe.port!;
+    await probe.stop(true);
+  }
+  const supervisor = startSupervisor({
+    workers: config.workers,
+    command: [process.execPath, import.meta.path],
+    env: { ...process.env, PORT: String(port) },
+  });
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  console.log(`Parlor supervisor (pid ${process.pid}): ${config.workers} workers on http://${host}:${port}`);
+  onStopSignal(() => supervisor.stop());
+}
+
+const worker = process.env[WORKER_ENV] || undefined;
+if (config.workers > 1 && !worker) await supervise(config);
+else await serve(config, worker);

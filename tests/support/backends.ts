@@ -12,7 +12,6 @@ import { migrateToLatest } from "../../db/migrate.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
-import { waitFor } from "./wait.ts";
 
 export const POSTGRES_URL = process.env.PARLOR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.PARLOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -170,30 +169,35 @@ async function ping(url: string): Promise<void> {
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
-  let proc: ReturnType<typeof Bun.spawn> | undefined;
-  const kill = () => proc?.kill("SIGKILL");
-  process.once("exit", kill);
+  let server: ReturnType<typeof Bun.spawn> | undefined;
+  let watchdog: ReturnType<typeof Bun.spawn> | undefined;
   const redis: PrivateRedis = {
     url,
     async start() {
-      proc = Bun.spawn(["redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmpdir()], {
-        stdio: ["ignore", "ignore", "inherit"],
+      const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmpdir()];
+      // No pipes, unref'd: it must never keep a test run (or CI's log) open.
+      server = Bun.spawn(["redis-server", ...args], { stdio: ["ignore", "ignore", "ignore"] });
+      server.unref();
+      // bun test runs no exit hooks: a watchdog kills the server once this process is gone.
+      watchdog = Bun.spawn(["sh", "-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${server.pid}`], {
+        stdio: ["ignore", "ignore", "ignore"],
       });
-      await waitFor(() => proc!.exitCode === null, "redis-server to start", 100);
+      watchdog.unref();
       const deadline = Date.now() + 5000;
       for (;;) {
         try {
           await ping(url);
           return;
         } catch (error) {
-          if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`private redis-server on port ${port} did not start: ${error}`);
+          if (Date.now() > deadline || server.exitCode !== null) throw new Error(`private redis-server on port ${port} did not start: ${error}`);
           await Bun.sleep(50);
         }
       }
     },
     async stop() {
-      proc?.kill("SIGKILL");
-      await proc?.exited;
+      watchdog?.kill("SIGKILL");
+      server?.kill("SIGKILL");
+      await server?.exited;
     },
   };
   await redis.start();

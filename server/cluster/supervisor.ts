@@ -1,0 +1,85 @@
+/**
+ * Several Parlor processes on one port: the supervisor starts `workers` copies
+ * of the server, each binding the port with `reusePort` (the kernel spreads
+ * connections over them), and restarts any that dies while the others keep
+ * serving. It holds no connection of its own: everything a worker shares with
+ * the others lives in Redis and the database.
+ */
+import type { Subprocess } from "bun";
+
+/** Set in a worker's environment to its number (1…n); unset in a lone server or the supervisor. */
+export const WORKER_ENV = "PARLOR_WORKER";
+
+export interface SupervisorOptions {
+  workers: number;
+  /** The worker's command line, e.g. `[process.execPath, "server/main.ts"]`. */
+  command: string[];
+  /** The workers' environment (the supervisor adds WORKER_ENV). */
+  env: Record<string, string | undefined>;
+  log?: (line: string) => void;
+  /** First restart delay; doubles while a worker keeps dying young, up to `maxRestartDelayMs`. */
+  restartDelayMs?: number;
+  maxRestartDelayMs?: number;
+}
+
+export interface Supervisor {
+  /** The live worker processes' ids, by worker number. */
+  pids(): Map<number, number>;
+  /** SIGTERM to every worker; resolves when all have exited (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** A worker that lived this long had started fine: its next restart is quick again. */
+const HEALTHY_AFTER_MS = 10_000;
+
+export function startSupervisor(options: SupervisorOptions): Supervisor {
+  const log = options.log ?? ((line) => console.log(line));
+  const firstDelay = options.restartDelayMs ?? 100;
+  const maxDelay = options.maxRestartDelayMs ?? 10_000;
+  const running = new Map<number, Subprocess>();
+  const exited = new Map<number, Promise<void>>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let stopping = false;
+
+  /** Starts worker `n`; `delay` is how long to wait before restarting it if it dies young. */
+  function spawn(n: number, delay: number) {
+    const started = Date.now();
+    let markExited!: () => void;
+    exited.set(n, new Promise<void>((resolve) => (markExited = resolve)));
+    const proc = Bun.spawn(options.command, {
+      env: { ...options.env, [WORKER_ENV]: String(n) },
+      stdio: ["ignore", "inherit", "inherit"],
+      onExit(proc, code, signal) {
+        running.delete(n);
+        markExited();
+        if (stopping) return;
+        // A worker that keeps dying young (bad database URL, port taken) is retried ever more slowly.
+        const wait = Date.now() - started >= HEALTHY_AFTER_MS ? firstDelay : delay;
+        log(`Parlor worker ${n} (pid ${proc.pid}) exited (${signal ?? `code ${code}`}); restarting in ${wait} ms`);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          if (!stopping) spawn(n, Math.min(wait * 2, maxDelay));
+        }, wait);
+        timers.add(timer);
+      },
+    });
+    running.set(n, proc);
+  }
+
+  for (let n = 1; n <= options.workers; n++) spawn(n, firstDelay);
+
+  return {
+    pids: () => new Map([...running].map(([n, proc]) => [n, proc.pid])),
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      for (const timer of timers) clearTimeout(timer);
+      for (const proc of running.values()) proc.kill("SIGTERM");
+      const all = Promise.all(exited.values());
+      const timeout = setTimeout(() => {
+        for (const proc of running.values()) proc.kill("SIGKILL");
+      }, graceMs);
+      await all;
+      clearTimeout(timeout);
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The group layer across processes: Redis pub/sub carries each event once per
+ * process, and the in-memory layer fans it out to the local subscribers.
+ *
+ * One publishing and one subscribing connection per process. A group is
+ * SUBSCRIBEd when its first local subscriber arrives and UNSUBSCRIBEd when the
+ * last one leaves; commands on one connection run in order, so a quick
+ * leave-and-rejoin ends subscribed.
+ *
+ * Redis pub/sub keeps nothing: whatever was published while the subscribing
+ * connection was down is gone. So after every (re)connection the layer
+ * resubscribes every group it needs, and only then gives every local subscriber
+ * a `Lagged` marker: each room stream catches up from the database, the log.
+ */
+import Redis, { type RedisOptions } from "ioredis";
+import { RoomEvent } from "../../shared/schemas.ts";
+import type { Delivery, GroupLayer, SubscribeOptions } from "./group-layer.ts";
+import { createMemoryGroupLayer } from "./memory.ts";
+
+export interface RedisGroupLayerOptions {
+  /** redis://[user:password@]host:port[/db] */
+  url: string;
+  /** Prepended to every channel (and naming the connections), e.g. "parlor:". */
+  prefix?: string;
+  /** Default queue capacity per local subscriber. */
+  capacity?: number;
+  /** How long a publish may wait for Redis (also while reconnecting) before it fails. */
+  publishTimeoutMs?: number;
+  /** How long start-up waits for Redis before going on without it. */
+  connectTimeoutMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export const DEFAULT_REDIS_PREFIX = "parlor:";
+
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}
+
+/** Reconnect quickly after a blip, then back off to once every 2 s, with jitter. */
+const retryStrategy = (attempt: number) => Math.min(50 * 2 ** attempt, 2000) + Math.floor(Math.random() * 50);
+
+/**
+ * Connects (waiting up to `connectTimeoutMs` for Redis; past that it starts anyway
+ * and keeps trying: sends work, live delivery starts when Redis answers).
+ */
+export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Promise<GroupLayer> {
+  const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
+  const log = options.log ?? ((message, error) => console.error(`[parlor] redis: ${message}`, error ?? ""));
+  /** Groups with at least one local subscriber: what the subscribing connection must be subscribed to. */
+  const wanted = new Set<string>();
+  /** SUBSCRIBEs in flight, so a second subscriber of a group also waits until it is live. */
+  const subscribing = new Map<string, Promise<void>>();
+  let closed = false;
+
+  const local = createMemoryGroupLayer({
+    capacity: options.capacity,
+    onGroupEmpty(group) {
+      wanted.delete(group);
+      if (closed || sub.status !== "ready") return;
+      sub.unsubscribe(prefix + group).catch((error) => log(`unsubscribe ${group} failed`, error));
+    },
+  });
+
+  const common: RedisOptions = {
+    // RESP2: the protocol ioredis's pub/sub has run on for years; Redis 7.0 speaks both.
+    protocol: 2,
+    // CLIENT SETINFO needs Redis 7.2.
+    disableClientInfo: true,
+    retryStrategy,
+    // What was in flight on a dropped connection fails at once; the layer recovers by itself.
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+  };
+  // Named after the prefix, so an operator (or a test) can find this deployment's connections.
+  const pub = new Redis(options.url, {
+    ...common,
+    connectionName: `${prefix}pub:${process.pid}`,
+    // A publish during a reconnect waits for it, but never for long: the message is stored
+    // already, and subscribers catch up from the database when their connection returns.
+    commandTimeout: options.publishTimeoutMs ?? 500,
+  });
+  const sub = new Redis(options.url, {
+    ...common,
+    connectionName: `${prefix}sub:${process.pid}`,
+    // Resubscribing is ours (below): it must be followed by the `Lagged` markers.
+    autoResubscribe: false,
+    enableOfflineQueue: false,
+  });
+
+  let down = false;
+  for (const [role, connection] of [["publisher", pub], ["subscriber", sub]] as const) {
+    connection.on("error", (error) => {
+      // One line per outage, not one per reconnect attempt.
+      if (down) return;
+      down = true;
+      log(`${role} connection failed; reconnecting`, error);
+    });
+  }
+
+  sub.on("message", (channel: string, payload: string) => {
+    if (!channel.startsWith(prefix)) return;
+    let event: RoomEvent;
+    try {
+      event = RoomEvent.parse(JSON.parse(payload));
+    } catch (error) {
+      log(`dropped an invalid event on ${channel}`, error);
+      return;
+    }
+    void local.publish(channel.slice(prefix.length), event);
+  });
+
+  // Every (re)connection: subscribe to every wanted group, then tell every local
+  // subscriber that it may have missed something while the connection was down.
+  sub.on("ready", async () => {
+    const groups = [...wanted];
+    if (groups.length > 0) {
+      try {
+        await sub.subscribe(...groups.map((g) => prefix + g));
+      } catch (error) {
+        log("resubscribe failed; retrying on the next connection", error);
+        return;
+      }
+      local.lagAll();
+    }
+    if (down) log(`subscriber reconnected; resubscribed ${groups.length} group(s), their subscribers catch up from the database`);
+    down = false;
+  });
+
+  /** SUBSCRIBE a group's channel; settles once Redis acknowledged it or the connection dropped. */
+  function subscribeChannel(group: string): Promise<void> {
+    // Not connected: the next "ready" subscribes every wanted group and lags every
+    // subscriber, so everything published from now on is delivered or replaced by a marker.
+    if (sub.status !== "ready") return Promise.resolve();
+    const done = sub
+      .subscribe(prefix + group)
+      .then(
+        () => undefined,
+        (error) => log(`subscribe ${group} failed; retrying on the next connection`, error),
+      )
+      .finally(() => {
+        if (subscribing.get(group) === done) subscribing.delete(group);
+      });
+    subscribing.set(group, done);
+    return done;
+  }
+
+  const connected = Promise.all([pub, sub].map((c) => new Promise((resolve) => c.once("ready", resolve))));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, options.connectTimeoutMs ?? 5000, "timeout")));
+  if ((await Promise.race([connected, timedOut])) === "timeout") {
+    log(`no answer from ${redactedUrl(options.url)} yet; starting without live delivery until it answers`);
+  }
+  clearTimeout(timer);
+
+  return {
+    async publish(group, event) {
+      if (closed) throw new Error("The group layer is closed.");
+      await pub.publish(prefix + group, JSON.stringify(event));
+    },
+
+    async subscribe(group: string, opts: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
+      // Locally first: from the moment Redis acknowledges, every event has a queue to land in.
+      const stream = await local.subscribe(group, opts);
+      if (opts.signal.aborted || closed) return stream;
+      if (!wanted.has(group)) {
+        wanted.add(group);
+        await subscribeChannel(group);
+      } else {
+        await subscribing.get(group);
+      }
+      return stream;
+    },
+
+    subscriberCount: (group) => local.subscriberCount(group),
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await local.close();
+      pub.disconnect();
+      sub.disconnect();
+    },
+  };
+}
