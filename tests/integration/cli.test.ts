@@ -91,8 +91,8 @@ describe("bun run chat", () => {
     const sub = ann.client.room.presence.subscribe({ room: "gathering" }, { onData: () => {} });
     await ann.client.room.send.mutate({ room: "gathering", text: "hi" });
     await Bun.sleep(300);
-    // The CLI asking counts as a guest while it asks.
-    expect((await chat(["who", "gathering"])).stdout).toBe("ann-cli, 1 guest\n");
+    // A signed-out CLI counts as a guest while it asks.
+    expect((await chat(["who", "gathering"], { XDG_CONFIG_HOME: join(configHome, "signed-out") })).stdout).toBe("ann-cli, 1 guest\n");
     expect((await chat(["rooms"])).stdout).toMatch(/^gathering\t1 messages\t1 here now\t/m);
     sub.unsubscribe();
   });

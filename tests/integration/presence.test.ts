@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { RoomPresence } from "../../shared/schemas.ts";
 import type { ParlorClient } from "../../client/parlor-client.ts";
+import { appRouter } from "../../server/trpc/router.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
@@ -70,4 +71,20 @@ test("active rooms say how many are present now", async () => {
     ["quiet", 0],
     ["busy", 3],
   ]);
+});
+
+// Regression: a stream tRPC never starts (the client left between the resolver and
+// the first read) is closed without running its `finally`: presence and the
+// subscription slot must be released by the subscription's signal instead.
+test("a subscription abandoned before its stream starts leaves no ghost and frees its slot", async () => {
+  const ctx = { ...server.app.services, user: null, token: null, ip: null, resHeaders: null, connection: { subscriptions: 0 } };
+  const abort = new AbortController();
+  const caller = appRouter.createCaller(ctx, { signal: abort.signal });
+  await caller.room.presence({ room: "ghosts" });
+  await caller.room.messages({ room: "ghosts" });
+  expect(server.app.services.presence.count("ghosts")).toBe(1);
+  expect(ctx.connection.subscriptions).toBe(2);
+  abort.abort(); // never iterated
+  expect(server.app.services.presence.count("ghosts")).toBe(0);
+  expect(ctx.connection.subscriptions).toBe(0);
 });

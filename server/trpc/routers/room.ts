@@ -6,6 +6,23 @@ import { openRoomStream } from "../../messages/room-stream.ts";
 import { TRPCError } from "@trpc/server";
 import { authedProcedure, publicProcedure, rateLimited, router, takeSubscriptionSlot } from "../init.ts";
 
+/**
+ * Runs `cleanup` once: when the subscription's signal aborts or when its stream
+ * ends, whichever comes first. The signal matters: a stream that tRPC never
+ * starts (the client left first) is closed without running its `finally`.
+ */
+function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    signal?.removeEventListener("abort", run);
+    cleanup();
+  };
+  signal?.addEventListener("abort", run, { once: true });
+  return run;
+}
+
 export const roomRouter = router({
   /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
   history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => historyPage(ctx.db, input)),
@@ -46,7 +63,7 @@ export const roomRouter = router({
    */
   messages: publicProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
-    const release = takeSubscriptionSlot(ctx);
+    const release = onceEnded(signal, takeSubscriptionSlot(ctx));
     let stream;
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
@@ -78,13 +95,16 @@ export const roomRouter = router({
   presence: publicProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
     const release = takeSubscriptionSlot(ctx);
     const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
+    const end = onceEnded(signal, () => {
+      leave();
+      release();
+    });
     const watching = ctx.presence.watch(input.room, signal ?? new AbortController().signal);
     return (async function* () {
       try {
         yield* watching;
       } finally {
-        leave();
-        release();
+        end();
       }
     })();
   }),
