@@ -54,7 +54,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const groups =
     deps.groups ??
     (config.redisUrl ? await createRedisGroupLayer({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryGroupLayer());
-  const presence = createPresence({ groups });
+  const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
   const auth = createAuth(db, {

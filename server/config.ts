@@ -40,6 +40,9 @@ const Env = z.object({
     .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : undefined))
     .refine((list) => list === undefined || list.every((o) => URL.canParse(o) && new URL(o).origin === o), "each origin is scheme://host[:port], without a path"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** How often each process restates who it has in each room; others forget it after PRESENCE_TTL_MS of silence. */
+  PRESENCE_HEARTBEAT_MS: count(2_000),
+  PRESENCE_TTL_MS: count(6_000),
   /** How long a session lasts without use; each use in its second half extends it. */
   SESSION_TTL_SECONDS: count(30 * 24 * 3600),
   // Limits (see SECURITY.md): each caps what one client can take from everyone else.
@@ -69,6 +72,7 @@ export interface Config {
   readonly production: boolean;
   readonly nodeEnv: "development" | "production" | "test";
   readonly sessionTtlSeconds: number;
+  readonly presence: { readonly heartbeatMs: number; readonly ttlMs: number };
   readonly limits: Limits;
 }
 
@@ -113,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     production: e.NODE_ENV === "production",
     nodeEnv: e.NODE_ENV,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    presence: Object.freeze({ heartbeatMs: e.PRESENCE_HEARTBEAT_MS, ttlMs: Math.max(e.PRESENCE_TTL_MS, 2 * e.PRESENCE_HEARTBEAT_MS) }),
     limits: Object.freeze({
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,

@@ -30,6 +30,8 @@ export interface ParlorProcess {
   guest(options?: { onClose?: () => void }): ProcessClient;
   /** SIGTERM, then waits for the exit (SIGKILL after 10 s); closes the clients made here. */
   stop(): Promise<void>;
+  /** SIGKILL: a crash. Waits for the exit; the clients made here are left to notice by themselves. */
+  kill(): Promise<void>;
 }
 
 export interface ProcessClient {
@@ -83,6 +85,10 @@ export async function startParlorProcess(env: Record<string, string>): Promise<P
       const username = uniqueName("u");
       const { token } = await connect().client.auth.register.mutate({ username, password: "correct horse battery" });
       return { ...connect(token), username, token };
+    },
+    async kill() {
+      proc.kill("SIGKILL");
+      await proc.exited;
     },
     async stop() {
       await Promise.all(sockets.map((s) => s.close()));
