@@ -246,6 +246,8 @@ export function createPresence(options: PresenceOptions): Presence {
     },
 
     async typing(room, username, active) {
+      // "Stopped typing" comes with every message sent: only worth a publish if they were.
+      if (!active && !(typists.get(room)?.has(username) ?? false)) return;
       receive({ type: "typing", room, username, active, ttlMs: typingTtlMs });
       await groups.publish(PRESENCE_GROUP, { type: "typing", room, username, active, ttlMs: typingTtlMs });
     },

@@ -33,6 +33,8 @@ export interface Services {
 /** One WebSocket connection's own state, shared by the calls made over it. */
 export interface ConnectionState {
   subscriptions: number;
+  /** When this socket's session was last confirmed in the database (ms since epoch). */
+  sessionCheckedAt: number;
 }
 
 export interface Context extends Services {
@@ -83,6 +85,6 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0 },
+    connection: { subscriptions: 0, sessionCheckedAt: Date.now() },
   };
 }

@@ -2,7 +2,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
+import { SESSION_RECHECK_MS } from "../../server/trpc/init.ts";
 import { outcome, upgradeStatus } from "../support/outcome.ts";
+import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -165,6 +167,25 @@ describe("WebSocket sessions", () => {
     await sub.waitForCount(1, 5000);
     expect(sub.messages.map((m) => m.text)).toEqual(["still reading?"]);
     await socket.close();
+  });
+});
+
+describe("sessions ended elsewhere", () => {
+  test("a socket whose session was deleted by another process can no longer act, within a second", async () => {
+    const ann = await server.signUp("ann");
+    const ws = await openRawWebSocket(server.url, "/trpc?connectionParams=1");
+    ws.send(JSON.stringify({ method: "connectionParams", data: { token: ann.token } }));
+    const send = async (id: number) => {
+      ws.send(JSON.stringify({ id, method: "mutation", params: { path: "room.send", input: { room: "lobby", text: `m${id}` } } }));
+      await waitFor(() => ws.textFrames().some((f) => (f as { id: number }).id === id), `the answer to ${id}`);
+      return ws.textFrames().find((f) => (f as { id: number }).id === id) as { result?: unknown; error?: { data: { code: string } } };
+    };
+    expect((await send(1)).result).toBeDefined();
+    // Another process logs ann out: the row goes, but it cannot close this socket.
+    await server.app.services.db.deleteFrom("session").execute();
+    await Bun.sleep(SESSION_RECHECK_MS + 100);
+    expect((await send(2)).error?.data.code).toBe("UNAUTHORIZED");
+    ws.destroy();
   });
 });
 
