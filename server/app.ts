@@ -116,7 +116,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
         if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
         const admission = caps.admit(ip);
         if (!admission.ok) return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
-        const data: TrpcSocketData = { url: url.pathname + url.search, host: url.host, cookie, ip };
+        const data: TrpcSocketData = { url: url.pathname + url.search, cookie, ip };
         if (server.upgrade(req, { data })) return undefined;
         caps.release(ip);
         return new Response("WebSocket upgrade failed.", { status: 400 });

@@ -14,13 +14,20 @@ import { lastSeq, messagesAfter } from "./repository.ts";
 
 const REPLAY_BATCH = 500;
 
-export interface RoomStreamOptions {
+export interface RoomStreamOptions<T = Message> {
   db: Db;
   groups: GroupLayer;
   room: RoomName;
   /** Resume after this seq; undefined: start with the next message sent. */
   after: number | undefined;
   signal: AbortSignal;
+  /**
+   * What the stream yields for each message (the router wraps it for tRPC), so
+   * a subscriber's events pass through one generator, not one per layer.
+   */
+  map?: (message: Message) => T;
+  /** Called once when the stream ends, however it ends. */
+  onEnd?: () => void;
 }
 
 /**
@@ -29,7 +36,7 @@ export interface RoomStreamOptions {
  * the network (Redis) is live only once this resolves, and a message stored after
  * it is one the caller must see.
  */
-export async function openRoomStream({ db, groups, room, after, signal }: RoomStreamOptions): Promise<AsyncGenerator<Message>> {
+export async function openRoomStream<T = Message>({ db, groups, room, after, signal, map, onEnd }: RoomStreamOptions<T>): Promise<AsyncGenerator<T>> {
   const live = await groups.subscribe(roomGroup(room), { signal });
   const iterator = live[Symbol.asyncIterator]();
   let newest: number;
@@ -43,40 +50,58 @@ export async function openRoomStream({ db, groups, room, after, signal }: RoomSt
     await iterator.return?.();
     throw error;
   }
-  return follow({ db, room, signal, iterator, last: after ?? newest });
+  const state: Follow<T> = { db, room, signal, iterator, last: after ?? newest, map: map ?? (identity as (m: Message) => T), onEnd };
+  return follow(state);
 }
 
-async function* follow({ db, room, signal, iterator, last }: { db: Db; room: RoomName; signal: AbortSignal; iterator: AsyncIterator<Delivery>; last: number }): AsyncGenerator<Message> {
-  try {
-    /** Everything stored after `last`, up to `upTo`, oldest first. */
-    async function* catchUp(upTo?: number): AsyncGenerator<Message> {
-      while (!signal.aborted) {
-        const batch = await messagesAfter(db, { room, after: last, upTo, limit: REPLAY_BATCH });
-        for (const m of batch) {
-          last = m.seq;
-          yield m;
-        }
-        if (batch.length < REPLAY_BATCH) return;
-      }
-    }
+const identity = (m: Message) => m;
 
-    yield* catchUp();
-    while (!signal.aborted) {
-      const next = await iterator.next();
+/** One subscriber's position in the room; `last` is the newest seq it has been given. */
+interface Follow<T> {
+  db: Db;
+  room: RoomName;
+  signal: AbortSignal;
+  iterator: AsyncIterator<Delivery>;
+  last: number;
+  map: (message: Message) => T;
+  onEnd: (() => void) | undefined;
+}
+
+async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
+  try {
+    yield* catchUp(s);
+    while (!s.signal.aborted) {
+      const next = await s.iterator.next();
       if (next.done) return;
       const event = next.value;
       if (event.type === "lagged") {
-        yield* catchUp();
+        yield* catchUp(s);
         continue;
       }
       if (event.type !== "message") continue;
       const m = event.message;
-      if (m.seq <= last) continue;
-      if (m.seq > last + 1) yield* catchUp(m.seq - 1);
-      last = m.seq;
-      yield m;
+      if (m.seq <= s.last) continue;
+      if (m.seq > s.last + 1) yield* catchUp(s, m.seq - 1);
+      s.last = m.seq;
+      yield s.map(m);
     }
   } finally {
-    await iterator.return?.();
+    try {
+      await s.iterator.return?.();
+    } finally {
+      s.onEnd?.();
+    }
+  }
+}
+
+/** Everything stored after `s.last`, up to `upTo`, oldest first. */
+async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
+  while (!s.signal.aborted) {
+    const batch = await messagesAfter(s.db, { room: s.room, after: s.last, upTo, limit: REPLAY_BATCH });
+    for (const m of batch) {
+      s.last = m.seq;
+      yield s.map(m);
+    }
+    if (batch.length < REPLAY_BATCH) return;
   }
 }

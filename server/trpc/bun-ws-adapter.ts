@@ -1,127 +1,32 @@
 /**
- * tRPC's own WebSocket protocol handler (`getWSConnectionHandler`), served by
- * Bun.serve's native WebSockets. tRPC's handler expects a `ws`-library socket;
- * `BunSocketShim` is the small part of that API it uses (events, readyState,
- * send, close, terminate). Everything protocol-related — batching, subscription
- * ids and stop, `lastEventId`, connectionParams, errors — stays tRPC's code.
+ * tRPC over Bun.serve's native WebSockets, with our own protocol handler
+ * (ws/protocol.ts, ws/connection.ts) instead of tRPC's `getWSConnectionHandler`:
+ * the same wire protocol, so tRPC's wsLink is the client, but a published message
+ * is serialized once for all its subscribers and each delivery is one string
+ * concatenation. Results go out once per event-loop turn, corked per socket.
  */
-import { EventEmitter } from "node:events";
 import type { AnyRouter, inferRouterContext } from "@trpc/server";
-import { getWSConnectionHandler, type WSConnectionHandlerOptions, type WSSHandlerOptions } from "@trpc/server/adapters/ws";
-import type { ServerWebSocket, WebSocketHandler } from "bun";
+import type { WebSocketHandler } from "bun";
+import { CLOSE_TOO_SLOW, Connection, type ConnectionHost } from "./ws/connection.ts";
+import { createFrameEncoder, RECONNECT_FRAME } from "./ws/protocol.ts";
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
-
-/** Close code for a client that reads too slowly: it reconnects and resumes from the database. */
-export const CLOSE_TOO_SLOW = 4003;
+export { CLOSE_TOO_SLOW };
 
 /** Per-socket state, set at upgrade. Kept small: it is held for every open connection. */
 export interface TrpcSocketData {
   /** Path and query of the upgrade request (`?connectionParams=1` lives there). */
   url: string;
-  host: string;
   cookie: string | null;
   ip: string | null;
-  shim?: BunSocketShim;
-}
-
-/** tRPC's frame for a result: `{"id":…,"result":{"type":"data",…` (a subscription event, or a call's answer). */
-function isDelivery(frame: string): boolean {
-  const at = frame.indexOf(',"result":{"type":"data"');
-  return at > 0 && at < 80;
-}
-
-export class BunSocketShim extends EventEmitter {
-  readyState = CONNECTING;
-
-  constructor(
-    private readonly ws: ServerWebSocket<TrpcSocketData>,
-    /** Bytes queued for this client past which it is closed as too slow. */
-    private readonly slowConsumerBytes: number,
-    /** The upgrade request's Cookie header, for the connection's context. */
-    readonly cookie: string | null,
-    readonly ip: string | null,
-    /** Asks for `flush()` at the end of this event-loop turn. */
-    private readonly scheduleFlush: (shim: BunSocketShim) => void,
-  ) {
-    super();
-  }
-
-  /** Frames sent since the last flush: written together, corked, once per event-loop turn. */
-  private outbox: (string | Uint8Array)[] | null = null;
-
-  send(data: string | Uint8Array): void {
-    if (this.readyState !== OPEN) return;
-    // Only results (subscription events, answers) wait for the turn's flush; errors,
-    // `started`/`stopped` and notices go out at once (after what is queued), as before.
-    if (typeof data !== "string" || !isDelivery(data)) {
-      this.flush();
-      this.write(data);
-      return;
-    }
-    if (this.outbox) {
-      this.outbox.push(data);
-      return;
-    }
-    this.outbox = [data];
-    this.scheduleFlush(this);
-  }
-
-  private write(data: string | Uint8Array): void {
-    this.ws.send(data);
-    this.checkBackpressure();
-  }
-
-  private checkBackpressure(): void {
-    // A reader that has fallen this far behind is cut off with a reason, before Bun's
-    // own hard limit (which drops the connection without one). It resumes on reconnect.
-    if (this.ws.getBufferedAmount() > this.slowConsumerBytes) this.close(CLOSE_TOO_SLOW, "Reading too slowly");
-  }
-
-  /**
-   * Writes what `send` queued. One publish reaches each subscriber through a chain of
-   * promises; writing each frame at once costs a syscall per frame, while one corked
-   * write per socket per turn carries every frame queued in that turn.
-   */
-  flush(): void {
-    const frames = this.outbox;
-    this.outbox = null;
-    if (!frames || this.readyState !== OPEN) return;
-    if (frames.length === 1) this.ws.send(frames[0]!);
-    else
-      this.ws.cork(() => {
-        for (const frame of frames) this.ws.send(frame);
-      });
-    this.checkBackpressure();
-  }
-
-  /** The code this side closed with, if it did. */
-  closeCode: number | undefined;
-
-  close(code?: number, reason?: string): void {
-    if (this.readyState >= CLOSING) return;
-    // What was sent before closing goes out first (an error, the reconnect notice).
-    this.flush();
-    this.readyState = CLOSING;
-    this.closeCode = code;
-    this.ws.close(code, reason);
-  }
-
-  terminate(): void {
-    if (this.readyState === CLOSED) return;
-    this.readyState = CLOSING;
-    this.ws.terminate();
-  }
+  connection?: Connection<TrpcSocketData>;
 }
 
 export interface BunWsContextInput {
   cookie: string | null;
   ip: string | null;
   connectionParams: Record<string, string | undefined> | null;
-  socket: BunSocketShim;
+  /** The connection: closable, and tells `once("close")` listeners when it has closed. */
+  socket: Connection<TrpcSocketData>;
 }
 
 export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
@@ -147,34 +52,38 @@ export interface BunWsServer {
 }
 
 export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
-  const open = new Set<BunSocketShim>();
-  // Sockets with queued frames, flushed once the current turn's promise chains have run.
-  let dirty = new Set<BunSocketShim>();
+  type Conn = Connection<TrpcSocketData>;
+  const open = new Set<Conn>();
+  // Connections with queued frames, flushed once the current turn's promise chains have run.
+  let dirty = new Set<Conn>();
   let flushScheduled = false;
   const flushAll = () => {
     flushScheduled = false;
     const batch = dirty;
     dirty = new Set();
-    for (const shim of batch) shim.flush();
+    for (const connection of batch) connection.flush();
   };
-  const scheduleFlush = (shim: BunSocketShim) => {
-    dirty.add(shim);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flushAll);
-    }
-  };
-  const handlerOptions: WSConnectionHandlerOptions<TRouter> = {
+
+  const host: ConnectionHost<TrpcSocketData> = {
     router: opts.router,
-    // tRPC passes our shim back as `res`.
-    createContext: ({ res, info }) => {
-      const socket = res as unknown as BunSocketShim;
-      return opts.createContext({ cookie: socket.cookie, ip: socket.ip, connectionParams: info.connectionParams, socket });
+    frames: createFrameEncoder(opts.router),
+    async createContext(connection, connectionParams) {
+      const data = connection.ws.data;
+      const ctx = await opts.createContext({ cookie: data.cookie, ip: data.ip, connectionParams, socket: connection });
+      // Read once, when the context is made: no need to hold it for the connection's life.
+      data.cookie = null;
+      return ctx;
     },
-    onError: ({ error, path }) => opts.onError?.(error, path),
+    onError: (error, path) => opts.onError?.(error, path),
+    slowConsumerBytes: opts.slowConsumerBytes,
+    scheduleFlush(connection) {
+      dirty.add(connection);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    },
   };
-  // Typed as needing a `ws` server, which only applyWSSHandler uses; the connection handler does not.
-  const onConnection = getWSConnectionHandler<TRouter>(handlerOptions as WSSHandlerOptions<TRouter>);
 
   const websocket: WebSocketHandler<TrpcSocketData> = {
     maxPayloadLength: opts.maxPayloadLength,
@@ -186,31 +95,25 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     perMessageDeflate: false,
 
     open(ws) {
-      const shim = new BunSocketShim(ws, opts.slowConsumerBytes, ws.data.cookie, ws.data.ip, scheduleFlush);
-      shim.readyState = OPEN;
-      ws.data.shim = shim;
-      open.add(shim);
-      // The request-like object tRPC reads: `url` (with the query) and `headers.host`.
-      const req = { url: ws.data.url, headers: { host: ws.data.host }, socket: {} };
-      onConnection(shim as never, req as never);
+      const query = ws.data.url.indexOf("?");
+      const expectsConnectionParams = query >= 0 && new URLSearchParams(ws.data.url.slice(query)).get("connectionParams") === "1";
+      const connection = new Connection(ws, host, expectsConnectionParams);
+      ws.data.connection = connection;
+      open.add(connection);
     },
 
     message(ws, message) {
-      // tRPC's handler takes Buffers, with the `ws` library's isBinary flag.
-      const isBinary = typeof message !== "string";
-      ws.data.shim?.emit("message", isBinary ? message : Buffer.from(message), isBinary);
+      ws.data.connection?.onMessage(message);
     },
 
-    close(ws, code, reason) {
-      opts.onClose?.(ws.data, ws.data.shim?.closeCode ?? code);
-      const shim = ws.data.shim;
-      if (!shim) return;
-      shim.readyState = CLOSED;
-      open.delete(shim);
-      dirty.delete(shim);
-      shim.emit("close", code, reason);
-      shim.removeAllListeners();
-      ws.data.shim = undefined;
+    close(ws, code) {
+      const connection = ws.data.connection;
+      opts.onClose?.(ws.data, connection?.closeCode ?? code);
+      if (!connection) return;
+      open.delete(connection);
+      dirty.delete(connection);
+      ws.data.connection = undefined;
+      connection.closed();
     },
   };
 
@@ -218,11 +121,10 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     websocket,
     connectionCount: () => open.size,
     closeAll(code, reason) {
-      // tRPC's own "reconnect" notification first: its client opens a new connection straight away.
-      const reconnect = JSON.stringify({ id: null, method: "reconnect" });
-      for (const shim of [...open]) {
-        shim.send(reconnect);
-        shim.close(code, reason);
+      // tRPC's "reconnect" notice first: its client opens a new connection straight away.
+      for (const connection of [...open]) {
+        connection.sendNow(RECONNECT_FRAME);
+        connection.close(code, reason);
       }
     },
   };

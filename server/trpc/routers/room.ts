@@ -1,6 +1,6 @@
 /** room.history, room.send, room.messages: the chat itself. */
 import { tracked } from "@trpc/server";
-import { ActiveRoomsInput, HistoryInput, MessagesInput, RoomInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
+import { ActiveRoomsInput, HistoryInput, type Message, MessagesInput, RoomInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
 import { activeRooms, appendMessage, ClientIdReusedError, historyPage } from "../../messages/repository.ts";
 import { openRoomStream } from "../../messages/room-stream.ts";
 import { TRPCError } from "@trpc/server";
@@ -8,8 +8,8 @@ import { authedProcedure, publicProcedure, rateLimited, router, takeSubscription
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
- * ends, whichever comes first. The signal matters: a stream that tRPC never
- * starts (the client left first) is closed without running its `finally`.
+ * ends, whichever comes first. The signal matters: a stream that is never
+ * started (the client left first) is closed without running its `finally`.
  */
 function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => void {
   let done = false;
@@ -22,6 +22,9 @@ function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => 
   signal?.addEventListener("abort", run, { once: true });
   return run;
 }
+
+/** Each event carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
+const trackBySeq = (message: Message) => tracked(String(message.seq), message);
 
 export const roomRouter = router({
   /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
@@ -64,27 +67,21 @@ export const roomRouter = router({
   messages: publicProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const release = onceEnded(signal, takeSubscriptionSlot(ctx));
-    let stream;
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
-      stream = await openRoomStream({
+      return await openRoomStream({
         db: ctx.db,
         groups: ctx.groups,
         room: input.room,
         after: input.lastEventId ?? undefined,
         signal: signal ?? new AbortController().signal,
+        map: trackBySeq,
+        onEnd: release,
       });
     } catch (error) {
       release();
       throw error;
     }
-    return (async function* () {
-      try {
-        for await (const message of stream) yield tracked(String(message.seq), message);
-      } finally {
-        release();
-      }
-    })();
   }),
 
   /**
