@@ -92,12 +92,15 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
 
   let down = false;
   for (const [role, connection] of [["publisher", pub], ["subscriber", sub]] as const) {
-    connection.on("error", (error) => {
-      // One line per outage, not one per reconnect attempt.
-      if (down) return;
+    // One line per outage, not one per reconnect attempt. A server that shuts down
+    // cleanly closes the connection without an error: that is an outage too.
+    const outage = (error?: unknown) => {
+      if (down || closed) return;
       down = true;
-      log(`${role} connection failed; reconnecting`, error);
-    });
+      log(`${role} connection lost; reconnecting`, error);
+    };
+    connection.on("error", outage);
+    connection.on("close", () => outage());
   }
 
   sub.on("message", (channel: string, payload: string) => {
