@@ -1,0 +1,31 @@
+/** db/prepared.ts: a query compiled once runs with each call's own parameters. */
+import { afterAll, expect, test } from "bun:test";
+import { createDb } from "../../db/index.ts";
+import { migrateToLatest } from "../../db/migrate.ts";
+import { prepare } from "../../db/prepared.ts";
+
+const db = createDb("sqlite::memory:");
+await migrateToLatest(db);
+afterAll(() => db.destroy());
+
+test("each call binds its own values, also where one value is used twice; constants stay", async () => {
+  const upsert = prepare((d, name: string, at: string) =>
+    d.insertInto("room").values({ name, last_seq: 7, last_message_at: at }).onConflict((oc) => oc.column("name").doUpdateSet({ last_message_at: at })).returning(["name", "last_seq", "last_message_at"]),
+  );
+  expect((await upsert(db, "a", "t1")).rows).toEqual([{ name: "a", last_seq: 7, last_message_at: "t1" }]);
+  expect((await upsert(db, "b", "t2")).rows).toEqual([{ name: "b", last_seq: 7, last_message_at: "t2" }]);
+  expect((await upsert(db, "a", "t3")).rows).toEqual([{ name: "a", last_seq: 7, last_message_at: "t3" }]);
+});
+
+test("runs inside a transaction with the same compiled query", async () => {
+  const count = prepare((d, name: string) => d.selectFrom("room").select((eb) => eb.fn.countAll<number>().as("n")).where("name", "=", name));
+  await db.transaction().execute(async (trx) => {
+    expect(Number((await count(trx, "a")).rows[0]!.n)).toBe(1);
+  });
+  expect(Number((await count(db, "nope")).rows[0]!.n)).toBe(0);
+});
+
+test("a parameter the query never binds is refused when the query is first built", async () => {
+  const wrong = prepare((d, _unused: string) => d.selectFrom("room").selectAll());
+  await expect(wrong(db, "x")).rejects.toThrow("parameter 0 of the query is never bound");
+});
