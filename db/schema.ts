@@ -1,5 +1,5 @@
 /** The tables as Kysely sees them. Column types are what the driver returns. */
-import type { Generated, Insertable, Selectable } from "kysely";
+import type { Generated } from "kysely";
 
 export interface UserTable {
   id: Generated<number>;
@@ -43,7 +43,3 @@ export interface Database {
   room: RoomTable;
   message: MessageTable;
 }
-
-export type UserRow = Selectable<UserTable>;
-export type NewUser = Insertable<UserTable>;
-export type MessageRow = Selectable<MessageTable>;
