@@ -107,10 +107,4 @@ export function spawnChild(argv: string[], env: Record<string, string> = {}): Ch
   return child;
 }
 
-/** A port that was free a moment ago. */
-export function freePort(): number {
-  const probe = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
-  const port = probe.port!;
-  probe.stop(true);
-  return port;
-}
+export { freePort } from "../support/process.ts";

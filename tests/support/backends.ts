@@ -11,6 +11,7 @@ import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
+import { freePort } from "./process.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
 
 export const POSTGRES_URL = process.env.PARLOR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -148,13 +149,6 @@ export function hasRedisServer(): boolean {
   return Bun.which("redis-server") !== null;
 }
 
-async function freePort(): Promise<number> {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
-
 async function ping(url: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0, protocol: 2, disableClientInfo: true });
   client.on("error", () => {});
@@ -167,7 +161,7 @@ async function ping(url: string): Promise<void> {
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+  const port = freePort();
   const url = `redis://127.0.0.1:${port}`;
   let server: ReturnType<typeof Bun.spawn> | undefined;
   let watchdog: ReturnType<typeof Bun.spawn> | undefined;

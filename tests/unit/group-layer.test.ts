@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { RoomEvent } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../../server/groups/group-layer.ts";
 import { describeEach, groupLayerBackends, type TestGroups } from "../support/backends.ts";
+import { waitFor } from "../support/wait.ts";
 
 const event = (seq: number, room = "lobby"): RoomEvent => ({
   type: "message",
@@ -24,15 +25,6 @@ async function take(stream: AsyncIterable<Delivery>, n: number, ms = 2000): Prom
 }
 
 const seqs = (ds: Delivery[]) => ds.map((d) => (d.type === "message" ? d.message.seq : d.type));
-
-/** Waits until a condition holds (publishes through a broker arrive asynchronously). */
-async function eventually(check: () => boolean, ms = 2000) {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await Bun.sleep(10);
-  }
-}
 
 await describeEach("GroupLayer", groupLayerBackends, (backend) => {
   let env: TestGroups & { dispose(): Promise<void> };
@@ -74,7 +66,7 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
     const reading = take(stream, 1);
     ac.abort();
     expect(await reading).toEqual([]);
-    await eventually(() => groups.subscriberCount(group) === 0);
+    await waitFor(() => groups.subscriberCount(group) === 0, "the subscription to be released");
   });
 
   test("leaving a for-await loop releases the subscription", async () => {
@@ -82,7 +74,7 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
     const stream = await groups.subscribe(group, { signal: ac.signal });
     await groups.publish(group, event(1));
     for await (const _ of stream) break;
-    await eventually(() => groups.subscriberCount(group) === 0);
+    await waitFor(() => groups.subscriberCount(group) === 0, "the subscription to be released");
     ac.abort();
   });
 
