@@ -7,6 +7,7 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
+import { createRoomLog } from "./chat/room-log.ts";
 import { createConnectionCaps } from "./limits/connection-caps.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
@@ -65,6 +66,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const services: Services = {
     db,
     auth,
+    chat: createRoomLog({ db, groups }),
     groups,
     presence,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
