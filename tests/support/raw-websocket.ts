@@ -81,17 +81,28 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
     socket.once("error", reject);
   });
   let data = Buffer.alloc(0);
+  // Chunks since `data` was last joined: joined on demand, so receiving megabytes stays linear.
+  let chunks: Buffer[] = [];
+  const joined = () => {
+    if (chunks.length > 0) {
+      data = Buffer.concat([data, ...chunks]);
+      chunks = [];
+    }
+    return data;
+  };
   let handshake = "";
   const headDone = new Promise<void>((resolve) => {
     socket.on("data", (chunk: Buffer) => {
+      if (handshake) {
+        chunks.push(chunk);
+        return;
+      }
       data = Buffer.concat([data, chunk]);
-      if (!handshake) {
-        const end = data.indexOf("\r\n\r\n");
-        if (end >= 0) {
-          handshake = data.subarray(0, end).toString("latin1");
-          data = data.subarray(end + 4);
-          resolve();
-        }
+      const end = data.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        handshake = data.subarray(0, end).toString("latin1");
+        data = data.subarray(end + 4);
+        resolve();
       }
     });
   });
@@ -103,9 +114,9 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
   await headDone;
   return {
     handshake,
-    received: () => data,
-    textFrames: () => parseTextFrames(data),
-    closeCode: () => parseCloseCode(data),
+    received: joined,
+    textFrames: () => parseTextFrames(joined()),
+    closeCode: () => parseCloseCode(joined()),
     send: (payload, opcode = 1) => socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
     pause: () => socket.pause(),
     resume: () => socket.resume(),
