@@ -124,6 +124,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       `Invalid configuration:\n  QUEUED_BYTES_HIGH_WATER: must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits (got ${JSON.stringify(env.QUEUED_BYTES_HIGH_WATER)})`,
     );
   }
+  if (e.MAX_BATCH_SIZE < e.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    throw new ConfigError(
+      `Invalid configuration:\n  MAX_BATCH_SIZE: must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame (got ${JSON.stringify(env.MAX_BATCH_SIZE)})`,
+    );
+  }
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
     throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(e.DATABASE_URL)})`);

@@ -81,7 +81,7 @@ describe("HTTP request size", () => {
 });
 
 describe("batches and calls in flight, through the real tRPC client", () => {
-  const limits = { MAX_BATCH_SIZE: "5", MAX_CALLS_IN_FLIGHT: "3" };
+  const limits = { MAX_BATCH_SIZE: "5", MAX_SUBSCRIPTIONS_PER_CONNECTION: "5", MAX_CALLS_IN_FLIGHT: "3" };
   const historyCalls = (client: ReturnType<typeof createTRPCClient<AppRouter>>, n: number) =>
     Promise.all(Array.from({ length: n }, () => outcome(client.room.history.query({ room: "lobby" }))));
 
