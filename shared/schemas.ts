@@ -297,12 +297,47 @@ export const ControlEvent = z.discriminatedUnion("type", [
 export type ControlEvent = z.infer<typeof ControlEvent>;
 export const CONTROL_GROUP = "control";
 
+export const MarkReadInput = z.object({ room: RoomName, seq: Seq });
+
+/** One of the caller's rooms as `me.rooms` shows it: where it is, and what they have not read. */
+export const RoomUnread = z.object({
+  room: RoomName,
+  visibility: Visibility,
+  /** A direct-message room. */
+  direct: z.boolean(),
+  /** The seq of its newest entry. */
+  lastSeq: Seq,
+  /** How far the caller has read (0: nothing). */
+  lastReadSeq: Seq,
+  /** Messages after the marker, sent by others, not deleted. */
+  unread: z.number().int().min(0),
+  /** Those of them that mention the caller (`@username`). */
+  mentions: z.number().int().min(0),
+  /** ISO-8601 UTC of its newest message. */
+  lastMessageAt: z.string(),
+});
+export type RoomUnread = z.infer<typeof RoomUnread>;
+
+/** `me.rooms`: a snapshot of the caller's rooms, then one event per change. */
+export type MeRoomsEvent = { type: "snapshot"; rooms: RoomUnread[] } | { type: "update"; room: RoomUnread } | { type: "removed"; room: string };
+
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;
+
+/** What concerns one person across rooms, on their own group (`user:<id>`): a read marker moved, their rooms changed. */
+export const UserEvent = z.object({
+  type: z.literal("user"),
+  userId: z.number().int(),
+  change: z.enum(["marker", "rooms"]),
+  room: RoomName.optional(),
+});
+export type UserEvent = z.infer<typeof UserEvent>;
+export const userGroup = (userId: number) => `user:${userId}`;
 
 /** What travels through the group layer: room log entries, and presence/typing signals. */
 export const RoomEvent = z.discriminatedUnion("type", [
   EntryEvent,
+  UserEvent,
   ...ControlEvent.options,
   ProcessPresence,
   TypingEvent,
