@@ -82,6 +82,21 @@ export class SessionSockets {
     return entries.length;
   }
 
+  /**
+   * Closes every socket of every session of the user but `exceptToken`'s (sign out
+   * everywhere, a password change). Local only: a socket on another process stops
+   * acting within a second by the authed calls' re-check (see trpc/init.ts).
+   */
+  closeUser(userId: number, { exceptToken }: { exceptToken?: string } = {}): number {
+    let closed = 0;
+    for (const [token, set] of this.bySession) {
+      if (token === exceptToken) continue;
+      const first = set.values().next().value;
+      if (first?.userId === userId) closed += this.closeSession(token);
+    }
+    return closed;
+  }
+
   count(token: string): number {
     return this.bySession.get(token)?.size ?? 0;
   }

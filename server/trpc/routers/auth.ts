@@ -1,5 +1,6 @@
-/** auth.register, auth.login, auth.logout, auth.me. */
+/** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
 import { TRPCError } from "@trpc/server";
+import { ChangePasswordInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
 import { UsernameTakenError } from "../../auth/users.ts";
@@ -44,6 +45,32 @@ export const authRouter = router({
     ctx.sockets.closeSession(ctx.token);
     return { ok: true as const };
   }),
+
+  /**
+   * Ends every session of the caller — this one too — and closes their sockets
+   * here; sockets on other processes stop acting within a second (re-check).
+   */
+  logoutAll: authedProcedure.mutation(async ({ ctx }) => {
+    const ended = await ctx.auth.logoutAll(ctx.user.id);
+    ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
+    ctx.sockets.closeUser(ctx.user.id);
+    return { endedSessions: ended };
+  }),
+
+  /**
+   * A new password, checked against the current one (limited like sign-in: it is a
+   * password guess too). Every other session of the caller ends; this one stays.
+   */
+  changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
+    limitAttempts(ctx, ctx.user.username);
+    const changed = await ctx.auth.changePassword(ctx.user.id, ctx.token, input);
+    if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
+    ctx.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
+    return { endedSessions: changed.endedSessions };
+  }),
+
+  /** The caller's live sessions: the current one first, then newest first. */
+  sessions: authedProcedure.query(({ ctx }) => ctx.auth.sessions(ctx.user.id, ctx.token)),
 
   /** The signed-in user, or null for a guest. */
   me: publicProcedure.query(({ ctx }) => ctx.user),
