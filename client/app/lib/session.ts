@@ -53,9 +53,3 @@ export function useSession(): Session {
   if (!session) throw new Error("useSession() outside <SessionContext.Provider>");
   return session;
 }
-
-/** Where to go after signing in: a path on this site only, never another origin. */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
-}
