@@ -4,7 +4,7 @@ import { ActiveRoomsInput, HistoryInput, type Message, MessagesInput, RoomInput,
 import { activeRooms, appendMessage, ClientIdReusedError, historyPage } from "../../messages/repository.ts";
 import { openRoomStream } from "../../messages/room-stream.ts";
 import { TRPCError } from "@trpc/server";
-import { authedProcedure, publicProcedure, rateLimited, router, takeSubscriptionSlot } from "../init.ts";
+import { authedProcedure, publicProcedure, rateLimited, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
@@ -90,11 +90,19 @@ export const roomRouter = router({
    * Ephemeral: nothing here is stored or replayed.
    */
   presence: publicProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
-    const release = takeSubscriptionSlot(ctx);
+    const releasePresence = takePresenceSlot(ctx);
+    let release: () => void;
+    try {
+      release = takeSubscriptionSlot(ctx);
+    } catch (error) {
+      releasePresence();
+      throw error;
+    }
     const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
     const end = onceEnded(signal, () => {
       leave();
       release();
+      releasePresence();
     });
     const watching = ctx.presence.watch(input.room, signal ?? new AbortController().signal);
     return (async function* () {
