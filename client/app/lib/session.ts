@@ -32,6 +32,11 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
       mutate(user);
       return user;
     },
+    /** Ends every session of this user, this browser's too, and closes their sockets everywhere. */
+    async signOutEverywhere(): Promise<void> {
+      await client.auth.logoutAll.mutate();
+      mutate(null);
+    },
     async signOut(): Promise<void> {
       try {
         await client.auth.logout.mutate();
