@@ -5,7 +5,7 @@
  * server's Content-Security-Policy without a single violation.
  */
 import { expect, type Page, test } from "@playwright/test";
-import { PASSWORD, signUp, uniqueName } from "./support/app.ts";
+import { openRoom, PASSWORD, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 const NEW_PASSWORD = "a new and longer password";
 
@@ -30,6 +30,9 @@ test("change the password and sign out everywhere from /account, reached from th
   const violations = recordCspViolations(page);
   const username = uniqueName("acct");
   await signUp(page, username);
+  // A room page talks over the WebSocket: the CSP's connect-src must let it.
+  await openRoom(page, uniqueName("csp"));
+  await sendFromPage(page, "under the policy");
   const phoneContext = await browser.newContext();
   const phone = await phoneContext.newPage();
   await signIn(phone, username, PASSWORD);
