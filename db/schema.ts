@@ -21,8 +21,10 @@ export interface SessionTable {
 
 export interface RoomTable {
   name: string;
-  /** The seq of the room's newest message; the next one gets last_seq + 1. */
+  /** The seq of the room's newest log entry; the next one gets last_seq + 1. */
   last_seq: number;
+  /** Messages in the room (entries of kind "message"). */
+  message_count: Generated<number>;
   /** ISO-8601 UTC of the newest message. */
   last_message_at: string;
 }
@@ -37,6 +39,31 @@ export interface MessageTable {
   created_at: string;
   /** The sender's id for this send, so a retry finds the stored message instead of storing another. */
   client_id: string | null;
+  /** ISO-8601 UTC of the latest edit. */
+  edited_at: Generated<string | null>;
+  /** 1 once deleted (the text is then ""). */
+  deleted: Generated<number>;
+  /** Seq of the message this one answers. */
+  reply_to: Generated<number | null>;
+  /** JSON: [{ emoji, users: [username, …] }, …], in the order each emoji was first added. */
+  reactions: Generated<string>;
+  /** The text as sent, kept from the first edit on (null: never edited). */
+  original_text: Generated<string | null>;
+}
+
+/** A change to a message (edit, delete, reaction): the log's entries that are not messages. */
+export interface RoomEntryTable {
+  room: string;
+  seq: number;
+  kind: "edit" | "delete" | "reaction";
+  /** The seq of the message it changes. */
+  target: number;
+  /** Who made the change. */
+  actor_id: number;
+  /** JSON: { text } for an edit, { emoji, added } for a reaction, {} for a delete. */
+  data: string;
+  /** ISO-8601 UTC. */
+  created_at: string;
 }
 
 export interface Database {
@@ -44,4 +71,5 @@ export interface Database {
   session: SessionTable;
   room: RoomTable;
   message: MessageTable;
+  room_entry: RoomEntryTable;
 }

@@ -8,6 +8,7 @@ import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
 import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
+import { createRoomLog } from "./chat/room-log.ts";
 import { createConnectionCaps } from "./limits/connection-caps.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
@@ -74,6 +75,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const services: Services = {
     db,
     auth,
+    chat: createRoomLog({ db, groups }),
     groups,
     presence,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),

@@ -53,19 +53,52 @@ export const Password = z
   .min(8, "A password has at least 8 characters.")
   .max(256, "A password has at most 256 characters.");
 
-/** A room's position: messages are numbered 1, 2, 3, … per room. */
+/** A room's position: entries (messages, edits, deletes, reactions) are numbered 1, 2, 3, … per room. */
 export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** The seq of a message in the room, as an input: 1 or more. */
+const MessageSeq = (what: string) => Seq.min(1, `'${what}' is the seq of a message, 1 or more.`);
+
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+
+/** One emoji on a message and who put it there, in the order they reacted. */
+export const Reaction = z.object({ emoji: z.string(), users: z.array(z.string()) });
+export type Reaction = z.infer<typeof Reaction>;
+
+/** A message in its current state: edits applied, a delete leaves a tombstone, reactions aggregated. */
 export const Message = z.object({
   id: z.number().int(),
   room: RoomName,
   seq: Seq,
   sender: z.string(),
+  /** "" once deleted. */
   text: z.string(),
   /** ISO-8601, UTC. */
   timestamp: z.string(),
+  /** ISO-8601 UTC of the latest edit; null if never edited. */
+  editedAt: z.string().nullable(),
+  /** A deleted message keeps its place (and its seq) with empty text. */
+  deleted: z.boolean(),
+  /** The seq of the message this one answers. */
+  replyTo: Seq.nullable(),
+  /** In the order each emoji was first added. */
+  reactions: z.array(Reaction),
 });
 export type Message = z.infer<typeof Message>;
+
+/**
+ * One entry of a room's log. Every change is an entry with the room's next seq,
+ * so a client that resumes after `lastEventId` replays edits, deletes and
+ * reactions of old messages as well as new messages, in commit order.
+ */
+export const RoomEntry = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("message"), seq: Seq, message: Message }),
+  z.object({ kind: z.literal("edit"), seq: Seq, target: Seq, text: z.string(), editedAt: z.string(), by: z.string() }),
+  z.object({ kind: z.literal("delete"), seq: Seq, target: Seq, deletedAt: z.string(), by: z.string() }),
+  z.object({ kind: z.literal("reaction"), seq: Seq, target: Seq, emoji: z.string(), user: z.string(), added: z.boolean() }),
+]);
+export type RoomEntry = z.infer<typeof RoomEntry>;
+export type RoomEntryKind = RoomEntry["kind"];
 
 export const User = z.object({ id: z.number().int(), username: Username });
 export type User = z.infer<typeof User>;
@@ -98,13 +131,34 @@ export const ClientId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, "'clientId' is 8 to 64 letters, digits, '_' or '-' (a UUID fits).");
 
-export const SendInput = z.object({ room: RoomName, text: MessageText, clientId: ClientId.optional() });
+export const SendInput = z.object({
+  room: RoomName,
+  text: MessageText,
+  clientId: ClientId.optional(),
+  /** The seq of the message this one answers: a message of the same room, not deleted. */
+  replyTo: MessageSeq("replyTo").optional(),
+});
 export type SendInput = z.input<typeof SendInput>;
+
+export const EditInput = z.object({ room: RoomName, seq: MessageSeq("seq"), text: MessageText });
+export type EditInput = z.input<typeof EditInput>;
+
+export const DeleteInput = z.object({ room: RoomName, seq: MessageSeq("seq") });
+export type DeleteInput = z.input<typeof DeleteInput>;
+
+/** Exactly one emoji: a single RGI emoji, skin tones, flags, keycaps and ZWJ sequences included. */
+export const Emoji = z
+  .string(stringError("An emoji"))
+  .max(64, "An emoji is one emoji.")
+  .regex(/^\p{RGI_Emoji}$/v, "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.");
+
+export const ReactInput = z.object({ room: RoomName, seq: MessageSeq("seq"), emoji: Emoji, add: z.boolean({ error: "'add' is true or false." }) });
+export type ReactInput = z.input<typeof ReactInput>;
 
 /** tRPC hands the last `tracked` id back as a string on reconnect: it must be a seq. */
 export const LastEventId = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/, "'lastEventId' is the seq of a message of this room.")
+  .regex(/^(0|[1-9][0-9]{0,15})$/, "'lastEventId' is the seq of an entry of this room.")
   .transform(Number);
 
 export const MessagesInput = z.object({
@@ -121,8 +175,10 @@ export const RoomSummary = z.object({
   name: RoomName,
   /** People in the room now (signed-in users once each, plus guests). */
   present: z.number().int().min(0),
-  /** The seq of its newest message: how many messages it holds. */
+  /** The seq of its newest log entry (message, edit, delete or reaction). */
   lastSeq: Seq,
+  /** How many messages it holds (deleted ones included: they keep their place). */
+  messages: z.number().int().min(0),
   /** ISO-8601 UTC of its newest message. */
   lastMessageAt: z.string(),
 });
@@ -156,9 +212,13 @@ export const TypingEvent = z.object({
   ttlMs: z.number().int().positive(),
 });
 
-/** What travels through the group layer: room messages, and presence/typing signals. */
+/** A room log entry, published after it is stored. */
+export const EntryEvent = z.object({ type: z.literal("entry"), room: RoomName, entry: RoomEntry });
+export type EntryEvent = z.infer<typeof EntryEvent>;
+
+/** What travels through the group layer: room log entries, and presence/typing signals. */
 export const RoomEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message"), message: Message }),
+  EntryEvent,
   ProcessPresence,
   TypingEvent,
 ]);

@@ -1,10 +1,12 @@
 /**
- * How the CLI prints what the server sent. Nothing from the server reaches the
- * terminal raw: control characters (C0, DEL, C1 — ESC starts the sequences
- * that move the cursor, recolour, retitle the window or rewrite the clipboard)
- * and bidirectional overrides (which make text read in another order than it
- * is) are shown as visible escapes such as `\x1b` or `\u202e`.
+ * How the CLI prints what the server sent: messages one line each, oldest at
+ * the top, like a terminal chat. Nothing from the server reaches the terminal
+ * raw: control characters (C0, DEL, C1 — ESC starts the sequences that move
+ * the cursor, recolour, retitle the window or rewrite the clipboard) and
+ * bidirectional overrides (which make text read in another order than it is)
+ * are shown as visible escapes such as `\x1b` or `\u202e`.
  */
+import type { RoomEntry } from "../../shared/schemas.ts";
 import type { RouterOutputs } from "../parlor-client.ts";
 
 type Message = RouterOutputs["room"]["send"];
@@ -38,12 +40,32 @@ export function printableJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
 }
 
-/** `[2026-11-23 14:05:09] #12 ann: hello` (local time). */
+/** Multi-line text stays readable and cannot forge a line that looks like another message. */
+const body = (text: string) => printable(text, { newlines: true }).replaceAll("\n", "\n    ");
+
+/**
+ * `[2026-11-23 14:05:09] #12 ann: hello` (local time), in its current state:
+ * `#13 bob ↪ #12: hi (edited) [👍 2]`, `#14 ann: (deleted)`.
+ */
 export function formatMessage(m: Message): string {
   const t = new Date(m.timestamp);
   const pad = (n: number) => String(n).padStart(2, "0");
   const when = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
-  // Multi-line messages stay readable and cannot forge a line that looks like another message.
-  const text = printable(m.text, { newlines: true }).replaceAll("\n", "\n    ");
-  return `[${when}] #${m.seq} ${printable(m.sender)}: ${text}`;
+  const text = body(m.text);
+  const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
+  const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
+  const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]` : "";
+  return `[${when}] #${m.seq} ${printable(m.sender)}${reply}: ${shown}${reactions}`;
+}
+
+/** A change entry of the live stream, e.g. `#14 ann edited #12: hello again`, `#15 bob reacted 👍 to #12`. */
+export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>): string {
+  switch (e.kind) {
+    case "edit":
+      return `#${e.seq} ${printable(e.by)} edited #${e.target}: ${body(e.text)}`;
+    case "delete":
+      return `#${e.seq} ${printable(e.by)} deleted #${e.target}`;
+    case "reaction":
+      return `#${e.seq} ${printable(e.user)} ${e.added ? "reacted" : "took back"} ${printable(e.emoji)} ${e.added ? "to" : "on"} #${e.target}`;
+  }
 }

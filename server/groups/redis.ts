@@ -159,6 +159,8 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
   clearTimeout(timer);
 
   return {
+    local: false,
+
     async publish(group, event) {
       if (closed) throw new Error("The group layer is closed.");
       await pub.publish(prefix + group, JSON.stringify(event));

@@ -50,7 +50,7 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
       return { ok: true };
     })
     .get("/api/messages/:room/", async ({ params, query, set }) => {
-      const result = await getRoomMessages(services.db, params.room, query);
+      const result = await getRoomMessages(services.chat, params.room, query);
       set.status = result.status;
       return result.body;
     })

@@ -1,10 +1,10 @@
 /**
  * GET /api/messages/<room>/?before=<seq>&limit=<n>: a room's history as plain
- * JSON, for clients that do not speak tRPC. Same rules and same page as room.history.
+ * JSON, for clients that do not speak tRPC. Same rules and same page as room.history:
+ * messages in their current state (edits applied, deletes as tombstones, reactions).
  */
 import { HistoryInput, type Message } from "../../shared/schemas.ts";
-import type { Db } from "../../db/index.ts";
-import { historyPage } from "../messages/repository.ts";
+import type { RoomLog } from "../chat/room-log.ts";
 
 export interface MessagesResponse {
   room: string;
@@ -30,7 +30,7 @@ function queryNumbers(query: Record<string, string | undefined>, names: readonly
 }
 
 export async function getRoomMessages(
-  db: Db,
+  chat: RoomLog,
   room: string,
   query: Record<string, string | undefined>,
 ): Promise<{ status: 200; body: MessagesResponse } | { status: 400; body: ErrorResponse }> {
@@ -40,6 +40,6 @@ export async function getRoomMessages(
     const issues = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     return { status: 400, body: { error: [...issues, ...numbers.problems].join("; ") } };
   }
-  const page = await historyPage(db, parsed.data);
+  const page = await chat.history(parsed.data);
   return { status: 200, body: { room: parsed.data.room, ...page } };
 }

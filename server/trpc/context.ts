@@ -7,6 +7,7 @@ import type { FetchCreateContextFnOptions } from "@trpc/server/adapters/fetch";
 import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
+import type { RoomLog } from "../chat/room-log.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -16,6 +17,8 @@ import type { SessionSockets } from "./session-sockets.ts";
 export interface Services {
   db: Db;
   auth: Auth;
+  /** The room log: append, publish, history, streams. */
+  chat: RoomLog;
   groups: GroupLayer;
   presence: Presence;
   sockets: SessionSockets;

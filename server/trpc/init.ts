@@ -2,6 +2,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { chatErrorToTRPC } from "./chat-errors.ts";
 import type { Context } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
@@ -26,7 +27,16 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+
+/** The services' domain errors (server/chat/errors.ts) leave as tRPC codes, for every procedure. */
+const domainErrors = t.middleware(async function domainErrors({ next }) {
+  const result = await next();
+  if (result.ok) return result;
+  const mapped = chatErrorToTRPC(result.error.cause);
+  return mapped ? { ...result, error: mapped } : result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** How long a socket's confirmed session stands before it is looked up again. */
 export const SESSION_RECHECK_MS = 1000;
@@ -47,7 +57,7 @@ const signedIn = t.middleware(async function signedIn({ ctx, next }) {
 });
 
 /** Procedures for signed-in users: `ctx.user` and `ctx.token` are set. */
-export const authedProcedure = t.procedure.use(signedIn);
+export const authedProcedure = publicProcedure.use(signedIn);
 
 /** Refuses with TOO_MANY_REQUESTS when `key`'s bucket is empty, saying when to retry. */
 export function rateLimited(limiter: RateLimiter, key: string, what: string): void {

@@ -24,6 +24,7 @@ function countingGroups(): { groups: GroupLayer; presencePublishes: () => number
   return {
     presencePublishes: () => presencePublishes,
     groups: {
+      local: inner.local,
       publish(group, event) {
         if (group === PRESENCE_GROUP) presencePublishes++;
         return inner.publish(group, event);

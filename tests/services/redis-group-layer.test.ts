@@ -8,12 +8,10 @@ import Redis from "ioredis";
 import type { Delivery, GroupLayer } from "../../server/groups/group-layer.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
 import type { RoomEvent } from "../../shared/schemas.ts";
+import { messageEvent } from "../support/entries.ts";
 import { describeWithServices, hasRedisServer, redisService, startPrivateRedis, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 
-const event = (seq: number): RoomEvent => ({
-  type: "message",
-  message: { id: seq, room: "lobby", seq, sender: "ann", text: `m${seq}`, timestamp: new Date(0).toISOString() },
-});
+const event = (seq: number): RoomEvent => messageEvent(seq);
 
 /** The next delivery, failing (not hanging) after `ms`. */
 async function next(it: AsyncIterator<Delivery>, ms = 5000): Promise<Delivery> {
@@ -57,7 +55,7 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
     const raw = admin(url);
     cleanup.push(async () => raw.disconnect());
     await raw.publish(`${prefix}room:lobby`, "not json");
-    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "message", message: { seq: "1" } }));
+    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "entry", room: "lobby", entry: { kind: "message", seq: "1" } }));
     await groups.publish("room:lobby", event(1));
     expect(await next(stream)).toEqual(event(1));
     expect(logged.filter((line) => line.startsWith("dropped an invalid event"))).toHaveLength(2);

@@ -4,7 +4,7 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSession, saveSession, UnsafeCredentialsFileError } from "../../client/cli/credentials.ts";
-import { formatMessage, printable, printableJson } from "../../client/cli/format.ts";
+import { formatChange, formatMessage, printable, printableJson } from "../../client/cli/format.ts";
 import { isLoopbackHost, plainHttpWarning } from "../../client/cli/transport.ts";
 
 describe("printable", () => {
@@ -45,8 +45,25 @@ describe("printableJson", () => {
 
 describe("formatMessage", () => {
   test("a message whose sender and text carry escape sequences prints them visibly, on lines that cannot pass as another message", () => {
-    const line = formatMessage({ id: 1, room: "lobby", seq: 7, sender: "ann\u001b[31m", text: "hi\n[2026-01-01 00:00:00] #8 ben: fake\u001b[2J", timestamp: new Date().toISOString() } as Parameters<typeof formatMessage>[0]);
-    expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J$/);
+    const line = formatMessage({
+      id: 1,
+      room: "lobby",
+      seq: 7,
+      sender: "ann\u001b[31m",
+      text: "hi\n[2026-01-01 00:00:00] #8 ben: fake\u001b[2J",
+      timestamp: new Date().toISOString(),
+      editedAt: null,
+      deleted: false,
+      replyTo: null,
+      reactions: [{ emoji: "\u202E👍", users: ["ben"] }],
+    });
+    expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
+  });
+
+  test("an edit entry whose editor and new text carry escape sequences prints them visibly", () => {
+    expect(formatChange({ kind: "edit", seq: 9, by: "ben\u009b", target: 7, text: "new\u001b]0;title\u0007", editedAt: new Date().toISOString() })).toBe(
+      "#9 ben\\x9b edited #7: new\\x1b]0;title\\x07",
+    );
   });
 });
 

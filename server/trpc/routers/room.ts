@@ -1,9 +1,16 @@
-/** room.history, room.send, room.messages: the chat itself. */
+/** room.history, room.send / edit / delete / react, room.messages, presence and typing: the chat itself. */
 import { tracked } from "@trpc/server";
-import { ActiveRoomsInput, HistoryInput, type Message, MessagesInput, RoomInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
-import { activeRooms, appendMessage, ClientIdReusedError, historyPage } from "../../messages/repository.ts";
-import { openRoomStream } from "../../messages/room-stream.ts";
-import { TRPCError } from "@trpc/server";
+import type { RoomEntry } from "../../../shared/schemas.ts";
+import {
+  ActiveRoomsInput,
+  DeleteInput,
+  EditInput,
+  HistoryInput,
+  MessagesInput,
+  ReactInput,
+  RoomInput,
+  SendInput,
+} from "../../../shared/schemas.ts";
 import { authedProcedure, publicProcedure, rateLimited, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 
 /**
@@ -23,55 +30,57 @@ function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => 
   return run;
 }
 
-/** Each event carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
-const trackBySeq = (message: Message) => tracked(String(message.seq), message);
+/** Each entry carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
+const trackBySeq = (entry: RoomEntry) => tracked(String(entry.seq), entry);
 
 export const roomRouter = router({
-  /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
-  history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => historyPage(ctx.db, input)),
+  /** A page of the room's messages in their current state, newest first; follow `nextCursor` for older ones. */
+  history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => ctx.chat.history(input)),
 
   /** The rooms with the most recent messages, newest first. */
   active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
-    (await activeRooms(ctx.db, input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
+    (await ctx.chat.active(input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
   ),
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
     rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
-    let appended;
-    try {
-      appended = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text, clientId: input.clientId });
-    } catch (error) {
-      if (error instanceof ClientIdReusedError) throw new TRPCError({ code: "CONFLICT", message: error.message });
-      throw error;
-    }
-    const { message, duplicate } = appended;
-    // A retry was published by the call that stored it.
-    if (!duplicate) {
-      try {
-        await ctx.groups.publish(roomGroup(input.room), { type: "message", message });
-      } catch (error) {
-        // Stored is sent: subscribers fill the gap from the database on the next message or reconnect.
-        console.error(`publish to room '${input.room}' failed; message ${message.seq} is stored`, error);
-      }
-      // Their message is here: they are no longer typing it.
-      ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
-    }
+    const { message, duplicate } = await ctx.chat.send(ctx.user, input);
+    // Their message is here: they are no longer typing it.
+    if (!duplicate) ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
     return message;
   }),
 
+  /** Its sender changes a message's text: an `edit` entry; the updated message. */
+  edit: authedProcedure.input(EditInput).mutation(({ ctx, input }) => {
+    rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+    return ctx.chat.edit(ctx.user, input);
+  }),
+
+  /** Its sender takes a message back: a `delete` entry; the message stays as a tombstone. */
+  delete: authedProcedure.input(DeleteInput).mutation(async ({ ctx, input }) => {
+    rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+    await ctx.chat.delete(ctx.user, input);
+    return { ok: true as const };
+  }),
+
+  /** Adds or removes the caller's emoji on a message: a `reaction` entry; the updated message. */
+  react: authedProcedure.input(ReactInput).mutation(({ ctx, input }) => {
+    rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
+    return ctx.chat.react(ctx.user, input);
+  }),
+
   /**
-   * The room live. Each message is `tracked` by its seq, so a reconnecting
-   * client's `lastEventId` resumes exactly after the last one it saw.
+   * The room's log live: messages, edits, deletes and reactions. Each entry is
+   * `tracked` by its seq, so a reconnecting client's `lastEventId` resumes
+   * exactly after the last one it saw, replaying every change it missed.
    */
   messages: publicProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const release = onceEnded(signal, takeSubscriptionSlot(ctx));
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
-      return await openRoomStream({
-        db: ctx.db,
-        groups: ctx.groups,
+      return await ctx.chat.stream({
         room: input.room,
         after: input.lastEventId ?? undefined,
         signal: signal ?? new AbortController().signal,
