@@ -9,6 +9,9 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
 import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
 import { createRoomLog } from "./chat/room-log.ts";
+import { createControlChannel } from "./groups/control-channel.ts";
+import { createRevocations } from "./rooms/revocations.ts";
+import { createRooms } from "./rooms/rooms.ts";
 import { createConnectionCaps } from "./limits/connection-caps.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
@@ -72,10 +75,19 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     intervalMs: sweepIntervalMs(config.sessionTtlSeconds),
     onError: (error) => console.error("[parlor] purging expired sessions failed:", error),
   });
+  const control = createControlChannel(groups);
+  await control.start();
+  // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
+  let rooms: ReturnType<typeof createRooms> | undefined;
+  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId) });
+  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay } });
   const services: Services = {
     db,
     auth,
-    chat: createRoomLog({ db, groups }),
+    chat: createRoomLog({ db, groups, maxMembersPerRoom: limits.maxMembersPerRoom }),
+    rooms,
+    revocations,
+    control,
     groups,
     presence,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
@@ -87,6 +99,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       loginPerIp: createRateLimiter(limits.loginPerIp),
       // Clients send a typing signal every few seconds while typing; more is noise.
       typing: createRateLimiter({ burst: 5, perSecond: 1 }),
+      invite: createRateLimiter(limits.invites),
     },
   };
 
@@ -144,6 +157,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     },
     async close() {
       await sessionSweep.stop();
+      control.close();
       await presence.close();
       await groups.close();
       await db.destroy();

@@ -8,6 +8,9 @@ import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
 import type { RoomLog } from "../chat/room-log.ts";
+import type { ControlChannel } from "../groups/control-channel.ts";
+import type { Revocations } from "../rooms/revocations.ts";
+import type { Rooms } from "../rooms/rooms.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -19,6 +22,12 @@ export interface Services {
   auth: Auth;
   /** The room log: append, publish, history, streams. */
   chat: RoomLog;
+  /** Rooms as places: access, members, roles, bans, direct messages. */
+  rooms: Rooms;
+  /** Ends a user's open streams of a room when they lose access, on every process. */
+  revocations: Revocations;
+  /** Control events between processes (revocations, ended sessions). */
+  control: ControlChannel;
   groups: GroupLayer;
   presence: Presence;
   sockets: SessionSockets;
@@ -30,6 +39,7 @@ export interface Services {
     loginPerUsername: RateLimiter;
     loginPerIp: RateLimiter;
     typing: RateLimiter;
+    invite: RateLimiter;
   };
 }
 

@@ -85,7 +85,7 @@ describe("room.delete", () => {
 
   test("anyone but its sender gets FORBIDDEN; unknown seq NOT_FOUND; a guest UNAUTHORIZED", async () => {
     const m = await ann.client.room.send.mutate({ room: "lobby", text: "mine" });
-    expect(await failure(ben.client.room.delete.mutate({ room: "lobby", seq: m.seq }))).toEqual({ code: "FORBIDDEN", message: "Only its sender can delete a message." });
+    expect(await failure(ben.client.room.delete.mutate({ room: "lobby", seq: m.seq }))).toEqual({ code: "FORBIDDEN", message: "Only its sender, the room's owner or a moderator can delete a message." });
     expect(await outcome(ann.client.room.delete.mutate({ room: "lobby", seq: 42 }))).toBe("NOT_FOUND");
     expect(await outcome(server.guest().client.room.delete.mutate({ room: "lobby", seq: m.seq }))).toBe("UNAUTHORIZED");
     expect((await history())[0]).toEqual(m);
