@@ -59,17 +59,18 @@ export interface Auth {
   login(credentials: Credentials): Promise<SignedIn | null>;
   validate(token: string): Promise<ValidSession | null>;
   logout(token: string): Promise<void>;
-  /** Ends every session of the user; resolves to how many. */
-  logoutAll(userId: number): Promise<number>;
+  /** Ends every session of the user; resolves to their stored keys (SHA-256 of the tokens). */
+  logoutAll(userId: number): Promise<string[]>;
   /**
    * Sets a new password when `currentPassword` is right, and ends every other
-   * session of the user (the one holding `keepToken` stays). Null when wrong.
+   * session of the user (the one holding `keepToken` stays); resolves to the
+   * stored keys of the ended sessions. Null when the password was wrong.
    */
   changePassword(
     userId: number,
     keepToken: string,
     passwords: { currentPassword: string; newPassword: string },
-  ): Promise<{ endedSessions: number } | null>;
+  ): Promise<{ endedSessions: string[] } | null>;
   /** The user's live sessions, as they may be shown to that user. */
   sessions(userId: number, currentToken: string): Promise<SessionInfo[]>;
   /** Deletes expired sessions; resolves to how many. */

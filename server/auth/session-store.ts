@@ -38,16 +38,20 @@ export async function listUserSessions(db: Db, userId: number, currentToken: str
     .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
 }
 
-/** Ends every session of the user but `keepToken`'s; resolves to how many ended. */
-export async function deleteOtherSessions(db: Db, userId: number, keepToken: string): Promise<number> {
-  const result = await db.deleteFrom("session").where("user_id", "=", userId).where("id", "!=", hashToken(keepToken)).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Ends every session of the user but `keepToken`'s; resolves to the stored keys
+ * (SHA-256 of the tokens) of those that ended, which is what other processes
+ * can be told (a `sessions-ended` control event carries exactly these).
+ */
+export async function deleteOtherSessions(db: Db, userId: number, keepToken: string): Promise<string[]> {
+  const rows = await db.deleteFrom("session").where("user_id", "=", userId).where("id", "!=", hashToken(keepToken)).returning("id").execute();
+  return rows.map((r) => r.id);
 }
 
-/** Ends every session of the user; resolves to how many ended. */
-export async function deleteUserSessions(db: Db, userId: number): Promise<number> {
-  const result = await db.deleteFrom("session").where("user_id", "=", userId).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** Ends every session of the user; resolves to the stored keys of those that ended. */
+export async function deleteUserSessions(db: Db, userId: number): Promise<string[]> {
+  const rows = await db.deleteFrom("session").where("user_id", "=", userId).returning("id").execute();
+  return rows.map((r) => r.id);
 }
 
 /** Deletes sessions past their expiry (Lucia deletes one only when it is presented again). */

@@ -54,7 +54,7 @@ export const authRouter = router({
     const ended = await ctx.auth.logoutAll(ctx.user.id);
     ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
     ctx.sockets.closeUser(ctx.user.id);
-    return { endedSessions: ended };
+    return { endedSessions: ended.length };
   }),
 
   /**
@@ -66,7 +66,7 @@ export const authRouter = router({
     const changed = await ctx.auth.changePassword(ctx.user.id, ctx.token, input);
     if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
     ctx.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
-    return { endedSessions: changed.endedSessions };
+    return { endedSessions: changed.endedSessions.length };
   }),
 
   /** The caller's live sessions: the current one first, then newest first. */
