@@ -50,7 +50,3 @@ function readFromTerminal(prompt: string): Promise<string> {
     stdin.on("data", onData);
   });
 }
-
-/** Reads a password: from PARLOR_PASSWORD, from a terminal without echo, or the first line of piped input. */
-export const readPassword = (prompt: string, env: Record<string, string | undefined> = process.env) =>
-  createPasswordReader(env).read(prompt, "PARLOR_PASSWORD");
