@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
+import type { RoomEntry } from "../../shared/schemas.ts";
 import { failure, outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
@@ -130,7 +131,7 @@ describe("membership entries", () => {
     await ann.client.room.unban.mutate({ room: "club", username: "cat" });
     await ben.client.room.leave.mutate({ room: "club" });
     await live.waitForEntries(7);
-    const expected = [
+    const expected: RoomEntry[] = [
       { kind: "member", seq: 1, user: "ben", change: "joined", by: "ben" },
       { kind: "member", seq: 2, user: "ben", change: "role", role: "moderator", by: "ann" },
       { kind: "member", seq: 3, user: "cat", change: "joined", by: "cat" },
