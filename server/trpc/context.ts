@@ -50,6 +50,13 @@ export interface ConnectionState {
   presenceWatches: number;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
+  /**
+   * Backpressure for replays: resolves at once while less than QUEUED_BYTES_HIGH_WATER
+   * is queued for this socket (our outbox plus Bun's buffer), else on the Bun `drain`
+   * event that brings it under; rejects with an AbortError if the socket closes first.
+   * `await ctx.connection?.drain()` before each batch read from the database.
+   */
+  drain: () => Promise<void>;
 }
 
 export interface Context extends Services {
@@ -81,7 +88,7 @@ export interface WsContextInput {
   ip: string | null;
   /** `connectionParams` sent by the client as its first message (scripts' tokens). */
   connectionParams: Record<string, string | undefined> | null;
-  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown };
+  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown; drain(): Promise<void> };
 }
 
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
@@ -100,6 +107,6 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now() },
+    connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain() },
   };
 }
