@@ -15,6 +15,8 @@ export interface SessionTable {
   user_id: number;
   /** Milliseconds since the epoch. */
   expires_at: number;
+  /** When it was opened, ms since the epoch; null for sessions older than the column. */
+  created_at: number | null;
 }
 
 export interface RoomTable {

@@ -208,13 +208,23 @@ export const RoomSummary = z.object({
 });
 export type RoomSummary = z.infer<typeof RoomSummary>;
 
+/** One heartbeat's bounds: a process with more rooms or people splits its state over several parts. */
+export const PRESENCE_HEARTBEAT_MAX_ROOMS = 256;
+export const PRESENCE_HEARTBEAT_MAX_NAMES = 1000;
+
 /** Who one process has in each room: its part of the presence picture, sent as a heartbeat. */
 export const ProcessPresence = z.object({
   type: z.literal("presence"),
-  /** The sending process; its entries expire `ttlMs` after its last heartbeat. */
+  /** The sending process (or one part of its state); its entries expire `ttlMs` after its last heartbeat. */
   process: z.string().min(1).max(100),
-  rooms: z.record(z.string(), z.object({ users: z.array(z.string()), guests: z.number().int().min(0) })),
-  ttlMs: z.number().int().positive(),
+  rooms: z
+    .record(RoomName, z.object({ users: z.array(z.string().min(1).max(64)).max(PRESENCE_HEARTBEAT_MAX_NAMES), guests: z.number().int().min(0).max(1_000_000) }))
+    .refine((rooms) => Object.keys(rooms).length <= PRESENCE_HEARTBEAT_MAX_ROOMS, `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_ROOMS} rooms.`)
+    .refine(
+      (rooms) => Object.values(rooms).reduce((n, r) => n + r.users.length, 0) <= PRESENCE_HEARTBEAT_MAX_NAMES,
+      `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_NAMES} people.`,
+    ),
+  ttlMs: z.number().int().positive().max(3_600_000),
 });
 
 /** A signed-in user started (or stopped) typing in a room. Ephemeral: never stored. */
