@@ -1,0 +1,63 @@
+import { describe, expect, test } from "bun:test";
+import { dayLabel, GROUP_WINDOW_MS, timelinePlaces } from "../../client/app/lib/timeline.ts";
+
+const zone = { timeZone: "Europe/Berlin", locale: "en-GB", now: new Date("2026-11-23T15:00:00+01:00") };
+const msg = (sender: string, timestamp: string) => ({ sender, timestamp });
+
+describe("timelinePlaces", () => {
+  test("consecutive messages from one sender within the window form one group; another sender starts a new one", () => {
+    const places = timelinePlaces(
+      [
+        msg("ann", "2026-11-23T10:00:00+01:00"),
+        msg("ann", "2026-11-23T10:01:00+01:00"),
+        msg("ann", "2026-11-23T10:04:59+01:00"),
+        msg("bob", "2026-11-23T10:05:00+01:00"),
+        msg("ann", "2026-11-23T10:05:30+01:00"),
+      ],
+      zone,
+    );
+    expect(places.map((p) => p.startsGroup)).toEqual([true, false, false, true, true]);
+  });
+
+  test(`a gap longer than ${GROUP_WINDOW_MS / 60_000} minutes starts a new group from the same sender`, () => {
+    const places = timelinePlaces([msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "2026-11-23T10:05:00Z"), msg("ann", "2026-11-23T10:10:01Z")], zone);
+    expect(places.map((p) => p.startsGroup)).toEqual([true, false, true]);
+  });
+
+  test("the first message of each local day gets a divider, and a group never spans midnight", () => {
+    const places = timelinePlaces(
+      [
+        msg("ann", "2026-11-21T23:58:00+01:00"),
+        msg("ann", "2026-11-22T00:01:00+01:00"), // 3 minutes later, but the next day in Berlin
+        msg("ann", "2026-11-22T00:03:00+01:00"),
+        msg("bob", "2026-11-23T08:00:00+01:00"),
+      ],
+      zone,
+    );
+    expect(places.map((p) => p.dayDivider)).toEqual(["Saturday 21 November", "Yesterday", null, "Today"]);
+    expect(places.map((p) => p.day)).toEqual(["2026-11-21", "2026-11-22", null, "2026-11-23"]);
+    expect(places.map((p) => p.startsGroup)).toEqual([true, true, false, true]);
+  });
+
+  test("days follow the reader's time zone: 23:30 UTC is the next day in Tokyo", () => {
+    const messages = [msg("ann", "2026-11-20T12:00:00Z"), msg("ann", "2026-11-20T23:30:00Z")];
+    expect(timelinePlaces(messages, { timeZone: "UTC" }).map((p) => p.day)).toEqual(["2026-11-20", null]);
+    expect(timelinePlaces(messages, { timeZone: "Asia/Tokyo" }).map((p) => p.day)).toEqual(["2026-11-20", "2026-11-21"]);
+  });
+
+  test("no messages, no places; a timestamp it cannot read gets no divider and starts its own group", () => {
+    expect(timelinePlaces([])).toEqual([]);
+    const places = timelinePlaces([msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "not a date")], zone);
+    expect(places[1]).toEqual({ dayDivider: null, day: null, startsGroup: true });
+  });
+});
+
+describe("dayLabel", () => {
+  test("names today and yesterday, the weekday within a week, the date before, the year when not this one", () => {
+    expect(dayLabel(new Date("2026-11-23T09:00:00+01:00"), zone)).toBe("Today");
+    expect(dayLabel(new Date("2026-11-22T09:00:00+01:00"), zone)).toBe("Yesterday");
+    expect(dayLabel(new Date("2026-11-18T09:00:00+01:00"), zone)).toBe("Wednesday 18 November");
+    expect(dayLabel(new Date("2026-11-02T09:00:00+01:00"), zone)).toBe("2 November");
+    expect(dayLabel(new Date("2025-12-31T09:00:00+01:00"), zone)).toBe("31 December 2025");
+  });
+});
