@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { dayLabel, GROUP_WINDOW_MS, timelinePlaces } from "../../client/app/lib/timeline.ts";
+import { dayLabel, GROUP_WINDOW_MS, timelinePlaces } from "../../client/app/lib/message-groups.ts";
 
 const zone = { timeZone: "Europe/Berlin", locale: "en-GB", now: new Date("2026-11-23T15:00:00+01:00") };
 const msg = (sender: string, timestamp: string) => ({ sender, timestamp });
