@@ -17,6 +17,7 @@ interface Stored {
   seq: number;
   text: string;
   clientId: string;
+  replyTo?: number;
 }
 
 /**
@@ -33,7 +34,7 @@ function fakeServer() {
     down: false,
     loseAnswers: false,
     refuse: new Map<string, string>(),
-    async send({ text, clientId }: { text: string; clientId: string }): Promise<Stored> {
+    async send({ text, clientId, replyTo }: { text: string; clientId: string; replyTo?: number }): Promise<Stored> {
       calls.push(clientId);
       await Promise.resolve();
       if (server.down) throw new Unreachable("Failed to fetch");
@@ -41,7 +42,7 @@ function fakeServer() {
       if (reason) throw new Refused(reason);
       let message = stored.find((m) => m.clientId === clientId);
       if (!message) {
-        message = { seq: stored.length + 1, text, clientId };
+        message = { seq: stored.length + 1, text, clientId, ...(replyTo === undefined ? {} : { replyTo }) };
         stored.push(message);
       }
       if (server.loseAnswers) throw new Unreachable("Failed to fetch");
@@ -207,6 +208,17 @@ describe("outbox", () => {
     // The refusal and its reason are kept across a reload too.
     const third = setup(storage, server);
     expect(third.outbox.entries()[0]?.reason).toBe("You are not a member of 'lobby'.");
+  });
+
+  test("a reply waits with the message it answers and goes out as a reply to it, also after a reload", async () => {
+    const storage = new MemoryStorage();
+    const server = fakeServer();
+    server.down = true;
+    setup(storage, server).outbox.add("yes, agreed", 7);
+    const after = setup(storage, server);
+    server.down = false;
+    await after.outbox.flush();
+    expect(server.stored).toEqual([{ seq: 1, text: "yes, agreed", clientId: "ann-lobby-id-1", replyTo: 7 }]);
   });
 
   test("each user and each room has an outbox of its own", async () => {

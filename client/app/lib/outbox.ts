@@ -33,6 +33,8 @@ export interface OutboxEntry {
   /** The id the server dedupes by; made when the message was typed. */
   clientId: string;
   text: string;
+  /** The seq of the message it answers, if it is a reply. */
+  replyTo?: number;
   /** When it was typed (ISO-8601), to show beside it. */
   createdAt: string;
   state: OutboxState;
@@ -71,7 +73,7 @@ export interface OutboxOptions<M> {
   user: string;
   room: string;
   /** Stores one message on the server; must be idempotent per clientId (room.send is). */
-  send: (entry: { text: string; clientId: string }) => Promise<M>;
+  send: (entry: { text: string; clientId: string; replyTo?: number }) => Promise<M>;
   /** Called with each stored message, in order, once it is out of the outbox. */
   onSent?: (message: M, entry: OutboxEntry) => void;
   /** Called whenever the entries change (to redraw). */
@@ -91,7 +93,13 @@ export const outboxKey = (user: string, room: string) => `parlor.outbox.v1:${use
 function isEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== "object" || value === null) return false;
   const e = value as Record<string, unknown>;
-  return typeof e.clientId === "string" && typeof e.text === "string" && typeof e.createdAt === "string" && (e.state === "sending" || e.state === "failed");
+  return (
+    typeof e.clientId === "string" &&
+    typeof e.text === "string" &&
+    typeof e.createdAt === "string" &&
+    (e.state === "sending" || e.state === "failed") &&
+    (e.replyTo === undefined || typeof e.replyTo === "number")
+  );
 }
 
 export function createOutbox<M>(options: OutboxOptions<M>) {
@@ -161,7 +169,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       if (!next) return;
       let message: M;
       try {
-        message = await send({ text: next.text, clientId: next.clientId });
+        message = await send(next.replyTo === undefined ? { text: next.text, clientId: next.clientId } : { text: next.text, clientId: next.clientId, replyTo: next.replyTo });
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === "unreachable") {
@@ -207,10 +215,10 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
     /** What waits or was refused, oldest first. */
     entries: (): readonly OutboxEntry[] => read(),
     /** Queues a message (shown at once as "sending…") and starts a flush. */
-    add(text: string): OutboxEntry {
+    add(text: string, replyTo?: number): OutboxEntry {
       const entries = read();
       if (entries.length >= OUTBOX_MAX_ENTRIES) throw new OutboxFullError();
-      const entry: OutboxEntry = { clientId: newId(), text, createdAt: now().toISOString(), state: "sending" };
+      const entry: OutboxEntry = { clientId: newId(), text, createdAt: now().toISOString(), state: "sending", ...(replyTo === undefined ? {} : { replyTo }) };
       write([...entries, entry]);
       void flush();
       return entry;
@@ -222,7 +230,8 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       const at = entries.findIndex((e) => e.clientId === clientId);
       if (at < 0) return Promise.resolve();
       const [entry] = entries.splice(at, 1);
-      write([...entries, { clientId: entry!.clientId, text: entry!.text, createdAt: entry!.createdAt, state: "sending" }]);
+      const { reason: _reason, ...rest } = entry!;
+      write([...entries, { ...rest, state: "sending" }]);
       return flush();
     },
     discard(clientId: string): void {
