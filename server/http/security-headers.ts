@@ -30,14 +30,22 @@ function pagePolicy(host: string | null): string {
 
 const NOTHING_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
+/**
+ * The service worker (dist/client/sw.js) runs under the policy of its own
+ * script's response, not the page's: it fetches the app's files to cache
+ * them, from this origin only. Browsers mark that request `Service-Worker: script`.
+ */
+const WORKER_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 /** A Host header as it may appear in a policy: a name or address and a port, nothing that could end a directive. */
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
-/** The headers for a response of this content type, to a request for this Host. */
-export function securityHeaders(contentType: string | null, host: string | null): Record<string, string> {
+/** The headers for a response of this content type, to a request for this Host (`worker`: a service worker's script). */
+export function securityHeaders(contentType: string | null, host: string | null, worker = false): Record<string, string> {
   const isPage = contentType?.toLowerCase().startsWith("text/html") ?? false;
+  const isScript = /^(text|application)\/javascript\b/i.test(contentType ?? "");
   return {
-    "content-security-policy": isPage ? pagePolicy(host && HOST.test(host) ? host : null) : NOTHING_POLICY,
+    "content-security-policy": isPage ? pagePolicy(host && HOST.test(host) ? host : null) : worker && isScript ? WORKER_POLICY : NOTHING_POLICY,
     "x-content-type-options": "nosniff",
     // Not "no-referrer": with it, browsers send `Origin: null` on same-origin POSTs, which the CSRF check refuses.
     "referrer-policy": "strict-origin-when-cross-origin",
@@ -46,7 +54,7 @@ export function securityHeaders(contentType: string | null, host: string | null)
 
 /** Sets the security headers on `res` (in place when its headers are mutable, else on a copy). */
 export function withSecurityHeaders(res: Response, req: Request): Response {
-  const headers = securityHeaders(res.headers.get("content-type"), req.headers.get("host"));
+  const headers = securityHeaders(res.headers.get("content-type"), req.headers.get("host"), req.headers.get("service-worker") === "script");
   try {
     for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
     return res;

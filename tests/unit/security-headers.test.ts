@@ -24,6 +24,15 @@ describe("securityHeaders", () => {
     }
   });
 
+  test("a service worker's script (requested with Service-Worker: script) may fetch from its own origin, nothing else; other scripts allow nothing", () => {
+    expect(securityHeaders("text/javascript;charset=utf-8", "localhost", true)["content-security-policy"]).toBe(
+      "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
+    expect(securityHeaders("text/javascript;charset=utf-8", "localhost")["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    // The header on a response that is not a script changes nothing.
+    expect(securityHeaders("application/json", "localhost", true)["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+
   test("JSON, plain text and a missing content type get nosniff and a CSP that allows nothing", () => {
     for (const type of ["application/json", "text/plain; charset=utf-8", null]) {
       expect(securityHeaders(type, "localhost")).toEqual({
