@@ -1,5 +1,7 @@
 import { Navigate, Route, Router, useParams, type RouteSectionProps } from "@solidjs/router";
 import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
+import { createHistoryCache } from "./lib/history-cache.ts";
+import { browserStorage } from "./lib/known-user.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
 import { roomPath } from "./lib/room-name.ts";
 import { SiteHeader } from "./components/site-header.tsx";
@@ -28,7 +30,12 @@ function ChatRedirect() {
 }
 
 export function App(props: { api: BrowserApi }) {
-  const session = createSession(props.api.client, () => dropConnection(props.api.socket, "session changed"));
+  const storage = browserStorage();
+  const session = createSession(props.api.client, () => dropConnection(props.api.socket, "session changed"), {
+    storage,
+    // Other people's messages saved for offline reading go with the session; the user's own unsent ones stay for their return.
+    onSignedOut: (user) => storage && createHistoryCache(storage, user.username).clear(),
+  });
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>

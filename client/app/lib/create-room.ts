@@ -9,10 +9,15 @@
  * typing, as snapshots. Subscribing is being present; the first snapshot after
  * each (re)subscription replaces what was held, later ones feed the
  * "ann joined" notices.
+ *
+ * Offline: when the first page cannot be fetched, the page saved on this device
+ * for the user (history-cache.ts) shows instead, marked as such, and the fetch
+ * is tried again when the connection is back; the fresh page then replaces it.
  */
 import { createEffect, createMemo, createResource, createSignal, onCleanup, untrack } from "solid-js";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
+import type { CachedHistory } from "./history-cache.ts";
 import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
@@ -27,9 +32,16 @@ export interface RoomOptions {
   onIncoming?: (message: Message) => void;
   /** The signed-in user's name (null for a guest, undefined while unknown): not announced, not shown typing. */
   self?: () => string | null | undefined;
+  /** This room's recent history saved on this device (for the signed-in user), read and kept up to date. */
+  savedHistory?: { load(): CachedHistory | null; save(log: MessageLog): void };
+  /** Called whenever the connection is (back) up: a subscription started, or the browser went online. */
+  onConnected?: () => void;
 }
 
-export function createRoom({ client, room, pageSize, onIncoming, self = () => null }: RoomOptions) {
+/** How long after a change the saved copy of the history is written (a burst of messages writes once). */
+const SAVE_DELAY_MS = 500;
+
+export function createRoom({ client, room, pageSize, onIncoming, self = () => null, savedHistory, onConnected }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
@@ -37,16 +49,55 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
   const [streamError, setStreamError] = createSignal<unknown>(null);
 
   const [firstPage, { refetch: retryFirstPage }] = createResource(() => client.room.history.query({ room, limit: pageSize }));
+  /** When the log shows the copy saved on this device (the server could not be reached): when it was saved. */
+  const [savedAt, setSavedAt] = createSignal<string | null>(null);
+
+  createEffect(() => {
+    if (firstPage.state !== "errored" || untrack(log).loaded) return;
+    const saved = savedHistory?.load();
+    if (!saved) return;
+    setLog(withHistoryPage(emptyLog, saved.page));
+    setSavedAt(saved.savedAt);
+  });
+
+  /** The connection is back: refetch a first page that failed, and tell the page. */
+  function connected() {
+    if (firstPage.state === "errored") void retryFirstPage();
+    onConnected?.();
+  }
+  window.addEventListener("online", connected);
+  onCleanup(() => window.removeEventListener("online", connected));
+
+  // Keep the saved copy current, but not from itself, and at most once per SAVE_DELAY_MS.
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  createEffect(() => {
+    const current = log();
+    if (!savedHistory || !current.loaded || savedAt() !== null || saveTimer !== undefined) return;
+    saveTimer = setTimeout(() => {
+      saveTimer = undefined;
+      savedHistory.save(untrack(log));
+    }, SAVE_DELAY_MS);
+  });
+  onCleanup(() => {
+    if (saveTimer === undefined) return;
+    clearTimeout(saveTimer);
+    savedHistory?.save(untrack(log));
+  });
 
   let subscription: { unsubscribe(): void } | undefined;
   createEffect(() => {
     if (firstPage.state !== "ready" || subscription) return;
-    const merged = withHistoryPage(untrack(log), firstPage());
+    // The saved copy may be stale (edits, deletes since): the fresh page replaces it.
+    const merged = withHistoryPage(savedAt() === null ? untrack(log) : emptyLog, firstPage());
+    setSavedAt(null);
     setLog(merged);
     subscription = client.room.messages.subscribe(
       { room, lastEventId: String(newestSeq(merged)) },
       {
-        onStarted: () => setStatus((s) => nextConnectionStatus(s, { type: "started" })),
+        onStarted: () => {
+          setStatus((s) => nextConnectionStatus(s, { type: "started" }));
+          onConnected?.();
+        },
         onStopped: () => setStatus((s) => nextConnectionStatus(s, { type: "stopped" })),
         onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
         onData: ({ data }) => {
@@ -77,6 +128,8 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
       onStarted: () => {
         freshSnapshot = true;
         setPresenceLive(true);
+        // The socket is up before the first page is: that page can be fetched now.
+        connected();
       },
       onConnectionStateChange: (state) => {
         if (state.state === "connecting") {
@@ -132,6 +185,19 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
     return message;
   }
 
+  /** Stores one message of the outbox (with its clientId); the stored message shows at once. */
+  async function deliver(entry: { text: string; clientId: string; replyTo?: number }): Promise<Message> {
+    await typing.settled();
+    const message = await client.room.send.mutate({ room, ...entry });
+    typing.sent();
+    const after = withLiveMessage(log(), message);
+    if (after !== log()) {
+      onIncoming?.(message);
+      setLog(after);
+    }
+    return message;
+  }
+
   return {
     room,
     log,
@@ -146,6 +212,9 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
     olderError,
     loadOlder,
     send,
+    deliver,
+    /** Set while the messages shown are the copy saved on this device: when it was saved (ISO-8601). */
+    savedAt,
     /** The latest `room.presence` snapshot; null until the first. */
     presence,
     presenceLive,

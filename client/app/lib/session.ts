@@ -6,22 +6,53 @@
 import { createContext, createResource, useContext } from "solid-js";
 import { TRPCClientError } from "@trpc/client";
 import type { ParlorClient, RouterInputs, RouterOutputs } from "../../parlor-client.ts";
+import { createKnownUser } from "./known-user.ts";
+import type { KeyValueStorage } from "./outbox.ts";
 
 export type SessionUser = NonNullable<RouterOutputs["auth"]["me"]>;
 export type Credentials = RouterInputs["auth"]["login"];
 
-/** `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie). */
-export function createSession(client: ParlorClient, onChange: () => void = () => {}) {
-  // A failed look-up (server unreachable) reads as "not signed in" rather than breaking every page.
-  const [me, { mutate: setMe }] = createResource(() => client.auth.me.query().catch(() => null));
+/**
+ * `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie);
+ * `onSignedOut` with the user who signed out (to forget what the page saved for them).
+ */
+export function createSession(
+  client: ParlorClient,
+  onChange: () => void = () => {},
+  { storage = null, onSignedOut }: { storage?: KeyValueStorage | null; onSignedOut?: (user: SessionUser) => void } = {},
+) {
+  const known = createKnownUser<SessionUser>(storage);
+  /** True while the user shown is the one remembered, because the server could not be asked. */
+  let remembered = false;
+  const [me, { mutate: setMe, refetch }] = createResource(async () => {
+    try {
+      const user = await client.auth.me.query();
+      remembered = false;
+      known.set(user);
+      return user;
+    } catch (error) {
+      // The server answered with a refusal: nobody is signed in.
+      if (error instanceof TRPCClientError && error.data?.code) return null;
+      // No answer (offline, server down): whoever was signed in here last, so their outbox and saved rooms show.
+      remembered = true;
+      return known.get();
+    }
+  });
+  // Back online: ask the server again, in case the session ended meanwhile.
+  if (typeof window !== "undefined") window.addEventListener("online", () => remembered && void refetch());
   const mutate = (user: SessionUser | null) => {
+    const before = me();
     setMe(user);
+    remembered = false;
+    known.set(user);
+    if (before && !user) onSignedOut?.(before);
     onChange();
   };
 
   return {
     /** The signed-in user, null for a guest, undefined while loading. */
-    user: (): SessionUser | null | undefined => (me.loading ? undefined : (me() ?? null)),
+    // A refetch (back online) keeps showing who was there, so the page does not flicker to "loading".
+    user: (): SessionUser | null | undefined => (me.state === "pending" || me.state === "unresolved" ? undefined : (me.latest ?? null)),
     async signIn(credentials: Credentials): Promise<SessionUser> {
       const { user } = await client.auth.login.mutate(credentials);
       mutate(user);

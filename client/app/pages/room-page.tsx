@@ -1,13 +1,19 @@
 import { A, useParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, Match, on, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createRoom } from "../lib/create-room.ts";
+import { createHistoryCache } from "../lib/history-cache.ts";
+import { browserStorage } from "../lib/known-user.ts";
+import { timelinePlaces } from "../lib/message-groups.ts";
+import { createRoomOutbox, type RoomOutbox } from "../lib/room-outbox.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
 import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
+import { DayDivider } from "../components/day-divider.tsx";
+import { OutboxItem } from "../components/outbox-item.tsx";
 import { MessageItem } from "../components/message-item.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
 
@@ -42,11 +48,22 @@ function RoomView(props: { name: string }) {
   const self = () => session.user()?.username;
   const isOwn = (sender: string) => self() === sender;
   const title = createUnreadTitle(`#${props.name} · Parlor`);
+  const storage = browserStorage();
+  /** The signed-in user's saved copy of this room, for a reload without a network. */
+  const savedHistory = () => {
+    const user = self();
+    return storage && user ? createHistoryCache(storage, user) : null;
+  };
 
   const room = createRoom({
     client,
     room: props.name,
     self,
+    savedHistory: {
+      load: () => savedHistory()?.load(props.name) ?? null,
+      save: (log) => savedHistory()?.save(props.name, log),
+    },
+    onConnected: () => outbox()?.flush(),
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
@@ -54,6 +71,28 @@ function RoomView(props: { name: string }) {
       title.arrived();
     },
   });
+
+  /** The signed-in user's unsent messages in this room; none for a guest. */
+  const outbox = createMemo<RoomOutbox | null>(() => {
+    const user = self();
+    if (!storage || !user) return null;
+    return createRoomOutbox({ storage, user, room: props.name, send: room.deliver });
+  });
+  const send = async (text: string) => {
+    const box = outbox();
+    if (!box) return room.send(text);
+    box.send(text);
+    follower.incoming(true);
+  };
+
+  /** Day dividers and sender groups, one place per message shown. */
+  const places = createMemo(() => timelinePlaces(room.messages()));
+  /** Names `@` completes to: members of the room and the people present. */
+  const [members] = createResource(
+    () => self() ?? undefined,
+    () => client.room.members.query({ room: props.name }).catch(() => []),
+  );
+  const mentionNames = () => [...(members() ?? []).map((m) => m.username), ...(room.presence()?.users ?? [])];
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -100,6 +139,13 @@ function RoomView(props: { name: string }) {
         <div id="messages" ref={list} onScroll={onScroll} tabindex="0" role="region" aria-label={`Messages in #${props.name}`}>
           <div class="history-edge">
             <Switch>
+              <Match when={room.savedAt()}>
+                {(savedAt) => (
+                  <p class="hint offline-copy" role="status">
+                    Offline: showing the messages saved on this device ({new Date(savedAt()).toLocaleString()}).
+                  </p>
+                )}
+              </Match>
               <Match when={room.firstPage.error}>
                 <p class="error" role="alert">
                   The messages could not be loaded: {errorMessage(room.firstPage.error)}{" "}
@@ -132,7 +178,19 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          <For each={room.messages()}>{(message) => <MessageItem message={message} own={isOwn(message.sender)} />}</For>
+          <For each={room.messages()}>
+            {(message, index) => (
+              <>
+                <Show when={places()[index()]?.dayDivider}>{(label) => <DayDivider label={label()} day={places()[index()]!.day!} />}</Show>
+                <MessageItem message={message} own={isOwn(message.sender)} continued={places()[index()]?.startsGroup === false} />
+              </>
+            )}
+          </For>
+          <For each={outbox()?.entries() ?? []}>
+            {(entry) => (
+              <OutboxItem entry={entry} sender={self() ?? ""} onRetry={() => outbox()?.retry(entry.clientId)} onDiscard={() => outbox()?.discard(entry.clientId)} />
+            )}
+          </For>
         </div>
         <Show when={follower.unseen() > 0}>
           <button type="button" class="new-messages" onClick={() => follower.scrollToBottom()}>
@@ -154,7 +212,7 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+      <Composer room={props.name} user={session.user()} send={send} onDraft={room.typed} loginHref={loginHref()} mentionNames={mentionNames} />
     </section>
   );
 }

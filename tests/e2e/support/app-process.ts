@@ -49,7 +49,8 @@ function listeningUrl(child: ChildProcess, timeoutMs = 15_000): Promise<string> 
   });
 }
 
-export async function startAppProcess(): Promise<AppProcess> {
+/** `env` overrides the suite's settings (e.g. a low SEND_BURST for a scenario about the rate limit). */
+export async function startAppProcess(env: Record<string, string> = {}): Promise<AppProcess> {
   const dir = mkdtempSync(join(tmpdir(), "parlor-e2e-own-"));
   let child: ChildProcess | null = null;
   // The first start takes any free port; a restart takes the same one back, as a restarted service does.
@@ -58,7 +59,7 @@ export async function startAppProcess(): Promise<AppProcess> {
 
   async function start() {
     child = spawn("bun", ["server/main.ts"], {
-      env: { ...process.env, PORT: port, HOST: "localhost", DATABASE_URL: `sqlite:${join(dir, "parlor.db")}`, NODE_ENV: "production", REDIS_URL: "", ...TEST_LIMITS },
+      env: { ...process.env, PORT: port, HOST: "localhost", DATABASE_URL: `sqlite:${join(dir, "parlor.db")}`, NODE_ENV: "production", REDIS_URL: "", ...TEST_LIMITS, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     url = await listeningUrl(child);

@@ -1,0 +1,31 @@
+import { For, Show } from "solid-js";
+import type { MentionPicker } from "../lib/mention-picker.ts";
+
+export const MENTION_LIST_ID = "mention-list";
+export const mentionOptionId = (index: number) => `mention-option-${index}`;
+
+/** The names `@` may complete to, under the composer's text box (which keeps the focus). */
+export function MentionList(props: { picker: MentionPicker }) {
+  return (
+    <Show when={props.picker.open()}>
+      <ul id={MENTION_LIST_ID} class="mention-list" role="listbox" aria-label="People to mention">
+        <For each={props.picker.options()}>
+          {(name, index) => (
+            <li
+              id={mentionOptionId(index())}
+              role="option"
+              aria-selected={index() === props.picker.active()}
+              classList={{ active: index() === props.picker.active() }}
+              // Keeps the focus in the text box, so typing goes on after the pick.
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => props.picker.pick(name)}
+              onMouseEnter={() => props.picker.setActive(index())}
+            >
+              @{name}
+            </li>
+          )}
+        </For>
+      </ul>
+    </Show>
+  );
+}

@@ -1,0 +1,37 @@
+import { Show } from "solid-js";
+import { formatFullTime } from "../lib/format-time.ts";
+import type { OutboxEntry } from "../lib/outbox.ts";
+import { MessageText } from "./message-text.tsx";
+
+/**
+ * A message of one's own that the server has not stored: "sending…" while it
+ * waits for the connection, "not sent" with the server's reason and a choice
+ * to retry or discard once refused.
+ */
+export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry: () => void; onDiscard: () => void }) {
+  const failed = () => props.entry.state === "failed";
+  return (
+    <article class="outbox-message" classList={{ failed: failed() }} data-client-id={props.entry.clientId} aria-busy={!failed()}>
+      <header class="message-meta">
+        <span class="sender">{props.sender}</span>
+        <span class="outbox-state" title={`Typed ${formatFullTime(props.entry.createdAt)}`}>
+          {failed() ? "not sent" : "sending…"}
+        </span>
+      </header>
+      <p class="text">
+        <MessageText text={props.entry.text} />
+      </p>
+      <Show when={failed()}>
+        <p class="outbox-refusal" role="alert">
+          <span class="reason">{props.entry.reason}</span>{" "}
+          <button type="button" class="link-button" onClick={() => props.onRetry()}>
+            Retry
+          </button>{" "}
+          <button type="button" class="link-button" onClick={() => props.onDiscard()}>
+            Discard
+          </button>
+        </p>
+      </Show>
+    </article>
+  );
+}
