@@ -1,7 +1,10 @@
 import { A, useParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
+import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
+import { findMessage, type Message } from "../lib/message-log.ts";
+import { quoteLine, quoteOf } from "../lib/reply-quote.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
@@ -47,6 +50,7 @@ function RoomView(props: { name: string }) {
     client,
     room: props.name,
     self,
+    inPlace: follower.inPlace,
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
@@ -54,6 +58,82 @@ function RoomView(props: { name: string }) {
       title.arrived();
     },
   });
+
+  const composer = createComposerState({
+    send: (text) => room.send(text),
+    reply: room.reply,
+    edit: room.edit,
+    messages: room.messages,
+    self,
+    onDraft: room.typed,
+  });
+  let composerInput: HTMLInputElement | undefined;
+  // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
+  createEffect(() => {
+    const log = room.log();
+    composer.logChanged((seq) => findMessage(log, seq));
+  });
+
+  /** Why the last action on a message failed, shown in that message. */
+  const [actionError, setActionError] = createSignal<{ seq: number; text: string } | null>(null);
+  const failed = (seq: number) => (error: unknown) => setActionError({ seq, text: errorMessage(error) });
+  const errorFor = (seq: number) => (actionError()?.seq === seq ? actionError()!.text : "");
+
+  function react(message: Message, emoji: string, add: boolean) {
+    setActionError(null);
+    room.react(message.seq, emoji, add).catch(failed(message.seq));
+  }
+
+  function remove(message: Message) {
+    setActionError(null);
+    const mode = composer.mode();
+    // Deleting the message being edited: the edit has nothing left to save.
+    if (mode.kind === "edit" && mode.seq === message.seq) composer.cancel();
+    room.remove(message.seq).then(() => messageElement(message.seq)?.focus({ preventScroll: true }), failed(message.seq));
+  }
+
+  function startReply(message: Message) {
+    composer.reply(message);
+    composerInput?.focus();
+  }
+
+  function startEdit(message: Message) {
+    composer.edit(message);
+    composerInput?.focus();
+  }
+
+  const messageElement = (seq: number) => list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+
+  /** The message briefly highlighted after jumping to it from a quote. */
+  const [highlighted, setHighlighted] = createSignal<number | null>(null);
+  let highlightTimer: ReturnType<typeof setTimeout> | undefined;
+  onCleanup(() => clearTimeout(highlightTimer));
+
+  /** Clicking a quote: loads older pages until the answered message is there, then shows it. */
+  async function showQuoted(from: number, seq: number) {
+    setActionError(null);
+    const found = await room.loadUntil(seq, loadOlder);
+    const el = found ? messageElement(seq) : undefined;
+    if (!el) {
+      setActionError({ seq: from, text: room.olderError() ? `Older messages could not be loaded: ${errorMessage(room.olderError())}` : "The message this answers is no longer in the room." });
+      return;
+    }
+    el.scrollIntoView({ block: "center" });
+    el.focus({ preventScroll: true });
+    setHighlighted(seq);
+    clearTimeout(highlightTimer);
+    highlightTimer = setTimeout(() => setHighlighted(null), 2000);
+  }
+
+  const editingSeq = () => {
+    const mode = composer.mode();
+    return mode.kind === "edit" ? mode.seq : null;
+  };
+
+  const replyingTo = () => {
+    const mode = composer.mode();
+    return mode.kind === "reply" ? quoteLine(quoteOf(room.quoted(mode.to))) : "";
+  };
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -132,7 +212,28 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          <For each={room.messages()}>{(message) => <MessageItem message={message} own={isOwn(message.sender)} />}</For>
+          {/* Keyed by seq: a message changed in place keeps its element (and the focus, and its open menus). */}
+          <For each={room.messages().map((m) => m.seq)}>
+            {(seq) => (
+              <Show when={findMessage(room.log(), seq)}>
+                {(message) => (
+                  <MessageItem
+                    message={message()}
+                    self={self() ?? null}
+                    quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
+                    highlighted={highlighted() === seq}
+                    editing={editingSeq() === seq}
+                    error={errorFor(seq)}
+                    onShowQuoted={(target) => void showQuoted(seq, target)}
+                    onReply={startReply}
+                    onEdit={startEdit}
+                    onDelete={remove}
+                    onReact={react}
+                  />
+                )}
+              </Show>
+            )}
+          </For>
         </div>
         <Show when={follower.unseen() > 0}>
           <button type="button" class="new-messages" onClick={() => follower.scrollToBottom()}>
@@ -154,7 +255,14 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+      <Composer
+        room={props.name}
+        user={session.user()}
+        state={composer}
+        replyingTo={replyingTo()}
+        loginHref={loginHref()}
+        inputRef={(el) => (composerInput = el)}
+      />
     </section>
   );
 }
