@@ -1,5 +1,6 @@
 import { createSignal, For, Show } from "solid-js";
 import { checkEmoji, QUICK_EMOJI } from "../lib/reactions.ts";
+import { DeleteIcon, EditIcon, ReactIcon, ReplyIcon } from "./icons.tsx";
 
 export interface MessageActionsProps {
   seq: number;
@@ -65,7 +66,7 @@ export function MessageActions(props: MessageActionsProps) {
     <>
       <div class="message-actions" classList={{ open: panel() !== "none" }} role="toolbar" aria-label="Message actions">
         <button type="button" class="icon-button" aria-label="Reply" title="Reply" onClick={() => props.onReply()}>
-          <span aria-hidden="true">↩</span>
+          <ReplyIcon />
         </button>
         <button
           ref={reactButton}
@@ -77,11 +78,11 @@ export function MessageActions(props: MessageActionsProps) {
           aria-controls={id("picker")}
           onClick={() => toggle("react")}
         >
-          <span aria-hidden="true">☺</span>
+          <ReactIcon />
         </button>
         <Show when={props.own}>
           <button type="button" class="icon-button" aria-label="Edit" title="Edit" onClick={() => props.onEdit()}>
-            <span aria-hidden="true">✎</span>
+            <EditIcon />
           </button>
           <button
             ref={deleteButton}
@@ -92,7 +93,7 @@ export function MessageActions(props: MessageActionsProps) {
             aria-expanded={panel() === "delete"}
             onClick={() => toggle("delete")}
           >
-            <span aria-hidden="true">🗑</span>
+            <DeleteIcon />
           </button>
         </Show>
       </div>
