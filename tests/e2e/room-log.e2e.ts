@@ -229,4 +229,17 @@ test.describe("room log", () => {
     await expect(shown.getByRole("button", { name: "🍎 2" })).toHaveAttribute("aria-pressed", "true");
     await expect(shown.getByRole("alert")).toHaveCount(0);
   });
+
+  test("the index counts a room's messages, not its edits and reactions", async ({ page, baseURL }) => {
+    const room = uniqueName("counted");
+    const bot = await apiUser(baseURL!);
+    const first = await bot.send(room, "one");
+    await bot.send(room, "two");
+    await bot.react(room, first.seq, "👍");
+    await bot.react(room, first.seq, "🎉");
+    // Four entries, two messages.
+    await page.goto("/");
+    const item = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: `#${room}` }) });
+    await expect(item).toContainText("2 messages, last at");
+  });
 });
