@@ -6,6 +6,7 @@ import { emptyLog, findMessage, type Message, type MessageLog, withHistoryPage, 
 import { withOwnChange } from "../../client/app/lib/own-changes.ts";
 import { checkEmoji, reactedBy, reactionChips } from "../../client/app/lib/reactions.ts";
 import { createQuoteCache, quoteLine, quoteOf, quoteText } from "../../client/app/lib/reply-quote.ts";
+import { type ActionsRoom, createRoomActions } from "../../client/app/lib/room-actions.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
 import { testMessage } from "../support/entries.ts";
 
@@ -249,5 +250,75 @@ describe("createComposerState", () => {
     await state.submit();
     expect(state.error()).toBe("A message cannot be empty.");
     expect(calls).toEqual([]);
+  });
+});
+
+describe("createRoomActions", () => {
+  function setup(room: Partial<ActionsRoom> = {}) {
+    const shown: string[] = [];
+    const composer = createComposerState({
+      send: async () => {},
+      reply: async () => {},
+      edit: async () => {},
+      messages: () => [],
+      self: () => "ann",
+    });
+    const actions = createRoomActions({
+      room: {
+        react: async () => {},
+        remove: async () => {},
+        loadUntil: async () => true,
+        olderError: () => null,
+        quoted: (seq) => testMessage(seq, { sender: "bob", text: "the question" }),
+        ...room,
+      },
+      composer,
+      loadOlder: async () => {},
+      show: (seq) => (shown.push(`show ${seq}`), true),
+      focus: (seq) => shown.push(`focus ${seq}`),
+      focusComposer: () => shown.push("composer"),
+      highlightMs: 10,
+    });
+    return { actions, composer, shown };
+  }
+
+  test("a refused reaction is said in the message it was for, and the next action clears it", async () => {
+    const { actions } = setup({ react: () => Promise.reject(new Error("A message takes at most 20 different emoji.")) });
+    await actions.react(testMessage(4), "👍", true);
+    expect(actions.errorFor(4)).toBe("A message takes at most 20 different emoji.");
+    expect(actions.errorFor(5)).toBe("");
+    actions.reply(testMessage(5));
+    await actions.showQuoted(5, 1);
+    expect(actions.errorFor(4)).toBe("");
+  });
+
+  test("a quote's click loads until the answered message is there, shows it and highlights it for a moment", async () => {
+    const asked: number[] = [];
+    const { actions, shown } = setup({ loadUntil: async (seq) => (asked.push(seq), true) });
+    await actions.showQuoted(9, 2);
+    expect(asked).toEqual([2]);
+    expect(shown).toEqual(["show 2"]);
+    expect(actions.highlighted()).toBe(2);
+    await Bun.sleep(30);
+    expect(actions.highlighted()).toBeNull();
+  });
+
+  test("a quote whose message cannot be loaded says why, in the reply", async () => {
+    const { actions, shown } = setup({ loadUntil: async () => false, olderError: () => new Error("Cannot reach the server.") });
+    await actions.showQuoted(9, 2);
+    expect(shown).toEqual([]);
+    expect(actions.errorFor(9)).toBe("Older messages could not be loaded: Cannot reach the server.");
+  });
+
+  test("reply and edit go to the composer; deleting the message being edited ends the edit", async () => {
+    const { actions, composer, shown } = setup();
+    actions.reply(testMessage(3));
+    expect(actions.replyingTo()).toBe("bob: the question");
+    actions.edit(testMessage(6, { sender: "ann", text: "mine" }));
+    expect(actions.editing()).toBe(6);
+    expect(composer.text()).toBe("mine");
+    await actions.remove(testMessage(6, { sender: "ann" }));
+    expect(actions.editing()).toBeNull();
+    expect(shown).toEqual(["composer", "composer", "focus 6"]);
   });
 });

@@ -3,8 +3,9 @@ import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
-import { findMessage, type Message } from "../lib/message-log.ts";
-import { quoteLine, quoteOf } from "../lib/reply-quote.ts";
+import { findMessage } from "../lib/message-log.ts";
+import { quoteOf } from "../lib/reply-quote.ts";
+import { createRoomActions } from "../lib/room-actions.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
@@ -74,66 +75,21 @@ function RoomView(props: { name: string }) {
     composer.logChanged((seq) => findMessage(log, seq));
   });
 
-  /** Why the last action on a message failed, shown in that message. */
-  const [actionError, setActionError] = createSignal<{ seq: number; text: string } | null>(null);
-  const failed = (seq: number) => (error: unknown) => setActionError({ seq, text: errorMessage(error) });
-  const errorFor = (seq: number) => (actionError()?.seq === seq ? actionError()!.text : "");
-
-  function react(message: Message, emoji: string, add: boolean) {
-    setActionError(null);
-    room.react(message.seq, emoji, add).catch(failed(message.seq));
-  }
-
-  function remove(message: Message) {
-    setActionError(null);
-    const mode = composer.mode();
-    // Deleting the message being edited: the edit has nothing left to save.
-    if (mode.kind === "edit" && mode.seq === message.seq) composer.cancel();
-    room.remove(message.seq).then(() => messageElement(message.seq)?.focus({ preventScroll: true }), failed(message.seq));
-  }
-
-  function startReply(message: Message) {
-    composer.reply(message);
-    composerInput?.focus();
-  }
-
-  function startEdit(message: Message) {
-    composer.edit(message);
-    composerInput?.focus();
-  }
-
   const messageElement = (seq: number) => list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
-
-  /** The message briefly highlighted after jumping to it from a quote. */
-  const [highlighted, setHighlighted] = createSignal<number | null>(null);
-  let highlightTimer: ReturnType<typeof setTimeout> | undefined;
-  onCleanup(() => clearTimeout(highlightTimer));
-
-  /** Clicking a quote: loads older pages until the answered message is there, then shows it. */
-  async function showQuoted(from: number, seq: number) {
-    setActionError(null);
-    const found = await room.loadUntil(seq, loadOlder);
-    const el = found ? messageElement(seq) : undefined;
-    if (!el) {
-      setActionError({ seq: from, text: room.olderError() ? `Older messages could not be loaded: ${errorMessage(room.olderError())}` : "The message this answers is no longer in the room." });
-      return;
-    }
-    el.scrollIntoView({ block: "center" });
-    el.focus({ preventScroll: true });
-    setHighlighted(seq);
-    clearTimeout(highlightTimer);
-    highlightTimer = setTimeout(() => setHighlighted(null), 2000);
-  }
-
-  const editingSeq = () => {
-    const mode = composer.mode();
-    return mode.kind === "edit" ? mode.seq : null;
-  };
-
-  const replyingTo = () => {
-    const mode = composer.mode();
-    return mode.kind === "reply" ? quoteLine(quoteOf(room.quoted(mode.to))) : "";
-  };
+  const actions = createRoomActions({
+    room,
+    composer,
+    loadOlder,
+    show(seq) {
+      const el = messageElement(seq);
+      el?.scrollIntoView({ block: "center" });
+      el?.focus({ preventScroll: true });
+      return el !== undefined;
+    },
+    focus: (seq) => messageElement(seq)?.focus({ preventScroll: true }),
+    focusComposer: () => composerInput?.focus(),
+  });
+  onCleanup(actions.dispose);
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -221,14 +177,14 @@ function RoomView(props: { name: string }) {
                     message={message()}
                     self={self() ?? null}
                     quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
-                    highlighted={highlighted() === seq}
-                    editing={editingSeq() === seq}
-                    error={errorFor(seq)}
-                    onShowQuoted={(target) => void showQuoted(seq, target)}
-                    onReply={startReply}
-                    onEdit={startEdit}
-                    onDelete={remove}
-                    onReact={react}
+                    highlighted={actions.highlighted() === seq}
+                    editing={actions.editing() === seq}
+                    error={actions.errorFor(seq)}
+                    onShowQuoted={(target) => void actions.showQuoted(seq, target)}
+                    onReply={actions.reply}
+                    onEdit={actions.edit}
+                    onDelete={(m) => void actions.remove(m)}
+                    onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
                   />
                 )}
               </Show>
@@ -259,7 +215,7 @@ function RoomView(props: { name: string }) {
         room={props.name}
         user={session.user()}
         state={composer}
-        replyingTo={replyingTo()}
+        replyingTo={actions.replyingTo()}
         loginHref={loginHref()}
         inputRef={(el) => (composerInput = el)}
       />
