@@ -23,6 +23,16 @@ export interface RoomTable {
   last_seq: number;
   /** Messages in the room (entries of kind "message"). */
   message_count: Generated<number>;
+  visibility: Generated<"public" | "private">;
+  topic: Generated<string | null>;
+  /** Who created it (for a public room created by its first message: that message's sender). */
+  owner_id: Generated<number | null>;
+  /** Rows of room_member for it. */
+  member_count: Generated<number>;
+  /** 1: a direct-message room. */
+  direct: Generated<number>;
+  /** ISO-8601 UTC; null for rooms older than the rooms migration. */
+  created_at: Generated<string | null>;
   /** ISO-8601 UTC of the newest message. */
   last_message_at: string;
 }
@@ -53,13 +63,30 @@ export interface MessageTable {
 export interface RoomEntryTable {
   room: string;
   seq: number;
-  kind: "edit" | "delete" | "reaction";
-  /** The seq of the message it changes. */
+  kind: "edit" | "delete" | "reaction" | "member";
+  /** The seq of the message it changes (0 for a membership change). */
   target: number;
   /** Who made the change. */
   actor_id: number;
-  /** JSON: { text } for an edit, { emoji, added } for a reaction, {} for a delete. */
+  /** JSON: { text } for an edit, { emoji, added } for a reaction, {} for a delete, { user, change, role? } for a member. */
   data: string;
+  /** ISO-8601 UTC. */
+  created_at: string;
+}
+
+export interface RoomMemberTable {
+  room: string;
+  user_id: number;
+  role: "owner" | "moderator" | "member";
+  /** ISO-8601 UTC. */
+  joined_at: string;
+}
+
+export interface RoomBanTable {
+  room: string;
+  user_id: number;
+  /** Who banned them. */
+  by_id: number;
   /** ISO-8601 UTC. */
   created_at: string;
 }
@@ -70,4 +97,6 @@ export interface Database {
   room: RoomTable;
   message: MessageTable;
   room_entry: RoomEntryTable;
+  room_member: RoomMemberTable;
+  room_ban: RoomBanTable;
 }

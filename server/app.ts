@@ -8,6 +8,9 @@ import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
 import { createRoomLog } from "./chat/room-log.ts";
+import { createControlChannel } from "./groups/control-channel.ts";
+import { createRevocations } from "./rooms/revocations.ts";
+import { createRooms } from "./rooms/rooms.ts";
 import { createConnectionCaps } from "./limits/connection-caps.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
@@ -63,13 +66,27 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     hashConcurrency: limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
+  const control = createControlChannel(groups);
+  await control.start();
+  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
+  // A session ended on another process: close its sockets here too.
+  control.on("sessions-ended", (event) => {
+    for (const id of event.sessions) sockets.closeSessionById(id);
+  });
+  // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
+  let rooms: ReturnType<typeof createRooms> | undefined;
+  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId) });
+  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay } });
   const services: Services = {
     db,
     auth,
-    chat: createRoomLog({ db, groups }),
+    chat: createRoomLog({ db, groups, maxMembersPerRoom: limits.maxMembersPerRoom }),
+    rooms,
+    revocations,
+    control,
     groups,
     presence,
-    sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
+    sockets,
     limits,
     exposeErrorStacks: config.nodeEnv === "development",
     limiters: {
@@ -78,6 +95,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       loginPerIp: createRateLimiter(limits.loginPerIp),
       // Clients send a typing signal every few seconds while typing; more is noise.
       typing: createRateLimiter({ burst: 5, perSecond: 1 }),
+      invite: createRateLimiter(limits.invites),
     },
   };
 
@@ -96,7 +114,10 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
     },
     maxPayloadLength: MAX_FRAME_BYTES,
-    slowConsumerBytes: 1024 * 1024,
+    slowConsumerBytes: limits.maxQueuedBytes,
+    highWaterBytes: limits.queuedBytesHighWater,
+    maxBatchSize: limits.maxBatchSize,
+    maxCallsInFlight: limits.maxCallsInFlight,
     idleTimeout: 60,
   });
 
@@ -127,6 +148,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       return http.handle(req);
     },
     async close() {
+      control.close();
       await presence.close();
       await groups.close();
       await db.destroy();

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "../db/index.ts";
+import { HTTP_BATCH_MAX_CALLS } from "../shared/transport.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
 
 const count = (fallback: number) => z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").default(fallback);
@@ -50,6 +51,9 @@ const Env = z.object({
   MAX_CONNECTIONS_PER_IP: count(200),
   MAX_CONNECTIONS_PER_USER: count(20),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: count(100),
+  MAX_MEMBERS_PER_ROOM: count(10_000),
+  PRIVATE_ROOMS_PER_DAY: count(50),
+  INVITES_PER_MINUTE: rate(20),
   SEND_BURST: count(20),
   SEND_PER_SECOND: rate(5),
   LOGIN_BURST_PER_USERNAME: count(5),
@@ -58,6 +62,17 @@ const Env = z.object({
   LOGIN_PER_MINUTE_PER_IP: rate(20),
   /** Password hashes computed at once; the rest queue. Default: all cores but one. */
   HASH_CONCURRENCY: count(Math.max(1, navigator.hardwareConcurrency - 1)),
+  // Transport bounds (SECURITY.md, "What one connection can hold"): work and memory per connection.
+  /** Calls one WebSocket frame or one HTTP request may carry (a reconnecting client resubscribes every room in one frame). */
+  MAX_BATCH_SIZE: count(100),
+  /** Queries and mutations running at once per WebSocket, and per HTTP request; the rest are refused. Default: what the shipped client batches. */
+  MAX_CALLS_IN_FLIGHT: count(HTTP_BATCH_MAX_CALLS),
+  /** Bytes queued for one WebSocket above which it starts no call and replays nothing until it drains. */
+  QUEUED_BYTES_HIGH_WATER: count(256 * 1024),
+  /** Bytes queued for one WebSocket past which it is closed as too slow (4003). */
+  MAX_QUEUED_BYTES: count(1024 * 1024),
+  /** Largest HTTP request body (413 beyond). */
+  MAX_REQUEST_BODY_BYTES: count(1024 * 1024),
 });
 
 export interface Config {
@@ -81,10 +96,18 @@ export interface Limits {
   readonly maxConnectionsPerIp: number;
   readonly maxConnectionsPerUser: number;
   readonly maxSubscriptionsPerConnection: number;
+  readonly maxMembersPerRoom: number;
+  readonly privateRoomsPerDay: number;
+  readonly invites: RateLimit;
   readonly send: RateLimit;
   readonly loginPerUsername: RateLimit;
   readonly loginPerIp: RateLimit;
   readonly hashConcurrency: number;
+  readonly maxBatchSize: number;
+  readonly maxCallsInFlight: number;
+  readonly queuedBytesHighWater: number;
+  readonly maxQueuedBytes: number;
+  readonly maxRequestBodyBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +124,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const workers = e.WORKERS ?? (e.REDIS_URL ? availableParallelism() : 1);
   if (workers > 1 && !e.REDIS_URL) {
     throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need REDIS_URL, or each reaches only its own subscribers (got ${JSON.stringify(env.WORKERS)})`);
+  }
+  if (e.QUEUED_BYTES_HIGH_WATER >= e.MAX_QUEUED_BYTES) {
+    throw new ConfigError(
+      `Invalid configuration:\n  QUEUED_BYTES_HIGH_WATER: must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits (got ${JSON.stringify(env.QUEUED_BYTES_HIGH_WATER)})`,
+    );
+  }
+  if (e.MAX_BATCH_SIZE < e.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    throw new ConfigError(
+      `Invalid configuration:\n  MAX_BATCH_SIZE: must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame (got ${JSON.stringify(env.MAX_BATCH_SIZE)})`,
+    );
   }
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
@@ -123,10 +156,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
       maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxMembersPerRoom: e.MAX_MEMBERS_PER_ROOM,
+      privateRoomsPerDay: e.PRIVATE_ROOMS_PER_DAY,
+      invites: { burst: Math.max(1, Math.ceil(e.INVITES_PER_MINUTE / 2)), perSecond: e.INVITES_PER_MINUTE / 60 },
       send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
       loginPerUsername: { burst: e.LOGIN_BURST_PER_USERNAME, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME / 60 },
       loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },
       hashConcurrency: e.HASH_CONCURRENCY,
+      maxBatchSize: e.MAX_BATCH_SIZE,
+      maxCallsInFlight: e.MAX_CALLS_IN_FLIGHT,
+      queuedBytesHighWater: e.QUEUED_BYTES_HIGH_WATER,
+      maxQueuedBytes: e.MAX_QUEUED_BYTES,
+      maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     }),
   });
 }

@@ -6,7 +6,10 @@
  */
 import type { Message, Reaction, RoomEntry } from "./schemas.ts";
 
-export type ChangeEntry = Exclude<RoomEntry, { kind: "message" }>;
+/** An entry that changes one message: edit, delete or reaction. */
+export type ChangeEntry = Extract<RoomEntry, { target: number }>;
+/** A change of membership: shown in the timeline, changes no message. */
+export type MemberEntry = Extract<RoomEntry, { kind: "member" }>;
 
 /** `reactions` with `user`'s `emoji` added or removed; the same array when nothing changes. */
 export function withReaction(reactions: readonly Reaction[], emoji: string, user: string, added: boolean): Reaction[] {
@@ -44,13 +47,13 @@ export function applyChange(message: Message, entry: ChangeEntry): Message {
 
 /**
  * Folds entries (oldest first) into messages by seq: a message entry adds its
- * message, a change entry updates its target. Entries whose target is not held
- * (older than what the caller loaded) are ignored.
+ * message, a change entry updates its target; membership entries change no
+ * message. Entries whose target is not held (older than what the caller loaded) are ignored.
  */
 export function foldEntries(messages: Map<number, Message>, entries: Iterable<RoomEntry>): Map<number, Message> {
   for (const entry of entries) {
     if (entry.kind === "message") messages.set(entry.seq, entry.message);
-    else {
+    else if (entry.kind !== "member") {
       const target = messages.get(entry.target);
       if (target) messages.set(entry.target, applyChange(target, entry));
     }

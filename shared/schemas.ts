@@ -24,11 +24,17 @@ export const MESSAGE_TEXT_MAX = 4000;
 export const HISTORY_LIMIT_MAX = 100;
 export const HISTORY_LIMIT_DEFAULT = 50;
 
+/** Direct messages live in their own namespace, `dm:<user id>:<user id>` (lower id first), that no other room can take. */
+export const DM_ROOM = /^dm:([1-9][0-9]{0,15}):([1-9][0-9]{0,15})$/;
+export const isDmRoom = (room: string) => DM_ROOM.test(room);
+/** The direct-message room of two users, the same from either side. */
+export const dmRoomOf = (a: number, b: number) => `dm:${Math.min(a, b)}:${Math.max(a, b)}`;
+
 export const RoomName = z
   .string(stringError("A room name"))
   .min(1, "A room name cannot be empty.")
   .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
-  .regex(/^[A-Za-z0-9._-]*$/, "A room name may contain only letters, digits, '-', '_' and '.'.")
+  .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
   .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
   .refine((s) => s !== ".", "A room name cannot be '.' alone.");
 export type RoomName = z.infer<typeof RoomName>;
@@ -86,6 +92,13 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
+export const Visibility = z.enum(["public", "private"], { error: "'visibility' is \"public\" or \"private\"." });
+export type Visibility = z.infer<typeof Visibility>;
+export const RoomRole = z.enum(["owner", "moderator", "member"]);
+export type RoomRole = z.infer<typeof RoomRole>;
+export const MemberChange = z.enum(["joined", "left", "invited", "kicked", "banned", "unbanned", "role"]);
+export type MemberChange = z.infer<typeof MemberChange>;
+
 /**
  * One entry of a room's log. Every change is an entry with the room's next seq,
  * so a client that resumes after `lastEventId` replays edits, deletes and
@@ -96,6 +109,17 @@ export const RoomEntry = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("edit"), seq: Seq, target: Seq, text: z.string(), editedAt: z.string(), by: z.string() }),
   z.object({ kind: z.literal("delete"), seq: Seq, target: Seq, deletedAt: z.string(), by: z.string() }),
   z.object({ kind: z.literal("reaction"), seq: Seq, target: Seq, emoji: z.string(), user: z.string(), added: z.boolean() }),
+  z.object({
+    kind: z.literal("member"),
+    seq: Seq,
+    /** Whose membership changed. */
+    user: z.string(),
+    change: MemberChange,
+    /** The new role, for `change: "role"` (and `invited`/`joined`: the role they got). */
+    role: z.enum(["moderator", "member"]).optional(),
+    /** Who made the change (the user themselves for joined and left). */
+    by: z.string(),
+  }),
 ]);
 export type RoomEntry = z.infer<typeof RoomEntry>;
 export type RoomEntryKind = RoomEntry["kind"];
@@ -206,13 +230,6 @@ export const TypingEvent = z.object({
 export const EntryEvent = z.object({ type: z.literal("entry"), room: RoomName, entry: RoomEntry });
 export type EntryEvent = z.infer<typeof EntryEvent>;
 
-/** What travels through the group layer: room log entries, and presence/typing signals. */
-export const RoomEvent = z.discriminatedUnion("type", [
-  EntryEvent,
-  ProcessPresence,
-  TypingEvent,
-]);
-export type RoomEvent = z.infer<typeof RoomEvent>;
 
 /** Who is in a room now, as `room.presence` streams it. */
 export const RoomPresence = z.object({
@@ -228,5 +245,66 @@ export type RoomPresence = z.infer<typeof RoomPresence>;
 
 export const RoomInput = z.object({ room: RoomName });
 
+export const TOPIC_MAX = 200;
+export const Topic = z
+  .string(stringError("A topic"))
+  .trim()
+  .refine((s) => codePoints(s) <= TOPIC_MAX, `A topic has at most ${TOPIC_MAX} characters.`)
+  .refine((s) => !CONTROL_CHARS.test(s) && !s.includes("\n"), "A topic is one line of text.");
+
+/** A name a user may create: any room name outside the direct-message namespace. */
+const CreatableRoomName = RoomName.refine((s) => !isDmRoom(s), "Names of the form 'dm:…' are kept for direct messages.");
+
+export const CreateRoomInput = z.object({ room: CreatableRoomName, visibility: Visibility, topic: Topic.optional() });
+export type CreateRoomInput = z.input<typeof CreateRoomInput>;
+
+/** A room and one of its (would-be) members. */
+export const RoomUserInput = z.object({ room: RoomName, username: Username });
+export const SetRoleInput = z.object({ room: RoomName, username: Username, role: z.enum(["moderator", "member"], { error: "'role' is \"moderator\" or \"member\"." }) });
+export const SetTopicInput = z.object({ room: RoomName, topic: Topic });
+export const DmOpenInput = z.object({ username: Username });
+
+export const RoomInfo = z.object({
+  room: RoomName,
+  visibility: Visibility,
+  topic: z.string().nullable(),
+  /** The owner's username. */
+  owner: z.string(),
+  /** The caller's role here; null when not a member (or a guest). */
+  role: RoomRole.nullable(),
+  /** How many members it has. */
+  members: z.number().int().min(0),
+  /** A direct-message room: its two people, and nobody else can be invited. */
+  direct: z.boolean(),
+});
+export type RoomInfo = z.infer<typeof RoomInfo>;
+
+export const RoomMember = z.object({ username: z.string(), role: RoomRole });
+export type RoomMember = z.infer<typeof RoomMember>;
+
+/**
+ * What travels on the control group, to every process: a user lost access to a
+ * room (their open streams of it end), or sessions ended (their sockets close).
+ */
+export const ControlEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("revoke"), room: RoomName, userId: z.number().int(), reason: z.enum(["kicked", "banned", "left"]) }),
+  z.object({
+    type: z.literal("sessions-ended"),
+    /** SHA-256 (hex) of each ended session's token: the tokens themselves never travel. */
+    sessions: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(1000),
+  }),
+]);
+export type ControlEvent = z.infer<typeof ControlEvent>;
+export const CONTROL_GROUP = "control";
+
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;
+
+/** What travels through the group layer: room log entries, and presence/typing signals. */
+export const RoomEvent = z.discriminatedUnion("type", [
+  EntryEvent,
+  ...ControlEvent.options,
+  ProcessPresence,
+  TypingEvent,
+]);
+export type RoomEvent = z.infer<typeof RoomEvent>;

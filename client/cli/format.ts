@@ -23,11 +23,33 @@ export function formatMessage(m: Message): string {
 /** A change entry of the live stream, e.g. `#14 ann edited #12: hello again`, `#15 bob reacted 👍 to #12`. */
 export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>): string {
   switch (e.kind) {
+    case "member":
+      return `#${e.seq} ${formatMemberChange(e)}`;
     case "edit":
       return `#${e.seq} ${e.by} edited #${e.target}: ${e.text.replaceAll("\n", "\n    ")}`;
     case "delete":
       return `#${e.seq} ${e.by} deleted #${e.target}`;
     case "reaction":
       return `#${e.seq} ${e.user} ${e.added ? "reacted" : "took back"} ${e.emoji} ${e.added ? "to" : "on"} #${e.target}`;
+  }
+}
+
+/** `ann joined`, `bob was kicked by ann`, `ann made bob a moderator`. */
+export function formatMemberChange(e: Extract<RoomEntry, { kind: "member" }>): string {
+  switch (e.change) {
+    case "joined":
+      return `${e.user} joined`;
+    case "left":
+      return `${e.user} left`;
+    case "invited":
+      return `${e.user} was invited by ${e.by}`;
+    case "kicked":
+      return `${e.user} was removed by ${e.by}`;
+    case "banned":
+      return `${e.user} was banned by ${e.by}`;
+    case "unbanned":
+      return `${e.user} was unbanned by ${e.by}`;
+    case "role":
+      return `${e.by} made ${e.user} ${e.role === "moderator" ? "a moderator" : "a member"}`;
   }
 }

@@ -22,7 +22,8 @@ Commands:
   send <room> <text…> [--reply <seq>]
                                     send a message ("-" reads the text from stdin); --reply answers message <seq>
   edit <room> <seq> <text…>         change the text of your message <seq> ("-" reads it from stdin)
-  delete <room> <seq>               delete your message <seq> (it stays as "(deleted)")
+  delete <room> <seq>               delete message <seq>: yours, or anyone's in a room you moderate
+                                    (it stays as "(deleted)")
   react <room> <seq> <emoji> [--remove]
                                     add your emoji to message <seq>, or take it back
   history <room> [--before <seq>] [--limit <n>] [--json]

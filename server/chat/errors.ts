@@ -1,6 +1,7 @@
 /**
- * What the room log refuses, as small domain errors: the routers map them to
- * tRPC codes (server/trpc/chat-errors.ts), the REST routes to HTTP statuses.
+ * What the services (room log, rooms) refuse, as small domain errors: the
+ * routers map them to tRPC codes (server/trpc/domain-errors.ts), the REST
+ * routes to HTTP statuses.
  * Nothing here knows about a transport.
  */
 export class ChatError extends Error {}
@@ -20,8 +21,13 @@ export class InvalidRequestError extends ChatError {
   override name = "InvalidRequestError";
 }
 
+/** It exists already (a room name taken). → CONFLICT */
+export class ConflictError extends ChatError {
+  override name = "ConflictError";
+}
+
 /** A retry whose client id was already used for a different message. → CONFLICT */
-export class ClientIdReusedError extends ChatError {
+export class ClientIdReusedError extends ConflictError {
   override name = "ClientIdReusedError";
   constructor() {
     super("This 'clientId' was already used for a different message.");

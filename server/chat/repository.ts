@@ -13,7 +13,7 @@ import { type Kysely, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
-import type { Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
+import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError, NotFoundError } from "./errors.ts";
 
 export interface Author {
@@ -29,6 +29,8 @@ export interface NewMessage {
   clientId?: string | undefined;
   /** The seq of the message it answers: must be a message of the room, not deleted. */
   replyTo?: number | undefined;
+  /** A public room's members at most: a sender who is not one yet joins it by sending, unless it is full. Unset: no cap. */
+  maxMembers?: number | undefined;
 }
 
 export interface Appended {
@@ -112,11 +114,14 @@ const byClientId = prepare((db, senderId: number, clientId: string) =>
 
 const messageAt = prepare((db, room: string, seq: number) => messages(db).where("message.room", "=", room).where("message.seq", "=", seq));
 
-/** Takes the room's next seq for a message: creates the room at 1, or adds one under the row's lock. */
-const nextSeqForMessage = prepare((db, room: string, now: string) =>
+/**
+ * Takes the room's next seq for a message: creates the room at 1 (a public room,
+ * its sender the owner), or adds one under the row's lock.
+ */
+const nextSeqForMessage = prepare((db, room: string, now: string, senderId: number) =>
   (db as Db)
     .insertInto("room")
-    .values({ name: room, last_seq: 1, last_message_at: now, message_count: 1 })
+    .values({ name: room, last_seq: 1, last_message_at: now, message_count: 1, owner_id: senderId, created_at: now })
     .onConflict((oc) =>
       oc.column("name").doUpdateSet({
         last_seq: sql<number>`${sql.ref("room.last_seq")} + 1`,
@@ -124,7 +129,22 @@ const nextSeqForMessage = prepare((db, room: string, now: string) =>
         last_message_at: now,
       }),
     )
-    .returning("last_seq"),
+    .returning(["last_seq", "visibility", "owner_id", "member_count"]),
+);
+
+/** A sender of a public room becomes one of its members (nothing when they are one already). */
+const joinBySending = prepare((db, room: string, userId: number, role: "owner" | "member", now: string) =>
+  (db as Db)
+    .insertInto("room_member")
+    .values({ room, user_id: userId, role, joined_at: now })
+    .onConflict((oc) => oc.columns(["room", "user_id"]).doNothing())
+    .returning("user_id"),
+);
+const countNewMember = prepare((db, room: string) =>
+  (db as Db)
+    .updateTable("room")
+    .set({ member_count: sql<number>`member_count + 1` })
+    .where("name", "=", room),
 );
 
 /** Takes the room's next seq for a change; no row: the room does not exist. */
@@ -145,7 +165,7 @@ const insertMessage = prepare(
 );
 
 const insertEntry = prepare(
-  (db, room: string, seq: number, kind: ChangeEntry["kind"], target: number, actorId: number, data: string, now: string) =>
+  (db, room: string, seq: number, kind: ChangeEntry["kind"] | "member", target: number, actorId: number, data: string, now: string) =>
     (db as Db).insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
 );
 
@@ -221,7 +241,17 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
   const now = new Date().toISOString();
   const replyTo = msg.replyTo ?? null;
   return db.transaction().execute(async (trx) => {
-    const seq = Number((await nextSeqForMessage(trx, msg.room, now)).rows[0]!.last_seq);
+    const roomRow = (await nextSeqForMessage(trx, msg.room, now, msg.sender.id)).rows[0]!;
+    const seq = Number(roomRow.last_seq);
+    // Private rooms are joined by invitation only; the access check let only members send there.
+    if (roomRow.visibility === "public") {
+      const role = Number(roomRow.owner_id) === msg.sender.id ? "owner" : "member";
+      const joined = (await joinBySending(trx, msg.room, msg.sender.id, role, now)).rows.length > 0;
+      if (joined) {
+        if (msg.maxMembers !== undefined && Number(roomRow.member_count) >= msg.maxMembers) throw new InvalidRequestError(`Room '${msg.room}' is full (${msg.maxMembers} members).`);
+        await countNewMember(trx, msg.room);
+      }
+    }
     if (replyTo !== null) {
       // Read under the room's lock: the message answered cannot be deleted meanwhile.
       const { rows } = await messageAt(trx, msg.room, replyTo);
@@ -309,6 +339,23 @@ function toEntry(seq: number, target: number, actor: string, at: string, change:
   }
 }
 
+/**
+ * Appends a membership change to the room's log inside the caller's
+ * transaction (the one that changes the membership): the room's next seq.
+ */
+export async function appendMemberEntry(
+  trx: Db,
+  q: { room: RoomName; actor: Author; user: string; change: MemberChange; role?: "moderator" | "member" | undefined },
+): Promise<Extract<RoomEntry, { kind: "member" }>> {
+  const now = new Date().toISOString();
+  const bumped = (await nextSeqForChange(trx, q.room)).rows[0];
+  if (!bumped) throw new NotFoundError(`Room '${q.room}' does not exist.`);
+  const seq = Number(bumped.last_seq);
+  const data = JSON.stringify({ user: q.user, change: q.change, ...(q.role ? { role: q.role } : {}) });
+  await insertEntry(trx, q.room, seq, "member", 0, q.actor.id, data, now);
+  return { kind: "member", seq, user: q.user, change: q.change, ...(q.role ? { role: q.role } : {}), by: q.actor.username };
+}
+
 /** The message at `seq` of `room` in its current state; null if there is none. */
 export async function findMessage(db: Db, room: RoomName, seq: number): Promise<Message | null> {
   const { rows } = await messageAt(db, room, seq);
@@ -344,12 +391,13 @@ export async function entriesBetween(db: Db, q: { room: RoomName; after: number;
       entries.push({ kind: "message", seq: message.seq, message });
     } else {
       const r = c[j++]!;
-      const data = JSON.parse(r.data) as { text?: string; emoji?: string; added?: boolean };
+      const data = JSON.parse(r.data) as { text?: string; emoji?: string; added?: boolean; user?: string; change?: MemberChange; role?: "moderator" | "member" };
       const seq = Number(r.seq);
       const target = Number(r.target);
       if (r.kind === "edit") entries.push({ kind: "edit", seq, target, text: data.text ?? "", editedAt: r.created_at, by: r.actor });
       else if (r.kind === "delete") entries.push({ kind: "delete", seq, target, deletedAt: r.created_at, by: r.actor });
-      else entries.push({ kind: "reaction", seq, target, emoji: data.emoji ?? "", user: r.actor, added: data.added === true });
+      else if (r.kind === "reaction") entries.push({ kind: "reaction", seq, target, emoji: data.emoji ?? "", user: r.actor, added: data.added === true });
+      else entries.push({ kind: "member", seq, user: data.user ?? "", change: data.change ?? "joined", ...(data.role ? { role: data.role } : {}), by: r.actor });
     }
   }
   return entries;
@@ -361,11 +409,12 @@ export async function lastSeq(db: Db, room: RoomName): Promise<number> {
   return rows[0] ? Number(rows[0].last_seq) : 0;
 }
 
-/** Rooms by most recent message first. */
+/** Public rooms by most recent message first (a private room is never listed: its members find it among theirs). */
 export async function activeRooms(db: Db, limit: number): Promise<Omit<RoomSummary, "present">[]> {
   const rows = await db
     .selectFrom("room")
     .select(["name", "last_seq", "message_count", "last_message_at"])
+    .where("visibility", "=", "public")
     .orderBy("last_message_at", "desc")
     .limit(limit)
     .execute();

@@ -15,6 +15,8 @@ import { openRoomStream } from "./room-stream.ts";
 export interface RoomLogOptions {
   db: Db;
   groups: GroupLayer;
+  /** A public room's members at most (senders join it by sending). */
+  maxMembersPerRoom?: number;
   /** Hears of a publish that failed after its entry was stored. */
   onPublishError?: (error: unknown, room: RoomName, seq: number) => void;
 }
@@ -28,7 +30,7 @@ export interface StreamRequest<T> {
   onEnd?: (() => void) | undefined;
 }
 
-export function createRoomLog({ db, groups, onPublishError }: RoomLogOptions) {
+export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }: RoomLogOptions) {
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     try {
       await groups.publish(roomGroup(room), { type: "entry", room, entry });
@@ -59,7 +61,7 @@ export function createRoomLog({ db, groups, onPublishError }: RoomLogOptions) {
   return {
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
     async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
-      const { message, duplicate } = await appendMessage(db, { ...input, sender: author });
+      const { message, duplicate } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom });
       // A retry was published by the call that stored it.
       if (!duplicate) await publish(input.room, { kind: "message", seq: message.seq, message });
       return { message, duplicate };
@@ -74,10 +76,13 @@ export function createRoomLog({ db, groups, onPublishError }: RoomLogOptions) {
       });
     },
 
-    /** Its sender takes a message back; it stays as a tombstone. Deleting twice stores nothing. */
-    async delete(author: Author, input: { room: RoomName; seq: number }): Promise<void> {
+    /**
+     * Its sender (or, with `moderator`, the room's owner or a moderator) takes
+     * a message back; it stays as a tombstone. Deleting twice stores nothing.
+     */
+    async delete(author: Author, input: { room: RoomName; seq: number }, { moderator = false } = {}): Promise<void> {
       await change(author, input.room, input.seq, ({ message, senderId }) => {
-        if (senderId !== author.id) throw new ForbiddenError("Only its sender can delete a message.");
+        if (senderId !== author.id && !moderator) throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.");
         return message.deleted ? null : { kind: "delete" };
       });
     },

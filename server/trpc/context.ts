@@ -8,6 +8,9 @@ import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
 import type { RoomLog } from "../chat/room-log.ts";
+import type { ControlChannel } from "../groups/control-channel.ts";
+import type { Revocations } from "../rooms/revocations.ts";
+import type { Rooms } from "../rooms/rooms.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -19,6 +22,12 @@ export interface Services {
   auth: Auth;
   /** The room log: append, publish, history, streams. */
   chat: RoomLog;
+  /** Rooms as places: access, members, roles, bans, direct messages. */
+  rooms: Rooms;
+  /** Ends a user's open streams of a room when they lose access, on every process. */
+  revocations: Revocations;
+  /** Control events between processes (revocations, ended sessions). */
+  control: ControlChannel;
   groups: GroupLayer;
   presence: Presence;
   sockets: SessionSockets;
@@ -30,6 +39,7 @@ export interface Services {
     loginPerUsername: RateLimiter;
     loginPerIp: RateLimiter;
     typing: RateLimiter;
+    invite: RateLimiter;
   };
 }
 
@@ -38,6 +48,13 @@ export interface ConnectionState {
   subscriptions: number;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
+  /**
+   * Backpressure for replays: resolves at once while less than QUEUED_BYTES_HIGH_WATER
+   * is queued for this socket (our outbox plus Bun's buffer), else on the Bun `drain`
+   * event that brings it under; rejects with an AbortError if the socket closes first.
+   * `await ctx.connection?.drain()` before each batch read from the database.
+   */
+  drain: () => Promise<void>;
 }
 
 export interface Context extends Services {
@@ -69,7 +86,7 @@ export interface WsContextInput {
   ip: string | null;
   /** `connectionParams` sent by the client as its first message (scripts' tokens). */
   connectionParams: Record<string, string | undefined> | null;
-  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown };
+  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown; drain(): Promise<void> };
 }
 
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
@@ -88,6 +105,6 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, sessionCheckedAt: Date.now() },
+    connection: { subscriptions: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain() },
   };
 }

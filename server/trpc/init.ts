@@ -1,8 +1,10 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { RoomInput } from "../../shared/schemas.ts";
+import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
-import { chatErrorToTRPC } from "./chat-errors.ts";
+import { domainErrorToTRPC } from "./domain-errors.ts";
 import type { Context } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
@@ -11,6 +13,10 @@ function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions are served over the WebSocket only (one set of caps, Origin rule and
+  // session checks); server/http/trpc-http-rules.ts refuses them over HTTP before any
+  // procedure runs. Off here as well, in case a request ever gets past that.
+  sse: { enabled: false },
   errorFormatter({ shape, error, ctx }) {
     // Stack traces only where the config says so (development), whatever NODE_ENV was at import.
     const { stack, ...data } = shape.data;
@@ -27,16 +33,29 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+export const mergeRouters = t.mergeRouters;
+
+/**
+ * Over HTTP, a batch's calls all run at once: past MAX_CALLS_IN_FLIGHT, the rest of
+ * the request is refused (the WebSocket counts its calls in flight itself).
+ */
+const boundedCalls = t.middleware(function boundedCalls({ ctx, batchIndex, next }) {
+  const max = ctx.limits.maxCallsInFlight;
+  if (ctx.connection === null && batchIndex >= max) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
+  }
+  return next();
+});
 
 /** The services' domain errors (server/chat/errors.ts) leave as tRPC codes, for every procedure. */
 const domainErrors = t.middleware(async function domainErrors({ next }) {
   const result = await next();
   if (result.ok) return result;
-  const mapped = chatErrorToTRPC(result.error.cause);
+  const mapped = domainErrorToTRPC(result.error.cause);
   return mapped ? { ...result, error: mapped } : result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(boundedCalls).use(domainErrors);
 
 /** How long a socket's confirmed session stands before it is looked up again. */
 export const SESSION_RECHECK_MS = 1000;
@@ -58,6 +77,33 @@ const signedIn = t.middleware(async function signedIn({ ctx, next }) {
 
 /** Procedures for signed-in users: `ctx.user` and `ctx.token` are set. */
 export const authedProcedure = publicProcedure.use(signedIn);
+
+/**
+ * The access seam: every procedure about one room is built from one of these,
+ * so none can forget the check. Each looks the room up for the caller once
+ * (`ctx.access`) and refuses a private room they are not in with NOT_FOUND —
+ * the answer a name never used gets.
+ */
+/** Reading a room (history, its stream, presence, info, members): anyone who can see it. */
+export const roomProcedure = publicProcedure.input(RoomInput).use(async function roomAccess({ ctx, input, next }) {
+  const access = await ctx.rooms.access(input.room, ctx.user);
+  requireVisible(access);
+  return next({ ctx: { access } });
+});
+
+/** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */
+export const roomPostProcedure = authedProcedure.input(RoomInput).use(async function roomPostAccess({ ctx, input, next }) {
+  const access = await ctx.rooms.access(input.room, ctx.user);
+  requireCanPost(access);
+  return next({ ctx: { access } });
+});
+
+/** Membership and moderation (join, leave, invite, kick, ban, roles, topic): signed in, can see it; the rooms service checks roles. */
+export const roomMemberProcedure = authedProcedure.input(RoomInput).use(async function roomMemberAccess({ ctx, input, next }) {
+  const access = await ctx.rooms.access(input.room, ctx.user);
+  requireVisible(access);
+  return next({ ctx: { access } });
+});
 
 /** Refuses with TOO_MANY_REQUESTS when `key`'s bucket is empty, saying when to retry. */
 export function rateLimited(limiter: RateLimiter, key: string, what: string): void {

@@ -158,7 +158,7 @@ describe("bun run chat", () => {
     const edit = await chat(["edit", "not-yours", "1", "hijacked"], { PARLOR_TOKEN: stranger.token });
     expect(edit).toMatchObject({ code: 1, stderr: "Only its sender can edit a message.\n" });
     const del = await chat(["delete", "not-yours", "1"], { PARLOR_TOKEN: stranger.token });
-    expect(del).toMatchObject({ code: 1, stderr: "Only its sender can delete a message.\n" });
+    expect(del).toMatchObject({ code: 1, stderr: "Only its sender, the room's owner or a moderator can delete a message.\n" });
     const missing = await chat(["react", "not-yours", "99", "👍"], { PARLOR_TOKEN: stranger.token });
     expect(missing).toMatchObject({ code: 1, stderr: "Room 'not-yours' has no message 99.\n" });
     const notEmoji = await chat(["react", "not-yours", "1", "yes"], { PARLOR_TOKEN: stranger.token });

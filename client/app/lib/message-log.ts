@@ -82,6 +82,7 @@ export function withLiveMessage(log: MessageLog, message: Message): MessageLog {
  */
 export function withLiveEntry(log: MessageLog, entry: RoomEntry): MessageLog {
   if (entry.kind === "message") return withLiveMessage(log, entry.message);
+  if (entry.kind === "member") return log;
   const at = lowerBound(log.messages, entry.target);
   const target = log.messages[at];
   if (target?.seq !== entry.target) return log;

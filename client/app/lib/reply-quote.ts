@@ -90,7 +90,7 @@ export function createQuoteCache({ load, capacity = 200 }: QuoteCacheOptions) {
     },
     /** Folds a live change entry into the answered message it targets, if held here. */
     fold(entry: RoomEntry) {
-      if (entry.kind === "message") return;
+      if (entry.kind === "message" || entry.kind === "member") return;
       const target = held().get(entry.target);
       if (!target) return;
       const changed = applyChange(target, entry);

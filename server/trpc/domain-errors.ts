@@ -1,15 +1,15 @@
-/** The room log's domain errors as tRPC answers: the one place that knows both. */
+/** The services' domain errors as tRPC answers: the one place that knows both. */
 import { TRPCError } from "@trpc/server";
-import { ChatError, ClientIdReusedError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
+import { ChatError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
 
-export function chatErrorToTRPC(error: unknown): TRPCError | null {
+export function domainErrorToTRPC(error: unknown): TRPCError | null {
   if (!(error instanceof ChatError)) return null;
   const code =
     error instanceof NotFoundError
       ? "NOT_FOUND"
       : error instanceof ForbiddenError
         ? "FORBIDDEN"
-        : error instanceof ClientIdReusedError
+        : error instanceof ConflictError
           ? "CONFLICT"
           : error instanceof InvalidRequestError
             ? "BAD_REQUEST"
