@@ -144,7 +144,8 @@ test.describe("room log", () => {
   test("clicking a reply's quote loads older pages until the answered message is there, shows it and highlights it", async ({ page, baseURL }) => {
     const room = uniqueName("quote");
     const bot = await apiUser(baseURL!);
-    const original = await bot.send(room, "the original question, asked long ago");
+    // Markup in the answered text, to see the quote show it as text too.
+    const original = await bot.send(room, "the original question, <b>asked</b> long ago");
     for (let i = 1; i <= 120; i++) await bot.send(room, `filler ${i}`);
     await bot.reply(room, original.seq, "the answer, at last");
 
@@ -152,8 +153,9 @@ test.describe("room log", () => {
     const reply = messageSaying(page, "the answer, at last");
     // The answered message is two pages back: its quote is fetched on its own.
     await expect(messageAt(page, original.seq)).toHaveCount(0);
-    const quote = reply.getByRole("button", { name: `In reply to ${bot.username} the original question, asked long ago` });
+    const quote = reply.getByRole("button", { name: `In reply to ${bot.username} the original question, <b>asked</b> long ago` });
     await expect(quote).toBeVisible();
+    await expect(page.locator("#messages b")).toHaveCount(0);
 
     await quote.click();
     const target = messageAt(page, original.seq);
