@@ -188,6 +188,13 @@ test.describe("room log", () => {
     await expect(messageSaying(page, "two, said better").locator(".edited")).toHaveText("(edited)");
     await expect(input).toHaveValue("");
 
+    // Esc also gives up a reply.
+    await act(messageSaying(page, "one"), "Reply");
+    await expect(input).toBeFocused();
+    await expect(page.locator("#composer-mode")).toContainText("Replying to");
+    await input.press("Escape");
+    await expect(page.locator("#composer-mode")).toHaveCount(0);
+
     // Tab from a message goes into its actions.
     const one = messageSaying(page, "one");
     await one.focus();
