@@ -190,7 +190,7 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
     return message;
   }
 
-  /** Deletes one's own message; it shows as deleted at once. */
+  /** Deletes a message (one's own, or any in a room one moderates); it shows as deleted at once. */
   async function remove(seq: number): Promise<void> {
     await client.room.delete.mutate({ room, seq });
     fold({ kind: "delete", seq });
