@@ -7,6 +7,7 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
+import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
 import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
@@ -20,6 +21,7 @@ import { createRedisGroupLayer } from "./groups/redis.ts";
 import { createHttpApp } from "./http/http-app.ts";
 import { createPresence } from "./presence/presence.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
+import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -44,6 +46,8 @@ export interface ParlorApp {
 export interface ParlorDeps {
   db?: Db;
   groups?: GroupLayer;
+  /** The built browser app to serve; default dist/client. */
+  clientDir?: string;
 }
 
 function logError(error: Error, path: string | undefined) {
@@ -65,6 +69,11 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     secureCookies: config.production,
     hashConcurrency: limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
+  });
+  const sessionSweep = startSessionSweep({
+    purge: () => auth.purgeExpired(),
+    intervalMs: sweepIntervalMs(config.sessionTtlSeconds),
+    onError: (error) => console.error("[parlor] purging expired sessions failed:", error),
   });
   const control = createControlChannel(groups);
   await control.start();
@@ -104,7 +113,13 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const caps = createConnectionCaps(limits);
   const closeCodes = new Map<number, number>();
 
-  const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError, clientIp: (req) => clientIps.get(req) ?? null });
+  const http = createHttpApp({
+    services,
+    allowedOrigins: config.allowedOrigins,
+    onError: logError,
+    clientIp: (req) => clientIps.get(req) ?? null,
+    clientDir: deps.clientDir,
+  });
   const ws = createBunWsHandler({
     router: appRouter,
     createContext: (input) => createWsContext(services, input),
@@ -136,18 +151,20 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           allowed: config.allowedOrigins,
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
-        if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
+        if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
         const admission = caps.admit(ip);
-        if (!admission.ok) return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
+        if (!admission.ok) return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
         const data: TrpcSocketData = { url: url.pathname + url.search, cookie, ip };
         if (server.upgrade(req, { data })) return undefined;
         caps.release(ip);
-        return new Response("WebSocket upgrade failed.", { status: 400 });
+        return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
       }
       clientIps.set(req, ip);
-      return http.handle(req);
+      // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
+      return http.handle(req).then((res) => withSecurityHeaders(res, req));
     },
     async close() {
+      await sessionSweep.stop();
       control.close();
       await presence.close();
       await groups.close();

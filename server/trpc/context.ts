@@ -14,6 +14,7 @@ import type { Rooms } from "../rooms/rooms.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
 import type { SessionSockets } from "./session-sockets.ts";
 
@@ -46,6 +47,8 @@ export interface Services {
 /** One WebSocket connection's own state, shared by the calls made over it. */
 export interface ConnectionState {
   subscriptions: number;
+  /** Of those, `room.presence` watches (each is presence in a room: bounded on its own). */
+  presenceWatches: number;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
   /**
@@ -55,6 +58,13 @@ export interface ConnectionState {
    * `await ctx.connection?.drain()` before each batch read from the database.
    */
   drain: () => Promise<void>;
+  /**
+   * Before each replay batch of a subscription on this socket: waits until no
+   * other replay of the connection holds a batch and the socket has drained
+   * (`drain`); resolves with the release. So one connection holds one replay
+   * batch at a time, however many rooms it resumes at once.
+   */
+  replayBatch: () => Promise<() => void>;
 }
 
 export interface Context extends Services {
@@ -105,6 +115,21 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain() },
+    connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
+  };
+}
+
+/** One replay batch at a time per connection, each once the socket has drained (the semaphore is made on first use). */
+function replayGate(socket: { drain(): Promise<void> }): () => Promise<() => void> {
+  let replays: Semaphore | undefined;
+  return async () => {
+    const release = await (replays ??= createSemaphore(1)).acquire();
+    try {
+      await socket.drain();
+      return release;
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 }

@@ -13,7 +13,7 @@ import {
 import { isManager } from "../../rooms/access.ts";
 import type { RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
-import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takeSubscriptionSlot } from "../init.ts";
+import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
@@ -124,7 +124,15 @@ export const roomRouter = router({
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       return await revocable(ctx, input.room, signal, (inner) =>
-        ctx.chat.stream({ room: input.room, after: input.lastEventId ?? undefined, signal: inner, map: trackBySeq, onEnd: release }),
+        ctx.chat.stream({
+          room: input.room,
+          after: input.lastEventId ?? undefined,
+          signal: inner,
+          map: trackBySeq,
+          // Replays wait while the socket is behind, one batch per connection at a time.
+          pace: ctx.connection?.replayBatch,
+          onEnd: release,
+        }),
       );
     } catch (error) {
       release();
@@ -138,11 +146,19 @@ export const roomRouter = router({
    * Ephemeral: nothing here is stored or replayed.
    */
   presence: roomProcedure.subscription(({ ctx, input, signal }) => {
-    const release = takeSubscriptionSlot(ctx);
+    const releasePresence = takePresenceSlot(ctx);
+    let release: () => void;
+    try {
+      release = takeSubscriptionSlot(ctx);
+    } catch (error) {
+      releasePresence();
+      throw error;
+    }
     const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
     const end = onceEnded(signal, () => {
       leave();
       release();
+      releasePresence();
     });
     return revocable(ctx, input.room, signal, async (inner) => {
       inner.addEventListener("abort", end, { once: true });
