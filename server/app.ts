@@ -12,6 +12,7 @@ import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
+import { createUnread } from "./unread/unread.ts";
 import { createConnectionCaps } from "./limits/connection-caps.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
@@ -91,6 +92,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     auth,
     chat: createRoomLog({ db, groups, maxMembersPerRoom: limits.maxMembersPerRoom }),
     rooms,
+    unread: createUnread({ db, groups, rooms }),
     revocations,
     control,
     groups,

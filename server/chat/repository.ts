@@ -37,6 +37,8 @@ export interface Appended {
   message: Message;
   /** True when this was a retry: the message was stored (and published) by an earlier call. */
   duplicate: boolean;
+  /** True when sending made the sender a member of the (public) room. */
+  joined?: boolean;
 }
 
 /** A change to one message, as the caller asks it (the entry's other fields come from the log). */
@@ -269,7 +271,7 @@ export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> 
     if (stored) return asRetryOf(msg, stored);
   }
   try {
-    return { message: await storeMessage(db, msg), duplicate: false };
+    return { ...(await storeMessage(db, msg)), duplicate: false };
   } catch (error) {
     if (error instanceof InvalidRequestError) throw error;
     // Two copies of one send raced: the unique (sender, client id) index let one in.
@@ -279,16 +281,17 @@ export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> 
   }
 }
 
-async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
+async function storeMessage(db: Db, msg: NewMessage): Promise<{ message: Message; joined: boolean }> {
   const now = new Date().toISOString();
   const replyTo = msg.replyTo ?? null;
   return db.transaction().execute(async (trx) => {
     const roomRow = (await nextSeqForMessage(trx, msg.room, now, msg.sender.id)).rows[0]!;
     const seq = Number(roomRow.last_seq);
     // Private rooms are joined by invitation only; the access check let only members send there.
+    let joined = false;
     if (roomRow.visibility === "public") {
       const role = Number(roomRow.owner_id) === msg.sender.id ? "owner" : "member";
-      const joined = (await joinBySending(trx, msg.room, msg.sender.id, role, now)).rows.length > 0;
+      joined = (await joinBySending(trx, msg.room, msg.sender.id, role, now)).rows.length > 0;
       if (joined) {
         if (msg.maxMembers !== undefined && Number(roomRow.member_count) >= msg.maxMembers) throw new InvalidRequestError(`Room '${msg.room}' is full (${msg.maxMembers} members).`);
         await countNewMember(trx, msg.room);
@@ -304,7 +307,7 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
     const senderIndex = Number((await lastSenderIndex(trx, msg.room, msg.sender.id)).rows[0]?.sender_index ?? 0) + 1;
     const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo, Number(roomRow.message_count), senderIndex);
     await recordMentions(trx, msg.room, seq, msg.sender.id, msg.text);
-    return {
+    const message: Message = {
       id: Number(rows[0]!.id),
       room: msg.room,
       seq,
@@ -316,6 +319,7 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
       replyTo,
       reactions: [],
     };
+    return { message, joined };
   });
 }
 
