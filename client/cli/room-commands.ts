@@ -37,8 +37,9 @@ function firstMyRooms(client: ParlorClient): Promise<RoomUnread[]> {
     const sub = client.me.rooms.subscribe(undefined, {
       onData: (event) => {
         if (event.type !== "snapshot") return;
-        sub.unsubscribe();
+        // Settled first: unsubscribing completes the stream, which must not count as ending early.
         resolve(event.rooms);
+        sub.unsubscribe();
       },
       onError: reject,
       onComplete: () => reject(new Error("me.rooms ended before it said which rooms are yours.")),
