@@ -52,6 +52,9 @@ Rooms (in send, history, tail, info and members, <room> may be @username: your c
   kick <room> <username>            remove a member (owner, moderators)
   ban <room> <username>             remove and keep out (owner, moderators)
   unban <room> <username>           let a banned user back (owner, moderators)
+  role <room> <username> moderator|member
+                                    make a member a moderator, or back (owner)
+  topic <room> [<text…>]            set the topic, or clear it with no text (owner, moderators)
   leave <room>                      leave a room (the owner cannot)
   dm <username>                     your direct conversation with someone: its room, how to send to it
 

@@ -1,6 +1,6 @@
 /**
  * The CLI's commands about rooms as places — create, info, members, invite,
- * kick, ban, unban, leave, dm — and `rooms`, your rooms with what you have not
+ * kick, ban, unban, role, topic, leave, dm — and `rooms`, your rooms with what you have not
  * read above the active public ones. Each is one call (or a few, batched) on
  * the typed client; the server decides who may do what, and its refusals reach
  * the user as they are worded (main.ts prints them and exits 1).
@@ -101,6 +101,22 @@ function moderation(procedure: "invite" | "kick" | "ban" | "unban", done: (user:
   };
 }
 
+async function role({ client, args }: RoomCommandInput) {
+  const room = required(args, 0, "the room");
+  const username = required(args, 1, "the username");
+  const newRole = required(args, 2, "the role (moderator or member)");
+  if (newRole !== "moderator" && newRole !== "member") throw new UsageError(`A role is 'moderator' or 'member', not '${newRole}'.`);
+  await client.room.setRole.mutate({ room, username, role: newRole });
+  console.log(`${printable(username)} is ${newRole === "moderator" ? "a moderator" : "a member"} of ${printable(room)} now.`);
+}
+
+async function topic({ client, args }: RoomCommandInput) {
+  const room = required(args, 0, "the room");
+  const text = args.slice(1).join(" ");
+  const info = await client.room.setTopic.mutate({ room, topic: text });
+  console.log(info.topic ? `The topic of ${printable(info.room)} is now: ${printable(info.topic)}` : `${printable(info.room)} has no topic now.`);
+}
+
 async function leave({ client, args }: RoomCommandInput) {
   const room = required(args, 0, "the room");
   if (room.startsWith("@")) throw new UsageError(`To leave a direct conversation, name its room (bun run chat -- dm ${room.slice(1)} shows it).`);
@@ -126,6 +142,8 @@ export const roomCommands = {
   kick: moderation("kick", (user, room) => `Removed ${user} from ${room}.`),
   ban: moderation("ban", (user, room) => `Banned ${user} from ${room}: they cannot come back until unbanned.`),
   unban: moderation("unban", (user, room) => `${user} is no longer banned from ${room}.`),
+  role,
+  topic,
   leave,
   dm,
 } satisfies Record<string, (input: RoomCommandInput) => Promise<void>>;

@@ -374,6 +374,33 @@ describe("bun run chat: rooms and access", () => {
     expect(signedOut).toMatchObject({ code: 1, stderr: "Sign in to do this. (sign in first: bun run chat -- login <username>)\n" });
   });
 
+  test("role makes a moderator (who may then kick, but not the owner); topic sets and clears the topic; a bad role is a usage error", async () => {
+    const [owner, mod, ann] = await Promise.all([server.signUp(), server.signUp(), server.signUp()]);
+    await owner.client.room.create.mutate({ room: "roles-cli", visibility: "private" });
+    for (const u of [mod, ann]) await owner.client.room.invite.mutate({ room: "roles-cli", username: u.username });
+
+    expect(await chat(["role", "roles-cli", ann.username, "moderator"], as(mod))).toMatchObject({
+      code: 1,
+      stderr: "Only the room's owner can change roles.\n",
+    });
+    expect(await chat(["role", "roles-cli", mod.username, "moderator"], as(owner))).toMatchObject({
+      code: 0,
+      stdout: `${mod.username} is a moderator of roles-cli now.\n`,
+    });
+    expect((await chat(["members", "roles-cli"], as(ann))).stdout).toBe(`${owner.username}\towner\n${mod.username}\tmoderator\n${ann.username}\tmember\n`);
+    expect(await chat(["kick", "roles-cli", owner.username], as(mod))).toMatchObject({ code: 1, stderr: "Nobody can do this to the room's owner.\n" });
+
+    expect(await chat(["topic", "roles-cli", "launch", "week"], as(mod))).toMatchObject({ code: 0, stdout: "The topic of roles-cli is now: launch week\n" });
+    expect((await ann.client.room.info.query({ room: "roles-cli" })).topic).toBe("launch week");
+    expect(await chat(["topic", "roles-cli"], as(owner))).toMatchObject({ code: 0, stdout: "roles-cli has no topic now.\n" });
+    expect((await ann.client.room.info.query({ room: "roles-cli" })).topic).toBeNull();
+    expect(await chat(["topic", "roles-cli", "mine now"], as(ann))).toMatchObject({ code: 1, stderr: "Only the room's owner and moderators can do this.\n" });
+
+    const bad = await chat(["role", "roles-cli", ann.username, "admin"], as(owner));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toStartWith("A role is 'moderator' or 'member', not 'admin'.");
+  });
+
   test("leave takes you out of a room; the owner cannot leave and is told why", async () => {
     const [owner, ann] = await Promise.all([server.signUp(), server.signUp()]);
     await owner.client.room.create.mutate({ room: "leave-cli", visibility: "private" });
