@@ -9,7 +9,10 @@ import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
 import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
 import { createPasswordReader } from "./password.ts";
+import { createReadMarker, type ReadMarker } from "./read-marker.ts";
+import { isRoomCommand, resolveRoom, roomCommands } from "./room-commands.ts";
 import { plainHttpWarning } from "./transport.ts";
+import { UsageError } from "./usage.ts";
 
 const HELP = `Parlor chat from the command line.
 
@@ -34,17 +37,32 @@ Commands:
   history <room> [--before <seq>] [--limit <n>] [--json]
                                     a page of messages, oldest at the top
   tail <room> [--lines <n>]         the last n messages (default 10), then the room live (new messages,
-                                    edits, deletes, reactions); Ctrl-C stops
+                                    edits, deletes, reactions); Ctrl-C stops; when signed in, what it
+                                    printed is marked read
   who <room>                        who is in the room now, and who is typing
-  rooms                             the most recently active rooms
+  rooms                             your rooms (🔒: members only) with unread messages and mentions,
+                                    then the most recently active public rooms
+
+Rooms (in send, history, tail, info and members, <room> may be @username: your conversation with them):
+  create <room> [--private] [--topic <text>]
+                                    a new room, you its owner; a private one only its members see
+  info <room>                       visibility, topic, owner, member count, your role
+  members <room>                    who is a member, with their roles
+  invite <room> <username>          add someone to a private room (owner, moderators)
+  kick <room> <username>            remove a member (owner, moderators)
+  ban <room> <username>             remove and keep out (owner, moderators)
+  unban <room> <username>           let a banned user back (owner, moderators)
+  role <room> <username> moderator|member
+                                    make a member a moderator, or back (owner)
+  topic <room> [<text…>]            set the topic, or clear it with no text (owner, moderators)
+  leave <room>                      leave a room (the owner cannot)
+  dm <username>                     your direct conversation with someone: its room, how to send to it
 
 Options:
   --url <url>    the server (default: PARLOR_URL, else http://localhost:3000)
   -h, --help     this text
 
 The session token is saved in ${credentialsPath()} (PARLOR_TOKEN overrides it).`;
-
-class UsageError extends Error {}
 
 const { values: opts, positionals } = (() => {
   try {
@@ -59,6 +77,8 @@ const { values: opts, positionals } = (() => {
         reply: { type: "string" },
         remove: { type: "boolean" },
         all: { type: "boolean" },
+        private: { type: "boolean" },
+        topic: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -138,14 +158,17 @@ async function changePassword(client: ParlorClient) {
   console.log(`Password changed. ${others} signed out; this one stays signed in.`);
 }
 
-/** Prints the room live until Ctrl-C; resolves when the subscription ends. */
-function tail(client: ParlorClient, room: string, lastEventId: string) {
+/** Prints the room live until Ctrl-C; resolves when the subscription ends. Each entry printed is told to `marker`. */
+function tail(client: ParlorClient, room: string, lastEventId: string, marker: ReadMarker | null) {
   return new Promise<void>((resolve, reject) => {
     const sub = client.room.messages.subscribe(
       { room, lastEventId },
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
-        onData: ({ data }) => console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data)),
+        onData: ({ data }) => {
+          console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data));
+          marker?.saw(data.seq);
+        },
         onError: (error) => {
           sub.unsubscribe();
           reject(error);
@@ -157,6 +180,14 @@ function tail(client: ParlorClient, room: string, lastEventId: string) {
       sub.unsubscribe();
       resolve();
     });
+  });
+}
+
+/** Marks what `tail` printed in `room` as read; a refusal is said once on stderr, and tail goes on. */
+function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
+  return createReadMarker({
+    mark: (seq) => client.room.markRead.mutate({ room, seq }),
+    onError: (error) => console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`),
   });
 }
 
@@ -214,7 +245,7 @@ async function run(): Promise<void> {
       return;
     }
     case "send": {
-      const room = arg(1, "the room");
+      const room = await resolveRoom(client, arg(1, "the room"));
       const text = await textFrom(2);
       const replyTo = opts.reply === undefined ? undefined : wholeNumber("reply", opts.reply.replace(/^#/, ""));
       const message = await client.room.send.mutate(replyTo === undefined ? { room, text } : { room, text, replyTo });
@@ -244,7 +275,7 @@ async function run(): Promise<void> {
       return;
     }
     case "history": {
-      const room = arg(1, "the room");
+      const room = await resolveRoom(client, arg(1, "the room"));
       const page = await client.room.history.query({ room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
       if (opts.json) {
         console.log(printableJson(page));
@@ -256,13 +287,20 @@ async function run(): Promise<void> {
       return;
     }
     case "tail": {
-      const room = arg(1, "the room");
+      const room = await resolveRoom(client, arg(1, "the room"));
       const lines = Math.min(wholeNumber("lines", opts.lines) ?? 10, 100);
       // With --lines 0 the page still says where the room is now.
       const page = await client.room.history.query({ room, limit: Math.max(lines, 1) });
-      for (const m of page.messages.slice(0, lines).reverse()) console.log(formatMessage(m));
+      const marker = token ? readMarkerFor(client, room) : null;
+      for (const m of page.messages.slice(0, lines).reverse()) {
+        console.log(formatMessage(m));
+        marker?.saw(m.seq);
+      }
       // Resume right after the newest message seen, so nothing falls between history and live.
-      return tail(client, room, String(page.messages[0]?.seq ?? 0));
+      await tail(client, room, String(page.messages[0]?.seq ?? 0), marker);
+      // Stopped (not refused): what was printed last is marked before the process ends.
+      await marker?.flush();
+      return;
     }
     case "who": {
       const room = arg(1, "the room");
@@ -272,13 +310,10 @@ async function run(): Promise<void> {
       if (snapshot.typing.length) console.log(`typing: ${snapshot.typing.map((u) => printable(u)).join(", ")}`);
       return;
     }
-    case "rooms": {
-      for (const r of await client.room.active.query()) {
-        console.log(`${printable(r.name)}\t${r.messages} messages\t${r.present} here now\tlast ${printable(r.lastMessageAt)}`);
-      }
-      return;
-    }
     default:
+      if (isRoomCommand(command)) {
+        return roomCommands[command]({ client, args: positionals.slice(1), private: opts.private, topic: opts.topic, signedIn: Boolean(token) });
+      }
       throw new UsageError(`Unknown command '${command}'.`);
   }
 }
