@@ -7,9 +7,13 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
-import { createConnectionCaps } from "./limits/connection-caps.ts";
-import { createRateLimiter } from "./limits/rate-limiter.ts";
+import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
+import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
+import { createLimiters } from "./limits/limiters.ts";
+import { createLimitsRedis } from "./limits/limits-redis.ts";
 import type { Config } from "./config.ts";
+import { errorIdOf, internalErrorMessage } from "./errors/error-id.ts";
+import { addressKey, clientAddress } from "./http/client-address.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
 import { createRedisGroupLayer } from "./groups/redis.ts";
@@ -26,7 +30,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface ParlorApp {
   services: Services;
-  fetch(req: Request, server: Server<TrpcSocketData>): Response | Promise<Response> | undefined;
+  fetch(req: Request, server: Server<TrpcSocketData>): Response | undefined | Promise<Response | undefined>;
   websocket: BunWsServer["websocket"];
   /** Open WebSocket connections. */
   connectionCount(): number;
@@ -42,10 +46,10 @@ export interface ParlorDeps {
   groups?: GroupLayer;
 }
 
+/** Our own failures, logged whole under the id the client was given. Client mistakes are answered, not logged. */
 function logError(error: Error, path: string | undefined) {
-  // Client mistakes are answered, not logged; only our own failures are.
   if ("code" in error && error.code !== "INTERNAL_SERVER_ERROR") return;
-  console.error(`[parlor] ${path ?? "request"} failed:`, error);
+  console.error(`[parlor] ${path ?? "request"} failed (error id ${errorIdOf(error)}):`, error);
 }
 
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
@@ -57,6 +61,17 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
+  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
+  const limitsRedis = config.redisUrl ? await createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
+  const counter = limitsRedis
+    ? createRedisConnectionCounter({
+        redis: limitsRedis,
+        keyPrefix: `${config.redisPrefix}conn:`,
+        heartbeatMs: limits.connectionHeartbeatMs,
+        ttlMs: limits.connectionTtlMs,
+      })
+    : createMemoryConnectionCounter();
+  const caps = createConnectionCaps({ ...limits, counter });
   const auth = createAuth(db, {
     secureCookies: config.production,
     hashConcurrency: limits.hashConcurrency,
@@ -69,19 +84,14 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     presence,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
     limits,
-    exposeErrorStacks: config.nodeEnv === "development",
-    limiters: {
-      send: createRateLimiter(limits.send),
-      loginPerUsername: createRateLimiter(limits.loginPerUsername),
-      loginPerIp: createRateLimiter(limits.loginPerIp),
-      // Clients send a typing signal every few seconds while typing; more is noise.
-      typing: createRateLimiter({ burst: 5, perSecond: 1 }),
-    },
+    limiters: createLimiters(limits, { redis: limitsRedis, prefix: config.redisPrefix }),
+    caps,
   };
 
   // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
   const clientIps = new WeakMap<Request, string>();
-  const caps = createConnectionCaps(limits);
+  /** Each admitted socket's release of its per-process and per-address counts. */
+  const admitted = new WeakMap<TrpcSocketData, () => void>();
   const closeCodes = new Map<number, number>();
 
   const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError, clientIp: (req) => clientIps.get(req) ?? null });
@@ -90,13 +100,23 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     createContext: (input) => createWsContext(services, input),
     onError: logError,
     onClose: (data, code) => {
-      if (data.ip) caps.release(data.ip);
+      admitted.get(data)?.();
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
     },
     maxPayloadLength: MAX_FRAME_BYTES,
     slowConsumerBytes: 1024 * 1024,
     idleTimeout: 60,
   });
+
+  function upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined {
+    if (!admission.ok) return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
+    if (server.upgrade(req, { data })) {
+      admitted.set(data, admission.release);
+      return undefined;
+    }
+    admission.release();
+    return new Response("WebSocket upgrade failed.", { status: 400 });
+  }
 
   return {
     services,
@@ -105,7 +125,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     closeCodes,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
-      const ip = server.requestIP(req)?.address ?? "unknown";
+      // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
+      const ip = clientAddress(server.requestIP(req)?.address ?? "unknown", req.headers, config.clientAddress);
       const url = new URL(req.url);
       if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
         const cookie = req.headers.get("cookie");
@@ -114,18 +135,21 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
         if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
-        const admission = caps.admit(ip);
-        if (!admission.ok) return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
-        const data: TrpcSocketData = { url: url.pathname + url.search, cookie, ip };
-        if (server.upgrade(req, { data })) return undefined;
-        caps.release(ip);
-        return new Response("WebSocket upgrade failed.", { status: 400 });
+        return caps.admit(addressKey(ip)).then(
+          (admission) => upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip }),
+          (error: Error) => {
+            logError(error, "upgrade");
+            return Response.json({ error: internalErrorMessage(error) }, { status: 500 });
+          },
+        );
       }
       clientIps.set(req, ip);
       return http.handle(req);
     },
     async close() {
       await presence.close();
+      await counter.close();
+      limitsRedis?.disconnect();
       await groups.close();
       await db.destroy();
     },

@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "../db/index.ts";
+import { type ForwardedHeader, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
 
 const count = (fallback: number) => z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").default(fallback);
@@ -52,13 +53,48 @@ const Env = z.object({
   MAX_SUBSCRIPTIONS_PER_CONNECTION: count(100),
   SEND_BURST: count(20),
   SEND_PER_SECOND: rate(5),
-  LOGIN_BURST_PER_USERNAME: count(5),
-  LOGIN_PER_MINUTE_PER_USERNAME: rate(5),
+  /** Per (username, address): a stranger guessing an account slows only their own address down. */
+  LOGIN_BURST_PER_USERNAME_IP: count(5),
+  LOGIN_PER_MINUTE_PER_USERNAME_IP: rate(5),
   LOGIN_BURST_PER_IP: count(20),
   LOGIN_PER_MINUTE_PER_IP: rate(20),
-  /** Password hashes computed at once; the rest queue. Default: all cores but one. */
+  REGISTER_BURST_PER_IP: count(10),
+  REGISTER_PER_HOUR_PER_IP: rate(10),
+  /** With Redis: how often a process restates its open connections, and how long they count after its last word. */
+  CONNECTION_HEARTBEAT_MS: count(5_000),
+  CONNECTION_TTL_MS: count(15_000),
+  /** Password hashes computed at once on this machine (shared by its workers); the rest queue. Default: all cores but one. */
   HASH_CONCURRENCY: count(Math.max(1, navigator.hardwareConcurrency - 1)),
+  /** Unset: the client is the socket's peer. A hop count, or a comma list of proxy addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `a hop count or a comma list of addresses/CIDRs: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** The header the trusted proxies set. */
+  TRUST_PROXY_HEADER: z.enum(["x-forwarded-for", "forwarded"]).default("x-forwarded-for"),
 });
+
+/** Variables that changed meaning: refused by their old name, so an operator notices. */
+const RENAMED: Record<string, string> = {
+  LOGIN_BURST_PER_USERNAME: "LOGIN_BURST_PER_USERNAME_IP (it now counts per username and address)",
+  LOGIN_PER_MINUTE_PER_USERNAME: "LOGIN_PER_MINUTE_PER_USERNAME_IP (it now counts per username and address)",
+};
+
+/**
+ * A value fit for an error message or a log line: the password of a URL's
+ * userinfo (or a `password=` parameter) replaced by ***, also in a URL too
+ * malformed to parse.
+ */
+export function redactSecrets(value: string): string {
+  return value.replace(/(\/\/[^/@:]*:).*@/, "$1***@").replace(/([?&]password=)[^&]*/gi, "$1***");
+}
 
 export interface Config {
   readonly port: number;
@@ -74,6 +110,7 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   readonly presence: { readonly heartbeatMs: number; readonly ttlMs: number };
   readonly limits: Limits;
+  readonly clientAddress: { readonly trust: TrustProxy; readonly header: ForwardedHeader };
 }
 
 export interface Limits {
@@ -82,8 +119,13 @@ export interface Limits {
   readonly maxConnectionsPerUser: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly send: RateLimit;
-  readonly loginPerUsername: RateLimit;
+  readonly loginPerUsernameIp: RateLimit;
   readonly loginPerIp: RateLimit;
+  readonly registerPerIp: RateLimit;
+  /** Shared connection counts (Redis): heartbeat period and expiry. */
+  readonly connectionHeartbeatMs: number;
+  readonly connectionTtlMs: number;
+  /** Password hashes at once on this machine: a supervisor shares it among its workers. */
   readonly hashConcurrency: number;
 }
 
@@ -92,9 +134,14 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  const renamed = Object.keys(RENAMED).filter((name) => env[name] !== undefined);
+  if (renamed.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${renamed.map((name) => `  ${name}: renamed to ${RENAMED[name]}`).join("\n")}`);
+  }
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const got = (name: string) => (env[name] === undefined ? "unset" : JSON.stringify(redactSecrets(env[name])));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${got(String(i.path[0]))})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
@@ -104,7 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
-    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(e.DATABASE_URL)})`);
+    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(redactSecrets(e.DATABASE_URL))})`);
   }
   return Object.freeze({
     port: e.PORT,
@@ -124,9 +171,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
       send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
-      loginPerUsername: { burst: e.LOGIN_BURST_PER_USERNAME, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME / 60 },
+      loginPerUsernameIp: { burst: e.LOGIN_BURST_PER_USERNAME_IP, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME_IP / 60 },
       loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },
+      registerPerIp: { burst: e.REGISTER_BURST_PER_IP, perSecond: e.REGISTER_PER_HOUR_PER_IP / 3600 },
+      connectionHeartbeatMs: e.CONNECTION_HEARTBEAT_MS,
+      connectionTtlMs: Math.max(e.CONNECTION_TTL_MS, 2 * e.CONNECTION_HEARTBEAT_MS),
       hashConcurrency: e.HASH_CONCURRENCY,
     }),
+    clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
   });
 }

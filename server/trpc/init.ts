@@ -1,6 +1,7 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { internalErrorMessage } from "../errors/error-id.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Context } from "./context.ts";
 
@@ -10,10 +11,12 @@ function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error, ctx }) {
-    // Stack traces only where the config says so (development), whatever NODE_ENV was at import.
-    const { stack, ...data } = shape.data;
-    const base = { ...shape, data: ctx?.exposeErrorStacks ? { ...data, stack } : data };
+  errorFormatter({ shape, error }) {
+    // No stack trace to any client, in any mode: the server log has it, under the error's id.
+    const { stack: _stack, ...data } = shape.data;
+    const base = { ...shape, data };
+    // Our own failures (and anything that is not a TRPCError) say nothing of their cause.
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...base, message: internalErrorMessage(error) };
     if (error.cause instanceof ZodError) {
       return {
         ...base,
@@ -49,9 +52,9 @@ const signedIn = t.middleware(async function signedIn({ ctx, next }) {
 /** Procedures for signed-in users: `ctx.user` and `ctx.token` are set. */
 export const authedProcedure = t.procedure.use(signedIn);
 
-/** Refuses with TOO_MANY_REQUESTS when `key`'s bucket is empty, saying when to retry. */
-export function rateLimited(limiter: RateLimiter, key: string, what: string): void {
-  const waitMs = limiter.take(key);
+/** Refuses with TOO_MANY_REQUESTS when `key` has used up its limit, saying when to retry. */
+export async function rateLimited(limiter: RateLimiter, key: string, what: string): Promise<void> {
+  const waitMs = await limiter.take(key);
   if (waitMs > 0) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.` });
   }

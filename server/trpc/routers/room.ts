@@ -37,7 +37,7 @@ export const roomRouter = router({
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
     let appended;
     try {
       appended = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text, clientId: input.clientId });
@@ -108,7 +108,7 @@ export const roomRouter = router({
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
   typing: authedProcedure.input(RoomInput).mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
+    await rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
     await ctx.presence.typing(input.room, ctx.user.username, true);
     return { ok: true as const };
   }),
