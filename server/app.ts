@@ -3,6 +3,7 @@
  * and WebSocket to them. No module-level state: every call is a separate app,
  * so tests build as many as they need.
  */
+import { TRPCError } from "@trpc/server";
 import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
@@ -48,7 +49,8 @@ export interface ParlorDeps {
 
 /** Our own failures, logged whole under the id the client was given. Client mistakes are answered, not logged. */
 function logError(error: Error, path: string | undefined) {
-  if ("code" in error && error.code !== "INTERNAL_SERVER_ERROR") return;
+  // (Only TRPCErrors are client mistakes: a driver's error with a `code` like ECONNREFUSED is ours.)
+  if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return;
   console.error(`[parlor] ${path ?? "request"} failed (error id ${errorIdOf(error)}):`, error);
 }
 

@@ -93,7 +93,8 @@ const RENAMED: Record<string, string> = {
  * malformed to parse.
  */
 export function redactSecrets(value: string): string {
-  return value.replace(/(\/\/[^/@:]*:).*@/, "$1***@").replace(/([?&]password=)[^&]*/gi, "$1***");
+  const userinfo = value.includes("//") ? /(\/\/[^/@:]*:).*@/ : /^([^/@:]*:).*@/;
+  return value.replace(userinfo, "$1***@").replace(/([?&]password=)[^&]*/gi, "$1***");
 }
 
 export interface Config {

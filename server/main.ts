@@ -6,7 +6,7 @@
 import { createDb } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig, redactSecrets as redact } from "./config.ts";
 import { startServer } from "./serve.ts";
 
 let config: Config;
@@ -16,14 +16,6 @@ try {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
-}
-
-/** A URL fit for a log line: no password. */
-function redact(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
 }
 
 function onStopSignal(stop: () => Promise<void>) {
