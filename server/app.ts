@@ -12,6 +12,7 @@ import { createConnectionCaps, type Admission } from "./limits/connection-caps.t
 import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
 import { createLimiters } from "./limits/limiters.ts";
 import { createLimitsRedis } from "./limits/limits-redis.ts";
+import type { Semaphore } from "./limits/semaphore.ts";
 import type { Config } from "./config.ts";
 import { errorIdOf, internalErrorMessage } from "./errors/error-id.ts";
 import { addressKey, clientAddress } from "./http/client-address.ts";
@@ -45,6 +46,8 @@ export interface ParlorApp {
 export interface ParlorDeps {
   db?: Db;
   groups?: GroupLayer;
+  /** Hash slots shared with the other workers of this machine (a supervisor's); default: HASH_CONCURRENCY for this process. */
+  hashSlots?: Semaphore;
 }
 
 /** Our own failures, logged whole under the id the client was given. Client mistakes are answered, not logged. */
@@ -76,7 +79,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const caps = createConnectionCaps({ ...limits, counter });
   const auth = createAuth(db, {
     secureCookies: config.production,
-    hashConcurrency: limits.hashConcurrency,
+    hashConcurrency: deps.hashSlots ?? limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
   const services: Services = {

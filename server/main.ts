@@ -5,6 +5,7 @@
  */
 import { createDb } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { createIpcSemaphore, type IpcChannel } from "./cluster/hash-slots.ts";
 import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
 import { type Config, ConfigError, loadConfig, redactSecrets as redact } from "./config.ts";
 import { startServer } from "./serve.ts";
@@ -31,7 +32,9 @@ function onStopSignal(stop: () => Promise<void>) {
 }
 
 async function serve(config: Config, worker: string | undefined) {
-  const server = await startServer(config);
+  // A worker hashes on its supervisor's slots: HASH_CONCURRENCY holds for the machine, not per worker.
+  const hashSlots = worker && process.send ? createIpcSemaphore(process as unknown as IpcChannel) : undefined;
+  const server = await startServer(config, { hashSlots });
   const layer = config.redisUrl ? `redis ${redact(config.redisUrl)}` : "in-memory groups";
   const who = worker ? `Parlor worker ${worker} (pid ${process.pid})` : "Parlor";
   console.log(`${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`);
@@ -60,6 +63,7 @@ async function supervise(config: Config) {
   const supervisor = startSupervisor({
     workers: config.workers,
     command: [process.execPath, import.meta.path],
+    hashConcurrency: config.limits.hashConcurrency,
     env: { ...process.env, PORT: String(port) },
   });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
