@@ -5,6 +5,7 @@ import { createConnectionCaps } from "../../server/limits/connection-caps.ts";
 import { createLimitsRedis } from "../../server/limits/limits-redis.ts";
 import { createRateLimiter, type RateLimit, type RateLimiter, windowSeconds } from "../../server/limits/rate-limiter.ts";
 import { createSemaphore } from "../../server/limits/semaphore.ts";
+import { freePort } from "../support/process.ts";
 import { type Backend, describeEach, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 
 /** Makes limiters and counters that share one store (one Redis, or one process's memory), as two processes would. */
@@ -183,6 +184,28 @@ await describeEach("connection counter across processes", stores.filter((s) => s
     expect(await two.acquire(key, 1)).toBeNull();
     await one.close();
     expect(await two.acquire(key, 1)).not.toBeNull();
+  });
+});
+
+describe("while Redis does not answer", () => {
+  test("limits and connection caps still hold, per process (sends and sign-ins never wait on Redis)", async () => {
+    const logged: string[] = [];
+    const redis = await createLimitsRedis({ url: `redis://127.0.0.1:${freePort()}`, prefix: "nowhere:", connectTimeoutMs: 50, log: (m) => logged.push(m) });
+    try {
+      const limiter = createRateLimiter({ burst: 2, perSecond: 0.1 }, { redis, keyPrefix: "nowhere:rl" });
+      expect([await limiter.take("ann"), await limiter.take("ann")]).toEqual([0, 0]);
+      expect(await limiter.take("ann")).toBeGreaterThan(0);
+      const counter = createRedisConnectionCounter({ redis, keyPrefix: "nowhere:conn:", heartbeatMs: 1000, ttlMs: 5000, log: (m) => logged.push(m) });
+      const first = await counter.acquire("ip:1", 1);
+      expect(first).not.toBeNull();
+      expect(await counter.acquire("ip:1", 1)).toBeNull();
+      first!();
+      expect(await counter.acquire("ip:1", 1)).not.toBeNull();
+      await counter.close();
+      expect(logged.some((m) => m.includes("counting in this process"))).toBe(true);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 
