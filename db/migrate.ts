@@ -10,6 +10,8 @@ import type { Db } from "./index.ts";
 const migrations: Record<string, () => Promise<Migration>> = {
   "2026-11-23T00-init": () => import("./migrations/2026-11-23T00-init.ts"),
   "2026-11-23T01-idempotent-sends": () => import("./migrations/2026-11-23T01-idempotent-sends.ts"),
+  "2026-12-01T00-room-log": () => import("./migrations/2026-12-01T00-room-log.ts"),
+  "2026-12-01T01-rooms": () => import("./migrations/2026-12-01T01-rooms.ts"),
 };
 
 const provider: MigrationProvider = {

@@ -19,8 +19,20 @@ export interface SessionTable {
 
 export interface RoomTable {
   name: string;
-  /** The seq of the room's newest message; the next one gets last_seq + 1. */
+  /** The seq of the room's newest log entry; the next one gets last_seq + 1. */
   last_seq: number;
+  /** Messages in the room (entries of kind "message"). */
+  message_count: Generated<number>;
+  visibility: Generated<"public" | "private">;
+  topic: Generated<string | null>;
+  /** Who created it (for a public room created by its first message: that message's sender). */
+  owner_id: Generated<number | null>;
+  /** Rows of room_member for it. */
+  member_count: Generated<number>;
+  /** 1: a direct-message room. */
+  direct: Generated<number>;
+  /** ISO-8601 UTC; null for rooms older than the rooms migration. */
+  created_at: Generated<string | null>;
   /** ISO-8601 UTC of the newest message. */
   last_message_at: string;
 }
@@ -35,6 +47,48 @@ export interface MessageTable {
   created_at: string;
   /** The sender's id for this send, so a retry finds the stored message instead of storing another. */
   client_id: string | null;
+  /** ISO-8601 UTC of the latest edit. */
+  edited_at: Generated<string | null>;
+  /** 1 once deleted (the text is then ""). */
+  deleted: Generated<number>;
+  /** Seq of the message this one answers. */
+  reply_to: Generated<number | null>;
+  /** JSON: [{ emoji, users: [username, …] }, …], in the order each emoji was first added. */
+  reactions: Generated<string>;
+  /** The text as sent, kept from the first edit on (null: never edited). */
+  original_text: Generated<string | null>;
+}
+
+/** A change to a message (edit, delete, reaction): the log's entries that are not messages. */
+export interface RoomEntryTable {
+  room: string;
+  seq: number;
+  kind: "edit" | "delete" | "reaction" | "member";
+  /** The seq of the message it changes (0 for a membership change). */
+  target: number;
+  /** Who made the change. */
+  actor_id: number;
+  /** JSON: { text } for an edit, { emoji, added } for a reaction, {} for a delete, { user, change, role? } for a member. */
+  data: string;
+  /** ISO-8601 UTC. */
+  created_at: string;
+}
+
+export interface RoomMemberTable {
+  room: string;
+  user_id: number;
+  role: "owner" | "moderator" | "member";
+  /** ISO-8601 UTC. */
+  joined_at: string;
+}
+
+export interface RoomBanTable {
+  room: string;
+  user_id: number;
+  /** Who banned them. */
+  by_id: number;
+  /** ISO-8601 UTC. */
+  created_at: string;
 }
 
 export interface Database {
@@ -42,4 +96,7 @@ export interface Database {
   session: SessionTable;
   room: RoomTable;
   message: MessageTable;
+  room_entry: RoomEntryTable;
+  room_member: RoomMemberTable;
+  room_ban: RoomBanTable;
 }

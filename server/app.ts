@@ -8,6 +8,10 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
+import { createRoomLog } from "./chat/room-log.ts";
+import { createControlChannel } from "./groups/control-channel.ts";
+import { createRevocations } from "./rooms/revocations.ts";
+import { createRooms } from "./rooms/rooms.ts";
 import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
 import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
 import { createLimiters } from "./limits/limiters.ts";
@@ -82,9 +86,19 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     hashConcurrency: deps.hashSlots ?? limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
+  const control = createControlChannel(groups);
+  await control.start();
+  // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
+  let rooms: ReturnType<typeof createRooms> | undefined;
+  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId) });
+  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay } });
   const services: Services = {
     db,
     auth,
+    chat: createRoomLog({ db, groups, maxMembersPerRoom: limits.maxMembersPerRoom }),
+    rooms,
+    revocations,
+    control,
     groups,
     presence,
     sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
@@ -152,6 +166,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       return http.handle(req);
     },
     async close() {
+      control.close();
       await presence.close();
       await counter.close();
       limitsRedis?.disconnect();

@@ -51,6 +51,9 @@ const Env = z.object({
   MAX_CONNECTIONS_PER_IP: count(200),
   MAX_CONNECTIONS_PER_USER: count(20),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: count(100),
+  MAX_MEMBERS_PER_ROOM: count(10_000),
+  PRIVATE_ROOMS_PER_DAY: count(50),
+  INVITES_PER_MINUTE: rate(20),
   SEND_BURST: count(20),
   SEND_PER_SECOND: rate(5),
   /** Per (username, address): a stranger guessing an account slows only their own address down. */
@@ -119,6 +122,9 @@ export interface Limits {
   readonly maxConnectionsPerIp: number;
   readonly maxConnectionsPerUser: number;
   readonly maxSubscriptionsPerConnection: number;
+  readonly maxMembersPerRoom: number;
+  readonly privateRoomsPerDay: number;
+  readonly invites: RateLimit;
   readonly send: RateLimit;
   readonly loginPerUsernameIp: RateLimit;
   readonly loginPerIp: RateLimit;
@@ -171,6 +177,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
       maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
       maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      maxMembersPerRoom: e.MAX_MEMBERS_PER_ROOM,
+      privateRoomsPerDay: e.PRIVATE_ROOMS_PER_DAY,
+      invites: { burst: Math.max(1, Math.ceil(e.INVITES_PER_MINUTE / 2)), perSecond: e.INVITES_PER_MINUTE / 60 },
       send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
       loginPerUsernameIp: { burst: e.LOGIN_BURST_PER_USERNAME_IP, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME_IP / 60 },
       loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },

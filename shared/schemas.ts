@@ -24,11 +24,17 @@ export const MESSAGE_TEXT_MAX = 4000;
 export const HISTORY_LIMIT_MAX = 100;
 export const HISTORY_LIMIT_DEFAULT = 50;
 
+/** Direct messages live in their own namespace, `dm:<user id>:<user id>` (lower id first), that no other room can take. */
+export const DM_ROOM = /^dm:([1-9][0-9]{0,15}):([1-9][0-9]{0,15})$/;
+export const isDmRoom = (room: string) => DM_ROOM.test(room);
+/** The direct-message room of two users, the same from either side. */
+export const dmRoomOf = (a: number, b: number) => `dm:${Math.min(a, b)}:${Math.max(a, b)}`;
+
 export const RoomName = z
   .string(stringError("A room name"))
   .min(1, "A room name cannot be empty.")
   .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
-  .regex(/^[A-Za-z0-9._-]*$/, "A room name may contain only letters, digits, '-', '_' and '.'.")
+  .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
   .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
   .refine((s) => s !== ".", "A room name cannot be '.' alone.");
 export type RoomName = z.infer<typeof RoomName>;
@@ -53,19 +59,70 @@ export const Password = z
   .min(8, "A password has at least 8 characters.")
   .max(256, "A password has at most 256 characters.");
 
-/** A room's position: messages are numbered 1, 2, 3, … per room. */
+/** A room's position: entries (messages, edits, deletes, reactions) are numbered 1, 2, 3, … per room. */
 export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
+/** The seq of a message in the room, as an input: 1 or more. */
+const MessageSeq = (what: string) => Seq.min(1, `'${what}' is the seq of a message, 1 or more.`);
+
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+
+/** One emoji on a message and who put it there, in the order they reacted. */
+export const Reaction = z.object({ emoji: z.string(), users: z.array(z.string()) });
+export type Reaction = z.infer<typeof Reaction>;
+
+/** A message in its current state: edits applied, a delete leaves a tombstone, reactions aggregated. */
 export const Message = z.object({
   id: z.number().int(),
   room: RoomName,
   seq: Seq,
   sender: z.string(),
+  /** "" once deleted. */
   text: z.string(),
   /** ISO-8601, UTC. */
   timestamp: z.string(),
+  /** ISO-8601 UTC of the latest edit; null if never edited. */
+  editedAt: z.string().nullable(),
+  /** A deleted message keeps its place (and its seq) with empty text. */
+  deleted: z.boolean(),
+  /** The seq of the message this one answers. */
+  replyTo: Seq.nullable(),
+  /** In the order each emoji was first added. */
+  reactions: z.array(Reaction),
 });
 export type Message = z.infer<typeof Message>;
+
+export const Visibility = z.enum(["public", "private"], { error: "'visibility' is \"public\" or \"private\"." });
+export type Visibility = z.infer<typeof Visibility>;
+export const RoomRole = z.enum(["owner", "moderator", "member"]);
+export type RoomRole = z.infer<typeof RoomRole>;
+export const MemberChange = z.enum(["joined", "left", "invited", "kicked", "banned", "unbanned", "role"]);
+export type MemberChange = z.infer<typeof MemberChange>;
+
+/**
+ * One entry of a room's log. Every change is an entry with the room's next seq,
+ * so a client that resumes after `lastEventId` replays edits, deletes and
+ * reactions of old messages as well as new messages, in commit order.
+ */
+export const RoomEntry = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("message"), seq: Seq, message: Message }),
+  z.object({ kind: z.literal("edit"), seq: Seq, target: Seq, text: z.string(), editedAt: z.string(), by: z.string() }),
+  z.object({ kind: z.literal("delete"), seq: Seq, target: Seq, deletedAt: z.string(), by: z.string() }),
+  z.object({ kind: z.literal("reaction"), seq: Seq, target: Seq, emoji: z.string(), user: z.string(), added: z.boolean() }),
+  z.object({
+    kind: z.literal("member"),
+    seq: Seq,
+    /** Whose membership changed. */
+    user: z.string(),
+    change: MemberChange,
+    /** The new role, for `change: "role"` (and `invited`/`joined`: the role they got). */
+    role: z.enum(["moderator", "member"]).optional(),
+    /** Who made the change (the user themselves for joined and left). */
+    by: z.string(),
+  }),
+]);
+export type RoomEntry = z.infer<typeof RoomEntry>;
+export type RoomEntryKind = RoomEntry["kind"];
 
 export const User = z.object({ id: z.number().int(), username: Username });
 export type User = z.infer<typeof User>;
@@ -98,13 +155,34 @@ export const ClientId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, "'clientId' is 8 to 64 letters, digits, '_' or '-' (a UUID fits).");
 
-export const SendInput = z.object({ room: RoomName, text: MessageText, clientId: ClientId.optional() });
+export const SendInput = z.object({
+  room: RoomName,
+  text: MessageText,
+  clientId: ClientId.optional(),
+  /** The seq of the message this one answers: a message of the same room, not deleted. */
+  replyTo: MessageSeq("replyTo").optional(),
+});
 export type SendInput = z.input<typeof SendInput>;
+
+export const EditInput = z.object({ room: RoomName, seq: MessageSeq("seq"), text: MessageText });
+export type EditInput = z.input<typeof EditInput>;
+
+export const DeleteInput = z.object({ room: RoomName, seq: MessageSeq("seq") });
+export type DeleteInput = z.input<typeof DeleteInput>;
+
+/** Exactly one emoji: a single RGI emoji, skin tones, flags, keycaps and ZWJ sequences included. */
+export const Emoji = z
+  .string(stringError("An emoji"))
+  .max(64, "An emoji is one emoji.")
+  .regex(/^\p{RGI_Emoji}$/v, "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.");
+
+export const ReactInput = z.object({ room: RoomName, seq: MessageSeq("seq"), emoji: Emoji, add: z.boolean({ error: "'add' is true or false." }) });
+export type ReactInput = z.input<typeof ReactInput>;
 
 /** tRPC hands the last `tracked` id back as a string on reconnect: it must be a seq. */
 export const LastEventId = z
   .string()
-  .regex(/^(0|[1-9][0-9]{0,15})$/, "'lastEventId' is the seq of a message of this room.")
+  .regex(/^(0|[1-9][0-9]{0,15})$/, "'lastEventId' is the seq of an entry of this room.")
   .transform(Number);
 
 export const MessagesInput = z.object({
@@ -121,8 +199,10 @@ export const RoomSummary = z.object({
   name: RoomName,
   /** People in the room now (signed-in users once each, plus guests). */
   present: z.number().int().min(0),
-  /** The seq of its newest message: how many messages it holds. */
+  /** The seq of its newest log entry (message, edit, delete or reaction). */
   lastSeq: Seq,
+  /** How many messages it holds (deleted ones included: they keep their place). */
+  messages: z.number().int().min(0),
   /** ISO-8601 UTC of its newest message. */
   lastMessageAt: z.string(),
 });
@@ -146,13 +226,10 @@ export const TypingEvent = z.object({
   ttlMs: z.number().int().positive(),
 });
 
-/** What travels through the group layer: room messages, and presence/typing signals. */
-export const RoomEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message"), message: Message }),
-  ProcessPresence,
-  TypingEvent,
-]);
-export type RoomEvent = z.infer<typeof RoomEvent>;
+/** A room log entry, published after it is stored. */
+export const EntryEvent = z.object({ type: z.literal("entry"), room: RoomName, entry: RoomEntry });
+export type EntryEvent = z.infer<typeof EntryEvent>;
+
 
 /** Who is in a room now, as `room.presence` streams it. */
 export const RoomPresence = z.object({
@@ -168,5 +245,66 @@ export type RoomPresence = z.infer<typeof RoomPresence>;
 
 export const RoomInput = z.object({ room: RoomName });
 
+export const TOPIC_MAX = 200;
+export const Topic = z
+  .string(stringError("A topic"))
+  .trim()
+  .refine((s) => codePoints(s) <= TOPIC_MAX, `A topic has at most ${TOPIC_MAX} characters.`)
+  .refine((s) => !CONTROL_CHARS.test(s) && !s.includes("\n"), "A topic is one line of text.");
+
+/** A name a user may create: any room name outside the direct-message namespace. */
+const CreatableRoomName = RoomName.refine((s) => !isDmRoom(s), "Names of the form 'dm:…' are kept for direct messages.");
+
+export const CreateRoomInput = z.object({ room: CreatableRoomName, visibility: Visibility, topic: Topic.optional() });
+export type CreateRoomInput = z.input<typeof CreateRoomInput>;
+
+/** A room and one of its (would-be) members. */
+export const RoomUserInput = z.object({ room: RoomName, username: Username });
+export const SetRoleInput = z.object({ room: RoomName, username: Username, role: z.enum(["moderator", "member"], { error: "'role' is \"moderator\" or \"member\"." }) });
+export const SetTopicInput = z.object({ room: RoomName, topic: Topic });
+export const DmOpenInput = z.object({ username: Username });
+
+export const RoomInfo = z.object({
+  room: RoomName,
+  visibility: Visibility,
+  topic: z.string().nullable(),
+  /** The owner's username. */
+  owner: z.string(),
+  /** The caller's role here; null when not a member (or a guest). */
+  role: RoomRole.nullable(),
+  /** How many members it has. */
+  members: z.number().int().min(0),
+  /** A direct-message room: its two people, and nobody else can be invited. */
+  direct: z.boolean(),
+});
+export type RoomInfo = z.infer<typeof RoomInfo>;
+
+export const RoomMember = z.object({ username: z.string(), role: RoomRole });
+export type RoomMember = z.infer<typeof RoomMember>;
+
+/**
+ * What travels on the control group, to every process: a user lost access to a
+ * room (their open streams of it end), or sessions ended (their sockets close).
+ */
+export const ControlEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("revoke"), room: RoomName, userId: z.number().int(), reason: z.enum(["kicked", "banned", "left"]) }),
+  z.object({
+    type: z.literal("sessions-ended"),
+    /** SHA-256 (hex) of each ended session's token: the tokens themselves never travel. */
+    sessions: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(1000),
+  }),
+]);
+export type ControlEvent = z.infer<typeof ControlEvent>;
+export const CONTROL_GROUP = "control";
+
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;
+
+/** What travels through the group layer: room log entries, and presence/typing signals. */
+export const RoomEvent = z.discriminatedUnion("type", [
+  EntryEvent,
+  ...ControlEvent.options,
+  ProcessPresence,
+  TypingEvent,
+]);
+export type RoomEvent = z.infer<typeof RoomEvent>;

@@ -7,7 +7,7 @@ import { TRPCClientError } from "@trpc/client";
 import type { RoomPresence } from "../../shared/schemas.ts";
 import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
 import { credentialsPath, loadSession, saveSession } from "./credentials.ts";
-import { formatMessage } from "./format.ts";
+import { formatChange, formatMessage } from "./format.ts";
 import { readPassword } from "./password.ts";
 
 const HELP = `Parlor chat from the command line.
@@ -89,7 +89,7 @@ function tail(client: ParlorClient, room: string, lastEventId: string) {
       { room, lastEventId },
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
-        onData: ({ data }) => console.log(formatMessage(data)),
+        onData: ({ data }) => console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data)),
         onError: (error) => {
           sub.unsubscribe();
           reject(error);

@@ -23,6 +23,12 @@ export interface SubscribeOptions {
 }
 
 export interface GroupLayer {
+  /**
+   * Every event it delivers was published by this process (after its commit).
+   * False for a layer shared over the network: a room stream then checks each
+   * entry against the database before showing it.
+   */
+  readonly local: boolean;
   publish(group: string, event: RoomEvent): Promise<void>;
   /**
    * Resolves once the subscription is live: every event published after that is

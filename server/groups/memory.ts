@@ -28,6 +28,8 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
   const live = new Set<SubscriberQueue>();
 
   return {
+    local: true,
+
     async publish(group: string, event: RoomEvent) {
       emitter.emit(group, event);
     },

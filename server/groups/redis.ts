@@ -35,12 +35,13 @@ export const DEFAULT_REDIS_PREFIX = "parlor:";
 
 const ROOM_GROUP_PREFIX = "room:";
 
-/** Every room an event names: its own `room`, and the `room` of each object it carries (a message, an entry). */
-function roomsNamedIn(event: object): unknown[] {
-  const rooms: unknown[] = [];
-  for (const [key, value] of Object.entries(event)) {
-    if (key === "room") rooms.push(value);
-    else if (value !== null && typeof value === "object" && "room" in value) rooms.push(value.room);
+/** Every room an event names: its own `room`, and the `room` of whatever it carries (an entry, its message). */
+function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown[] {
+  // Events are small and already schema-checked; the depth bound is only a backstop.
+  if (value === null || typeof value !== "object" || depth > 4) return rooms;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === "room") rooms.push(inner);
+    else roomsNamedIn(inner, depth + 1, rooms);
   }
   return rooms;
 }
@@ -190,6 +191,8 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
   clearTimeout(timer);
 
   return {
+    local: false,
+
     async publish(group, event) {
       if (closed) throw new Error("The group layer is closed.");
       await pub.publish(prefix + group, JSON.stringify(event));

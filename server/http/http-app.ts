@@ -58,8 +58,11 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
       await services.db.selectFrom("room").select("name").limit(1).execute();
       return { ok: true };
     })
-    .get("/api/messages/:room/", async ({ params, query, set }) => {
-      const result = await getRoomMessages(services.db, params.room, query);
+    .get("/api/messages/:room/", async ({ params, query, set, request }) => {
+      const headers = request.headers;
+      const token = services.auth.tokenFromHeaders({ authorization: headers.get("authorization") }) ?? services.auth.tokenFromHeaders({ cookie: headers.get("cookie") });
+      const session = token ? await services.auth.validate(token) : null;
+      const result = await getRoomMessages(services, session?.user ?? null, params.room, query);
       set.status = result.status;
       return result.body;
     })

@@ -17,6 +17,8 @@ export interface Limiters {
   loginPerUsernameIp: RateLimiter;
   /** Sign-ups per address. */
   registerPerIp: RateLimiter;
+  /** Invitations per user. */
+  invite: RateLimiter;
 }
 
 /** Clients send a typing signal every few seconds while typing; more is noise. */
@@ -30,5 +32,6 @@ export function createLimiters(limits: Limits, store: { redis?: Redis; prefix: s
     loginPerIp: limiter("login-ip", limits.loginPerIp),
     loginPerUsernameIp: limiter("login-user-ip", limits.loginPerUsernameIp),
     registerPerIp: limiter("register-ip", limits.registerPerIp),
+    invite: limiter("invite", limits.invites),
   };
 }

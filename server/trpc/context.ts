@@ -7,6 +7,10 @@ import type { FetchCreateContextFnOptions } from "@trpc/server/adapters/fetch";
 import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
+import type { RoomLog } from "../chat/room-log.ts";
+import type { ControlChannel } from "../groups/control-channel.ts";
+import type { Revocations } from "../rooms/revocations.ts";
+import type { Rooms } from "../rooms/rooms.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { ConnectionCaps } from "../limits/connection-caps.ts";
@@ -17,6 +21,14 @@ import type { SessionSockets } from "./session-sockets.ts";
 export interface Services {
   db: Db;
   auth: Auth;
+  /** The room log: append, publish, history, streams. */
+  chat: RoomLog;
+  /** Rooms as places: access, members, roles, bans, direct messages. */
+  rooms: Rooms;
+  /** Ends a user's open streams of a room when they lose access, on every process. */
+  revocations: Revocations;
+  /** Control events between processes (revocations, ended sessions). */
+  control: ControlChannel;
   groups: GroupLayer;
   presence: Presence;
   sockets: SessionSockets;

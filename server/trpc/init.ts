@@ -2,7 +2,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { internalErrorMessage } from "../errors/error-id.ts";
+import { RoomInput } from "../../shared/schemas.ts";
+import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { domainErrorToTRPC } from "./domain-errors.ts";
 import type { Context } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
@@ -29,7 +32,17 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
+export const mergeRouters = t.mergeRouters;
+
+/** The services' domain errors (server/chat/errors.ts) leave as tRPC codes, for every procedure. */
+const domainErrors = t.middleware(async function domainErrors({ next }) {
+  const result = await next();
+  if (result.ok) return result;
+  const mapped = domainErrorToTRPC(result.error.cause);
+  return mapped ? { ...result, error: mapped } : result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** How long a socket's confirmed session stands before it is looked up again. */
 export const SESSION_RECHECK_MS = 1000;
@@ -50,7 +63,34 @@ const signedIn = t.middleware(async function signedIn({ ctx, next }) {
 });
 
 /** Procedures for signed-in users: `ctx.user` and `ctx.token` are set. */
-export const authedProcedure = t.procedure.use(signedIn);
+export const authedProcedure = publicProcedure.use(signedIn);
+
+/**
+ * The access seam: every procedure about one room is built from one of these,
+ * so none can forget the check. Each looks the room up for the caller once
+ * (`ctx.access`) and refuses a private room they are not in with NOT_FOUND —
+ * the answer a name never used gets.
+ */
+/** Reading a room (history, its stream, presence, info, members): anyone who can see it. */
+export const roomProcedure = publicProcedure.input(RoomInput).use(async function roomAccess({ ctx, input, next }) {
+  const access = await ctx.rooms.access(input.room, ctx.user);
+  requireVisible(access);
+  return next({ ctx: { access } });
+});
+
+/** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */
+export const roomPostProcedure = authedProcedure.input(RoomInput).use(async function roomPostAccess({ ctx, input, next }) {
+  const access = await ctx.rooms.access(input.room, ctx.user);
+  requireCanPost(access);
+  return next({ ctx: { access } });
+});
+
+/** Membership and moderation (join, leave, invite, kick, ban, roles, topic): signed in, can see it; the rooms service checks roles. */
+export const roomMemberProcedure = authedProcedure.input(RoomInput).use(async function roomMemberAccess({ ctx, input, next }) {
+  const access = await ctx.rooms.access(input.room, ctx.user);
+  requireVisible(access);
+  return next({ ctx: { access } });
+});
 
 /** Refuses with TOO_MANY_REQUESTS when `key` has used up its limit, saying when to retry. */
 export async function rateLimited(limiter: RateLimiter, key: string, what: string): Promise<void> {

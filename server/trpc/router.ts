@@ -1,11 +1,14 @@
 /** The router every client speaks. `AppRouter`'s type is the contract: clients import it as a type only. */
-import { router } from "./init.ts";
+import { mergeRouters, router } from "./init.ts";
 import { authRouter } from "./routers/auth.ts";
+import { dmRouter } from "./routers/dm.ts";
 import { roomRouter } from "./routers/room.ts";
+import { roomMembersRouter } from "./routers/room-members.ts";
 
 export const appRouter = router({
   auth: authRouter,
-  room: roomRouter,
+  room: mergeRouters(roomRouter, roomMembersRouter),
+  dm: dmRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,13 +8,11 @@ import Redis from "ioredis";
 import type { Delivery, GroupLayer } from "../../server/groups/group-layer.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
 import type { RoomEvent } from "../../shared/schemas.ts";
+import { messageEvent } from "../support/entries.ts";
 import { describeWithServices, hasRedisServer, redisService, startPrivateRedis, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 
 /** A message event of `room` (its channel is room:<room>: an event naming another room is dropped). */
-const event = (seq: number, room = "lobby"): RoomEvent => ({
-  type: "message",
-  message: { id: seq, room, seq, sender: "ann", text: `m${seq}`, timestamp: new Date(0).toISOString() },
-});
+const event = (seq: number, room = "lobby"): RoomEvent => messageEvent(seq, room);
 
 /** The next delivery, failing (not hanging) after `ms`. */
 async function next(it: AsyncIterator<Delivery>, ms = 5000): Promise<Delivery> {
@@ -58,7 +56,7 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
     const raw = admin(url);
     cleanup.push(async () => raw.disconnect());
     await raw.publish(`${prefix}room:lobby`, "not json");
-    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "message", message: { seq: "1" } }));
+    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "entry", room: "lobby", entry: { kind: "message", seq: "1" } }));
     await groups.publish("room:lobby", event(1));
     expect(await next(stream)).toEqual(event(1));
     expect(logged.filter((line) => line.startsWith("dropped an invalid event"))).toHaveLength(2);

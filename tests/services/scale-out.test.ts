@@ -90,6 +90,46 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
     onB.unsubscribe();
   }, 30_000);
 
+  test("edits, deletes and reactions made on one process reach subscribers on both, in seq order; a forged event on the channel is never shown", async () => {
+    const { a, b, prefix } = pair;
+    const room = "changes";
+    const ann = await a.signUp();
+    const ben = await b.signUp();
+    const onA = subscribeRoom(a.guest().client, { room });
+    const onB = subscribeRoom(b.guest().client, { room });
+    await Promise.all([onA.started, onB.started]);
+    const m = await ann.client.room.send.mutate({ room, text: "typo" });
+    await ann.client.room.edit.mutate({ room, seq: m.seq, text: "fixed" });
+    // Someone with access to Redis publishes an entry the database does not hold.
+    const raw = new Redis(redisUrl);
+    const forged = { kind: "edit", seq: 3, target: m.seq, text: "forged", editedAt: new Date().toISOString(), by: "mallory" };
+    await raw.publish(`${prefix}room:${room}`, JSON.stringify({ type: "entry", room, entry: forged }));
+    raw.disconnect();
+    await ben.client.room.react.mutate({ room, seq: m.seq, emoji: "👍", add: true });
+    const r = await ben.client.room.send.mutate({ room, text: "reply", replyTo: m.seq });
+    await ben.client.room.delete.mutate({ room, seq: r.seq });
+    for (const sub of [onA, onB]) await sub.waitForEntries(5, 15_000);
+    await Bun.sleep(100);
+    for (const sub of [onA, onB]) {
+      expect(sub.errors).toEqual([]);
+      expect(sub.entries.map((e) => [e.seq, e.kind])).toEqual([
+        [1, "message"],
+        [2, "edit"],
+        [3, "reaction"],
+        [4, "message"],
+        [5, "delete"],
+      ]);
+      expect(sub.entries[2]).toMatchObject({ kind: "reaction", user: ben.username, emoji: "👍" });
+    }
+    const history = (await ben.client.room.history.query({ room })).messages;
+    expect(history.map((x) => [x.seq, x.text, x.deleted, x.editedAt !== null, x.reactions])).toEqual([
+      [4, "", true, false, []],
+      [1, "fixed", false, true, [{ emoji: "👍", users: [ben.username] }]],
+    ]);
+    onA.unsubscribe();
+    onB.unsubscribe();
+  }, 30_000);
+
   test("Redis connections killed mid-stream: every subscriber on both processes gets every message, once, in order", async () => {
     const { a, b, prefix } = pair;
     const room = "killed";

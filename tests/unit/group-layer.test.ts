@@ -3,12 +3,10 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { RoomEvent } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../../server/groups/group-layer.ts";
 import { describeEach, groupLayerBackends, type TestGroups } from "../support/backends.ts";
+import { deliverySeq, messageEvent } from "../support/entries.ts";
 import { waitFor } from "../support/wait.ts";
 
-const event = (seq: number, room = "lobby"): RoomEvent => ({
-  type: "message",
-  message: { id: seq, room, seq, sender: "ann", text: `m${seq}`, timestamp: new Date(0).toISOString() },
-});
+const event = messageEvent;
 
 /** Reads `n` deliveries, failing (not hanging) after `ms`. */
 async function take(stream: AsyncIterable<Delivery>, n: number, ms = 2000): Promise<Delivery[]> {
@@ -27,7 +25,7 @@ async function take(stream: AsyncIterable<Delivery>, n: number, ms = 2000): Prom
 /** A message event of the room whose group is `group` ("room:<name>"): the Redis layer drops events naming another room. */
 const eventOf = (group: string, seq: number) => event(seq, group.slice("room:".length));
 
-const seqs = (ds: Delivery[]) => ds.map((d) => (d.type === "message" ? d.message.seq : d.type));
+const seqs = (ds: Delivery[]) => ds.map(deliverySeq);
 
 await describeEach("GroupLayer", groupLayerBackends, (backend) => {
   let env: TestGroups & { dispose(): Promise<void> };

@@ -9,9 +9,9 @@ import { migrateToLatest } from "../../db/migrate.ts";
 import { createUser } from "../../server/auth/users.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
-import { appendMessage } from "../../server/messages/repository.ts";
-import { openRoomStream } from "../../server/messages/room-stream.ts";
-import { type Message, roomGroup } from "../../shared/schemas.ts";
+import { appendChange, appendMessage, entriesBetween } from "../../server/chat/repository.ts";
+import { openRoomStream, REPLAY_BATCH } from "../../server/chat/room-stream.ts";
+import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 
 let db: Db;
 let groups: GroupLayer;
@@ -37,9 +37,14 @@ async function store(n: number, room = "r"): Promise<Message[]> {
   return out;
 }
 
-const publish = (m: Message) => groups.publish(roomGroup(m.room), { type: "message", message: m });
+const entryOf = (m: Message): RoomEntry => ({ kind: "message", seq: m.seq, message: m });
+const publish = (m: Message) => groups.publish(roomGroup(m.room), { type: "entry", room: m.room, entry: entryOf(m) });
 
-async function read(stream: AsyncIterator<Message>, n: number): Promise<number[]> {
+/** What the database holds at the event's seq (the room log service's confirm, without its cache). */
+const confirm = async (event: EntryEvent) =>
+  (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
+
+async function read(stream: AsyncIterator<RoomEntry>, n: number): Promise<number[]> {
   const seqs = [];
   for (let i = 0; i < n; i++) {
     const next = await Promise.race([stream.next(), Bun.sleep(1000).then(() => null)]);
@@ -49,7 +54,17 @@ async function read(stream: AsyncIterator<Message>, n: number): Promise<number[]
   return seqs;
 }
 
-const open = (after?: number) => openRoomStream({ db, groups, room: "r", after, signal: abort.signal });
+const open = (after?: number, layer: GroupLayer = groups, pace?: () => Promise<void>) =>
+  openRoomStream({ db, groups: layer, room: "r", after, signal: abort.signal, map: (e: RoomEntry) => e, confirm, pace });
+
+/** The same layer, as if its events came over the network (Redis): the stream must confirm each one. */
+const untrusted = (layer: GroupLayer): GroupLayer => ({
+  local: false,
+  publish: (g, e) => layer.publish(g, e),
+  subscribe: (g, o) => layer.subscribe(g, o),
+  subscriberCount: (g) => layer.subscriberCount(g),
+  close: () => layer.close(),
+});
 
 describe("room stream", () => {
   test("publishes that arrive out of seq order (two writers) are delivered once each, in seq order", async () => {
@@ -96,14 +111,13 @@ describe("room stream", () => {
     await publish(other!);
     const [mine] = await store(1);
     await publish(mine!);
-    const got = [];
-    for (let i = 0; i < 1; i++) got.push((await stream.next()).value as Message);
-    expect(got.map((m) => [m.room, m.seq])).toEqual([["r", 1]]);
+    const got = (await stream.next()).value as RoomEntry;
+    expect(got.kind === "message" && [got.message.room, got.seq]).toEqual(["r", 1]);
   });
 
   test("a resume point past the end is refused, and the group subscription is released", async () => {
     await store(2);
-    await expect(open(3)).rejects.toThrow("'lastEventId' 3 is past the newest message of room 'r' (2).");
+    await expect(open(3)).rejects.toThrow("'lastEventId' 3 is past the newest entry of room 'r' (2).");
     expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
   });
 
@@ -114,5 +128,58 @@ describe("room stream", () => {
     abort.abort();
     expect((await pending).done).toBe(true);
     expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
+  });
+
+  test("edits, deletes and reactions of old messages are replayed on resume, in seq order, with the deleted text gone", async () => {
+    const [m1, m2] = await store(2);
+    const change = (target: number, c: Parameters<typeof appendChange>[1]["decide"]) => appendChange(db, { room: "r", target, actor: ann, decide: c });
+    await change(m1!.seq, () => ({ kind: "edit", text: "t0, fixed" }));
+    await change(m2!.seq, () => ({ kind: "reaction", emoji: "👍", added: true }));
+    await change(m2!.seq, () => ({ kind: "edit", text: "secret" }));
+    await change(m2!.seq, () => ({ kind: "delete" }));
+    const stream = await open(0);
+    const got: RoomEntry[] = [];
+    for (let i = 0; i < 6; i++) got.push((await stream.next()).value as RoomEntry);
+    expect(got.map((e) => [e.seq, e.kind])).toEqual([
+      [1, "message"],
+      [2, "message"],
+      [3, "edit"],
+      [4, "reaction"],
+      [5, "edit"],
+      [6, "delete"],
+    ]);
+    // The first message replays as it was sent; its edit follows.
+    expect(got[0]!.kind === "message" && got[0]!.message.text).toBe("t0");
+    // Nothing a deleted message said survives in the log: neither its text nor its edits.
+    expect(got[1]!.kind === "message" && got[1]!.message.text).toBe("");
+    expect(got[4]!.kind === "edit" && got[4]!.text).toBe("");
+  });
+
+  test("over a layer shared with other processes, a forged event the database does not hold is never shown and does not stall the room", async () => {
+    const layer = untrusted(groups);
+    const stream = await open(undefined, layer);
+    const forged: Message = { id: 1, room: "r", seq: 9_000_000_000_000, sender: "mallory", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, replyTo: null, reactions: [] };
+    await publish(forged);
+    await publish({ ...forged, seq: 1, text: "forged at the next seq" });
+    const [real] = await store(1);
+    await publish(real!);
+    const first = (await stream.next()).value as RoomEntry;
+    // What is shown is what the database holds, not what the event said.
+    expect(first.kind === "message" && [first.seq, first.message.sender, first.message.text]).toEqual([1, "ann", "t0"]);
+    const [next] = await store(1);
+    await publish(next!);
+    expect(await read(stream, 1)).toEqual([2]);
+  });
+
+  test("a resume from the start reads the log a batch at a time, waiting for the reader between batches", async () => {
+    await store(REPLAY_BATCH * 2 + 10);
+    let paced = 0;
+    const stream = await open(0, groups, async () => {
+      paced++;
+    });
+    const seqs = await read(stream, REPLAY_BATCH * 2 + 10);
+    expect(seqs.length).toBe(REPLAY_BATCH * 2 + 10);
+    expect(seqs.at(-1)).toBe(REPLAY_BATCH * 2 + 10);
+    expect(paced).toBe(2);
   });
 });

@@ -2,7 +2,13 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
 import { createUser, UsernameTakenError } from "../../server/auth/users.ts";
-import { activeRooms, appendMessage, ClientIdReusedError, historyPage, lastSeq, messagesAfter } from "../../server/messages/repository.ts";
+import { ClientIdReusedError } from "../../server/chat/errors.ts";
+import { activeRooms, appendMessage, entriesBetween, historyPage, lastSeq } from "../../server/chat/repository.ts";
+
+/** The messages of a room's log, oldest first (its entries are all messages here). */
+const messagesAfter = async (db: Db, q: { room: string; after: number; upTo?: number; limit: number }) =>
+  (await entriesBetween(db, { room: q.room, after: q.after, upTo: Math.min(q.upTo ?? Number.MAX_SAFE_INTEGER, q.after + q.limit) }))
+    .flatMap((e) => (e.kind === "message" ? [e.message] : []));
 import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
 
 await describeEach("message storage", databaseBackends, (backend) => {
@@ -67,7 +73,7 @@ await describeEach("message storage", databaseBackends, (backend) => {
     expect(await historyPage(db, { room: "empty", limit: 10 })).toEqual({ messages: [], nextCursor: null });
   });
 
-  test("messagesAfter returns the range after a seq, oldest first, bounded by upTo and limit", async () => {
+  test("entriesBetween returns the range after a seq, oldest first, bounded by upTo", async () => {
     for (let i = 1; i <= 8; i++) await send("log", `m${i}`);
     const seqsOf = async (q: { after: number; upTo?: number; limit: number }) =>
       (await messagesAfter(db, { room: "log", ...q })).map((m) => m.seq);
@@ -83,9 +89,9 @@ await describeEach("message storage", databaseBackends, (backend) => {
     await send("new", "y");
     await send("new", "z");
     const rooms = await activeRooms(db, 10);
-    expect(rooms.map((r) => [r.name, r.lastSeq])).toEqual([
-      ["new", 2],
-      ["old", 1],
+    expect(rooms.map((r) => [r.name, r.lastSeq, r.messages])).toEqual([
+      ["new", 2, 2],
+      ["old", 1, 1],
     ]);
   });
 

@@ -13,7 +13,7 @@
 import { createEffect, createMemo, createResource, createSignal, onCleanup, untrack } from "solid-js";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
-import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveMessage } from "./message-log.ts";
+import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
 import { createTypingSignal } from "./typing-signal.ts";
@@ -51,9 +51,9 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
         onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
         onData: ({ data }) => {
           const before = log();
-          const after = withLiveMessage(before, data);
+          const after = withLiveEntry(before, data);
           if (after === before) return;
-          onIncoming?.(data);
+          if (data.kind === "message") onIncoming?.(data.message);
           setLog(after);
         },
         onError: (error) => {

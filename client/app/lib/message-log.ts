@@ -3,6 +3,8 @@
  * whatever order history pages and live events arrive in. Pure functions over
  * an immutable value, so `bun test` covers them and a Solid signal can hold it.
  */
+import { applyChange } from "../../../shared/room-log.ts";
+import type { RoomEntry } from "../../../shared/schemas.ts";
 import type { RouterOutputs } from "../../parlor-client.ts";
 
 export type HistoryPage = RouterOutputs["room"]["history"];
@@ -69,6 +71,26 @@ export function withHistoryPage(log: MessageLog, page: HistoryPage): MessageLog 
 export function withLiveMessage(log: MessageLog, message: Message): MessageLog {
   const messages = mergeMessages(log.messages, [message]);
   return messages === log.messages ? log : { ...log, messages };
+}
+
+/**
+ * Folds one entry of the live stream into the log: a new message joins it; an
+ * edit, delete or reaction replaces its target in place (a target older than
+ * what is loaded is left for the history page that brings it, in its current state).
+ * Folding is idempotent, so resuming after the newest message of a history page
+ * (whose messages already show the changes since) ends in the same state.
+ */
+export function withLiveEntry(log: MessageLog, entry: RoomEntry): MessageLog {
+  if (entry.kind === "message") return withLiveMessage(log, entry.message);
+  if (entry.kind === "member") return log;
+  const at = lowerBound(log.messages, entry.target);
+  const target = log.messages[at];
+  if (target?.seq !== entry.target) return log;
+  const changed = applyChange(target, entry);
+  if (changed === target) return log;
+  const messages = log.messages.slice();
+  messages[at] = changed;
+  return { ...log, messages };
 }
 
 /** The seq to resume the live stream after: the newest message held, 0 for an empty room. */

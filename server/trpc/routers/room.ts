@@ -1,10 +1,19 @@
-/** room.history, room.send, room.messages: the chat itself. */
-import { tracked } from "@trpc/server";
-import { ActiveRoomsInput, HistoryInput, type Message, MessagesInput, RoomInput, roomGroup, SendInput } from "../../../shared/schemas.ts";
-import { activeRooms, appendMessage, ClientIdReusedError, historyPage } from "../../messages/repository.ts";
-import { openRoomStream } from "../../messages/room-stream.ts";
-import { TRPCError } from "@trpc/server";
-import { authedProcedure, publicProcedure, rateLimited, router, takeSubscriptionSlot } from "../init.ts";
+/** room.history, room.send / edit / delete / react, room.messages, presence and typing: the chat itself. */
+import { tracked, TRPCError } from "@trpc/server";
+import type { RoomEntry, RoomName } from "../../../shared/schemas.ts";
+import {
+  ActiveRoomsInput,
+  DeleteInput,
+  EditInput,
+  HistoryInput,
+  MessagesInput,
+  ReactInput,
+  SendInput,
+} from "../../../shared/schemas.ts";
+import { isManager } from "../../rooms/access.ts";
+import type { RevokeReason } from "../../rooms/revocations.ts";
+import type { Context } from "../context.ts";
+import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takeSubscriptionSlot } from "../init.ts";
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
@@ -23,61 +32,100 @@ function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => 
   return run;
 }
 
-/** Each event carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
-const trackBySeq = (message: Message) => tracked(String(message.seq), message);
+const REVOKED: Record<RevokeReason, (room: RoomName) => string> = {
+  kicked: (room) => `You were removed from room '${room}'.`,
+  banned: (room) => `You were banned from room '${room}'.`,
+  left: (room) => `You left room '${room}'.`,
+};
+
+/**
+ * A signed-in user's stream of a room that ends, with FORBIDDEN and the
+ * reason, the moment they lose access to it (kick, ban, leave) on any process.
+ * `open` gets the signal that ends the inner stream.
+ */
+async function revocable<T>(ctx: Context, room: RoomName, outer: AbortSignal | undefined, open: (signal: AbortSignal) => Promise<AsyncIterable<T>>): Promise<AsyncGenerator<T>> {
+  const controller = new AbortController();
+  const state: { revoked: RevokeReason | null } = { revoked: null };
+  const unwatch = ctx.user
+    ? ctx.revocations.watch(room, ctx.user.id, (reason) => {
+        state.revoked = reason;
+        controller.abort();
+      })
+    : () => {};
+  const end = onceEnded(outer, () => {
+    unwatch();
+    controller.abort();
+  });
+  let inner: AsyncIterable<T>;
+  try {
+    inner = await open(controller.signal);
+  } catch (error) {
+    end();
+    throw error;
+  }
+  return (async function* () {
+    try {
+      yield* inner;
+      if (state.revoked) throw new TRPCError({ code: "FORBIDDEN", message: REVOKED[state.revoked](room) });
+    } finally {
+      end();
+    }
+  })();
+}
+
+/** Each entry carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
+const trackBySeq = (entry: RoomEntry) => tracked(String(entry.seq), entry);
 
 export const roomRouter = router({
-  /** A page of the room's messages, newest first; follow `nextCursor` for older ones. */
-  history: publicProcedure.input(HistoryInput).query(({ ctx, input }) => historyPage(ctx.db, input)),
+  /** A page of the room's messages in their current state, newest first; follow `nextCursor` for older ones. */
+  history: roomProcedure.input(HistoryInput).query(({ ctx, input }) => ctx.chat.history(input)),
 
-  /** The rooms with the most recent messages, newest first. */
+  /** The public rooms with the most recent messages, newest first. */
   active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
-    (await activeRooms(ctx.db, input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
+    (await ctx.chat.active(input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
   ),
 
   /** Stores the message under the caller's name, then publishes it to the room. */
-  send: authedProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
+  send: roomPostProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
     await rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
-    let appended;
-    try {
-      appended = await appendMessage(ctx.db, { room: input.room, sender: ctx.user, text: input.text, clientId: input.clientId });
-    } catch (error) {
-      if (error instanceof ClientIdReusedError) throw new TRPCError({ code: "CONFLICT", message: error.message });
-      throw error;
-    }
-    const { message, duplicate } = appended;
-    // A retry was published by the call that stored it.
-    if (!duplicate) {
-      try {
-        await ctx.groups.publish(roomGroup(input.room), { type: "message", message });
-      } catch (error) {
-        // Stored is sent: subscribers fill the gap from the database on the next message or reconnect.
-        console.error(`publish to room '${input.room}' failed; message ${message.seq} is stored`, error);
-      }
-      // Their message is here: they are no longer typing it.
-      ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
-    }
+    const { message, duplicate } = await ctx.chat.send(ctx.user, input);
+    // Their message is here: they are no longer typing it.
+    if (!duplicate) ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
     return message;
   }),
 
+  /** Its sender changes a message's text: an `edit` entry; the updated message. */
+  edit: roomPostProcedure.input(EditInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+    return ctx.chat.edit(ctx.user, input);
+  }),
+
+  /** Its sender, or the room's owner or a moderator, takes a message back: a `delete` entry; the message stays as a tombstone. */
+  delete: roomPostProcedure.input(DeleteInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+    await ctx.chat.delete(ctx.user, input, { moderator: ctx.access.exists && isManager(ctx.access.role) });
+    return { ok: true as const };
+  }),
+
+  /** Adds or removes the caller's emoji on a message: a `reaction` entry; the updated message. */
+  react: roomPostProcedure.input(ReactInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
+    return ctx.chat.react(ctx.user, input);
+  }),
+
   /**
-   * The room live. Each message is `tracked` by its seq, so a reconnecting
-   * client's `lastEventId` resumes exactly after the last one it saw.
+   * The room's log live: messages, edits, deletes and reactions. Each entry is
+   * `tracked` by its seq, so a reconnecting client's `lastEventId` resumes
+   * exactly after the last one it saw, replaying every change it missed.
    */
-  messages: publicProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
+  messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const release = onceEnded(signal, takeSubscriptionSlot(ctx));
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
-      return await openRoomStream({
-        db: ctx.db,
-        groups: ctx.groups,
-        room: input.room,
-        after: input.lastEventId ?? undefined,
-        signal: signal ?? new AbortController().signal,
-        map: trackBySeq,
-        onEnd: release,
-      });
+      return await revocable(ctx, input.room, signal, (inner) =>
+        ctx.chat.stream({ room: input.room, after: input.lastEventId ?? undefined, signal: inner, map: trackBySeq, onEnd: release }),
+      );
     } catch (error) {
       release();
       throw error;
@@ -89,25 +137,21 @@ export const roomRouter = router({
    * (coalesced). Subscribing is being present: as a user, or counted as a guest.
    * Ephemeral: nothing here is stored or replayed.
    */
-  presence: publicProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
+  presence: roomProcedure.subscription(({ ctx, input, signal }) => {
     const release = takeSubscriptionSlot(ctx);
     const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
     const end = onceEnded(signal, () => {
       leave();
       release();
     });
-    const watching = ctx.presence.watch(input.room, signal ?? new AbortController().signal);
-    return (async function* () {
-      try {
-        yield* watching;
-      } finally {
-        end();
-      }
-    })();
+    return revocable(ctx, input.room, signal, async (inner) => {
+      inner.addEventListener("abort", end, { once: true });
+      return ctx.presence.watch(input.room, inner);
+    });
   }),
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
-  typing: authedProcedure.input(RoomInput).mutation(async ({ ctx, input }) => {
+  typing: roomPostProcedure.mutation(async ({ ctx, input }) => {
     await rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
     await ctx.presence.typing(input.room, ctx.user.username, true);
     return { ok: true as const };

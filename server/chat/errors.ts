@@ -1,0 +1,35 @@
+/**
+ * What the services (room log, rooms) refuse, as small domain errors: the
+ * routers map them to tRPC codes (server/trpc/domain-errors.ts), the REST
+ * routes to HTTP statuses.
+ * Nothing here knows about a transport.
+ */
+export class ChatError extends Error {}
+
+/** No such message (or the seq is an entry that is not a message). → NOT_FOUND */
+export class NotFoundError extends ChatError {
+  override name = "NotFoundError";
+}
+
+/** The caller may not do this to this message. → FORBIDDEN */
+export class ForbiddenError extends ChatError {
+  override name = "ForbiddenError";
+}
+
+/** The request cannot be carried out as asked (a deleted target, too many reactions, a resume point past the end). → BAD_REQUEST */
+export class InvalidRequestError extends ChatError {
+  override name = "InvalidRequestError";
+}
+
+/** It exists already (a room name taken). → CONFLICT */
+export class ConflictError extends ChatError {
+  override name = "ConflictError";
+}
+
+/** A retry whose client id was already used for a different message. → CONFLICT */
+export class ClientIdReusedError extends ConflictError {
+  override name = "ClientIdReusedError";
+  constructor() {
+    super("This 'clientId' was already used for a different message.");
+  }
+}

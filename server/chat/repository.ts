@@ -1,0 +1,422 @@
+/**
+ * All SQL about a room's log. Each entry (a message, or a change to one) takes
+ * the room's next `seq` in the transaction that stores it, under the room row's
+ * lock, so seqs are 1, 2, 3, … with no gap, in commit order, on SQLite and
+ * PostgreSQL alike. Messages are stored in their current state (one indexed
+ * query for history); changes are rows of `room_entry` (resume is a range scan
+ * of both tables by seq).
+ *
+ * The queries on the hot path are prepared: built and compiled once, then run
+ * with new parameters (see db/prepared.ts).
+ */
+import { type Kysely, sql } from "kysely";
+import type { Database, Db } from "../../db/index.ts";
+import { prepare } from "../../db/prepared.ts";
+import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
+import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
+import { ClientIdReusedError, InvalidRequestError, NotFoundError } from "./errors.ts";
+
+export interface Author {
+  id: number;
+  username: string;
+}
+
+export interface NewMessage {
+  room: RoomName;
+  sender: Author;
+  text: string;
+  /** The client's id for this send: a retry with the same one returns the stored message. */
+  clientId?: string | undefined;
+  /** The seq of the message it answers: must be a message of the room, not deleted. */
+  replyTo?: number | undefined;
+  /** A public room's members at most: a sender who is not one yet joins it by sending, unless it is full. Unset: no cap. */
+  maxMembers?: number | undefined;
+}
+
+export interface Appended {
+  message: Message;
+  /** True when this was a retry: the message was stored (and published) by an earlier call. */
+  duplicate: boolean;
+}
+
+/** A change to one message, as the caller asks it (the entry's other fields come from the log). */
+export type Change =
+  | { kind: "edit"; text: string }
+  | { kind: "delete" }
+  | { kind: "reaction"; emoji: string; added: boolean };
+
+/** The message a change targets, with what the rules need to know about it. */
+export interface Target {
+  message: Message;
+  senderId: number;
+}
+
+interface MessageRow {
+  id: number;
+  room: string;
+  seq: number;
+  sender: string;
+  sender_id: number;
+  text: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: number;
+  reply_to: number | null;
+  reactions: string;
+  original_text: string | null;
+}
+
+const toMessage = (r: MessageRow): Message => ({
+  id: Number(r.id),
+  room: r.room,
+  seq: Number(r.seq),
+  sender: r.sender,
+  text: r.text,
+  timestamp: r.created_at,
+  editedAt: r.edited_at,
+  deleted: Number(r.deleted) === 1,
+  replyTo: r.reply_to === null ? null : Number(r.reply_to),
+  reactions: JSON.parse(r.reactions) as Reaction[],
+});
+
+/** The message as its own log entry shows it: as sent (a deleted one with its text gone), before any change. */
+const asSent = (r: MessageRow): Message => ({
+  ...toMessage(r),
+  text: Number(r.deleted) === 1 ? "" : (r.original_text ?? r.text),
+  editedAt: null,
+  deleted: false,
+  reactions: [],
+});
+
+/** Messages as clients see them: the sender's name joined in. */
+const messages = (db: Kysely<Database>) =>
+  db
+    .selectFrom("message")
+    .innerJoin("user", "user.id", "message.sender_id")
+    .select([
+      "message.id",
+      "message.room",
+      "message.seq",
+      "user.username as sender",
+      "message.sender_id",
+      "message.text",
+      "message.created_at",
+      "message.edited_at",
+      "message.deleted",
+      "message.reply_to",
+      "message.reactions",
+      "message.original_text",
+    ]);
+
+const byClientId = prepare((db, senderId: number, clientId: string) =>
+  messages(db).where("message.sender_id", "=", senderId).where("message.client_id", "=", clientId),
+);
+
+const messageAt = prepare((db, room: string, seq: number) => messages(db).where("message.room", "=", room).where("message.seq", "=", seq));
+
+/**
+ * Takes the room's next seq for a message: creates the room at 1 (a public room,
+ * its sender the owner), or adds one under the row's lock.
+ */
+const nextSeqForMessage = prepare((db, room: string, now: string, senderId: number) =>
+  (db as Db)
+    .insertInto("room")
+    .values({ name: room, last_seq: 1, last_message_at: now, message_count: 1, owner_id: senderId, created_at: now })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        last_seq: sql<number>`${sql.ref("room.last_seq")} + 1`,
+        message_count: sql<number>`${sql.ref("room.message_count")} + 1`,
+        last_message_at: now,
+      }),
+    )
+    .returning(["last_seq", "visibility", "owner_id", "member_count"]),
+);
+
+/** A sender of a public room becomes one of its members (nothing when they are one already). */
+const joinBySending = prepare((db, room: string, userId: number, role: "owner" | "member", now: string) =>
+  (db as Db)
+    .insertInto("room_member")
+    .values({ room, user_id: userId, role, joined_at: now })
+    .onConflict((oc) => oc.columns(["room", "user_id"]).doNothing())
+    .returning("user_id"),
+);
+const countNewMember = prepare((db, room: string) =>
+  (db as Db)
+    .updateTable("room")
+    .set({ member_count: sql<number>`member_count + 1` })
+    .where("name", "=", room),
+);
+
+/** Takes the room's next seq for a change; no row: the room does not exist. */
+const nextSeqForChange = prepare((db, room: string) =>
+  (db as Db)
+    .updateTable("room")
+    .set({ last_seq: sql<number>`last_seq + 1` })
+    .where("name", "=", room)
+    .returning("last_seq"),
+);
+
+const insertMessage = prepare(
+  (db, room: string, seq: number, senderId: number, text: string, now: string, clientId: string | null, replyTo: number | null) =>
+    (db as Db)
+      .insertInto("message")
+      .values({ room, seq, sender_id: senderId, text, created_at: now, client_id: clientId, reply_to: replyTo })
+      .returning("id"),
+);
+
+const insertEntry = prepare(
+  (db, room: string, seq: number, kind: ChangeEntry["kind"] | "member", target: number, actorId: number, data: string, now: string) =>
+    (db as Db).insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
+);
+
+const updateMessageState = prepare(
+  (db, room: string, seq: number, text: string, editedAt: string | null, deleted: number, reactions: string, originalText: string | null) =>
+    (db as Db)
+      .updateTable("message")
+      .set({ text, edited_at: editedAt, deleted, reactions, original_text: originalText })
+      .where("room", "=", room)
+      .where("seq", "=", seq),
+);
+
+/** A deleted message's edits lose their text too: nothing it said stays in the log. */
+const scrubEdits = prepare((db, room: string, target: number, data: string) =>
+  (db as Db).updateTable("room_entry").set({ data }).where("room", "=", room).where("target", "=", target).where("kind", "=", "edit"),
+);
+
+// One extra row tells whether an older page exists without a count.
+const newestPage = prepare((db, room: string, rows: number) =>
+  messages(db).where("message.room", "=", room).orderBy("message.seq", "desc").limit(rows),
+);
+const pageBefore = prepare((db, room: string, before: number, rows: number) =>
+  messages(db).where("message.room", "=", room).where("message.seq", "<", before).orderBy("message.seq", "desc").limit(rows),
+);
+
+const messagesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
+  messages(db).where("message.room", "=", room).where("message.seq", ">", afterSeq).where("message.seq", "<=", upTo).orderBy("message.seq", "asc"),
+);
+const changesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
+  (db as Db)
+    .selectFrom("room_entry")
+    .innerJoin("user", "user.id", "room_entry.actor_id")
+    .select(["room_entry.seq", "room_entry.kind", "room_entry.target", "user.username as actor", "room_entry.data", "room_entry.created_at"])
+    .where("room_entry.room", "=", room)
+    .where("room_entry.seq", ">", afterSeq)
+    .where("room_entry.seq", "<=", upTo)
+    .orderBy("room_entry.seq", "asc"),
+);
+
+const roomLastSeq = prepare((db, room: string) => (db as Db).selectFrom("room").select("last_seq").where("name", "=", room));
+
+async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | null> {
+  const { rows } = await byClientId(db, senderId, clientId);
+  return rows[0] ? toMessage(rows[0]) : null;
+}
+
+function asRetryOf(msg: NewMessage, stored: Message): Appended {
+  if (stored.room !== msg.room || stored.text !== msg.text || stored.replyTo !== (msg.replyTo ?? null)) throw new ClientIdReusedError();
+  return { message: stored, duplicate: true };
+}
+
+/**
+ * Stores a message as the room's next seq and returns it as clients see it. With
+ * a client id, a retry returns the first call's message and stores nothing.
+ */
+export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> {
+  if (msg.clientId) {
+    const stored = await findByClientId(db, msg.sender.id, msg.clientId);
+    if (stored) return asRetryOf(msg, stored);
+  }
+  try {
+    return { message: await storeMessage(db, msg), duplicate: false };
+  } catch (error) {
+    if (error instanceof InvalidRequestError) throw error;
+    // Two copies of one send raced: the unique (sender, client id) index let one in.
+    const stored = msg.clientId ? await findByClientId(db, msg.sender.id, msg.clientId) : null;
+    if (stored) return asRetryOf(msg, stored);
+    throw error;
+  }
+}
+
+async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
+  const now = new Date().toISOString();
+  const replyTo = msg.replyTo ?? null;
+  return db.transaction().execute(async (trx) => {
+    const roomRow = (await nextSeqForMessage(trx, msg.room, now, msg.sender.id)).rows[0]!;
+    const seq = Number(roomRow.last_seq);
+    // Private rooms are joined by invitation only; the access check let only members send there.
+    if (roomRow.visibility === "public") {
+      const role = Number(roomRow.owner_id) === msg.sender.id ? "owner" : "member";
+      const joined = (await joinBySending(trx, msg.room, msg.sender.id, role, now)).rows.length > 0;
+      if (joined) {
+        if (msg.maxMembers !== undefined && Number(roomRow.member_count) >= msg.maxMembers) throw new InvalidRequestError(`Room '${msg.room}' is full (${msg.maxMembers} members).`);
+        await countNewMember(trx, msg.room);
+      }
+    }
+    if (replyTo !== null) {
+      // Read under the room's lock: the message answered cannot be deleted meanwhile.
+      const { rows } = await messageAt(trx, msg.room, replyTo);
+      if (!rows[0] || Number(rows[0].deleted) === 1) {
+        throw new InvalidRequestError(`'replyTo' ${replyTo} is not a message of room '${msg.room}' that can be answered.`);
+      }
+    }
+    const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo);
+    return {
+      id: Number(rows[0]!.id),
+      room: msg.room,
+      seq,
+      sender: msg.sender.username,
+      text: msg.text,
+      timestamp: now,
+      editedAt: null,
+      deleted: false,
+      replyTo,
+      reactions: [],
+    };
+  });
+}
+
+/** Thrown inside a change's transaction when there is nothing to store: rolls back the seq it took. */
+class Unchanged {
+  constructor(readonly message: Message) {}
+}
+
+/**
+ * Appends a change to message `target` of `room` as the room's next seq, and
+ * stores the message's new state in the same transaction. `decide` sees the
+ * message under the room's lock and returns the change, or null when there is
+ * nothing to store (then no seq is used); it throws to refuse.
+ */
+export async function appendChange(
+  db: Db,
+  q: { room: RoomName; target: number; actor: Author; decide: (target: Target) => Change | null },
+): Promise<{ message: Message; entry: ChangeEntry | null }> {
+  const now = new Date().toISOString();
+  try {
+    return await db.transaction().execute(async (trx) => {
+      // The seq first: on PostgreSQL it takes the room row's lock, so what is read next cannot change under us.
+      const bumped = (await nextSeqForChange(trx, q.room)).rows[0];
+      const row = bumped && (await messageAt(trx, q.room, q.target)).rows[0];
+      if (!bumped || !row) throw new NotFoundError(`Room '${q.room}' has no message ${q.target}.`);
+      const current = toMessage(row);
+      const change = q.decide({ message: current, senderId: Number(row.sender_id) });
+      if (!change) throw new Unchanged(current);
+      const seq = Number(bumped.last_seq);
+      const entry = toEntry(seq, q.target, q.actor.username, now, change);
+      const next = applyChange(current, entry);
+      const deleted = next.deleted ? 1 : 0;
+      // The text as sent is kept from the first edit on, and goes with a delete.
+      const originalText = next.deleted ? null : change.kind === "edit" ? (row.original_text ?? row.text) : row.original_text;
+      await updateMessageState(trx, q.room, q.target, next.text, next.editedAt, deleted, JSON.stringify(next.reactions), originalText);
+      await insertEntry(trx, q.room, seq, entry.kind, q.target, q.actor.id, entryData(change), now);
+      if (change.kind === "delete") await scrubEdits(trx, q.room, q.target, JSON.stringify({ text: "" }));
+      return { message: next, entry };
+    });
+  } catch (error) {
+    if (error instanceof Unchanged) return { message: error.message, entry: null };
+    throw error;
+  }
+}
+
+function entryData(change: Change): string {
+  switch (change.kind) {
+    case "edit":
+      return JSON.stringify({ text: change.text });
+    case "delete":
+      return "{}";
+    case "reaction":
+      return JSON.stringify({ emoji: change.emoji, added: change.added });
+  }
+}
+
+function toEntry(seq: number, target: number, actor: string, at: string, change: Change): ChangeEntry {
+  switch (change.kind) {
+    case "edit":
+      return { kind: "edit", seq, target, text: change.text, editedAt: at, by: actor };
+    case "delete":
+      return { kind: "delete", seq, target, deletedAt: at, by: actor };
+    case "reaction":
+      return { kind: "reaction", seq, target, emoji: change.emoji, user: actor, added: change.added };
+  }
+}
+
+/**
+ * Appends a membership change to the room's log inside the caller's
+ * transaction (the one that changes the membership): the room's next seq.
+ */
+export async function appendMemberEntry(
+  trx: Db,
+  q: { room: RoomName; actor: Author; user: string; change: MemberChange; role?: "moderator" | "member" | undefined },
+): Promise<Extract<RoomEntry, { kind: "member" }>> {
+  const now = new Date().toISOString();
+  const bumped = (await nextSeqForChange(trx, q.room)).rows[0];
+  if (!bumped) throw new NotFoundError(`Room '${q.room}' does not exist.`);
+  const seq = Number(bumped.last_seq);
+  const data = JSON.stringify({ user: q.user, change: q.change, ...(q.role ? { role: q.role } : {}) });
+  await insertEntry(trx, q.room, seq, "member", 0, q.actor.id, data, now);
+  return { kind: "member", seq, user: q.user, change: q.change, ...(q.role ? { role: q.role } : {}), by: q.actor.username };
+}
+
+/** The message at `seq` of `room` in its current state; null if there is none. */
+export async function findMessage(db: Db, room: RoomName, seq: number): Promise<Message | null> {
+  const { rows } = await messageAt(db, room, seq);
+  return rows[0] ? toMessage(rows[0]) : null;
+}
+
+/** A page of history, newest first; `nextCursor` is the `before` of the next older page. */
+export async function historyPage(
+  db: Db,
+  q: { room: RoomName; before?: number | undefined; limit: number },
+): Promise<{ messages: Message[]; nextCursor: number | null }> {
+  const { rows } = q.before === undefined ? await newestPage(db, q.room, q.limit + 1) : await pageBefore(db, q.room, q.before, q.limit + 1);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit).map(toMessage);
+  return { messages: page, nextCursor: more ? page[page.length - 1]!.seq : null };
+}
+
+/**
+ * The log's entries with `after < seq ≤ upTo`, oldest first: what a resuming
+ * subscriber missed. Keep ranges short (the room stream reads in batches).
+ */
+export async function entriesBetween(db: Db, q: { room: RoomName; after: number; upTo: number }): Promise<RoomEntry[]> {
+  if (q.upTo <= q.after) return [];
+  const [sent, changes] = await Promise.all([messagesInRange(db, q.room, q.after, q.upTo), changesInRange(db, q.room, q.after, q.upTo)]);
+  const entries: RoomEntry[] = [];
+  let i = 0;
+  let j = 0;
+  const m = sent.rows;
+  const c = changes.rows;
+  while (i < m.length || j < c.length) {
+    if (j >= c.length || (i < m.length && Number(m[i]!.seq) < Number(c[j]!.seq))) {
+      const message = asSent(m[i++]!);
+      entries.push({ kind: "message", seq: message.seq, message });
+    } else {
+      const r = c[j++]!;
+      const data = JSON.parse(r.data) as { text?: string; emoji?: string; added?: boolean; user?: string; change?: MemberChange; role?: "moderator" | "member" };
+      const seq = Number(r.seq);
+      const target = Number(r.target);
+      if (r.kind === "edit") entries.push({ kind: "edit", seq, target, text: data.text ?? "", editedAt: r.created_at, by: r.actor });
+      else if (r.kind === "delete") entries.push({ kind: "delete", seq, target, deletedAt: r.created_at, by: r.actor });
+      else if (r.kind === "reaction") entries.push({ kind: "reaction", seq, target, emoji: data.emoji ?? "", user: r.actor, added: data.added === true });
+      else entries.push({ kind: "member", seq, user: data.user ?? "", change: data.change ?? "joined", ...(data.role ? { role: data.role } : {}), by: r.actor });
+    }
+  }
+  return entries;
+}
+
+/** The seq of the room's newest entry; 0 for a room with none. */
+export async function lastSeq(db: Db, room: RoomName): Promise<number> {
+  const { rows } = await roomLastSeq(db, room);
+  return rows[0] ? Number(rows[0].last_seq) : 0;
+}
+
+/** Public rooms by most recent message first (a private room is never listed: its members find it among theirs). */
+export async function activeRooms(db: Db, limit: number): Promise<Omit<RoomSummary, "present">[]> {
+  const rows = await db
+    .selectFrom("room")
+    .select(["name", "last_seq", "message_count", "last_message_at"])
+    .where("visibility", "=", "public")
+    .orderBy("last_message_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ name: r.name, lastSeq: Number(r.last_seq), messages: Number(r.message_count), lastMessageAt: r.last_message_at }));
+}

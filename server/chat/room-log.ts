@@ -1,0 +1,119 @@
+/**
+ * The room log service: append an entry (a message, an edit, a delete, a
+ * reaction), then publish it; who may change what; history; each subscriber's
+ * stream. "Stored is sent": an entry is published only after its commit, and a
+ * failed publish loses nothing (subscribers fill the gap from the database).
+ * Knows no transport: it throws the domain errors of ./errors.ts.
+ */
+import type { Db } from "../../db/index.ts";
+import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import type { GroupLayer } from "../groups/group-layer.ts";
+import { ForbiddenError, InvalidRequestError } from "./errors.ts";
+import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
+import { openRoomStream } from "./room-stream.ts";
+
+export interface RoomLogOptions {
+  db: Db;
+  groups: GroupLayer;
+  /** A public room's members at most (senders join it by sending). */
+  maxMembersPerRoom?: number;
+  /** Hears of a publish that failed after its entry was stored. */
+  onPublishError?: (error: unknown, room: RoomName, seq: number) => void;
+}
+
+export interface StreamRequest<T> {
+  room: RoomName;
+  after: number | undefined;
+  signal: AbortSignal;
+  map: (entry: RoomEntry) => T;
+  pace?: (() => Promise<void>) | undefined;
+  onEnd?: (() => void) | undefined;
+}
+
+export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }: RoomLogOptions) {
+  async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
+    try {
+      await groups.publish(roomGroup(room), { type: "entry", room, entry });
+    } catch (error) {
+      // Stored is sent: subscribers fill the gap from the database on the next entry or reconnect.
+      (onPublishError ?? defaultPublishError)(error, room, entry.seq);
+    }
+  }
+
+  // One database read per event arriving from outside this process, however many local subscribers see it.
+  const confirmed = new WeakMap<EntryEvent, Promise<RoomEntry | null>>();
+  function confirm(event: EntryEvent): Promise<RoomEntry | null> {
+    let result = confirmed.get(event);
+    if (!result) {
+      const seq = event.entry.seq;
+      result = entriesBetween(db, { room: event.room, after: seq - 1, upTo: seq }).then((found) => found[0] ?? null);
+      confirmed.set(event, result);
+    }
+    return result;
+  }
+
+  async function change(author: Author, room: RoomName, target: number, decide: (t: Target) => Change | null): Promise<Message> {
+    const { message, entry } = await appendChange(db, { room, target, actor: author, decide });
+    if (entry) await publish(room, entry);
+    return message;
+  }
+
+  return {
+    /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
+    async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
+      const { message, duplicate } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom });
+      // A retry was published by the call that stored it.
+      if (!duplicate) await publish(input.room, { kind: "message", seq: message.seq, message });
+      return { message, duplicate };
+    },
+
+    /** Its sender changes a message's text; the same text again stores nothing. */
+    edit(author: Author, input: { room: RoomName; seq: number; text: string }): Promise<Message> {
+      return change(author, input.room, input.seq, ({ message, senderId }) => {
+        if (senderId !== author.id) throw new ForbiddenError("Only its sender can edit a message.");
+        if (message.deleted) throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot be edited.`);
+        return message.text === input.text ? null : { kind: "edit", text: input.text };
+      });
+    },
+
+    /**
+     * Its sender (or, with `moderator`, the room's owner or a moderator) takes
+     * a message back; it stays as a tombstone. Deleting twice stores nothing.
+     */
+    async delete(author: Author, input: { room: RoomName; seq: number }, { moderator = false } = {}): Promise<void> {
+      await change(author, input.room, input.seq, ({ message, senderId }) => {
+        if (senderId !== author.id && !moderator) throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.");
+        return message.deleted ? null : { kind: "delete" };
+      });
+    },
+
+    /** Adds or removes `author`'s emoji on a message; a no-op (already there, never there) stores nothing. */
+    react(author: Author, input: { room: RoomName; seq: number; emoji: string; add: boolean }): Promise<Message> {
+      return change(author, input.room, input.seq, ({ message }) => {
+        if (message.deleted) throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot take reactions.`);
+        const reaction = message.reactions.find((r) => r.emoji === input.emoji);
+        const has = reaction?.users.includes(author.username) ?? false;
+        if (has === input.add) return null;
+        if (input.add && !reaction && message.reactions.length >= MAX_REACTIONS_PER_MESSAGE) {
+          throw new InvalidRequestError(`A message takes at most ${MAX_REACTIONS_PER_MESSAGE} different emoji.`);
+        }
+        return { kind: "reaction", emoji: input.emoji, added: input.add };
+      });
+    },
+
+    /** Messages in their current state, newest first. */
+    history: (q: { room: RoomName; before?: number | undefined; limit: number }) => historyPage(db, q),
+
+    /** Rooms by most recent message. */
+    active: (limit: number) => activeRooms(db, limit),
+
+    /** A subscriber's stream of the room's entries after `after` (see room-stream.ts). */
+    stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, ...request }),
+  };
+}
+
+export type RoomLog = ReturnType<typeof createRoomLog>;
+
+function defaultPublishError(error: unknown, room: RoomName, seq: number) {
+  console.error(`publish to room '${room}' failed; entry ${seq} is stored`, error);
+}

@@ -1,0 +1,118 @@
+/**
+ * A room's log for one subscriber, from a point onwards, with no gap and no
+ * duplicate. The order of operations is the whole trick:
+ *   1. subscribe to the group (from now on nothing published is missed),
+ *   2. replay from the database what is stored after the resume point,
+ *   3. pass live entries on, dropping seqs already sent; a jump in seq (a writer
+ *      that published late, or a queue that lagged) is filled from the database.
+ * Replay reads the database a range of seqs at a time and, between ranges, waits
+ * for the subscriber's socket to drain (`pace`): a resume from "0" on a huge
+ * room holds one batch in memory, not the room.
+ */
+import type { Db } from "../../db/index.ts";
+import { type EntryEvent, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
+import { InvalidRequestError } from "./errors.ts";
+import { entriesBetween, lastSeq } from "./repository.ts";
+
+/** Seqs read from the database per replay step. */
+export const REPLAY_BATCH = 500;
+
+export interface RoomStreamOptions<T> {
+  db: Db;
+  groups: GroupLayer;
+  room: RoomName;
+  /** Resume after this seq; undefined: start with the next entry stored. */
+  after: number | undefined;
+  signal: AbortSignal;
+  /** What the stream yields for each entry (the router wraps it for tRPC), so one generator serves each subscriber. */
+  map: (entry: RoomEntry) => T;
+  /**
+   * The stored entry a live event claims to be, or null when the database does
+   * not hold it (a forged or corrupt event). Called only for group layers whose
+   * events may come from outside this process; shared by the process's subscribers.
+   */
+  confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
+  /** Awaited between replay batches: resolves when the subscriber can take more. */
+  pace?: (() => Promise<void>) | undefined;
+  /** Called once when the stream ends, however it ends. */
+  onEnd?: (() => void) | undefined;
+}
+
+/**
+ * Subscribes and reads the room's newest seq, then returns the stream. Await it
+ * before the subscription counts as started: a group layer that subscribes over
+ * the network (Redis) is live only once this resolves, and an entry stored after
+ * it is one the caller must see.
+ */
+export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<AsyncGenerator<T>> {
+  const { db, groups, room, after, signal } = opts;
+  const live = await groups.subscribe(roomGroup(room), { signal });
+  const iterator = live[Symbol.asyncIterator]();
+  let newest: number;
+  try {
+    newest = await lastSeq(db, room);
+    // Fail closed: a resume point past the end is forged or from another database.
+    if (after !== undefined && after > newest) {
+      throw new InvalidRequestError(`'lastEventId' ${after} is past the newest entry of room '${room}' (${newest}).`);
+    }
+  } catch (error) {
+    await iterator.return?.();
+    throw error;
+  }
+  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local });
+}
+
+/** One subscriber's position in the room; `last` is the newest seq it has been given. */
+interface Follow<T> extends RoomStreamOptions<T> {
+  iterator: AsyncIterator<Delivery>;
+  last: number;
+  /** Every event comes from this process, after its commit: no need to confirm it. */
+  trusted: boolean;
+}
+
+async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
+  try {
+    yield* catchUp(s);
+    while (!s.signal.aborted) {
+      const next = await s.iterator.next();
+      if (next.done) return;
+      const event = next.value;
+      if (event.type === "lagged") {
+        yield* catchUp(s);
+        continue;
+      }
+      if (event.type !== "entry" || event.room !== s.room || event.entry.seq <= s.last) continue;
+      const entry = s.trusted ? event.entry : await s.confirm(event);
+      if (!entry) continue;
+      // A jump: the entries before it were committed first, so the database has them.
+      if (entry.seq > s.last + 1) yield* catchUp(s, entry.seq - 1);
+      if (entry.seq <= s.last) continue;
+      s.last = entry.seq;
+      yield s.map(entry);
+    }
+  } finally {
+    try {
+      await s.iterator.return?.();
+    } finally {
+      s.onEnd?.();
+    }
+  }
+}
+
+/** Everything stored after `s.last`, up to `upTo` and never past the room's newest seq, oldest first. */
+async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
+  const newest = await lastSeq(s.db, s.room);
+  const end = upTo === undefined ? newest : Math.min(upTo, newest);
+  while (!s.signal.aborted && s.last < end) {
+    const batchEnd = Math.min(end, s.last + REPLAY_BATCH);
+    const batch = await entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd });
+    for (const entry of batch) {
+      s.last = entry.seq;
+      yield s.map(entry);
+    }
+    // Gapless: the whole range is read, even where it held nothing visible.
+    s.last = Math.max(s.last, batchEnd);
+    if (s.pace && s.last < end) await s.pace();
+  }
+}

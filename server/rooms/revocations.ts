@@ -1,0 +1,65 @@
+/**
+ * Ends a user's open streams of a room (room.messages, room.presence) the moment
+ * they are kicked, banned or leave, on every process: the change travels as a
+ * control event, and each process aborts the streams it holds for that user and
+ * room. When events may have been missed (a lag, a Redis reconnect), every held
+ * stream is checked against the database again.
+ */
+import type { ControlChannel } from "../groups/control-channel.ts";
+
+export type RevokeReason = "kicked" | "banned" | "left";
+
+export interface RevocationsOptions {
+  control: ControlChannel;
+  /** Whether `userId` may still read `room` (used after a lag). */
+  stillAllowed(room: string, userId: number): Promise<boolean>;
+}
+
+export function createRevocations({ control, stillAllowed }: RevocationsOptions) {
+  /** room → user id → the revoke callbacks of that user's open streams of it. */
+  const open = new Map<string, Map<number, Set<(reason: RevokeReason) => void>>>();
+
+  function revokeLocally(room: string, userId: number, reason: RevokeReason) {
+    const callbacks = open.get(room)?.get(userId);
+    if (callbacks) for (const callback of [...callbacks]) callback(reason);
+  }
+
+  control.on("revoke", (event) => revokeLocally(event.room, event.userId, event.reason));
+  control.onLagged(() => {
+    for (const [room, users] of open) {
+      for (const userId of users.keys()) {
+        stillAllowed(room, userId)
+          .then((allowed) => allowed || revokeLocally(room, userId, "kicked"))
+          .catch((error) => console.error("[parlor] re-checking access after a lag failed", error));
+      }
+    }
+  });
+
+  return {
+    /** Registers an open stream of `room` held by `userId`; call the returned function when it ends. */
+    watch(room: string, userId: number, onRevoked: (reason: RevokeReason) => void): () => void {
+      let users = open.get(room);
+      if (!users) open.set(room, (users = new Map()));
+      let callbacks = users.get(userId);
+      if (!callbacks) users.set(userId, (callbacks = new Set()));
+      callbacks.add(onRevoked);
+      return () => {
+        callbacks.delete(onRevoked);
+        if (callbacks.size === 0 && users.get(userId) === callbacks) users.delete(userId);
+        if (users.size === 0 && open.get(room) === users) open.delete(room);
+      };
+    },
+
+    /** Tells every process (this one included) that `userId` lost access to `room`. */
+    async revoke(room: string, userId: number, reason: RevokeReason): Promise<void> {
+      // Locally at once, whatever the layer does; the event reaches the others (and repeats here harmlessly).
+      revokeLocally(room, userId, reason);
+      await control.publish({ type: "revoke", room, userId, reason });
+    },
+
+    /** Open streams held, for tests and metrics. */
+    watching: (room: string) => [...(open.get(room)?.values() ?? [])].reduce((n, s) => n + s.size, 0),
+  };
+}
+
+export type Revocations = ReturnType<typeof createRevocations>;

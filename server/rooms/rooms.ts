@@ -1,0 +1,256 @@
+/**
+ * Rooms as places: creating them, who is in them with which role, bans, topics,
+ * direct messages. Every membership change is an entry of the room's log,
+ * appended in the transaction that makes it and published after the commit;
+ * losing access (kick, ban, leave) also ends the user's open streams of the
+ * room on every process. Knows no transport: it throws the domain errors.
+ */
+import type { Db } from "../../db/index.ts";
+import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, roomGroup, type Visibility } from "../../shared/schemas.ts";
+import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
+import { appendMemberEntry, type Author } from "../chat/repository.ts";
+import type { GroupLayer } from "../groups/group-layer.ts";
+import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
+import * as repo from "./repository.ts";
+import type { Revocations, RevokeReason } from "./revocations.ts";
+
+export interface RoomLimits {
+  /** Members a room holds at most. */
+  maxMembersPerRoom: number;
+  /** Private rooms one user may create in 24 hours. */
+  privateRoomsPerDay: number;
+}
+
+export interface RoomsOptions {
+  db: Db;
+  groups: GroupLayer;
+  revocations: Revocations;
+  limits: RoomLimits;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const MEMBERS_LIST_MAX = 1000;
+
+export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
+  async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
+    try {
+      await groups.publish(roomGroup(room), { type: "entry", room, entry });
+    } catch (error) {
+      console.error(`publish to room '${room}' failed; entry ${entry.seq} is stored`, error);
+    }
+  }
+
+  async function revoke(room: RoomName, userId: number, reason: RevokeReason): Promise<void> {
+    try {
+      await revocations.revoke(room, userId, reason);
+    } catch (error) {
+      // The other processes re-check their streams when the layer is back (they see a lag then).
+      console.error(`revocation in room '${room}' not published`, error);
+    }
+  }
+
+  /** Runs a membership change and its log entry in one transaction, then publishes the entry. */
+  async function changeMembership(
+    room: RoomName,
+    entry: { actor: Author; user: string; change: MemberChange; role?: "moderator" | "member" },
+    apply: (trx: Db) => Promise<boolean>,
+  ): Promise<boolean> {
+    const appended = await db.transaction().execute(async (trx) => {
+      if (!(await apply(trx))) return null;
+      return appendMemberEntry(trx, { room, ...entry });
+    });
+    if (appended) await publish(room, appended);
+    return appended !== null;
+  }
+
+  async function targetUser(username: string) {
+    const user = await repo.findUserByName(db, username);
+    if (!user) throw new NotFoundError(`No user is called '${username}'.`);
+    return user;
+  }
+
+  function requireManager(access: RoomAccess): void {
+    if (!isManager(access.role)) throw new ForbiddenError("Only the room's owner and moderators can do this.");
+  }
+
+  function requireNotDirect(access: RoomAccess): void {
+    if (access.direct) throw new InvalidRequestError("A direct conversation is between its two people only.");
+  }
+
+  /** Owners act on anyone but themselves; moderators only on plain members. */
+  function requireOutranks(access: RoomAccess, target: { role: string | null; id: number }, actor: Author): void {
+    if (target.id === actor.id) throw new InvalidRequestError("You cannot do this to yourself.");
+    if (target.role === "owner" || target.id === access.ownerId) throw new ForbiddenError("Nobody can do this to the room's owner.");
+    if (target.role === "moderator" && access.role !== "owner") throw new ForbiddenError("Moderators cannot act on other moderators.");
+  }
+
+  async function requireRoomForNewMember(access: RoomAccess, trx: Db): Promise<void> {
+    const fresh = await repo.findRoomAccess(trx, access.room, 0);
+    if (fresh && fresh.memberCount >= limits.maxMembersPerRoom) {
+      throw new InvalidRequestError(`Room '${access.room}' is full (${limits.maxMembersPerRoom} members).`);
+    }
+  }
+
+  return {
+    /** The room as `user` (null: a guest) sees it: the access seam's one query. */
+    async access(room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> {
+      const row = await repo.findRoomAccess(db, room, user?.id ?? 0);
+      return row ? { room, exists: true, ...row } : { room, exists: false };
+    },
+
+    canSee,
+
+    info(access: AnyRoomAccess): RoomInfo {
+      const a = requireExisting(access);
+      return { room: a.room, visibility: a.visibility, topic: a.topic, owner: a.owner ?? "", role: a.role, members: a.memberCount, direct: a.direct };
+    },
+
+    async members(access: AnyRoomAccess): Promise<RoomMember[]> {
+      return repo.listMembers(db, requireExisting(access).room, MEMBERS_LIST_MAX);
+    },
+
+    /** A new room, its creator the owner. */
+    async create(user: Author, input: { room: RoomName; visibility: Visibility; topic?: string | undefined }): Promise<RoomInfo> {
+      const now = new Date();
+      if (input.visibility === "private") {
+        const since = new Date(now.getTime() - DAY_MS).toISOString();
+        if ((await repo.countPrivateRoomsCreatedSince(db, user.id, since)) >= limits.privateRoomsPerDay) {
+          throw new InvalidRequestError(`At most ${limits.privateRoomsPerDay} private rooms a day: try again tomorrow.`);
+        }
+      }
+      const topic = input.topic ? input.topic : null;
+      const created = await db.transaction().execute(async (trx) => {
+        if (!(await repo.insertRoom(trx, { room: input.room, visibility: input.visibility, topic, ownerId: user.id, direct: false, now: now.toISOString() }))) return false;
+        await repo.insertMember(trx, input.room, user.id, "owner", now.toISOString());
+        return true;
+      });
+      if (!created) throw new ConflictError(`Room '${input.room}' already exists.`);
+      return { room: input.room, visibility: input.visibility, topic, owner: user.username, role: "owner", members: 1, direct: false };
+    },
+
+    /** Joins a public room (a "joined" entry); already a member: nothing changes. */
+    async join(user: Author, access: AnyRoomAccess): Promise<void> {
+      const a = requireExisting(access);
+      if (a.visibility !== "public") throw new InvalidRequestError("A private room is joined by invitation.");
+      if (a.banned) throw new ForbiddenError(`You are banned from room '${a.room}'.`);
+      if (a.role) return;
+      await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
+        await requireRoomForNewMember(a, trx);
+        return repo.insertMember(trx, a.room, user.id, "member", new Date().toISOString());
+      });
+    },
+
+    /** Leaves a room (a "left" entry); the user's open streams of it end. */
+    async leave(user: Author, access: AnyRoomAccess): Promise<void> {
+      const a = requireExisting(access);
+      if (!a.role) throw new InvalidRequestError(`You are not a member of room '${a.room}'.`);
+      if (a.role === "owner" && !a.direct) throw new InvalidRequestError("The owner cannot leave their room.");
+      const left = await changeMembership(a.room, { actor: user, user: user.username, change: "left" }, (trx) => repo.deleteMember(trx, a.room, user.id));
+      if (left) await revoke(a.room, user.id, "left");
+    },
+
+    /** The owner or a moderator adds someone to a private room, at once. */
+    async invite(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
+      const a = requireExisting(access);
+      requireManager(a);
+      requireNotDirect(a);
+      if (a.visibility !== "private") throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.");
+      const target = await targetUser(username);
+      if (await repo.isBanned(db, a.room, target.id)) throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`);
+      await changeMembership(a.room, { actor: user, user: target.username, change: "invited", role: "member" }, async (trx) => {
+        if ((await repo.findRole(trx, a.room, target.id)) !== null) return false;
+        await requireRoomForNewMember(a, trx);
+        return repo.insertMember(trx, a.room, target.id, "member", new Date().toISOString());
+      });
+    },
+
+    /** Removes a member; their open streams of the room end. */
+    async kick(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
+      const a = requireExisting(access);
+      requireManager(a);
+      requireNotDirect(a);
+      const target = await targetUser(username);
+      const role = await repo.findRole(db, a.room, target.id);
+      requireOutranks(a, { role, id: target.id }, user);
+      if (!role) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
+      const kicked = await changeMembership(a.room, { actor: user, user: target.username, change: "kicked" }, (trx) => repo.deleteMember(trx, a.room, target.id));
+      if (kicked) await revoke(a.room, target.id, "kicked");
+    },
+
+    /** Bans a user (a member or not): removed, and kept out until unbanned. */
+    async ban(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
+      const a = requireExisting(access);
+      requireManager(a);
+      requireNotDirect(a);
+      const target = await targetUser(username);
+      const role = await repo.findRole(db, a.room, target.id);
+      requireOutranks(a, { role, id: target.id }, user);
+      const now = new Date().toISOString();
+      const banned = await changeMembership(a.room, { actor: user, user: target.username, change: "banned" }, async (trx) => {
+        if (!(await repo.insertBan(trx, a.room, target.id, user.id, now))) return false;
+        await repo.deleteMember(trx, a.room, target.id);
+        return true;
+      });
+      if (banned) await revoke(a.room, target.id, "banned");
+    },
+
+    async unban(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
+      const a = requireExisting(access);
+      requireManager(a);
+      const target = await targetUser(username);
+      await changeMembership(a.room, { actor: user, user: target.username, change: "unbanned" }, (trx) => repo.deleteBan(trx, a.room, target.id));
+    },
+
+    /** The owner makes a member a moderator, or a moderator a member again. */
+    async setRole(user: Author, access: AnyRoomAccess, username: string, role: "moderator" | "member"): Promise<void> {
+      const a = requireExisting(access);
+      if (a.role !== "owner") throw new ForbiddenError("Only the room's owner can change roles.");
+      requireNotDirect(a);
+      const target = await targetUser(username);
+      if (target.id === user.id) throw new InvalidRequestError("The owner's role does not change.");
+      await changeMembership(a.room, { actor: user, user: target.username, change: "role", role }, async (trx) => {
+        const current = await repo.findRole(trx, a.room, target.id);
+        if (!current) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
+        if (current === role) return false;
+        await repo.updateRole(trx, a.room, target.id, role);
+        return true;
+      });
+    },
+
+    async setTopic(access: AnyRoomAccess, topic: string): Promise<RoomInfo> {
+      const a = requireExisting(access);
+      requireManager(a);
+      await repo.updateTopic(db, a.room, topic || null);
+      return { room: a.room, visibility: a.visibility, topic: topic || null, owner: a.owner ?? "", role: a.role, members: a.memberCount, direct: a.direct };
+    },
+
+    /** The private room of two users, the same from either side; created on first use. */
+    async openDm(user: Author, username: string): Promise<{ room: RoomName }> {
+      const other = await targetUser(username);
+      if (other.id === user.id) throw new InvalidRequestError("A direct conversation needs someone else.");
+      const room = dmRoomOf(user.id, other.id);
+      const now = new Date().toISOString();
+      await db.transaction().execute(async (trx) => {
+        if (await repo.insertRoom(trx, { room, visibility: "private", topic: null, ownerId: user.id, direct: true, now })) {
+          await repo.insertMember(trx, room, user.id, "owner", now);
+          await repo.insertMember(trx, room, other.id, "member", now);
+        } else {
+          // Coming back after leaving it.
+          await repo.insertMember(trx, room, user.id, "member", now);
+        }
+      });
+      return { room };
+    },
+
+    /** The rooms `user` is a member of, DMs included, most recent activity first. */
+    mine: (user: Author, limit = 200) => repo.listUserRooms(db, user.id, limit),
+
+    /** Whether `userId` may still read `room` (after a missed revocation): any public room, a private one as a member. */
+    async stillAllowed(room: RoomName, userId: number): Promise<boolean> {
+      const row = await repo.findRoomAccess(db, room, userId);
+      return row !== null && (row.visibility === "public" || row.role !== null);
+    },
+  };
+}
+
+export type Rooms = ReturnType<typeof createRooms>;

@@ -1,0 +1,64 @@
+/** Rooms as places: create, info, members, join/leave, invitations, moderation, and the caller's own rooms. */
+import { CreateRoomInput, RoomUserInput, SetRoleInput, SetTopicInput } from "../../../shared/schemas.ts";
+import { authedProcedure, rateLimited, roomMemberProcedure, roomProcedure, router } from "../init.ts";
+
+const ok = { ok: true as const };
+
+export const roomMembersRouter = router({
+  /** A new room, public or private, the caller its owner; CONFLICT when the name is taken. */
+  create: authedProcedure.input(CreateRoomInput).mutation(({ ctx, input }) => ctx.rooms.create(ctx.user, input)),
+
+  /** `{ room, visibility, topic, owner, role, members, direct }`; NOT_FOUND for a name never used or a private room the caller is not in. */
+  info: roomProcedure.query(({ ctx }) => ctx.rooms.info(ctx.access)),
+
+  /** `{ username, role }[]`: owner first, then moderators, then members. */
+  members: roomProcedure.query(({ ctx }) => ctx.rooms.members(ctx.access)),
+
+  /** Joins a public room. */
+  join: roomMemberProcedure.mutation(async ({ ctx }) => {
+    await ctx.rooms.join(ctx.user, ctx.access);
+    return ok;
+  }),
+
+  /** Leaves a room; the caller's open streams of it end. */
+  leave: roomMemberProcedure.mutation(async ({ ctx }) => {
+    await ctx.rooms.leave(ctx.user, ctx.access);
+    return ok;
+  }),
+
+  /** The owner or a moderator adds a user to a private room at once. */
+  invite: roomMemberProcedure.input(RoomUserInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.invite, String(ctx.user.id), "invitations");
+    await ctx.rooms.invite(ctx.user, ctx.access, input.username);
+    return ok;
+  }),
+
+  /** The owner or a moderator removes a member; their open streams of the room end. */
+  kick: roomMemberProcedure.input(RoomUserInput).mutation(async ({ ctx, input }) => {
+    await ctx.rooms.kick(ctx.user, ctx.access, input.username);
+    return ok;
+  }),
+
+  /** The owner or a moderator bans a user: removed, cannot rejoin, read a private room or send to a public one. */
+  ban: roomMemberProcedure.input(RoomUserInput).mutation(async ({ ctx, input }) => {
+    await ctx.rooms.ban(ctx.user, ctx.access, input.username);
+    return ok;
+  }),
+
+  unban: roomMemberProcedure.input(RoomUserInput).mutation(async ({ ctx, input }) => {
+    await ctx.rooms.unban(ctx.user, ctx.access, input.username);
+    return ok;
+  }),
+
+  /** The owner makes a member a moderator, or back. */
+  setRole: roomMemberProcedure.input(SetRoleInput).mutation(async ({ ctx, input }) => {
+    await ctx.rooms.setRole(ctx.user, ctx.access, input.username, input.role);
+    return ok;
+  }),
+
+  /** The owner or a moderator sets the topic ("" clears it). */
+  setTopic: roomMemberProcedure.input(SetTopicInput).mutation(({ ctx, input }) => ctx.rooms.setTopic(ctx.access, input.topic)),
+
+  /** The rooms the caller is a member of, DMs included, most recent activity first. */
+  mine: authedProcedure.query(({ ctx }) => ctx.rooms.mine(ctx.user)),
+});
