@@ -88,6 +88,11 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
   const control = createControlChannel(groups);
   await control.start();
+  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
+  // A session ended on another process: close its sockets here too.
+  control.on("sessions-ended", (event) => {
+    for (const id of event.sessions) sockets.closeSessionById(id);
+  });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
   const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId) });
@@ -101,7 +106,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     control,
     groups,
     presence,
-    sockets: new SessionSockets({ revalidate: (token) => auth.validate(token) }),
+    sockets,
     limits,
     limiters: createLimiters(limits, { redis: limitsRedis, prefix: config.redisPrefix }),
     caps,

@@ -5,6 +5,8 @@
  * as the signed-out user. (The per-user cap is counted in limits/connection-caps.ts,
  * across processes.)
  */
+import { hashToken } from "../auth/session-adapter.ts";
+
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
 }
@@ -32,6 +34,7 @@ interface Entry extends SessionSocket {
 }
 
 export class SessionSockets {
+  /** By the session's id as stored (SHA-256 of the token), so other processes can name it without the token. */
   private bySession = new Map<string, Set<Entry>>();
 
   constructor(private readonly options: SessionSocketsOptions) {}
@@ -39,8 +42,9 @@ export class SessionSockets {
   /** Registers a signed-in socket; call the returned function when it closes. */
   add(registration: SessionSocket): () => void {
     const entry: Entry = { ...registration, timer: undefined };
-    let set = this.bySession.get(entry.token);
-    if (!set) this.bySession.set(entry.token, (set = new Set()));
+    const id = hashToken(entry.token);
+    let set = this.bySession.get(id);
+    if (!set) this.bySession.set(id, (set = new Set()));
     set.add(entry);
     this.armExpiry(entry);
     let released = false;
@@ -49,7 +53,7 @@ export class SessionSockets {
       released = true;
       clearTimeout(entry.timer);
       set.delete(entry);
-      if (set.size === 0 && this.bySession.get(entry.token) === set) this.bySession.delete(entry.token);
+      if (set.size === 0 && this.bySession.get(id) === set) this.bySession.delete(id);
     };
   }
 
@@ -57,7 +61,7 @@ export class SessionSockets {
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, entry.expiresAt.getTime() - Date.now()));
     entry.timer = setTimeout(async () => {
       const session = await this.options.revalidate(entry.token).catch(() => null);
-      if (!this.bySession.get(entry.token)?.has(entry)) return;
+      if (!this.bySession.get(hashToken(entry.token))?.has(entry)) return;
       if (session && session.expiresAt.getTime() > Date.now()) {
         entry.expiresAt = session.expiresAt;
         this.armExpiry(entry);
@@ -69,7 +73,12 @@ export class SessionSockets {
 
   /** Closes every socket of a session (on the next turn, so a logout's own reply still goes out). */
   closeSession(token: string): number {
-    const set = this.bySession.get(token);
+    return this.closeSessionById(hashToken(token));
+  }
+
+  /** The same, by the session's stored id: what another process sends when a session ends there. */
+  closeSessionById(id: string): number {
+    const set = this.bySession.get(id);
     if (!set) return 0;
     const entries = [...set];
     setTimeout(() => {
@@ -79,6 +88,6 @@ export class SessionSockets {
   }
 
   count(token: string): number {
-    return this.bySession.get(token)?.size ?? 0;
+    return this.bySession.get(hashToken(token))?.size ?? 0;
   }
 }

@@ -31,6 +31,8 @@ export interface ParlorProcess {
   /** A user signed up through this process, with an HTTP client and a socket of its own. */
   signUp(): Promise<ProcessClient & { username: string; token: string }>;
   guest(options?: { onClose?: () => void }): ProcessClient;
+  /** A client of this process with a session made anywhere (sessions live in the shared database). */
+  signedInAs(token: string, options?: { onClose?: (cause?: { code?: number }) => void }): ProcessClient;
   /** SIGTERM, then waits for the exit (SIGKILL after 10 s); closes the clients made here. */
   stop(): Promise<void>;
   /** SIGKILL: a crash. Waits for the exit; the clients made here are left to notice by themselves. */
@@ -84,6 +86,7 @@ export async function startParlorProcess(env: Record<string, string>): Promise<P
     lines,
     waitForLine,
     guest: (options) => connect(undefined, options?.onClose),
+    signedInAs: (token, options) => connect(token, options?.onClose),
     async signUp() {
       const username = uniqueName("u");
       const { token } = await connect().client.auth.register.mutate({ username, password: "correct horse battery" });

@@ -1,4 +1,5 @@
 /** auth.register, auth.login, auth.logout, auth.me. */
+import { hashToken } from "../../auth/session-adapter.ts";
 import { TRPCError } from "@trpc/server";
 import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
@@ -53,6 +54,10 @@ export const authRouter = router({
     ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
     // Closing the socket this call came in on too is the point: it carried the session.
     ctx.sockets.closeSession(ctx.token);
+    // And the session's sockets on every other process.
+    await ctx.control.publish({ type: "sessions-ended", sessions: [hashToken(ctx.token)] }).catch((error) => {
+      console.error("[parlor] ended session not announced to other processes (they stop it within a second on use)", error);
+    });
     return { ok: true as const };
   }),
 

@@ -1,0 +1,78 @@
+/**
+ * Losing access holds for the deployment: two Parlor processes on one Redis and
+ * one PostgreSQL. A member kicked on process A stops receiving on process B
+ * within a second; a session ended on A closes its sockets on B.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { TRPCClientError } from "@trpc/client";
+import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { subscribeRoom } from "../support/subscriber.ts";
+import { waitFor } from "../support/wait.ts";
+import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+
+await describeWithServices("revocation across two processes", [postgresService, redisService], () => {
+  let a: ParlorProcess;
+  let b: ParlorProcess;
+  let dropSchema: () => Promise<void>;
+  beforeAll(async () => {
+    const schema = await createPostgresSchema();
+    dropSchema = schema.drop;
+    const env = { DATABASE_URL: schema.url, REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
+    a = await startParlorProcess(env);
+    b = await startParlorProcess(env);
+  }, 30_000);
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await dropSchema?.();
+  });
+
+  test("kicked on A, the member's open room.messages and room.presence on B end within a second; their resume on B is refused", async () => {
+    const owner = await a.signUp();
+    const member = await a.signUp();
+    await owner.client.room.create.mutate({ room: "inner", visibility: "private" });
+    await owner.client.room.invite.mutate({ room: "inner", username: member.username });
+    const onB = b.signedInAs(member.token);
+    const stream = subscribeRoom(onB.client, { room: "inner" });
+    let presenceError: string | null = null;
+    let presenceStarted = false;
+    const presence = onB.client.room.presence.subscribe(
+      { room: "inner" },
+      {
+        onStarted: () => (presenceStarted = true),
+        onError: (e) => (presenceError = e instanceof TRPCClientError ? `${e.data?.code}: ${e.message}` : String(e)),
+      },
+    );
+    await stream.started;
+    await waitFor(() => presenceStarted, "presence started on B");
+    await owner.client.room.send.mutate({ room: "inner", text: "before" });
+    await stream.waitForCount(1, 5000);
+
+    const at = Date.now();
+    await owner.client.room.kick.mutate({ room: "inner", username: member.username });
+    await waitFor(() => stream.errors.length > 0 && presenceError !== null, "B's streams ended", 3000);
+    expect(Date.now() - at).toBeLessThan(1000);
+    expect(stream.errors.map((e) => `${e.data?.code}: ${e.message}`)).toEqual(["FORBIDDEN: You were removed from room 'inner'."]);
+    expect(String(presenceError)).toBe("FORBIDDEN: You were removed from room 'inner'.");
+
+    await owner.client.room.send.mutate({ room: "inner", text: "after" });
+    const resumed = subscribeRoom(onB.client, { room: "inner", lastEventId: "1" });
+    await waitFor(() => resumed.errors.length > 0, "resume refused");
+    expect(resumed.errors[0]?.data?.code).toBe("NOT_FOUND");
+    expect(stream.messages.map((m) => m.text)).toEqual(["before"]);
+    presence.unsubscribe();
+  }, 30_000);
+
+  test("logout on A closes the session's sockets on B within a second, with close code 4001", async () => {
+    const user = await a.signUp();
+    const codes: (number | undefined)[] = [];
+    const onB = b.signedInAs(user.token, { onClose: (cause) => codes.push(cause?.code) });
+    const stream = subscribeRoom(onB.client, { room: "lobby" });
+    await stream.started;
+    const at = Date.now();
+    await user.client.auth.logout.mutate();
+    await waitFor(() => codes.length > 0, "B's socket closed", 3000);
+    expect(Date.now() - at).toBeLessThan(1000);
+    expect(codes[0]).toBe(4001);
+    stream.unsubscribe();
+  }, 30_000);
+});
