@@ -13,9 +13,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { clientBehindProxy, socketBehindProxy, type ProxiedSocket } from "../support/proxied-client.ts";
-import { subscribeRoom } from "../support/subscriber.ts";
+import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
 import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+
+/** Waits (bounded) until the subscription has started; a refusal fails the test with the server's answer. */
+async function expectStarted(sub: RecordedSubscription, what: string) {
+  let started = false;
+  void sub.started.then(() => (started = true));
+  await waitFor(() => started || sub.errors.length > 0, `${what} to start`, 10_000);
+  expect(sub.errors.map((e) => e.message)).toEqual([]);
+}
 
 const HEARTBEAT_MS = 200;
 const TTL_MS = 1000;
@@ -102,7 +110,8 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
     const socketOnB = socket(b, freshAddress(), cat.token);
     const onA = subscribeRoom(socket(a, freshAddress(), cat.token).client, { room: "caps" });
     const onB = subscribeRoom(socketOnB.client, { room: "caps" });
-    await Promise.all([onA.started, onB.started]);
+    await expectStarted(onA, "cat's socket on A");
+    await expectStarted(onB, "cat's socket on B");
     // A third socket, on either process: refused, saying why.
     const thirdSocket = socket(a, freshAddress(), cat.token);
     const third = subscribeRoom(thirdSocket.client, { room: "caps" });
@@ -115,14 +124,13 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
     onB.unsubscribe();
     await socketOnB.close();
     const again = subscribeRoom(socket(a, freshAddress(), cat.token).client, { room: "caps" });
-    await again.started;
-    expect(again.errors).toEqual([]);
+    await expectStarted(again, "cat's socket in the freed place");
   });
 
   test("the per-address connection cap counts sockets on both processes (429 at the handshake)", async () => {
     const address = freshAddress();
     const subs = [a, b, a].map((on) => subscribeRoom(socket(on, address).client, { room: "per-address" }));
-    await Promise.all(subs.map((s) => s.started));
+    for (const sub of subs) await expectStarted(sub, "a socket from the shared address");
     expect(await upgradeStatus(b.url, { "x-forwarded-for": address })).toBe(429);
     expect(await upgradeStatus(a.url, { "x-forwarded-for": address })).toBe(429);
     // Another address is let in.
@@ -134,7 +142,7 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
       const doomed = await startParlorProcess(env);
       const dan = await signUp(a, "dan");
       const onDoomed = [0, 1].map(() => subscribeRoom(socket(doomed, freshAddress(), dan.token).client, { room: "doomed" }));
-      await Promise.all(onDoomed.map((s) => s.started));
+      for (const sub of onDoomed) await expectStarted(sub, "dan's socket on the doomed process");
       /** Opens one more socket for dan on A: "started", or "refused" (then closed, so its client does not retry). */
       async function tryDan(): Promise<"started" | "refused"> {
         const s = socket(a, freshAddress(), dan.token);
