@@ -26,6 +26,7 @@ import {
 } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "../server/trpc/router.ts";
+import { HTTP_BATCH_MAX_CALLS, HTTP_URL_MAX_LENGTH } from "../shared/transport.ts";
 
 export type { AppRouter };
 export type ParlorClient = TRPCClient<AppRouter>;
@@ -90,6 +91,9 @@ export function createParlorClient(opts: ParlorClientOptions): ParlorClient {
         true: wsLink<AppRouter>({ client: socket }),
         false: httpBatchLink({
           url: new URL("/trpc", opts.url).toString(),
+          // Within the server's per-request limits, so a burst of calls is split, not refused.
+          maxItems: HTTP_BATCH_MAX_CALLS,
+          maxURLLength: HTTP_URL_MAX_LENGTH,
           headers() {
             const token = readToken(opts.token);
             return token ? { authorization: `Bearer ${token}` } : {};

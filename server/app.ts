@@ -128,7 +128,10 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
     },
     maxPayloadLength: MAX_FRAME_BYTES,
-    slowConsumerBytes: 1024 * 1024,
+    slowConsumerBytes: limits.maxQueuedBytes,
+    highWaterBytes: limits.queuedBytesHighWater,
+    maxBatchSize: limits.maxBatchSize,
+    maxCallsInFlight: limits.maxCallsInFlight,
     idleTimeout: 60,
   });
 

@@ -6,6 +6,7 @@ import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "../db/index.ts";
 import { type ForwardedHeader, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
+import { HTTP_BATCH_MAX_CALLS } from "../shared/transport.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
 
 const count = (fallback: number) => z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").default(fallback);
@@ -82,6 +83,17 @@ const Env = z.object({
     }),
   /** The header the trusted proxies set. */
   TRUST_PROXY_HEADER: z.enum(["x-forwarded-for", "forwarded"]).default("x-forwarded-for"),
+  // Transport bounds (SECURITY.md, "What one connection can hold"): work and memory per connection.
+  /** Calls one WebSocket frame or one HTTP request may carry (a reconnecting client resubscribes every room in one frame). */
+  MAX_BATCH_SIZE: count(100),
+  /** Queries and mutations running at once per WebSocket, and per HTTP request; the rest are refused. Default: what the shipped client batches. */
+  MAX_CALLS_IN_FLIGHT: count(HTTP_BATCH_MAX_CALLS),
+  /** Bytes queued for one WebSocket above which it starts no call and replays nothing until it drains. */
+  QUEUED_BYTES_HIGH_WATER: count(256 * 1024),
+  /** Bytes queued for one WebSocket past which it is closed as too slow (4003). */
+  MAX_QUEUED_BYTES: count(1024 * 1024),
+  /** Largest HTTP request body (413 beyond). */
+  MAX_REQUEST_BODY_BYTES: count(1024 * 1024),
 });
 
 /** Variables that changed meaning: refused by their old name, so an operator notices. */
@@ -134,6 +146,11 @@ export interface Limits {
   readonly connectionTtlMs: number;
   /** Password hashes at once on this machine: a supervisor shares it among its workers. */
   readonly hashConcurrency: number;
+  readonly maxBatchSize: number;
+  readonly maxCallsInFlight: number;
+  readonly queuedBytesHighWater: number;
+  readonly maxQueuedBytes: number;
+  readonly maxRequestBodyBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -155,6 +172,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const workers = e.WORKERS ?? (e.REDIS_URL ? availableParallelism() : 1);
   if (workers > 1 && !e.REDIS_URL) {
     throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need REDIS_URL, or each reaches only its own subscribers (got ${JSON.stringify(env.WORKERS)})`);
+  }
+  if (e.QUEUED_BYTES_HIGH_WATER >= e.MAX_QUEUED_BYTES) {
+    throw new ConfigError(
+      `Invalid configuration:\n  QUEUED_BYTES_HIGH_WATER: must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits (got ${JSON.stringify(env.QUEUED_BYTES_HIGH_WATER)})`,
+    );
+  }
+  if (e.MAX_BATCH_SIZE < e.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    throw new ConfigError(
+      `Invalid configuration:\n  MAX_BATCH_SIZE: must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame (got ${JSON.stringify(env.MAX_BATCH_SIZE)})`,
+    );
   }
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
@@ -187,6 +214,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       connectionHeartbeatMs: e.CONNECTION_HEARTBEAT_MS,
       connectionTtlMs: Math.max(e.CONNECTION_TTL_MS, 2 * e.CONNECTION_HEARTBEAT_MS),
       hashConcurrency: e.HASH_CONCURRENCY,
+      maxBatchSize: e.MAX_BATCH_SIZE,
+      maxCallsInFlight: e.MAX_CALLS_IN_FLIGHT,
+      queuedBytesHighWater: e.QUEUED_BYTES_HIGH_WATER,
+      maxQueuedBytes: e.MAX_QUEUED_BYTES,
+      maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     }),
     clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
   });

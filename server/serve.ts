@@ -19,6 +19,9 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
     fetch: app.fetch,
     websocket: app.websocket,
     development: !config.production,
+    // Bun's default is 128 MiB; the largest real body (a batch of sends) is a few hundred KiB. 413 beyond.
+    // Headers are capped by Bun itself at 16 KiB (431 beyond; `bun --max-http-header-size` changes it).
+    maxRequestBodySize: config.limits.maxRequestBodyBytes,
     // Workers share the port; the kernel spreads connections over them (Linux).
     reusePort: config.workers > 1,
   });

@@ -26,7 +26,7 @@ export interface StreamRequest<T> {
   after: number | undefined;
   signal: AbortSignal;
   map: (entry: RoomEntry) => T;
-  pace?: (() => Promise<void>) | undefined;
+  pace?: (() => Promise<() => void>) | undefined;
   onEnd?: (() => void) | undefined;
 }
 

@@ -15,8 +15,11 @@ import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "./errors.ts";
 import { entriesBetween, lastSeq } from "./repository.ts";
 
-/** Seqs read from the database per replay step. */
-export const REPLAY_BATCH = 500;
+/**
+ * Seqs read from the database per replay step: at most this many entries (of
+ * ≤ 4,000 characters each, ~1.6 MB at worst) are held for one subscriber at a time.
+ */
+export const REPLAY_BATCH = 100;
 
 export interface RoomStreamOptions<T> {
   db: Db;
@@ -33,8 +36,13 @@ export interface RoomStreamOptions<T> {
    * events may come from outside this process; shared by the process's subscribers.
    */
   confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
-  /** Awaited between replay batches: resolves when the subscriber can take more. */
-  pace?: (() => Promise<void>) | undefined;
+  /**
+   * Awaited before each batch read from the database: resolves, with its
+   * release, when the subscriber may hold another batch (its socket has drained,
+   * and no other replay of its connection holds one). Called once the batch has
+   * been handed on.
+   */
+  pace?: (() => Promise<() => void>) | undefined;
   /** Called once when the stream ends, however it ends. */
   onEnd?: (() => void) | undefined;
 }
@@ -105,14 +113,18 @@ async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
   const newest = await lastSeq(s.db, s.room);
   const end = upTo === undefined ? newest : Math.min(upTo, newest);
   while (!s.signal.aborted && s.last < end) {
-    const batchEnd = Math.min(end, s.last + REPLAY_BATCH);
-    const batch = await entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd });
-    for (const entry of batch) {
-      s.last = entry.seq;
-      yield s.map(entry);
+    const release = s.pace ? await s.pace() : undefined;
+    try {
+      const batchEnd = Math.min(end, s.last + REPLAY_BATCH);
+      const batch = await entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd });
+      for (const entry of batch) {
+        s.last = entry.seq;
+        yield s.map(entry);
+      }
+      // Gapless: the whole range is read, even where it held nothing visible.
+      s.last = Math.max(s.last, batchEnd);
+    } finally {
+      release?.();
     }
-    // Gapless: the whole range is read, even where it held nothing visible.
-    s.last = Math.max(s.last, batchEnd);
-    if (s.pace && s.last < end) await s.pace();
   }
 }

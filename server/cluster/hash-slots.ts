@@ -92,21 +92,31 @@ export function createIpcSemaphore(channel: IpcChannel): Semaphore {
     waiting.delete(message.id);
     resolve?.();
   });
+  const acquire = async () => {
+    const id = ++nextId;
+    await new Promise<void>((resolve) => {
+      waiting.set(id, resolve);
+      channel.send({ channel: "hash-slot", op: "acquire", id });
+    });
+    running++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      running--;
+      channel.send({ channel: "hash-slot", op: "release", id });
+    };
+  };
   return {
     async run(task) {
-      const id = ++nextId;
-      await new Promise<void>((resolve) => {
-        waiting.set(id, resolve);
-        channel.send({ channel: "hash-slot", op: "acquire", id });
-      });
-      running++;
+      const release = await acquire();
       try {
         return await task();
       } finally {
-        running--;
-        channel.send({ channel: "hash-slot", op: "release", id });
+        release();
       }
     },
+    acquire,
     active: () => running,
     waiting: () => waiting.size,
   };

@@ -11,6 +11,7 @@ import { createHttpContextFactory, type Services } from "../trpc/context.ts";
 import { getRoomMessages } from "./messages-route.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { chatRedirect, staticFiles } from "./static-files.ts";
+import { createTrpcHttpRules } from "./trpc-http-rules.ts";
 
 export interface HttpAppOptions {
   services: Services;
@@ -29,6 +30,8 @@ function noApiRoute({ set, request }: { set: { status?: number | string }; reque
 
 export function createHttpApp({ services, allowedOrigins, onError, clientIp, clientDir }: HttpAppOptions) {
   const createContext = createHttpContextFactory(services, clientIp);
+  const maxBatchSize = services.limits.maxBatchSize;
+  const refusal = createTrpcHttpRules({ router: appRouter, endpoint: "/trpc", maxBatchSize });
 
   const trpc = ({ request }: { request: Request }) => {
     // A browser's state-changing call from a foreign page is cross-site request forgery.
@@ -36,10 +39,14 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
     if (request.method !== "GET" && origin !== null && !isAllowedOrigin(origin, request.url, allowedOrigins)) {
       return Response.json({ error: `Origin '${origin}' is not allowed.` }, { status: 403 });
     }
+    const refused = refusal(request);
+    if (refused) return refused;
     return fetchRequestHandler({
       endpoint: "/trpc",
       req: request,
       router: appRouter,
+      // Checked above with a clearer answer; tRPC's own check stays as the backstop.
+      maxBatchSize,
       createContext,
       onError: ({ error, path }) => onError(error, path),
     });

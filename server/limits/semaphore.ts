@@ -5,6 +5,8 @@
  */
 export interface Semaphore {
   run<T>(task: () => Promise<T>): Promise<T>;
+  /** Waits for a place; call the returned function (once) to give it back. */
+  acquire(): Promise<() => void>;
   /** Tasks running now. */
   active(): number;
   /** Tasks waiting. */
@@ -19,16 +21,25 @@ export function createSemaphore(limit: number): Semaphore {
     if (next) next();
     else running--;
   };
+  const acquire = async () => {
+    if (running < limit) running++;
+    else await new Promise<void>((resolve) => queue.push(resolve));
+    let released = false;
+    return () => {
+      if (!released) release();
+      released = true;
+    };
+  };
   return {
     async run(task) {
-      if (running < limit) running++;
-      else await new Promise<void>((resolve) => queue.push(resolve));
+      const done = await acquire();
       try {
         return await task();
       } finally {
-        release();
+        done();
       }
     },
+    acquire,
     active: () => running,
     waiting: () => queue.length,
   };

@@ -39,6 +39,12 @@ export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
   maxPayloadLength: number;
   /** Bytes queued for a slow reader before the socket is closed with CLOSE_TOO_SLOW. */
   slowConsumerBytes: number;
+  /** Bytes queued at or above which a socket starts no call and `drain()` waits; below `slowConsumerBytes`. */
+  highWaterBytes: number;
+  /** Calls one frame may carry (more: every call in it is refused with PAYLOAD_TOO_LARGE). */
+  maxBatchSize: number;
+  /** Queries and mutations running at once per connection (more: TOO_MANY_REQUESTS). */
+  maxCallsInFlight: number;
   /** Seconds without any traffic (Bun pings idle sockets) before a dead peer is dropped. */
   idleTimeout: number;
 }
@@ -76,6 +82,9 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     },
     onError: (error, path) => opts.onError?.(error, path),
     slowConsumerBytes: opts.slowConsumerBytes,
+    highWaterBytes: opts.highWaterBytes,
+    maxBatchSize: opts.maxBatchSize,
+    maxCallsInFlight: opts.maxCallsInFlight,
     scheduleFlush(connection) {
       dirty.add(connection);
       if (!flushScheduled) {
@@ -104,6 +113,11 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
 
     message(ws, message) {
       ws.data.connection?.onMessage(message);
+    },
+
+    // Bun wrote out some of what it held for a socket that had backpressure.
+    drain(ws) {
+      ws.data.connection?.onDrain();
     },
 
     close(ws, code) {

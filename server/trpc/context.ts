@@ -15,6 +15,7 @@ import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { ConnectionCaps } from "../limits/connection-caps.ts";
 import type { Limiters } from "../limits/limiters.ts";
+import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
 import type { SessionSockets } from "./session-sockets.ts";
 
@@ -44,6 +45,20 @@ export interface ConnectionState {
   subscriptions: number;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
+  /**
+   * Backpressure for replays: resolves at once while less than QUEUED_BYTES_HIGH_WATER
+   * is queued for this socket (our outbox plus Bun's buffer), else on the Bun `drain`
+   * event that brings it under; rejects with an AbortError if the socket closes first.
+   * `await ctx.connection?.drain()` before each batch read from the database.
+   */
+  drain: () => Promise<void>;
+  /**
+   * Before each replay batch of a subscription on this socket: waits until no
+   * other replay of the connection holds a batch and the socket has drained
+   * (`drain`); resolves with the release. So one connection holds one replay
+   * batch at a time, however many rooms it resumes at once.
+   */
+  replayBatch: () => Promise<() => void>;
 }
 
 export interface Context extends Services {
@@ -75,7 +90,7 @@ export interface WsContextInput {
   ip: string | null;
   /** `connectionParams` sent by the client as its first message (scripts' tokens). */
   connectionParams: Record<string, string | undefined> | null;
-  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown };
+  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown; drain(): Promise<void> };
 }
 
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
@@ -99,6 +114,21 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, sessionCheckedAt: Date.now() },
+    connection: { subscriptions: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
+  };
+}
+
+/** One replay batch at a time per connection, each once the socket has drained (the semaphore is made on first use). */
+function replayGate(socket: { drain(): Promise<void> }): () => Promise<() => void> {
+  let replays: Semaphore | undefined;
+  return async () => {
+    const release = await (replays ??= createSemaphore(1)).acquire();
+    try {
+      await socket.drain();
+      return release;
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 }

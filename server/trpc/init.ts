@@ -14,6 +14,10 @@ function describeZodError(error: ZodError): string {
 }
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions are served over the WebSocket only (one set of caps, Origin rule and
+  // session checks); server/http/trpc-http-rules.ts refuses them over HTTP before any
+  // procedure runs. Off here as well, in case a request ever gets past that.
+  sse: { enabled: false },
   errorFormatter({ shape, error }) {
     // No stack trace to any client, in any mode: the server log has it, under the error's id.
     const { stack: _stack, ...data } = shape.data;
@@ -34,6 +38,18 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 
+/**
+ * Over HTTP, a batch's calls all run at once: past MAX_CALLS_IN_FLIGHT, the rest of
+ * the request is refused (the WebSocket counts its calls in flight itself).
+ */
+const boundedCalls = t.middleware(function boundedCalls({ ctx, batchIndex, next }) {
+  const max = ctx.limits.maxCallsInFlight;
+  if (ctx.connection === null && batchIndex >= max) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
+  }
+  return next();
+});
+
 /** The services' domain errors (server/chat/errors.ts) leave as tRPC codes, for every procedure. */
 const domainErrors = t.middleware(async function domainErrors({ next }) {
   const result = await next();
@@ -42,7 +58,7 @@ const domainErrors = t.middleware(async function domainErrors({ next }) {
   return mapped ? { ...result, error: mapped } : result;
 });
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(boundedCalls).use(domainErrors);
 
 /** How long a socket's confirmed session stands before it is looked up again. */
 export const SESSION_RECHECK_MS = 1000;

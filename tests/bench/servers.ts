@@ -10,6 +10,8 @@ export const BENCH_LIMITS: Record<string, string> = {
   MAX_CONNECTIONS_PER_IP: "100000",
   MAX_CONNECTIONS_PER_USER: "100000",
   MAX_SUBSCRIPTIONS_PER_CONNECTION: "100",
+  // The open-loop sender keeps many sends in flight on one socket.
+  MAX_CALLS_IN_FLIGHT: "100000",
   SEND_BURST: "1000000",
   SEND_PER_SECOND: "1000000",
   LOGIN_BURST_PER_USERNAME_IP: "100000",

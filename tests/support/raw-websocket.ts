@@ -12,6 +12,8 @@ export interface RawWebSocket {
   received(): Buffer;
   /** The complete text frames received so far, parsed as JSON (tRPC's replies). */
   textFrames(): unknown[];
+  /** The code of the server's close frame, once one has been received. */
+  closeCode(): number | null;
   /** Sends one masked frame (opcode 1 = text, 2 = binary). */
   send(payload: string | Buffer, opcode?: 1 | 2): void;
   pause(): void;
@@ -37,6 +39,21 @@ function frame(payload: Buffer, opcode: number): Buffer {
 /** Server frames are unmasked: opcode, length (7, 16 or 64 bits), payload. */
 function parseTextFrames(buf: Buffer): unknown[] {
   const out: unknown[] = [];
+  eachFrame(buf, (opcode, payload) => {
+    if (opcode === 1) out.push(JSON.parse(payload.toString("utf8")));
+  });
+  return out;
+}
+
+function parseCloseCode(buf: Buffer): number | null {
+  let code: number | null = null;
+  eachFrame(buf, (opcode, payload) => {
+    if (opcode === 8 && payload.length >= 2) code = payload.readUInt16BE(0);
+  });
+  return code;
+}
+
+function eachFrame(buf: Buffer, visit: (opcode: number, payload: Buffer) => void): void {
   let at = 0;
   while (at + 2 <= buf.length) {
     let len = buf[at + 1]! & 0x7f;
@@ -51,10 +68,9 @@ function parseTextFrames(buf: Buffer): unknown[] {
       head = 10;
     }
     if (at + head + len > buf.length) break;
-    if ((buf[at]! & 0x0f) === 1) out.push(JSON.parse(buf.subarray(at + head, at + head + len).toString("utf8")));
+    visit(buf[at]! & 0x0f, buf.subarray(at + head, at + head + len));
     at += head + len;
   }
-  return out;
 }
 
 export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise<RawWebSocket> {
@@ -65,17 +81,28 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
     socket.once("error", reject);
   });
   let data = Buffer.alloc(0);
+  // Chunks since `data` was last joined: joined on demand, so receiving megabytes stays linear.
+  let chunks: Buffer[] = [];
+  const joined = () => {
+    if (chunks.length > 0) {
+      data = Buffer.concat([data, ...chunks]);
+      chunks = [];
+    }
+    return data;
+  };
   let handshake = "";
   const headDone = new Promise<void>((resolve) => {
     socket.on("data", (chunk: Buffer) => {
+      if (handshake) {
+        chunks.push(chunk);
+        return;
+      }
       data = Buffer.concat([data, chunk]);
-      if (!handshake) {
-        const end = data.indexOf("\r\n\r\n");
-        if (end >= 0) {
-          handshake = data.subarray(0, end).toString("latin1");
-          data = data.subarray(end + 4);
-          resolve();
-        }
+      const end = data.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        handshake = data.subarray(0, end).toString("latin1");
+        data = data.subarray(end + 4);
+        resolve();
       }
     });
   });
@@ -87,8 +114,9 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
   await headDone;
   return {
     handshake,
-    received: () => data,
-    textFrames: () => parseTextFrames(data),
+    received: joined,
+    textFrames: () => parseTextFrames(joined()),
+    closeCode: () => parseCloseCode(joined()),
     send: (payload, opcode = 1) => socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
     pause: () => socket.pause(),
     resume: () => socket.resume(),

@@ -54,7 +54,7 @@ async function read(stream: AsyncIterator<RoomEntry>, n: number): Promise<number
   return seqs;
 }
 
-const open = (after?: number, layer: GroupLayer = groups, pace?: () => Promise<void>) =>
+const open = (after?: number, layer: GroupLayer = groups, pace?: () => Promise<() => void>) =>
   openRoomStream({ db, groups: layer, room: "r", after, signal: abort.signal, map: (e: RoomEntry) => e, confirm, pace });
 
 /** The same layer, as if its events came over the network (Redis): the stream must confirm each one. */
@@ -171,15 +171,22 @@ describe("room stream", () => {
     expect(await read(stream, 1)).toEqual([2]);
   });
 
-  test("a resume from the start reads the log a batch at a time, waiting for the reader between batches", async () => {
+  test("a resume from the start reads the log a batch at a time, each batch waiting for its turn and released once handed on", async () => {
     await store(REPLAY_BATCH * 2 + 10);
-    let paced = 0;
+    let held = 0;
+    let most = 0;
+    let batches = 0;
     const stream = await open(0, groups, async () => {
-      paced++;
+      batches++;
+      most = Math.max(most, ++held);
+      return () => held--;
     });
     const seqs = await read(stream, REPLAY_BATCH * 2 + 10);
-    expect(seqs.length).toBe(REPLAY_BATCH * 2 + 10);
-    expect(seqs.at(-1)).toBe(REPLAY_BATCH * 2 + 10);
-    expect(paced).toBe(2);
+    expect(seqs).toEqual(Array.from({ length: REPLAY_BATCH * 2 + 10 }, (_, i) => i + 1));
+    expect(batches).toBe(3);
+    expect(most).toBe(1);
+    abort.abort();
+    await stream.return(undefined);
+    expect(held).toBe(0);
   });
 });

@@ -23,6 +23,9 @@ describe("a WebSocket connection that closes while its context is being made", (
         }),
       onError: () => {},
       slowConsumerBytes: 1 << 20,
+      highWaterBytes: 1 << 18,
+      maxBatchSize: 100,
+      maxCallsInFlight: 8,
       scheduleFlush: () => {},
     };
     const connection = new Connection(fakeSocket, host, true);
@@ -34,7 +37,7 @@ describe("a WebSocket connection that closes while its context is being made", (
   });
 
   test("a listener registered while open runs once, when it closes", () => {
-    const host = { router, frames: createFrameEncoder(router), createContext: async () => ({}), onError: () => {}, slowConsumerBytes: 1 << 20, scheduleFlush: () => {} };
+    const host = { router, frames: createFrameEncoder(router), createContext: async () => ({}), onError: () => {}, slowConsumerBytes: 1 << 20, highWaterBytes: 1 << 18, maxBatchSize: 100, maxCallsInFlight: 8, scheduleFlush: () => {} };
     const connection = new Connection(fakeSocket, host, false);
     let released = 0;
     connection.once("close", () => released++);

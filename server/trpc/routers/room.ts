@@ -124,7 +124,15 @@ export const roomRouter = router({
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       return await revocable(ctx, input.room, signal, (inner) =>
-        ctx.chat.stream({ room: input.room, after: input.lastEventId ?? undefined, signal: inner, map: trackBySeq, onEnd: release }),
+        ctx.chat.stream({
+          room: input.room,
+          after: input.lastEventId ?? undefined,
+          signal: inner,
+          map: trackBySeq,
+          // Replays wait while the socket is behind, one batch per connection at a time.
+          pace: ctx.connection?.replayBatch,
+          onEnd: release,
+        }),
       );
     } catch (error) {
       release();

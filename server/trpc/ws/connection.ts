@@ -5,8 +5,17 @@
  *
  * Per subscriber and per event the work is: one `next()` of the stream, one
  * string concatenation (the payload's JSON is shared, see createFrameEncoder),
- * one push to the outbox. A stopped subscription ends through the AbortSignal
- * its procedure got (our streams end when it aborts), not by racing each `next()`.
+ * one push to the outbox and one addition to its byte count. A stopped
+ * subscription ends through the AbortSignal its procedure got (our streams end
+ * when it aborts), not by racing each `next()`.
+ *
+ * What one connection can make the server hold is bounded whatever it sends
+ * (SECURITY.md, "What one connection can hold"): at most `maxBatchSize` calls per
+ * frame (more: every call in it is refused), at most `maxCallsInFlight` queries and
+ * mutations running (more: refused at once, not queued), no call started while
+ * `highWaterBytes` or more are queued for the socket (it waits for `drain()`), an
+ * outbox written out as soon as it passes the high-water mark, and a socket with
+ * `slowConsumerBytes` queued in Bun closed as too slow.
  */
 import { type AnyRouter, callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import {
@@ -43,6 +52,12 @@ export interface ConnectionHost<TData> {
   onError(error: TRPCError, path: string | undefined): void;
   /** Bytes queued for this client past which it is closed as too slow. */
   slowConsumerBytes: number;
+  /** Bytes queued for this client at or above which no call starts and `drain()` waits. Below `slowConsumerBytes`. */
+  highWaterBytes: number;
+  /** Calls one frame may carry; a longer batch is refused whole, one error per call. */
+  maxBatchSize: number;
+  /** Queries and mutations running at once on one connection; more are refused with TOO_MANY_REQUESTS. */
+  maxCallsInFlight: number;
   /** Asks for `flush()` at the end of this event-loop turn. */
   scheduleFlush(connection: Connection<TData>): void;
 }
@@ -50,6 +65,12 @@ export interface ConnectionHost<TData> {
 const OPEN = 0;
 const CLOSING = 1;
 const CLOSED = 2;
+
+/** What `drain()` returns when nothing needs waiting for: shared, so the common case allocates nothing. */
+const DRAINED = Promise.resolve();
+
+/** How a wait for `drain()` ends when the socket closes first: an abort, which stream loops treat as a normal stop. */
+const closedWhileWaiting = () => new DOMException("The connection closed while waiting for it to drain.", "AbortError");
 
 export class Connection<TData> {
   private state = OPEN;
@@ -63,6 +84,12 @@ export class Connection<TData> {
   private subscriptions: Map<RequestId, AbortController> | null = null;
   /** Results sent since the last flush. */
   private outbox: string[] | null = null;
+  /** Length of what `outbox` holds (UTF-16 code units: counted, not encoded, so per delivery it is one addition). */
+  private outboxBytes = 0;
+  /** Queries and mutations started and not yet answered (including those waiting for the socket to drain). */
+  private callsInFlight = 0;
+  /** Callers of `drain()` waiting for the socket to fall under the high-water mark; one promise for all. */
+  private drained: PromiseWithResolvers<void> | null = null;
   private closeListeners: (() => void)[] | null = null;
 
   constructor(
@@ -105,7 +132,23 @@ export class Connection<TData> {
       this.sendError(null, undefined, { error: new TRPCError({ code: "PARSE_ERROR", cause }), type: "unknown", path: undefined, input: undefined });
       return;
     }
+    if (messages.length > this.host.maxBatchSize) {
+      this.refuseBatch(messages);
+      return;
+    }
     for (let i = 0; i < messages.length; i++) this.handle(messages[i]!, i);
+  }
+
+  /** A frame with too many calls: none of them runs, each gets the same clear error (the stock client waits for one per id). */
+  private refuseBatch(messages: ReturnType<typeof decodeMessages>): void {
+    const max = this.host.maxBatchSize;
+    const error = new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `At most ${max} calls in one frame (this one had ${messages.length}); nothing in it was run.` });
+    this.host.onError(error, undefined);
+    for (const message of messages) {
+      if (message.id === null || message.method === "subscription.stop") continue;
+      const path = "params" in message ? message.params.path : undefined;
+      this.sendError(message.id, message.jsonrpc, { error, type: message.method, path, input: undefined });
+    }
   }
 
   private async createContext(connectionParams: () => ConnectionParams): Promise<TRPCError | null> {
@@ -144,9 +187,18 @@ export class Connection<TData> {
     const { jsonrpc, method: type } = message;
     const { path } = message.params;
     const input = withLastEventId(message.params.input, message.params.lastEventId);
+    const max = this.host.maxCallsInFlight;
+    if (this.callsInFlight >= max) {
+      const error = new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per connection: wait for their answers before sending more.` });
+      this.failed(id, jsonrpc, error, type, path, input);
+      return;
+    }
+    this.callsInFlight++;
     try {
       const ctxError = await this.ctxReady;
       if (ctxError) throw ctxError;
+      // Counted before it is produced: no answer is built while the socket already holds its share.
+      await this.drain();
       const result = await callTRPCProcedure({
         router: this.host.router,
         path,
@@ -161,7 +213,11 @@ export class Connection<TData> {
       }
       this.queue(this.host.frames.data(framePrefix(id, jsonrpc), result));
     } catch (cause) {
+      // Closed while it waited or ran: there is nobody left to answer.
+      if (!this.isOpen) return;
       this.failed(id, jsonrpc, cause, type, path, input);
+    } finally {
+      this.callsInFlight--;
     }
   }
 
@@ -259,15 +315,46 @@ export class Connection<TData> {
     this.sendNow(this.host.frames.error(id, jsonrpc, { ...call, ctx: this.ctx }, (error) => this.host.onError(error, call.path)));
   }
 
-  /** Results wait for the turn's flush, so a publish to many subscribers costs one corked write per socket. */
+  /**
+   * Results wait for the turn's flush, so a publish to many subscribers costs one
+   * corked write per socket. A turn that produces more than the high-water mark
+   * for one socket writes it out at once instead, so the slow-reader rule sees
+   * those bytes while they are being produced, not after the turn.
+   */
   private queue(frame: string): void {
     if (!this.isOpen) return;
-    if (this.outbox) {
-      this.outbox.push(frame);
-      return;
+    this.outboxBytes += frame.length;
+    if (this.outbox) this.outbox.push(frame);
+    else {
+      this.outbox = [frame];
+      this.host.scheduleFlush(this);
     }
-    this.outbox = [frame];
-    this.host.scheduleFlush(this);
+    if (this.outboxBytes >= this.host.highWaterBytes) this.flush();
+  }
+
+  /**
+   * Resolves once less than the high-water mark is queued for this socket (our
+   * outbox plus Bun's buffer): at once if that is so now, else on the Bun `drain`
+   * event that brings it under. Rejects with an AbortError if the socket closes
+   * first. Replays await it between batches; each call awaits it before it starts.
+   */
+  drain(): Promise<void> {
+    if (!this.isOpen) return Promise.reject(closedWhileWaiting());
+    const highWater = this.host.highWaterBytes;
+    if (this.outboxBytes + this.ws.getBufferedAmount() < highWater) return DRAINED;
+    // Hand the outbox to Bun, whose drain event then accounts for every byte.
+    this.flush();
+    if (!this.isOpen) return Promise.reject(closedWhileWaiting());
+    if (this.ws.getBufferedAmount() < highWater) return DRAINED;
+    return (this.drained ??= Promise.withResolvers<void>()).promise;
+  }
+
+  /** Bun wrote some of what it held for this socket: wake the waiters if it is now under the mark. */
+  onDrain(): void {
+    const waiting = this.drained;
+    if (!waiting || !this.isOpen || this.outboxBytes + this.ws.getBufferedAmount() >= this.host.highWaterBytes) return;
+    this.drained = null;
+    waiting.resolve();
   }
 
   /** Errors, `started`/`stopped` and notices go out at once, after what is queued. */
@@ -282,6 +369,7 @@ export class Connection<TData> {
   flush(): void {
     const frames = this.outbox;
     this.outbox = null;
+    this.outboxBytes = 0;
     if (!frames || !this.isOpen) return;
     if (frames.length === 1) this.ws.send(frames[0]!);
     else
@@ -289,6 +377,8 @@ export class Connection<TData> {
         for (const frame of frames) this.ws.send(frame);
       });
     this.checkBackpressure();
+    // Written without backpressure, Bun fires no drain event: waiters may be free already.
+    if (this.drained) this.onDrain();
   }
 
   private checkBackpressure(): void {
@@ -303,6 +393,8 @@ export class Connection<TData> {
     this.flush();
     this.state = CLOSING;
     this.closeCode = code;
+    // Nothing more will be sent: streams stop producing now, not when Bun reports the close.
+    this.stopAll();
     this.ws.close(code, reason);
   }
 
@@ -310,12 +402,21 @@ export class Connection<TData> {
   closed(): void {
     if (this.state === CLOSED) return;
     this.state = CLOSED;
-    this.outbox = null;
-    const subscriptions = this.subscriptions;
-    this.subscriptions = null;
-    if (subscriptions) for (const controller of subscriptions.values()) controller.abort();
+    this.stopAll();
     const listeners = this.closeListeners;
     this.closeListeners = null;
     if (listeners) for (const listener of listeners) listener();
+  }
+
+  /** Aborts every subscription and every wait for `drain()`; drops what was not written. */
+  private stopAll(): void {
+    this.outbox = null;
+    this.outboxBytes = 0;
+    const subscriptions = this.subscriptions;
+    this.subscriptions = null;
+    if (subscriptions) for (const controller of subscriptions.values()) controller.abort();
+    const waiting = this.drained;
+    this.drained = null;
+    waiting?.reject(closedWhileWaiting());
   }
 }
