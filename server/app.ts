@@ -8,6 +8,7 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
+import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
 import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
@@ -26,6 +27,7 @@ import { createRedisGroupLayer } from "./groups/redis.ts";
 import { createHttpApp } from "./http/http-app.ts";
 import { createPresence } from "./presence/presence.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
+import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -52,6 +54,8 @@ export interface ParlorDeps {
   groups?: GroupLayer;
   /** Hash slots shared with the other workers of this machine (a supervisor's); default: HASH_CONCURRENCY for this process. */
   hashSlots?: Semaphore;
+  /** The built browser app to serve; default dist/client. */
+  clientDir?: string;
 }
 
 /** Our own failures, logged whole under the id the client was given. Client mistakes are answered, not logged. */
@@ -86,6 +90,11 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     hashConcurrency: deps.hashSlots ?? limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
+  const sessionSweep = startSessionSweep({
+    purge: () => auth.purgeExpired(),
+    intervalMs: sweepIntervalMs(config.sessionTtlSeconds),
+    onError: (error) => console.error("[parlor] purging expired sessions failed:", error),
+  });
   const control = createControlChannel(groups);
   await control.start();
   const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
@@ -118,7 +127,13 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const admitted = new WeakMap<TrpcSocketData, () => void>();
   const closeCodes = new Map<number, number>();
 
-  const http = createHttpApp({ services, allowedOrigins: config.allowedOrigins, onError: logError, clientIp: (req) => clientIps.get(req) ?? null });
+  const http = createHttpApp({
+    services,
+    allowedOrigins: config.allowedOrigins,
+    onError: logError,
+    clientIp: (req) => clientIps.get(req) ?? null,
+    clientDir: deps.clientDir,
+  });
   const ws = createBunWsHandler({
     router: appRouter,
     createContext: (input) => createWsContext(services, input),
@@ -136,13 +151,13 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
 
   function upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined {
-    if (!admission.ok) return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
+    if (!admission.ok) return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
     if (server.upgrade(req, { data })) {
       admitted.set(data, admission.release);
       return undefined;
     }
     admission.release();
-    return new Response("WebSocket upgrade failed.", { status: 400 });
+    return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
   }
 
   return {
@@ -161,19 +176,21 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           allowed: config.allowedOrigins,
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
-        if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
+        if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
         return caps.admit(addressKey(ip)).then(
           (admission) => upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip }),
           (error: Error) => {
             logError(error, "upgrade");
-            return Response.json({ error: internalErrorMessage(error) }, { status: 500 });
+            return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
           },
         );
       }
       clientIps.set(req, ip);
-      return http.handle(req);
+      // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
+      return http.handle(req).then((res) => withSecurityHeaders(res, req));
     },
     async close() {
+      await sessionSweep.stop();
       control.close();
       await presence.close();
       await counter.close();

@@ -6,9 +6,10 @@ import { parseArgs } from "node:util";
 import { TRPCClientError } from "@trpc/client";
 import type { RoomPresence } from "../../shared/schemas.ts";
 import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
-import { credentialsPath, loadSession, saveSession } from "./credentials.ts";
-import { formatChange, formatMessage } from "./format.ts";
-import { readPassword } from "./password.ts";
+import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
+import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
+import { createPasswordReader } from "./password.ts";
+import { plainHttpWarning } from "./transport.ts";
 
 const HELP = `Parlor chat from the command line.
 
@@ -17,8 +18,12 @@ Usage: bun run chat -- <command> [arguments] [options]
 Commands:
   register <username>               create an account and sign in
   login <username>                  sign in (the password comes from PARLOR_PASSWORD, a prompt or stdin)
-  logout                            end the session
+  logout [--all]                    end the session (--all: every session of yours, on every device)
   whoami                            who this terminal is signed in as
+  passwd                            change your password (current, then new: PARLOR_PASSWORD and
+                                    PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
+                                    other sessions are signed out, this one stays
+  sessions                          your sessions: when each began and expires, this one marked
   send <room> <text…>               send a message ("-" reads the text from stdin)
   history <room> [--before <seq>] [--limit <n>] [--json]
                                     a page of messages, oldest at the top
@@ -44,6 +49,7 @@ const { values: opts, positionals } = (() => {
         limit: { type: "string" },
         lines: { type: "string" },
         json: { type: "boolean" },
+        all: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -55,8 +61,23 @@ const { values: opts, positionals } = (() => {
 
 const serverUrl = opts.url ?? process.env.PARLOR_URL ?? "http://localhost:3000";
 const store = credentialsPath();
-const saved = loadSession(store, serverUrl);
+const saved = (() => {
+  try {
+    return loadSession(store, serverUrl);
+  } catch (error) {
+    if (!(error instanceof UnsafeCredentialsFileError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+})();
 const token = process.env.PARLOR_TOKEN || saved?.token;
+const passwords = createPasswordReader();
+
+/** Says so on stderr when `what` is about to cross the network unencrypted. */
+function warnIfPlainHttp(what: string) {
+  const warning = plainHttpWarning(serverUrl, what);
+  if (warning) console.error(warning);
+}
 
 function wholeNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -76,10 +97,23 @@ async function readAll(): Promise<string> {
 
 async function signIn(client: ParlorClient, how: "register" | "login") {
   const username = arg(1, "the username");
-  const password = await readPassword("Password: ");
+  const password = await passwords.read("Password: ", "PARLOR_PASSWORD");
+  warnIfPlainHttp("your password");
   const { user, token } = await client.auth[how].mutate({ username, password });
   saveSession(store, serverUrl, { username: user.username, token });
-  console.log(`${how === "register" ? "Registered and signed in" : "Signed in"} as ${user.username} on ${serverUrl}.`);
+  console.log(`${how === "register" ? "Registered and signed in" : "Signed in"} as ${printable(user.username)} on ${serverUrl}.`);
+}
+
+async function changePassword(client: ParlorClient) {
+  const currentPassword = await passwords.read("Current password: ", "PARLOR_PASSWORD");
+  const newPassword = await passwords.read("New password: ", "PARLOR_NEW_PASSWORD");
+  if (process.stdin.isTTY && !process.env.PARLOR_NEW_PASSWORD) {
+    if ((await passwords.read("New password again: ", "PARLOR_NEW_PASSWORD")) !== newPassword) throw new UsageError("The new passwords differ.");
+  }
+  warnIfPlainHttp("your password");
+  const { endedSessions } = await client.auth.changePassword.mutate({ currentPassword, newPassword });
+  const others = endedSessions === 1 ? "1 other session" : `${endedSessions} other sessions`;
+  console.log(`Password changed. ${others} signed out; this one stays signed in.`);
 }
 
 /** Prints the room live until Ctrl-C; resolves when the subscription ends. */
@@ -126,19 +160,35 @@ async function run(): Promise<void> {
     console.log(HELP);
     return;
   }
+  if (token) warnIfPlainHttp("your session token");
   const client = createParlorClient({ url: serverUrl, token });
   switch (command) {
     case "register":
     case "login":
       return signIn(client, command);
     case "logout":
+      if (opts.all) {
+        const { endedSessions } = await client.auth.logoutAll.mutate();
+        saveSession(store, serverUrl, null);
+        console.log(`Signed out everywhere (${endedSessions} session${endedSessions === 1 ? "" : "s"}).`);
+        return;
+      }
       if (token) await client.auth.logout.mutate();
       saveSession(store, serverUrl, null);
       console.log("Signed out.");
       return;
+    case "passwd":
+      return changePassword(client);
+    case "sessions": {
+      for (const s of await client.auth.sessions.query()) {
+        const began = s.createdAt ? `since ${printable(s.createdAt)}` : "since (unknown)";
+        console.log(`${printable(s.id)}\t${began}\texpires ${printable(s.expiresAt)}${s.current ? "\t(this one)" : ""}`);
+      }
+      return;
+    }
     case "whoami": {
       const me = await client.auth.me.query();
-      console.log(me ? me.username : "Not signed in.");
+      console.log(me ? printable(me.username) : "Not signed in.");
       return;
     }
     case "send": {
@@ -153,10 +203,10 @@ async function run(): Promise<void> {
       const room = arg(1, "the room");
       const page = await client.room.history.query({ room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
       if (opts.json) {
-        console.log(JSON.stringify(page, null, 2));
+        console.log(printableJson(page));
         return;
       }
-      if (page.messages.length === 0) console.error(`No messages in ${room}${opts.before ? ` before #${opts.before}` : ""}.`);
+      if (page.messages.length === 0) console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
       for (const m of [...page.messages].reverse()) console.log(formatMessage(m));
       if (page.nextCursor !== null) console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
       return;
@@ -174,13 +224,13 @@ async function run(): Promise<void> {
       const room = arg(1, "the room");
       const snapshot = await firstPresence(client, room);
       const guests = snapshot.guests ? `${snapshot.guests} guest${snapshot.guests === 1 ? "" : "s"}` : "";
-      console.log([...snapshot.users, guests].filter(Boolean).join(", ") || "Nobody.");
-      if (snapshot.typing.length) console.log(`typing: ${snapshot.typing.join(", ")}`);
+      console.log([...snapshot.users.map((u) => printable(u)), guests].filter(Boolean).join(", ") || "Nobody.");
+      if (snapshot.typing.length) console.log(`typing: ${snapshot.typing.map((u) => printable(u)).join(", ")}`);
       return;
     }
     case "rooms": {
       for (const r of await client.room.active.query()) {
-        console.log(`${r.name}\t${r.lastSeq} messages\t${r.present} here now\tlast ${r.lastMessageAt}`);
+        console.log(`${printable(r.name)}\t${r.lastSeq} messages\t${r.present} here now\tlast ${printable(r.lastMessageAt)}`);
       }
       return;
     }
@@ -194,18 +244,23 @@ try {
   process.exit(0);
 } catch (error) {
   if (error instanceof UsageError) {
-    console.error(`${error.message}\n\n${HELP}`);
+    console.error(`${printable(error.message)}\n\n${HELP}`);
     process.exit(2);
+  }
+  if (error instanceof UnsafeCredentialsFileError) {
+    console.error(error.message);
+    process.exit(1);
   }
   if (error instanceof TRPCClientError && !error.data) {
     // No tRPC answer at all: the server is down or the URL is wrong.
-    console.error(`Cannot reach Parlor at ${serverUrl}: ${error.message}`);
+    console.error(`Cannot reach Parlor at ${serverUrl}: ${printable(error.message)}`);
     process.exit(1);
   }
   if (error instanceof TRPCClientError) {
     const code = error.data?.code;
     const hint = code === "UNAUTHORIZED" && !token ? " (sign in first: bun run chat -- login <username>)" : "";
-    console.error(`${error.message}${hint}`);
+    // The server's words, which may quote what someone else typed: shown, never interpreted.
+    console.error(`${printable(error.message)}${hint}`);
     process.exit(1);
   }
   throw error;

@@ -12,7 +12,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
-import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
+import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError, NotFoundError } from "./errors.ts";
 
@@ -129,8 +129,21 @@ const nextSeqForMessage = prepare((db, room: string, now: string, senderId: numb
         last_message_at: now,
       }),
     )
-    .returning(["last_seq", "visibility", "owner_id", "member_count"]),
+    .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
 );
+
+/** The sender's latest place among their messages in the room (0 before their first). */
+const lastSenderIndex = prepare((db, room: string, senderId: number) =>
+  (db as Db)
+    .selectFrom("message")
+    .select("sender_index")
+    .where("room", "=", room)
+    .where("sender_id", "=", senderId)
+    .orderBy("seq", "desc")
+    .limit(1),
+);
+
+const clearMentions = prepare((db, room: string, seq: number) => (db as Db).deleteFrom("mention").where("room", "=", room).where("seq", "=", seq));
 
 /** A sender of a public room becomes one of its members (nothing when they are one already). */
 const joinBySending = prepare((db, room: string, userId: number, role: "owner" | "member", now: string) =>
@@ -157,12 +170,41 @@ const nextSeqForChange = prepare((db, room: string) =>
 );
 
 const insertMessage = prepare(
-  (db, room: string, seq: number, senderId: number, text: string, now: string, clientId: string | null, replyTo: number | null) =>
+  (
+    db,
+    room: string,
+    seq: number,
+    senderId: number,
+    text: string,
+    now: string,
+    clientId: string | null,
+    replyTo: number | null,
+    msgIndex: number,
+    senderIndex: number,
+  ) =>
     (db as Db)
       .insertInto("message")
-      .values({ room, seq, sender_id: senderId, text, created_at: now, client_id: clientId, reply_to: replyTo })
+      .values({ room, seq, sender_id: senderId, text, created_at: now, client_id: clientId, reply_to: replyTo, msg_index: msgIndex, sender_index: senderIndex })
       .returning("id"),
 );
+
+/** Records who `text` (message `seq`) mentions, but for its sender. Only texts with an `@name` cost a query. */
+async function recordMentions(trx: Db, room: string, seq: number, senderId: number, text: string): Promise<void> {
+  const names = mentionedNames(text);
+  if (names.length === 0) return;
+  const users = await trx
+    .selectFrom("user")
+    .select("id")
+    .where(sql<string>`lower(username)`, "in", names)
+    .where("id", "!=", senderId)
+    .execute();
+  if (users.length === 0) return;
+  await trx
+    .insertInto("mention")
+    .values(users.map((u) => ({ user_id: Number(u.id), room, seq })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
 
 const insertEntry = prepare(
   (db, room: string, seq: number, kind: ChangeEntry["kind"] | "member", target: number, actorId: number, data: string, now: string) =>
@@ -259,7 +301,9 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
         throw new InvalidRequestError(`'replyTo' ${replyTo} is not a message of room '${msg.room}' that can be answered.`);
       }
     }
-    const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo);
+    const senderIndex = Number((await lastSenderIndex(trx, msg.room, msg.sender.id)).rows[0]?.sender_index ?? 0) + 1;
+    const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo, Number(roomRow.message_count), senderIndex);
+    await recordMentions(trx, msg.room, seq, msg.sender.id, msg.text);
     return {
       id: Number(rows[0]!.id),
       room: msg.room,
@@ -309,6 +353,11 @@ export async function appendChange(
       await updateMessageState(trx, q.room, q.target, next.text, next.editedAt, deleted, JSON.stringify(next.reactions), originalText);
       await insertEntry(trx, q.room, seq, entry.kind, q.target, q.actor.id, entryData(change), now);
       if (change.kind === "delete") await scrubEdits(trx, q.room, q.target, JSON.stringify({ text: "" }));
+      // Who it mentions follows its text: an edit may add or drop a name, a delete drops them all.
+      if (change.kind !== "reaction") {
+        await clearMentions(trx, q.room, q.target);
+        if (change.kind === "edit") await recordMentions(trx, q.room, q.target, Number(row.sender_id), change.text);
+      }
       return { message: next, entry };
     });
   } catch (error) {

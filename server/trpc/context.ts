@@ -43,6 +43,8 @@ export interface Services {
 /** One WebSocket connection's own state, shared by the calls made over it. */
 export interface ConnectionState {
   subscriptions: number;
+  /** Of those, `room.presence` watches (each is presence in a room: bounded on its own). */
+  presenceWatches: number;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
   /**
@@ -114,7 +116,7 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
+    connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
   };
 }
 

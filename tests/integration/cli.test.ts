@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createParlorClient } from "../../client/parlor-client.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -120,5 +121,65 @@ describe("bun run chat", () => {
     expect((await chat(["logout"])).stdout).toBe("Signed out.\n");
     expect((await chat(["whoami"])).stdout).toBe("Not signed in.\n");
     expect((await chat(["whoami"], { PARLOR_TOKEN: token })).stdout).toBe("Not signed in.\n");
+  });
+});
+
+describe("bun run chat: your account", () => {
+  const home = (name: string) => ({ XDG_CONFIG_HOME: join(configHome, name) });
+  const tokenIn = async (name: string) =>
+    JSON.parse(await Bun.file(join(configHome, name, "parlor", "credentials.json")).text())[new URL(server.url).origin]?.token as string | undefined;
+
+  test("passwd with the current and a new password (two piped lines) signs out the other session and keeps this one", async () => {
+    await chat(["register", "dora"], { ...home("dora"), PARLOR_PASSWORD: "dora's password" });
+    const { token: phone } = await server.guest().client.auth.login.mutate({ username: "dora", password: "dora's password" });
+
+    const wrong = await chat(["passwd"], home("dora"), "not dora's password\nnew password 123\n");
+    expect(wrong).toMatchObject({ code: 1, stderr: "Your current password is not right.\n" });
+
+    const changed = await chat(["passwd"], home("dora"), "dora's password\nnew password 123\n");
+    expect(changed).toMatchObject({ code: 0, stdout: "Password changed. 1 other session signed out; this one stays signed in.\n" });
+    expect((await chat(["whoami"], home("dora"))).stdout).toBe("dora\n");
+    expect(await createParlorClient({ url: server.url, token: phone }).auth.me.query()).toBeNull();
+    expect((await server.guest().client.auth.login.mutate({ username: "dora", password: "new password 123" })).user.username).toBe("dora");
+  });
+
+  test("sessions lists yours, newest first after this one, which is marked", async () => {
+    await chat(["register", "emil"], { ...home("emil"), PARLOR_PASSWORD: "emil's password" });
+    await server.guest().client.auth.login.mutate({ username: "emil", password: "emil's password" });
+    const out = await chat(["sessions"], home("emil"));
+    expect(out.code).toBe(0);
+    const lines = out.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^[0-9a-f]{16}\tsince \d{4}-\d\d-\d\dT[^\t]+\texpires [^\t]+\t\(this one\)$/);
+    expect(lines[1]).not.toContain("(this one)");
+  });
+
+  test("logout --all ends every session of yours and forgets the token", async () => {
+    await chat(["register", "fritz"], { ...home("fritz"), PARLOR_PASSWORD: "fritz's password" });
+    const { token: phone } = await server.guest().client.auth.login.mutate({ username: "fritz", password: "fritz's password" });
+    const mine = await tokenIn("fritz");
+    const out = await chat(["logout", "--all"], home("fritz"));
+    expect(out).toMatchObject({ code: 0, stdout: "Signed out everywhere (2 sessions).\n" });
+    expect(await tokenIn("fritz")).toBeUndefined();
+    for (const token of [phone, mine]) expect(await createParlorClient({ url: server.url, token }).auth.me.query()).toBeNull();
+  });
+
+  test("a message with an escape sequence and a right-to-left override prints them as visible escapes, in lines and in --json", async () => {
+    const ann = await server.signUp();
+    // The schema refuses C0/C1 in messages; bidi overrides are legal text, and the CLI must not trust the server anyway.
+    await ann.client.room.send.mutate({ room: "bidi-cli", text: "invoice\u202Egpj.exe" });
+    const lines = await chat(["history", "bidi-cli"]);
+    expect(lines.stdout).toContain("invoice\\u202egpj.exe");
+    expect(lines.stdout).not.toContain("\u202E");
+    const json = await chat(["history", "bidi-cli", "--json"]);
+    expect(json.stdout).not.toContain("\u202E");
+    expect((JSON.parse(json.stdout) as { messages: { text: string }[] }).messages[0]!.text).toBe("invoice\u202Egpj.exe");
+  });
+
+  test("a token about to go over plain HTTP to another host is warned about on stderr; to this machine it is not", async () => {
+    const remote = await chat(["whoami"], { PARLOR_TOKEN: "some-token", PARLOR_URL: "http://parlor.invalid" });
+    expect(remote.stderr).toStartWith("Warning: sending your session token over plain HTTP to parlor.invalid");
+    const local = await chat(["whoami"], { PARLOR_TOKEN: (await server.signUp()).token });
+    expect(local.stderr).toBe("");
   });
 });

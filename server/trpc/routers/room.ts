@@ -13,7 +13,7 @@ import {
 import { isManager } from "../../rooms/access.ts";
 import type { RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
-import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takeSubscriptionSlot } from "../init.ts";
+import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
@@ -146,11 +146,19 @@ export const roomRouter = router({
    * Ephemeral: nothing here is stored or replayed.
    */
   presence: roomProcedure.subscription(({ ctx, input, signal }) => {
-    const release = takeSubscriptionSlot(ctx);
+    const releasePresence = takePresenceSlot(ctx);
+    let release: () => void;
+    try {
+      release = takeSubscriptionSlot(ctx);
+    } catch (error) {
+      releasePresence();
+      throw error;
+    }
     const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
     const end = onceEnded(signal, () => {
       leave();
       release();
+      releasePresence();
     });
     return revocable(ctx, input.room, signal, async (inner) => {
       inner.addEventListener("abort", end, { once: true });
