@@ -13,6 +13,7 @@ import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
+import { createUnread } from "./unread/unread.ts";
 import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
 import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
 import { createLimiters } from "./limits/limiters.ts";
@@ -111,6 +112,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     auth,
     chat: createRoomLog({ db, groups, maxMembersPerRoom: limits.maxMembersPerRoom }),
     rooms,
+    unread: createUnread({ db, groups, rooms }),
     revocations,
     control,
     groups,

@@ -24,10 +24,17 @@ Commands:
                                     PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
                                     other sessions are signed out, this one stays
   sessions                          your sessions: when each began and expires, this one marked
-  send <room> <text…>               send a message ("-" reads the text from stdin)
+  send <room> <text…> [--reply <seq>]
+                                    send a message ("-" reads the text from stdin); --reply answers message <seq>
+  edit <room> <seq> <text…>         change the text of your message <seq> ("-" reads it from stdin)
+  delete <room> <seq>               delete message <seq>: yours, or anyone's in a room you moderate
+                                    (it stays as "(deleted)")
+  react <room> <seq> <emoji> [--remove]
+                                    add your emoji to message <seq>, or take it back
   history <room> [--before <seq>] [--limit <n>] [--json]
                                     a page of messages, oldest at the top
-  tail <room> [--lines <n>]         the last n messages (default 10), then the room live; Ctrl-C stops
+  tail <room> [--lines <n>]         the last n messages (default 10), then the room live (new messages,
+                                    edits, deletes, reactions); Ctrl-C stops
   who <room>                        who is in the room now, and who is typing
   rooms                             the most recently active rooms
 
@@ -49,6 +56,8 @@ const { values: opts, positionals } = (() => {
         limit: { type: "string" },
         lines: { type: "string" },
         json: { type: "boolean" },
+        reply: { type: "string" },
+        remove: { type: "boolean" },
         all: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -85,10 +94,23 @@ function wholeNumber(name: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
+/** A message's seq as history prints it: `12` or `#12`. */
+function seqArg(index: number): number {
+  const value = arg(index, "the message's seq (the #number history shows)");
+  if (!/^#?\d+$/.test(value)) throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
+  return Number(value.replace("#", ""));
+}
+
 function arg(index: number, what: string): string {
   const value = positionals[index];
   if (value === undefined) throw new UsageError(`Missing ${what}.`);
   return value;
+}
+
+/** The words from `from` on as one text; a lone "-" reads it from stdin. */
+async function textFrom(from: number): Promise<string> {
+  const words = positionals.slice(from);
+  return words.length === 1 && words[0] === "-" ? await readAll() : words.join(" ");
 }
 
 async function readAll(): Promise<string> {
@@ -193,9 +215,31 @@ async function run(): Promise<void> {
     }
     case "send": {
       const room = arg(1, "the room");
-      const words = positionals.slice(2);
-      const text = words.length === 1 && words[0] === "-" ? await readAll() : words.join(" ");
-      const message = await client.room.send.mutate({ room, text });
+      const text = await textFrom(2);
+      const replyTo = opts.reply === undefined ? undefined : wholeNumber("reply", opts.reply.replace(/^#/, ""));
+      const message = await client.room.send.mutate(replyTo === undefined ? { room, text } : { room, text, replyTo });
+      console.log(formatMessage(message));
+      return;
+    }
+    case "edit": {
+      const room = arg(1, "the room");
+      const seq = seqArg(2);
+      const message = await client.room.edit.mutate({ room, seq, text: await textFrom(3) });
+      console.log(formatMessage(message));
+      return;
+    }
+    case "delete": {
+      const room = arg(1, "the room");
+      const seq = seqArg(2);
+      await client.room.delete.mutate({ room, seq });
+      console.log(`Deleted #${seq} in ${printable(room)}.`);
+      return;
+    }
+    case "react": {
+      const room = arg(1, "the room");
+      const seq = seqArg(2);
+      const emoji = arg(3, "the emoji");
+      const message = await client.room.react.mutate({ room, seq, emoji, add: !opts.remove });
       console.log(formatMessage(message));
       return;
     }
@@ -230,7 +274,7 @@ async function run(): Promise<void> {
     }
     case "rooms": {
       for (const r of await client.room.active.query()) {
-        console.log(`${printable(r.name)}\t${r.lastSeq} messages\t${r.present} here now\tlast ${printable(r.lastMessageAt)}`);
+        console.log(`${printable(r.name)}\t${r.messages} messages\t${r.present} here now\tlast ${printable(r.lastMessageAt)}`);
       }
       return;
     }

@@ -10,6 +10,7 @@ import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMe
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
 import { appendMemberEntry, type Author } from "../chat/repository.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
 import * as repo from "./repository.ts";
 import type { Revocations, RevokeReason } from "./revocations.ts";
@@ -40,7 +41,11 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
     }
   }
 
+  /** Their list of rooms changed: their `me.rooms` watchers reload it. */
+  const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");
+
   async function revoke(room: RoomName, userId: number, reason: RevokeReason): Promise<void> {
+    await roomsChanged(userId);
     try {
       await revocations.revoke(room, userId, reason);
     } catch (error) {
@@ -125,6 +130,7 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
         return true;
       });
       if (!created) throw new ConflictError(`Room '${input.room}' already exists.`);
+      await roomsChanged(user.id);
       return { room: input.room, visibility: input.visibility, topic, owner: user.username, role: "owner", members: 1, direct: false };
     },
 
@@ -134,10 +140,11 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
       if (a.visibility !== "public") throw new InvalidRequestError("A private room is joined by invitation.");
       if (a.banned) throw new ForbiddenError(`You are banned from room '${a.room}'.`);
       if (a.role) return;
-      await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
+      const joined = await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
         await requireRoomForNewMember(a, trx);
         return repo.insertMember(trx, a.room, user.id, "member", new Date().toISOString());
       });
+      if (joined) await roomsChanged(user.id);
     },
 
     /** Leaves a room (a "left" entry); the user's open streams of it end. */
@@ -157,11 +164,12 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
       if (a.visibility !== "private") throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.");
       const target = await targetUser(username);
       if (await repo.isBanned(db, a.room, target.id)) throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`);
-      await changeMembership(a.room, { actor: user, user: target.username, change: "invited", role: "member" }, async (trx) => {
+      const invited = await changeMembership(a.room, { actor: user, user: target.username, change: "invited", role: "member" }, async (trx) => {
         if ((await repo.findRole(trx, a.room, target.id)) !== null) return false;
         await requireRoomForNewMember(a, trx);
         return repo.insertMember(trx, a.room, target.id, "member", new Date().toISOString());
       });
+      if (invited) await roomsChanged(target.id);
     },
 
     /** Removes a member; their open streams of the room end. */
@@ -230,15 +238,16 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
       if (other.id === user.id) throw new InvalidRequestError("A direct conversation needs someone else.");
       const room = dmRoomOf(user.id, other.id);
       const now = new Date().toISOString();
-      await db.transaction().execute(async (trx) => {
+      const joined = await db.transaction().execute(async (trx) => {
         if (await repo.insertRoom(trx, { room, visibility: "private", topic: null, ownerId: user.id, direct: true, now })) {
           await repo.insertMember(trx, room, user.id, "owner", now);
           await repo.insertMember(trx, room, other.id, "member", now);
-        } else {
-          // Coming back after leaving it.
-          await repo.insertMember(trx, room, user.id, "member", now);
+          return [user.id, other.id];
         }
+        // Coming back after leaving it.
+        return (await repo.insertMember(trx, room, user.id, "member", now)) ? [user.id] : [];
       });
+      for (const id of joined) await roomsChanged(id);
       return { room };
     },
 

@@ -11,6 +11,7 @@ import type { RoomLog } from "../chat/room-log.ts";
 import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
+import type { Unread } from "../unread/unread.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { ConnectionCaps } from "../limits/connection-caps.ts";
@@ -26,6 +27,8 @@ export interface Services {
   chat: RoomLog;
   /** Rooms as places: access, members, roles, bans, direct messages. */
   rooms: Rooms;
+  /** Read markers and the live unread picture (`me.rooms`). */
+  unread: Unread;
   /** Ends a user's open streams of a room when they lose access, on every process. */
   revocations: Revocations;
   /** Control events between processes (revocations, ended sessions). */

@@ -87,6 +87,92 @@ describe("bun run chat", () => {
     }
   });
 
+  test("send --reply, edit, react and delete change messages; history shows each in its current state", async () => {
+    const dee = await server.signUp();
+    const as = { PARLOR_TOKEN: dee.token };
+    const first = await chat(["send", "log-cli", "see", "you", "at", "noon"], as);
+    expect(first.stdout).toContain("#1 " + dee.username + ": see you at noon");
+
+    const reply = await chat(["send", "log-cli", "--reply", "1", "bring", "snacks"], as);
+    expect(reply).toMatchObject({ code: 0 });
+    expect(reply.stdout).toContain(`#2 ${dee.username} ↪ #1: bring snacks`);
+
+    const edit = await chat(["edit", "log-cli", "#1", "see", "you", "at", "one"], as);
+    expect(edit.code).toBe(0);
+    expect(edit.stdout).toContain(`#1 ${dee.username}: see you at one (edited)`);
+    // Editing from stdin, like send.
+    expect((await chat(["edit", "log-cli", "2", "-"], as, "bring snacks and drinks\n")).stdout).toContain("bring snacks and drinks (edited)");
+
+    expect((await chat(["react", "log-cli", "1", "👍"], as)).stdout).toContain(`see you at one (edited) [👍 1]`);
+    const other = await server.signUp();
+    await other.client.room.react.mutate({ room: "log-cli", seq: 1, emoji: "👍", add: true });
+    expect((await chat(["react", "log-cli", "1", "👍", "--remove"], as)).stdout).toContain("[👍 1]");
+
+    const del = await chat(["delete", "log-cli", "2"], as);
+    expect(del).toMatchObject({ code: 0, stdout: "Deleted #2 in log-cli.\n" });
+
+    // Each line is a message as it stands now: the edit, the reaction left, the reply deleted.
+    const history = await chat(["history", "log-cli"]);
+    expect(history.stdout.trimEnd().split("\n").map((l) => l.replace(/^\[[^\]]+\] /, ""))).toEqual([
+      `#1 ${dee.username}: see you at one (edited) [👍 1]`,
+      `#2 ${dee.username} ↪ #1: (deleted)`,
+    ]);
+    // The room list counts messages, not log entries (there are 8 of those).
+    expect((await chat(["rooms"])).stdout).toMatch(/^log-cli\t2 messages\t/m);
+  });
+
+  test("tail prints edits, deletes and reactions as they happen", async () => {
+    const ann = await server.signUp();
+    const sent = await ann.client.room.send.mutate({ room: "tail-log", text: "first words" });
+    const proc = Bun.spawn(["bun", CLI, "tail", "tail-log"], { env: env(), stdout: "pipe", stderr: "pipe" });
+    let out = "";
+    let err = "";
+    const pump = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
+      for await (const chunk of stream) add(new TextDecoder().decode(chunk));
+    };
+    void pump(proc.stdout, (s) => (out += s));
+    void pump(proc.stderr, (s) => (err += s));
+    try {
+      await waitFor(() => err.includes("-- live in tail-log"), "tail to go live", 10_000);
+      await ann.client.room.edit.mutate({ room: "tail-log", seq: sent.seq, text: "better words" });
+      await ann.client.room.react.mutate({ room: "tail-log", seq: sent.seq, emoji: "🎉", add: true });
+      await ann.client.room.react.mutate({ room: "tail-log", seq: sent.seq, emoji: "🎉", add: false });
+      await ann.client.room.delete.mutate({ room: "tail-log", seq: sent.seq });
+      await waitFor(() => out.includes("deleted #1"), "the delete, live", 5000);
+      expect(out.trimEnd().split("\n").slice(1)).toEqual([
+        `#2 ${ann.username} edited #1: better words`,
+        `#3 ${ann.username} reacted 🎉 to #1`,
+        `#4 ${ann.username} took back 🎉 on #1`,
+        `#5 ${ann.username} deleted #1`,
+      ]);
+    } finally {
+      proc.kill("SIGINT");
+      await proc.exited;
+    }
+  });
+
+  test("changing someone else's message, or a seq that is not a number, fails readably and exits non-zero", async () => {
+    const owner = await server.signUp();
+    const stranger = await server.signUp();
+    await owner.client.room.send.mutate({ room: "not-yours", text: "mine" });
+
+    const edit = await chat(["edit", "not-yours", "1", "hijacked"], { PARLOR_TOKEN: stranger.token });
+    expect(edit).toMatchObject({ code: 1, stderr: "Only its sender can edit a message.\n" });
+    const del = await chat(["delete", "not-yours", "1"], { PARLOR_TOKEN: stranger.token });
+    expect(del).toMatchObject({ code: 1, stderr: "Only its sender, the room's owner or a moderator can delete a message.\n" });
+    const missing = await chat(["react", "not-yours", "99", "👍"], { PARLOR_TOKEN: stranger.token });
+    expect(missing).toMatchObject({ code: 1, stderr: "Room 'not-yours' has no message 99.\n" });
+    const notEmoji = await chat(["react", "not-yours", "1", "yes"], { PARLOR_TOKEN: stranger.token });
+    expect(notEmoji).toMatchObject({ code: 1, stderr: "emoji: An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.\n" });
+
+    const badSeq = await chat(["delete", "not-yours", "first"], { PARLOR_TOKEN: stranger.token });
+    expect(badSeq.code).toBe(2);
+    expect(badSeq.stderr).toStartWith("A message's seq is a whole number (the #number history shows), not 'first'.");
+    // Nothing of that reached the message.
+    const [message] = (await server.guest().client.room.history.query({ room: "not-yours" })).messages;
+    expect(message).toMatchObject({ text: "mine", editedAt: null, deleted: false, reactions: [] });
+  });
+
   test("who lists the people in a room; rooms says how many are there", async () => {
     const ann = await server.signUp("ann-cli");
     const sub = ann.client.room.presence.subscribe({ room: "gathering" }, { onData: () => {} });

@@ -1,7 +1,11 @@
 import { A, useParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
+import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
+import { findMessage } from "../lib/message-log.ts";
+import { quoteOf } from "../lib/reply-quote.ts";
+import { createRoomActions } from "../lib/room-actions.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
@@ -47,6 +51,7 @@ function RoomView(props: { name: string }) {
     client,
     room: props.name,
     self,
+    inPlace: follower.inPlace,
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
@@ -54,6 +59,37 @@ function RoomView(props: { name: string }) {
       title.arrived();
     },
   });
+
+  const composer = createComposerState({
+    send: (text) => room.send(text),
+    reply: room.reply,
+    edit: room.edit,
+    messages: room.messages,
+    self,
+    onDraft: room.typed,
+  });
+  let composerInput: HTMLInputElement | undefined;
+  // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
+  createEffect(() => {
+    const log = room.log();
+    composer.logChanged((seq) => findMessage(log, seq));
+  });
+
+  const messageElement = (seq: number) => list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+  const actions = createRoomActions({
+    room,
+    composer,
+    loadOlder,
+    show(seq) {
+      const el = messageElement(seq);
+      el?.scrollIntoView({ block: "center" });
+      el?.focus({ preventScroll: true });
+      return el !== undefined;
+    },
+    focus: (seq) => messageElement(seq)?.focus({ preventScroll: true }),
+    focusComposer: () => composerInput?.focus(),
+  });
+  onCleanup(actions.dispose);
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -132,7 +168,28 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          <For each={room.messages()}>{(message) => <MessageItem message={message} own={isOwn(message.sender)} />}</For>
+          {/* Keyed by seq: a message changed in place keeps its element (and the focus, and its open menus). */}
+          <For each={room.messages().map((m) => m.seq)}>
+            {(seq) => (
+              <Show when={findMessage(room.log(), seq)}>
+                {(message) => (
+                  <MessageItem
+                    message={message()}
+                    self={self() ?? null}
+                    quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
+                    highlighted={actions.highlighted() === seq}
+                    editing={actions.editing() === seq}
+                    error={actions.errorFor(seq)}
+                    onShowQuoted={(target) => void actions.showQuoted(seq, target)}
+                    onReply={actions.reply}
+                    onEdit={actions.edit}
+                    onDelete={(m) => void actions.remove(m)}
+                    onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+                  />
+                )}
+              </Show>
+            )}
+          </For>
         </div>
         <Show when={follower.unseen() > 0}>
           <button type="button" class="new-messages" onClick={() => follower.scrollToBottom()}>
@@ -154,7 +211,14 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+      <Composer
+        room={props.name}
+        user={session.user()}
+        state={composer}
+        replyingTo={actions.replyingTo()}
+        loginHref={loginHref()}
+        inputRef={(el) => (composerInput = el)}
+      />
     </section>
   );
 }
