@@ -30,6 +30,7 @@ export interface StreamRequest<T> {
   map: (entry: RoomEntry) => T;
   pace?: (() => Promise<() => void>) | undefined;
   onEnd?: (() => void) | undefined;
+  stopError?: (() => Error | undefined) | undefined;
 }
 
 export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }: RoomLogOptions) {
