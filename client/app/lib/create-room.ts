@@ -5,6 +5,11 @@
  * The tRPC WebSocket link reconnects by itself and resumes after the last
  * tracked seq it delivered.
  *
+ * Edits, deletes and reactions change messages in place: from the stream, and
+ * from this page's own calls as soon as the server answers (the live copy of
+ * the same entry then changes nothing). Quotes of answered messages older than
+ * what is held are fetched one by one (reply-quote.ts).
+ *
  * Beside it, on the same socket, `room.presence`: who is here and who is
  * typing, as snapshots. Subscribing is being present; the first snapshot after
  * each (re)subscription replaces what was held, later ones feed the
@@ -18,9 +23,11 @@ import { createEffect, createMemo, createResource, createSignal, onCleanup, untr
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import type { CachedHistory } from "./history-cache.ts";
-import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
+import { emptyLog, findMessage, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
+import { type OwnChange, withOwnChange } from "./own-changes.ts";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
+import { createQuoteCache } from "./reply-quote.ts";
 import { createTypingSignal } from "./typing-signal.ts";
 
 export interface RoomOptions {
@@ -32,6 +39,11 @@ export interface RoomOptions {
   onIncoming?: (message: Message) => void;
   /** The signed-in user's name (null for a guest, undefined while unknown): not announced, not shown typing. */
   self?: () => string | null | undefined;
+  /**
+   * Wraps each in-place change of a held message (edit, delete, reaction) so the
+   * page can keep its scroll position; `apply` updates the list synchronously.
+   */
+  inPlace?: (apply: () => void) => void;
   /** This room's recent history saved on this device (for the signed-in user), read and kept up to date. */
   savedHistory?: { load(): CachedHistory | null; save(log: MessageLog): void };
   /** Called whenever the connection is (back) up: a subscription started, or the browser went online. */
@@ -41,12 +53,20 @@ export interface RoomOptions {
 /** How long after a change the saved copy of the history is written (a burst of messages writes once). */
 const SAVE_DELAY_MS = 500;
 
-export function createRoom({ client, room, pageSize, onIncoming, self = () => null, savedHistory, onConnected }: RoomOptions) {
+export function createRoom({ client, room, pageSize, onIncoming, self = () => null, inPlace = (apply) => apply(), savedHistory, onConnected }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
   const [olderError, setOlderError] = createSignal<unknown>(null);
   const [streamError, setStreamError] = createSignal<unknown>(null);
+
+  const quotes = createQuoteCache({
+    // The newest message below seq + 1 is message seq itself: a reply always answers a message of the room.
+    load: async (seq) => {
+      const page = await client.room.history.query({ room, before: seq + 1, limit: 1 });
+      return page.messages[0]?.seq === seq ? page.messages[0] : null;
+    },
+  });
 
   const [firstPage, { refetch: retryFirstPage }] = createResource(() => client.room.history.query({ room, limit: pageSize }));
   /** When the log shows the copy saved on this device (the server could not be reached): when it was saved. */
@@ -101,11 +121,14 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
         onStopped: () => setStatus((s) => nextConnectionStatus(s, { type: "stopped" })),
         onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
         onData: ({ data }) => {
+          quotes.fold(data);
           const before = log();
           const after = withLiveEntry(before, data);
           if (after === before) return;
-          if (data.kind === "message") onIncoming?.(data.message);
-          setLog(after);
+          if (data.kind === "message") {
+            onIncoming?.(data.message);
+            setLog(after);
+          } else inPlace(() => setLog(after));
         },
         onError: (error) => {
           setStreamError(error);
@@ -157,32 +180,47 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
   /** Who else is typing; nothing while the presence stream is down (what it last said may be stale). */
   const typingText = createMemo(() => (presenceLive() ? typingLine(presence()?.typing ?? [], self()) : ""));
 
-  async function loadOlder(): Promise<void> {
+  let olderInFlight: Promise<void> | null = null;
+  /** Fetches the next older page; while one is on its way, the same promise. */
+  function loadOlder(): Promise<void> {
+    if (olderInFlight) return olderInFlight;
     const cursor = log().olderCursor;
-    if (loadingOlder() || !hasOlder(log()) || cursor === null) return;
+    if (!hasOlder(log()) || cursor === null) return Promise.resolve();
     setLoadingOlder(true);
     setOlderError(null);
-    try {
-      const page = await client.room.history.query({ room, before: cursor, limit: pageSize });
-      setLog((l) => withHistoryPage(l, page));
-    } catch (error) {
-      setOlderError(error);
-    } finally {
-      setLoadingOlder(false);
-    }
+    olderInFlight = (async () => {
+      try {
+        const page = await client.room.history.query({ room, before: cursor, limit: pageSize });
+        setLog((l) => withHistoryPage(l, page));
+      } catch (error) {
+        setOlderError(error);
+      } finally {
+        setLoadingOlder(false);
+        olderInFlight = null;
+      }
+    })();
+    return olderInFlight;
   }
 
-  /** Sends as the signed-in user; the stored message shows at once (the live copy is deduplicated). */
-  async function send(text: string): Promise<Message> {
-    await typing.settled();
-    const message = await client.room.send.mutate({ room, text });
-    typing.sent();
-    const after = withLiveMessage(log(), message);
-    if (after !== log()) {
-      onIncoming?.(message);
-      setLog(after);
+  /**
+   * Loads older pages (with `loadPage`, the page's own way of calling
+   * `loadOlder`) until message `seq` is held. False if it cannot be: older than
+   * the beginning, or a page failed (`olderError` says why).
+   */
+  async function loadUntil(seq: number, loadPage: () => Promise<void> = loadOlder): Promise<boolean> {
+    while (!findMessage(log(), seq)) {
+      const cursor = log().olderCursor;
+      if (!hasOlder(log()) || cursor === null || seq >= (log().messages[0]?.seq ?? Infinity)) return false;
+      await loadPage();
+      // Each page moves the cursor back; one that did not (it failed) ends the search.
+      if (olderError() || log().olderCursor === cursor) return findMessage(log(), seq) !== undefined;
     }
-    return message;
+    return true;
+  }
+
+  /** Sends as the signed-in user, as a reply to message `replyTo` if given; the stored message shows at once (the live copy is deduplicated). */
+  function send(text: string, replyTo?: number): Promise<Message> {
+    return deliver({ text, clientId: crypto.randomUUID(), ...(replyTo === undefined ? {} : { replyTo }) });
   }
 
   /** Stores one message of the outbox (with its clientId); the stored message shows at once. */
@@ -195,6 +233,32 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
       onIncoming?.(message);
       setLog(after);
     }
+    return message;
+  }
+
+  function fold(change: OwnChange) {
+    const after = withOwnChange(log(), change);
+    if (after !== log()) inPlace(() => setLog(after));
+  }
+
+  /** Changes the text of one's own message; it shows changed at once. */
+  async function edit(seq: number, text: string): Promise<Message> {
+    const message = await client.room.edit.mutate({ room, seq, text });
+    fold({ kind: "edit", message });
+    return message;
+  }
+
+  /** Deletes a message (one's own, or any in a room one moderates); it shows as deleted at once. */
+  async function remove(seq: number): Promise<void> {
+    await client.room.delete.mutate({ room, seq });
+    fold({ kind: "delete", seq });
+  }
+
+  /** Adds (or, with `add` false, takes back) the signed-in user's `emoji` on message `seq`. */
+  async function react(seq: number, emoji: string, add: boolean): Promise<Message> {
+    const user = self();
+    const message = await client.room.react.mutate({ room, seq, emoji, add });
+    if (user) fold({ kind: "reaction", message, emoji, user });
     return message;
   }
 
@@ -211,7 +275,15 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
     loadingOlder,
     olderError,
     loadOlder,
+    loadUntil,
     send,
+    /** Sends `text` as a reply to message `to`. */
+    reply: (to: number, text: string) => send(text, to),
+    edit,
+    remove,
+    react,
+    /** The message seq `seq` for a reply's quote: held, else fetched (undefined meanwhile, null if there is none). */
+    quoted: (seq: number) => findMessage(log(), seq) ?? quotes.get(seq),
     deliver,
     /** Set while the messages shown are the copy saved on this device: when it was saved (ISO-8601). */
     savedAt,

@@ -1,11 +1,15 @@
 import { A, useParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
+import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
 import { createHistoryCache } from "../lib/history-cache.ts";
 import { browserStorage } from "../lib/known-user.ts";
 import { timelinePlaces } from "../lib/message-groups.ts";
 import { createRoomOutbox, type RoomOutbox } from "../lib/room-outbox.ts";
+import { findMessage } from "../lib/message-log.ts";
+import { quoteOf } from "../lib/reply-quote.ts";
+import { createRoomActions } from "../lib/room-actions.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
@@ -59,6 +63,7 @@ function RoomView(props: { name: string }) {
     client,
     room: props.name,
     self,
+    inPlace: follower.inPlace,
     savedHistory: {
       load: () => savedHistory()?.load(props.name) ?? null,
       save: (log) => savedHistory()?.save(props.name, log),
@@ -72,18 +77,22 @@ function RoomView(props: { name: string }) {
     },
   });
 
-  /** The signed-in user's unsent messages in this room; none for a guest. */
+  /** The signed-in user's unsent messages in this room (outbox.ts); none for a guest. */
   const outbox = createMemo<RoomOutbox | null>(() => {
     const user = self();
     if (!storage || !user) return null;
     return createRoomOutbox({ storage, user, room: props.name, send: room.deliver });
   });
-  const send = async (text: string) => {
+  /** Through the outbox: shown at once as "sending…", stored when the server can be reached. */
+  async function send(text: string, replyTo?: number): Promise<void> {
     const box = outbox();
-    if (!box) return room.send(text);
-    box.send(text);
+    if (!box) {
+      await room.send(text, replyTo);
+      return;
+    }
+    box.send(text, replyTo);
     follower.incoming(true);
-  };
+  }
 
   /** Day dividers and sender groups, one place per message shown. */
   const places = createMemo(() => timelinePlaces(room.messages()));
@@ -93,6 +102,37 @@ function RoomView(props: { name: string }) {
     () => client.room.members.query({ room: props.name }).catch(() => []),
   );
   const mentionNames = () => [...(members() ?? []).map((m) => m.username), ...(room.presence()?.users ?? [])];
+
+  const composer = createComposerState({
+    send: (text) => send(text),
+    reply: (to, text) => send(text, to),
+    edit: room.edit,
+    messages: room.messages,
+    self,
+    onDraft: room.typed,
+  });
+  let composerInput: HTMLTextAreaElement | undefined;
+  // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
+  createEffect(() => {
+    const log = room.log();
+    composer.logChanged((seq) => findMessage(log, seq));
+  });
+
+  const messageElement = (seq: number) => list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+  const actions = createRoomActions({
+    room,
+    composer,
+    loadOlder,
+    show(seq) {
+      const el = messageElement(seq);
+      el?.scrollIntoView({ block: "center" });
+      el?.focus({ preventScroll: true });
+      return el !== undefined;
+    },
+    focus: (seq) => messageElement(seq)?.focus({ preventScroll: true }),
+    focusComposer: () => composerInput?.focus(),
+  });
+  onCleanup(actions.dispose);
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -178,12 +218,30 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          <For each={room.messages()}>
-            {(message, index) => (
-              <>
-                <Show when={places()[index()]?.dayDivider}>{(label) => <DayDivider label={label()} day={places()[index()]!.day!} />}</Show>
-                <MessageItem message={message} own={isOwn(message.sender)} continued={places()[index()]?.startsGroup === false} />
-              </>
+          {/* Keyed by seq: a message changed in place keeps its element (and the focus, and its open menus). */}
+          <For each={room.messages().map((m) => m.seq)}>
+            {(seq, index) => (
+              <Show when={findMessage(room.log(), seq)}>
+                {(message) => (
+                  <>
+                  <Show when={places()[index()]?.dayDivider}>{(label) => <DayDivider label={label()} day={places()[index()]!.day!} />}</Show>
+                  <MessageItem
+                    message={message()}
+                    self={self() ?? null}
+                    quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
+                    highlighted={actions.highlighted() === seq}
+                    editing={actions.editing() === seq}
+                    error={actions.errorFor(seq)}
+                    onShowQuoted={(target) => void actions.showQuoted(seq, target)}
+                    onReply={actions.reply}
+                    onEdit={actions.edit}
+                    onDelete={(m) => void actions.remove(m)}
+                    onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+                    continued={places()[index()]?.startsGroup === false}
+                  />
+                  </>
+                )}
+              </Show>
             )}
           </For>
           <For each={outbox()?.entries() ?? []}>
@@ -212,7 +270,15 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={send} onDraft={room.typed} loginHref={loginHref()} mentionNames={mentionNames} />
+      <Composer
+        room={props.name}
+        user={session.user()}
+        state={composer}
+        replyingTo={actions.replyingTo()}
+        loginHref={loginHref()}
+        inputRef={(el) => (composerInput = el)}
+        mentionNames={mentionNames}
+      />
     </section>
   );
 }
