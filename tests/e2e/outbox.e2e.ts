@@ -68,6 +68,16 @@ test.describe("the outbox", () => {
     await expect(pending(page).locator(".text")).toHaveText(["offline one", "offline two\nsecond line", "offline three"]);
     await expect(pending(page).locator(".outbox-state")).toHaveText(["sending…", "sending…", "sending…"]);
     await expect(page.locator("#messageInput")).toBeVisible();
+    // The worker holds the app shell only: nothing of /trpc or /api is cached or answered by it.
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      return urls;
+    });
+    expect(cached).toContain("/index.html");
+    expect(cached.filter((path) => /^\/(trpc|api)\b/.test(path))).toEqual([]);
+    const offlineApi = await page.evaluate((r) => fetch(`/api/messages/${r}/`).then(() => "answered", () => "no answer"), room);
+    expect(offlineApi).toBe("no answer");
 
     // Back online: nothing else to do; they go out by themselves, in order, once each.
     await context.setOffline(false);
