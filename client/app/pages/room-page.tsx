@@ -94,8 +94,12 @@ function RoomView(props: { name: string }) {
     follower.incoming(true);
   }
 
-  /** Day dividers and sender groups, one place per message shown. */
-  const places = createMemo(() => timelinePlaces(room.messages()));
+  /** Day dividers and sender groups of the messages shown, by seq. */
+  const places = createMemo(() => {
+    const messages = room.messages();
+    const of = timelinePlaces(messages);
+    return new Map(messages.map((m, i) => [m.seq, of[i]!]));
+  });
   /** Names `@` completes to: members of the room and the people present. */
   const [members] = createResource(
     () => self() ?? undefined,
@@ -220,11 +224,11 @@ function RoomView(props: { name: string }) {
           </div>
           {/* Keyed by seq: a message changed in place keeps its element (and the focus, and its open menus). */}
           <For each={room.messages().map((m) => m.seq)}>
-            {(seq, index) => (
+            {(seq) => (
               <Show when={findMessage(room.log(), seq)}>
                 {(message) => (
                   <>
-                  <Show when={places()[index()]?.dayDivider}>{(label) => <DayDivider label={label()} day={places()[index()]!.day!} />}</Show>
+                  <Show when={places().get(seq)?.dayDivider}>{(label) => <DayDivider label={label()} day={places().get(seq)!.day!} />}</Show>
                   <MessageItem
                     message={message()}
                     self={self() ?? null}
@@ -237,7 +241,7 @@ function RoomView(props: { name: string }) {
                     onEdit={actions.edit}
                     onDelete={(m) => void actions.remove(m)}
                     onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
-                    continued={places()[index()]?.startsGroup === false}
+                    continued={places().get(seq)?.startsGroup === false}
                   />
                   </>
                 )}
