@@ -17,7 +17,7 @@ describe("createKnownUser", () => {
   test("the user the server last named comes back after a reload; signing out forgets them", () => {
     const storage = new MemoryStorage();
     createKnownUser<{ id: number; username: string }>(storage).set({ id: 7, username: "ann" });
-    expect(createKnownUser(storage).get()).toEqual({ id: 7, username: "ann" });
+    expect(createKnownUser<{ id: number; username: string }>(storage).get()).toEqual({ id: 7, username: "ann" });
     createKnownUser(storage).set(null);
     expect(createKnownUser(storage).get()).toBeNull();
   });
