@@ -4,6 +4,7 @@
  * lost safe to repeat, and its refusals read as "not sent" with its reason.
  */
 import { describe, expect, test } from "bun:test";
+import { deniesAccess } from "../../client/app/lib/history-cache.ts";
 import { classifySendError, createOutbox, type KeyValueStorage } from "../../client/app/lib/outbox.ts";
 import { startTestServer } from "../support/server.ts";
 
@@ -75,5 +76,16 @@ describe("outbox against a real server", () => {
     expect(classifySendError(error)).toEqual({ kind: "refused", reason: expect.stringMatching(/.+/) });
     const offline = await fetch("http://127.0.0.1:1/").catch((e: unknown) => e);
     expect(classifySendError(offline)).toEqual({ kind: "unreachable" });
+  });
+
+  test("deniesAccess: a private room read by a non-member is a denial (its saved copy must go); a bad request or no answer is not", async () => {
+    await using server = await startTestServer();
+    const [ann, ben] = await Promise.all([server.signUp("ann"), server.signUp("ben")]);
+    await ann.client.room.create.mutate({ room: "secret", visibility: "private" });
+    const denied = await ben.client.room.history.query({ room: "secret" }).catch((e: unknown) => e);
+    expect(deniesAccess(denied)).toBe(true);
+    const badInput = await ben.client.room.history.query({ room: "lobby", limit: 0 }).catch((e: unknown) => e);
+    expect(deniesAccess(badInput)).toBe(false);
+    expect(deniesAccess(new TypeError("Failed to fetch"))).toBe(false);
   });
 });

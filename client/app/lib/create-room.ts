@@ -22,7 +22,7 @@
 import { createEffect, createMemo, createResource, createSignal, onCleanup, untrack } from "solid-js";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
-import type { CachedHistory } from "./history-cache.ts";
+import { type CachedHistory, deniesAccess } from "./history-cache.ts";
 import { emptyLog, findMessage, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
 import { type OwnChange, withOwnChange } from "./own-changes.ts";
 import { type RoomPresence, typingLine } from "./presence.ts";
@@ -45,7 +45,7 @@ export interface RoomOptions {
    */
   inPlace?: (apply: () => void) => void;
   /** This room's recent history saved on this device (for the signed-in user), read and kept up to date. */
-  savedHistory?: { load(): CachedHistory | null; save(log: MessageLog): void };
+  savedHistory?: { load(): CachedHistory | null; save(log: MessageLog): void; drop(): void };
   /** Called whenever the connection is (back) up: a subscription started, or the browser went online. */
   onConnected?: () => void;
 }
@@ -72,8 +72,22 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
   /** When the log shows the copy saved on this device (the server could not be reached): when it was saved. */
   const [savedAt, setSavedAt] = createSignal<string | null>(null);
 
+  /** Set once the server said this user may not read the room: nothing of it is kept or shown from the device. */
+  let denied = false;
+  function forget() {
+    denied = true;
+    savedHistory?.drop();
+    if (untrack(savedAt) !== null) {
+      setSavedAt(null);
+      setLog(emptyLog);
+    }
+  }
+
   createEffect(() => {
-    if (firstPage.state !== "errored" || untrack(log).loaded) return;
+    if (firstPage.state !== "errored") return;
+    // A refusal (no such room for you, removed, signed out) is not "offline": the saved copy goes.
+    if (deniesAccess(firstPage.error)) return forget();
+    if (untrack(log).loaded) return;
     const saved = savedHistory?.load();
     if (!saved) return;
     setLog(withHistoryPage(emptyLog, saved.page));
@@ -92,16 +106,16 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   createEffect(() => {
     const current = log();
-    if (!savedHistory || !current.loaded || savedAt() !== null || saveTimer !== undefined) return;
+    if (!savedHistory || denied || !current.loaded || savedAt() !== null || saveTimer !== undefined) return;
     saveTimer = setTimeout(() => {
       saveTimer = undefined;
-      savedHistory.save(untrack(log));
+      if (!denied) savedHistory.save(untrack(log));
     }, SAVE_DELAY_MS);
   });
   onCleanup(() => {
     if (saveTimer === undefined) return;
     clearTimeout(saveTimer);
-    savedHistory?.save(untrack(log));
+    if (!denied) savedHistory?.save(untrack(log));
   });
 
   let subscription: { unsubscribe(): void } | undefined;
@@ -131,6 +145,7 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
           } else inPlace(() => setLog(after));
         },
         onError: (error) => {
+          if (deniesAccess(error)) forget();
           setStreamError(error);
           setStatus("closed");
         },

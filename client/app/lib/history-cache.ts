@@ -9,6 +9,7 @@
  * most HISTORY_CACHE_ROOMS rooms per user, the least recently saved dropped
  * first (and when storage is full).
  */
+import { TRPCClientError } from "@trpc/client";
 import type { KeyValueStorage } from "./outbox.ts";
 import type { HistoryPage, MessageLog } from "./message-log.ts";
 
@@ -33,6 +34,12 @@ export function pageOfLog(log: MessageLog, size = HISTORY_CACHE_MESSAGES): Histo
   const cut = kept.length < log.messages.length;
   const more = cut || (!log.reachedBeginning && log.olderCursor !== null);
   return { messages: kept.slice().reverse(), nextCursor: more && kept.length > 0 ? kept[0]!.seq : null };
+}
+
+/** Whether the server said this user may not read the room (any more): its saved copy must go. */
+export function deniesAccess(error: unknown): boolean {
+  const code: unknown = error instanceof TRPCClientError ? error.data?.code : undefined;
+  return code === "FORBIDDEN" || code === "NOT_FOUND" || code === "UNAUTHORIZED";
 }
 
 function readJson(storage: KeyValueStorage, key: string): unknown {

@@ -67,6 +67,7 @@ function RoomView(props: { name: string }) {
     savedHistory: {
       load: () => savedHistory()?.load(props.name) ?? null,
       save: (log) => savedHistory()?.save(props.name, log),
+      drop: () => savedHistory()?.drop(props.name),
     },
     onConnected: () => outbox()?.flush(),
     onIncoming(message) {
