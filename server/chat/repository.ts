@@ -66,7 +66,8 @@ interface MessageRow {
   original_text: string | null;
 }
 
-const toMessage = (r: MessageRow): Message => ({
+/** Exported for search (./search.ts), which reads the same rows. */
+export const toMessage = (r: MessageRow): Message => ({
   id: Number(r.id),
   room: r.room,
   seq: Number(r.seq),
@@ -88,8 +89,8 @@ const asSent = (r: MessageRow): Message => ({
   reactions: [],
 });
 
-/** Messages as clients see them: the sender's name joined in. */
-const messages = (db: Kysely<Database>) =>
+/** Messages as clients see them: the sender's name joined in. Exported for search (./search.ts). */
+export const messages = (db: Kysely<Database>) =>
   db
     .selectFrom("message")
     .innerJoin("user", "user.id", "message.sender_id")
@@ -169,6 +170,8 @@ const insertEntry = prepare(
     (db as Db).insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
 );
 
+// The search index (db/migrations/2026-12-01T03-search.ts) follows this row in the same
+// transaction: SQLite triggers on message.text/deleted, a generated column on PostgreSQL.
 const updateMessageState = prepare(
   (db, room: string, seq: number, text: string, editedAt: string | null, deleted: number, reactions: string, originalText: string | null) =>
     (db as Db)

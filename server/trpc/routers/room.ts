@@ -14,6 +14,7 @@ import { isManager } from "../../rooms/access.ts";
 import type { RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
 import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takeSubscriptionSlot } from "../init.ts";
+import { searchProcedure } from "./room-search.ts";
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
@@ -79,6 +80,9 @@ const trackBySeq = (entry: RoomEntry) => tracked(String(entry.seq), entry);
 export const roomRouter = router({
   /** A page of the room's messages in their current state, newest first; follow `nextCursor` for older ones. */
   history: roomProcedure.input(HistoryInput).query(({ ctx, input }) => ctx.chat.history(input)),
+
+  /** Messages containing every word of a query, in the rooms the caller may read (./room-search.ts). */
+  search: searchProcedure,
 
   /** The public rooms with the most recent messages, newest first. */
   active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
