@@ -19,6 +19,8 @@ export interface RoomLogOptions {
   maxMembersPerRoom?: number;
   /** Hears of a publish that failed after its entry was stored. */
   onPublishError?: (error: unknown, room: RoomName, seq: number) => void;
+  /** Counts appended entries (metrics): a `++` per entry. */
+  counts?: { entriesAppended: number };
 }
 
 export interface StreamRequest<T> {
@@ -30,8 +32,10 @@ export interface StreamRequest<T> {
   onEnd?: (() => void) | undefined;
 }
 
-export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }: RoomLogOptions) {
+export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
+  // Every stored entry is published exactly once, here: the one place to count them.
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
+    if (counts) counts.entriesAppended++;
     try {
       await groups.publish(roomGroup(room), { type: "entry", room, entry });
     } catch (error) {

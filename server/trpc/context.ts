@@ -17,6 +17,8 @@ import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
 import type { SessionSockets } from "./session-sockets.ts";
+import type { Logger } from "../ops/log.ts";
+import type { Metrics } from "../ops/metrics.ts";
 
 export interface Services {
   db: Db;
@@ -33,6 +35,8 @@ export interface Services {
   presence: Presence;
   sockets: SessionSockets;
   limits: Limits;
+  log: Logger;
+  metrics: Metrics;
   /** Error replies carry stack traces (development only). */
   exposeErrorStacks: boolean;
   limiters: {

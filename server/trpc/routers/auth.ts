@@ -45,7 +45,7 @@ export const authRouter = router({
     ctx.sockets.closeSession(ctx.token);
     // And the session's sockets on every other process.
     await ctx.control.publish({ type: "sessions-ended", sessions: [hashToken(ctx.token)] }).catch((error) => {
-      console.error("[parlor] ended session not announced to other processes (they stop it within a second on use)", error);
+      ctx.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
     });
     return { ok: true as const };
   }),

@@ -91,8 +91,10 @@ export const roomRouter = router({
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: roomPostProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
+    const started = performance.now();
     rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
     const { message, duplicate } = await ctx.chat.send(ctx.user, input);
+    ctx.metrics.observeSendAck((performance.now() - started) / 1000);
     // Their message is here: they are no longer typing it.
     if (!duplicate) ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
     return message;
