@@ -9,6 +9,7 @@ import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
 import { credentialsPath, loadSession, saveSession } from "./credentials.ts";
 import { formatChange, formatMessage } from "./format.ts";
 import { readPassword } from "./password.ts";
+import { exportRoom, formatHit } from "./room-export.ts";
 
 const HELP = `Parlor chat from the command line.
 
@@ -25,6 +26,9 @@ Commands:
   tail <room> [--lines <n>]         the last n messages (default 10), then the room live; Ctrl-C stops
   who <room>                        who is in the room now, and who is typing
   rooms                             the most recently active rooms
+  search <words…> [--room <room>] [--before <id>] [--limit <n>] [--json]
+                                    messages with all these words, newest first, in rooms you can read
+  export <room>                     every message of the room as JSON lines, newest first
 
 Options:
   --url <url>    the server (default: PARLOR_URL, else http://localhost:3000)
@@ -43,6 +47,7 @@ const { values: opts, positionals } = (() => {
         before: { type: "string" },
         limit: { type: "string" },
         lines: { type: "string" },
+        room: { type: "string" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -182,6 +187,26 @@ async function run(): Promise<void> {
       for (const r of await client.room.active.query()) {
         console.log(`${r.name}\t${r.lastSeq} messages\t${r.present} here now\tlast ${r.lastMessageAt}`);
       }
+      return;
+    }
+    case "search": {
+      const query = positionals.slice(1).join(" ");
+      if (!query) throw new UsageError("Missing the words to search for.");
+      const page = await client.room.search.query({ query, room: opts.room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
+      if (opts.json) {
+        console.log(JSON.stringify(page, null, 2));
+        return;
+      }
+      // Bold on a terminal; piped, the lines stay plain text.
+      const mark = process.stdout.isTTY ? (word: string) => `\x1b[1m${word}\x1b[22m` : (word: string) => word;
+      if (page.results.length === 0) console.error("Nothing found.");
+      for (const hit of page.results) console.log(formatHit(hit, mark));
+      if (page.nextCursor !== null) console.error(`-- older: add --before ${page.nextCursor} --`);
+      return;
+    }
+    case "export": {
+      const count = await exportRoom(client, arg(1, "the room"), (line) => console.log(line));
+      console.error(`-- ${count} messages --`);
       return;
     }
     default:
