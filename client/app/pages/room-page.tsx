@@ -1,4 +1,4 @@
-import { A, useParams } from "@solidjs/router";
+import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createRoom } from "../lib/create-room.ts";
@@ -10,6 +10,8 @@ import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { MessageItem } from "../components/message-item.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
+import { SearchBox } from "../components/search-box.tsx";
+import { loadUntilShown } from "../lib/search.ts";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -80,6 +82,23 @@ function RoomView(props: { name: string }) {
     ),
   );
 
+  // `?at=<seq>` (a search result): load back to that message, then show it in context.
+  const [searchParams] = useSearchParams<{ at?: string }>();
+  createEffect(
+    on([loaded, () => Number(searchParams.at)], async ([loaded, seq]) => {
+      if (!loaded || !Number.isInteger(seq) || seq < 1) return;
+      // Not there (deleted since, or past the pages we read): the room stays as it is.
+      if (!(await loadUntilShown(room, seq))) return;
+      queueMicrotask(() => {
+        const target = list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`);
+        if (!target) return;
+        for (const old of list!.querySelectorAll(".message.target")) old.classList.remove("target");
+        target.classList.add("target");
+        target.scrollIntoView({ block: "center" });
+      });
+    }),
+  );
+
   function onScroll() {
     follower.onScroll();
     if (list && isNearTop(list) && room.hasOlder() && !room.loadingOlder()) void loadOlder();
@@ -93,6 +112,7 @@ function RoomView(props: { name: string }) {
       <header class="room-header">
         <h1 id="room-heading">#{props.name}</h1>
         <ConnectionBadge status={room.status()} />
+        <SearchBox client={client} room={props.name} label={`Search #${props.name}`} />
       </header>
       <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
 
