@@ -15,6 +15,8 @@ export interface SessionTable {
   user_id: number;
   /** Milliseconds since the epoch. */
   expires_at: number;
+  /** When it was opened, ms since the epoch; null for sessions older than the column. */
+  created_at: number | null;
 }
 
 export interface RoomTable {
@@ -57,6 +59,24 @@ export interface MessageTable {
   reactions: Generated<string>;
   /** The text as sent, kept from the first edit on (null: never edited). */
   original_text: Generated<string | null>;
+  /** Its place among the room's messages: 1, 2, 3, … (for unread counts without a scan). */
+  msg_index: Generated<number | null>;
+  /** Its place among its sender's messages in the room. */
+  sender_index: Generated<number | null>;
+}
+
+/** How far a user has read a room: every entry up to `seq` is seen. */
+export interface ReadMarkerTable {
+  user_id: number;
+  room: string;
+  seq: number;
+}
+
+/** A message at `seq` of `room` names `user_id` as `@username`. */
+export interface MentionTable {
+  user_id: number;
+  room: string;
+  seq: number;
 }
 
 /** A change to a message (edit, delete, reaction): the log's entries that are not messages. */
@@ -99,4 +119,6 @@ export interface Database {
   room_entry: RoomEntryTable;
   room_member: RoomMemberTable;
   room_ban: RoomBanTable;
+  read_marker: ReadMarkerTable;
+  mention: MentionTable;
 }

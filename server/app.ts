@@ -7,10 +7,12 @@ import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
+import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
 import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
+import { createUnread } from "./unread/unread.ts";
 import { createConnectionCaps } from "./limits/connection-caps.ts";
 import { createRateLimiter } from "./limits/rate-limiter.ts";
 import type { Config } from "./config.ts";
@@ -20,6 +22,7 @@ import { createRedisGroupLayer } from "./groups/redis.ts";
 import { createHttpApp } from "./http/http-app.ts";
 import { createPresence } from "./presence/presence.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
+import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
@@ -54,6 +57,8 @@ export interface ParlorDeps {
   groups?: GroupLayer;
   /** Default: from the config (LOG_LEVEL, LOG_FORMAT) to stdout. */
   log?: Logger;
+  /** The built browser app to serve; default dist/client. */
+  clientDir?: string;
 }
 
 /** Client mistakes are answered, not logged; only our own failures are. */
@@ -91,6 +96,11 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     hashConcurrency: limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
+  const sessionSweep = startSessionSweep({
+    purge: () => auth.purgeExpired(),
+    intervalMs: sweepIntervalMs(config.sessionTtlSeconds),
+    onError: (error) => log.error({ err: error }, "purging expired sessions failed"),
+  });
   const control = createControlChannel(groups, log);
   await control.start();
   const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
@@ -113,6 +123,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
     }),
     rooms,
+    unread: createUnread({ db, groups, rooms }),
     revocations,
     control,
     groups,
@@ -160,6 +171,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       if (isOurFailure(error)) log.error({ req: requestIds.get(req), path, err: error }, "request failed");
     },
     clientIp: (req) => clientIps.get(req) ?? null,
+    clientDir: deps.clientDir,
     ops: { readiness, metrics, metricsToken: config.ops.metricsToken },
   });
   const ws = createBunWsHandler({
@@ -206,30 +218,32 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           allowed: config.allowedOrigins,
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
-        if (!verdict.ok) return new Response(verdict.reason, { status: 403 });
+        if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
         const admission = caps.admit(ip);
         if (!admission.ok) {
           metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
-          return new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } });
+          return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
         }
         const data: TrpcSocketData = { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() };
         log.debug({ conn: data.id, ip }, "websocket opened");
         if (server.upgrade(req, { data })) return undefined;
         caps.release(ip);
-        return new Response("WebSocket upgrade failed.", { status: 400 });
+        return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
       }
       clientIps.set(req, ip);
       const id = nextRequestId();
       requestIds.set(req, id);
-      if (!log.isLevelEnabled("debug")) return http.handle(req);
+      // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
+      if (!log.isLevelEnabled("debug")) return http.handle(req).then((res) => withSecurityHeaders(res, req));
       // The access log: debug only, and never the query string (tRPC inputs travel there).
       const started = performance.now();
       return http.handle(req).then((res) => {
         log.debug({ req: id, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
-        return res;
+        return withSecurityHeaders(res, req);
       });
     },
     async close() {
+      await sessionSweep.stop();
       control.close();
       await presence.close();
       await groups.close();

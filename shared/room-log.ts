@@ -60,3 +60,16 @@ export function foldEntries(messages: Map<number, Message>, entries: Iterable<Ro
   }
   return messages;
 }
+
+/** `@name` as a word: not inside an e-mail address or another word, names as usernames are spelled. */
+const MENTION = /(?<![A-Za-z0-9_@.-])@([A-Za-z0-9_-]{3,32})(?![A-Za-z0-9_-])/g;
+
+/** The usernames a text mentions, lower-cased, each once, in the order they first appear. */
+export function mentionedNames(text: string): string[] {
+  const names = new Set<string>();
+  for (const match of text.matchAll(MENTION)) names.add(match[1]!.toLowerCase());
+  return [...names];
+}
+
+/** Whether `text` mentions `username` (case-insensitive, as a word). */
+export const mentions = (text: string, username: string) => mentionedNames(text).includes(username.toLowerCase());

@@ -208,13 +208,23 @@ export const RoomSummary = z.object({
 });
 export type RoomSummary = z.infer<typeof RoomSummary>;
 
+/** One heartbeat's bounds: a process with more rooms or people splits its state over several parts. */
+export const PRESENCE_HEARTBEAT_MAX_ROOMS = 256;
+export const PRESENCE_HEARTBEAT_MAX_NAMES = 1000;
+
 /** Who one process has in each room: its part of the presence picture, sent as a heartbeat. */
 export const ProcessPresence = z.object({
   type: z.literal("presence"),
-  /** The sending process; its entries expire `ttlMs` after its last heartbeat. */
+  /** The sending process (or one part of its state); its entries expire `ttlMs` after its last heartbeat. */
   process: z.string().min(1).max(100),
-  rooms: z.record(z.string(), z.object({ users: z.array(z.string()), guests: z.number().int().min(0) })),
-  ttlMs: z.number().int().positive(),
+  rooms: z
+    .record(RoomName, z.object({ users: z.array(z.string().min(1).max(64)).max(PRESENCE_HEARTBEAT_MAX_NAMES), guests: z.number().int().min(0).max(1_000_000) }))
+    .refine((rooms) => Object.keys(rooms).length <= PRESENCE_HEARTBEAT_MAX_ROOMS, `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_ROOMS} rooms.`)
+    .refine(
+      (rooms) => Object.values(rooms).reduce((n, r) => n + r.users.length, 0) <= PRESENCE_HEARTBEAT_MAX_NAMES,
+      `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_NAMES} people.`,
+    ),
+  ttlMs: z.number().int().positive().max(3_600_000),
 });
 
 /** A signed-in user started (or stopped) typing in a room. Ephemeral: never stored. */
@@ -297,12 +307,47 @@ export const ControlEvent = z.discriminatedUnion("type", [
 export type ControlEvent = z.infer<typeof ControlEvent>;
 export const CONTROL_GROUP = "control";
 
+export const MarkReadInput = z.object({ room: RoomName, seq: Seq });
+
+/** One of the caller's rooms as `me.rooms` shows it: where it is, and what they have not read. */
+export const RoomUnread = z.object({
+  room: RoomName,
+  visibility: Visibility,
+  /** A direct-message room. */
+  direct: z.boolean(),
+  /** The seq of its newest entry. */
+  lastSeq: Seq,
+  /** How far the caller has read (0: nothing). */
+  lastReadSeq: Seq,
+  /** Messages after the marker, sent by others, not deleted. */
+  unread: z.number().int().min(0),
+  /** Those of them that mention the caller (`@username`). */
+  mentions: z.number().int().min(0),
+  /** ISO-8601 UTC of its newest message. */
+  lastMessageAt: z.string(),
+});
+export type RoomUnread = z.infer<typeof RoomUnread>;
+
+/** `me.rooms`: a snapshot of the caller's rooms, then one event per change. */
+export type MeRoomsEvent = { type: "snapshot"; rooms: RoomUnread[] } | { type: "update"; room: RoomUnread } | { type: "removed"; room: string };
+
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;
+
+/** What concerns one person across rooms, on their own group (`user:<id>`): a read marker moved, their rooms changed. */
+export const UserEvent = z.object({
+  type: z.literal("user"),
+  userId: z.number().int(),
+  change: z.enum(["marker", "rooms"]),
+  room: RoomName.optional(),
+});
+export type UserEvent = z.infer<typeof UserEvent>;
+export const userGroup = (userId: number) => `user:${userId}`;
 
 /** What travels through the group layer: room log entries, and presence/typing signals. */
 export const RoomEvent = z.discriminatedUnion("type", [
   EntryEvent,
+  UserEvent,
   ...ControlEvent.options,
   ProcessPresence,
   TypingEvent,

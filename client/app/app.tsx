@@ -4,6 +4,7 @@ import { createSession, SessionContext } from "./lib/session.ts";
 import { roomPath } from "./lib/room-name.ts";
 import { SiteHeader } from "./components/site-header.tsx";
 import { IndexPage } from "./pages/index-page.tsx";
+import { AccountPage } from "./pages/account-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
@@ -34,6 +35,7 @@ export function App(props: { api: BrowserApi }) {
         <Router root={Layout}>
           <Route path="/" component={IndexPage} />
           <Route path="/login" component={LoginPage} />
+          <Route path="/account" component={AccountPage} />
           <Route path="/room/:room" component={RoomPage} />
           <Route path="/chat/:room" component={ChatRedirect} />
           <Route path="*" component={NotFoundPage} />

@@ -1,8 +1,47 @@
-/** How the CLI prints messages: one line each, oldest at the top, like a terminal chat. */
+/**
+ * How the CLI prints what the server sent: messages one line each, oldest at
+ * the top, like a terminal chat. Nothing from the server reaches the terminal
+ * raw: control characters (C0, DEL, C1 — ESC starts the sequences that move
+ * the cursor, recolour, retitle the window or rewrite the clipboard) and
+ * bidirectional overrides (which make text read in another order than it is)
+ * are shown as visible escapes such as `\x1b` or `\u202e`.
+ */
 import type { RoomEntry } from "../../shared/schemas.ts";
 import type { RouterOutputs } from "../parlor-client.ts";
 
 type Message = RouterOutputs["room"]["send"];
+
+/** C0 and DEL and C1; the bidi marks, embeddings, overrides and isolates; the Unicode line and paragraph separators. */
+const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+const NAMED: Record<string, string> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+const hex = (code: number, width: number) => code.toString(16).padStart(width, "0");
+
+/**
+ * `text` with every unsafe character replaced by a visible escape
+ * (`"\x1b[2Jhi"` → `"\\x1b[2Jhi"`). With `newlines`, `\n` is kept as a line break.
+ */
+export function printable(text: string, { newlines = false }: { newlines?: boolean } = {}): string {
+  return text.replace(UNSAFE, (ch) => {
+    if (newlines && ch === "\n") return ch;
+    const named = NAMED[ch];
+    if (named) return named;
+    const code = ch.charCodeAt(0);
+    return code <= 0xff ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`;
+  });
+}
+
+/** C1 and the bidi/separator characters JSON.stringify leaves raw (it escapes C0 itself). */
+const UNSAFE_IN_JSON = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
+
+/** JSON for the terminal: valid JSON, with every unsafe character as a `\uXXXX` escape. */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
+}
+
+/** Multi-line text stays readable and cannot forge a line that looks like another message. */
+const body = (text: string) => printable(text, { newlines: true }).replaceAll("\n", "\n    ");
 
 /**
  * `[2026-11-23 14:05:09] #12 ann: hello` (local time), in its current state:
@@ -12,12 +51,11 @@ export function formatMessage(m: Message): string {
   const t = new Date(m.timestamp);
   const pad = (n: number) => String(n).padStart(2, "0");
   const when = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
-  // Multi-line messages stay readable and cannot forge a line that looks like another message.
-  const text = m.text.replaceAll("\n", "\n    ");
+  const text = body(m.text);
   const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
-  const body = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
-  const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${r.emoji} ${r.users.length}`).join(", ")}]` : "";
-  return `[${when}] #${m.seq} ${m.sender}${reply}: ${body}${reactions}`;
+  const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
+  const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]` : "";
+  return `[${when}] #${m.seq} ${printable(m.sender)}${reply}: ${shown}${reactions}`;
 }
 
 /** A change entry of the live stream, e.g. `#14 ann edited #12: hello again`, `#15 bob reacted 👍 to #12`. */
@@ -26,11 +64,11 @@ export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>): string
     case "member":
       return `#${e.seq} ${formatMemberChange(e)}`;
     case "edit":
-      return `#${e.seq} ${e.by} edited #${e.target}: ${e.text.replaceAll("\n", "\n    ")}`;
+      return `#${e.seq} ${printable(e.by)} edited #${e.target}: ${body(e.text)}`;
     case "delete":
-      return `#${e.seq} ${e.by} deleted #${e.target}`;
+      return `#${e.seq} ${printable(e.by)} deleted #${e.target}`;
     case "reaction":
-      return `#${e.seq} ${e.user} ${e.added ? "reacted" : "took back"} ${e.emoji} ${e.added ? "to" : "on"} #${e.target}`;
+      return `#${e.seq} ${printable(e.user)} ${e.added ? "reacted" : "took back"} ${printable(e.emoji)} ${e.added ? "to" : "on"} #${e.target}`;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { HISTORY_LIMIT_MAX } from "../../shared/schemas.ts";
 import type { ParlorClient, RouterOutputs } from "../parlor-client.ts";
-import { formatMessage } from "./format.ts";
+import { formatMessage, printable } from "./format.ts";
 
 type SearchHit = RouterOutputs["room"]["search"]["results"][number];
 
@@ -27,14 +27,23 @@ export async function exportRoom(client: ParlorClient, room: string, write: (lin
   }
 }
 
-/** One search hit as a line: `lobby [2026-11-23 14:05:09] #12 ann: lunch on Tuesday`, the matched words marked by `mark`. */
+/** Stands for the text while the line is formatted: a private-use character `printable` keeps as it is. */
+const TEXT_SLOT = "\uE000";
+
+/**
+ * One search hit as a line: `lobby [2026-11-23 14:05:09] #12 ann: lunch on Tuesday`, the
+ * matched words wrapped by `mark` (e.g. bold). Every part of the text goes through
+ * `printable` first, so only `mark`'s own escapes reach the terminal.
+ */
 export function formatHit(hit: SearchHit, mark: (word: string) => string): string {
+  const safe = (part: string) => printable(part, { newlines: true }).replaceAll("\n", "\n    ");
   let text = "";
   let at = 0;
   for (const [start, end] of hit.highlights) {
-    text += hit.text.slice(at, start) + mark(hit.text.slice(start, end));
+    if (start < at || end > hit.text.length) continue;
+    text += safe(hit.text.slice(at, start)) + mark(safe(hit.text.slice(start, end)));
     at = end;
   }
-  text += hit.text.slice(at);
-  return `${hit.room} ${formatMessage({ ...hit, text })}`;
+  text += safe(hit.text.slice(at));
+  return `${printable(hit.room)} ${formatMessage({ ...hit, text: TEXT_SLOT }).replace(TEXT_SLOT, () => text)}`;
 }

@@ -9,14 +9,24 @@ import type { Db } from "../../db/index.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
-import { createUser, verifyCredentials } from "./users.ts";
+import { deleteExpiredSessions, deleteOtherSessions, deleteUserSessions, listUserSessions, type SessionInfo } from "./session-store.ts";
+import { changePassword, createUser, verifyCredentials } from "./users.ts";
 
-export const SESSION_COOKIE = "parlor_session";
+export type { SessionInfo };
+
+/**
+ * The session cookie's name. Over HTTPS it carries the `__Host-` prefix: the
+ * browser then accepts it only with `Secure`, `Path=/` and no `Domain`, so a
+ * sibling subdomain (or a plain-HTTP page on the same name) cannot plant or
+ * shadow it. Only the name in force is read.
+ */
+export const sessionCookieName = (secureCookies: boolean) => (secureCookies ? "__Host-parlor_session" : "parlor_session");
 
 function createLucia(db: Db, secureCookies: boolean, ttlSeconds: number) {
   return new Lucia(createSessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(ttlSeconds, "s"),
-    sessionCookie: { name: SESSION_COOKIE, attributes: { secure: secureCookies, sameSite: "lax", path: "/" } },
+    // Lucia sets no Domain; `__Host-` requires exactly that.
+    sessionCookie: { name: sessionCookieName(secureCookies), attributes: { secure: secureCookies, sameSite: "lax", path: "/" } },
     getUserAttributes: (attributes) => ({ username: attributes.username }),
   });
 }
@@ -49,6 +59,22 @@ export interface Auth {
   login(credentials: Credentials): Promise<SignedIn | null>;
   validate(token: string): Promise<ValidSession | null>;
   logout(token: string): Promise<void>;
+  /** Ends every session of the user; resolves to their stored keys (SHA-256 of the tokens). */
+  logoutAll(userId: number): Promise<string[]>;
+  /**
+   * Sets a new password when `currentPassword` is right, and ends every other
+   * session of the user (the one holding `keepToken` stays); resolves to the
+   * stored keys of the ended sessions. Null when the password was wrong.
+   */
+  changePassword(
+    userId: number,
+    keepToken: string,
+    passwords: { currentPassword: string; newPassword: string },
+  ): Promise<{ endedSessions: string[] } | null>;
+  /** The user's live sessions, as they may be shown to that user. */
+  sessions(userId: number, currentToken: string): Promise<SessionInfo[]>;
+  /** Deletes expired sessions; resolves to how many. */
+  purgeExpired(): Promise<number>;
   /** The token carried by a Cookie header, an Authorization header, in that order of preference: bearer first. */
   tokenFromHeaders(headers: { cookie?: string | null; authorization?: string | null }): string | null;
   /** `Set-Cookie` values. */
@@ -84,6 +110,13 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
       return { user: { id: user.id, username: user.username }, token, expiresAt: session.expiresAt, renewed: session.fresh };
     },
     logout: (token) => lucia.invalidateSession(token),
+    logoutAll: (userId) => deleteUserSessions(db, userId),
+    async changePassword(userId, keepToken, passwords) {
+      if (!(await changePassword(db, userId, passwords, hasher))) return null;
+      return { endedSessions: await deleteOtherSessions(db, userId, keepToken) };
+    },
+    sessions: (userId, currentToken) => listUserSessions(db, userId, currentToken),
+    purgeExpired: () => deleteExpiredSessions(db),
     tokenFromHeaders({ cookie, authorization }) {
       return (authorization && lucia.readBearerToken(authorization)) || (cookie && lucia.readSessionCookie(cookie)) || null;
     },

@@ -34,7 +34,7 @@ export function createSessionAdapter(db: Db): Adapter {
     async setSession(session) {
       await db
         .insertInto("session")
-        .values({ id: hashToken(session.id), user_id: session.userId, expires_at: session.expiresAt.getTime() })
+        .values({ id: hashToken(session.id), user_id: session.userId, expires_at: session.expiresAt.getTime(), created_at: Date.now() })
         .execute();
     },
 

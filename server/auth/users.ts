@@ -38,3 +38,17 @@ export async function verifyCredentials(db: Db, { username, password }: Credenti
   }
   return (await hasher.verify(password, row.password_hash)) ? { id: Number(row.id), username: row.username } : null;
 }
+
+/** Sets a new password if `currentPassword` is the user's: true when it was. */
+export async function changePassword(
+  db: Db,
+  userId: number,
+  { currentPassword, newPassword }: { currentPassword: string; newPassword: string },
+  hasher: PasswordHasher = unbounded,
+): Promise<boolean> {
+  const row = await db.selectFrom("user").select("password_hash").where("id", "=", userId).executeTakeFirst();
+  if (!row || !(await hasher.verify(currentPassword, row.password_hash))) return false;
+  const password_hash = await hasher.hash(newPassword);
+  await db.updateTable("user").set({ password_hash }).where("id", "=", userId).execute();
+  return true;
+}

@@ -12,7 +12,7 @@
 import { type Kysely, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
-import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
+import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError, NotFoundError } from "./errors.ts";
 
@@ -37,6 +37,8 @@ export interface Appended {
   message: Message;
   /** True when this was a retry: the message was stored (and published) by an earlier call. */
   duplicate: boolean;
+  /** True when sending made the sender a member of the (public) room. */
+  joined?: boolean;
 }
 
 /** A change to one message, as the caller asks it (the entry's other fields come from the log). */
@@ -130,8 +132,21 @@ const nextSeqForMessage = prepare((db, room: string, now: string, senderId: numb
         last_message_at: now,
       }),
     )
-    .returning(["last_seq", "visibility", "owner_id", "member_count"]),
+    .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
 );
+
+/** The sender's latest place among their messages in the room (0 before their first). */
+const lastSenderIndex = prepare((db, room: string, senderId: number) =>
+  (db as Db)
+    .selectFrom("message")
+    .select("sender_index")
+    .where("room", "=", room)
+    .where("sender_id", "=", senderId)
+    .orderBy("seq", "desc")
+    .limit(1),
+);
+
+const clearMentions = prepare((db, room: string, seq: number) => (db as Db).deleteFrom("mention").where("room", "=", room).where("seq", "=", seq));
 
 /** A sender of a public room becomes one of its members (nothing when they are one already). */
 const joinBySending = prepare((db, room: string, userId: number, role: "owner" | "member", now: string) =>
@@ -158,19 +173,48 @@ const nextSeqForChange = prepare((db, room: string) =>
 );
 
 const insertMessage = prepare(
-  (db, room: string, seq: number, senderId: number, text: string, now: string, clientId: string | null, replyTo: number | null) =>
+  (
+    db,
+    room: string,
+    seq: number,
+    senderId: number,
+    text: string,
+    now: string,
+    clientId: string | null,
+    replyTo: number | null,
+    msgIndex: number,
+    senderIndex: number,
+  ) =>
     (db as Db)
       .insertInto("message")
-      .values({ room, seq, sender_id: senderId, text, created_at: now, client_id: clientId, reply_to: replyTo })
+      .values({ room, seq, sender_id: senderId, text, created_at: now, client_id: clientId, reply_to: replyTo, msg_index: msgIndex, sender_index: senderIndex })
       .returning("id"),
 );
+
+/** Records who `text` (message `seq`) mentions, but for its sender. Only texts with an `@name` cost a query. */
+async function recordMentions(trx: Db, room: string, seq: number, senderId: number, text: string): Promise<void> {
+  const names = mentionedNames(text);
+  if (names.length === 0) return;
+  const users = await trx
+    .selectFrom("user")
+    .select("id")
+    .where(sql<string>`lower(username)`, "in", names)
+    .where("id", "!=", senderId)
+    .execute();
+  if (users.length === 0) return;
+  await trx
+    .insertInto("mention")
+    .values(users.map((u) => ({ user_id: Number(u.id), room, seq })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
 
 const insertEntry = prepare(
   (db, room: string, seq: number, kind: ChangeEntry["kind"] | "member", target: number, actorId: number, data: string, now: string) =>
     (db as Db).insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
 );
 
-// The search index (db/migrations/2026-12-01T03-search.ts) follows this row in the same
+// The search index (db/migrations/2026-12-01T06-search.ts) follows this row in the same
 // transaction: SQLite triggers on message.text/deleted, a generated column on PostgreSQL.
 const updateMessageState = prepare(
   (db, room: string, seq: number, text: string, editedAt: string | null, deleted: number, reactions: string, originalText: string | null) =>
@@ -220,17 +264,26 @@ function asRetryOf(msg: NewMessage, stored: Message): Appended {
   return { message: stored, duplicate: true };
 }
 
+/** A message as stored, and whether sending it made its sender a member of the room. */
+export interface Stored {
+  message: Message;
+  joined: boolean;
+}
+
+/** How a new message is written: on its own (the default), or through a group commit (./message-writer.ts). */
+export type StoreMessage = (msg: NewMessage) => Promise<Stored>;
+
 /**
  * Stores a message as the room's next seq and returns it as clients see it. With
  * a client id, a retry returns the first call's message and stores nothing.
  */
-export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> {
+export async function appendMessage(db: Db, msg: NewMessage, store: StoreMessage = (m) => storeMessage(db, m)): Promise<Appended> {
   if (msg.clientId) {
     const stored = await findByClientId(db, msg.sender.id, msg.clientId);
     if (stored) return asRetryOf(msg, stored);
   }
   try {
-    return { message: await storeMessage(db, msg), duplicate: false };
+    return { ...(await store(msg)), duplicate: false };
   } catch (error) {
     if (error instanceof InvalidRequestError) throw error;
     // Two copies of one send raced: the unique (sender, client id) index let one in.
@@ -240,16 +293,18 @@ export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> 
   }
 }
 
-async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
+/** One message in its own transaction. */
+export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
   const now = new Date().toISOString();
   const replyTo = msg.replyTo ?? null;
   return db.transaction().execute(async (trx) => {
     const roomRow = (await nextSeqForMessage(trx, msg.room, now, msg.sender.id)).rows[0]!;
     const seq = Number(roomRow.last_seq);
     // Private rooms are joined by invitation only; the access check let only members send there.
+    let joined = false;
     if (roomRow.visibility === "public") {
       const role = Number(roomRow.owner_id) === msg.sender.id ? "owner" : "member";
-      const joined = (await joinBySending(trx, msg.room, msg.sender.id, role, now)).rows.length > 0;
+      joined = (await joinBySending(trx, msg.room, msg.sender.id, role, now)).rows.length > 0;
       if (joined) {
         if (msg.maxMembers !== undefined && Number(roomRow.member_count) >= msg.maxMembers) throw new InvalidRequestError(`Room '${msg.room}' is full (${msg.maxMembers} members).`);
         await countNewMember(trx, msg.room);
@@ -262,8 +317,10 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
         throw new InvalidRequestError(`'replyTo' ${replyTo} is not a message of room '${msg.room}' that can be answered.`);
       }
     }
-    const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo);
-    return {
+    const senderIndex = Number((await lastSenderIndex(trx, msg.room, msg.sender.id)).rows[0]?.sender_index ?? 0) + 1;
+    const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo, Number(roomRow.message_count), senderIndex);
+    await recordMentions(trx, msg.room, seq, msg.sender.id, msg.text);
+    const message: Message = {
       id: Number(rows[0]!.id),
       room: msg.room,
       seq,
@@ -275,7 +332,149 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<Message> {
       replyTo,
       reactions: [],
     };
+    return { message, joined };
   });
+}
+
+export type BatchResult = { ok: true; value: Stored } | { ok: false; error: unknown };
+
+const roomState = prepare((db, room: string) => (db as Db).selectFrom("room").select(["visibility", "member_count"]).where("name", "=", room));
+
+/**
+ * Group commit: stores a batch of messages (in arrival order) in ONE
+ * transaction, with a few set-wise statements per room instead of a
+ * transaction per message. Each message is checked before anything is written
+ * (its reply target, room capacity), so a refused one takes no seq and leaves no
+ * trace; the others go in. Throws on a database error (a concurrent writer's
+ * conflict, say): the caller then stores the batch one message at a time.
+ */
+export async function storeMessageBatch(db: Db, batch: readonly NewMessage[]): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(batch.length);
+  const byRoom = new Map<string, number[]>();
+  batch.forEach((m, i) => {
+    const list = byRoom.get(m.room);
+    if (list) list.push(i);
+    else byRoom.set(m.room, [i]);
+  });
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const [room, indexes] of byRoom) {
+      const stored = await storeRoomBatch(trx, room, indexes.map((i) => batch[i]!), now);
+      stored.forEach((r, j) => (results[indexes[j]!] = r));
+    }
+  });
+  return results;
+}
+
+async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(items.length);
+  const state = (await roomState(trx, room)).rows[0];
+  const isPublic = !state || state.visibility === "public";
+
+  // Reply targets: each must be a message of this room, not deleted.
+  const replyTargets = [...new Set(items.flatMap((m) => (m.replyTo ? [m.replyTo] : [])))];
+  const answerable = new Set<number>();
+  if (replyTargets.length) {
+    const rows = await trx.selectFrom("message").select(["seq", "deleted"]).where("room", "=", room).where("seq", "in", replyTargets).execute();
+    for (const r of rows) if (Number(r.deleted) === 0) answerable.add(Number(r.seq));
+  }
+
+  // Public rooms: senders who are not members yet join by sending, while it has room.
+  const members = new Set<number>();
+  const senders = [...new Set(items.map((m) => m.sender.id))];
+  if (isPublic && state) {
+    const rows = await trx.selectFrom("room_member").select("user_id").where("room", "=", room).where("user_id", "in", senders).execute();
+    for (const r of rows) members.add(Number(r.user_id));
+  }
+  let memberCount = Number(state?.member_count ?? 0);
+  const joining = new Set<number>();
+  const valid: number[] = [];
+  items.forEach((m, i) => {
+    if (m.replyTo && !answerable.has(m.replyTo)) {
+      results[i] = { ok: false, error: new InvalidRequestError(`'replyTo' ${m.replyTo} is not a message of room '${room}' that can be answered.`) };
+      return;
+    }
+    if (isPublic && !members.has(m.sender.id) && !joining.has(m.sender.id)) {
+      if (m.maxMembers !== undefined && memberCount >= m.maxMembers) {
+        results[i] = { ok: false, error: new InvalidRequestError(`Room '${room}' is full (${m.maxMembers} members).`) };
+        return;
+      }
+      joining.add(m.sender.id);
+      memberCount++;
+    }
+    valid.push(i);
+  });
+  if (valid.length === 0) return results;
+
+  // The seqs: k at once, under the room row's lock (a new room is public, its first sender the owner).
+  const k = valid.length;
+  const first = items[valid[0]!]!;
+  const bumped = await trx
+    .insertInto("room")
+    .values({ name: room, last_seq: k, message_count: k, last_message_at: now, owner_id: first.sender.id, created_at: now })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        last_seq: sql<number>`${sql.ref("room.last_seq")} + ${k}`,
+        message_count: sql<number>`${sql.ref("room.message_count")} + ${k}`,
+        last_message_at: now,
+      }),
+    )
+    .returning(["last_seq", "message_count", "owner_id"])
+    .executeTakeFirstOrThrow();
+  const firstSeq = Number(bumped.last_seq) - k + 1;
+  const firstIndex = Number(bumped.message_count) - k + 1;
+
+  const joined = new Set<number>();
+  if (isPublic && joining.size) {
+    const ownerId = Number(bumped.owner_id);
+    const rows = await trx
+      .insertInto("room_member")
+      .values([...joining].map((id) => ({ room, user_id: id, role: id === ownerId ? ("owner" as const) : ("member" as const), joined_at: now })))
+      .onConflict((oc) => oc.columns(["room", "user_id"]).doNothing())
+      .returning("user_id")
+      .execute();
+    for (const r of rows) joined.add(Number(r.user_id));
+    if (joined.size) await trx.updateTable("room").set({ member_count: sql<number>`member_count + ${joined.size}` }).where("name", "=", room).execute();
+  }
+
+  const senderIndex = new Map<number, number>();
+  for (const id of new Set(valid.map((i) => items[i]!.sender.id))) {
+    senderIndex.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
+  }
+  const rows = valid.map((i, j) => {
+    const m = items[i]!;
+    const index = senderIndex.get(m.sender.id)! + 1;
+    senderIndex.set(m.sender.id, index);
+    return {
+      room,
+      seq: firstSeq + j,
+      sender_id: m.sender.id,
+      text: m.text,
+      created_at: now,
+      client_id: m.clientId ?? null,
+      reply_to: m.replyTo ?? null,
+      msg_index: firstIndex + j,
+      sender_index: index,
+    };
+  });
+  const ids = new Map<number, number>();
+  for (const r of await trx.insertInto("message").values(rows).returning(["id", "seq"]).execute()) ids.set(Number(r.seq), Number(r.id));
+  const announced = new Set<number>();
+  for (const [j, i] of valid.entries()) {
+    const m = items[i]!;
+    const seq = firstSeq + j;
+    await recordMentions(trx, room, seq, m.sender.id, m.text);
+    const isFirstJoin = joined.has(m.sender.id) && !announced.has(m.sender.id);
+    if (isFirstJoin) announced.add(m.sender.id);
+    results[i] = {
+      ok: true,
+      value: {
+        message: { id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [] },
+        joined: isFirstJoin,
+      },
+    };
+  }
+  return results;
 }
 
 /** Thrown inside a change's transaction when there is nothing to store: rolls back the seq it took. */
@@ -312,6 +511,11 @@ export async function appendChange(
       await updateMessageState(trx, q.room, q.target, next.text, next.editedAt, deleted, JSON.stringify(next.reactions), originalText);
       await insertEntry(trx, q.room, seq, entry.kind, q.target, q.actor.id, entryData(change), now);
       if (change.kind === "delete") await scrubEdits(trx, q.room, q.target, JSON.stringify({ text: "" }));
+      // Who it mentions follows its text: an edit may add or drop a name, a delete drops them all.
+      if (change.kind !== "reaction") {
+        await clearMentions(trx, q.room, q.target);
+        if (change.kind === "edit") await recordMentions(trx, q.room, q.target, Number(row.sender_id), change.text);
+      }
       return { message: next, entry };
     });
   } catch (error) {

@@ -8,8 +8,10 @@
 import type { Db } from "../../db/index.ts";
 import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import { announceToUser } from "../groups/user-events.ts";
 import { ForbiddenError, InvalidRequestError } from "./errors.ts";
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
+import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 
 export interface RoomLogOptions {
@@ -30,10 +32,13 @@ export interface StreamRequest<T> {
   map: (entry: RoomEntry) => T;
   pace?: (() => Promise<() => void>) | undefined;
   onEnd?: (() => void) | undefined;
+  stopError?: (() => Error | undefined) | undefined;
 }
 
 export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
-  // Every stored entry is published exactly once, here: the one place to count them.
+  // Concurrent sends share a commit; each is acknowledged after it.
+  const writer = createMessageWriter(db);
+  // Every stored entry is published exactly once, in publish(): the one place to count them.
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     if (counts) counts.entriesAppended++;
     try {
@@ -65,9 +70,11 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
   return {
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
     async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
-      const { message, duplicate } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom });
+      const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom }, writer.store);
       // A retry was published by the call that stored it.
       if (!duplicate) await publish(input.room, { kind: "message", seq: message.seq, message });
+      // Sending made them a member: the room is one of theirs now.
+      if (joined) await announceToUser(groups, author.id, "rooms");
       return { message, duplicate };
     },
 

@@ -2,7 +2,7 @@
  * Full-text search over messages in their current state, in the rooms the
  * caller may read: public rooms, and the rooms they are a member of. The index
  * is the database's own (SQLite FTS5, PostgreSQL tsvector + GIN; see
- * db/migrations/2026-12-01T03-search.ts), so an edit or a delete is searchable
+ * db/migrations/2026-12-01T06-search.ts), so an edit or a delete is searchable
  * as soon as it commits. The words come from `searchTerms`: letters and digits
  * only, and each is quoted for FTS5 besides, so no query is ever syntax.
  */

@@ -12,7 +12,7 @@ import { Elysia } from "elysia";
 export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL("../../dist/client", import.meta.url));
 
 /** Paths the app routes itself (see client/app/app.tsx): they get index.html. */
-const APP_ROUTES = ["/", "/login", "/login/", "/room/:room", "/room/:room/"];
+const APP_ROUTES = ["/", "/login", "/login/", "/account", "/account/", "/room/:room", "/room/:room/"];
 /**
  * Built files: hashed assets, and files at the top (index.html, icons). Named
  * routes rather than a catch-all, because Elysia matches a GET route before an

@@ -8,11 +8,23 @@
  * message, a split or a dead process converges by itself within one TTL.
  *
  * Watchers (`room.presence` subscribers) get snapshots, never per-person events:
- * changes are coalesced per room and sent at most once per `flushMs`, and each
- * watcher holds only the latest snapshot — a reconnect storm of thousands costs
- * each watcher a few snapshots, not thousands of joins.
+ * changes are coalesced per room and sent at most once per `flushMs` per room,
+ * and each watcher holds only the latest snapshot — a reconnect storm of
+ * thousands costs each watcher a few snapshots, not thousands of joins.
+ *
+ * Bounded whatever the clients do:
+ * - a heartbeat names at most PRESENCE_HEARTBEAT_MAX_ROOMS rooms and
+ *   PRESENCE_HEARTBEAT_MAX_NAMES people (the schema refuses more): a process
+ *   with more splits its state into parts, each its own "process" to the others
+ *   (`<id>`, `<id>#1`, …), with its own TTL; a part no longer needed is sent
+ *   empty once, so nothing lingers;
+ * - heartbeats are periodic (every part, every `heartbeatMs`); a local change
+ *   publishes at most once per `flushMs`, and only the parts that changed, so
+ *   someone joining and leaving in a loop cannot make this process re-send its
+ *   whole state, nor every other process recompute every room: a receiver
+ *   re-snapshots only the rooms whose entry changed.
  */
-import type { RoomEvent, RoomPresence } from "../../shared/schemas.ts";
+import { PRESENCE_HEARTBEAT_MAX_NAMES, PRESENCE_HEARTBEAT_MAX_ROOMS, type RoomEvent, type RoomPresence } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 
 export const PRESENCE_GROUP = "presence";
@@ -52,6 +64,53 @@ interface RoomState {
   guests: number;
 }
 
+type HeartbeatRooms = Record<string, { users: string[]; guests: number }>;
+
+/** A part's id in heartbeats: the process id for the first, `<id>#<n>` for the others. */
+const partId = (processId: string, index: number) => (index === 0 ? processId : `${processId}#${index}`);
+
+/**
+ * The local state cut into heartbeat-sized parts: at most `maxRooms` rooms and
+ * `maxNames` names each. A room with more people than fit is spread over
+ * several parts (receivers take the union of names, and its guests are counted
+ * in one part only). Rooms in name order, so parts change little between beats.
+ */
+export function heartbeatParts(
+  local: ReadonlyMap<string, RoomState>,
+  maxRooms = PRESENCE_HEARTBEAT_MAX_ROOMS,
+  maxNames = PRESENCE_HEARTBEAT_MAX_NAMES,
+): HeartbeatRooms[] {
+  const parts: HeartbeatRooms[] = [];
+  let part: HeartbeatRooms = {};
+  let rooms = 0;
+  let names = 0;
+  const next = () => {
+    parts.push(part);
+    part = {};
+    rooms = 0;
+    names = 0;
+  };
+  for (const room of [...local.keys()].sort()) {
+    const state = local.get(room)!;
+    let users = [...state.users.keys()];
+    let guests = state.guests;
+    do {
+      if (rooms >= maxRooms || (names >= maxNames && users.length > 0)) next();
+      const taken = users.slice(0, maxNames - names);
+      users = users.slice(taken.length);
+      part[room] = { users: taken, guests };
+      guests = 0;
+      rooms++;
+      names += taken.length;
+    } while (users.length > 0);
+  }
+  if (rooms > 0 || parts.length === 0) parts.push(part);
+  return parts;
+}
+
+const sameEntry = (a: { users: string[]; guests: number } | undefined, b: { users: string[]; guests: number } | undefined) =>
+  a !== undefined && b !== undefined && a.guests === b.guests && a.users.length === b.users.length && a.users.every((u, i) => u === b.users[i]);
+
 interface Watcher {
   /** The snapshot not yet taken by the subscriber: only the newest is kept. */
   latest: RoomPresence | null;
@@ -75,7 +134,12 @@ export function createPresence(options: PresenceOptions): Presence {
   const typists = new Map<string, Map<string, number>>();
   const watchers = new Map<string, Set<Watcher>>();
   const dirty = new Set<string>();
+  /** When each watched room last sent a snapshot: at most one per `flushMs`, whatever the churn. */
+  const roomSentAt = new Map<string, number>();
   let localChanged = false;
+  let lastPublishAt = Number.NEGATIVE_INFINITY;
+  /** What each part last carried (serialized): a change publishes only the parts that differ. */
+  let publishedParts: string[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the pending flush runs: a change must not wait behind a later one (a typing expiry 5 s away). */
   let flushAt = Number.POSITIVE_INFINITY;
@@ -112,25 +176,41 @@ export function createPresence(options: PresenceOptions): Presence {
   function flush() {
     flushTimer = undefined;
     flushAt = Number.POSITIVE_INFINITY;
-    if (localChanged) {
-      localChanged = false;
-      void publishHeartbeat();
-    }
     const now = Date.now();
+    /** The soonest a held-back change may go out. */
+    let later = Number.POSITIVE_INFINITY;
+    if (localChanged) {
+      if (now - lastPublishAt >= flushMs) {
+        localChanged = false;
+        void publishHeartbeat(false);
+      } else later = lastPublishAt + flushMs - now;
+    }
     let nextTypingExpiry = Number.POSITIVE_INFINITY;
     for (const room of dirty) {
       const set = watchers.get(room);
-      if (!set?.size) continue;
+      if (!set?.size) {
+        dirty.delete(room);
+        continue;
+      }
+      const wait = (roomSentAt.get(room) ?? Number.NEGATIVE_INFINITY) + flushMs - now;
+      if (wait > 0) {
+        later = Math.min(later, wait);
+        continue; // stays dirty: its next snapshot goes out when its interval is over
+      }
+      dirty.delete(room);
       const snap = snapshot(room);
       const key = JSON.stringify(snap);
+      let sent = false;
       for (const w of set) {
         if (w.sentKey === key) continue;
         w.sentKey = key;
         w.latest = snap;
         w.wake?.();
+        sent = true;
       }
+      if (sent) roomSentAt.set(room, now);
     }
-    dirty.clear();
+    const held = new Set(dirty);
     // Typing signals end by themselves: come back when the next one expires.
     for (const [room, map] of typists) {
       for (const [user, until] of map) {
@@ -141,18 +221,37 @@ export function createPresence(options: PresenceOptions): Presence {
       }
       if (map.size === 0) typists.delete(room);
     }
-    if (dirty.size) scheduleFlush(0);
-    else if (nextTypingExpiry < Number.POSITIVE_INFINITY) scheduleFlush(Math.max(10, nextTypingExpiry - now));
+    // A room that just became dirty (a typing signal ended) may go at once, unless it sent within `flushMs`.
+    for (const room of dirty) {
+      if (held.has(room)) continue;
+      later = Math.min(later, Math.max(0, (roomSentAt.get(room) ?? Number.NEGATIVE_INFINITY) + flushMs - now));
+    }
+    const soonest = Math.min(later, nextTypingExpiry < Number.POSITIVE_INFINITY ? Math.max(10, nextTypingExpiry - now) : later);
+    if (soonest < Number.POSITIVE_INFINITY) scheduleFlush(soonest);
   }
 
-  async function publishHeartbeat() {
-    const rooms: Record<string, { users: string[]; guests: number }> = {};
-    for (const [room, s] of local) rooms[room] = { users: [...s.users.keys()], guests: s.guests };
-    try {
-      await groups.publish(PRESENCE_GROUP, { type: "presence", process: processId, rooms, ttlMs });
-    } catch {
-      // The next heartbeat carries the whole state again.
+  /** Publishes every part (`all`: the periodic heartbeat), or only those that changed since last time. */
+  async function publishHeartbeat(all: boolean) {
+    lastPublishAt = Date.now();
+    const parts = heartbeatParts(local);
+    const count = Math.max(parts.length, publishedParts.length);
+    const events: { process: string; rooms: HeartbeatRooms }[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < count; i++) {
+      // A part no longer needed goes out empty once, so its rooms leave now rather than after the TTL.
+      const rooms = parts[i] ?? {};
+      const key = JSON.stringify(rooms);
+      if (i < parts.length) keys.push(key);
+      if (all || publishedParts[i] !== key) events.push({ process: partId(processId, i), rooms });
     }
+    publishedParts = keys;
+    await Promise.all(
+      events.map((e) =>
+        groups.publish(PRESENCE_GROUP, { type: "presence", ...e, ttlMs }).catch(() => {
+          // The next heartbeat carries the whole state again.
+        }),
+      ),
+    );
   }
 
   function expireRemote() {
@@ -166,12 +265,14 @@ export function createPresence(options: PresenceOptions): Presence {
 
   function receive(event: RoomEvent) {
     if (event.type === "presence") {
-      if (event.process === processId) return;
+      if (event.process === processId || event.process.startsWith(`${processId}#`)) return;
       const before = remote.get(event.process);
       const rooms = new Map(Object.entries(event.rooms));
       remote.set(event.process, { rooms, expiresAt: Date.now() + event.ttlMs });
-      const changed = new Set([...rooms.keys(), ...(before?.rooms.keys() ?? [])]);
-      for (const room of changed) markDirty(room);
+      // Only rooms whose entry changed need a new snapshot: a heartbeat restating the same is free.
+      for (const room of new Set([...rooms.keys(), ...(before?.rooms.keys() ?? [])])) {
+        if (!sameEntry(before?.rooms.get(room), rooms.get(room))) markDirty(room);
+      }
     } else if (event.type === "typing") {
       let map = typists.get(event.room);
       if (!map) typists.set(event.room, (map = new Map()));
@@ -190,9 +291,10 @@ export function createPresence(options: PresenceOptions): Presence {
       })();
       heartbeatTimer = setInterval(() => {
         expireRemote();
-        void publishHeartbeat();
+        localChanged = false;
+        void publishHeartbeat(true);
       }, heartbeatMs);
-      await publishHeartbeat();
+      await publishHeartbeat(true);
     },
 
     enter(room, username) {
@@ -241,7 +343,10 @@ export function createPresence(options: PresenceOptions): Presence {
       } finally {
         signal.removeEventListener("abort", onAbort);
         set.delete(watcher);
-        if (set.size === 0) watchers.delete(room);
+        if (set.size === 0 && watchers.get(room) === set) {
+          watchers.delete(room);
+          roomSentAt.delete(room);
+        }
       }
     },
 

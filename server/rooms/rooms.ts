@@ -10,6 +10,7 @@ import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMe
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
 import { appendMemberEntry, type Author } from "../chat/repository.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
 import * as repo from "./repository.ts";
 import type { Revocations, RevokeReason } from "./revocations.ts";
@@ -45,7 +46,11 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
     }
   }
 
+  /** Their list of rooms changed: their `me.rooms` watchers reload it. */
+  const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");
+
   async function revoke(room: RoomName, userId: number, reason: RevokeReason): Promise<void> {
+    await roomsChanged(userId);
     try {
       await revocations.revoke(room, userId, reason);
     } catch (error) {
@@ -89,6 +94,17 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
     if (target.role === "moderator" && access.role !== "owner") throw new ForbiddenError("Moderators cannot act on other moderators.");
   }
 
+  /** Whom a kick or ban acts on, once the rules allow it: the caller manages the room and outranks them. */
+  async function moderationTarget(user: Author, access: AnyRoomAccess, username: string) {
+    const a = requireExisting(access);
+    requireManager(a);
+    requireNotDirect(a);
+    const target = await targetUser(username);
+    const role = await repo.findRole(db, a.room, target.id);
+    requireOutranks(a, { role, id: target.id }, user);
+    return { a, target, role };
+  }
+
   async function requireRoomForNewMember(access: RoomAccess, trx: Db): Promise<void> {
     const fresh = await repo.findRoomAccess(trx, access.room, 0);
     if (fresh && fresh.memberCount >= limits.maxMembersPerRoom) {
@@ -130,6 +146,7 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
         return true;
       });
       if (!created) throw new ConflictError(`Room '${input.room}' already exists.`);
+      await roomsChanged(user.id);
       return { room: input.room, visibility: input.visibility, topic, owner: user.username, role: "owner", members: 1, direct: false };
     },
 
@@ -139,10 +156,11 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
       if (a.visibility !== "public") throw new InvalidRequestError("A private room is joined by invitation.");
       if (a.banned) throw new ForbiddenError(`You are banned from room '${a.room}'.`);
       if (a.role) return;
-      await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
+      const joined = await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
         await requireRoomForNewMember(a, trx);
         return repo.insertMember(trx, a.room, user.id, "member", new Date().toISOString());
       });
+      if (joined) await roomsChanged(user.id);
     },
 
     /** Leaves a room (a "left" entry); the user's open streams of it end. */
@@ -162,21 +180,17 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
       if (a.visibility !== "private") throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.");
       const target = await targetUser(username);
       if (await repo.isBanned(db, a.room, target.id)) throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`);
-      await changeMembership(a.room, { actor: user, user: target.username, change: "invited", role: "member" }, async (trx) => {
+      const invited = await changeMembership(a.room, { actor: user, user: target.username, change: "invited", role: "member" }, async (trx) => {
         if ((await repo.findRole(trx, a.room, target.id)) !== null) return false;
         await requireRoomForNewMember(a, trx);
         return repo.insertMember(trx, a.room, target.id, "member", new Date().toISOString());
       });
+      if (invited) await roomsChanged(target.id);
     },
 
     /** Removes a member; their open streams of the room end. */
     async kick(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
-      const a = requireExisting(access);
-      requireManager(a);
-      requireNotDirect(a);
-      const target = await targetUser(username);
-      const role = await repo.findRole(db, a.room, target.id);
-      requireOutranks(a, { role, id: target.id }, user);
+      const { a, target, role } = await moderationTarget(user, access, username);
       if (!role) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
       const kicked = await changeMembership(a.room, { actor: user, user: target.username, change: "kicked" }, (trx) => repo.deleteMember(trx, a.room, target.id));
       if (kicked) await revoke(a.room, target.id, "kicked");
@@ -184,12 +198,7 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
 
     /** Bans a user (a member or not): removed, and kept out until unbanned. */
     async ban(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
-      const a = requireExisting(access);
-      requireManager(a);
-      requireNotDirect(a);
-      const target = await targetUser(username);
-      const role = await repo.findRole(db, a.room, target.id);
-      requireOutranks(a, { role, id: target.id }, user);
+      const { a, target } = await moderationTarget(user, access, username);
       const now = new Date().toISOString();
       const banned = await changeMembership(a.room, { actor: user, user: target.username, change: "banned" }, async (trx) => {
         if (!(await repo.insertBan(trx, a.room, target.id, user.id, now))) return false;
@@ -235,15 +244,16 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
       if (other.id === user.id) throw new InvalidRequestError("A direct conversation needs someone else.");
       const room = dmRoomOf(user.id, other.id);
       const now = new Date().toISOString();
-      await db.transaction().execute(async (trx) => {
+      const joined = await db.transaction().execute(async (trx) => {
         if (await repo.insertRoom(trx, { room, visibility: "private", topic: null, ownerId: user.id, direct: true, now })) {
           await repo.insertMember(trx, room, user.id, "owner", now);
           await repo.insertMember(trx, room, other.id, "member", now);
-        } else {
-          // Coming back after leaving it.
-          await repo.insertMember(trx, room, user.id, "member", now);
+          return [user.id, other.id];
         }
+        // Coming back after leaving it.
+        return (await repo.insertMember(trx, room, user.id, "member", now)) ? [user.id] : [];
       });
+      for (const id of joined) await roomsChanged(id);
       return { room };
     },
 

@@ -11,6 +11,7 @@ import type { RoomLog } from "../chat/room-log.ts";
 import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
+import type { Unread } from "../unread/unread.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -27,6 +28,8 @@ export interface Services {
   chat: RoomLog;
   /** Rooms as places: access, members, roles, bans, direct messages. */
   rooms: Rooms;
+  /** Read markers and the live unread picture (`me.rooms`). */
+  unread: Unread;
   /** Ends a user's open streams of a room when they lose access, on every process. */
   revocations: Revocations;
   /** Control events between processes (revocations, ended sessions). */
@@ -51,6 +54,8 @@ export interface Services {
 /** One WebSocket connection's own state, shared by the calls made over it. */
 export interface ConnectionState {
   subscriptions: number;
+  /** Of those, `room.presence` watches (each is presence in a room: bounded on its own). */
+  presenceWatches: number;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
   /**
@@ -117,7 +122,7 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
+    connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
   };
 }
 

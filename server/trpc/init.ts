@@ -114,6 +114,28 @@ export function rateLimited(limiter: RateLimiter, key: string, what: string): vo
 }
 
 /**
+ * `room.presence` watches one connection may hold: a tab watches one room, a
+ * script a few. Each is presence in a room that every process hears of, so it
+ * is bounded far below the general subscription cap.
+ */
+export const MAX_PRESENCE_WATCHES_PER_CONNECTION = 10;
+
+/** Holds one of the connection's presence slots, or refuses with TOO_MANY_REQUESTS. Returns the release. */
+export function takePresenceSlot(ctx: Context): () => void {
+  const connection = ctx.connection;
+  if (!connection) return () => {};
+  if (connection.presenceWatches >= MAX_PRESENCE_WATCHES_PER_CONNECTION) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms' presence per connection.` });
+  }
+  connection.presenceWatches++;
+  let released = false;
+  return () => {
+    if (!released) connection.presenceWatches--;
+    released = true;
+  };
+}
+
+/**
  * Holds one of the connection's subscription slots (WebSocket only), or refuses
  * with TOO_MANY_REQUESTS before the subscription starts. Returns the release.
  */

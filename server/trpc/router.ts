@@ -2,6 +2,7 @@
 import { mergeRouters, router } from "./init.ts";
 import { authRouter } from "./routers/auth.ts";
 import { dmRouter } from "./routers/dm.ts";
+import { meRouter } from "./routers/me.ts";
 import { roomRouter } from "./routers/room.ts";
 import { roomMembersRouter } from "./routers/room-members.ts";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   auth: authRouter,
   room: mergeRouters(roomRouter, roomMembersRouter),
   dm: dmRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -91,6 +91,22 @@ export class SessionSockets {
     return entries.length;
   }
 
+  /**
+   * Closes every socket of every session of the user but `exceptToken`'s (sign out
+   * everywhere, a password change), on this process; other processes hear of the
+   * ended sessions over the control channel (`sessions-ended`).
+   */
+  closeUser(userId: number, { exceptToken }: { exceptToken?: string } = {}): number {
+    const except = exceptToken === undefined ? undefined : hashToken(exceptToken);
+    let closed = 0;
+    for (const [id, set] of this.bySession) {
+      if (id === except) continue;
+      const first = set.values().next().value;
+      if (first?.userId === userId) closed += this.closeSessionById(id);
+    }
+    return closed;
+  }
+
   count(token: string): number {
     return this.bySession.get(hashToken(token))?.size ?? 0;
   }

@@ -81,6 +81,13 @@ export async function startBare(cpu: string | null = SERVER_CPU): Promise<BenchS
   return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
 }
 
+/** The send path's ceiling (bare-store-server.ts): stores in SQLite at `dbPath`, publishes after each turn's commit. */
+export async function startBareStore(dbPath: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
+  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-store-server.ts"), dbPath]));
+  const port = (await child.line(/^PORT (\d+)/))[1];
+  return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
+}
+
 /** Signs up `count` bench users through the real auth path (Argon2id): a few users, many connections each. */
 export async function benchUsers(url: string, count: number, prefix = "bench"): Promise<{ username: string; token: string }[]> {
   const users = [];

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { fts5AllOf } from "../../server/chat/search.ts";
 import { highlightRanges, searchTerms } from "../../shared/search.ts";
-import { highlightSegments, loadUntilShown, messageHref } from "../../client/app/lib/search.ts";
+import { highlightSegments, messageHref } from "../../client/app/lib/search.ts";
 
 describe("searchTerms", () => {
   test("words are runs of letters, digits and marks, lower-cased, each once; everything else separates", () => {
@@ -39,21 +39,5 @@ describe("highlightRanges / highlightSegments", () => {
 describe("reaching a hit", () => {
   test("messageHref opens the room at the message", () => {
     expect(messageHref({ room: "lobby", seq: 12 })).toBe("/room/lobby/?at=12");
-  });
-
-  test("loadUntilShown loads older pages until the message is there, and stops at the beginning", async () => {
-    let oldest = 100;
-    const room = {
-      messages: () => Array.from({ length: 101 - oldest }, (_, i) => ({ seq: oldest + i })),
-      hasOlder: () => oldest > 1,
-      loadingOlder: () => false,
-      async loadOlder() {
-        oldest = Math.max(1, oldest - 10);
-      },
-    };
-    expect(await loadUntilShown(room, 35)).toBe(true);
-    expect(oldest).toBe(30);
-    expect(await loadUntilShown(room, 500)).toBe(false);
-    expect(oldest).toBe(1);
   });
 });

@@ -34,6 +34,7 @@ export function SiteHeader() {
                 <span class="whoami">
                   Signed in as <strong>{user().username}</strong>
                 </span>
+                <A href="/account">Account</A>
                 <button type="button" class="link-button" onClick={signOut}>
                   Sign out
                 </button>

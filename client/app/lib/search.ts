@@ -92,21 +92,3 @@ export function createSearch(options: { client: ParlorClient; room?: string }) {
     },
   };
 }
-
-/**
- * Loads older pages until the message `seq` is in the log (or the room's
- * beginning is reached, or `maxPages` were read). True when it is there.
- */
-export async function loadUntilShown(
-  room: { messages(): readonly { seq: number }[]; hasOlder(): boolean; loadingOlder(): boolean; loadOlder(): Promise<void> },
-  seq: number,
-  maxPages = 100,
-): Promise<boolean> {
-  const shown = () => room.messages().some((m) => m.seq === seq);
-  for (let page = 0; !shown() && room.hasOlder() && page < maxPages; page++) {
-    // A page the room is loading already (scrolling, filling the screen) is waited for, not asked again.
-    if (room.loadingOlder()) await new Promise((resolve) => setTimeout(resolve, 50));
-    else await room.loadOlder();
-  }
-  return shown();
-}

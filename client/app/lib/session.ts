@@ -32,6 +32,11 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
       mutate(user);
       return user;
     },
+    /** Ends every session of this user, this browser's too, and closes their sockets everywhere. */
+    async signOutEverywhere(): Promise<void> {
+      await client.auth.logoutAll.mutate();
+      mutate(null);
+    },
     async signOut(): Promise<void> {
       try {
         await client.auth.logout.mutate();
@@ -52,10 +57,4 @@ export function useSession(): Session {
   const session = useContext(SessionContext);
   if (!session) throw new Error("useSession() outside <SessionContext.Provider>");
   return session;
-}
-
-/** Where to go after signing in: a path on this site only, never another origin. */
-export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
-  return next;
 }

@@ -3,7 +3,8 @@ import { createSignal, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { Credentials } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import { safeNextPath, useSession } from "../lib/session.ts";
+import { safeNextPath } from "../lib/next-path.ts";
+import { useSession } from "../lib/session.ts";
 
 type Mode = "signin" | "signup";
 

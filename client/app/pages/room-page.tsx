@@ -1,7 +1,11 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
+import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
+import { findMessage } from "../lib/message-log.ts";
+import { quoteOf } from "../lib/reply-quote.ts";
+import { createRoomActions } from "../lib/room-actions.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
@@ -11,7 +15,6 @@ import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { MessageItem } from "../components/message-item.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
 import { SearchBox } from "../components/search-box.tsx";
-import { loadUntilShown } from "../lib/search.ts";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -49,6 +52,7 @@ function RoomView(props: { name: string }) {
     client,
     room: props.name,
     self,
+    inPlace: follower.inPlace,
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
@@ -56,6 +60,37 @@ function RoomView(props: { name: string }) {
       title.arrived();
     },
   });
+
+  const composer = createComposerState({
+    send: (text) => room.send(text),
+    reply: room.reply,
+    edit: room.edit,
+    messages: room.messages,
+    self,
+    onDraft: room.typed,
+  });
+  let composerInput: HTMLInputElement | undefined;
+  // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
+  createEffect(() => {
+    const log = room.log();
+    composer.logChanged((seq) => findMessage(log, seq));
+  });
+
+  const messageElement = (seq: number) => list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+  const actions = createRoomActions({
+    room,
+    composer,
+    loadOlder,
+    show(seq) {
+      const el = messageElement(seq);
+      el?.scrollIntoView({ block: "center" });
+      el?.focus({ preventScroll: true });
+      return el !== undefined;
+    },
+    focus: (seq) => messageElement(seq)?.focus({ preventScroll: true }),
+    focusComposer: () => composerInput?.focus(),
+  });
+  onCleanup(actions.dispose);
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -88,9 +123,14 @@ function RoomView(props: { name: string }) {
     on([loaded, () => Number(searchParams.at)], async ([loaded, seq]) => {
       if (!loaded || !Number.isInteger(seq) || seq < 1) return;
       // Not there (deleted since, or past the pages we read): the room stays as it is.
-      if (!(await loadUntilShown(room, seq))) return;
+      // A page already on its way (filling the screen, scrolling) is waited for, so each call loads one.
+      const nextPage = async () => {
+        while (room.loadingOlder()) await new Promise((resolve) => setTimeout(resolve, 50));
+        await loadOlder();
+      };
+      if (!(await room.loadUntil(seq, nextPage))) return;
       queueMicrotask(() => {
-        const target = list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`);
+        const target = messageElement(seq);
         if (!target) return;
         for (const old of list!.querySelectorAll(".message.target")) old.classList.remove("target");
         target.classList.add("target");
@@ -152,7 +192,28 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          <For each={room.messages()}>{(message) => <MessageItem message={message} own={isOwn(message.sender)} />}</For>
+          {/* Keyed by seq: a message changed in place keeps its element (and the focus, and its open menus). */}
+          <For each={room.messages().map((m) => m.seq)}>
+            {(seq) => (
+              <Show when={findMessage(room.log(), seq)}>
+                {(message) => (
+                  <MessageItem
+                    message={message()}
+                    self={self() ?? null}
+                    quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
+                    highlighted={actions.highlighted() === seq}
+                    editing={actions.editing() === seq}
+                    error={actions.errorFor(seq)}
+                    onShowQuoted={(target) => void actions.showQuoted(seq, target)}
+                    onReply={actions.reply}
+                    onEdit={actions.edit}
+                    onDelete={(m) => void actions.remove(m)}
+                    onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+                  />
+                )}
+              </Show>
+            )}
+          </For>
         </div>
         <Show when={follower.unseen() > 0}>
           <button type="button" class="new-messages" onClick={() => follower.scrollToBottom()}>
@@ -174,7 +235,14 @@ function RoomView(props: { name: string }) {
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+      <Composer
+        room={props.name}
+        user={session.user()}
+        state={composer}
+        replyingTo={actions.replyingTo()}
+        loginHref={loginHref()}
+        inputRef={(el) => (composerInput = el)}
+      />
     </section>
   );
 }

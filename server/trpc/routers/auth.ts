@@ -1,6 +1,7 @@
-/** auth.register, auth.login, auth.logout, auth.me. */
+/** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
 import { hashToken } from "../../auth/session-adapter.ts";
 import { TRPCError } from "@trpc/server";
+import { ChangePasswordInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
 import { UsernameTakenError } from "../../auth/users.ts";
@@ -11,6 +12,22 @@ import { authedProcedure, publicProcedure, rateLimited, router } from "../init.t
 function limitAttempts(ctx: Context, username: string | null) {
   rateLimited(ctx.limiters.loginPerIp, ctx.ip ?? "unknown", "attempts from this address");
   if (username !== null) rateLimited(ctx.limiters.loginPerUsername, username.toLowerCase(), `sign-in attempts for '${username}'`);
+}
+
+/** A `sessions-ended` event names at most this many sessions (the schema's bound). */
+const SESSIONS_PER_EVENT = 1000;
+
+/**
+ * Tells every other process that these sessions (stored ids: SHA-256 of the
+ * tokens) ended, so they close their sockets too. If the publish fails, those
+ * processes still refuse the sessions' calls within a second (the re-check).
+ */
+async function announceEnded(ctx: Context, sessions: string[]): Promise<void> {
+  for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
+    await ctx.control.publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) }).catch((error) => {
+      ctx.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
+    });
+  }
 }
 
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
@@ -44,11 +61,35 @@ export const authRouter = router({
     // Closing the socket this call came in on too is the point: it carried the session.
     ctx.sockets.closeSession(ctx.token);
     // And the session's sockets on every other process.
-    await ctx.control.publish({ type: "sessions-ended", sessions: [hashToken(ctx.token)] }).catch((error) => {
-      ctx.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
-    });
+    await announceEnded(ctx, [hashToken(ctx.token)]);
     return { ok: true as const };
   }),
+
+  /** Ends every session of the caller — this one too — and closes their sockets, here and on every other process. */
+  logoutAll: authedProcedure.mutation(async ({ ctx }) => {
+    const ended = await ctx.auth.logoutAll(ctx.user.id);
+    ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
+    ctx.sockets.closeUser(ctx.user.id);
+    await announceEnded(ctx, ended);
+    return { endedSessions: ended.length };
+  }),
+
+  /**
+   * A new password, checked against the current one (limited like sign-in: it is a
+   * password guess too). Every other session of the caller ends, and its sockets
+   * close on every process; this one stays.
+   */
+  changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
+    limitAttempts(ctx, ctx.user.username);
+    const changed = await ctx.auth.changePassword(ctx.user.id, ctx.token, input);
+    if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
+    ctx.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
+    await announceEnded(ctx, changed.endedSessions);
+    return { endedSessions: changed.endedSessions.length };
+  }),
+
+  /** The caller's live sessions: the current one first, then newest first. */
+  sessions: authedProcedure.query(({ ctx }) => ctx.auth.sessions(ctx.user.id, ctx.token)),
 
   /** The signed-in user, or null for a guest. */
   me: publicProcedure.query(({ ctx }) => ctx.user),

@@ -13,7 +13,7 @@ import {
 import { isManager } from "../../rooms/access.ts";
 import type { RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
-import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takeSubscriptionSlot } from "../init.ts";
+import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 import { searchProcedure } from "./room-search.ts";
 
 /**
@@ -39,17 +39,26 @@ const REVOKED: Record<RevokeReason, (room: RoomName) => string> = {
   left: (room) => `You left room '${room}'.`,
 };
 
+/** A stream's end when its user loses access: the signal that stops it, and the error it then ends with. */
+interface Revocation {
+  signal: AbortSignal;
+  /** FORBIDDEN with the reason once revoked, else undefined. */
+  error(): TRPCError | undefined;
+  /** Stops watching (call when the stream ends, however it ends). */
+  end(): void;
+}
+
 /**
- * A signed-in user's stream of a room that ends, with FORBIDDEN and the
- * reason, the moment they lose access to it (kick, ban, leave) on any process.
- * `open` gets the signal that ends the inner stream.
+ * Watches `ctx.user`'s access to `room` for one stream: the moment they are
+ * kicked, banned or leave, on any process, `signal` aborts and `error()` says why.
+ * Also aborts when the subscription's own signal does.
  */
-async function revocable<T>(ctx: Context, room: RoomName, outer: AbortSignal | undefined, open: (signal: AbortSignal) => Promise<AsyncIterable<T>>): Promise<AsyncGenerator<T>> {
+function watchRevocation(ctx: Context, room: RoomName, outer: AbortSignal | undefined): Revocation {
   const controller = new AbortController();
-  const state: { revoked: RevokeReason | null } = { revoked: null };
+  let revoked: RevokeReason | null = null;
   const unwatch = ctx.user
     ? ctx.revocations.watch(room, ctx.user.id, (reason) => {
-        state.revoked = reason;
+        revoked = reason;
         controller.abort();
       })
     : () => {};
@@ -57,21 +66,11 @@ async function revocable<T>(ctx: Context, room: RoomName, outer: AbortSignal | u
     unwatch();
     controller.abort();
   });
-  let inner: AsyncIterable<T>;
-  try {
-    inner = await open(controller.signal);
-  } catch (error) {
-    end();
-    throw error;
-  }
-  return (async function* () {
-    try {
-      yield* inner;
-      if (state.revoked) throw new TRPCError({ code: "FORBIDDEN", message: REVOKED[state.revoked](room) });
-    } finally {
-      end();
-    }
-  })();
+  return {
+    signal: controller.signal,
+    error: () => (revoked ? new TRPCError({ code: "FORBIDDEN", message: REVOKED[revoked](room) }) : undefined),
+    end,
+  };
 }
 
 /** Each entry carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
@@ -127,20 +126,25 @@ export const roomRouter = router({
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const release = onceEnded(signal, takeSubscriptionSlot(ctx));
+    const revocation = watchRevocation(ctx, input.room, signal);
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
-      return await revocable(ctx, input.room, signal, (inner) =>
-        ctx.chat.stream({
-          room: input.room,
-          after: input.lastEventId ?? undefined,
-          signal: inner,
-          map: trackBySeq,
-          // Replays wait while the socket is behind, one batch per connection at a time.
-          pace: ctx.connection?.replayBatch,
-          onEnd: release,
-        }),
-      );
+      // The room stream itself ends with the revocation's error: no extra generator per delivery.
+      return await ctx.chat.stream({
+        room: input.room,
+        after: input.lastEventId ?? undefined,
+        signal: revocation.signal,
+        stopError: revocation.error,
+        map: trackBySeq,
+        // Replays wait while the socket is behind, one batch per connection at a time.
+        pace: ctx.connection?.replayBatch,
+        onEnd: () => {
+          revocation.end();
+          release();
+        },
+      });
     } catch (error) {
+      revocation.end();
       release();
       throw error;
     }
@@ -152,16 +156,33 @@ export const roomRouter = router({
    * Ephemeral: nothing here is stored or replayed.
    */
   presence: roomProcedure.subscription(({ ctx, input, signal }) => {
-    const release = takeSubscriptionSlot(ctx);
+    const releasePresence = takePresenceSlot(ctx);
+    let release: () => void;
+    try {
+      release = takeSubscriptionSlot(ctx);
+    } catch (error) {
+      releasePresence();
+      throw error;
+    }
     const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
     const end = onceEnded(signal, () => {
       leave();
       release();
+      releasePresence();
     });
-    return revocable(ctx, input.room, signal, async (inner) => {
-      inner.addEventListener("abort", end, { once: true });
-      return ctx.presence.watch(input.room, inner);
-    });
+    const revocation = watchRevocation(ctx, input.room, signal);
+    revocation.signal.addEventListener("abort", end, { once: true });
+    const watching = ctx.presence.watch(input.room, revocation.signal);
+    return (async function* () {
+      try {
+        yield* watching;
+        const error = revocation.error();
+        if (error) throw error;
+      } finally {
+        revocation.end();
+        end();
+      }
+    })();
   }),
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */

@@ -1,0 +1,138 @@
+import { A, useNavigate } from "@solidjs/router";
+import { createSignal, For, Match, Show, Switch } from "solid-js";
+import { createStore } from "solid-js/store";
+import { createAccount, describeSession, passwordFormProblem } from "../lib/account.ts";
+import { errorMessage, useApi } from "../lib/api.ts";
+import { useSession } from "../lib/session.ts";
+
+export function AccountPage() {
+  const session = useSession();
+  const { client } = useApi();
+  const navigate = useNavigate();
+  const account = createAccount(client, () => session.user()?.id ?? null);
+  const [form, setForm] = createStore({ currentPassword: "", newPassword: "", repeatPassword: "" });
+  const [passwordError, setPasswordError] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  const [sessionsError, setSessionsError] = createSignal<string | null>(null);
+  const [busy, setBusy] = createSignal(false);
+  document.title = "Account · Parlor";
+
+  async function changePassword(event: SubmitEvent) {
+    event.preventDefault();
+    setPasswordError(null);
+    setNotice(null);
+    const problem = passwordFormProblem(form);
+    if (problem) return setPasswordError(problem);
+    setBusy(true);
+    try {
+      setNotice(await account.changePassword(form));
+      setForm({ currentPassword: "", newPassword: "", repeatPassword: "" });
+    } catch (e) {
+      setPasswordError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function signOutEverywhere() {
+    setSessionsError(null);
+    try {
+      await session.signOutEverywhere();
+      navigate("/login", { replace: true });
+    } catch (e) {
+      setSessionsError(errorMessage(e));
+    }
+  }
+
+  return (
+    <section class="page narrow">
+      <Switch>
+        <Match when={session.user() === null}>
+          <h1>Your account</h1>
+          <p>
+            <A href="/login?next=%2Faccount">Sign in</A> to see your account.
+          </p>
+        </Match>
+        <Match when={session.user()}>
+          {(user) => (
+            <>
+              <h1>Your account</h1>
+              <p>
+                Signed in as <strong>{user().username}</strong>.
+              </p>
+
+              <form class="login" onSubmit={changePassword} novalidate aria-labelledby="password-heading">
+                <h2 id="password-heading">Change password</h2>
+                <label for="current-password">Current password</label>
+                <input
+                  id="current-password"
+                  type="password"
+                  autocomplete="current-password"
+                  value={form.currentPassword}
+                  onInput={(e) => setForm("currentPassword", e.currentTarget.value)}
+                />
+                <label for="new-password">New password</label>
+                <input
+                  id="new-password"
+                  type="password"
+                  autocomplete="new-password"
+                  aria-describedby="new-password-help"
+                  value={form.newPassword}
+                  onInput={(e) => setForm("newPassword", e.currentTarget.value)}
+                />
+                <p id="new-password-help" class="hint">
+                  At least 8 characters. Your other sessions are signed out; this browser stays signed in.
+                </p>
+                <label for="repeat-password">Repeat new password</label>
+                <input
+                  id="repeat-password"
+                  type="password"
+                  autocomplete="new-password"
+                  value={form.repeatPassword}
+                  onInput={(e) => setForm("repeatPassword", e.currentTarget.value)}
+                />
+                <p class="error" role="alert">
+                  {passwordError() ?? ""}
+                </p>
+                <p class="hint" role="status">
+                  {notice() ?? ""}
+                </p>
+                <button type="submit" disabled={busy()}>
+                  Change password
+                </button>
+              </form>
+
+              <h2 id="sessions-heading">Sessions</h2>
+              <Show when={account.sessions.error ? undefined : account.sessions.latest} fallback={<p class="hint">{account.sessions.error ? errorMessage(account.sessions.error) : "Loading…"}</p>}>
+                {(list) => (
+                  <ul class="room-list session-list" aria-labelledby="sessions-heading">
+                    <For each={list()}>
+                      {(s) => {
+                        const shown = describeSession(s);
+                        return (
+                          <li data-session-id={s.id}>
+                            <strong>{shown.label}</strong>
+                            <br />
+                            <span class="hint">
+                              {shown.since} · {shown.expires}
+                            </span>
+                          </li>
+                        );
+                      }}
+                    </For>
+                  </ul>
+                )}
+              </Show>
+              <p class="error" role="alert">
+                {sessionsError() ?? ""}
+              </p>
+              <button type="button" onClick={signOutEverywhere}>
+                Sign out everywhere
+              </button>
+            </>
+          )}
+        </Match>
+      </Switch>
+    </section>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The session queries Lucia's adapter has no method for: a user's sessions as
+ * they may be shown to that user, ending all or all-but-one of them, and the
+ * sweep of expired ones. The table is keyed by SHA-256(token); what is shown is
+ * a further one-way hash of that key, so a listing can be displayed, logged or
+ * screenshotted without giving away anything that finds or forges a session.
+ */
+import type { Db } from "../../db/index.ts";
+import { hashToken } from "./session-adapter.ts";
+
+export interface SessionInfo {
+  /** Safe to show: neither the token nor the table's key, and leads to neither. */
+  id: string;
+  /** ISO-8601 UTC; null for sessions opened before this was recorded. */
+  createdAt: string | null;
+  /** ISO-8601 UTC; moves later while the session is used (sliding expiry). */
+  expiresAt: string;
+  /** The session this request is made with. */
+  current: boolean;
+}
+
+/** 64 bits of SHA-256 over the stored key: unique enough among one user's sessions, and one-way. */
+export const publicSessionId = (storedId: string): string => new Bun.CryptoHasher("sha256").update(`parlor-session-id:${storedId}`).digest("hex").slice(0, 16);
+
+const iso = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
+
+/** The user's sessions that have not expired: the current one first, then newest first. */
+export async function listUserSessions(db: Db, userId: number, currentToken: string): Promise<SessionInfo[]> {
+  const current = hashToken(currentToken);
+  const rows = await db
+    .selectFrom("session")
+    .select(["id", "created_at", "expires_at"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", Date.now())
+    .execute();
+  return rows
+    .map((r) => ({ id: publicSessionId(r.id), createdAt: iso(r.created_at), expiresAt: iso(r.expires_at)!, current: r.id === current }))
+    .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
+}
+
+/**
+ * Ends every session of the user but `keepToken`'s; resolves to the stored keys
+ * (SHA-256 of the tokens) of those that ended, which is what other processes
+ * can be told (a `sessions-ended` control event carries exactly these).
+ */
+export async function deleteOtherSessions(db: Db, userId: number, keepToken: string): Promise<string[]> {
+  const rows = await db.deleteFrom("session").where("user_id", "=", userId).where("id", "!=", hashToken(keepToken)).returning("id").execute();
+  return rows.map((r) => r.id);
+}
+
+/** Ends every session of the user; resolves to the stored keys of those that ended. */
+export async function deleteUserSessions(db: Db, userId: number): Promise<string[]> {
+  const rows = await db.deleteFrom("session").where("user_id", "=", userId).returning("id").execute();
+  return rows.map((r) => r.id);
+}
+
+/** Deletes sessions past their expiry (Lucia deletes one only when it is presented again). */
+export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<number> {
+  const result = await db.deleteFrom("session").where("expires_at", "<=", now).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
