@@ -3,6 +3,7 @@
  * and WebSocket to them. No module-level state: every call is a separate app,
  * so tests build as many as they need.
  */
+import { TRPCError } from "@trpc/server";
 import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
@@ -13,9 +14,14 @@ import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
 import { createUnread } from "./unread/unread.ts";
-import { createConnectionCaps } from "./limits/connection-caps.ts";
-import { createRateLimiter } from "./limits/rate-limiter.ts";
+import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
+import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
+import { createLimiters, type Limiters } from "./limits/limiters.ts";
+import { createLimitsRedis } from "./limits/limits-redis.ts";
+import type { Semaphore } from "./limits/semaphore.ts";
 import type { Config } from "./config.ts";
+import { errorIdOf, internalErrorMessage } from "./errors/error-id.ts";
+import { addressKey, clientAddress } from "./http/client-address.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
 import { createRedisGroupLayer } from "./groups/redis.ts";
@@ -37,7 +43,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface ParlorApp {
   services: Services;
-  fetch(req: Request, server: Server<TrpcSocketData>): Response | Promise<Response> | undefined;
+  fetch(req: Request, server: Server<TrpcSocketData>): Response | undefined | Promise<Response | undefined>;
   websocket: BunWsServer["websocket"];
   /** Open WebSocket connections. */
   connectionCount(): number;
@@ -57,25 +63,39 @@ export interface ParlorDeps {
   groups?: GroupLayer;
   /** Default: from the config (LOG_LEVEL, LOG_FORMAT) to stdout. */
   log?: Logger;
+  /** Hash slots shared with the other workers of this machine (a supervisor's); default: HASH_CONCURRENCY for this process. */
+  hashSlots?: Semaphore;
   /** The built browser app to serve; default dist/client. */
   clientDir?: string;
 }
 
-/** Client mistakes are answered, not logged; only our own failures are. */
-const isOurFailure = (error: Error) => !("code" in error) || error.code === "INTERNAL_SERVER_ERROR";
+/**
+ * Our own failures, logged whole under the id the client was given, with the
+ * request's or connection's id. Client mistakes are answered, not logged.
+ */
+function logError(log: Logger, error: Error, fields: { path?: string | undefined; req?: string | undefined; conn?: string | undefined }) {
+  // (Only TRPCErrors are client mistakes: a driver's error with a `code` like ECONNREFUSED is ours.)
+  if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return;
+  log.error({ ...fields, errorId: errorIdOf(error), err: error }, `${fields.path ?? "request"} failed`);
+}
 
-/** Counts the limiter's refusals under `name` (parlor_refusals_total). */
-function counted(metrics: Metrics, name: string, limiter: RateLimiter): RateLimiter {
+/** The same limiters, each refusal counted under its name (parlor_refusals_total). */
+function counted(metrics: Metrics, limiters: Limiters): Limiters {
   const refusals = metrics.counts.refusals;
-  refusals[name] = 0;
-  return {
-    ...limiter,
-    take(key) {
-      const waitMs = limiter.take(key);
-      if (waitMs > 0) refusals[name]!++;
-      return waitMs;
-    },
+  const wrap = (name: string, limiter: RateLimiter): RateLimiter => {
+    refusals[name] = 0;
+    return {
+      ...limiter,
+      async take(key) {
+        const waitMs = await limiter.take(key);
+        if (waitMs > 0) refusals[name]!++;
+        return waitMs;
+      },
+    };
   };
+  const wrapped = { ...limiters };
+  for (const name of Object.keys(limiters) as (keyof Limiters)[]) wrapped[name] = wrap(name, limiters[name]);
+  return wrapped;
 }
 
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
@@ -91,9 +111,20 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
+  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
+  const limitsRedis = config.redisUrl ? await createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
+  const counter = limitsRedis
+    ? createRedisConnectionCounter({
+        redis: limitsRedis,
+        keyPrefix: `${config.redisPrefix}conn:`,
+        heartbeatMs: limits.connectionHeartbeatMs,
+        ttlMs: limits.connectionTtlMs,
+      })
+    : createMemoryConnectionCounter();
+  const caps = createConnectionCaps({ ...limits, counter });
   const auth = createAuth(db, {
     secureCookies: config.production,
-    hashConcurrency: limits.hashConcurrency,
+    hashConcurrency: deps.hashSlots ?? limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
   const sessionSweep = startSessionSweep({
@@ -132,15 +163,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     limits,
     log,
     metrics,
-    exposeErrorStacks: config.nodeEnv === "development",
-    limiters: {
-      send: counted(metrics, "send", createRateLimiter(limits.send)),
-      loginPerUsername: counted(metrics, "login_per_username", createRateLimiter(limits.loginPerUsername)),
-      loginPerIp: counted(metrics, "login_per_ip", createRateLimiter(limits.loginPerIp)),
-      // Clients send a typing signal every few seconds while typing; more is noise.
-      typing: counted(metrics, "typing", createRateLimiter({ burst: 5, perSecond: 1 })),
-      invite: counted(metrics, "invite", createRateLimiter(limits.invites)),
-    },
+    limiters: counted(metrics, createLimiters(limits, { redis: limitsRedis, prefix: config.redisPrefix })),
+    caps,
   };
 
   // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
@@ -149,7 +173,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const requestIds = new WeakMap<Request, string>();
   const nextRequestId = createIdSource("r");
   const nextConnectionId = createIdSource("c");
-  const caps = createConnectionCaps(limits);
+  /** Each admitted socket's release of its per-process and per-address counts. */
+  const admitted = new WeakMap<TrpcSocketData, () => void>();
   const closeCodes = new Map<number, number>();
   const openConnections = new Set<ConnectionState>();
   const readiness = createReadiness({ db, groups });
@@ -168,7 +193,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     services,
     allowedOrigins: config.allowedOrigins,
     onError: (error, path, req) => {
-      if (isOurFailure(error)) log.error({ req: requestIds.get(req), path, err: error }, "request failed");
+      logError(log, error, { path, req: requestIds.get(req) });
     },
     clientIp: (req) => clientIps.get(req) ?? null,
     clientDir: deps.clientDir,
@@ -184,10 +209,10 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       return ctx;
     },
     onError: (error, path, data) => {
-      if (isOurFailure(error)) log.error({ conn: data.id, path, err: error }, "call failed");
+      logError(log, error, { path, conn: data.id });
     },
     onClose: (data, code) => {
-      if (data.ip) caps.release(data.ip);
+      admitted.get(data)?.();
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
       log.debug({ conn: data.id, code }, "websocket closed");
     },
@@ -200,6 +225,20 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     idleTimeout: 60,
   });
 
+  function upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined {
+    if (!admission.ok) {
+      metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
+      return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
+    }
+    if (server.upgrade(req, { data })) {
+      log.debug({ conn: data.id, ip: data.ip }, "websocket opened");
+      admitted.set(data, admission.release);
+      return undefined;
+    }
+    admission.release();
+    return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
+  }
+
   return {
     services,
     websocket: ws.websocket,
@@ -210,7 +249,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     startDraining: readiness.startDraining,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
-      const ip = server.requestIP(req)?.address ?? "unknown";
+      // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
+      const ip = clientAddress(server.requestIP(req)?.address ?? "unknown", req.headers, config.clientAddress);
       const url = new URL(req.url);
       if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
         const cookie = req.headers.get("cookie");
@@ -219,16 +259,13 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
         if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
-        const admission = caps.admit(ip);
-        if (!admission.ok) {
-          metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
-          return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
-        }
-        const data: TrpcSocketData = { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() };
-        log.debug({ conn: data.id, ip }, "websocket opened");
-        if (server.upgrade(req, { data })) return undefined;
-        caps.release(ip);
-        return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
+        return caps.admit(addressKey(ip)).then(
+          (admission) => upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() }),
+          (error: Error) => {
+            logError(log, error, { path: "upgrade" });
+            return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
+          },
+        );
       }
       clientIps.set(req, ip);
       const id = nextRequestId();
@@ -246,6 +283,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       await sessionSweep.stop();
       control.close();
       await presence.close();
+      await counter.close();
+      limitsRedis?.disconnect();
       await groups.close();
       await db.destroy();
     },

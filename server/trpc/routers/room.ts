@@ -91,7 +91,7 @@ export const roomRouter = router({
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: roomPostProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
     const started = performance.now();
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
     const { message, duplicate } = await ctx.chat.send(ctx.user, input);
     ctx.metrics.observeSendAck((performance.now() - started) / 1000);
     // Their message is here: they are no longer typing it.
@@ -100,21 +100,21 @@ export const roomRouter = router({
   }),
 
   /** Its sender changes a message's text: an `edit` entry; the updated message. */
-  edit: roomPostProcedure.input(EditInput).mutation(({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+  edit: roomPostProcedure.input(EditInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
     return ctx.chat.edit(ctx.user, input);
   }),
 
   /** Its sender, or the room's owner or a moderator, takes a message back: a `delete` entry; the message stays as a tombstone. */
   delete: roomPostProcedure.input(DeleteInput).mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
     await ctx.chat.delete(ctx.user, input, { moderator: ctx.access.exists && isManager(ctx.access.role) });
     return { ok: true as const };
   }),
 
   /** Adds or removes the caller's emoji on a message: a `reaction` entry; the updated message. */
-  react: roomPostProcedure.input(ReactInput).mutation(({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
+  react: roomPostProcedure.input(ReactInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
     return ctx.chat.react(ctx.user, input);
   }),
 
@@ -187,7 +187,7 @@ export const roomRouter = router({
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
   typing: roomPostProcedure.mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
+    await rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
     await ctx.presence.typing(input.room, ctx.user.username, true);
     return { ok: true as const };
   }),
