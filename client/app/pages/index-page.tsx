@@ -4,6 +4,7 @@ import { useApi } from "../lib/api.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { formatMessageTime } from "../lib/format-time.ts";
 import { hereNowLabel } from "../lib/presence.ts";
+import { SearchBox } from "../components/search-box.tsx";
 
 export function IndexPage() {
   const { client } = useApi();
@@ -94,6 +95,11 @@ export function IndexPage() {
             )}
           </Match>
         </Switch>
+      </section>
+
+      <section class="search-all" aria-labelledby="search-all-heading">
+        <h2 id="search-all-heading">Search messages</h2>
+        <SearchBox client={client} label="Search public rooms and yours" />
       </section>
     </section>
   );

@@ -1,4 +1,4 @@
-import { A, useParams } from "@solidjs/router";
+import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createComposerState } from "../lib/composer-state.ts";
@@ -20,6 +20,7 @@ import { DayDivider } from "../components/day-divider.tsx";
 import { OutboxItem } from "../components/outbox-item.tsx";
 import { MessageItem } from "../components/message-item.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
+import { SearchBox } from "../components/search-box.tsx";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -164,6 +165,28 @@ function RoomView(props: { name: string }) {
     ),
   );
 
+  // `?at=<seq>` (a search result): load back to that message, then show it in context.
+  const [searchParams] = useSearchParams<{ at?: string }>();
+  createEffect(
+    on([loaded, () => Number(searchParams.at)], async ([loaded, seq]) => {
+      if (!loaded || !Number.isInteger(seq) || seq < 1) return;
+      // Not there (deleted since, or past the pages we read): the room stays as it is.
+      // A page already on its way (filling the screen, scrolling) is waited for, so each call loads one.
+      const nextPage = async () => {
+        while (room.loadingOlder()) await new Promise((resolve) => setTimeout(resolve, 50));
+        await loadOlder();
+      };
+      if (!(await room.loadUntil(seq, nextPage))) return;
+      queueMicrotask(() => {
+        const target = messageElement(seq);
+        if (!target) return;
+        for (const old of list!.querySelectorAll(".message.target")) old.classList.remove("target");
+        target.classList.add("target");
+        target.scrollIntoView({ block: "center" });
+      });
+    }),
+  );
+
   function onScroll() {
     follower.onScroll();
     if (list && isNearTop(list) && room.hasOlder() && !room.loadingOlder()) void loadOlder();
@@ -177,6 +200,7 @@ function RoomView(props: { name: string }) {
       <header class="room-header">
         <h1 id="room-heading">#{props.name}</h1>
         <ConnectionBadge status={room.status()} />
+        <SearchBox client={client} room={props.name} label={`Search #${props.name}`} />
       </header>
       <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
 
