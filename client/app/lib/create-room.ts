@@ -11,6 +11,7 @@
  * "ann joined" notices.
  */
 import { createEffect, createMemo, createResource, createSignal, onCleanup, untrack } from "solid-js";
+import type { RoomEntry } from "../../../shared/schemas.ts";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
@@ -27,9 +28,11 @@ export interface RoomOptions {
   onIncoming?: (message: Message) => void;
   /** The signed-in user's name (null for a guest, undefined while unknown): not announced, not shown typing. */
   self?: () => string | null | undefined;
+  /** Called with each membership entry of the stream (live or replayed on resume): the page shows it as a notice. */
+  onMember?: (entry: Extract<RoomEntry, { kind: "member" }>) => void;
 }
 
-export function createRoom({ client, room, pageSize, onIncoming, self = () => null }: RoomOptions) {
+export function createRoom({ client, room, pageSize, onIncoming, self = () => null, onMember }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
@@ -50,6 +53,7 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
         onStopped: () => setStatus((s) => nextConnectionStatus(s, { type: "stopped" })),
         onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
         onData: ({ data }) => {
+          if (data.kind === "member") onMember?.(data);
           const before = log();
           const after = withLiveEntry(before, data);
           if (after === before) return;

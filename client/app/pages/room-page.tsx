@@ -6,6 +6,16 @@ import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
+import { useDmNames } from "../lib/dm-names.ts";
+import { describeMemberEntry, type MemberEntry } from "../lib/member-notices.ts";
+import type { Message } from "../lib/message-log.ts";
+import { useMyRooms } from "../lib/my-rooms.ts";
+import { isNotFound, removalNotice } from "../lib/room-access.ts";
+import { createRoomMembers } from "../lib/room-members.ts";
+import { createRoomReading } from "../lib/room-reading.ts";
+import { isNotice, mergeTimeline, withNotice } from "../lib/timeline.ts";
+import { MembersPanel } from "../components/members-panel.tsx";
+import { NotFoundPage } from "./not-found-page.tsx";
 import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { MessageItem } from "../components/message-item.tsx";
@@ -41,7 +51,13 @@ function RoomView(props: { name: string }) {
   const [announcement, setAnnouncement] = createSignal("");
   const self = () => session.user()?.username;
   const isOwn = (sender: string) => self() === sender;
-  const title = createUnreadTitle(`#${props.name} · Parlor`);
+  const myRooms = useMyRooms();
+  const names = useDmNames();
+  const label = () => names.label(props.name);
+  const title = createUnreadTitle(() => `${label()} · Parlor`, () => myRooms.totals()?.unread ?? null);
+  const members = createRoomMembers({ client, room: props.name, userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)) });
+  const [membersOpen, setMembersOpen] = createSignal(false);
+  const [notices, setNotices] = createSignal<readonly MemberEntry[]>([]);
 
   const room = createRoom({
     client,
@@ -51,8 +67,30 @@ function RoomView(props: { name: string }) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
       setAnnouncement(`${message.sender}: ${message.text}`);
-      title.arrived();
+      // A room of yours is counted by me.rooms; one you only read, here.
+      if (!myRooms.get(props.name)) title.arrived();
     },
+    onMember(entry) {
+      setNotices((n) => withNotice(n, entry));
+      void members.reload().catch(() => {});
+    },
+  });
+  const timeline = createMemo(() => mergeTimeline(room.messages(), notices()));
+  const itemAt = createMemo(() => new Map(timeline().map((item) => [item.seq, item])));
+  /** Set when the stream ended because this user lost access (kicked, banned, left): the composer goes. */
+  const removal = createMemo(() => {
+    const error = room.streamError();
+    return error ? removalNotice(error, props.name) : null;
+  });
+  const reading = createRoomReading({
+    client,
+    room: props.name,
+    myRooms,
+    messages: room.messages,
+    self,
+    list: () => list,
+    hasOlder: room.hasOlder,
+    loadOlder: () => room.loadOlder(),
   });
 
   async function loadOlder() {
@@ -65,19 +103,21 @@ function RoomView(props: { name: string }) {
     if (list && list.scrollHeight <= list.clientHeight && room.hasOlder() && !room.loadingOlder()) void loadOlder();
   }
 
-  // Arriving: show the newest messages. (A memo, so later messages do not re-run it.)
-  const loaded = createMemo(() => room.log().loaded);
+  // Arriving: show the first unread message under its divider, else the newest. (A memo, so later messages do not re-run it.)
+  const loaded = createMemo(() => room.log().loaded && myRooms.settled());
   createEffect(
-    on(
-      loaded,
-      (loaded) => {
-        if (!loaded) return;
-        queueMicrotask(() => {
-          follower.scrollToBottom();
-          fillViewport();
-        });
-      },
-    ),
+    on(loaded, async (loaded) => {
+      if (!loaded) return;
+      const divider = await reading.arrive();
+      queueMicrotask(() => {
+        const line = divider === null ? null : list?.querySelector<HTMLElement>(".unread-divider");
+        if (list && line) {
+          list.scrollTop += line.getBoundingClientRect().top - list.getBoundingClientRect().top - 8;
+          follower.onScroll();
+        } else follower.scrollToBottom();
+        fillViewport();
+      });
+    }),
   );
 
   function onScroll() {
@@ -89,11 +129,33 @@ function RoomView(props: { name: string }) {
   const loginHref = () => `/login?next=${encodeURIComponent(roomPath(props.name))}`;
 
   return (
+    <Show when={!isNotFound(room.firstPage.error)} fallback={<NotFoundPage />}>
     <section class="room" aria-labelledby="room-heading">
       <header class="room-header">
-        <h1 id="room-heading">#{props.name}</h1>
-        <ConnectionBadge status={room.status()} />
+        <div class="room-title">
+          <h1 id="room-heading">{label()}</h1>
+          <Show when={members.info.latest?.topic}>{(topic) => <p class="room-topic">{topic()}</p>}</Show>
+        </div>
+        <div class="room-tools">
+          <ConnectionBadge status={room.status()} />
+          <Show when={members.info.latest}>
+            {(info) => (
+              <button
+                type="button"
+                class="secondary members-button"
+                aria-expanded={membersOpen()}
+                aria-controls={membersOpen() ? "members-panel" : undefined}
+                onClick={() => setMembersOpen((open) => !open)}
+              >
+                Members ({info().members})
+              </button>
+            )}
+          </Show>
+        </div>
       </header>
+      <Show when={membersOpen() && !removal()}>
+        <MembersPanel room={props.name} members={members} self={self() ?? null} onClose={() => setMembersOpen(false)} />
+      </Show>
       <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
 
       <div class="messages-frame">
@@ -132,7 +194,30 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          <For each={room.messages()}>{(message) => <MessageItem message={message} own={isOwn(message.sender)} />}</For>
+          {/* Keyed by seq: messages and membership notices in log order, the "New messages" divider above the first unread one. */}
+          <For each={timeline().map((item) => item.seq)}>
+            {(seq) => (
+              <>
+                <Show when={reading.dividerSeq() === seq}>
+                  <div class="unread-divider" role="separator" aria-label="New messages">
+                    <span aria-hidden="true">New messages</span>
+                  </div>
+                </Show>
+                <Show when={itemAt().get(seq)}>
+                  {(item) => {
+                    const current = item();
+                    return isNotice(current) ? (
+                      <p class="member-notice" data-notice-seq={seq}>
+                        {describeMemberEntry(current)}
+                      </p>
+                    ) : (
+                      <MessageItem message={item() as Message} own={isOwn((item() as Message).sender)} />
+                    );
+                  }}
+                </Show>
+              </>
+            )}
+          </For>
         </div>
         <Show when={follower.unseen() > 0}>
           <button type="button" class="new-messages" onClick={() => follower.scrollToBottom()}>
@@ -147,14 +232,29 @@ function RoomView(props: { name: string }) {
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement()}
       </div>
-      <Show when={room.streamError()}>
+      <Show when={removal()}>
+        {(notice) => (
+          <div class="removed-notice" role="alert">
+            <p>
+              <strong>{notice()}</strong> New messages are no longer shown here.
+            </p>
+            <p>
+              <A href="/">Choose another room</A>
+            </p>
+          </div>
+        )}
+      </Show>
+      <Show when={!removal() && room.streamError()}>
         {(error) => (
           <p class="error" role="alert">
             Live updates stopped: {errorMessage(error())} Reload the page to try again.
           </p>
         )}
       </Show>
-      <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+      <Show when={!removal()}>
+        <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+      </Show>
     </section>
+    </Show>
   );
 }
