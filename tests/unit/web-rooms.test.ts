@@ -154,19 +154,20 @@ describe("timeline", () => {
     const messages = [message(2), message(5)];
     const joined = member(3, "joined", "ben", "ben");
     const left = member(6, "left", "ben", "ben");
-    const items = mergeTimeline(messages, [joined, left]);
+    const items = mergeTimeline(messages, [joined, left], false);
     expect(items.map((i) => i.seq)).toEqual([2, 3, 5, 6]);
     expect(items[1]).toBe(joined);
     expect(items[0]).toBe(messages[0]!);
     expect(items.map(isNotice)).toEqual([false, true, false, true]);
   });
 
-  test("without notices the message list itself is returned; a notice older than the loaded messages waits", () => {
+  test("without notices the message list itself is returned; a notice older than the loaded messages waits for the beginning", () => {
     const messages = [message(10), message(11)];
-    expect(mergeTimeline(messages, [])).toBe(messages);
-    expect(mergeTimeline(messages, [member(4, "joined")]).map((i) => i.seq)).toEqual([10, 11]);
-    // An empty room shows its notices.
-    expect(mergeTimeline([], [member(1, "joined")]).map((i) => i.seq)).toEqual([1]);
+    expect(mergeTimeline(messages, [], false)).toBe(messages);
+    expect(mergeTimeline(messages, [member(4, "joined")], false).map((i) => i.seq)).toEqual([10, 11]);
+    // The whole room is loaded (the first entry was this notice): it shows, first.
+    expect(mergeTimeline(messages, [member(4, "joined")], true).map((i) => i.seq)).toEqual([4, 10, 11]);
+    expect(mergeTimeline([], [member(1, "joined")], true).map((i) => i.seq)).toEqual([1]);
   });
 
   test("withNotice keeps one per seq, in order, and at most `max`", () => {

@@ -24,13 +24,13 @@ export function withNotice(notices: readonly MemberEntry[], entry: MemberEntry, 
 
 /**
  * Messages and notices merged by seq. A notice older than the oldest message
- * held is left out until older history reaches it, so it never shows above
- * messages that are not loaded yet.
+ * held waits until older history reaches it (`reachedBeginning`), so it never
+ * shows above messages that are not loaded yet.
  */
-export function mergeTimeline(messages: readonly Message[], notices: readonly MemberEntry[]): readonly TimelineItem[] {
+export function mergeTimeline(messages: readonly Message[], notices: readonly MemberEntry[], reachedBeginning: boolean): readonly TimelineItem[] {
   if (notices.length === 0) return messages;
   const oldest = messages[0]?.seq ?? Number.POSITIVE_INFINITY;
-  const shown = notices.filter((n) => messages.length === 0 || n.seq > oldest);
+  const shown = reachedBeginning ? notices : notices.filter((n) => n.seq > oldest);
   const out: TimelineItem[] = [];
   let i = 0;
   for (const m of messages) {

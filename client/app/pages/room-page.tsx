@@ -2,7 +2,7 @@ import { A, useParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createRoom } from "../lib/create-room.ts";
-import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
@@ -25,7 +25,7 @@ export function RoomPage() {
   const params = useParams<{ room: string }>();
   // Keyed: another room is another page, with its own history and subscription.
   return (
-    <Show when={checkRoomName(params.room)} keyed>
+    <Show when={checkRoomName(roomFromPath(params.room))} keyed>
       {(check) =>
         check.ok ? (
           <RoomView name={check.name} />
@@ -75,7 +75,9 @@ function RoomView(props: { name: string }) {
       void members.reload().catch(() => {});
     },
   });
-  const timeline = createMemo(() => mergeTimeline(room.messages(), notices()));
+  // Becoming a member by a first message (no entry) or losing it shows in me.rooms: the role changed.
+  createEffect(on(() => myRooms.get(props.name) !== undefined, () => void members.reload().catch(() => {}), { defer: true }));
+  const timeline = createMemo(() => mergeTimeline(room.messages(), notices(), room.reachedBeginning()));
   const itemAt = createMemo(() => new Map(timeline().map((item) => [item.seq, item])));
   /** Set when the stream ended because this user lost access (kicked, banned, left): the composer goes. */
   const removal = createMemo(() => {

@@ -37,6 +37,8 @@ export async function apiUser(baseURL: string, username = uniqueName("bot")) {
   return {
     username,
     send: (room: string, text: string) => chat.room.send.mutate({ room, text }),
+    /** The whole typed client, for rooms and membership. */
+    client: chat,
   };
 }
 
