@@ -7,6 +7,7 @@ import { latestMention, mentionNotification, type NotificationApi, showMention }
 import { badgeLabel, foldRoomsEvent, newMentions, noRooms, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
 import { createReadMarker } from "../../client/app/lib/read-marker.ts";
 import { isNotFound, removalNotice } from "../../client/app/lib/room-access.ts";
+import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
 import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
 
@@ -250,7 +251,7 @@ describe("createReadMarker", () => {
     expect(calls).toEqual([21]);
   });
 
-  test("a failed call is tried again with the next sighting; dispose stops a pending send", async () => {
+  test("a failed call is tried again with the next sighting; dispose sends what is pending at once, then nothing more", async () => {
     const { marker, calls, advance, failNext, timers } = harness();
     failNext(true);
     marker.seen(2);
@@ -262,8 +263,13 @@ describe("createReadMarker", () => {
     marker.seen(4);
     expect(timers.length).toBe(1);
     marker.dispose();
+    expect(timers.length).toBe(0);
     await advance(1_000);
-    expect(calls).toEqual([2, 3]);
+    expect(calls).toEqual([2, 3, 4]);
+    marker.seen(9);
+    marker.dispose();
+    await advance(1_000);
+    expect(calls).toEqual([2, 3, 4]);
   });
 });
 
@@ -275,6 +281,14 @@ describe("room access on the page", () => {
     expect(removalNotice(trpcError("FORBIDDEN", "You were banned from room 'x'."), "x")).toBe("You were banned from room 'x'.");
     expect(removalNotice(trpcError("NOT_FOUND", "Room 'x' does not exist."), "x")).toBe("You no longer have access to room 'x'.");
     expect(removalNotice(trpcError("INTERNAL_SERVER_ERROR", "boom"), "x")).toBeNull();
+  });
+});
+
+describe("roomFromPath", () => {
+  test("decodes the router's still-encoded segment, and leaves a malformed one as it is", () => {
+    expect(roomFromPath("dm%3A1%3A2")).toBe("dm:1:2");
+    expect(roomFromPath("lobby")).toBe("lobby");
+    expect(roomFromPath("bad%E0%A4%A")).toBe("bad%E0%A4%A");
   });
 });
 

@@ -2,7 +2,8 @@
  * Moves the read marker (`room.markRead`) as messages are seen, at most once
  * per `intervalMs`: the first sighting goes at once, later ones are gathered
  * and the highest seq goes when the interval is up. Never backwards, never a
- * seq already sent; a failed call is retried with the next sighting.
+ * seq already sent; a failed call is retried with the next sighting; what is
+ * pending when it stops is sent then.
  */
 export interface ReadMarkerOptions {
   /** Sends the marker; resolves once stored. */
@@ -71,10 +72,13 @@ export function createReadMarker({
     },
     /** The highest seq seen so far. */
     highestSeen: () => seen,
+    /** Stops; what was seen and not yet sent goes now (leaving the room must not lose the last sighting). */
     dispose() {
+      if (disposed) return;
       disposed = true;
       if (timer !== null) clearTimer(timer);
       timer = null;
+      if (seen > sent) markRead(seen).catch(() => {});
     },
   };
 }

@@ -158,7 +158,9 @@ function RoomView(props: { name: string }) {
       <Show when={membersOpen() && !removal()}>
         <MembersPanel room={props.name} members={members} self={self() ?? null} onClose={() => setMembersOpen(false)} />
       </Show>
-      <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
+      <Show when={!removal()}>
+        <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
+      </Show>
 
       <div class="messages-frame">
         <div id="messages" ref={list} onScroll={onScroll} tabindex="0" role="region" aria-label={`Messages in #${props.name}`}>
