@@ -3,6 +3,7 @@
  * and WebSocket to them. No module-level state: every call is a separate app,
  * so tests build as many as they need.
  */
+import { TRPCError } from "@trpc/server";
 import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
@@ -13,9 +14,14 @@ import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
 import { createUnread } from "./unread/unread.ts";
-import { createConnectionCaps } from "./limits/connection-caps.ts";
-import { createRateLimiter } from "./limits/rate-limiter.ts";
+import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
+import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
+import { createLimiters } from "./limits/limiters.ts";
+import { createLimitsRedis } from "./limits/limits-redis.ts";
+import type { Semaphore } from "./limits/semaphore.ts";
 import type { Config } from "./config.ts";
+import { errorIdOf, internalErrorMessage } from "./errors/error-id.ts";
+import { addressKey, clientAddress } from "./http/client-address.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
 import { createRedisGroupLayer } from "./groups/redis.ts";
@@ -33,7 +39,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 export interface ParlorApp {
   services: Services;
-  fetch(req: Request, server: Server<TrpcSocketData>): Response | Promise<Response> | undefined;
+  fetch(req: Request, server: Server<TrpcSocketData>): Response | undefined | Promise<Response | undefined>;
   websocket: BunWsServer["websocket"];
   /** Open WebSocket connections. */
   connectionCount(): number;
@@ -47,14 +53,17 @@ export interface ParlorApp {
 export interface ParlorDeps {
   db?: Db;
   groups?: GroupLayer;
+  /** Hash slots shared with the other workers of this machine (a supervisor's); default: HASH_CONCURRENCY for this process. */
+  hashSlots?: Semaphore;
   /** The built browser app to serve; default dist/client. */
   clientDir?: string;
 }
 
+/** Our own failures, logged whole under the id the client was given. Client mistakes are answered, not logged. */
 function logError(error: Error, path: string | undefined) {
-  // Client mistakes are answered, not logged; only our own failures are.
-  if ("code" in error && error.code !== "INTERNAL_SERVER_ERROR") return;
-  console.error(`[parlor] ${path ?? "request"} failed:`, error);
+  // (Only TRPCErrors are client mistakes: a driver's error with a `code` like ECONNREFUSED is ours.)
+  if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return;
+  console.error(`[parlor] ${path ?? "request"} failed (error id ${errorIdOf(error)}):`, error);
 }
 
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
@@ -66,9 +75,20 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
+  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
+  const limitsRedis = config.redisUrl ? await createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
+  const counter = limitsRedis
+    ? createRedisConnectionCounter({
+        redis: limitsRedis,
+        keyPrefix: `${config.redisPrefix}conn:`,
+        heartbeatMs: limits.connectionHeartbeatMs,
+        ttlMs: limits.connectionTtlMs,
+      })
+    : createMemoryConnectionCounter();
+  const caps = createConnectionCaps({ ...limits, counter });
   const auth = createAuth(db, {
     secureCookies: config.production,
-    hashConcurrency: limits.hashConcurrency,
+    hashConcurrency: deps.hashSlots ?? limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
   const sessionSweep = startSessionSweep({
@@ -99,20 +119,14 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     presence,
     sockets,
     limits,
-    exposeErrorStacks: config.nodeEnv === "development",
-    limiters: {
-      send: createRateLimiter(limits.send),
-      loginPerUsername: createRateLimiter(limits.loginPerUsername),
-      loginPerIp: createRateLimiter(limits.loginPerIp),
-      // Clients send a typing signal every few seconds while typing; more is noise.
-      typing: createRateLimiter({ burst: 5, perSecond: 1 }),
-      invite: createRateLimiter(limits.invites),
-    },
+    limiters: createLimiters(limits, { redis: limitsRedis, prefix: config.redisPrefix }),
+    caps,
   };
 
   // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
   const clientIps = new WeakMap<Request, string>();
-  const caps = createConnectionCaps(limits);
+  /** Each admitted socket's release of its per-process and per-address counts. */
+  const admitted = new WeakMap<TrpcSocketData, () => void>();
   const closeCodes = new Map<number, number>();
 
   const http = createHttpApp({
@@ -127,7 +141,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     createContext: (input) => createWsContext(services, input),
     onError: logError,
     onClose: (data, code) => {
-      if (data.ip) caps.release(data.ip);
+      admitted.get(data)?.();
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
     },
     maxPayloadLength: MAX_FRAME_BYTES,
@@ -138,6 +152,16 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     idleTimeout: 60,
   });
 
+  function upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined {
+    if (!admission.ok) return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
+    if (server.upgrade(req, { data })) {
+      admitted.set(data, admission.release);
+      return undefined;
+    }
+    admission.release();
+    return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
+  }
+
   return {
     services,
     websocket: ws.websocket,
@@ -145,7 +169,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     closeCodes,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
-      const ip = server.requestIP(req)?.address ?? "unknown";
+      // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
+      const ip = clientAddress(server.requestIP(req)?.address ?? "unknown", req.headers, config.clientAddress);
       const url = new URL(req.url);
       if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
         const cookie = req.headers.get("cookie");
@@ -154,12 +179,13 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           carriesSessionCookie: auth.tokenFromHeaders({ cookie }) !== null,
         });
         if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
-        const admission = caps.admit(ip);
-        if (!admission.ok) return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
-        const data: TrpcSocketData = { url: url.pathname + url.search, cookie, ip };
-        if (server.upgrade(req, { data })) return undefined;
-        caps.release(ip);
-        return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
+        return caps.admit(addressKey(ip)).then(
+          (admission) => upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip }),
+          (error: Error) => {
+            logError(error, "upgrade");
+            return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
+          },
+        );
       }
       clientIps.set(req, ip);
       // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
@@ -169,6 +195,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       await sessionSweep.stop();
       control.close();
       await presence.close();
+      await counter.close();
+      limitsRedis?.disconnect();
       await groups.close();
       await db.destroy();
     },

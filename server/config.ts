@@ -5,6 +5,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { parseDatabaseUrl } from "../db/index.ts";
+import { type ForwardedHeader, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../shared/transport.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
 
@@ -56,12 +57,32 @@ const Env = z.object({
   INVITES_PER_MINUTE: rate(20),
   SEND_BURST: count(20),
   SEND_PER_SECOND: rate(5),
-  LOGIN_BURST_PER_USERNAME: count(5),
-  LOGIN_PER_MINUTE_PER_USERNAME: rate(5),
+  /** Per (username, address): a stranger guessing an account slows only their own address down. */
+  LOGIN_BURST_PER_USERNAME_IP: count(5),
+  LOGIN_PER_MINUTE_PER_USERNAME_IP: rate(5),
   LOGIN_BURST_PER_IP: count(20),
   LOGIN_PER_MINUTE_PER_IP: rate(20),
-  /** Password hashes computed at once; the rest queue. Default: all cores but one. */
+  REGISTER_BURST_PER_IP: count(10),
+  REGISTER_PER_HOUR_PER_IP: rate(10),
+  /** With Redis: how often a process restates its open connections, and how long they count after its last word. */
+  CONNECTION_HEARTBEAT_MS: count(5_000),
+  CONNECTION_TTL_MS: count(15_000),
+  /** Password hashes computed at once on this machine (shared by its workers); the rest queue. Default: all cores but one. */
   HASH_CONCURRENCY: count(Math.max(1, navigator.hardwareConcurrency - 1)),
+  /** Unset: the client is the socket's peer. A hop count, or a comma list of proxy addresses/CIDRs. */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseTrustProxy(v);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: `a hop count or a comma list of addresses/CIDRs: ${(error as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  /** The header the trusted proxies set. */
+  TRUST_PROXY_HEADER: z.enum(["x-forwarded-for", "forwarded"]).default("x-forwarded-for"),
   // Transport bounds (SECURITY.md, "What one connection can hold"): work and memory per connection.
   /** Calls one WebSocket frame or one HTTP request may carry (a reconnecting client resubscribes every room in one frame). */
   MAX_BATCH_SIZE: count(100),
@@ -74,6 +95,22 @@ const Env = z.object({
   /** Largest HTTP request body (413 beyond). */
   MAX_REQUEST_BODY_BYTES: count(1024 * 1024),
 });
+
+/** Variables that changed meaning: refused by their old name, so an operator notices. */
+const RENAMED: Record<string, string> = {
+  LOGIN_BURST_PER_USERNAME: "LOGIN_BURST_PER_USERNAME_IP (it now counts per username and address)",
+  LOGIN_PER_MINUTE_PER_USERNAME: "LOGIN_PER_MINUTE_PER_USERNAME_IP (it now counts per username and address)",
+};
+
+/**
+ * A value fit for an error message or a log line: the password of a URL's
+ * userinfo (or a `password=` parameter) replaced by ***, also in a URL too
+ * malformed to parse.
+ */
+export function redactSecrets(value: string): string {
+  const userinfo = value.includes("//") ? /(\/\/[^/@:]*:).*@/ : /^([^/@:]*:).*@/;
+  return value.replace(userinfo, "$1***@").replace(/([?&]password=)[^&]*/gi, "$1***");
+}
 
 export interface Config {
   readonly port: number;
@@ -89,6 +126,7 @@ export interface Config {
   readonly sessionTtlSeconds: number;
   readonly presence: { readonly heartbeatMs: number; readonly ttlMs: number };
   readonly limits: Limits;
+  readonly clientAddress: { readonly trust: TrustProxy; readonly header: ForwardedHeader };
 }
 
 export interface Limits {
@@ -100,8 +138,13 @@ export interface Limits {
   readonly privateRoomsPerDay: number;
   readonly invites: RateLimit;
   readonly send: RateLimit;
-  readonly loginPerUsername: RateLimit;
+  readonly loginPerUsernameIp: RateLimit;
   readonly loginPerIp: RateLimit;
+  readonly registerPerIp: RateLimit;
+  /** Shared connection counts (Redis): heartbeat period and expiry. */
+  readonly connectionHeartbeatMs: number;
+  readonly connectionTtlMs: number;
+  /** Password hashes at once on this machine: a supervisor shares it among its workers. */
   readonly hashConcurrency: number;
   readonly maxBatchSize: number;
   readonly maxCallsInFlight: number;
@@ -115,9 +158,14 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
+  const renamed = Object.keys(RENAMED).filter((name) => env[name] !== undefined);
+  if (renamed.length > 0) {
+    throw new ConfigError(`Invalid configuration:\n${renamed.map((name) => `  ${name}: renamed to ${RENAMED[name]}`).join("\n")}`);
+  }
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const got = (name: string) => (env[name] === undefined ? "unset" : JSON.stringify(redactSecrets(env[name])));
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${got(String(i.path[0]))})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
@@ -137,7 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const database = parseDatabaseUrl(e.DATABASE_URL);
   if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
-    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(e.DATABASE_URL)})`);
+    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(redactSecrets(e.DATABASE_URL))})`);
   }
   return Object.freeze({
     port: e.PORT,
@@ -160,8 +208,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       privateRoomsPerDay: e.PRIVATE_ROOMS_PER_DAY,
       invites: { burst: Math.max(1, Math.ceil(e.INVITES_PER_MINUTE / 2)), perSecond: e.INVITES_PER_MINUTE / 60 },
       send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
-      loginPerUsername: { burst: e.LOGIN_BURST_PER_USERNAME, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME / 60 },
+      loginPerUsernameIp: { burst: e.LOGIN_BURST_PER_USERNAME_IP, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME_IP / 60 },
       loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },
+      registerPerIp: { burst: e.REGISTER_BURST_PER_IP, perSecond: e.REGISTER_PER_HOUR_PER_IP / 3600 },
+      connectionHeartbeatMs: e.CONNECTION_HEARTBEAT_MS,
+      connectionTtlMs: Math.max(e.CONNECTION_TTL_MS, 2 * e.CONNECTION_HEARTBEAT_MS),
       hashConcurrency: e.HASH_CONCURRENCY,
       maxBatchSize: e.MAX_BATCH_SIZE,
       maxCallsInFlight: e.MAX_CALLS_IN_FLIGHT,
@@ -169,5 +220,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxQueuedBytes: e.MAX_QUEUED_BYTES,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
     }),
+    clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
   });
 }

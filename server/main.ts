@@ -5,8 +5,9 @@
  */
 import { createDb } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
+import { createIpcSemaphore, type IpcChannel } from "./cluster/hash-slots.ts";
 import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
-import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig, redactSecrets as redact } from "./config.ts";
 import { startServer } from "./serve.ts";
 
 let config: Config;
@@ -16,14 +17,6 @@ try {
   if (!(error instanceof ConfigError)) throw error;
   console.error(error.message);
   process.exit(1);
-}
-
-/** A URL fit for a log line: no password. */
-function redact(url: string): string {
-  if (!URL.canParse(url)) return url;
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
 }
 
 function onStopSignal(stop: () => Promise<void>) {
@@ -39,7 +32,9 @@ function onStopSignal(stop: () => Promise<void>) {
 }
 
 async function serve(config: Config, worker: string | undefined) {
-  const server = await startServer(config);
+  // A worker hashes on its supervisor's slots: HASH_CONCURRENCY holds for the machine, not per worker.
+  const hashSlots = worker && process.send ? createIpcSemaphore(process as unknown as IpcChannel) : undefined;
+  const server = await startServer(config, { hashSlots });
   const layer = config.redisUrl ? `redis ${redact(config.redisUrl)}` : "in-memory groups";
   const who = worker ? `Parlor worker ${worker} (pid ${process.pid})` : "Parlor";
   console.log(`${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`);
@@ -68,6 +63,7 @@ async function supervise(config: Config) {
   const supervisor = startSupervisor({
     workers: config.workers,
     command: [process.execPath, import.meta.path],
+    hashConcurrency: config.limits.hashConcurrency,
     env: { ...process.env, PORT: String(port) },
   });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;

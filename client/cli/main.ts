@@ -9,7 +9,10 @@ import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
 import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
 import { createPasswordReader } from "./password.ts";
+import { createReadMarker, type ReadMarker } from "./read-marker.ts";
+import { isRoomCommand, resolveRoom, roomCommands } from "./room-commands.ts";
 import { plainHttpWarning } from "./transport.ts";
+import { UsageError } from "./usage.ts";
 
 const HELP = `Parlor chat from the command line.
 
@@ -24,20 +27,42 @@ Commands:
                                     PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
                                     other sessions are signed out, this one stays
   sessions                          your sessions: when each began and expires, this one marked
-  send <room> <text…>               send a message ("-" reads the text from stdin)
+  send <room> <text…> [--reply <seq>]
+                                    send a message ("-" reads the text from stdin); --reply answers message <seq>
+  edit <room> <seq> <text…>         change the text of your message <seq> ("-" reads it from stdin)
+  delete <room> <seq>               delete message <seq>: yours, or anyone's in a room you moderate
+                                    (it stays as "(deleted)")
+  react <room> <seq> <emoji> [--remove]
+                                    add your emoji to message <seq>, or take it back
   history <room> [--before <seq>] [--limit <n>] [--json]
                                     a page of messages, oldest at the top
-  tail <room> [--lines <n>]         the last n messages (default 10), then the room live; Ctrl-C stops
+  tail <room> [--lines <n>]         the last n messages (default 10), then the room live (new messages,
+                                    edits, deletes, reactions); Ctrl-C stops; when signed in, what it
+                                    printed is marked read
   who <room>                        who is in the room now, and who is typing
-  rooms                             the most recently active rooms
+  rooms                             your rooms (🔒: members only) with unread messages and mentions,
+                                    then the most recently active public rooms
+
+Rooms (in send, history, tail, info and members, <room> may be @username: your conversation with them):
+  create <room> [--private] [--topic <text>]
+                                    a new room, you its owner; a private one only its members see
+  info <room>                       visibility, topic, owner, member count, your role
+  members <room>                    who is a member, with their roles
+  invite <room> <username>          add someone to a private room (owner, moderators)
+  kick <room> <username>            remove a member (owner, moderators)
+  ban <room> <username>             remove and keep out (owner, moderators)
+  unban <room> <username>           let a banned user back (owner, moderators)
+  role <room> <username> moderator|member
+                                    make a member a moderator, or back (owner)
+  topic <room> [<text…>]            set the topic, or clear it with no text (owner, moderators)
+  leave <room>                      leave a room (the owner cannot)
+  dm <username>                     your direct conversation with someone: its room, how to send to it
 
 Options:
   --url <url>    the server (default: PARLOR_URL, else http://localhost:3000)
   -h, --help     this text
 
 The session token is saved in ${credentialsPath()} (PARLOR_TOKEN overrides it).`;
-
-class UsageError extends Error {}
 
 const { values: opts, positionals } = (() => {
   try {
@@ -49,7 +74,11 @@ const { values: opts, positionals } = (() => {
         limit: { type: "string" },
         lines: { type: "string" },
         json: { type: "boolean" },
+        reply: { type: "string" },
+        remove: { type: "boolean" },
         all: { type: "boolean" },
+        private: { type: "boolean" },
+        topic: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -85,10 +114,23 @@ function wholeNumber(name: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
+/** A message's seq as history prints it: `12` or `#12`. */
+function seqArg(index: number): number {
+  const value = arg(index, "the message's seq (the #number history shows)");
+  if (!/^#?\d+$/.test(value)) throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
+  return Number(value.replace("#", ""));
+}
+
 function arg(index: number, what: string): string {
   const value = positionals[index];
   if (value === undefined) throw new UsageError(`Missing ${what}.`);
   return value;
+}
+
+/** The words from `from` on as one text; a lone "-" reads it from stdin. */
+async function textFrom(from: number): Promise<string> {
+  const words = positionals.slice(from);
+  return words.length === 1 && words[0] === "-" ? await readAll() : words.join(" ");
 }
 
 async function readAll(): Promise<string> {
@@ -116,14 +158,17 @@ async function changePassword(client: ParlorClient) {
   console.log(`Password changed. ${others} signed out; this one stays signed in.`);
 }
 
-/** Prints the room live until Ctrl-C; resolves when the subscription ends. */
-function tail(client: ParlorClient, room: string, lastEventId: string) {
+/** Prints the room live until Ctrl-C; resolves when the subscription ends. Each entry printed is told to `marker`. */
+function tail(client: ParlorClient, room: string, lastEventId: string, marker: ReadMarker | null) {
   return new Promise<void>((resolve, reject) => {
     const sub = client.room.messages.subscribe(
       { room, lastEventId },
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
-        onData: ({ data }) => console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data)),
+        onData: ({ data }) => {
+          console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data));
+          marker?.saw(data.seq);
+        },
         onError: (error) => {
           sub.unsubscribe();
           reject(error);
@@ -135,6 +180,14 @@ function tail(client: ParlorClient, room: string, lastEventId: string) {
       sub.unsubscribe();
       resolve();
     });
+  });
+}
+
+/** Marks what `tail` printed in `room` as read; a refusal is said once on stderr, and tail goes on. */
+function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
+  return createReadMarker({
+    mark: (seq) => client.room.markRead.mutate({ room, seq }),
+    onError: (error) => console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`),
   });
 }
 
@@ -192,15 +245,37 @@ async function run(): Promise<void> {
       return;
     }
     case "send": {
+      const room = await resolveRoom(client, arg(1, "the room"));
+      const text = await textFrom(2);
+      const replyTo = opts.reply === undefined ? undefined : wholeNumber("reply", opts.reply.replace(/^#/, ""));
+      const message = await client.room.send.mutate(replyTo === undefined ? { room, text } : { room, text, replyTo });
+      console.log(formatMessage(message));
+      return;
+    }
+    case "edit": {
       const room = arg(1, "the room");
-      const words = positionals.slice(2);
-      const text = words.length === 1 && words[0] === "-" ? await readAll() : words.join(" ");
-      const message = await client.room.send.mutate({ room, text });
+      const seq = seqArg(2);
+      const message = await client.room.edit.mutate({ room, seq, text: await textFrom(3) });
+      console.log(formatMessage(message));
+      return;
+    }
+    case "delete": {
+      const room = arg(1, "the room");
+      const seq = seqArg(2);
+      await client.room.delete.mutate({ room, seq });
+      console.log(`Deleted #${seq} in ${printable(room)}.`);
+      return;
+    }
+    case "react": {
+      const room = arg(1, "the room");
+      const seq = seqArg(2);
+      const emoji = arg(3, "the emoji");
+      const message = await client.room.react.mutate({ room, seq, emoji, add: !opts.remove });
       console.log(formatMessage(message));
       return;
     }
     case "history": {
-      const room = arg(1, "the room");
+      const room = await resolveRoom(client, arg(1, "the room"));
       const page = await client.room.history.query({ room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
       if (opts.json) {
         console.log(printableJson(page));
@@ -212,13 +287,20 @@ async function run(): Promise<void> {
       return;
     }
     case "tail": {
-      const room = arg(1, "the room");
+      const room = await resolveRoom(client, arg(1, "the room"));
       const lines = Math.min(wholeNumber("lines", opts.lines) ?? 10, 100);
       // With --lines 0 the page still says where the room is now.
       const page = await client.room.history.query({ room, limit: Math.max(lines, 1) });
-      for (const m of page.messages.slice(0, lines).reverse()) console.log(formatMessage(m));
+      const marker = token ? readMarkerFor(client, room) : null;
+      for (const m of page.messages.slice(0, lines).reverse()) {
+        console.log(formatMessage(m));
+        marker?.saw(m.seq);
+      }
       // Resume right after the newest message seen, so nothing falls between history and live.
-      return tail(client, room, String(page.messages[0]?.seq ?? 0));
+      await tail(client, room, String(page.messages[0]?.seq ?? 0), marker);
+      // Stopped (not refused): what was printed last is marked before the process ends.
+      await marker?.flush();
+      return;
     }
     case "who": {
       const room = arg(1, "the room");
@@ -228,13 +310,10 @@ async function run(): Promise<void> {
       if (snapshot.typing.length) console.log(`typing: ${snapshot.typing.map((u) => printable(u)).join(", ")}`);
       return;
     }
-    case "rooms": {
-      for (const r of await client.room.active.query()) {
-        console.log(`${printable(r.name)}\t${r.lastSeq} messages\t${r.present} here now\tlast ${printable(r.lastMessageAt)}`);
-      }
-      return;
-    }
     default:
+      if (isRoomCommand(command)) {
+        return roomCommands[command]({ client, args: positionals.slice(1), private: opts.private, topic: opts.topic, signedIn: Boolean(token) });
+      }
       throw new UsageError(`Unknown command '${command}'.`);
   }
 }

@@ -7,6 +7,7 @@
 import { Lucia, TimeSpan } from "lucia";
 import type { Db } from "../../db/index.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
+import type { Semaphore } from "../limits/semaphore.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
 import { deleteExpiredSessions, deleteOtherSessions, deleteUserSessions, listUserSessions, type SessionInfo } from "./session-store.ts";
@@ -85,8 +86,8 @@ export interface Auth {
 export interface AuthOptions {
   /** `Secure` cookies: on outside development, where the site is served over HTTPS. */
   secureCookies: boolean;
-  /** Password hashes computed at once. */
-  hashConcurrency?: number;
+  /** Password hashes computed at once: a count for this process, or a machine's shared slots. */
+  hashConcurrency?: number | Semaphore;
   /** Session lifetime without use (sliding). Default 30 days. */
   sessionTtlSeconds?: number;
 }

@@ -261,17 +261,26 @@ function asRetryOf(msg: NewMessage, stored: Message): Appended {
   return { message: stored, duplicate: true };
 }
 
+/** A message as stored, and whether sending it made its sender a member of the room. */
+export interface Stored {
+  message: Message;
+  joined: boolean;
+}
+
+/** How a new message is written: on its own (the default), or through a group commit (./message-writer.ts). */
+export type StoreMessage = (msg: NewMessage) => Promise<Stored>;
+
 /**
  * Stores a message as the room's next seq and returns it as clients see it. With
  * a client id, a retry returns the first call's message and stores nothing.
  */
-export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> {
+export async function appendMessage(db: Db, msg: NewMessage, store: StoreMessage = (m) => storeMessage(db, m)): Promise<Appended> {
   if (msg.clientId) {
     const stored = await findByClientId(db, msg.sender.id, msg.clientId);
     if (stored) return asRetryOf(msg, stored);
   }
   try {
-    return { ...(await storeMessage(db, msg)), duplicate: false };
+    return { ...(await store(msg)), duplicate: false };
   } catch (error) {
     if (error instanceof InvalidRequestError) throw error;
     // Two copies of one send raced: the unique (sender, client id) index let one in.
@@ -281,7 +290,8 @@ export async function appendMessage(db: Db, msg: NewMessage): Promise<Appended> 
   }
 }
 
-async function storeMessage(db: Db, msg: NewMessage): Promise<{ message: Message; joined: boolean }> {
+/** One message in its own transaction. */
+export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
   const now = new Date().toISOString();
   const replyTo = msg.replyTo ?? null;
   return db.transaction().execute(async (trx) => {
@@ -321,6 +331,147 @@ async function storeMessage(db: Db, msg: NewMessage): Promise<{ message: Message
     };
     return { message, joined };
   });
+}
+
+export type BatchResult = { ok: true; value: Stored } | { ok: false; error: unknown };
+
+const roomState = prepare((db, room: string) => (db as Db).selectFrom("room").select(["visibility", "member_count"]).where("name", "=", room));
+
+/**
+ * Group commit: stores a batch of messages (in arrival order) in ONE
+ * transaction, with a few set-wise statements per room instead of a
+ * transaction per message. Each message is checked before anything is written
+ * (its reply target, room capacity), so a refused one takes no seq and leaves no
+ * trace; the others go in. Throws on a database error (a concurrent writer's
+ * conflict, say): the caller then stores the batch one message at a time.
+ */
+export async function storeMessageBatch(db: Db, batch: readonly NewMessage[]): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(batch.length);
+  const byRoom = new Map<string, number[]>();
+  batch.forEach((m, i) => {
+    const list = byRoom.get(m.room);
+    if (list) list.push(i);
+    else byRoom.set(m.room, [i]);
+  });
+  const now = new Date().toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const [room, indexes] of byRoom) {
+      const stored = await storeRoomBatch(trx, room, indexes.map((i) => batch[i]!), now);
+      stored.forEach((r, j) => (results[indexes[j]!] = r));
+    }
+  });
+  return results;
+}
+
+async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
+  const results: BatchResult[] = new Array(items.length);
+  const state = (await roomState(trx, room)).rows[0];
+  const isPublic = !state || state.visibility === "public";
+
+  // Reply targets: each must be a message of this room, not deleted.
+  const replyTargets = [...new Set(items.flatMap((m) => (m.replyTo ? [m.replyTo] : [])))];
+  const answerable = new Set<number>();
+  if (replyTargets.length) {
+    const rows = await trx.selectFrom("message").select(["seq", "deleted"]).where("room", "=", room).where("seq", "in", replyTargets).execute();
+    for (const r of rows) if (Number(r.deleted) === 0) answerable.add(Number(r.seq));
+  }
+
+  // Public rooms: senders who are not members yet join by sending, while it has room.
+  const members = new Set<number>();
+  const senders = [...new Set(items.map((m) => m.sender.id))];
+  if (isPublic && state) {
+    const rows = await trx.selectFrom("room_member").select("user_id").where("room", "=", room).where("user_id", "in", senders).execute();
+    for (const r of rows) members.add(Number(r.user_id));
+  }
+  let memberCount = Number(state?.member_count ?? 0);
+  const joining = new Set<number>();
+  const valid: number[] = [];
+  items.forEach((m, i) => {
+    if (m.replyTo && !answerable.has(m.replyTo)) {
+      results[i] = { ok: false, error: new InvalidRequestError(`'replyTo' ${m.replyTo} is not a message of room '${room}' that can be answered.`) };
+      return;
+    }
+    if (isPublic && !members.has(m.sender.id) && !joining.has(m.sender.id)) {
+      if (m.maxMembers !== undefined && memberCount >= m.maxMembers) {
+        results[i] = { ok: false, error: new InvalidRequestError(`Room '${room}' is full (${m.maxMembers} members).`) };
+        return;
+      }
+      joining.add(m.sender.id);
+      memberCount++;
+    }
+    valid.push(i);
+  });
+  if (valid.length === 0) return results;
+
+  // The seqs: k at once, under the room row's lock (a new room is public, its first sender the owner).
+  const k = valid.length;
+  const first = items[valid[0]!]!;
+  const bumped = await trx
+    .insertInto("room")
+    .values({ name: room, last_seq: k, message_count: k, last_message_at: now, owner_id: first.sender.id, created_at: now })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        last_seq: sql<number>`${sql.ref("room.last_seq")} + ${k}`,
+        message_count: sql<number>`${sql.ref("room.message_count")} + ${k}`,
+        last_message_at: now,
+      }),
+    )
+    .returning(["last_seq", "message_count", "owner_id"])
+    .executeTakeFirstOrThrow();
+  const firstSeq = Number(bumped.last_seq) - k + 1;
+  const firstIndex = Number(bumped.message_count) - k + 1;
+
+  const joined = new Set<number>();
+  if (isPublic && joining.size) {
+    const ownerId = Number(bumped.owner_id);
+    const rows = await trx
+      .insertInto("room_member")
+      .values([...joining].map((id) => ({ room, user_id: id, role: id === ownerId ? ("owner" as const) : ("member" as const), joined_at: now })))
+      .onConflict((oc) => oc.columns(["room", "user_id"]).doNothing())
+      .returning("user_id")
+      .execute();
+    for (const r of rows) joined.add(Number(r.user_id));
+    if (joined.size) await trx.updateTable("room").set({ member_count: sql<number>`member_count + ${joined.size}` }).where("name", "=", room).execute();
+  }
+
+  const senderIndex = new Map<number, number>();
+  for (const id of new Set(valid.map((i) => items[i]!.sender.id))) {
+    senderIndex.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
+  }
+  const rows = valid.map((i, j) => {
+    const m = items[i]!;
+    const index = senderIndex.get(m.sender.id)! + 1;
+    senderIndex.set(m.sender.id, index);
+    return {
+      room,
+      seq: firstSeq + j,
+      sender_id: m.sender.id,
+      text: m.text,
+      created_at: now,
+      client_id: m.clientId ?? null,
+      reply_to: m.replyTo ?? null,
+      msg_index: firstIndex + j,
+      sender_index: index,
+    };
+  });
+  const ids = new Map<number, number>();
+  for (const r of await trx.insertInto("message").values(rows).returning(["id", "seq"]).execute()) ids.set(Number(r.seq), Number(r.id));
+  const announced = new Set<number>();
+  for (const [j, i] of valid.entries()) {
+    const m = items[i]!;
+    const seq = firstSeq + j;
+    await recordMentions(trx, room, seq, m.sender.id, m.text);
+    const isFirstJoin = joined.has(m.sender.id) && !announced.has(m.sender.id);
+    if (isFirstJoin) announced.add(m.sender.id);
+    results[i] = {
+      ok: true,
+      value: {
+        message: { id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [] },
+        joined: isFirstJoin,
+      },
+    };
+  }
+  return results;
 }
 
 /** Thrown inside a change's transaction when there is nothing to store: rolls back the seq it took. */

@@ -11,6 +11,7 @@ import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { ForbiddenError, InvalidRequestError } from "./errors.ts";
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
+import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 
 export interface RoomLogOptions {
@@ -29,9 +30,12 @@ export interface StreamRequest<T> {
   map: (entry: RoomEntry) => T;
   pace?: (() => Promise<() => void>) | undefined;
   onEnd?: (() => void) | undefined;
+  stopError?: (() => Error | undefined) | undefined;
 }
 
 export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }: RoomLogOptions) {
+  // Concurrent sends share a commit; each is acknowledged after it.
+  const writer = createMessageWriter(db);
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     try {
       await groups.publish(roomGroup(room), { type: "entry", room, entry });
@@ -62,7 +66,7 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }:
   return {
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
     async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
-      const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom });
+      const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom }, writer.store);
       // A retry was published by the call that stored it.
       if (!duplicate) await publish(input.room, { kind: "message", seq: message.seq, message });
       // Sending made them a member: the room is one of theirs now.

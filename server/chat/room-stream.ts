@@ -45,6 +45,8 @@ export interface RoomStreamOptions<T> {
   pace?: (() => Promise<() => void>) | undefined;
   /** Called once when the stream ends, however it ends. */
   onEnd?: (() => void) | undefined;
+  /** Asked when `signal` has stopped the stream: an error to end it with (e.g. access revoked), or undefined to end quietly. */
+  stopError?: (() => Error | undefined) | undefined;
 }
 
 /**
@@ -84,7 +86,7 @@ async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
     yield* catchUp(s);
     while (!s.signal.aborted) {
       const next = await s.iterator.next();
-      if (next.done) return;
+      if (next.done) break;
       const event = next.value;
       if (event.type === "lagged") {
         yield* catchUp(s);
@@ -99,6 +101,8 @@ async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
       s.last = entry.seq;
       yield s.map(entry);
     }
+    const error = s.signal.aborted ? s.stopError?.() : undefined;
+    if (error) throw error;
   } finally {
     try {
       await s.iterator.return?.();

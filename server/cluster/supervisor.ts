@@ -6,6 +6,7 @@
  * the others lives in Redis and the database.
  */
 import type { Subprocess } from "bun";
+import { createHashSlotBroker, type HashSlotBroker } from "./hash-slots.ts";
 
 /** Set in a worker's environment to its number (1…n); unset in a lone server or the supervisor. */
 export const WORKER_ENV = "PARLOR_WORKER";
@@ -20,11 +21,15 @@ export interface SupervisorOptions {
   /** First restart delay; doubles while a worker keeps dying young, up to `maxRestartDelayMs`. */
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
+  /** Password hashes at once on this machine, lent to the workers over IPC (see hash-slots.ts). */
+  hashConcurrency?: number;
 }
 
 export interface Supervisor {
   /** The live worker processes' ids, by worker number. */
   pids(): Map<number, number>;
+  /** The machine's hash slots (set when `hashConcurrency` is). */
+  hashSlots: HashSlotBroker | undefined;
   /** SIGTERM to every worker; resolves when all have exited (SIGKILL after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -40,6 +45,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   const exited = new Map<number, Promise<void>>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let stopping = false;
+  const hashSlots = options.hashConcurrency ? createHashSlotBroker(options.hashConcurrency) : undefined;
 
   /** Starts worker `n`; `delay` is how long to wait before restarting it if it dies young. */
   function spawn(n: number, delay: number) {
@@ -49,8 +55,15 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
     const proc = Bun.spawn(options.command, {
       env: { ...options.env, [WORKER_ENV]: String(n) },
       stdio: ["ignore", "inherit", "inherit"],
+      ...(hashSlots && {
+        serialization: "json" as const,
+        ipc(message: unknown, child: Subprocess) {
+          hashSlots.handle(n, message, (reply) => child.send(reply));
+        },
+      }),
       onExit(proc, code, signal) {
         running.delete(n);
+        hashSlots?.workerExited(n);
         markExited();
         if (stopping) return;
         // A worker that keeps dying young (bad database URL, port taken) is retried ever more slowly.
@@ -70,6 +83,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     pids: () => new Map([...running].map(([n, proc]) => [n, proc.pid])),
+    hashSlots,
     async stop(graceMs = 10_000) {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);

@@ -33,6 +33,31 @@ export interface RedisGroupLayerOptions {
 
 export const DEFAULT_REDIS_PREFIX = "parlor:";
 
+const ROOM_GROUP_PREFIX = "room:";
+
+/** Every room an event names: its own `room`, and the `room` of whatever it carries (an entry, its message). */
+function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown[] {
+  // Events are small and already schema-checked; the depth bound is only a backstop.
+  if (value === null || typeof value !== "object" || depth > 4) return rooms;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === "room") rooms.push(inner);
+    else roomsNamedIn(inner, depth + 1, rooms);
+  }
+  return rooms;
+}
+
+/**
+ * Why an event that passed the schema still cannot be delivered on `group`, or
+ * null: an event on a room's channel that names another room is forged or
+ * misrouted, and would put one room's traffic in another's stream.
+ */
+export function misroutedEvent(group: string, event: object): string | null {
+  if (!group.startsWith(ROOM_GROUP_PREFIX)) return null;
+  const room = group.slice(ROOM_GROUP_PREFIX.length);
+  const other = roomsNamedIn(event).find((named) => named !== room);
+  return other === undefined ? null : `it names room ${JSON.stringify(other)}`;
+}
+
 function redactedUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = "***";
@@ -103,8 +128,10 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     connection.on("close", () => outage());
   }
 
+  // Whatever arrives from Redis is input like any other: anyone who can publish there could forge it.
   sub.on("message", (channel: string, payload: string) => {
     if (!channel.startsWith(prefix)) return;
+    const group = channel.slice(prefix.length);
     let event: RoomEvent;
     try {
       event = RoomEvent.parse(JSON.parse(payload));
@@ -112,7 +139,12 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
       log(`dropped an invalid event on ${channel}`, error);
       return;
     }
-    void local.publish(channel.slice(prefix.length), event);
+    const misrouted = misroutedEvent(group, event);
+    if (misrouted) {
+      log(`dropped an event on ${channel}: ${misrouted}`);
+      return;
+    }
+    void local.publish(group, event);
   });
 
   // Every (re)connection: subscribe to every wanted group, then tell every local

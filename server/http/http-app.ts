@@ -5,6 +5,7 @@
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia } from "elysia";
+import { internalErrorMessage } from "../errors/error-id.ts";
 import { appRouter } from "../trpc/router.ts";
 import { createHttpContextFactory, type Services } from "../trpc/context.ts";
 import { getRoomMessages } from "./messages-route.ts";
@@ -52,6 +53,14 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
   };
 
   return new Elysia()
+    // Our own failures on REST routes: a generic answer with an id, the real error in the log.
+    .onError(({ code, error, request, set }) => {
+      if (code !== "UNKNOWN" && code !== "INTERNAL_SERVER_ERROR") return;
+      const failure = error instanceof Error ? error : new Error(String(error));
+      onError(failure, new URL(request.url).pathname);
+      set.status = 500;
+      return { error: internalErrorMessage(failure) };
+    })
     .get("/healthz", async () => {
       await services.db.selectFrom("room").select("name").limit(1).execute();
       return { ok: true };

@@ -1,35 +1,61 @@
 /**
- * Caps on open WebSockets, checked at the handshake: a global one (503, the
- * server is full) and one per client IP (429, that client holds too many).
+ * Caps on open WebSockets. At the handshake: a global one per process (503,
+ * this server is full: it protects this process's memory) and one per client
+ * address (429, that client holds too many). When a socket signs in: one per
+ * user (the socket is refused). The address and user counts live in a
+ * ConnectionCounter: per process, or in Redis for the whole deployment.
  */
-export type Admission = { ok: true } | { ok: false; status: 429 | 503; reason: string };
+import type { ConnectionCounter, Release } from "./connection-counter.ts";
+
+export type Admission = { ok: true; release: Release } | { ok: false; status: 429 | 503; reason: string };
 
 export interface ConnectionCaps {
-  /** Admits a connection from `ip` and counts it, or says why not. */
-  admit(ip: string): Admission;
-  /** A counted connection has closed (or its upgrade failed). */
-  release(ip: string): void;
+  /** Admits a connection from `addressKey` (see addressKey()) and counts it, or says why not. */
+  admit(addressKey: string): Promise<Admission>;
+  /** Counts a signed-in socket of `userId`: its release, or null when the user holds the most allowed. */
+  admitUser(userId: number): Promise<Release | null>;
+  /** Open connections admitted by this process. */
   total(): number;
 }
 
-export function createConnectionCaps(limits: { maxConnections: number; maxConnectionsPerIp: number }): ConnectionCaps {
-  const byIp = new Map<string, number>();
+export interface ConnectionCapsOptions {
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxConnectionsPerUser: number;
+  counter: ConnectionCounter;
+}
+
+export function createConnectionCaps(options: ConnectionCapsOptions): ConnectionCaps {
+  const { counter } = options;
   let total = 0;
   return {
-    admit(ip) {
-      if (total >= limits.maxConnections) return { ok: false, status: 503, reason: "The server is at its connection limit: try again later." };
-      const n = byIp.get(ip) ?? 0;
-      if (n >= limits.maxConnectionsPerIp) return { ok: false, status: 429, reason: `At most ${limits.maxConnectionsPerIp} connections per address.` };
-      byIp.set(ip, n + 1);
+    async admit(addressKey) {
+      if (total >= options.maxConnections) return { ok: false, status: 503, reason: "The server is at its connection limit: try again later." };
+      // Held while the shared count is asked, so a burst cannot overshoot the global cap meanwhile.
       total++;
-      return { ok: true };
+      let release: Release | null;
+      try {
+        release = await counter.acquire(`ip:${addressKey}`, options.maxConnectionsPerIp);
+      } catch (error) {
+        total--;
+        throw error;
+      }
+      if (!release) {
+        total--;
+        return { ok: false, status: 429, reason: `At most ${options.maxConnectionsPerIp} connections per address.` };
+      }
+      let released = false;
+      return {
+        ok: true,
+        release() {
+          if (released) return;
+          released = true;
+          total--;
+          release();
+        },
+      };
     },
-    release(ip) {
-      const n = (byIp.get(ip) ?? 0) - 1;
-      if (n > 0) byIp.set(ip, n);
-      else byIp.delete(ip);
-      total = Math.max(0, total - 1);
-    },
+    admitUser: (userId) => counter.acquire(`user:${userId}`, options.maxConnectionsPerUser),
     total: () => total,
   };
 }

@@ -1,54 +1,62 @@
 /**
- * Token buckets keyed by user, username or IP: a burst is allowed, a flood is
- * not. In memory, per process (with several processes each keeps its own, so
- * the effective limit is per process; say so where it matters).
+ * Rate limits keyed by user, address or (username, address): a burst is
+ * allowed, a flood is not. rate-limiter-flexible does the counting: in this
+ * process (RateLimiterMemory), or in Redis (RateLimiterRedis, one atomic
+ * counter per key and window), so that with several processes the limit holds
+ * for the deployment, not per process.
+ *
+ * A Redis that does not answer does not take sending or signing in down: each
+ * Redis limiter is insured by a memory limiter of the same size, which counts
+ * per process until Redis is back.
  */
+import type Redis from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+
 export interface RateLimit {
-  /** Tokens a fresh bucket holds: how many calls may come at once. */
+  /** Calls allowed in one window: how many may come at once. */
   burst: number;
-  /** Tokens added per second: the sustained rate. */
+  /** The sustained rate; a window lasts burst / perSecond seconds (whole seconds, at least 1). */
   perSecond: number;
 }
 
 export interface RateLimiter {
-  /** Takes a token for `key`: 0 when allowed, else the milliseconds until one is available. */
-  take(key: string): number;
-  /** Buckets held (for tests: idle ones are dropped). */
-  size(): number;
+  /** Counts one call for `key`: resolves 0 when allowed, else the milliseconds until the next call may pass. */
+  take(key: string): Promise<number>;
+  /** Forgets `key`'s count (a sign-in that succeeded clears that address's failures for the account). */
+  reset(key: string): Promise<void>;
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
+export interface RateLimiterStore {
+  /** Unset: counts live in this process. */
+  redis?: Redis;
+  /** Prepended to every Redis key, e.g. "parlor:rl:send:". */
+  keyPrefix: string;
 }
 
-export function createRateLimiter({ burst, perSecond }: RateLimit, now: () => number = performance.now.bind(performance)): RateLimiter {
-  const buckets = new Map<string, Bucket>();
-  const perMs = perSecond / 1000;
-  let takesSinceSweep = 0;
+/** Window length in whole seconds: Redis expires keys by the second, and a 0 s window would never expire. */
+export function windowSeconds({ burst, perSecond }: RateLimit): number {
+  return Math.max(1, Math.ceil(burst / perSecond));
+}
 
-  /** A bucket that has refilled completely is the same as no bucket: forget it, so spraying keys cannot grow memory. */
-  function sweep(t: number) {
-    for (const [key, b] of buckets) if (b.tokens + (t - b.at) * perMs >= burst) buckets.delete(key);
-  }
-
+export function createRateLimiter(limit: RateLimit, store: RateLimiterStore): RateLimiter {
+  const options = { points: limit.burst, duration: windowSeconds(limit), keyPrefix: store.keyPrefix };
+  const memory = new RateLimiterMemory(options);
+  const limiter: RateLimiterAbstract = store.redis
+    ? new RateLimiterRedis({ ...options, storeClient: store.redis, insuranceLimiter: memory, rejectIfRedisNotReady: true })
+    : memory;
   return {
-    take(key) {
-      const t = now();
-      if (++takesSinceSweep >= 1024) {
-        takesSinceSweep = 0;
-        sweep(t);
-      }
-      const b = buckets.get(key) ?? { tokens: burst, at: t };
-      b.tokens = Math.min(burst, b.tokens + (t - b.at) * perMs);
-      b.at = t;
-      buckets.set(key, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
+    async take(key) {
+      try {
+        await limiter.consume(key);
         return 0;
+      } catch (refusal) {
+        // Refusals are RateLimiterRes; anything else is a failure of the store (and of its insurance).
+        if (refusal instanceof RateLimiterRes) return Math.max(1, refusal.msBeforeNext);
+        throw refusal;
       }
-      return Math.ceil((1 - b.tokens) / perMs);
     },
-    size: () => buckets.size,
+    async reset(key) {
+      await limiter.delete(key);
+    },
   };
 }

@@ -89,6 +89,17 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
     if (target.role === "moderator" && access.role !== "owner") throw new ForbiddenError("Moderators cannot act on other moderators.");
   }
 
+  /** Whom a kick or ban acts on, once the rules allow it: the caller manages the room and outranks them. */
+  async function moderationTarget(user: Author, access: AnyRoomAccess, username: string) {
+    const a = requireExisting(access);
+    requireManager(a);
+    requireNotDirect(a);
+    const target = await targetUser(username);
+    const role = await repo.findRole(db, a.room, target.id);
+    requireOutranks(a, { role, id: target.id }, user);
+    return { a, target, role };
+  }
+
   async function requireRoomForNewMember(access: RoomAccess, trx: Db): Promise<void> {
     const fresh = await repo.findRoomAccess(trx, access.room, 0);
     if (fresh && fresh.memberCount >= limits.maxMembersPerRoom) {
@@ -174,12 +185,7 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
 
     /** Removes a member; their open streams of the room end. */
     async kick(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
-      const a = requireExisting(access);
-      requireManager(a);
-      requireNotDirect(a);
-      const target = await targetUser(username);
-      const role = await repo.findRole(db, a.room, target.id);
-      requireOutranks(a, { role, id: target.id }, user);
+      const { a, target, role } = await moderationTarget(user, access, username);
       if (!role) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
       const kicked = await changeMembership(a.room, { actor: user, user: target.username, change: "kicked" }, (trx) => repo.deleteMember(trx, a.room, target.id));
       if (kicked) await revoke(a.room, target.id, "kicked");
@@ -187,12 +193,7 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
 
     /** Bans a user (a member or not): removed, and kept out until unbanned. */
     async ban(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
-      const a = requireExisting(access);
-      requireManager(a);
-      requireNotDirect(a);
-      const target = await targetUser(username);
-      const role = await repo.findRole(db, a.room, target.id);
-      requireOutranks(a, { role, id: target.id }, user);
+      const { a, target } = await moderationTarget(user, access, username);
       const now = new Date().toISOString();
       const banned = await changeMembership(a.room, { actor: user, user: target.username, change: "banned" }, async (trx) => {
         if (!(await repo.insertBan(trx, a.room, target.id, user.id, now))) return false;

@@ -14,7 +14,8 @@ import type { Rooms } from "../rooms/rooms.ts";
 import type { Unread } from "../unread/unread.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
-import type { RateLimiter } from "../limits/rate-limiter.ts";
+import type { ConnectionCaps } from "../limits/connection-caps.ts";
+import type { Limiters } from "../limits/limiters.ts";
 import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
 import type { SessionSockets } from "./session-sockets.ts";
@@ -36,15 +37,10 @@ export interface Services {
   presence: Presence;
   sockets: SessionSockets;
   limits: Limits;
-  /** Error replies carry stack traces (development only). */
-  exposeErrorStacks: boolean;
-  limiters: {
-    send: RateLimiter;
-    loginPerUsername: RateLimiter;
-    loginPerIp: RateLimiter;
-    typing: RateLimiter;
-    invite: RateLimiter;
-  };
+  /** Rate limits: per process, or shared through Redis. */
+  limiters: Limiters;
+  /** Connection caps (per address at the handshake, per user when a socket signs in). */
+  caps: ConnectionCaps;
 }
 
 /** One WebSocket connection's own state, shared by the calls made over it. */
@@ -74,7 +70,7 @@ export interface Context extends Services {
   user: User | null;
   /** The caller's session token, when it is signed in. */
   token: string | null;
-  /** The client's address, when the transport knows it. */
+  /** The client's address (through trusted proxies, see client-address.ts), when the transport knows it. */
   ip: string | null;
   /** HTTP only: headers of the response, for cookies. Null over WebSocket. */
   resHeaders: Headers | null;
@@ -106,11 +102,16 @@ export async function createWsContext(services: Services, input: WsContextInput)
   const token = input.connectionParams?.token || services.auth.tokenFromHeaders({ cookie: input.cookie });
   const session = token ? await services.auth.validate(token) : null;
   if (session) {
-    if (services.sockets.userCount(session.user.id) >= services.limits.maxConnectionsPerUser) {
+    // Counted across every process of the deployment when the caps live in Redis.
+    const counted = await services.caps.admitUser(session.user.id);
+    if (!counted) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${services.limits.maxConnectionsPerUser} connections per user.` });
     }
     const release = services.sockets.add({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
-    input.socket.once("close", release);
+    input.socket.once("close", () => {
+      release();
+      counted();
+    });
   }
   return {
     ...services,

@@ -1,6 +1,7 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { internalErrorMessage } from "../errors/error-id.ts";
 import { RoomInput } from "../../shared/schemas.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -17,10 +18,12 @@ const t = initTRPC.context<Context>().create({
   // session checks); server/http/trpc-http-rules.ts refuses them over HTTP before any
   // procedure runs. Off here as well, in case a request ever gets past that.
   sse: { enabled: false },
-  errorFormatter({ shape, error, ctx }) {
-    // Stack traces only where the config says so (development), whatever NODE_ENV was at import.
-    const { stack, ...data } = shape.data;
-    const base = { ...shape, data: ctx?.exposeErrorStacks ? { ...data, stack } : data };
+  errorFormatter({ shape, error }) {
+    // No stack trace to any client, in any mode: the server log has it, under the error's id.
+    const { stack: _stack, ...data } = shape.data;
+    const base = { ...shape, data };
+    // Our own failures (and anything that is not a TRPCError) say nothing of their cause.
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...base, message: internalErrorMessage(error) };
     if (error.cause instanceof ZodError) {
       return {
         ...base,
@@ -105,9 +108,9 @@ export const roomMemberProcedure = authedProcedure.input(RoomInput).use(async fu
   return next({ ctx: { access } });
 });
 
-/** Refuses with TOO_MANY_REQUESTS when `key`'s bucket is empty, saying when to retry. */
-export function rateLimited(limiter: RateLimiter, key: string, what: string): void {
-  const waitMs = limiter.take(key);
+/** Refuses with TOO_MANY_REQUESTS when `key` has used up its limit, saying when to retry. */
+export async function rateLimited(limiter: RateLimiter, key: string, what: string): Promise<void> {
+  const waitMs = await limiter.take(key);
   if (waitMs > 0) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.` });
   }

@@ -2,7 +2,8 @@
  * Which open WebSockets belong to which session and user. tRPC builds a
  * socket's context once, when it connects, so a session that ends — logout or
  * expiry — must close the sockets that carried it, or they would keep acting
- * as the signed-out user. Also counts sockets per user, for the per-user cap.
+ * as the signed-out user. (The per-user cap is counted in limits/connection-caps.ts,
+ * across processes.)
  */
 import { hashToken } from "../auth/session-adapter.ts";
 
@@ -35,7 +36,6 @@ interface Entry extends SessionSocket {
 export class SessionSockets {
   /** By the session's id as stored (SHA-256 of the token), so other processes can name it without the token. */
   private bySession = new Map<string, Set<Entry>>();
-  private byUser = new Map<number, number>();
 
   constructor(private readonly options: SessionSocketsOptions) {}
 
@@ -46,7 +46,6 @@ export class SessionSockets {
     let set = this.bySession.get(id);
     if (!set) this.bySession.set(id, (set = new Set()));
     set.add(entry);
-    this.byUser.set(entry.userId, (this.byUser.get(entry.userId) ?? 0) + 1);
     this.armExpiry(entry);
     let released = false;
     return () => {
@@ -55,9 +54,6 @@ export class SessionSockets {
       clearTimeout(entry.timer);
       set.delete(entry);
       if (set.size === 0 && this.bySession.get(id) === set) this.bySession.delete(id);
-      const n = (this.byUser.get(entry.userId) ?? 1) - 1;
-      if (n > 0) this.byUser.set(entry.userId, n);
-      else this.byUser.delete(entry.userId);
     };
   }
 
@@ -109,9 +105,5 @@ export class SessionSockets {
 
   count(token: string): number {
     return this.bySession.get(hashToken(token))?.size ?? 0;
-  }
-
-  userCount(userId: number): number {
-    return this.byUser.get(userId) ?? 0;
   }
 }

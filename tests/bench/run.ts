@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Job, PhaseResult } from "./loadgen.ts";
 import { cores, cpuSeconds, GENERATOR_CPU, pinned, pinning, processTree, ROOT, SERVER_CPU, spawnChild, freePort } from "./procs.ts";
-import { BENCH_PASSWORD, benchUsers, type BenchServer, startBare, startParlor, tempDir } from "./servers.ts";
+import { createPostgresSchema } from "../support/backends.ts";
+import { BENCH_PASSWORD, benchUsers, type BenchServer, startBare, startBareStore, startParlor, tempDir } from "./servers.ts";
 import type { SqlJob } from "./sql-bench.ts";
 import { type Row, renderMarkdown } from "./report.ts";
 
@@ -180,7 +181,36 @@ async function sendPath() {
     account(`send path ${transport}`, out[transport]);
     await parlor.stop();
   }
-  raw.send = { bare, ...out };
+  // The ceiling the send path is held to: a bare Bun server storing in the same schema with group commit, publishing after it.
+  const storeDir = tempDir();
+  const store = await startBareStore(join(storeDir.path, "bare-store.db"));
+  log("send path: bare store-then-publish server");
+  const ref = await gen<Send>({ kind: "send", transport: "ws", url: store.url, wsUrl: store.wsUrl, tokens: ["a", "b", "c", "d"], window: 8, seconds: S.sendSeconds, maxMessages: 2_000_000, payload: 100, serverPids: [store.pid] });
+  account("send path bare store", ref);
+  await store.stop();
+  storeDir.remove();
+  // The same load on PostgreSQL: one busy room per sender, commits batched across concurrent sends.
+  let pg: Send | undefined;
+  try {
+    const schema = await createPostgresSchema();
+    const parlor = await startParlor({ env: { DATABASE_URL: schema.url } });
+    try {
+      const tokens = (await benchUsers(parlor.url, 4, "pgsender")).map((u) => u.token);
+      log("send path: room.send over ws on PostgreSQL");
+      pg = await gen<Send>({ kind: "send", transport: "ws", url: parlor.url, wsUrl: parlor.wsUrl, tokens, window: 8, seconds: S.sendSeconds, maxMessages: 2_000_000, payload: 100, serverPids: [parlor.pid] });
+      account("send path postgres", pg);
+    } finally {
+      await parlor.stop();
+      await schema.drop();
+    }
+  } catch (error) {
+    failures.push(`send path on PostgreSQL: ${error instanceof Error ? error.message : error}`);
+  }
+  raw.send = { bare, ref, pg, ...out };
+  const refTag = "send path vs a bare store-then-publish server (same schema, WAL + synchronous=NORMAL, group commit per turn, publish after commit)";
+  rows.push({ scenario: refTag, metric: "messages/s stored, published and acknowledged over WebSocket", unit: "/s", parlor: k(out.ws!.messagesPerSecond), ceiling: k(ref.messagesPerSecond), target: { ratioAtLeast: 0.7 }, note: `server CPU ${pct(out.ws!.serverCpu)} vs ${pct(ref.serverCpu)}` });
+  rows.push({ scenario: refTag, metric: "ack p99 over WebSocket", unit: "ms", parlor: out.ws!.ack.p99, ceiling: ref.ack.p99, target: { ratioAtMost: 2 } });
+  if (pg) rows.push({ scenario: refTag, metric: "messages/s on PostgreSQL (stored and acknowledged)", unit: "/s", parlor: k(pg.messagesPerSecond), ceiling: null, target: { parlorAtLeast: 10_000 }, note: `ack p99 ${pg.ack.p99} ms; server CPU ${pct(pg.serverCpu)}` });
   const tag = "send path: stored and published, acknowledged (4 users × 8 in flight, 4 rooms)";
   for (const t of ["ws", "http"] as const) {
     rows.push({ scenario: tag, metric: `messages/s, room.send over ${t === "ws" ? "WebSocket" : "HTTP"} vs bare bun:sqlite insert loop`, unit: "/s", parlor: k(out[t]!.messagesPerSecond), ceiling: k(bare.messagesPerSecond), target: { parlorAtLeast: 20_000, ratioAtLeast: 0.5 }, note: `server CPU ${pct(out[t]!.serverCpu)}` });

@@ -14,10 +14,12 @@ export const BENCH_LIMITS: Record<string, string> = {
   MAX_CALLS_IN_FLIGHT: "100000",
   SEND_BURST: "1000000",
   SEND_PER_SECOND: "1000000",
-  LOGIN_BURST_PER_USERNAME: "100000",
-  LOGIN_PER_MINUTE_PER_USERNAME: "100000",
+  LOGIN_BURST_PER_USERNAME_IP: "100000",
+  LOGIN_PER_MINUTE_PER_USERNAME_IP: "100000",
   LOGIN_BURST_PER_IP: "100000",
   LOGIN_PER_MINUTE_PER_IP: "100000",
+  REGISTER_BURST_PER_IP: "100000",
+  REGISTER_PER_HOUR_PER_IP: "100000",
 };
 
 export interface BenchServer {
@@ -77,6 +79,13 @@ export async function startParlor(opts: ParlorOptions = {}): Promise<BenchServer
 
 export async function startBare(cpu: string | null = SERVER_CPU): Promise<BenchServer> {
   const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-server.ts")]));
+  const port = (await child.line(/^PORT (\d+)/))[1];
+  return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
+}
+
+/** The send path's ceiling (bare-store-server.ts): stores in SQLite at `dbPath`, publishes after each turn's commit. */
+export async function startBareStore(dbPath: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
+  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-store-server.ts"), dbPath]));
   const port = (await child.line(/^PORT (\d+)/))[1];
   return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
 }

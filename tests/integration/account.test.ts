@@ -110,7 +110,7 @@ describe("auth.changePassword", () => {
   });
 
   test("guessing the current password is limited like sign-in: the 3rd wrong guess with a burst of 2 is TOO_MANY_REQUESTS", async () => {
-    await using limited = await startTestServer({ LOGIN_BURST_PER_USERNAME: "2", LOGIN_PER_MINUTE_PER_USERNAME: "1" });
+    await using limited = await startTestServer({ LOGIN_BURST_PER_USERNAME_IP: "2", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
     const ann = await limited.signUp("ann");
     const guess = () => outcome(ann.client.auth.changePassword.mutate({ currentPassword: "guess password", newPassword: NEW_PASSWORD }));
     expect([await guess(), await guess(), await guess()]).toEqual(["FORBIDDEN", "FORBIDDEN", "TOO_MANY_REQUESTS"]);

@@ -6,7 +6,9 @@ import { describe, expect, test } from "bun:test";
 import { MAX_FRAME_BYTES } from "../../server/app.ts";
 import { outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
-import { startTestServer } from "../support/server.ts";
+import type { ParlorClient } from "../../client/parlor-client.ts";
+import { clientBehindProxy } from "../support/proxied-client.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -20,7 +22,7 @@ function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code
   });
 }
 
-describe("send rate limit (per user token bucket)", () => {
+describe("send rate limit (per user)", () => {
   test("a burst is allowed, the flood after it is TOO_MANY_REQUESTS and not stored, other users are unaffected", async () => {
     await using server = await startTestServer({ SEND_BURST: "3", SEND_PER_SECOND: "0.5" });
     const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
@@ -41,9 +43,12 @@ describe("send rate limit (per user token bucket)", () => {
   });
 });
 
+/** A client whose calls reach the server as coming from `address`: through a trusted proxy (TRUST_PROXY=1) that says so. */
+const clientFrom = (server: TestServer, address: string): ParlorClient => clientBehindProxy(server.url, address);
+
 describe("login attempts", () => {
-  test("per username: after the burst even the right password is TOO_MANY_REQUESTS; other accounts can still sign in", async () => {
-    await using server = await startTestServer({ LOGIN_BURST_PER_USERNAME: "2", LOGIN_PER_MINUTE_PER_USERNAME: "1" });
+  test("per username and address: after the burst even the right password is refused from that address; other accounts are not", async () => {
+    await using server = await startTestServer({ LOGIN_BURST_PER_USERNAME_IP: "2", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
     const { client } = server.guest();
     await client.auth.register.mutate({ username: "ann", password: "ann's password" });
     await client.auth.register.mutate({ username: "ben", password: "ben's password" });
@@ -53,12 +58,71 @@ describe("login attempts", () => {
     expect(await outcome(client.auth.login.mutate({ username: "ben", password: "ben's password" }))).toBe("OK");
   });
 
-  test("per address: many usernames from one address are limited too", async () => {
-    await using server = await startTestServer({ LOGIN_BURST_PER_IP: "3", LOGIN_PER_MINUTE_PER_IP: "1" });
-    const { client } = server.guest();
+  test("no lock-out by strangers: wrong passwords for ann from one address slow that address; ann signs in from hers", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_USERNAME_IP: "3", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
+    await clientFrom(server, "198.51.100.1").auth.register.mutate({ username: "ann", password: "ann's password" });
+    const stranger = clientFrom(server, "203.0.113.66");
+    const guesses = [];
+    for (let i = 0; i < 5; i++) guesses.push(await outcome(stranger.auth.login.mutate({ username: "ann", password: `guess ${i}xx` })));
+    expect(guesses).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
+    // The stranger, now holding the right password, is still refused: the limit is theirs.
+    expect(await outcome(stranger.auth.login.mutate({ username: "ann", password: "ann's password" }))).toBe("TOO_MANY_REQUESTS");
+    // Ann, from her own address, signs in at once.
+    const ann = clientFrom(server, "198.51.100.1");
+    expect((await ann.auth.login.mutate({ username: "ann", password: "ann's password" })).user.username).toBe("ann");
+  });
+
+  test("a sign-in that succeeds clears that address's failures for the account", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_USERNAME_IP: "2", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
+    const ann = clientFrom(server, "198.51.100.1");
+    await ann.auth.register.mutate({ username: "ann", password: "ann's password" });
+    expect(await outcome(ann.auth.login.mutate({ username: "ann", password: "typo typo" }))).toBe("UNAUTHORIZED");
+    expect(await outcome(ann.auth.login.mutate({ username: "ann", password: "ann's password" }))).toBe("OK");
+    // Two more tries are hers again, not one.
+    expect(await outcome(ann.auth.login.mutate({ username: "ann", password: "typo typo" }))).toBe("UNAUTHORIZED");
+    expect(await outcome(ann.auth.login.mutate({ username: "ann", password: "ann's password" }))).toBe("OK");
+  });
+
+  test("per address: many usernames from one address are limited too; another address is not", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_IP: "3", LOGIN_PER_MINUTE_PER_IP: "1" });
+    const sprayer = clientFrom(server, "203.0.113.66");
     const attempts = [];
-    for (const username of ["u1x", "u2x", "u3x", "u4x"]) attempts.push(await outcome(client.auth.login.mutate({ username, password: "whatever1" })));
+    for (const username of ["u1x", "u2x", "u3x", "u4x"]) attempts.push(await outcome(sprayer.auth.login.mutate({ username, password: "whatever1" })));
     expect(attempts).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
+    expect(await outcome(clientFrom(server, "198.51.100.1").auth.login.mutate({ username: "u1x", password: "whatever1" }))).toBe("UNAUTHORIZED");
+  });
+
+  test("IPv6: addresses in one /64 share the per-address limit; the next /64 does not", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_IP: "2", LOGIN_PER_MINUTE_PER_IP: "1" });
+    const attempt = (address: string) => outcome(clientFrom(server, address).auth.login.mutate({ username: "nobody", password: "whatever1" }));
+    expect(await attempt("2001:db8:1:2::1")).toBe("UNAUTHORIZED");
+    expect(await attempt("2001:db8:1:2::2")).toBe("UNAUTHORIZED");
+    expect(await attempt("2001:db8:1:2:ffff::9")).toBe("TOO_MANY_REQUESTS");
+    expect(await attempt("2001:db8:1:3::1")).toBe("UNAUTHORIZED");
+  });
+
+  test("without TRUST_PROXY a forged X-Forwarded-For does not give a new address", async () => {
+    await using server = await startTestServer({ LOGIN_BURST_PER_IP: "2", LOGIN_PER_MINUTE_PER_IP: "1" });
+    const results = [];
+    for (const address of ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) {
+      results.push(await outcome(clientFrom(server, address).auth.login.mutate({ username: "nobody", password: "whatever1" })));
+    }
+    expect(results).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
+  });
+});
+
+describe("sign-ups", () => {
+  test("are limited per address, apart from sign-ins: the flood is TOO_MANY_REQUESTS and creates no account", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", REGISTER_BURST_PER_IP: "2", REGISTER_PER_HOUR_PER_IP: "1" });
+    const farm = clientFrom(server, "203.0.113.66");
+    const results = [];
+    for (const username of ["bot1", "bot2", "bot3"]) results.push(await outcome(farm.auth.register.mutate({ username, password: "password1" })));
+    expect(results).toEqual(["OK", "OK", "TOO_MANY_REQUESTS"]);
+    // bot3 was never created: it cannot sign in. Signing in from that address still works.
+    expect(await outcome(farm.auth.login.mutate({ username: "bot3", password: "password1" }))).toBe("UNAUTHORIZED");
+    expect(await outcome(farm.auth.login.mutate({ username: "bot1", password: "password1" }))).toBe("OK");
+    // Someone else signs up as usual.
+    expect(await outcome(clientFrom(server, "198.51.100.1").auth.register.mutate({ username: "ann", password: "password1" }))).toBe("OK");
   });
 });
 

@@ -3,42 +3,29 @@
  * Parlor processes on one Redis and one PostgreSQL. What ends on process A
  * closes its sockets on process B too (close code 4001), within a second.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { expect, test } from "bun:test";
+import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { useProcessPair } from "./process-pair.ts";
 
 const PASSWORD = "correct horse battery";
 
 await describeWithServices("account sessions across two processes", [postgresService, redisService], () => {
-  let a: ParlorProcess;
-  let b: ParlorProcess;
-  let dropSchema: () => Promise<void>;
-  beforeAll(async () => {
-    const schema = await createPostgresSchema();
-    dropSchema = schema.drop;
-    const env = { DATABASE_URL: schema.url, REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
-    a = await startParlorProcess(env);
-    b = await startParlorProcess(env);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dropSchema?.();
-  });
+  const pair = useProcessPair();
 
   /** A socket on B for this token, subscribed to a room, recording its close codes. */
   async function socketOnB(token: string) {
     const codes: (number | undefined)[] = [];
-    const onB = b.signedInAs(token, { onClose: (cause) => codes.push(cause?.code) });
+    const onB = pair.b.signedInAs(token, { onClose: (cause) => codes.push(cause?.code) });
     const stream = subscribeRoom(onB.client, { room: "lobby" });
     await stream.started;
     return { codes, stream };
   }
 
   test("logoutAll on A closes both of the user's sessions' sockets on B within a second (4001)", async () => {
-    const user = await a.signUp();
-    const { token: phone } = await a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
+    const user = await pair.a.signUp();
+    const { token: phone } = await pair.a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
     const [first, second] = [await socketOnB(user.token), await socketOnB(phone)];
     const at = Date.now();
     expect(await user.client.auth.logoutAll.mutate()).toEqual({ endedSessions: 2 });
@@ -50,8 +37,8 @@ await describeWithServices("account sessions across two processes", [postgresSer
   }, 30_000);
 
   test("changePassword on A closes the other session's socket on B (4001) and leaves this session's socket on B open", async () => {
-    const user = await a.signUp();
-    const { token: phone } = await a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
+    const user = await pair.a.signUp();
+    const { token: phone } = await pair.a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
     const mine = await socketOnB(user.token);
     const other = await socketOnB(phone);
     expect(await user.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "another good password" })).toEqual({ endedSessions: 1 });

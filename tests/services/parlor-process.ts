@@ -16,6 +16,9 @@ const BASE_ENV = {
   NODE_ENV: "test",
   SEND_BURST: "10000",
   SEND_PER_SECOND: "10000",
+  // Every test signs its users up from one address.
+  REGISTER_BURST_PER_IP: "10000",
+  REGISTER_PER_HOUR_PER_IP: "10000",
 };
 
 export interface ParlorProcess {

@@ -11,7 +11,8 @@ import type { RoomEvent } from "../../shared/schemas.ts";
 import { messageEvent } from "../support/entries.ts";
 import { describeWithServices, hasRedisServer, redisService, startPrivateRedis, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 
-const event = (seq: number): RoomEvent => messageEvent(seq);
+/** A message event of `room` (its channel is room:<room>: an event naming another room is dropped). */
+const event = (seq: number, room = "lobby"): RoomEvent => messageEvent(seq, room);
 
 /** The next delivery, failing (not hanging) after `ms`. */
 async function next(it: AsyncIterator<Delivery>, ms = 5000): Promise<Delivery> {
@@ -61,6 +62,22 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
     expect(logged.filter((line) => line.startsWith("dropped an invalid event"))).toHaveLength(2);
   });
 
+  test("an event naming another room than its channel's is dropped and logged; events for this room still arrive", async () => {
+    const url = await testRedisUrl();
+    const { groups, prefix, logged } = await layer(url);
+    const stream = await subscribe(groups, "room:lobby");
+    const raw = admin(url);
+    cleanup.push(async () => raw.disconnect());
+    // Valid RoomEvents, but for room "secret", published on lobby's channel (a forged or misrouted event).
+    const secret = event(7, "secret");
+    await raw.publish(`${prefix}room:lobby`, JSON.stringify(secret));
+    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "typing", room: "secret", username: "ann", active: true, ttlMs: 5000 }));
+    await groups.publish("room:lobby", event(1));
+    expect(await next(stream)).toEqual(event(1));
+    const dropped = logged.filter((line) => line.startsWith(`dropped an event on ${prefix}room:lobby: it names room "secret"`));
+    expect(dropped).toHaveLength(2);
+  });
+
   test("a group is subscribed in Redis while it has local subscribers, and only then", async () => {
     const url = await testRedisUrl();
     const { groups, prefix } = await layer(url);
@@ -97,10 +114,10 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
 
     expect(await next(one)).toEqual({ type: "lagged", dropped: 0 });
     expect(await next(two)).toEqual({ type: "lagged", dropped: 0 });
-    await groups.publish("room:a", event(7));
-    await groups.publish("room:b", event(8));
-    expect(await next(one)).toEqual(event(7));
-    expect(await next(two)).toEqual(event(8));
+    await groups.publish("room:a", event(7, "a"));
+    await groups.publish("room:b", event(8, "b"));
+    expect(await next(one)).toEqual(event(7, "a"));
+    expect(await next(two)).toEqual(event(8, "b"));
   });
 });
 
@@ -120,16 +137,16 @@ await describeWithServices("RedisGroupLayer while Redis is down", [redisServerBi
     const stream = await subscribe(groups, "room:down");
 
     await redis.stop();
-    await expect(groups.publish("room:down", event(1))).rejects.toThrow();
+    await expect(groups.publish("room:down", event(1, "down"))).rejects.toThrow();
     // A subscriber that arrives during the outage is told to catch up too.
     const late = await subscribe(groups, "room:down");
     await redis.start();
 
     expect(await next(stream, 10_000)).toEqual({ type: "lagged", dropped: 0 });
     expect(await next(late, 10_000)).toEqual({ type: "lagged", dropped: 0 });
-    await groups.publish("room:down", event(2));
-    expect(await next(stream)).toEqual(event(2));
-    expect(await next(late)).toEqual(event(2));
+    await groups.publish("room:down", event(2, "down"));
+    expect(await next(stream)).toEqual(event(2, "down"));
+    expect(await next(late)).toEqual(event(2, "down"));
     expect(logged.some((line) => line.includes("connection lost; reconnecting"))).toBe(true);
   }, 30_000);
 });

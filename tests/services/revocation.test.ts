@@ -3,35 +3,22 @@
  * one PostgreSQL. A member kicked on process A stops receiving on process B
  * within a second; a session ended on A closes its sockets on B.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { useProcessPair } from "./process-pair.ts";
 
 await describeWithServices("revocation across two processes", [postgresService, redisService], () => {
-  let a: ParlorProcess;
-  let b: ParlorProcess;
-  let dropSchema: () => Promise<void>;
-  beforeAll(async () => {
-    const schema = await createPostgresSchema();
-    dropSchema = schema.drop;
-    const env = { DATABASE_URL: schema.url, REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
-    a = await startParlorProcess(env);
-    b = await startParlorProcess(env);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dropSchema?.();
-  });
+  const pair = useProcessPair();
 
   test("kicked on A, the member's open room.messages and room.presence on B end within a second; their resume on B is refused", async () => {
-    const owner = await a.signUp();
-    const member = await a.signUp();
+    const owner = await pair.a.signUp();
+    const member = await pair.a.signUp();
     await owner.client.room.create.mutate({ room: "inner", visibility: "private" });
     await owner.client.room.invite.mutate({ room: "inner", username: member.username });
-    const onB = b.signedInAs(member.token);
+    const onB = pair.b.signedInAs(member.token);
     const stream = subscribeRoom(onB.client, { room: "inner" });
     let presenceError: string | null = null;
     let presenceStarted = false;
@@ -63,9 +50,9 @@ await describeWithServices("revocation across two processes", [postgresService, 
   }, 30_000);
 
   test("logout on A closes the session's sockets on B within a second, with close code 4001", async () => {
-    const user = await a.signUp();
+    const user = await pair.a.signUp();
     const codes: (number | undefined)[] = [];
-    const onB = b.signedInAs(user.token, { onClose: (cause) => codes.push(cause?.code) });
+    const onB = pair.b.signedInAs(user.token, { onClose: (cause) => codes.push(cause?.code) });
     const stream = subscribeRoom(onB.client, { room: "lobby" });
     await stream.started;
     const at = Date.now();

@@ -151,13 +151,14 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
         // The last kill comes just before the last sends: no later message fills their gap,
         // only the resubscribe's catch-up can deliver them.
         if (i === 10 || i === total - 3) {
-          // Two processes: a publisher and a subscriber each (back from the previous kill, if any).
+          // Two processes: a publisher, a subscriber and a limits connection each (back from the previous
+          // kill, if any). Sends go on while the limits connection is down: limits count per process meanwhile.
           let own = await ownConnections();
-          for (let tries = 0; own.length < 4 && tries < 100; tries++) {
+          for (let tries = 0; own.length < 6 && tries < 100; tries++) {
             await Bun.sleep(50);
             own = await ownConnections();
           }
-          expect(own.length).toBe(4);
+          expect(own.length).toBe(6);
           for (const c of own) {
             await admin.client("KILL", "ID", c.id!);
             killed.add(c.id!);

@@ -2,36 +2,23 @@
  * `me.rooms` across two processes on one Redis and one PostgreSQL: a watcher on
  * process B hears of messages, marker moves and new rooms that happen on A.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import type { RoomUnread } from "../../shared/schemas.ts";
-import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { waitFor } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { useProcessPair } from "./process-pair.ts";
 
 await describeWithServices("me.rooms across two processes", [postgresService, redisService], () => {
-  let a: ParlorProcess;
-  let b: ParlorProcess;
-  let dropSchema: () => Promise<void>;
-  beforeAll(async () => {
-    const schema = await createPostgresSchema();
-    dropSchema = schema.drop;
-    const env = { DATABASE_URL: schema.url, REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
-    a = await startParlorProcess(env);
-    b = await startParlorProcess(env);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dropSchema?.();
-  });
+  const pair = useProcessPair();
 
   test("messages, a marker moved and an invitation on A reach the user's me.rooms on B", async () => {
-    const ann = await a.signUp();
-    const ben = await a.signUp();
+    const ann = await pair.a.signUp();
+    const ben = await pair.a.signUp();
     await ann.client.room.create.mutate({ room: "shared", visibility: "private" });
     await ann.client.room.invite.mutate({ room: "shared", username: ben.username });
     const rooms = new Map<string, RoomUnread>();
     let snapshots = 0;
-    const onB = b.signedInAs(ben.token);
+    const onB = pair.b.signedInAs(ben.token);
     const sub = onB.client.me.rooms.subscribe(undefined, {
       onData: (e) => {
         if (e.type === "snapshot") {

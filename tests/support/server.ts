@@ -29,7 +29,16 @@ let counter = 0;
 export const uniqueName = (prefix: string) => `${prefix}${process.pid % 10000}_${++counter}`;
 
 export async function startTestServer(env: Record<string, string> = {}, deps?: ParlorDeps): Promise<TestServer> {
-  const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", DATABASE_URL: "sqlite::memory:", NODE_ENV: "test", ...env });
+  const config = loadConfig({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: "sqlite::memory:",
+    NODE_ENV: "test",
+    // Every test signs its users up from one address (loopback); the sign-up limit has its own tests.
+    REGISTER_BURST_PER_IP: "10000",
+    REGISTER_PER_HOUR_PER_IP: "10000",
+    ...env,
+  });
   const server = await startServer(config, deps);
   const sockets: ParlorSocket[] = [];
 

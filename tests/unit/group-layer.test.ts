@@ -22,6 +22,9 @@ async function take(stream: AsyncIterable<Delivery>, n: number, ms = 2000): Prom
   return out;
 }
 
+/** A message event of the room whose group is `group` ("room:<name>"): the Redis layer drops events naming another room. */
+const eventOf = (group: string, seq: number) => event(seq, group.slice("room:".length));
+
 const seqs = (ds: Delivery[]) => ds.map(deliverySeq);
 
 await describeEach("GroupLayer", groupLayerBackends, (backend) => {
@@ -41,10 +44,10 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
     const a = await groups.subscribe(group, { signal: ac.signal });
     const b = await groups.subscribe(group, { signal: ac.signal });
     const other = await groups.subscribe(`${group}-other`, { signal: ac.signal });
-    for (let i = 1; i <= 5; i++) await groups.publish(group, event(i));
+    for (let i = 1; i <= 5; i++) await groups.publish(group, eventOf(group, i));
     expect(seqs(await take(a, 5))).toEqual([1, 2, 3, 4, 5]);
     expect(seqs(await take(b, 5))).toEqual([1, 2, 3, 4, 5]);
-    await groups.publish(`${group}-other`, event(99));
+    await groups.publish(`${group}-other`, eventOf(`${group}-other`, 99));
     expect(seqs(await take(other, 1))).toEqual([99]);
     ac.abort();
   });
@@ -52,7 +55,7 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
   test("an event published right after subscribe resolves is delivered (subscribe means live)", async () => {
     const ac = new AbortController();
     const stream = await groups.subscribe(group, { signal: ac.signal });
-    await groups.publish(group, event(1));
+    await groups.publish(group, eventOf(group, 1));
     expect(seqs(await take(stream, 1))).toEqual([1]);
     ac.abort();
   });
@@ -70,7 +73,7 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
   test("leaving a for-await loop releases the subscription", async () => {
     const ac = new AbortController();
     const stream = await groups.subscribe(group, { signal: ac.signal });
-    await groups.publish(group, event(1));
+    await groups.publish(group, eventOf(group, 1));
     for await (const _ of stream) break;
     await waitFor(() => groups.subscriberCount(group) === 0, "the subscription to be released");
     ac.abort();
@@ -80,12 +83,12 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
     const ac = new AbortController();
     const slow = await groups.subscribe(group, { signal: ac.signal, capacity: 3 });
     const fast = await groups.subscribe(group, { signal: ac.signal });
-    for (let i = 1; i <= 10; i++) await groups.publish(group, event(i));
+    for (let i = 1; i <= 10; i++) await groups.publish(group, eventOf(group, i));
     // The fast reader is unaffected by the slow one.
     expect(seqs(await take(fast, 10))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const [marker] = await take(slow, 1);
     expect(marker).toEqual({ type: "lagged", dropped: 10 });
-    await groups.publish(group, event(11));
+    await groups.publish(group, eventOf(group, 11));
     expect(seqs(await take(slow, 1))).toEqual([11]);
     ac.abort();
   });
@@ -93,7 +96,7 @@ await describeEach("GroupLayer", groupLayerBackends, (backend) => {
   test("a subscriber within capacity loses nothing", async () => {
     const ac = new AbortController();
     const stream = await groups.subscribe(group, { signal: ac.signal, capacity: 5 });
-    for (let i = 1; i <= 5; i++) await groups.publish(group, event(i));
+    for (let i = 1; i <= 5; i++) await groups.publish(group, eventOf(group, i));
     expect(seqs(await take(stream, 5))).toEqual([1, 2, 3, 4, 5]);
     ac.abort();
   });

@@ -1,74 +1,88 @@
 import { A } from "@solidjs/router";
-import { createSignal, Match, Switch } from "solid-js";
-import { MessageText } from "../../../shared/schemas.ts";
-import { errorMessage } from "../lib/api.ts";
+import { Match, Show, Switch } from "solid-js";
+import type { ComposerState } from "../lib/composer-state.ts";
 import type { SessionUser } from "../lib/session.ts";
 
 export interface ComposerProps {
   room: string;
   /** The signed-in user; null for a guest, undefined while unknown. */
   user: SessionUser | null | undefined;
-  send: (text: string) => Promise<unknown>;
-  /** Called with the draft on each edit (the room signals typing from it). */
-  onDraft?: (text: string) => void;
+  state: ComposerState;
+  /** While replying: the one-line quote of the message answered ("ann: hello…"). */
+  replyingTo: string;
   loginHref: string;
+  /** Lets the page focus the input (after choosing Reply or Edit on a message). */
+  inputRef?: (input: HTMLInputElement) => void;
 }
 
-/** The message box for a signed-in user; an offer to sign in for a guest. */
+/**
+ * The message box for a signed-in user; an offer to sign in for a guest.
+ * It also edits: ↑ in an empty box edits your last message, Esc cancels an edit or a reply.
+ */
 export function Composer(props: ComposerProps) {
-  const [text, setText] = createSignal("");
-  const [error, setError] = createSignal<string | null>(null);
   let input: HTMLInputElement | undefined;
+  const mode = () => props.state.mode();
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const parsed = MessageText.safeParse(text());
-    if (!parsed.success) {
-      setError(parsed.error.issues[0]?.message ?? "This message cannot be sent.");
-      return;
-    }
-    // Clear at once so typing can go on; put the text back if it was not stored.
-    const draft = text();
-    setText("");
-    setError(null);
-    try {
-      await props.send(parsed.data);
-    } catch (e) {
-      if (text() === "") setText(draft);
-      setError(errorMessage(e));
-    }
+    await props.state.submit();
     input?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.isComposing) return;
+    if (event.key === "ArrowUp" && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (props.state.editLast()) event.preventDefault();
+    } else if (event.key === "Escape") {
+      if (props.state.cancel()) event.preventDefault();
+    }
   }
 
   return (
     <Switch fallback={<div class="composer" aria-busy="true" />}>
       <Match when={props.user}>
-        <form class="composer" onSubmit={submit} novalidate>
+        <form class="composer" classList={{ editing: mode().kind === "edit" }} onSubmit={submit} novalidate>
+          <Show when={mode().kind !== "new"}>
+            <div class="composer-mode" id="composer-mode">
+              <span class="composer-mode-text">
+                <Show when={mode().kind === "edit"} fallback={<>Replying to {props.replyingTo}</>}>
+                  Editing your message
+                </Show>
+                <span class="hint"> · Esc to cancel</span>
+              </span>
+              <button type="button" class="link-button" onClick={() => {
+                  props.state.cancel();
+                  input?.focus();
+                }}>
+                {mode().kind === "edit" ? "Cancel" : "Cancel reply"}
+              </button>
+            </div>
+          </Show>
           <label for="messageInput" class="visually-hidden">
-            Message #{props.room}
+            {mode().kind === "edit" ? "Edit your message" : `Message #${props.room}`}
           </label>
           <input
-            ref={input}
+            ref={(el) => {
+              input = el;
+              props.inputRef?.(el);
+            }}
             id="messageInput"
             type="text"
             autocomplete="off"
-            enterkeyhint="send"
+            enterkeyhint={mode().kind === "edit" ? "done" : "send"}
             placeholder={`Message #${props.room}`}
             maxlength={4000}
-            value={text()}
-            onInput={(e) => {
-              setText(e.currentTarget.value);
-              setError(null);
-              props.onDraft?.(e.currentTarget.value);
-            }}
-            aria-invalid={error() !== null}
-            aria-describedby="composer-error"
+            value={props.state.text()}
+            onInput={(e) => props.state.input(e.currentTarget.value)}
+            onKeyDown={onKeyDown}
+            aria-invalid={props.state.error() !== null}
+            aria-describedby={mode().kind === "new" ? "composer-error" : "composer-mode composer-error"}
           />
           <button id="sendBtn" type="submit">
-            Send
+            {mode().kind === "edit" ? "Save" : "Send"}
           </button>
           <p id="composer-error" class="error" role="alert">
-            {error() ?? ""}
+            {props.state.error() ?? ""}
           </p>
         </form>
       </Match>

@@ -1,17 +1,96 @@
+import { Show } from "solid-js";
 import type { Message } from "../lib/message-log.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
+import { reactionChips } from "../lib/reactions.ts";
+import type { Quote } from "../lib/reply-quote.ts";
+import { MessageActions } from "./message-actions.tsx";
+import { ReactionChips } from "./reaction-chips.tsx";
+import { ReplyQuote } from "./reply-quote.tsx";
 
-/** One message. Its text is a text node: markup in it is shown, never interpreted. */
-export function MessageItem(props: { message: Message; own: boolean }) {
+export interface MessageItemProps {
+  message: Message;
+  /** The signed-in user's name; null for a guest (who sees no actions). */
+  self: string | null | undefined;
+  /** What the message answers, when it is a reply. */
+  quote: Quote | null;
+  /** Shown briefly after the reader jumped here from a quote. */
+  highlighted: boolean;
+  /** Being edited in the composer. */
+  editing: boolean;
+  /** Why the last action on this message failed; "" when nothing did. */
+  error: string;
+  onShowQuoted: (seq: number) => void;
+  onReply: (message: Message) => void;
+  onEdit: (message: Message) => void;
+  onDelete: (message: Message) => void;
+  onReact: (message: Message, emoji: string, add: boolean) => void;
+}
+
+/**
+ * One message in its current state. Its text is a text node: markup in it is
+ * shown, never interpreted. It takes focus (Tab, a tap, a long press), which
+ * shows its actions.
+ */
+export function MessageItem(props: MessageItemProps) {
+  let article: HTMLElement | undefined;
+  let lastPointer = "";
+  const m = () => props.message;
+  const own = () => props.self != null && props.self === m().sender;
+  const canAct = () => props.self != null && !m().deleted;
+
   return (
-    <article class="message" classList={{ own: props.own }} data-seq={props.message.seq}>
+    <article
+      ref={article}
+      class="message"
+      classList={{ own: own(), deleted: m().deleted, highlighted: props.highlighted, editing: props.editing }}
+      data-seq={m().seq}
+      tabindex="0"
+      aria-label={`${m().sender}, ${formatMessageTime(m().timestamp)}`}
+      onPointerDown={(e) => (lastPointer = e.pointerType)}
+      onContextMenu={(e) => {
+        // A long press on a touch screen shows the actions, as hovering does with a mouse.
+        if (lastPointer !== "touch" || !canAct()) return;
+        e.preventDefault();
+        article?.focus();
+      }}
+    >
       <header class="message-meta">
-        <span class="sender">{props.message.sender}</span>
-        <time datetime={props.message.timestamp} title={formatFullTime(props.message.timestamp)}>
-          {formatMessageTime(props.message.timestamp)}
+        <span class="sender">{m().sender}</span>
+        <time datetime={m().timestamp} title={formatFullTime(m().timestamp)}>
+          {formatMessageTime(m().timestamp)}
         </time>
+        <Show when={m().editedAt && !m().deleted}>
+          <span class="edited" title={`Edited ${formatFullTime(m().editedAt!)}`}>
+            (edited)
+          </span>
+        </Show>
       </header>
-      <p class="text">{props.message.text}</p>
+      <Show when={m().replyTo !== null && props.quote}>
+        {(quote) => <ReplyQuote quote={quote()} onShow={() => props.onShowQuoted(m().replyTo!)} />}
+      </Show>
+      <Show when={!m().deleted} fallback={<p class="text deleted-text">This message was deleted</p>}>
+        <p class="text">{m().text}</p>
+      </Show>
+      <ReactionChips
+        chips={reactionChips(m().reactions, props.self)}
+        canReact={canAct()}
+        onToggle={(emoji, add) => props.onReact(m(), emoji, add)}
+      />
+      <Show when={canAct()}>
+        <MessageActions
+          seq={m().seq}
+          own={own()}
+          onReply={() => props.onReply(m())}
+          onReact={(emoji) => props.onReact(m(), emoji, true)}
+          onEdit={() => props.onEdit(m())}
+          onDelete={() => props.onDelete(m())}
+        />
+      </Show>
+      <Show when={props.error}>
+        <p class="error message-error" role="alert">
+          {props.error}
+        </p>
+      </Show>
     </article>
   );
 }

@@ -5,6 +5,11 @@
  * The tRPC WebSocket link reconnects by itself and resumes after the last
  * tracked seq it delivered.
  *
+ * Edits, deletes and reactions change messages in place: from the stream, and
+ * from this page's own calls as soon as the server answers (the live copy of
+ * the same entry then changes nothing). Quotes of answered messages older than
+ * what is held are fetched one by one (reply-quote.ts).
+ *
  * Beside it, on the same socket, `room.presence`: who is here and who is
  * typing, as snapshots. Subscribing is being present; the first snapshot after
  * each (re)subscription replaces what was held, later ones feed the
@@ -14,9 +19,11 @@ import { createEffect, createMemo, createResource, createSignal, onCleanup, untr
 import type { RoomEntry } from "../../../shared/schemas.ts";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
-import { emptyLog, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
+import { emptyLog, findMessage, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
+import { type OwnChange, withOwnChange } from "./own-changes.ts";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
+import { createQuoteCache } from "./reply-quote.ts";
 import { createTypingSignal } from "./typing-signal.ts";
 
 export interface RoomOptions {
@@ -28,16 +35,29 @@ export interface RoomOptions {
   onIncoming?: (message: Message) => void;
   /** The signed-in user's name (null for a guest, undefined while unknown): not announced, not shown typing. */
   self?: () => string | null | undefined;
+  /**
+   * Wraps each in-place change of a held message (edit, delete, reaction) so the
+   * page can keep its scroll position; `apply` updates the list synchronously.
+   */
+  inPlace?: (apply: () => void) => void;
   /** Called with each membership entry of the stream (live or replayed on resume): the page shows it as a notice. */
   onMember?: (entry: Extract<RoomEntry, { kind: "member" }>) => void;
 }
 
-export function createRoom({ client, room, pageSize, onIncoming, self = () => null, onMember }: RoomOptions) {
+export function createRoom({ client, room, pageSize, onIncoming, self = () => null, inPlace = (apply) => apply(), onMember }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
   const [olderError, setOlderError] = createSignal<unknown>(null);
   const [streamError, setStreamError] = createSignal<unknown>(null);
+
+  const quotes = createQuoteCache({
+    // The newest message below seq + 1 is message seq itself: a reply always answers a message of the room.
+    load: async (seq) => {
+      const page = await client.room.history.query({ room, before: seq + 1, limit: 1 });
+      return page.messages[0]?.seq === seq ? page.messages[0] : null;
+    },
+  });
 
   const [firstPage, { refetch: retryFirstPage }] = createResource(() => client.room.history.query({ room, limit: pageSize }));
 
@@ -53,12 +73,15 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
         onStopped: () => setStatus((s) => nextConnectionStatus(s, { type: "stopped" })),
         onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
         onData: ({ data }) => {
+          quotes.fold(data);
           if (data.kind === "member") onMember?.(data);
           const before = log();
           const after = withLiveEntry(before, data);
           if (after === before) return;
-          if (data.kind === "message") onIncoming?.(data.message);
-          setLog(after);
+          if (data.kind === "message") {
+            onIncoming?.(data.message);
+            setLog(after);
+          } else inPlace(() => setLog(after));
         },
         onError: (error) => {
           setStreamError(error);
@@ -108,31 +131,80 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
   /** Who else is typing; nothing while the presence stream is down (what it last said may be stale). */
   const typingText = createMemo(() => (presenceLive() ? typingLine(presence()?.typing ?? [], self()) : ""));
 
-  async function loadOlder(): Promise<void> {
+  let olderInFlight: Promise<void> | null = null;
+  /** Fetches the next older page; while one is on its way, the same promise. */
+  function loadOlder(): Promise<void> {
+    if (olderInFlight) return olderInFlight;
     const cursor = log().olderCursor;
-    if (loadingOlder() || !hasOlder(log()) || cursor === null) return;
+    if (!hasOlder(log()) || cursor === null) return Promise.resolve();
     setLoadingOlder(true);
     setOlderError(null);
-    try {
-      const page = await client.room.history.query({ room, before: cursor, limit: pageSize });
-      setLog((l) => withHistoryPage(l, page));
-    } catch (error) {
-      setOlderError(error);
-    } finally {
-      setLoadingOlder(false);
-    }
+    olderInFlight = (async () => {
+      try {
+        const page = await client.room.history.query({ room, before: cursor, limit: pageSize });
+        setLog((l) => withHistoryPage(l, page));
+      } catch (error) {
+        setOlderError(error);
+      } finally {
+        setLoadingOlder(false);
+        olderInFlight = null;
+      }
+    })();
+    return olderInFlight;
   }
 
-  /** Sends as the signed-in user; the stored message shows at once (the live copy is deduplicated). */
-  async function send(text: string): Promise<Message> {
+  /**
+   * Loads older pages (with `loadPage`, the page's own way of calling
+   * `loadOlder`) until message `seq` is held. False if it cannot be: older than
+   * the beginning, or a page failed (`olderError` says why).
+   */
+  async function loadUntil(seq: number, loadPage: () => Promise<void> = loadOlder): Promise<boolean> {
+    while (!findMessage(log(), seq)) {
+      const cursor = log().olderCursor;
+      if (!hasOlder(log()) || cursor === null || seq >= (log().messages[0]?.seq ?? Infinity)) return false;
+      await loadPage();
+      // Each page moves the cursor back; one that did not (it failed) ends the search.
+      if (olderError() || log().olderCursor === cursor) return findMessage(log(), seq) !== undefined;
+    }
+    return true;
+  }
+
+  /** Sends as the signed-in user, as a reply to message `replyTo` if given; the stored message shows at once (the live copy is deduplicated). */
+  async function send(text: string, replyTo?: number): Promise<Message> {
     await typing.settled();
-    const message = await client.room.send.mutate({ room, text });
+    const message = await client.room.send.mutate(replyTo === undefined ? { room, text } : { room, text, replyTo });
     typing.sent();
     const after = withLiveMessage(log(), message);
     if (after !== log()) {
       onIncoming?.(message);
       setLog(after);
     }
+    return message;
+  }
+
+  function fold(change: OwnChange) {
+    const after = withOwnChange(log(), change);
+    if (after !== log()) inPlace(() => setLog(after));
+  }
+
+  /** Changes the text of one's own message; it shows changed at once. */
+  async function edit(seq: number, text: string): Promise<Message> {
+    const message = await client.room.edit.mutate({ room, seq, text });
+    fold({ kind: "edit", message });
+    return message;
+  }
+
+  /** Deletes a message (one's own, or any in a room one moderates); it shows as deleted at once. */
+  async function remove(seq: number): Promise<void> {
+    await client.room.delete.mutate({ room, seq });
+    fold({ kind: "delete", seq });
+  }
+
+  /** Adds (or, with `add` false, takes back) the signed-in user's `emoji` on message `seq`. */
+  async function react(seq: number, emoji: string, add: boolean): Promise<Message> {
+    const user = self();
+    const message = await client.room.react.mutate({ room, seq, emoji, add });
+    if (user) fold({ kind: "reaction", message, emoji, user });
     return message;
   }
 
@@ -149,7 +221,15 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
     loadingOlder,
     olderError,
     loadOlder,
+    loadUntil,
     send,
+    /** Sends `text` as a reply to message `to`. */
+    reply: (to: number, text: string) => send(text, to),
+    edit,
+    remove,
+    react,
+    /** The message seq `seq` for a reply's quote: held, else fetched (undefined meanwhile, null if there is none). */
+    quoted: (seq: number) => findMessage(log(), seq) ?? quotes.get(seq),
     /** The latest `room.presence` snapshot; null until the first. */
     presence,
     presenceLive,

@@ -93,6 +93,12 @@ export function withLiveEntry(log: MessageLog, entry: RoomEntry): MessageLog {
   return { ...log, messages };
 }
 
+/** The message with seq `seq`, if the log holds it. */
+export function findMessage(log: MessageLog, seq: number): Message | undefined {
+  const found = log.messages[lowerBound(log.messages, seq)];
+  return found?.seq === seq ? found : undefined;
+}
+
 /** The seq to resume the live stream after: the newest message held, 0 for an empty room. */
 export function newestSeq(log: MessageLog): number {
   return log.messages[log.messages.length - 1]?.seq ?? 0;

@@ -97,7 +97,7 @@ export function IndexPage() {
                       </Show>
                       <span class="hint">
                         {" "}
-                        {room.lastSeq} {room.lastSeq === 1 ? "message" : "messages"}, last at{" "}
+                        {room.messages} {room.messages === 1 ? "message" : "messages"}, last at{" "}
                         <time datetime={room.lastMessageAt}>{formatMessageTime(room.lastMessageAt)}</time>
                       </span>
                     </li>

@@ -1,7 +1,11 @@
 import { A, useParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
+import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
+import { findMessage } from "../lib/message-log.ts";
+import { quoteOf } from "../lib/reply-quote.ts";
+import { createRoomActions } from "../lib/room-actions.ts";
 import { checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
@@ -63,6 +67,7 @@ function RoomView(props: { name: string }) {
     client,
     room: props.name,
     self,
+    inPlace: follower.inPlace,
     onIncoming(message) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
@@ -94,6 +99,37 @@ function RoomView(props: { name: string }) {
     hasOlder: room.hasOlder,
     loadOlder: () => room.loadOlder(),
   });
+
+  const composer = createComposerState({
+    send: (text) => room.send(text),
+    reply: room.reply,
+    edit: room.edit,
+    messages: room.messages,
+    self,
+    onDraft: room.typed,
+  });
+  let composerInput: HTMLInputElement | undefined;
+  // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
+  createEffect(() => {
+    const log = room.log();
+    composer.logChanged((seq) => findMessage(log, seq));
+  });
+
+  const messageElement = (seq: number) => list?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+  const actions = createRoomActions({
+    room,
+    composer,
+    loadOlder,
+    show(seq) {
+      const el = messageElement(seq);
+      el?.scrollIntoView({ block: "center" });
+      el?.focus({ preventScroll: true });
+      return el !== undefined;
+    },
+    focus: (seq) => messageElement(seq)?.focus({ preventScroll: true }),
+    focusComposer: () => composerInput?.focus(),
+  });
+  onCleanup(actions.dispose);
 
   async function loadOlder() {
     await follower.keepPosition(room.loadOlder);
@@ -198,7 +234,7 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          {/* Keyed by seq: messages and membership notices in log order, the "New messages" divider above the first unread one. */}
+          {/* Keyed by seq: messages and membership notices in log order; a message changed in place keeps its element (and the focus, and its open menus); the "New messages" divider above the first unread one. */}
           <For each={timeline().map((item) => item.seq)}>
             {(seq) => (
               <>
@@ -207,17 +243,32 @@ function RoomView(props: { name: string }) {
                     <span aria-hidden="true">New messages</span>
                   </div>
                 </Show>
-                <Show when={itemAt().get(seq)}>
-                  {(item) => {
-                    const current = item();
-                    return isNotice(current) ? (
+                <Show when={itemAt().get(seq)} keyed>
+                  {(item) =>
+                    isNotice(item) ? (
                       <p class="member-notice" data-notice-seq={seq}>
-                        {describeMemberEntry(current)}
+                        {describeMemberEntry(item)}
                       </p>
                     ) : (
-                      <MessageItem message={item() as Message} own={isOwn((item() as Message).sender)} />
-                    );
-                  }}
+                      <Show when={findMessage(room.log(), seq)}>
+                        {(message) => (
+                          <MessageItem
+                            message={message()}
+                            self={self() ?? null}
+                            quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
+                            highlighted={actions.highlighted() === seq}
+                            editing={actions.editing() === seq}
+                            error={actions.errorFor(seq)}
+                            onShowQuoted={(target) => void actions.showQuoted(seq, target)}
+                            onReply={actions.reply}
+                            onEdit={actions.edit}
+                            onDelete={(m) => void actions.remove(m)}
+                            onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+                          />
+                        )}
+                      </Show>
+                    )
+                  }
                 </Show>
               </>
             )}
@@ -256,7 +307,14 @@ function RoomView(props: { name: string }) {
         )}
       </Show>
       <Show when={!removal()}>
-        <Composer room={props.name} user={session.user()} send={room.send} onDraft={room.typed} loginHref={loginHref()} />
+        <Composer
+          room={props.name}
+          user={session.user()}
+          state={composer}
+          replyingTo={actions.replyingTo()}
+          loginHref={loginHref()}
+          inputRef={(el) => (composerInput = el)}
+        />
       </Show>
     </section>
     </Show>

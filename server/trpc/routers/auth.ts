@@ -5,13 +5,22 @@ import { ChangePasswordInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
 import { UsernameTakenError } from "../../auth/users.ts";
+import { addressKey } from "../../http/client-address.ts";
 import type { Context } from "../context.ts";
 import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
 
-/** Guessing passwords is limited per account and per address; registering (which hashes too) per address. */
-function limitAttempts(ctx: Context, username: string | null) {
-  rateLimited(ctx.limiters.loginPerIp, ctx.ip ?? "unknown", "attempts from this address");
-  if (username !== null) rateLimited(ctx.limiters.loginPerUsername, username.toLowerCase(), `sign-in attempts for '${username}'`);
+/** The caller's address as per-address limits count it (an IPv6 client per /64). */
+const callerAddress = (ctx: Context) => addressKey(ctx.ip ?? "unknown");
+
+/**
+ * Guessing passwords is limited per address, and per (username, address): a
+ * stranger guessing ann's password slows their own address down, never ann
+ * signing in from hers. A sign-in that succeeds clears its (username, address) count.
+ */
+const usernameAtAddress = (ctx: Context, username: string) => `${username.toLowerCase()}@${callerAddress(ctx)}`;
+async function limitSignIn(ctx: Context, username: string) {
+  await rateLimited(ctx.limiters.loginPerIp, callerAddress(ctx), "attempts from this address");
+  await rateLimited(ctx.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
 }
 
 /** A `sessions-ended` event names at most this many sessions (the schema's bound). */
@@ -38,7 +47,8 @@ function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
 
 export const authRouter = router({
   register: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
-    limitAttempts(ctx, null);
+    // Registering hashes a password too, and mass sign-ups are their own abuse: a limit of its own.
+    await rateLimited(ctx.limiters.registerPerIp, callerAddress(ctx), "sign-ups from this address");
     try {
       return withCookie(ctx, await ctx.auth.register(input));
     } catch (error) {
@@ -48,9 +58,10 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
-    limitAttempts(ctx, input.username);
+    await limitSignIn(ctx, input.username);
     const signedIn = await ctx.auth.login(input);
     if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
+    await ctx.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
     return withCookie(ctx, signedIn);
   }),
 
@@ -80,7 +91,7 @@ export const authRouter = router({
    * close on every process; this one stays.
    */
   changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
-    limitAttempts(ctx, ctx.user.username);
+    await limitSignIn(ctx, ctx.user.username);
     const changed = await ctx.auth.changePassword(ctx.user.id, ctx.token, input);
     if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
     ctx.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });

@@ -28,7 +28,7 @@ export const roomMembersRouter = router({
 
   /** The owner or a moderator adds a user to a private room at once. */
   invite: roomMemberProcedure.input(RoomUserInput).mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.invite, String(ctx.user.id), "invitations");
+    await rateLimited(ctx.limiters.invite, String(ctx.user.id), "invitations");
     await ctx.rooms.invite(ctx.user, ctx.access, input.username);
     return ok;
   }),

@@ -38,17 +38,26 @@ const REVOKED: Record<RevokeReason, (room: RoomName) => string> = {
   left: (room) => `You left room '${room}'.`,
 };
 
+/** A stream's end when its user loses access: the signal that stops it, and the error it then ends with. */
+interface Revocation {
+  signal: AbortSignal;
+  /** FORBIDDEN with the reason once revoked, else undefined. */
+  error(): TRPCError | undefined;
+  /** Stops watching (call when the stream ends, however it ends). */
+  end(): void;
+}
+
 /**
- * A signed-in user's stream of a room that ends, with FORBIDDEN and the
- * reason, the moment they lose access to it (kick, ban, leave) on any process.
- * `open` gets the signal that ends the inner stream.
+ * Watches `ctx.user`'s access to `room` for one stream: the moment they are
+ * kicked, banned or leave, on any process, `signal` aborts and `error()` says why.
+ * Also aborts when the subscription's own signal does.
  */
-async function revocable<T>(ctx: Context, room: RoomName, outer: AbortSignal | undefined, open: (signal: AbortSignal) => Promise<AsyncIterable<T>>): Promise<AsyncGenerator<T>> {
+function watchRevocation(ctx: Context, room: RoomName, outer: AbortSignal | undefined): Revocation {
   const controller = new AbortController();
-  const state: { revoked: RevokeReason | null } = { revoked: null };
+  let revoked: RevokeReason | null = null;
   const unwatch = ctx.user
     ? ctx.revocations.watch(room, ctx.user.id, (reason) => {
-        state.revoked = reason;
+        revoked = reason;
         controller.abort();
       })
     : () => {};
@@ -56,21 +65,11 @@ async function revocable<T>(ctx: Context, room: RoomName, outer: AbortSignal | u
     unwatch();
     controller.abort();
   });
-  let inner: AsyncIterable<T>;
-  try {
-    inner = await open(controller.signal);
-  } catch (error) {
-    end();
-    throw error;
-  }
-  return (async function* () {
-    try {
-      yield* inner;
-      if (state.revoked) throw new TRPCError({ code: "FORBIDDEN", message: REVOKED[state.revoked](room) });
-    } finally {
-      end();
-    }
-  })();
+  return {
+    signal: controller.signal,
+    error: () => (revoked ? new TRPCError({ code: "FORBIDDEN", message: REVOKED[revoked](room) }) : undefined),
+    end,
+  };
 }
 
 /** Each entry carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
@@ -87,7 +86,7 @@ export const roomRouter = router({
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: roomPostProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
     const { message, duplicate } = await ctx.chat.send(ctx.user, input);
     // Their message is here: they are no longer typing it.
     if (!duplicate) ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
@@ -95,21 +94,21 @@ export const roomRouter = router({
   }),
 
   /** Its sender changes a message's text: an `edit` entry; the updated message. */
-  edit: roomPostProcedure.input(EditInput).mutation(({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+  edit: roomPostProcedure.input(EditInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
     return ctx.chat.edit(ctx.user, input);
   }),
 
   /** Its sender, or the room's owner or a moderator, takes a message back: a `delete` entry; the message stays as a tombstone. */
   delete: roomPostProcedure.input(DeleteInput).mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
     await ctx.chat.delete(ctx.user, input, { moderator: ctx.access.exists && isManager(ctx.access.role) });
     return { ok: true as const };
   }),
 
   /** Adds or removes the caller's emoji on a message: a `reaction` entry; the updated message. */
-  react: roomPostProcedure.input(ReactInput).mutation(({ ctx, input }) => {
-    rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
+  react: roomPostProcedure.input(ReactInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
     return ctx.chat.react(ctx.user, input);
   }),
 
@@ -121,20 +120,25 @@ export const roomRouter = router({
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const release = onceEnded(signal, takeSubscriptionSlot(ctx));
+    const revocation = watchRevocation(ctx, input.room, signal);
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
-      return await revocable(ctx, input.room, signal, (inner) =>
-        ctx.chat.stream({
-          room: input.room,
-          after: input.lastEventId ?? undefined,
-          signal: inner,
-          map: trackBySeq,
-          // Replays wait while the socket is behind, one batch per connection at a time.
-          pace: ctx.connection?.replayBatch,
-          onEnd: release,
-        }),
-      );
+      // The room stream itself ends with the revocation's error: no extra generator per delivery.
+      return await ctx.chat.stream({
+        room: input.room,
+        after: input.lastEventId ?? undefined,
+        signal: revocation.signal,
+        stopError: revocation.error,
+        map: trackBySeq,
+        // Replays wait while the socket is behind, one batch per connection at a time.
+        pace: ctx.connection?.replayBatch,
+        onEnd: () => {
+          revocation.end();
+          release();
+        },
+      });
     } catch (error) {
+      revocation.end();
       release();
       throw error;
     }
@@ -160,15 +164,24 @@ export const roomRouter = router({
       release();
       releasePresence();
     });
-    return revocable(ctx, input.room, signal, async (inner) => {
-      inner.addEventListener("abort", end, { once: true });
-      return ctx.presence.watch(input.room, inner);
-    });
+    const revocation = watchRevocation(ctx, input.room, signal);
+    revocation.signal.addEventListener("abort", end, { once: true });
+    const watching = ctx.presence.watch(input.room, revocation.signal);
+    return (async function* () {
+      try {
+        yield* watching;
+        const error = revocation.error();
+        if (error) throw error;
+      } finally {
+        revocation.end();
+        end();
+      }
+    })();
   }),
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
   typing: roomPostProcedure.mutation(async ({ ctx, input }) => {
-    rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
+    await rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
     await ctx.presence.typing(input.room, ctx.user.username, true);
     return { ok: true as const };
   }),

@@ -105,8 +105,13 @@ export class Connection<TData> {
     return this.state === OPEN;
   }
 
-  /** For the context's session registry: runs once the connection has closed. */
+  /** For the context's session registry and connection counts: runs once the connection has closed (at once if it has). */
   once(_event: "close", listener: () => void): void {
+    // A socket can close while its context is still being made: what that context holds must still be released.
+    if (this.state === CLOSED) {
+      listener();
+      return;
+    }
     (this.closeListeners ??= []).push(listener);
   }
 

@@ -1,0 +1,118 @@
+/**
+ * The composer's state: its draft, what it is doing (new message, reply,
+ * edit: composer-mode.ts), and the error to show by it. The component renders
+ * this and forwards keys; what Enter, ↑ and Esc do is decided here.
+ */
+import { createSignal } from "solid-js";
+import { MessageText } from "../../../shared/schemas.ts";
+import { errorMessage } from "./api.ts";
+import { type ComposerMode, afterLogChange, escape, lastEditable, newMessage, startEdit } from "./composer-mode.ts";
+import type { Message } from "./message-log.ts";
+
+export interface ComposerStateOptions {
+  send: (text: string) => Promise<unknown>;
+  reply: (to: number, text: string) => Promise<unknown>;
+  edit: (seq: number, text: string) => Promise<unknown>;
+  /** The messages shown, oldest first, and who is signed in: for ↑ (edit your last message). */
+  messages: () => readonly Message[];
+  self: () => string | null | undefined;
+  /** Called with the draft of a new message or a reply on each change (the room signals typing from it). */
+  onDraft?: (text: string) => void;
+}
+
+export function createComposerState(opts: ComposerStateOptions) {
+  const [text, setText] = createSignal("");
+  const [mode, setMode] = createSignal<ComposerMode>(newMessage);
+  const [error, setError] = createSignal<string | null>(null);
+
+  function end(next: { mode: ComposerMode; text: string } | null) {
+    if (!next) return false;
+    setMode(next.mode);
+    setText(next.text);
+    setError(null);
+    return true;
+  }
+
+  return {
+    text,
+    mode,
+    error,
+    /** The person typed. */
+    input(value: string) {
+      setText(value);
+      setError(null);
+      // An edit is not a new message on its way: nobody is told "typing…".
+      if (mode().kind !== "edit") opts.onDraft?.(value);
+    },
+    /** Reply to `message` with what is (or will be) typed; an edit in progress is given up first. */
+    reply(message: Message) {
+      if (mode().kind === "edit") end(escape(mode(), text()));
+      setMode({ kind: "reply", to: message.seq });
+      setError(null);
+    },
+    /** Edit `message` (one's own) in the composer; the draft comes back when the edit ends. */
+    edit(message: Message) {
+      setMode(startEdit(mode(), message, text()));
+      setText(message.text);
+      setError(null);
+    },
+    /** ↑ in an empty composer: edit your newest message that is not deleted. True if it did. */
+    editLast(): boolean {
+      if (text() !== "" || mode().kind !== "new") return false;
+      const last = lastEditable(opts.messages(), opts.self());
+      if (!last) return false;
+      setMode(startEdit(mode(), last, ""));
+      setText(last.text);
+      setError(null);
+      return true;
+    },
+    /** Esc or Cancel: ends an edit (the draft from before comes back) or a reply. True if there was one. */
+    cancel: () => end(escape(mode(), text())),
+    /** After the log changed: an edit or reply of a message deleted meanwhile ends, saying so. */
+    logChanged(find: (seq: number) => Message | undefined) {
+      const before = mode();
+      const after = afterLogChange(before, find);
+      if (after.mode === before) return;
+      end(escape(before, text()));
+      setError(after.notice ?? null);
+    },
+    /** Enter or Send/Save. Resolves once the server answered (or the input was refused). */
+    async submit(): Promise<void> {
+      const parsed = MessageText.safeParse(text());
+      if (!parsed.success) {
+        setError(parsed.error.issues[0]?.message ?? "This message cannot be sent.");
+        return;
+      }
+      const current = mode();
+      if (current.kind === "edit") {
+        // Saving what was there already: nothing to store.
+        if (parsed.data === current.original) {
+          end(escape(current, text()));
+          return;
+        }
+        try {
+          await opts.edit(current.seq, parsed.data);
+          // Still this edit (not cancelled meanwhile): it is done.
+          if (mode() === current) end(escape(current, text()));
+        } catch (e) {
+          setError(errorMessage(e));
+        }
+        return;
+      }
+      // Cleared at once so typing can go on; the text comes back if it was not stored.
+      const draft = text();
+      setText("");
+      setError(null);
+      try {
+        if (current.kind === "reply") await opts.reply(current.to, parsed.data);
+        else await opts.send(parsed.data);
+        if (mode() === current) setMode(newMessage);
+      } catch (e) {
+        if (text() === "") setText(draft);
+        setError(errorMessage(e));
+      }
+    },
+  };
+}
+
+export type ComposerState = ReturnType<typeof createComposerState>;

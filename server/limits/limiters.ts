@@ -1,0 +1,37 @@
+/**
+ * Every rate limit the procedures apply, built once per app from the config:
+ * in this process, or in Redis (shared by every process of the deployment).
+ */
+import type Redis from "ioredis";
+import type { Limits } from "../config.ts";
+import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limiter.ts";
+
+export interface Limiters {
+  /** Messages per user. */
+  send: RateLimiter;
+  /** Typing signals per user. */
+  typing: RateLimiter;
+  /** Sign-in attempts per address (key: addressKey). */
+  loginPerIp: RateLimiter;
+  /** Sign-in attempts per (username, address): guessing one account slows that address only. */
+  loginPerUsernameIp: RateLimiter;
+  /** Sign-ups per address. */
+  registerPerIp: RateLimiter;
+  /** Invitations per user. */
+  invite: RateLimiter;
+}
+
+/** Clients send a typing signal every few seconds while typing; more is noise. */
+export const TYPING_LIMIT: RateLimit = { burst: 5, perSecond: 1 };
+
+export function createLimiters(limits: Limits, store: { redis?: Redis; prefix: string }): Limiters {
+  const limiter = (name: string, limit: RateLimit) => createRateLimiter(limit, { redis: store.redis, keyPrefix: `${store.prefix}rl:${name}` });
+  return {
+    send: limiter("send", limits.send),
+    typing: limiter("typing", TYPING_LIMIT),
+    loginPerIp: limiter("login-ip", limits.loginPerIp),
+    loginPerUsernameIp: limiter("login-user-ip", limits.loginPerUsernameIp),
+    registerPerIp: limiter("register-ip", limits.registerPerIp),
+    invite: limiter("invite", limits.invites),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The Redis connection that shared limits and connection counts use: one per
+ * process, apart from the group layer's pub/sub pair. It fails fast rather
+ * than queue: a limit Redis cannot answer within `commandTimeoutMs` is counted
+ * in this process instead (see rate-limiter.ts, connection-counter.ts), so a
+ * Redis outage slows nothing down.
+ */
+import Redis from "ioredis";
+
+/** Connects, waiting up to `connectTimeoutMs` for Redis (past that it starts anyway, counting per process until Redis answers). */
+export async function createLimitsRedis(options: {
+  url: string;
+  prefix: string;
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  log?: (message: string, error?: unknown) => void;
+}): Promise<Redis> {
+  const log = options.log ?? ((message, error) => console.error(`[parlor] limits redis: ${message}`, error ?? ""));
+  const redis = new Redis(options.url, {
+    protocol: 2,
+    disableClientInfo: true,
+    connectionName: `${options.prefix}limits:${process.pid}`,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: options.commandTimeoutMs ?? 500,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000) + Math.floor(Math.random() * 50),
+  });
+  let down = false;
+  redis.on("error", (error) => {
+    if (!down) log("connection lost; limits count per process until it is back", error);
+    down = true;
+  });
+  redis.on("ready", () => {
+    if (down) log("reconnected; limits count across processes again");
+    down = false;
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    new Promise((resolve) => redis.once("ready", resolve)),
+    new Promise((resolve) => (timer = setTimeout(resolve, options.connectTimeoutMs ?? 5000))),
+  ]);
+  clearTimeout(timer);
+  return redis;
+}

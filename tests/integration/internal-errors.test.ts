@@ -1,0 +1,94 @@
+/**
+ * Nothing internal reaches a client: when the server fails (here: its database
+ * is closed under it), every transport answers "Internal error (id …)" — no
+ * SQL, no stack, no path — and the server logs the real error under that id.
+ */
+import { afterEach, beforeEach, describe, expect, spyOn, test } from "bun:test";
+import { failure } from "../support/outcome.ts";
+import { startTestServer, type TestServer } from "../support/server.ts";
+import { subscribeRoom } from "../support/subscriber.ts";
+import { waitFor } from "../support/wait.ts";
+
+const GENERIC = /^Internal error \(id ([0-9a-f]{12})\)$/;
+
+describe("internal errors", () => {
+  let server: TestServer;
+  let logged: string[];
+  let errorSpy: ReturnType<typeof spyOn>;
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    logged = [];
+    errorSpy = spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      logged.push(args.map((a) => (a instanceof Error ? `${a.message}\n${a.stack}` : String(a))).join(" "));
+    });
+  });
+  afterEach(async () => {
+    errorSpy.mockRestore();
+    await server.stop().catch(() => {});
+  });
+
+  /** The line the server logged for `id`: it must hold the real error, which the client never saw. */
+  const logLineFor = (id: string) => logged.find((line) => line.includes(`error id ${id}`));
+
+  test("over HTTP: a query on a closed database answers the generic message with an id, and the log has the real error under it", async () => {
+    const { client } = server.guest();
+    await server.app.services.db.destroy();
+    const { code, message } = await failure(client.room.history.query({ room: "lobby" }));
+    expect(code).toBe("INTERNAL_SERVER_ERROR");
+    const id = message.match(GENERIC)?.[1];
+    expect(id).toBeDefined();
+    const line = logLineFor(id!);
+    expect(line).toBeDefined();
+    expect(line).toContain("room.history");
+    // The log holds what the client was not told: the database's own words.
+    expect(line!.toLowerCase()).toContain("destroyed");
+  });
+
+  test("over HTTP the error body carries no stack and no detail", async () => {
+    await server.app.services.db.destroy();
+    const res = await fetch(`${server.url}/trpc/room.history?input=${encodeURIComponent(JSON.stringify({ room: "lobby" }))}`);
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    expect(body).toMatch(/Internal error \(id [0-9a-f]{12}\)/);
+    expect(body).not.toMatch(/stack|destroyed|\.ts|select|sqlite/i);
+  });
+
+  test("over WebSocket: a subscription that fails inside answers the generic message with an id, logged with the real error", async () => {
+    const { client } = server.guest();
+    // The socket is open (and signed in as a guest) before the database goes.
+    const first = subscribeRoom(client, { room: "warmup" });
+    await first.started;
+    await server.app.services.db.destroy();
+    const sub = subscribeRoom(client, { room: "lobby", lastEventId: "0" });
+    await waitFor(() => sub.errors.length > 0, "the subscription's error");
+    const error = sub.errors[0]!;
+    expect(error.data?.code).toBe("INTERNAL_SERVER_ERROR");
+    const id = error.message.match(GENERIC)?.[1];
+    expect(id).toBeDefined();
+    expect(JSON.stringify(error.data)).not.toMatch(/stack|destroyed|\.ts/i);
+    expect(logLineFor(id!)).toBeDefined();
+    first.unsubscribe();
+  });
+
+  test("REST: /api/messages/<room>/ and /healthz on a closed database answer a generic JSON error with an id", async () => {
+    await server.app.services.db.destroy();
+    for (const path of ["/api/messages/lobby/", "/healthz"]) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status).toBe(500);
+      const body = (await res.json()) as { error: string };
+      const id = body.error.match(GENERIC)?.[1];
+      expect(id).toBeDefined();
+      expect(JSON.stringify(body)).not.toMatch(/stack|destroyed|\.ts/i);
+      expect(logLineFor(id!)).toBeDefined();
+    }
+  });
+
+  test("client mistakes keep their own clear message (not the generic one), and are not logged", async () => {
+    const { client } = server.guest();
+    const { code, message } = await failure(client.room.history.query({ room: "a/b" }));
+    expect(code).toBe("BAD_REQUEST");
+    expect(message).toContain("room");
+    expect(logged).toEqual([]);
+  });
+});
