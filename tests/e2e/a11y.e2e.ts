@@ -35,7 +35,7 @@ test.describe("accessibility (axe-core)", () => {
     expect(await violations(page)).toEqual([]);
   });
 
-  test("the room page, with the sidebar's unread list, the New messages divider, a notice, the members panel and a member's menu, has no violations", async ({ page, baseURL }) => {
+  test("the room page, with an edit, a reaction and a reply, the sidebar's unread list, the New messages divider, a notice, the members panel and a member's menu, has no violations", async ({ page, baseURL }) => {
     const room = uniqueName("axe_room");
     const elsewhere = uniqueName("axe_other");
     const owner = await apiUser(baseURL!);
@@ -47,11 +47,19 @@ test.describe("accessibility (axe-core)", () => {
     await signUp(page, me, `/room/${elsewhere}/`);
     await sendFromPage(page, "member of elsewhere");
     await owner.client.room.invite.mutate({ room, username: me });
-    for (let i = 0; i < 3; i++) await owner.send(room, `message ${i}`);
-    await owner.send(elsewhere, `@${me} over here`);
+    const sent = [];
+    for (let i = 0; i < 3; i++) sent.push(await owner.send(room, `message ${i}`));
+    // The room log's changes on screen too: an edit, a reaction, a reply with its quote.
+    await owner.client.room.edit.mutate({ room, seq: sent[0]!.seq, text: "message 0, edited" });
+    await owner.react(room, sent[1]!.seq, "👍");
+    await owner.reply(room, sent[2]!.seq, "a reply");
 
     await openRoom(page, room);
+    // Sent once the page has left that room, so it stays unread there.
+    await owner.send(elsewhere, `@${me} over here`);
     await expect(page.getByRole("separator", { name: "New messages" })).toBeVisible();
+    await expect(page.locator("#messages")).toContainText("message 0, edited");
+    await expect(page.locator("#messages")).toContainText("a reply");
     await owner.client.room.setRole.mutate({ room, username: other.username, role: "moderator" });
     await expect(page.locator(".member-notice")).toHaveText(`${owner.username} made ${other.username} a moderator`);
     await expect(page.getByRole("navigation", { name: "Your rooms" }).locator(`li[data-room="${elsewhere}"] .badge.mention`)).toBeVisible();
