@@ -83,7 +83,7 @@ test.describe("rooms", () => {
     await expect(page.getByLabel("Name")).toHaveValue(room);
   });
 
-  test("a member's menu offers only what the viewer may do; a new moderator is a notice; 'Message' opens the direct conversation", async ({ browser, baseURL }) => {
+  test("a member's menu offers only what the viewer may do; a new moderator is a notice and deletes others' messages; 'Message' opens the direct conversation", async ({ browser, baseURL }) => {
     const room = uniqueName("club");
     const owner = await apiUser(baseURL!, uniqueName("own"));
     await owner.client.room.create.mutate({ room, visibility: "public" });
@@ -110,6 +110,18 @@ test.describe("rooms", () => {
     await ann.getByRole("button", { name: `Actions for ${owner.username}` }).click();
     await expect(ann.getByRole("list", { name: `Actions for ${owner.username}` }).getByRole("button")).toHaveText([`Message ${owner.username}`]);
     await expect(ann.getByRole("button", { name: `Actions for ${annName}` })).toHaveCount(0);
+
+    // A moderator may delete anyone's message (not edit it); a member only their own.
+    const bens = ann.locator("#messages .message").filter({ has: ann.locator(".text", { hasText: "ben is here" }) });
+    await bens.hover();
+    const toolbar = bens.getByRole("toolbar", { name: "Message actions" });
+    await expect(toolbar.getByRole("button", { name: "Edit", exact: true })).toHaveCount(0);
+    await toolbar.getByRole("button", { name: "Delete", exact: true }).click();
+    await bens.getByRole("group", { name: "Confirm delete" }).getByRole("button", { name: "Delete" }).click();
+    await expect(ben.locator("#messages")).toContainText("This message was deleted");
+    const anns = ben.locator("#messages .message").filter({ has: ben.locator(".text", { hasText: "ann is here" }) });
+    await anns.hover();
+    await expect(anns.getByRole("toolbar", { name: "Message actions" }).getByRole("button", { name: "Delete", exact: true })).toHaveCount(0);
 
     // Ben, a member: only "Message", and a way out.
     await openMembers(ben);

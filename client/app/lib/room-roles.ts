@@ -9,7 +9,9 @@ import type { RoomInfo, RoomMember, RoomRole } from "../../../shared/schemas.ts"
 
 export type MemberAction = "message" | "makeModerator" | "makeMember" | "kick" | "ban";
 
-const isManager = (role: RoomRole | null) => role === "owner" || role === "moderator";
+/** The owner or a moderator: they also delete anyone's message. */
+export const isManagerRole = (role: RoomRole | null | undefined) => role === "owner" || role === "moderator";
+const isManager = isManagerRole;
 
 /** The viewer's role may act on the target's role (kick, ban). */
 function outranks(viewer: RoomRole | null, target: RoomRole): boolean {

@@ -16,6 +16,7 @@ import type { Message } from "../lib/message-log.ts";
 import { useMyRooms } from "../lib/my-rooms.ts";
 import { isNotFound, removalNotice } from "../lib/room-access.ts";
 import { createRoomMembers } from "../lib/room-members.ts";
+import { isManagerRole } from "../lib/room-roles.ts";
 import { createRoomReading } from "../lib/room-reading.ts";
 import { isNotice, mergeTimeline, withNotice } from "../lib/timeline.ts";
 import { MembersPanel } from "../components/members-panel.tsx";
@@ -255,6 +256,7 @@ function RoomView(props: { name: string }) {
                           <MessageItem
                             message={message()}
                             self={self() ?? null}
+                            moderator={isManagerRole(members.info.latest?.role)}
                             quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
                             highlighted={actions.highlighted() === seq}
                             editing={actions.editing() === seq}
