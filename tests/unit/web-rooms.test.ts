@@ -4,7 +4,7 @@ import type { Message, RoomUnread } from "../../shared/schemas.ts";
 import { dmPeer, roomLabel } from "../../client/app/lib/dm-names.ts";
 import { describeMemberEntry, type MemberEntry } from "../../client/app/lib/member-notices.ts";
 import { latestMention, mentionNotification, type NotificationApi, showMention } from "../../client/app/lib/mention-notifier.ts";
-import { badgeLabel, foldRoomsEvent, newMentions, noRooms, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
+import { badgeLabel, foldRoomsEvent, newMentions, noRooms, retryDelayMs, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
 import { createReadMarker } from "../../client/app/lib/read-marker.ts";
 import { isNotFound, removalNotice } from "../../client/app/lib/room-access.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
@@ -93,6 +93,12 @@ describe("foldRoomsEvent (me.rooms)", () => {
     expect(badgeLabel({ unread: 3, mentions: 0 })).toBe("3 unread");
     expect(badgeLabel({ unread: 3, mentions: 1 })).toBe("3 unread, 1 mention");
     expect(badgeLabel({ unread: 4, mentions: 2 })).toBe("4 unread, 2 mentions");
+  });
+});
+
+describe("me.rooms retry", () => {
+  test("after a failed stream the next try waits 1 s, then twice as long each time, at most 30 s", () => {
+    expect([0, 1, 2, 5, 10].map(retryDelayMs)).toEqual([1_000, 2_000, 4_000, 30_000, 30_000]);
   });
 });
 

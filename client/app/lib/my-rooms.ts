@@ -5,9 +5,10 @@
  * notifications and the room page's "New messages" divider all read it),
  * shared through a Solid context.
  */
-import { createContext, createEffect, createMemo, createSignal, onCleanup, useContext } from "solid-js";
+import { createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext } from "solid-js";
 import type { MeRoomsEvent, RoomUnread } from "../../../shared/schemas.ts";
 import type { ParlorClient } from "../../parlor-client.ts";
+import { codeOf } from "./room-access.ts";
 
 export type { RoomUnread };
 
@@ -78,31 +79,50 @@ export interface MyRoomsOptions {
   onChange?: (before: MyRoomsState, after: MyRoomsState) => void;
 }
 
-export function createMyRooms({ client, userId, onChange }: MyRoomsOptions) {
+/** Waits before subscribing again after the stream failed: 1 s, 2 s, 4 s, … up to 30 s. */
+export const retryDelayMs = (attempt: number) => Math.min(1_000 * 2 ** attempt, 30_000);
+
+export function createMyRooms({ client, userId, onChange, retryDelay = retryDelayMs }: MyRoomsOptions & { retryDelay?: (attempt: number) => number }) {
   const [state, setState] = createSignal<MyRoomsState>(noRooms);
   const [failed, setFailed] = createSignal<unknown>(null);
+  /** Bumped to subscribe again after a failure (the socket itself reconnects by itself; an error ends the subscription). */
+  const [attempt, setAttempt] = createSignal(0);
+
+  createEffect(on(userId, () => {
+    setState(noRooms);
+    setFailed(null);
+    setAttempt(0);
+  }));
 
   createEffect(() => {
     const id = userId();
-    setState(noRooms);
-    setFailed(null);
+    const tries = attempt();
     if (id === null || id === undefined) return;
     const subscription = client.me.rooms.subscribe(undefined, {
       onData(event) {
+        if (tries > 0) setFailed(null);
         const before = state();
         const after = foldRoomsEvent(before, event);
         setState(after);
         onChange?.(before, after);
       },
-      onError: setFailed,
+      onError(error) {
+        setFailed(error);
+        // Signed out meanwhile: the session change resubscribes, if anything does.
+        if (codeOf(error) !== "UNAUTHORIZED") retry = setTimeout(() => setAttempt(tries + 1), retryDelay(tries));
+      },
     });
-    onCleanup(() => subscription.unsubscribe());
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    onCleanup(() => {
+      clearTimeout(retry);
+      subscription.unsubscribe();
+    });
   });
 
   const totals = createMemo(() => unreadTotals(state()));
   return {
     state,
-    /** True once the snapshot is here, or for a guest (who has no rooms), or when the stream failed: nothing more is coming. */
+    /** True once the snapshot is here, or for a guest (who has no rooms), or when the stream failed (the page then goes on without it). */
     settled: () => state().loaded || userId() === null || failed() !== null,
     rooms: createMemo(() => sortedRooms(state())),
     get: (room: string) => state().rooms.get(room),

@@ -6,7 +6,8 @@
  */
 import { TRPCClientError } from "@trpc/client";
 
-function codeOf(error: unknown): string | undefined {
+/** The tRPC code of a call's error ("NOT_FOUND", "FORBIDDEN", …); undefined for anything else. */
+export function codeOf(error: unknown): string | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
   const data: unknown = error.data;
   return data && typeof data === "object" && "code" in data && typeof data.code === "string" ? data.code : undefined;

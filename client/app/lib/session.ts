@@ -15,8 +15,10 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
   // A failed look-up (server unreachable) reads as "not signed in" rather than breaking every page.
   const [me, { mutate: setMe }] = createResource(() => client.auth.me.query().catch(() => null));
   const mutate = (user: SessionUser | null) => {
-    setMe(user);
+    // The old socket goes first: a subscription the new user's pages start (me.rooms at once) then waits for the new one,
+    // instead of being queued on a socket that closes under it (the WebSocket client fails such a request).
     onChange();
+    setMe(user);
   };
 
   return {
