@@ -110,6 +110,11 @@ test.describe("rooms", () => {
     await ann.getByRole("button", { name: `Actions for ${owner.username}` }).click();
     await expect(ann.getByRole("list", { name: `Actions for ${owner.username}` }).getByRole("button")).toHaveText([`Message ${owner.username}`]);
     await expect(ann.getByRole("button", { name: `Actions for ${annName}` })).toHaveCount(0);
+    // Escape closes the open menu, then the panel.
+    await ann.getByRole("button", { name: `Actions for ${owner.username}` }).press("Escape");
+    await expect(ann.getByRole("list", { name: `Actions for ${owner.username}` })).toHaveCount(0);
+    await ann.getByRole("button", { name: `Actions for ${owner.username}` }).press("Escape");
+    await expect(ann.getByRole("complementary", { name: /Members/ })).toHaveCount(0);
 
     // A moderator may delete anyone's message (not edit it); a member only their own.
     const bens = ann.locator("#messages .message").filter({ has: ann.locator(".text", { hasText: "ben is here" }) });

@@ -61,7 +61,18 @@ export function MembersPanel(props: MembersPanelProps) {
   }
 
   return (
-    <aside id="members-panel" class="members-panel" aria-labelledby="members-heading">
+    <aside
+      id="members-panel"
+      class="members-panel"
+      aria-labelledby="members-heading"
+      // Escape closes an open member menu first, then the panel.
+      onKeyDown={(e) => {
+        if (e.key !== "Escape") return;
+        e.stopPropagation();
+        if (openMenu() !== null) setOpenMenu(null);
+        else props.onClose();
+      }}
+    >
       <header class="members-panel-header">
         <h2 id="members-heading">
           Members<Show when={info()}>{(i) => <span class="count"> ({i().members})</span>}</Show>
