@@ -5,7 +5,7 @@
 import { Database as BunDatabase } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { wrapBunSqlite } from "./bun-sqlite-dialect.ts";
 import type { Database } from "./schema.ts";
@@ -49,11 +49,24 @@ const pgTypes = {
   },
 } as pg.CustomTypesConfig;
 
-export function createDb(url: string): Db {
+export interface DbOptions {
+  /** Told of every query that ran, with its duration (for metrics); unset, Kysely times nothing. */
+  onQuery?: (sql: string, ms: number) => void;
+}
+
+export function createDb(url: string, { onQuery }: DbOptions = {}): Db {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path)) }) });
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path), onQuery) }) });
   }
+  // PostgreSQL: Kysely's query log times each query (a few awaits more, against a network round trip).
+  const log = onQuery
+    ? {
+        log(event: LogEvent) {
+          if (event.level === "query") onQuery(event.query.sql, event.queryDurationMillis);
+        },
+      }
+    : {};
   const pool = new pg.Pool({ connectionString: target.url, types: pgTypes, max: 10 });
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
 }

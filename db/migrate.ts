@@ -14,6 +14,7 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-01T01-rooms": () => import("./migrations/2026-12-01T01-rooms.ts"),
   "2026-12-01T02-unread": () => import("./migrations/2026-12-01T02-unread.ts"),
   "2026-12-01T05-sessions": () => import("./migrations/2026-12-01T05-sessions.ts"),
+  "2026-12-01T06-search": () => import("./migrations/2026-12-01T06-search.ts"),
 };
 
 const provider: MigrationProvider = {

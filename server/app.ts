@@ -16,7 +16,7 @@ import { createRooms } from "./rooms/rooms.ts";
 import { createUnread } from "./unread/unread.ts";
 import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
 import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
-import { createLimiters } from "./limits/limiters.ts";
+import { createLimiters, type Limiters } from "./limits/limiters.ts";
 import { createLimitsRedis } from "./limits/limits-redis.ts";
 import type { Semaphore } from "./limits/semaphore.ts";
 import type { Config } from "./config.ts";
@@ -30,9 +30,13 @@ import { createPresence } from "./presence/presence.ts";
 import { checkUpgradeOrigin } from "./http/origin.ts";
 import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
-import { createWsContext, type Services } from "./trpc/context.ts";
+import { type ConnectionState, createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
 import { SessionSockets } from "./trpc/session-sockets.ts";
+import { createIdSource, createLogger, type Logger } from "./ops/log.ts";
+import { createMetrics, type Metrics } from "./ops/metrics.ts";
+import { createReadiness } from "./ops/health.ts";
+import type { RateLimiter } from "./limits/rate-limiter.ts";
 
 /** Frames above this close the socket with 1009. A 4,000-character message is far below it. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -45,6 +49,10 @@ export interface ParlorApp {
   connectionCount(): number;
   /** How many connections have closed, by close code (who closed them and why). */
   closeCodes: ReadonlyMap<number, number>;
+  log: Logger;
+  metrics: Metrics;
+  /** From now on /readyz answers 503: a load balancer stops sending traffic before the server stops accepting it. */
+  startDraining(): void;
   /** Tells every WebSocket client to reconnect, then closes it with 1012 (service restart): clients resume where they were. */
   dropConnections(): void;
   close(): Promise<void>;
@@ -53,25 +61,53 @@ export interface ParlorApp {
 export interface ParlorDeps {
   db?: Db;
   groups?: GroupLayer;
+  /** Default: from the config (LOG_LEVEL, LOG_FORMAT) to stdout. */
+  log?: Logger;
   /** Hash slots shared with the other workers of this machine (a supervisor's); default: HASH_CONCURRENCY for this process. */
   hashSlots?: Semaphore;
   /** The built browser app to serve; default dist/client. */
   clientDir?: string;
 }
 
-/** Our own failures, logged whole under the id the client was given. Client mistakes are answered, not logged. */
-function logError(error: Error, path: string | undefined) {
+/**
+ * Our own failures, logged whole under the id the client was given, with the
+ * request's or connection's id. Client mistakes are answered, not logged.
+ */
+function logError(log: Logger, error: Error, fields: { path?: string | undefined; req?: string | undefined; conn?: string | undefined }) {
   // (Only TRPCErrors are client mistakes: a driver's error with a `code` like ECONNREFUSED is ours.)
   if (error instanceof TRPCError && error.code !== "INTERNAL_SERVER_ERROR") return;
-  console.error(`[parlor] ${path ?? "request"} failed (error id ${errorIdOf(error)}):`, error);
+  log.error({ ...fields, errorId: errorIdOf(error), err: error }, `${fields.path ?? "request"} failed`);
+}
+
+/** The same limiters, each refusal counted under its name (parlor_refusals_total). */
+function counted(metrics: Metrics, limiters: Limiters): Limiters {
+  const refusals = metrics.counts.refusals;
+  const wrap = (name: string, limiter: RateLimiter): RateLimiter => {
+    refusals[name] = 0;
+    return {
+      ...limiter,
+      async take(key) {
+        const waitMs = await limiter.take(key);
+        if (waitMs > 0) refusals[name]!++;
+        return waitMs;
+      },
+    };
+  };
+  const wrapped = { ...limiters };
+  for (const name of Object.keys(limiters) as (keyof Limiters)[]) wrapped[name] = wrap(name, limiters[name]);
+  return wrapped;
 }
 
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
-  const db = deps.db ?? createDb(config.databaseUrl);
+  const log = deps.log ?? (await createLogger({ level: config.ops.logLevel, pretty: config.ops.logPretty }));
+  const metrics = createMetrics({ enabled: config.ops.metricsToken !== undefined });
+  const db = deps.db ?? createDb(config.databaseUrl, metrics.enabled ? { onQuery: metrics.observeQuery } : {});
   await migrateToLatest(db);
   const groups =
     deps.groups ??
-    (config.redisUrl ? await createRedisGroupLayer({ url: config.redisUrl, prefix: config.redisPrefix }) : createMemoryGroupLayer());
+    (config.redisUrl
+      ? await createRedisGroupLayer({ url: config.redisUrl, prefix: config.redisPrefix, log: (message, error) => log.warn({ err: error }, `redis: ${message}`) })
+      : createMemoryGroupLayer());
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
@@ -94,9 +130,9 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const sessionSweep = startSessionSweep({
     purge: () => auth.purgeExpired(),
     intervalMs: sweepIntervalMs(config.sessionTtlSeconds),
-    onError: (error) => console.error("[parlor] purging expired sessions failed:", error),
+    onError: (error) => log.error({ err: error }, "purging expired sessions failed"),
   });
-  const control = createControlChannel(groups);
+  const control = createControlChannel(groups, log);
   await control.start();
   const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
   // A session ended on another process: close its sockets here too.
@@ -105,12 +141,18 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
-  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId) });
-  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay } });
+  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId), log });
+  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
   const services: Services = {
     db,
     auth,
-    chat: createRoomLog({ db, groups, maxMembersPerRoom: limits.maxMembersPerRoom }),
+    chat: createRoomLog({
+      db,
+      groups,
+      maxMembersPerRoom: limits.maxMembersPerRoom,
+      counts: metrics.counts,
+      onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
+    }),
     rooms,
     unread: createUnread({ db, groups, rooms }),
     revocations,
@@ -119,31 +161,62 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     presence,
     sockets,
     limits,
-    limiters: createLimiters(limits, { redis: limitsRedis, prefix: config.redisPrefix }),
+    log,
+    metrics,
+    limiters: counted(metrics, createLimiters(limits, { redis: limitsRedis, prefix: config.redisPrefix })),
     caps,
   };
 
   // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
   const clientIps = new WeakMap<Request, string>();
+  // Every log line about a request or a connection carries its id.
+  const requestIds = new WeakMap<Request, string>();
+  const nextRequestId = createIdSource("r");
+  const nextConnectionId = createIdSource("c");
   /** Each admitted socket's release of its per-process and per-address counts. */
   const admitted = new WeakMap<TrpcSocketData, () => void>();
   const closeCodes = new Map<number, number>();
+  const openConnections = new Set<ConnectionState>();
+  const readiness = createReadiness({ db, groups });
+  metrics.bind({
+    openSockets: () => ws.connectionCount(),
+    subscriptions: () => {
+      let n = 0;
+      for (const connection of openConnections) n += connection.subscriptions;
+      return n;
+    },
+    closeCodes,
+    redis: groups.status && (() => groups.status!()),
+  });
 
   const http = createHttpApp({
     services,
     allowedOrigins: config.allowedOrigins,
-    onError: logError,
+    onError: (error, path, req) => {
+      logError(log, error, { path, req: requestIds.get(req) });
+    },
     clientIp: (req) => clientIps.get(req) ?? null,
     clientDir: deps.clientDir,
+    ops: { readiness, metrics, metricsToken: config.ops.metricsToken },
   });
   const ws = createBunWsHandler({
     router: appRouter,
-    createContext: (input) => createWsContext(services, input),
-    onError: logError,
+    createContext: async (input) => {
+      const ctx = await createWsContext(services, input);
+      const connection = ctx.connection!;
+      openConnections.add(connection);
+      input.socket.once("close", () => openConnections.delete(connection));
+      return ctx;
+    },
+    onError: (error, path, data) => {
+      logError(log, error, { path, conn: data.id });
+    },
     onClose: (data, code) => {
       admitted.get(data)?.();
       closeCodes.set(code, (closeCodes.get(code) ?? 0) + 1);
+      log.debug({ conn: data.id, code }, "websocket closed");
     },
+    stats: metrics.counts,
     maxPayloadLength: MAX_FRAME_BYTES,
     slowConsumerBytes: limits.maxQueuedBytes,
     highWaterBytes: limits.queuedBytesHighWater,
@@ -153,8 +226,12 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
 
   function upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined {
-    if (!admission.ok) return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
+    if (!admission.ok) {
+      metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
+      return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
+    }
     if (server.upgrade(req, { data })) {
+      log.debug({ conn: data.id, ip: data.ip }, "websocket opened");
       admitted.set(data, admission.release);
       return undefined;
     }
@@ -167,6 +244,9 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     websocket: ws.websocket,
     connectionCount: ws.connectionCount,
     closeCodes,
+    log,
+    metrics,
+    startDraining: readiness.startDraining,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
     fetch(req, server) {
       // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
@@ -180,16 +260,24 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
         });
         if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
         return caps.admit(addressKey(ip)).then(
-          (admission) => upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip }),
+          (admission) => upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() }),
           (error: Error) => {
-            logError(error, "upgrade");
+            logError(log, error, { path: "upgrade" });
             return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
           },
         );
       }
       clientIps.set(req, ip);
+      const id = nextRequestId();
+      requestIds.set(req, id);
       // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
-      return http.handle(req).then((res) => withSecurityHeaders(res, req));
+      if (!log.isLevelEnabled("debug")) return http.handle(req).then((res) => withSecurityHeaders(res, req));
+      // The access log: debug only, and never the query string (tRPC inputs travel there).
+      const started = performance.now();
+      return http.handle(req).then((res) => {
+        log.debug({ req: id, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+        return withSecurityHeaders(res, req);
+      });
     },
     async close() {
       await sessionSweep.stop();

@@ -8,6 +8,7 @@ import { parseDatabaseUrl } from "../db/index.ts";
 import { type ForwardedHeader, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../shared/transport.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
+import { LOG_LEVELS } from "./ops/log.ts";
 
 const count = (fallback: number) => z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").default(fallback);
 const rate = (fallback: number) => z.coerce.number().positive("must be above 0").default(fallback);
@@ -94,6 +95,17 @@ const Env = z.object({
   MAX_QUEUED_BYTES: count(1024 * 1024),
   /** Largest HTTP request body (413 beyond). */
   MAX_REQUEST_BODY_BYTES: count(1024 * 1024),
+  // Operating it (README "Operating Parlor").
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** pretty: lines for people (development default); json: one object per line (elsewhere). */
+  LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
+  /** Unset: no /metrics. Set: /metrics answers requests bearing it (`Authorization: Bearer <token>`). */
+  METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v)),
+  /** On SIGTERM, how long /readyz answers 503 before the server stops accepting (a load balancer's probe interval). */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 /** Variables that changed meaning: refused by their old name, so an operator notices. */
@@ -127,6 +139,16 @@ export interface Config {
   readonly presence: { readonly heartbeatMs: number; readonly ttlMs: number };
   readonly limits: Limits;
   readonly clientAddress: { readonly trust: TrustProxy; readonly header: ForwardedHeader };
+  readonly ops: Ops;
+}
+
+/** Logs, metrics and shutdown. */
+export interface Ops {
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly logPretty: boolean;
+  /** Undefined: metrics are off. */
+  readonly metricsToken: string | undefined;
+  readonly shutdownDelayMs: number;
 }
 
 export interface Limits {
@@ -219,6 +241,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       queuedBytesHighWater: e.QUEUED_BYTES_HIGH_WATER,
       maxQueuedBytes: e.MAX_QUEUED_BYTES,
       maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+    }),
+    ops: Object.freeze({
+      logLevel: e.LOG_LEVEL,
+      logPretty: (e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json")) === "pretty",
+      metricsToken: e.METRICS_TOKEN,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     }),
     clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
   });

@@ -9,6 +9,7 @@ import { createIpcSemaphore, type IpcChannel } from "./cluster/hash-slots.ts";
 import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
 import { type Config, ConfigError, loadConfig, redactSecrets as redact } from "./config.ts";
 import { startServer } from "./serve.ts";
+import { createLogger } from "./ops/log.ts";
 
 let config: Config;
 try {
@@ -37,7 +38,7 @@ async function serve(config: Config, worker: string | undefined) {
   const server = await startServer(config, { hashSlots });
   const layer = config.redisUrl ? `redis ${redact(config.redisUrl)}` : "in-memory groups";
   const who = worker ? `Parlor worker ${worker} (pid ${process.pid})` : "Parlor";
-  console.log(`${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`);
+  server.app.log.info({ url: server.url, env: config.nodeEnv, database: redact(config.databaseUrl), groups: layer, worker }, `${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`);
   onStopSignal(() => server.stop());
   if (worker) {
     // A worker outlives a supervisor killed without notice: notice instead, and leave.
@@ -60,14 +61,16 @@ async function supervise(config: Config) {
     port = probe.port!;
     await probe.stop(true);
   }
+  const log = await createLogger({ level: config.ops.logLevel, pretty: config.ops.logPretty });
   const supervisor = startSupervisor({
+    log: (line) => log.info({ supervisor: process.pid }, line),
     workers: config.workers,
     command: [process.execPath, import.meta.path],
     hashConcurrency: config.limits.hashConcurrency,
     env: { ...process.env, PORT: String(port) },
   });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  console.log(`Parlor supervisor (pid ${process.pid}): ${config.workers} workers on http://${host}:${port}`);
+  log.info({ workers: config.workers, url: `http://${host}:${port}` }, `Parlor supervisor: ${config.workers} workers on http://${host}:${port} (pid ${process.pid})`);
   onStopSignal(() => supervisor.stop());
 }
 

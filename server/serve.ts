@@ -31,6 +31,9 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
     port: server.port!,
     url: `http://${host}:${server.port}`,
     async stop() {
+      // Not ready any more: a load balancer polling /readyz moves traffic away before we stop accepting it.
+      app.startDraining();
+      if (config.ops.shutdownDelayMs > 0) await Bun.sleep(config.ops.shutdownDelayMs);
       await drain(server, app, DRAIN_TIMEOUT_MS);
     },
   };

@@ -13,6 +13,7 @@ import { createReadMarker, type ReadMarker } from "./read-marker.ts";
 import { isRoomCommand, resolveRoom, roomCommands } from "./room-commands.ts";
 import { plainHttpWarning } from "./transport.ts";
 import { UsageError } from "./usage.ts";
+import { exportRoom, formatHit } from "./room-export.ts";
 
 const HELP = `Parlor chat from the command line.
 
@@ -57,6 +58,9 @@ Rooms (in send, history, tail, info and members, <room> may be @username: your c
   topic <room> [<text…>]            set the topic, or clear it with no text (owner, moderators)
   leave <room>                      leave a room (the owner cannot)
   dm <username>                     your direct conversation with someone: its room, how to send to it
+  search <words…> [--room <room>] [--before <id>] [--limit <n>] [--json]
+                                    messages with all these words, newest first, in rooms you can read
+  export <room>                     every message of the room as JSON lines, newest first
 
 Options:
   --url <url>    the server (default: PARLOR_URL, else http://localhost:3000)
@@ -73,6 +77,7 @@ const { values: opts, positionals } = (() => {
         before: { type: "string" },
         limit: { type: "string" },
         lines: { type: "string" },
+        room: { type: "string" },
         json: { type: "boolean" },
         reply: { type: "string" },
         remove: { type: "boolean" },
@@ -308,6 +313,27 @@ async function run(): Promise<void> {
       const guests = snapshot.guests ? `${snapshot.guests} guest${snapshot.guests === 1 ? "" : "s"}` : "";
       console.log([...snapshot.users.map((u) => printable(u)), guests].filter(Boolean).join(", ") || "Nobody.");
       if (snapshot.typing.length) console.log(`typing: ${snapshot.typing.map((u) => printable(u)).join(", ")}`);
+      return;
+    }
+    case "search": {
+      const query = positionals.slice(1).join(" ");
+      if (!query) throw new UsageError("Missing the words to search for.");
+      const room = opts.room === undefined ? undefined : await resolveRoom(client, opts.room);
+      const page = await client.room.search.query({ query, room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
+      if (opts.json) {
+        console.log(printableJson(page));
+        return;
+      }
+      // Bold on a terminal; piped, the lines stay plain text.
+      const mark = process.stdout.isTTY ? (word: string) => `\x1b[1m${word}\x1b[22m` : (word: string) => word;
+      if (page.results.length === 0) console.error("Nothing found.");
+      for (const hit of page.results) console.log(formatHit(hit, mark));
+      if (page.nextCursor !== null) console.error(`-- older: add --before ${page.nextCursor} --`);
+      return;
+    }
+    case "export": {
+      const count = await exportRoom(client, arg(1, "the room"), (line) => console.log(line));
+      console.error(`-- ${count} messages --`);
       return;
     }
     default:

@@ -68,7 +68,8 @@ interface MessageRow {
   original_text: string | null;
 }
 
-const toMessage = (r: MessageRow): Message => ({
+/** Exported for search (./search.ts), which reads the same rows. */
+export const toMessage = (r: MessageRow): Message => ({
   id: Number(r.id),
   room: r.room,
   seq: Number(r.seq),
@@ -90,8 +91,8 @@ const asSent = (r: MessageRow): Message => ({
   reactions: [],
 });
 
-/** Messages as clients see them: the sender's name joined in. */
-const messages = (db: Kysely<Database>) =>
+/** Messages as clients see them: the sender's name joined in. Exported for search (./search.ts). */
+export const messages = (db: Kysely<Database>) =>
   db
     .selectFrom("message")
     .innerJoin("user", "user.id", "message.sender_id")
@@ -213,6 +214,8 @@ const insertEntry = prepare(
     (db as Db).insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
 );
 
+// The search index (db/migrations/2026-12-01T06-search.ts) follows this row in the same
+// transaction: SQLite triggers on message.text/deleted, a generated column on PostgreSQL.
 const updateMessageState = prepare(
   (db, room: string, seq: number, text: string, editedAt: string | null, deleted: number, reactions: string, originalText: string | null) =>
     (db as Db)

@@ -21,6 +21,8 @@ export interface RoomLogOptions {
   maxMembersPerRoom?: number;
   /** Hears of a publish that failed after its entry was stored. */
   onPublishError?: (error: unknown, room: RoomName, seq: number) => void;
+  /** Counts appended entries (metrics): a `++` per entry. */
+  counts?: { entriesAppended: number };
 }
 
 export interface StreamRequest<T> {
@@ -33,10 +35,12 @@ export interface StreamRequest<T> {
   stopError?: (() => Error | undefined) | undefined;
 }
 
-export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError }: RoomLogOptions) {
+export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
   // Concurrent sends share a commit; each is acknowledged after it.
   const writer = createMessageWriter(db);
+  // Every stored entry is published exactly once, in publish(): the one place to count them.
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
+    if (counts) counts.entriesAppended++;
     try {
       await groups.publish(roomGroup(room), { type: "entry", room, entry });
     } catch (error) {

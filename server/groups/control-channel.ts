@@ -22,7 +22,7 @@ export interface ControlChannel {
   close(): void;
 }
 
-export function createControlChannel(groups: GroupLayer): ControlChannel {
+export function createControlChannel(groups: GroupLayer, log?: { error(fields: object, message: string): void }): ControlChannel {
   const handlers: Handlers = { revoke: new Set(), "sessions-ended": new Set() };
   const lagged = new Set<() => void>();
   const abort = new AbortController();
@@ -43,7 +43,7 @@ export function createControlChannel(groups: GroupLayer): ControlChannel {
           const parsed = ControlEventSchema.safeParse(delivery);
           if (parsed.success) dispatch(parsed.data);
         }
-      })().catch((error) => console.error("[parlor] control channel stopped", error));
+      })().catch((error) => (log ? log.error({ err: error }, "control channel stopped") : console.error("[parlor] control channel stopped", error)));
     },
     publish: (event) => groups.publish(CONTROL_GROUP, event),
     on(type, handler) {

@@ -35,6 +35,8 @@ export interface GroupLayer {
    * delivered (or replaced by a `Lagged` marker). The stream ends when `signal` aborts.
    */
   subscribe(group: string, options: SubscribeOptions): Promise<AsyncIterable<Delivery>>;
+  /** A layer over the network says whether it is connected (readiness, metrics); an in-process one has no status. */
+  status?(): { connected: boolean; reconnects: number };
   /** Live local subscriptions of a group (for tests and metrics). */
   subscriberCount(group: string): number;
   close(): Promise<void>;

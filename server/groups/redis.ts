@@ -116,6 +116,8 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
   });
 
   let down = false;
+  // Connections re-established after a loss, for metrics: every "ready" after a connection's first.
+  let reconnects = 0;
   for (const [role, connection] of [["publisher", pub], ["subscriber", sub]] as const) {
     // One line per outage, not one per reconnect attempt. A server that shuts down
     // cleanly closes the connection without an error: that is an outage too.
@@ -126,6 +128,11 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     };
     connection.on("error", outage);
     connection.on("close", () => outage());
+    let readyBefore = false;
+    connection.on("ready", () => {
+      if (readyBefore) reconnects++;
+      readyBefore = true;
+    });
   }
 
   // Whatever arrives from Redis is input like any other: anyone who can publish there could forge it.
@@ -212,6 +219,8 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     },
 
     subscriberCount: (group) => local.subscriberCount(group),
+
+    status: () => ({ connected: !closed && pub.status === "ready" && sub.status === "ready", reconnects }),
 
     async close() {
       if (closed) return;

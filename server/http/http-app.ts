@@ -12,13 +12,18 @@ import { getRoomMessages } from "./messages-route.ts";
 import { isAllowedOrigin } from "./origin.ts";
 import { chatRedirect, staticFiles } from "./static-files.ts";
 import { createTrpcHttpRules } from "./trpc-http-rules.ts";
+import type { ReadinessCheck } from "../ops/health.ts";
+import type { Metrics } from "../ops/metrics.ts";
+import { metricsResponse } from "./metrics-route.ts";
 
 export interface HttpAppOptions {
   services: Services;
   allowedOrigins: readonly string[] | undefined;
-  onError: (error: Error, path: string | undefined) => void;
+  onError: (error: Error, path: string | undefined, req: Request) => void;
   /** The client address of a request, for per-IP limits. */
   clientIp: (req: Request) => string | null;
+  /** Readiness and metrics (server/ops/). */
+  ops: { readiness: ReadinessCheck; metrics: Metrics; metricsToken: string | undefined };
   /** The built browser app; default dist/client. Served only when it holds a build. */
   clientDir?: string;
 }
@@ -28,7 +33,7 @@ function noApiRoute({ set, request }: { set: { status?: number | string }; reque
   return { error: `No API route at ${new URL(request.url).pathname}` };
 }
 
-export function createHttpApp({ services, allowedOrigins, onError, clientIp, clientDir }: HttpAppOptions) {
+export function createHttpApp({ services, allowedOrigins, onError, clientIp, clientDir, ops }: HttpAppOptions) {
   const createContext = createHttpContextFactory(services, clientIp);
   const maxBatchSize = services.limits.maxBatchSize;
   const refusal = createTrpcHttpRules({ router: appRouter, endpoint: "/trpc", maxBatchSize });
@@ -48,7 +53,7 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
       // Checked above with a clearer answer; tRPC's own check stays as the backstop.
       maxBatchSize,
       createContext,
-      onError: ({ error, path }) => onError(error, path),
+      onError: ({ error, path, req }) => onError(error, path, req),
     });
   };
 
@@ -57,14 +62,17 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
     .onError(({ code, error, request, set }) => {
       if (code !== "UNKNOWN" && code !== "INTERNAL_SERVER_ERROR") return;
       const failure = error instanceof Error ? error : new Error(String(error));
-      onError(failure, new URL(request.url).pathname);
+      onError(failure, new URL(request.url).pathname, request);
       set.status = 500;
       return { error: internalErrorMessage(failure) };
     })
-    .get("/healthz", async () => {
-      await services.db.selectFrom("room").select("name").limit(1).execute();
-      return { ok: true };
+    // Alive: the process answers. Whether to send it traffic is /readyz.
+    .get("/healthz", () => ({ ok: true }))
+    .get("/readyz", async () => {
+      const readiness = await ops.readiness.check();
+      return Response.json(readiness, { status: readiness.ready ? 200 : 503 });
     })
+    .get("/metrics", ({ request }) => metricsResponse(request, ops.metrics, ops.metricsToken))
     .get("/api/messages/:room/", async ({ params, query, set, request }) => {
       const headers = request.headers;
       const token = services.auth.tokenFromHeaders({ authorization: headers.get("authorization") }) ?? services.auth.tokenFromHeaders({ cookie: headers.get("cookie") });

@@ -13,9 +13,10 @@ export interface RevocationsOptions {
   control: ControlChannel;
   /** Whether `userId` may still read `room` (used after a lag). */
   stillAllowed(room: string, userId: number): Promise<boolean>;
+  log?: { error(fields: object, message: string): void };
 }
 
-export function createRevocations({ control, stillAllowed }: RevocationsOptions) {
+export function createRevocations({ control, stillAllowed, log }: RevocationsOptions) {
   /** room → user id → the revoke callbacks of that user's open streams of it. */
   const open = new Map<string, Map<number, Set<(reason: RevokeReason) => void>>>();
 
@@ -30,7 +31,7 @@ export function createRevocations({ control, stillAllowed }: RevocationsOptions)
       for (const userId of users.keys()) {
         stillAllowed(room, userId)
           .then((allowed) => allowed || revokeLocally(room, userId, "kicked"))
-          .catch((error) => console.error("[parlor] re-checking access after a lag failed", error));
+          .catch((error) => (log ? log.error({ err: error, room }, "re-checking access after a lag failed") : console.error("[parlor] re-checking access after a lag failed", error)));
       }
     }
   });

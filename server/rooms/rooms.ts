@@ -27,17 +27,22 @@ export interface RoomsOptions {
   groups: GroupLayer;
   revocations: Revocations;
   limits: RoomLimits;
+  /** Where failures of a publish or a revocation are logged (default: the console). */
+  log?: { error(fields: object, message: string): void };
+  /** Counts appended membership entries (metrics). */
+  counts?: { entriesAppended: number };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 const MEMBERS_LIST_MAX = 1000;
 
-export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
+export function createRooms({ db, groups, revocations, limits, log, counts }: RoomsOptions) {
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
+    if (counts) counts.entriesAppended++;
     try {
       await groups.publish(roomGroup(room), { type: "entry", room, entry });
     } catch (error) {
-      console.error(`publish to room '${room}' failed; entry ${entry.seq} is stored`, error);
+      log ? log.error({ err: error, room, seq: entry.seq }, "publish failed; the entry is stored") : console.error(`publish to room '${room}' failed; entry ${entry.seq} is stored`, error);
     }
   }
 
@@ -50,7 +55,7 @@ export function createRooms({ db, groups, revocations, limits }: RoomsOptions) {
       await revocations.revoke(room, userId, reason);
     } catch (error) {
       // The other processes re-check their streams when the layer is back (they see a lag then).
-      console.error(`revocation in room '${room}' not published`, error);
+      log ? log.error({ err: error, room }, "revocation not published") : console.error(`revocation in room '${room}' not published`, error);
     }
   }
 

@@ -19,6 +19,8 @@ export interface TrpcSocketData {
   cookie: string | null;
   ip: string | null;
   connection?: Connection<TrpcSocketData>;
+  /** Names the connection in log lines. */
+  id?: string;
 }
 
 export interface BunWsContextInput {
@@ -32,7 +34,7 @@ export interface BunWsContextInput {
 export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
   router: TRouter;
   createContext: (input: BunWsContextInput) => Promise<inferRouterContext<TRouter>>;
-  onError?: (error: Error, path: string | undefined) => void;
+  onError?: (error: Error, path: string | undefined, data: TrpcSocketData) => void;
   /** After a connection has closed, with its upgrade data and the code it closed with. */
   onClose?: (data: TrpcSocketData, code: number) => void;
   /** Largest incoming frame; larger ones close the socket with 1009. */
@@ -47,6 +49,8 @@ export interface BunWsHandlerOptions<TRouter extends AnyRouter> {
   maxCallsInFlight: number;
   /** Seconds without any traffic (Bun pings idle sockets) before a dead peer is dropped. */
   idleTimeout: number;
+  /** Counts deliveries (metrics). */
+  stats?: { deliveries: number };
 }
 
 export interface BunWsServer {
@@ -80,7 +84,8 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       data.cookie = null;
       return ctx;
     },
-    onError: (error, path) => opts.onError?.(error, path),
+    onError: (error, path, connection) => opts.onError?.(error, path, connection.ws.data),
+    stats: opts.stats ?? { deliveries: 0 },
     slowConsumerBytes: opts.slowConsumerBytes,
     highWaterBytes: opts.highWaterBytes,
     maxBatchSize: opts.maxBatchSize,

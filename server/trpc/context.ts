@@ -19,6 +19,8 @@ import type { Limiters } from "../limits/limiters.ts";
 import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
 import type { SessionSockets } from "./session-sockets.ts";
+import type { Logger } from "../ops/log.ts";
+import type { Metrics } from "../ops/metrics.ts";
 
 export interface Services {
   db: Db;
@@ -37,6 +39,8 @@ export interface Services {
   presence: Presence;
   sockets: SessionSockets;
   limits: Limits;
+  log: Logger;
+  metrics: Metrics;
   /** Rate limits: per process, or shared through Redis. */
   limiters: Limiters;
   /** Connection caps (per address at the handshake, per user when a socket signs in). */

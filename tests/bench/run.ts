@@ -335,6 +335,53 @@ async function redis() {
   rows.push({ scenario: tag, metric: "deliveries/s per server CPU (server processes' CPU, Redis's not counted) [ceiling column: 1 process]", unit: "/s per core", parlor: k(perCpu(two)), ceiling: k(perCpu(one)), target: { ratioAtLeast: 0.7 }, note: `deliveries/s ${k(phase(two.r, "max").deliveriesPerSecond)} vs ${k(phase(one.r, "max").deliveriesPerSecond)}; server CPU ${pct(two.cpu)} vs ${pct(one.cpu)}; redis-server CPU ${pct(two.redisCpu)}` });
 }
 
+// ------------------------------------------------------------------ metrics cost
+
+/**
+ * The same Parlor with metrics off and on (METRICS_TOKEN set, /metrics scraped
+ * every second while it runs: far more often than Prometheus's usual 15 s), on
+ * the send path and on fan-out. "ceiling" is metrics off; the target is ≥ 0.95 of it.
+ */
+async function metricsCost() {
+  const token = "bench-metrics-token-0123456789";
+  type Send = { messagesPerSecond: number; ack: { p99: number }; serverCpu: number; expected: number; received: number; duplicates: number; lost: number; errors: number; firstError?: string };
+  type Fan = { phases: PhaseResult[] };
+  const results: Record<string, { send: Send; fanout: Fan; scrapes: number }> = {};
+  // Alternating off, on, off, on: a neighbour's load on this shared machine falls on both sides alike.
+  for (const [name, env] of [["off", {}], ["on", { METRICS_TOKEN: token }], ["off 2", {}], ["on 2", { METRICS_TOKEN: token }]] as const) {
+    const parlor = await startParlor({ env });
+    let scrapes = 0;
+    const scraper = env.METRICS_TOKEN
+      ? setInterval(() => {
+          fetch(`${parlor.url}/metrics`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => {
+            if (r.ok && (await r.text()).includes("parlor_deliveries_total")) scrapes++;
+          }, () => {});
+        }, 1000)
+      : undefined;
+    try {
+      const tokens = (await benchUsers(parlor.url, 4, "metrics")).map((u) => u.token);
+      log(`metrics ${name}: send path`);
+      const send = await gen<Send>({ kind: "send", transport: "ws", url: parlor.url, wsUrl: parlor.wsUrl, tokens, window: 8, seconds: S.sendSeconds, maxMessages: 2_000_000, payload: 100, serverPids: [parlor.pid] });
+      account(`metrics ${name} send`, send);
+      log(`metrics ${name}: fan-out N=1000`);
+      const fanout = await gen<Fan>({ kind: "fanout", target: "parlor", wsUrl: parlor.wsUrl, n: 1000, room: `metrics_${name.replace(" ", "")}`, token: tokens[0]!, payload: 100, serverPids: [parlor.pid], phases: [{ name: "max", mode: "max", window: 8, seconds: S.maxSeconds, maxMessages: 400_000 }] });
+      account(`metrics ${name} fan-out`, phase(fanout, "max"));
+      results[name] = { send, fanout, scrapes };
+    } finally {
+      clearInterval(scraper);
+      await parlor.stop();
+    }
+  }
+  raw.metrics = results;
+  const both = (a: string, b: string, f: (r: { send: Send; fanout: Fan }) => number) => (f(results[a]!) + f(results[b]!)) / 2;
+  const sendRate = (r: { send: Send }) => r.send.messagesPerSecond;
+  const fanRate = (r: { fanout: Fan }) => phase(r.fanout, "max").deliveriesPerSecond;
+  const tag = "metrics cost: metrics on (METRICS_TOKEN, scraped every second) [ceiling column: metrics off]; mean of two runs each, alternating";
+  const scraped = `${results.on!.scrapes + results["on 2"]!.scrapes} scrapes answered during the on runs`;
+  rows.push({ scenario: tag, metric: "room.send messages/s over WebSocket (4 users × 8 in flight)", unit: "/s", parlor: k(both("on", "on 2", sendRate)), ceiling: k(both("off", "off 2", sendRate)), target: { ratioAtLeast: 0.95 }, note: `runs: off ${k(sendRate(results.off!))}, ${k(sendRate(results["off 2"]!))}; on ${k(sendRate(results.on!))}, ${k(sendRate(results["on 2"]!))}; ${scraped}` });
+  rows.push({ scenario: tag, metric: "fan-out N=1000, 100 B: deliveries/s at max rate", unit: "/s", parlor: k(both("on", "on 2", fanRate)), ceiling: k(both("off", "off 2", fanRate)), target: { ratioAtLeast: 0.95 }, note: `runs: off ${k(fanRate(results.off!))}, ${k(fanRate(results["off 2"]!))}; on ${k(fanRate(results.on!))}, ${k(fanRate(results["on 2"]!))}` });
+}
+
 // ------------------------------------------------------------------ main
 
 const load = () => (readFile("/proc/loadavg") ?? "").split(" ").slice(0, 3).join(" ");
@@ -357,6 +404,7 @@ const scenarios: [string, () => Promise<void>][] = [
   ["history", history],
   ["hardening", hardening],
   ["redis", redis],
+  ["metrics", metricsCost],
 ];
 for (const [name, run] of scenarios) {
   if (!want(name)) continue;

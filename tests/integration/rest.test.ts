@@ -69,7 +69,7 @@ describe("GET /api/messages/<room>/", () => {
     expect(body.error.data).not.toHaveProperty("stack");
   });
 
-  test("/healthz says the server and its database answer", async () => {
+  test("/healthz says the server answers (readiness, the database included, is /readyz: ops.test.ts)", async () => {
     const res = await get("/healthz");
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });

@@ -68,6 +68,7 @@ const CALLS: [string, Call][] = [
   ["presence", (c, f) => subscriptionOutcome(c, "presence", f.room)],
   ["info", (c, f) => outcome(c.room.info.query({ room: f.room }))],
   ["members", (c, f) => outcome(c.room.members.query({ room: f.room }))],
+  ["search", (c, f) => outcome(c.room.search.query({ room: f.room, query: "react" }))],
   ["react", (c, f) => outcome(c.room.react.mutate({ room: f.room, seq: f.toReact.seq, emoji: "👍", add: true }))],
   ["typing", (c, f) => outcome(c.room.typing.mutate({ room: f.room }))],
   ["edit", (c, f) => outcome(c.room.edit.mutate({ room: f.room, seq: f.toEdit.seq, text: "edited" }))],
@@ -89,9 +90,9 @@ const NF = "NOT_FOUND";
 const UN = "UNAUTHORIZED";
 const FB = "FORBIDDEN";
 const BR = "BAD_REQUEST";
-const READS = { history: OK, messages: OK, presence: OK, info: OK, members: OK };
+const READS = { history: OK, messages: OK, presence: OK, info: OK, members: OK, search: OK };
 const HIDDEN = Object.fromEntries(CALLS.map(([name]) => [name, NF]));
-const GUEST_PRIVATE = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), history: NF, messages: NF, presence: NF, info: NF, members: NF };
+const GUEST_PRIVATE = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), history: NF, messages: NF, presence: NF, info: NF, members: NF, search: NF };
 const GUEST_PUBLIC = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), ...READS };
 const NOT_A_MANAGER = { invite: FB, kick: FB, ban: FB, unban: FB, setRole: FB, setTopic: FB };
 

@@ -1,8 +1,8 @@
 /**
  * Property (fast-check): whatever sequence of creates, invitations, kicks, bans,
  * unbans, leaves, role changes and messages random users make, no read path —
- * history, the live stream (resuming from "0"), presence, info, members, the
- * REST history — ever gives a private room's content to someone the database
+ * history, the live stream (resuming from "0"), presence, info, members, search
+ * (by name and across rooms), the REST history — ever gives a private room's content to someone the database
  * does not hold as its member. The router is called through tRPC's own caller,
  * middleware and all, on a real app with a real database.
  */
@@ -111,6 +111,9 @@ describe("private rooms stay private", () => {
               expect(await codeOf(() => c.room.members({ room: name }))).toBe("NOT_FOUND");
               expect(await firstOf(c.room.messages({ room: name, lastEventId: "0" }))).toEqual({ code: "NOT_FOUND", got: undefined });
               expect(await firstOf(c.room.presence({ room: name }))).toEqual({ code: "NOT_FOUND", got: undefined });
+              // Search: NOT_FOUND for the room by name, and no hit from it across rooms.
+              expect(await codeOf(() => c.room.search({ query: "secret", room: name }))).toBe("NOT_FOUND");
+              expect((await c.room.search({ query: "secret" })).results.filter((m) => m.room === name)).toEqual([]);
               expect((await getRoomMessages(app.services, u.user, name, {})).status).toBe(404);
               expect((await getRoomMessages(app.services, null, name, {})).status).toBe(404);
             }

@@ -9,6 +9,7 @@ import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
 import { MyRoomsSection } from "../components/my-rooms-list.tsx";
 import { NewRoomForm } from "../components/new-room-form.tsx";
+import { SearchBox } from "../components/search-box.tsx";
 
 export function IndexPage() {
   const { client } = useApi();
@@ -107,6 +108,11 @@ export function IndexPage() {
             )}
           </Match>
         </Switch>
+      </section>
+
+      <section class="search-all" aria-labelledby="search-all-heading">
+        <h2 id="search-all-heading">Search messages</h2>
+        <SearchBox client={client} label="Search public rooms and yours" />
       </section>
     </section>
   );

@@ -1,4 +1,4 @@
-import { A, useParams } from "@solidjs/router";
+import { A, useParams, useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createComposerState } from "../lib/composer-state.ts";
@@ -25,6 +25,7 @@ import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { MessageItem } from "../components/message-item.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
+import { SearchBox } from "../components/search-box.tsx";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -159,6 +160,28 @@ function RoomView(props: { name: string }) {
     }),
   );
 
+  // `?at=<seq>` (a search result): load back to that message, then show it in context.
+  const [searchParams] = useSearchParams<{ at?: string }>();
+  createEffect(
+    on([loaded, () => Number(searchParams.at)], async ([loaded, seq]) => {
+      if (!loaded || !Number.isInteger(seq) || seq < 1) return;
+      // Not there (deleted since, or past the pages we read): the room stays as it is.
+      // A page already on its way (filling the screen, scrolling) is waited for, so each call loads one.
+      const nextPage = async () => {
+        while (room.loadingOlder()) await new Promise((resolve) => setTimeout(resolve, 50));
+        await loadOlder();
+      };
+      if (!(await room.loadUntil(seq, nextPage))) return;
+      queueMicrotask(() => {
+        const target = messageElement(seq);
+        if (!target) return;
+        for (const old of list!.querySelectorAll(".message.target")) old.classList.remove("target");
+        target.classList.add("target");
+        target.scrollIntoView({ block: "center" });
+      });
+    }),
+  );
+
   function onScroll() {
     follower.onScroll();
     if (list && isNearTop(list) && room.hasOlder() && !room.loadingOlder()) void loadOlder();
@@ -177,6 +200,7 @@ function RoomView(props: { name: string }) {
         </div>
         <div class="room-tools">
           <ConnectionBadge status={room.status()} />
+          <SearchBox client={client} room={props.name} label={`Search ${label()}`} />
           <Show when={members.info.latest}>
             {(info) => (
               <button

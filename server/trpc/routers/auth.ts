@@ -34,7 +34,7 @@ const SESSIONS_PER_EVENT = 1000;
 async function announceEnded(ctx: Context, sessions: string[]): Promise<void> {
   for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
     await ctx.control.publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) }).catch((error) => {
-      console.error("[parlor] ended session not announced to other processes (they stop it within a second on use)", error);
+      ctx.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
     });
   }
 }

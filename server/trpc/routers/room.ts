@@ -14,6 +14,7 @@ import { isManager } from "../../rooms/access.ts";
 import type { RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
 import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
+import { searchProcedure } from "./room-search.ts";
 
 /**
  * Runs `cleanup` once: when the subscription's signal aborts or when its stream
@@ -79,6 +80,9 @@ export const roomRouter = router({
   /** A page of the room's messages in their current state, newest first; follow `nextCursor` for older ones. */
   history: roomProcedure.input(HistoryInput).query(({ ctx, input }) => ctx.chat.history(input)),
 
+  /** Messages containing every word of a query, in the rooms the caller may read (./room-search.ts). */
+  search: searchProcedure,
+
   /** The public rooms with the most recent messages, newest first. */
   active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
     (await ctx.chat.active(input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
@@ -86,8 +90,10 @@ export const roomRouter = router({
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: roomPostProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
+    const started = performance.now();
     await rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
     const { message, duplicate } = await ctx.chat.send(ctx.user, input);
+    ctx.metrics.observeSendAck((performance.now() - started) / 1000);
     // Their message is here: they are no longer typing it.
     if (!duplicate) ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
     return message;

@@ -49,7 +49,9 @@ export interface ConnectionHost<TData> {
   router: AnyRouter;
   frames: FrameEncoder;
   createContext(connection: Connection<TData>, connectionParams: ConnectionParams): Promise<unknown>;
-  onError(error: TRPCError, path: string | undefined): void;
+  onError(error: TRPCError, path: string | undefined, connection: Connection<TData>): void;
+  /** Counts events written to subscribers (metrics): a `++` per delivery. */
+  stats?: { deliveries: number };
   /** Bytes queued for this client past which it is closed as too slow. */
   slowConsumerBytes: number;
   /** Bytes queued for this client at or above which no call starts and `drain()` waits. Below `slowConsumerBytes`. */
@@ -143,7 +145,7 @@ export class Connection<TData> {
   private refuseBatch(messages: ReturnType<typeof decodeMessages>): void {
     const max = this.host.maxBatchSize;
     const error = new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `At most ${max} calls in one frame (this one had ${messages.length}); nothing in it was run.` });
-    this.host.onError(error, undefined);
+    this.host.onError(error, undefined, this);
     for (const message of messages) {
       if (message.id === null || message.method === "subscription.stop") continue;
       const path = "params" in message ? message.params.path : undefined;
@@ -158,7 +160,7 @@ export class Connection<TData> {
     } catch (cause) {
       // Refused (bad connectionParams, per-user cap): say why, then close.
       const error = getTRPCErrorFromUnknown(cause);
-      this.host.onError(error, undefined);
+      this.host.onError(error, undefined, this);
       this.sendError(null, undefined, { error, type: "unknown", path: undefined, input: undefined });
       setImmediate(() => this.close());
       return error;
@@ -169,7 +171,7 @@ export class Connection<TData> {
     const { id, jsonrpc } = message;
     if (id === null) {
       const error = new TRPCError({ code: "PARSE_ERROR", message: "`id` is required" });
-      this.host.onError(error, undefined);
+      this.host.onError(error, undefined, this);
       this.sendError(id, jsonrpc, { error, type: "unknown", path: undefined, input: undefined });
       return;
     }
@@ -179,7 +181,7 @@ export class Connection<TData> {
     }
     // Not awaited: each request of a batch runs on its own, as in tRPC.
     const running = message.method === "subscription" ? this.subscribe(id, message, batchIndex) : this.call(id, message, batchIndex);
-    running.catch((cause) => this.host.onError(getTRPCErrorFromUnknown(cause), undefined));
+    running.catch((cause) => this.host.onError(getTRPCErrorFromUnknown(cause), undefined, this));
   }
 
   /** A query or mutation: one answer. */
@@ -275,6 +277,7 @@ export class Connection<TData> {
             break;
           }
           this.queue(frames.event(prefix, next.value));
+          if (this.host.stats) this.host.stats.deliveries++;
         }
       } catch (cause) {
         if (!signal.aborted) {
@@ -284,7 +287,7 @@ export class Connection<TData> {
           return;
         }
         const error = getTRPCErrorFromUnknown(cause);
-        if (!isAbortError(error.cause)) this.host.onError(error, path);
+        if (!isAbortError(error.cause)) this.host.onError(error, path, this);
       }
       if (!completed) await this.end(iterator, path);
       this.sendNow(frames.stopped(prefix));
@@ -300,19 +303,19 @@ export class Connection<TData> {
     try {
       await iterator.return?.();
     } catch (cause) {
-      this.host.onError(getTRPCErrorFromUnknown(cause), path);
+      this.host.onError(getTRPCErrorFromUnknown(cause), path, this);
     }
   }
 
   private failed(id: RequestId, jsonrpc: "2.0" | undefined, cause: unknown, type: CallType, path: string, input: unknown): void {
     const error = getTRPCErrorFromUnknown(cause);
-    this.host.onError(error, path);
+    this.host.onError(error, path, this);
     this.sendError(id, jsonrpc, { error, type, path, input });
   }
 
   private sendError(id: RequestId | null, jsonrpc: "2.0" | undefined, call: Omit<Parameters<FrameEncoder["error"]>[2], "ctx">): void {
     if (!this.isOpen) return;
-    this.sendNow(this.host.frames.error(id, jsonrpc, { ...call, ctx: this.ctx }, (error) => this.host.onError(error, call.path)));
+    this.sendNow(this.host.frames.error(id, jsonrpc, { ...call, ctx: this.ctx }, (error) => this.host.onError(error, call.path, this)));
   }
 
   /**

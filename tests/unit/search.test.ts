@@ -1,0 +1,43 @@
+/** How a query becomes words, how FTS5 gets them, and how the web app marks and reaches a hit. */
+import { describe, expect, test } from "bun:test";
+import { fts5AllOf } from "../../server/chat/search.ts";
+import { highlightRanges, searchTerms } from "../../shared/search.ts";
+import { highlightSegments, messageHref } from "../../client/app/lib/search.ts";
+
+describe("searchTerms", () => {
+  test("words are runs of letters, digits and marks, lower-cased, each once; everything else separates", () => {
+    expect(searchTerms('Lunch on "Tuesday"? lunch! OR NEAR(x*) café_3')).toEqual(["lunch", "on", "tuesday", "or", "near", "x", "café", "3"]);
+    expect(searchTerms("?!* -- ()")).toEqual([]);
+  });
+});
+
+describe("fts5AllOf", () => {
+  test("quotes each word (doubling quotes), so no word is an operator or a column filter", () => {
+    expect(fts5AllOf(["near", "or", "text"])).toBe('"near" "or" "text"');
+    expect(fts5AllOf(['a"b'])).toBe('"a""b"');
+  });
+});
+
+describe("highlightRanges / highlightSegments", () => {
+  test("whole words only, in any case; the segments rebuild the text exactly", () => {
+    const text = "Deploy redeploy DEPLOY, deploy.";
+    const ranges = highlightRanges(text, ["deploy"]);
+    expect(ranges.map(([s, e]) => text.slice(s, e))).toEqual(["Deploy", "DEPLOY", "deploy"]);
+    const parts = highlightSegments(text, ranges);
+    expect(parts.map((p) => p.text).join("")).toBe(text);
+    expect(parts.filter((p) => p.marked).map((p) => p.text)).toEqual(["Deploy", "DEPLOY", "deploy"]);
+  });
+
+  test("ranges out of order or past the text are ignored rather than garbling it", () => {
+    expect(highlightSegments("abc def", [[4, 7], [0, 3], [5, 99]])).toEqual([
+      { text: "abc ", marked: false },
+      { text: "def", marked: true },
+    ]);
+  });
+});
+
+describe("reaching a hit", () => {
+  test("messageHref opens the room at the message", () => {
+    expect(messageHref({ room: "lobby", seq: 12 })).toBe("/room/lobby/?at=12");
+  });
+});
