@@ -143,11 +143,24 @@ function RoomView(props: { name: string }) {
     if (list && list.scrollHeight <= list.clientHeight && room.hasOlder() && !room.loadingOlder()) void loadOlder();
   }
 
-  // Arriving: show the first unread message under its divider, else the newest. (A memo, so later messages do not re-run it.)
+  // `?at=<seq>` (a search result): load back to that message, then show it in context.
+  const [searchParams] = useSearchParams<{ at?: string }>();
+
+  // Arriving: show the first unread message under its divider, else the newest — unless a search result is to be shown.
+  // (A memo, so later messages do not re-run it.)
   const loaded = createMemo(() => room.log().loaded && myRooms.settled());
   createEffect(
     on(loaded, async (loaded) => {
       if (!loaded) return;
+      if (searchParams.at !== undefined) {
+        // The newest first, as before; the search result's own effect then shows its message. The divider still marks what is new.
+        queueMicrotask(() => {
+          follower.scrollToBottom();
+          fillViewport();
+        });
+        void reading.arrive();
+        return;
+      }
       const divider = await reading.arrive();
       queueMicrotask(() => {
         const line = divider === null ? null : list?.querySelector<HTMLElement>(".unread-divider");
@@ -160,8 +173,6 @@ function RoomView(props: { name: string }) {
     }),
   );
 
-  // `?at=<seq>` (a search result): load back to that message, then show it in context.
-  const [searchParams] = useSearchParams<{ at?: string }>();
   createEffect(
     on([loaded, () => Number(searchParams.at)], async ([loaded, seq]) => {
       if (!loaded || !Number.isInteger(seq) || seq < 1) return;
