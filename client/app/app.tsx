@@ -1,24 +1,39 @@
-import { Navigate, Route, Router, useParams, type RouteSectionProps } from "@solidjs/router";
+import { Navigate, Route, Router, useLocation, useParams, type RouteSectionProps } from "@solidjs/router";
+import { Show } from "solid-js";
 import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
 import { createHistoryCache } from "./lib/history-cache.ts";
 import { browserStorage } from "./lib/known-user.ts";
+import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
+import { createMyRooms, MyRoomsContext } from "./lib/my-rooms.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
 import { roomPath } from "./lib/room-name.ts";
+import { MentionNotifications } from "./components/mention-notifications.tsx";
+import { MyRoomsSection } from "./components/my-rooms-list.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
 import { IndexPage } from "./pages/index-page.tsx";
 import { AccountPage } from "./pages/account-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
+import { useSession } from "./lib/session.ts";
 
 function Layout(props: RouteSectionProps) {
+  const session = useSession();
+  const location = useLocation();
   return (
     <div class="app">
       <a class="skip-link" href="#main">Skip to content</a>
       <SiteHeader />
-      <main id="main" class="main">
-        {props.children}
-      </main>
+      <div class="app-body">
+        {/* Wide screens keep your rooms beside every page; on the index they are the page itself (and phones see them there). */}
+        <Show when={session.user() && location.pathname !== "/"}>
+          <MyRoomsSection id="rooms-sidebar" class="rooms-sidebar" as="nav" />
+        </Show>
+        <main id="main" class="main">
+          {props.children}
+        </main>
+      </div>
+      <MentionNotifications />
     </div>
   );
 }
@@ -36,17 +51,23 @@ export function App(props: { api: BrowserApi }) {
     // Other people's messages saved for offline reading go with the session; the user's own unsent ones stay for their return.
     onSignedOut: (user) => storage && createHistoryCache(storage, user.username).clear(),
   });
+  const myRooms = createMyRooms({ client: props.api.client, userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)) });
+  const dmNames = createDmNames(props.api.client, () => session.user()?.username);
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>
-        <Router root={Layout}>
-          <Route path="/" component={IndexPage} />
-          <Route path="/login" component={LoginPage} />
-          <Route path="/account" component={AccountPage} />
-          <Route path="/room/:room" component={RoomPage} />
-          <Route path="/chat/:room" component={ChatRedirect} />
-          <Route path="*" component={NotFoundPage} />
-        </Router>
+        <MyRoomsContext.Provider value={myRooms}>
+          <DmNamesContext.Provider value={dmNames}>
+            <Router root={Layout}>
+              <Route path="/" component={IndexPage} />
+              <Route path="/login" component={LoginPage} />
+              <Route path="/account" component={AccountPage} />
+              <Route path="/room/:room" component={RoomPage} />
+              <Route path="/chat/:room" component={ChatRedirect} />
+              <Route path="*" component={NotFoundPage} />
+            </Router>
+          </DmNamesContext.Provider>
+        </MyRoomsContext.Provider>
       </SessionContext.Provider>
     </ApiContext.Provider>
   );

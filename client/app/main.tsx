@@ -2,6 +2,7 @@ import { render } from "solid-js/web";
 import { App } from "./app.tsx";
 import { createBrowserApi } from "./lib/api.ts";
 import "./styles.css";
+import "./rooms.css";
 import "./timeline.css";
 
 // Made once, outside the JSX: Solid turns `api={createBrowserApi()}` into a getter that would make a new client (and socket) on every read.

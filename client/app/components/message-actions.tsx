@@ -6,6 +6,8 @@ export interface MessageActionsProps {
   seq: number;
   /** Your own message: it can be edited and deleted. */
   own: boolean;
+  /** It can be deleted though not yours (you moderate the room). */
+  canDelete?: boolean;
   onReply: () => void;
   onReact: (emoji: string) => void;
   onEdit: () => void;
@@ -84,6 +86,8 @@ export function MessageActions(props: MessageActionsProps) {
           <button type="button" class="icon-button" aria-label="Edit" title="Edit" onClick={() => props.onEdit()}>
             <EditIcon />
           </button>
+        </Show>
+        <Show when={props.own || props.canDelete}>
           <button
             ref={deleteButton}
             type="button"

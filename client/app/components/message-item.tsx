@@ -12,6 +12,8 @@ export interface MessageItemProps {
   message: Message;
   /** The signed-in user's name; null for a guest (who sees no actions). */
   self: string | null | undefined;
+  /** The viewer owns or moderates the room: anyone's message can be deleted. */
+  moderator?: boolean;
   /** What the message answers, when it is a reply. */
   quote: Quote | null;
   /** Shown briefly after the reader jumped here from a quote. */
@@ -85,6 +87,7 @@ export function MessageItem(props: MessageItemProps) {
         <MessageActions
           seq={m().seq}
           own={own()}
+          canDelete={props.moderator === true}
           onReply={() => props.onReply(m())}
           onReact={(emoji) => props.onReact(m(), emoji, true)}
           onEdit={() => props.onEdit(m())}

@@ -20,6 +20,7 @@
  * is tried again when the connection is back; the fresh page then replaces it.
  */
 import { createEffect, createMemo, createResource, createSignal, onCleanup, untrack } from "solid-js";
+import type { RoomEntry } from "../../../shared/schemas.ts";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { type CachedHistory, deniesAccess } from "./history-cache.ts";
@@ -44,6 +45,8 @@ export interface RoomOptions {
    * page can keep its scroll position; `apply` updates the list synchronously.
    */
   inPlace?: (apply: () => void) => void;
+  /** Called with each membership entry of the stream (live or replayed on resume): the page shows it as a notice. */
+  onMember?: (entry: Extract<RoomEntry, { kind: "member" }>) => void;
   /** This room's recent history saved on this device (for the signed-in user), read and kept up to date. */
   savedHistory?: { load(): CachedHistory | null; save(log: MessageLog): void; drop(): void };
   /** Called whenever the connection is (back) up: a subscription started, or the browser went online. */
@@ -53,7 +56,7 @@ export interface RoomOptions {
 /** How long after a change the saved copy of the history is written (a burst of messages writes once). */
 const SAVE_DELAY_MS = 500;
 
-export function createRoom({ client, room, pageSize, onIncoming, self = () => null, inPlace = (apply) => apply(), savedHistory, onConnected }: RoomOptions) {
+export function createRoom({ client, room, pageSize, onIncoming, self = () => null, inPlace = (apply) => apply(), onMember, savedHistory, onConnected }: RoomOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");
   const [loadingOlder, setLoadingOlder] = createSignal(false);
@@ -136,6 +139,7 @@ export function createRoom({ client, room, pageSize, onIncoming, self = () => nu
         onConnectionStateChange: (state) => setStatus((s) => nextConnectionStatus(s, state)),
         onData: ({ data }) => {
           quotes.fold(data);
+          if (data.kind === "member") onMember?.(data);
           const before = log();
           const after = withLiveEntry(before, data);
           if (after === before) return;

@@ -11,3 +11,12 @@ export function checkRoomName(input: string): RoomNameCheck {
 
 /** The room page's path. Room names are URL-safe by their schema; encoding is belt and braces. */
 export const roomPath = (name: string) => `/room/${encodeURIComponent(name)}/`;
+
+/** The room name in a path segment: the router hands it over still percent-encoded (a direct conversation's `dm%3A1%3A2`). */
+export function roomFromPath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -42,11 +42,13 @@ export function createSession(
   if (typeof window !== "undefined") window.addEventListener("online", () => remembered && void refetch());
   const mutate = (user: SessionUser | null) => {
     const before = me();
-    setMe(user);
     remembered = false;
     known.set(user);
     if (before && !user) onSignedOut?.(before);
+    // The old socket goes first: a subscription the new user's pages start (me.rooms at once) then waits for the new one,
+    // instead of being queued on a socket that closes under it (the WebSocket client fails such a request).
     onChange();
+    setMe(user);
   };
 
   return {

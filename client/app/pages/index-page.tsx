@@ -4,6 +4,11 @@ import { useApi } from "../lib/api.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { formatMessageTime } from "../lib/format-time.ts";
 import { hereNowLabel } from "../lib/presence.ts";
+import { useMyRooms } from "../lib/my-rooms.ts";
+import { useSession } from "../lib/session.ts";
+import { createUnreadTitle } from "../lib/unread-title.ts";
+import { MyRoomsSection } from "../components/my-rooms-list.tsx";
+import { NewRoomForm } from "../components/new-room-form.tsx";
 import { SearchBox } from "../components/search-box.tsx";
 
 export function IndexPage() {
@@ -12,7 +17,9 @@ export function IndexPage() {
   const [name, setName] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   const [rooms] = createResource(() => client.room.active.query({ limit: 20 }));
-  document.title = "Parlor";
+  const session = useSession();
+  const myRooms = useMyRooms();
+  createUnreadTitle("Parlor", () => myRooms.totals()?.unread ?? null);
 
   function join(event: SubmitEvent) {
     event.preventDefault();
@@ -59,6 +66,12 @@ export function IndexPage() {
           {error() ?? ""}
         </p>
       </form>
+
+      <Show when={session.user()}>
+        <MyRoomsSection id="your-rooms" class="your-rooms" />
+      </Show>
+
+      <NewRoomForm />
 
       <section class="active-rooms" aria-labelledby="active-rooms-heading">
         <h2 id="active-rooms-heading">Recently active rooms</h2>

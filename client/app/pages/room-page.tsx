@@ -1,5 +1,5 @@
 import { A, useParams, useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createResource, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { createComposerState } from "../lib/composer-state.ts";
 import { createRoom } from "../lib/create-room.ts";
@@ -10,10 +10,21 @@ import { createRoomOutbox, type RoomOutbox } from "../lib/room-outbox.ts";
 import { findMessage } from "../lib/message-log.ts";
 import { quoteOf } from "../lib/reply-quote.ts";
 import { createRoomActions } from "../lib/room-actions.ts";
-import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createScrollFollower, isNearTop } from "../lib/scroll-follower.ts";
 import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
+import { useDmNames } from "../lib/dm-names.ts";
+import { describeMemberEntry, type MemberEntry } from "../lib/member-notices.ts";
+import type { Message } from "../lib/message-log.ts";
+import { useMyRooms } from "../lib/my-rooms.ts";
+import { isNotFound, removalNotice } from "../lib/room-access.ts";
+import { createRoomMembers } from "../lib/room-members.ts";
+import { isManagerRole } from "../lib/room-roles.ts";
+import { createRoomReading } from "../lib/room-reading.ts";
+import { isNotice, mergeTimeline, withNotice } from "../lib/timeline.ts";
+import { MembersPanel } from "../components/members-panel.tsx";
+import { NotFoundPage } from "./not-found-page.tsx";
 import { Composer } from "../components/composer.tsx";
 import { ConnectionBadge } from "../components/connection-badge.tsx";
 import { DayDivider } from "../components/day-divider.tsx";
@@ -26,7 +37,7 @@ export function RoomPage() {
   const params = useParams<{ room: string }>();
   // Keyed: another room is another page, with its own history and subscription.
   return (
-    <Show when={checkRoomName(params.room)} keyed>
+    <Show when={checkRoomName(roomFromPath(params.room))} keyed>
       {(check) =>
         check.ok ? (
           <RoomView name={check.name} />
@@ -52,7 +63,13 @@ function RoomView(props: { name: string }) {
   const [announcement, setAnnouncement] = createSignal("");
   const self = () => session.user()?.username;
   const isOwn = (sender: string) => self() === sender;
-  const title = createUnreadTitle(`#${props.name} · Parlor`);
+  const myRooms = useMyRooms();
+  const names = useDmNames();
+  const label = () => names.label(props.name);
+  const title = createUnreadTitle(() => `${label()} · Parlor`, () => myRooms.totals()?.unread ?? null);
+  const members = createRoomMembers({ client, room: props.name, userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)) });
+  const [membersOpen, setMembersOpen] = createSignal(false);
+  const [notices, setNotices] = createSignal<readonly MemberEntry[]>([]);
   const storage = browserStorage();
   /** The signed-in user's saved copy of this room, for a reload without a network. */
   const savedHistory = () => {
@@ -75,8 +92,32 @@ function RoomView(props: { name: string }) {
       follower.incoming(isOwn(message.sender));
       if (isOwn(message.sender)) return;
       setAnnouncement(`${message.sender}: ${message.text}`);
-      title.arrived();
+      // A room of yours is counted by me.rooms; one you only read, here.
+      if (!myRooms.get(props.name)) title.arrived();
     },
+    onMember(entry) {
+      setNotices((n) => withNotice(n, entry));
+      void members.reload().catch(() => {});
+    },
+  });
+  // Becoming a member by a first message (no entry) or losing it shows in me.rooms: the role changed.
+  createEffect(on(() => myRooms.get(props.name) !== undefined, () => void members.reload().catch(() => {}), { defer: true }));
+  const timeline = createMemo(() => mergeTimeline(room.messages(), notices(), room.reachedBeginning()));
+  const itemAt = createMemo(() => new Map(timeline().map((item) => [item.seq, item])));
+  /** Set when the stream ended because this user lost access (kicked, banned, left): the composer goes. */
+  const removal = createMemo(() => {
+    const error = room.streamError();
+    return error ? removalNotice(error, props.name) : null;
+  });
+  const reading = createRoomReading({
+    client,
+    room: props.name,
+    myRooms,
+    messages: room.messages,
+    self,
+    list: () => list,
+    hasOlder: room.hasOlder,
+    loadOlder: () => room.loadOlder(),
   });
 
   /** The signed-in user's unsent messages in this room (outbox.ts); none for a guest. */
@@ -103,11 +144,7 @@ function RoomView(props: { name: string }) {
     return new Map(messages.map((m, i) => [m.seq, of[i]!]));
   });
   /** Names `@` completes to: members of the room and the people present. */
-  const [members] = createResource(
-    () => self() ?? undefined,
-    () => client.room.members.query({ room: props.name }).catch(() => []),
-  );
-  const mentionNames = () => [...(members() ?? []).map((m) => m.username), ...(room.presence()?.users ?? [])];
+  const mentionNames = () => [...(members.members.latest ?? []).map((m) => m.username), ...(room.presence()?.users ?? [])];
 
   const composer = createComposerState({
     send: (text) => send(text),
@@ -150,23 +187,36 @@ function RoomView(props: { name: string }) {
     if (list && list.scrollHeight <= list.clientHeight && room.hasOlder() && !room.loadingOlder()) void loadOlder();
   }
 
-  // Arriving: show the newest messages. (A memo, so later messages do not re-run it.)
-  const loaded = createMemo(() => room.log().loaded);
+  // `?at=<seq>` (a search result): load back to that message, then show it in context.
+  const [searchParams] = useSearchParams<{ at?: string }>();
+
+  // Arriving: show the first unread message under its divider, else the newest — unless a search result is to be shown.
+  // (A memo, so later messages do not re-run it.)
+  const loaded = createMemo(() => room.log().loaded && myRooms.settled());
   createEffect(
-    on(
-      loaded,
-      (loaded) => {
-        if (!loaded) return;
+    on(loaded, async (loaded) => {
+      if (!loaded) return;
+      if (searchParams.at !== undefined) {
+        // The newest first, as before; the search result's own effect then shows its message. The divider still marks what is new.
         queueMicrotask(() => {
           follower.scrollToBottom();
           fillViewport();
         });
-      },
-    ),
+        void reading.arrive();
+        return;
+      }
+      const divider = await reading.arrive();
+      queueMicrotask(() => {
+        const line = divider === null ? null : list?.querySelector<HTMLElement>(".unread-divider");
+        if (list && line) {
+          list.scrollTop += line.getBoundingClientRect().top - list.getBoundingClientRect().top - 8;
+          follower.onScroll();
+        } else follower.scrollToBottom();
+        fillViewport();
+      });
+    }),
   );
 
-  // `?at=<seq>` (a search result): load back to that message, then show it in context.
-  const [searchParams] = useSearchParams<{ at?: string }>();
   createEffect(
     on([loaded, () => Number(searchParams.at)], async ([loaded, seq]) => {
       if (!loaded || !Number.isInteger(seq) || seq < 1) return;
@@ -196,13 +246,37 @@ function RoomView(props: { name: string }) {
   const loginHref = () => `/login?next=${encodeURIComponent(roomPath(props.name))}`;
 
   return (
+    <Show when={!isNotFound(room.firstPage.error)} fallback={<NotFoundPage />}>
     <section class="room" aria-labelledby="room-heading">
       <header class="room-header">
-        <h1 id="room-heading">#{props.name}</h1>
-        <ConnectionBadge status={room.status()} />
-        <SearchBox client={client} room={props.name} label={`Search #${props.name}`} />
+        <div class="room-title">
+          <h1 id="room-heading">{label()}</h1>
+          <Show when={members.info.latest?.topic}>{(topic) => <p class="room-topic">{topic()}</p>}</Show>
+        </div>
+        <div class="room-tools">
+          <ConnectionBadge status={room.status()} />
+          <SearchBox client={client} room={props.name} label={`Search ${label()}`} />
+          <Show when={members.info.latest}>
+            {(info) => (
+              <button
+                type="button"
+                class="secondary members-button"
+                aria-expanded={membersOpen()}
+                aria-controls={membersOpen() ? "members-panel" : undefined}
+                onClick={() => setMembersOpen((open) => !open)}
+              >
+                Members ({info().members})
+              </button>
+            )}
+          </Show>
+        </div>
       </header>
-      <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
+      <Show when={membersOpen() && !removal()}>
+        <MembersPanel room={props.name} members={members} self={self() ?? null} onClose={() => setMembersOpen(false)} />
+      </Show>
+      <Show when={!removal()}>
+        <PresenceList presence={room.presence()} self={self()} notice={room.presenceNotice()} />
+      </Show>
 
       <div class="messages-frame">
         <div id="messages" ref={list} onScroll={onScroll} tabindex="0" role="region" aria-label={`Messages in #${props.name}`}>
@@ -247,30 +321,48 @@ function RoomView(props: { name: string }) {
               </Match>
             </Switch>
           </div>
-          {/* Keyed by seq: a message changed in place keeps its element (and the focus, and its open menus). */}
-          <For each={room.messages().map((m) => m.seq)}>
+          {/* Keyed by seq: messages and membership notices in log order; a message changed in place keeps its element (and the focus, and its open menus); the "New messages" divider above the first unread one. */}
+          <For each={timeline().map((item) => item.seq)}>
             {(seq) => (
-              <Show when={findMessage(room.log(), seq)}>
-                {(message) => (
-                  <>
-                  <Show when={places().get(seq)?.dayDivider}>{(label) => <DayDivider label={label()} day={places().get(seq)!.day!} />}</Show>
-                  <MessageItem
-                    message={message()}
-                    self={self() ?? null}
-                    quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
-                    highlighted={actions.highlighted() === seq}
-                    editing={actions.editing() === seq}
-                    error={actions.errorFor(seq)}
-                    onShowQuoted={(target) => void actions.showQuoted(seq, target)}
-                    onReply={actions.reply}
-                    onEdit={actions.edit}
-                    onDelete={(m) => void actions.remove(m)}
-                    onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
-                    continued={places().get(seq)?.startsGroup === false}
-                  />
-                  </>
-                )}
-              </Show>
+              <>
+                <Show when={reading.dividerSeq() === seq}>
+                  <div class="unread-divider" role="separator" aria-label="New messages">
+                    <span aria-hidden="true">New messages</span>
+                  </div>
+                </Show>
+                <Show when={itemAt().get(seq)} keyed>
+                  {(item) =>
+                    isNotice(item) ? (
+                      <p class="member-notice" data-notice-seq={seq}>
+                        {describeMemberEntry(item)}
+                      </p>
+                    ) : (
+                      <Show when={findMessage(room.log(), seq)}>
+                        {(message) => (
+                          <>
+                          <Show when={places().get(seq)?.dayDivider}>{(day) => <DayDivider label={day()} day={places().get(seq)!.day!} />}</Show>
+                          <MessageItem
+                            message={message()}
+                            self={self() ?? null}
+                            moderator={isManagerRole(members.info.latest?.role)}
+                            quote={message().replyTo === null ? null : quoteOf(room.quoted(message().replyTo!))}
+                            highlighted={actions.highlighted() === seq}
+                            editing={actions.editing() === seq}
+                            error={actions.errorFor(seq)}
+                            onShowQuoted={(target) => void actions.showQuoted(seq, target)}
+                            onReply={actions.reply}
+                            onEdit={actions.edit}
+                            onDelete={(m) => void actions.remove(m)}
+                            onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+                            continued={places().get(seq)?.startsGroup === false}
+                          />
+                          </>
+                        )}
+                      </Show>
+                    )
+                  }
+                </Show>
+              </>
             )}
           </For>
           <For each={outbox()?.entries() ?? []}>
@@ -292,22 +384,37 @@ function RoomView(props: { name: string }) {
       <div class="visually-hidden" aria-live="polite" aria-atomic="true">
         {announcement()}
       </div>
-      <Show when={room.streamError()}>
+      <Show when={removal()}>
+        {(notice) => (
+          <div class="removed-notice" role="alert">
+            <p>
+              <strong>{notice()}</strong> New messages are no longer shown here.
+            </p>
+            <p>
+              <A href="/">Choose another room</A>
+            </p>
+          </div>
+        )}
+      </Show>
+      <Show when={!removal() && room.streamError()}>
         {(error) => (
           <p class="error" role="alert">
             Live updates stopped: {errorMessage(error())} Reload the page to try again.
           </p>
         )}
       </Show>
-      <Composer
-        room={props.name}
-        user={session.user()}
-        state={composer}
-        replyingTo={actions.replyingTo()}
-        loginHref={loginHref()}
-        inputRef={(el) => (composerInput = el)}
-        mentionNames={mentionNames}
-      />
+      <Show when={!removal()}>
+        <Composer
+          room={props.name}
+          user={session.user()}
+          state={composer}
+          replyingTo={actions.replyingTo()}
+          loginHref={loginHref()}
+          inputRef={(el) => (composerInput = el)}
+          mentionNames={mentionNames}
+        />
+      </Show>
     </section>
+    </Show>
   );
 }

@@ -39,6 +39,8 @@ export async function apiUser(baseURL: string, username = uniqueName("bot")) {
     send: (room: string, text: string) => chat.room.send.mutate({ room, text }),
     reply: (room: string, replyTo: number, text: string) => chat.room.send.mutate({ room, text, replyTo }),
     react: (room: string, seq: number, emoji: string) => chat.room.react.mutate({ room, seq, emoji, add: true }),
+    /** The whole typed client, for rooms and membership. */
+    client: chat,
   };
 }
 

@@ -1,0 +1,184 @@
+import { useNavigate } from "@solidjs/router";
+import { createSignal, For, Show } from "solid-js";
+import { Username, type RoomMember } from "../../../shared/schemas.ts";
+import { errorMessage } from "../lib/api.ts";
+import { roomPath } from "../lib/room-name.ts";
+import type { RoomMembers } from "../lib/room-members.ts";
+import { actionLabel, canInvite, canJoin, canLeave, type MemberAction, memberActions, roleLabel } from "../lib/room-roles.ts";
+
+export interface MembersPanelProps {
+  room: string;
+  members: RoomMembers;
+  /** The signed-in user's name; null for a guest. */
+  self: string | null;
+  onClose: () => void;
+}
+
+/** Who is a member, with roles; invite, and each member's menu of what the viewer may do to them. */
+export function MembersPanel(props: MembersPanelProps) {
+  const navigate = useNavigate();
+  const [error, setError] = createSignal<string | null>(null);
+  const [notice, setNotice] = createSignal("");
+  const [openMenu, setOpenMenu] = createSignal<string | null>(null);
+  const [invitee, setInvitee] = createSignal("");
+  const [busy, setBusy] = createSignal(false);
+  const info = () => props.members.info() ?? null;
+
+  async function run(task: () => Promise<unknown>, done?: string) {
+    setError(null);
+    setNotice("");
+    setBusy(true);
+    try {
+      await task();
+      if (done) setNotice(done);
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function act(action: MemberAction, member: RoomMember) {
+    setOpenMenu(null);
+    if (action === "message") return run(async () => navigate(roomPath(await props.members.openDm(member.username))));
+    const done = {
+      makeModerator: `${member.username} is now a moderator.`,
+      makeMember: `${member.username} is now a member.`,
+      kick: `${member.username} was removed from the room.`,
+      ban: `${member.username} was banned from the room.`,
+    }[action];
+    return run(() => props.members.act(action, member.username), done);
+  }
+
+  function invite(event: SubmitEvent) {
+    event.preventDefault();
+    const parsed = Username.safeParse(invitee().trim());
+    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Enter a username.");
+    return run(async () => {
+      await props.members.invite(parsed.data);
+      setInvitee("");
+    }, `${parsed.data} was added to the room.`);
+  }
+
+  return (
+    <aside
+      id="members-panel"
+      class="members-panel"
+      aria-labelledby="members-heading"
+      // Escape closes an open member menu first, then the panel.
+      onKeyDown={(e) => {
+        if (e.key !== "Escape") return;
+        e.stopPropagation();
+        if (openMenu() !== null) setOpenMenu(null);
+        else props.onClose();
+      }}
+    >
+      <header class="members-panel-header">
+        <h2 id="members-heading">
+          Members<Show when={info()}>{(i) => <span class="count"> ({i().members})</span>}</Show>
+        </h2>
+        <button type="button" class="link-button" onClick={() => props.onClose()}>
+          Close
+        </button>
+      </header>
+
+      <Show when={info() && canInvite(info()!)}>
+        <form class="invite-form" onSubmit={invite} novalidate>
+          <label for="invite-username">Invite by username</label>
+          <div class="row">
+            <input
+              id="invite-username"
+              type="text"
+              autocomplete="off"
+              autocapitalize="off"
+              spellcheck={false}
+              value={invitee()}
+              onInput={(e) => (setInvitee(e.currentTarget.value), setError(null))}
+              aria-describedby="members-error"
+            />
+            <button type="submit" disabled={busy()}>
+              Invite
+            </button>
+          </div>
+        </form>
+      </Show>
+
+      <p id="members-error" class="error" role="alert">
+        {error() ?? ""}
+      </p>
+      <p class="hint members-notice" role="status">
+        {notice()}
+      </p>
+
+      <Show when={props.members.members.error}>
+        <p class="hint">The members could not be loaded.</p>
+      </Show>
+      <Show when={info() === null && !props.members.info.loading}>
+        <p class="hint">Nobody yet: the room starts with its first message.</p>
+      </Show>
+      <ul class="member-list" aria-labelledby="members-heading">
+        <For each={props.members.members.latest ?? []}>
+          {(member) => {
+            const actions = () => (info() ? memberActions(info()!, props.self, member) : []);
+            const menuId = `member-menu-${member.username}`;
+            return (
+              <li class="member" data-username={member.username}>
+                <span class="member-name">
+                  {member.username}
+                  <Show when={member.username === props.self}>
+                    <span class="hint"> (you)</span>
+                  </Show>
+                </span>
+                <Show when={member.role !== "member"}>
+                  <span class="role-tag" data-role={member.role}>
+                    {roleLabel(member.role)}
+                  </span>
+                </Show>
+                <Show when={actions().length > 0}>
+                  <button
+                    type="button"
+                    class="member-menu-button"
+                    aria-expanded={openMenu() === member.username}
+                    aria-controls={menuId}
+                    aria-label={`Actions for ${member.username}`}
+                    onClick={() => setOpenMenu((open) => (open === member.username ? null : member.username))}
+                  >
+                    <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                      <circle cx="3" cy="8" r="1.6" fill="currentColor" />
+                      <circle cx="8" cy="8" r="1.6" fill="currentColor" />
+                      <circle cx="13" cy="8" r="1.6" fill="currentColor" />
+                    </svg>
+                  </button>
+                  <Show when={openMenu() === member.username}>
+                    <ul id={menuId} class="member-menu" aria-label={`Actions for ${member.username}`}>
+                      <For each={actions()}>
+                        {(action) => (
+                          <li>
+                            <button type="button" classList={{ danger: action === "kick" || action === "ban" }} disabled={busy()} onClick={() => void act(action, member)}>
+                              {actionLabel(action, member.username)}
+                            </button>
+                          </li>
+                        )}
+                      </For>
+                    </ul>
+                  </Show>
+                </Show>
+              </li>
+            );
+          }}
+        </For>
+      </ul>
+
+      <Show when={info() && canJoin(info()!) && props.self}>
+        <button type="button" class="secondary" disabled={busy()} onClick={() => void run(() => props.members.join(), "You joined the room.")}>
+          Join room
+        </button>
+      </Show>
+      <Show when={info() && canLeave(info()!)}>
+        <button type="button" class="secondary danger" disabled={busy()} onClick={() => void run(() => props.members.leave())}>
+          Leave room
+        </button>
+      </Show>
+    </aside>
+  );
+}

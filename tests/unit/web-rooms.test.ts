@@ -1,0 +1,359 @@
+import { describe, expect, test } from "bun:test";
+import { TRPCClientError } from "@trpc/client";
+import type { Message, RoomUnread } from "../../shared/schemas.ts";
+import { dmPeer, roomLabel } from "../../client/app/lib/dm-names.ts";
+import { describeMemberEntry, type MemberEntry } from "../../client/app/lib/member-notices.ts";
+import { latestMention, mentionNotification, type NotificationApi, showMention } from "../../client/app/lib/mention-notifier.ts";
+import { badgeLabel, foldRoomsEvent, newMentions, noRooms, retryDelayMs, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
+import { createReadMarker } from "../../client/app/lib/read-marker.ts";
+import { isNotFound, removalNotice } from "../../client/app/lib/room-access.ts";
+import { roomFromPath } from "../../client/app/lib/room-name.ts";
+import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
+import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
+
+const summary = (room: string, over: Partial<RoomUnread> = {}): RoomUnread => ({
+  room,
+  visibility: "public",
+  direct: false,
+  lastSeq: 1,
+  lastReadSeq: 0,
+  unread: 0,
+  mentions: 0,
+  lastMessageAt: "2026-12-01T10:00:00.000Z",
+  ...over,
+});
+
+const message = (seq: number, sender = "ann", text = `message ${seq}`, over: Partial<Message> = {}): Message => ({
+  id: seq,
+  room: "lobby",
+  seq,
+  sender,
+  text,
+  timestamp: "2026-12-01T10:00:00.000Z",
+  editedAt: null,
+  deleted: false,
+  replyTo: null,
+  reactions: [],
+  ...over,
+});
+
+const member = (seq: number, change: MemberEntry["change"], user = "ben", by = "ann", role?: "moderator" | "member"): MemberEntry => ({
+  kind: "member",
+  seq,
+  user,
+  change,
+  by,
+  ...(role ? { role } : {}),
+});
+
+/** A TRPCClientError as the client builds it from an error frame with this code and message. */
+const trpcError = (code: string, message: string) =>
+  TRPCClientError.from({ error: { message, code: -32603, data: { code, httpStatus: 403 } } } as Parameters<typeof TRPCClientError.from>[0]);
+
+describe("foldRoomsEvent (me.rooms)", () => {
+  test("a snapshot replaces what was held, an update replaces one room, removed drops it", () => {
+    let state = foldRoomsEvent(noRooms, { type: "snapshot", rooms: [summary("a", { unread: 2 }), summary("b")] });
+    expect(state.loaded).toBe(true);
+    expect([...state.rooms.keys()]).toEqual(["a", "b"]);
+    state = foldRoomsEvent(state, { type: "update", room: summary("a", { unread: 5, mentions: 1 }) });
+    expect(state.rooms.get("a")).toMatchObject({ unread: 5, mentions: 1 });
+    state = foldRoomsEvent(state, { type: "update", room: summary("c", { unread: 1 }) });
+    expect(state.rooms.size).toBe(3);
+    state = foldRoomsEvent(state, { type: "removed", room: "b" });
+    expect([...state.rooms.keys()].sort()).toEqual(["a", "c"]);
+    expect(unreadTotals(state)).toEqual({ unread: 6, mentions: 1 });
+    // A snapshot after a reconnect is the whole truth again.
+    state = foldRoomsEvent(state, { type: "snapshot", rooms: [summary("c")] });
+    expect([...state.rooms.keys()]).toEqual(["c"]);
+  });
+
+  test("removing a room not held returns the same state", () => {
+    const state = foldRoomsEvent(noRooms, { type: "snapshot", rooms: [summary("a")] });
+    expect(foldRoomsEvent(state, { type: "removed", room: "zzz" })).toBe(state);
+  });
+
+  test("rooms sort by latest message, newest first, then by name", () => {
+    const state = foldRoomsEvent(noRooms, {
+      type: "snapshot",
+      rooms: [summary("old", { lastMessageAt: "2026-11-01T00:00:00.000Z" }), summary("b"), summary("a"), summary("new", { lastMessageAt: "2026-12-02T00:00:00.000Z" })],
+    });
+    expect(sortedRooms(state).map((r) => r.room)).toEqual(["new", "a", "b", "old"]);
+  });
+
+  test("newMentions names the rooms whose mention count went up, nothing before the snapshot", () => {
+    const before = foldRoomsEvent(noRooms, { type: "snapshot", rooms: [summary("a", { mentions: 1 }), summary("b")] });
+    const after = foldRoomsEvent(before, { type: "update", room: summary("b", { unread: 1, mentions: 1 }) });
+    expect(newMentions(before, after).map((r) => r.room)).toEqual(["b"]);
+    expect(newMentions(after, foldRoomsEvent(after, { type: "update", room: summary("b", { unread: 2, mentions: 1 }) }))).toEqual([]);
+    expect(newMentions(noRooms, before)).toEqual([]);
+  });
+
+  test("badgeLabel says what the badges show", () => {
+    expect(badgeLabel({ unread: 0, mentions: 0 })).toBe("");
+    expect(badgeLabel({ unread: 3, mentions: 0 })).toBe("3 unread");
+    expect(badgeLabel({ unread: 3, mentions: 1 })).toBe("3 unread, 1 mention");
+    expect(badgeLabel({ unread: 4, mentions: 2 })).toBe("4 unread, 2 mentions");
+  });
+});
+
+describe("me.rooms retry", () => {
+  test("after a failed stream the next try waits 1 s, then twice as long each time, at most 30 s", () => {
+    expect([0, 1, 2, 5, 10].map(retryDelayMs)).toEqual([1_000, 2_000, 4_000, 30_000, 30_000]);
+  });
+});
+
+describe("memberActions (README 'Rooms and access')", () => {
+  const room = (role: "owner" | "moderator" | "member" | null, direct = false) => ({ role, direct });
+
+  test("the owner may message, set the role of, kick and ban anyone but themselves", () => {
+    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member" })).toEqual(["message", "makeModerator", "kick", "ban"]);
+    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator" })).toEqual(["message", "makeMember", "kick", "ban"]);
+    expect(memberActions(room("owner"), "ann", { username: "ann", role: "owner" })).toEqual([]);
+  });
+
+  test("a moderator kicks and bans members only, never the owner or another moderator, and sets no roles", () => {
+    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member" })).toEqual(["message", "kick", "ban"]);
+    expect(memberActions(room("moderator"), "mod", { username: "mod2", role: "moderator" })).toEqual(["message"]);
+    expect(memberActions(room("moderator"), "mod", { username: "ann", role: "owner" })).toEqual(["message"]);
+  });
+
+  test("a member, a non-member and a guest only get 'Message'; a guest not even that", () => {
+    expect(memberActions(room("member"), "ben", { username: "cat", role: "member" })).toEqual(["message"]);
+    expect(memberActions(room(null), "dan", { username: "ann", role: "owner" })).toEqual(["message"]);
+    expect(memberActions(room(null), null, { username: "ann", role: "owner" })).toEqual([]);
+  });
+
+  test("a direct conversation offers nothing on the other person", () => {
+    expect(memberActions(room("owner", true), "ann", { username: "ben", role: "member" })).toEqual([]);
+  });
+
+  test("invite, leave and join follow the room's kind and the viewer's role", () => {
+    expect(canInvite({ role: "owner", direct: false, visibility: "private" })).toBe(true);
+    expect(canInvite({ role: "moderator", direct: false, visibility: "private" })).toBe(true);
+    expect(canInvite({ role: "member", direct: false, visibility: "private" })).toBe(false);
+    expect(canInvite({ role: "owner", direct: false, visibility: "public" })).toBe(false);
+    expect(canInvite({ role: "owner", direct: true, visibility: "private" })).toBe(false);
+    expect(canLeave({ role: "owner", direct: false })).toBe(false);
+    expect(canLeave({ role: "owner", direct: true })).toBe(true);
+    expect(canLeave({ role: "member", direct: false })).toBe(true);
+    expect(canLeave({ role: null, direct: false })).toBe(false);
+    expect(canJoin({ role: null, visibility: "public" })).toBe(true);
+    expect(canJoin({ role: null, visibility: "private" })).toBe(false);
+    expect(canJoin({ role: "member", visibility: "public" })).toBe(false);
+  });
+});
+
+describe("describeMemberEntry", () => {
+  test("each change reads as one short sentence naming who did it", () => {
+    expect(describeMemberEntry(member(1, "joined", "ben", "ben"))).toBe("ben joined");
+    expect(describeMemberEntry(member(1, "left", "ben", "ben"))).toBe("ben left");
+    expect(describeMemberEntry(member(1, "invited", "ben", "ann", "member"))).toBe("ann added ben");
+    expect(describeMemberEntry(member(1, "kicked"))).toBe("ann removed ben");
+    expect(describeMemberEntry(member(1, "banned"))).toBe("ann banned ben");
+    expect(describeMemberEntry(member(1, "unbanned"))).toBe("ann unbanned ben");
+    expect(describeMemberEntry(member(1, "role", "ben", "ann", "moderator"))).toBe("ann made ben a moderator");
+    expect(describeMemberEntry(member(1, "role", "ben", "ann", "member"))).toBe("ann made ben a member");
+  });
+});
+
+describe("timeline", () => {
+  test("notices sit between messages by seq, as the very objects held", () => {
+    const messages = [message(2), message(5)];
+    const joined = member(3, "joined", "ben", "ben");
+    const left = member(6, "left", "ben", "ben");
+    const items = mergeTimeline(messages, [joined, left], false);
+    expect(items.map((i) => i.seq)).toEqual([2, 3, 5, 6]);
+    expect(items[1]).toBe(joined);
+    expect(items[0]).toBe(messages[0]!);
+    expect(items.map(isNotice)).toEqual([false, true, false, true]);
+  });
+
+  test("without notices the message list itself is returned; a notice older than the loaded messages waits for the beginning", () => {
+    const messages = [message(10), message(11)];
+    expect(mergeTimeline(messages, [], false)).toBe(messages);
+    expect(mergeTimeline(messages, [member(4, "joined")], false).map((i) => i.seq)).toEqual([10, 11]);
+    // The whole room is loaded (the first entry was this notice): it shows, first.
+    expect(mergeTimeline(messages, [member(4, "joined")], true).map((i) => i.seq)).toEqual([4, 10, 11]);
+    expect(mergeTimeline([], [member(1, "joined")], true).map((i) => i.seq)).toEqual([1]);
+  });
+
+  test("withNotice keeps one per seq, in order, and at most `max`", () => {
+    let notices = withNotice([], member(5, "joined"));
+    notices = withNotice(notices, member(3, "joined"));
+    expect(withNotice(notices, member(5, "joined"))).toBe(notices);
+    expect(notices.map((n) => n.seq)).toEqual([3, 5]);
+    expect(withNotice(notices, member(9, "left"), 2).map((n) => n.seq)).toEqual([5, 9]);
+  });
+
+  test("firstUnread is the first message after the marker sent by someone else and not deleted", () => {
+    const messages = [message(1, "ann"), message(2, "me"), message(3, "ann", "", { deleted: true }), message(4, "ben"), message(5, "ann")];
+    expect(firstUnread(messages, 1, "me")?.seq).toBe(4);
+    expect(firstUnread(messages, 0, "me")?.seq).toBe(1);
+    expect(firstUnread(messages, 5, "me")).toBeNull();
+  });
+});
+
+describe("createReadMarker", () => {
+  function harness(initial = 0) {
+    const calls: number[] = [];
+    const timers: { run: () => void; at: number }[] = [];
+    let clock = 0;
+    let fail = false;
+    const marker = createReadMarker({
+      initial,
+      intervalMs: 500,
+      markRead: async (seq) => {
+        calls.push(seq);
+        if (fail) throw new Error("offline");
+      },
+      setTimer: (run, ms) => {
+        const t = { run, at: clock + ms };
+        timers.push(t);
+        return t;
+      },
+      clearTimer: (t) => timers.splice(timers.indexOf(t as (typeof timers)[number]), 1),
+      now: () => clock,
+    });
+    const advance = async (ms: number) => {
+      clock += ms;
+      for (const t of timers.filter((t) => t.at <= clock)) {
+        timers.splice(timers.indexOf(t), 1);
+        t.run();
+      }
+      await Promise.resolve();
+      await Promise.resolve();
+    };
+    return { marker, calls, advance, timers, failNext: (f: boolean) => (fail = f) };
+  }
+
+  test("the first sighting is sent at once; a burst within the interval sends only its highest seq, once", async () => {
+    const { marker, calls, advance } = harness();
+    marker.seen(3);
+    await advance(0);
+    expect(calls).toEqual([3]);
+    marker.seen(4);
+    marker.seen(7);
+    marker.seen(6);
+    await advance(100);
+    expect(calls).toEqual([3]);
+    await advance(400);
+    expect(calls).toEqual([3, 7]);
+    await advance(5_000);
+    expect(calls).toEqual([3, 7]);
+  });
+
+  test("never sends a seq at or below what the server holds, from the start or from another tab", async () => {
+    const { marker, calls, advance } = harness(10);
+    marker.seen(8);
+    marker.seen(10);
+    await advance(1_000);
+    expect(calls).toEqual([]);
+    marker.known(20);
+    marker.seen(15);
+    await advance(1_000);
+    expect(calls).toEqual([]);
+    marker.seen(21);
+    await advance(0);
+    expect(calls).toEqual([21]);
+  });
+
+  test("a failed call is tried again with the next sighting; dispose sends what is pending at once, then nothing more", async () => {
+    const { marker, calls, advance, failNext, timers } = harness();
+    failNext(true);
+    marker.seen(2);
+    await advance(0);
+    failNext(false);
+    marker.seen(3);
+    await advance(500);
+    expect(calls).toEqual([2, 3]);
+    marker.seen(4);
+    expect(timers.length).toBe(1);
+    marker.dispose();
+    expect(timers.length).toBe(0);
+    await advance(1_000);
+    expect(calls).toEqual([2, 3, 4]);
+    marker.seen(9);
+    marker.dispose();
+    await advance(1_000);
+    expect(calls).toEqual([2, 3, 4]);
+  });
+});
+
+describe("room access on the page", () => {
+  test("NOT_FOUND is the not-found page; a FORBIDDEN end of stream shows the server's sentence", () => {
+    expect(isNotFound(trpcError("NOT_FOUND", "Room 'x' does not exist."))).toBe(true);
+    expect(isNotFound(new Error("Room 'x' does not exist."))).toBe(false);
+    expect(removalNotice(trpcError("FORBIDDEN", "You were removed from room 'x'."), "x")).toBe("You were removed from room 'x'.");
+    expect(removalNotice(trpcError("FORBIDDEN", "You were banned from room 'x'."), "x")).toBe("You were banned from room 'x'.");
+    expect(removalNotice(trpcError("NOT_FOUND", "Room 'x' does not exist."), "x")).toBe("You no longer have access to room 'x'.");
+    expect(removalNotice(trpcError("INTERNAL_SERVER_ERROR", "boom"), "x")).toBeNull();
+  });
+});
+
+describe("roomFromPath", () => {
+  test("decodes the router's still-encoded segment, and leaves a malformed one as it is", () => {
+    expect(roomFromPath("dm%3A1%3A2")).toBe("dm:1:2");
+    expect(roomFromPath("lobby")).toBe("lobby");
+    expect(roomFromPath("bad%E0%A4%A")).toBe("bad%E0%A4%A");
+  });
+});
+
+describe("direct-message names", () => {
+  test("a direct conversation is named after the other person; other rooms by '#name'", () => {
+    expect(dmPeer([{ username: "ann", role: "owner" }, { username: "ben", role: "member" }], "ann")).toBe("ben");
+    expect(dmPeer([{ username: "ann", role: "owner" }], "ann")).toBe("ann");
+    expect(roomLabel("dm:1:2", "ben")).toBe("ben");
+    expect(roomLabel("dm:1:2", null)).toBe("Direct message");
+    expect(roomLabel("lobby", "ignored")).toBe("#lobby");
+  });
+});
+
+describe("mention notifications", () => {
+  test("latestMention finds the newest unread message naming you, by someone else", () => {
+    const messages = [message(1, "ann", "@meg old"), message(2, "ann", "hello @MEG there"), message(3, "meg", "@meg self"), message(4, "ben", "no mention"), message(5, "ann", "@megan is another")];
+    expect(latestMention(messages, "meg", 0)?.seq).toBe(2);
+    expect(latestMention(messages, "meg", 2)).toBeNull();
+  });
+
+  test("the notification says who and what, cut to a glance", () => {
+    expect(mentionNotification("#lobby", message(1, "ann", "@me look"))).toEqual({ title: "#lobby", body: "ann: @me look" });
+    const long = mentionNotification("#lobby", message(1, "ann", "x".repeat(300)));
+    expect([...long.body].length).toBe("ann: ".length + 140);
+    expect(long.body.endsWith("…")).toBe(true);
+    expect(mentionNotification("ben", null)).toEqual({ title: "ben", body: "You were mentioned." });
+  });
+
+  test("a notification is made only with permission, tagged by room; clicking it focuses and opens the room", () => {
+    const made: { title: string; options?: NotificationOptions; closed: boolean; onclick: (() => void) | null }[] = [];
+    const api = (permission: NotificationPermission) =>
+      class {
+        static permission = permission;
+        static requestPermission = async () => permission;
+        onclick: (() => void) | null = null;
+        closed = false;
+        constructor(
+          public title: string,
+          public options?: NotificationOptions,
+        ) {
+          made.push(this);
+        }
+        close() {
+          this.closed = true;
+        }
+      } as unknown as NotificationApi;
+    const opened: string[] = [];
+    let focused = 0;
+    const open = (room: string) => opened.push(room);
+    expect(showMention({ api: api("default"), room: "lobby", title: "#lobby", body: "b", open })).toBeNull();
+    expect(showMention({ api: api("denied"), room: "lobby", title: "#lobby", body: "b", open })).toBeNull();
+    expect(made).toEqual([]);
+    showMention({ api: api("granted"), room: "lobby", title: "#lobby", body: "ann: @me", open, focus: () => focused++ });
+    expect(made).toHaveLength(1);
+    expect(made[0]!.title).toBe("#lobby");
+    expect(made[0]!.options).toEqual({ body: "ann: @me", tag: "parlor-mention:lobby" });
+    made[0]!.onclick!();
+    expect(focused).toBe(1);
+    expect(opened).toEqual(["lobby"]);
+    expect(made[0]!.closed).toBe(true);
+  });
+});
