@@ -95,8 +95,8 @@ test.describe("the outbox", () => {
   });
 
   test("over the rate limit: 'not sent' with the server's reason; Retry stores it, Discard drops it", async ({ browser }) => {
-    // Two messages per one-second window.
-    const server = await startAppProcess({ SEND_BURST: "2", SEND_PER_SECOND: "2" });
+    // Two messages per four-second window: the four typed offline go out well within one, however slow the machine.
+    const server = await startAppProcess({ SEND_BURST: "2", SEND_PER_SECOND: "0.5" });
     const context = await browser.newContext({ baseURL: server.url });
     try {
       const page = await context.newPage();
@@ -116,10 +116,11 @@ test.describe("the outbox", () => {
       await expect(refused.locator(".text")).toHaveText(["third", "fourth"]);
       await expect(refused.first().locator(".reason")).toHaveText(/^Too many messages: try again in \d+ s\.$/);
 
+      const reason = await refused.first().locator(".reason").innerText();
       await refused.filter({ hasText: "fourth" }).getByRole("button", { name: "Discard" }).click();
       await expect(pending(page)).toHaveCount(1);
-      // The next window lets it through: wait for it, then retry.
-      await page.waitForTimeout(1_200);
+      // Wait as long as the server said, then retry.
+      await page.waitForTimeout(Number(/in (\d+) s/.exec(reason)![1]) * 1_000 + 300);
       await pending(page).getByRole("button", { name: "Retry" }).click();
       await expect(pending(page)).toHaveCount(0);
       await expect.poll(() => shownTexts(page)).toEqual(["first", "second", "third"]);
