@@ -14,6 +14,8 @@ async function memberAction(page: Page, username: string, action: string) {
 }
 
 test.describe("rooms", () => {
+  // Three browser contexts each, several round trips per step: more than the default 30 s on a busy 2-core machine.
+  test.describe.configure({ timeout: 75_000 });
   test("an owner creates a private room and invites a user; a third user gets the not-found page; the kicked invitee is told and shows no new messages", async ({ browser }) => {
     const room = uniqueName("secret");
     const [ownerCtx, guestCtx, strangerCtx] = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
