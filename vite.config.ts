@@ -66,6 +66,8 @@ export default defineConfig({
       "/trpc": { ...toServer, ws: true },
       "/api": toServer,
       "/healthz": toServer,
+      "/readyz": toServer,
+      "/metrics": toServer,
       "/chat": toServer,
     },
   },
