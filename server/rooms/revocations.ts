@@ -20,13 +20,18 @@ export function createRevocations({ control, stillAllowed, log }: RevocationsOpt
   /** room → user id → the revoke callbacks of that user's open streams of it. */
   const open = new Map<string, Map<number, Set<(reason: RevokeReason) => void>>>();
 
+  /** Told of every revocation this process hears of (its own and others'), and of a lag (userId undefined: anyone). */
+  const listeners = new Set<(room: string | undefined, userId: number | undefined) => void>();
+
   function revokeLocally(room: string, userId: number, reason: RevokeReason) {
+    for (const listener of listeners) listener(room, userId);
     const callbacks = open.get(room)?.get(userId);
     if (callbacks) for (const callback of [...callbacks]) callback(reason);
   }
 
   control.on("revoke", (event) => revokeLocally(event.room, event.userId, event.reason));
   control.onLagged(() => {
+    for (const listener of listeners) listener(undefined, undefined);
     for (const [room, users] of open) {
       for (const userId of users.keys()) {
         stillAllowed(room, userId)
@@ -56,6 +61,12 @@ export function createRevocations({ control, stillAllowed, log }: RevocationsOpt
       // Locally at once, whatever the layer does; the event reaches the others (and repeats here harmlessly).
       revokeLocally(room, userId, reason);
       await control.publish({ type: "revoke", room, userId, reason });
+    },
+
+    /** Calls `listener` for each revocation heard, and with no room after a lag (any access may have changed). */
+    onRevoke(listener: (room: string | undefined, userId: number | undefined) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
 
     /** Open streams held, for tests and metrics. */

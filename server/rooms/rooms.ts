@@ -12,6 +12,7 @@ import { appendMemberEntry, type Author } from "../chat/repository.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
+import { createPostAccessCache } from "./post-access-cache.ts";
 import * as repo from "./repository.ts";
 import type { Revocations, RevokeReason } from "./revocations.ts";
 
@@ -37,6 +38,15 @@ const DAY_MS = 24 * 3600 * 1000;
 const MEMBERS_LIST_MAX = 1000;
 
 export function createRooms({ db, groups, revocations, limits, log, counts }: RoomsOptions) {
+  /** The room as `user` (null: a guest) sees it: the access seam's one query. */
+  async function access(room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> {
+    const row = await repo.findRoomAccess(db, room, user?.id ?? 0);
+    return row ? { room, exists: true, ...row } : { room, exists: false };
+  }
+
+  const postAccess = createPostAccessCache();
+  revocations.onRevoke((room, userId) => (room === undefined ? postAccess.clear() : postAccess.forget(room, userId)));
+
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     if (counts) counts.entriesAppended++;
     try {
@@ -69,6 +79,7 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
       if (!(await apply(trx))) return null;
       return appendMemberEntry(trx, { room, ...entry });
     });
+    postAccess.forget(room);
     if (appended) await publish(room, appended);
     return appended !== null;
   }
@@ -114,9 +125,18 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
 
   return {
     /** The room as `user` (null: a guest) sees it: the access seam's one query. */
-    async access(room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> {
-      const row = await repo.findRoomAccess(db, room, user?.id ?? 0);
-      return row ? { room, exists: true, ...row } : { room, exists: false };
+    access,
+
+    /**
+     * `access` for the posting seam (send, edit, delete, react, typing): an
+     * answer that allows posting is remembered for a moment (post-access-cache.ts).
+     */
+    async postAccess(room: RoomName, user: { id: number }): Promise<AnyRoomAccess> {
+      const cached = postAccess.get(room, user.id);
+      if (cached) return cached;
+      const found = await access(room, user);
+      if (found.exists && canSee(found) && !found.banned) postAccess.set(room, user.id, found);
+      return found;
     },
 
     canSee,
@@ -235,6 +255,7 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
       const a = requireExisting(access);
       requireManager(a);
       await repo.updateTopic(db, a.room, topic || null);
+      postAccess.forget(a.room);
       return { room: a.room, visibility: a.visibility, topic: topic || null, owner: a.owner ?? "", role: a.role, members: a.memberCount, direct: a.direct };
     },
 

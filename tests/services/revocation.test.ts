@@ -62,4 +62,31 @@ await describeWithServices("revocation across two processes", [postgresService, 
     expect(codes[0]).toBe(4001);
     stream.unsubscribe();
   }, 30_000);
+
+  test("banned on A right after sending on B (B remembers that they may post), their next send on B is FORBIDDEN, and a kicked member's send on B is NOT_FOUND", async () => {
+    const owner = await pair.a.signUp();
+    const member = await pair.a.signUp();
+    const other = await pair.a.signUp();
+    await owner.client.room.create.mutate({ room: "loud", visibility: "public" });
+    await owner.client.room.create.mutate({ room: "inner2", visibility: "private" });
+    await owner.client.room.invite.mutate({ room: "inner2", username: other.username });
+    const memberOnB = pair.b.signedInAs(member.token);
+    const otherOnB = pair.b.signedInAs(other.token);
+    // Warm B's answer for (room, user): each may post.
+    await memberOnB.client.room.send.mutate({ room: "loud", text: "one" });
+    await otherOnB.client.room.send.mutate({ room: "inner2", text: "one" });
+
+    await owner.client.room.ban.mutate({ room: "loud", username: member.username });
+    await owner.client.room.kick.mutate({ room: "inner2", username: other.username });
+    // The revocation travels over Redis: B acts on it at once, well before its remembered answer would expire (1 s).
+    const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof TRPCClientError ? String(e.data?.code) : String(e)));
+    const until = async (send: () => Promise<unknown>, code: string) => {
+      const at = Date.now();
+      let last = "";
+      while (Date.now() - at < 500 && (last = await codeOf(send())) !== code) await Bun.sleep(20);
+      return last;
+    };
+    expect(await until(() => memberOnB.client.room.send.mutate({ room: "loud", text: "again" }), "FORBIDDEN")).toBe("FORBIDDEN");
+    expect(await until(() => otherOnB.client.room.send.mutate({ room: "inner2", text: "again" }), "NOT_FOUND")).toBe("NOT_FOUND");
+  }, 30_000);
 });
