@@ -20,7 +20,12 @@ export type Job =
   | { kind: "fanout"; target: "parlor" | "bare"; wsUrl: string; n: number; room: string; token?: string; payload: number; phases: Phase[]; serverPids: number[] }
   | { kind: "rooms"; target: "parlor" | "bare"; wsUrl: string; rooms: number; members: number; tokens: string[]; payload: number; phases: Phase[]; serverPids: number[] }
   | { kind: "idle"; target: "parlor" | "bare"; wsUrl: string; n: number; rooms: number; tokens: string[]; settleSeconds: number; idleSeconds: number; serverPids: number[] }
-  | { kind: "send"; transport: "ws" | "http"; url: string; wsUrl: string; tokens: string[]; window: number; seconds: number; maxMessages: number; payload: number; serverPids: number[] }
+  /**
+   * Senders: one per token, `window` sends in flight each (closed loop). Without `room` each sender has
+   * its own room and one guest watches them all; with `room` all send to it and `listeners` members
+   * (tokens reused round-robin) subscribe to it, each of them checked for loss and duplicates.
+   */
+  | { kind: "send"; transport: "ws" | "http"; url: string; wsUrl: string; tokens: string[]; window: number; seconds: number; maxMessages: number; payload: number; serverPids: number[]; room?: string; listeners?: number }
   | { kind: "history"; transport: "ws" | "http"; url: string; wsUrl: string; queries: { name: string; input: Record<string, unknown>; expect: number }[]; iterations: number; warmup: number; serverPids: number[] }
   | { kind: "logins"; url: string; observerToken: string; username: string; password: string; burst: number; observerRate: number; baselineSeconds: number; serverPids: number[] }
   | { kind: "flood"; wsUrl: string; flooderToken: string; otherTokens: string[]; otherRate: number; seconds: number; flooderWindow: number; serverPids: number[] };
@@ -301,23 +306,27 @@ async function idleRun(job: Extract<Job, { kind: "idle" }>): Promise<unknown> {
 // ---------------------------------------------------------------- send path
 
 async function sendRun(job: Extract<Job, { kind: "send" }>): Promise<unknown> {
-  const rooms = job.tokens.map((_, i) => `send${i}`);
+  const rooms = job.tokens.map((_, i) => job.room ?? `send${i}`);
   const K = job.maxMessages + 1;
-  const got = new Uint8Array(K);
-  let received = 0;
-  let duplicates = 0;
-  // One watcher subscribed to every room: each stored message must be published exactly once.
-  const watcher = await BenchSocket.open(job.wsUrl);
-  for (const room of rooms) {
-    await watcher.subscribe("room.messages", { room }, (k) => {
-      if (k <= 0 || k >= K) return;
-      if (got[k]) duplicates++;
-      else {
-        got[k] = 1;
-        received++;
-      }
-    });
-  }
+  // Each watcher must see each stored message published exactly once.
+  const watchers: { socket: BenchSocket; got: Uint8Array; received: number; duplicates: number }[] = [];
+  const watch = async (token: string | undefined, watched: string[]) => {
+    const w = { socket: await BenchSocket.open(job.wsUrl, token), got: new Uint8Array(K), received: 0, duplicates: 0 };
+    for (const room of watched) {
+      await w.socket.subscribe("room.messages", { room }, (k) => {
+        if (k <= 0 || k >= K) return;
+        if (w.got[k]) w.duplicates++;
+        else {
+          w.got[k] = 1;
+          w.received++;
+        }
+      });
+    }
+    watchers.push(w);
+  };
+  if (job.room) for (let i = 0; i < (job.listeners ?? 1); i++) await watch(job.tokens[i % job.tokens.length], [job.room]);
+  else await watch(undefined, rooms);
+  const least = () => Math.min(...watchers.map((w) => w.received));
   const ack = new Histogram();
   let acked = 0;
   let errors = 0;
@@ -376,8 +385,10 @@ async function sendRun(job: Extract<Job, { kind: "send" }>): Promise<unknown> {
   await Promise.all(loops);
   const seconds = (now() - start) / 1000;
   const { serverCpu, generatorCpu } = cpu();
-  await until(() => received >= acked, DRAIN_MS, () => received);
-  for (const s of [...sockets, watcher]) s.close();
+  await until(() => least() >= acked, DRAIN_MS, least);
+  for (const s of [...sockets, ...watchers.map((w) => w.socket)]) s.close();
+  const received = least();
+  const duplicates = watchers.reduce((n, w) => n + w.duplicates, 0);
   const acc: Accounting = { sent: nextK - 1, expected: acked, received, duplicates, lost: acked - received, errors, firstError };
   return { ...acc, seconds, messagesPerSecond: acked / seconds, ack: ack.summary(), serverCpu, generatorCpu };
 }

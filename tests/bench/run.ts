@@ -167,7 +167,7 @@ async function idle() {
 // ------------------------------------------------------------------ send path
 
 async function sendPath() {
-  type Send = { messagesPerSecond: number; ack: { p99: number; p50: number }; serverCpu: number; expected: number; received: number; duplicates: number; lost: number; errors: number; firstError?: string };
+  type Send = { messagesPerSecond: number; ack: { p99: number; p50: number }; serverCpu: number; generatorCpu: number; expected: number; received: number; duplicates: number; lost: number; errors: number; firstError?: string };
   const dir = tempDir();
   log("send path: bare insert loop");
   const bare = await sql<{ messagesPerSecond: number; latency: { p99: number } }>({ kind: "insert", path: join(dir.path, "bare.db"), seconds: S.sendSeconds, maxMessages: 2_000_000, rooms: 4, payload: 100 });
@@ -181,23 +181,35 @@ async function sendPath() {
     account(`send path ${transport}`, out[transport]);
     await parlor.stop();
   }
+  // The issue's shape: 20 senders × 20 in flight (closed loop) into one room that 5 more members watch.
+  const busy = { kind: "send" as const, transport: "ws" as const, window: 20, seconds: S.sendSeconds, maxMessages: 2_000_000, payload: 100, room: "busy", listeners: 5 };
   // The ceiling the send path is held to: a bare Bun server storing in the same schema with group commit, publishing after it.
   const storeDir = tempDir();
   const store = await startBareStore(join(storeDir.path, "bare-store.db"));
   log("send path: bare store-then-publish server");
-  const ref = await gen<Send>({ kind: "send", transport: "ws", url: store.url, wsUrl: store.wsUrl, tokens: ["a", "b", "c", "d"], window: 8, seconds: S.sendSeconds, maxMessages: 2_000_000, payload: 100, serverPids: [store.pid] });
+  const ref = await gen<Send>({ ...busy, url: store.url, wsUrl: store.wsUrl, tokens: Array.from({ length: 25 }, (_, i) => `t${i}`).slice(0, 20), serverPids: [store.pid] });
   account("send path bare store", ref);
   await store.stop();
   storeDir.remove();
-  // The same load on PostgreSQL: one busy room per sender, commits batched across concurrent sends.
+  const parlorBusy = await startParlor();
+  let busyWs: Send;
+  try {
+    const tokens = (await benchUsers(parlorBusy.url, 20, "busy")).map((u) => u.token);
+    log("send path: room.send over ws, 20 senders into one room");
+    busyWs = await gen<Send>({ ...busy, url: parlorBusy.url, wsUrl: parlorBusy.wsUrl, tokens, serverPids: [parlorBusy.pid] });
+    account("send path busy room", busyWs);
+  } finally {
+    await parlorBusy.stop();
+  }
+  // The same load on PostgreSQL: commits batched across concurrent sends.
   let pg: Send | undefined;
   try {
     const schema = await createPostgresSchema();
     const parlor = await startParlor({ env: { DATABASE_URL: schema.url } });
     try {
-      const tokens = (await benchUsers(parlor.url, 4, "pgsender")).map((u) => u.token);
-      log("send path: room.send over ws on PostgreSQL");
-      pg = await gen<Send>({ kind: "send", transport: "ws", url: parlor.url, wsUrl: parlor.wsUrl, tokens, window: 8, seconds: S.sendSeconds, maxMessages: 2_000_000, payload: 100, serverPids: [parlor.pid] });
+      const tokens = (await benchUsers(parlor.url, 20, "pgsender")).map((u) => u.token);
+      log("send path: room.send over ws on PostgreSQL, 20 senders into one room");
+      pg = await gen<Send>({ ...busy, url: parlor.url, wsUrl: parlor.wsUrl, tokens, serverPids: [parlor.pid] });
       account("send path postgres", pg);
     } finally {
       await parlor.stop();
@@ -206,10 +218,10 @@ async function sendPath() {
   } catch (error) {
     failures.push(`send path on PostgreSQL: ${error instanceof Error ? error.message : error}`);
   }
-  raw.send = { bare, ref, pg, ...out };
-  const refTag = "send path vs a bare store-then-publish server (same schema, WAL + synchronous=NORMAL, group commit per turn, publish after commit)";
-  rows.push({ scenario: refTag, metric: "messages/s stored, published and acknowledged over WebSocket", unit: "/s", parlor: k(out.ws!.messagesPerSecond), ceiling: k(ref.messagesPerSecond), target: { ratioAtLeast: 0.7 }, note: `server CPU ${pct(out.ws!.serverCpu)} vs ${pct(ref.serverCpu)}` });
-  rows.push({ scenario: refTag, metric: "ack p99 over WebSocket", unit: "ms", parlor: out.ws!.ack.p99, ceiling: ref.ack.p99, target: { ratioAtMost: 2 } });
+  raw.send = { bare, ref, busy: busyWs, pg, ...out };
+  const refTag = "send path: 20 senders × 20 in flight into one room, 5 more members watching, vs a bare store-then-publish server (same schema, WAL + synchronous=NORMAL, group commit per turn, publish after commit)";
+  rows.push({ scenario: refTag, metric: "messages/s stored, published and acknowledged over WebSocket", unit: "/s", parlor: k(busyWs.messagesPerSecond), ceiling: k(ref.messagesPerSecond), target: { ratioAtLeast: 0.7 }, note: `server CPU ${pct(busyWs.serverCpu)} vs ${pct(ref.serverCpu)}; generator CPU ${pct(busyWs.generatorCpu)} vs ${pct(ref.generatorCpu)}` });
+  rows.push({ scenario: refTag, metric: "ack p99 over WebSocket", unit: "ms", parlor: busyWs.ack.p99, ceiling: ref.ack.p99, target: { ratioAtMost: 2 } });
   if (pg) rows.push({ scenario: refTag, metric: "messages/s on PostgreSQL (stored and acknowledged)", unit: "/s", parlor: k(pg.messagesPerSecond), ceiling: null, target: { parlorAtLeast: 10_000 }, note: `ack p99 ${pg.ack.p99} ms; server CPU ${pct(pg.serverCpu)}` });
   const tag = "send path: stored and published, acknowledged (4 users × 8 in flight, 4 rooms)";
   for (const t of ["ws", "http"] as const) {
