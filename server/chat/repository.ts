@@ -338,7 +338,30 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
 
 export type BatchResult = { ok: true; value: Stored } | { ok: false; error: unknown };
 
-const roomState = prepare((db, room: string) => (db as Db).selectFrom("room").select(["visibility", "member_count"]).where("name", "=", room));
+/**
+ * Each sender's newest `sender_index` in the room (0 for none yet), for all of
+ * a batch's senders in one statement: one indexed probe per sender, joined
+ * with UNION ALL (a round trip per sender made a busy room on PostgreSQL wait
+ * on the network, not on the database).
+ */
+async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
+  const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
+  if (senderIds.length === 1) {
+    found.set(senderIds[0]!, Number((await lastSenderIndex(trx, room, senderIds[0]!)).rows[0]?.sender_index ?? 0));
+    return found;
+  }
+  const newest = (id: number) =>
+    trx
+      .selectFrom((eb) =>
+        eb.selectFrom("message").select(["sender_id", "sender_index"]).where("room", "=", room).where("sender_id", "=", id).orderBy("seq", "desc").limit(1).as("newest"),
+      )
+      .selectAll();
+  let query = newest(senderIds[0]!);
+  for (const id of senderIds.slice(1)) query = query.unionAll(newest(id));
+  for (const r of await query.execute()) found.set(Number(r.sender_id), Number(r.sender_index ?? 0));
+  return found;
+}
+
 
 /**
  * Group commit: stores a batch of messages (in arrival order) in ONE
@@ -368,7 +391,15 @@ export async function storeMessageBatch(db: Db, batch: readonly NewMessage[]): P
 
 async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(items.length);
-  const state = (await roomState(trx, room)).rows[0];
+  // The room and which of the batch's senders are members already, in one statement.
+  const senders = [...new Set(items.map((m) => m.sender.id))];
+  const stateRows = await trx
+    .selectFrom("room")
+    .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senders))
+    .select(["room.visibility", "room.member_count", "room_member.user_id"])
+    .where("room.name", "=", room)
+    .execute();
+  const state = stateRows[0];
   const isPublic = !state || state.visibility === "public";
 
   // Reply targets: each must be a message of this room, not deleted.
@@ -381,11 +412,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
 
   // Public rooms: senders who are not members yet join by sending, while it has room.
   const members = new Set<number>();
-  const senders = [...new Set(items.map((m) => m.sender.id))];
-  if (isPublic && state) {
-    const rows = await trx.selectFrom("room_member").select("user_id").where("room", "=", room).where("user_id", "in", senders).execute();
-    for (const r of rows) members.add(Number(r.user_id));
-  }
+  for (const r of stateRows) if (r.user_id !== null) members.add(Number(r.user_id));
   let memberCount = Number(state?.member_count ?? 0);
   const joining = new Set<number>();
   const valid: number[] = [];
@@ -437,10 +464,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     if (joined.size) await trx.updateTable("room").set({ member_count: sql<number>`member_count + ${joined.size}` }).where("name", "=", room).execute();
   }
 
-  const senderIndex = new Map<number, number>();
-  for (const id of new Set(valid.map((i) => items[i]!.sender.id))) {
-    senderIndex.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
-  }
+  const senderIndex = await lastSenderIndexes(trx, room, [...new Set(valid.map((i) => items[i]!.sender.id))]);
   const rows = valid.map((i, j) => {
     const m = items[i]!;
     const index = senderIndex.get(m.sender.id)! + 1;

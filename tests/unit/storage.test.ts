@@ -3,6 +3,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
 import { createUser, UsernameTakenError } from "../../server/auth/users.ts";
 import { ClientIdReusedError } from "../../server/chat/errors.ts";
+import { createMessageWriter } from "../../server/chat/message-writer.ts";
 import { activeRooms, appendMessage, entriesBetween, historyPage, lastSeq } from "../../server/chat/repository.ts";
 
 /** The messages of a room's log, oldest first (its entries are all messages here). */
@@ -46,6 +47,22 @@ await describeEach("message storage", databaseBackends, (backend) => {
     // The stored log agrees with what each sender was told.
     const stored = await messagesAfter(db, { room: "busy", after: 0, limit: 100 });
     expect(stored.map((m) => [m.seq, m.text])).toEqual(sent.map((m) => [m.seq, m.text]).sort((x, y) => Number(x[0]) - Number(y[0])));
+  });
+
+  test("group commit: batches of many senders number each message in the room (msg_index) and among its sender's (sender_index), across batches", async () => {
+    const cy = await createUser(db, { username: "cy", password: "password-cy" });
+    const writer = createMessageWriter(db, { maxBatch: 16 });
+    const senders = [ann, ben, cy];
+    // Three waves of 30 concurrent sends: each wave spans batches that must read what the previous ones stored.
+    for (let wave = 0; wave < 3; wave++) {
+      await Promise.all(Array.from({ length: 30 }, (_, i) => appendMessage(db, { room: "many", sender: senders[(i * 7 + wave) % 3]!, text: `w${wave} m${i}` }, writer.store)));
+    }
+    const rows = await db.selectFrom("message").select(["seq", "sender_id", "msg_index", "sender_index"]).where("room", "=", "many").orderBy("seq").execute();
+    expect(rows.map((r) => Number(r.msg_index))).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+    for (const s of senders) {
+      const own = rows.filter((r) => Number(r.sender_id) === s.id).map((r) => Number(r.sender_index));
+      expect(own).toEqual(Array.from({ length: own.length }, (_, i) => i + 1));
+    }
   });
 
   test("history pages are newest first and, followed by nextCursor, cover every message once", async () => {
