@@ -9,7 +9,7 @@
  * The queries on the hot path are prepared: built and compiled once, then run
  * with new parameters (see db/prepared.ts).
  */
-import { type Kysely, sql } from "kysely";
+import { type Kysely, SqliteAdapter, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
@@ -134,6 +134,36 @@ const nextSeqForMessage = prepare((db, room: string, now: string, senderId: numb
     )
     .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
 );
+
+/**
+ * Takes `k` seqs at once for a batch of messages (see nextSeqForMessage); the
+ * last one taken is `last_seq`.
+ */
+const nextSeqsForMessages = prepare((db, room: string, k: number, now: string, senderId: number) =>
+  (db as Db)
+    .insertInto("room")
+    .values({ name: room, last_seq: k, message_count: k, last_message_at: now, owner_id: senderId, created_at: now })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        last_seq: sql<number>`${sql.ref("room.last_seq")} + ${sql.ref("excluded.last_seq")}`,
+        message_count: sql<number>`${sql.ref("room.message_count")} + ${sql.ref("excluded.message_count")}`,
+        last_message_at: sql<string>`${sql.ref("excluded.last_message_at")}`,
+      }),
+    )
+    .returning(["last_seq", "message_count", "owner_id"]),
+);
+
+/** The room's visibility and size, and whether `senderId` is a member (a batch of one sender). */
+const roomStateWithSender = prepare((db, room: string, senderId: number) =>
+  (db as Db)
+    .selectFrom("room")
+    .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId))
+    .select(["room.visibility", "room.member_count", "room_member.user_id"])
+    .where("room.name", "=", room),
+);
+
+/** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
+const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /** The sender's latest place among their messages in the room (0 before their first). */
 const lastSenderIndex = prepare((db, room: string, senderId: number) =>
@@ -339,15 +369,15 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
 export type BatchResult = { ok: true; value: Stored } | { ok: false; error: unknown };
 
 /**
- * Each sender's newest `sender_index` in the room (0 for none yet), for all of
- * a batch's senders in one statement: one indexed probe per sender, joined
- * with UNION ALL (a round trip per sender made a busy room on PostgreSQL wait
- * on the network, not on the database).
+ * Each sender's newest `sender_index` in the room (0 for none yet). Over a
+ * network, all of a batch's senders in one statement: one indexed probe per
+ * sender, joined with UNION ALL (a round trip per sender made a busy room on
+ * PostgreSQL wait on the network); in process, one prepared probe each.
  */
 async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
   const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
-  if (senderIds.length === 1) {
-    found.set(senderIds[0]!, Number((await lastSenderIndex(trx, room, senderIds[0]!)).rows[0]?.sender_index ?? 0));
+  if (senderIds.length === 1 || inProcess(trx)) {
+    for (const id of senderIds) found.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
     return found;
   }
   const newest = (id: number) =>
@@ -393,12 +423,15 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
   const results: BatchResult[] = new Array(items.length);
   // The room and which of the batch's senders are members already, in one statement.
   const senders = [...new Set(items.map((m) => m.sender.id))];
-  const stateRows = await trx
-    .selectFrom("room")
-    .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senders))
-    .select(["room.visibility", "room.member_count", "room_member.user_id"])
-    .where("room.name", "=", room)
-    .execute();
+  const stateRows =
+    senders.length === 1
+      ? (await roomStateWithSender(trx, room, senders[0]!)).rows
+      : await trx
+          .selectFrom("room")
+          .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senders))
+          .select(["room.visibility", "room.member_count", "room_member.user_id"])
+          .where("room.name", "=", room)
+          .execute();
   const state = stateRows[0];
   const isPublic = !state || state.visibility === "public";
 
@@ -436,18 +469,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
   // The seqs: k at once, under the room row's lock (a new room is public, its first sender the owner).
   const k = valid.length;
   const first = items[valid[0]!]!;
-  const bumped = await trx
-    .insertInto("room")
-    .values({ name: room, last_seq: k, message_count: k, last_message_at: now, owner_id: first.sender.id, created_at: now })
-    .onConflict((oc) =>
-      oc.column("name").doUpdateSet({
-        last_seq: sql<number>`${sql.ref("room.last_seq")} + ${k}`,
-        message_count: sql<number>`${sql.ref("room.message_count")} + ${k}`,
-        last_message_at: now,
-      }),
-    )
-    .returning(["last_seq", "message_count", "owner_id"])
-    .executeTakeFirstOrThrow();
+  const bumped = (await nextSeqsForMessages(trx, room, k, now, first.sender.id)).rows[0]!;
   const firstSeq = Number(bumped.last_seq) - k + 1;
   const firstIndex = Number(bumped.message_count) - k + 1;
 
@@ -482,7 +504,15 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     };
   });
   const ids = new Map<number, number>();
-  for (const r of await trx.insertInto("message").values(rows).returning(["id", "seq"]).execute()) ids.set(Number(r.seq), Number(r.id));
+  // A few rows: prepared inserts (no builder to run); many: one statement, whose building costs less than as many executions.
+  if (rows.length === 1 || (rows.length <= 4 && inProcess(trx))) {
+    for (const r of rows) {
+      const inserted = await insertMessage(trx, room, r.seq, r.sender_id, r.text, now, r.client_id, r.reply_to, r.msg_index, r.sender_index);
+      ids.set(r.seq, Number(inserted.rows[0]!.id));
+    }
+  } else {
+    for (const r of await trx.insertInto("message").values(rows).returning(["id", "seq"]).execute()) ids.set(Number(r.seq), Number(r.id));
+  }
   const announced = new Set<number>();
   for (const [j, i] of valid.entries()) {
     const m = items[i]!;
