@@ -57,6 +57,18 @@ export function renderMarkdown({ machine, rows, failures }: { machine: Record<st
     "Ratio = Parlor ÷ ceiling. Latencies are measured per delivery from the intended send time (open loop: no coordinated omission).",
     "",
   ];
+  // Every target first, next to its ceiling: the page answers "which hold?" before it shows the detail.
+  const targeted = rows.filter((row) => row.target);
+  if (targeted.length) {
+    const held = targeted.filter((row) => holds(row) === true).length;
+    lines.push(`## Targets: ${held} of ${targeted.length} hold`, "", "| scenario | metric | Parlor | ceiling | ratio | target | holds |", "|---|---|---:|---:|---:|---|---|");
+    for (const row of targeted) {
+      const r = ratio(row);
+      const h = holds(row);
+      lines.push(`| ${row.scenario.split(":")[0]} | ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} |`);
+    }
+    lines.push("", "## Detail");
+  }
   let scenario = "";
   for (const row of rows) {
     if (row.scenario !== scenario) {
