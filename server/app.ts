@@ -230,6 +230,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
       return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
     }
+    // Known from the first upgrade on: live events to caught-up subscribers go out through its topic publish.
+    ws.attach(server);
     if (server.upgrade(req, { data })) {
       log.debug({ conn: data.id, ip: data.ip }, "websocket opened");
       admitted.set(data, admission.release);

@@ -13,6 +13,7 @@ import { ForbiddenError, InvalidRequestError } from "./errors.ts";
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
+import { createLiveRelays, type LiveSeat } from "./live-relay.ts";
 
 export interface RoomLogOptions {
   db: Db;
@@ -33,11 +34,15 @@ export interface StreamRequest<T> {
   pace?: (() => Promise<() => void>) | undefined;
   onEnd?: (() => void) | undefined;
   stopError?: (() => Error | undefined) | undefined;
+  /** The transport's side of the subscription, if it can deliver live entries through a shared channel. */
+  seat?: LiveSeat | undefined;
 }
 
 export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
   // Concurrent sends share a commit; each is acknowledged after it.
   const writer = createMessageWriter(db);
+  // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
+  const relays = createLiveRelays(groups);
   // Every stored entry is published exactly once, in publish(): the one place to count them.
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     if (counts) counts.entriesAppended++;
@@ -119,7 +124,7 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     active: (limit: number) => activeRooms(db, limit),
 
     /** A subscriber's stream of the room's entries after `after` (see room-stream.ts). */
-    stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, ...request }),
+    stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, relays, ...request }),
   };
 }
 

@@ -18,6 +18,7 @@ export interface MemoryGroupLayerOptions {
 export interface MemoryGroupLayer extends GroupLayer {
   /** Gives every live subscriber a `Lagged` marker: events may have been lost upstream. */
   lagAll(): void;
+  listen(group: string, listener: (event: RoomEvent) => void): () => void;
 }
 
 export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): MemoryGroupLayer {
@@ -51,6 +52,17 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
       signal.addEventListener("abort", onAbort, { once: true });
       live.add(queue);
       return queue;
+    },
+
+    listen(group: string, listener: (event: RoomEvent) => void) {
+      emitter.on(group, listener);
+      let listening = true;
+      return () => {
+        if (!listening) return;
+        listening = false;
+        emitter.off(group, listener);
+        if (emitter.listenerCount(group) === 0) options.onGroupEmpty?.(group);
+      };
     },
 
     subscriberCount: (group: string) => emitter.listenerCount(group),

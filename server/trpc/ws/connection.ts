@@ -18,6 +18,8 @@
  * `slowConsumerBytes` queued in Bun closed as too slow.
  */
 import { type AnyRouter, callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
+import type { LiveSeat } from "../../chat/live-relay.ts";
+import type { TopicChannel, TopicMember } from "./topics.ts";
 import {
   type CallType,
   type ConnectionParams,
@@ -39,6 +41,9 @@ export interface WsSocket<TData> {
   cork(callback: () => void): unknown;
   close(code?: number, reason?: string): void;
   getBufferedAmount(): number;
+  /** Bun's topics, for the live channel (topics.ts); a socket without them has every event written one by one. */
+  subscribe?(topic: string): void;
+  unsubscribe?(topic: string): void;
 }
 
 /** Close code for a client that reads too slowly: it reconnects and resumes from the database. */
@@ -62,6 +67,8 @@ export interface ConnectionHost<TData> {
   maxCallsInFlight: number;
   /** Asks for `flush()` at the end of this event-loop turn. */
   scheduleFlush(connection: Connection<TData>): void;
+  /** Bun's topic publish for caught-up subscribers, when the server offers it. */
+  topics?: TopicChannel;
 }
 
 const OPEN = 0;
@@ -93,6 +100,10 @@ export class Connection<TData> {
   /** Callers of `drain()` waiting for the socket to fall under the high-water mark; one promise for all. */
   private drained: PromiseWithResolvers<void> | null = null;
   private closeListeners: (() => void)[] | null = null;
+  /** Each live subscription's frame prefix, by the signal its procedure got (for `liveSeat`). */
+  private prefixes: WeakMap<AbortSignal, string> | null = null;
+  /** This connection as a member of Bun topics; made on first use. */
+  private member: TopicMember | null = null;
 
   constructor(
     readonly ws: WsSocket<TData>,
@@ -237,6 +248,7 @@ export class Connection<TData> {
     (this.subscriptions ??= new Map()).set(id, controller);
     const frames = this.host.frames;
     const prefix = framePrefix(id, jsonrpc);
+    (this.prefixes ??= new WeakMap()).set(signal, prefix);
     try {
       const ctxError = await this.ctxReady;
       if (ctxError) throw ctxError;
@@ -296,6 +308,31 @@ export class Connection<TData> {
     } finally {
       if (this.subscriptions?.get(id) === controller) this.subscriptions.delete(id);
     }
+  }
+
+  /**
+   * The seat on the server's live channel of the subscription whose procedure got
+   * `signal`: its stream may then have its live events written by one topic
+   * publish shared with every caught-up subscriber (topics.ts). Undefined when
+   * the server or the socket offers no topics.
+   */
+  liveSeat(signal: AbortSignal | undefined): LiveSeat | undefined {
+    const topics = this.host.topics;
+    const prefix = signal && this.prefixes?.get(signal);
+    const ws = this.ws;
+    if (!topics || !prefix || !ws.subscribe || !ws.unsubscribe) return undefined;
+    const connection = this;
+    this.member ??= {
+      get isOpen() {
+        return connection.isOpen;
+      },
+      queuedBytes: () => this.outboxBytes + ws.getBufferedAmount(),
+      flush: () => this.flush(),
+      subscribe: (topic) => ws.subscribe!(topic),
+      unsubscribe: (topic) => ws.unsubscribe!(topic),
+      closeTooSlow: () => this.close(CLOSE_TOO_SLOW, "Reading too slowly"),
+    };
+    return topics.seat(this.member, prefix);
   }
 
   /** Lets a stream that did not finish by itself clean up (its `finally` blocks). */

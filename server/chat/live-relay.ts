@@ -1,0 +1,126 @@
+/**
+ * The shortcut for caught-up subscribers: one relay per room and process hears
+ * each entry synchronously as it is published (GroupLayer.listen) and hands it,
+ * once, to the transport's channel (the WebSocket adapter's Bun topic publish),
+ * which reaches every subscriber riding it. A subscriber rides only while it has
+ * been given exactly what the relay has passed on (`last` equal), so the switch
+ * neither skips nor repeats a seq; it is handed back, with the relay's `last`, the
+ * moment it cannot ride on (its socket fell behind, its stream stopped, a seq
+ * arrived out of order) and follows on its own again from there (room-stream.ts).
+ * Only for layers whose events all come from this process after their commit
+ * (`local`): entries from the network are confirmed one by one, per subscriber.
+ */
+import { type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import type { GroupLayer } from "../groups/group-layer.ts";
+
+/** The transport's side, shared by every subscriber of the process: one call reaches everyone riding `key`. */
+export interface LiveChannel {
+  publish(key: string, value: unknown): void;
+}
+
+/** The transport's side of one subscription. */
+export interface LiveSeat {
+  readonly channel: LiveChannel;
+  /**
+   * Starts receiving what `channel.publish(key, …)` sends, after everything this
+   * subscription was sent before. False when it cannot now (its socket is behind,
+   * or closing). `onBehind` is called once if the transport takes it off later.
+   */
+  join(key: string, onBehind: () => void): boolean;
+  /** Stops receiving; idempotent. */
+  leave(): void;
+}
+
+export interface LiveRelay {
+  /** The newest seq passed on to the channel; undefined until the relay has heard one. */
+  readonly last: number | undefined;
+  /**
+   * Rides `seat` from `after` on if that is where the relay is, else null. The
+   * promise resolves, with the newest seq the seat was given, once it is handed
+   * back (behind, out of order, or `signal` aborted).
+   */
+  ride(after: number, seat: LiveSeat, map: (entry: RoomEntry) => unknown, signal: AbortSignal): Promise<number> | null;
+}
+
+interface Relay extends LiveRelay {
+  users: number;
+  close(): void;
+}
+
+/** The relays of one room log: made for a room when its first stream with a seat opens, dropped after its last ends. */
+export function createLiveRelays(groups: GroupLayer) {
+  const relays = new Map<RoomName, Relay>();
+  const listen = groups.local ? groups.listen?.bind(groups) : undefined;
+
+  function open(room: RoomName, channel: LiveChannel): Relay {
+    const key = roomGroup(room);
+    const riders = new Set<() => void>();
+    let last: number | undefined;
+    let map: ((entry: RoomEntry) => unknown) | undefined;
+    /** Hands every rider back (each gets `last`, what it was given). */
+    const handBackAll = () => {
+      for (const handBack of [...riders]) handBack();
+    };
+    const onEvent = (event: RoomEvent) => {
+      if (event.type !== "entry" || event.room !== room) return;
+      const seq = event.entry.seq;
+      if (last !== undefined && seq <= last) return;
+      // Out of order (several writers): the riders fill the gap from the database on their own.
+      if (last !== undefined && seq > last + 1) handBackAll();
+      last = seq;
+      if (riders.size > 0) channel.publish(key, map!(event.entry));
+    };
+    const unlisten = listen!(key, onEvent);
+    const relay: Relay = {
+      users: 0,
+      get last() {
+        return last;
+      },
+      ride(after, seat, mapEntry, signal) {
+        if (last === undefined || after !== last || signal.aborted || seat.channel !== channel) return null;
+        if (riders.size > 0 && mapEntry !== map) return null;
+        const { promise, resolve } = Promise.withResolvers<number>();
+        const handBack = () => {
+          if (!riders.delete(handBack)) return;
+          signal.removeEventListener("abort", handBack);
+          seat.leave();
+          resolve(last!);
+        };
+        if (!seat.join(key, handBack)) return null;
+        map = mapEntry;
+        riders.add(handBack);
+        signal.addEventListener("abort", handBack, { once: true });
+        return promise;
+      },
+      close() {
+        handBackAll();
+        unlisten();
+      },
+    };
+    return relay;
+  }
+
+  return {
+    /** The room's relay for one stream, or null when the layer offers no synchronous listen; `release` when the stream ends. */
+    acquire(room: RoomName, channel: LiveChannel): { relay: LiveRelay; release: () => void } | null {
+      if (!listen) return null;
+      let relay = relays.get(room);
+      if (!relay) relays.set(room, (relay = open(room, channel)));
+      relay.users++;
+      const held = relay;
+      let released = false;
+      return {
+        relay: held,
+        release() {
+          if (released) return;
+          released = true;
+          if (--held.users > 0) return;
+          held.close();
+          if (relays.get(room) === held) relays.delete(room);
+        },
+      };
+    },
+  };
+}
+
+export type LiveRelays = ReturnType<typeof createLiveRelays>;
