@@ -47,6 +47,8 @@ export interface ParlorApp {
   websocket: BunWsServer["websocket"];
   /** Open WebSocket connections. */
   connectionCount(): number;
+  /** Subscriptions of a room's group written by the topic publish (caught-up subscribers; tests, metrics). */
+  liveMembers(group: string): number;
   /** How many connections have closed, by close code (who closed them and why). */
   closeCodes: ReadonlyMap<number, number>;
   log: Logger;
@@ -245,6 +247,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     services,
     websocket: ws.websocket,
     connectionCount: ws.connectionCount,
+    liveMembers: ws.liveMembers,
     closeCodes,
     log,
     metrics,

@@ -62,6 +62,8 @@ export interface BunWsServer {
   closeAll(code: number, reason: string): void;
   /** The Bun server the sockets belong to: caught-up subscribers are then written by its topic publish. */
   attach(server: TopicServer): void;
+  /** Subscriptions of `key` (a room's group) whose live events are written by the topic publish (tests, metrics). */
+  liveMembers(key: string): number;
 }
 
 export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
@@ -146,6 +148,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
   return {
     websocket,
     attach: (server) => topics.attach(server),
+    liveMembers: (key) => topics.members(key),
     connectionCount: () => open.size,
     closeAll(code, reason) {
       // tRPC's "reconnect" notice first: its client opens a new connection straight away.

@@ -6,12 +6,14 @@
  * code, with no per-subscriber JavaScript.
  *
  * What the per-subscriber path checks per write is checked here per bytes
- * published: after every `sweepBytes` written to a key's topics (and at the end
- * of each turn that wrote), each member's buffered amount is read; a member at
- * or above the high-water mark is taken off (its stream follows on its own,
- * paced by drain), one past the slow-consumer limit is closed with 4003. So a
- * member holds at most about high-water + `sweepBytes` between two checks, well
- * under Bun's own backpressure limit (which would drop the socket without a reason).
+ * published: each time a quarter of the high-water mark has been written to
+ * every member of a key since the last check, each member's queued bytes are
+ * read; a member at or above the high-water mark is taken off (its stream
+ * follows on its own, paced by drain), one past the slow-consumer limit is
+ * closed with 4003. A member joins below the mark, so it holds at most
+ * 1.25 × the mark before it is checked: under the slow-consumer limit and far
+ * under Bun's own backpressure limit (which would drop the socket without a
+ * reason). Checking per bytes, not per turn, keeps the check off the per-event cost.
  */
 import type { LiveChannel, LiveSeat } from "../../chat/live-relay.ts";
 import type { FrameEncoder } from "./protocol.ts";
@@ -61,9 +63,8 @@ export function createTopicChannel({ frames, highWaterBytes, slowConsumerBytes, 
   /** key → prefix → seats in that topic. */
   const keys = new Map<string, Map<string, Set<Seat>>>();
   const sweepBytes = Math.max(1, highWaterBytes >> 2);
-  /** Per key: bytes published to one member at most since its last check. */
+  /** Per key: bytes written to any one member at most since the key's last check. */
   const unchecked = new Map<string, number>();
-  let sweepScheduled = false;
 
   const topicOf = (key: string, prefix: string) => `${key}\u0000${prefix}`;
 
@@ -82,11 +83,6 @@ export function createTopicChannel({ frames, highWaterBytes, slowConsumerBytes, 
     }
   }
 
-  const sweepAll = () => {
-    sweepScheduled = false;
-    for (const key of [...unchecked.keys()]) sweep(key);
-  };
-
   const channel: TopicChannel = {
     attach(next) {
       server = next;
@@ -103,12 +99,8 @@ export function createTopicChannel({ frames, highWaterBytes, slowConsumerBytes, 
         if (frame.length > most) most = frame.length;
       }
       const bytes = (unchecked.get(key) ?? 0) + most;
-      unchecked.set(key, bytes);
       if (bytes >= sweepBytes) sweep(key);
-      else if (!sweepScheduled) {
-        sweepScheduled = true;
-        setImmediate(sweepAll);
-      }
+      else unchecked.set(key, bytes);
     },
 
     seat(member, prefix) {
