@@ -28,11 +28,11 @@ function setup() {
       this.got.push(...this.outbox);
       this.outbox = [];
     };
-    subscribe = (topic: string) => {
+    subscribeTopic = (topic: string) => {
       if (!subscribed.has(topic)) subscribed.set(topic, new Set());
       subscribed.get(topic)!.add(this);
     };
-    unsubscribe = (topic: string) => void subscribed.get(topic)?.delete(this);
+    unsubscribeTopic = (topic: string) => void subscribed.get(topic)?.delete(this);
     closeTooSlow = () => {
       this.closedTooSlow = true;
       this.isOpen = false;
@@ -101,5 +101,17 @@ describe("topic channel", () => {
     channel.publish("room:r", value(++sent));
     expect(stalled.got.length).toBe(had);
     expect(seqs(reader.got)).toEqual(Array.from({ length: sent }, (_, i) => i + 1));
+  });
+
+  test("a member riding many rooms is checked on what all of them publish: still taken off within the bound", () => {
+    const { channel, Member } = setup();
+    const stalled = new Member();
+    let off = false;
+    const seats = Array.from({ length: 50 }, (_, i) => [`room:r${i}`, channel.seat(stalled, '{"id":1,')] as const);
+    for (const [key, seat] of seats) seat.join(key, () => ((off = true), seats.forEach(([, s]) => s.leave())));
+    let sent = 0;
+    while (!off && sent < 1000) for (const [key] of seats) channel.publish(key, value(++sent));
+    expect(off).toBe(true);
+    expect(stalled.buffered).toBeLessThan(HIGH * 1.25 + 200);
   });
 });

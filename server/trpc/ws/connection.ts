@@ -81,7 +81,14 @@ const DRAINED = Promise.resolve();
 /** How a wait for `drain()` ends when the socket closes first: an abort, which stream loops treat as a normal stop. */
 const closedWhileWaiting = () => new DOMException("The connection closed while waiting for it to drain.", "AbortError");
 
-export class Connection<TData> {
+/** A live subscription: its stop switch, and the start of each of its frames. */
+class Subscription extends AbortController {
+  constructor(readonly prefix: string) {
+    super();
+  }
+}
+
+export class Connection<TData> implements TopicMember {
   private state = OPEN;
   /** The code this side closed with, if it did. */
   closeCode: number | undefined;
@@ -90,7 +97,7 @@ export class Connection<TData> {
   /** Resolves with the error that creating the context failed with, or null. Null until connectionParams arrive. */
   private ctxReady: Promise<TRPCError | null> | null = null;
   /** Live subscriptions by request id; allocated with the first. */
-  private subscriptions: Map<RequestId, AbortController> | null = null;
+  private subscriptions: Map<RequestId, Subscription> | null = null;
   /** Results sent since the last flush. */
   private outbox: string[] | null = null;
   /** Length of what `outbox` holds (UTF-16 code units: counted, not encoded, so per delivery it is one addition). */
@@ -100,10 +107,6 @@ export class Connection<TData> {
   /** Callers of `drain()` waiting for the socket to fall under the high-water mark; one promise for all. */
   private drained: PromiseWithResolvers<void> | null = null;
   private closeListeners: (() => void)[] | null = null;
-  /** Each live subscription's frame prefix, by the signal its procedure got (for `liveSeat`). */
-  private prefixes: WeakMap<AbortSignal, string> | null = null;
-  /** This connection as a member of Bun topics; made on first use. */
-  private member: TopicMember | null = null;
 
   constructor(
     readonly ws: WsSocket<TData>,
@@ -243,12 +246,11 @@ export class Connection<TData> {
       this.failed(id, jsonrpc, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), "subscription", path, input);
       return;
     }
-    const controller = new AbortController();
+    const prefix = framePrefix(id, jsonrpc);
+    const controller = new Subscription(prefix);
     const signal = controller.signal;
     (this.subscriptions ??= new Map()).set(id, controller);
     const frames = this.host.frames;
-    const prefix = framePrefix(id, jsonrpc);
-    (this.prefixes ??= new WeakMap()).set(signal, prefix);
     try {
       const ctxError = await this.ctxReady;
       if (ctxError) throw ctxError;
@@ -318,21 +320,28 @@ export class Connection<TData> {
    */
   liveSeat(signal: AbortSignal | undefined): LiveSeat | undefined {
     const topics = this.host.topics;
-    const prefix = signal && this.prefixes?.get(signal);
-    const ws = this.ws;
-    if (!topics || !prefix || !ws.subscribe || !ws.unsubscribe) return undefined;
-    const connection = this;
-    this.member ??= {
-      get isOpen() {
-        return connection.isOpen;
-      },
-      queuedBytes: () => this.outboxBytes + ws.getBufferedAmount(),
-      flush: () => this.flush(),
-      subscribe: (topic) => ws.subscribe!(topic),
-      unsubscribe: (topic) => ws.unsubscribe!(topic),
-      closeTooSlow: () => this.close(CLOSE_TOO_SLOW, "Reading too slowly"),
-    };
-    return topics.seat(this.member, prefix);
+    if (!topics || !signal || !this.ws.subscribe || !this.ws.unsubscribe || !this.subscriptions) return undefined;
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.signal === signal) return topics.seat(this, subscription.prefix);
+    }
+    return undefined;
+  }
+
+  // As a member of Bun topics (topics.ts): methods, not closures, so an idle connection holds nothing more.
+  queuedBytes(): number {
+    return this.outboxBytes + this.ws.getBufferedAmount();
+  }
+
+  subscribeTopic(topic: string): void {
+    this.ws.subscribe?.(topic);
+  }
+
+  unsubscribeTopic(topic: string): void {
+    this.ws.unsubscribe?.(topic);
+  }
+
+  closeTooSlow(): void {
+    this.close(CLOSE_TOO_SLOW, "Reading too slowly");
   }
 
   /** Lets a stream that did not finish by itself clean up (its `finally` blocks). */
