@@ -7,10 +7,12 @@
  * neither skips nor repeats a seq; it is handed back, with the relay's `last`, the
  * moment it cannot ride on (its socket fell behind, its stream stopped, a seq
  * arrived out of order) and follows on its own again from there (room-stream.ts).
- * Only for layers whose events all come from this process after their commit
- * (`local`): entries from the network are confirmed one by one, per subscriber.
+ * Events from the network (Redis: `local` false) are confirmed against the
+ * database first, as every subscriber's own stream does (one read per event and
+ * process, shared), and passed on in the order they arrived; a lag (a Redis
+ * reconnect) hands every rider back to catch up from the database.
  */
-import { type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 
 /** The transport's side, shared by every subscriber of the process: one call reaches everyone riding `key`. */
@@ -47,10 +49,15 @@ interface Relay extends LiveRelay {
   close(): void;
 }
 
-/** The relays of one room log: made for a room when its first stream with a seat opens, dropped after its last ends. */
-export function createLiveRelays(groups: GroupLayer) {
+/**
+ * The relays of one room log: made for a room when its first stream with a seat
+ * opens, dropped after its last ends. `confirm` is the room log's: the stored
+ * entry an event from the network claims to be, or null.
+ */
+export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent) => Promise<RoomEntry | null>) {
   const relays = new Map<RoomName, Relay>();
-  const listen = groups.local ? groups.listen?.bind(groups) : undefined;
+  const listen = groups.listen?.bind(groups);
+  const trusted = groups.local;
 
   function open(room: RoomName, channel: LiveChannel): Relay {
     const key = roomGroup(room);
@@ -61,16 +68,33 @@ export function createLiveRelays(groups: GroupLayer) {
     const handBackAll = () => {
       for (const handBack of [...riders]) handBack();
     };
-    const onEvent = (event: RoomEvent) => {
-      if (event.type !== "entry" || event.room !== room) return;
-      const seq = event.entry.seq;
+    const pass = (entry: RoomEntry) => {
+      const seq = entry.seq;
       if (last !== undefined && seq <= last) return;
       // Out of order (several writers): the riders fill the gap from the database on their own.
       if (last !== undefined && seq > last + 1) handBackAll();
       last = seq;
-      if (riders.size > 0) channel.publish(key, map!(event.entry));
+      if (riders.size > 0) channel.publish(key, map!(entry));
     };
-    const unlisten = listen!(key, onEvent);
+    /** Events from the network, each confirmed (reads start at once), passed on in arrival order. */
+    let confirmed: Promise<void> = Promise.resolve();
+    let closed = false;
+    const onEvent = (event: RoomEvent) => {
+      if (event.type !== "entry" || event.room !== room) return;
+      if (trusted) return pass(event.entry);
+      const stored = confirm(event);
+      confirmed = confirmed.then(
+        () =>
+          stored.then(
+            (entry) => {
+              if (entry && !closed) pass(entry);
+            },
+            // Not known to be stored: the riders go their own way, which confirms (and reports) by itself.
+            () => handBackAll(),
+          ),
+      );
+    };
+    const unlisten = listen!(key, onEvent, handBackAll);
     const relay: Relay = {
       users: 0,
       get last() {
@@ -93,6 +117,7 @@ export function createLiveRelays(groups: GroupLayer) {
         return promise;
       },
       close() {
+        closed = true;
         handBackAll();
         unlisten();
       },

@@ -41,8 +41,6 @@ export interface StreamRequest<T> {
 export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
   // Concurrent sends share a commit; each is acknowledged after it.
   const writer = createMessageWriter(db);
-  // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
-  const relays = createLiveRelays(groups);
   // Every stored entry is published exactly once, in publish(): the one place to count them.
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     if (counts) counts.entriesAppended++;
@@ -65,6 +63,9 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     }
     return result;
   }
+
+  // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
+  const relays = createLiveRelays(groups, confirm);
 
   async function change(author: Author, room: RoomName, target: number, decide: (t: Target) => Change | null): Promise<Message> {
     const { message, entry } = await appendChange(db, { room, target, actor: author, decide });

@@ -25,7 +25,7 @@ beforeEach(async () => {
   db = createDb("sqlite::memory:");
   await migrateToLatest(db);
   groups = createMemoryGroupLayer({ capacity: 4 });
-  relays = createLiveRelays(groups);
+  relays = createLiveRelays(groups, confirm);
   ann = await createUser(db, { username: "ann", password: "ann's password" });
   abort = new AbortController();
 });
@@ -198,8 +198,35 @@ describe("live relay", () => {
     expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
   });
 
-  test("a layer whose events come from the network offers no relay: each entry is confirmed per subscriber", () => {
-    const untrusted = { ...groups, local: false, listen: groups.listen };
-    expect(createLiveRelays(untrusted).acquire("r", fakeChannel().channel)).toBeNull();
+  test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
+    const untrusted = { ...groups, local: false, listen: groups.listen, subscribe: groups.subscribe, publish: groups.publish, subscriberCount: groups.subscriberCount };
+    const networkRelays = createLiveRelays(untrusted, confirm);
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups: untrusted, relays: networkRelays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const done = pump(stream, a.got);
+    const [m1] = await store(1);
+    await publish(m1!);
+    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    // Never stored: 2 is a forgery.
+    await groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: 2, message: { ...m1!, seq: 2, text: "forged" } } });
+    const [m2, m3] = await store(2);
+    await publish(m2!);
+    await publish(m3!);
+    await waitFor(() => a.got.length >= 3, "the stored entries");
+    expect(a.got).toEqual([1, 2, 3]);
+    expect(a.control.riding()).toBe(true);
+    // A lag (Redis reconnected) hands it back; it catches up from the database and rides again.
+    groups.lagAll();
+    expect(a.control.riding()).toBe(false);
+    const [m4] = await store(1);
+    await publish(m4!);
+    await waitFor(() => a.control.riding(), "riding again");
+    const [m5] = await store(1);
+    await publish(m5!);
+    await waitFor(() => a.got.length >= 5, "every entry");
+    expect(a.got).toEqual([1, 2, 3, 4, 5]);
+    abort.abort();
+    await done;
   });
 });
