@@ -42,6 +42,8 @@ export interface LiveRelay {
    * back (behind, out of order, or `signal` aborted).
    */
   ride(after: number, seat: LiveSeat, map: (entry: RoomEntry) => unknown, signal: AbortSignal): Promise<number> | null;
+  /** While events from the network are being confirmed: settles once those are passed on. Null when none are. */
+  settling(): Promise<void> | null;
 }
 
 interface Relay extends LiveRelay {
@@ -78,20 +80,23 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     };
     /** Events from the network, each confirmed (reads start at once), passed on in arrival order. */
     let confirmed: Promise<void> = Promise.resolve();
+    let confirming = 0;
     let closed = false;
     const onEvent = (event: RoomEvent) => {
       if (event.type !== "entry" || event.room !== room) return;
       if (trusted) return pass(event.entry);
       const stored = confirm(event);
-      confirmed = confirmed.then(
-        () =>
-          stored.then(
+      confirming++;
+      confirmed = confirmed.then(() =>
+        stored
+          .then(
             (entry) => {
               if (entry && !closed) pass(entry);
             },
             // Not known to be stored: the riders go their own way, which confirms (and reports) by itself.
             () => handBackAll(),
-          ),
+          )
+          .finally(() => confirming--),
       );
     };
     const unlisten = listen!(key, onEvent, handBackAll);
@@ -116,6 +121,7 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
         signal.addEventListener("abort", handBack, { once: true });
         return promise;
       },
+      settling: () => (confirming > 0 ? confirmed : null),
       close() {
         closed = true;
         handBackAll();

@@ -102,8 +102,11 @@ async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
   try {
     yield* catchUp(s);
     while (!s.signal.aborted) {
+      // Events from the network: the relay confirms them as this stream does, a few steps later; let it catch up.
+      const settling = s.relay && (s.relay.last ?? -1) < s.last ? s.relay.settling() : null;
+      if (settling) await settling;
       // Given exactly what the relay has passed on: from here the relay can carry it.
-      if (s.relay && s.seat && s.relay.last === s.last) {
+      if (s.relay && s.seat && !s.signal.aborted && s.relay.last === s.last) {
         const handedBack = s.relay.ride(s.last, s.seat, s.map, s.signal);
         if (handedBack) {
           // What our own queue would get, the seat gets now: drop it while riding.
