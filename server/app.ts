@@ -47,6 +47,8 @@ export interface ParlorApp {
   websocket: BunWsServer["websocket"];
   /** Open WebSocket connections. */
   connectionCount(): number;
+  /** Subscriptions of a room's group written by the topic publish (caught-up subscribers; tests, metrics). */
+  liveMembers(group: string): number;
   /** How many connections have closed, by close code (who closed them and why). */
   closeCodes: ReadonlyMap<number, number>;
   log: Logger;
@@ -230,6 +232,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
       return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
     }
+    // Known from the first upgrade on: live events to caught-up subscribers go out through its topic publish.
+    ws.attach(server);
     if (server.upgrade(req, { data })) {
       log.debug({ conn: data.id, ip: data.ip }, "websocket opened");
       admitted.set(data, admission.release);
@@ -243,6 +247,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     services,
     websocket: ws.websocket,
     connectionCount: ws.connectionCount,
+    liveMembers: ws.liveMembers,
     closeCodes,
     log,
     metrics,

@@ -13,6 +13,7 @@ import { ForbiddenError, InvalidRequestError } from "./errors.ts";
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
+import { createLiveRelays, type LiveSeat } from "./live-relay.ts";
 
 export interface RoomLogOptions {
   db: Db;
@@ -33,6 +34,8 @@ export interface StreamRequest<T> {
   pace?: (() => Promise<() => void>) | undefined;
   onEnd?: (() => void) | undefined;
   stopError?: (() => Error | undefined) | undefined;
+  /** The transport's side of the subscription, if it can deliver live entries through a shared channel. */
+  seat?: LiveSeat | undefined;
 }
 
 export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
@@ -60,6 +63,9 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     }
     return result;
   }
+
+  // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
+  const relays = createLiveRelays(groups, confirm);
 
   async function change(author: Author, room: RoomName, target: number, decide: (t: Target) => Change | null): Promise<Message> {
     const { message, entry } = await appendChange(db, { room, target, actor: author, decide });
@@ -119,7 +125,7 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     active: (limit: number) => activeRooms(db, limit),
 
     /** A subscriber's stream of the room's entries after `after` (see room-stream.ts). */
-    stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, ...request }),
+    stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, relays, ...request }),
   };
 }
 

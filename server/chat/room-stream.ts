@@ -8,11 +8,16 @@
  * Replay reads the database a range of seqs at a time and, between ranges, waits
  * for the subscriber's socket to drain (`pace`): a resume from "0" on a huge
  * room holds one batch in memory, not the room.
+ * A subscriber that has caught up may ride the room's live relay (live-relay.ts)
+ * instead of its own queue: then the transport delivers each entry to all such
+ * subscribers at once, and the stream picks up on its own, from the seq it was
+ * handed back with, when riding stops.
  */
 import type { Db } from "../../db/index.ts";
 import { type EntryEvent, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "./errors.ts";
+import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./repository.ts";
 
 /**
@@ -47,6 +52,10 @@ export interface RoomStreamOptions<T> {
   onEnd?: (() => void) | undefined;
   /** Asked when `signal` has stopped the stream: an error to end it with (e.g. access revoked), or undefined to end quietly. */
   stopError?: (() => Error | undefined) | undefined;
+  /** The transport's side of this subscription, when it can deliver through a shared channel (see live-relay.ts). */
+  seat?: LiveSeat | undefined;
+  /** The process's live relays (with `seat`). */
+  relays?: LiveRelays | undefined;
 }
 
 /**
@@ -56,21 +65,26 @@ export interface RoomStreamOptions<T> {
  * it is one the caller must see.
  */
 export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<AsyncGenerator<T>> {
-  const { db, groups, room, after, signal } = opts;
-  const live = await groups.subscribe(roomGroup(room), { signal });
-  const iterator = live[Symbol.asyncIterator]();
+  const { db, groups, room, after, signal, seat, relays } = opts;
+  const held = seat && relays ? relays.acquire(room, seat.channel) : null;
+  let iterator: AsyncIterator<Delivery> | undefined;
   let newest: number;
   try {
+    iterator = (await groups.subscribe(roomGroup(room), { signal }))[Symbol.asyncIterator]();
     newest = await lastSeq(db, room);
     // Fail closed: a resume point past the end is forged or from another database.
     if (after !== undefined && after > newest) {
       throw new InvalidRequestError(`'lastEventId' ${after} is past the newest entry of room '${room}' (${newest}).`);
     }
   } catch (error) {
-    await iterator.return?.();
+    try {
+      await iterator?.return?.();
+    } finally {
+      held?.release();
+    }
     throw error;
   }
-  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local });
+  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local, relay: held?.relay ?? null, releaseRelay: held?.release });
 }
 
 /** One subscriber's position in the room; `last` is the newest seq it has been given. */
@@ -79,12 +93,32 @@ interface Follow<T> extends RoomStreamOptions<T> {
   last: number;
   /** Every event comes from this process, after its commit: no need to confirm it. */
   trusted: boolean;
+  /** The room's live relay, when this subscription has a seat to ride it with. */
+  relay: LiveRelay | null;
+  releaseRelay: (() => void) | undefined;
 }
 
 async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
   try {
     yield* catchUp(s);
     while (!s.signal.aborted) {
+      // Events from the network: the relay confirms them as this stream does, a few steps later; let it catch up.
+      const settling = s.relay && (s.relay.last ?? -1) < s.last ? s.relay.settling() : null;
+      if (settling) await settling;
+      // Given exactly what the relay has passed on: from here the relay can carry it.
+      if (s.relay && s.seat && !s.signal.aborted && s.relay.last === s.last) {
+        const handedBack = s.relay.ride(s.last, s.seat, s.map, s.signal);
+        if (handedBack) {
+          // What our own queue would get, the seat gets now: drop it while riding.
+          await s.iterator.return?.();
+          s.last = await handedBack;
+          if (s.signal.aborted) break;
+          // Subscribed again before reading the database, as at the start: nothing falls in between.
+          s.iterator = (await s.groups.subscribe(roomGroup(s.room), { signal: s.signal }))[Symbol.asyncIterator]();
+          yield* catchUp(s);
+          continue;
+        }
+      }
       const next = await s.iterator.next();
       if (next.done) break;
       const event = next.value;
@@ -107,6 +141,7 @@ async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
     try {
       await s.iterator.return?.();
     } finally {
+      s.releaseRelay?.();
       s.onEnd?.();
     }
   }

@@ -35,6 +35,13 @@ export interface GroupLayer {
    * delivered (or replaced by a `Lagged` marker). The stream ends when `signal` aborts.
    */
   subscribe(group: string, options: SubscribeOptions): Promise<AsyncIterable<Delivery>>;
+  /**
+   * Calls `listener` synchronously for each event of `group` as this process
+   * receives it, in order, with no queue in between (so it must not block), and
+   * `onLagged` when events may have been lost (where subscribers get a `Lagged`).
+   * What the live relay (chat/live-relay.ts) hangs on. Returns the unlisten.
+   */
+  listen?(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void): () => void;
   /** A layer over the network says whether it is connected (readiness, metrics); an in-process one has no status. */
   status?(): { connected: boolean; reconnects: number };
   /** Live local subscriptions of a group (for tests and metrics). */

@@ -18,6 +18,7 @@ export interface MemoryGroupLayerOptions {
 export interface MemoryGroupLayer extends GroupLayer {
   /** Gives every live subscriber a `Lagged` marker: events may have been lost upstream. */
   lagAll(): void;
+  listen(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void): () => void;
 }
 
 export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): MemoryGroupLayer {
@@ -26,6 +27,8 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
   // A busy room has thousands of listeners; that is the design, not a leak.
   emitter.setMaxListeners(0);
   const live = new Set<SubscriberQueue>();
+  /** Listeners' lag callbacks (see `listen`). */
+  const lagListeners = new Set<() => void>();
 
   return {
     local: true,
@@ -53,10 +56,26 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
       return queue;
     },
 
+    listen(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void) {
+      emitter.on(group, listener);
+      // A callback of its own per listen, so the same function listening twice is removed once per unlisten.
+      const lagged = onLagged ? () => onLagged() : undefined;
+      if (lagged) lagListeners.add(lagged);
+      let listening = true;
+      return () => {
+        if (!listening) return;
+        listening = false;
+        if (lagged) lagListeners.delete(lagged);
+        emitter.off(group, listener);
+        if (emitter.listenerCount(group) === 0) options.onGroupEmpty?.(group);
+      };
+    },
+
     subscriberCount: (group: string) => emitter.listenerCount(group),
 
     lagAll() {
       for (const queue of live) queue.lag();
+      for (const lagged of [...lagListeners]) lagged();
     },
 
     async close() {

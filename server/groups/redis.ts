@@ -218,6 +218,10 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
       return stream;
     },
 
+    // What arrives from Redis after the checks above, and a lag after every reconnection. Events
+    // reach listeners as they reach subscribers: to be confirmed against the database (local is false).
+    listen: (group, listener, onLagged) => local.listen(group, listener, onLagged),
+
     subscriberCount: (group) => local.subscriberCount(group),
 
     status: () => ({ connected: !closed && pub.status === "ready" && sub.status === "ready", reconnects }),

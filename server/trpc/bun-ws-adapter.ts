@@ -9,6 +9,7 @@ import type { AnyRouter, inferRouterContext } from "@trpc/server";
 import type { WebSocketHandler } from "bun";
 import { CLOSE_TOO_SLOW, Connection, type ConnectionHost } from "./ws/connection.ts";
 import { createFrameEncoder, RECONNECT_FRAME } from "./ws/protocol.ts";
+import { createTopicChannel, type TopicServer } from "./ws/topics.ts";
 
 export { CLOSE_TOO_SLOW };
 
@@ -59,6 +60,10 @@ export interface BunWsServer {
   connectionCount(): number;
   /** Closes every connection with `code`; clients reconnect and resume. */
   closeAll(code: number, reason: string): void;
+  /** The Bun server the sockets belong to: caught-up subscribers are then written by its topic publish. */
+  attach(server: TopicServer): void;
+  /** Subscriptions of `key` (a room's group) whose live events are written by the topic publish (tests, metrics). */
+  liveMembers(key: string): number;
 }
 
 export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
@@ -74,9 +79,13 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     for (const connection of batch) connection.flush();
   };
 
+  const frames = createFrameEncoder(opts.router);
+  const stats = opts.stats ?? { deliveries: 0 };
+  const topics = createTopicChannel({ frames, highWaterBytes: opts.highWaterBytes, slowConsumerBytes: opts.slowConsumerBytes, stats });
   const host: ConnectionHost<TrpcSocketData> = {
     router: opts.router,
-    frames: createFrameEncoder(opts.router),
+    frames,
+    topics,
     async createContext(connection, connectionParams) {
       const data = connection.ws.data;
       const ctx = await opts.createContext({ cookie: data.cookie, ip: data.ip, connectionParams, socket: connection });
@@ -85,7 +94,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       return ctx;
     },
     onError: (error, path, connection) => opts.onError?.(error, path, connection.ws.data),
-    stats: opts.stats ?? { deliveries: 0 },
+    stats,
     slowConsumerBytes: opts.slowConsumerBytes,
     highWaterBytes: opts.highWaterBytes,
     maxBatchSize: opts.maxBatchSize,
@@ -138,6 +147,8 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
 
   return {
     websocket,
+    attach: (server) => topics.attach(server),
+    liveMembers: (key) => topics.members(key),
     connectionCount: () => open.size,
     closeAll(code, reason) {
       // tRPC's "reconnect" notice first: its client opens a new connection straight away.

@@ -8,6 +8,7 @@ import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
 import type { RoomLog } from "../chat/room-log.ts";
+import type { LiveSeat } from "../chat/live-relay.ts";
 import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
@@ -68,6 +69,8 @@ export interface ConnectionState {
    * batch at a time, however many rooms it resumes at once.
    */
   replayBatch: () => Promise<() => void>;
+  /** The seat on the server's live channel of the subscription whose procedure got `signal` (see chat/live-relay.ts), if any. */
+  liveSeat?: (signal: AbortSignal | undefined) => LiveSeat | undefined;
 }
 
 export interface Context extends Services {
@@ -99,7 +102,12 @@ export interface WsContextInput {
   ip: string | null;
   /** `connectionParams` sent by the client as its first message (scripts' tokens). */
   connectionParams: Record<string, string | undefined> | null;
-  socket: { close(code?: number, reason?: string): void; once(event: "close", listener: () => void): unknown; drain(): Promise<void> };
+  socket: {
+    close(code?: number, reason?: string): void;
+    once(event: "close", listener: () => void): unknown;
+    drain(): Promise<void>;
+    liveSeat?(signal: AbortSignal | undefined): LiveSeat | undefined;
+  };
 }
 
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
@@ -123,7 +131,14 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: () => input.socket.drain(), replayBatch: replayGate(input.socket) },
+    connection: {
+      subscriptions: 0,
+      presenceWatches: 0,
+      sessionCheckedAt: Date.now(),
+      drain: () => input.socket.drain(),
+      replayBatch: replayGate(input.socket),
+      liveSeat: (signal) => input.socket.liveSeat?.(signal),
+    },
   };
 }
 

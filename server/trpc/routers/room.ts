@@ -138,6 +138,8 @@ export const roomRouter = router({
         map: trackBySeq,
         // Replays wait while the socket is behind, one batch per connection at a time.
         pace: ctx.connection?.replayBatch,
+        // Once caught up, live entries may come through the server's shared channel (one publish for all).
+        seat: ctx.connection?.liveSeat?.(signal),
         onEnd: () => {
           revocation.end();
           release();

@@ -18,6 +18,8 @@
  * `slowConsumerBytes` queued in Bun closed as too slow.
  */
 import { type AnyRouter, callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
+import type { LiveSeat } from "../../chat/live-relay.ts";
+import type { TopicChannel, TopicMember } from "./topics.ts";
 import {
   type CallType,
   type ConnectionParams,
@@ -39,6 +41,9 @@ export interface WsSocket<TData> {
   cork(callback: () => void): unknown;
   close(code?: number, reason?: string): void;
   getBufferedAmount(): number;
+  /** Bun's topics, for the live channel (topics.ts); a socket without them has every event written one by one. */
+  subscribe?(topic: string): void;
+  unsubscribe?(topic: string): void;
 }
 
 /** Close code for a client that reads too slowly: it reconnects and resumes from the database. */
@@ -62,6 +67,8 @@ export interface ConnectionHost<TData> {
   maxCallsInFlight: number;
   /** Asks for `flush()` at the end of this event-loop turn. */
   scheduleFlush(connection: Connection<TData>): void;
+  /** Bun's topic publish for caught-up subscribers, when the server offers it. */
+  topics?: TopicChannel;
 }
 
 const OPEN = 0;
@@ -74,7 +81,14 @@ const DRAINED = Promise.resolve();
 /** How a wait for `drain()` ends when the socket closes first: an abort, which stream loops treat as a normal stop. */
 const closedWhileWaiting = () => new DOMException("The connection closed while waiting for it to drain.", "AbortError");
 
-export class Connection<TData> {
+/** A live subscription: its stop switch, and the start of each of its frames. */
+class Subscription extends AbortController {
+  constructor(readonly prefix: string) {
+    super();
+  }
+}
+
+export class Connection<TData> implements TopicMember {
   private state = OPEN;
   /** The code this side closed with, if it did. */
   closeCode: number | undefined;
@@ -83,7 +97,7 @@ export class Connection<TData> {
   /** Resolves with the error that creating the context failed with, or null. Null until connectionParams arrive. */
   private ctxReady: Promise<TRPCError | null> | null = null;
   /** Live subscriptions by request id; allocated with the first. */
-  private subscriptions: Map<RequestId, AbortController> | null = null;
+  private subscriptions: Map<RequestId, Subscription> | null = null;
   /** Results sent since the last flush. */
   private outbox: string[] | null = null;
   /** Length of what `outbox` holds (UTF-16 code units: counted, not encoded, so per delivery it is one addition). */
@@ -232,11 +246,11 @@ export class Connection<TData> {
       this.failed(id, jsonrpc, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), "subscription", path, input);
       return;
     }
-    const controller = new AbortController();
+    const prefix = framePrefix(id, jsonrpc);
+    const controller = new Subscription(prefix);
     const signal = controller.signal;
     (this.subscriptions ??= new Map()).set(id, controller);
     const frames = this.host.frames;
-    const prefix = framePrefix(id, jsonrpc);
     try {
       const ctxError = await this.ctxReady;
       if (ctxError) throw ctxError;
@@ -296,6 +310,38 @@ export class Connection<TData> {
     } finally {
       if (this.subscriptions?.get(id) === controller) this.subscriptions.delete(id);
     }
+  }
+
+  /**
+   * The seat on the server's live channel of the subscription whose procedure got
+   * `signal`: its stream may then have its live events written by one topic
+   * publish shared with every caught-up subscriber (topics.ts). Undefined when
+   * the server or the socket offers no topics.
+   */
+  liveSeat(signal: AbortSignal | undefined): LiveSeat | undefined {
+    const topics = this.host.topics;
+    if (!topics || !signal || !this.ws.subscribe || !this.ws.unsubscribe || !this.subscriptions) return undefined;
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.signal === signal) return topics.seat(this, subscription.prefix);
+    }
+    return undefined;
+  }
+
+  // As a member of Bun topics (topics.ts): methods, not closures, so an idle connection holds nothing more.
+  queuedBytes(): number {
+    return this.outboxBytes + this.ws.getBufferedAmount();
+  }
+
+  subscribeTopic(topic: string): void {
+    this.ws.subscribe?.(topic);
+  }
+
+  unsubscribeTopic(topic: string): void {
+    this.ws.unsubscribe?.(topic);
+  }
+
+  closeTooSlow(): void {
+    this.close(CLOSE_TOO_SLOW, "Reading too slowly");
   }
 
   /** Lets a stream that did not finish by itself clean up (its `finally` blocks). */

@@ -1,0 +1,157 @@
+/**
+ * The shortcut for caught-up subscribers: one relay per room and process hears
+ * each entry synchronously as it is published (GroupLayer.listen) and hands it,
+ * once, to the transport's channel (the WebSocket adapter's Bun topic publish),
+ * which reaches every subscriber riding it. A subscriber rides only while it has
+ * been given exactly what the relay has passed on (`last` equal), so the switch
+ * neither skips nor repeats a seq; it is handed back, with the relay's `last`, the
+ * moment it cannot ride on (its socket fell behind, its stream stopped, a seq
+ * arrived out of order) and follows on its own again from there (room-stream.ts).
+ * Events from the network (Redis: `local` false) are confirmed against the
+ * database first, as every subscriber's own stream does (one read per event and
+ * process, shared), and passed on in the order they arrived; a lag (a Redis
+ * reconnect) hands every rider back to catch up from the database.
+ */
+import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import type { GroupLayer } from "../groups/group-layer.ts";
+
+/** The transport's side, shared by every subscriber of the process: one call reaches everyone riding `key`. */
+export interface LiveChannel {
+  publish(key: string, value: unknown): void;
+}
+
+/** The transport's side of one subscription. */
+export interface LiveSeat {
+  readonly channel: LiveChannel;
+  /**
+   * Starts receiving what `channel.publish(key, …)` sends, after everything this
+   * subscription was sent before. False when it cannot now (its socket is behind,
+   * or closing). `onBehind` is called once if the transport takes it off later.
+   */
+  join(key: string, onBehind: () => void): boolean;
+  /** Stops receiving; idempotent. */
+  leave(): void;
+}
+
+export interface LiveRelay {
+  /** The newest seq passed on to the channel; undefined until the relay has heard one. */
+  readonly last: number | undefined;
+  /**
+   * Rides `seat` from `after` on if that is where the relay is, else null. The
+   * promise resolves, with the newest seq the seat was given, once it is handed
+   * back (behind, out of order, or `signal` aborted).
+   */
+  ride(after: number, seat: LiveSeat, map: (entry: RoomEntry) => unknown, signal: AbortSignal): Promise<number> | null;
+  /** While events from the network are being confirmed: settles once those are passed on. Null when none are. */
+  settling(): Promise<void> | null;
+}
+
+interface Relay extends LiveRelay {
+  users: number;
+  close(): void;
+}
+
+/**
+ * The relays of one room log: made for a room when its first stream with a seat
+ * opens, dropped after its last ends. `confirm` is the room log's: the stored
+ * entry an event from the network claims to be, or null.
+ */
+export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent) => Promise<RoomEntry | null>) {
+  const relays = new Map<RoomName, Relay>();
+  const listen = groups.listen?.bind(groups);
+  const trusted = groups.local;
+
+  function open(room: RoomName, channel: LiveChannel): Relay {
+    const key = roomGroup(room);
+    const riders = new Set<() => void>();
+    let last: number | undefined;
+    let map: ((entry: RoomEntry) => unknown) | undefined;
+    /** Hands every rider back (each gets `last`, what it was given). */
+    const handBackAll = () => {
+      for (const handBack of [...riders]) handBack();
+    };
+    const pass = (entry: RoomEntry) => {
+      const seq = entry.seq;
+      if (last !== undefined && seq <= last) return;
+      // Out of order (several writers): the riders fill the gap from the database on their own.
+      if (last !== undefined && seq > last + 1) handBackAll();
+      last = seq;
+      if (riders.size > 0) channel.publish(key, map!(entry));
+    };
+    /** Events from the network, each confirmed (reads start at once), passed on in arrival order. */
+    let confirmed: Promise<void> = Promise.resolve();
+    let confirming = 0;
+    let closed = false;
+    const onEvent = (event: RoomEvent) => {
+      if (event.type !== "entry" || event.room !== room) return;
+      if (trusted) return pass(event.entry);
+      const stored = confirm(event);
+      confirming++;
+      confirmed = confirmed.then(() =>
+        stored
+          .then(
+            (entry) => {
+              if (entry && !closed) pass(entry);
+            },
+            // Not known to be stored: the riders go their own way, which confirms (and reports) by itself.
+            () => handBackAll(),
+          )
+          .finally(() => confirming--),
+      );
+    };
+    const unlisten = listen!(key, onEvent, handBackAll);
+    const relay: Relay = {
+      users: 0,
+      get last() {
+        return last;
+      },
+      ride(after, seat, mapEntry, signal) {
+        if (last === undefined || after !== last || signal.aborted || seat.channel !== channel) return null;
+        if (riders.size > 0 && mapEntry !== map) return null;
+        const { promise, resolve } = Promise.withResolvers<number>();
+        const handBack = () => {
+          if (!riders.delete(handBack)) return;
+          signal.removeEventListener("abort", handBack);
+          seat.leave();
+          resolve(last!);
+        };
+        if (!seat.join(key, handBack)) return null;
+        map = mapEntry;
+        riders.add(handBack);
+        signal.addEventListener("abort", handBack, { once: true });
+        return promise;
+      },
+      settling: () => (confirming > 0 ? confirmed : null),
+      close() {
+        closed = true;
+        handBackAll();
+        unlisten();
+      },
+    };
+    return relay;
+  }
+
+  return {
+    /** The room's relay for one stream, or null when the layer offers no synchronous listen; `release` when the stream ends. */
+    acquire(room: RoomName, channel: LiveChannel): { relay: LiveRelay; release: () => void } | null {
+      if (!listen) return null;
+      let relay = relays.get(room);
+      if (!relay) relays.set(room, (relay = open(room, channel)));
+      relay.users++;
+      const held = relay;
+      let released = false;
+      return {
+        relay: held,
+        release() {
+          if (released) return;
+          released = true;
+          if (--held.users > 0) return;
+          held.close();
+          if (relays.get(room) === held) relays.delete(room);
+        },
+      };
+    },
+  };
+}
+
+export type LiveRelays = ReturnType<typeof createLiveRelays>;

@@ -1,0 +1,232 @@
+/**
+ * The switch between a subscriber's own stream and the room's live relay
+ * (chat/live-relay.ts), driven event by event: a real SQLite log, a real
+ * in-memory group layer, and a seat that records what the shared channel hands
+ * it. What the subscriber sees is the stream's values and the channel's, in the
+ * order they reached it: every seq once, in order, whatever the switches.
+ */
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { createDb, type Db } from "../../db/index.ts";
+import { migrateToLatest } from "../../db/migrate.ts";
+import { createUser } from "../../server/auth/users.ts";
+import { createLiveRelays, type LiveChannel, type LiveRelays, type LiveSeat } from "../../server/chat/live-relay.ts";
+import { appendMessage, entriesBetween } from "../../server/chat/repository.ts";
+import { openRoomStream } from "../../server/chat/room-stream.ts";
+import { createMemoryGroupLayer, type MemoryGroupLayer } from "../../server/groups/memory.ts";
+import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
+import { waitFor } from "../support/wait.ts";
+
+let db: Db;
+let groups: MemoryGroupLayer;
+let relays: LiveRelays;
+let ann: { id: number; username: string };
+let abort: AbortController;
+beforeEach(async () => {
+  db = createDb("sqlite::memory:");
+  await migrateToLatest(db);
+  groups = createMemoryGroupLayer({ capacity: 4 });
+  relays = createLiveRelays(groups, confirm);
+  ann = await createUser(db, { username: "ann", password: "ann's password" });
+  abort = new AbortController();
+});
+afterEach(async () => {
+  abort.abort();
+  await groups.close();
+  await db.destroy();
+});
+
+async function store(n: number): Promise<Message[]> {
+  const out = [];
+  for (let i = 0; i < n; i++) out.push((await appendMessage(db, { room: "r", sender: ann, text: `t${i}` })).message);
+  return out;
+}
+const publish = (m: Message) => groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: m.seq, message: m } });
+const confirm = async (event: EntryEvent) => (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
+const map = (e: RoomEntry) => e;
+
+/** A channel whose seats record, per subscriber, what reached it through the channel. */
+function fakeChannel() {
+  const joined = new Map<string, Set<{ got: number[]; onBehind: () => void }>>();
+  const channel: LiveChannel = {
+    publish(key, value) {
+      for (const seat of joined.get(key) ?? []) seat.got.push((value as RoomEntry).seq);
+    },
+  };
+  return {
+    channel,
+    /** A subscriber: its seat, and everything it was given (stream values and channel values, as they came). */
+    subscriber() {
+      const got: number[] = [];
+      let me: { got: number[]; onBehind: () => void } | null = null;
+      let key = "";
+      const control = { refuse: false, riding: () => me !== null, behind: () => me?.onBehind() };
+      const seat: LiveSeat = {
+        channel,
+        join(k, onBehind) {
+          if (control.refuse || me) return false;
+          key = k;
+          me = { got, onBehind };
+          if (!joined.has(k)) joined.set(k, new Set());
+          joined.get(k)!.add(me);
+          return true;
+        },
+        leave() {
+          if (me) joined.get(key)?.delete(me);
+          me = null;
+        },
+      };
+      return { seat, got, control };
+    },
+  };
+}
+
+/** Reads the stream into `got` until it ends. */
+async function pump(stream: AsyncGenerator<RoomEntry>, got: number[]): Promise<void> {
+  for await (const entry of stream) got.push(entry.seq);
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+describe("live relay", () => {
+  test("a caught-up subscriber is handed to the channel: later entries come through it once each, none through its stream", async () => {
+    const { channel, subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const done = pump(stream, a.got);
+    const [m1, m2, m3, m4] = await store(4);
+    // The relay has heard nothing yet: the first entry goes the subscriber's own way, then it rides.
+    await publish(m1!);
+    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    for (const m of [m2!, m3!, m4!]) await publish(m);
+    expect(a.got).toEqual([1, 2, 3, 4]);
+    // Its own group subscription is released while it rides; the relay's listener is the one left.
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(1);
+    abort.abort();
+    await done;
+    expect(a.control.riding()).toBe(false);
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
+  });
+
+  test("a replay from the start, with entries published meanwhile, switches to the channel with no gap and no duplicate", async () => {
+    const { subscriber } = fakeChannel();
+    await store(250);
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: 0, signal: abort.signal, map, confirm, seat: a.seat });
+    const done = pump(stream, a.got);
+    for (const m of await store(30)) {
+      await publish(m);
+      await Bun.sleep(0);
+    }
+    await waitFor(() => a.got.length >= 280, "every entry");
+    expect(a.got).toEqual(range(1, 280));
+    const [m] = await store(1);
+    await publish(m!);
+    expect(a.control.riding()).toBe(true);
+    expect(a.got).toEqual(range(1, 281));
+    abort.abort();
+    await done;
+  });
+
+  test("an entry out of order (several writers) hands the riders back; they fill the gap from the database and ride again", async () => {
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const b = subscriber();
+    const streams = await Promise.all([a, b].map((s) => openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: s.seat })));
+    const done = Promise.all([pump(streams[0]!, a.got), pump(streams[1]!, b.got)]);
+    const [m1] = await store(1);
+    await publish(m1!);
+    await waitFor(() => a.control.riding() && b.control.riding(), "both to ride");
+    const [m2, m3] = await store(2);
+    await publish(m3!); // 2 is stored, its publish comes late
+    expect(a.control.riding() || b.control.riding()).toBe(false);
+    await publish(m2!);
+    await waitFor(() => a.got.length >= 3 && b.got.length >= 3, "the gap filled");
+    const [m4] = await store(1);
+    await publish(m4!);
+    await waitFor(() => a.control.riding() && b.control.riding(), "both to ride again");
+    const [m5] = await store(1);
+    await publish(m5!);
+    for (const s of [a, b]) expect(s.got).toEqual([1, 2, 3, 4, 5]);
+    abort.abort();
+    await done;
+  });
+
+  test("a rider whose transport takes it off (behind) goes on through its own stream from what the channel gave it", async () => {
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const done = pump(stream, a.got);
+    const stored: Message[] = [];
+    const next = async () => {
+      const [m] = await store(1);
+      stored.push(m!);
+      await publish(m!);
+    };
+    await next();
+    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    await next();
+    a.control.refuse = true; // its socket stays behind for now
+    a.control.behind();
+    expect(a.control.riding()).toBe(false);
+    for (let i = 0; i < 4; i++) await next();
+    await waitFor(() => a.got.length >= 6, "entries through its own stream");
+    a.control.refuse = false;
+    await next();
+    await waitFor(() => a.control.riding(), "riding again");
+    await next();
+    expect(a.got).toEqual(range(1, 8));
+    abort.abort();
+    await done;
+  });
+
+  test("stopping a rider's stream (a revocation, the client leaving) ends it at once and takes it off the channel", async () => {
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat, stopError: () => new Error("revoked") });
+    const [m1] = await store(1);
+    const first = stream.next();
+    await publish(m1!);
+    expect((await first).value?.seq).toBe(1);
+    const pending = stream.next();
+    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    abort.abort();
+    expect(a.control.riding()).toBe(false);
+    await expect(pending).rejects.toThrow("revoked");
+    const [m2] = await store(1);
+    await publish(m2!);
+    expect(a.got).toEqual([]);
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
+  });
+
+  test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
+    const untrusted = { ...groups, local: false, listen: groups.listen, subscribe: groups.subscribe, publish: groups.publish, subscriberCount: groups.subscriberCount };
+    const networkRelays = createLiveRelays(untrusted, confirm);
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups: untrusted, relays: networkRelays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const done = pump(stream, a.got);
+    const [m1] = await store(1);
+    await publish(m1!);
+    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    // Never stored: 2 is a forgery.
+    await groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: 2, message: { ...m1!, seq: 2, text: "forged" } } });
+    const [m2, m3] = await store(2);
+    await publish(m2!);
+    await publish(m3!);
+    await waitFor(() => a.got.length >= 3, "the stored entries");
+    expect(a.got).toEqual([1, 2, 3]);
+    expect(a.control.riding()).toBe(true);
+    // A lag (Redis reconnected) hands it back; it catches up from the database and rides again.
+    groups.lagAll();
+    expect(a.control.riding()).toBe(false);
+    const [m4] = await store(1);
+    await publish(m4!);
+    await waitFor(() => a.control.riding(), "riding again");
+    const [m5] = await store(1);
+    await publish(m5!);
+    await waitFor(() => a.got.length >= 5, "every entry");
+    expect(a.got).toEqual([1, 2, 3, 4, 5]);
+    abort.abort();
+    await done;
+  });
+});
