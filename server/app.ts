@@ -137,6 +137,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
   // A session ended on another process: close its sockets here too.
   control.on("sessions-ended", (event) => {
+    auth.sessionsEnded();
     for (const id of event.sessions) sockets.closeSessionById(id);
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.

@@ -5,18 +5,23 @@
  */
 import type { Adapter, DatabaseSession, DatabaseUser } from "lucia";
 import type { Db } from "../../db/index.ts";
+import { prepare } from "../../db/prepared.ts";
 
 export const hashToken = (token: string): string => new Bun.CryptoHasher("sha256").update(token).digest("hex");
+
+/** Every authenticated request and socket looks its session up: built and compiled once. */
+const sessionAndUser = prepare((db, key: string) =>
+  (db as Db)
+    .selectFrom("session")
+    .innerJoin("user", "user.id", "session.user_id")
+    .select(["session.expires_at", "user.id as user_id", "user.username"])
+    .where("session.id", "=", key),
+);
 
 export function createSessionAdapter(db: Db): Adapter {
   return {
     async getSessionAndUser(sessionId): Promise<[DatabaseSession | null, DatabaseUser | null]> {
-      const row = await db
-        .selectFrom("session")
-        .innerJoin("user", "user.id", "session.user_id")
-        .select(["session.expires_at", "user.id as user_id", "user.username"])
-        .where("session.id", "=", hashToken(sessionId))
-        .executeTakeFirst();
+      const row = (await sessionAndUser(db, hashToken(sessionId))).rows[0];
       if (!row) return [null, null];
       const userId = Number(row.user_id);
       return [

@@ -70,7 +70,7 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
     await iterator.return?.();
     throw error;
   }
-  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local });
+  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local }, newest);
 }
 
 /** One subscriber's position in the room; `last` is the newest seq it has been given. */
@@ -81,9 +81,10 @@ interface Follow<T> extends RoomStreamOptions<T> {
   trusted: boolean;
 }
 
-async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
+/** `newest`: the room's newest seq, read once subscribed; the first replay goes up to it (later entries arrive live). */
+async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
   try {
-    yield* catchUp(s);
+    if (s.last < newest) yield* replay(s, newest);
     while (!s.signal.aborted) {
       const next = await s.iterator.next();
       if (next.done) break;
@@ -115,7 +116,11 @@ async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
 /** Everything stored after `s.last`, up to `upTo` and never past the room's newest seq, oldest first. */
 async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
   const newest = await lastSeq(s.db, s.room);
-  const end = upTo === undefined ? newest : Math.min(upTo, newest);
+  yield* replay(s, upTo === undefined ? newest : Math.min(upTo, newest));
+}
+
+/** Everything stored after `s.last` up to `end` (a seq the room has reached), oldest first. */
+async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
   while (!s.signal.aborted && s.last < end) {
     const release = s.pace ? await s.pace() : undefined;
     try {
