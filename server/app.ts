@@ -190,6 +190,12 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     redis: groups.status && (() => groups.status!()),
   });
 
+  /** Counted while open (made outside the async context factory: the close listener holds just these two). */
+  const track = (connection: ConnectionState, socket: { once(event: "close", listener: () => void): unknown }) => {
+    openConnections.add(connection);
+    socket.once("close", () => openConnections.delete(connection));
+  };
+
   const http = createHttpApp({
     services,
     allowedOrigins: config.allowedOrigins,
@@ -204,9 +210,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     router: appRouter,
     createContext: async (input) => {
       const ctx = await createWsContext(services, input);
-      const connection = ctx.connection!;
-      openConnections.add(connection);
-      input.socket.once("close", () => openConnections.delete(connection));
+      track(ctx.connection!, input.socket);
       return ctx;
     },
     onError: (error, path, data) => {

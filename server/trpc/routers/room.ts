@@ -12,7 +12,7 @@ import {
 } from "../../../shared/schemas.ts";
 import { isManager } from "../../rooms/access.ts";
 import type { RevokeReason } from "../../rooms/revocations.ts";
-import type { Context } from "../context.ts";
+import { both, type Context } from "../context.ts";
 import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 import { searchProcedure } from "./room-search.ts";
 
@@ -137,11 +137,9 @@ export const roomRouter = router({
         stopError: revocation.error,
         map: trackBySeq,
         // Replays wait while the socket is behind, one batch per connection at a time.
-        pace: ctx.connection?.replayBatch,
-        onEnd: () => {
-          revocation.end();
-          release();
-        },
+        pace: ctx.connection ? ctx.connection.replayBatch.bind(ctx.connection) : undefined,
+        // Made outside this async function: a closure made here would hold its whole frame (ctx, input) for the stream's life.
+        onEnd: both(revocation.end, release),
       });
     } catch (error) {
       revocation.end();
