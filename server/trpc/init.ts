@@ -39,26 +39,24 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 
 /**
- * Over HTTP, a batch's calls all run at once: past MAX_CALLS_IN_FLIGHT, the rest of
- * the request is refused (the WebSocket counts its calls in flight itself).
+ * Every procedure's one guard (one middleware, not two: each level of tRPC's chain
+ * copies the call's options, on every call):
+ * - over HTTP, a batch's calls all run at once: past MAX_CALLS_IN_FLIGHT, the rest of
+ *   the request is refused (the WebSocket counts its calls in flight itself);
+ * - the services' domain errors (server/chat/errors.ts) leave as tRPC codes.
  */
-const boundedCalls = t.middleware(function boundedCalls({ ctx, batchIndex, next }) {
+const guard = t.middleware(async function guard({ ctx, batchIndex, next }) {
   const max = ctx.limits.maxCallsInFlight;
   if (ctx.connection === null && batchIndex >= max) {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
   }
-  return next();
-});
-
-/** The services' domain errors (server/chat/errors.ts) leave as tRPC codes, for every procedure. */
-const domainErrors = t.middleware(async function domainErrors({ next }) {
   const result = await next();
   if (result.ok) return result;
   const mapped = domainErrorToTRPC(result.error.cause);
   return mapped ? { ...result, error: mapped } : result;
 });
 
-export const publicProcedure = t.procedure.use(boundedCalls).use(domainErrors);
+export const publicProcedure = t.procedure.use(guard);
 
 /** How long a socket's confirmed session stands before it is looked up again. */
 export const SESSION_RECHECK_MS = 1000;
