@@ -16,25 +16,46 @@ type Bindings = import("bun:sqlite").SQLQueryBindings[];
  * query log adds several awaits to every query.
  */
 export function wrapBunSqlite(db: BunDatabase, onQuery?: (sql: string, ms: number) => void): SqliteDatabase {
+  // Kysely asks for a statement on every query: each SQL text's wrapper is made once too, as
+  // db.query caches the statement. Bounded: texts that vary (IN lists of any length) cannot grow it.
+  const wrapped = new Map<string, SqliteStatement>();
   return {
-    close: () => db.close(),
-    prepare(sql: string): SqliteStatement {
-      const stmt = db.query(sql);
-      const timed = <T>(run: () => T): T => {
-        if (!onQuery) return run();
-        const started = performance.now();
-        try {
-          return run();
-        } finally {
-          onQuery(sql, performance.now() - started);
-        }
-      };
-      return {
-        reader: stmt.columnNames.length > 0,
-        all: (params: Params) => timed(() => stmt.all(...(params as Bindings))),
-        run: (params: Params) => timed(() => stmt.run(...(params as Bindings))),
-        iterate: (params: Params) => stmt.iterate(...(params as Bindings)),
-      };
+    close: () => {
+      wrapped.clear();
+      db.close();
     },
+    prepare(sql: string): SqliteStatement {
+      let statement = wrapped.get(sql);
+      if (!statement) {
+        if (wrapped.size >= MAX_WRAPPED) wrapped.clear();
+        wrapped.set(sql, (statement = wrap(db, sql, onQuery)));
+      }
+      return statement;
+    },
+  };
+}
+
+const MAX_WRAPPED = 1000;
+
+function wrap(db: BunDatabase, sql: string, onQuery: ((sql: string, ms: number) => void) | undefined): SqliteStatement {
+  const stmt = db.query(sql);
+  const reader = stmt.columnNames.length > 0;
+  const iterate = (params: Params) => stmt.iterate(...(params as Bindings));
+  if (!onQuery) {
+    return { reader, all: (params: Params) => stmt.all(...(params as Bindings)), run: (params: Params) => stmt.run(...(params as Bindings)), iterate };
+  }
+  const timed = <T>(run: () => T): T => {
+    const started = performance.now();
+    try {
+      return run();
+    } finally {
+      onQuery(sql, performance.now() - started);
+    }
+  };
+  return {
+    reader,
+    all: (params: Params) => timed(() => stmt.all(...(params as Bindings))),
+    run: (params: Params) => timed(() => stmt.run(...(params as Bindings))),
+    iterate,
   };
 }

@@ -139,6 +139,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
   // A session ended on another process: close its sockets here too.
   control.on("sessions-ended", (event) => {
+    auth.sessionsEnded();
     for (const id of event.sessions) sockets.closeSessionById(id);
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
@@ -191,6 +192,12 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     redis: groups.status && (() => groups.status!()),
   });
 
+  /** Counted while open (made outside the async context factory: the close listener holds just these two). */
+  const track = (connection: ConnectionState, socket: { once(event: "close", listener: () => void): unknown }) => {
+    openConnections.add(connection);
+    socket.once("close", () => openConnections.delete(connection));
+  };
+
   const http = createHttpApp({
     services,
     allowedOrigins: config.allowedOrigins,
@@ -205,9 +212,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     router: appRouter,
     createContext: async (input) => {
       const ctx = await createWsContext(services, input);
-      const connection = ctx.connection!;
-      openConnections.add(connection);
-      input.socket.once("close", () => openConnections.delete(connection));
+      track(ctx.connection!, input.socket);
       return ctx;
     },
     onError: (error, path, data) => {

@@ -58,7 +58,14 @@ export interface Auth {
   register(credentials: Credentials): Promise<SignedIn>;
   /** A new session for correct credentials (never reuses one: no fixation), else null. */
   login(credentials: Credentials): Promise<SignedIn | null>;
+  /**
+   * The session a token names, if it stands. Lookups of one token that overlap
+   * share one query (a user's tabs reconnecting at once); nothing is kept once it
+   * answers, and a session that ends here or elsewhere (`sessionsEnded`) is looked up afresh.
+   */
   validate(token: string): Promise<ValidSession | null>;
+  /** Sessions ended on another process (the control channel): no lookup in flight may answer for them. */
+  sessionsEnded(): void;
   logout(token: string): Promise<void>;
   /** Ends every session of the user; resolves to their stored keys (SHA-256 of the tokens). */
   logoutAll(userId: number): Promise<string[]>;
@@ -99,25 +106,46 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
     const session = await lucia.createSession(user.id, {});
     return { user, token: session.id };
   };
+  /** Lookups in flight by token: joined while they run, dropped when they answer or a session ends. */
+  const inFlight = new Map<string, Promise<ValidSession | null>>();
+  async function lookUp(token: string): Promise<ValidSession | null> {
+    const { session, user } = await lucia.validateSession(token);
+    if (!session) return null;
+    return { user: { id: user.id, username: user.username }, token, expiresAt: session.expiresAt, renewed: session.fresh };
+  }
+  /** After a session ends: a lookup that began before may have read it, so nobody joins that one any more. */
+  const ended = <T>(result: T): T => {
+    inFlight.clear();
+    return result;
+  };
   return {
     register: async (credentials) => signIn(await createUser(db, credentials, hasher)),
     async login(credentials) {
       const user = await verifyCredentials(db, credentials, hasher);
       return user ? signIn(user) : null;
     },
-    async validate(token) {
-      const { session, user } = await lucia.validateSession(token);
-      if (!session) return null;
-      return { user: { id: user.id, username: user.username }, token, expiresAt: session.expiresAt, renewed: session.fresh };
+    validate(token) {
+      let pending = inFlight.get(token);
+      if (!pending) {
+        pending = lookUp(token);
+        inFlight.set(token, pending);
+        const done = pending;
+        const forget = () => {
+          if (inFlight.get(token) === done) inFlight.delete(token);
+        };
+        done.then(forget, forget);
+      }
+      return pending;
     },
-    logout: (token) => lucia.invalidateSession(token),
-    logoutAll: (userId) => deleteUserSessions(db, userId),
+    sessionsEnded: () => void inFlight.clear(),
+    logout: async (token) => ended(await lucia.invalidateSession(token)),
+    logoutAll: async (userId) => ended(await deleteUserSessions(db, userId)),
     async changePassword(userId, keepToken, passwords) {
       if (!(await changePassword(db, userId, passwords, hasher))) return null;
-      return { endedSessions: await deleteOtherSessions(db, userId, keepToken) };
+      return { endedSessions: ended(await deleteOtherSessions(db, userId, keepToken)) };
     },
     sessions: (userId, currentToken) => listUserSessions(db, userId, currentToken),
-    purgeExpired: () => deleteExpiredSessions(db),
+    purgeExpired: async () => ended(await deleteExpiredSessions(db)),
     tokenFromHeaders({ cookie, authorization }) {
       return (authorization && lucia.readBearerToken(authorization)) || (cookie && lucia.readSessionCookie(cookie)) || null;
     },

@@ -84,7 +84,7 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
     }
     throw error;
   }
-  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local, relay: held?.relay ?? null, releaseRelay: held?.release });
+  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local, relay: held?.relay ?? null, releaseRelay: held?.release }, newest);
 }
 
 /** One subscriber's position in the room; `last` is the newest seq it has been given. */
@@ -98,9 +98,10 @@ interface Follow<T> extends RoomStreamOptions<T> {
   releaseRelay: (() => void) | undefined;
 }
 
-async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
+/** `newest`: the room's newest seq, read once subscribed; the first replay goes up to it (later entries arrive live). */
+async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
   try {
-    yield* catchUp(s);
+    if (s.last < newest) yield* replay(s, newest);
     while (!s.signal.aborted) {
       // Events from the network: the relay confirms them as this stream does, a few steps later; let it catch up.
       const settling = s.relay && (s.relay.last ?? -1) < s.last ? s.relay.settling() : null;
@@ -150,7 +151,11 @@ async function* follow<T>(s: Follow<T>): AsyncGenerator<T> {
 /** Everything stored after `s.last`, up to `upTo` and never past the room's newest seq, oldest first. */
 async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
   const newest = await lastSeq(s.db, s.room);
-  const end = upTo === undefined ? newest : Math.min(upTo, newest);
+  yield* replay(s, upTo === undefined ? newest : Math.min(upTo, newest));
+}
+
+/** Everything stored after `s.last` up to `end` (a seq the room has reached), oldest first. */
+async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
   while (!s.signal.aborted && s.last < end) {
     const release = s.pace ? await s.pace() : undefined;
     try {

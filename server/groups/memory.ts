@@ -1,9 +1,9 @@
 /**
- * The in-process group layer: one EventEmitter, one listener per subscriber,
- * each reading through its own bounded queue. The default when REDIS_URL is unset,
- * and the local fan-out under the Redis layer.
+ * The in-process group layer: per group, the set of its subscribers, each
+ * reading through its own bounded queue. The default when REDIS_URL is unset,
+ * and the local fan-out under the Redis layer. A subscriber is one object (its
+ * queue, which also hears its signal's abort): an idle subscription holds no closures.
  */
-import { EventEmitter } from "node:events";
 import type { RoomEvent } from "../../shared/schemas.ts";
 import { DEFAULT_SUBSCRIBER_CAPACITY, type Delivery, type GroupLayer, type SubscribeOptions } from "./group-layer.ts";
 import { SubscriberQueue } from "./subscriber-queue.ts";
@@ -21,66 +21,93 @@ export interface MemoryGroupLayer extends GroupLayer {
   listen(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void): () => void;
 }
 
+/** A subscriber of one group: its queue, ended by its signal (`handleEvent` is the abort listener). */
+class Subscriber extends SubscriberQueue {
+  constructor(
+    capacity: number,
+    onEnd: (subscriber: Subscriber) => void,
+    readonly group: string,
+    readonly signal: AbortSignal,
+  ) {
+    super(capacity, onEnd as (queue: SubscriberQueue) => void);
+  }
+
+  handleEvent(): void {
+    this.end();
+  }
+}
+
 export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): MemoryGroupLayer {
   const defaultCapacity = options.capacity ?? DEFAULT_SUBSCRIBER_CAPACITY;
-  const emitter = new EventEmitter();
-  // A busy room has thousands of listeners; that is the design, not a leak.
-  emitter.setMaxListeners(0);
-  const live = new Set<SubscriberQueue>();
-  /** Listeners' lag callbacks (see `listen`). */
-  const lagListeners = new Set<() => void>();
+  // A busy room has thousands of subscribers; that is the design.
+  const groups = new Map<string, Set<Subscriber>>();
+
+  /** Callbacks of `listen` (the live relays), each with its lag callback. */
+  const listeners = new Map<string, Set<{ listener: (event: RoomEvent) => void; onLagged: (() => void) | undefined }>>();
+
+  const count = (group: string) => (groups.get(group)?.size ?? 0) + (listeners.get(group)?.size ?? 0);
+
+  function release(subscriber: Subscriber) {
+    subscriber.signal.removeEventListener("abort", subscriber);
+    const set = groups.get(subscriber.group);
+    if (!set?.delete(subscriber) || set.size > 0) return;
+    groups.delete(subscriber.group);
+    if (count(subscriber.group) === 0) options.onGroupEmpty?.(subscriber.group);
+  }
 
   return {
     local: true,
 
     async publish(group: string, event: RoomEvent) {
-      emitter.emit(group, event);
+      // push() only queues or resolves a waiter (its reader runs later): nobody joins or leaves during the loop.
+      const set = groups.get(group);
+      if (set) for (const subscriber of set) subscriber.push(event);
+      // A listener may stop listening while it is told: told from a copy, as an EventEmitter would.
+      const heard = listeners.get(group);
+      if (heard) for (const l of [...heard]) l.listener(event);
     },
 
     async subscribe(group: string, { signal, capacity }: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
-      const listener = (event: RoomEvent) => queue.push(event);
-      const queue = new SubscriberQueue(capacity ?? defaultCapacity, () => {
-        emitter.off(group, listener);
-        signal.removeEventListener("abort", onAbort);
-        live.delete(queue);
-        if (emitter.listenerCount(group) === 0) options.onGroupEmpty?.(group);
-      });
-      const onAbort = () => queue.end();
+      const subscriber = new Subscriber(capacity ?? defaultCapacity, release, group, signal);
       if (signal.aborted) {
-        queue.end();
-        return queue;
+        subscriber.end();
+        return subscriber;
       }
-      emitter.on(group, listener);
-      signal.addEventListener("abort", onAbort, { once: true });
-      live.add(queue);
-      return queue;
+      let set = groups.get(group);
+      if (!set) groups.set(group, (set = new Set()));
+      set.add(subscriber);
+      signal.addEventListener("abort", subscriber, { once: true });
+      return subscriber;
     },
 
     listen(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void) {
-      emitter.on(group, listener);
-      // A callback of its own per listen, so the same function listening twice is removed once per unlisten.
-      const lagged = onLagged ? () => onLagged() : undefined;
-      if (lagged) lagListeners.add(lagged);
+      // An entry of its own per listen, so the same function listening twice is removed once per unlisten.
+      const entry = { listener, onLagged };
+      let set = listeners.get(group);
+      if (!set) listeners.set(group, (set = new Set()));
+      set.add(entry);
       let listening = true;
       return () => {
         if (!listening) return;
         listening = false;
-        if (lagged) lagListeners.delete(lagged);
-        emitter.off(group, listener);
-        if (emitter.listenerCount(group) === 0) options.onGroupEmpty?.(group);
+        const current = listeners.get(group);
+        if (!current?.delete(entry)) return;
+        if (current.size === 0) listeners.delete(group);
+        if (count(group) === 0) options.onGroupEmpty?.(group);
       };
     },
 
-    subscriberCount: (group: string) => emitter.listenerCount(group),
+    subscriberCount: count,
 
     lagAll() {
-      for (const queue of live) queue.lag();
-      for (const lagged of [...lagListeners]) lagged();
+      for (const set of groups.values()) for (const subscriber of set) subscriber.lag();
+      for (const set of [...listeners.values()]) for (const l of [...set]) l.onLagged?.();
     },
 
     async close() {
-      for (const queue of [...live]) queue.end();
-      emitter.removeAllListeners();
+      for (const set of [...groups.values()]) for (const subscriber of [...set]) subscriber.end();
+      groups.clear();
+      listeners.clear();
     },
   };
 }

@@ -17,7 +17,7 @@ export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
 
   constructor(
     private readonly capacity: number,
-    private readonly onEnd: () => void,
+    private readonly onEnd: (queue: SubscriberQueue) => void,
   ) {}
 
   push(event: RoomEvent): void {
@@ -87,7 +87,7 @@ export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
     this.items = [];
     this.head = 0;
     this.dropped = 0;
-    this.onEnd();
+    this.onEnd(this);
     const resolve = this.waiter;
     this.waiter = null;
     resolve?.({ value: undefined, done: true });

@@ -28,6 +28,16 @@ export interface ConnectionCapsOptions {
 export function createConnectionCaps(options: ConnectionCapsOptions): ConnectionCaps {
   const { counter } = options;
   let total = 0;
+  /** A connection's release (made outside the async admit, so it holds only what it names). */
+  const admitted = (release: Release): Release => {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      total--;
+      release();
+    };
+  };
   return {
     async admit(addressKey) {
       if (total >= options.maxConnections) return { ok: false, status: 503, reason: "The server is at its connection limit: try again later." };
@@ -44,16 +54,7 @@ export function createConnectionCaps(options: ConnectionCapsOptions): Connection
         total--;
         return { ok: false, status: 429, reason: `At most ${options.maxConnectionsPerIp} connections per address.` };
       }
-      let released = false;
-      return {
-        ok: true,
-        release() {
-          if (released) return;
-          released = true;
-          total--;
-          release();
-        },
-      };
+      return { ok: true, release: admitted(release) };
     },
     admitUser: (userId) => counter.acquire(`user:${userId}`, options.maxConnectionsPerUser),
     total: () => total,

@@ -29,17 +29,12 @@ export interface ConnectionCounter {
 
 export function createMemoryConnectionCounter(): ConnectionCounter {
   const counts = new Map<string, number>();
-  const release = (key: string) => {
-    const n = (counts.get(key) ?? 0) - 1;
-    if (n > 0) counts.set(key, n);
-    else counts.delete(key);
-  };
   return {
     async acquire(key, max) {
       const n = counts.get(key) ?? 0;
       if (n >= max) return null;
       counts.set(key, n + 1);
-      return once(() => release(key));
+      return countedRelease(counts, key);
     },
     localCount: (key) => counts.get(key) ?? 0,
     async close() {
@@ -150,6 +145,18 @@ export function createRedisConnectionCounter(options: RedisConnectionCounterOpti
       perKey.clear();
       await pipeline.exec().catch(() => {});
     },
+  };
+}
+
+/** One counted connection's release (one closure, held for the connection's life; made outside the async acquire). */
+function countedRelease(counts: Map<string, number>, key: string): Release {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const n = (counts.get(key) ?? 0) - 1;
+    if (n > 0) counts.set(key, n);
+    else counts.delete(key);
   };
 }
 

@@ -21,21 +21,22 @@ export interface RoomAccessRow {
   banned: boolean;
 }
 
+/**
+ * Owner, role and ban are subqueries on primary keys (room_member and room_ban are
+ * keyed by (room, user_id)): the same answer as left joins, several times faster on SQLite.
+ */
 const accessQuery = prepare((db, room: string, userId: number) =>
   (db as Db)
     .selectFrom("room")
-    .leftJoin("user as owner", "owner.id", "room.owner_id")
-    .leftJoin("room_member", (j) => j.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", userId))
-    .leftJoin("room_ban", (j) => j.onRef("room_ban.room", "=", "room.name").on("room_ban.user_id", "=", userId))
-    .select([
+    .select((eb) => [
       "room.visibility",
       "room.direct",
       "room.topic",
-      "owner.username as owner",
+      eb.selectFrom("user as owner").select("owner.username").whereRef("owner.id", "=", "room.owner_id").as("owner"),
       "room.owner_id",
       "room.member_count",
-      "room_member.role",
-      "room_ban.user_id as banned_id",
+      eb.selectFrom("room_member").select("room_member.role").whereRef("room_member.room", "=", "room.name").where("room_member.user_id", "=", userId).as("role"),
+      eb.selectFrom("room_ban").select("room_ban.user_id").whereRef("room_ban.room", "=", "room.name").where("room_ban.user_id", "=", userId).as("banned_id"),
     ])
     .where("room.name", "=", room),
 );

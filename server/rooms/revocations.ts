@@ -41,20 +41,32 @@ export function createRevocations({ control, stillAllowed, log }: RevocationsOpt
     }
   });
 
+  function add(room: string, userId: number, onRevoked: (reason: RevokeReason) => void): void {
+    let users = open.get(room);
+    if (!users) open.set(room, (users = new Map()));
+    let callbacks = users.get(userId);
+    if (!callbacks) users.set(userId, (callbacks = new Set()));
+    callbacks.add(onRevoked);
+  }
+
+  function remove(room: string, userId: number, onRevoked: (reason: RevokeReason) => void): void {
+    const users = open.get(room);
+    const callbacks = users?.get(userId);
+    if (!users || !callbacks?.delete(onRevoked)) return;
+    if (callbacks.size === 0) users.delete(userId);
+    if (users.size === 0) open.delete(room);
+  }
+
   return {
     /** Registers an open stream of `room` held by `userId`; call the returned function when it ends. */
     watch(room: string, userId: number, onRevoked: (reason: RevokeReason) => void): () => void {
-      let users = open.get(room);
-      if (!users) open.set(room, (users = new Map()));
-      let callbacks = users.get(userId);
-      if (!callbacks) users.set(userId, (callbacks = new Set()));
-      callbacks.add(onRevoked);
-      return () => {
-        callbacks.delete(onRevoked);
-        if (callbacks.size === 0 && users.get(userId) === callbacks) users.delete(userId);
-        if (users.size === 0 && open.get(room) === users) open.delete(room);
-      };
+      add(room, userId, onRevoked);
+      return () => remove(room, userId, onRevoked);
     },
+
+    /** The same without a closure to hold: `unwatch` with the same arguments when the stream ends (idempotent). */
+    add,
+    unwatch: remove,
 
     /** Tells every process (this one included) that `userId` lost access to `room`. */
     async revoke(room: string, userId: number, reason: RevokeReason): Promise<void> {

@@ -15,7 +15,7 @@ export { CLOSE_TOO_SLOW };
 
 /** Per-socket state, set at upgrade. Kept small: it is held for every open connection. */
 export interface TrpcSocketData {
-  /** Path and query of the upgrade request (`?connectionParams=1` lives there). */
+  /** Path and query of the upgrade request (`?connectionParams=1` lives there); read at open, then cleared. */
   url: string;
   cookie: string | null;
   ip: string | null;
@@ -120,6 +120,8 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     open(ws) {
       const query = ws.data.url.indexOf("?");
       const expectsConnectionParams = query >= 0 && new URLSearchParams(ws.data.url.slice(query)).get("connectionParams") === "1";
+      // Read once, at open: not held for the connection's life.
+      ws.data.url = "";
       const connection = new Connection(ws, host, expectsConnectionParams);
       ws.data.connection = connection;
       open.add(connection);

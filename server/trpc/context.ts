@@ -120,10 +120,7 @@ export async function createWsContext(services: Services, input: WsContextInput)
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${services.limits.maxConnectionsPerUser} connections per user.` });
     }
     const release = services.sockets.add({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
-    input.socket.once("close", () => {
-      release();
-      counted();
-    });
+    input.socket.once("close", both(release, counted));
   }
   return {
     ...services,
@@ -131,28 +128,48 @@ export async function createWsContext(services: Services, input: WsContextInput)
     token: session ? session.token : null,
     ip: input.ip,
     resHeaders: null,
-    connection: {
-      subscriptions: 0,
-      presenceWatches: 0,
-      sessionCheckedAt: Date.now(),
-      drain: () => input.socket.drain(),
-      replayBatch: replayGate(input.socket),
-      liveSeat: (signal) => input.socket.liveSeat?.(signal),
-    },
+    connection: new WsConnectionState(input.socket),
   };
 }
 
-/** One replay batch at a time per connection, each once the socket has drained (the semaphore is made on first use). */
-function replayGate(socket: { drain(): Promise<void> }): () => Promise<() => void> {
-  let replays: Semaphore | undefined;
-  return async () => {
-    const release = await (replays ??= createSemaphore(1)).acquire();
+/**
+ * Runs `a` then `b`. Closures made in an async function keep its whole frame
+ * (here: the context input, the services) for as long as the connection lives;
+ * made here, one holds just the two functions.
+ */
+export function both(a: () => void, b: () => void): () => void {
+  return () => {
+    a();
+    b();
+  };
+}
+
+/** A socket's ConnectionState: its methods live on the prototype, so an idle connection holds one small object. */
+class WsConnectionState implements ConnectionState {
+  subscriptions = 0;
+  presenceWatches = 0;
+  sessionCheckedAt = Date.now();
+  /** One replay batch at a time per connection (made on first use). */
+  private replays: Semaphore | undefined;
+
+  constructor(private readonly socket: { drain(): Promise<void>; liveSeat?(signal: AbortSignal | undefined): LiveSeat | undefined }) {}
+
+  drain(): Promise<void> {
+    return this.socket.drain();
+  }
+
+  liveSeat(signal: AbortSignal | undefined): LiveSeat | undefined {
+    return this.socket.liveSeat?.(signal);
+  }
+
+  async replayBatch(): Promise<() => void> {
+    const release = await (this.replays ??= createSemaphore(1)).acquire();
     try {
-      await socket.drain();
+      await this.socket.drain();
       return release;
     } catch (error) {
       release();
       throw error;
     }
-  };
+  }
 }

@@ -29,44 +29,47 @@ export interface SessionSocketsOptions {
   revalidate(token: string): Promise<{ expiresAt: Date } | null>;
 }
 
-interface Entry extends SessionSocket {
+/** One session's open sockets: the session's token, user and known expiry once, and one timer for all of them. */
+interface SessionEntry {
+  token: string;
+  userId: number;
+  expiresAt: Date;
+  sockets: Set<ClosableSocket>;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
 export class SessionSockets {
   /** By the session's id as stored (SHA-256 of the token), so other processes can name it without the token. */
-  private bySession = new Map<string, Set<Entry>>();
+  private bySession = new Map<string, SessionEntry>();
 
   constructor(private readonly options: SessionSocketsOptions) {}
 
   /** Registers a signed-in socket; call the returned function when it closes. */
   add(registration: SessionSocket): () => void {
-    const entry: Entry = { ...registration, timer: undefined };
-    const id = hashToken(entry.token);
-    let set = this.bySession.get(id);
-    if (!set) this.bySession.set(id, (set = new Set()));
-    set.add(entry);
-    this.armExpiry(entry);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      clearTimeout(entry.timer);
-      set.delete(entry);
-      if (set.size === 0 && this.bySession.get(id) === set) this.bySession.delete(id);
-    };
+    const id = hashToken(registration.token);
+    let entry = this.bySession.get(id);
+    if (!entry) {
+      entry = { token: registration.token, userId: registration.userId, expiresAt: registration.expiresAt, sockets: new Set(), timer: undefined };
+      this.bySession.set(id, entry);
+      this.armExpiry(id, entry);
+    } else if (registration.expiresAt > entry.expiresAt) {
+      // Sliding expiry moved it on: the timer, when it fires, looks it up again anyway.
+      entry.expiresAt = registration.expiresAt;
+    }
+    entry.sockets.add(registration.socket);
+    return releaser(this.bySession, id, entry, registration.socket);
   }
 
-  private armExpiry(entry: Entry) {
+  private armExpiry(id: string, entry: SessionEntry) {
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, entry.expiresAt.getTime() - Date.now()));
     entry.timer = setTimeout(async () => {
       const session = await this.options.revalidate(entry.token).catch(() => null);
-      if (!this.bySession.get(hashToken(entry.token))?.has(entry)) return;
+      if (this.bySession.get(id) !== entry) return;
       if (session && session.expiresAt.getTime() > Date.now()) {
         entry.expiresAt = session.expiresAt;
-        this.armExpiry(entry);
+        this.armExpiry(id, entry);
       } else {
-        entry.socket.close(CLOSE_SESSION_ENDED, "Session expired");
+        for (const socket of [...entry.sockets]) socket.close(CLOSE_SESSION_ENDED, "Session expired");
       }
     }, delay);
   }
@@ -78,13 +81,13 @@ export class SessionSockets {
 
   /** The same, by the session's stored id: what another process sends when a session ends there. */
   closeSessionById(id: string): number {
-    const set = this.bySession.get(id);
-    if (!set) return 0;
-    const entries = [...set];
+    const entry = this.bySession.get(id);
+    if (!entry) return 0;
+    const sockets = [...entry.sockets];
     setTimeout(() => {
-      for (const entry of entries) entry.socket.close(CLOSE_SESSION_ENDED, "Session ended");
+      for (const socket of sockets) socket.close(CLOSE_SESSION_ENDED, "Session ended");
     }, 0);
-    return entries.length;
+    return sockets.length;
   }
 
   /**
@@ -95,15 +98,22 @@ export class SessionSockets {
   closeUser(userId: number, { exceptToken }: { exceptToken?: string } = {}): number {
     const except = exceptToken === undefined ? undefined : hashToken(exceptToken);
     let closed = 0;
-    for (const [id, set] of this.bySession) {
-      if (id === except) continue;
-      const first = set.values().next().value;
-      if (first?.userId === userId) closed += this.closeSessionById(id);
+    for (const [id, entry] of this.bySession) {
+      if (id !== except && entry.userId === userId) closed += this.closeSessionById(id);
     }
     return closed;
   }
 
   count(token: string): number {
-    return this.bySession.get(hashToken(token))?.size ?? 0;
+    return this.bySession.get(hashToken(token))?.sockets.size ?? 0;
   }
+}
+
+/** A socket's release (made outside any method, so the closure holds only what it names). */
+function releaser(bySession: Map<string, SessionEntry>, id: string, entry: SessionEntry, socket: ClosableSocket): () => void {
+  return () => {
+    if (!entry.sockets.delete(socket) || entry.sockets.size > 0) return;
+    clearTimeout(entry.timer);
+    if (bySession.get(id) === entry) bySession.delete(id);
+  };
 }

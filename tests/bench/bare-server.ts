@@ -1,11 +1,14 @@
 /**
  * The ceiling: a bare Bun.serve WebSocket server. A socket opened with
  * `?room=r` subscribes to topic r (add `&send=1` for a sender that only sends);
- * each text frame it receives is wrapped in the same envelope Parlor delivers
+ * a `SUBSCRIBE` frame is answered with tRPC's `started` frame (id 1), so a
+ * handshake can be timed to its first answer as on Parlor; every other text
+ * frame it receives is wrapped in the same envelope Parlor delivers
  * (tRPC's data frame around a message object), serialized once, and handed to
  * `server.publish`. Run as a process: prints its port, stops on SIGTERM.
  */
 const seqs = new Map<string, number>();
+const STARTED = JSON.stringify({ id: 1, result: { type: "started" } });
 
 interface Data {
   room: string;
@@ -28,6 +31,7 @@ const server = Bun.serve<Data>({
       if (!(ws.data as Data & { sender: boolean }).sender) ws.subscribe(ws.data.room);
     },
     message(ws, text) {
+      if (text === "SUBSCRIBE") return void ws.send(STARTED);
       const room = ws.data.room;
       const seq = (seqs.get(room) ?? 0) + 1;
       seqs.set(room, seq);

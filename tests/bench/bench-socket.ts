@@ -58,6 +58,13 @@ export class BenchSocket {
     });
   }
 
+  /** Resolves on a `started` frame with this id, without sending anything (the bare server answers `SUBSCRIBE` so). */
+  started(id: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.subs.set(id, { onData: () => {}, started: { resolve: () => resolve(), reject } });
+    });
+  }
+
   /** Routes data frames with this id to `onData` without subscribing (the bare server's frames). */
   listen(id: number, onData: DeliveryHandler): void {
     this.subs.set(id, { onData, started: { resolve() {}, reject() {} } });

@@ -20,6 +20,7 @@ export type Job =
   | { kind: "fanout"; target: "parlor" | "bare"; wsUrl: string; n: number; room: string; token?: string; payload: number; phases: Phase[]; serverPids: number[] }
   | { kind: "rooms"; target: "parlor" | "bare"; wsUrl: string; rooms: number; members: number; tokens: string[]; payload: number; phases: Phase[]; serverPids: number[] }
   | { kind: "idle"; target: "parlor" | "bare"; wsUrl: string; n: number; rooms: number; tokens: string[]; settleSeconds: number; idleSeconds: number; serverPids: number[] }
+  | { kind: "handshake"; target: "parlor" | "bare"; wsUrl: string; n: number; rooms: number; tokens: string[]; serverPids: number[] }
   /**
    * Senders: one per token, `window` sends in flight each (closed loop). Without `room` each sender has
    * its own room and one guest watches them all; with `room` all send to it and `listeners` members
@@ -303,6 +304,58 @@ async function idleRun(job: Extract<Job, { kind: "idle" }>): Promise<unknown> {
   return { n: job.n, connectSeconds, rssBefore, rssAfter, rssPerConnection: (rssAfter - rssBefore) / job.n, idleServerCpu: serverCpu, idleGeneratorCpu: generatorCpu, closedDuringRun: closed };
 }
 
+// ---------------------------------------------------------------- a burst of connects
+
+/**
+ * `n` connects started at once. Each is timed from `new WebSocket` to its first
+ * usable answer: the `started` of a room.messages subscription sent as soon as
+ * the socket opened (Parlor: after `connectionParams` with a bearer token, so the
+ * answer comes once the socket is authenticated and subscribed; bare: its
+ * `SUBSCRIBE` answer, the topic subscribed at open). Same round trips on both.
+ */
+async function handshakeRun(job: Extract<Job, { kind: "handshake" }>): Promise<unknown> {
+  const parlor = job.target === "parlor";
+  const connect = async (j: number): Promise<BenchSocket> => {
+    const room = `burst${j % job.rooms}`;
+    if (!parlor) {
+      const s = await BenchSocket.open(`${job.wsUrl}?room=${room}`);
+      const started = s.started(1);
+      s.sendRaw("SUBSCRIBE");
+      await started;
+      return s;
+    }
+    const s = await BenchSocket.open(job.wsUrl, job.tokens[j % job.tokens.length]);
+    await s.subscribe("room.messages", { room }, () => {});
+    return s;
+  };
+  // Warm the server's code paths once.
+  for (const s of await openMany(20, connect)) s.close();
+  await Bun.sleep(1000);
+  const hist = new Histogram();
+  let errors = 0;
+  let firstError: string | undefined;
+  const cpu = cpuWindow(job.serverPids);
+  const t0 = now();
+  const sockets = await Promise.all(
+    Array.from({ length: job.n }, async (_, j) => {
+      const start = now();
+      try {
+        const s = await connect(j);
+        hist.record((now() - start) * 1000);
+        return s;
+      } catch (e) {
+        errors++;
+        firstError ??= String(e instanceof Error ? e.message : e);
+        return null;
+      }
+    }),
+  );
+  const seconds = (now() - t0) / 1000;
+  const { serverCpu } = cpu();
+  for (const s of sockets) s?.close();
+  return { n: job.n, seconds, latency: hist.summary(), serverCpu, errors, firstError };
+}
+
 // ---------------------------------------------------------------- send path
 
 async function sendRun(job: Extract<Job, { kind: "send" }>): Promise<unknown> {
@@ -521,7 +574,7 @@ if (import.meta.main) {
     console.error(`loadgen: ${job.kind} exceeded its time limit`);
     process.exit(3);
   }, 15 * 60_000);
-  const run = { fanout: roomsRun, rooms: roomsRun, idle: idleRun, send: sendRun, history: historyRun, logins: loginsRun, flood: floodRun }[job.kind] as (j: Job) => Promise<unknown>;
+  const run = { fanout: roomsRun, rooms: roomsRun, idle: idleRun, handshake: handshakeRun, send: sendRun, history: historyRun, logins: loginsRun, flood: floodRun }[job.kind] as (j: Job) => Promise<unknown>;
   const result = await run(job);
   clearTimeout(hardStop);
   console.log(`RESULT ${JSON.stringify(result)}`);

@@ -16,12 +16,14 @@ import { type Row, renderMarkdown } from "./report.ts";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+/** `--idle=1000,10000`: the idle scenario's sizes, whatever the run's (e.g. a quick run of idle at 10,000). */
+const idleSizes = process.argv.find((a) => a.startsWith("--idle="))?.slice(7).split(",").map(Number);
 const outDir = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? join(import.meta.dir, "results");
 
 /** Sizes: --quick keeps every scenario but shrinks it. */
 const S = quick
-  ? { fanoutN: [100, 1000], maxSeconds: 1.5, rateSeconds: 1.5, sustainSeconds: 3, rooms: 200, roomsRate: 500, roomsSeconds: 1.5, idle: 1000, sendSeconds: 1.5, bigRoom: 20_000, histRooms: 100, perRoom: 300, histIter: 200, logins: 10, floodSeconds: 1.5, redisN: 300 }
-  : { fanoutN: [100, 1000, 5000], maxSeconds: 5, rateSeconds: 5, sustainSeconds: 30, rooms: 2000, roomsRate: 2000, roomsSeconds: 5, idle: 10_000, sendSeconds: 5, bigRoom: 500_000, histRooms: 1000, perRoom: 500, histIter: 2000, logins: 50, floodSeconds: 5, redisN: 1000 };
+  ? { fanoutN: [100, 1000], maxSeconds: 1.5, rateSeconds: 1.5, sustainSeconds: 3, rooms: 200, roomsRate: 500, roomsSeconds: 1.5, idle: [1000], burst: 1000, sendSeconds: 1.5, bigRoom: 20_000, histRooms: 100, perRoom: 300, histIter: 200, logins: 10, floodSeconds: 1.5, redisN: 300 }
+  : { fanoutN: [100, 1000, 5000], maxSeconds: 5, rateSeconds: 5, sustainSeconds: 30, rooms: 2000, roomsRate: 2000, roomsSeconds: 5, idle: [1000, 10_000], burst: 1000, sendSeconds: 5, bigRoom: 500_000, histRooms: 1000, perRoom: 500, histIter: 2000, logins: 50, floodSeconds: 5, redisN: 1000 };
 
 const rows: Row[] = [];
 const failures: string[] = [];
@@ -159,22 +161,42 @@ async function manyRooms() {
 
 async function idle() {
   type Idle = { rssPerConnection: number; idleServerCpu: number; connectSeconds: number; closedDuringRun: number; rssAfter: number };
+  for (const n of idleSizes ?? S.idle) {
+    const bare = await startBare();
+    const job = { kind: "idle" as const, n, rooms: Math.max(1, n / 10), settleSeconds: 3, idleSeconds: 5 };
+    log(`idle ${n}: bare`);
+    const b = await gen<Idle>({ ...job, target: "bare", wsUrl: bare.wsUrl, tokens: [], serverPids: [bare.pid] });
+    await bare.stop();
+    const parlor = await startParlor();
+    const tokens = (await benchUsers(parlor.url, 10, "idle")).map((u) => u.token);
+    log(`idle ${n}: parlor`);
+    const p = await gen<Idle>({ ...job, target: "parlor", wsUrl: parlor.wsUrl, tokens, serverPids: [parlor.pid] });
+    await parlor.stop();
+    raw[`idle ${n}`] = { bare: b, parlor: p };
+    for (const [who, r] of [["bare", b], ["parlor", p]] as const) if (r.closedDuringRun) failures.push(`idle ${n} ${who}: ${r.closedDuringRun} connections closed while idle`);
+    const tag = `idle: ${n.toLocaleString("en")} sockets (Parlor: authenticated, 10 users), each subscribed to 1 room`;
+    rows.push({ scenario: tag, metric: "RSS per connection", unit: "KiB", parlor: Math.round(p.rssPerConnection / 102.4) / 10, ceiling: Math.round(b.rssPerConnection / 102.4) / 10, target: { ratioAtMost: 1.5 }, note: `RSS with all open ${Math.round(p.rssAfter / 2 ** 20)} vs ${Math.round(b.rssAfter / 2 ** 20)} MiB` });
+    rows.push({ scenario: tag, metric: "server CPU while idle", unit: "% of a core", parlor: Math.round(p.idleServerCpu * 1000) / 10, ceiling: Math.round(b.idleServerCpu * 1000) / 10 });
+    rows.push({ scenario: tag, metric: "time to open and subscribe all (200 at a time)", unit: "s", parlor: ms(p.connectSeconds), ceiling: ms(b.connectSeconds) });
+  }
+
+  // A burst: every connect started at once, each timed to its first usable answer.
+  type Burst = { seconds: number; latency: { p50: number; p99: number }; serverCpu: number; errors: number; firstError?: string };
+  const n = S.burst;
+  const job = { kind: "handshake" as const, n, rooms: Math.max(1, n / 10) };
   const bare = await startBare();
-  const job = { kind: "idle" as const, n: S.idle, rooms: Math.max(1, S.idle / 10), settleSeconds: 3, idleSeconds: 5 };
-  log(`idle ${S.idle}: bare`);
-  const b = await gen<Idle>({ ...job, target: "bare", wsUrl: bare.wsUrl, tokens: [], serverPids: [bare.pid] });
+  log(`handshake burst ${n}: bare`);
+  const b = await gen<Burst>({ ...job, target: "bare", wsUrl: bare.wsUrl, tokens: [], serverPids: [bare.pid] });
   await bare.stop();
   const parlor = await startParlor();
-  const tokens = (await benchUsers(parlor.url, 10, "idle")).map((u) => u.token);
-  log(`idle ${S.idle}: parlor`);
-  const p = await gen<Idle>({ ...job, target: "parlor", wsUrl: parlor.wsUrl, tokens, serverPids: [parlor.pid] });
+  const tokens = (await benchUsers(parlor.url, 10, "burst")).map((u) => u.token);
+  log(`handshake burst ${n}: parlor`);
+  const p = await gen<Burst>({ ...job, target: "parlor", wsUrl: parlor.wsUrl, tokens, serverPids: [parlor.pid] });
   await parlor.stop();
-  raw.idle = { bare: b, parlor: p };
-  for (const [who, r] of [["bare", b], ["parlor", p]] as const) if (r.closedDuringRun) failures.push(`idle ${who}: ${r.closedDuringRun} connections closed while idle`);
-  const tag = `idle: ${S.idle.toLocaleString("en")} sockets (Parlor: authenticated, 10 users), each subscribed to 1 room`;
-  rows.push({ scenario: tag, metric: "RSS per connection", unit: "KiB", parlor: Math.round(p.rssPerConnection / 102.4) / 10, ceiling: Math.round(b.rssPerConnection / 102.4) / 10, target: { parlorAtMost: 16, ratioAtMost: 2 }, note: `RSS with all open ${Math.round(p.rssAfter / 2 ** 20)} vs ${Math.round(b.rssAfter / 2 ** 20)} MiB` });
-  rows.push({ scenario: tag, metric: "server CPU while idle", unit: "% of a core", parlor: Math.round(p.idleServerCpu * 1000) / 10, ceiling: Math.round(b.idleServerCpu * 1000) / 10 });
-  rows.push({ scenario: tag, metric: "time to open and subscribe all", unit: "s", parlor: ms(p.connectSeconds), ceiling: ms(b.connectSeconds) });
+  raw.handshake = { bare: b, parlor: p };
+  for (const [who, r] of [["bare", b], ["parlor", p]] as const) if (r.errors) failures.push(`handshake burst ${who}: ${r.errors} connects failed (${r.firstError})`);
+  const tag = `handshake burst: ${n.toLocaleString("en")} connects at once (Parlor: bearer token in connectionParams, 10 users)`;
+  rows.push({ scenario: tag, metric: "p99 connect → first answer (room.messages `started`; bare: its SUBSCRIBE answer)", unit: "ms", parlor: p.latency.p99, ceiling: b.latency.p99, target: { ratioAtMost: 3 }, note: `p50 ${p.latency.p50} vs ${b.latency.p50} ms; all answered in ${ms(p.seconds)} vs ${ms(b.seconds)} s; server CPU ${Math.round(p.serverCpu * 100)} vs ${Math.round(b.serverCpu * 100)} %` });
 }
 
 // ------------------------------------------------------------------ send path

@@ -42,6 +42,34 @@ await describeEach("session store", databaseBackends, (backend) => {
     }
   });
 
+  test("overlapping lookups of one token share one answer, and a lookup that starts after a logout, or after sessions ended elsewhere, reads afresh", async () => {
+    const env = await backend.create();
+    try {
+      const auth = createAuth(env.db, { secureCookies: false });
+      const ann = await auth.register({ username: "ann", password: "correct horse" });
+      const first = auth.validate(ann.token);
+      expect(auth.validate(ann.token)).toBe(first);
+      expect((await first)?.user.username).toBe("ann");
+      // In flight when the session ends: nobody who asks afterwards joins it.
+      const before = auth.validate(ann.token);
+      await auth.logout(ann.token);
+      const after = auth.validate(ann.token);
+      expect(after).not.toBe(before);
+      expect(await after).toBeNull();
+
+      const laptop = (await auth.login({ username: "ann", password: "correct horse" }))!;
+      const pending = auth.validate(laptop.token);
+      // Another process ended it (the control channel's sessions-ended): deleted there, announced here.
+      await env.db.deleteFrom("session").where("id", "=", hashToken(laptop.token)).execute();
+      auth.sessionsEnded();
+      const fresh = auth.validate(laptop.token);
+      expect(fresh).not.toBe(pending);
+      expect(await fresh).toBeNull();
+    } finally {
+      await env.dispose();
+    }
+  });
+
   test("purgeExpired deletes sessions past their expiry, never presented again, and keeps live ones", async () => {
     const env = await backend.create();
     try {

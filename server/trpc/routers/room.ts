@@ -11,7 +11,7 @@ import {
   SendInput,
 } from "../../../shared/schemas.ts";
 import { isManager } from "../../rooms/access.ts";
-import type { RevokeReason } from "../../rooms/revocations.ts";
+import type { Revocations, RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
 import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 import { searchProcedure } from "./room-search.ts";
@@ -73,6 +73,62 @@ function watchRevocation(ctx: Context, room: RoomName, outer: AbortSignal | unde
   };
 }
 
+/**
+ * A room.messages stream's end, in one object (held for the stream's life, so
+ * without a closure per concern): it holds the connection's subscription slot,
+ * watches the user's access to the room like `watchRevocation`, and is its own
+ * listener for the subscription's signal. `end()` releases all of it, once.
+ */
+class StreamGuard {
+  private readonly controller = new AbortController();
+  private revoked: RevokeReason | null = null;
+  private ended = false;
+  private readonly onRevoked: ((reason: RevokeReason) => void) | null = null;
+
+  constructor(
+    private readonly revocations: Revocations,
+    private readonly room: RoomName,
+    private readonly userId: number | null,
+    private readonly outer: AbortSignal | undefined,
+    private readonly releaseSlot: () => void,
+  ) {
+    if (userId !== null) {
+      this.onRevoked = this.revoke.bind(this);
+      revocations.add(room, userId, this.onRevoked);
+    }
+    outer?.addEventListener("abort", this, { once: true });
+  }
+
+  /** Aborts when access is revoked or the subscription stops. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private revoke(reason: RevokeReason): void {
+    this.revoked = reason;
+    this.controller.abort();
+  }
+
+  /** FORBIDDEN with the reason once revoked, else undefined. */
+  error(): TRPCError | undefined {
+    return this.revoked ? new TRPCError({ code: "FORBIDDEN", message: REVOKED[this.revoked](this.room) }) : undefined;
+  }
+
+  /** The subscription's signal aborted. */
+  handleEvent(): void {
+    this.end();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.outer?.removeEventListener("abort", this);
+    if (this.onRevoked && this.userId !== null) this.revocations.unwatch(this.room, this.userId, this.onRevoked);
+    this.controller.abort();
+    this.releaseSlot();
+  }
+}
+
 /** Each entry carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
 const trackBySeq = (entry: RoomEntry) => tracked(String(entry.seq), entry);
 
@@ -125,29 +181,24 @@ export const roomRouter = router({
    */
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
-    const release = onceEnded(signal, takeSubscriptionSlot(ctx));
-    const revocation = watchRevocation(ctx, input.room, signal);
+    const guard = new StreamGuard(ctx.revocations, input.room, ctx.user?.id ?? null, signal, takeSubscriptionSlot(ctx));
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       // The room stream itself ends with the revocation's error: no extra generator per delivery.
       return await ctx.chat.stream({
         room: input.room,
         after: input.lastEventId ?? undefined,
-        signal: revocation.signal,
-        stopError: revocation.error,
+        signal: guard.signal,
+        stopError: guard.error.bind(guard),
         map: trackBySeq,
         // Replays wait while the socket is behind, one batch per connection at a time.
-        pace: ctx.connection?.replayBatch,
+        pace: ctx.connection ? ctx.connection.replayBatch.bind(ctx.connection) : undefined,
         // Once caught up, live entries may come through the server's shared channel (one publish for all).
         seat: ctx.connection?.liveSeat?.(signal),
-        onEnd: () => {
-          revocation.end();
-          release();
-        },
+        onEnd: guard.end.bind(guard),
       });
     } catch (error) {
-      revocation.end();
-      release();
+      guard.end();
       throw error;
     }
   }),

@@ -194,7 +194,11 @@ export class Connection<TData> implements TopicMember {
       return;
     }
     // Not awaited: each request of a batch runs on its own, as in tRPC.
-    const running = message.method === "subscription" ? this.subscribe(id, message, batchIndex) : this.call(id, message, batchIndex);
+    const running =
+      message.method === "subscription"
+        ? // What the stream needs, not the frame's message: the subscription's frame holds these for its whole life.
+          this.subscribe(id, jsonrpc, message.params.path, withLastEventId(message.params.input, message.params.lastEventId), batchIndex)
+        : this.call(id, message, batchIndex);
     running.catch((cause) => this.host.onError(getTRPCErrorFromUnknown(cause), undefined, this));
   }
 
@@ -238,10 +242,7 @@ export class Connection<TData> implements TopicMember {
   }
 
   /** A subscription: `started`, its events, then `stopped` (or an error). */
-  private async subscribe(id: RequestId, message: ProcedureCall, batchIndex: number): Promise<void> {
-    const { jsonrpc } = message;
-    const { path } = message.params;
-    const input = withLastEventId(message.params.input, message.params.lastEventId);
+  private async subscribe(id: RequestId, jsonrpc: "2.0" | undefined, path: string, input: unknown, batchIndex: number): Promise<void> {
     if (this.subscriptions?.has(id)) {
       this.failed(id, jsonrpc, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), "subscription", path, input);
       return;
