@@ -2,7 +2,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { internalErrorMessage } from "../errors/error-id.ts";
-import { RoomInput, type User } from "../../shared/schemas.ts";
+import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { domainErrorToTRPC } from "./domain-errors.ts";
@@ -93,27 +93,39 @@ export const authedProcedure = publicProcedure.use(async function signedIn({ ctx
  * The access seam: every procedure about one room is built from one of these,
  * so none can forget the check. Each looks the room up for the caller once
  * (`ctx.access`) and refuses a private room they are not in with NOT_FOUND —
- * the answer a name never used gets.
+ * the answer a name never used gets. The seam reads the room from the raw
+ * input itself; the procedure then gives its whole input schema (which has
+ * `room`) with `.input()`, once: a seam with an input of its own would make
+ * every call parse twice and run one more level of tRPC's chain.
  */
+
+/** The `room` of a call's raw input, or BAD_REQUEST as the input parser would answer it. */
+async function roomOf(getRawInput: () => Promise<unknown>): Promise<RoomName> {
+  const parsed = RoomInput.safeParse(await getRawInput());
+  if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", cause: parsed.error });
+  return parsed.data.room;
+}
 /** Reading a room (history, its stream, presence, info, members): anyone who can see it. */
-export const roomProcedure = publicProcedure.input(RoomInput).use(async function roomAccess({ ctx, input, next }) {
-  const access = await ctx.rooms.access(input.room, ctx.user);
+export const roomProcedure = publicProcedure.use(async function roomAccess({ ctx, getRawInput, next }) {
+  const access = await ctx.rooms.access(await roomOf(getRawInput), ctx.user);
   requireVisible(access);
   return next({ ctx: { access } });
 });
 
 /** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */
-export const roomPostProcedure = publicProcedure.input(RoomInput).use(async function roomPostAccess({ ctx, input, next }) {
+export const roomPostProcedure = publicProcedure.use(async function roomPostAccess({ ctx, getRawInput, next }) {
+  const room = await roomOf(getRawInput);
   const caller = await requireSignedIn(ctx);
-  const access = await ctx.rooms.postAccess(input.room, caller.user);
+  const access = await ctx.rooms.postAccess(room, caller.user);
   requireCanPost(access);
   return next({ ctx: { ...caller, access } });
 });
 
 /** Membership and moderation (join, leave, invite, kick, ban, roles, topic): signed in, can see it; the rooms service checks roles. */
-export const roomMemberProcedure = publicProcedure.input(RoomInput).use(async function roomMemberAccess({ ctx, input, next }) {
+export const roomMemberProcedure = publicProcedure.use(async function roomMemberAccess({ ctx, getRawInput, next }) {
+  const room = await roomOf(getRawInput);
   const caller = await requireSignedIn(ctx);
-  const access = await ctx.rooms.access(input.room, caller.user);
+  const access = await ctx.rooms.access(room, caller.user);
   requireVisible(access);
   return next({ ctx: { ...caller, access } });
 });

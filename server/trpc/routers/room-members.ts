@@ -1,5 +1,5 @@
 /** Rooms as places: create, info, members, join/leave, invitations, moderation, and the caller's own rooms. */
-import { CreateRoomInput, MarkReadInput, RoomUserInput, SetRoleInput, SetTopicInput } from "../../../shared/schemas.ts";
+import { CreateRoomInput, MarkReadInput, RoomInput, RoomUserInput, SetRoleInput, SetTopicInput } from "../../../shared/schemas.ts";
 import { authedProcedure, rateLimited, roomMemberProcedure, roomProcedure, router } from "../init.ts";
 
 const ok = { ok: true as const };
@@ -9,19 +9,19 @@ export const roomMembersRouter = router({
   create: authedProcedure.input(CreateRoomInput).mutation(({ ctx, input }) => ctx.rooms.create(ctx.user, input)),
 
   /** `{ room, visibility, topic, owner, role, members, direct }`; NOT_FOUND for a name never used or a private room the caller is not in. */
-  info: roomProcedure.query(({ ctx }) => ctx.rooms.info(ctx.access)),
+  info: roomProcedure.input(RoomInput).query(({ ctx }) => ctx.rooms.info(ctx.access)),
 
   /** `{ username, role }[]`: owner first, then moderators, then members. */
-  members: roomProcedure.query(({ ctx }) => ctx.rooms.members(ctx.access)),
+  members: roomProcedure.input(RoomInput).query(({ ctx }) => ctx.rooms.members(ctx.access)),
 
   /** Joins a public room. */
-  join: roomMemberProcedure.mutation(async ({ ctx }) => {
+  join: roomMemberProcedure.input(RoomInput).mutation(async ({ ctx }) => {
     await ctx.rooms.join(ctx.user, ctx.access);
     return ok;
   }),
 
   /** Leaves a room; the caller's open streams of it end. */
-  leave: roomMemberProcedure.mutation(async ({ ctx }) => {
+  leave: roomMemberProcedure.input(RoomInput).mutation(async ({ ctx }) => {
     await ctx.rooms.leave(ctx.user, ctx.access);
     return ok;
   }),

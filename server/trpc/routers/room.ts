@@ -8,6 +8,7 @@ import {
   HistoryInput,
   MessagesInput,
   ReactInput,
+  RoomInput,
   SendInput,
 } from "../../../shared/schemas.ts";
 import { isManager } from "../../rooms/access.ts";
@@ -208,7 +209,7 @@ export const roomRouter = router({
    * (coalesced). Subscribing is being present: as a user, or counted as a guest.
    * Ephemeral: nothing here is stored or replayed.
    */
-  presence: roomProcedure.subscription(({ ctx, input, signal }) => {
+  presence: roomProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
     const releasePresence = takePresenceSlot(ctx);
     let release: () => void;
     try {
@@ -239,7 +240,7 @@ export const roomRouter = router({
   }),
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
-  typing: roomPostProcedure.mutation(async ({ ctx, input }) => {
+  typing: roomPostProcedure.input(RoomInput).mutation(async ({ ctx, input }) => {
     await rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
     await ctx.presence.typing(input.room, ctx.user.username, true);
     return { ok: true as const };
