@@ -290,9 +290,18 @@ async function history() {
     }
   } finally {
     await parlor.stop();
+  }
+  // The same pages over WebSocket from a bare Bun server (same SQL on bun:sqlite, same JSON), with the same generator.
+  const store = await startBareStore(path);
+  let bareWs: Record<string, { latency: Lat; errors: number }>;
+  try {
+    log("history: bare server over ws");
+    bareWs = await gen({ kind: "history", transport: "ws", url: store.url, wsUrl: store.wsUrl, iterations: S.histIter, warmup: 200, serverPids: [store.pid], queries: queries.map((q) => ({ name: q.name, expect: q.limit, input: { room: q.room, limit: q.limit, ...(q.before ? { before: q.before } : {}) } })) });
+  } finally {
+    await store.stop();
     dir.remove();
   }
-  raw.history = { filled, inProcess, over };
+  raw.history = { filled, inProcess, over, bareWs };
   const tag = `history at ${filled.rows.toLocaleString("en")} stored messages (SQLite, warm; 50 per page)`;
   for (const q of queries) {
     const ip = inProcess[q.name]!;
@@ -300,7 +309,9 @@ async function history() {
     for (const t of ["ws", "http"] as const) {
       const r = over[t]![q.name]!;
       if (r.errors) failures.push(`history ${q.name} over ${t}: ${r.errors} pages of the wrong length`);
-      rows.push({ scenario: tag, metric: `${q.name}: room.history over ${t === "ws" ? "WebSocket" : "HTTP"}, round trip`, unit: "ms p99", parlor: r.latency.p99, ceiling: ip.direct.p99, target: t === "ws" ? { parlorAtMost: 1 } : undefined, note: `p50 ${r.latency.p50} ms` });
+      const ceiling = t === "ws" ? bareWs[q.name]! : null;
+      if (ceiling?.errors) failures.push(`history ${q.name} over ws from the bare server: ${ceiling.errors} pages of the wrong length`);
+      rows.push({ scenario: tag, metric: `${q.name}: room.history over ${t === "ws" ? "WebSocket [ceiling: the same page from a bare Bun WebSocket server]" : "HTTP [ceiling: the SQL in process]"}, round trip`, unit: "ms p99", parlor: r.latency.p99, ceiling: ceiling ? ceiling.latency.p99 : ip.direct.p99, target: t === "ws" ? { parlorAtMost: 1 } : undefined, note: `p50 ${r.latency.p50} ms${ceiling ? ` vs ${ceiling.latency.p50} ms` : ""}` });
     }
   }
 }
