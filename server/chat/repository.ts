@@ -9,7 +9,7 @@
  * The queries on the hot path are prepared: built and compiled once, then run
  * with new parameters (see db/prepared.ts).
  */
-import { type Kysely, SqliteAdapter, sql } from "kysely";
+import { CompiledQuery, type Kysely, SqliteAdapter, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
@@ -161,6 +161,46 @@ const roomStateWithSender = prepare((db, room: string, senderId: number) =>
     .select(["room.visibility", "room.member_count", "room_member.user_id"])
     .where("room.name", "=", room),
 );
+
+type MessageInsert = { room: string; seq: number; sender_id: number; text: string; created_at: string; client_id: string | null; reply_to: number | null; msg_index: number; sender_index: number };
+const MESSAGE_INSERT_COLUMNS = ["room", "seq", "sender_id", "text", "created_at", "client_id", "reply_to", "msg_index", "sender_index"] as const;
+
+/**
+ * Inserts a batch's messages, returning their ids: one multi-row statement per
+ * up to 64 rows, compiled once per row count and dialect (see db/prepared.ts:
+ * building and compiling the insert cost more than SQLite takes to run it).
+ */
+const insertMessageRows = (() => {
+  const CHUNK = 64;
+  const compiled = new WeakMap<object, Map<number, { sql: string; slots: [number, (typeof MESSAGE_INSERT_COLUMNS)[number]][] }>>();
+  function compile(db: Db, n: number) {
+    const marks = new Map<symbol, [number, (typeof MESSAGE_INSERT_COLUMNS)[number]]>();
+    const values = Array.from({ length: n }, (_, i) =>
+      Object.fromEntries(MESSAGE_INSERT_COLUMNS.map((c) => {
+        const mark = Symbol(`${c} ${i}`);
+        marks.set(mark, [i, c]);
+        return [c, mark];
+      })) as unknown as MessageInsert,
+    );
+    const query = db.insertInto("message").values(values).returning(["id", "seq"]).compile();
+    return { sql: query.sql, slots: query.parameters.map((p) => marks.get(p as symbol)!) };
+  }
+  return async function insertMessageRows(db: Db, rows: MessageInsert[]): Promise<{ rows: { id: number; seq: number }[] }> {
+    const adapter = db.getExecutor().adapter;
+    let byCount = compiled.get(adapter);
+    if (!byCount) compiled.set(adapter, (byCount = new Map()));
+    const out: { id: number; seq: number }[] = [];
+    for (let start = 0; start < rows.length; start += CHUNK) {
+      const chunk = rows.slice(start, start + CHUNK);
+      let entry = byCount.get(chunk.length);
+      if (!entry) byCount.set(chunk.length, (entry = compile(db, chunk.length)));
+      const parameters = entry.slots.map(([i, c]) => chunk[i]![c]);
+      const result = await db.executeQuery<{ id: number; seq: number }>(CompiledQuery.raw(entry.sql, parameters));
+      out.push(...result.rows);
+    }
+    return { rows: out };
+  };
+})();
 
 /** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
 const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
@@ -504,15 +544,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     };
   });
   const ids = new Map<number, number>();
-  // A few rows: prepared inserts (no builder to run); many: one statement, whose building costs less than as many executions.
-  if (rows.length === 1 || (rows.length <= 4 && inProcess(trx))) {
-    for (const r of rows) {
-      const inserted = await insertMessage(trx, room, r.seq, r.sender_id, r.text, now, r.client_id, r.reply_to, r.msg_index, r.sender_index);
-      ids.set(r.seq, Number(inserted.rows[0]!.id));
-    }
-  } else {
-    for (const r of await trx.insertInto("message").values(rows).returning(["id", "seq"]).execute()) ids.set(Number(r.seq), Number(r.id));
-  }
+  for (const r of (await insertMessageRows(trx, rows)).rows) ids.set(Number(r.seq), Number(r.id));
   const announced = new Set<number>();
   for (const [j, i] of valid.entries()) {
     const m = items[i]!;
