@@ -461,11 +461,11 @@ export async function storeMessageBatch(db: Db, batch: readonly NewMessage[]): P
 
 async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(items.length);
-  // The room and which of the batch's senders are members already, in one statement.
+  // The room and which of the batch's senders are members already: in one statement over a network, a prepared one per sender in process.
   const senders = [...new Set(items.map((m) => m.sender.id))];
   const stateRows =
-    senders.length === 1
-      ? (await roomStateWithSender(trx, room, senders[0]!)).rows
+    senders.length === 1 || inProcess(trx)
+      ? (await Promise.all(senders.map((id) => roomStateWithSender(trx, room, id)))).flatMap((r) => r.rows)
       : await trx
           .selectFrom("room")
           .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senders))
