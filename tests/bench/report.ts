@@ -65,7 +65,7 @@ export function renderMarkdown({ machine, rows, failures }: { machine: Record<st
     for (const row of targeted) {
       const r = ratio(row);
       const h = holds(row);
-      lines.push(`| ${row.scenario.split(":")[0]} | ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} |`);
+      lines.push(`| ${row.scenario.split(/ \(| vs |, (?![0-9]+ B)/)[0]} | ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} |`);
     }
     lines.push("", "## Detail");
   }

@@ -23,7 +23,7 @@ const outDir = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? joi
 /** Sizes: --quick keeps every scenario but shrinks it. */
 const S = quick
   ? { fanoutN: [100, 1000], maxSeconds: 1.5, rateSeconds: 1.5, sustainSeconds: 3, rooms: 200, roomsRate: 500, roomsSeconds: 1.5, idle: [1000], burst: 1000, sendSeconds: 1.5, bigRoom: 20_000, histRooms: 100, perRoom: 300, histIter: 200, logins: 10, floodSeconds: 1.5, redisN: 300 }
-  : { fanoutN: [100, 1000, 5000], maxSeconds: 5, rateSeconds: 5, sustainSeconds: 30, rooms: 2000, roomsRate: 2000, roomsSeconds: 5, idle: [1000, 10_000], burst: 1000, sendSeconds: 5, bigRoom: 500_000, histRooms: 1000, perRoom: 500, histIter: 2000, logins: 50, floodSeconds: 5, redisN: 1000 };
+  : { fanoutN: [100, 1000, 5000], maxSeconds: 5, rateSeconds: 5, sustainSeconds: 30, rooms: 200, roomsRate: 2000, roomsSeconds: 5, idle: [1000, 10_000], burst: 1000, sendSeconds: 5, bigRoom: 500_000, histRooms: 1000, perRoom: 500, histIter: 2000, logins: 50, floodSeconds: 5, redisN: 1000 };
 
 const rows: Row[] = [];
 const failures: string[] = [];
