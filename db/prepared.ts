@@ -41,3 +41,37 @@ export function prepare<P extends unknown[], R>(build: (db: Kysely<any>, ...para
     return db.executeQuery({ ...entry.query, parameters });
   };
 }
+
+/**
+ * `prepare` for a statement over a list of rows (a multi-row insert): `build`
+ * gets `rows.length` rows of placeholders, one per column, and is compiled once
+ * per row count and dialect; each run binds the rows' values in their place.
+ *
+ * @example
+ * const insertUsers = prepareRows(["username", "password_hash"], (db, rows: NewUser[]) => db.insertInto("user").values(rows));
+ */
+export function prepareRows<Row extends Record<string, unknown>, R>(columns: readonly (keyof Row & string)[], build: (db: Kysely<any>, rows: Row[]) => Compilable<R>) {
+  type RowSlot = { row: number; column: keyof Row } | { value: unknown };
+  const compiled = new WeakMap<object, Map<number, { query: CompiledQuery<R>; slots: RowSlot[] }>>();
+
+  function compile(db: Kysely<any>, n: number) {
+    const marks = new Map<symbol, RowSlot>();
+    const rows = Array.from({ length: n }, (_, row) => {
+      const placeholders: Record<string, symbol> = {};
+      for (const column of columns) marks.set((placeholders[column] = Symbol(`${column} ${row}`)), { row, column });
+      return placeholders as unknown as Row;
+    });
+    const query = build(db, rows).compile();
+    return { query, slots: query.parameters.map((value): RowSlot => marks.get(value as symbol) ?? { value }) };
+  }
+
+  return async function run(db: Kysely<any>, rows: readonly Row[]): Promise<QueryResult<R>> {
+    const adapter = db.getExecutor().adapter;
+    let byCount = compiled.get(adapter);
+    if (!byCount) compiled.set(adapter, (byCount = new Map()));
+    let entry = byCount.get(rows.length);
+    if (!entry) byCount.set(rows.length, (entry = compile(db, rows.length)));
+    const parameters = entry.slots.map((slot) => ("value" in slot ? slot.value : rows[slot.row]![slot.column]));
+    return db.executeQuery({ ...entry.query, parameters });
+  };
+}

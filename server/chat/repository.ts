@@ -9,9 +9,9 @@
  * The queries on the hot path are prepared: built and compiled once, then run
  * with new parameters (see db/prepared.ts).
  */
-import { CompiledQuery, type Kysely, SqliteAdapter, sql } from "kysely";
+import { type Insertable, type Kysely, SqliteAdapter, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
-import { prepare } from "../../db/prepared.ts";
+import { prepare, prepareRows } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError, NotFoundError } from "./errors.ts";
@@ -118,26 +118,9 @@ const byClientId = prepare((db, senderId: number, clientId: string) =>
 const messageAt = prepare((db, room: string, seq: number) => messages(db).where("message.room", "=", room).where("message.seq", "=", seq));
 
 /**
- * Takes the room's next seq for a message: creates the room at 1 (a public room,
- * its sender the owner), or adds one under the row's lock.
- */
-const nextSeqForMessage = prepare((db, room: string, now: string, senderId: number) =>
-  (db as Db)
-    .insertInto("room")
-    .values({ name: room, last_seq: 1, last_message_at: now, message_count: 1, owner_id: senderId, created_at: now })
-    .onConflict((oc) =>
-      oc.column("name").doUpdateSet({
-        last_seq: sql<number>`${sql.ref("room.last_seq")} + 1`,
-        message_count: sql<number>`${sql.ref("room.message_count")} + 1`,
-        last_message_at: now,
-      }),
-    )
-    .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
-);
-
-/**
- * Takes `k` seqs at once for a batch of messages (see nextSeqForMessage); the
- * last one taken is `last_seq`.
+ * Takes the room's next `k` seqs for new messages (the last one taken is
+ * `last_seq`): creates the room (a public room, its first sender the owner),
+ * or adds `k` under the row's lock.
  */
 const nextSeqsForMessages = prepare((db, room: string, k: number, now: string, senderId: number) =>
   (db as Db)
@@ -150,10 +133,10 @@ const nextSeqsForMessages = prepare((db, room: string, k: number, now: string, s
         last_message_at: sql<string>`${sql.ref("excluded.last_message_at")}`,
       }),
     )
-    .returning(["last_seq", "message_count", "owner_id"]),
+    .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
 );
 
-/** The room's visibility and size, and whether `senderId` is a member (a batch of one sender). */
+/** The room's visibility and size, and whether `senderId` is a member (one row; none: no such room). */
 const roomStateWithSender = prepare((db, room: string, senderId: number) =>
   (db as Db)
     .selectFrom("room")
@@ -162,45 +145,15 @@ const roomStateWithSender = prepare((db, room: string, senderId: number) =>
     .where("room.name", "=", room),
 );
 
-type MessageInsert = { room: string; seq: number; sender_id: number; text: string; created_at: string; client_id: string | null; reply_to: number | null; msg_index: number; sender_index: number };
-const MESSAGE_INSERT_COLUMNS = ["room", "seq", "sender_id", "text", "created_at", "client_id", "reply_to", "msg_index", "sender_index"] as const;
+/** What a new message's row is written with; the other columns take their defaults. */
+const NEW_MESSAGE_COLUMNS = ["room", "seq", "sender_id", "text", "created_at", "client_id", "reply_to", "msg_index", "sender_index"] as const;
+type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
 
-/**
- * Inserts a batch's messages, returning their ids: one multi-row statement per
- * up to 64 rows, compiled once per row count and dialect (see db/prepared.ts:
- * building and compiling the insert cost more than SQLite takes to run it).
- */
-const insertMessageRows = (() => {
-  const CHUNK = 64;
-  const compiled = new WeakMap<object, Map<number, { sql: string; slots: [number, (typeof MESSAGE_INSERT_COLUMNS)[number]][] }>>();
-  function compile(db: Db, n: number) {
-    const marks = new Map<symbol, [number, (typeof MESSAGE_INSERT_COLUMNS)[number]]>();
-    const values = Array.from({ length: n }, (_, i) =>
-      Object.fromEntries(MESSAGE_INSERT_COLUMNS.map((c) => {
-        const mark = Symbol(`${c} ${i}`);
-        marks.set(mark, [i, c]);
-        return [c, mark];
-      })) as unknown as MessageInsert,
-    );
-    const query = db.insertInto("message").values(values).returning(["id", "seq"]).compile();
-    return { sql: query.sql, slots: query.parameters.map((p) => marks.get(p as symbol)!) };
-  }
-  return async function insertMessageRows(db: Db, rows: MessageInsert[]): Promise<{ rows: { id: number; seq: number }[] }> {
-    const adapter = db.getExecutor().adapter;
-    let byCount = compiled.get(adapter);
-    if (!byCount) compiled.set(adapter, (byCount = new Map()));
-    const out: { id: number; seq: number }[] = [];
-    for (let start = 0; start < rows.length; start += CHUNK) {
-      const chunk = rows.slice(start, start + CHUNK);
-      let entry = byCount.get(chunk.length);
-      if (!entry) byCount.set(chunk.length, (entry = compile(db, chunk.length)));
-      const parameters = entry.slots.map(([i, c]) => chunk[i]![c]);
-      const result = await db.executeQuery<{ id: number; seq: number }>(CompiledQuery.raw(entry.sql, parameters));
-      out.push(...result.rows);
-    }
-    return { rows: out };
-  };
-})();
+/** Rows per multi-row insert: a few compiled statements serve every batch size. */
+const INSERT_CHUNK = 64;
+
+/** New messages in one multi-row statement (prepared per row count, see db/prepared.ts); their ids and seqs. */
+const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageInsert[]) => (db as Db).insertInto("message").values(rows).returning(["id", "seq"]));
 
 /** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
 const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
@@ -240,25 +193,6 @@ const nextSeqForChange = prepare((db, room: string) =>
     .set({ last_seq: sql<number>`last_seq + 1` })
     .where("name", "=", room)
     .returning("last_seq"),
-);
-
-const insertMessage = prepare(
-  (
-    db,
-    room: string,
-    seq: number,
-    senderId: number,
-    text: string,
-    now: string,
-    clientId: string | null,
-    replyTo: number | null,
-    msgIndex: number,
-    senderIndex: number,
-  ) =>
-    (db as Db)
-      .insertInto("message")
-      .values({ room, seq, sender_id: senderId, text, created_at: now, client_id: clientId, reply_to: replyTo, msg_index: msgIndex, sender_index: senderIndex })
-      .returning("id"),
 );
 
 /** Records who `text` (message `seq`) mentions, but for its sender. Only texts with an `@name` cost a query. */
@@ -368,7 +302,7 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
   const now = new Date().toISOString();
   const replyTo = msg.replyTo ?? null;
   return db.transaction().execute(async (trx) => {
-    const roomRow = (await nextSeqForMessage(trx, msg.room, now, msg.sender.id)).rows[0]!;
+    const roomRow = (await nextSeqsForMessages(trx, msg.room, 1, now, msg.sender.id)).rows[0]!;
     const seq = Number(roomRow.last_seq);
     // Private rooms are joined by invitation only; the access check let only members send there.
     let joined = false;
@@ -388,7 +322,9 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
       }
     }
     const senderIndex = Number((await lastSenderIndex(trx, msg.room, msg.sender.id)).rows[0]?.sender_index ?? 0) + 1;
-    const { rows } = await insertMessage(trx, msg.room, seq, msg.sender.id, msg.text, now, msg.clientId ?? null, replyTo, Number(roomRow.message_count), senderIndex);
+    const { rows } = await insertMessageRows(trx, [
+      { room: msg.room, seq, sender_id: msg.sender.id, text: msg.text, created_at: now, client_id: msg.clientId ?? null, reply_to: replyTo, msg_index: Number(roomRow.message_count), sender_index: senderIndex },
+    ]);
     await recordMentions(trx, msg.room, seq, msg.sender.id, msg.text);
     const message: Message = {
       id: Number(rows[0]!.id),
@@ -431,7 +367,6 @@ async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Pr
   for (const r of await query.execute()) found.set(Number(r.sender_id), Number(r.sender_index ?? 0));
   return found;
 }
-
 
 /**
  * Group commit: stores a batch of messages (in arrival order) in ONE
@@ -544,7 +479,9 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     };
   });
   const ids = new Map<number, number>();
-  for (const r of (await insertMessageRows(trx, rows)).rows) ids.set(Number(r.seq), Number(r.id));
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    for (const r of (await insertMessageRows(trx, rows.slice(start, start + INSERT_CHUNK))).rows) ids.set(Number(r.seq), Number(r.id));
+  }
   const announced = new Set<number>();
   for (const [j, i] of valid.entries()) {
     const m = items[i]!;

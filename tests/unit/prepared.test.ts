@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from "bun:test";
 import { createDb } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
-import { prepare } from "../../db/prepared.ts";
+import { prepare, prepareRows } from "../../db/prepared.ts";
 
 const db = createDb("sqlite::memory:");
 await migrateToLatest(db);
@@ -28,4 +28,17 @@ test("runs inside a transaction with the same compiled query", async () => {
 test("a parameter the query never binds is refused when the query is first built", async () => {
   const wrong = prepare((d, _unused: string) => d.selectFrom("room").selectAll());
   await expect(wrong(db, "x")).rejects.toThrow("parameter 0 of the query is never bound");
+});
+
+test("prepareRows: each row count compiles once and binds each row's own values, constants staying", async () => {
+  const insertRooms = prepareRows(["name", "last_message_at"], (d, rows: { name: string; last_message_at: string }[]) =>
+    d.insertInto("room").values(rows.map((r) => ({ ...r, last_seq: 3 }))).returning(["name", "last_seq", "last_message_at"]),
+  );
+  expect((await insertRooms(db, [{ name: "r1", last_message_at: "t1" }, { name: "r2", last_message_at: "t2" }])).rows).toEqual([
+    { name: "r1", last_seq: 3, last_message_at: "t1" },
+    { name: "r2", last_seq: 3, last_message_at: "t2" },
+  ]);
+  // The same row count again (its compiled statement reused), then another count.
+  expect((await insertRooms(db, [{ name: "r3", last_message_at: "t3" }, { name: "r4", last_message_at: "t4" }])).rows.map((r) => r.name)).toEqual(["r3", "r4"]);
+  expect((await insertRooms(db, [{ name: "r5", last_message_at: "t5" }])).rows).toEqual([{ name: "r5", last_seq: 3, last_message_at: "t5" }]);
 });
