@@ -95,7 +95,7 @@ const Env = z.object({
   MAX_QUEUED_BYTES: count(1024 * 1024),
   /** Largest HTTP request body (413 beyond). */
   MAX_REQUEST_BODY_BYTES: count(1024 * 1024),
-  // Operating it (README "Operating Parlor").
+  // Operating it (docs/operations.md).
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** pretty: lines for people (development default); json: one object per line (elsewhere). */
   LOG_FORMAT: z.enum(["pretty", "json"]).optional(),

@@ -102,7 +102,7 @@ describe("me.rooms retry", () => {
   });
 });
 
-describe("memberActions (README 'Rooms and access')", () => {
+describe("memberActions (docs/api.md, 'Rooms and access')", () => {
   const room = (role: "owner" | "moderator" | "member" | null, direct = false) => ({ role, direct });
 
   test("the owner may message, set the role of, kick and ban anyone but themselves", () => {
