@@ -3,116 +3,28 @@
  * typed object. A bad value stops start-up with a message that names the variable.
  */
 import { availableParallelism } from "node:os";
-import { z } from "zod";
-import { parseDatabaseUrl } from "../db/index.ts";
-import { type ForwardedHeader, parseTrustProxy, type TrustProxy } from "./http/client-address.ts";
-import { HTTP_BATCH_MAX_CALLS } from "../shared/transport.ts";
+import type { ForwardedHeader, TrustProxy } from "./http/client-address.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
-import { LOG_LEVELS } from "./ops/log.ts";
+import type { LOG_LEVELS } from "./ops/log.ts";
+import { type Settings, SettingsSchema } from "./settings.ts";
 
-const count = (fallback: number) => z.coerce.number().int("must be a whole number").min(1, "must be 1 or more").default(fallback);
-const rate = (fallback: number) => z.coerce.number().positive("must be above 0").default(fallback);
+const workersOf = (e: Settings) => e.WORKERS ?? (e.REDIS_URL ? availableParallelism() : 1);
 
-const Env = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default("localhost"),
-  DATABASE_URL: z
-    .string()
-    .default("sqlite:data/parlor.db")
-    .refine((url) => {
-      try {
-        parseDatabaseUrl(url);
-        return true;
-      } catch {
-        return false;
-      }
-    }, "use sqlite:<path>, sqlite::memory: or postgres://…"),
-  REDIS_URL: z
-    .string()
-    .optional()
-    .transform((v) => (v === "" ? undefined : v))
-    .refine((v) => v === undefined || /^rediss?:\/\//.test(v), "use redis://host:port"),
-  /** Prepended to every Redis channel, so several deployments (or tests) can share one Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:._-]{0,64}$/, "up to 64 letters, digits, ':', '.', '_', '-'").default("parlor:"),
-  /** Processes sharing the port; unset: one per core with REDIS_URL, else 1. */
-  WORKERS: z.coerce.number().int().min(1).max(256).optional(),
-  /** Comma-separated exact origins. Unset: only the server's own origin (as the browser addressed it). */
-  ALLOWED_ORIGINS: z
-    .string()
-    .optional()
-    .transform((v) => (v ? v.split(",").map((o) => o.trim()).filter(Boolean) : undefined))
-    .refine((list) => list === undefined || list.every((o) => URL.canParse(o) && new URL(o).origin === o), "each origin is scheme://host[:port], without a path"),
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** How often each process restates who it has in each room; others forget it after PRESENCE_TTL_MS of silence. */
-  PRESENCE_HEARTBEAT_MS: count(2_000),
-  PRESENCE_TTL_MS: count(6_000),
-  /** How long a session lasts without use; each use in its second half extends it. */
-  SESSION_TTL_SECONDS: count(30 * 24 * 3600),
-  // Limits (see SECURITY.md): each caps what one client can take from everyone else.
-  MAX_CONNECTIONS: count(10_000),
-  MAX_CONNECTIONS_PER_IP: count(200),
-  MAX_CONNECTIONS_PER_USER: count(20),
-  MAX_SUBSCRIPTIONS_PER_CONNECTION: count(100),
-  MAX_MEMBERS_PER_ROOM: count(10_000),
-  PRIVATE_ROOMS_PER_DAY: count(50),
-  INVITES_PER_MINUTE: rate(20),
-  SEND_BURST: count(20),
-  SEND_PER_SECOND: rate(5),
-  /** Per (username, address): a stranger guessing an account slows only their own address down. */
-  LOGIN_BURST_PER_USERNAME_IP: count(5),
-  LOGIN_PER_MINUTE_PER_USERNAME_IP: rate(5),
-  LOGIN_BURST_PER_IP: count(20),
-  LOGIN_PER_MINUTE_PER_IP: rate(20),
-  REGISTER_BURST_PER_IP: count(10),
-  REGISTER_PER_HOUR_PER_IP: rate(10),
-  /** With Redis: how often a process restates its open connections, and how long they count after its last word. */
-  CONNECTION_HEARTBEAT_MS: count(5_000),
-  CONNECTION_TTL_MS: count(15_000),
-  /** Password hashes computed at once on this machine (shared by its workers); the rest queue. Default: all cores but one. */
-  HASH_CONCURRENCY: count(Math.max(1, navigator.hardwareConcurrency - 1)),
-  /** Unset: the client is the socket's peer. A hop count, or a comma list of proxy addresses/CIDRs. */
-  TRUST_PROXY: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      try {
-        return parseTrustProxy(v);
-      } catch (error) {
-        ctx.addIssue({ code: "custom", message: `a hop count or a comma list of addresses/CIDRs: ${(error as Error).message}` });
-        return z.NEVER;
-      }
-    }),
-  /** The header the trusted proxies set. */
-  TRUST_PROXY_HEADER: z.enum(["x-forwarded-for", "forwarded"]).default("x-forwarded-for"),
-  // Transport bounds (SECURITY.md, "What one connection can hold"): work and memory per connection.
-  /** Calls one WebSocket frame or one HTTP request may carry (a reconnecting client resubscribes every room in one frame). */
-  MAX_BATCH_SIZE: count(100),
-  /** Queries and mutations running at once per WebSocket, and per HTTP request; the rest are refused. Default: what the shipped client batches. */
-  MAX_CALLS_IN_FLIGHT: count(HTTP_BATCH_MAX_CALLS),
-  /** Bytes queued for one WebSocket above which it starts no call and replays nothing until it drains. */
-  QUEUED_BYTES_HIGH_WATER: count(256 * 1024),
-  /** Bytes queued for one WebSocket past which it is closed as too slow (4003). */
-  MAX_QUEUED_BYTES: count(1024 * 1024),
-  /** Largest HTTP request body (413 beyond). */
-  MAX_REQUEST_BODY_BYTES: count(1024 * 1024),
-  // Operating it (docs/operations.md).
-  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
-  /** pretty: lines for people (development default); json: one object per line (elsewhere). */
-  LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
-  /** Unset: no /metrics. Set: /metrics answers requests bearing it (`Authorization: Bearer <token>`). */
-  METRICS_TOKEN: z
-    .string()
-    .optional()
-    .transform((v) => (v === "" ? undefined : v)),
-  /** On SIGTERM, how long /readyz answers 503 before the server stops accepting (a load balancer's probe interval). */
-  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+/** The settings, with the rules that tie one variable to another. */
+const Env = SettingsSchema.superRefine((e, ctx) => {
+  const fail = (variable: keyof Settings, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
+  const workers = workersOf(e);
+  if (workers > 1 && !e.REDIS_URL) fail("WORKERS", `${workers} processes need REDIS_URL, or each reaches only its own subscribers`);
+  if (workers > 1 && ["sqlite::memory:", ":memory:"].includes(e.DATABASE_URL)) {
+    fail("WORKERS", `${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(redactSecrets(e.DATABASE_URL))})`);
+  }
+  if (e.QUEUED_BYTES_HIGH_WATER >= e.MAX_QUEUED_BYTES) {
+    fail("QUEUED_BYTES_HIGH_WATER", `must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits`);
+  }
+  if (e.MAX_BATCH_SIZE < e.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
+    fail("MAX_BATCH_SIZE", `must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame`);
+  }
 });
-
-/** Variables that changed meaning: refused by their old name, so an operator notices. */
-const RENAMED: Record<string, string> = {
-  LOGIN_BURST_PER_USERNAME: "LOGIN_BURST_PER_USERNAME_IP (it now counts per username and address)",
-  LOGIN_PER_MINUTE_PER_USERNAME: "LOGIN_PER_MINUTE_PER_USERNAME_IP (it now counts per username and address)",
-};
 
 /**
  * A value fit for an error message or a log line: the password of a URL's
@@ -180,10 +92,6 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const renamed = Object.keys(RENAMED).filter((name) => env[name] !== undefined);
-  if (renamed.length > 0) {
-    throw new ConfigError(`Invalid configuration:\n${renamed.map((name) => `  ${name}: renamed to ${RENAMED[name]}`).join("\n")}`);
-  }
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const got = (name: string) => (env[name] === undefined ? "unset" : JSON.stringify(redactSecrets(env[name])));
@@ -191,24 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  const workers = e.WORKERS ?? (e.REDIS_URL ? availableParallelism() : 1);
-  if (workers > 1 && !e.REDIS_URL) {
-    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need REDIS_URL, or each reaches only its own subscribers (got ${JSON.stringify(env.WORKERS)})`);
-  }
-  if (e.QUEUED_BYTES_HIGH_WATER >= e.MAX_QUEUED_BYTES) {
-    throw new ConfigError(
-      `Invalid configuration:\n  QUEUED_BYTES_HIGH_WATER: must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits (got ${JSON.stringify(env.QUEUED_BYTES_HIGH_WATER)})`,
-    );
-  }
-  if (e.MAX_BATCH_SIZE < e.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-    throw new ConfigError(
-      `Invalid configuration:\n  MAX_BATCH_SIZE: must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame (got ${JSON.stringify(env.MAX_BATCH_SIZE)})`,
-    );
-  }
-  const database = parseDatabaseUrl(e.DATABASE_URL);
-  if (workers > 1 && database.kind === "sqlite" && database.path === ":memory:") {
-    throw new ConfigError(`Invalid configuration:\n  WORKERS: ${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(redactSecrets(e.DATABASE_URL))})`);
-  }
+  const workers = workersOf(e);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
