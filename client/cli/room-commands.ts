@@ -9,17 +9,8 @@ import type { RoomUnread } from "../../shared/schemas.ts";
 import type { ParlorClient } from "../parlor-client.ts";
 import { printable } from "./format.ts";
 import { formatActiveRoom, formatMember, formatRoomInfo, formatYourRoom, type YourRoom } from "./room-format.ts";
+import type { Command, CommandInput } from "./command.ts";
 import { required, UsageError } from "./usage.ts";
-
-export interface RoomCommandInput {
-  client: ParlorClient;
-  /** The words after the command's name. */
-  args: string[];
-  private?: boolean;
-  topic?: string;
-  /** A session token is at hand (saved or PARLOR_TOKEN). */
-  signedIn: boolean;
-}
 
 /**
  * A room argument as the user wrote it: `@bob` is your direct conversation
@@ -60,7 +51,7 @@ async function yourRooms(client: ParlorClient): Promise<YourRoom[]> {
     .map((r) => ({ unread: r, mine: byName.get(r.room), partner: partnerOf.get(r.room) }));
 }
 
-async function rooms({ client, signedIn }: RoomCommandInput) {
+async function rooms({ client, signedIn }: CommandInput) {
   const [mine, active] = await Promise.all([signedIn ? yourRooms(client) : null, client.room.active.query()]);
   if (mine) {
     console.log("Your rooms:");
@@ -74,26 +65,26 @@ async function rooms({ client, signedIn }: RoomCommandInput) {
   for (const r of active) console.log(formatActiveRoom(r));
 }
 
-async function create({ client, args, private: isPrivate, topic }: RoomCommandInput) {
+async function create({ client, args, opts }: CommandInput) {
   const room = required(args, 0, "the room's name");
-  const info = await client.room.create.mutate({ room, visibility: isPrivate ? "private" : "public", topic });
+  const info = await client.room.create.mutate({ room, visibility: opts.private ? "private" : "public", topic: opts.topic });
   console.log(`Created ${info.visibility} room ${printable(info.room)}; you are its owner.`);
   if (info.visibility === "private") console.log(`Only its members see it. Add someone: bun run chat -- invite ${printable(info.room)} <username>`);
 }
 
-async function info({ client, args }: RoomCommandInput) {
+async function info({ client, args }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
   console.log(formatRoomInfo(await client.room.info.query({ room })));
 }
 
-async function members({ client, args }: RoomCommandInput) {
+async function members({ client, args }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
   for (const m of await client.room.members.query({ room })) console.log(formatMember(m));
 }
 
 /** invite, kick, ban, unban: `<room> <username>`, then what happened in words. */
 function moderation(procedure: "invite" | "kick" | "ban" | "unban", done: (user: string, room: string) => string) {
-  return async ({ client, args }: RoomCommandInput) => {
+  return async ({ client, args }: CommandInput) => {
     const room = required(args, 0, "the room");
     const username = required(args, 1, "the username");
     await client.room[procedure].mutate({ room, username });
@@ -101,7 +92,7 @@ function moderation(procedure: "invite" | "kick" | "ban" | "unban", done: (user:
   };
 }
 
-async function role({ client, args }: RoomCommandInput) {
+async function role({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   const username = required(args, 1, "the username");
   const newRole = required(args, 2, "the role (moderator or member)");
@@ -110,21 +101,21 @@ async function role({ client, args }: RoomCommandInput) {
   console.log(`${printable(username)} is ${newRole === "moderator" ? "a moderator" : "a member"} of ${printable(room)} now.`);
 }
 
-async function topic({ client, args }: RoomCommandInput) {
+async function topic({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   const text = args.slice(1).join(" ");
   const info = await client.room.setTopic.mutate({ room, topic: text });
   console.log(info.topic ? `The topic of ${printable(info.room)} is now: ${printable(info.topic)}` : `${printable(info.room)} has no topic now.`);
 }
 
-async function leave({ client, args }: RoomCommandInput) {
+async function leave({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   if (room.startsWith("@")) throw new UsageError(`To leave a direct conversation, name its room (bun run chat -- dm ${room.slice(1)} shows it).`);
   await client.room.leave.mutate({ room });
   console.log(`You left ${printable(room)}.`);
 }
 
-async function dm({ client, args }: RoomCommandInput) {
+async function dm({ client, args }: CommandInput) {
   const username = required(args, 0, "the username");
   const { room } = await client.dm.open.mutate({ username });
   const who = printable(username);
@@ -146,7 +137,4 @@ export const roomCommands = {
   topic,
   leave,
   dm,
-} satisfies Record<string, (input: RoomCommandInput) => Promise<void>>;
-
-export type RoomCommand = keyof typeof roomCommands;
-export const isRoomCommand = (name: string): name is RoomCommand => Object.hasOwn(roomCommands, name);
+} satisfies Record<string, Command>;

@@ -1,0 +1,58 @@
+/**
+ * What every CLI command is given, and the argument readers they share. A
+ * command is `(input) => Promise<void>`; `commands.ts` is the table of them.
+ */
+import type { ParlorClient } from "../parlor-client.ts";
+import type { PasswordReader } from "./password.ts";
+import { required, UsageError } from "./usage.ts";
+
+/** The flags `main.ts` parses; each command reads the ones it documents. */
+export interface CliOptions {
+  before?: string;
+  limit?: string;
+  lines?: string;
+  room?: string;
+  json?: boolean;
+  reply?: string;
+  remove?: boolean;
+  all?: boolean;
+  private?: boolean;
+  topic?: string;
+}
+
+export interface CommandInput {
+  client: ParlorClient;
+  /** The words after the command's name. */
+  args: string[];
+  opts: CliOptions;
+  /** A session token is at hand (saved or PARLOR_TOKEN). */
+  signedIn: boolean;
+  serverUrl: string;
+  /** Keeps (or with null, forgets) this server's session in the credentials file. */
+  saveSession(session: { username: string; token: string } | null): void;
+  passwords: PasswordReader;
+  /** Says so on stderr when `what` is about to cross the network unencrypted. */
+  warnIfPlainHttp(what: string): void;
+}
+
+export type Command = (input: CommandInput) => Promise<void>;
+
+/** `--name`'s value as a whole number, or undefined when the flag is absent. */
+export function wholeNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number, not '${value}'.`);
+  return Number(value);
+}
+
+/** A message's seq as history prints it: `12` or `#12`. */
+export function seqArg(args: readonly string[], index: number): number {
+  const value = required(args, index, "the message's seq (the #number history shows)");
+  if (!/^#?\d+$/.test(value)) throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
+  return Number(value.replace("#", ""));
+}
+
+/** The words from `from` on as one text; a lone "-" reads it from stdin. */
+export async function textFrom(args: readonly string[], from: number): Promise<string> {
+  const words = args.slice(from);
+  return words.length === 1 && words[0] === "-" ? (await Bun.stdin.text()).replace(/\n$/, "") : words.join(" ");
+}

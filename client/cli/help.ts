@@ -1,0 +1,55 @@
+/** The CLI's help, printed with no command, with -h, and after a usage error. */
+import { credentialsPath } from "./credentials.ts";
+
+export const HELP = `Parlor chat from the command line.
+
+Usage: bun run chat -- <command> [arguments] [options]
+
+Commands:
+  register <username>               create an account and sign in
+  login <username>                  sign in (the password comes from PARLOR_PASSWORD, a prompt or stdin)
+  logout [--all]                    end the session (--all: every session of yours, on every device)
+  whoami                            who this terminal is signed in as
+  passwd                            change your password (current, then new: PARLOR_PASSWORD and
+                                    PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
+                                    other sessions are signed out, this one stays
+  sessions                          your sessions: when each began and expires, this one marked
+  send <room> <text…> [--reply <seq>]
+                                    send a message ("-" reads the text from stdin); --reply answers message <seq>
+  edit <room> <seq> <text…>         change the text of your message <seq> ("-" reads it from stdin)
+  delete <room> <seq>               delete message <seq>: yours, or anyone's in a room you moderate
+                                    (it stays as "(deleted)")
+  react <room> <seq> <emoji> [--remove]
+                                    add your emoji to message <seq>, or take it back
+  history <room> [--before <seq>] [--limit <n>] [--json]
+                                    a page of messages, oldest at the top
+  tail <room> [--lines <n>]         the last n messages (default 10), then the room live (new messages,
+                                    edits, deletes, reactions); Ctrl-C stops; when signed in, what it
+                                    printed is marked read
+  who <room>                        who is in the room now, and who is typing
+  rooms                             your rooms (🔒: members only) with unread messages and mentions,
+                                    then the most recently active public rooms
+
+Rooms (in send, history, tail, info and members, <room> may be @username: your conversation with them):
+  create <room> [--private] [--topic <text>]
+                                    a new room, you its owner; a private one only its members see
+  info <room>                       visibility, topic, owner, member count, your role
+  members <room>                    who is a member, with their roles
+  invite <room> <username>          add someone to a private room (owner, moderators)
+  kick <room> <username>            remove a member (owner, moderators)
+  ban <room> <username>             remove and keep out (owner, moderators)
+  unban <room> <username>           let a banned user back (owner, moderators)
+  role <room> <username> moderator|member
+                                    make a member a moderator, or back (owner)
+  topic <room> [<text…>]            set the topic, or clear it with no text (owner, moderators)
+  leave <room>                      leave a room (the owner cannot)
+  dm <username>                     your direct conversation with someone: its room, how to send to it
+  search <words…> [--room <room>] [--before <id>] [--limit <n>] [--json]
+                                    messages with all these words, newest first, in rooms you can read
+  export <room>                     every message of the room as JSON lines, newest first
+
+Options:
+  --url <url>    the server (default: PARLOR_URL, else http://localhost:3000)
+  -h, --help     this text
+
+The session token is saved in ${credentialsPath()} (PARLOR_TOKEN overrides it).`;
