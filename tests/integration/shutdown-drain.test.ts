@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpBatchLink, wsLink } from "@trpc/client";
 import { createParlorSocket, type AppRouter } from "../../client/parlor-client.ts";
+import { describeWithServices, REDIS_URL, redisService, uniqueRedisPrefix } from "../support/backends.ts";
 import { freePort, type ServerProcess, spawnServer } from "../support/process.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -25,16 +26,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** One process on its own SQLite file; sign-ups queue for a single hash slot. */
+/** Sign-ups queue for a single hash slot, and one address may make as many as the tests need. */
+const slowSignUps = { HASH_CONCURRENCY: "1", REGISTER_BURST_PER_IP: "1000", REGISTER_PER_HOUR_PER_IP: "100000" };
+
+/** One process on its own SQLite file. */
 async function start(name: string) {
   const database = join(dir, `${name}.db`);
-  const server = await spawnServer({
-    PORT: String(freePort()),
-    DATABASE_URL: `sqlite:${database}`,
-    HASH_CONCURRENCY: "1",
-    REGISTER_BURST_PER_IP: "1000",
-    REGISTER_PER_HOUR_PER_IP: "100000",
-  });
+  const server = await spawnServer({ PORT: String(freePort()), DATABASE_URL: `sqlite:${database}`, ...slowSignUps });
   running.push(server);
   return { server, database };
 }
@@ -104,55 +102,55 @@ test("SIGTERM with sign-ups in flight over HTTP: each is answered, as before", a
   expect(usernamesIn(database).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `http${i}`).sort());
 }, 60_000);
 
-test("SIGTERM with a second process on the port: tRPC's client moves to it on the notice; no call fails, none is refused, and the old socket is closed by the client, not cut with 1012", async () => {
-  // Two processes sharing one port (as WORKERS does), one SQLite file and one Redis: the client's new socket reaches the other.
-  const port = String(freePort());
-  const shared = {
-    PORT: port,
-    DATABASE_URL: `sqlite:${join(dir, "pair.db")}`,
-    WORKERS: "2",
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    REDIS_PREFIX: `drain${process.pid}:`,
-    HASH_CONCURRENCY: "1",
-    REGISTER_BURST_PER_IP: "1000",
-    REGISTER_PER_HOUR_PER_IP: "100000",
-  };
-  const first = await spawnServer({ ...shared, PARLOR_WORKER: "a" });
-  running.push(first);
-  const closeCodes: number[] = [];
-  const socket = createParlorSocket({ url: first.url, keepOpen: true, onClose: (cause) => closeCodes.push(cause?.code ?? 0) });
-  const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
-  // The socket is on the first process: the second is not listening yet.
-  await client.auth.me.query();
-  const second = await spawnServer({ ...shared, PARLOR_WORKER: "b" });
-  running.push(second);
+await describeWithServices("two processes on one port", [redisService], () => {
+  test("SIGTERM with a second process on the port: tRPC's client moves to it on the notice; no call fails, none is refused, and the old socket is closed by the client, not cut with 1012", async () => {
+    // Two processes sharing one port (as WORKERS does), one SQLite file and one Redis: the client's new socket reaches the other.
+    const port = String(freePort());
+    const shared = {
+      PORT: port,
+      DATABASE_URL: `sqlite:${join(dir, "pair.db")}`,
+      WORKERS: "2",
+      REDIS_URL,
+      REDIS_PREFIX: uniqueRedisPrefix(),
+      ...slowSignUps,
+    };
+    const first = await spawnServer({ ...shared, PARLOR_WORKER: "a" });
+    running.push(first);
+    const closeCodes: number[] = [];
+    const socket = createParlorSocket({ url: first.url, keepOpen: true, onClose: (cause) => closeCodes.push(cause?.code ?? 0) });
+    const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
+    // The socket is on the first process: the second is not listening yet.
+    await client.auth.me.query();
+    const second = await spawnServer({ ...shared, PARLOR_WORKER: "b" });
+    running.push(second);
 
-  const usernames: string[] = [];
-  const failures: string[] = [];
-  let stop = false;
-  // Sign-ups one after another across the SIGTERM, each a fresh name; each must be answered.
-  const signUps = (async () => {
-    for (let i = 0; !stop; i++) {
-      const username = `moved${i}`;
-      try {
-        await client.auth.register.mutate({ username, password: "correct horse battery" });
-        usernames.push(username);
-      } catch (error) {
-        failures.push(String(error));
+    const usernames: string[] = [];
+    const failures: string[] = [];
+    let stop = false;
+    // Sign-ups one after another across the SIGTERM, each a fresh name; each must be answered.
+    const signUps = (async () => {
+      for (let i = 0; !stop; i++) {
+        const username = `moved${i}`;
+        try {
+          await client.auth.register.mutate({ username, password: "correct horse battery" });
+          usernames.push(username);
+        } catch (error) {
+          failures.push(String(error));
+        }
       }
-    }
-  })();
-  await waitFor(() => usernames.length >= 2, "sign-ups on the first process", 15_000);
-  expect(await first.kill("SIGTERM")).toBe(0);
-  const atExit = usernames.length;
-  await waitFor(() => usernames.length >= atExit + 2 || failures.length > 0, "sign-ups on the second process", 15_000);
-  stop = true;
-  await signUps;
+    })();
+    await waitFor(() => usernames.length >= 2, "sign-ups on the first process", 15_000);
+    expect(await first.kill("SIGTERM")).toBe(0);
+    const atExit = usernames.length;
+    await waitFor(() => usernames.length >= atExit + 2 || failures.length > 0, "sign-ups on the second process", 15_000);
+    stop = true;
+    await signUps;
 
-  expect(failures).toEqual([]);
-  expect(closeCodes).not.toContain(1012);
-  const stored = usernamesIn(join(dir, "pair.db"));
-  for (const username of usernames) expect(stored).toContain(username);
-  await socket.close();
-  expect(await second.kill("SIGTERM")).toBe(0);
-}, 60_000);
+    expect(failures).toEqual([]);
+    expect(closeCodes).not.toContain(1012);
+    const stored = usernamesIn(join(dir, "pair.db"));
+    for (const username of usernames) expect(stored).toContain(username);
+    await socket.close();
+    expect(await second.kill("SIGTERM")).toBe(0);
+  }, 60_000);
+});
