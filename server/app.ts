@@ -55,8 +55,15 @@ export interface ParlorApp {
   metrics: Metrics;
   /** From now on /readyz answers 503: a load balancer stops sending traffic before the server stops accepting it. */
   startDraining(): void;
-  /** Tells every WebSocket client to reconnect, then closes it with 1012 (service restart): clients resume where they were. */
+  /** Tells every WebSocket client to reconnect and closes it with 1012 (service restart) at once: what is in flight loses its answer; clients resume where they were. */
   dropConnections(): void;
+  /**
+   * Graceful shutdown of the WebSockets: tells every client to reconnect and
+   * keeps its socket serving for `graceMs` while it moves; then answers every
+   * query and mutation in flight (new ones are refused, retryable) and closes it
+   * with 1012. Resolves once every socket has closed, `timeoutMs` at most.
+   */
+  drainConnections(times: { graceMs: number; timeoutMs: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -258,6 +265,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     metrics,
     startDraining: readiness.startDraining,
     dropConnections: () => ws.closeAll(1012, "Server restarting"),
+    drainConnections: (times) => ws.drainAll(1012, "Server restarting", times),
     fetch(req, server) {
       // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
       const ip = clientAddress(server.requestIP(req)?.address ?? "unknown", req.headers, config.clientAddress);

@@ -43,15 +43,26 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /**
- * Graceful shutdown: stop accepting, tell WebSocket clients to reconnect (to
+ * How long a WebSocket keeps serving every call after the reconnect notice: the
+ * time tRPC's client needs to open its new socket (to another process) and move
+ * to it, after which it closes this one itself. Calls sent meanwhile run.
+ */
+const RECONNECT_GRACE_MS = 1_000;
+
+/**
+ * Graceful shutdown: stop accepting; tell WebSocket clients to reconnect (to
  * another process, or to this one once it is back: they resume where they
- * were), let in-flight HTTP requests finish, then close the group layer and
- * the database (SQLite checkpoints its WAL on close).
+ * were) while their sockets still serve them, then answer every call in
+ * flight on them and close them; let in-flight HTTP requests finish; then
+ * close the group layer and the database (SQLite checkpoints its WAL on close).
  */
 async function drain(server: Bun.Server<unknown>, app: ParlorApp, timeoutMs: number): Promise<void> {
   const closed = server.stop(false);
-  app.dropConnections();
-  const timedOut = await Promise.race([closed.then(() => false), Bun.sleep(timeoutMs).then(() => true)]);
+  const sockets = app.drainConnections({ graceMs: RECONNECT_GRACE_MS, timeoutMs });
+  let timer: Timer | undefined;
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + 1_000)));
+  const timedOut = await Promise.race([Promise.all([closed, sockets]).then(() => false), timeout]);
+  clearTimeout(timer);
   if (timedOut) await server.stop(true);
   await app.close();
 }

@@ -58,8 +58,17 @@ export interface BunWsServer {
   websocket: WebSocketHandler<TrpcSocketData>;
   /** Open connections. */
   connectionCount(): number;
-  /** Closes every connection with `code`; clients reconnect and resume. */
+  /** Closes every connection with `code` at once (what is in flight loses its answer); clients reconnect and resume. */
   closeAll(code: number, reason: string): void;
+  /**
+   * Graceful shutdown, as tRPC's own handler and client do it: every client gets
+   * the reconnect notice and its socket stays open, serving every call, for
+   * `graceMs` (tRPC's client keeps sending on it until its new socket is open,
+   * then closes it once nothing is left on it); then each socket refuses new
+   * queries and mutations, answers those in flight and closes with `code`; at
+   * `timeoutMs` whatever is still open is closed. Resolves once every socket is.
+   */
+  drainAll(code: number, reason: string, times: { graceMs: number; timeoutMs: number }): Promise<void>;
   /** The Bun server the sockets belong to: caught-up subscribers are then written by its topic publish. */
   attach(server: TopicServer): void;
   /** Subscriptions of `key` (a room's group) whose live events are written by the topic publish (tests, metrics). */
@@ -69,6 +78,20 @@ export interface BunWsServer {
 export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
   type Conn = Connection<TrpcSocketData>;
   const open = new Set<Conn>();
+  /** While `drainAll` waits: told when the last connection has closed. */
+  let lastClosed: PromiseWithResolvers<void> | null = null;
+  /** True once every connection has closed, false if `ms` passed first. */
+  const allClosedWithin = async (ms: number): Promise<boolean> => {
+    if (open.size === 0) return true;
+    lastClosed ??= Promise.withResolvers<void>();
+    let timer: Timer | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+    try {
+      return await Promise.race([lastClosed.promise.then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   // Connections with queued frames, flushed once the current turn's promise chains have run.
   let dirty = new Set<Conn>();
   let flushScheduled = false;
@@ -144,6 +167,10 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       dirty.delete(connection);
       ws.data.connection = undefined;
       connection.closed();
+      if (open.size === 0 && lastClosed) {
+        lastClosed.resolve();
+        lastClosed = null;
+      }
     },
   };
 
@@ -158,6 +185,16 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
         connection.sendNow(RECONNECT_FRAME);
         connection.close(code, reason);
       }
+    },
+    async drainAll(code, reason, { graceMs, timeoutMs }) {
+      const deadline = Date.now() + timeoutMs;
+      for (const connection of open) connection.sendNow(RECONNECT_FRAME);
+      if (await allClosedWithin(Math.min(graceMs, timeoutMs))) return;
+      for (const connection of [...open]) connection.closeWhenAnswered(code, reason);
+      if (await allClosedWithin(deadline - Date.now())) return;
+      for (const connection of [...open]) connection.close(code, reason);
+      // Each close is reported once Bun has done it; a peer that never completes it is cut by the server's stop.
+      await allClosedWithin(1_000);
     },
   };
 }

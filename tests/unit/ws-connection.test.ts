@@ -5,7 +5,7 @@
  * real sockets and the real tRPC client.
  */
 import { describe, expect, test } from "bun:test";
-import { initTRPC } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { CLOSE_TOO_SLOW, Connection, type ConnectionHost, type WsSocket } from "../../server/trpc/ws/connection.ts";
 import { createFrameEncoder } from "../../server/trpc/ws/protocol.ts";
@@ -63,6 +63,15 @@ function testRouter() {
       } finally {
         flood.ended = true;
       }
+    }),
+    /** One event, then the stream ends with an error (a kick's FORBIDDEN). */
+    failsAfterStart: t.procedure.subscription(async function* () {
+      yield "one";
+      throw new TRPCError({ code: "FORBIDDEN", message: "You were removed from this room." });
+    }),
+    /** Refused before it starts (no access to begin with). */
+    failsToStart: t.procedure.subscription(() => {
+      throw new TRPCError({ code: "FORBIDDEN", message: "No access." });
     }),
   });
   return { router, started, release, flood };
@@ -224,5 +233,55 @@ describe("bounded work per connection", () => {
     expect(ws.buffered).toBeLessThan(SLOW_CONSUMER + HIGH_WATER + 600);
     expect(flood.yielded).toBeLessThan(40);
     expect(flood.ended).toBe(true);
+  });
+});
+
+describe("as tRPC's own handler answers", () => {
+  const subscription = (id: number, path: string) => ({ id, method: "subscription", params: { path, input: null } });
+  /** Each frame as [id, what it is]: a result's type (and data), or an error's code. */
+  const replies = (frames: ReturnType<ReturnType<typeof connect>["frames"]>) =>
+    frames.map((f) => {
+      const result = (f as { result?: { type: string; data?: unknown } }).result;
+      return [f.id, result ? `${result.type}${result.data === undefined ? "" : ` ${String(result.data)}`}` : f.error!.data.code];
+    });
+
+  test("a stream that ends with an error after it started is followed by `stopped`; one refused before it starts gets the error alone", async () => {
+    const { connection, frames } = connect();
+    connection.onMessage(JSON.stringify([subscription(1, "failsAfterStart"), subscription(2, "failsToStart")]));
+    await settle();
+    connection.flush();
+    expect(replies(frames()).filter(([id]) => id === 1)).toEqual([
+      [1, "started"],
+      [1, "data one"],
+      [1, "FORBIDDEN"],
+      [1, "stopped"],
+    ]);
+    expect(replies(frames()).filter(([id]) => id === 2)).toEqual([[2, "FORBIDDEN"]]);
+  });
+
+  test("closeWhenAnswered: a query in flight is answered before the close; one sent meanwhile is refused SERVICE_UNAVAILABLE, unrun", async () => {
+    const { connection, ws, started, release, frames } = connect();
+    connection.onMessage(JSON.stringify(query(1, "held", "in flight")));
+    await settle();
+    connection.closeWhenAnswered(1012, "Server restarting");
+    expect(ws.closedWith).toBeNull();
+    connection.onMessage(JSON.stringify(query(2, "echo", "too late")));
+    await settle();
+    expect(started).toEqual(["in flight"]);
+    expect(frames()[0]).toMatchObject({ id: 2, error: { data: { code: "SERVICE_UNAVAILABLE" }, message: "The server is restarting: nothing was run. Send it again on a new connection." } });
+    expect(ws.closedWith).toBeNull();
+    release();
+    await settle();
+    expect(replies(frames())).toEqual([
+      [2, "SERVICE_UNAVAILABLE"],
+      [1, "data in flight"],
+    ]);
+    expect(ws.closedWith).toBe(1012);
+  });
+
+  test("closeWhenAnswered with nothing in flight closes at once", () => {
+    const { connection, ws } = connect();
+    connection.closeWhenAnswered(1012, "Server restarting");
+    expect(ws.closedWith).toBe(1012);
   });
 });

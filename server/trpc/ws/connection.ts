@@ -107,6 +107,8 @@ export class Connection<TData> implements TopicMember {
   /** Callers of `drain()` waiting for the socket to fall under the high-water mark; one promise for all. */
   private drained: PromiseWithResolvers<void> | null = null;
   private closeListeners: (() => void)[] | null = null;
+  /** Set by `closeWhenAnswered`: new queries and mutations are refused, and the socket closes with this once none is in flight. */
+  private retiring: { code: number; reason: string } | null = null;
 
   constructor(
     readonly ws: WsSocket<TData>,
@@ -207,6 +209,12 @@ export class Connection<TData> implements TopicMember {
     const { jsonrpc, method: type } = message;
     const { path } = message.params;
     const input = withLastEventId(message.params.input, message.params.lastEventId);
+    if (this.retiring) {
+      // Nothing ran, so sending it again (on the client's new socket) is safe.
+      const error = new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The server is restarting: nothing was run. Send it again on a new connection." });
+      this.failed(id, jsonrpc, error, type, path, input);
+      return;
+    }
     const max = this.host.maxCallsInFlight;
     if (this.callsInFlight >= max) {
       const error = new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per connection: wait for their answers before sending more.` });
@@ -238,6 +246,7 @@ export class Connection<TData> implements TopicMember {
       this.failed(id, jsonrpc, cause, type, path, input);
     } finally {
       this.callsInFlight--;
+      this.closeIfRetiredAndAnswered();
     }
   }
 
@@ -299,6 +308,8 @@ export class Connection<TData> implements TopicMember {
           controller.abort();
           await this.end(iterator, path);
           this.failed(id, jsonrpc, cause, "subscription", path, input);
+          // As tRPC's handler does: a stream that started and then failed is also `stopped`.
+          this.sendNow(frames.stopped(prefix));
           return;
         }
         const error = getTRPCErrorFromUnknown(cause);
@@ -435,6 +446,23 @@ export class Connection<TData> implements TopicMember {
     // A reader that has fallen this far behind is cut off with a reason, before Bun's
     // own hard limit (which drops the connection without one). It resumes on reconnect.
     if (this.ws.getBufferedAmount() > this.host.slowConsumerBytes) this.close(CLOSE_TOO_SLOW, "Reading too slowly");
+  }
+
+  /**
+   * The last step of a graceful shutdown, once the reconnect notice has had its
+   * time (see the adapter's `drainAll`): no new query or mutation runs (each is
+   * answered SERVICE_UNAVAILABLE: nothing ran, send it again), every one in
+   * flight is answered, then the socket closes with `code`. Subscriptions go on
+   * until then; the client resubscribes from its last event on its new socket.
+   */
+  closeWhenAnswered(code: number, reason: string): void {
+    if (this.state !== OPEN || this.retiring) return;
+    this.retiring = { code, reason };
+    this.closeIfRetiredAndAnswered();
+  }
+
+  private closeIfRetiredAndAnswered(): void {
+    if (this.retiring && this.callsInFlight === 0) this.close(this.retiring.code, this.retiring.reason);
   }
 
   close(code?: number, reason?: string): void {
