@@ -7,24 +7,44 @@
  *      that published late, or a queue that lagged) is filled from the database.
  * Replay reads the database a range of seqs at a time and, between ranges, waits
  * for the subscriber's socket to drain (`pace`): a resume from "0" on a huge
- * room holds one batch in memory, not the room.
+ * room holds one batch in memory, not the room. A range is sized in bytes as well
+ * as in seqs, and what has been handed on is dropped from it at once: nothing a
+ * stream has delivered stays reachable from it (a caught-up stream of long
+ * messages would otherwise keep its last batch for as long as it lives).
  * A subscriber that has caught up may ride the room's live relay (live-relay.ts)
  * instead of its own queue: then the transport delivers each entry to all such
  * subscribers at once, and the stream picks up on its own, from the seq it was
  * handed back with, when riding stops.
  */
 import type { Db } from "../../db/index.ts";
-import { type EntryEvent, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "./errors.ts";
 import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./repository.ts";
 
-/**
- * Seqs read from the database per replay step: at most this many entries (of
- * ≤ 4,000 characters each, ~1.6 MB at worst) are held for one subscriber at a time.
- */
+/** Seqs read from the database per replay step, at most. */
 export const REPLAY_BATCH = 100;
+
+/**
+ * Bytes of entries (their weight, below) one replay step hands on, at most, plus
+ * one entry: what a socket is given between two waits for it to drain. Far under
+ * MAX_QUEUED_BYTES (1 MiB), so a reader that keeps up is never cut off as too slow
+ * by a step of long messages (100 of them are 1.6 MB).
+ */
+export const REPLAY_STEP_BYTES = 256 * 1024;
+
+/** What an entry's fixed fields (seq, sender, dates, the frame around it) weigh, roughly. */
+const ENTRY_FIELDS_BYTES = 256;
+
+/** Roughly what an entry weighs in memory and on the wire: its text (two bytes a UTF-16 unit) and its fixed fields. */
+export function entryWeight(entry: RoomEntry): number {
+  const text = entry.kind === "message" ? entry.message.text : entry.kind === "edit" ? entry.text : "";
+  return ENTRY_FIELDS_BYTES + 2 * text.length;
+}
+
+/** Seqs a first step reads, knowing nothing of the room yet: as many of the longest entries (2 UTF-16 units a character) as fit. */
+const FIRST_STEP = Math.floor(REPLAY_STEP_BYTES / (ENTRY_FIELDS_BYTES + 4 * MESSAGE_TEXT_MAX));
 
 export interface RoomStreamOptions<T> {
   db: Db;
@@ -154,19 +174,35 @@ async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
   yield* replay(s, upTo === undefined ? newest : Math.min(upTo, newest));
 }
 
-/** Everything stored after `s.last` up to `end` (a seq the room has reached), oldest first. */
+/**
+ * Everything stored after `s.last` up to `end` (a seq the room has reached), oldest
+ * first, in steps of at most REPLAY_BATCH seqs and REPLAY_STEP_BYTES (plus one
+ * entry). Each step reads as many seqs as the heaviest entry of the step before
+ * says fit; entries read past the step's bytes are dropped and read again by the next.
+ */
 async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
+  let seqs = FIRST_STEP;
   while (!s.signal.aborted && s.last < end) {
     const release = s.pace ? await s.pace() : undefined;
     try {
-      const batchEnd = Math.min(end, s.last + REPLAY_BATCH);
+      const batchEnd = Math.min(end, s.last + seqs);
       const batch = await entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd });
-      for (const entry of batch) {
+      let bytes = 0;
+      let heaviest = 0;
+      // Taken out of the batch as each is handed on: the stream keeps nothing it has delivered.
+      batch.reverse();
+      for (let entry = batch.pop(); entry !== undefined; entry = batch.pop()) {
+        const weight = entryWeight(entry);
+        if (weight > heaviest) heaviest = weight;
         s.last = entry.seq;
         yield s.map(entry);
+        bytes += weight;
+        if (bytes >= REPLAY_STEP_BYTES) break;
       }
-      // Gapless: the whole range is read, even where it held nothing visible.
-      s.last = Math.max(s.last, batchEnd);
+      // Gapless: a range handed on whole is read whole, even where it held nothing visible.
+      if (batch.length === 0) s.last = Math.max(s.last, batchEnd);
+      batch.length = 0;
+      seqs = Math.min(REPLAY_BATCH, Math.max(1, Math.floor(REPLAY_STEP_BYTES / Math.max(1, heaviest))));
     } finally {
       release?.();
     }

@@ -73,7 +73,16 @@ function eachFrame(buf: Buffer, visit: (opcode: number, payload: Buffer) => void
   }
 }
 
-export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise<RawWebSocket> {
+export interface RawWebSocketOptions {
+  /**
+   * Hears each complete frame as it arrives, and then the frame is dropped: a
+   * reader of hundreds of megabytes that keeps nothing (`received()` and
+   * `textFrames()` then hold only an incomplete frame, `closeCode()` still works).
+   */
+  onFrame?: (opcode: number, payload: Buffer) => void;
+}
+
+export async function openRawWebSocket(baseUrl: string, path = "/trpc", opts: RawWebSocketOptions = {}): Promise<RawWebSocket> {
   const { hostname, port } = new URL(baseUrl);
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => {
@@ -91,10 +100,23 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
     return data;
   };
   let handshake = "";
+  let closeCode: number | null = null;
+  /** With `onFrame`: hands on every complete frame and keeps only the incomplete rest. */
+  const consume = (onFrame: NonNullable<RawWebSocketOptions["onFrame"]>) => {
+    const buf = joined();
+    let used = 0;
+    eachFrame(buf, (opcode, payload) => {
+      if (opcode === 8 && payload.length >= 2) closeCode = payload.readUInt16BE(0);
+      onFrame(opcode, payload);
+      used = payload.byteOffset - buf.byteOffset + payload.length;
+    });
+    data = buf.subarray(used);
+  };
   const headDone = new Promise<void>((resolve) => {
     socket.on("data", (chunk: Buffer) => {
       if (handshake) {
         chunks.push(chunk);
+        if (opts.onFrame) consume(opts.onFrame);
         return;
       }
       data = Buffer.concat([data, chunk]);
@@ -102,6 +124,7 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
       if (end >= 0) {
         handshake = data.subarray(0, end).toString("latin1");
         data = data.subarray(end + 4);
+        if (opts.onFrame) consume(opts.onFrame);
         resolve();
       }
     });
@@ -116,7 +139,7 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc"): Promise
     handshake,
     received: joined,
     textFrames: () => parseTextFrames(joined()),
-    closeCode: () => parseCloseCode(joined()),
+    closeCode: () => closeCode ?? parseCloseCode(joined()),
     send: (payload, opcode = 1) => socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
     pause: () => socket.pause(),
     resume: () => socket.resume(),

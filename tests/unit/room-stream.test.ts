@@ -10,7 +10,7 @@ import { createUser } from "../../server/auth/users.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { appendChange, appendMessage, entriesBetween } from "../../server/chat/repository.ts";
-import { openRoomStream, REPLAY_BATCH } from "../../server/chat/room-stream.ts";
+import { entryWeight, openRoomStream, REPLAY_BATCH, REPLAY_STEP_BYTES } from "../../server/chat/room-stream.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 
 let db: Db;
@@ -188,5 +188,48 @@ describe("room stream", () => {
     abort.abort();
     await stream.return(undefined);
     expect(held).toBe(0);
+  });
+
+  test("regression: a step of long messages was 100 of them (1.6 MB, over MAX_QUEUED_BYTES) — a resume on a room of 150 messages of 4,000 emoji hands on at most REPLAY_STEP_BYTES plus one entry between two waits for the socket, and every entry once, in order", async () => {
+    const long = "😀".repeat(4000);
+    for (let i = 0; i < 150; i++) await appendMessage(db, { room: "r", sender: ann, text: long });
+    const steps: number[] = [];
+    const stream = await open(0, groups, async () => {
+      steps.push(0);
+      return () => {};
+    });
+    const seqs = [];
+    for (let i = 0; i < 150; i++) {
+      const next = await stream.next();
+      if (next.done) break;
+      seqs.push(next.value.seq);
+      steps[steps.length - 1]! += entryWeight(next.value);
+    }
+    expect(seqs).toEqual(Array.from({ length: 150 }, (_, i) => i + 1));
+    const oneEntry = entryWeight({ kind: "message", seq: 1, message: { text: long } as Message });
+    expect(Math.max(...steps)).toBeLessThanOrEqual(REPLAY_STEP_BYTES + oneEntry);
+    abort.abort();
+    await stream.return(undefined);
+  });
+
+  test("regression: a caught-up stream kept its last replay batch reachable until it ended — once every entry is handed on, none of them is held by the stream waiting for the next", async () => {
+    await store(30);
+    const handed: WeakRef<RoomEntry>[] = [];
+    const stream = await openRoomStream({
+      db, groups, room: "r", after: 0, signal: abort.signal, confirm,
+      map: (entry: RoomEntry) => {
+        handed.push(new WeakRef(entry));
+        return entry.seq;
+      },
+    });
+    for (let i = 0; i < 30; i++) await stream.next();
+    const waiting = stream.next(); // caught up: waits for a live entry
+    await Bun.sleep(0); // WeakRefs hold their targets until the turn that made them ends
+    Bun.gc(true);
+    expect(handed.length).toBe(30);
+    expect(handed.filter((ref) => ref.deref() !== undefined).length).toBe(0);
+    abort.abort();
+    await stream.return(undefined);
+    await waiting;
   });
 });
