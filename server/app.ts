@@ -103,7 +103,13 @@ function counted(metrics: Metrics, limiters: Limiters): Limiters {
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
   const log = deps.log ?? (await createLogger({ level: config.ops.logLevel, pretty: config.ops.logPretty }));
   const metrics = createMetrics({ enabled: config.ops.metricsToken !== undefined });
-  const db = deps.db ?? createDb(config.databaseUrl, metrics.enabled ? { onQuery: metrics.observeQuery } : {});
+  const db =
+    deps.db ??
+    createDb(config.databaseUrl, {
+      ...(metrics.enabled ? { onQuery: metrics.observeQuery } : {}),
+      // A connection cut under us: calls fail with SERVICE_UNAVAILABLE meanwhile, /readyz says "database".
+      onConnectionError: (error) => log.warn({ err: error }, "database connection lost; the next query opens a new one"),
+    });
   await migrateToLatest(db);
   const groups =
     deps.groups ??
