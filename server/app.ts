@@ -111,6 +111,9 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       onConnectionError: (error) => log.warn({ err: error }, "database connection lost; the next query opens a new one"),
     });
   await migrateToLatest(db);
+  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
+  // Its connection is made alongside the group layer's, not after it.
+  const limitsRedisReady = config.redisUrl ? createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
   const groups =
     deps.groups ??
     (config.redisUrl
@@ -119,8 +122,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
-  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
-  const limitsRedis = config.redisUrl ? await createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
+  const limitsRedis = await limitsRedisReady;
   const counter = limitsRedis
     ? createRedisConnectionCounter({
         redis: limitsRedis,

@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createLogger } from "../../server/ops/log.ts";
-import { describeWithServices, hasRedisServer, startPrivateRedis } from "../support/backends.ts";
+import { describeWithServices, redisServerBinary, startPrivateRedis } from "../support/backends.ts";
 import { failure } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
@@ -113,14 +113,6 @@ describe("/healthz and /readyz", () => {
     await stopped;
   });
 });
-
-const redisServerBinary = {
-  name: "redis-server (installed, to start a private Redis)",
-  howToStart: "apt-get install redis-server",
-  async probe() {
-    if (!hasRedisServer()) throw new Error("redis-server is not on PATH");
-  },
-};
 
 await describeWithServices("/readyz while Redis goes down and comes back", [redisServerBinary], () => {
   test("503 naming redis while it is down, 200 once it is back; the reconnect is counted", async () => {

@@ -164,6 +164,15 @@ export function hasRedisServer(): boolean {
   return Bun.which("redis-server") !== null;
 }
 
+/** For `describeWithServices`: the redis-server binary, to start a private Redis. */
+export const redisServerBinary: Service = {
+  name: "redis-server (installed, to start a private Redis)",
+  howToStart: "apt-get install redis-server",
+  async probe() {
+    if (!hasRedisServer()) throw new Error("redis-server is not on PATH");
+  },
+};
+
 async function ping(url: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0, protocol: 2, disableClientInfo: true });
   client.on("error", () => {});
