@@ -152,7 +152,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
-  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId), log });
+  const revocations = createRevocations({ control, whyRevoked: (room, userId) => rooms!.whyRevoked(room, userId), log });
   rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
   const services: Services = {
     db,
