@@ -9,15 +9,7 @@ import { describeWithServices, redisServerBinary, startPrivateRedis } from "../s
 import { failure } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-
-/** Polls an asynchronous check until it holds; fails saying what it waited for (never hangs). */
-async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
+import { eventually } from "../support/wait.ts";
 
 const TOKEN = "metrics-token-for-the-tests-0123";
 

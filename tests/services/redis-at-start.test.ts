@@ -11,20 +11,12 @@
 import { afterAll, expect, test } from "bun:test";
 import { createPostgresSchema, describeWithServices, postgresService, redisServerBinary, startPrivateRedis, uniqueRedisPrefix } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
+import { eventually } from "../support/wait.ts";
 import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
   return { status: res.status, body: (await res.json()) as { ready: boolean; missing: string[] } };
-}
-
-/** Polls an asynchronous check until it holds (bounded). */
-async function eventually(check: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await Bun.sleep(25);
-  }
 }
 
 await describeWithServices("a process started while Redis is down", [postgresService, redisServerBinary], () => {
@@ -59,7 +51,7 @@ await describeWithServices("a process started while Redis is down", [postgresSer
     await user.client.room.send.mutate({ room: "early", text: "while Redis was down" });
 
     await redis.start();
-    for (const p of [a, b]) await eventually(async () => (await readyz(p.url)).status === 200, `${p.url} to see Redis`);
+    for (const p of [a, b]) await eventually(async () => (await readyz(p.url)).status === 200, `${p.url} to see Redis`, 15_000);
     // b's layer subscribed once Redis answered and had its streams catch up from the database.
     await stream.waitForCount(1, 10_000);
     await user.client.room.send.mutate({ room: "early", text: "through Redis" });
