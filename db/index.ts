@@ -52,9 +52,15 @@ const pgTypes = {
 export interface DbOptions {
   /** Told of every query that ran, with its duration (for metrics); unset, Kysely times nothing. */
   onQuery?: (sql: string, ms: number) => void;
+  /**
+   * Told when a PostgreSQL connection fails outside a query (an idle one cut by a restart,
+   * a failover or an administrator). Unset, such errors are ignored. Either way they never
+   * reach the process: the pool drops that connection and opens a new one on the next query.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
-export function createDb(url: string, { onQuery }: DbOptions = {}): Db {
+export function createDb(url: string, { onQuery, onConnectionError }: DbOptions = {}): Db {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {
     return new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path), onQuery) }) });
@@ -68,5 +74,11 @@ export function createDb(url: string, { onQuery }: DbOptions = {}): Db {
       }
     : {};
   const pool = new pg.Pool({ connectionString: target.url, types: pgTypes, max: 10 });
+  // An 'error' event nobody listens to is thrown, and ends the process: the pool emits one for an idle
+  // connection that dies, and a client emits one for its own connection dying while checked out (its
+  // query in flight fails by itself, with the same error: the caller hears of it there).
+  // The pool's event repeats the idle client's own: heard once, through the client.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", (error: Error) => onConnectionError?.(error)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...log });
 }

@@ -110,8 +110,17 @@ function counted(metrics: Metrics, limiters: Limiters): Limiters {
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
   const log = deps.log ?? (await createLogger({ level: config.ops.logLevel, pretty: config.ops.logPretty }));
   const metrics = createMetrics({ enabled: config.ops.metricsToken !== undefined });
-  const db = deps.db ?? createDb(config.databaseUrl, metrics.enabled ? { onQuery: metrics.observeQuery } : {});
+  const db =
+    deps.db ??
+    createDb(config.databaseUrl, {
+      ...(metrics.enabled ? { onQuery: metrics.observeQuery } : {}),
+      // A connection cut under us: calls fail with SERVICE_UNAVAILABLE meanwhile, /readyz says "database".
+      onConnectionError: (error) => log.warn({ err: error }, "database connection lost; the next query opens a new one"),
+    });
   await migrateToLatest(db);
+  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
+  // Its connection is made alongside the group layer's, not after it.
+  const limitsRedisReady = config.redisUrl ? createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
   const groups =
     deps.groups ??
     (config.redisUrl
@@ -120,8 +129,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
   const { limits } = config;
-  // Limits and connection counts live in Redis when there is one: they hold for the deployment.
-  const limitsRedis = config.redisUrl ? await createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
+  const limitsRedis = await limitsRedisReady;
   const counter = limitsRedis
     ? createRedisConnectionCounter({
         redis: limitsRedis,
@@ -151,7 +159,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
-  const revocations = createRevocations({ control, stillAllowed: (room, userId) => rooms!.stillAllowed(room, userId), log });
+  const revocations = createRevocations({ control, whyRevoked: (room, userId) => rooms!.whyRevoked(room, userId), log });
   rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
   const services: Services = {
     db,

@@ -60,6 +60,8 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
       const seq = event.entry.seq;
       result = entriesBetween(db, { room: event.room, after: seq - 1, upTo: seq }).then((found) => found[0] ?? null);
       confirmed.set(event, result);
+      // A failed read is not an answer: the next caller (a stream waiting out an outage) reads again.
+      result.catch(() => confirmed.delete(event));
     }
     return result;
   }

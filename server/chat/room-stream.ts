@@ -17,11 +17,13 @@
  * handed back with, when riding stops.
  */
 import type { Db } from "../../db/index.ts";
+import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "./errors.ts";
 import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./repository.ts";
+import { waitOutStorage } from "./wait-out-storage.ts";
 
 /** Seqs read from the database per replay step, at most. */
 export const REPLAY_BATCH = 100;
@@ -148,7 +150,7 @@ async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
         continue;
       }
       if (event.type !== "entry" || event.room !== s.room || event.entry.seq <= s.last) continue;
-      const entry = s.trusted ? event.entry : await s.confirm(event);
+      const entry = s.trusted ? event.entry : await waitOutStorage(() => s.confirm(event), s.signal);
       if (!entry) continue;
       // A jump: the entries before it were committed first, so the database has them.
       if (entry.seq > s.last + 1) yield* catchUp(s, entry.seq - 1);
@@ -158,6 +160,11 @@ async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
     }
     const error = s.signal.aborted ? s.stopError?.() : undefined;
     if (error) throw error;
+  } catch (error) {
+    // Stopped while waiting out a database outage (waitOutStorage): end as a stop ends, not with the outage.
+    if (!s.signal.aborted || !isStorageUnavailable(error)) throw error;
+    const stopped = s.stopError?.();
+    if (stopped) throw stopped;
   } finally {
     try {
       await s.iterator.return?.();
@@ -170,7 +177,7 @@ async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
 
 /** Everything stored after `s.last`, up to `upTo` and never past the room's newest seq, oldest first. */
 async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
-  const newest = await lastSeq(s.db, s.room);
+  const newest = await waitOutStorage(() => lastSeq(s.db, s.room), s.signal);
   yield* replay(s, upTo === undefined ? newest : Math.min(upTo, newest));
 }
 
@@ -186,7 +193,7 @@ async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
     const release = s.pace ? await s.pace() : undefined;
     try {
       const batchEnd = Math.min(end, s.last + seqs);
-      const batch = await entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd });
+      const batch = await waitOutStorage(() => entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd }), s.signal);
       let bytes = 0;
       let heaviest = 0;
       // Taken out of the batch as each is handed on: the stream keeps nothing it has delivered.

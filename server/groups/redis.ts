@@ -26,7 +26,7 @@ export interface RedisGroupLayerOptions {
   capacity?: number;
   /** How long a publish may wait for Redis (also while reconnecting) before it fails. */
   publishTimeoutMs?: number;
-  /** How long start-up waits for Redis before going on without it. */
+  /** How long start-up waits for an answer from Redis (a refusal is one) before going on without it. */
   connectTimeoutMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
@@ -64,12 +64,35 @@ function redactedUrl(url: string): string {
   return parsed.toString();
 }
 
+/**
+ * Resolves once every connection is ready, or as soon as one of them fails (Redis down:
+ * the attempt is refused at once), or after `timeoutMs` (a Redis that does not answer at all).
+ */
+export async function firstAnswer(connections: Redis[], timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const listeners: (() => void)[] = [];
+  const settled = (connection: Redis, event: "ready" | "error" | "end") =>
+    new Promise<void>((resolve) => {
+      const done = () => resolve();
+      connection.once(event, done);
+      listeners.push(() => connection.off(event, done));
+    });
+  await Promise.race([
+    Promise.all(connections.map((c) => settled(c, "ready"))),
+    ...connections.flatMap((c) => [settled(c, "error"), settled(c, "end")]),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  for (const off of listeners) off();
+}
+
 /** Reconnect quickly after a blip, then back off to once every 2 s, with jitter. */
 const retryStrategy = (attempt: number) => Math.min(50 * 2 ** attempt, 2000) + Math.floor(Math.random() * 50);
 
 /**
- * Connects (waiting up to `connectTimeoutMs` for Redis; past that it starts anyway
- * and keeps trying: sends work, live delivery starts when Redis answers).
+ * Connects, waiting only for Redis's first answer (at most `connectTimeoutMs`): a Redis
+ * that is down refuses at once, and the layer starts without it and keeps trying (sends
+ * work; live delivery starts, every subscriber catching up from the database, when it answers).
  */
 export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Promise<GroupLayer> {
   const prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
@@ -189,13 +212,12 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     return done;
   }
 
-  const connected = Promise.all([pub, sub].map((c) => new Promise((resolve) => c.once("ready", resolve))));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(resolve, options.connectTimeoutMs ?? 5000, "timeout")));
-  if ((await Promise.race([connected, timedOut])) === "timeout") {
+  // Start-up waits for the first answer (ready, or refused), never for a Redis that is down: the
+  // process serves at once and the "ready" above subscribes what it needs once Redis answers.
+  await firstAnswer([pub, sub], options.connectTimeoutMs ?? 5000);
+  if (pub.status !== "ready" || sub.status !== "ready") {
     log(`no answer from ${redactedUrl(options.url)} yet; starting without live delivery until it answers`);
   }
-  clearTimeout(timer);
 
   return {
     local: false,

@@ -5,7 +5,9 @@
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia } from "elysia";
+import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
+import { STORAGE_UNAVAILABLE_MESSAGE } from "../trpc/domain-errors.ts";
 import { appRouter } from "../trpc/router.ts";
 import { createHttpContextFactory, type Services } from "../trpc/context.ts";
 import { getRoomMessages } from "./messages-route.ts";
@@ -61,6 +63,12 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
     // Our own failures on REST routes: a generic answer with an id, the real error in the log.
     .onError(({ code, error, request, set }) => {
       if (code !== "UNKNOWN" && code !== "INTERNAL_SERVER_ERROR") return;
+      // The database out of reach: retryable, said as such (503), not an internal error.
+      if (isStorageUnavailable(error)) {
+        set.status = 503;
+        set.headers["retry-after"] = "1";
+        return { error: STORAGE_UNAVAILABLE_MESSAGE };
+      }
       const failure = error instanceof Error ? error : new Error(String(error));
       onError(failure, new URL(request.url).pathname, request);
       set.status = 500;

@@ -6,8 +6,9 @@
  * Redis outage slows nothing down.
  */
 import Redis from "ioredis";
+import { firstAnswer } from "../groups/redis.ts";
 
-/** Connects, waiting up to `connectTimeoutMs` for Redis (past that it starts anyway, counting per process until Redis answers). */
+/** Connects, waiting for Redis's first answer (ready, or refused) or up to `connectTimeoutMs`; until it is ready, limits count per process. */
 export async function createLimitsRedis(options: {
   url: string;
   prefix: string;
@@ -35,11 +36,7 @@ export async function createLimitsRedis(options: {
     if (down) log("reconnected; limits count across processes again");
     down = false;
   });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([
-    new Promise((resolve) => redis.once("ready", resolve)),
-    new Promise((resolve) => (timer = setTimeout(resolve, options.connectTimeoutMs ?? 5000))),
-  ]);
-  clearTimeout(timer);
+  // Never waits for a Redis that is down: until it answers, the limits count per process.
+  await firstAnswer([redis], options.connectTimeoutMs ?? 5000);
   return redis;
 }

@@ -11,12 +11,12 @@ export type RevokeReason = "kicked" | "banned" | "left";
 
 export interface RevocationsOptions {
   control: ControlChannel;
-  /** Whether `userId` may still read `room` (used after a lag). */
-  stillAllowed(room: string, userId: number): Promise<boolean>;
+  /** Why `userId` may no longer read `room`, or null while they may (asked after a lag). */
+  whyRevoked(room: string, userId: number): Promise<RevokeReason | null>;
   log?: { error(fields: object, message: string): void };
 }
 
-export function createRevocations({ control, stillAllowed, log }: RevocationsOptions) {
+export function createRevocations({ control, whyRevoked, log }: RevocationsOptions) {
   /** room → user id → the revoke callbacks of that user's open streams of it. */
   const open = new Map<string, Map<number, Set<(reason: RevokeReason) => void>>>();
 
@@ -34,8 +34,8 @@ export function createRevocations({ control, stillAllowed, log }: RevocationsOpt
     for (const listener of listeners) listener(undefined, undefined);
     for (const [room, users] of open) {
       for (const userId of users.keys()) {
-        stillAllowed(room, userId)
-          .then((allowed) => allowed || revokeLocally(room, userId, "kicked"))
+        whyRevoked(room, userId)
+          .then((reason) => reason && revokeLocally(room, userId, reason))
           .catch((error) => (log ? log.error({ err: error, room }, "re-checking access after a lag failed") : console.error("[parlor] re-checking access after a lag failed", error)));
       }
     }

@@ -281,10 +281,15 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
     /** The rooms `user` is a member of, DMs included, most recent activity first. */
     mine: (user: Author, limit = 200) => repo.listUserRooms(db, user.id, limit),
 
-    /** Whether `userId` may still read `room` (after a missed revocation): any public room, a private one as a member. */
-    async stillAllowed(room: RoomName, userId: number): Promise<boolean> {
+    /**
+     * Why `userId` may no longer read `room` (asked after a revocation may have been missed), or
+     * null while they may: any public room, a private one as a member. A ban says so; any other
+     * loss (kicked, or left: the database does not tell them apart) is a removal.
+     */
+    async whyRevoked(room: RoomName, userId: number): Promise<RevokeReason | null> {
       const row = await repo.findRoomAccess(db, room, userId);
-      return row !== null && (row.visibility === "public" || row.role !== null);
+      if (row !== null && (row.visibility === "public" || row.role !== null)) return null;
+      return row?.banned ? "banned" : "kicked";
     },
   };
 }

@@ -1,8 +1,18 @@
 /** The services' domain errors as tRPC answers: the one place that knows both. */
 import { TRPCError } from "@trpc/server";
+import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { ChatError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
 
+/**
+ * What a client is told while the database cannot be reached: SERVICE_UNAVAILABLE (HTTP 503),
+ * a code to retry on; the same call succeeds once the database answers again.
+ */
+export const STORAGE_UNAVAILABLE_MESSAGE = "Storage is unavailable right now: try again shortly.";
+
+export const storageUnavailable = (cause: unknown) => new TRPCError({ code: "SERVICE_UNAVAILABLE", message: STORAGE_UNAVAILABLE_MESSAGE, cause });
+
 export function domainErrorToTRPC(error: unknown): TRPCError | null {
+  if (isStorageUnavailable(error)) return storageUnavailable(error);
   if (!(error instanceof ChatError)) return null;
   const code =
     error instanceof NotFoundError

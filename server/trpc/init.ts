@@ -5,7 +5,8 @@ import { internalErrorMessage } from "../errors/error-id.ts";
 import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
-import { domainErrorToTRPC } from "./domain-errors.ts";
+import { isStorageUnavailable } from "../../db/unavailable.ts";
+import { domainErrorToTRPC, STORAGE_UNAVAILABLE_MESSAGE } from "./domain-errors.ts";
 import type { Context } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
@@ -23,7 +24,13 @@ const t = initTRPC.context<Context>().create({
     const { stack: _stack, ...data } = shape.data;
     const base = { ...shape, data };
     // Our own failures (and anything that is not a TRPCError) say nothing of their cause.
-    if (error.code === "INTERNAL_SERVER_ERROR") return { ...base, message: internalErrorMessage(error) };
+    if (error.code === "INTERNAL_SERVER_ERROR") {
+      // The database out of reach where no procedure ran yet (a session looked up for the context): retryable too.
+      if (isStorageUnavailable(error.cause)) {
+        return { ...base, message: STORAGE_UNAVAILABLE_MESSAGE, data: { ...data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 } };
+      }
+      return { ...base, message: internalErrorMessage(error) };
+    }
     if (error.cause instanceof ZodError) {
       return {
         ...base,

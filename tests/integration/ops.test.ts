@@ -5,19 +5,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createLogger } from "../../server/ops/log.ts";
-import { describeWithServices, hasRedisServer, startPrivateRedis } from "../support/backends.ts";
+import { describeWithServices, redisServerBinary, startPrivateRedis } from "../support/backends.ts";
 import { failure } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-
-/** Polls an asynchronous check until it holds; fails saying what it waited for (never hangs). */
-async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await Bun.sleep(25);
-  }
-}
+import { eventually } from "../support/wait.ts";
 
 const TOKEN = "metrics-token-for-the-tests-0123";
 
@@ -113,14 +105,6 @@ describe("/healthz and /readyz", () => {
     await stopped;
   });
 });
-
-const redisServerBinary = {
-  name: "redis-server (installed, to start a private Redis)",
-  howToStart: "apt-get install redis-server",
-  async probe() {
-    if (!hasRedisServer()) throw new Error("redis-server is not on PATH");
-  },
-};
 
 await describeWithServices("/readyz while Redis goes down and comes back", [redisServerBinary], () => {
   test("503 naming redis while it is down, 200 once it is back; the reconnect is counted", async () => {

@@ -33,6 +33,8 @@ export interface ParlorProcess {
   guest(options?: { onClose?: () => void }): ProcessClient;
   /** A client of this process with a session made anywhere (sessions live in the shared database). */
   signedInAs(token: string, options?: { onClose?: (cause?: { code?: number }) => void }): ProcessClient;
+  /** Its exit code, or null while it runs. */
+  readonly exitCode: number | null;
   /** SIGTERM, then waits for the exit (SIGKILL after 10 s); closes the clients made here. */
   stop(): Promise<void>;
   /** SIGKILL: a crash. Waits for the exit; the clients made here are left to notice by themselves. */
@@ -84,6 +86,9 @@ export async function startParlorProcess(env: Record<string, string>): Promise<P
   return {
     url: url!,
     lines,
+    get exitCode() {
+      return proc.exitCode;
+    },
     waitForLine,
     guest: (options) => connect(undefined, options?.onClose),
     signedInAs: (token, options) => connect(token, options?.onClose),

@@ -83,8 +83,12 @@ export const postgresService: Service = {
 
 let schemaCounter = 0;
 
-/** A schema of its own in the test PostgreSQL, and a DATABASE_URL that uses it; `drop` removes it. */
-export async function createPostgresSchema(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A schema of its own in the test PostgreSQL, and a DATABASE_URL that uses it; `drop` removes it.
+ * Its connections carry the schema's name as their `application_name`: `terminateBackends` ends
+ * exactly those (a database blip for the processes using it, and no other test).
+ */
+export async function createPostgresSchema(): Promise<{ url: string; drop(): Promise<void>; terminateBackends(): Promise<number> }> {
   const schema = `parlor_test_${process.pid}_${++schemaCounter}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
@@ -95,8 +99,19 @@ export async function createPostgresSchema(): Promise<{ url: string; drop(): Pro
   }
   const url = new URL(POSTGRES_URL);
   url.searchParams.set("options", `-c search_path=${schema}`);
+  url.searchParams.set("application_name", schema);
   return {
     url: url.toString(),
+    async terminateBackends() {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      try {
+        const { rows } = await client.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1", [schema]);
+        return rows.length;
+      } finally {
+        await client.end();
+      }
+    },
     async drop() {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
@@ -149,6 +164,15 @@ export function hasRedisServer(): boolean {
   return Bun.which("redis-server") !== null;
 }
 
+/** For `describeWithServices`: the redis-server binary, to start a private Redis. */
+export const redisServerBinary: Service = {
+  name: "redis-server (installed, to start a private Redis)",
+  howToStart: "apt-get install redis-server",
+  async probe() {
+    if (!hasRedisServer()) throw new Error("redis-server is not on PATH");
+  },
+};
+
 async function ping(url: string): Promise<void> {
   const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0, protocol: 2, disableClientInfo: true });
   client.on("error", () => {});
@@ -160,7 +184,8 @@ async function ping(url: string): Promise<void> {
   }
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+/** A redis-server of this test's own on a free port; `{ started: false }`: the port is chosen but nothing listens until `start()`. */
+export async function startPrivateRedis({ started = true } = {}): Promise<PrivateRedis> {
   const port = freePort();
   const url = `redis://127.0.0.1:${port}`;
   let server: ReturnType<typeof Bun.spawn> | undefined;
@@ -194,7 +219,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await server?.exited;
     },
   };
-  await redis.start();
+  if (started) await redis.start();
   return redis;
 }
 
