@@ -131,6 +131,18 @@ describe("bun run chat -- export / search", () => {
     expect(denied.stderr).toContain("Room 'export-me' does not exist.");
   }, 30_000);
 
+  test("export prints no raw bidi override, isolate, line separator or C1 control: each is a \\u escape, and the JSON still reads back as the text sent (regression: a U+202E reached the terminal)", async () => {
+    const ann = await server.signUp();
+    // Everything the message schema lets through that a terminal would act on or reorder.
+    const text = "invoice \u202Efdp.exe\u202C \u2066x\u2069 \u200F\u061C \u2028next\u2029 \u00AD ok";
+    await ann.client.room.send.mutate({ room: "export-bidi", text });
+    const out = await chat(["export", "export-bidi"], ann.token);
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/);
+    expect(out.stdout).toContain("\\u202e");
+    expect((JSON.parse(out.stdout) as { text: string }).text).toBe(text);
+  }, 30_000);
+
   test("search prints the hits newest first with their room; --room narrows it; --json has the highlights", async () => {
     const ann = await server.signUp();
     await ann.client.room.send.mutate({ room: "cli-search-a", text: "the quarterly budget is due" });
