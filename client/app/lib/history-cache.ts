@@ -20,6 +20,9 @@ const PREFIX = "parlor.history.v1:";
 const roomKey = (user: string, room: string) => `${PREFIX}${user}:${room}`;
 const indexKey = (user: string) => `${PREFIX}${user}`;
 
+/** Whether a storage key holds `user`'s saved history: the index or a room, listed or not. Usernames have no ':'. */
+export const isHistoryKeyOf = (user: string, key: string) => key === indexKey(user) || key.startsWith(roomKey(user, ""));
+
 interface Saved {
   page: HistoryPage;
   /** When the page was saved (ISO-8601): shown as "saved at…". */
