@@ -68,7 +68,9 @@ function readIndex(storage: KeyValueStorage, user: string): string[] {
 
 export function createHistoryCache(storage: KeyValueStorage, user: string) {
   function writeIndex(rooms: string[]) {
-    storage.setItem(indexKey(user), JSON.stringify(rooms));
+    // No empty index left behind: a drop that comes after the user's copies were forgotten writes nothing back.
+    if (rooms.length === 0) storage.removeItem(indexKey(user));
+    else storage.setItem(indexKey(user), JSON.stringify(rooms));
   }
 
   function drop(room: string) {
