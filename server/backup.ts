@@ -5,9 +5,13 @@
  * file: every commit before it started is in the copy, none after. The copy
  * is then opened and checked (`PRAGMA integrity_check`) before this says done.
  * On PostgreSQL, pg_dump is the tool: this says so and exits with 2.
+ *
+ * The copy holds every password hash and session: it is created here first,
+ * empty, 0600, with O_CREAT|O_EXCL|O_NOFOLLOW (never over an existing file, never
+ * through a symbolic link, dangling or not), and SQLite fills that empty file.
  */
 import { Database } from "bun:sqlite";
-import { existsSync } from "node:fs";
+import { closeSync, constants, existsSync, lstatSync, openSync, unlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseDatabaseUrl } from "../db/index.ts";
 
@@ -32,14 +36,27 @@ if (database.kind === "postgres") {
 if (database.path === ":memory:") fail("DATABASE_URL is an in-memory database: there is nothing on disk to back up.", 2);
 if (!existsSync(database.path)) fail(`No database at ${database.path}.`);
 const file = resolve(target);
-if (existsSync(file)) fail(`${file} exists already: give a new file name.`);
 
+/** Creates `path` empty and readable by its owner only, or says why not; never follows or replaces anything there. */
+function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
+  } catch (error) {
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) fail(`${path} is a symbolic link: refusing to write a backup through it. Give a new file name.`);
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") fail(`${path} exists already: give a new file name.`);
+    fail(`Cannot create ${path}: ${(error as Error).message}`);
+  }
+}
+
+createPrivateFile(file);
 const source = new Database(database.path, { readwrite: true, create: false });
 try {
   // A writer holding the lock makes a reader wait only in rare WAL checkpoints: wait rather than fail.
   source.run("PRAGMA busy_timeout = 5000");
+  // VACUUM INTO accepts an empty file: the one made above, with its mode.
   source.query("VACUUM INTO ?").run(file);
 } catch (error) {
+  unlinkSync(file);
   fail(`Backup failed: ${(error as Error).message}`);
 } finally {
   source.close();

@@ -3,6 +3,9 @@
  * (SECURITY.md): a server configured lower refuses what they send.
  */
 
+/** WebSocket close code for "your session ended" (logout, logout everywhere, a password change, expiry): the app forgets what it kept offline. */
+export const CLOSE_SESSION_ENDED = 4001;
+
 /** Calls the client puts in one HTTP batch: the default MAX_CALLS_IN_FLIGHT runs them all at once. */
 export const HTTP_BATCH_MAX_CALLS = 8;
 

@@ -1,8 +1,9 @@
 import { Navigate, Route, Router, useLocation, useParams, type RouteSectionProps } from "@solidjs/router";
-import { Show } from "solid-js";
+import { onCleanup, Show } from "solid-js";
 import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
 import { createHistoryCache } from "./lib/history-cache.ts";
 import { browserStorage } from "./lib/known-user.ts";
+import { forgetOfflineCopies } from "./lib/offline-copies.ts";
 import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
 import { createMyRooms, MyRoomsContext } from "./lib/my-rooms.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
@@ -50,8 +51,16 @@ export function App(props: { api: BrowserApi }) {
     storage,
     // Other people's messages saved for offline reading go with the session; the user's own unsent ones stay for their return.
     onSignedOut: (user) => storage && createHistoryCache(storage, user.username).clear(),
+    // A session ended elsewhere or expired: this may be a lost device, so nothing of theirs stays, unsent messages included.
+    onSessionLost: (user) => storage && forgetOfflineCopies(storage, user.username),
   });
-  const myRooms = createMyRooms({ client: props.api.client, userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)) });
+  // The server closed the socket because the session ended: ask who is signed in now (auth.me), which forgets a lost session.
+  onCleanup(props.api.onSessionEnded(() => session.recheck()));
+  const myRooms = createMyRooms({
+    client: props.api.client,
+    userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)),
+    onUnauthorized: () => session.recheck(),
+  });
   const dmNames = createDmNames(props.api.client, () => session.user()?.username);
   return (
     <ApiContext.Provider value={props.api}>

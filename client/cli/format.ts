@@ -35,9 +35,12 @@ export function printable(text: string, { newlines = false }: { newlines?: boole
 /** C1 and the bidi/separator characters JSON.stringify leaves raw (it escapes C0 itself). */
 const UNSAFE_IN_JSON = /[\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
 
-/** JSON for the terminal: valid JSON, with every unsafe character as a `\uXXXX` escape. */
-export function printableJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(UNSAFE_IN_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
+/**
+ * JSON for the terminal: valid JSON, with every unsafe character as a `\uXXXX` escape.
+ * Indented by 2 (`--json`); `indent` 0 gives one line (`export`'s JSON lines).
+ */
+export function printableJson(value: unknown, indent = 2): string {
+  return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
 }
 
 /** Multi-line text stays readable and cannot forge a line that looks like another message. */

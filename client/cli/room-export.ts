@@ -5,13 +5,13 @@
  */
 import { HISTORY_LIMIT_MAX } from "../../shared/schemas.ts";
 import type { ParlorClient, RouterOutputs } from "../parlor-client.ts";
-import { formatMessage, printable } from "./format.ts";
+import { formatMessage, printable, printableJson } from "./format.ts";
 
 type SearchHit = RouterOutputs["room"]["search"]["results"][number];
 
 /**
  * Writes every message of `room`, in its current state (edits applied,
- * deleted ones as tombstones), as one JSON object per line, newest first —
+ * deleted ones as tombstones), as one JSON object per line (`printableJson`), newest first —
  * following room.history's pages, so memory stays one page whatever the room's size.
  * Returns how many were written.
  */
@@ -20,7 +20,8 @@ export async function exportRoom(client: ParlorClient, room: string, write: (lin
   let written = 0;
   for (;;) {
     const page = await client.room.history.query({ room, before, limit: HISTORY_LIMIT_MAX });
-    for (const message of page.messages) write(JSON.stringify(message));
+    // One line of JSON each, with bidi overrides and C1 controls escaped: the same value, nothing raw on a terminal.
+    for (const message of page.messages) write(printableJson(message, 0));
     written += page.messages.length;
     if (page.nextCursor === null) return written;
     before = page.nextCursor;

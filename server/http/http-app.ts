@@ -4,7 +4,7 @@
  * WebSocket upgrades never reach it (see server/serve.ts).
  */
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { Elysia } from "elysia";
+import { Elysia, InvalidCookieSignature, InvalidFileType, NotFoundError, ParseError, ValidationError } from "elysia";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
 import { STORAGE_UNAVAILABLE_MESSAGE } from "../trpc/domain-errors.ts";
@@ -29,6 +29,16 @@ export interface HttpAppOptions {
   /** The built browser app; default dist/client. Served only when it holds a build. */
   clientDir?: string;
 }
+
+/**
+ * Elysia's own answers to a request it could not route or read: the client's
+ * doing, and worded by Elysia without our internals. Anything else thrown is our
+ * failure. Elysia names an error by its `code` property, which system errors
+ * (ENAMETOOLONG), SQLite and PostgreSQL errors carry too: deciding by that name
+ * once let their messages, with paths and SQL, through to clients.
+ */
+const isRequestError = (error: unknown) =>
+  error instanceof NotFoundError || error instanceof ParseError || error instanceof ValidationError || error instanceof InvalidCookieSignature || error instanceof InvalidFileType;
 
 function noApiRoute({ set, request }: { set: { status?: number | string }; request: Request }) {
   set.status = 404;
@@ -62,7 +72,8 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
   return new Elysia()
     // Our own failures on REST routes: a generic answer with an id, the real error in the log.
     .onError(({ code, error, request, set }) => {
-      if (code !== "UNKNOWN" && code !== "INTERNAL_SERVER_ERROR") return;
+      // A status a handler chose (Elysia's `status()`) and Elysia's request errors keep their answer.
+      if (typeof code === "number" || isRequestError(error)) return;
       // The database out of reach: retryable, said as such (503), not an internal error.
       if (isStorageUnavailable(error)) {
         set.status = 503;

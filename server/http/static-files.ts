@@ -20,7 +20,19 @@ const APP_ROUTES = ["/", "/login", "/login/", "/account", "/account/", "/room/:r
  */
 const FILE_ROUTES = ["/assets/*", "/:file"];
 
-const isFile = (path: string) => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+/**
+ * Whether `path` is a file to serve. A path no file can have is simply not one:
+ * stat throws on a NUL byte, a name over 255 bytes (ENAMETOOLONG), a file used
+ * as a directory (ENOTDIR), and its message names the absolute path.
+ */
+function isFile(path: string): boolean {
+  if (path.includes("\0")) return false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+  } catch {
+    return false;
+  }
+}
 
 const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 

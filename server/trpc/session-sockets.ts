@@ -5,14 +5,15 @@
  * as the signed-out user. (The per-user cap is counted in limits/connection-caps.ts,
  * across processes.)
  */
+import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { hashToken } from "../auth/session-adapter.ts";
 
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
 }
 
-/** Close code for "your session ended": the client reconnects and is a guest from then on. */
-export const CLOSE_SESSION_ENDED = 4001;
+/** Close code for "your session ended": the client reconnects and is a guest from then on (the web app also forgets its offline copies). */
+export { CLOSE_SESSION_ENDED };
 
 /** setTimeout's longest delay (~24.8 days); a later expiry is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

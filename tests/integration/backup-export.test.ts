@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -88,6 +88,41 @@ describe("bun run db:backup", () => {
     expect(pg.code).toBe(2);
     expect(pg.stderr).toContain("pg_dump");
   }, 30_000);
+
+  test("the copy is readable by its owner only (0600, even under umask 000); a symbolic link at the target, dangling or not, is refused and nothing is written through it (regression: a world-readable copy, written through a dangling link)", async () => {
+    const file = join(dir, "private.db");
+    {
+      await using server = await startTestServer({ DATABASE_URL: `sqlite:${file}` });
+      await (await server.signUp()).client.room.send.mutate({ room: "r", text: "x" });
+    }
+    // umask 000: the mode comes from the backup itself, not from the operator's shell.
+    const backup = (target: string) => run(["sh", "-c", 'umask 000 && exec bun run --silent db:backup "$0"', target], { DATABASE_URL: `sqlite:${file}` });
+
+    const copy = join(dir, "private-copy.db");
+    const made = await backup(copy);
+    expect(made.code).toBe(0);
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+
+    // A dangling link: following it would create the file it points to, wherever that is.
+    const pointee = join(dir, "where-the-link-points.db");
+    const dangling = join(dir, "dangling-link.db");
+    symlinkSync(pointee, dangling);
+    const refused = await backup(dangling);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${dangling} is a symbolic link: refusing to write a backup through it.`);
+    expect(existsSync(pointee)).toBe(false);
+    expect(lstatSync(dangling).isSymbolicLink()).toBe(true);
+
+    // A link to an empty file (which VACUUM INTO would fill): refused too, the file untouched.
+    const empty = join(dir, "empty-target.db");
+    writeFileSync(empty, "");
+    const toEmpty = join(dir, "link-to-empty.db");
+    symlinkSync(empty, toEmpty);
+    const refusedToo = await backup(toEmpty);
+    expect(refusedToo.code).toBe(1);
+    expect(refusedToo.stderr).toContain("is a symbolic link");
+    expect(readFileSync(empty, "utf8")).toBe("");
+  }, 30_000);
 });
 
 describe("bun run chat -- export / search", () => {
@@ -129,6 +164,18 @@ describe("bun run chat -- export / search", () => {
     expect(denied.code).toBe(1);
     expect(denied.stdout).toBe("");
     expect(denied.stderr).toContain("Room 'export-me' does not exist.");
+  }, 30_000);
+
+  test("export prints no raw bidi override, isolate, line separator or C1 control: each is a \\u escape, and the JSON still reads back as the text sent (regression: a U+202E reached the terminal)", async () => {
+    const ann = await server.signUp();
+    // Everything the message schema lets through that a terminal would act on or reorder.
+    const text = "invoice \u202Efdp.exe\u202C \u2066x\u2069 \u200F\u061C \u2028next\u2029 \u00AD ok";
+    await ann.client.room.send.mutate({ room: "export-bidi", text });
+    const out = await chat(["export", "export-bidi"], ann.token);
+    expect(out.code).toBe(0);
+    expect(out.stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/);
+    expect(out.stdout).toContain("\\u202e");
+    expect((JSON.parse(out.stdout) as { text: string }).text).toBe(text);
   }, 30_000);
 
   test("search prints the hits newest first with their room; --room narrows it; --json has the highlights", async () => {

@@ -3,7 +3,11 @@
  * is closed under it), every transport answers "Internal error (id …)" — no
  * SQL, no stack, no path — and the server logs the real error under that id.
  */
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
 import { createLogger } from "../../server/ops/log.ts";
 import { failure } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -83,6 +87,17 @@ describe("internal errors", () => {
     }
   });
 
+  test("REST: a database error that carries its own code (SQLite's SQLITE_ERROR: the message table dropped under the server) answers the generic message, not the SQL (regression: errors with a `code` skipped the handler)", async () => {
+    await sql`drop table message`.execute(server.app.services.db);
+    const res = await fetch(`${server.url}/api/messages/lobby/`);
+    expect(res.status).toBe(500);
+    const body = await res.text();
+    const id = (JSON.parse(body) as { error: string }).error.match(GENERIC)?.[1];
+    expect(id).toBeDefined();
+    expect(body).not.toMatch(/no such table|message|sqlite/i);
+    expect(logLineFor(id!)).toContain("no such table");
+  });
+
   test("client mistakes keep their own clear message (not the generic one), and are not logged", async () => {
     const { client } = server.guest();
     const { code, message } = await failure(client.room.history.query({ room: "a/b" }));
@@ -90,4 +105,43 @@ describe("internal errors", () => {
     expect(message).toContain("room");
     expect(logged).toEqual([]);
   });
+});
+
+/**
+ * Paths no file can have — a NUL byte (decoded or not), a segment longer than a
+ * file name may be (ENAMETOOLONG), a file used as a directory — once made stat
+ * throw, and its message with the build's absolute path went to the client as a
+ * 500. Each must be a plain 404, by GET and HEAD, with or without a build.
+ */
+describe("paths no file can have", () => {
+  const long = "a".repeat(300);
+  const paths = ["/%00", "/a%00b", "/assets/%00", "/assets/x%00.js", `/${long}`, `/assets/${long}`, "/healthz%00", "/%2e%2e/%00", "/index.html/x", "/%ff"];
+  let root: string;
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), "parlor-paths-"));
+    mkdirSync(join(root, "client", "assets"), { recursive: true });
+    writeFileSync(join(root, "client", "index.html"), "<!doctype html><title>app</title>");
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  for (const build of [true, false]) {
+    test(`${build ? "with" : "without"} a built app: each is 404 by GET and HEAD, its body names no path, and nothing is logged as a failure`, async () => {
+      const logged: string[] = [];
+      const log = await createLogger({ level: "warn", pretty: false, destination: { write: (line: string) => void logged.push(line) } });
+      const clientDir = join(root, build ? "client" : "no-build");
+      await using server = await startTestServer({}, { log, clientDir });
+      for (const method of ["GET", "HEAD"]) {
+        for (const path of paths) {
+          const res = await fetch(`${server.url}${path}`, { method });
+          const body = await res.text();
+          expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+          expect(body).not.toContain(root);
+          expect(body).not.toMatch(/ENAMETOOLONG|argument|null bytes|stat/i);
+        }
+      }
+      // A build's own files are still served (the fix refuses nothing real).
+      if (build) expect((await fetch(`${server.url}/index.html`)).status).toBe(200);
+      expect(logged).toEqual([]);
+    });
+  }
 });

@@ -4,20 +4,36 @@
  * WebSocket to the page's own origin.
  */
 import { createContext, useContext } from "solid-js";
+import { CLOSE_SESSION_ENDED } from "../../../shared/transport.ts";
 import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../parlor-client.ts";
 
 export interface BrowserApi {
   client: ParlorClient;
   socket: ParlorSocket;
+  /** Calls `listener` each time the server closes the socket because its session ended (4001); returns its removal. */
+  onSessionEnded(listener: () => void): () => void;
 }
 
 export function createBrowserApi(origin: string = location.origin): BrowserApi {
-  const socket = createParlorSocket({ url: origin });
+  const sessionEnded = new Set<() => void>();
+  const socket = createParlorSocket({
+    url: origin,
+    onClose: (cause) => {
+      if (cause?.code === CLOSE_SESSION_ENDED) for (const listener of sessionEnded) listener();
+    },
+  });
   // A browser keeps a dead WebSocket "open" until keep-alive gives up on it (up to 20 s).
   // When the device says it went offline, drop the socket now: the page says
   // "Reconnecting…" at once, and the client resumes after the last message it got.
   window.addEventListener("offline", () => dropConnection(socket, "offline"));
-  return { socket, client: createParlorClient({ url: origin, socket }) };
+  return {
+    socket,
+    client: createParlorClient({ url: origin, socket }),
+    onSessionEnded(listener) {
+      sessionEnded.add(listener);
+      return () => sessionEnded.delete(listener);
+    },
+  };
 }
 
 /**

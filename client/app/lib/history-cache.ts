@@ -20,6 +20,9 @@ const PREFIX = "parlor.history.v1:";
 const roomKey = (user: string, room: string) => `${PREFIX}${user}:${room}`;
 const indexKey = (user: string) => `${PREFIX}${user}`;
 
+/** Whether a storage key holds `user`'s saved history: the index or a room, listed or not. Usernames have no ':'. */
+export const isHistoryKeyOf = (user: string, key: string) => key === indexKey(user) || key.startsWith(roomKey(user, ""));
+
 interface Saved {
   page: HistoryPage;
   /** When the page was saved (ISO-8601): shown as "saved at…". */
@@ -65,7 +68,9 @@ function readIndex(storage: KeyValueStorage, user: string): string[] {
 
 export function createHistoryCache(storage: KeyValueStorage, user: string) {
   function writeIndex(rooms: string[]) {
-    storage.setItem(indexKey(user), JSON.stringify(rooms));
+    // No empty index left behind: a drop that comes after the user's copies were forgotten writes nothing back.
+    if (rooms.length === 0) storage.removeItem(indexKey(user));
+    else storage.setItem(indexKey(user), JSON.stringify(rooms));
   }
 
   function drop(room: string) {

@@ -4,7 +4,7 @@
  * saved history to show. It proves nothing to the server (the session cookie
  * does); a send made with it and no valid session is refused as usual.
  */
-import type { KeyValueStorage } from "./outbox.ts";
+import type { KeyValueStorage, ListableStorage } from "./outbox.ts";
 
 const KEY = "parlor.user.v1";
 
@@ -30,7 +30,7 @@ export function createKnownUser<U extends { username: string }>(storage: KeyValu
 }
 
 /** The browser's localStorage, or null where it is unavailable (disabled, or a sandboxed frame). */
-export function browserStorage(): KeyValueStorage | null {
+export function browserStorage(): ListableStorage | null {
   try {
     return globalThis.localStorage ?? null;
   } catch {

@@ -77,12 +77,14 @@ export interface MyRoomsOptions {
   userId: () => number | null | undefined;
   /** Called after each event with the states before and after it. */
   onChange?: (before: MyRoomsState, after: MyRoomsState) => void;
+  /** Called when the server refuses the stream as UNAUTHORIZED: the session ended, perhaps while this page was offline. */
+  onUnauthorized?: () => void;
 }
 
 /** Waits before subscribing again after the stream failed: 1 s, 2 s, 4 s, … up to 30 s. */
 export const retryDelayMs = (attempt: number) => Math.min(1_000 * 2 ** attempt, 30_000);
 
-export function createMyRooms({ client, userId, onChange, retryDelay = retryDelayMs }: MyRoomsOptions & { retryDelay?: (attempt: number) => number }) {
+export function createMyRooms({ client, userId, onChange, onUnauthorized, retryDelay = retryDelayMs }: MyRoomsOptions & { retryDelay?: (attempt: number) => number }) {
   const [state, setState] = createSignal<MyRoomsState>(noRooms);
   const [failed, setFailed] = createSignal<unknown>(null);
   /** Bumped to subscribe again after a failure (the socket itself reconnects by itself; an error ends the subscription). */
@@ -109,7 +111,8 @@ export function createMyRooms({ client, userId, onChange, retryDelay = retryDela
       onError(error) {
         setFailed(error);
         // Signed out meanwhile: the session change resubscribes, if anything does.
-        if (codeOf(error) !== "UNAUTHORIZED") retry = setTimeout(() => setAttempt(tries + 1), retryDelay(tries));
+        if (codeOf(error) === "UNAUTHORIZED") onUnauthorized?.();
+        else retry = setTimeout(() => setAttempt(tries + 1), retryDelay(tries));
       },
     });
     let retry: ReturnType<typeof setTimeout> | undefined;

@@ -27,6 +27,12 @@ export interface KeyValueStorage {
   removeItem(key: string): void;
 }
 
+/** Storage that can also list its keys, as the Web Storage API does (to forget one user's entries: offline-copies.ts). */
+export interface ListableStorage extends KeyValueStorage {
+  readonly length: number;
+  key(index: number): string | null;
+}
+
 export type OutboxState = "sending" | "failed";
 
 export interface OutboxEntry {
@@ -89,6 +95,9 @@ export interface OutboxOptions<M> {
 
 /** Where one user's outbox for one room lives. */
 export const outboxKey = (user: string, room: string) => `parlor.outbox.v1:${user}:${room}`;
+
+/** Whether a storage key holds one of `user`'s outboxes (any room). Usernames have no ':'. */
+export const isOutboxKeyOf = (user: string, key: string) => key.startsWith(outboxKey(user, ""));
 
 function isEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== "object" || value === null) return false;

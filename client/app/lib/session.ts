@@ -12,31 +12,43 @@ import type { KeyValueStorage } from "./outbox.ts";
 export type SessionUser = NonNullable<RouterOutputs["auth"]["me"]>;
 export type Credentials = RouterInputs["auth"]["login"];
 
-/**
- * `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie);
- * `onSignedOut` with the user who signed out (to forget what the page saved for them).
- */
-export function createSession(
-  client: ParlorClient,
-  onChange: () => void = () => {},
-  { storage = null, onSignedOut }: { storage?: KeyValueStorage | null; onSignedOut?: (user: SessionUser) => void } = {},
-) {
+export interface SessionOptions {
+  storage?: KeyValueStorage | null;
+  /** With the user who signed out here (to forget what the page saved for them). */
+  onSignedOut?: (user: SessionUser) => void;
+  /**
+   * With the user whose session the server no longer knows, though nobody signed out here:
+   * ended elsewhere (sign out everywhere, a password change) or expired. What the page kept for them goes.
+   */
+  onSessionLost?: (user: SessionUser) => void;
+}
+
+/** `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie). */
+export function createSession(client: ParlorClient, onChange: () => void = () => {}, { storage = null, onSignedOut, onSessionLost }: SessionOptions = {}) {
   const known = createKnownUser<SessionUser>(storage);
   /** True while the user shown is the one remembered, because the server could not be asked. */
   let remembered = false;
+  /** True while this page signs out: the server ending the session then is no loss to react to. */
+  let leaving = false;
   const [me, { mutate: setMe, refetch }] = createResource(async () => {
+    let user: SessionUser | null;
     try {
-      const user = await client.auth.me.query();
-      remembered = false;
-      known.set(user);
-      return user;
+      user = await client.auth.me.query();
     } catch (error) {
-      // The server answered with a refusal: nobody is signed in.
-      if (error instanceof TRPCClientError && error.data?.code) return null;
       // No answer (offline, server down): whoever was signed in here last, so their outbox and saved rooms show.
-      remembered = true;
-      return known.get();
+      if (!(error instanceof TRPCClientError && error.data?.code)) {
+        remembered = true;
+        return known.get();
+      }
+      // The server answered with a refusal: nobody is signed in.
+      user = null;
     }
+    remembered = false;
+    // Someone was signed in here and the server says nobody is: their session ended without this page.
+    const before = known.get();
+    if (before && !user && !leaving) onSessionLost?.(before);
+    known.set(user);
+    return user;
   });
   // Back online: ask the server again, in case the session ended meanwhile.
   if (typeof window !== "undefined") window.addEventListener("online", () => remembered && void refetch());
@@ -65,17 +77,32 @@ export function createSession(
       mutate(user);
       return user;
     },
+    /**
+     * Asks the server again who is signed in: after it closed this page's socket because the session ended
+     * (close code 4001). A session that is gone is then forgotten (`onSessionLost`).
+     */
+    recheck(): void {
+      void refetch();
+    },
     /** Ends every session of this user, this browser's too, and closes their sockets everywhere. */
     async signOutEverywhere(): Promise<void> {
-      await client.auth.logoutAll.mutate();
-      mutate(null);
+      leaving = true;
+      try {
+        await client.auth.logoutAll.mutate();
+        mutate(null);
+      } finally {
+        leaving = false;
+      }
     },
     async signOut(): Promise<void> {
+      leaving = true;
       try {
         await client.auth.logout.mutate();
       } catch (error) {
         // An already expired session is signed out all the same.
         if (!(error instanceof TRPCClientError && error.data?.code === "UNAUTHORIZED")) throw error;
+      } finally {
+        leaving = false;
       }
       mutate(null);
     },
