@@ -71,6 +71,10 @@ export interface Limits {
   readonly maxMembersPerRoom: number;
   readonly privateRoomsPerDay: number;
   readonly invites: RateLimit;
+  readonly roomCreate: RateLimit;
+  /** Per signed-in user, or per address for a guest. */
+  readonly search: RateLimit;
+  readonly searchPerIp: RateLimit;
   readonly send: RateLimit;
   readonly loginPerUsernameIp: RateLimit;
   readonly loginPerIp: RateLimit;
@@ -120,6 +124,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxMembersPerRoom: e.MAX_MEMBERS_PER_ROOM,
       privateRoomsPerDay: e.PRIVATE_ROOMS_PER_DAY,
       invites: { burst: Math.max(1, Math.ceil(e.INVITES_PER_MINUTE / 2)), perSecond: e.INVITES_PER_MINUTE / 60 },
+      roomCreate: { burst: e.ROOM_CREATE_BURST, perSecond: e.ROOM_CREATE_PER_HOUR / 3600 },
+      search: { burst: e.SEARCH_BURST, perSecond: e.SEARCH_PER_MINUTE / 60 },
+      searchPerIp: { burst: e.SEARCH_BURST_PER_IP, perSecond: e.SEARCH_PER_MINUTE_PER_IP / 60 },
       send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
       loginPerUsernameIp: { burst: e.LOGIN_BURST_PER_USERNAME_IP, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME_IP / 60 },
       loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },

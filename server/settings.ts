@@ -96,6 +96,12 @@ export const SettingsSchema = z.object({
   INVITES_PER_MINUTE: setting(rate(20), { group: "limits", doc: "Invitations one user sends a minute." }),
   SEND_BURST: setting(count(20), { group: "limits", doc: "Sends (and edits, deletes, reactions) one user may make at once…" }),
   SEND_PER_SECOND: setting(rate(5), { group: "limits", doc: "…and then per second." }),
+  ROOM_CREATE_BURST: setting(count(10), { group: "limits", doc: "Rooms one user may create at once (every attempt counts, a taken name too)…" }),
+  ROOM_CREATE_PER_HOUR: setting(rate(30), { group: "limits", doc: "…and then per hour." }),
+  SEARCH_BURST: setting(count(10), { group: "limits", doc: "Searches per signed-in user (per address for a guest) at once…" }),
+  SEARCH_PER_MINUTE: setting(rate(60), { group: "limits", doc: "…and then per minute." }),
+  SEARCH_BURST_PER_IP: setting(count(30), { group: "limits", doc: "Searches from one address at once, whoever asks…" }),
+  SEARCH_PER_MINUTE_PER_IP: setting(rate(180), { group: "limits", doc: "…and then per minute." }),
   LOGIN_BURST_PER_USERNAME_IP: setting(count(5), {
     group: "limits",
     doc: "Sign-ins per (username, address) at once: a stranger guessing an account slows only their own address down…",

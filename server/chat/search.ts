@@ -12,6 +12,17 @@ import { highlightRanges, type SearchPage } from "../../shared/search.ts";
 import type { RoomName } from "../../shared/schemas.ts";
 import { messages, toMessage } from "./repository.ts";
 
+/**
+ * The most message ids one query looks through: a query reads only the hits
+ * whose id is in [hi - SEARCH_SCAN_IDS, hi), hi being `before` or the newest
+ * id + 1. So a word found only where the caller may not read (thousands of
+ * hits in private rooms) costs at most this window, whatever the plan: FTS5
+ * walks its doclist between two rowids, PostgreSQL scans the primary key or
+ * the GIN index within the range. A page can then come back short, even
+ * empty, with a `nextCursor` (the window's lower end) to search further back.
+ */
+export const SEARCH_SCAN_IDS = 10_000;
+
 export interface SearchQuery {
   /** The words to find, all of them (from `searchTerms`). */
   terms: string[];
@@ -22,6 +33,8 @@ export interface SearchQuery {
   /** Only messages with a smaller id. */
   before?: number | undefined;
   limit: number;
+  /** The window of ids looked through (tests narrow it); default SEARCH_SCAN_IDS. */
+  scanIds?: number;
 }
 
 /** An FTS5 query that means "all these words": each one a quoted string (`"` doubled inside). */
@@ -29,36 +42,56 @@ export function fts5AllOf(terms: readonly string[]): string {
   return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" ");
 }
 
-export async function searchMessages(db: Db, q: SearchQuery): Promise<SearchPage> {
+/** The newest message id + 1 (1 when there is none): the top of a first page's window. */
+async function topOfLog(db: Db): Promise<number> {
+  const row = await db.selectFrom("message").select((eb) => eb.fn.max("id").as("max")).executeTakeFirst();
+  return Number(row?.max ?? 0) + 1;
+}
+
+/**
+ * The statement of one page: the hits with `lo <= id < hi`, in rooms the
+ * caller may read, newest first, `limit + 1` of them (one more tells whether
+ * the window holds an older page). What the caller may read: a public room
+ * (looked up by its key for each hit in the window), or one of their own
+ * rooms (one set, read once per statement, not a lookup per hit).
+ */
+export function searchStatement(db: Db, q: SearchQuery & { lo: number; hi: number }) {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const matches = postgres
     ? sql<boolean>`message.search_vector @@ plainto_tsquery('simple', ${q.terms.join(" ")})`
-    : sql<boolean>`message.id in (select rowid from message_fts where message_fts match ${fts5AllOf(q.terms)})`;
+    : sql<boolean>`message.id in (select rowid from message_fts where message_fts match ${fts5AllOf(q.terms)} and rowid >= ${q.lo} and rowid < ${q.hi})`;
   let query = messages(db)
-    .innerJoin("room", "room.name", "message.room")
     .where(matches)
-    .where("message.deleted", "=", 0)
-    .where((eb) =>
-      q.userId === null
-        ? eb("room.visibility", "=", "public")
-        : eb.or([
-            eb("room.visibility", "=", "public"),
-            eb.exists(
-              eb
-                .selectFrom("room_member")
-                .select("room_member.user_id")
-                .whereRef("room_member.room", "=", "message.room")
-                .where("room_member.user_id", "=", q.userId),
-            ),
-          ]),
-    );
-  if (q.room !== undefined) query = query.where("message.room", "=", q.room);
-  if (q.before !== undefined) query = query.where("message.id", "<", q.before);
-  // One extra row tells whether an older page exists.
-  const rows = await query.orderBy("message.id", "desc").limit(q.limit + 1).execute();
+    .where("message.id", ">=", q.lo)
+    .where("message.id", "<", q.hi)
+    .where("message.deleted", "=", 0);
+  if (q.room !== undefined) {
+    // The access seam has already said the caller may read it.
+    query = query.where("message.room", "=", q.room);
+  } else {
+    // Public rooms by the room's key, per hit (at most the window's); the caller's own rooms as one set, read once.
+    const userId = q.userId;
+    query = query
+      .innerJoin("room", "room.name", "message.room")
+      .where((eb) =>
+        userId === null
+          ? eb("room.visibility", "=", "public")
+          : eb.or([eb("room.visibility", "=", "public"), eb("message.room", "in", eb.selectFrom("room_member").select("room_member.room").where("room_member.user_id", "=", userId))]),
+      );
+  }
+  return query.orderBy("message.id", "desc").limit(q.limit + 1);
+}
+
+export async function searchMessages(db: Db, q: SearchQuery): Promise<SearchPage> {
+  // A `before` past the newest message would spend the window on ids that do not exist yet.
+  const hi = Math.min(q.before ?? Number.POSITIVE_INFINITY, await topOfLog(db));
+  const lo = Math.max(1, hi - (q.scanIds ?? SEARCH_SCAN_IDS));
+  const rows = await searchStatement(db, { ...q, lo, hi }).execute();
   const page = rows.slice(0, q.limit).map((row) => {
     const message = toMessage(row);
     return { ...message, highlights: highlightRanges(message.text, q.terms) };
   });
-  return { results: page, nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
+  // A full page: the next starts below its last hit. Else, if older ids exist, below the window.
+  const nextCursor = rows.length > q.limit ? page[page.length - 1]!.id : lo > 1 ? lo : null;
+  return { results: page, nextCursor };
 }

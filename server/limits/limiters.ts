@@ -19,6 +19,12 @@ export interface Limiters {
   registerPerIp: RateLimiter;
   /** Invitations per user. */
   invite: RateLimiter;
+  /** room.create per user. */
+  roomCreate: RateLimiter;
+  /** Searches per signed-in user (key: user id), or per guest address (key: "guest:" + addressKey). */
+  search: RateLimiter;
+  /** Searches per address, whoever asks (many accounts behind one address share it). */
+  searchPerIp: RateLimiter;
 }
 
 /** Clients send a typing signal every few seconds while typing; more is noise. */
@@ -33,5 +39,8 @@ export function createLimiters(limits: Limits, store: { redis?: Redis; prefix: s
     loginPerUsernameIp: limiter("login-user-ip", limits.loginPerUsernameIp),
     registerPerIp: limiter("register-ip", limits.registerPerIp),
     invite: limiter("invite", limits.invites),
+    roomCreate: limiter("room-create", limits.roomCreate),
+    search: limiter("search", limits.search),
+    searchPerIp: limiter("search-ip", limits.searchPerIp),
   };
 }

@@ -53,6 +53,8 @@ export interface ConnectionState {
   subscriptions: number;
   /** Of those, `room.presence` watches (each is presence in a room: bounded on its own). */
   presenceWatches: number;
+  /** Set while a `me.rooms` watch is open on this socket: one per connection (it carries all the user's rooms). */
+  watchingMyRooms?: boolean;
   /** When this socket's session was last confirmed in the database (ms since epoch). */
   sessionCheckedAt: number;
   /**

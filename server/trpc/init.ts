@@ -168,6 +168,26 @@ export function takePresenceSlot(ctx: Context): () => void {
 }
 
 /**
+ * Holds the connection's one `me.rooms` watch, or refuses with
+ * TOO_MANY_REQUESTS: one watch already carries every room of the user, and
+ * each follows up to 200 rooms, so a frame of 100 would follow 20,000.
+ * Returns the release (idempotent).
+ */
+export function takeMyRoomsSlot(ctx: Context): () => void {
+  const connection = ctx.connection;
+  if (!connection) return () => {};
+  if (connection.watchingMyRooms) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "At most one me.rooms per connection: the one open already carries all your rooms." });
+  }
+  connection.watchingMyRooms = true;
+  let released = false;
+  return () => {
+    if (!released) connection.watchingMyRooms = false;
+    released = true;
+  };
+}
+
+/**
  * Holds one of the connection's subscription slots (WebSocket only), or refuses
  * with TOO_MANY_REQUESTS before the subscription starts. Returns the release.
  */

@@ -13,46 +13,6 @@ const markerOf = prepare((db, userId: number, room: string) =>
   (db as Db).selectFrom("read_marker").select("seq").where("user_id", "=", userId).where("room", "=", room),
 );
 
-const roomRow = prepare((db, room: string) =>
-  (db as Db).selectFrom("room").select(["last_seq", "message_count", "last_message_at", "visibility", "direct"]).where("name", "=", room),
-);
-
-/** The room's message count up to seq m (its last message at or before m). */
-const messagesUpTo = prepare((db, room: string, m: number) =>
-  (db as Db).selectFrom("message").select("msg_index").where("room", "=", room).where("seq", "<=", m).orderBy("seq", "desc").limit(1),
-);
-
-/** The user's message count in the room up to seq m. */
-const ownUpTo = prepare((db, room: string, userId: number, m: number) =>
-  (db as Db)
-    .selectFrom("message")
-    .select("sender_index")
-    .where("room", "=", room)
-    .where("sender_id", "=", userId)
-    .where("seq", "<=", m)
-    .orderBy("seq", "desc")
-    .limit(1),
-);
-
-const deletedByOthersAfter = prepare((db, room: string, m: number, userId: number) =>
-  (db as Db)
-    .selectFrom("message")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("room", "=", room)
-    .where("deleted", "=", 1)
-    .where("seq", ">", m)
-    .where("sender_id", "!=", userId),
-);
-
-const mentionsAfter = prepare((db, userId: number, room: string, m: number) =>
-  (db as Db)
-    .selectFrom("mention")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("user_id", "=", userId)
-    .where("room", "=", room)
-    .where("seq", ">", m),
-);
-
 export interface RoomCounts {
   visibility: "public" | "private";
   direct: boolean;
@@ -68,29 +28,72 @@ export async function readMarker(db: Db, userId: number, room: RoomName): Promis
   return Number((await markerOf(db, userId, room)).rows[0]?.seq ?? 0);
 }
 
+/**
+ * Where `userId` stands in each of `rooms` (rooms that do not exist are left
+ * out), in ONE statement whatever the number of rooms: each count is a
+ * correlated lookup on an index of `message` or `mention` (see the top of this
+ * file), so a watcher of 200 rooms costs one query, not 200 × 6. Callers pass
+ * at most a user's 200 rooms (`rooms.mine`).
+ */
+export async function roomsCounts(db: Db, userId: number, rooms: readonly RoomName[]): Promise<Map<RoomName, RoomCounts>> {
+  const counts = new Map<RoomName, RoomCounts>();
+  if (rooms.length === 0) return counts;
+  const marker = sql<number>`coalesce(read_marker.seq, 0)`;
+  const rows = await db
+    .selectFrom("room")
+    .leftJoin("read_marker", (join) => join.onRef("read_marker.room", "=", "room.name").on("read_marker.user_id", "=", userId))
+    .where("room.name", "in", rooms)
+    .select(["room.name", "room.last_seq", "room.message_count", "room.last_message_at", "room.visibility", "room.direct", marker.as("marker")])
+    .select((eb) => [
+      // The room's message count up to the marker (its last message at or before it).
+      eb.selectFrom("message").select("msg_index").whereRef("message.room", "=", "room.name").where("message.seq", "<=", marker).orderBy("message.seq", "desc").limit(1).as("up_to"),
+      // The user's own message count in the room, in all and up to the marker.
+      eb.selectFrom("message").select("sender_index").whereRef("message.room", "=", "room.name").where("message.sender_id", "=", userId).orderBy("message.seq", "desc").limit(1).as("own_all"),
+      eb
+        .selectFrom("message")
+        .select("sender_index")
+        .whereRef("message.room", "=", "room.name")
+        .where("message.sender_id", "=", userId)
+        .where("message.seq", "<=", marker)
+        .orderBy("message.seq", "desc")
+        .limit(1)
+        .as("own_up_to"),
+      eb
+        .selectFrom("message")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .whereRef("message.room", "=", "room.name")
+        .where("message.deleted", "=", 1)
+        .where("message.seq", ">", marker)
+        .where("message.sender_id", "!=", userId)
+        .as("deleted"),
+      eb
+        .selectFrom("mention")
+        .select((c) => c.fn.countAll<number>().as("n"))
+        .where("mention.user_id", "=", userId)
+        .whereRef("mention.room", "=", "room.name")
+        .where("mention.seq", ">", marker)
+        .as("mentions"),
+    ])
+    .execute();
+  for (const r of rows) {
+    const after = Number(r.message_count) - Number(r.up_to ?? 0);
+    const ownAfter = Number(r.own_all ?? 0) - Number(r.own_up_to ?? 0);
+    counts.set(r.name, {
+      visibility: r.visibility,
+      direct: Number(r.direct) === 1,
+      lastSeq: Number(r.last_seq),
+      lastReadSeq: Number(r.marker),
+      unread: Math.max(0, after - ownAfter - Number(r.deleted ?? 0)),
+      mentions: Number(r.mentions ?? 0),
+      lastMessageAt: r.last_message_at,
+    });
+  }
+  return counts;
+}
+
 /** Where `userId` stands in `room`; null if the room does not exist. */
 export async function roomCounts(db: Db, userId: number, room: RoomName): Promise<RoomCounts | null> {
-  const r = (await roomRow(db, room)).rows[0];
-  if (!r) return null;
-  const m = await readMarker(db, userId, room);
-  const [upTo, ownAll, ownUpToM, deleted, mentioned] = await Promise.all([
-    messagesUpTo(db, room, m),
-    ownUpTo(db, room, userId, Number.MAX_SAFE_INTEGER),
-    ownUpTo(db, room, userId, m),
-    deletedByOthersAfter(db, room, m, userId),
-    mentionsAfter(db, userId, room, m),
-  ]);
-  const after = Number(r.message_count) - Number(upTo.rows[0]?.msg_index ?? 0);
-  const ownAfter = Number(ownAll.rows[0]?.sender_index ?? 0) - Number(ownUpToM.rows[0]?.sender_index ?? 0);
-  return {
-    visibility: r.visibility,
-    direct: Number(r.direct) === 1,
-    lastSeq: Number(r.last_seq),
-    lastReadSeq: m,
-    unread: Math.max(0, after - ownAfter - Number(deleted.rows[0]?.n ?? 0)),
-    mentions: Number(mentioned.rows[0]?.n ?? 0),
-    lastMessageAt: r.last_message_at,
-  };
+  return (await roomsCounts(db, userId, [room])).get(room) ?? null;
 }
 
 /** Moves the marker forward to `seq` (never back); true when it moved. */

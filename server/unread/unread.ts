@@ -7,7 +7,9 @@
  * first, then reads the counts; a new message by someone else moves its room's
  * counts by one without a query; anything else (a delete, an edit, a marker
  * moved in another tab, a gap or lag) recounts that room from the database.
- * Changes are coalesced per room, so a burst costs one update per room.
+ * Changes are coalesced per room, so a burst costs one update per room, and
+ * every read of counts is one statement for all the rooms it concerns
+ * (`roomsCounts`): a snapshot of 200 rooms is one query, not 1,200.
  */
 import type { Db } from "../../db/index.ts";
 import { mentions } from "../../shared/room-log.ts";
@@ -15,7 +17,7 @@ import { type MeRoomsEvent, type RoomName, type RoomUnread, roomGroup, userGroup
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import type { Rooms } from "../rooms/rooms.ts";
-import { advanceMarker, readMarker, roomCounts } from "./repository.ts";
+import { advanceMarker, readMarker, roomCounts, roomsCounts } from "./repository.ts";
 
 export interface UnreadOptions {
   db: Db;
@@ -30,9 +32,10 @@ interface Watched {
 }
 
 export function createUnread({ db, groups, rooms }: UnreadOptions) {
-  async function summaryOf(userId: number, room: RoomName): Promise<RoomUnread | null> {
-    const counts = await roomCounts(db, userId, room);
-    return counts && { room, ...counts };
+  /** The summaries of those of `rooms` that exist, in one statement. */
+  async function summariesOf(userId: number, rooms: readonly RoomName[]): Promise<Map<RoomName, RoomUnread>> {
+    const counts = await roomsCounts(db, userId, rooms);
+    return new Map([...counts].map(([room, c]) => [room, { room, ...c }]));
   }
 
   async function* watch(user: { id: number; username: string }, signal: AbortSignal): AsyncGenerator<MeRoomsEvent> {
@@ -83,18 +86,25 @@ export function createUnread({ db, groups, rooms }: UnreadOptions) {
       }
     };
 
-    async function follow(room: RoomName): Promise<void> {
-      const stop = new AbortController();
-      const onAbort = () => stop.abort();
-      signal.addEventListener("abort", onAbort, { once: true });
-      const stream = await groups.subscribe(roomGroup(room), { signal: stop.signal });
-      const summary = await summaryOf(user.id, room);
-      if (!summary) {
-        stop.abort();
-        return;
+    /** Subscribes to each room's group first, then reads all their counts at once; rooms that do not exist are let go. */
+    async function follow(rooms: readonly RoomName[]): Promise<void> {
+      const streams = await Promise.all(
+        rooms.map(async (room) => {
+          const stop = new AbortController();
+          signal.addEventListener("abort", () => stop.abort(), { once: true, signal: stop.signal });
+          return { room, stop, stream: await groups.subscribe(roomGroup(room), { signal: stop.signal }) };
+        }),
+      );
+      const summaries = await summariesOf(user.id, rooms);
+      for (const { room, stop, stream } of streams) {
+        const summary = summaries.get(room);
+        if (!summary) {
+          stop.abort();
+          continue;
+        }
+        watched.set(room, { summary, stop });
+        pump(stream, onRoomDelivery(room));
       }
-      watched.set(room, { summary, stop });
-      pump(stream, onRoomDelivery(room));
     }
 
     function unfollow(room: RoomName): void {
@@ -118,7 +128,7 @@ export function createUnread({ db, groups, rooms }: UnreadOptions) {
     });
 
     try {
-      for (const r of await rooms.mine(user)) await follow(r.room);
+      await follow((await rooms.mine(user)).map((r) => r.room));
       yield { type: "snapshot", rooms: [...watched.values()].map((w) => w.summary) };
       while (!ended()) {
         if (!reloadRooms && recount.size === 0 && changed.size === 0) {
@@ -134,20 +144,20 @@ export function createUnread({ db, groups, rooms }: UnreadOptions) {
               yield { type: "removed", room };
             }
           }
-          for (const room of now) {
-            if (!watched.has(room)) {
-              await follow(room);
-              if (watched.has(room)) changed.add(room);
-            }
-          }
+          const joined = [...now].filter((room) => !watched.has(room));
+          await follow(joined);
+          for (const room of joined) if (watched.has(room)) changed.add(room);
         }
-        for (const room of [...recount]) {
-          recount.delete(room);
-          const w = watched.get(room);
-          const fresh = w && (await summaryOf(user.id, room));
-          if (w && fresh && watched.get(room) === w) {
-            w.summary = fresh;
-            changed.add(room);
+        if (recount.size > 0) {
+          const due = new Map([...recount].map((room) => [room, watched.get(room)]));
+          recount.clear();
+          const fresh = await summariesOf(user.id, [...due.keys()]);
+          for (const [room, w] of due) {
+            const summary = fresh.get(room);
+            if (w && summary && watched.get(room) === w) {
+              w.summary = summary;
+              changed.add(room);
+            }
           }
         }
         for (const room of [...changed]) {

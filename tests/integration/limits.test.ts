@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { MAX_FRAME_BYTES } from "../../server/app.ts";
-import { outcome, upgradeStatus } from "../support/outcome.ts";
+import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import type { ParlorClient } from "../../client/parlor-client.ts";
 import { clientBehindProxy } from "../support/proxied-client.ts";
@@ -123,6 +123,43 @@ describe("sign-ups", () => {
     expect(await outcome(farm.auth.login.mutate({ username: "bot1", password: "password1" }))).toBe("OK");
     // Someone else signs up as usual.
     expect(await outcome(clientFrom(server, "198.51.100.1").auth.register.mutate({ username: "ann", password: "password1" }))).toBe("OK");
+  });
+});
+
+describe("room creation (per user)", () => {
+  test("room.create past ROOM_CREATE_BURST is TOO_MANY_REQUESTS and creates nothing; a taken name counts too; other users create", async () => {
+    await using server = await startTestServer({ ROOM_CREATE_BURST: "3", ROOM_CREATE_PER_HOUR: "1" });
+    const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
+    const results = [];
+    for (const room of ["a1", "a1", "a2", "a3"]) results.push(await outcome(ann.client.room.create.mutate({ room, visibility: "public" })));
+    expect(results).toEqual(["OK", "CONFLICT", "OK", "TOO_MANY_REQUESTS"]);
+    expect((await failure(ann.client.room.create.mutate({ room: "a4", visibility: "private" }))).message).toMatch(/^Too many rooms created: try again in \d+ s\.$/);
+    expect(await outcome(ben.client.room.info.query({ room: "a3" }))).toBe("NOT_FOUND");
+    expect(await outcome(ben.client.room.create.mutate({ room: "b1", visibility: "private" }))).toBe("OK");
+  });
+});
+
+describe("search (per user, per address)", () => {
+  test("a guest past SEARCH_BURST is TOO_MANY_REQUESTS, counted by address; a guest at another address searches", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", SEARCH_BURST: "3", SEARCH_PER_MINUTE: "1" });
+    const search = (address: string) => outcome(clientFrom(server, address).room.search.query({ query: "anything" }));
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await search("203.0.113.66"));
+    expect(results).toEqual(["OK", "OK", "OK", "TOO_MANY_REQUESTS"]);
+    expect((await failure(clientFrom(server, "203.0.113.66").room.search.query({ query: "anything" }))).message).toMatch(/^Too many searches: try again in \d+ s\.$/);
+    expect(await search("198.51.100.1")).toBe("OK");
+  });
+
+  test("a signed-in user is counted per account; many accounts at one address share SEARCH_BURST_PER_IP", async () => {
+    await using server = await startTestServer({ TRUST_PROXY: "1", SEARCH_BURST: "2", SEARCH_PER_MINUTE: "1", SEARCH_BURST_PER_IP: "5", SEARCH_PER_MINUTE_PER_IP: "1" });
+    const [ann, ben, cat, dan] = await Promise.all([server.signUp(), server.signUp(), server.signUp(), server.signUp()]);
+    const search = (user: { token: string }, address: string) => clientBehindProxy(server.url, address, user.token).room.search.query({ query: "anything" });
+    // Per account, wherever it asks from.
+    expect([await outcome(search(ann, "203.0.113.66")), await outcome(search(ann, "198.51.100.1")), await outcome(search(ann, "192.0.2.9"))]).toEqual(["OK", "OK", "TOO_MANY_REQUESTS"]);
+    // At 203.0.113.66: ann's 1 + ben's 2 + cat's 2 fill the address's 5; dan's first there is refused by the address.
+    for (const user of [ben, ben, cat, cat]) expect(await outcome(search(user, "203.0.113.66"))).toBe("OK");
+    expect(await failure(search(dan, "203.0.113.66"))).toEqual({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/^Too many searches from this address: try again in \d+ s\.$/) });
+    expect(await outcome(search(dan, "198.51.100.1"))).toBe("OK");
   });
 });
 

@@ -19,7 +19,7 @@ let server: TestServer;
 /** One account per part; each fixture gives them their parts in a room of its own. */
 let users: Record<(typeof NAMES)[number], TestUser>;
 beforeAll(async () => {
-  server = await startTestServer({ SEND_BURST: "1000", INVITES_PER_MINUTE: "6000", LOGIN_BURST_PER_IP: "100" });
+  server = await startTestServer({ SEND_BURST: "1000", INVITES_PER_MINUTE: "6000", LOGIN_BURST_PER_IP: "100", ROOM_CREATE_BURST: "1000", SEARCH_BURST: "1000", SEARCH_BURST_PER_IP: "1000" });
   users = Object.fromEntries(await Promise.all(NAMES.map(async (n) => [n, await server.signUp(uniqueName(n.slice(0, 4)))]))) as typeof users;
 });
 afterAll(() => server.stop());

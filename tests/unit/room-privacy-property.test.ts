@@ -36,7 +36,7 @@ let users: { user: User; token: string }[];
 let run = 0;
 
 beforeAll(async () => {
-  const config = loadConfig({ DATABASE_URL: "sqlite::memory:", NODE_ENV: "test", SEND_BURST: "100000", INVITES_PER_MINUTE: "100000", PRIVATE_ROOMS_PER_DAY: "100000" });
+  const config = loadConfig({ DATABASE_URL: "sqlite::memory:", NODE_ENV: "test", SEND_BURST: "100000", INVITES_PER_MINUTE: "100000", PRIVATE_ROOMS_PER_DAY: "100000", ROOM_CREATE_BURST: "100000", SEARCH_BURST: "100000", SEARCH_BURST_PER_IP: "100000" });
   app = await createParlorApp(config);
   users = [];
   for (const username of USERS) users.push(await app.services.auth.register({ username, password: `password of ${username}` }));

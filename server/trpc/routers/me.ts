@@ -1,15 +1,20 @@
 /** What concerns the signed-in user across rooms. */
-import { authedProcedure, router, takeSubscriptionSlot } from "../init.ts";
+import { both } from "../context.ts";
+import { authedProcedure, router, takeMyRoomsSlot, takeSubscriptionSlot } from "../init.ts";
 
 export const meRouter = router({
   /**
    * The caller's rooms (members of, DMs included), each with `lastSeq`,
    * `lastReadSeq`, exact `unread` and `mentions`: first a `snapshot`, then an
    * `update` per changed room (a new message, a marker moved in another tab, a
-   * room joined) or `removed` (left, kicked, banned). Across processes.
+   * room joined) or `removed` (left, kicked, banned). Across processes. One
+   * per connection (TOO_MANY_REQUESTS for a second while the first is open).
    */
   rooms: authedProcedure.subscription(async function* ({ ctx, signal }) {
-    const release = takeSubscriptionSlot(ctx);
+    const release = both(takeMyRoomsSlot(ctx), takeSubscriptionSlot(ctx));
+    // Released as soon as the client stops it, not when the generator gets round to ending:
+    // a client that stops and resubscribes in one frame is not refused.
+    signal?.addEventListener("abort", release, { once: true });
     try {
       yield* ctx.unread.watch(ctx.user, signal ?? new AbortController().signal);
     } finally {

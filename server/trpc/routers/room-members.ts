@@ -5,8 +5,15 @@ import { authedProcedure, rateLimited, roomMemberProcedure, roomProcedure, route
 const ok = { ok: true as const };
 
 export const roomMembersRouter = router({
-  /** A new room, public or private, the caller its owner; CONFLICT when the name is taken. */
-  create: authedProcedure.input(CreateRoomInput).mutation(({ ctx, input }) => ctx.rooms.create(ctx.user, input)),
+  /**
+   * A new room, public or private, the caller its owner; CONFLICT when the name is taken.
+   * Rate limited per user (TOO_MANY_REQUESTS): every room is one more that the
+   * owner's `me.rooms` follows, and every attempt, taken name or not, counts.
+   */
+  create: authedProcedure.input(CreateRoomInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.limiters.roomCreate, String(ctx.user.id), "rooms created");
+    return ctx.rooms.create(ctx.user, input);
+  }),
 
   /** `{ room, visibility, topic, owner, role, members, direct }`; NOT_FOUND for a name never used or a private room the caller is not in. */
   info: roomProcedure.input(RoomInput).query(({ ctx }) => ctx.rooms.info(ctx.access)),
