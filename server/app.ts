@@ -136,11 +136,16 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
   const control = createControlChannel(groups, log);
   await control.start();
-  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
+  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token), standing: (ids) => auth.standing(ids) });
   // A session ended on another process: close its sockets here too.
   control.on("sessions-ended", (event) => {
     auth.sessionsEnded();
     for (const id of event.sessions) sockets.closeSessionById(id);
+  });
+  // Such an announcement may have been missed (Redis away, a dropped backlog): look every held session up again.
+  control.onLagged(() => {
+    auth.sessionsEnded();
+    sockets.recheckAll().catch((error) => log.error({ err: error }, "re-checking sessions after a lag failed"));
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
