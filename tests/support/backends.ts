@@ -160,6 +160,15 @@ async function ping(url: string): Promise<void> {
   }
 }
 
+/** For a suite that starts its own Redis (`startPrivateRedis`): redis-server must be installed. */
+export const privateRedisService: Service = {
+  name: "redis-server (installed, to start a private Redis)",
+  howToStart: "apt-get install redis-server",
+  async probe() {
+    if (!hasRedisServer()) throw new Error("redis-server is not on PATH");
+  },
+};
+
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = freePort();
   const url = `redis://127.0.0.1:${port}`;
