@@ -32,7 +32,7 @@ import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
-import { SessionSockets } from "./trpc/session-sockets.ts";
+import { SessionSockets, SOCKET_SESSIONS_RECHECK_MS } from "./trpc/session-sockets.ts";
 import { createIdSource, createLogger, type Logger } from "./ops/log.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { createReadiness } from "./ops/health.ts";
@@ -69,6 +69,8 @@ export interface ParlorDeps {
   hashSlots?: Semaphore;
   /** The built browser app to serve; default dist/client. */
   clientDir?: string;
+  /** How often every session this process holds sockets for is looked up again; default SOCKET_SESSIONS_RECHECK_MS. */
+  socketSessionsRecheckMs?: number;
 }
 
 /**
@@ -146,6 +148,13 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   control.onLagged(() => {
     auth.sessionsEnded();
     sockets.recheckAll().catch((error) => log.error({ err: error }, "re-checking sessions after a lag failed"));
+  });
+  // And now and then anyway: an announcement lost without a lag here (only the announcing
+  // process lost Redis) must not leave a socket that makes no call streaming for good.
+  const socketSessionsRecheck = startSessionSweep({
+    purge: () => sockets.recheckAll(),
+    intervalMs: deps.socketSessionsRecheckMs ?? SOCKET_SESSIONS_RECHECK_MS,
+    onError: (error) => log.error({ err: error }, "re-checking sessions failed"),
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
@@ -296,6 +305,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     },
     async close() {
       await sessionSweep.stop();
+      await socketSessionsRecheck.stop();
       control.close();
       await presence.close();
       await counter.close();

@@ -5,12 +5,13 @@
  * (and reading) as the signed-out user. (The per-user cap is counted in
  * limits/connection-caps.ts, across processes.)
  *
- * Three ways a socket learns its session ended: the ending is heard (here, or
- * announced by another process), which closes it at once; after a lag, when such
- * announcements may have been missed, `recheckAll` looks every held session up
- * again; and a socket still being registered when an ending is heard looks its
- * session up again once registered (`endings`), so it cannot slip in after the
- * close that was meant for it.
+ * How a socket learns its session ended: the ending is heard (here, or announced
+ * by another process), which closes it at once; after a lag, when such
+ * announcements may have been missed, and every SOCKET_SESSIONS_RECHECK_MS,
+ * `recheckAll` looks every held session up again; a call on it finds out within a
+ * second (server/trpc/init.ts); and a socket still being registered when an
+ * ending is heard looks its session up again once registered (`endings`), so it
+ * cannot slip in after the close that was meant for it.
  */
 import { hashToken } from "../auth/session-adapter.ts";
 
@@ -20,6 +21,14 @@ export interface ClosableSocket {
 
 /** Close code for "your session ended": the client reconnects and is a guest from then on. */
 export const CLOSE_SESSION_ENDED = 4001;
+
+/**
+ * How often every session held here is looked up again (`recheckAll`), whatever
+ * was heard: the bound on how long a socket that makes no call keeps streaming
+ * after an ending whose announcement was lost without a lag here. One query per
+ * 1,000 sessions held.
+ */
+export const SOCKET_SESSIONS_RECHECK_MS = 30_000;
 
 /** setTimeout's longest delay (~24.8 days); a later expiry is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

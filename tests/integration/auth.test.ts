@@ -218,6 +218,20 @@ describe("sessions ended where this process was not told", () => {
     await tab.socket.close();
   });
 
+  test("a socket that makes no call, streaming a private room, is closed (4001) by the periodic look-up of every held session once its session ended unannounced", async () => {
+    await using quick = await startTestServer({}, { socketSessionsRecheckMs: 200 });
+    const ann = await quick.signUp("ann");
+    await ann.client.room.create.mutate({ room: "secret", visibility: "private" });
+    const tab = socketClient(quick.url, ann.token);
+    const stream = subscribeRoom(tab.client, { room: "secret" });
+    await stream.started;
+    await quick.app.services.db.deleteFrom("session").where("id", "=", hashToken(ann.token)).execute();
+    await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the socket to close with 4001");
+    await waitFor(() => stream.errors.length > 0, "the private room's stream to end");
+    expect(stream.errors.map((e) => e.data?.code)).toEqual(["NOT_FOUND"]);
+    await tab.socket.close();
+  });
+
   test("a socket still being admitted when its session logs out is closed (4001) once registered, and never streams as the user (regression: it registered after the logout closed the session's sockets)", async () => {
     const ann = await server.signUp("ann");
     await ann.client.room.create.mutate({ room: "secret", visibility: "private" });
