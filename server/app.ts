@@ -147,7 +147,10 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   // Such an announcement may have been missed (Redis away, a dropped backlog): look every held session up again.
   control.onLagged(() => {
     auth.sessionsEnded();
-    sockets.recheckAll().catch((error) => log.error({ err: error }, "re-checking sessions after a lag failed"));
+    sockets.recheckAll().then(
+      (closed) => closed > 0 && log.info({ closed }, "sockets of sessions that ended unannounced closed after a lag"),
+      (error) => log.error({ err: error }, "re-checking sessions after a lag failed"),
+    );
   });
   // And now and then anyway: an announcement lost without a lag here (only the announcing
   // process lost Redis) must not leave a socket that makes no call streaming for good.

@@ -59,6 +59,8 @@ await describeWithServices("a session ended while Redis is down (two processes)"
 
     // Within B's reconnection (≤ 2 s of back-off) and one lookup.
     await waitFor(() => thief.closes.includes(CLOSE_SESSION_ENDED), "B to close the thief's socket with 4001 after Redis came back", 10_000);
+    // Closed by the look-up after the lag (not the one every 30 s).
+    expect((await pair.b.waitForLine(/"closed":1,.*closed after a lag/, 1000))[0]).toBeDefined();
     // The stock client reconnects with the same token, now a guest: the DM's stream is refused.
     await waitFor(() => stream.errors.length > 0, "the DM's stream to end", 5000);
     expect(stream.errors.map((e) => e.data?.code)).toEqual(["NOT_FOUND"]);
