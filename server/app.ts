@@ -32,7 +32,7 @@ import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
-import { SessionSockets } from "./trpc/session-sockets.ts";
+import { SessionSockets, SOCKET_SESSIONS_RECHECK_MS } from "./trpc/session-sockets.ts";
 import { createIdSource, createLogger, type Logger } from "./ops/log.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { createReadiness } from "./ops/health.ts";
@@ -76,6 +76,8 @@ export interface ParlorDeps {
   hashSlots?: Semaphore;
   /** The built browser app to serve; default dist/client. */
   clientDir?: string;
+  /** How often every session this process holds sockets for is looked up again; default SOCKET_SESSIONS_RECHECK_MS. */
+  socketSessionsRecheckMs?: number;
 }
 
 /**
@@ -151,11 +153,26 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   });
   const control = createControlChannel(groups, log);
   await control.start();
-  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token) });
+  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token), standing: (ids) => auth.standing(ids) });
   // A session ended on another process: close its sockets here too.
   control.on("sessions-ended", (event) => {
     auth.sessionsEnded();
     for (const id of event.sessions) sockets.closeSessionById(id);
+  });
+  // Such an announcement may have been missed (Redis away, a dropped backlog): look every held session up again.
+  control.onLagged(() => {
+    auth.sessionsEnded();
+    sockets.recheckAll().then(
+      (closed) => closed > 0 && log.info({ closed }, "sockets of sessions that ended unannounced closed after a lag"),
+      (error) => log.error({ err: error }, "re-checking sessions after a lag failed"),
+    );
+  });
+  // And now and then anyway: an announcement lost without a lag here (only the announcing
+  // process lost Redis) must not leave a socket that makes no call streaming for good.
+  const socketSessionsRecheck = startSessionSweep({
+    purge: () => sockets.recheckAll(),
+    intervalMs: deps.socketSessionsRecheckMs ?? SOCKET_SESSIONS_RECHECK_MS,
+    onError: (error) => log.error({ err: error }, "re-checking sessions failed"),
   });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
@@ -307,6 +324,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     },
     async close() {
       await sessionSweep.stop();
+      await socketSessionsRecheck.stop();
       control.close();
       await presence.close();
       await counter.close();

@@ -10,7 +10,7 @@ import type { Credentials, User } from "../../shared/schemas.ts";
 import type { Semaphore } from "../limits/semaphore.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
-import { deleteExpiredSessions, deleteOtherSessions, deleteUserSessions, listUserSessions, type SessionInfo } from "./session-store.ts";
+import { deleteExpiredSessions, deleteOtherSessions, deleteUserSessions, listUserSessions, type SessionInfo, standingSessions } from "./session-store.ts";
 import { changePassword, createUser, verifyCredentials } from "./users.ts";
 
 export type { SessionInfo };
@@ -64,8 +64,10 @@ export interface Auth {
    * answers, and a session that ends here or elsewhere (`sessionsEnded`) is looked up afresh.
    */
   validate(token: string): Promise<ValidSession | null>;
-  /** Sessions ended on another process (the control channel): no lookup in flight may answer for them. */
+  /** Sessions ended on another process (the control channel), or may have (a lag): no lookup in flight may answer for them. */
   sessionsEnded(): void;
+  /** Which of these stored keys (SHA-256 of the tokens) name a session that still stands; a few queries for any number. */
+  standing(storedIds: readonly string[]): Promise<Set<string>>;
   logout(token: string): Promise<void>;
   /** Ends every session of the user; resolves to their stored keys (SHA-256 of the tokens). */
   logoutAll(userId: number): Promise<string[]>;
@@ -138,6 +140,7 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
       return pending;
     },
     sessionsEnded: () => void inFlight.clear(),
+    standing: (storedIds) => standingSessions(db, storedIds),
     logout: async (token) => ended(await lucia.invalidateSession(token)),
     logoutAll: async (userId) => ended(await deleteUserSessions(db, userId)),
     async changePassword(userId, keepToken, passwords) {

@@ -54,6 +54,29 @@ export async function deleteUserSessions(db: Db, userId: number): Promise<string
   return rows.map((r) => r.id);
 }
 
+/** Stored keys per query when looking many sessions up at once (well under every driver's bound on parameters). */
+const KEYS_PER_QUERY = 1000;
+
+/**
+ * Which of these stored keys (SHA-256 of the tokens) name a session that still
+ * stands (exists and has not expired): after events about ended sessions may
+ * have been missed, a process looks up every session it holds sockets for, in a
+ * few queries rather than one per session.
+ */
+export async function standingSessions(db: Db, storedIds: readonly string[], now = Date.now()): Promise<Set<string>> {
+  const standing = new Set<string>();
+  for (let i = 0; i < storedIds.length; i += KEYS_PER_QUERY) {
+    const rows = await db
+      .selectFrom("session")
+      .select("id")
+      .where("id", "in", storedIds.slice(i, i + KEYS_PER_QUERY))
+      .where("expires_at", ">", now)
+      .execute();
+    for (const row of rows) standing.add(row.id);
+  }
+  return standing;
+}
+
 /** Deletes sessions past their expiry (Lucia deletes one only when it is presented again). */
 export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<number> {
   const result = await db.deleteFrom("session").where("expires_at", "<=", now).executeTakeFirst();

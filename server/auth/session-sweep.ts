@@ -4,7 +4,7 @@
  * (the database away for a moment) is reported and retried at the next tick.
  */
 export interface SessionSweepOptions {
-  /** Deletes expired sessions; resolves to how many. */
+  /** Deletes expired sessions (or, for the sockets' re-check, closes those of ended ones); resolves to how many. */
   purge(): Promise<number>;
   intervalMs: number;
   onError?: (error: unknown) => void;

@@ -19,7 +19,7 @@ import type { ConnectionCaps } from "../limits/connection-caps.ts";
 import type { Limiters } from "../limits/limiters.ts";
 import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
-import type { SessionSockets } from "./session-sockets.ts";
+import { CLOSE_SESSION_ENDED, type SessionSockets } from "./session-sockets.ts";
 import type { Logger } from "../ops/log.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
@@ -87,6 +87,9 @@ export interface Context extends Services {
   connection: ConnectionState | null;
 }
 
+/** What a call on a socket whose session has ended gets. */
+export const sessionEnded = () => new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
+
 export function createHttpContextFactory(services: Services, clientIp: (req: Request) => string | null) {
   return async function createHttpContext({ req, resHeaders }: FetchCreateContextFnOptions): Promise<Context> {
     const cookieToken = services.auth.tokenFromHeaders({ cookie: req.headers.get("cookie") });
@@ -114,6 +117,7 @@ export interface WsContextInput {
 
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
   const token = input.connectionParams?.token || services.auth.tokenFromHeaders({ cookie: input.cookie });
+  const endingsBefore = services.sockets.endings;
   const session = token ? await services.auth.validate(token) : null;
   if (session) {
     // Counted across every process of the deployment when the caps live in Redis.
@@ -123,6 +127,13 @@ export async function createWsContext(services: Services, input: WsContextInput)
     }
     const release = services.sockets.add({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
     input.socket.once("close", both(release, counted));
+    // A session that ended while this socket was being admitted had its sockets closed before
+    // this one was registered: look it up again (a fresh lookup: hearing an ending drops the
+    // shared ones), and close this socket as that close would have.
+    if (services.sockets.endings !== endingsBefore && !(await services.auth.validate(session.token))) {
+      input.socket.close(CLOSE_SESSION_ENDED, "Session ended");
+      throw sessionEnded();
+    }
   }
   return {
     ...services,

@@ -7,7 +7,7 @@ import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { domainErrorToTRPC, STORAGE_UNAVAILABLE_MESSAGE } from "./domain-errors.ts";
-import type { Context } from "./context.ts";
+import { type ConnectionState, type Context, sessionEnded } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
 function describeZodError(error: ZodError): string {
@@ -53,16 +53,25 @@ export const mergeRouters = t.mergeRouters;
  * passes `ctx` at most once.
  */
 
+/** How long a socket's confirmed session stands before it is looked up again: a session ended anywhere stops acting and reading here within it. */
+export const SESSION_RECHECK_MS = 1000;
+
 /**
  * Every procedure: over HTTP, a batch's calls all run at once, so past
  * MAX_CALLS_IN_FLIGHT the rest of the request is refused (the WebSocket counts
- * its calls in flight itself); and the services' domain errors
- * (server/chat/errors.ts) leave as tRPC codes.
+ * its calls in flight itself); on a signed-in socket, its session is confirmed
+ * again at most once a second (reads and stream starts too: see recheckSession);
+ * and the services' domain errors (server/chat/errors.ts) leave as tRPC codes.
  */
 const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next }) {
   const max = ctx.limits.maxCallsInFlight;
-  if (ctx.connection === null && batchIndex >= max) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
+  const connection = ctx.connection;
+  if (connection === null) {
+    if (batchIndex >= max) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
+    }
+  } else if (ctx.token !== null && Date.now() - connection.sessionCheckedAt >= SESSION_RECHECK_MS) {
+    await recheckSession(ctx, connection, ctx.token);
   }
   const result = await next();
   if (result.ok) return result;
@@ -72,28 +81,31 @@ const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next 
 
 export const publicProcedure = t.procedure.use(everyCall);
 
-/** How long a socket's confirmed session stands before it is looked up again. */
-export const SESSION_RECHECK_MS = 1000;
-
-/** The caller, signed in with a session that still stands; else UNAUTHORIZED. */
-async function requireSignedIn(ctx: Context): Promise<{ user: User; token: string }> {
-  if (!ctx.user || !ctx.token) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
-  // A socket's context was built when it connected: check that its session still stands
-  // (it may have ended on another process, which cannot close this socket). At most once
-  // a second per socket: a session ended elsewhere stops acting here within a second.
-  const connection = ctx.connection;
-  if (connection && Date.now() - connection.sessionCheckedAt >= SESSION_RECHECK_MS) {
-    if (!(await ctx.auth.validate(ctx.token))) {
-      throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
-    }
-    connection.sessionCheckedAt = Date.now();
+/**
+ * A socket's context was built when it connected, and every call on it acts (and
+ * reads) as that session's user: check that the session still stands. It may have
+ * ended where nobody could close this socket (on another process whose
+ * announcement was lost). The call is refused with UNAUTHORIZED, and the session's
+ * sockets here close (4001, on the next turn, after this answer), which ends their
+ * open streams too.
+ */
+async function recheckSession(ctx: Context, connection: ConnectionState, token: string): Promise<void> {
+  if (!(await ctx.auth.validate(token))) {
+    ctx.sockets.closeSession(token);
+    throw sessionEnded();
   }
+  connection.sessionCheckedAt = Date.now();
+}
+
+/** The caller, signed in (on a socket, `everyCall` has confirmed the session within the last second); else UNAUTHORIZED. */
+function requireSignedIn(ctx: Context): { user: User; token: string } {
+  if (!ctx.user || !ctx.token) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to do this." });
   return { user: ctx.user, token: ctx.token };
 }
 
 /** Procedures for signed-in users: `ctx.user` and `ctx.token` are set. */
 export const authedProcedure = publicProcedure.use(async function signedIn({ ctx, next }) {
-  return next({ ctx: await requireSignedIn(ctx) });
+  return next({ ctx: requireSignedIn(ctx) });
 });
 
 /**
@@ -122,7 +134,7 @@ export const roomProcedure = publicProcedure.use(async function roomAccess({ ctx
 /** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */
 export const roomPostProcedure = publicProcedure.use(async function roomPostAccess({ ctx, getRawInput, next }) {
   const room = await roomOf(getRawInput);
-  const caller = await requireSignedIn(ctx);
+  const caller = requireSignedIn(ctx);
   const access = await ctx.rooms.postAccess(room, caller.user);
   requireCanPost(access);
   return next({ ctx: { ...caller, access } });
@@ -131,7 +143,7 @@ export const roomPostProcedure = publicProcedure.use(async function roomPostAcce
 /** Membership and moderation (join, leave, invite, kick, ban, roles, topic): signed in, can see it; the rooms service checks roles. */
 export const roomMemberProcedure = publicProcedure.use(async function roomMemberAccess({ ctx, getRawInput, next }) {
   const room = await roomOf(getRawInput);
-  const caller = await requireSignedIn(ctx);
+  const caller = requireSignedIn(ctx);
   const access = await ctx.rooms.access(room, caller.user);
   requireVisible(access);
   return next({ ctx: { ...caller, access } });

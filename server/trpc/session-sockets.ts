@@ -2,8 +2,16 @@
  * Which open WebSockets belong to which session and user. tRPC builds a
  * socket's context once, when it connects, so a session that ends — logout or
  * expiry — must close the sockets that carried it, or they would keep acting
- * as the signed-out user. (The per-user cap is counted in limits/connection-caps.ts,
- * across processes.)
+ * (and reading) as the signed-out user. (The per-user cap is counted in
+ * limits/connection-caps.ts, across processes.)
+ *
+ * How a socket learns its session ended: the ending is heard (here, or announced
+ * by another process), which closes it at once; after a lag, when such
+ * announcements may have been missed, and every SOCKET_SESSIONS_RECHECK_MS,
+ * `recheckAll` looks every held session up again; a call on it finds out within a
+ * second (server/trpc/init.ts); and a socket still being registered when an
+ * ending is heard looks its session up again once registered (`endings`), so it
+ * cannot slip in after the close that was meant for it.
  */
 import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { hashToken } from "../auth/session-adapter.ts";
@@ -14,6 +22,14 @@ export interface ClosableSocket {
 
 /** Close code for "your session ended": the client reconnects and is a guest from then on (the web app also forgets its offline copies). */
 export { CLOSE_SESSION_ENDED };
+
+/**
+ * How often every session held here is looked up again (`recheckAll`), whatever
+ * was heard: the bound on how long a socket that makes no call keeps streaming
+ * after an ending whose announcement was lost without a lag here. One query per
+ * 1,000 sessions held.
+ */
+export const SOCKET_SESSIONS_RECHECK_MS = 30_000;
 
 /** setTimeout's longest delay (~24.8 days); a later expiry is re-checked then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -28,6 +44,8 @@ export interface SessionSocket {
 export interface SessionSocketsOptions {
   /** Looks the session up again when its known expiry comes: sliding expiry may have moved it. */
   revalidate(token: string): Promise<{ expiresAt: Date } | null>;
+  /** Which of these stored ids (SHA-256 of the tokens) still name a session that stands: `recheckAll`'s lookup. */
+  standing(ids: readonly string[]): Promise<Set<string>>;
 }
 
 /** One session's open sockets: the session's token, user and known expiry once, and one timer for all of them. */
@@ -42,8 +60,20 @@ interface SessionEntry {
 export class SessionSockets {
   /** By the session's id as stored (SHA-256 of the token), so other processes can name it without the token. */
   private bySession = new Map<string, SessionEntry>();
+  /** Endings heard (sessions closed, lags): see `endings`. */
+  private heard = 0;
 
   constructor(private readonly options: SessionSocketsOptions) {}
+
+  /**
+   * Moves on each time this process hears that sessions ended, or may have (a
+   * lag). A socket reads it before validating its session and again once it is
+   * registered: if it moved, the close it was meant to get may have come before
+   * it was here to be closed, so it looks its session up again.
+   */
+  get endings(): number {
+    return this.heard;
+  }
 
   /** Registers a signed-in socket; call the returned function when it closes. */
   add(registration: SessionSocket): () => void {
@@ -82,6 +112,7 @@ export class SessionSockets {
 
   /** The same, by the session's stored id: what another process sends when a session ends there. */
   closeSessionById(id: string): number {
+    this.heard++;
     const entry = this.bySession.get(id);
     if (!entry) return 0;
     const sockets = [...entry.sockets];
@@ -98,10 +129,27 @@ export class SessionSockets {
    */
   closeUser(userId: number, { exceptToken }: { exceptToken?: string } = {}): number {
     const except = exceptToken === undefined ? undefined : hashToken(exceptToken);
+    this.heard++;
     let closed = 0;
     for (const [id, entry] of this.bySession) {
       if (id !== except && entry.userId === userId) closed += this.closeSessionById(id);
     }
+    return closed;
+  }
+
+  /**
+   * Events about ended sessions may have been missed (a Redis lag or reconnect):
+   * looks every session this process holds sockets for up again, in a few
+   * queries, and closes the sockets of each that no longer stands (4001).
+   * Resolves to how many sockets it closed.
+   */
+  async recheckAll(): Promise<number> {
+    this.heard++;
+    const held = [...this.bySession.keys()];
+    if (held.length === 0) return 0;
+    const standing = await this.options.standing(held);
+    let closed = 0;
+    for (const id of held) if (!standing.has(id)) closed += this.closeSessionById(id);
     return closed;
   }
 

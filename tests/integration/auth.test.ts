@@ -3,9 +3,12 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
 import { SESSION_RECHECK_MS } from "../../server/trpc/init.ts";
-import { outcome, upgradeStatus } from "../support/outcome.ts";
+import { hashToken } from "../../server/auth/session-adapter.ts";
+import { CLOSE_SESSION_ENDED } from "../../server/trpc/session-sockets.ts";
+import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
+import { socketClient } from "../support/socket-client.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -186,6 +189,75 @@ describe("sessions ended elsewhere", () => {
     await Bun.sleep(SESSION_RECHECK_MS + 100);
     expect((await send(2)).error?.data.code).toBe("UNAUTHORIZED");
     ws.destroy();
+  });
+});
+
+describe("sessions ended where this process was not told", () => {
+  test("a read on a socket whose session ended unannounced (room.history of a public room) is UNAUTHORIZED within a second; the socket then closes (4001) and its private room's stream ends (regression: reads ran on the connection's user for good)", async () => {
+    const ann = await server.signUp("ann");
+    const ben = await server.signUp("ben");
+    await ben.client.room.send.mutate({ room: "lobby", text: "hello" });
+    await ann.client.room.create.mutate({ room: "secret", visibility: "private" });
+    const tab = socketClient(server.url, ann.token);
+    const stream = subscribeRoom(tab.client, { room: "secret" });
+    await stream.started;
+    await ann.client.room.send.mutate({ room: "secret", text: "before" });
+    await stream.waitForCount(1);
+    expect((await tab.client.room.history.query({ room: "lobby" })).messages.map((m) => m.text)).toEqual(["hello"]);
+
+    // Ended where nobody tells this process (another process whose announcement was lost): the row goes.
+    await server.app.services.db.deleteFrom("session").where("id", "=", hashToken(ann.token)).execute();
+    await Bun.sleep(SESSION_RECHECK_MS + 100);
+    expect(await failure(tab.client.room.history.query({ room: "lobby" }))).toEqual({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
+    await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the socket to close with 4001");
+    // The stock client reconnects with the same token, now a guest: the private room's stream is refused.
+    await waitFor(() => stream.errors.length > 0, "the private room's stream to end");
+    expect(stream.errors.map((e) => e.data?.code)).toEqual(["NOT_FOUND"]);
+    expect(stream.messages.map((m) => m.text)).toEqual(["before"]);
+    expect(await tab.client.auth.me.query()).toBeNull();
+    await tab.socket.close();
+  });
+
+  test("a socket that makes no call, streaming a private room, is closed (4001) by the periodic look-up of every held session once its session ended unannounced", async () => {
+    await using quick = await startTestServer({}, { socketSessionsRecheckMs: 200 });
+    const ann = await quick.signUp("ann");
+    await ann.client.room.create.mutate({ room: "secret", visibility: "private" });
+    const tab = socketClient(quick.url, ann.token);
+    const stream = subscribeRoom(tab.client, { room: "secret" });
+    await stream.started;
+    await quick.app.services.db.deleteFrom("session").where("id", "=", hashToken(ann.token)).execute();
+    await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the socket to close with 4001");
+    await waitFor(() => stream.errors.length > 0, "the private room's stream to end");
+    expect(stream.errors.map((e) => e.data?.code)).toEqual(["NOT_FOUND"]);
+    await tab.socket.close();
+  });
+
+  test("a socket still being admitted when its session logs out is closed (4001) once registered, and never streams as the user (regression: it registered after the logout closed the session's sockets)", async () => {
+    const ann = await server.signUp("ann");
+    await ann.client.room.create.mutate({ room: "secret", visibility: "private" });
+    // Hold the socket between its session lookup and its registration: the window a logout fell into.
+    const caps = server.app.services.caps;
+    const admitting = Promise.withResolvers<void>();
+    const proceed = Promise.withResolvers<void>();
+    server.app.services.caps = {
+      ...caps,
+      async admitUser(userId) {
+        admitting.resolve();
+        await proceed.promise;
+        return caps.admitUser(userId);
+      },
+    };
+    const tab = socketClient(server.url, ann.token);
+    const stream = subscribeRoom(tab.client, { room: "secret" });
+    await admitting.promise;
+    await ann.client.auth.logout.mutate();
+    proceed.resolve();
+
+    await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the late socket to close with 4001");
+    await waitFor(() => stream.errors.length > 0, "the private room's stream to be refused");
+    expect(stream.errors.map((e) => e.data?.code)).toEqual(["NOT_FOUND"]);
+    expect(server.app.services.sockets.count(ann.token)).toBe(0);
+    await tab.socket.close();
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * Two Parlor processes on one Redis and a fresh PostgreSQL schema, for a
- * `describe` block: started before its tests (one after the other: the first
- * runs the migrations), stopped and the schema dropped after them.
+ * Two Parlor processes on one Redis and a fresh PostgreSQL schema: started one
+ * after the other (the first runs the migrations), stopped and the schema
+ * dropped together. `useProcessPair` does it around a `describe` block.
  */
 import { afterAll, beforeAll } from "bun:test";
 import { createPostgresSchema, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
@@ -12,27 +12,45 @@ export interface ProcessPair {
   readonly b: ParlorProcess;
 }
 
+export interface StartedPair extends ProcessPair {
+  /** Their database (a schema of its own): for a test that changes rows behind their backs. */
+  databaseUrl: string;
+  /** Their Redis channel prefix (naming their connections too). */
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/** Two processes on `redisUrl` (a private server, for a test that stops it) and a fresh schema. */
+export async function startProcessPair(redisUrl: string, env: Record<string, string> = {}): Promise<StartedPair> {
+  const schema = await createPostgresSchema();
+  const prefix = uniqueRedisPrefix();
+  const shared = { DATABASE_URL: schema.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WORKERS: "1", ...env };
+  const a = await startParlorProcess(shared);
+  const b = await startParlorProcess(shared);
+  return {
+    a,
+    b,
+    databaseUrl: schema.url,
+    prefix,
+    async stop() {
+      await Promise.all([a.stop(), b.stop()]);
+      await schema.drop();
+    },
+  };
+}
+
 export function useProcessPair(env: Record<string, string> = {}): ProcessPair {
-  let a: ParlorProcess | undefined;
-  let b: ParlorProcess | undefined;
-  let dropSchema: (() => Promise<void>) | undefined;
+  let pair: StartedPair | undefined;
   beforeAll(async () => {
-    const schema = await createPostgresSchema();
-    dropSchema = schema.drop;
-    const shared = { DATABASE_URL: schema.url, REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1", ...env };
-    a = await startParlorProcess(shared);
-    b = await startParlorProcess(shared);
+    pair = await startProcessPair(await testRedisUrl(), env);
   }, 30_000);
-  afterAll(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await dropSchema?.();
-  });
+  afterAll(() => pair?.stop());
   return {
     get a() {
-      return a!;
+      return pair!.a;
     },
     get b() {
-      return b!;
+      return pair!.b;
     },
   };
 }

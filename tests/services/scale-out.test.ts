@@ -7,40 +7,13 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import Redis from "ioredis";
 import type { Message } from "../../shared/schemas.ts";
-import {
-  createPostgresSchema,
-  describeWithServices,
-  hasRedisServer,
-  postgresService,
-  redisService,
-  startPrivateRedis,
-  testRedisUrl,
-  uniqueRedisPrefix,
-} from "../support/backends.ts";
+import { describeWithServices, postgresService, redisServerBinary, redisService, startPrivateRedis, testRedisUrl } from "../support/backends.ts";
 import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
-import { fullHistory, type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { fullHistory, type ParlorProcess } from "./parlor-process.ts";
+import { type StartedPair, startProcessPair } from "./process-pair.ts";
 
 const seqsOf = (messages: Message[]) => messages.map((m) => m.seq);
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-
-/** Two processes on one Redis and a fresh PostgreSQL schema; `redisUrl` may be a private server. */
-async function startPair(redisUrl: string) {
-  const schema = await createPostgresSchema();
-  const prefix = uniqueRedisPrefix();
-  const env = { DATABASE_URL: schema.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WORKERS: "1" };
-  // One after the other: the first runs the migrations.
-  const a = await startParlorProcess(env);
-  const b = await startParlorProcess(env);
-  return {
-    a,
-    b,
-    prefix,
-    async stop() {
-      await Promise.all([a.stop(), b.stop()]);
-      await schema.drop();
-    },
-  };
-}
 
 /** Waits until every subscription holds `n` messages, then checks each saw exactly seqs 1…n, once, in order. */
 async function expectEveryoneHas(subs: RecordedSubscription[], n: number) {
@@ -55,11 +28,11 @@ async function expectEveryoneHas(subs: RecordedSubscription[], n: number) {
 }
 
 await describeWithServices("two processes, one Redis, one PostgreSQL", [postgresService, redisService], () => {
-  let pair: Awaited<ReturnType<typeof startPair>>;
+  let pair: StartedPair;
   let redisUrl: string;
   beforeAll(async () => {
     redisUrl = await testRedisUrl();
-    pair = await startPair(redisUrl);
+    pair = await startProcessPair(redisUrl);
   }, 30_000);
   afterAll(() => pair?.stop());
 
@@ -178,20 +151,12 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
   }, 30_000);
 });
 
-const redisServerBinary = {
-  name: "redis-server (installed, to start a private Redis)",
-  howToStart: "apt-get install redis-server",
-  async probe() {
-    if (!hasRedisServer()) throw new Error("redis-server is not on PATH");
-  },
-};
-
 await describeWithServices("two processes while their Redis goes down and comes back", [postgresService, redisServerBinary], () => {
   let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
-  let pair: Awaited<ReturnType<typeof startPair>>;
+  let pair: StartedPair;
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    pair = await startPair(redis.url);
+    pair = await startProcessPair(redis.url);
   }, 30_000);
   afterAll(async () => {
     await pair?.stop();

@@ -84,6 +84,25 @@ await describeEach("session store", databaseBackends, (backend) => {
       await env.dispose();
     }
   });
+
+  test("standing names, of 2,500 stored keys (more than one query takes), exactly those of sessions that exist and have not expired", async () => {
+    const env = await backend.create();
+    try {
+      const auth = createAuth(env.db, { secureCookies: false });
+      const live = await auth.register({ username: "ann", password: "correct horse" });
+      const stale = (await auth.login({ username: "ann", password: "correct horse" }))!;
+      const ended = (await auth.login({ username: "ann", password: "correct horse" }))!;
+      await env.db.updateTable("session").set({ expires_at: Date.now() - 1000 }).where("id", "=", hashToken(stale.token)).execute();
+      await auth.logout(ended.token);
+      const unknown = Array.from({ length: 2497 }, (_, i) => hashToken(`never issued ${i}`));
+      // The live one last: past the first query's thousand keys.
+      const asked = [...unknown, hashToken(stale.token), hashToken(ended.token), hashToken(live.token)];
+      expect(await auth.standing(asked)).toEqual(new Set([hashToken(live.token)]));
+      expect(await auth.standing([])).toEqual(new Set());
+    } finally {
+      await env.dispose();
+    }
+  });
 });
 
 test("the sweep runs every interval until stopped, then never again", async () => {
