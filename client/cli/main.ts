@@ -4,12 +4,12 @@
  */
 import { parseArgs } from "node:util";
 import { TRPCClientError } from "@trpc/client";
+import { createReadMarker, type ReadMarker } from "../../shared/read-marker.ts";
 import type { RoomPresence } from "../../shared/schemas.ts";
 import { createParlorClient, type ParlorClient } from "../parlor-client.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
 import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
 import { createPasswordReader } from "./password.ts";
-import { createReadMarker, type ReadMarker } from "./read-marker.ts";
 import { isRoomCommand, resolveRoom, roomCommands } from "./room-commands.ts";
 import { plainHttpWarning } from "./transport.ts";
 import { UsageError } from "./usage.ts";
@@ -172,7 +172,7 @@ function tail(client: ParlorClient, room: string, lastEventId: string, marker: R
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
         onData: ({ data }) => {
           console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data));
-          marker?.saw(data.seq);
+          marker?.seen(data.seq);
         },
         onError: (error) => {
           sub.unsubscribe();
@@ -191,8 +191,11 @@ function tail(client: ParlorClient, room: string, lastEventId: string, marker: R
 /** Marks what `tail` printed in `room` as read; a refusal is said once on stderr, and tail goes on. */
 function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
   return createReadMarker({
-    mark: (seq) => client.room.markRead.mutate({ room, seq }),
-    onError: (error) => console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`),
+    markRead: (seq) => client.room.markRead.mutate({ room, seq }),
+    onError: (error) => {
+      console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`);
+      return "stop";
+    },
   });
 }
 
@@ -299,7 +302,7 @@ async function run(): Promise<void> {
       const marker = token ? readMarkerFor(client, room) : null;
       for (const m of page.messages.slice(0, lines).reverse()) {
         console.log(formatMessage(m));
-        marker?.saw(m.seq);
+        marker?.seen(m.seq);
       }
       // Resume right after the newest message seen, so nothing falls between history and live.
       await tail(client, room, String(page.messages[0]?.seq ?? 0), marker);

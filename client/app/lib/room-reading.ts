@@ -6,10 +6,10 @@
  * the server holds comes from `me.rooms`, so another tab's reading moves it here too.
  */
 import { createEffect, createMemo, createSignal, onCleanup, onMount } from "solid-js";
+import { createReadMarker } from "../../../shared/read-marker.ts";
 import type { ParlorClient } from "../../parlor-client.ts";
 import type { Message } from "./message-log.ts";
 import type { MyRooms } from "./my-rooms.ts";
-import { createReadMarker } from "./read-marker.ts";
 import { firstUnread } from "./timeline.ts";
 
 /** Older pages fetched at most on arrival to reach the first unread message; beyond, the divider sits at the top of what is loaded. */
@@ -55,9 +55,11 @@ export function createRoomReading({ client, room, myRooms, messages, self, list,
 
   const marker = createReadMarker({
     initial: myRooms.get(room)?.lastReadSeq ?? 0,
+    intervalMs: 500,
+    leading: true,
     markRead: (seq) => client.room.markRead.mutate({ room, seq }),
   });
-  onCleanup(marker.dispose);
+  onCleanup(() => void marker.dispose());
   // Another tab (or device) read further: nothing up to there needs sending from here.
   createEffect(() => {
     const held = myRooms.get(room)?.lastReadSeq;
