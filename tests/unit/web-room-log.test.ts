@@ -113,16 +113,21 @@ describe("createRoomLog", () => {
     expect(log.log().loaded).toBe(false);
   });
 
-  test("offline: when the first page cannot be fetched, the saved copy shows, marked with when it was saved", async () => {
+  test("offline: when the first page cannot be fetched, the saved copy shows, marked with when it was saved — also once the user becomes known after the failure", async () => {
     const ann = await server.signUp();
     const url = server.url;
     await server.stop();
     server = await startTestServer();
     const copy: CachedHistory = { page: { messages: [], nextCursor: null }, savedAt: "2026-12-01T10:00:00.000Z" };
-    const saved = createSavedHistory({ store: { load: () => copy, save: () => {}, drop: () => {} } });
+    // After a reload offline, the user is known only after the first page failed: until then there is no copy to load.
+    let userKnown = false;
+    const saved = createSavedHistory({ store: { load: () => (userKnown ? copy : null), save: () => {}, drop: () => {} } });
     const options: RoomLogOptions = { client: createParlorClient({ url, token: ann.token }), room: "lobby", saved };
     const log = owned(() => createRoomLog(options));
     await waitFor(() => log.firstPageError() !== undefined, "the failed fetch");
+    expect(log.log().loaded).toBe(false);
+    userKnown = true;
+    log.showSavedCopy();
     expect(log.log().loaded).toBe(true);
     expect(saved.savedAt()).toBe("2026-12-01T10:00:00.000Z");
   });

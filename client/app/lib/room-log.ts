@@ -76,6 +76,13 @@ export function createRoomLog({ client, room, pageSize, onIncoming, inPlace = (a
     if (saved?.forget()) commit(emptyLog);
   }
 
+  /** Offline (the first page failed, nothing held): the copy saved on this device, if there is one for the user. */
+  function showSavedCopy() {
+    if (firstPage().state !== "errored" || log().loaded) return;
+    const copy = saved?.restore();
+    if (copy) commit(withHistoryPage(emptyLog, copy));
+  }
+
   let fetching = false;
   async function fetchFirstPage() {
     if (fetching || firstPage().state === "ready") return;
@@ -90,9 +97,7 @@ export function createRoomLog({ client, room, pageSize, onIncoming, inPlace = (a
       setFirstPage({ state: "errored", error });
       // A refusal (no such room for you, removed, signed out) is not "offline".
       if (deniesAccess(error)) return refused();
-      const copy = log().loaded ? null : saved?.restore();
-      if (copy) commit(withHistoryPage(emptyLog, copy));
-      return;
+      return showSavedCopy();
     }
     fetching = false;
     if (disposed) return;
@@ -207,6 +212,8 @@ export function createRoomLog({ client, room, pageSize, onIncoming, inPlace = (a
       if (firstPage().state === "errored") void fetchFirstPage();
       onConnected?.();
     },
+    /** The signed-in user became known (after a reload offline): their saved copy can show now. */
+    showSavedCopy,
     /** A message this page stored (its answer): it shows at once; its live copy is deduplicated. */
     received(message: Message) {
       const after = withLiveMessage(log(), message);

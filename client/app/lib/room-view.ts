@@ -87,6 +87,8 @@ export function createRoomView(name: string) {
     },
   });
   const room = log;
+  // Offline, the user may become known after the first page failed: their saved copy shows then.
+  createEffect(on(self, () => room.showSavedCopy(), { defer: true }));
   onCleanup(onOnline(room.connected));
   const presence = createRoomPresence({ client, room: name, self, onStarted: room.connected });
   const writes = createRoomWrites({ client, room: name, log: room, typing: presence.typing, self });
