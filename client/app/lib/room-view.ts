@@ -16,15 +16,15 @@ import { useDmNames } from "./dm-names.ts";
 import { createHistoryCache } from "./history-cache.ts";
 import { browserStorage } from "./known-user.ts";
 import { findMessage } from "./message-log.ts";
-import { useMyRooms } from "./my-rooms.ts";
+import { type MyRooms, useMyRooms } from "./my-rooms.ts";
 import { createRoomActions } from "./room-actions.ts";
-import { createRoomList } from "./room-list.ts";
+import { createRoomList, type RoomList } from "./room-list.ts";
 import { createRoomLog, type RoomLog } from "./room-log.ts";
 import { createRoomMembers } from "./room-members.ts";
 import { createRoomOutbox, type RoomOutbox } from "./room-outbox.ts";
 import { createRoomPresence } from "./room-presence.ts";
 import { createRoomReading } from "./room-reading.ts";
-import { createRoomWrites } from "./room-writes.ts";
+import { createRoomWrites, type RoomWrites } from "./room-writes.ts";
 import { createSavedHistory, type SavedHistoryStore } from "./saved-history.ts";
 import { documentVisibility, watchSeenMessages } from "./seen-on-screen.ts";
 import { useSession } from "./session.ts";
@@ -95,12 +95,45 @@ export function createRoomView(name: string) {
   // Becoming a member by a first message (no entry) or losing it shows in me.rooms: the role changed.
   createEffect(on(() => myRooms.get(name) !== undefined, () => void members.reload().catch(() => {}), { defer: true }));
 
+  const { outbox, send } = createSending({ room: name, self, writes, list });
+  const { composer, actions, composerRef } = createMessageTools({ room, writes, list, send, self, onDraft: presence.typed });
+  const arrival = createReading({ name, room, list, self, myRooms, markRead: (seq) => client.room.markRead.mutate({ room: name, seq }) });
+
+  return { client, session, self, label, members, announcement, notices, list, room, saved, presence, outbox, composer, actions, composerRef, arrival };
+}
+
+/** The read marker as messages are seen, the divider on arrival, and `?at=<seq>` (a search result) shown in context. */
+function createReading(opts: { name: string; room: RoomLog; list: RoomList; self: () => string | undefined; myRooms: MyRooms; markRead: (seq: number) => Promise<unknown> }) {
+  const { myRooms } = opts;
+  const mine = () => myRooms.get(opts.name);
+  const reading = createRoomReading({ markRead: opts.markRead, lastRead: () => mine()?.lastReadSeq, visibility: documentVisibility });
+  onCleanup(reading.dispose);
+  createEffect(() => reading.roomsChanged());
+  onMount(() => {
+    const root = opts.list.element();
+    if (root) onCleanup(watchSeenMessages(root, reading));
+  });
+  const arrival = createArrival({ messages: opts.room.messages, self: opts.self, mine, hasOlder: opts.room.hasOlder, loadUntil: opts.room.loadUntil, view: opts.list.view });
+  const [searchParams] = useSearchParams<{ at?: string }>();
+  // A memo, so later messages do not re-run the arrival.
+  const loaded = createMemo(() => opts.room.log().loaded && myRooms.settled());
+  createEffect(on(loaded, (ready) => ready && void arrival.arrive(searchParams.at === undefined ? undefined : Number(searchParams.at))));
+  createEffect(
+    on([loaded, () => Number(searchParams.at)], ([ready, seq]) => {
+      if (ready && Number.isInteger(seq) && seq >= 1) void arrival.jump(seq);
+    }),
+  );
+  return arrival;
+}
+
+/** The user's sends: through the outbox (outbox.ts) — shown at once as "sending…", stored when the server can be reached — or, for a guest, directly. */
+function createSending({ room, self, writes, list }: { room: string; self: () => string | undefined; writes: RoomWrites; list: RoomList }) {
   /** The signed-in user's unsent messages in this room (outbox.ts); none for a guest. */
   const outbox = createMemo<RoomOutbox | null>(() => {
     const user = self();
     const storage = browserStorage();
     if (!storage || !user) return null;
-    return createRoomOutbox({ storage, user, room: name, send: writes.deliver });
+    return createRoomOutbox({ storage, user, room, send: writes.deliver });
   });
   /** Through the outbox: shown at once as "sending…", stored when the server can be reached. */
   async function send(text: string, replyTo?: number): Promise<void> {
@@ -113,40 +146,14 @@ export function createRoomView(name: string) {
     list.follower.incoming(true);
   }
 
-  const { composer, actions, composerRef } = createMessageTools({ room, writes, list, send, self, onDraft: presence.typed });
-  const arrival = createReading({ name, room, list, self, markRead: (seq) => client.room.markRead.mutate({ room: name, seq }) });
-
-  return { client, session, self, label, members, announcement, notices, list, room, saved, presence, outbox, composer, actions, composerRef, arrival };
-
-  /** The read marker as messages are seen, the divider on arrival, and `?at=<seq>` (a search result) shown in context. */
-  function createReading(opts: { name: string; room: RoomLog; list: typeof list; self: () => string | undefined; markRead: (seq: number) => Promise<unknown> }) {
-    const mine = () => myRooms.get(opts.name);
-    const reading = createRoomReading({ markRead: opts.markRead, lastRead: () => mine()?.lastReadSeq, visibility: documentVisibility });
-    onCleanup(reading.dispose);
-    createEffect(() => reading.roomsChanged());
-    onMount(() => {
-      const root = opts.list.element();
-      if (root) onCleanup(watchSeenMessages(root, reading));
-    });
-    const arrival = createArrival({ messages: opts.room.messages, self: opts.self, mine, hasOlder: opts.room.hasOlder, loadUntil: opts.room.loadUntil, view: opts.list.view });
-    const [searchParams] = useSearchParams<{ at?: string }>();
-    // A memo, so later messages do not re-run the arrival.
-    const loaded = createMemo(() => opts.room.log().loaded && myRooms.settled());
-    createEffect(on(loaded, (ready) => ready && void arrival.arrive(searchParams.at === undefined ? undefined : Number(searchParams.at))));
-    createEffect(
-      on([loaded, () => Number(searchParams.at)], ([ready, seq]) => {
-        if (ready && Number.isInteger(seq) && seq >= 1) void arrival.jump(seq);
-      }),
-    );
-    return arrival;
-  }
+  return { outbox, send };
 }
 
 /** The composer and the actions on a message, wired to the log and the list. */
 function createMessageTools(opts: {
   room: RoomLog;
-  writes: ReturnType<typeof createRoomWrites>;
-  list: ReturnType<typeof createRoomList>;
+  writes: RoomWrites;
+  list: RoomList;
   send: (text: string, replyTo?: number) => Promise<void>;
   self: () => string | undefined;
   onDraft: (draft: string) => void;
