@@ -6,6 +6,7 @@
  * bidirectional overrides (which make text read in another order than it is)
  * are shown as visible escapes such as `\x1b` or `\u202e`.
  */
+import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
 import type { RouterOutputs } from "../parlor-client.ts";
 
@@ -65,32 +66,12 @@ export function formatMessage(m: Message): string {
 export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>): string {
   switch (e.kind) {
     case "member":
-      return `#${e.seq} ${formatMemberChange(e)}`;
+      return `#${e.seq} ${printable(describeMemberEntry(e))}`;
     case "edit":
       return `#${e.seq} ${printable(e.by)} edited #${e.target}: ${body(e.text)}`;
     case "delete":
       return `#${e.seq} ${printable(e.by)} deleted #${e.target}`;
     case "reaction":
       return `#${e.seq} ${printable(e.user)} ${e.added ? "reacted" : "took back"} ${printable(e.emoji)} ${e.added ? "to" : "on"} #${e.target}`;
-  }
-}
-
-/** `ann joined`, `bob was kicked by ann`, `ann made bob a moderator`. */
-export function formatMemberChange(e: Extract<RoomEntry, { kind: "member" }>): string {
-  switch (e.change) {
-    case "joined":
-      return `${e.user} joined`;
-    case "left":
-      return `${e.user} left`;
-    case "invited":
-      return `${e.user} was invited by ${e.by}`;
-    case "kicked":
-      return `${e.user} was removed by ${e.by}`;
-    case "banned":
-      return `${e.user} was banned by ${e.by}`;
-    case "unbanned":
-      return `${e.user} was unbanned by ${e.by}`;
-    case "role":
-      return `${e.by} made ${e.user} ${e.role === "moderator" ? "a moderator" : "a member"}`;
   }
 }

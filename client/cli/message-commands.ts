@@ -3,11 +3,11 @@
  * who, search, export. Each is a call or two on the typed client; the server's
  * refusals reach the user as worded (main.ts prints them and exits 1).
  */
+import { createReadMarker, type ReadMarker } from "../../shared/read-marker.ts";
 import type { RoomPresence } from "../../shared/schemas.ts";
 import type { ParlorClient } from "../parlor-client.ts";
 import { type Command, type CommandInput, seqArg, textFrom, wholeNumber } from "./command.ts";
 import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
-import { createReadMarker, type ReadMarker } from "./read-marker.ts";
 import { resolveRoom } from "./room-commands.ts";
 import { exportRoom, formatHit } from "./room-export.ts";
 import { required, UsageError } from "./usage.ts";
@@ -61,7 +61,7 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
         onData: ({ data }) => {
           console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data));
-          marker?.saw(data.seq);
+          marker?.seen(data.seq);
         },
         onError: (error) => {
           sub.unsubscribe();
@@ -80,8 +80,11 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
 /** Marks what `tail` printed in `room` as read; a refusal is said once on stderr, and tail goes on. */
 function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
   return createReadMarker({
-    mark: (seq) => client.room.markRead.mutate({ room, seq }),
-    onError: (error) => console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`),
+    markRead: (seq) => client.room.markRead.mutate({ room, seq }),
+    onError: (error) => {
+      console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`);
+      return "stop";
+    },
   });
 }
 
@@ -93,7 +96,7 @@ async function tail({ client, args, opts, signedIn }: CommandInput) {
   const marker = signedIn ? readMarkerFor(client, room) : null;
   for (const m of page.messages.slice(0, lines).reverse()) {
     console.log(formatMessage(m));
-    marker?.saw(m.seq);
+    marker?.seen(m.seq);
   }
   // Resume right after the newest message seen, so nothing falls between history and live.
   await follow(client, room, String(page.messages[0]?.seq ?? 0), marker);

@@ -2,10 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import type { Message, RoomUnread } from "../../shared/schemas.ts";
 import { dmPeer, roomLabel } from "../../client/app/lib/dm-names.ts";
-import { describeMemberEntry, type MemberEntry } from "../../client/app/lib/member-notices.ts";
+import type { MemberEntry } from "../../shared/room-log.ts";
 import { latestMention, mentionNotification, type NotificationApi, showMention } from "../../client/app/lib/mention-notifier.ts";
 import { badgeLabel, foldRoomsEvent, newMentions, noRooms, retryDelayMs, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
-import { createReadMarker } from "../../client/app/lib/read-marker.ts";
 import { isNotFound, removalNotice } from "../../client/app/lib/room-access.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
@@ -143,19 +142,6 @@ describe("memberActions (docs/api.md, 'Rooms and access')", () => {
   });
 });
 
-describe("describeMemberEntry", () => {
-  test("each change reads as one short sentence naming who did it", () => {
-    expect(describeMemberEntry(member(1, "joined", "ben", "ben"))).toBe("ben joined");
-    expect(describeMemberEntry(member(1, "left", "ben", "ben"))).toBe("ben left");
-    expect(describeMemberEntry(member(1, "invited", "ben", "ann", "member"))).toBe("ann added ben");
-    expect(describeMemberEntry(member(1, "kicked"))).toBe("ann removed ben");
-    expect(describeMemberEntry(member(1, "banned"))).toBe("ann banned ben");
-    expect(describeMemberEntry(member(1, "unbanned"))).toBe("ann unbanned ben");
-    expect(describeMemberEntry(member(1, "role", "ben", "ann", "moderator"))).toBe("ann made ben a moderator");
-    expect(describeMemberEntry(member(1, "role", "ben", "ann", "member"))).toBe("ann made ben a member");
-  });
-});
-
 describe("timeline", () => {
   test("notices sit between messages by seq, as the very objects held", () => {
     const messages = [message(2), message(5)];
@@ -190,92 +176,6 @@ describe("timeline", () => {
     expect(firstUnread(messages, 1, "me")?.seq).toBe(4);
     expect(firstUnread(messages, 0, "me")?.seq).toBe(1);
     expect(firstUnread(messages, 5, "me")).toBeNull();
-  });
-});
-
-describe("createReadMarker", () => {
-  function harness(initial = 0) {
-    const calls: number[] = [];
-    const timers: { run: () => void; at: number }[] = [];
-    let clock = 0;
-    let fail = false;
-    const marker = createReadMarker({
-      initial,
-      intervalMs: 500,
-      markRead: async (seq) => {
-        calls.push(seq);
-        if (fail) throw new Error("offline");
-      },
-      setTimer: (run, ms) => {
-        const t = { run, at: clock + ms };
-        timers.push(t);
-        return t;
-      },
-      clearTimer: (t) => timers.splice(timers.indexOf(t as (typeof timers)[number]), 1),
-      now: () => clock,
-    });
-    const advance = async (ms: number) => {
-      clock += ms;
-      for (const t of timers.filter((t) => t.at <= clock)) {
-        timers.splice(timers.indexOf(t), 1);
-        t.run();
-      }
-      await Promise.resolve();
-      await Promise.resolve();
-    };
-    return { marker, calls, advance, timers, failNext: (f: boolean) => (fail = f) };
-  }
-
-  test("the first sighting is sent at once; a burst within the interval sends only its highest seq, once", async () => {
-    const { marker, calls, advance } = harness();
-    marker.seen(3);
-    await advance(0);
-    expect(calls).toEqual([3]);
-    marker.seen(4);
-    marker.seen(7);
-    marker.seen(6);
-    await advance(100);
-    expect(calls).toEqual([3]);
-    await advance(400);
-    expect(calls).toEqual([3, 7]);
-    await advance(5_000);
-    expect(calls).toEqual([3, 7]);
-  });
-
-  test("never sends a seq at or below what the server holds, from the start or from another tab", async () => {
-    const { marker, calls, advance } = harness(10);
-    marker.seen(8);
-    marker.seen(10);
-    await advance(1_000);
-    expect(calls).toEqual([]);
-    marker.known(20);
-    marker.seen(15);
-    await advance(1_000);
-    expect(calls).toEqual([]);
-    marker.seen(21);
-    await advance(0);
-    expect(calls).toEqual([21]);
-  });
-
-  test("a failed call is tried again with the next sighting; dispose sends what is pending at once, then nothing more", async () => {
-    const { marker, calls, advance, failNext, timers } = harness();
-    failNext(true);
-    marker.seen(2);
-    await advance(0);
-    failNext(false);
-    marker.seen(3);
-    await advance(500);
-    expect(calls).toEqual([2, 3]);
-    marker.seen(4);
-    expect(timers.length).toBe(1);
-    marker.dispose();
-    expect(timers.length).toBe(0);
-    await advance(1_000);
-    expect(calls).toEqual([2, 3, 4]);
-    marker.seen(9);
-    marker.dispose();
-    await advance(1_000);
-    expect(calls).toEqual([2, 3, 4]);
   });
 });
 

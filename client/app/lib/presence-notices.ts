@@ -10,16 +10,9 @@
  * announces everyone already in the room.
  */
 import { describeChange, diffPresent } from "./presence.ts";
+import { realTimers, type Timers } from "./timers.ts";
 
-export interface Timers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-}
-
-const realTimers: Timers = {
-  setTimeout: (run, ms) => setTimeout(run, ms),
-  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
-};
+export type { Timers };
 
 export interface PresenceNoticesOptions {
   /** The signed-in user's name, never announced; null for a guest. */

@@ -10,7 +10,7 @@ import type { ComposerState } from "./composer-state.ts";
 import type { Message } from "./message-log.ts";
 import { quoteLine, quoteOf } from "./reply-quote.ts";
 
-/** The part of createRoom these actions use. */
+/** The part of the room log (room-log.ts) and the writes (room-writes.ts) these actions use. */
 export interface ActionsRoom {
   react(seq: number, emoji: string, add: boolean): Promise<unknown>;
   remove(seq: number): Promise<void>;

@@ -1,130 +1,65 @@
 /**
- * Reading a room: where the "New messages" divider goes on arrival, and the
- * read marker moved as messages are actually seen — the page visible
- * (`document.visibilityState`) and the message on screen (an
- * IntersectionObserver on the list), throttled by read-marker.ts. The marker
- * the server holds comes from `me.rooms`, so another tab's reading moves it here too.
+ * The read marker moved as messages are actually seen: the page visible and
+ * the message on screen (seen-on-screen.ts reports which), throttled by the
+ * shared read marker. The marker the server holds comes from `me.rooms`, so
+ * another tab's reading moves it here too. Only a member's reading is marked.
  */
-import { createEffect, createMemo, createSignal, onCleanup, onMount } from "solid-js";
-import type { ParlorClient } from "../../parlor-client.ts";
-import type { Message } from "./message-log.ts";
-import type { MyRooms } from "./my-rooms.ts";
-import { createReadMarker } from "./read-marker.ts";
-import { firstUnread } from "./timeline.ts";
+import { createReadMarker, type MarkerTimers } from "../../../shared/read-marker.ts";
 
-/** Older pages fetched at most on arrival to reach the first unread message; beyond, the divider sits at the top of what is loaded. */
-const ARRIVAL_PAGES_MAX = 10;
-
-export interface RoomReadingOptions {
-  client: ParlorClient;
-  room: string;
-  myRooms: MyRooms;
-  messages: () => readonly Message[];
-  self: () => string | null | undefined;
-  /** The scrolling list whose `.message[data-seq]` children are watched. */
-  list: () => HTMLElement | undefined;
-  hasOlder: () => boolean;
-  loadOlder: () => Promise<void>;
+/** Whether the page is seen at all (`document.visibilityState` in the browser), and when that changes. */
+export interface PageVisibility {
+  visible(): boolean;
+  /** Calls `listener` on each change; returns the unsubscribe. */
+  onChange(listener: () => void): () => void;
 }
 
-export function createRoomReading({ client, room, myRooms, messages, self, list, hasOlder, loadOlder }: RoomReadingOptions) {
-  /** The marker and newest message seq when the room was opened: the divider marks what was unread then. */
-  const [arrival, setArrival] = createSignal<{ marker: number; newest: number } | null>(null);
+export interface RoomReadingOptions {
+  /** Stores the marker: `room.markRead`. */
+  markRead: (seq: number) => Promise<unknown>;
+  /** The marker the server holds (from `me.rooms`); undefined while the room is not the reader's. */
+  lastRead: () => number | undefined;
+  visibility: PageVisibility;
+  timers?: MarkerTimers;
+}
 
-  const dividerSeq = createMemo(() => {
-    const at = arrival();
-    if (!at) return null;
-    const first = firstUnread(messages(), at.marker, self());
-    return first && first.seq <= at.newest ? first.seq : null;
-  });
+/** The page shows a message read as soon as it is seen, then at most twice a second. */
+const MARK_INTERVAL_MS = 500;
 
-  /**
-   * Call once the first history page and `me.rooms` are both in: fixes the
-   * divider and loads older pages (bounded) until the first unread message is
-   * held. Resolves to the divider's seq, or null when nothing was unread.
-   */
-  async function arrive(): Promise<number | null> {
-    const mine = myRooms.get(room);
-    const held = messages();
-    if (!mine || held.length === 0) return null;
-    setArrival({ marker: mine.lastReadSeq, newest: held[held.length - 1]!.seq });
-    if (mine.unread === 0) return dividerSeq();
-    for (let page = 0; page < ARRIVAL_PAGES_MAX && hasOlder() && (messages()[0]?.seq ?? 0) > mine.lastReadSeq + 1; page++) await loadOlder();
-    return dividerSeq();
-  }
-
-  const marker = createReadMarker({
-    initial: myRooms.get(room)?.lastReadSeq ?? 0,
-    markRead: (seq) => client.room.markRead.mutate({ room, seq }),
-  });
-  onCleanup(marker.dispose);
-  // Another tab (or device) read further: nothing up to there needs sending from here.
-  createEffect(() => {
-    const held = myRooms.get(room)?.lastReadSeq;
-    if (held !== undefined) marker.known(held);
-  });
-
+export function createRoomReading({ markRead, lastRead, visibility, timers }: RoomReadingOptions) {
+  const marker = createReadMarker({ markRead, initial: lastRead() ?? 0, intervalMs: MARK_INTERVAL_MS, leading: true, ...(timers ? { timers } : {}) });
   /** Seqs of the messages on screen now. */
   const onScreen = new Set<number>();
-  const isMember = () => myRooms.get(room) !== undefined;
 
   function report() {
-    if (document.visibilityState !== "visible" || !isMember() || onScreen.size === 0) return;
+    if (!visibility.visible() || lastRead() === undefined || onScreen.size === 0) return;
     marker.seen(Math.max(...onScreen));
   }
-
-  onMount(() => {
-    const root = list();
-    if (!root || typeof IntersectionObserver === "undefined") return;
-    const seqOf = (el: Element) => Number((el as HTMLElement).dataset.seq);
-    const intersection = new IntersectionObserver(
-      (entries) => {
-        for (const entry of entries) {
-          const seq = seqOf(entry.target);
-          if (!Number.isFinite(seq)) continue;
-          // Half of it on screen, or (a message taller than the list) half the list's height.
-          const seen = entry.isIntersecting && (entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= (entry.rootBounds?.height ?? Infinity) / 2);
-          if (seen) onScreen.add(seq);
-          else onScreen.delete(seq);
-        }
-        report();
-      },
-      { root, threshold: [0, 0.5, 1] },
-    );
-    const watch = (node: Node) => {
-      if (node instanceof HTMLElement && node.matches(".message[data-seq]")) intersection.observe(node);
-    };
-    const unwatch = (node: Node) => {
-      if (node instanceof HTMLElement && node.matches(".message[data-seq]")) {
-        intersection.unobserve(node);
-        onScreen.delete(seqOf(node));
-      }
-    };
-    root.querySelectorAll(".message[data-seq]").forEach(watch);
-    const mutations = new MutationObserver((records) => {
-      for (const record of records) {
-        record.addedNodes.forEach(watch);
-        record.removedNodes.forEach(unwatch);
-      }
-    });
-    mutations.observe(root, { childList: true });
-    document.addEventListener("visibilitychange", report);
-    onCleanup(() => {
-      intersection.disconnect();
-      mutations.disconnect();
-      document.removeEventListener("visibilitychange", report);
-    });
-  });
-
-  // Becoming a member (the snapshot arriving, or joining by a first message) may make what is on screen markable.
-  createEffect(() => {
-    if (isMember()) report();
-  });
+  const stopWatching = visibility.onChange(report);
 
   return {
-    /** The seq of the message the "New messages" divider sits above; null for none. */
-    dividerSeq,
-    arrive,
+    /** Message `seq` came on screen (`true`) or left it. */
+    sighted(seq: number, shown: boolean) {
+      if (shown) onScreen.add(seq);
+      else onScreen.delete(seq);
+    },
+    /** Call after a batch of sightings: the highest seq on screen is marked, if the page is seen and the room is the reader's. */
+    report,
+    /**
+     * `me.rooms` changed: a marker moved elsewhere (another tab, another
+     * device) needs nothing sent from here; becoming a member may make what is
+     * on screen markable.
+     */
+    roomsChanged() {
+      const held = lastRead();
+      if (held === undefined) return;
+      marker.known(held);
+      report();
+    },
+    /** Leaving the room: what was seen and not yet sent goes now. */
+    dispose() {
+      stopWatching();
+      void marker.dispose();
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  * notice shows for changes seen live or replayed on resume.
  */
 import type { Message } from "./message-log.ts";
-import type { MemberEntry } from "./member-notices.ts";
+import type { MemberEntry } from "../../../shared/room-log.ts";
 
 export type TimelineItem = Message | MemberEntry;
 

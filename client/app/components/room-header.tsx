@@ -1,0 +1,34 @@
+import { Show } from "solid-js";
+import type { RoomView } from "../lib/room-view.ts";
+import { ConnectionBadge } from "./connection-badge.tsx";
+import { SearchBox } from "./search-box.tsx";
+
+/** The room's name and topic; its connection, search, and the button that opens the members panel. */
+export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onToggleMembers: () => void }) {
+  const v = props.view;
+  return (
+    <header class="room-header">
+      <div class="room-title">
+        <h1 id="room-heading">{v.label()}</h1>
+        <Show when={v.members.info.latest?.topic}>{(topic) => <p class="room-topic">{topic()}</p>}</Show>
+      </div>
+      <div class="room-tools">
+        <ConnectionBadge status={v.room.status()} />
+        <SearchBox client={v.client} room={v.room.room} label={`Search ${v.label()}`} />
+        <Show when={v.members.info.latest}>
+          {(info) => (
+            <button
+              type="button"
+              class="secondary members-button"
+              aria-expanded={props.membersOpen}
+              aria-controls={props.membersOpen ? "members-panel" : undefined}
+              onClick={() => props.onToggleMembers()}
+            >
+              Members ({info().members})
+            </button>
+          )}
+        </Show>
+      </div>
+    </header>
+  );
+}

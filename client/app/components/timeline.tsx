@@ -1,0 +1,99 @@
+import { createMemo, For, Show } from "solid-js";
+import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
+import { type TimelinePlace, timelinePlaces } from "../lib/message-groups.ts";
+import { findMessage, type Message } from "../lib/message-log.ts";
+import { quoteOf } from "../lib/reply-quote.ts";
+import { isManagerRole } from "../lib/room-roles.ts";
+import type { RoomView } from "../lib/room-view.ts";
+import { isNotice, mergeTimeline } from "../lib/timeline.ts";
+import { DayDivider } from "./day-divider.tsx";
+import { HistoryEdge } from "./history-edge.tsx";
+import { MessageItem } from "./message-item.tsx";
+import { OutboxItem } from "./outbox-item.tsx";
+
+/**
+ * The room's messages (`#messages`): one Tab stop that scrolls, the history
+ * edge at the top, then messages and membership notices in log order — keyed
+ * by seq, so a message changed in place keeps its element (and the focus, and
+ * its open menus) — with the "New messages" divider above the first unread
+ * one, then this user's unsent messages; the "n new messages ↓" button below.
+ */
+export function Timeline(props: { view: RoomView }) {
+  const v = props.view;
+  const items = createMemo(() => mergeTimeline(v.room.messages(), v.notices(), v.room.reachedBeginning()));
+  const itemAt = createMemo(() => new Map(items().map((item) => [item.seq, item])));
+  const dividerSeq = createMemo(v.arrival.dividerSeq);
+  /** Day dividers and sender groups of the messages shown, by seq. */
+  const places = createMemo(() => {
+    const messages = v.room.messages();
+    const of = timelinePlaces(messages);
+    return new Map(messages.map((m, i) => [m.seq, of[i]!]));
+  });
+  return (
+    <div class="messages-frame">
+      <div id="messages" ref={v.list.attach} onScroll={v.list.onScroll} tabindex="0" role="region" aria-label={`Messages in #${v.room.room}`}>
+        <HistoryEdge room={v.room} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
+        <For each={items().map((item) => item.seq)}>
+          {(seq) => (
+            <>
+              <Show when={dividerSeq() === seq}>
+                <div class="unread-divider" role="separator" aria-label="New messages">
+                  <span aria-hidden="true">New messages</span>
+                </div>
+              </Show>
+              <Show when={itemAt().get(seq)} keyed>
+                {(item) =>
+                  isNotice(item) ? (
+                    <p class="member-notice" data-notice-seq={seq}>
+                      {describeMemberEntry(item)}
+                    </p>
+                  ) : (
+                    <Show when={findMessage(v.room.log(), seq)}>{(message) => <TimelineMessage view={v} message={message()} place={places().get(seq)} />}</Show>
+                  )
+                }
+              </Show>
+            </>
+          )}
+        </For>
+        <For each={v.outbox()?.entries() ?? []}>
+          {(entry) => (
+            <OutboxItem entry={entry} sender={v.self() ?? ""} onRetry={() => v.outbox()?.retry(entry.clientId)} onDiscard={() => v.outbox()?.discard(entry.clientId)} />
+          )}
+        </For>
+      </div>
+      <Show when={v.list.follower.unseen() > 0}>
+        <button type="button" class="new-messages" onClick={() => v.list.follower.scrollToBottom()}>
+          {v.list.follower.unseen()} new {v.list.follower.unseen() === 1 ? "message" : "messages"} ↓
+        </button>
+      </Show>
+    </div>
+  );
+}
+
+/** One message of the timeline, with the day divider above it when a day begins. */
+function TimelineMessage(props: { view: RoomView; message: Message; place: TimelinePlace | undefined }) {
+  const v = props.view;
+  const seq = () => props.message.seq;
+  const place = () => props.place;
+  const actions = v.actions;
+  return (
+    <>
+      <Show when={place()?.dayDivider}>{(day) => <DayDivider label={day()} day={place()!.day!} />}</Show>
+      <MessageItem
+        message={props.message}
+        self={v.self() ?? null}
+        moderator={isManagerRole(v.members.info.latest?.role)}
+        quote={props.message.replyTo === null ? null : quoteOf(v.room.quoted(props.message.replyTo))}
+        highlighted={actions.highlighted() === seq()}
+        editing={actions.editing() === seq()}
+        error={actions.errorFor(seq())}
+        onShowQuoted={(target) => void actions.showQuoted(seq(), target)}
+        onReply={actions.reply}
+        onEdit={actions.edit}
+        onDelete={(m) => void actions.remove(m)}
+        onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+        continued={place()?.startsGroup === false}
+      />
+    </>
+  );
+}

@@ -1,0 +1,188 @@
+/**
+ * The room page's state, composed from its primitives: the log (room-log.ts)
+ * with its saved copy (saved-history.ts), presence, the user's writes and
+ * outbox, the members, the read marker (room-reading.ts), arrival and jumps
+ * (arrival.ts), the composer and the actions on a message. Only the wiring
+ * lives here — which primitive tells which, and the Solid effects that react
+ * to `me.rooms`, the session and the URL; components render the result.
+ */
+import { useSearchParams } from "@solidjs/router";
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount } from "solid-js";
+import type { MemberEntry } from "../../../shared/room-log.ts";
+import { useApi } from "./api.ts";
+import { createArrival } from "./arrival.ts";
+import { createComposerState } from "./composer-state.ts";
+import { useDmNames } from "./dm-names.ts";
+import { createHistoryCache } from "./history-cache.ts";
+import { browserStorage } from "./known-user.ts";
+import { findMessage } from "./message-log.ts";
+import { type MyRooms, useMyRooms } from "./my-rooms.ts";
+import { createRoomActions } from "./room-actions.ts";
+import { createRoomList, type RoomList } from "./room-list.ts";
+import { createRoomLog, type RoomLog } from "./room-log.ts";
+import { createRoomMembers } from "./room-members.ts";
+import { createRoomOutbox, type RoomOutbox } from "./room-outbox.ts";
+import { createRoomPresence } from "./room-presence.ts";
+import { createRoomReading } from "./room-reading.ts";
+import { createRoomWrites, type RoomWrites } from "./room-writes.ts";
+import { createSavedHistory, type SavedHistoryStore } from "./saved-history.ts";
+import { documentVisibility, watchSeenMessages } from "./seen-on-screen.ts";
+import { useSession } from "./session.ts";
+import { withNotice } from "./timeline.ts";
+import { createUnreadTitle } from "./unread-title.ts";
+
+/** The browser's "network is back" event; returns the unsubscribe. */
+function onOnline(listener: () => void): () => void {
+  window.addEventListener("online", listener);
+  return () => window.removeEventListener("online", listener);
+}
+
+/** The signed-in user's saved copy of `room`, looked up at each use (the user may become known later); none for a guest. */
+function savedStore(room: string, self: () => string | undefined): SavedHistoryStore {
+  const storage = browserStorage();
+  const cache = () => {
+    const user = self();
+    return storage && user ? createHistoryCache(storage, user) : null;
+  };
+  return {
+    load: () => cache()?.load(room) ?? null,
+    save: (log) => cache()?.save(room, log),
+    drop: () => cache()?.drop(room),
+  };
+}
+
+export function createRoomView(name: string) {
+  const { client } = useApi();
+  const session = useSession();
+  const myRooms = useMyRooms();
+  const names = useDmNames();
+  const self = () => session.user()?.username;
+  const label = () => names.label(name);
+  const title = createUnreadTitle(() => `${label()} · Parlor`, () => myRooms.totals()?.unread ?? null);
+  const members = createRoomMembers({ client, room: name, userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)) });
+  const [announcement, setAnnouncement] = createSignal("");
+  const [notices, setNotices] = createSignal<readonly MemberEntry[]>([]);
+  let log: RoomLog | undefined;
+  const list = createRoomList(() => log);
+  const saved = createSavedHistory({ store: savedStore(name, self) });
+  onCleanup(saved.dispose);
+
+  log = createRoomLog({
+    client,
+    room: name,
+    inPlace: list.follower.inPlace,
+    saved,
+    onConnected: () => outbox()?.flush(),
+    onIncoming(message) {
+      const own = self() === message.sender;
+      list.follower.incoming(own);
+      if (own) return;
+      setAnnouncement(`${message.sender}: ${message.text}`);
+      // A room of yours is counted by me.rooms; one you only read, here.
+      if (!myRooms.get(name)) title.arrived();
+    },
+    onMember(entry) {
+      setNotices((n) => withNotice(n, entry));
+      void members.reload().catch(() => {});
+    },
+  });
+  const room = log;
+  // Offline, the user may become known after the first page failed: their saved copy shows then.
+  createEffect(on(self, () => room.showSavedCopy(), { defer: true }));
+  onCleanup(onOnline(room.connected));
+  const presence = createRoomPresence({ client, room: name, self, onStarted: room.connected });
+  const writes = createRoomWrites({ client, room: name, log: room, typing: presence.typing, self });
+  // Becoming a member by a first message (no entry) or losing it shows in me.rooms: the role changed.
+  createEffect(on(() => myRooms.get(name) !== undefined, () => void members.reload().catch(() => {}), { defer: true }));
+
+  const { outbox, send } = createSending({ room: name, self, writes, list });
+  const { composer, actions, composerRef } = createMessageTools({ room, writes, list, send, self, onDraft: presence.typed });
+  const arrival = createReading({ name, room, list, self, myRooms, markRead: (seq) => client.room.markRead.mutate({ room: name, seq }) });
+
+  return { client, session, self, label, members, announcement, notices, list, room, saved, presence, outbox, composer, actions, composerRef, arrival };
+}
+
+/** The read marker as messages are seen, the divider on arrival, and `?at=<seq>` (a search result) shown in context. */
+function createReading(opts: { name: string; room: RoomLog; list: RoomList; self: () => string | undefined; myRooms: MyRooms; markRead: (seq: number) => Promise<unknown> }) {
+  const { myRooms } = opts;
+  const mine = () => myRooms.get(opts.name);
+  const reading = createRoomReading({ markRead: opts.markRead, lastRead: () => mine()?.lastReadSeq, visibility: documentVisibility });
+  onCleanup(reading.dispose);
+  createEffect(() => reading.roomsChanged());
+  onMount(() => {
+    const root = opts.list.element();
+    if (root) onCleanup(watchSeenMessages(root, reading));
+  });
+  const arrival = createArrival({ messages: opts.room.messages, self: opts.self, mine, hasOlder: opts.room.hasOlder, loadUntil: opts.room.loadUntil, view: opts.list.view });
+  const [searchParams] = useSearchParams<{ at?: string }>();
+  // A memo, so later messages do not re-run the arrival.
+  const loaded = createMemo(() => opts.room.log().loaded && myRooms.settled());
+  createEffect(on(loaded, (ready) => ready && void arrival.arrive(searchParams.at === undefined ? undefined : Number(searchParams.at))));
+  createEffect(
+    on([loaded, () => Number(searchParams.at)], ([ready, seq]) => {
+      if (ready && Number.isInteger(seq) && seq >= 1) void arrival.jump(seq);
+    }),
+  );
+  return arrival;
+}
+
+/** The user's sends: through the outbox (outbox.ts) — shown at once as "sending…", stored when the server can be reached — or, for a guest, directly. */
+function createSending({ room, self, writes, list }: { room: string; self: () => string | undefined; writes: RoomWrites; list: RoomList }) {
+  /** The signed-in user's unsent messages in this room (outbox.ts); none for a guest. */
+  const outbox = createMemo<RoomOutbox | null>(() => {
+    const user = self();
+    const storage = browserStorage();
+    if (!storage || !user) return null;
+    return createRoomOutbox({ storage, user, room, send: writes.deliver });
+  });
+  /** Through the outbox: shown at once as "sending…", stored when the server can be reached. */
+  async function send(text: string, replyTo?: number): Promise<void> {
+    const box = outbox();
+    if (!box) {
+      await writes.send(text, replyTo);
+      return;
+    }
+    box.send(text, replyTo);
+    list.follower.incoming(true);
+  }
+
+  return { outbox, send };
+}
+
+/** The composer and the actions on a message, wired to the log and the list. */
+function createMessageTools(opts: {
+  room: RoomLog;
+  writes: RoomWrites;
+  list: RoomList;
+  send: (text: string, replyTo?: number) => Promise<void>;
+  self: () => string | undefined;
+  onDraft: (draft: string) => void;
+}) {
+  const { room, writes, list } = opts;
+  const composer = createComposerState({
+    send: (text) => opts.send(text),
+    reply: (to, text) => opts.send(text, to),
+    edit: writes.edit,
+    messages: room.messages,
+    self: opts.self,
+    onDraft: opts.onDraft,
+  });
+  // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
+  createEffect(() => {
+    const log = room.log();
+    composer.logChanged((seq) => findMessage(log, seq));
+  });
+  let composerInput: HTMLTextAreaElement | undefined;
+  const actions = createRoomActions({
+    room: { react: writes.react, remove: writes.remove, loadUntil: room.loadUntil, olderError: room.olderError, quoted: room.quoted },
+    composer,
+    loadOlder: list.loadOlder,
+    show: list.show,
+    focus: list.focus,
+    focusComposer: () => composerInput?.focus(),
+  });
+  onCleanup(actions.dispose);
+  return { composer, actions, composerRef: (el: HTMLTextAreaElement) => (composerInput = el) };
+}
+
+export type RoomView = ReturnType<typeof createRoomView>;
