@@ -13,10 +13,10 @@ import { waitFor } from "../support/wait.ts";
 const OWNER = 7;
 const STRANGER = 8;
 
-function setup(stillAllowed: (room: string, userId: number) => Promise<boolean> = async () => true) {
+function setup(whyRevoked: (room: string, userId: number) => Promise<RevokeReason | null> = async () => null) {
   const groups = createMemoryGroupLayer();
   const control = createControlChannel(groups);
-  const revocations = createRevocations({ control, stillAllowed });
+  const revocations = createRevocations({ control, whyRevoked });
   const ended: [number, RevokeReason][] = [];
   const hold = (room: string, userId: number, since?: number) => revocations.watch(room, userId, (reason) => ended.push([userId, reason]), since);
   return { groups, control, revocations, ended, hold };
@@ -90,7 +90,7 @@ describe("revocations: a room narrowing who may read it", () => {
     const checked: [string, number][] = [];
     const { revocations, ended, hold } = setup(async (room, userId) => {
       checked.push([room, userId]);
-      return userId !== GUEST;
+      return userId === GUEST ? "hidden" : null;
     });
     const before = revocations.mark();
     for (let i = 0; i < 2000; i++) revocations.narrowLocally(`room${i}`, []);
