@@ -23,7 +23,7 @@ await describeEach("a send racing room.create(private)", databaseBackends, (back
   let strangers: TestUser[];
   beforeEach(async () => {
     env = await backend.create();
-    server = await startTestServer({ SEND_BURST: "1000", PRIVATE_ROOMS_PER_DAY: "1000" }, { db: env.db });
+    server = await startTestServer({ SEND_BURST: "1000", PRIVATE_ROOMS_PER_DAY: "1000", ROOM_CREATE_BURST: "1000", ROOM_CREATE_PER_HOUR: "100000" }, { db: env.db });
     owner = await server.signUp();
     strangers = await Promise.all(Array.from({ length: 10 }, () => server.signUp()));
   });
