@@ -298,6 +298,8 @@ export type RoomMember = z.infer<typeof RoomMember>;
  */
 export const ControlEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("revoke"), room: RoomName, userId: z.number().int(), reason: z.enum(["kicked", "banned", "left"]) }),
+  /** Fewer may read the room now (a name became a private room): only `readers` keep their streams of it; guests never do. */
+  z.object({ type: z.literal("narrowed"), room: RoomName, readers: z.array(z.number().int()).max(1000) }),
   z.object({
     type: z.literal("sessions-ended"),
     /** SHA-256 (hex) of each ended session's token: the tokens themselves never travel. */

@@ -11,6 +11,9 @@ export class NotFoundError extends ChatError {
   override name = "NotFoundError";
 }
 
+/** The one answer for "no such room" and "a private room you are not in": nothing tells them apart. → NOT_FOUND */
+export const roomNotFound = (room: string) => new NotFoundError(`Room '${room}' does not exist.`);
+
 /** The caller may not do this to this message. → FORBIDDEN */
 export class ForbiddenError extends ChatError {
   override name = "ForbiddenError";

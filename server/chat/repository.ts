@@ -14,7 +14,7 @@ import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
-import { ClientIdReusedError, InvalidRequestError, NotFoundError } from "./errors.ts";
+import { ClientIdReusedError, InvalidRequestError, NotFoundError, roomNotFound } from "./errors.ts";
 
 export interface Author {
   id: number;
@@ -145,6 +145,19 @@ const roomStateWithSender = prepare((db, room: string, senderId: number) =>
     .where("room.name", "=", room),
 );
 
+/**
+ * The store's own access rule, under the room row's lock: a private room takes
+ * messages from its members only. The seam checked before, but it may have seen
+ * the name unused and a `room.create(private)` committed since; the answer is the
+ * seam's for a private room one is not in (NOT_FOUND, as for a name never used).
+ */
+function requireMayPostIn(room: string, visibility: string, isMember: boolean): void {
+  if (visibility !== "public" && !isMember) throw roomNotFound(room);
+}
+
+/** Thrown inside a batch's transaction when its room turned private under it: the batch is stored again one message at a time. */
+class RoomTurnedPrivate extends Error {}
+
 /** What a new message's row is written with; the other columns take their defaults. */
 const NEW_MESSAGE_COLUMNS = ["room", "seq", "sender_id", "text", "created_at", "client_id", "reply_to", "msg_index", "sender_index"] as const;
 type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
@@ -170,6 +183,11 @@ const lastSenderIndex = prepare((db, room: string, senderId: number) =>
 );
 
 const clearMentions = prepare((db, room: string, seq: number) => (db as Db).deleteFrom("mention").where("room", "=", room).where("seq", "=", seq));
+
+/** Whether `userId` is a member of `room` (asked under the room row's lock). */
+async function isMemberOf(trx: Db, room: string, userId: number): Promise<boolean> {
+  return (await roomStateWithSender(trx, room, userId)).rows[0]?.user_id != null;
+}
 
 /** A sender of a public room becomes one of its members (nothing when they are one already). */
 const joinBySending = prepare((db, room: string, userId: number, role: "owner" | "member", now: string) =>
@@ -304,7 +322,8 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
   return db.transaction().execute(async (trx) => {
     const roomRow = (await nextSeqsForMessages(trx, msg.room, 1, now, msg.sender.id)).rows[0]!;
     const seq = Number(roomRow.last_seq);
-    // Private rooms are joined by invitation only; the access check let only members send there.
+    // Private rooms are joined by invitation only: a sender who is not a member stores nothing.
+    if (roomRow.visibility !== "public") requireMayPostIn(msg.room, roomRow.visibility, await isMemberOf(trx, msg.room, msg.sender.id));
     let joined = false;
     if (roomRow.visibility === "public") {
       const role = Number(roomRow.owner_id) === msg.sender.id ? "owner" : "member";
@@ -429,6 +448,14 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
       results[i] = { ok: false, error: new InvalidRequestError(`'replyTo' ${m.replyTo} is not a message of room '${room}' that can be answered.`) };
       return;
     }
+    if (!isPublic) {
+      try {
+        requireMayPostIn(room, state.visibility, members.has(m.sender.id));
+      } catch (error) {
+        results[i] = { ok: false, error };
+        return;
+      }
+    }
     if (isPublic && !members.has(m.sender.id) && !joining.has(m.sender.id)) {
       if (m.maxMembers !== undefined && memberCount >= m.maxMembers) {
         results[i] = { ok: false, error: new InvalidRequestError(`Room '${room}' is full (${m.maxMembers} members).`) };
@@ -445,6 +472,8 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
   const k = valid.length;
   const first = items[valid[0]!]!;
   const bumped = (await nextSeqsForMessages(trx, room, k, now, first.sender.id)).rows[0]!;
+  // Read before the lock, the room was new or public; under it, it is private (created meanwhile): check each sender one by one.
+  if (isPublic && bumped.visibility !== "public") throw new RoomTurnedPrivate(`Room '${room}' became private while its batch was stored.`);
   const firstSeq = Number(bumped.last_seq) - k + 1;
   const firstIndex = Number(bumped.message_count) - k + 1;
 

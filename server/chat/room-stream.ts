@@ -151,10 +151,11 @@ async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
       }
       if (event.type !== "entry" || event.room !== s.room || event.entry.seq <= s.last) continue;
       const entry = s.trusted ? event.entry : await waitOutStorage(() => s.confirm(event), s.signal);
-      if (!entry) continue;
+      // Stopped while confirming (access revoked meanwhile): nothing more is given.
+      if (!entry || s.signal.aborted) continue;
       // A jump: the entries before it were committed first, so the database has them.
       if (entry.seq > s.last + 1) yield* catchUp(s, entry.seq - 1);
-      if (entry.seq <= s.last) continue;
+      if (entry.seq <= s.last || s.signal.aborted) continue;
       s.last = entry.seq;
       yield s.map(entry);
     }
@@ -199,6 +200,7 @@ async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
       // Taken out of the batch as each is handed on: the stream keeps nothing it has delivered.
       batch.reverse();
       for (let entry = batch.pop(); entry !== undefined; entry = batch.pop()) {
+        if (s.signal.aborted) return;
         const weight = entryWeight(entry);
         if (weight > heaviest) heaviest = weight;
         s.last = entry.seq;

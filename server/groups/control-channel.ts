@@ -1,6 +1,6 @@
 /**
  * Control events between processes, on one group of the group layer: a user
- * lost access to a room, sessions ended. Each process subscribes once; events
+ * lost access to a room, a room narrowed who may read it, sessions ended. Each process subscribes once; events
  * are validated on arrival like everything else from the layer. After a lag (a
  * backlog dropped, or a Redis reconnect) events may have been missed, so the
  * `lagged` handlers re-check what they hold.
@@ -23,7 +23,7 @@ export interface ControlChannel {
 }
 
 export function createControlChannel(groups: GroupLayer, log?: { error(fields: object, message: string): void }): ControlChannel {
-  const handlers: Handlers = { revoke: new Set(), "sessions-ended": new Set() };
+  const handlers: Handlers = { revoke: new Set(), narrowed: new Set(), "sessions-ended": new Set() };
   const lagged = new Set<() => void>();
   const abort = new AbortController();
 

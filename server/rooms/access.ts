@@ -4,15 +4,14 @@
  * them it answers exactly as a name never used does.
  */
 import { isDmRoom, type RoomName, type RoomRole } from "../../shared/schemas.ts";
-import { ForbiddenError, NotFoundError } from "../chat/errors.ts";
+import { ForbiddenError, roomNotFound } from "../chat/errors.ts";
 import type { RoomAccessRow } from "./repository.ts";
 
 /** A room as one caller sees it. `exists: false`: no room has the name (yet). */
 export type RoomAccess = { room: RoomName; exists: true } & RoomAccessRow;
 export type AnyRoomAccess = RoomAccess | { room: RoomName; exists: false };
 
-/** The one answer for "no such room" and "a private room you are not in": nothing tells them apart. */
-export const roomNotFound = (room: RoomName) => new NotFoundError(`Room '${room}' does not exist.`);
+export { roomNotFound };
 
 export const isManager = (role: RoomRole | null) => role === "owner" || role === "moderator";
 

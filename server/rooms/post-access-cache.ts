@@ -7,10 +7,12 @@
  * - a change made on this process (membership, role, ban, topic) drops the
  *   room's entries at once;
  * - a revocation (kick, ban, leave) from any process drops the user's entry the
- *   moment its control event arrives, as it ends their streams;
+ *   moment its control event arrives, as it ends their streams; a room that
+ *   narrows who may read it (a name becoming a private room) drops the room's;
  * - anything else made on another process (a demotion) holds here for at most
  *   `ttlMs`, the bound a socket's session re-check already has.
- * The store inside the send's transaction still checks membership and room size.
+ * The store inside the send's transaction still checks a private room's
+ * membership and a room's size, under the room row's lock.
  */
 import type { RoomAccess } from "./access.ts";
 

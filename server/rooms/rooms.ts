@@ -3,7 +3,8 @@
  * direct messages. Every membership change is an entry of the room's log,
  * appended in the transaction that makes it and published after the commit;
  * losing access (kick, ban, leave) also ends the user's open streams of the
- * room on every process. Knows no transport: it throws the domain errors.
+ * room on every process, and a name becoming a private room ends everyone
+ * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
 import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, roomGroup, type Visibility } from "../../shared/schemas.ts";
@@ -14,7 +15,7 @@ import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
 import { createPostAccessCache } from "./post-access-cache.ts";
 import * as repo from "./repository.ts";
-import type { Revocations, RevokeReason } from "./revocations.ts";
+import { GUEST, type Revocations, type RevokeReason } from "./revocations.ts";
 
 export interface RoomLimits {
   /** Members a room holds at most. */
@@ -59,13 +60,23 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
   /** Their list of rooms changed: their `me.rooms` watchers reload it. */
   const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");
 
-  async function revoke(room: RoomName, userId: number, reason: RevokeReason): Promise<void> {
+  async function revoke(room: RoomName, userId: number, reason: Exclude<RevokeReason, "hidden">): Promise<void> {
     await roomsChanged(userId);
     try {
       await revocations.revoke(room, userId, reason);
     } catch (error) {
       // The other processes re-check their streams when the layer is back (they see a lag then).
       log ? log.error({ err: error, room }, "revocation not published") : console.error(`revocation in room '${room}' not published`, error);
+    }
+  }
+
+  /** Only `readers` may read the room now: everyone else's streams of it end, on every process. */
+  async function narrow(room: RoomName, readers: number[]): Promise<void> {
+    try {
+      await revocations.narrow(room, readers);
+    } catch (error) {
+      // The other processes re-check their streams when the layer is back (they see a lag then).
+      log ? log.error({ err: error, room }, "narrowing not published") : console.error(`narrowing of room '${room}' not published`, error);
     }
   }
 
@@ -163,9 +174,13 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
       const created = await db.transaction().execute(async (trx) => {
         if (!(await repo.insertRoom(trx, { room: input.room, visibility: input.visibility, topic, ownerId: user.id, direct: false, now: now.toISOString() }))) return false;
         await repo.insertMember(trx, input.room, user.id, "owner", now.toISOString());
+        // The name was anyone's to read: end those streams here before the commit lets a first entry in.
+        if (input.visibility === "private") revocations.narrowLocally(input.room, [user.id]);
         return true;
       });
       if (!created) throw new ConflictError(`Room '${input.room}' already exists.`);
+      // Again after the commit (a stream that checked access meanwhile has registered by now), and on every process.
+      if (input.visibility === "private") await narrow(input.room, [user.id]);
       await roomsChanged(user.id);
       return { room: input.room, visibility: input.visibility, topic, owner: user.username, role: "owner", members: 1, direct: false };
     },
@@ -282,14 +297,16 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
     mine: (user: Author, limit = 200) => repo.listUserRooms(db, user.id, limit),
 
     /**
-     * Why `userId` may no longer read `room` (asked after a revocation may have been missed), or
-     * null while they may: any public room, a private one as a member. A ban says so; any other
-     * loss (kicked, or left: the database does not tell them apart) is a removal.
+     * Why `userId` (GUEST: a guest) may no longer read `room` (asked after a revocation may have been
+     * missed), or null while they may: what the seam answers now (an unused name is readable). A
+     * guest is shut out of a room it cannot see; a ban says so; any other loss (kicked, left, never
+     * a member of a room that turned private: the database does not tell them apart) is a removal.
      */
     async whyRevoked(room: RoomName, userId: number): Promise<RevokeReason | null> {
-      const row = await repo.findRoomAccess(db, room, userId);
-      if (row !== null && (row.visibility === "public" || row.role !== null)) return null;
-      return row?.banned ? "banned" : "kicked";
+      const found = await access(room, userId === GUEST ? null : { id: userId });
+      if (canSee(found)) return null;
+      if (userId === GUEST) return "hidden";
+      return found.exists && found.banned ? "banned" : "kicked";
     },
   };
 }

@@ -126,9 +126,11 @@ async function roomOf(getRawInput: () => Promise<unknown>): Promise<RoomName> {
 }
 /** Reading a room (history, its stream, presence, info, members): anyone who can see it. */
 export const roomProcedure = publicProcedure.use(async function roomAccess({ ctx, getRawInput, next }) {
+  // Read before the check: a stream registering later ends if a change that removes the caller was heard since.
+  const accessMark = ctx.revocations.mark();
   const access = await ctx.rooms.access(await roomOf(getRawInput), ctx.user);
   requireVisible(access);
-  return next({ ctx: { access } });
+  return next({ ctx: { access, accessMark } });
 });
 
 /** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */

@@ -11,8 +11,8 @@ import {
   RoomInput,
   SendInput,
 } from "../../../shared/schemas.ts";
-import { isManager } from "../../rooms/access.ts";
-import type { Revocations, RevokeReason } from "../../rooms/revocations.ts";
+import { isManager, roomNotFound } from "../../rooms/access.ts";
+import { GUEST, type Revocations, type RevokeReason } from "../../rooms/revocations.ts";
 import type { Context } from "../context.ts";
 import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 import { searchProcedure } from "./room-search.ts";
@@ -34,11 +34,20 @@ function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => 
   return run;
 }
 
-const REVOKED: Record<RevokeReason, (room: RoomName) => string> = {
+const REVOKED: Record<Exclude<RevokeReason, "hidden">, (room: RoomName) => string> = {
   kicked: (room) => `You were removed from room '${room}'.`,
   banned: (room) => `You were banned from room '${room}'.`,
   left: (room) => `You left room '${room}'.`,
 };
+
+/** How a stream ends when its holder loses the room: FORBIDDEN with the reason, or the seam's NOT_FOUND for a room they cannot see now. */
+function revokedError(reason: RevokeReason, room: RoomName): TRPCError {
+  if (reason === "hidden") return new TRPCError({ code: "NOT_FOUND", message: roomNotFound(room).message });
+  return new TRPCError({ code: "FORBIDDEN", message: REVOKED[reason](room) });
+}
+
+/** Whom the revocations know a stream's holder as. */
+const holder = (ctx: Context) => ctx.user?.id ?? GUEST;
 
 /** A stream's end when its user loses access: the signal that stops it, and the error it then ends with. */
 interface Revocation {
@@ -50,26 +59,31 @@ interface Revocation {
 }
 
 /**
- * Watches `ctx.user`'s access to `room` for one stream: the moment they are
- * kicked, banned or leave, on any process, `signal` aborts and `error()` says why.
- * Also aborts when the subscription's own signal does.
+ * Watches the caller's access to `room` for one stream: the moment they are
+ * kicked, banned or leave, or the room turns private (guests included), on any
+ * process, `signal` aborts and `error()` says why — also when that happened
+ * between the access check (`since`) and now. Also aborts when the
+ * subscription's own signal does.
  */
-function watchRevocation(ctx: Context, room: RoomName, outer: AbortSignal | undefined): Revocation {
+function watchRevocation(ctx: Context, room: RoomName, since: number, outer: AbortSignal | undefined): Revocation {
   const controller = new AbortController();
   let revoked: RevokeReason | null = null;
-  const unwatch = ctx.user
-    ? ctx.revocations.watch(room, ctx.user.id, (reason) => {
-        revoked = reason;
-        controller.abort();
-      })
-    : () => {};
+  const unwatch = ctx.revocations.watch(
+    room,
+    holder(ctx),
+    (reason) => {
+      revoked = reason;
+      controller.abort();
+    },
+    since,
+  );
   const end = onceEnded(outer, () => {
     unwatch();
     controller.abort();
   });
   return {
     signal: controller.signal,
-    error: () => (revoked ? new TRPCError({ code: "FORBIDDEN", message: REVOKED[revoked](room) }) : undefined),
+    error: () => (revoked ? revokedError(revoked, room) : undefined),
     end,
   };
 }
@@ -84,20 +98,20 @@ class StreamGuard {
   private readonly controller = new AbortController();
   private revoked: RevokeReason | null = null;
   private ended = false;
-  private readonly onRevoked: ((reason: RevokeReason) => void) | null = null;
+  private readonly onRevoked: (reason: RevokeReason) => void;
 
   constructor(
     private readonly revocations: Revocations,
     private readonly room: RoomName,
-    private readonly userId: number | null,
+    /** The holder (GUEST for a guest) and the revocations' mark read before their access check. */
+    private readonly userId: number,
+    since: number,
     private readonly outer: AbortSignal | undefined,
     private readonly releaseSlot: () => void,
   ) {
-    if (userId !== null) {
-      this.onRevoked = this.revoke.bind(this);
-      revocations.add(room, userId, this.onRevoked);
-    }
+    this.onRevoked = this.revoke.bind(this);
     outer?.addEventListener("abort", this, { once: true });
+    revocations.add(room, userId, this.onRevoked, since);
   }
 
   /** Aborts when access is revoked or the subscription stops. */
@@ -112,7 +126,7 @@ class StreamGuard {
 
   /** FORBIDDEN with the reason once revoked, else undefined. */
   error(): TRPCError | undefined {
-    return this.revoked ? new TRPCError({ code: "FORBIDDEN", message: REVOKED[this.revoked](this.room) }) : undefined;
+    return this.revoked ? revokedError(this.revoked, this.room) : undefined;
   }
 
   /** The subscription's signal aborted. */
@@ -124,7 +138,7 @@ class StreamGuard {
     if (this.ended) return;
     this.ended = true;
     this.outer?.removeEventListener("abort", this);
-    if (this.onRevoked && this.userId !== null) this.revocations.unwatch(this.room, this.userId, this.onRevoked);
+    this.revocations.unwatch(this.room, this.userId, this.onRevoked);
     this.controller.abort();
     this.releaseSlot();
   }
@@ -182,7 +196,7 @@ export const roomRouter = router({
    */
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
-    const guard = new StreamGuard(ctx.revocations, input.room, ctx.user?.id ?? null, signal, takeSubscriptionSlot(ctx));
+    const guard = new StreamGuard(ctx.revocations, input.room, holder(ctx), ctx.accessMark, signal, takeSubscriptionSlot(ctx));
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       // The room stream itself ends with the revocation's error: no extra generator per delivery.
@@ -224,7 +238,7 @@ export const roomRouter = router({
       release();
       releasePresence();
     });
-    const revocation = watchRevocation(ctx, input.room, signal);
+    const revocation = watchRevocation(ctx, input.room, ctx.accessMark, signal);
     revocation.signal.addEventListener("abort", end, { once: true });
     const watching = ctx.presence.watch(input.room, revocation.signal);
     return (async function* () {
