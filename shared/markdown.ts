@@ -16,12 +16,10 @@
  * //   { type: "text", text: " " }, { type: "mention", name: "ann" }, { type: "text", text: " " },
  * //   { type: "emoji", emoji: "🎉", shortcode: "tada" }] }]
  */
-import MarkdownIt from "markdown-it";
+import MarkdownIt, { type MarkdownIt as Parser, type Token } from "markdown-it";
 import { bare as emojiPlugin } from "markdown-it-emoji";
 import { EMOJI_SHORTCODES } from "./emoji.ts";
 import { MENTION } from "./room-log.ts";
-
-type Token = ReturnType<MarkdownIt["parse"]>[number];
 
 export type Inline =
   | { type: "text"; text: string }
@@ -55,7 +53,7 @@ export function safeHref(href: string): string | null {
   return url.href;
 }
 
-function createParser(): MarkdownIt {
+function createParser(): Parser {
   const md = new MarkdownIt("commonmark", { html: false, linkify: true })
     .enable(["strikethrough", "linkify"])
     .disable(["heading", "lheading", "reference", "image", "html_block", "html_inline"])
@@ -67,7 +65,7 @@ function createParser(): MarkdownIt {
   return md;
 }
 
-let parser: MarkdownIt | undefined;
+let parser: Parser | undefined;
 
 /** The text's blocks; joined, their texts are what a reader sees (never markup). */
 export function parseMarkdown(text: string): Block[] {
@@ -180,7 +178,7 @@ function inlines(tokens: Token[]): Inline[] {
 /** A link node, or its children alone when its target is not one we link to. */
 function linkMaker(open: Token): (children: Inline[]) => Inline[] {
   return (children) => {
-    const raw = open.attrGet("href") ?? "";
+    const raw = String(open.attrGet("href") ?? "");
     let href = safeHref(raw);
     if (open.markup === "linkify") {
       const typed = children.map((c) => (c.type === "text" ? c.text : "")).join("");

@@ -1,6 +1,6 @@
 import { Show } from "solid-js";
-import type { Message } from "../lib/message-log.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
+import type { Message } from "../lib/message-log.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
 import { MessageActions } from "./message-actions.tsx";
@@ -32,8 +32,8 @@ export interface MessageItemProps {
 }
 
 /**
- * One message in its current state. Its text is text nodes and links
- * (MessageText): markup in it is shown, never interpreted. It takes focus (Tab, a tap, a long press), which
+ * One message in its current state. Its text is Markdown rendered to DOM nodes
+ * (MessageText): raw HTML in it is shown, never interpreted. It takes focus (Tab, a tap, a long press), which
  * shows its actions.
  */
 export function MessageItem(props: MessageItemProps) {
@@ -47,7 +47,13 @@ export function MessageItem(props: MessageItemProps) {
     <article
       ref={article}
       class="message"
-      classList={{ own: own(), deleted: m().deleted, highlighted: props.highlighted, editing: props.editing, continued: props.continued === true }}
+      classList={{
+        own: own(),
+        deleted: m().deleted,
+        highlighted: props.highlighted,
+        editing: props.editing,
+        continued: props.continued === true,
+      }}
       data-seq={m().seq}
       tabindex="0"
       aria-label={`${m().sender}, ${formatMessageTime(m().timestamp)}`}
@@ -74,9 +80,9 @@ export function MessageItem(props: MessageItemProps) {
         {(quote) => <ReplyQuote quote={quote()} onShow={() => props.onShowQuoted(m().replyTo!)} />}
       </Show>
       <Show when={!m().deleted} fallback={<p class="text deleted-text">This message was deleted</p>}>
-        <p class="text">
+        <div class="text">
           <MessageText text={m().text} />
-        </p>
+        </div>
       </Show>
       <ReactionChips
         chips={reactionChips(m().reactions, props.self)}

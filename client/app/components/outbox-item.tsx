@@ -11,16 +11,21 @@ import { MessageText } from "./message-text.tsx";
 export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry: () => void; onDiscard: () => void }) {
   const failed = () => props.entry.state === "failed";
   return (
-    <article class="outbox-message" classList={{ failed: failed() }} data-client-id={props.entry.clientId} aria-busy={!failed()}>
+    <article
+      class="outbox-message"
+      classList={{ failed: failed() }}
+      data-client-id={props.entry.clientId}
+      aria-busy={!failed()}
+    >
       <header class="message-meta">
         <span class="sender">{props.sender}</span>
         <span class="outbox-state" title={`Typed ${formatFullTime(props.entry.createdAt)}`}>
           {failed() ? "not sent" : "sending…"}
         </span>
       </header>
-      <p class="text">
+      <div class="text">
         <MessageText text={props.entry.text} />
-      </p>
+      </div>
       <Show when={failed()}>
         <p class="outbox-refusal" role="alert">
           <span class="reason">{props.entry.reason}</span>{" "}
