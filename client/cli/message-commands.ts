@@ -17,13 +17,13 @@ async function send({ client, args, opts }: CommandInput) {
   const text = await textFrom(args, 1);
   const replyTo = opts.reply === undefined ? undefined : wholeNumber("reply", opts.reply.replace(/^#/, ""));
   const message = await client.room.send.mutate(replyTo === undefined ? { room, text } : { room, text, replyTo });
-  console.log(formatMessage(message));
+  console.log(formatMessage(message, onTerminal()));
 }
 
 async function edit({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   const seq = seqArg(args, 1);
-  console.log(formatMessage(await client.room.edit.mutate({ room, seq, text: await textFrom(args, 2) })));
+  console.log(formatMessage(await client.room.edit.mutate({ room, seq, text: await textFrom(args, 2) }), onTerminal()));
 }
 
 async function deleteMessage({ client, args }: CommandInput) {
@@ -37,19 +37,25 @@ async function react({ client, args, opts }: CommandInput) {
   const room = required(args, 0, "the room");
   const seq = seqArg(args, 1);
   const emoji = required(args, 2, "the emoji");
-  console.log(formatMessage(await client.room.react.mutate({ room, seq, emoji, add: !opts.remove })));
+  console.log(formatMessage(await client.room.react.mutate({ room, seq, emoji, add: !opts.remove }), onTerminal()));
 }
 
 async function history({ client, args, opts }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
-  const page = await client.room.history.query({ room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
+  const page = await client.room.history.query({
+    room,
+    before: wholeNumber("before", opts.before),
+    limit: wholeNumber("limit", opts.limit),
+  });
   if (opts.json) {
     console.log(printableJson(page));
     return;
   }
-  if (page.messages.length === 0) console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
-  for (const m of [...page.messages].reverse()) console.log(formatMessage(m));
-  if (page.nextCursor !== null) console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
+  if (page.messages.length === 0)
+    console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
+  for (const m of [...page.messages].reverse()) console.log(formatMessage(m, onTerminal()));
+  if (page.nextCursor !== null)
+    console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
 }
 
 /** Prints the room live until Ctrl-C; resolves when the subscription ends. Each entry printed is told to `marker`. */
@@ -60,7 +66,9 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
         onData: ({ data }) => {
-          console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data));
+          console.log(
+            data.kind === "message" ? formatMessage(data.message, onTerminal()) : formatChange(data, onTerminal()),
+          );
           marker?.saw(data.seq);
         },
         onError: (error) => {
@@ -81,7 +89,10 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
 function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
   return createReadMarker({
     mark: (seq) => client.room.markRead.mutate({ room, seq }),
-    onError: (error) => console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`),
+    onError: (error) =>
+      console.error(
+        `-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`,
+      ),
   });
 }
 
@@ -92,7 +103,7 @@ async function tail({ client, args, opts, signedIn }: CommandInput) {
   const page = await client.room.history.query({ room, limit: Math.max(lines, 1) });
   const marker = signedIn ? readMarkerFor(client, room) : null;
   for (const m of page.messages.slice(0, lines).reverse()) {
-    console.log(formatMessage(m));
+    console.log(formatMessage(m, onTerminal()));
     marker?.saw(m.seq);
   }
   // Resume right after the newest message seen, so nothing falls between history and live.
@@ -128,7 +139,12 @@ async function search({ client, args, opts }: CommandInput) {
   const query = args.join(" ");
   if (!query) throw new UsageError("Missing the words to search for.");
   const room = opts.room === undefined ? undefined : await resolveRoom(client, opts.room);
-  const page = await client.room.search.query({ query, room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
+  const page = await client.room.search.query({
+    query,
+    room,
+    before: wholeNumber("before", opts.before),
+    limit: wholeNumber("limit", opts.limit),
+  });
   if (opts.json) {
     console.log(printableJson(page));
     return;
@@ -144,6 +160,9 @@ async function exportMessages({ client, args }: CommandInput) {
   const count = await exportRoom(client, required(args, 0, "the room"), (line) => console.log(line));
   console.error(`-- ${count} messages --`);
 }
+
+/** Styles (bold, italic, strikethrough) when stdout is a terminal; piped, the words alone. */
+const onTerminal = () => ({ style: process.stdout.isTTY === true });
 
 export const messageCommands = {
   send,
