@@ -120,6 +120,15 @@ describe("parseMarkdown: links", () => {
       { type: "link", href: "https://example.com/docs?a=1", children: [text("https://example.com/docs?a=1")] },
       text("."),
     ]);
+    // Where an address ends, as linkify.ts (which this replaces) decided it: brackets it opened are its own.
+    expect(inline("(see https://bun.sh)")).toEqual([
+      text("(see "),
+      { type: "link", href: "https://bun.sh/", children: [text("https://bun.sh")] },
+      text(")"),
+    ]);
+    const wiki = "https://en.wikipedia.org/wiki/Bun_(software)";
+    expect(inline(wiki)).toEqual([{ type: "link", href: wiki, children: [text(wiki)] }]);
+    expect(inline("xhttps://evil.example")).toEqual([text("xhttps://evil.example")]);
     expect(inline("www.example.org")).toEqual([
       { type: "link", href: "https://www.example.org/", children: [text("www.example.org")] },
     ]);
