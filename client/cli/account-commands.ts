@@ -13,9 +13,7 @@ function signIn(how: "register" | "login"): Command {
     warnIfPlainHttp("your password");
     const { user, token } = await client.auth[how].mutate({ username, password });
     saveSession({ username: user.username, token });
-    console.log(
-      `${how === "register" ? "Registered and signed in" : "Signed in"} as ${printable(user.username)} on ${serverUrl}.`,
-    );
+    console.log(`${how === "register" ? "Registered and signed in" : "Signed in"} as ${printable(user.username)} on ${serverUrl}.`);
   };
 }
 
@@ -35,8 +33,7 @@ async function passwd({ client, passwords, warnIfPlainHttp }: CommandInput) {
   const currentPassword = await passwords.read("Current password: ", "PARLOR_PASSWORD");
   const newPassword = await passwords.read("New password: ", "PARLOR_NEW_PASSWORD");
   if (process.stdin.isTTY && !process.env.PARLOR_NEW_PASSWORD) {
-    if ((await passwords.read("New password again: ", "PARLOR_NEW_PASSWORD")) !== newPassword)
-      throw new UsageError("The new passwords differ.");
+    if ((await passwords.read("New password again: ", "PARLOR_NEW_PASSWORD")) !== newPassword) throw new UsageError("The new passwords differ.");
   }
   warnIfPlainHttp("your password");
   const { endedSessions } = await client.auth.changePassword.mutate({ currentPassword, newPassword });

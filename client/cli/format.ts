@@ -59,9 +59,7 @@ export function formatMessage(m: Message, options: TerminalOptions = {}): string
   const text = body(m.text, options);
   const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
   const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
-  const reactions = m.reactions.length
-    ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]`
-    : "";
+  const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]` : "";
   return `[${when}] #${m.seq} ${printable(m.sender)}${reply}: ${shown}${reactions}`;
 }
 

@@ -42,20 +42,14 @@ async function react({ client, args, opts }: CommandInput) {
 
 async function history({ client, args, opts }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
-  const page = await client.room.history.query({
-    room,
-    before: wholeNumber("before", opts.before),
-    limit: wholeNumber("limit", opts.limit),
-  });
+  const page = await client.room.history.query({ room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
   if (opts.json) {
     console.log(printableJson(page));
     return;
   }
-  if (page.messages.length === 0)
-    console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
+  if (page.messages.length === 0) console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
   for (const m of [...page.messages].reverse()) console.log(formatMessage(m, onTerminal()));
-  if (page.nextCursor !== null)
-    console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
+  if (page.nextCursor !== null) console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
 }
 
 /** Prints the room live until Ctrl-C; resolves when the subscription ends. Each entry printed is told to `marker`. */
@@ -66,9 +60,7 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
         onData: ({ data }) => {
-          console.log(
-            data.kind === "message" ? formatMessage(data.message, onTerminal()) : formatChange(data, onTerminal()),
-          );
+          console.log(data.kind === "message" ? formatMessage(data.message, onTerminal()) : formatChange(data, onTerminal()));
           marker?.saw(data.seq);
         },
         onError: (error) => {
@@ -89,10 +81,7 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
 function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
   return createReadMarker({
     mark: (seq) => client.room.markRead.mutate({ room, seq }),
-    onError: (error) =>
-      console.error(
-        `-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`,
-      ),
+    onError: (error) => console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`),
   });
 }
 
@@ -139,12 +128,7 @@ async function search({ client, args, opts }: CommandInput) {
   const query = args.join(" ");
   if (!query) throw new UsageError("Missing the words to search for.");
   const room = opts.room === undefined ? undefined : await resolveRoom(client, opts.room);
-  const page = await client.room.search.query({
-    query,
-    room,
-    before: wholeNumber("before", opts.before),
-    limit: wholeNumber("limit", opts.limit),
-  });
+  const page = await client.room.search.query({ query, room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
   if (opts.json) {
     console.log(printableJson(page));
     return;

@@ -1,16 +1,6 @@
 /** What the CLI prints and keeps: server text neutralised, a private credentials file, a warning before secrets cross plain HTTP. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import {
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSession, saveSession, UnsafeCredentialsFileError } from "../../client/cli/credentials.ts";
@@ -67,22 +57,13 @@ describe("formatMessage", () => {
       replyTo: null,
       reactions: [{ emoji: "\u202E👍", users: ["ben"] }],
     });
-    expect(line).toMatch(
-      /^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/,
-    );
+    expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
   });
 
   test("an edit entry whose editor and new text carry escape sequences prints them visibly", () => {
-    expect(
-      formatChange({
-        kind: "edit",
-        seq: 9,
-        by: "ben\u009b",
-        target: 7,
-        text: "new\u001b]0;title\u0007",
-        editedAt: new Date().toISOString(),
-      }),
-    ).toBe("#9 ben\\x9b edited #7: new\\x1b]0;title\\x07");
+    expect(formatChange({ kind: "edit", seq: 9, by: "ben\u009b", target: 7, text: "new\u001b]0;title\u0007", editedAt: new Date().toISOString() })).toBe(
+      "#9 ben\\x9b edited #7: new\\x1b]0;title\\x07",
+    );
   });
 });
 
@@ -99,26 +80,18 @@ describe("plainHttpWarning", () => {
     expect(plainHttpWarning(url, "your session token")).toBe(expected);
   });
 
-  test.each([
-    "http://chat.example.com",
-    "http://10.0.0.5:3000",
-    "http://[2001:db8::1]",
-    "http://localhost.evil.example",
-    "http://128.0.0.1",
-  ])("%p: a warning naming the host and the secret", (url) => {
-    const warning = plainHttpWarning(url, "your session token");
-    expect(warning).toContain("plain HTTP");
-    expect(warning).toContain("your session token");
-    expect(warning).toContain(new URL(url).host);
-  });
+  test.each(["http://chat.example.com", "http://10.0.0.5:3000", "http://[2001:db8::1]", "http://localhost.evil.example", "http://128.0.0.1"])(
+    "%p: a warning naming the host and the secret",
+    (url) => {
+      const warning = plainHttpWarning(url, "your session token");
+      expect(warning).toContain("plain HTTP");
+      expect(warning).toContain("your session token");
+      expect(warning).toContain(new URL(url).host);
+    },
+  );
 
   test("isLoopbackHost: 'localhost' and 127.x yes, 'localhost.evil.example' and 0.0.0.0 no", () => {
-    expect([
-      isLoopbackHost("localhost"),
-      isLoopbackHost("127.0.0.1"),
-      isLoopbackHost("localhost.evil.example"),
-      isLoopbackHost("0.0.0.0"),
-    ]).toEqual([true, true, false, false]);
+    expect([isLoopbackHost("localhost"), isLoopbackHost("127.0.0.1"), isLoopbackHost("localhost.evil.example"), isLoopbackHost("0.0.0.0")]).toEqual([true, true, false, false]);
   });
 });
 
@@ -154,9 +127,7 @@ describe("credentials file", () => {
     const target = join(dir, "elsewhere.json");
     writeFileSync(target, "attacker's file\n", { mode: 0o644 });
     symlinkSync(target, path);
-    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(
-      UnsafeCredentialsFileError,
-    );
+    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(UnsafeCredentialsFileError);
     expect(() => loadSession(path, server)).toThrow(UnsafeCredentialsFileError);
     expect(readFileSync(target, "utf8")).toBe("attacker's file\n");
     expect(lstatSync(path).isSymbolicLink()).toBe(true);
@@ -167,9 +138,7 @@ describe("credentials file", () => {
     mkdirSync(join(dir, "parlor"));
     const target = join(dir, "planted.json");
     symlinkSync(target, path);
-    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(
-      UnsafeCredentialsFileError,
-    );
+    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(UnsafeCredentialsFileError);
     expect(() => statSync(target)).toThrow();
   });
 });

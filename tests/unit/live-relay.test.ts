@@ -40,10 +40,8 @@ async function store(n: number): Promise<Message[]> {
   for (let i = 0; i < n; i++) out.push((await appendMessage(db, { room: "r", sender: ann, text: `t${i}` })).message);
   return out;
 }
-const publish = (m: Message) =>
-  groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: m.seq, message: m } });
-const confirm = async (event: EntryEvent) =>
-  (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
+const publish = (m: Message) => groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: m.seq, message: m } });
+const confirm = async (event: EntryEvent) => (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
 const map = (e: RoomEntry) => e;
 
 /** A channel whose seats record, per subscriber, what reached it through the channel. */
@@ -93,17 +91,7 @@ describe("live relay", () => {
   test("a caught-up subscriber is handed to the channel: later entries come through it once each, none through its stream", async () => {
     const { channel, subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
     const done = pump(stream, a.got);
     const [m1, m2, m3, m4] = await store(4);
     // The relay has heard nothing yet: the first entry goes the subscriber's own way, then it rides.
@@ -123,17 +111,7 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     await store(250);
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: 0,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: 0, signal: abort.signal, map, confirm, seat: a.seat });
     const done = pump(stream, a.got);
     for (const m of await store(30)) {
       await publish(m);
@@ -153,21 +131,7 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
     const b = subscriber();
-    const streams = await Promise.all(
-      [a, b].map((s) =>
-        openRoomStream({
-          db,
-          groups,
-          relays,
-          room: "r",
-          after: undefined,
-          signal: abort.signal,
-          map,
-          confirm,
-          seat: s.seat,
-        }),
-      ),
-    );
+    const streams = await Promise.all([a, b].map((s) => openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: s.seat })));
     const done = Promise.all([pump(streams[0]!, a.got), pump(streams[1]!, b.got)]);
     const [m1] = await store(1);
     await publish(m1!);
@@ -190,17 +154,7 @@ describe("live relay", () => {
   test("a rider whose transport takes it off (behind) goes on through its own stream from what the channel gave it", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
     const done = pump(stream, a.got);
     const stored: Message[] = [];
     const next = async () => {
@@ -228,18 +182,7 @@ describe("live relay", () => {
   test("stopping a rider's stream (a revocation, the client leaving) ends it at once and takes it off the channel", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-      stopError: () => new Error("revoked"),
-    });
+    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat, stopError: () => new Error("revoked") });
     const [m1] = await store(1);
     const first = stream.next();
     await publish(m1!);
@@ -256,38 +199,17 @@ describe("live relay", () => {
   });
 
   test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
-    const untrusted = {
-      ...groups,
-      local: false,
-      listen: groups.listen,
-      subscribe: groups.subscribe,
-      publish: groups.publish,
-      subscriberCount: groups.subscriberCount,
-    };
+    const untrusted = { ...groups, local: false, listen: groups.listen, subscribe: groups.subscribe, publish: groups.publish, subscriberCount: groups.subscriberCount };
     const networkRelays = createLiveRelays(untrusted, confirm);
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups: untrusted,
-      relays: networkRelays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openRoomStream({ db, groups: untrusted, relays: networkRelays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
     const done = pump(stream, a.got);
     const [m1] = await store(1);
     await publish(m1!);
     await waitFor(() => a.control.riding(), "the subscriber to ride");
     // Never stored: 2 is a forgery.
-    await groups.publish(roomGroup("r"), {
-      type: "entry",
-      room: "r",
-      entry: { kind: "message", seq: 2, message: { ...m1!, seq: 2, text: "forged" } },
-    });
+    await groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: 2, message: { ...m1!, seq: 2, text: "forged" } } });
     const [m2, m3] = await store(2);
     await publish(m2!);
     await publish(m3!);

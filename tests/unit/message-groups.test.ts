@@ -20,10 +20,7 @@ describe("timelinePlaces", () => {
   });
 
   test(`a gap longer than ${GROUP_WINDOW_MS / 60_000} minutes starts a new group from the same sender`, () => {
-    const places = timelinePlaces(
-      [msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "2026-11-23T10:05:00Z"), msg("ann", "2026-11-23T10:10:01Z")],
-      zone,
-    );
+    const places = timelinePlaces([msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "2026-11-23T10:05:00Z"), msg("ann", "2026-11-23T10:10:01Z")], zone);
     expect(places.map((p) => p.startsGroup)).toEqual([true, false, true]);
   });
 
@@ -45,10 +42,7 @@ describe("timelinePlaces", () => {
   test("days follow the reader's time zone: 23:30 UTC is the next day in Tokyo", () => {
     const messages = [msg("ann", "2026-11-20T12:00:00Z"), msg("ann", "2026-11-20T23:30:00Z")];
     expect(timelinePlaces(messages, { timeZone: "UTC" }).map((p) => p.day)).toEqual(["2026-11-20", null]);
-    expect(timelinePlaces(messages, { timeZone: "Asia/Tokyo" }).map((p) => p.day)).toEqual([
-      "2026-11-20",
-      "2026-11-21",
-    ]);
+    expect(timelinePlaces(messages, { timeZone: "Asia/Tokyo" }).map((p) => p.day)).toEqual(["2026-11-20", "2026-11-21"]);
   });
 
   test("no messages, no places; a timestamp it cannot read gets no divider and starts its own group", () => {

@@ -55,16 +55,7 @@ async function read(stream: AsyncIterator<RoomEntry>, n: number): Promise<number
 }
 
 const open = (after?: number, layer: GroupLayer = groups, pace?: () => Promise<() => void>) =>
-  openRoomStream({
-    db,
-    groups: layer,
-    room: "r",
-    after,
-    signal: abort.signal,
-    map: (e: RoomEntry) => e,
-    confirm,
-    pace,
-  });
+  openRoomStream({ db, groups: layer, room: "r", after, signal: abort.signal, map: (e: RoomEntry) => e, confirm, pace });
 
 /** The same layer, as if its events came over the network (Redis): the stream must confirm each one. */
 const untrusted = (layer: GroupLayer): GroupLayer => ({
@@ -141,8 +132,7 @@ describe("room stream", () => {
 
   test("edits, deletes and reactions of old messages are replayed on resume, in seq order, with the deleted text gone", async () => {
     const [m1, m2] = await store(2);
-    const change = (target: number, c: Parameters<typeof appendChange>[1]["decide"]) =>
-      appendChange(db, { room: "r", target, actor: ann, decide: c });
+    const change = (target: number, c: Parameters<typeof appendChange>[1]["decide"]) => appendChange(db, { room: "r", target, actor: ann, decide: c });
     await change(m1!.seq, () => ({ kind: "edit", text: "t0, fixed" }));
     await change(m2!.seq, () => ({ kind: "reaction", emoji: "👍", added: true }));
     await change(m2!.seq, () => ({ kind: "edit", text: "secret" }));
@@ -168,18 +158,7 @@ describe("room stream", () => {
   test("over a layer shared with other processes, a forged event the database does not hold is never shown and does not stall the room", async () => {
     const layer = untrusted(groups);
     const stream = await open(undefined, layer);
-    const forged: Message = {
-      id: 1,
-      room: "r",
-      seq: 9_000_000_000_000,
-      sender: "mallory",
-      text: "forged",
-      timestamp: new Date().toISOString(),
-      editedAt: null,
-      deleted: false,
-      replyTo: null,
-      reactions: [],
-    };
+    const forged: Message = { id: 1, room: "r", seq: 9_000_000_000_000, sender: "mallory", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, replyTo: null, reactions: [] };
     await publish(forged);
     await publish({ ...forged, seq: 1, text: "forged at the next seq" });
     const [real] = await store(1);

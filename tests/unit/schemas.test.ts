@@ -2,14 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { HistoryInput, LastEventId, MessageText, Password, RoomName, Username } from "../../shared/schemas.ts";
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
-const error = (
-  schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } },
-  v: unknown,
-) =>
-  schema
-    .safeParse(v)
-    .error?.issues.map((i) => i.message)
-    .join("; ");
+const error = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, v: unknown) =>
+  schema.safeParse(v).error?.issues.map((i) => i.message).join("; ");
 
 describe("RoomName", () => {
   test("accepts letters, digits, '-', '_', '.' from 1 to 64 characters", () => {
@@ -45,8 +39,7 @@ describe("MessageText", () => {
   });
   test("keeps newlines and tabs, refuses other control characters", () => {
     expect(MessageText.parse("a\nb\tc")).toBe("a\nb\tc");
-    for (const c of ["\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085"])
-      expect(error(MessageText, `a${c}b`)).toContain("control characters");
+    for (const c of ["\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085"]) expect(error(MessageText, `a${c}b`)).toContain("control characters");
   });
   test("markup and SQL are just text", () => {
     expect(MessageText.parse("<script>alert(1)</script>")).toBe("<script>alert(1)</script>");

@@ -6,16 +6,7 @@ import { highlightSegments, messageHref } from "../../client/app/lib/search.ts";
 
 describe("searchTerms", () => {
   test("words are runs of letters, digits and marks, lower-cased, each once; everything else separates", () => {
-    expect(searchTerms('Lunch on "Tuesday"? lunch! OR NEAR(x*) café_3')).toEqual([
-      "lunch",
-      "on",
-      "tuesday",
-      "or",
-      "near",
-      "x",
-      "café",
-      "3",
-    ]);
+    expect(searchTerms('Lunch on "Tuesday"? lunch! OR NEAR(x*) café_3')).toEqual(["lunch", "on", "tuesday", "or", "near", "x", "café", "3"]);
     expect(searchTerms("?!* -- ()")).toEqual([]);
   });
 });
@@ -38,13 +29,7 @@ describe("highlightRanges / highlightSegments", () => {
   });
 
   test("ranges out of order or past the text are ignored rather than garbling it", () => {
-    expect(
-      highlightSegments("abc def", [
-        [4, 7],
-        [0, 3],
-        [5, 99],
-      ]),
-    ).toEqual([
+    expect(highlightSegments("abc def", [[4, 7], [0, 3], [5, 99]])).toEqual([
       { text: "abc ", marked: false },
       { text: "def", marked: true },
     ]);

@@ -39,12 +39,7 @@ function setup() {
     };
   }
   const stats = { deliveries: 0 };
-  const channel = createTopicChannel({
-    frames: createFrameEncoder(appRouter),
-    highWaterBytes: HIGH,
-    slowConsumerBytes: SLOW,
-    stats,
-  });
+  const channel = createTopicChannel({ frames: createFrameEncoder(appRouter), highWaterBytes: HIGH, slowConsumerBytes: SLOW, stats });
   channel.attach({
     publish(topic, data) {
       wire.push(topic);
@@ -88,11 +83,7 @@ describe("topic channel", () => {
     const [reader, stalled, gone] = [new Member(), new Member(), new Member()];
     const behind: string[] = [];
     const seats = new Map([reader, stalled, gone].map((m, i) => [m, channel.seat(m, '{"id":1,')] as const));
-    for (const [m, seat] of seats)
-      seat.join(
-        "room:r",
-        () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()),
-      );
+    for (const [m, seat] of seats) seat.join("room:r", () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()));
     gone.buffered = SLOW; // its reader stopped long ago
     let sent = 0;
     while (behind.length < 2 && sent < 100) {

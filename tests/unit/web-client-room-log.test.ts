@@ -2,14 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { afterLogChange, escape, lastEditable, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
-import {
-  emptyLog,
-  findMessage,
-  type Message,
-  type MessageLog,
-  withHistoryPage,
-  withLiveEntry,
-} from "../../client/app/lib/message-log.ts";
+import { emptyLog, findMessage, type Message, type MessageLog, withHistoryPage, withLiveEntry } from "../../client/app/lib/message-log.ts";
 import { withOwnChange } from "../../client/app/lib/own-changes.ts";
 import { checkEmoji, reactedBy, reactionChips } from "../../client/app/lib/reactions.ts";
 import { createQuoteCache, quoteLine, quoteOf, quoteText } from "../../client/app/lib/reply-quote.ts";
@@ -17,8 +10,7 @@ import { type ActionsRoom, createRoomActions } from "../../client/app/lib/room-a
 import type { RoomEntry } from "../../shared/schemas.ts";
 import { testMessage } from "../support/entries.ts";
 
-const logOf = (...messages: Message[]): MessageLog =>
-  withHistoryPage(emptyLog, { messages: messages.toReversed(), nextCursor: null });
+const logOf = (...messages: Message[]): MessageLog => withHistoryPage(emptyLog, { messages: messages.toReversed(), nextCursor: null });
 const at = (log: MessageLog, seq: number) => findMessage(log, seq)!;
 
 describe("withOwnChange", () => {
@@ -27,14 +19,7 @@ describe("withOwnChange", () => {
     const answer = testMessage(1, { text: "final", editedAt: "2026-12-01T10:00:00.000Z" });
     const after = withOwnChange(log, { kind: "edit", message: answer });
     expect(at(after, 1)).toMatchObject({ text: "final", editedAt: "2026-12-01T10:00:00.000Z" });
-    const live: RoomEntry = {
-      kind: "edit",
-      seq: 2,
-      target: 1,
-      text: "final",
-      editedAt: "2026-12-01T10:00:00.000Z",
-      by: "ann",
-    };
+    const live: RoomEntry = { kind: "edit", seq: 2, target: 1, text: "final", editedAt: "2026-12-01T10:00:00.000Z", by: "ann" };
     expect(withLiveEntry(after, live).messages).toEqual(after.messages);
   });
 
@@ -62,15 +47,9 @@ describe("withOwnChange", () => {
 
   test("a delete leaves the tombstone the stream's delete would; a reaction taken back goes", () => {
     const log = logOf(testMessage(1, { text: "oops", reactions: [{ emoji: "👍", users: ["ann", "bob"] }] }));
-    expect(at(withOwnChange(log, { kind: "delete", seq: 1 }), 1)).toMatchObject({
-      text: "",
-      deleted: true,
-      reactions: [],
-    });
+    expect(at(withOwnChange(log, { kind: "delete", seq: 1 }), 1)).toMatchObject({ text: "", deleted: true, reactions: [] });
     const answer = testMessage(1, { reactions: [{ emoji: "👍", users: ["ann"] }] });
-    expect(
-      at(withOwnChange(log, { kind: "reaction", message: answer, emoji: "👍", user: "bob" }), 1).reactions,
-    ).toEqual([{ emoji: "👍", users: ["ann"] }]);
+    expect(at(withOwnChange(log, { kind: "reaction", message: answer, emoji: "👍", user: "bob" }), 1).reactions).toEqual([{ emoji: "👍", users: ["ann"] }]);
   });
 
   test("a message the page does not hold is left alone", () => {
@@ -104,10 +83,7 @@ describe("reactions", () => {
     expect(checkEmoji(" 👩🏽‍💻 ")).toEqual({ ok: true, emoji: "👩🏽‍💻" });
     expect(checkEmoji("🇫🇷")).toEqual({ ok: true, emoji: "🇫🇷" });
     expect(checkEmoji("")).toEqual({ ok: false, error: "Type or paste one emoji." });
-    expect(checkEmoji("👍👍")).toEqual({
-      ok: false,
-      error: "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.",
-    });
+    expect(checkEmoji("👍👍")).toEqual({ ok: false, error: "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else." });
     expect(checkEmoji("ok")).toMatchObject({ ok: false });
   });
 });
@@ -141,14 +117,7 @@ describe("reply quotes", () => {
     expect(asked).toEqual([7, 404]);
     expect(cache.get(7)?.text).toBe("old words");
     expect(cache.get(404)).toBeNull();
-    cache.fold({
-      kind: "edit",
-      seq: 50,
-      target: 7,
-      text: "new words",
-      editedAt: "2026-12-01T10:00:00.000Z",
-      by: "ann",
-    });
+    cache.fold({ kind: "edit", seq: 50, target: 7, text: "new words", editedAt: "2026-12-01T10:00:00.000Z", by: "ann" });
     expect(cache.get(7)?.text).toBe("new words");
     cache.fold({ kind: "delete", seq: 51, target: 7, deletedAt: "2026-12-01T10:00:01.000Z", by: "ann" });
     expect(quoteOf(cache.get(7))).toEqual({ state: "deleted", sender: "ann" });
@@ -181,11 +150,7 @@ describe("reply quotes", () => {
 });
 
 describe("composer modes", () => {
-  const mine = [
-    testMessage(1, { sender: "ann", text: "first" }),
-    testMessage(2, { sender: "bob" }),
-    testMessage(3, { sender: "ann", text: "gone", deleted: true }),
-  ];
+  const mine = [testMessage(1, { sender: "ann", text: "first" }), testMessage(2, { sender: "bob" }), testMessage(3, { sender: "ann", text: "gone", deleted: true })];
 
   test("↑ finds your newest message that is not deleted; a guest has none", () => {
     expect(lastEditable(mine, "ann")?.seq).toBe(1);
@@ -205,10 +170,7 @@ describe("composer modes", () => {
 
   test("an edit or reply of a message deleted meanwhile ends, saying so", () => {
     const find = (seq: number) => mine.find((m) => m.seq === seq);
-    expect(afterLogChange({ kind: "reply", to: 3 }, find)).toEqual({
-      mode: newMessage,
-      notice: "The message you were replying to was deleted.",
-    });
+    expect(afterLogChange({ kind: "reply", to: 3 }, find)).toEqual({ mode: newMessage, notice: "The message you were replying to was deleted." });
     const editing = startEdit(newMessage, mine[0]!, "");
     expect(afterLogChange(editing, find).mode).toBe(editing);
   });
@@ -321,9 +283,7 @@ describe("createRoomActions", () => {
   }
 
   test("a refused reaction is said in the message it was for, and the next action clears it", async () => {
-    const { actions } = setup({
-      react: () => Promise.reject(new Error("A message takes at most 20 different emoji.")),
-    });
+    const { actions } = setup({ react: () => Promise.reject(new Error("A message takes at most 20 different emoji.")) });
     await actions.react(testMessage(4), "👍", true);
     expect(actions.errorFor(4)).toBe("A message takes at most 20 different emoji.");
     expect(actions.errorFor(5)).toBe("");
@@ -344,10 +304,7 @@ describe("createRoomActions", () => {
   });
 
   test("a quote whose message cannot be loaded says why, in the reply", async () => {
-    const { actions, shown } = setup({
-      loadUntil: async () => false,
-      olderError: () => new Error("Cannot reach the server."),
-    });
+    const { actions, shown } = setup({ loadUntil: async () => false, olderError: () => new Error("Cannot reach the server.") });
     await actions.showQuoted(9, 2);
     expect(shown).toEqual([]);
     expect(actions.errorFor(9)).toBe("Older messages could not be loaded: Cannot reach the server.");

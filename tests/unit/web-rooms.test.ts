@@ -3,21 +3,8 @@ import { TRPCClientError } from "@trpc/client";
 import type { Message, RoomUnread } from "../../shared/schemas.ts";
 import { dmPeer, roomLabel } from "../../client/app/lib/dm-names.ts";
 import { describeMemberEntry, type MemberEntry } from "../../client/app/lib/member-notices.ts";
-import {
-  latestMention,
-  mentionNotification,
-  type NotificationApi,
-  showMention,
-} from "../../client/app/lib/mention-notifier.ts";
-import {
-  badgeLabel,
-  foldRoomsEvent,
-  newMentions,
-  noRooms,
-  retryDelayMs,
-  sortedRooms,
-  unreadTotals,
-} from "../../client/app/lib/my-rooms.ts";
+import { latestMention, mentionNotification, type NotificationApi, showMention } from "../../client/app/lib/mention-notifier.ts";
+import { badgeLabel, foldRoomsEvent, newMentions, noRooms, retryDelayMs, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
 import { createReadMarker } from "../../client/app/lib/read-marker.ts";
 import { isNotFound, removalNotice } from "../../client/app/lib/room-access.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
@@ -50,13 +37,7 @@ const message = (seq: number, sender = "ann", text = `message ${seq}`, over: Par
   ...over,
 });
 
-const member = (
-  seq: number,
-  change: MemberEntry["change"],
-  user = "ben",
-  by = "ann",
-  role?: "moderator" | "member",
-): MemberEntry => ({
+const member = (seq: number, change: MemberEntry["change"], user = "ben", by = "ann", role?: "moderator" | "member"): MemberEntry => ({
   kind: "member",
   seq,
   user,
@@ -67,9 +48,7 @@ const member = (
 
 /** A TRPCClientError as the client builds it from an error frame with this code and message. */
 const trpcError = (code: string, message: string) =>
-  TRPCClientError.from({ error: { message, code: -32603, data: { code, httpStatus: 403 } } } as Parameters<
-    typeof TRPCClientError.from
-  >[0]);
+  TRPCClientError.from({ error: { message, code: -32603, data: { code, httpStatus: 403 } } } as Parameters<typeof TRPCClientError.from>[0]);
 
 describe("foldRoomsEvent (me.rooms)", () => {
   test("a snapshot replaces what was held, an update replaces one room, removed drops it", () => {
@@ -96,12 +75,7 @@ describe("foldRoomsEvent (me.rooms)", () => {
   test("rooms sort by latest message, newest first, then by name", () => {
     const state = foldRoomsEvent(noRooms, {
       type: "snapshot",
-      rooms: [
-        summary("old", { lastMessageAt: "2026-11-01T00:00:00.000Z" }),
-        summary("b"),
-        summary("a"),
-        summary("new", { lastMessageAt: "2026-12-02T00:00:00.000Z" }),
-      ],
+      rooms: [summary("old", { lastMessageAt: "2026-11-01T00:00:00.000Z" }), summary("b"), summary("a"), summary("new", { lastMessageAt: "2026-12-02T00:00:00.000Z" })],
     });
     expect(sortedRooms(state).map((r) => r.room)).toEqual(["new", "a", "b", "old"]);
   });
@@ -110,9 +84,7 @@ describe("foldRoomsEvent (me.rooms)", () => {
     const before = foldRoomsEvent(noRooms, { type: "snapshot", rooms: [summary("a", { mentions: 1 }), summary("b")] });
     const after = foldRoomsEvent(before, { type: "update", room: summary("b", { unread: 1, mentions: 1 }) });
     expect(newMentions(before, after).map((r) => r.room)).toEqual(["b"]);
-    expect(
-      newMentions(after, foldRoomsEvent(after, { type: "update", room: summary("b", { unread: 2, mentions: 1 }) })),
-    ).toEqual([]);
+    expect(newMentions(after, foldRoomsEvent(after, { type: "update", room: summary("b", { unread: 2, mentions: 1 }) }))).toEqual([]);
     expect(newMentions(noRooms, before)).toEqual([]);
   });
 
@@ -134,27 +106,13 @@ describe("memberActions (docs/api.md, 'Rooms and access')", () => {
   const room = (role: "owner" | "moderator" | "member" | null, direct = false) => ({ role, direct });
 
   test("the owner may message, set the role of, kick and ban anyone but themselves", () => {
-    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member" })).toEqual([
-      "message",
-      "makeModerator",
-      "kick",
-      "ban",
-    ]);
-    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator" })).toEqual([
-      "message",
-      "makeMember",
-      "kick",
-      "ban",
-    ]);
+    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member" })).toEqual(["message", "makeModerator", "kick", "ban"]);
+    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator" })).toEqual(["message", "makeMember", "kick", "ban"]);
     expect(memberActions(room("owner"), "ann", { username: "ann", role: "owner" })).toEqual([]);
   });
 
   test("a moderator kicks and bans members only, never the owner or another moderator, and sets no roles", () => {
-    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member" })).toEqual([
-      "message",
-      "kick",
-      "ban",
-    ]);
+    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member" })).toEqual(["message", "kick", "ban"]);
     expect(memberActions(room("moderator"), "mod", { username: "mod2", role: "moderator" })).toEqual(["message"]);
     expect(memberActions(room("moderator"), "mod", { username: "ann", role: "owner" })).toEqual(["message"]);
   });
@@ -228,13 +186,7 @@ describe("timeline", () => {
   });
 
   test("firstUnread is the first message after the marker sent by someone else and not deleted", () => {
-    const messages = [
-      message(1, "ann"),
-      message(2, "me"),
-      message(3, "ann", "", { deleted: true }),
-      message(4, "ben"),
-      message(5, "ann"),
-    ];
+    const messages = [message(1, "ann"), message(2, "me"), message(3, "ann", "", { deleted: true }), message(4, "ben"), message(5, "ann")];
     expect(firstUnread(messages, 1, "me")?.seq).toBe(4);
     expect(firstUnread(messages, 0, "me")?.seq).toBe(1);
     expect(firstUnread(messages, 5, "me")).toBeNull();
@@ -331,15 +283,9 @@ describe("room access on the page", () => {
   test("NOT_FOUND is the not-found page; a FORBIDDEN end of stream shows the server's sentence", () => {
     expect(isNotFound(trpcError("NOT_FOUND", "Room 'x' does not exist."))).toBe(true);
     expect(isNotFound(new Error("Room 'x' does not exist."))).toBe(false);
-    expect(removalNotice(trpcError("FORBIDDEN", "You were removed from room 'x'."), "x")).toBe(
-      "You were removed from room 'x'.",
-    );
-    expect(removalNotice(trpcError("FORBIDDEN", "You were banned from room 'x'."), "x")).toBe(
-      "You were banned from room 'x'.",
-    );
-    expect(removalNotice(trpcError("NOT_FOUND", "Room 'x' does not exist."), "x")).toBe(
-      "You no longer have access to room 'x'.",
-    );
+    expect(removalNotice(trpcError("FORBIDDEN", "You were removed from room 'x'."), "x")).toBe("You were removed from room 'x'.");
+    expect(removalNotice(trpcError("FORBIDDEN", "You were banned from room 'x'."), "x")).toBe("You were banned from room 'x'.");
+    expect(removalNotice(trpcError("NOT_FOUND", "Room 'x' does not exist."), "x")).toBe("You no longer have access to room 'x'.");
     expect(removalNotice(trpcError("INTERNAL_SERVER_ERROR", "boom"), "x")).toBeNull();
   });
 });
@@ -354,15 +300,7 @@ describe("roomFromPath", () => {
 
 describe("direct-message names", () => {
   test("a direct conversation is named after the other person; other rooms by '#name'", () => {
-    expect(
-      dmPeer(
-        [
-          { username: "ann", role: "owner" },
-          { username: "ben", role: "member" },
-        ],
-        "ann",
-      ),
-    ).toBe("ben");
+    expect(dmPeer([{ username: "ann", role: "owner" }, { username: "ben", role: "member" }], "ann")).toBe("ben");
     expect(dmPeer([{ username: "ann", role: "owner" }], "ann")).toBe("ann");
     expect(roomLabel("dm:1:2", "ben")).toBe("ben");
     expect(roomLabel("dm:1:2", null)).toBe("Direct message");
@@ -372,22 +310,13 @@ describe("direct-message names", () => {
 
 describe("mention notifications", () => {
   test("latestMention finds the newest unread message naming you, by someone else", () => {
-    const messages = [
-      message(1, "ann", "@meg old"),
-      message(2, "ann", "hello @MEG there"),
-      message(3, "meg", "@meg self"),
-      message(4, "ben", "no mention"),
-      message(5, "ann", "@megan is another"),
-    ];
+    const messages = [message(1, "ann", "@meg old"), message(2, "ann", "hello @MEG there"), message(3, "meg", "@meg self"), message(4, "ben", "no mention"), message(5, "ann", "@megan is another")];
     expect(latestMention(messages, "meg", 0)?.seq).toBe(2);
     expect(latestMention(messages, "meg", 2)).toBeNull();
   });
 
   test("the notification says who and what, cut to a glance", () => {
-    expect(mentionNotification("#lobby", message(1, "ann", "@me look"))).toEqual({
-      title: "#lobby",
-      body: "ann: @me look",
-    });
+    expect(mentionNotification("#lobby", message(1, "ann", "@me look"))).toEqual({ title: "#lobby", body: "ann: @me look" });
     const long = mentionNotification("#lobby", message(1, "ann", "x".repeat(300)));
     expect([...long.body].length).toBe("ann: ".length + 140);
     expect(long.body.endsWith("…")).toBe(true);
@@ -418,14 +347,7 @@ describe("mention notifications", () => {
     expect(showMention({ api: api("default"), room: "lobby", title: "#lobby", body: "b", open })).toBeNull();
     expect(showMention({ api: api("denied"), room: "lobby", title: "#lobby", body: "b", open })).toBeNull();
     expect(made).toEqual([]);
-    showMention({
-      api: api("granted"),
-      room: "lobby",
-      title: "#lobby",
-      body: "ann: @me",
-      open,
-      focus: () => focused++,
-    });
+    showMention({ api: api("granted"), room: "lobby", title: "#lobby", body: "ann: @me", open, focus: () => focused++ });
     expect(made).toHaveLength(1);
     expect(made[0]!.title).toBe("#lobby");
     expect(made[0]!.options).toEqual({ body: "ann: @me", tag: "parlor-mention:lobby" });

@@ -78,14 +78,10 @@ export function Composer(props: ComposerProps) {
                 </Show>
                 <span class="hint"> · Esc to cancel</span>
               </span>
-              <button
-                type="button"
-                class="link-button"
-                onClick={() => {
+              <button type="button" class="link-button" onClick={() => {
                   props.state.cancel();
                   input?.focus();
-                }}
-              >
+                }}>
                 {mode().kind === "edit" ? "Cancel" : "Cancel reply"}
               </button>
             </div>
@@ -117,17 +113,14 @@ export function Composer(props: ComposerProps) {
             aria-activedescendant={picker.open() ? mentionOptionId(picker.active()) : undefined}
             onKeyDown={onKeyDown}
             aria-invalid={props.state.error() !== null}
-            aria-describedby={
-              mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"
-            }
+            aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
           />
           <ComposerEmoji input={() => input} onInput={(value) => props.state.input(value)} />
           <button id="sendBtn" type="submit">
             {mode().kind === "edit" ? "Save" : "Send"}
           </button>
           <p id="composer-hint" class="visually-hidden">
-            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_,
-            `code`).
+            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`).
           </p>
           <p id="composer-error" class="error" role="alert">
             {props.state.error() ?? ""}

@@ -1,6 +1,6 @@
 import { Show } from "solid-js";
-import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import type { Message } from "../lib/message-log.ts";
+import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
 import { MessageActions } from "./message-actions.tsx";
@@ -47,13 +47,7 @@ export function MessageItem(props: MessageItemProps) {
     <article
       ref={article}
       class="message"
-      classList={{
-        own: own(),
-        deleted: m().deleted,
-        highlighted: props.highlighted,
-        editing: props.editing,
-        continued: props.continued === true,
-      }}
+      classList={{ own: own(), deleted: m().deleted, highlighted: props.highlighted, editing: props.editing, continued: props.continued === true }}
       data-seq={m().seq}
       tabindex="0"
       aria-label={`${m().sender}, ${formatMessageTime(m().timestamp)}`}
