@@ -62,7 +62,7 @@ export function foldEntries(messages: Map<number, Message>, entries: Iterable<Ro
 }
 
 /** `@name` as a word: not inside an e-mail address or another word, names as usernames are spelled. */
-const MENTION = /(?<![A-Za-z0-9_@.-])@([A-Za-z0-9_-]{3,32})(?![A-Za-z0-9_-])/g;
+export const MENTION = /(?<![A-Za-z0-9_@.-])@([A-Za-z0-9_-]{3,32})(?![A-Za-z0-9_-])/g;
 
 /** The usernames a text mentions, lower-cased, each once, in the order they first appear. */
 export function mentionedNames(text: string): string[] {

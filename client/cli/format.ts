@@ -9,6 +9,7 @@
 import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
 import type { RouterOutputs } from "../parlor-client.ts";
+import { type TerminalOptions, terminalText } from "./markdown-terminal.ts";
 
 type Message = RouterOutputs["room"]["send"];
 
@@ -44,18 +45,22 @@ export function printableJson(value: unknown, indent = 2): string {
   return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`);
 }
 
-/** Multi-line text stays readable and cannot forge a line that looks like another message. */
-const body = (text: string) => printable(text, { newlines: true }).replaceAll("\n", "\n    ");
+/**
+ * A message's text in its terminal form (markdown-terminal.ts: styles, `text <url>`,
+ * emoji for shortcodes); multi-line text stays readable and cannot forge a line
+ * that looks like another message.
+ */
+const body = (text: string, options: TerminalOptions) => terminalText(text, options).replaceAll("\n", "\n    ");
 
 /**
  * `[2026-11-23 14:05:09] #12 ann: hello` (local time), in its current state:
  * `#13 bob ↪ #12: hi (edited) [👍 2]`, `#14 ann: (deleted)`.
  */
-export function formatMessage(m: Message): string {
+export function formatMessage(m: Message, options: TerminalOptions = {}): string {
   const t = new Date(m.timestamp);
   const pad = (n: number) => String(n).padStart(2, "0");
   const when = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
-  const text = body(m.text);
+  const text = body(m.text, options);
   const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
   const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
   const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]` : "";
@@ -63,12 +68,12 @@ export function formatMessage(m: Message): string {
 }
 
 /** A change entry of the live stream, e.g. `#14 ann edited #12: hello again`, `#15 bob reacted 👍 to #12`. */
-export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>): string {
+export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>, options: TerminalOptions = {}): string {
   switch (e.kind) {
     case "member":
       return `#${e.seq} ${printable(describeMemberEntry(e))}`;
     case "edit":
-      return `#${e.seq} ${printable(e.by)} edited #${e.target}: ${body(e.text)}`;
+      return `#${e.seq} ${printable(e.by)} edited #${e.target}: ${body(e.text, options)}`;
     case "delete":
       return `#${e.seq} ${printable(e.by)} deleted #${e.target}`;
     case "reaction":

@@ -17,13 +17,13 @@ async function send({ client, args, opts }: CommandInput) {
   const text = await textFrom(args, 1);
   const replyTo = opts.reply === undefined ? undefined : wholeNumber("reply", opts.reply.replace(/^#/, ""));
   const message = await client.room.send.mutate(replyTo === undefined ? { room, text } : { room, text, replyTo });
-  console.log(formatMessage(message));
+  console.log(formatMessage(message, onTerminal()));
 }
 
 async function edit({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   const seq = seqArg(args, 1);
-  console.log(formatMessage(await client.room.edit.mutate({ room, seq, text: await textFrom(args, 2) })));
+  console.log(formatMessage(await client.room.edit.mutate({ room, seq, text: await textFrom(args, 2) }), onTerminal()));
 }
 
 async function deleteMessage({ client, args }: CommandInput) {
@@ -37,7 +37,7 @@ async function react({ client, args, opts }: CommandInput) {
   const room = required(args, 0, "the room");
   const seq = seqArg(args, 1);
   const emoji = required(args, 2, "the emoji");
-  console.log(formatMessage(await client.room.react.mutate({ room, seq, emoji, add: !opts.remove })));
+  console.log(formatMessage(await client.room.react.mutate({ room, seq, emoji, add: !opts.remove }), onTerminal()));
 }
 
 async function history({ client, args, opts }: CommandInput) {
@@ -48,7 +48,7 @@ async function history({ client, args, opts }: CommandInput) {
     return;
   }
   if (page.messages.length === 0) console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
-  for (const m of [...page.messages].reverse()) console.log(formatMessage(m));
+  for (const m of [...page.messages].reverse()) console.log(formatMessage(m, onTerminal()));
   if (page.nextCursor !== null) console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
 }
 
@@ -60,7 +60,7 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
         onData: ({ data }) => {
-          console.log(data.kind === "message" ? formatMessage(data.message) : formatChange(data));
+          console.log(data.kind === "message" ? formatMessage(data.message, onTerminal()) : formatChange(data, onTerminal()));
           marker?.seen(data.seq);
         },
         onError: (error) => {
@@ -95,7 +95,7 @@ async function tail({ client, args, opts, signedIn }: CommandInput) {
   const page = await client.room.history.query({ room, limit: Math.max(lines, 1) });
   const marker = signedIn ? readMarkerFor(client, room) : null;
   for (const m of page.messages.slice(0, lines).reverse()) {
-    console.log(formatMessage(m));
+    console.log(formatMessage(m, onTerminal()));
     marker?.seen(m.seq);
   }
   // Resume right after the newest message seen, so nothing falls between history and live.
@@ -147,6 +147,9 @@ async function exportMessages({ client, args }: CommandInput) {
   const count = await exportRoom(client, required(args, 0, "the room"), (line) => console.log(line));
   console.error(`-- ${count} messages --`);
 }
+
+/** Styles (bold, italic, strikethrough) when stdout is a terminal; piped, the words alone. */
+const onTerminal = () => ({ style: process.stdout.isTTY === true });
 
 export const messageCommands = {
   send,

@@ -3,6 +3,7 @@ import { Match, Show, Switch } from "solid-js";
 import type { ComposerState } from "../lib/composer-state.ts";
 import { createMentionPicker } from "../lib/mention-picker.ts";
 import type { SessionUser } from "../lib/session.ts";
+import { ComposerEmoji } from "./composer-emoji.tsx";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
 
 export interface ComposerProps {
@@ -114,11 +115,12 @@ export function Composer(props: ComposerProps) {
             aria-invalid={props.state.error() !== null}
             aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
           />
+          <ComposerEmoji input={() => input} onInput={(value) => props.state.input(value)} />
           <button id="sendBtn" type="submit">
             {mode().kind === "edit" ? "Save" : "Send"}
           </button>
           <p id="composer-hint" class="visually-hidden">
-            Enter sends, Shift+Enter starts a new line, @ mentions someone.
+            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`).
           </p>
           <p id="composer-error" class="error" role="alert">
             {props.state.error() ?? ""}

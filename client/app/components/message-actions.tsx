@@ -1,5 +1,6 @@
 import { createSignal, For, Show } from "solid-js";
 import { checkEmoji, QUICK_EMOJI } from "../lib/reactions.ts";
+import { EmojiPicker } from "./emoji-picker.tsx";
 import { DeleteIcon, EditIcon, ReactIcon, ReplyIcon } from "./icons.tsx";
 
 export interface MessageActionsProps {
@@ -23,6 +24,8 @@ export function MessageActions(props: MessageActionsProps) {
   const [panel, setPanel] = createSignal<"none" | "react" | "delete">("none");
   const [anyEmoji, setAnyEmoji] = createSignal("");
   const [anyError, setAnyError] = createSignal<string | null>(null);
+  const [searching, setSearching] = createSignal(false);
+  let moreButton: HTMLButtonElement | undefined;
   let reactButton: HTMLButtonElement | undefined;
   let deleteButton: HTMLButtonElement | undefined;
   const id = (what: string) => `m${props.seq}-${what}`;
@@ -32,6 +35,7 @@ export function MessageActions(props: MessageActionsProps) {
     setPanel("none");
     setAnyEmoji("");
     setAnyError(null);
+    setSearching(false);
     (was === "delete" ? deleteButton : reactButton)?.focus();
   }
 
@@ -118,7 +122,21 @@ export function MessageActions(props: MessageActionsProps) {
                 </button>
               )}
             </For>
+            <button ref={moreButton} type="button" class="small-button secondary" aria-expanded={searching()} onClick={() => setSearching(!searching())}>
+              More emoji
+            </button>
           </div>
+          <Show when={searching()}>
+            <EmojiPicker
+              id={id("emoji")}
+              label="Emoji to react with"
+              onPick={react}
+              onClose={() => {
+                setSearching(false);
+                moreButton?.focus();
+              }}
+            />
+          </Show>
           <form class="any-emoji" onSubmit={addAny} novalidate>
             <label for={id("any")}>Any emoji</label>
             <input

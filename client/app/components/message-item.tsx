@@ -32,8 +32,8 @@ export interface MessageItemProps {
 }
 
 /**
- * One message in its current state. Its text is text nodes and links
- * (MessageText): markup in it is shown, never interpreted. It takes focus (Tab, a tap, a long press), which
+ * One message in its current state. Its text is Markdown rendered to DOM nodes
+ * (MessageText): raw HTML in it is shown, never interpreted. It takes focus (Tab, a tap, a long press), which
  * shows its actions.
  */
 export function MessageItem(props: MessageItemProps) {
@@ -74,9 +74,9 @@ export function MessageItem(props: MessageItemProps) {
         {(quote) => <ReplyQuote quote={quote()} onShow={() => props.onShowQuoted(m().replyTo!)} />}
       </Show>
       <Show when={!m().deleted} fallback={<p class="text deleted-text">This message was deleted</p>}>
-        <p class="text">
+        <div class="text">
           <MessageText text={m().text} />
-        </p>
+        </div>
       </Show>
       <ReactionChips
         chips={reactionChips(m().reactions, props.self)}

@@ -1,23 +1,131 @@
-import { For } from "solid-js";
-import { linkify } from "../lib/linkify.ts";
+import { createSignal, For, type JSX } from "solid-js";
+import { type Block, type Inline, parseMarkdown } from "../../../shared/markdown.ts";
 
 /**
- * A message's text: web addresses as links that open in a new tab and pass
- * neither the page nor credit to the target; everything else as text nodes,
- * so markup in a message is shown, never interpreted.
+ * A message's text rendered from its Markdown tree (shared/markdown.ts) as DOM
+ * nodes built here, one element kind per node kind: no HTML string is ever
+ * assigned, so markup in a message is shown as text, and links are http(s) or
+ * mailto only, opening in a new tab that gets neither the page nor credit.
  */
 export function MessageText(props: { text: string }) {
+  return <For each={parseMarkdown(props.text)}>{(block) => <BlockNode block={block} />}</For>;
+}
+
+function BlockNode(props: { block: Block }): JSX.Element {
+  const b = props.block;
+  switch (b.type) {
+    case "paragraph":
+      return (
+        <p class="md-p">
+          <Inlines nodes={b.children} />
+        </p>
+      );
+    case "code_block":
+      return <CodeBlock lang={b.lang} text={b.text} />;
+    case "quote":
+      return (
+        <blockquote class="md-quote">
+          <For each={b.children}>{(child) => <BlockNode block={child} />}</For>
+        </blockquote>
+      );
+    case "list": {
+      const items = (
+        <For each={b.items}>
+          {(item) => (
+            <li>
+              <For each={item}>{(child) => <BlockNode block={child} />}</For>
+            </li>
+          )}
+        </For>
+      );
+      return b.ordered ? (
+        <ol class="md-list" start={b.start}>
+          {items}
+        </ol>
+      ) : (
+        <ul class="md-list">{items}</ul>
+      );
+    }
+    case "rule":
+      return <hr class="md-rule" />;
+  }
+}
+
+function Inlines(props: { nodes: Inline[] }) {
+  return <For each={props.nodes}>{(node) => <InlineNode node={node} />}</For>;
+}
+
+function InlineNode(props: { node: Inline }): JSX.Element {
+  const n = props.node;
+  switch (n.type) {
+    case "text":
+      return n.text;
+    case "strong":
+      return (
+        <strong>
+          <Inlines nodes={n.children} />
+        </strong>
+      );
+    case "em":
+      return (
+        <em>
+          <Inlines nodes={n.children} />
+        </em>
+      );
+    case "strike":
+      return (
+        <del>
+          <Inlines nodes={n.children} />
+        </del>
+      );
+    case "code":
+      return <code class="md-code">{n.text}</code>;
+    case "link":
+      return (
+        <a href={n.href} target="_blank" rel="noopener noreferrer nofollow">
+          <Inlines nodes={n.children} />
+        </a>
+      );
+    case "mention":
+      return <span class="mention">@{n.name}</span>;
+    case "emoji":
+      return (
+        <span class="emoji" role="img" aria-label={`:${n.shortcode}:`} title={`:${n.shortcode}:`}>
+          {n.emoji}
+        </span>
+      );
+    case "break":
+      return <br />;
+  }
+}
+
+/** A fenced block: its language, a copy button, the code in monospace that scrolls sideways (and takes focus to scroll by keyboard). */
+function CodeBlock(props: { lang: string | null; text: string }) {
+  const [status, setStatus] = createSignal("");
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(props.text);
+      setStatus("Copied");
+    } catch {
+      setStatus("Could not copy");
+    }
+    setTimeout(() => setStatus(""), 2000);
+  }
+  const name = () => (props.lang ? `${props.lang} code` : "code");
   return (
-    <For each={linkify(props.text)}>
-      {(segment) =>
-        segment.kind === "link" ? (
-          <a href={segment.href} target="_blank" rel="noopener noreferrer nofollow">
-            {segment.text}
-          </a>
-        ) : (
-          segment.text
-        )
-      }
-    </For>
+    <div class="code-block">
+      <div class="code-head">
+        <span class="code-lang">{props.lang ?? "code"}</span>
+        <span class="copy-status" role="status">
+          {status()}
+        </span>
+        <button type="button" class="small-button secondary copy-code" onClick={copy}>
+          Copy <span class="visually-hidden">{name()}</span>
+        </button>
+      </div>
+      <pre tabindex="0" role="group" aria-label={name()}>
+        <code>{props.text}</code>
+      </pre>
+    </div>
   );
 }

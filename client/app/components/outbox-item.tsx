@@ -18,9 +18,9 @@ export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry:
           {failed() ? "not sent" : "sending…"}
         </span>
       </header>
-      <p class="text">
+      <div class="text">
         <MessageText text={props.entry.text} />
-      </p>
+      </div>
       <Show when={failed()}>
         <p class="outbox-refusal" role="alert">
           <span class="reason">{props.entry.reason}</span>{" "}
