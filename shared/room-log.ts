@@ -37,7 +37,7 @@ export function applyChange(message: Message, entry: ChangeEntry): Message {
       return { ...message, text: entry.text, editedAt: entry.editedAt };
     case "delete":
       // A tombstone: it keeps its place and seq, nothing of what it said or what it drew.
-      return { ...message, text: "", deleted: true, reactions: [] };
+      return { ...message, text: "", deleted: true, reactions: [], attachments: [] };
     case "reaction": {
       const reactions = withReaction(message.reactions, entry.emoji, entry.user, entry.added);
       return reactions === message.reactions ? message : { ...message, reactions };

@@ -71,6 +71,31 @@ export const MAX_REACTIONS_PER_MESSAGE = 20;
 export const Reaction = z.object({ emoji: z.string(), users: z.array(z.string()) });
 export type Reaction = z.infer<typeof Reaction>;
 
+/** At most this many files on one message. */
+export const MAX_ATTACHMENTS = 10;
+
+/** An upload's id: long and random, as `attachment.upload` returns it. */
+export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "An attachment id is 16 to 64 letters, digits, '_' or '-'.");
+
+/** A file on a message (or uploaded, waiting to be attached). */
+export const Attachment = z.object({
+  id: AttachmentId,
+  /** The file's name as uploaded (no path). */
+  name: z.string(),
+  /** The type sniffed from the bytes (never the client's claim); application/octet-stream when unknown. */
+  type: z.string(),
+  /** Bytes as stored (image metadata removed). */
+  size: z.number().int().min(0),
+  /** Pixels, for images; null otherwise. */
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Path of the file on this server: `/files/<id>/<name>`. */
+  url: z.string(),
+  /** `/files/<id>/thumbnail` for images; null otherwise. */
+  thumbnailUrl: z.string().nullable(),
+});
+export type Attachment = z.infer<typeof Attachment>;
+
 /** A message in its current state: edits applied, a delete leaves a tombstone, reactions aggregated. */
 export const Message = z.object({
   id: z.number().int(),
@@ -89,6 +114,8 @@ export const Message = z.object({
   replyTo: Seq.nullable(),
   /** In the order each emoji was first added. */
   reactions: z.array(Reaction),
+  /** Files, in the order given when sent; empty once deleted. */
+  attachments: z.array(Attachment),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -155,13 +182,18 @@ export const ClientId = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, "'clientId' is 8 to 64 letters, digits, '_' or '-' (a UUID fits).");
 
-export const SendInput = z.object({
-  room: RoomName,
-  text: MessageText,
-  clientId: ClientId.optional(),
-  /** The seq of the message this one answers: a message of the same room, not deleted. */
-  replyTo: MessageSeq("replyTo").optional(),
-});
+export const SendInput = z
+  .object({
+    room: RoomName,
+    /** May be empty ("") when the message carries at least one attachment. */
+    text: z.union([z.literal(""), MessageText]),
+    clientId: ClientId.optional(),
+    /** The seq of the message this one answers: a message of the same room, not deleted. */
+    replyTo: MessageSeq("replyTo").optional(),
+    /** Ids from `attachment.upload`, yours, not yet attached, in the order to show them. */
+    attachments: z.array(AttachmentId).max(MAX_ATTACHMENTS, `A message has at most ${MAX_ATTACHMENTS} attachments.`).optional(),
+  })
+  .refine((input) => input.text !== "" || (input.attachments?.length ?? 0) > 0, { message: "A message cannot be empty.", path: ["text"] });
 export type SendInput = z.input<typeof SendInput>;
 
 export const EditInput = z.object({ room: RoomName, seq: MessageSeq("seq"), text: MessageText });

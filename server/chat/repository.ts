@@ -80,6 +80,7 @@ export const toMessage = (r: MessageRow): Message => ({
   deleted: Number(r.deleted) === 1,
   replyTo: r.reply_to === null ? null : Number(r.reply_to),
   reactions: JSON.parse(r.reactions) as Reaction[],
+  attachments: [],
 });
 
 /** The message as its own log entry shows it: as sent (a deleted one with its text gone), before any change. */
@@ -89,6 +90,7 @@ const asSent = (r: MessageRow): Message => ({
   editedAt: null,
   deleted: false,
   reactions: [],
+  attachments: [],
 });
 
 /** Messages as clients see them: the sender's name joined in. Exported for search (./search.ts). */
@@ -356,6 +358,7 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
       deleted: false,
       replyTo,
       reactions: [],
+      attachments: [],
     };
     return { message, joined };
   });
@@ -521,7 +524,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     results[i] = {
       ok: true,
       value: {
-        message: { id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [] },
+        message: { id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [], attachments: [] },
         joined: isFirstJoin,
       },
     };

@@ -31,7 +31,7 @@ await describeWithServices("live fan-out on the Redis layer", [redisService], ()
     await waitFor(() => server.app.liveMembers(roomGroup("hall")) === 3, "every subscriber to ride");
     const forger = new Redis(url);
     try {
-      const forged = { type: "entry", room: "hall", entry: { kind: "message", seq: 3, message: { id: 999, room: "hall", seq: 3, sender: "ann", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], replyTo: null } } };
+      const forged = { type: "entry", room: "hall", entry: { kind: "message", seq: 3, message: { id: 999, room: "hall", seq: 3, sender: "ann", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], attachments: [], replyTo: null } } };
       await forger.publish(`${prefix}${roomGroup("hall")}`, JSON.stringify(forged));
     } finally {
       forger.disconnect();

@@ -13,6 +13,7 @@ export const testMessage = (seq: number, fields: Partial<Message> = {}): Message
   deleted: false,
   replyTo: null,
   reactions: [],
+  attachments: [],
   ...fields,
 });
 

@@ -56,6 +56,7 @@ describe("formatMessage", () => {
       deleted: false,
       replyTo: null,
       reactions: [{ emoji: "\u202E👍", users: ["ben"] }],
+      attachments: [],
     });
     expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
   });

@@ -61,6 +61,7 @@ describe("formatMessage with Markdown", () => {
         deleted: false,
         replyTo: null,
         reactions: [],
+        attachments: [],
       },
       { style: true },
     );

@@ -158,7 +158,7 @@ describe("room stream", () => {
   test("over a layer shared with other processes, a forged event the database does not hold is never shown and does not stall the room", async () => {
     const layer = untrusted(groups);
     const stream = await open(undefined, layer);
-    const forged: Message = { id: 1, room: "r", seq: 9_000_000_000_000, sender: "mallory", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, replyTo: null, reactions: [] };
+    const forged: Message = { id: 1, room: "r", seq: 9_000_000_000_000, sender: "mallory", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, replyTo: null, reactions: [], attachments: [] };
     await publish(forged);
     await publish({ ...forged, seq: 1, text: "forged at the next seq" });
     const [real] = await store(1);

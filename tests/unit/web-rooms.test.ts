@@ -33,6 +33,7 @@ const message = (seq: number, sender = "ann", text = `message ${seq}`, over: Par
   deleted: false,
   replyTo: null,
   reactions: [],
+  attachments: [],
   ...over,
 });
 
