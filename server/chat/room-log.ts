@@ -3,13 +3,13 @@
  * reaction), then publish it; who may change what; history; each subscriber's
  * stream. "Stored is sent": an entry is published only after its commit, and a
  * failed publish loses nothing (subscribers fill the gap from the database).
- * Knows no transport: it throws the domain errors of ./errors.ts.
+ * Knows no transport: it throws the domain errors of ../errors/domain-errors.ts.
  */
 import type { Db } from "../../db/index.ts";
 import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
-import { ForbiddenError, InvalidRequestError } from "./errors.ts";
+import { ForbiddenError, InvalidRequestError } from "../errors/domain-errors.ts";
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";

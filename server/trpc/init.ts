@@ -57,7 +57,7 @@ export const mergeRouters = t.mergeRouters;
  * Every procedure: over HTTP, a batch's calls all run at once, so past
  * MAX_CALLS_IN_FLIGHT the rest of the request is refused (the WebSocket counts
  * its calls in flight itself); and the services' domain errors
- * (server/chat/errors.ts) leave as tRPC codes.
+ * (server/errors/domain-errors.ts) leave as tRPC codes.
  */
 const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next }) {
   const max = ctx.limits.maxCallsInFlight;

@@ -1,7 +1,7 @@
 /** room.search: messages that contain every word of a query, in the rooms the caller may read. */
 import { SearchInput, searchTerms } from "../../../shared/search.ts";
 import { searchMessages } from "../../chat/search.ts";
-import { addressKey } from "../../http/client-address.ts";
+import { addressKey } from "../../limits/client-address.ts";
 import { requireVisible } from "../../rooms/access.ts";
 import { publicProcedure, rateLimited } from "../init.ts";
 
