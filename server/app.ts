@@ -21,7 +21,7 @@ import { createLimitsRedis } from "./limits/limits-redis.ts";
 import type { Semaphore } from "./limits/semaphore.ts";
 import type { Config } from "./config.ts";
 import { errorIdOf, internalErrorMessage } from "./errors/error-id.ts";
-import { addressKey, clientAddress } from "./http/client-address.ts";
+import { addressKey, clientAddress } from "./limits/client-address.ts";
 import type { GroupLayer } from "./groups/group-layer.ts";
 import { createMemoryGroupLayer } from "./groups/memory.ts";
 import { createRedisGroupLayer } from "./groups/redis.ts";

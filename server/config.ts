@@ -3,7 +3,7 @@
  * typed object. A bad value stops start-up with a message that names the variable.
  */
 import { availableParallelism } from "node:os";
-import type { ForwardedHeader, TrustProxy } from "./http/client-address.ts";
+import type { ForwardedHeader, TrustProxy } from "./limits/client-address.ts";
 import type { RateLimit } from "./limits/rate-limiter.ts";
 import type { LOG_LEVELS } from "./ops/log.ts";
 import { type Settings, SettingsSchema } from "./settings.ts";

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { parseDatabaseUrl } from "../db/index.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../shared/transport.ts";
-import { parseTrustProxy } from "./http/client-address.ts";
+import { parseTrustProxy } from "./limits/client-address.ts";
 import { LOG_LEVELS } from "./ops/log.ts";
 
 export const SETTING_GROUPS = {

@@ -14,7 +14,7 @@ import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
-import { ClientIdReusedError, InvalidRequestError, NotFoundError, roomNotFound } from "./errors.ts";
+import { ClientIdReusedError, InvalidRequestError, NotFoundError, roomNotFound } from "../errors/domain-errors.ts";
 
 export interface Author {
   id: number;

@@ -1,19 +1,20 @@
 /**
  * The room log service: append an entry (a message, an edit, a delete, a
- * reaction), then publish it; who may change what; history; each subscriber's
+ * reaction), then publish it; who may change what; history and search; each subscriber's
  * stream. "Stored is sent": an entry is published only after its commit, and a
  * failed publish loses nothing (subscribers fill the gap from the database).
- * Knows no transport: it throws the domain errors of ./errors.ts.
+ * Knows no transport: it throws the domain errors of ../errors/domain-errors.ts.
  */
 import type { Db } from "../../db/index.ts";
 import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
-import { ForbiddenError, InvalidRequestError } from "./errors.ts";
+import { ForbiddenError, InvalidRequestError } from "../errors/domain-errors.ts";
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 import { createLiveRelays, type LiveSeat } from "./live-relay.ts";
+import { type SearchQuery, searchMessages } from "./search.ts";
 
 export interface RoomLogOptions {
   db: Db;
@@ -122,6 +123,9 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
 
     /** Messages in their current state, newest first. */
     history: (q: { room: RoomName; before?: number | undefined; limit: number }) => historyPage(db, q),
+
+    /** Messages that contain every word, newest first, in the rooms the caller may read (see search.ts). */
+    search: (q: SearchQuery) => searchMessages(db, q),
 
     /** Rooms by most recent message. */
     active: (limit: number) => activeRooms(db, limit),

@@ -20,7 +20,7 @@ import type { Db } from "../../db/index.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
-import { InvalidRequestError } from "./errors.ts";
+import { InvalidRequestError } from "../errors/domain-errors.ts";
 import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./repository.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";

@@ -4,7 +4,7 @@
  * them it answers exactly as a name never used does.
  */
 import { isDmRoom, type RoomName, type RoomRole } from "../../shared/schemas.ts";
-import { ForbiddenError, roomNotFound } from "../chat/errors.ts";
+import { ForbiddenError, roomNotFound } from "../errors/domain-errors.ts";
 import type { RoomAccessRow } from "./repository.ts";
 
 /** A room as one caller sees it. `exists: false`: no room has the name (yet). */

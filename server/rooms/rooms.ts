@@ -8,7 +8,7 @@
  */
 import type { Db } from "../../db/index.ts";
 import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, roomGroup, type Visibility } from "../../shared/schemas.ts";
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
+import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
 import { appendMemberEntry, type Author } from "../chat/repository.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";

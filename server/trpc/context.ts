@@ -79,7 +79,7 @@ export interface Context extends Services {
   user: User | null;
   /** The caller's session token, when it is signed in. */
   token: string | null;
-  /** The client's address (through trusted proxies, see client-address.ts), when the transport knows it. */
+  /** The client's address (through trusted proxies, see limits/client-address.ts), when the transport knows it. */
   ip: string | null;
   /** HTTP only: headers of the response, for cookies. Null over WebSocket. */
   resHeaders: Headers | null;

@@ -1,7 +1,7 @@
 /** The services' domain errors as tRPC answers: the one place that knows both. */
 import { TRPCError } from "@trpc/server";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
-import { ChatError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
+import { DomainError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
 
 /**
  * What a client is told while the database cannot be reached: SERVICE_UNAVAILABLE (HTTP 503),
@@ -13,7 +13,7 @@ export const storageUnavailable = (cause: unknown) => new TRPCError({ code: "SER
 
 export function domainErrorToTRPC(error: unknown): TRPCError | null {
   if (isStorageUnavailable(error)) return storageUnavailable(error);
-  if (!(error instanceof ChatError)) return null;
+  if (!(error instanceof DomainError)) return null;
   const code =
     error instanceof NotFoundError
       ? "NOT_FOUND"

@@ -61,7 +61,7 @@ export const SESSION_RECHECK_MS = 1000;
  * MAX_CALLS_IN_FLIGHT the rest of the request is refused (the WebSocket counts
  * its calls in flight itself); on a signed-in socket, its session is confirmed
  * again at most once a second (reads and stream starts too: see recheckSession);
- * and the services' domain errors (server/chat/errors.ts) leave as tRPC codes.
+ * and the services' domain errors (server/errors/domain-errors.ts) leave as tRPC codes.
  */
 const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next }) {
   const max = ctx.limits.maxCallsInFlight;

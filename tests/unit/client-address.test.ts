@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { addressKey, clientAddress, forwardedFor, parseAddress, parseTrustProxy, type ForwardedHeader } from "../../server/http/client-address.ts";
+import { addressKey, clientAddress, forwardedFor, parseAddress, parseTrustProxy, type ForwardedHeader } from "../../server/limits/client-address.ts";
 
 const xff = (value: string) => new Headers({ "x-forwarded-for": value });
 const fwd = (value: string) => new Headers({ forwarded: value });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Db } from "../../db/index.ts";
 import { createUser } from "../../server/auth/users.ts";
-import { ChatError } from "../../server/chat/errors.ts";
+import { DomainError } from "../../server/errors/domain-errors.ts";
 import { entriesBetween, lastSeq } from "../../server/chat/repository.ts";
 import { createRoomLog, type RoomLog } from "../../server/chat/room-log.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
@@ -73,7 +73,7 @@ await describeEach("room log properties", databaseBackends, (backend) => {
         else if (o.kind === "delete") await log.delete(author, { room, seq: pick(o.target) });
         else await log.react(author, { room, seq: pick(o.target), emoji: EMOJI[o.emoji]!, add: o.add });
       } catch (error) {
-        if (!(error instanceof ChatError)) throw error;
+        if (!(error instanceof DomainError)) throw error;
       }
     }
   }

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
 import { createUser, UsernameTakenError } from "../../server/auth/users.ts";
-import { ClientIdReusedError } from "../../server/chat/errors.ts";
+import { ClientIdReusedError } from "../../server/errors/domain-errors.ts";
 import { createMessageWriter } from "../../server/chat/message-writer.ts";
 import { activeRooms, appendMessage, entriesBetween, historyPage, lastSeq } from "../../server/chat/repository.ts";
 

@@ -5,7 +5,7 @@ import { ChangePasswordInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
 import { UsernameTakenError } from "../../auth/users.ts";
-import { addressKey } from "../../http/client-address.ts";
+import { addressKey } from "../../limits/client-address.ts";
 import type { Context } from "../context.ts";
 import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
 

@@ -1,7 +1,6 @@
 /** room.search: messages that contain every word of a query, in the rooms the caller may read. */
 import { SearchInput, searchTerms } from "../../../shared/search.ts";
-import { searchMessages } from "../../chat/search.ts";
-import { addressKey } from "../../http/client-address.ts";
+import { addressKey } from "../../limits/client-address.ts";
 import { requireVisible } from "../../rooms/access.ts";
 import { publicProcedure, rateLimited } from "../init.ts";
 
@@ -19,7 +18,7 @@ export const searchProcedure = publicProcedure.input(SearchInput).query(async ({
   await rateLimited(ctx.limiters.search, ctx.user ? String(ctx.user.id) : `guest:${address}`, "searches");
   await rateLimited(ctx.limiters.searchPerIp, address, "searches from this address");
   if (input.room !== undefined) requireVisible(await ctx.rooms.access(input.room, ctx.user));
-  return searchMessages(ctx.db, {
+  return ctx.chat.search({
     terms: searchTerms(input.query),
     userId: ctx.user?.id ?? null,
     room: input.room,

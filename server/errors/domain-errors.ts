@@ -1,13 +1,14 @@
 /**
- * What the services (room log, rooms) refuse, as small domain errors: the
+ * What the services (room log, rooms, …) refuse, as small domain errors: the
  * routers map them to tRPC codes (server/trpc/domain-errors.ts), the REST
  * routes to HTTP statuses.
- * Nothing here knows about a transport.
+ * Below every service and importing nothing, so any service may throw them
+ * without depending on another; nothing here knows about a transport.
  */
-export class ChatError extends Error {}
+export class DomainError extends Error {}
 
 /** No such message (or the seq is an entry that is not a message). → NOT_FOUND */
-export class NotFoundError extends ChatError {
+export class NotFoundError extends DomainError {
   override name = "NotFoundError";
 }
 
@@ -15,17 +16,17 @@ export class NotFoundError extends ChatError {
 export const roomNotFound = (room: string) => new NotFoundError(`Room '${room}' does not exist.`);
 
 /** The caller may not do this to this message. → FORBIDDEN */
-export class ForbiddenError extends ChatError {
+export class ForbiddenError extends DomainError {
   override name = "ForbiddenError";
 }
 
 /** The request cannot be carried out as asked (a deleted target, too many reactions, a resume point past the end). → BAD_REQUEST */
-export class InvalidRequestError extends ChatError {
+export class InvalidRequestError extends DomainError {
   override name = "InvalidRequestError";
 }
 
 /** It exists already (a room name taken). → CONFLICT */
-export class ConflictError extends ChatError {
+export class ConflictError extends DomainError {
   override name = "ConflictError";
 }
 
