@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
-import { SESSION_RECHECK_MS } from "../../server/trpc/init.ts";
+import { SESSION_RECHECK_MS } from "../../server/limits/defaults.ts";
 import { outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
