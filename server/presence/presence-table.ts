@@ -23,6 +23,7 @@ export interface PresenceTable {
   snapshot(room: string): RoomPresence;
 }
 
+// Over 60 lines as a whole: the three maps and the small methods that are their only readers and writers.
 export function createPresenceTable(processId: string): PresenceTable {
   const local = new Map<string, RoomState>();
   /** Other processes' rooms: process → room → state, and when it expires. */

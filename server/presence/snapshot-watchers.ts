@@ -27,6 +27,7 @@ export interface SnapshotWatchers {
   wakeAll(): void;
 }
 
+// Over 60 lines as a whole: the watchers' state and the small methods that are its only readers and writers.
 export function createSnapshotWatchers({ flushMs, snapshot }: { flushMs: number; snapshot: (room: string) => RoomPresence }): SnapshotWatchers {
   const watchers = new Map<string, Set<Watcher>>();
   const dirty = new Set<string>();
