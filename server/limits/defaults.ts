@@ -15,9 +15,13 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const WS_IDLE_TIMEOUT_SECONDS = 60;
 /** Bun's own backpressure cut, as a multiple of MAX_QUEUED_BYTES: well above ours, so ours (with its close code 4003) acts first. */
 export const BUN_BACKPRESSURE_MULTIPLE = 4;
-/** Rooms whose presence one connection may watch at once: a page shows one room (a few tabs' worth of headroom). */
+/**
+ * `room.presence` watches one connection may hold: a tab watches one room, a
+ * script a few. Each is presence in a room that every process hears of, so it
+ * is bounded far below the general subscription cap.
+ */
 export const MAX_PRESENCE_WATCHES_PER_CONNECTION = 10;
-/** How long an open socket trusts its session between checks: a logout elsewhere is seen within a second. */
+/** How long a socket's confirmed session stands before it is looked up again: a session ended elsewhere stops its calls within a second. */
 export const SESSION_RECHECK_MS = 1000;
 
 // ── Shutting down ────────────────────────────────────────────────────────────
@@ -70,15 +74,15 @@ export const ROOM_CREATION_WINDOW_MS = 24 * 3600 * 1000;
 
 /** Sends that share one transaction at most (group commit): enough to absorb a burst, small enough that one commit stays short. */
 export const WRITE_BATCH_MAX = 256;
-/** Rows per INSERT statement in a batch: well under SQLite's 32,766 bound variables and PostgreSQL's 65,535. */
+/** Rows per multi-row insert of a batch: a few compiled statements serve every batch size, each far under the databases' bound-variable limits. */
 export const INSERT_CHUNK_ROWS = 64;
-/** How long a "may post here" answer is reused: a burst of sends costs one access check, and a revocation is seen within a second. */
+/** How long a "may post here" answer is reused: a busy sender's burst costs one lookup; a change made on another process holds here at most this long, the bound SESSION_RECHECK_MS already sets. */
 export const POST_ACCESS_TTL_MS = 1000;
 /** "May post here" answers cached at once: bounded memory whatever the number of (user, room) pairs. */
 export const POST_ACCESS_MAX_ENTRIES = 20_000;
 /** Bounds of the expired-session sweep's interval (once per SESSION_TTL_SECONDS): not more often than every second, not less often than hourly. */
 export const SESSION_SWEEP_MS = { min: 1_000, max: 3_600_000 } as const;
-/** Ended sessions named per control event: one logout of thousands of sessions stays a few small messages. */
+/** A `sessions-ended` control event names at most this many sessions (the schema's bound in shared/schemas.ts): a mass logout is several small events. */
 export const SESSIONS_PER_EVENT = 1000;
 
 // ── The group layer ──────────────────────────────────────────────────────────
