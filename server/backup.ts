@@ -14,6 +14,7 @@ import { Database } from "bun:sqlite";
 import { closeSync, constants, existsSync, lstatSync, openSync, unlinkSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseDatabaseUrl } from "../db/index.ts";
+import { BACKUP_BUSY_TIMEOUT_MS } from "./limits/defaults.ts";
 
 function fail(message: string, code = 1): never {
   console.error(message);
@@ -52,7 +53,7 @@ createPrivateFile(file);
 const source = new Database(database.path, { readwrite: true, create: false });
 try {
   // A writer holding the lock makes a reader wait only in rare WAL checkpoints: wait rather than fail.
-  source.run("PRAGMA busy_timeout = 5000");
+  source.run(`PRAGMA busy_timeout = ${BACKUP_BUSY_TIMEOUT_MS}`);
   // VACUUM INTO accepts an empty file: the one made above, with its mode.
   source.query("VACUUM INTO ?").run(file);
 } catch (error) {

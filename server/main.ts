@@ -8,6 +8,7 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { createIpcSemaphore, type IpcChannel } from "./cluster/hash-slots.ts";
 import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
 import { type Config, ConfigError, loadConfig, redactSecrets as redact } from "./config.ts";
+import { SUPERVISOR_CHECK_MS } from "./limits/defaults.ts";
 import { startServer } from "./serve.ts";
 import { createLogger } from "./ops/log.ts";
 
@@ -45,7 +46,7 @@ async function serve(config: Config, worker: string | undefined) {
     const parent = process.ppid;
     setInterval(() => {
       if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
-    }, 1000).unref();
+    }, SUPERVISOR_CHECK_MS).unref();
   }
 }
 

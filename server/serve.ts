@@ -1,6 +1,7 @@
 /** Starts Parlor on one port: HTTP through Elysia, WebSocket upgrades at /trpc. */
 import type { Config } from "./config.ts";
 import { createParlorApp, type ParlorApp, type ParlorDeps } from "./app.ts";
+import { DRAIN_STOP_MARGIN_MS, DRAIN_TIMEOUT_MS, RECONNECT_GRACE_MS } from "./limits/defaults.ts";
 
 export interface RunningServer {
   app: ParlorApp;
@@ -39,16 +40,6 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
   };
 }
 
-/** How long in-flight requests get to finish on shutdown before connections are cut. */
-const DRAIN_TIMEOUT_MS = 10_000;
-
-/**
- * How long a WebSocket keeps serving every call after the reconnect notice: the
- * time tRPC's client needs to open its new socket (to another process) and move
- * to it, after which it closes this one itself. Calls sent meanwhile run.
- */
-const RECONNECT_GRACE_MS = 1_000;
-
 /**
  * Graceful shutdown: stop accepting; tell WebSocket clients to reconnect (to
  * another process, or to this one once it is back: they resume where they
@@ -60,7 +51,7 @@ async function drain(server: Bun.Server<unknown>, app: ParlorApp, timeoutMs: num
   const closed = server.stop(false);
   const sockets = app.drainConnections({ graceMs: RECONNECT_GRACE_MS, timeoutMs });
   let timer: Timer | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + 1_000)));
+  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + DRAIN_STOP_MARGIN_MS)));
   const timedOut = await Promise.race([Promise.all([closed, sockets]).then(() => false), timeout]);
   clearTimeout(timer);
   if (timedOut) await server.stop(true);

@@ -21,20 +21,10 @@ import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
+import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
 import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./repository.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
-
-/** Seqs read from the database per replay step, at most. */
-export const REPLAY_BATCH = 100;
-
-/**
- * Bytes of entries (their weight, below) one replay step hands on, at most, plus
- * one entry: what a socket is given between two waits for it to drain. Far under
- * MAX_QUEUED_BYTES (1 MiB), so a reader that keeps up is never cut off as too slow
- * by a step of long messages (100 of them are 1.6 MB).
- */
-export const REPLAY_STEP_BYTES = 256 * 1024;
 
 /** What an entry's fixed fields (seq, sender, dates, the frame around it) weigh, roughly. */
 const ENTRY_FIELDS_BYTES = 256;

@@ -10,18 +10,8 @@ import { PostgresAdapter, sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import { highlightRanges, type SearchPage } from "../../shared/search.ts";
 import type { RoomName } from "../../shared/schemas.ts";
+import { SEARCH_SCAN_IDS } from "../limits/defaults.ts";
 import { messages, toMessage } from "./repository.ts";
-
-/**
- * The most message ids one query looks through: a query reads only the hits
- * whose id is in [hi - SEARCH_SCAN_IDS, hi), hi being `before` or the newest
- * id + 1. So a word found only where the caller may not read (thousands of
- * hits in private rooms) costs at most this window, whatever the plan: FTS5
- * walks its doclist between two rowids, PostgreSQL scans the primary key or
- * the GIN index within the range. A page can then come back short, even
- * empty, with a `nextCursor` (the window's lower end) to search further back.
- */
-export const SEARCH_SCAN_IDS = 10_000;
 
 export interface SearchQuery {
   /** The words to find, all of them (from `searchTerms`). */

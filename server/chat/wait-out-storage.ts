@@ -8,6 +8,7 @@
  * storage error is thrown: the stream is over anyway.
  */
 import { isStorageUnavailable } from "../../db/unavailable.ts";
+import { STORAGE_RETRY_FIRST_MS, STORAGE_RETRY_MAX_MS } from "../limits/defaults.ts";
 
 export interface WaitOptions {
   /** First wait, doubled after each failure up to `maxDelayMs` (plus up to 20% jitter, so streams do not retry in step). */
@@ -15,7 +16,7 @@ export interface WaitOptions {
   maxDelayMs?: number;
 }
 
-export async function waitOutStorage<T>(read: () => Promise<T>, signal: AbortSignal, { firstDelayMs = 50, maxDelayMs = 2000 }: WaitOptions = {}): Promise<T> {
+export async function waitOutStorage<T>(read: () => Promise<T>, signal: AbortSignal, { firstDelayMs = STORAGE_RETRY_FIRST_MS, maxDelayMs = STORAGE_RETRY_MAX_MS }: WaitOptions = {}): Promise<T> {
   for (let delay = firstDelayMs; ; delay = Math.min(delay * 2, maxDelayMs)) {
     try {
       return await read();

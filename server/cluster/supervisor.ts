@@ -6,6 +6,7 @@
  * the others lives in Redis and the database.
  */
 import type { Subprocess } from "bun";
+import { WORKER_HEALTHY_AFTER_MS, WORKER_RESTART_FIRST_MS, WORKER_RESTART_MAX_MS, WORKER_STOP_GRACE_MS } from "../limits/defaults.ts";
 import { createHashSlotBroker, type HashSlotBroker } from "./hash-slots.ts";
 
 /** Set in a worker's environment to its number (1…n); unset in a lone server or the supervisor. */
@@ -34,13 +35,10 @@ export interface Supervisor {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** A worker that lived this long had started fine: its next restart is quick again. */
-const HEALTHY_AFTER_MS = 10_000;
-
 export function startSupervisor(options: SupervisorOptions): Supervisor {
   const log = options.log ?? ((line) => console.log(line));
-  const firstDelay = options.restartDelayMs ?? 100;
-  const maxDelay = options.maxRestartDelayMs ?? 10_000;
+  const firstDelay = options.restartDelayMs ?? WORKER_RESTART_FIRST_MS;
+  const maxDelay = options.maxRestartDelayMs ?? WORKER_RESTART_MAX_MS;
   const running = new Map<number, Subprocess>();
   const exited = new Map<number, Promise<void>>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -67,7 +65,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
         markExited();
         if (stopping) return;
         // A worker that keeps dying young (bad database URL, port taken) is retried ever more slowly.
-        const wait = Date.now() - started >= HEALTHY_AFTER_MS ? firstDelay : delay;
+        const wait = Date.now() - started >= WORKER_HEALTHY_AFTER_MS ? firstDelay : delay;
         log(`Parlor worker ${n} (pid ${proc.pid}) exited (${signal ?? `code ${code}`}); restarting in ${wait} ms`);
         const timer = setTimeout(() => {
           timers.delete(timer);
@@ -84,7 +82,7 @@ export function startSupervisor(options: SupervisorOptions): Supervisor {
   return {
     pids: () => new Map([...running].map(([n, proc]) => [n, proc.pid])),
     hashSlots,
-    async stop(graceMs = 10_000) {
+    async stop(graceMs = WORKER_STOP_GRACE_MS) {
       stopping = true;
       for (const timer of timers) clearTimeout(timer);
       for (const proc of running.values()) proc.kill("SIGTERM");

@@ -6,6 +6,7 @@
  * `lagged` handlers re-check what they hold.
  */
 import { CONTROL_GROUP, type ControlEvent, ControlEvent as ControlEventSchema } from "../../shared/schemas.ts";
+import { CONTROL_QUEUE_EVENTS } from "../limits/defaults.ts";
 import type { GroupLayer } from "./group-layer.ts";
 
 type Handlers = {
@@ -33,7 +34,7 @@ export function createControlChannel(groups: GroupLayer, log?: { error(fields: o
 
   return {
     async start() {
-      const stream = await groups.subscribe(CONTROL_GROUP, { signal: abort.signal, capacity: 10_000 });
+      const stream = await groups.subscribe(CONTROL_GROUP, { signal: abort.signal, capacity: CONTROL_QUEUE_EVENTS });
       (async () => {
         for await (const delivery of stream) {
           if (delivery.type === "lagged") {

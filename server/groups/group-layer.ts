@@ -48,5 +48,3 @@ export interface GroupLayer {
   subscriberCount(group: string): number;
   close(): Promise<void>;
 }
-
-export const DEFAULT_SUBSCRIBER_CAPACITY = 1024;

@@ -5,7 +5,8 @@
  * queue, which also hears its signal's abort): an idle subscription holds no closures.
  */
 import type { RoomEvent } from "../../shared/schemas.ts";
-import { DEFAULT_SUBSCRIBER_CAPACITY, type Delivery, type GroupLayer, type SubscribeOptions } from "./group-layer.ts";
+import { SUBSCRIBER_QUEUE_EVENTS } from "../limits/defaults.ts";
+import type { Delivery, GroupLayer, SubscribeOptions } from "./group-layer.ts";
 import { SubscriberQueue } from "./subscriber-queue.ts";
 
 export interface MemoryGroupLayerOptions {
@@ -38,7 +39,7 @@ class Subscriber extends SubscriberQueue {
 }
 
 export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): MemoryGroupLayer {
-  const defaultCapacity = options.capacity ?? DEFAULT_SUBSCRIBER_CAPACITY;
+  const defaultCapacity = options.capacity ?? SUBSCRIBER_QUEUE_EVENTS;
   // A busy room has thousands of subscribers; that is the design.
   const groups = new Map<string, Set<Subscriber>>();
 

@@ -5,6 +5,7 @@
 import type Redis from "ioredis";
 import type { Limits } from "../config.ts";
 import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limiter.ts";
+import { TYPING_LIMIT } from "./defaults.ts";
 
 export interface Limiters {
   /** Messages per user. */
@@ -26,9 +27,6 @@ export interface Limiters {
   /** Searches per address, whoever asks (many accounts behind one address share it). */
   searchPerIp: RateLimiter;
 }
-
-/** Clients send a typing signal every few seconds while typing; more is noise. */
-export const TYPING_LIMIT: RateLimit = { burst: 5, perSecond: 1 };
 
 export function createLimiters(limits: Limits, store: { redis?: Redis; prefix: string }): Limiters {
   const limiter = (name: string, limit: RateLimit) => createRateLimiter(limit, { redis: store.redis, keyPrefix: `${store.prefix}rl:${name}` });

@@ -6,7 +6,8 @@
  * Redis outage slows nothing down.
  */
 import Redis from "ioredis";
-import { firstAnswer } from "../groups/redis.ts";
+import { COMMON_REDIS_OPTIONS, firstAnswer } from "../groups/redis-connection.ts";
+import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from "./defaults.ts";
 
 /** Connects, waiting for Redis's first answer (ready, or refused) or up to `connectTimeoutMs`; until it is ready, limits count per process. */
 export async function createLimitsRedis(options: {
@@ -18,14 +19,10 @@ export async function createLimitsRedis(options: {
 }): Promise<Redis> {
   const log = options.log ?? ((message, error) => console.error(`[parlor] limits redis: ${message}`, error ?? ""));
   const redis = new Redis(options.url, {
-    protocol: 2,
-    disableClientInfo: true,
+    ...COMMON_REDIS_OPTIONS,
     connectionName: `${options.prefix}limits:${process.pid}`,
     enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    commandTimeout: options.commandTimeoutMs ?? 500,
-    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000) + Math.floor(Math.random() * 50),
+    commandTimeout: options.commandTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS,
   });
   let down = false;
   redis.on("error", (error) => {
@@ -37,6 +34,6 @@ export async function createLimitsRedis(options: {
     down = false;
   });
   // Never waits for a Redis that is down: until it answers, the limits count per process.
-  await firstAnswer([redis], options.connectTimeoutMs ?? 5000);
+  await firstAnswer([redis], options.connectTimeoutMs ?? REDIS_CONNECT_TIMEOUT_MS);
   return redis;
 }

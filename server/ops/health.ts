@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import { DB_CHECK_TIMEOUT_MS } from "../limits/defaults.ts";
 
 export interface Readiness {
   ready: boolean;
@@ -14,8 +15,7 @@ export interface Readiness {
   missing: string[];
 }
 
-const DB_CHECK_TIMEOUT_MS = 2000;
-
+/** Whether the database answers `select 1` within DB_CHECK_TIMEOUT_MS. */
 async function databaseAnswers(db: Db): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, DB_CHECK_TIMEOUT_MS, false)));

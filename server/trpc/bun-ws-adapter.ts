@@ -7,6 +7,7 @@
  */
 import type { AnyRouter, inferRouterContext } from "@trpc/server";
 import type { WebSocketHandler } from "bun";
+import { BUN_BACKPRESSURE_MULTIPLE, FORCED_CLOSE_WAIT_MS } from "../limits/defaults.ts";
 import { CLOSE_TOO_SLOW, Connection, type ConnectionHost } from "./ws/connection.ts";
 import { createFrameEncoder, RECONNECT_FRAME } from "./ws/protocol.ts";
 import { createTopicChannel, type TopicServer } from "./ws/topics.ts";
@@ -134,7 +135,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
   const websocket: WebSocketHandler<TrpcSocketData> = {
     maxPayloadLength: opts.maxPayloadLength,
     // Bun's own limit is the backstop: well above ours, so ours (with a close code) acts first.
-    backpressureLimit: opts.slowConsumerBytes * 4,
+    backpressureLimit: opts.slowConsumerBytes * BUN_BACKPRESSURE_MULTIPLE,
     closeOnBackpressureLimit: true,
     idleTimeout: opts.idleTimeout,
     sendPings: true,
@@ -194,7 +195,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       if (await allClosedWithin(deadline - Date.now())) return;
       for (const connection of [...open]) connection.close(code, reason);
       // Each close is reported once Bun has done it; a peer that never completes it is cut by the server's stop.
-      await allClosedWithin(1_000);
+      await allClosedWithin(FORCED_CLOSE_WAIT_MS);
     },
   };
 }

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
-import { SESSION_RECHECK_MS } from "../../server/trpc/init.ts";
+import { SESSION_RECHECK_MS } from "../../server/limits/defaults.ts";
 import { hashToken } from "../../server/auth/session-adapter.ts";
 import { CLOSE_SESSION_ENDED } from "../../server/trpc/session-sockets.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";

@@ -3,7 +3,7 @@
  * reaches it gets a clear answer while everyone else carries on.
  */
 import { describe, expect, test } from "bun:test";
-import { MAX_FRAME_BYTES } from "../../server/app.ts";
+import { MAX_FRAME_BYTES } from "../../server/limits/defaults.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import type { ParlorClient } from "../../client/parlor-client.ts";

@@ -9,7 +9,7 @@ import type { RoomPresence } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { PRESENCE_GROUP } from "../../server/presence/presence.ts";
-import { MAX_PRESENCE_WATCHES_PER_CONNECTION } from "../../server/trpc/init.ts";
+import { MAX_PRESENCE_WATCHES_PER_CONNECTION } from "../../server/limits/defaults.ts";
 import type { ParlorClient, ParlorClientError } from "../../client/parlor-client.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";

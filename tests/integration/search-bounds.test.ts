@@ -12,7 +12,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { CompiledQuery, PostgresAdapter } from "kysely";
-import { SEARCH_SCAN_IDS, searchStatement } from "../../server/chat/search.ts";
+import { searchStatement } from "../../server/chat/search.ts";
+import { SEARCH_SCAN_IDS } from "../../server/limits/defaults.ts";
 import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 

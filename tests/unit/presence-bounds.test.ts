@@ -4,7 +4,8 @@
  * is refused, and a part no longer needed is cleared at once.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { heartbeatParts, createPresence, PRESENCE_GROUP, type Presence } from "../../server/presence/presence.ts";
+import { heartbeatParts } from "../../server/presence/heartbeat-parts.ts";
+import { createPresence, PRESENCE_GROUP, type Presence } from "../../server/presence/presence.ts";
 import { PRESENCE_HEARTBEAT_MAX_NAMES, PRESENCE_HEARTBEAT_MAX_ROOMS, ProcessPresence } from "../../shared/schemas.ts";
 import { describeEach, groupLayerBackends, type TestGroups } from "../support/backends.ts";
 import { waitFor } from "../support/wait.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { misroutedEvent } from "../../server/groups/redis.ts";
+import { misroutedEvent } from "../../server/groups/redis-events.ts";
 import { messageEvent } from "../support/entries.ts";
 
 describe("events from Redis: the room they name must be their channel's", () => {

@@ -10,7 +10,8 @@ import { createUser } from "../../server/auth/users.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { appendChange, appendMessage, entriesBetween } from "../../server/chat/repository.ts";
-import { entryWeight, openRoomStream, REPLAY_BATCH, REPLAY_STEP_BYTES } from "../../server/chat/room-stream.ts";
+import { entryWeight, openRoomStream } from "../../server/chat/room-stream.ts";
+import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../../server/limits/defaults.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 
 let db: Db;

@@ -1,0 +1,49 @@
+/**
+ * Decoding what arrives from Redis. It is input like any other: anyone who can
+ * publish there could forge it, so each message is parsed against the schema
+ * and checked to belong to its channel before it reaches a subscriber.
+ */
+import { RoomEvent } from "../../shared/schemas.ts";
+
+const ROOM_GROUP_PREFIX = "room:";
+
+/** Every room an event names: its own `room`, and the `room` of whatever it carries (an entry, its message). */
+function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown[] {
+  // Events are small and already schema-checked; the depth bound is only a backstop.
+  if (value === null || typeof value !== "object" || depth > 4) return rooms;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === "room") rooms.push(inner);
+    else roomsNamedIn(inner, depth + 1, rooms);
+  }
+  return rooms;
+}
+
+/**
+ * Why an event that passed the schema still cannot be delivered on `group`, or
+ * null: an event on a room's channel that names another room is forged or
+ * misrouted, and would put one room's traffic in another's stream.
+ */
+export function misroutedEvent(group: string, event: object): string | null {
+  if (!group.startsWith(ROOM_GROUP_PREFIX)) return null;
+  const room = group.slice(ROOM_GROUP_PREFIX.length);
+  const other = roomsNamedIn(event).find((named) => named !== room);
+  return other === undefined ? null : `it names room ${JSON.stringify(other)}`;
+}
+
+/** A message's group and event, or why it is dropped (`dropped` null: another deployment's channel, dropped silently). */
+export type DecodedMessage = { group: string; event: RoomEvent } | { dropped: string | null; error?: unknown };
+
+/** What a message on `channel` carries, checked: the schema, then the room it names. */
+export function decodeRedisMessage(prefix: string, channel: string, payload: string): DecodedMessage {
+  if (!channel.startsWith(prefix)) return { dropped: null };
+  const group = channel.slice(prefix.length);
+  let event: RoomEvent;
+  try {
+    event = RoomEvent.parse(JSON.parse(payload));
+  } catch (error) {
+    return { dropped: `dropped an invalid event on ${channel}`, error };
+  }
+  const misrouted = misroutedEvent(group, event);
+  if (misrouted) return { dropped: `dropped an event on ${channel}: ${misrouted}` };
+  return { group, event };
+}
