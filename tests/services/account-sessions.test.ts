@@ -7,7 +7,7 @@ import { expect, test } from "bun:test";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-import { useProcessPair } from "./process-pair.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 
 const PASSWORD = "correct horse battery";
 

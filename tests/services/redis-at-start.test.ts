@@ -12,7 +12,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createPostgresSchema, describeWithServices, postgresService, redisServerBinary, startPrivateRedis, uniqueRedisPrefix } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { eventually } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
@@ -32,10 +32,10 @@ await describeWithServices("a process started while Redis is down", [postgresSer
     cleanups.push(() => redis.stop());
     const schema = await createPostgresSchema();
     cleanups.push(() => schema.drop());
-    const env = { DATABASE_URL: schema.url, REDIS_URL: redis.url, REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
-    const a = await startParlorProcess(env);
+    const options = { database: schema.url, redis: { url: redis.url, prefix: uniqueRedisPrefix() } };
+    const a = await startParlorProcess(options);
     started.push(a);
-    const b = await startParlorProcess(env);
+    const b = await startParlorProcess(options);
     started.push(b);
 
     // Redis has never been started: both serve, and say what they lack.

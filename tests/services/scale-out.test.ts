@@ -9,8 +9,9 @@ import Redis from "ioredis";
 import type { Message } from "../../shared/schemas.ts";
 import { describeWithServices, postgresService, redisServerBinary, redisService, startPrivateRedis, testRedisUrl } from "../support/backends.ts";
 import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
-import { fullHistory, type ParlorProcess } from "./parlor-process.ts";
-import { type StartedPair, startProcessPair } from "./process-pair.ts";
+import { fullHistory } from "../support/history.ts";
+import type { ParlorProcess } from "../support/parlor-process.ts";
+import { type StartedPair, startProcessPair } from "../support/process-pair.ts";
 
 const seqsOf = (messages: Message[]) => messages.map((m) => m.seq);
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);

@@ -14,7 +14,8 @@ import {
   uniqueRedisPrefix,
 } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { fullHistory, type ParlorProcess, startParlorProcess, withRetry } from "./parlor-process.ts";
+import { fullHistory } from "../support/history.ts";
+import { type ParlorProcess, startParlorProcess, withRetry } from "../support/parlor-process.ts";
 
 const WORKER_LINE = /Parlor worker (\d+) \(pid (\d+)\) listening/;
 
@@ -42,10 +43,9 @@ await describeWithServices("the supervisor (WORKERS=2)", [postgresService, redis
   beforeAll(async () => {
     schema = await createPostgresSchema();
     parlor = await startParlorProcess({
-      DATABASE_URL: schema.url,
-      REDIS_URL: await testRedisUrl(),
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WORKERS: "2",
+      database: schema.url,
+      redis: { url: await testRedisUrl(), prefix: uniqueRedisPrefix() },
+      env: { WORKERS: "2" },
     });
     await nextWorkerLine();
     await nextWorkerLine();

@@ -5,7 +5,7 @@ import { createConnectionCaps } from "../../server/limits/connection-caps.ts";
 import { createLimitsRedis } from "../../server/limits/limits-redis.ts";
 import { createRateLimiter, type RateLimit, type RateLimiter, windowSeconds } from "../../server/limits/rate-limiter.ts";
 import { createSemaphore } from "../../server/limits/semaphore.ts";
-import { freePort } from "../support/process.ts";
+import { freePort } from "../support/free-port.ts";
 import { type Backend, describeEach, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 
 /** Makes limiters and counters that share one store (one Redis, or one process's memory), as two processes would. */
