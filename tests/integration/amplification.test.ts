@@ -71,7 +71,7 @@ function outcomes(raw: RawWebSocket): Map<number, string> {
 /** Runs `attack` and returns by how much the server's peak RSS rose above its RSS just before. */
 async function peakGrowth(attack: () => Promise<void>): Promise<number> {
   Bun.gc(true);
-  await Bun.sleep(200);
+  await Bun.sleep(200); // the server finishes the previous test's closes before the baseline; nothing to observe from here
   const before = resetPeakRss(server.pid);
   await attack();
   const growth = peakRssBytes(server.pid) - before;

@@ -7,6 +7,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
+import { quietFor } from "../support/wait.ts";
 
 // One server, its SQLite file kept across its restarts (the fixture's default database).
 let server: ParlorProcess | undefined;
@@ -43,7 +44,7 @@ test("SIGTERM drains and exits 0; SIGKILL keeps every acknowledged message; the 
 
   await send("m13");
   await ben.waitForCount(13, 15_000);
-  await Bun.sleep(100);
+  await quietFor(100, () => ben.messages.length, "the messages ben received");
   expect(ben.messages.map((m) => m.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
   expect(ben.errors).toEqual([]);
   await socket.close();

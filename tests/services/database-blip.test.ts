@@ -37,7 +37,7 @@ async function sendRetrying(client: ParlorClient, room: string, text: string, re
     } catch (error) {
       refusals.push(refusal(error));
       if (refusal(error) !== RETRYABLE || attempt >= 50) throw error;
-      await Bun.sleep(50);
+      await Bun.sleep(50); // a retrying client's pause, as an app would back off
     }
   }
 }

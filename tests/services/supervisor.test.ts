@@ -14,6 +14,7 @@ import {
   uniqueRedisPrefix,
 } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
+import { quietFor } from "../support/wait.ts";
 import { fullHistory } from "../support/history.ts";
 import { type ParlorProcess, startParlorProcess, withRetry } from "../support/parlor-process.ts";
 
@@ -90,7 +91,7 @@ await describeWithServices("the supervisor (WORKERS=2)", [postgresService, redis
     const history = await fullHistory(sender.client, room);
     expect(history.map((m) => m.seq)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
     for (const sub of subs) await sub.waitForCount(history.length, 15_000);
-    await Bun.sleep(100);
+    await quietFor(100, () => subs.map((s) => s.messages.length), "the messages each client received");
     for (const [i, sub] of subs.entries()) {
       expect(sub.messages.map((m) => ({ seq: m.seq, text: m.text }))).toEqual(history);
       // Each client lost its connection at least once, and came back.

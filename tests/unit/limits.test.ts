@@ -104,7 +104,7 @@ await describeEach("rate limiter", stores, (backend) => {
     expect(await limiter.take(key)).toBe(0);
     const wait = await limiter.take(key);
     expect(wait).toBeGreaterThan(0);
-    await Bun.sleep(wait + 50);
+    await Bun.sleep(wait + 50); // waiting out the window is the behaviour under test
     expect(await limiter.take(key)).toBe(0);
   });
 
@@ -254,7 +254,7 @@ describe("semaphore", () => {
         sem.run(async () => {
           running++;
           peak = Math.max(peak, running);
-          await Bun.sleep(2);
+          await Bun.sleep(2); // the work the semaphore holds, not a wait
           running--;
           return i;
         }),
