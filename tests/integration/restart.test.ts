@@ -3,18 +3,15 @@
  * SIGKILL loses no acknowledged message, and clients reconnect by themselves
  * and catch up with no gap and no duplicate.
  */
-import { afterAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
-import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { quietFor } from "../support/wait.ts";
 
-// One server, its SQLite file kept across its restarts (the fixture's default database).
-let server: ParlorProcess | undefined;
-afterAll(() => server?.dispose());
-
 test("SIGTERM drains and exits 0; SIGKILL keeps every acknowledged message; the subscriber resumes across both with every message once, in order", async () => {
-  server = await startParlorProcess();
+  // Its SQLite file (the fixture's default database) is kept across its restarts.
+  await using server = await startParlorProcess();
   const url = server.url;
   const guest = createParlorClient({ url });
   const { token } = await guest.auth.register.mutate({ username: "ann", password: "ann's password" });

@@ -16,26 +16,17 @@ import { join } from "node:path";
 import { createTRPCClient, httpBatchLink, wsLink } from "@trpc/client";
 import { createParlorSocket, type AppRouter } from "../../client/parlor-client.ts";
 import { describeWithServices, REDIS_URL, redisService, uniqueRedisPrefix } from "../support/backends.ts";
-import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 import { waitFor } from "../support/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "parlor-drain-"));
-const running: ParlorProcess[] = [];
-afterAll(async () => {
-  await Promise.all(running.map((p) => p.dispose()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Sign-ups queue for a single hash slot, and one address may make as many as the tests need. */
 const slowSignUps = { HASH_CONCURRENCY: "1", REGISTER_BURST_PER_IP: "1000", REGISTER_PER_HOUR_PER_IP: "100000" };
 
-/** One process on its own SQLite file. */
-async function start(name: string) {
-  const database = join(dir, `${name}.db`);
-  const server = await startParlorProcess({ database: `sqlite:${database}`, env: slowSignUps });
-  running.push(server);
-  return { server, database };
-}
+/** One process on its own SQLite file (`database`, a path in `dir`). */
+const start = (database: string) => startParlorProcess({ database: `sqlite:${database}`, env: slowSignUps });
 
 /** Every call over one WebSocket, through tRPC's own client: what a wsLink-only app does. */
 function socketClient(url: string) {
@@ -53,7 +44,8 @@ const usernamesIn = (database: string) => {
 };
 
 test("SIGTERM with sign-ups in flight on three WebSockets: tRPC's client gets every answer (no error), each account is in the database, the process exits 0", async () => {
-  const { server, database } = await start("ws");
+  const database = join(dir, "ws.db");
+  await using server = await start(database);
   // Three clients × 8 sign-ups (MAX_CALLS_IN_FLIGHT): 24 Argon2id hashes one after another, well past the reconnect grace.
   const clients = Array.from({ length: 3 }, () => socketClient(server.url));
   const settled: PromiseSettledResult<{ token: string }>[] = [];
@@ -84,7 +76,8 @@ test("SIGTERM with sign-ups in flight on three WebSockets: tRPC's client gets ev
 }, 60_000);
 
 test("SIGTERM with sign-ups in flight over HTTP: each is answered, as before", async () => {
-  const { server, database } = await start("http");
+  const database = join(dir, "http.db");
+  await using server = await start(database);
   const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, maxItems: 1 })] });
   let answered = 0;
   const calls = Array.from({ length: 8 }, (_, i) =>
@@ -110,15 +103,13 @@ await describeWithServices("two processes on one port", [redisService], () => {
       redis: { url: REDIS_URL, prefix: uniqueRedisPrefix() },
     };
     const env = { WORKERS: "2", ...slowSignUps };
-    const first = await startParlorProcess({ ...shared, env: { ...env, PARLOR_WORKER: "a" } });
-    running.push(first);
+    await using first = await startParlorProcess({ ...shared, env: { ...env, PARLOR_WORKER: "a" } });
     const closeCodes: number[] = [];
     const socket = createParlorSocket({ url: first.url, keepOpen: true, onClose: (cause) => closeCodes.push(cause?.code ?? 0) });
     const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
     // The socket is on the first process: the second is not listening yet.
     await client.auth.me.query();
-    const second = await startParlorProcess({ ...shared, port: first.port, env: { ...env, PARLOR_WORKER: "b" } });
-    running.push(second);
+    await using second = await startParlorProcess({ ...shared, port: first.port, env: { ...env, PARLOR_WORKER: "b" } });
 
     const usernames: string[] = [];
     const failures: string[] = [];

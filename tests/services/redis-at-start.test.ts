@@ -12,7 +12,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createPostgresSchema, describeWithServices, postgresService, redisServerBinary, startPrivateRedis, uniqueRedisPrefix } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { eventually } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
@@ -20,10 +20,9 @@ async function readyz(url: string) {
 }
 
 await describeWithServices("a process started while Redis is down", [postgresService, redisServerBinary], () => {
-  const started: ParlorProcess[] = [];
+  // The processes are the test's own (disposed as it ends); their Redis and schema go after them.
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
-    await Promise.all(started.map((p) => p.stop()));
     for (const cleanup of cleanups) await cleanup();
   });
 
@@ -33,10 +32,8 @@ await describeWithServices("a process started while Redis is down", [postgresSer
     const schema = await createPostgresSchema();
     cleanups.push(() => schema.drop());
     const options = { database: schema.url, redis: { url: redis.url, prefix: uniqueRedisPrefix() } };
-    const a = await startParlorProcess(options);
-    started.push(a);
-    const b = await startParlorProcess(options);
-    started.push(b);
+    await using a = await startParlorProcess(options);
+    await using b = await startParlorProcess(options);
 
     // Redis has never been started: both serve, and say what they lack.
     for (const p of [a, b]) {
