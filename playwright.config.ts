@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { TEST_LIMITS } from "./tests/e2e/support/test-limits.ts";
+import { TEST_LIMITS } from "./tests/support/test-limits.ts";
 
 // Worker processes load this file again: the runner's temporary directory reaches them through the environment.
 process.env.PARLOR_E2E_DATA ??= mkdtempSync(join(tmpdir(), "parlor-e2e-"));

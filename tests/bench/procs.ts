@@ -107,4 +107,4 @@ export function spawnChild(argv: string[], env: Record<string, string> = {}): Ch
   return child;
 }
 
-export { freePort } from "../support/process.ts";
+export { freePort } from "../support/free-port.ts";

@@ -9,7 +9,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { AppRouter } from "../../client/parlor-client.ts";
 import { shownTexts, signUp, uniqueName } from "./support/app.ts";
-import { startAppProcess } from "./support/app-process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 
 /** The room's stored messages, oldest first, as the server has them. */
 async function storedTexts(baseURL: string, room: string): Promise<string[]> {
@@ -96,7 +96,7 @@ test.describe("the outbox", () => {
 
   test("over the rate limit: 'not sent' with the server's reason; Retry stores it, Discard drops it", async ({ browser }) => {
     // Two messages per four-second window: the four typed offline go out well within one, however slow the machine.
-    const server = await startAppProcess({ SEND_BURST: "2", SEND_PER_SECOND: "0.5" });
+    const server = await startParlorProcess({ env: { HOST: "localhost", SEND_BURST: "2", SEND_PER_SECOND: "0.5" } });
     const context = await browser.newContext({ baseURL: server.url });
     try {
       const page = await context.newPage();

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { apiUser, openRoom, shownTexts, uniqueName } from "./support/app.ts";
-import { startAppProcess } from "./support/app-process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
+import { quietFor } from "../support/wait.ts";
 
 test.describe("a dropped connection", () => {
   test("going offline shows 'Reconnecting…'; what was sent meanwhile appears once each on coming back", async ({ page, context, baseURL }) => {
@@ -13,7 +14,7 @@ test.describe("a dropped connection", () => {
     await context.setOffline(true);
     await expect(page.locator("#connection-status")).toHaveText("Reconnecting…");
     for (const n of [1, 2, 3]) await bot.send(room, `while offline ${n}`);
-    await page.waitForTimeout(300);
+    await quietFor(300, () => shownTexts(page), "the messages shown while offline");
     expect(await shownTexts(page)).toEqual(["before the drop"]);
 
     await context.setOffline(false);
@@ -30,7 +31,8 @@ test.describe("a dropped connection", () => {
   });
 
   test("a server restart closes the socket; the page resumes with nothing missing and nothing twice", async ({ page }) => {
-    const server = await startAppProcess();
+    // A server of this test's own, on "localhost" as the suite's (the browser keeps its Secure cookie over plain HTTP).
+    const server = await startParlorProcess({ env: { HOST: "localhost" } });
     try {
       const room = uniqueName("restart");
       const bot = await apiUser(server.url);
@@ -42,7 +44,7 @@ test.describe("a dropped connection", () => {
 
       await server.stop();
       await expect(page.locator("#connection-status")).toHaveText("Reconnecting…");
-      await server.start();
+      await server.restart();
       for (const n of [1, 2, 3]) await bot.send(room, `after the restart ${n}`);
 
       await expect(page.locator("#connection-status")).toHaveText("Live", { timeout: 15_000 });

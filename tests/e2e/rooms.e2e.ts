@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { quietFor } from "../support/wait.ts";
 import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 /** Opens the members panel of the room on screen. */
@@ -63,9 +64,9 @@ test.describe("rooms", () => {
     await expect(invitee.getByRole("alert").filter({ hasText: "You were removed" })).toContainText(`You were removed from room '${room}'.`);
     await expect(invitee.locator("#messageInput")).toHaveCount(0);
     await expect(owner.locator("#messages .member-notice").last()).toHaveText(`${ownerName} removed ${inviteeName}`);
-    await owner.waitForTimeout(1_000);
+    await owner.waitForTimeout(1_000); // "a second later" is the scenario
     await sendFromPage(owner, "after the kick");
-    await owner.waitForTimeout(500);
+    await quietFor(500, () => invitee.locator("#messages").innerText(), "the kicked invitee's messages");
     await expect(invitee.locator("#messages")).not.toContainText("after the kick");
     await expect(invitee.locator("#messages")).toContainText("before the kick");
     // …and the room leaves their list.

@@ -10,7 +10,7 @@ import { CLOSE_SESSION_ENDED } from "../../server/trpc/session-sockets.ts";
 import { failure, outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { waitFor } from "../support/wait.ts";
+import { eventually, waitFor } from "../support/wait.ts";
 
 const PASSWORD = "correct horse battery";
 const NEW_PASSWORD = "tr0ub4dor & 3";
@@ -146,11 +146,7 @@ describe("expired sessions", () => {
     const rows = () => short.app.services.db.selectFrom("session").select("id").execute();
     expect(await rows()).toHaveLength(1);
     let left = 1;
-    const deadline = Date.now() + 5_000;
-    while (left > 0 && Date.now() < deadline) {
-      await Bun.sleep(100);
-      left = (await rows()).length;
-    }
+    await eventually(async () => (left = (await rows()).length) === 0, "the sweep to delete the expired session", 5_000, 100);
     expect(left).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createParlorClient } from "../../client/parlor-client.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../../shared/transport.ts";
 import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/process.ts";
+import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -28,7 +28,7 @@ const LONG_TEXT = "😀".repeat(4000);
 
 type Frame = { id: number; result?: { type: string }; error?: { data: { code: string } } };
 
-let server: ServerProcess;
+let server: ParlorProcess;
 let token: string;
 /** Bytes in memory of one answer to `room.history` on the 20-message room, as JSON (two-byte string). */
 let historyAnswerBytes: number;
@@ -36,7 +36,7 @@ let historyAnswerBytes: number;
 const rowBytes = LONG_TEXT.length * 2;
 
 beforeAll(async () => {
-  server = await spawnServer({ PORT: String(freePort()), DATABASE_URL: "sqlite::memory:", SEND_BURST: "100000", SEND_PER_SECOND: "100000" });
+  server = await startParlorProcess({ database: "sqlite::memory:", env: { SEND_BURST: "100000", SEND_PER_SECOND: "100000" } });
   const guest = createParlorClient({ url: server.url });
   ({ token } = await guest.auth.register.mutate({ username: "mallory", password: "correct horse battery" }));
   const client = createParlorClient({ url: server.url, token });
@@ -48,7 +48,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await server?.kill("SIGTERM");
+  await server?.dispose();
 });
 
 /** A raw WebSocket signed in as mallory (connectionParams first, as wsLink does). */
@@ -71,10 +71,10 @@ function outcomes(raw: RawWebSocket): Map<number, string> {
 /** Runs `attack` and returns by how much the server's peak RSS rose above its RSS just before. */
 async function peakGrowth(attack: () => Promise<void>): Promise<number> {
   Bun.gc(true);
-  await Bun.sleep(200);
-  const before = resetPeakRss(server.proc.pid);
+  await Bun.sleep(200); // the server finishes the previous test's closes before the baseline; nothing to observe from here
+  const before = resetPeakRss(server.pid);
   await attack();
-  const growth = peakRssBytes(server.proc.pid) - before;
+  const growth = peakRssBytes(server.pid) - before;
   if (process.env.PARLOR_PRINT_RSS) console.log(`peak RSS growth: ${(growth / MiB).toFixed(1)} MiB`);
   return growth;
 }

@@ -186,7 +186,7 @@ describe("sessions ended elsewhere", () => {
     expect((await send(1)).result).toBeDefined();
     // Another process logs ann out: the row goes, but it cannot close this socket.
     await server.app.services.db.deleteFrom("session").execute();
-    await Bun.sleep(SESSION_RECHECK_MS + 100);
+    await Bun.sleep(SESSION_RECHECK_MS + 100); // past the recheck interval: the promise under test
     expect((await send(2)).error?.data.code).toBe("UNAUTHORIZED");
     ws.destroy();
   });
@@ -207,7 +207,7 @@ describe("sessions ended where this process was not told", () => {
 
     // Ended where nobody tells this process (another process whose announcement was lost): the row goes.
     await server.app.services.db.deleteFrom("session").where("id", "=", hashToken(ann.token)).execute();
-    await Bun.sleep(SESSION_RECHECK_MS + 100);
+    await Bun.sleep(SESSION_RECHECK_MS + 100); // past the recheck interval: the promise under test
     expect(await failure(tab.client.room.history.query({ room: "lobby" }))).toEqual({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
     await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the socket to close with 4001");
     // The stock client reconnects with the same token, now a guest: the private room's stream is refused.

@@ -9,6 +9,7 @@ import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestServer, type TestServer } from "../support/server.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 let dir: string;
@@ -40,7 +41,7 @@ describe("bun run db:backup", () => {
         }
       }
     })();
-    while (acknowledged.length < 50) await Bun.sleep(5);
+    await waitFor(() => acknowledged.length >= 50, "50 acknowledged sends", 15_000);
     const ackedBefore = [...acknowledged];
     const backup = join(dir, "copy.db");
     const result = await run(["bun", "run", "--silent", "db:backup", backup], { DATABASE_URL: `sqlite:${file}` });

@@ -9,7 +9,7 @@ import { outcome } from "../support/outcome.ts";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 let server: TestServer;
 let ann: TestUser;
@@ -102,7 +102,7 @@ describe("inputs", () => {
     expect(past.errors[0]!.data?.code).toBe("BAD_REQUEST");
     const within = subscribeRoom(server.guest().client, { room: "small-room", lastEventId: "1" });
     await within.waitForCount(1);
-    await Bun.sleep(50);
+    await quietFor(50, () => within.messages.length, "the messages replayed");
     expect(within.messages.map((m) => [m.room, m.text])).toEqual([["small-room", "small 2"]]);
   });
 });

@@ -7,7 +7,7 @@ import { appendMessage } from "../../server/chat/repository.ts";
 import { failure } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 let server: TestServer;
 beforeEach(async () => {
@@ -148,7 +148,7 @@ describe("resume", () => {
     await sub.started;
     await ann.client.room.send.mutate({ room: "log", text: "new" });
     await sub.waitForCount(1);
-    await Bun.sleep(50);
+    await quietFor(50, () => sub.messages.length, "the messages received");
     expect(sub.messages.map((m) => m.text)).toEqual(["new"]);
   });
 
@@ -162,7 +162,7 @@ describe("resume", () => {
     await sub.started;
     await Promise.all(Array.from({ length: 15 }, (_, i) => ann.client.room.send.mutate({ room: "backlog", text: `new ${i + 1}` })));
     await sub.waitForCount(1515, 15_000);
-    await Bun.sleep(100);
+    await quietFor(100, () => sub.messages.length, "the messages received");
     expect(sub.messages.map((m) => m.seq)).toEqual(Array.from({ length: 1515 }, (_, i) => i + 1));
     expect(sub.errors).toEqual([]);
   });
@@ -197,7 +197,7 @@ describe("resume", () => {
     await sub.waitForCount(6, 5000);
     await ann.client.room.send.mutate({ room: "live", text: "after 7" });
     await sub.waitForCount(7);
-    await Bun.sleep(100);
+    await quietFor(100, () => sub.messages.length, "the messages received");
 
     expect(sub.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(sub.errors).toEqual([]);

@@ -177,9 +177,10 @@ describe("bun run chat", () => {
 
   test("who lists the people in a room; rooms says how many are there", async () => {
     const ann = await server.signUp("ann-cli");
-    const sub = ann.client.room.presence.subscribe({ room: "gathering" }, { onData: () => {} });
+    let here: string[] = [];
+    const sub = ann.client.room.presence.subscribe({ room: "gathering" }, { onData: (p) => (here = p.users) });
     await ann.client.room.send.mutate({ room: "gathering", text: "hi" });
-    await Bun.sleep(300);
+    await waitFor(() => here.includes("ann-cli"), "ann to be counted in the room");
     // A signed-out CLI counts as a guest while it asks.
     expect((await chat(["who", "gathering"], { XDG_CONFIG_HOME: join(configHome, "signed-out") })).stdout).toBe("ann-cli, 1 guest\n");
     expect((await chat(["rooms"])).stdout).toMatch(/^gathering\t1 message\t1 here now\t/m);

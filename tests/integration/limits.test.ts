@@ -217,6 +217,7 @@ describe("connection caps", () => {
     await waitFor(() => c.errors.length > 0, "the refusal");
     expect(c.errors[0]!.data?.code).toBe("TOO_MANY_REQUESTS");
     a.unsubscribe();
+    // The slot frees when the server's stream loop ends, a turn or more after the stop; no frame tells the client.
     await Bun.sleep(50);
     const d = subscribeRoom(client, { room: "r4" });
     await d.started;

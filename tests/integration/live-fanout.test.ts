@@ -11,7 +11,7 @@ import { CLOSE_TOO_SLOW } from "../../server/trpc/bun-ws-adapter.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 let server: TestServer;
 let ann: TestUser;
@@ -96,7 +96,7 @@ describe("live fan-out through the topic publish", () => {
     expect(stream.errors.map((e) => e.data?.code)).toEqual(["FORBIDDEN"]);
     expect(riders("inner")).toBe(0);
     await ann.client.room.send.mutate({ room: "inner", text: "after" });
-    await Bun.sleep(100);
+    await quietFor(100, () => stream.messages.length, "the messages of ben's ended stream");
     expect(stream.messages.map((m) => m.text)).toEqual(["before"]);
   });
 

@@ -5,7 +5,7 @@ import type { ParlorClient } from "../../client/parlor-client.ts";
 import { appRouter } from "../../server/trpc/router.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 let server: TestServer;
 beforeEach(async () => {
@@ -32,7 +32,7 @@ test("people in a room see each other come and go; a user with two tabs counts o
   expect((await ann.client.room.active.query()).length).toBe(0); // no messages yet: not listed
 
   benTab1.unsubscribe();
-  await Bun.sleep(100);
+  await quietFor(100, () => annSees.latest()?.users, "the users ann sees");
   expect(annSees.latest()?.users).toEqual(["ann", "ben"]); // the other tab is still there
   benTab2.unsubscribe();
   guest.unsubscribe();

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createParlorClient } from "../../client/parlor-client.ts";
 import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/process.ts";
+import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -16,11 +16,11 @@ const LONG_TEXT = "😀".repeat(4000);
 const MESSAGES = 150;
 const SUBSCRIPTIONS = 100;
 
-let server: ServerProcess;
+let server: ParlorProcess;
 let token: string;
 
 beforeAll(async () => {
-  server = await spawnServer({ PORT: String(freePort()), DATABASE_URL: "sqlite::memory:", SEND_BURST: "100000", SEND_PER_SECOND: "100000" }, { memoryProbe: true });
+  server = await startParlorProcess({ database: "sqlite::memory:", env: { SEND_BURST: "100000", SEND_PER_SECOND: "100000" }, memoryProbe: true });
   const guest = createParlorClient({ url: server.url });
   ({ token } = await guest.auth.register.mutate({ username: "mallory", password: "correct horse battery" }));
   const client = createParlorClient({ url: server.url, token });
@@ -28,7 +28,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await server?.kill("SIGTERM");
+  await server?.dispose();
 });
 
 interface FastReader {
@@ -86,13 +86,13 @@ describe("replaying long messages to many subscriptions of one socket", () => {
 
   test("peak memory does not follow the reader's throughput: replaying 100 subscriptions × 150 long messages (240 MB) to a fast reader raises the server's peak RSS by under 150 MiB", async () => {
     await server.measure();
-    const before = resetPeakRss(server.proc.pid);
+    const before = resetPeakRss(server.pid);
     const reader = await fastReader();
     await replayAll(reader);
     expect(reader.raw.closeCode()).toBeNull();
     expect(reader.events()).toBe(SUBSCRIPTIONS * MESSAGES);
     // Measured: +94 MiB (before the fix: +614 MiB).
-    const growth = peakRssBytes(server.proc.pid) - before;
+    const growth = peakRssBytes(server.pid) - before;
     print("peak RSS growth", growth);
     expect(growth).toBeLessThan(150 * MiB);
     reader.raw.destroy();

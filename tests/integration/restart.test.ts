@@ -3,30 +3,15 @@
  * SIGKILL loses no acknowledged message, and clients reconnect by themselves
  * and catch up with no gap and no duplicate.
  */
-import { afterAll, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { expect, test } from "bun:test";
 import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-
-const dir = mkdtempSync(join(tmpdir(), "parlor-restart-"));
-const env = { PORT: String(freePort()), DATABASE_URL: `sqlite:${join(dir, "parlor.db")}` };
-const running: ServerProcess[] = [];
-afterAll(async () => {
-  for (const p of running) if (p.proc.exitCode === null) await p.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const start = async () => {
-  const p = await spawnServer(env);
-  running.push(p);
-  return p;
-};
+import { quietFor } from "../support/wait.ts";
 
 test("SIGTERM drains and exits 0; SIGKILL keeps every acknowledged message; the subscriber resumes across both with every message once, in order", async () => {
-  let server = await start();
+  // Its SQLite file (the fixture's default database) is kept across its restarts.
+  await using server = await startParlorProcess();
   const url = server.url;
   const guest = createParlorClient({ url });
   const { token } = await guest.auth.register.mutate({ username: "ann", password: "ann's password" });
@@ -42,23 +27,23 @@ test("SIGTERM drains and exits 0; SIGKILL keeps every acknowledged message; the 
   await ben.waitForCount(5);
 
   // Graceful stop: clients are told to reconnect, the process exits by itself.
-  expect(await server.kill("SIGTERM")).toBe(0);
-  server = await start();
+  expect(await server.stop()).toBe(0);
+  await server.restart();
   for (let i = 6; i <= 8; i++) await send(`m${i}`);
   await ben.waitForCount(8, 15_000);
 
   // A crash right after acknowledgements: what was acknowledged is on disk.
   for (let i = 9; i <= 12; i++) await send(`m${i}`);
-  expect(await server.kill("SIGKILL")).not.toBe(0);
-  server = await start();
+  expect(await server.kill()).not.toBe(0);
+  await server.restart();
   const history = await createParlorClient({ url }).room.history.query({ room: "durable", limit: 100 });
   expect(history.messages.map((m) => m.seq).reverse()).toEqual(acknowledged);
 
   await send("m13");
   await ben.waitForCount(13, 15_000);
-  await Bun.sleep(100);
+  await quietFor(100, () => ben.messages.length, "the messages ben received");
   expect(ben.messages.map((m) => m.seq)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
   expect(ben.errors).toEqual([]);
   await socket.close();
-  expect(await server.kill("SIGTERM")).toBe(0);
+  expect(await server.stop()).toBe(0);
 }, 60_000);

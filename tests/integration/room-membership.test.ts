@@ -104,17 +104,13 @@ describe("roles", () => {
   });
 
   test("invitations per minute are bounded: the 5th within the burst is TOO_MANY_REQUESTS", async () => {
-    const server2 = await startTestServer({ INVITES_PER_MINUTE: "4" });
-    try {
-      const owner = await server2.signUp("own");
-      const others = await Promise.all(["usr1", "usr2", "usr3", "usr4", "usr5"].map((n) => server2.signUp(n)));
-      await owner.client.room.create.mutate({ room: "many", visibility: "private" });
-      const results = [];
-      for (const u of others) results.push(await outcome(owner.client.room.invite.mutate({ room: "many", username: u.username })));
-      expect(results).toEqual(["OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
-    } finally {
-      await server2.stop();
-    }
+    await using server2 = await startTestServer({ INVITES_PER_MINUTE: "4" });
+    const owner = await server2.signUp("own");
+    const others = await Promise.all(["usr1", "usr2", "usr3", "usr4", "usr5"].map((n) => server2.signUp(n)));
+    await owner.client.room.create.mutate({ room: "many", visibility: "private" });
+    const results = [];
+    for (const u of others) results.push(await outcome(owner.client.room.invite.mutate({ room: "many", username: u.username })));
+    expect(results).toEqual(["OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
   });
 });
 

@@ -16,26 +16,17 @@ import { join } from "node:path";
 import { createTRPCClient, httpBatchLink, wsLink } from "@trpc/client";
 import { createParlorSocket, type AppRouter } from "../../client/parlor-client.ts";
 import { describeWithServices, REDIS_URL, redisService, uniqueRedisPrefix } from "../support/backends.ts";
-import { freePort, type ServerProcess, spawnServer } from "../support/process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 import { waitFor } from "../support/wait.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "parlor-drain-"));
-const running: ServerProcess[] = [];
-afterAll(async () => {
-  for (const p of running) if (p.proc.exitCode === null) await p.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Sign-ups queue for a single hash slot, and one address may make as many as the tests need. */
 const slowSignUps = { HASH_CONCURRENCY: "1", REGISTER_BURST_PER_IP: "1000", REGISTER_PER_HOUR_PER_IP: "100000" };
 
-/** One process on its own SQLite file. */
-async function start(name: string) {
-  const database = join(dir, `${name}.db`);
-  const server = await spawnServer({ PORT: String(freePort()), DATABASE_URL: `sqlite:${database}`, ...slowSignUps });
-  running.push(server);
-  return { server, database };
-}
+/** One process on its own SQLite file (`database`, a path in `dir`). */
+const start = (database: string) => startParlorProcess({ database: `sqlite:${database}`, env: slowSignUps });
 
 /** Every call over one WebSocket, through tRPC's own client: what a wsLink-only app does. */
 function socketClient(url: string) {
@@ -53,7 +44,8 @@ const usernamesIn = (database: string) => {
 };
 
 test("SIGTERM with sign-ups in flight on three WebSockets: tRPC's client gets every answer (no error), each account is in the database, the process exits 0", async () => {
-  const { server, database } = await start("ws");
+  const database = join(dir, "ws.db");
+  await using server = await start(database);
   // Three clients × 8 sign-ups (MAX_CALLS_IN_FLIGHT): 24 Argon2id hashes one after another, well past the reconnect grace.
   const clients = Array.from({ length: 3 }, () => socketClient(server.url));
   const settled: PromiseSettledResult<{ token: string }>[] = [];
@@ -69,7 +61,7 @@ test("SIGTERM with sign-ups in flight on three WebSockets: tRPC's client gets ev
   );
   await waitFor(() => settled.length > 0, "the first sign-up's answer", 15_000);
 
-  const exited = server.kill("SIGTERM");
+  const exited = server.stop();
   // The rest were in flight when the signal arrived: what this test is about.
   expect(settled.length).toBeLessThan(calls.length);
   const outcomes = await Promise.allSettled(calls);
@@ -84,7 +76,8 @@ test("SIGTERM with sign-ups in flight on three WebSockets: tRPC's client gets ev
 }, 60_000);
 
 test("SIGTERM with sign-ups in flight over HTTP: each is answered, as before", async () => {
-  const { server, database } = await start("http");
+  const database = join(dir, "http.db");
+  await using server = await start(database);
   const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${server.url}/trpc`, maxItems: 1 })] });
   let answered = 0;
   const calls = Array.from({ length: 8 }, (_, i) =>
@@ -94,7 +87,7 @@ test("SIGTERM with sign-ups in flight over HTTP: each is answered, as before", a
     }),
   );
   await waitFor(() => answered > 0, "the first sign-up's answer", 15_000);
-  const exited = server.kill("SIGTERM");
+  const exited = server.stop();
   expect(answered).toBeLessThan(calls.length);
   const outcomes = await Promise.allSettled(calls);
   expect(await exited).toBe(0);
@@ -105,24 +98,18 @@ test("SIGTERM with sign-ups in flight over HTTP: each is answered, as before", a
 await describeWithServices("two processes on one port", [redisService], () => {
   test("SIGTERM with a second process on the port: tRPC's client moves to it on the notice; no call fails, none is refused, and the old socket is closed by the client, not cut with 1012", async () => {
     // Two processes sharing one port (as WORKERS does), one SQLite file and one Redis: the client's new socket reaches the other.
-    const port = String(freePort());
     const shared = {
-      PORT: port,
-      DATABASE_URL: `sqlite:${join(dir, "pair.db")}`,
-      WORKERS: "2",
-      REDIS_URL,
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      ...slowSignUps,
+      database: `sqlite:${join(dir, "pair.db")}`,
+      redis: { url: REDIS_URL, prefix: uniqueRedisPrefix() },
     };
-    const first = await spawnServer({ ...shared, PARLOR_WORKER: "a" });
-    running.push(first);
+    const env = { WORKERS: "2", ...slowSignUps };
+    await using first = await startParlorProcess({ ...shared, env: { ...env, PARLOR_WORKER: "a" } });
     const closeCodes: number[] = [];
     const socket = createParlorSocket({ url: first.url, keepOpen: true, onClose: (cause) => closeCodes.push(cause?.code ?? 0) });
     const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
     // The socket is on the first process: the second is not listening yet.
     await client.auth.me.query();
-    const second = await spawnServer({ ...shared, PARLOR_WORKER: "b" });
-    running.push(second);
+    await using second = await startParlorProcess({ ...shared, port: first.port, env: { ...env, PARLOR_WORKER: "b" } });
 
     const usernames: string[] = [];
     const failures: string[] = [];
@@ -140,7 +127,7 @@ await describeWithServices("two processes on one port", [redisService], () => {
       }
     })();
     await waitFor(() => usernames.length >= 2, "sign-ups on the first process", 15_000);
-    expect(await first.kill("SIGTERM")).toBe(0);
+    expect(await first.stop()).toBe(0);
     const atExit = usernames.length;
     await waitFor(() => usernames.length >= atExit + 2 || failures.length > 0, "sign-ups on the second process", 15_000);
     stop = true;
@@ -151,6 +138,6 @@ await describeWithServices("two processes on one port", [redisService], () => {
     const stored = usernamesIn(join(dir, "pair.db"));
     for (const username of usernames) expect(stored).toContain(username);
     await socket.close();
-    expect(await second.kill("SIGTERM")).toBe(0);
+    expect(await second.stop()).toBe(0);
   }, 60_000);
 });

@@ -10,7 +10,7 @@ import { websocketUrl } from "../../client/parlor-client.ts";
 import type { AppRouter } from "../../server/trpc/router.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 /** The tRPC error a plain HTTP client reads from a refused request. */
 async function trpcError(res: Response): Promise<{ status: number; type: string | null; code: string; message: string }> {
@@ -40,7 +40,7 @@ describe("subscriptions are served over the WebSocket only", () => {
         message: "'room.presence' is a subscription: subscriptions are served over the WebSocket at /trpc only (tRPC's wsLink), not over HTTP.",
       });
     }
-    await Bun.sleep(300); // longer than presence's coalescing: a count would have shown
+    await quietFor(300, () => seen.at(-1), "the guests counted"); // longer than presence's coalescing: a count would have shown
     expect(server.app.services.presence.count("lobby")).toBe(1);
     expect(seen.at(-1)).toBe(1);
     sub.unsubscribe();

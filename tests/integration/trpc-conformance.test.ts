@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, test } from "bun:test";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 interface Frame {
   id: number | null;
@@ -52,7 +52,7 @@ test("a stream ended by a kick sends FORBIDDEN and then `stopped`, as tRPC's han
   await ann.client.room.send.mutate({ room: "inner", text: "after" });
   await waitFor(() => stock.errors.length > 0, "the stock client's error");
   // Quiet over a window: nothing more is sent for the ended stream.
-  await Bun.sleep(200);
+  await quietFor(200, () => [repliesTo(raw, 1).length, stock.messages.length, stock.errors.length], "the replies to the ended streams");
   // Its entries (the message, then the kick's own entry), the error, `stopped`.
   const replies = repliesTo(raw, 1);
   expect(replies[0]).toBe("started");

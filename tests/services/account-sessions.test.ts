@@ -6,8 +6,8 @@
 import { expect, test } from "bun:test";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { waitFor } from "../support/wait.ts";
-import { useProcessPair } from "./process-pair.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 
 const PASSWORD = "correct horse battery";
 
@@ -45,7 +45,7 @@ await describeWithServices("account sessions across two processes", [postgresSer
     await waitFor(() => other.codes.length > 0, "the other session's socket on B closed", 3000);
     expect(other.codes[0]).toBe(4001);
     // This session's socket on B is still there and still receives.
-    await Bun.sleep(200);
+    await quietFor(200, () => mine.codes, "the close codes of this session's socket on B");
     expect(mine.codes).toEqual([]);
     await user.client.room.send.mutate({ room: "lobby", text: "still here" });
     await mine.stream.waitForCount(1, 5000);

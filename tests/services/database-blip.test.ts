@@ -19,7 +19,7 @@ import type { RecordedSubscription } from "../support/subscriber.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { waitFor } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 
 type Schema = Awaited<ReturnType<typeof createPostgresSchema>>;
 
@@ -37,7 +37,7 @@ async function sendRetrying(client: ParlorClient, room: string, text: string, re
     } catch (error) {
       refusals.push(refusal(error));
       if (refusal(error) !== RETRYABLE || attempt >= 50) throw error;
-      await Bun.sleep(50);
+      await Bun.sleep(50); // a retrying client's pause, as an app would back off
     }
   }
 }
@@ -65,9 +65,9 @@ await describeWithServices("a PostgreSQL blip", [postgresService, redisService],
     proxy = startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     const proxied = new URL(schema.url);
     proxied.host = `127.0.0.1:${proxy.port}`;
-    const shared = { REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
-    a = await startParlorProcess({ ...shared, DATABASE_URL: schema.url });
-    [b, c] = await Promise.all([startParlorProcess({ ...shared, DATABASE_URL: schema.url }), startParlorProcess({ ...shared, DATABASE_URL: proxied.toString() })]);
+    const redis = { url: await testRedisUrl(), prefix: uniqueRedisPrefix() };
+    a = await startParlorProcess({ redis, database: schema.url });
+    [b, c] = await Promise.all([startParlorProcess({ redis, database: schema.url }), startParlorProcess({ redis, database: proxied.toString() })]);
   }, 30_000);
 
   afterAll(async () => {

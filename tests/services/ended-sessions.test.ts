@@ -15,7 +15,7 @@ import { outcome } from "../support/outcome.ts";
 import { socketClient } from "../support/socket-client.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-import { type StartedPair, startProcessPair } from "./process-pair.ts";
+import { type StartedPair, startProcessPair } from "../support/process-pair.ts";
 
 const PASSWORD = "correct horse battery";
 

@@ -8,7 +8,7 @@ import type { RoomPresence } from "../../shared/schemas.ts";
 import type { ParlorClient } from "../../client/parlor-client.ts";
 import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 import { waitFor } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 
 const HEARTBEAT_MS = 200;
 const TTL_MS = 800;
@@ -26,16 +26,13 @@ await describeWithServices("presence across two processes", [postgresService, re
   beforeAll(async () => {
     const schema = await createPostgresSchema();
     dropSchema = schema.drop;
-    const env = {
-      DATABASE_URL: schema.url,
-      REDIS_URL: await testRedisUrl(),
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WORKERS: "1",
-      PRESENCE_HEARTBEAT_MS: String(HEARTBEAT_MS),
-      PRESENCE_TTL_MS: String(TTL_MS),
+    const options = {
+      database: schema.url,
+      redis: { url: await testRedisUrl(), prefix: uniqueRedisPrefix() },
+      env: { PRESENCE_HEARTBEAT_MS: String(HEARTBEAT_MS), PRESENCE_TTL_MS: String(TTL_MS) },
     };
-    a = await startParlorProcess(env);
-    b = await startParlorProcess(env);
+    a = await startParlorProcess(options);
+    b = await startParlorProcess(options);
   }, 30_000);
   afterAll(async () => {
     await Promise.all([a.stop(), b.stop()]);

@@ -12,7 +12,7 @@ import { afterAll, expect, test } from "bun:test";
 import { createPostgresSchema, describeWithServices, postgresService, redisServerBinary, startPrivateRedis, uniqueRedisPrefix } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { eventually } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
@@ -20,10 +20,9 @@ async function readyz(url: string) {
 }
 
 await describeWithServices("a process started while Redis is down", [postgresService, redisServerBinary], () => {
-  const started: ParlorProcess[] = [];
+  // The processes are the test's own (disposed as it ends); their Redis and schema go after them.
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
-    await Promise.all(started.map((p) => p.stop()));
     for (const cleanup of cleanups) await cleanup();
   });
 
@@ -32,11 +31,9 @@ await describeWithServices("a process started while Redis is down", [postgresSer
     cleanups.push(() => redis.stop());
     const schema = await createPostgresSchema();
     cleanups.push(() => schema.drop());
-    const env = { DATABASE_URL: schema.url, REDIS_URL: redis.url, REDIS_PREFIX: uniqueRedisPrefix(), WORKERS: "1" };
-    const a = await startParlorProcess(env);
-    started.push(a);
-    const b = await startParlorProcess(env);
-    started.push(b);
+    const options = { database: schema.url, redis: { url: redis.url, prefix: uniqueRedisPrefix() } };
+    await using a = await startParlorProcess(options);
+    await using b = await startParlorProcess(options);
 
     // Redis has never been started: both serve, and say what they lack.
     for (const p of [a, b]) {

@@ -10,6 +10,7 @@ import { createRedisGroupLayer } from "../../server/groups/redis.ts";
 import type { RoomEvent } from "../../shared/schemas.ts";
 import { messageEvent } from "../support/entries.ts";
 import { describeWithServices, hasRedisServer, redisService, startPrivateRedis, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { eventually } from "../support/wait.ts";
 
 /** A message event of `room` (its channel is room:<room>: an event naming another room is dropped). */
 const event = (seq: number, room = "lobby"): RoomEvent => messageEvent(seq, room);
@@ -95,7 +96,7 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
     expect(await numsub()).toBe(1);
     b.abort();
     // UNSUBSCRIBE is sent when the last leaves (asynchronously: wait for Redis to show it, bounded).
-    for (let i = 0; i < 50 && (await numsub()) !== 0; i++) await Bun.sleep(20);
+    await eventually(async () => (await numsub()) === 0, "Redis to show the UNSUBSCRIBE", 1_000, 20);
     expect(await numsub()).toBe(0);
   });
 

@@ -8,7 +8,7 @@ import { TRPCClientError } from "@trpc/client";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-import { useProcessPair } from "./process-pair.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 
 await describeWithServices("revocation across two processes", [postgresService, redisService], () => {
   const pair = useProcessPair();

@@ -11,7 +11,7 @@ import { test } from "bun:test";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { expectShutOut, firstMomentsOfPrivateRoom, watchRoom } from "../support/room-narrowing.ts";
 import { uniqueName } from "../support/server.ts";
-import { useProcessPair } from "./process-pair.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 
 await describeWithServices("a name becoming a private room, across two processes", [postgresService, redisService], () => {
   const pair = useProcessPair();

@@ -9,8 +9,10 @@ import Redis from "ioredis";
 import type { Message } from "../../shared/schemas.ts";
 import { describeWithServices, postgresService, redisServerBinary, redisService, startPrivateRedis, testRedisUrl } from "../support/backends.ts";
 import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
-import { fullHistory, type ParlorProcess } from "./parlor-process.ts";
-import { type StartedPair, startProcessPair } from "./process-pair.ts";
+import { fullHistory } from "../support/history.ts";
+import type { ParlorProcess } from "../support/parlor-process.ts";
+import { type StartedPair, startProcessPair } from "../support/process-pair.ts";
+import { eventually, quietFor } from "../support/wait.ts";
 
 const seqsOf = (messages: Message[]) => messages.map((m) => m.seq);
 const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -18,8 +20,8 @@ const oneToN = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Waits until every subscription holds `n` messages, then checks each saw exactly seqs 1…n, once, in order. */
 async function expectEveryoneHas(subs: RecordedSubscription[], n: number) {
   for (const sub of subs) await sub.waitForCount(n, 15_000);
-  // A moment for anything extra (a duplicate) to arrive and be caught below.
-  await Bun.sleep(100);
+  // Nothing extra (a duplicate) arrives: caught here, or below.
+  await quietFor(100, () => subs.map((s) => s.messages.length), "the messages each subscription received");
   for (const sub of subs) {
     expect(sub.errors).toEqual([]);
     expect(seqsOf(sub.messages)).toEqual(oneToN(n));
@@ -82,7 +84,7 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
     const r = await ben.client.room.send.mutate({ room, text: "reply", replyTo: m.seq });
     await ben.client.room.delete.mutate({ room, seq: r.seq });
     for (const sub of [onA, onB]) await sub.waitForEntries(5, 15_000);
-    await Bun.sleep(100);
+    await quietFor(100, () => [onA.entries.length, onB.entries.length], "the entries each side received");
     for (const sub of [onA, onB]) {
       expect(sub.errors).toEqual([]);
       expect(sub.entries.map((e) => [e.seq, e.kind])).toEqual([
@@ -126,11 +128,8 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
         if (i === 10 || i === total - 3) {
           // Two processes: a publisher, a subscriber and a limits connection each (back from the previous
           // kill, if any). Sends go on while the limits connection is down: limits count per process meanwhile.
-          let own = await ownConnections();
-          for (let tries = 0; own.length < 6 && tries < 100; tries++) {
-            await Bun.sleep(50);
-            own = await ownConnections();
-          }
+          let own: Awaited<ReturnType<typeof ownConnections>> = [];
+          await eventually(async () => (own = await ownConnections()).length >= 6, "both processes' six Redis connections", 5_000, 50);
           expect(own.length).toBe(6);
           for (const c of own) {
             await admin.client("KILL", "ID", c.id!);

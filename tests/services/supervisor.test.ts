@@ -14,7 +14,9 @@ import {
   uniqueRedisPrefix,
 } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
-import { fullHistory, type ParlorProcess, startParlorProcess, withRetry } from "./parlor-process.ts";
+import { quietFor } from "../support/wait.ts";
+import { fullHistory } from "../support/history.ts";
+import { type ParlorProcess, startParlorProcess, withRetry } from "../support/parlor-process.ts";
 
 const WORKER_LINE = /Parlor worker (\d+) \(pid (\d+)\) listening/;
 
@@ -42,10 +44,9 @@ await describeWithServices("the supervisor (WORKERS=2)", [postgresService, redis
   beforeAll(async () => {
     schema = await createPostgresSchema();
     parlor = await startParlorProcess({
-      DATABASE_URL: schema.url,
-      REDIS_URL: await testRedisUrl(),
-      REDIS_PREFIX: uniqueRedisPrefix(),
-      WORKERS: "2",
+      database: schema.url,
+      redis: { url: await testRedisUrl(), prefix: uniqueRedisPrefix() },
+      env: { WORKERS: "2" },
     });
     await nextWorkerLine();
     await nextWorkerLine();
@@ -90,7 +91,7 @@ await describeWithServices("the supervisor (WORKERS=2)", [postgresService, redis
     const history = await fullHistory(sender.client, room);
     expect(history.map((m) => m.seq)).toEqual(Array.from({ length: history.length }, (_, i) => i + 1));
     for (const sub of subs) await sub.waitForCount(history.length, 15_000);
-    await Bun.sleep(100);
+    await quietFor(100, () => subs.map((s) => s.messages.length), "the messages each client received");
     for (const [i, sub] of subs.entries()) {
       expect(sub.messages.map((m) => ({ seq: m.seq, text: m.text }))).toEqual(history);
       // Each client lost its connection at least once, and came back.

@@ -11,7 +11,7 @@ import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
-import { freePort } from "./process.ts";
+import { freePort } from "./free-port.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
 
 export const POSTGRES_URL = process.env.PARLOR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";

@@ -1,5 +1,5 @@
 /**
- * Preloaded into a Parlor child process by `spawnServer(env, { memoryProbe: true })`
+ * Preloaded into a Parlor child process by `startParlorProcess({ memoryProbe: true })`
  * (`bun --preload`), never part of the server: production cannot reach it. Over
  * the IPC channel the test asks "measure"; the child collects its garbage
  * (`Bun.gc(true)`) and answers what stays live: RSS and the JavaScript heap.

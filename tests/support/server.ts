@@ -6,6 +6,7 @@ import { loadConfig } from "../../server/config.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
 import type { ParlorDeps } from "../../server/app.ts";
 import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../client/parlor-client.ts";
+import { uniqueName } from "./names.ts";
 
 export interface TestServer extends RunningServer {
   /** A signed-up user's client (HTTP with bearer token, WebSocket with connectionParams). */
@@ -25,8 +26,7 @@ export interface TestUser extends TestClient {
   token: string;
 }
 
-let counter = 0;
-export const uniqueName = (prefix: string) => `${prefix}${process.pid % 10000}_${++counter}`;
+export { uniqueName };
 
 export async function startTestServer(env: Record<string, string> = {}, deps?: ParlorDeps): Promise<TestServer> {
   const config = loadConfig({

@@ -5,7 +5,7 @@ import { createConnectionCaps } from "../../server/limits/connection-caps.ts";
 import { createLimitsRedis } from "../../server/limits/limits-redis.ts";
 import { createRateLimiter, type RateLimit, type RateLimiter, windowSeconds } from "../../server/limits/rate-limiter.ts";
 import { createSemaphore } from "../../server/limits/semaphore.ts";
-import { freePort } from "../support/process.ts";
+import { freePort } from "../support/free-port.ts";
 import { type Backend, describeEach, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 
 /** Makes limiters and counters that share one store (one Redis, or one process's memory), as two processes would. */
@@ -104,7 +104,7 @@ await describeEach("rate limiter", stores, (backend) => {
     expect(await limiter.take(key)).toBe(0);
     const wait = await limiter.take(key);
     expect(wait).toBeGreaterThan(0);
-    await Bun.sleep(wait + 50);
+    await Bun.sleep(wait + 50); // waiting out the window is the behaviour under test
     expect(await limiter.take(key)).toBe(0);
   });
 
@@ -254,7 +254,7 @@ describe("semaphore", () => {
         sem.run(async () => {
           running++;
           peak = Math.max(peak, running);
-          await Bun.sleep(2);
+          await Bun.sleep(2); // the work the semaphore holds, not a wait
           running--;
           return i;
         }),

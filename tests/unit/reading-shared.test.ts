@@ -148,7 +148,7 @@ describe("read marker, as the CLI's tail uses it", () => {
     const { marker, calls } = recordingMarker(50);
     for (let seq = 1; seq <= 50; seq++) marker.seen(seq);
     expect(calls).toEqual([]);
-    await Bun.sleep(120);
+    await Bun.sleep(120); // past the interval: the behaviour under test
     expect(calls).toEqual([50]);
   });
 
@@ -175,7 +175,7 @@ describe("read marker, as the CLI's tail uses it", () => {
   test("after the interval, a later entry gets a call of its own", async () => {
     const { marker, calls } = recordingMarker(30);
     marker.seen(1);
-    await Bun.sleep(80);
+    await Bun.sleep(80); // past the interval: the behaviour under test
     marker.seen(2);
     await Bun.sleep(80);
     expect(calls).toEqual([1, 2]);

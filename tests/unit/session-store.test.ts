@@ -4,6 +4,7 @@ import { createAuth } from "../../server/auth/auth.ts";
 import { hashToken } from "../../server/auth/session-adapter.ts";
 import { startSessionSweep, sweepIntervalMs } from "../../server/auth/session-sweep.ts";
 import { databaseBackends, describeEach } from "../support/backends.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 await describeEach("session store", databaseBackends, (backend) => {
   test("ann's three sessions list current first with dated, safe ids; a password change ends the two others; logoutAll the rest; ben is untouched", async () => {
@@ -108,10 +109,10 @@ await describeEach("session store", databaseBackends, (backend) => {
 test("the sweep runs every interval until stopped, then never again", async () => {
   let purges = 0;
   const sweep = startSessionSweep({ purge: async () => ++purges, intervalMs: 20 });
-  while (sweep.runs < 3) await Bun.sleep(10);
+  await waitFor(() => sweep.runs >= 3, "three sweeps");
   await sweep.stop();
   const after = purges;
-  await Bun.sleep(100);
+  await quietFor(100, () => purges, "the purges run");
   expect(purges).toBe(after);
 });
 
@@ -126,7 +127,7 @@ test("a failing sweep is reported and the next one still runs", async () => {
     intervalMs: 20,
     onError: (e) => errors.push(e),
   });
-  while (sweep.runs < 2) await Bun.sleep(10);
+  await waitFor(() => sweep.runs >= 2, "two sweeps");
   await sweep.stop();
   expect(errors.map((e) => (e as Error).message)).toEqual(["database away"]);
 });

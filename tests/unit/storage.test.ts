@@ -102,7 +102,7 @@ await describeEach("message storage", databaseBackends, (backend) => {
 
   test("active rooms come most recent first", async () => {
     await send("old", "x");
-    await Bun.sleep(5);
+    await Bun.sleep(5); // a later timestamp: the order under test
     await send("new", "y");
     await send("new", "z");
     const rooms = await activeRooms(db, 10);

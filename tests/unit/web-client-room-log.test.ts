@@ -299,7 +299,7 @@ describe("createRoomActions", () => {
     expect(asked).toEqual([2]);
     expect(shown).toEqual(["show 2"]);
     expect(actions.highlighted()).toBe(2);
-    await Bun.sleep(30);
+    await Bun.sleep(30); // past the highlight's moment: the behaviour under test
     expect(actions.highlighted()).toBeNull();
   });
 

@@ -1,10 +1,12 @@
 /**
- * Two Parlor processes on one Redis and a fresh PostgreSQL schema: started one
- * after the other (the first runs the migrations), stopped and the schema
- * dropped together. `useProcessPair` does it around a `describe` block.
+ * Two Parlor processes (parlor-process.ts) on one Redis and a fresh PostgreSQL
+ * schema: started one after the other (the first runs the migrations), stopped
+ * and the schema dropped together. `useProcessPair` does it around a `describe`
+ * block. (Apart from parlor-process.ts because it needs bun:test and the
+ * backends, which the browser suite cannot load.)
  */
 import { afterAll, beforeAll } from "bun:test";
-import { createPostgresSchema, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { createPostgresSchema, testRedisUrl, uniqueRedisPrefix } from "./backends.ts";
 import { type ParlorProcess, startParlorProcess } from "./parlor-process.ts";
 
 export interface ProcessPair {
@@ -20,11 +22,11 @@ export interface StartedPair extends ProcessPair {
   stop(): Promise<void>;
 }
 
-/** Two processes on `redisUrl` (a private server, for a test that stops it) and a fresh schema. */
+/** Two processes on `redisUrl` (a private server, for a test that stops it) and a fresh schema; `env` for both. */
 export async function startProcessPair(redisUrl: string, env: Record<string, string> = {}): Promise<StartedPair> {
   const schema = await createPostgresSchema();
   const prefix = uniqueRedisPrefix();
-  const shared = { DATABASE_URL: schema.url, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WORKERS: "1", ...env };
+  const shared = { database: schema.url, redis: { url: redisUrl, prefix }, env };
   const a = await startParlorProcess(shared);
   const b = await startParlorProcess(shared);
   return {
