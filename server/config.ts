@@ -61,6 +61,8 @@ export interface Ops {
   /** Undefined: metrics are off. */
   readonly metricsToken: string | undefined;
   readonly shutdownDelayMs: number;
+  /** How long a graceful stop waits for calls in flight. */
+  readonly shutdownTimeoutMs: number;
 }
 
 export interface Limits {
@@ -145,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       logPretty: (e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json")) === "pretty",
       metricsToken: e.METRICS_TOKEN,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     }),
     clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
   });

@@ -1,7 +1,7 @@
 /** Starts Parlor on one port: HTTP through Elysia, WebSocket upgrades at /trpc. */
 import type { Config } from "./config.ts";
 import { createParlorApp, type ParlorApp, type ParlorDeps } from "./app.ts";
-import { DRAIN_STOP_MARGIN_MS, DRAIN_TIMEOUT_MS, RECONNECT_GRACE_MS } from "./limits/defaults.ts";
+import { DRAIN_STOP_MARGIN_MS, RECONNECT_GRACE_MS } from "./limits/defaults.ts";
 
 export interface RunningServer {
   app: ParlorApp;
@@ -35,7 +35,7 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
       // Not ready any more: a load balancer polling /readyz moves traffic away before we stop accepting it.
       app.startDraining();
       if (config.ops.shutdownDelayMs > 0) await Bun.sleep(config.ops.shutdownDelayMs);
-      await drain(server, app, DRAIN_TIMEOUT_MS);
+      await drain(server, app, config.ops.shutdownTimeoutMs);
     },
   };
 }

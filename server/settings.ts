@@ -176,6 +176,10 @@ export const SettingsSchema = z.object({
     group: "ops",
     doc: "On SIGTERM, how long /readyz answers 503 before the server stops accepting: your load balancer's probe interval.",
   }),
+  SHUTDOWN_TIMEOUT_MS: setting(z.coerce.number().int().min(1_000).max(600_000).default(10_000), {
+    group: "ops",
+    doc: "After SIGTERM (and SHUTDOWN_DELAY_MS), how long the server waits for calls in flight to be answered before it closes what is left; below your orchestrator's kill grace period.",
+  }),
 });
 
 export type Settings = z.output<typeof SettingsSchema>;

@@ -26,8 +26,6 @@ export const SESSION_RECHECK_MS = 1000;
 
 // ── Shutting down ────────────────────────────────────────────────────────────
 
-/** How long in-flight requests get to finish on shutdown before connections are cut: a few slow calls, not a hang. */
-export const DRAIN_TIMEOUT_MS = 10_000;
 /**
  * How long a WebSocket keeps serving every call after the reconnect notice: the
  * time tRPC's client needs to open its new socket (to another process) and move
