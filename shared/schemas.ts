@@ -39,12 +39,16 @@ export const RoomName = z
   .refine((s) => s !== ".", "A room name cannot be '.' alone.");
 export type RoomName = z.infer<typeof RoomName>;
 
-export const MessageText = z
-  .string(stringError("A message"))
-  .trim()
-  .min(1, "A message cannot be empty.")
-  .refine((s) => codePoints(s) <= MESSAGE_TEXT_MAX, `A message has at most ${MESSAGE_TEXT_MAX} characters.`)
-  .refine((s) => !CONTROL_CHARS.test(s), "A message cannot contain control characters.");
+/** A message's text, trimmed, within bounds; `empty`: whether "" is allowed (a send with attachments). */
+const messageBody = (empty: boolean) =>
+  z
+    .string(stringError("A message"))
+    .trim()
+    .min(empty ? 0 : 1, "A message cannot be empty.")
+    .refine((s) => codePoints(s) <= MESSAGE_TEXT_MAX, `A message has at most ${MESSAGE_TEXT_MAX} characters.`)
+    .refine((s) => !CONTROL_CHARS.test(s), "A message cannot contain control characters.");
+
+export const MessageText = messageBody(false);
 export type MessageText = z.infer<typeof MessageText>;
 
 export const Username = z
@@ -186,7 +190,7 @@ export const SendInput = z
   .object({
     room: RoomName,
     /** May be empty ("") when the message carries at least one attachment. */
-    text: z.union([z.literal(""), MessageText]),
+    text: messageBody(true),
     clientId: ClientId.optional(),
     /** The seq of the message this one answers: a message of the same room, not deleted. */
     replyTo: MessageSeq("replyTo").optional(),

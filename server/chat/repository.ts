@@ -158,7 +158,6 @@ function requireMayPostIn(room: string, visibility: string, isMember: boolean): 
 }
 
 /** Thrown inside a batch's transaction when its room turned private under it: the batch is stored again one message at a time. */
-class RoomTurnedPrivate extends Error {}
 
 /** What a new message's row is written with; the other columns take their defaults. */
 const NEW_MESSAGE_COLUMNS = ["room", "seq", "sender_id", "text", "created_at", "client_id", "reply_to", "msg_index", "sender_index"] as const;
@@ -476,7 +475,8 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
   const first = items[valid[0]!]!;
   const bumped = (await nextSeqsForMessages(trx, room, k, now, first.sender.id)).rows[0]!;
   // Read before the lock, the room was new or public; under it, it is private (created meanwhile): check each sender one by one.
-  if (isPublic && bumped.visibility !== "public") throw new RoomTurnedPrivate(`Room '${room}' became private while its batch was stored.`);
+  // Any failure of a batch has it stored message by message, where each sender gets its own answer.
+  if (isPublic && bumped.visibility !== "public") throw new Error(`Room '${room}' became private while its batch was stored.`);
   const firstSeq = Number(bumped.last_seq) - k + 1;
   const firstIndex = Number(bumped.message_count) - k + 1;
 
