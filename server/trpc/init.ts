@@ -46,11 +46,12 @@ export const router = t.router;
 export const mergeRouters = t.mergeRouters;
 
 /*
- * Every middleware costs each call two copies of tRPC's call options, and each
- * one that passes `ctx` a copy of the whole context (~20 keys): on room.send
- * that was a quarter of the server's CPU. So each procedure has as few
- * middlewares as its checks need: one for every call, one per seam, and each
- * passes `ctx` at most once.
+ * Every middleware level costs each call copies of tRPC's call options, and
+ * each one that passes `ctx` a copy of the context, made property by property
+ * by tRPC's down-levelled spread helper: in process, about 2.5 µs of CPU per
+ * level. So the context is a handful of keys (the services under one), and each
+ * procedure has as few middlewares as its checks need: one for every call, one
+ * per seam, and each passes `ctx` at most once.
  */
 
 /** How long a socket's confirmed session stands before it is looked up again: a session ended anywhere stops acting and reading here within it. */
