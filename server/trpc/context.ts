@@ -1,6 +1,9 @@
 /**
- * What every procedure sees: the app's services and who is calling. Built per
- * HTTP request, and once per WebSocket connection.
+ * What every procedure sees: the app's services, under one key, and who is
+ * calling. The services are built once per app and shared by every context;
+ * a context itself (per HTTP request, or once per WebSocket connection) holds
+ * a handful of keys, because tRPC copies it at every middleware that passes
+ * `ctx` on.
  */
 import { TRPCError } from "@trpc/server";
 import type { FetchCreateContextFnOptions } from "@trpc/server/adapters/fetch";
@@ -23,6 +26,7 @@ import { CLOSE_SESSION_ENDED, type SessionSockets } from "./session-sockets.ts";
 import type { Logger } from "../ops/log.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
+/** The app's services: one object per app (server/app.ts), shared by every call as `ctx.services`. */
 export interface Services {
   db: Db;
   auth: Auth;
@@ -75,7 +79,9 @@ export interface ConnectionState {
   liveSeat?: (signal: AbortSignal | undefined) => LiveSeat | undefined;
 }
 
-export interface Context extends Services {
+export interface Context {
+  /** The app's services (the same object for every call): `ctx.services.rooms`, `ctx.services.chat`, … */
+  services: Services;
   user: User | null;
   /** The caller's session token, when it is signed in. */
   token: string | null;
@@ -97,7 +103,7 @@ export function createHttpContextFactory(services: Services, clientIp: (req: Req
     const session = token ? await services.auth.validate(token) : null;
     // Sliding expiry: a cookie whose session was just extended is re-issued with the new date.
     if (session?.renewed && session.token === cookieToken) resHeaders.append("set-cookie", services.auth.sessionCookie(session.token));
-    return { ...services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), resHeaders, connection: null };
+    return { services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), resHeaders, connection: null };
   };
 }
 
@@ -136,7 +142,7 @@ export async function createWsContext(services: Services, input: WsContextInput)
     }
   }
   return {
-    ...services,
+    services,
     user: session?.user ?? null,
     token: session ? session.token : null,
     ip: input.ip,

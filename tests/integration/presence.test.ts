@@ -77,7 +77,7 @@ test("active rooms say how many are present now", async () => {
 // the first read) is closed without running its `finally`: presence and the
 // subscription slot must be released by the subscription's signal instead.
 test("a subscription abandoned before its stream starts leaves no ghost and frees its slot", async () => {
-  const ctx = { ...server.app.services, user: null, token: null, ip: null, resHeaders: null, connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: async () => {}, replayBatch: async () => () => {} } };
+  const ctx = { services: server.app.services, user: null, token: null, ip: null, resHeaders: null, connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: async () => {}, replayBatch: async () => () => {} } };
   const abort = new AbortController();
   const caller = appRouter.createCaller(ctx, { signal: abort.signal });
   await caller.room.presence({ room: "ghosts" });

@@ -143,11 +143,11 @@ const RULES = {
     ),
   },
   routersThroughServices: {
-    name: "routers reach the database through services only (no ctx.db under server/trpc/)",
+    name: "routers reach the database through services only (no ctx.services.db under server/trpc/)",
     find: () =>
       sources
-        .filter((s) => under("server/trpc")(s.file) && /\bctx\.db\b/.test(s.text))
-        .map((s) => ({ file: s.file, what: "ctx.db" })),
+        .filter((s) => under("server/trpc")(s.file) && /\bctx\.(services\.)?db\b/.test(s.text))
+        .map((s) => ({ file: s.file, what: "ctx.services.db" })),
   },
   noCycles: {
     name: "no import cycles between server files",

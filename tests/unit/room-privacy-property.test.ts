@@ -43,7 +43,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const contextOf = (u: { user: User; token: string }): Context => ({ ...app.services, user: u.user, token: u.token, ip: "127.0.0.1", resHeaders: null, connection: null });
+const contextOf = (u: { user: User; token: string }): Context => ({ services: app.services, user: u.user, token: u.token, ip: "127.0.0.1", resHeaders: null, connection: null });
 const callerOf = (u: { user: User; token: string }) => appRouter.createCaller(contextOf(u));
 
 /** What the database says: is `userId` a member of `room`, and is `room` private? */

@@ -19,8 +19,8 @@ const callerAddress = (ctx: Context) => addressKey(ctx.ip ?? "unknown");
  */
 const usernameAtAddress = (ctx: Context, username: string) => `${username.toLowerCase()}@${callerAddress(ctx)}`;
 async function limitSignIn(ctx: Context, username: string) {
-  await rateLimited(ctx.limiters.loginPerIp, callerAddress(ctx), "attempts from this address");
-  await rateLimited(ctx.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
+  await rateLimited(ctx.services.limiters.loginPerIp, callerAddress(ctx), "attempts from this address");
+  await rateLimited(ctx.services.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
 }
 
 /** A `sessions-ended` event names at most this many sessions (the schema's bound). */
@@ -33,24 +33,24 @@ const SESSIONS_PER_EVENT = 1000;
  */
 async function announceEnded(ctx: Context, sessions: string[]): Promise<void> {
   for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
-    await ctx.control.publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) }).catch((error) => {
-      ctx.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
+    await ctx.services.control.publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) }).catch((error) => {
+      ctx.services.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
     });
   }
 }
 
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
 function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
-  ctx.resHeaders?.append("set-cookie", ctx.auth.sessionCookie(signedIn.token));
+  ctx.resHeaders?.append("set-cookie", ctx.services.auth.sessionCookie(signedIn.token));
   return signedIn;
 }
 
 export const authRouter = router({
   register: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     // Registering hashes a password too, and mass sign-ups are their own abuse: a limit of its own.
-    await rateLimited(ctx.limiters.registerPerIp, callerAddress(ctx), "sign-ups from this address");
+    await rateLimited(ctx.services.limiters.registerPerIp, callerAddress(ctx), "sign-ups from this address");
     try {
-      return withCookie(ctx, await ctx.auth.register(input));
+      return withCookie(ctx, await ctx.services.auth.register(input));
     } catch (error) {
       if (error instanceof UsernameTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
       throw error;
@@ -59,18 +59,18 @@ export const authRouter = router({
 
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, input.username);
-    const signedIn = await ctx.auth.login(input);
+    const signedIn = await ctx.services.auth.login(input);
     if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
-    await ctx.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
+    await ctx.services.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
     return withCookie(ctx, signedIn);
   }),
 
   /** Ends the session everywhere it is open: its cookie, its token, its sockets. */
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    await ctx.auth.logout(ctx.token);
-    ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
+    await ctx.services.auth.logout(ctx.token);
+    ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
     // Closing the socket this call came in on too is the point: it carried the session.
-    ctx.sockets.closeSession(ctx.token);
+    ctx.services.sockets.closeSession(ctx.token);
     // And the session's sockets on every other process.
     await announceEnded(ctx, [hashToken(ctx.token)]);
     return { ok: true as const };
@@ -78,9 +78,9 @@ export const authRouter = router({
 
   /** Ends every session of the caller — this one too — and closes their sockets, here and on every other process. */
   logoutAll: authedProcedure.mutation(async ({ ctx }) => {
-    const ended = await ctx.auth.logoutAll(ctx.user.id);
-    ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
-    ctx.sockets.closeUser(ctx.user.id);
+    const ended = await ctx.services.auth.logoutAll(ctx.user.id);
+    ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
+    ctx.services.sockets.closeUser(ctx.user.id);
     await announceEnded(ctx, ended);
     return { endedSessions: ended.length };
   }),
@@ -92,15 +92,15 @@ export const authRouter = router({
    */
   changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, ctx.user.username);
-    const changed = await ctx.auth.changePassword(ctx.user.id, ctx.token, input);
+    const changed = await ctx.services.auth.changePassword(ctx.user.id, ctx.token, input);
     if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
-    ctx.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
+    ctx.services.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
     await announceEnded(ctx, changed.endedSessions);
     return { endedSessions: changed.endedSessions.length };
   }),
 
   /** The caller's live sessions: the current one first, then newest first. */
-  sessions: authedProcedure.query(({ ctx }) => ctx.auth.sessions(ctx.user.id, ctx.token)),
+  sessions: authedProcedure.query(({ ctx }) => ctx.services.auth.sessions(ctx.user.id, ctx.token)),
 
   /** The signed-in user, or null for a guest. */
   me: publicProcedure.query(({ ctx }) => ctx.user),

@@ -16,7 +16,7 @@ export const meRouter = router({
     // a client that stops and resubscribes in one frame is not refused.
     signal?.addEventListener("abort", release, { once: true });
     try {
-      yield* ctx.unread.watch(ctx.user, signal ?? new AbortController().signal);
+      yield* ctx.services.unread.watch(ctx.user, signal ?? new AbortController().signal);
     } finally {
       release();
     }

@@ -15,10 +15,10 @@ import { publicProcedure, rateLimited } from "../init.ts";
  */
 export const searchProcedure = publicProcedure.input(SearchInput).query(async ({ ctx, input }) => {
   const address = addressKey(ctx.ip ?? "unknown");
-  await rateLimited(ctx.limiters.search, ctx.user ? String(ctx.user.id) : `guest:${address}`, "searches");
-  await rateLimited(ctx.limiters.searchPerIp, address, "searches from this address");
-  if (input.room !== undefined) requireVisible(await ctx.rooms.access(input.room, ctx.user));
-  return ctx.chat.search({
+  await rateLimited(ctx.services.limiters.search, ctx.user ? String(ctx.user.id) : `guest:${address}`, "searches");
+  await rateLimited(ctx.services.limiters.searchPerIp, address, "searches from this address");
+  if (input.room !== undefined) requireVisible(await ctx.services.rooms.access(input.room, ctx.user));
+  return ctx.services.chat.search({
     terms: searchTerms(input.query),
     userId: ctx.user?.id ?? null,
     room: input.room,

@@ -68,7 +68,7 @@ interface Revocation {
 function watchRevocation(ctx: Context, room: RoomName, since: number, outer: AbortSignal | undefined): Revocation {
   const controller = new AbortController();
   let revoked: RevokeReason | null = null;
-  const unwatch = ctx.revocations.watch(
+  const unwatch = ctx.services.revocations.watch(
     room,
     holder(ctx),
     (reason) => {
@@ -149,44 +149,44 @@ const trackBySeq = (entry: RoomEntry) => tracked(String(entry.seq), entry);
 
 export const roomRouter = router({
   /** A page of the room's messages in their current state, newest first; follow `nextCursor` for older ones. */
-  history: roomProcedure.input(HistoryInput).query(({ ctx, input }) => ctx.chat.history(input)),
+  history: roomProcedure.input(HistoryInput).query(({ ctx, input }) => ctx.services.chat.history(input)),
 
   /** Messages containing every word of a query, in the rooms the caller may read (./room-search.ts). */
   search: searchProcedure,
 
   /** The public rooms with the most recent messages, newest first. */
   active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
-    (await ctx.chat.active(input.limit)).map((r) => ({ ...r, present: ctx.presence.count(r.name) })),
+    (await ctx.services.chat.active(input.limit)).map((r) => ({ ...r, present: ctx.services.presence.count(r.name) })),
   ),
 
   /** Stores the message under the caller's name, then publishes it to the room. */
   send: roomPostProcedure.input(SendInput).mutation(async ({ ctx, input }) => {
     const started = performance.now();
-    await rateLimited(ctx.limiters.send, String(ctx.user.id), "messages");
-    const { message, duplicate } = await ctx.chat.send(ctx.user, input);
-    ctx.metrics.observeSendAck((performance.now() - started) / 1000);
+    await rateLimited(ctx.services.limiters.send, String(ctx.user.id), "messages");
+    const { message, duplicate } = await ctx.services.chat.send(ctx.user, input);
+    ctx.services.metrics.observeSendAck((performance.now() - started) / 1000);
     // Their message is here: they are no longer typing it.
-    if (!duplicate) ctx.presence.typing(input.room, ctx.user.username, false).catch(() => {});
+    if (!duplicate) ctx.services.presence.typing(input.room, ctx.user.username, false).catch(() => {});
     return message;
   }),
 
   /** Its sender changes a message's text: an `edit` entry; the updated message. */
   edit: roomPostProcedure.input(EditInput).mutation(async ({ ctx, input }) => {
-    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
-    return ctx.chat.edit(ctx.user, input);
+    await rateLimited(ctx.services.limiters.send, String(ctx.user.id), "changes");
+    return ctx.services.chat.edit(ctx.user, input);
   }),
 
   /** Its sender, or the room's owner or a moderator, takes a message back: a `delete` entry; the message stays as a tombstone. */
   delete: roomPostProcedure.input(DeleteInput).mutation(async ({ ctx, input }) => {
-    await rateLimited(ctx.limiters.send, String(ctx.user.id), "changes");
-    await ctx.chat.delete(ctx.user, input, { moderator: ctx.access.exists && isManager(ctx.access.role) });
+    await rateLimited(ctx.services.limiters.send, String(ctx.user.id), "changes");
+    await ctx.services.chat.delete(ctx.user, input, { moderator: ctx.access.exists && isManager(ctx.access.role) });
     return { ok: true as const };
   }),
 
   /** Adds or removes the caller's emoji on a message: a `reaction` entry; the updated message. */
   react: roomPostProcedure.input(ReactInput).mutation(async ({ ctx, input }) => {
-    await rateLimited(ctx.limiters.send, String(ctx.user.id), "reactions");
-    return ctx.chat.react(ctx.user, input);
+    await rateLimited(ctx.services.limiters.send, String(ctx.user.id), "reactions");
+    return ctx.services.chat.react(ctx.user, input);
   }),
 
   /**
@@ -196,11 +196,11 @@ export const roomRouter = router({
    */
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
-    const guard = new StreamGuard(ctx.revocations, input.room, holder(ctx), ctx.accessMark, signal, takeSubscriptionSlot(ctx));
+    const guard = new StreamGuard(ctx.services.revocations, input.room, holder(ctx), ctx.accessMark, signal, takeSubscriptionSlot(ctx));
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       // The room stream itself ends with the revocation's error: no extra generator per delivery.
-      return await ctx.chat.stream({
+      return await ctx.services.chat.stream({
         room: input.room,
         after: input.lastEventId ?? undefined,
         signal: guard.signal,
@@ -232,7 +232,7 @@ export const roomRouter = router({
       releasePresence();
       throw error;
     }
-    const leave = ctx.presence.enter(input.room, ctx.user?.username ?? null);
+    const leave = ctx.services.presence.enter(input.room, ctx.user?.username ?? null);
     const end = onceEnded(signal, () => {
       leave();
       release();
@@ -240,7 +240,7 @@ export const roomRouter = router({
     });
     const revocation = watchRevocation(ctx, input.room, ctx.accessMark, signal);
     revocation.signal.addEventListener("abort", end, { once: true });
-    const watching = ctx.presence.watch(input.room, revocation.signal);
+    const watching = ctx.services.presence.watch(input.room, revocation.signal);
     return (async function* () {
       try {
         yield* watching;
@@ -255,8 +255,8 @@ export const roomRouter = router({
 
   /** The caller is typing in the room (send every few seconds while typing; it expires by itself). */
   typing: roomPostProcedure.input(RoomInput).mutation(async ({ ctx, input }) => {
-    await rateLimited(ctx.limiters.typing, String(ctx.user.id), "typing signals");
-    await ctx.presence.typing(input.room, ctx.user.username, true);
+    await rateLimited(ctx.services.limiters.typing, String(ctx.user.id), "typing signals");
+    await ctx.services.presence.typing(input.room, ctx.user.username, true);
     return { ok: true as const };
   }),
 });
