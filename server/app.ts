@@ -7,8 +7,8 @@ import { TRPCError } from "@trpc/server";
 import type { Server } from "bun";
 import { createDb, type Db } from "../db/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { createAuth } from "./auth/auth.ts";
-import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
+import { createAuth } from "./auth/index.ts";
+import { createSessions } from "./sessions/sessions.ts";
 import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
@@ -32,7 +32,6 @@ import { withSecurityHeaders } from "./http/security-headers.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "./trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
-import { SessionSockets, SOCKET_SESSIONS_RECHECK_MS } from "./trpc/session-sockets.ts";
 import { createIdSource, createLogger, type Logger } from "./ops/log.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { createReadiness } from "./ops/health.ts";
@@ -76,7 +75,7 @@ export interface ParlorDeps {
   hashSlots?: Semaphore;
   /** The built browser app to serve; default dist/client. */
   clientDir?: string;
-  /** How often every session this process holds sockets for is looked up again; default SOCKET_SESSIONS_RECHECK_MS. */
+  /** How often every session this process holds sockets for is looked up again; default SOCKET_SESSIONS_RECHECK_MS (server/sessions/). */
   socketSessionsRecheckMs?: number;
 }
 
@@ -146,34 +145,9 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     hashConcurrency: deps.hashSlots ?? limits.hashConcurrency,
     sessionTtlSeconds: config.sessionTtlSeconds,
   });
-  const sessionSweep = startSessionSweep({
-    purge: () => auth.purgeExpired(),
-    intervalMs: sweepIntervalMs(config.sessionTtlSeconds),
-    onError: (error) => log.error({ err: error }, "purging expired sessions failed"),
-  });
   const control = createControlChannel(groups, log);
   await control.start();
-  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token), standing: (ids) => auth.standing(ids) });
-  // A session ended on another process: close its sockets here too.
-  control.on("sessions-ended", (event) => {
-    auth.sessionsEnded();
-    for (const id of event.sessions) sockets.closeSessionById(id);
-  });
-  // Such an announcement may have been missed (Redis away, a dropped backlog): look every held session up again.
-  control.onLagged(() => {
-    auth.sessionsEnded();
-    sockets.recheckAll().then(
-      (closed) => closed > 0 && log.info({ closed }, "sockets of sessions that ended unannounced closed after a lag"),
-      (error) => log.error({ err: error }, "re-checking sessions after a lag failed"),
-    );
-  });
-  // And now and then anyway: an announcement lost without a lag here (only the announcing
-  // process lost Redis) must not leave a socket that makes no call streaming for good.
-  const socketSessionsRecheck = startSessionSweep({
-    purge: () => sockets.recheckAll(),
-    intervalMs: deps.socketSessionsRecheckMs ?? SOCKET_SESSIONS_RECHECK_MS,
-    onError: (error) => log.error({ err: error }, "re-checking sessions failed"),
-  });
+  const sessions = createSessions({ auth, control, log, sessionTtlSeconds: config.sessionTtlSeconds, recheckMs: deps.socketSessionsRecheckMs });
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
   const revocations = createRevocations({ control, whyRevoked: (room, userId) => rooms!.whyRevoked(room, userId), log });
@@ -194,7 +168,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     control,
     groups,
     presence,
-    sockets,
+    sessions,
     limits,
     log,
     metrics,
@@ -323,8 +297,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
       });
     },
     async close() {
-      await sessionSweep.stop();
-      await socketSessionsRecheck.stop();
+      await sessions.close();
       control.close();
       await presence.close();
       await counter.close();

@@ -90,10 +90,7 @@ export const publicProcedure = t.procedure.use(everyCall);
  * open streams too.
  */
 async function recheckSession(ctx: Context, connection: ConnectionState, token: string): Promise<void> {
-  if (!(await ctx.auth.validate(token))) {
-    ctx.sockets.closeSession(token);
-    throw sessionEnded();
-  }
+  if (!(await ctx.sessions.stillStands(token))) throw sessionEnded();
   connection.sessionCheckedAt = Date.now();
 }
 
