@@ -13,6 +13,7 @@ import { createRoomLog } from "./chat/room-log.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
+import { whyRevoked } from "./rooms/why-revoked.ts";
 import { createUnread } from "./unread/unread.ts";
 import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
 import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
@@ -148,10 +149,9 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   const control = createControlChannel(groups, log);
   await control.start();
   const sessions = createSessions({ auth, control, log, sessionTtlSeconds: config.sessionTtlSeconds, recheckMs: deps.socketSessionsRecheckMs });
-  // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
-  let rooms: ReturnType<typeof createRooms> | undefined;
-  const revocations = createRevocations({ control, whyRevoked: (room, userId) => rooms!.whyRevoked(room, userId), log });
-  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
+  // After a lag the revocations ask the database (not the rooms service, which tells them of removals).
+  const revocations = createRevocations({ control, whyRevoked: (room, userId) => whyRevoked(db, room, userId), log });
+  const rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
   const services: Services = {
     db,
     auth,
