@@ -59,7 +59,6 @@ export async function buildServices(config: Config, deps: ParlorDeps, { log, met
     db,
     auth,
     ...buildDomain({ db, groups, control, limits: config.limits, log, metrics }),
-    control,
     groups,
     presence,
     sessions,

@@ -9,7 +9,6 @@ import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/index.ts";
 import type { RoomLog } from "../chat/room-log.ts";
 import type { LiveSeat } from "../chat/live-relay.ts";
-import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Unread } from "../unread/unread.ts";
@@ -34,8 +33,6 @@ export interface Services {
   unread: Unread;
   /** Ends a user's open streams of a room when they lose access, on every process. */
   revocations: Revocations;
-  /** Control events between processes (revocations, ended sessions). */
-  control: ControlChannel;
   groups: GroupLayer;
   presence: Presence;
   /** Ending sessions: in storage, their sockets here and on every process (server/sessions/). */
