@@ -72,6 +72,7 @@ export interface Sessions {
 
 export function createSessions({ auth, control, log, sessionTtlSeconds, recheckMs = SOCKET_SESSIONS_RECHECK_MS }: SessionsOptions): Sessions {
   const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token), standing: (ids) => auth.standing(ids) });
+  const listening = listen({ auth, control, log, sockets, sessionTtlSeconds, recheckMs });
 
   /**
    * Tells every other process that these sessions (stored keys) ended, so they close
@@ -85,32 +86,6 @@ export function createSessions({ auth, control, log, sessionTtlSeconds, recheckM
       });
     }
   }
-
-  // A session ended on another process: close its sockets here too.
-  control.on("sessions-ended", (event) => {
-    auth.sessionsEnded();
-    for (const id of event.sessions) sockets.closeSessionById(id);
-  });
-  // Such an announcement may have been missed (Redis away, a dropped backlog): look every held session up again.
-  control.onLagged(() => {
-    auth.sessionsEnded();
-    sockets.recheckAll().then(
-      (closed) => closed > 0 && log.info({ closed }, "sockets of sessions that ended unannounced closed after a lag"),
-      (error) => log.error({ err: error }, "re-checking sessions after a lag failed"),
-    );
-  });
-  // And now and then anyway: an announcement lost without a lag here (only the announcing
-  // process lost Redis) must not leave a socket that makes no call streaming for good.
-  const recheck = startSessionSweep({
-    purge: () => sockets.recheckAll(),
-    intervalMs: recheckMs,
-    onError: (error) => log.error({ err: error }, "re-checking sessions failed"),
-  });
-  const purge = startSessionSweep({
-    purge: () => auth.purgeExpired(),
-    intervalMs: sweepIntervalMs(sessionTtlSeconds),
-    onError: (error) => log.error({ err: error }, "purging expired sessions failed"),
-  });
 
   return {
     async end(token) {
@@ -144,7 +119,44 @@ export function createSessions({ auth, control, log, sessionTtlSeconds, recheckM
     // A fresh lookup: hearing an ending drops the shared ones (Auth.validate).
     stoodWhileRegistering: async (token, endingsBefore) => sockets.endings === endingsBefore || (await auth.validate(token)) !== null,
     socketCount: (token) => sockets.count(token),
-    async close() {
+    close: () => listening.stop(),
+  };
+}
+
+/**
+ * Hears sessions ended elsewhere, or possibly missed (a lag), and closes their
+ * sockets here; re-checks every held session now and then, and purges expired
+ * sessions from storage. Resolves `stop` once no re-check or purge runs.
+ */
+function listen(opts: Omit<SessionsOptions, "recheckMs"> & { recheckMs: number; sockets: SessionSockets }): { stop(): Promise<void> } {
+  const { auth, control, log, sockets } = opts;
+  // A session ended on another process: close its sockets here too.
+  control.on("sessions-ended", (event) => {
+    auth.sessionsEnded();
+    for (const id of event.sessions) sockets.closeSessionById(id);
+  });
+  // Such an announcement may have been missed (Redis away, a dropped backlog): look every held session up again.
+  control.onLagged(() => {
+    auth.sessionsEnded();
+    sockets.recheckAll().then(
+      (closed) => closed > 0 && log.info({ closed }, "sockets of sessions that ended unannounced closed after a lag"),
+      (error) => log.error({ err: error }, "re-checking sessions after a lag failed"),
+    );
+  });
+  // And now and then anyway: an announcement lost without a lag here (only the announcing
+  // process lost Redis) must not leave a socket that makes no call streaming for good.
+  const recheck = startSessionSweep({
+    purge: () => sockets.recheckAll(),
+    intervalMs: opts.recheckMs,
+    onError: (error) => log.error({ err: error }, "re-checking sessions failed"),
+  });
+  const purge = startSessionSweep({
+    purge: () => auth.purgeExpired(),
+    intervalMs: sweepIntervalMs(opts.sessionTtlSeconds),
+    onError: (error) => log.error({ err: error }, "purging expired sessions failed"),
+  });
+  return {
+    async stop() {
       await purge.stop();
       await recheck.stop();
     },
