@@ -4,8 +4,9 @@
  * (app/front-door.ts) to them. No module-level state: every call is a separate
  * app, so tests build as many as they need.
  */
-import { buildServices } from "./app/services.ts";
+
 import { createFrontDoor } from "./app/front-door.ts";
+import { buildServices } from "./app/services.ts";
 import type { ParlorApp, ParlorDeps } from "./app/types.ts";
 import { createWebSocketSide } from "./app/websocket.ts";
 import type { Config } from "./config.ts";
@@ -13,8 +14,8 @@ import { createReadiness } from "./ops/health.ts";
 import { createLogger } from "./ops/log.ts";
 import { createMetrics } from "./ops/metrics.ts";
 
-export type { ParlorApp, ParlorDeps };
 export { MAX_FRAME_BYTES } from "./app/websocket.ts";
+export type { ParlorApp, ParlorDeps };
 
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {
   const log = deps.log ?? (await createLogger({ level: config.ops.logLevel, pretty: config.ops.logPretty }));

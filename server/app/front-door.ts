@@ -28,7 +28,14 @@ export interface FrontDoorOptions {
   clientDir: string | undefined;
 }
 
-export function createFrontDoor({ config, services, log, readiness, sockets, clientDir }: FrontDoorOptions): ParlorApp["fetch"] {
+export function createFrontDoor({
+  config,
+  services,
+  log,
+  readiness,
+  sockets,
+  clientDir,
+}: FrontDoorOptions): ParlorApp["fetch"] {
   // The client address of each HTTP request, for per-IP limits (Bun knows it; tRPC's context sees only the Request).
   const clientIps = new WeakMap<Request, string>();
   // Every log line about a request or a connection carries its id.
@@ -47,7 +54,12 @@ export function createFrontDoor({ config, services, log, readiness, sockets, cli
   });
 
   /** The Origin rule, then the connection caps for the client's address, then the upgrade. */
-  function upgrade(req: Request, server: Server<TrpcSocketData>, url: URL, ip: string): Response | Promise<Response | undefined> {
+  function upgrade(
+    req: Request,
+    server: Server<TrpcSocketData>,
+    url: URL,
+    ip: string,
+  ): Response | Promise<Response | undefined> {
     const cookie = req.headers.get("cookie");
     const verdict = checkUpgradeOrigin(req, {
       allowed: config.allowedOrigins,
@@ -55,7 +67,8 @@ export function createFrontDoor({ config, services, log, readiness, sockets, cli
     });
     if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
     return services.caps.admit(addressKey(ip)).then(
-      (admission) => sockets.upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() }),
+      (admission) =>
+        sockets.upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() }),
       (error: Error) => {
         logError(log, error, { path: "upgrade" });
         return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
@@ -67,7 +80,8 @@ export function createFrontDoor({ config, services, log, readiness, sockets, cli
     // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
     const ip = clientAddress(server.requestIP(req)?.address ?? "unknown", req.headers, config.clientAddress);
     const url = new URL(req.url);
-    if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket") return upgrade(req, server, url, ip);
+    if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket")
+      return upgrade(req, server, url, ip);
     clientIps.set(req, ip);
     const id = nextRequestId();
     requestIds.set(req, id);
@@ -76,7 +90,16 @@ export function createFrontDoor({ config, services, log, readiness, sockets, cli
     // The access log: debug only, and never the query string (tRPC inputs travel there).
     const started = performance.now();
     return http.handle(req).then((res) => {
-      log.debug({ req: id, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+      log.debug(
+        {
+          req: id,
+          method: req.method,
+          path: url.pathname,
+          status: res.status,
+          ms: Math.round(performance.now() - started),
+        },
+        "request",
+      );
       return withSecurityHeaders(res, req);
     });
   };

@@ -13,7 +13,11 @@ import type { GroupLayer } from "../groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../groups/memory.ts";
 import { createRedisGroupLayer } from "../groups/redis.ts";
 import { createConnectionCaps } from "../limits/connection-caps.ts";
-import { type ConnectionCounter, createMemoryConnectionCounter, createRedisConnectionCounter } from "../limits/connection-counter.ts";
+import {
+  type ConnectionCounter,
+  createMemoryConnectionCounter,
+  createRedisConnectionCounter,
+} from "../limits/connection-counter.ts";
 import { createLimiters, type Limiters } from "../limits/limiters.ts";
 import { createLimitsRedis } from "../limits/limits-redis.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -36,12 +40,18 @@ export interface BuiltServices {
   close(): Promise<void>;
 }
 
-export async function buildServices(config: Config, deps: ParlorDeps, { log, metrics }: { log: Logger; metrics: Metrics }): Promise<BuiltServices> {
+export async function buildServices(
+  config: Config,
+  deps: ParlorDeps,
+  { log, metrics }: { log: Logger; metrics: Metrics },
+): Promise<BuiltServices> {
   const db = deps.db ?? openDb(config, log, metrics);
   await migrateToLatest(db);
   // Limits and connection counts live in Redis when there is one: they hold for the deployment.
   // Its connection is made alongside the group layer's, not after it.
-  const limitsRedisReady = config.redisUrl ? createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix }) : undefined;
+  const limitsRedisReady = config.redisUrl
+    ? createLimitsRedis({ url: config.redisUrl, prefix: config.redisPrefix })
+    : undefined;
   const groups = deps.groups ?? (await openGroups(config, log));
   const presence = createPresence({ groups, ...config.presence });
   await presence.start();
@@ -54,7 +64,13 @@ export async function buildServices(config: Config, deps: ParlorDeps, { log, met
   });
   const control = createControlChannel(groups, log);
   await control.start();
-  const sessions = createSessions({ auth, control, log, sessionTtlSeconds: config.sessionTtlSeconds, recheckMs: deps.socketSessionsRecheckMs });
+  const sessions = createSessions({
+    auth,
+    control,
+    log,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    recheckMs: deps.socketSessionsRecheckMs,
+  });
   const services: Services = {
     db,
     auth,
@@ -92,7 +108,11 @@ function openDb(config: Config, log: Logger, metrics: Metrics): Db {
 
 async function openGroups(config: Config, log: Logger): Promise<GroupLayer> {
   if (!config.redisUrl) return createMemoryGroupLayer();
-  return createRedisGroupLayer({ url: config.redisUrl, prefix: config.redisPrefix, log: (message, error) => log.warn({ err: error }, `redis: ${message}`) });
+  return createRedisGroupLayer({
+    url: config.redisUrl,
+    prefix: config.redisPrefix,
+    log: (message, error) => log.warn({ err: error }, `redis: ${message}`),
+  });
 }
 
 /** Open connections per user and per address: counted for the deployment in Redis when there is one. */
@@ -107,7 +127,14 @@ function openConnectionCounter(config: Config, limitsRedis: LimitsRedis | undefi
 }
 
 /** The chat itself: who may read and post where (revocations, rooms), the room log, unread counts. */
-function buildDomain(opts: { db: Db; groups: GroupLayer; control: ControlChannel; limits: Config["limits"]; log: Logger; metrics: Metrics }) {
+function buildDomain(opts: {
+  db: Db;
+  groups: GroupLayer;
+  control: ControlChannel;
+  limits: Config["limits"];
+  log: Logger;
+  metrics: Metrics;
+}) {
   const { db, groups, control, limits, log, metrics } = opts;
   // After a lag the revocations ask the database (not the rooms service, which tells them of removals).
   const revocations = createRevocations({ control, whyRevoked: (room, userId) => whyRevoked(db, room, userId), log });

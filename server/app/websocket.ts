@@ -4,8 +4,8 @@
  * and counted while open (metrics: open sockets, subscriptions, close codes).
  */
 import type { Server } from "bun";
-import type { Admission } from "../limits/connection-caps.ts";
 import { withSecurityHeaders } from "../http/security-headers.ts";
+import type { Admission } from "../limits/connection-caps.ts";
 import type { Logger } from "../ops/log.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "../trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "../trpc/context.ts";
@@ -21,7 +21,12 @@ const IDLE_TIMEOUT_SECONDS = 60;
 export interface WebSocketSide {
   ws: BunWsServer;
   /** Upgrades an admitted request (else answers the refusal); the admission is released when the socket closes. */
-  upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined;
+  upgrade(
+    req: Request,
+    server: Server<TrpcSocketData>,
+    admission: Admission,
+    data: TrpcSocketData,
+  ): Response | undefined;
   /** Closed connections by close code. */
   closeCodes: Map<number, number>;
   /** Subscriptions open over every connection. */
@@ -63,10 +68,18 @@ export function createWebSocketSide(services: Services, log: Logger): WebSocketS
     idleTimeout: IDLE_TIMEOUT_SECONDS,
   });
 
-  function upgrade(req: Request, server: Server<TrpcSocketData>, admission: Admission, data: TrpcSocketData): Response | undefined {
+  function upgrade(
+    req: Request,
+    server: Server<TrpcSocketData>,
+    admission: Admission,
+    data: TrpcSocketData,
+  ): Response | undefined {
     if (!admission.ok) {
       metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
-      return withSecurityHeaders(new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }), req);
+      return withSecurityHeaders(
+        new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }),
+        req,
+      );
     }
     // Known from the first upgrade on: live events to caught-up subscribers go out through its topic publish.
     ws.attach(server);

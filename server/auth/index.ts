@@ -6,11 +6,10 @@
  * know a session by, cookies, and users with their passwords.
  */
 export { type Auth, type AuthOptions, createAuth, type SessionInfo, type SignedIn, type ValidSession } from "./auth.ts";
-export { createUser, UsernameTakenError } from "./users.ts";
-
 /**
  * The key a session is stored and announced under (SHA-256 of its token): what a
  * `sessions-ended` control event names, and what `Auth.standing`, `logoutAll` and
  * `changePassword` speak in. Never the token itself, so it can travel and be logged.
  */
 export { hashToken as storedSessionId } from "./session-adapter.ts";
+export { createUser, UsernameTakenError } from "./users.ts";

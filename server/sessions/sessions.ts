@@ -17,7 +17,12 @@ import type { ControlChannel } from "../groups/control-channel.ts";
 import { type SessionSocket, SessionSockets, SOCKET_SESSIONS_RECHECK_MS } from "./session-sockets.ts";
 import { startSessionSweep, sweepIntervalMs } from "./session-sweep.ts";
 
-export { CLOSE_SESSION_ENDED, type ClosableSocket, type SessionSocket, SOCKET_SESSIONS_RECHECK_MS } from "./session-sockets.ts";
+export {
+  CLOSE_SESSION_ENDED,
+  type ClosableSocket,
+  type SessionSocket,
+  SOCKET_SESSIONS_RECHECK_MS,
+} from "./session-sockets.ts";
 
 /** A `sessions-ended` event names at most this many sessions (the schema's bound). */
 const SESSIONS_PER_EVENT = 1000;
@@ -43,7 +48,11 @@ export interface Sessions {
    * user ends as in `endAll` (the one holding `keepToken` stays). Null when the
    * current password was wrong.
    */
-  changePassword(userId: number, keepToken: string, passwords: { currentPassword: string; newPassword: string }): Promise<{ endedSessions: number } | null>;
+  changePassword(
+    userId: number,
+    keepToken: string,
+    passwords: { currentPassword: string; newPassword: string },
+  ): Promise<{ endedSessions: number } | null>;
   /**
    * Whether the session of `token` still stands. When it does not (it ended where
    * nobody closed this process's sockets: the announcement was lost), its sockets
@@ -70,8 +79,17 @@ export interface Sessions {
   close(): Promise<void>;
 }
 
-export function createSessions({ auth, control, log, sessionTtlSeconds, recheckMs = SOCKET_SESSIONS_RECHECK_MS }: SessionsOptions): Sessions {
-  const sockets = new SessionSockets({ revalidate: (token) => auth.validate(token), standing: (ids) => auth.standing(ids) });
+export function createSessions({
+  auth,
+  control,
+  log,
+  sessionTtlSeconds,
+  recheckMs = SOCKET_SESSIONS_RECHECK_MS,
+}: SessionsOptions): Sessions {
+  const sockets = new SessionSockets({
+    revalidate: (token) => auth.validate(token),
+    standing: (ids) => auth.standing(ids),
+  });
   const listening = listen({ auth, control, log, sockets, sessionTtlSeconds, recheckMs });
 
   /**
@@ -81,9 +99,14 @@ export function createSessions({ auth, control, log, sessionTtlSeconds, recheckM
    */
   async function announce(sessions: readonly string[]): Promise<void> {
     for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
-      await control.publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) }).catch((error) => {
-        log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
-      });
+      await control
+        .publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) })
+        .catch((error) => {
+          log.error(
+            { err: error },
+            "ended session not announced to other processes (they stop it within a second on use)",
+          );
+        });
     }
   }
 
@@ -117,7 +140,8 @@ export function createSessions({ auth, control, log, sessionTtlSeconds, recheckM
     },
     hold: (registration) => sockets.add(registration),
     // A fresh lookup: hearing an ending drops the shared ones (Auth.validate).
-    stoodWhileRegistering: async (token, endingsBefore) => sockets.endings === endingsBefore || (await auth.validate(token)) !== null,
+    stoodWhileRegistering: async (token, endingsBefore) =>
+      sockets.endings === endingsBefore || (await auth.validate(token)) !== null,
     socketCount: (token) => sockets.count(token),
     close: () => listening.stop(),
   };
@@ -128,7 +152,9 @@ export function createSessions({ auth, control, log, sessionTtlSeconds, recheckM
  * sockets here; re-checks every held session now and then, and purges expired
  * sessions from storage. Resolves `stop` once no re-check or purge runs.
  */
-function listen(opts: Omit<SessionsOptions, "recheckMs"> & { recheckMs: number; sockets: SessionSockets }): { stop(): Promise<void> } {
+function listen(opts: Omit<SessionsOptions, "recheckMs"> & { recheckMs: number; sockets: SessionSockets }): {
+  stop(): Promise<void>;
+} {
   const { auth, control, log, sockets } = opts;
   // A session ended on another process: close its sockets here too.
   control.on("sessions-ended", (event) => {
