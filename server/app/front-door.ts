@@ -53,35 +53,13 @@ export function createFrontDoor({
     ops: { readiness, metrics: services.metrics, metricsToken: config.ops.metricsToken },
   });
 
-  /** The Origin rule, then the connection caps for the client's address, then the upgrade. */
-  function upgrade(
-    req: Request,
-    server: Server<TrpcSocketData>,
-    url: URL,
-    ip: string,
-  ): Response | Promise<Response | undefined> {
-    const cookie = req.headers.get("cookie");
-    const verdict = checkUpgradeOrigin(req, {
-      allowed: config.allowedOrigins,
-      carriesSessionCookie: services.auth.tokenFromHeaders({ cookie }) !== null,
-    });
-    if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
-    return services.caps.admit(addressKey(ip)).then(
-      (admission) =>
-        sockets.upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() }),
-      (error: Error) => {
-        logError(log, error, { path: "upgrade" });
-        return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
-      },
-    );
-  }
-
+  const door: Door = { config, services, log, sockets, nextConnectionId };
   return function fetch(req, server) {
     // Through trusted proxies only (TRUST_PROXY); the socket's peer otherwise.
     const ip = clientAddress(server.requestIP(req)?.address ?? "unknown", req.headers, config.clientAddress);
     const url = new URL(req.url);
     if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket")
-      return upgrade(req, server, url, ip);
+      return upgrade(door, req, server, url, ip);
     clientIps.set(req, ip);
     const id = nextRequestId();
     requestIds.set(req, id);
@@ -103,4 +81,37 @@ export function createFrontDoor({
       return withSecurityHeaders(res, req);
     });
   };
+}
+
+/** What a WebSocket upgrade needs of the front door. */
+interface Door {
+  config: Config;
+  services: Services;
+  log: Logger;
+  sockets: WebSocketSide;
+  nextConnectionId: () => string;
+}
+
+/** The Origin rule, then the connection caps for the client's address, then the upgrade. */
+function upgrade(
+  { config, services, log, sockets, nextConnectionId }: Door,
+  req: Request,
+  server: Server<TrpcSocketData>,
+  url: URL,
+  ip: string,
+): Response | Promise<Response | undefined> {
+  const cookie = req.headers.get("cookie");
+  const verdict = checkUpgradeOrigin(req, {
+    allowed: config.allowedOrigins,
+    carriesSessionCookie: services.auth.tokenFromHeaders({ cookie }) !== null,
+  });
+  if (!verdict.ok) return withSecurityHeaders(new Response(verdict.reason, { status: 403 }), req);
+  return services.caps.admit(addressKey(ip)).then(
+    (admission) =>
+      sockets.upgrade(req, server, admission, { url: url.pathname + url.search, cookie, ip, id: nextConnectionId() }),
+    (error: Error) => {
+      logError(log, error, { path: "upgrade" });
+      return withSecurityHeaders(Response.json({ error: internalErrorMessage(error) }, { status: 500 }), req);
+    },
+  );
 }

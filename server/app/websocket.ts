@@ -7,6 +7,7 @@ import type { Server } from "bun";
 import { withSecurityHeaders } from "../http/security-headers.ts";
 import type { Admission } from "../limits/connection-caps.ts";
 import type { Logger } from "../ops/log.ts";
+import type { Counts } from "../ops/metrics.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "../trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "../trpc/context.ts";
 import { appRouter } from "../trpc/router.ts";
@@ -68,33 +69,10 @@ export function createWebSocketSide(services: Services, log: Logger): WebSocketS
     idleTimeout: IDLE_TIMEOUT_SECONDS,
   });
 
-  function upgrade(
-    req: Request,
-    server: Server<TrpcSocketData>,
-    admission: Admission,
-    data: TrpcSocketData,
-  ): Response | undefined {
-    if (!admission.ok) {
-      metrics.counts.refusals.connections = (metrics.counts.refusals.connections ?? 0) + 1;
-      return withSecurityHeaders(
-        new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }),
-        req,
-      );
-    }
-    // Known from the first upgrade on: live events to caught-up subscribers go out through its topic publish.
-    ws.attach(server);
-    if (server.upgrade(req, { data })) {
-      log.debug({ conn: data.id, ip: data.ip }, "websocket opened");
-      admitted.set(data, admission.release);
-      return undefined;
-    }
-    admission.release();
-    return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
-  }
-
   return {
     ws,
-    upgrade,
+    upgrade: (req, server, admission, data) =>
+      upgrade({ ws, admitted, log, counts: metrics.counts }, req, server, admission, data),
     closeCodes,
     subscriptions() {
       let n = 0;
@@ -102,4 +80,30 @@ export function createWebSocketSide(services: Services, log: Logger): WebSocketS
       return n;
     },
   };
+}
+
+/** An admitted request becomes a socket whose admission is released when it closes; a refused one is answered (with when to retry). */
+function upgrade(
+  side: { ws: BunWsServer; admitted: WeakMap<TrpcSocketData, () => void>; log: Logger; counts: Counts },
+  req: Request,
+  server: Server<TrpcSocketData>,
+  admission: Admission,
+  data: TrpcSocketData,
+): Response | undefined {
+  if (!admission.ok) {
+    side.counts.refusals.connections = (side.counts.refusals.connections ?? 0) + 1;
+    return withSecurityHeaders(
+      new Response(admission.reason, { status: admission.status, headers: { "retry-after": "5" } }),
+      req,
+    );
+  }
+  // Known from the first upgrade on: live events to caught-up subscribers go out through its topic publish.
+  side.ws.attach(server);
+  if (server.upgrade(req, { data })) {
+    side.log.debug({ conn: data.id, ip: data.ip }, "websocket opened");
+    side.admitted.set(data, admission.release);
+    return undefined;
+  }
+  admission.release();
+  return withSecurityHeaders(new Response("WebSocket upgrade failed.", { status: 400 }), req);
 }

@@ -79,55 +79,32 @@ export interface Sessions {
   close(): Promise<void>;
 }
 
-export function createSessions({
-  auth,
-  control,
-  log,
-  sessionTtlSeconds,
-  recheckMs = SOCKET_SESSIONS_RECHECK_MS,
-}: SessionsOptions): Sessions {
+export function createSessions(opts: SessionsOptions): Sessions {
+  const { auth, control, log, sessionTtlSeconds, recheckMs = SOCKET_SESSIONS_RECHECK_MS } = opts;
   const sockets = new SessionSockets({
     revalidate: (token) => auth.validate(token),
     standing: (ids) => auth.standing(ids),
   });
   const listening = listen({ auth, control, log, sockets, sessionTtlSeconds, recheckMs });
 
-  /**
-   * Tells every other process that these sessions (stored keys) ended, so they close
-   * their sockets too. If the publish fails, those processes still refuse the
-   * sessions' calls within a second and close their sockets at the next re-check.
-   */
-  async function announce(sessions: readonly string[]): Promise<void> {
-    for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
-      await control
-        .publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) })
-        .catch((error) => {
-          log.error(
-            { err: error },
-            "ended session not announced to other processes (they stop it within a second on use)",
-          );
-        });
-    }
-  }
-
   return {
     async end(token) {
       await auth.logout(token);
       // Closing the socket the call came in on too is the point: it carried the session.
       sockets.closeSession(token);
-      await announce([storedSessionId(token)]);
+      await announce(opts, [storedSessionId(token)]);
     },
     async endAll(userId) {
       const ended = await auth.logoutAll(userId);
       sockets.closeUser(userId);
-      await announce(ended);
+      await announce(opts, ended);
       return ended.length;
     },
     async changePassword(userId, keepToken, passwords) {
       const changed = await auth.changePassword(userId, keepToken, passwords);
       if (!changed) return null;
       sockets.closeUser(userId, { exceptToken: keepToken });
-      await announce(changed.endedSessions);
+      await announce(opts, changed.endedSessions);
       return { endedSessions: changed.endedSessions.length };
     },
     async stillStands(token) {
@@ -145,6 +122,27 @@ export function createSessions({
     socketCount: (token) => sockets.count(token),
     close: () => listening.stop(),
   };
+}
+
+/**
+ * Tells every other process that these sessions (stored keys) ended, so they close
+ * their sockets too. If the publish fails, those processes still refuse the
+ * sessions' calls within a second and close their sockets at the next re-check.
+ */
+async function announce(
+  { control, log }: Pick<SessionsOptions, "control" | "log">,
+  sessions: readonly string[],
+): Promise<void> {
+  for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
+    await control
+      .publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) })
+      .catch((error) => {
+        log.error(
+          { err: error },
+          "ended session not announced to other processes (they stop it within a second on use)",
+        );
+      });
+  }
 }
 
 /**
