@@ -15,7 +15,8 @@ import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
 import { createPostAccessCache } from "./post-access-cache.ts";
 import * as repo from "./repository.ts";
-import { GUEST, type Revocations, type RevokeReason } from "./revocations.ts";
+import type { Revocations, RevokeReason } from "./revocations.ts";
+import { readAccess } from "./why-revoked.ts";
 
 export interface RoomLimits {
   /** Members a room holds at most. */
@@ -40,10 +41,7 @@ const MEMBERS_LIST_MAX = 1000;
 
 export function createRooms({ db, groups, revocations, limits, log, counts }: RoomsOptions) {
   /** The room as `user` (null: a guest) sees it: the access seam's one query. */
-  async function access(room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> {
-    const row = await repo.findRoomAccess(db, room, user?.id ?? 0);
-    return row ? { room, exists: true, ...row } : { room, exists: false };
-  }
+  const access = (room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> => readAccess(db, room, user);
 
   const postAccess = createPostAccessCache();
   revocations.onRevoke((room, userId) => (room === undefined ? postAccess.clear() : postAccess.forget(room, userId)));
@@ -295,19 +293,6 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
 
     /** The rooms `user` is a member of, DMs included, most recent activity first. */
     mine: (user: Author, limit = 200) => repo.listUserRooms(db, user.id, limit),
-
-    /**
-     * Why `userId` (GUEST: a guest) may no longer read `room` (asked after a revocation may have been
-     * missed), or null while they may: what the seam answers now (an unused name is readable). A
-     * guest is shut out of a room it cannot see; a ban says so; any other loss (kicked, left, never
-     * a member of a room that turned private: the database does not tell them apart) is a removal.
-     */
-    async whyRevoked(room: RoomName, userId: number): Promise<RevokeReason | null> {
-      const found = await access(room, userId === GUEST ? null : { id: userId });
-      if (canSee(found)) return null;
-      if (userId === GUEST) return "hidden";
-      return found.exists && found.banned ? "banned" : "kicked";
-    },
   };
 }
 

@@ -9,10 +9,9 @@ import { TRPCError } from "@trpc/server";
 import type { FetchCreateContextFnOptions } from "@trpc/server/adapters/fetch";
 import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
-import type { Auth } from "../auth/auth.ts";
+import type { Auth } from "../auth/index.ts";
 import type { RoomLog } from "../chat/room-log.ts";
 import type { LiveSeat } from "../chat/live-relay.ts";
-import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Unread } from "../unread/unread.ts";
@@ -22,7 +21,7 @@ import type { ConnectionCaps } from "../limits/connection-caps.ts";
 import type { Limiters } from "../limits/limiters.ts";
 import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
 import type { Presence } from "../presence/presence.ts";
-import { CLOSE_SESSION_ENDED, type SessionSockets } from "./session-sockets.ts";
+import { CLOSE_SESSION_ENDED, type Sessions } from "../sessions/sessions.ts";
 import type { Logger } from "../ops/log.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
@@ -38,11 +37,10 @@ export interface Services {
   unread: Unread;
   /** Ends a user's open streams of a room when they lose access, on every process. */
   revocations: Revocations;
-  /** Control events between processes (revocations, ended sessions). */
-  control: ControlChannel;
   groups: GroupLayer;
   presence: Presence;
-  sockets: SessionSockets;
+  /** Ending sessions: in storage, their sockets here and on every process (server/sessions/). */
+  sessions: Sessions;
   limits: Limits;
   log: Logger;
   metrics: Metrics;
@@ -123,7 +121,7 @@ export interface WsContextInput {
 
 export async function createWsContext(services: Services, input: WsContextInput): Promise<Context> {
   const token = input.connectionParams?.token || services.auth.tokenFromHeaders({ cookie: input.cookie });
-  const endingsBefore = services.sockets.endings;
+  const endingsBefore = services.sessions.endings;
   const session = token ? await services.auth.validate(token) : null;
   if (session) {
     // Counted across every process of the deployment when the caps live in Redis.
@@ -131,12 +129,11 @@ export async function createWsContext(services: Services, input: WsContextInput)
     if (!counted) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${services.limits.maxConnectionsPerUser} connections per user.` });
     }
-    const release = services.sockets.add({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
+    const release = services.sessions.hold({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
     input.socket.once("close", both(release, counted));
     // A session that ended while this socket was being admitted had its sockets closed before
-    // this one was registered: look it up again (a fresh lookup: hearing an ending drops the
-    // shared ones), and close this socket as that close would have.
-    if (services.sockets.endings !== endingsBefore && !(await services.auth.validate(session.token))) {
+    // this one was registered: close this socket as that close would have.
+    if (!(await services.sessions.stoodWhileRegistering(session.token, endingsBefore))) {
       input.socket.close(CLOSE_SESSION_ENDED, "Session ended");
       throw sessionEnded();
     }

@@ -91,10 +91,7 @@ export const publicProcedure = t.procedure.use(everyCall);
  * open streams too.
  */
 async function recheckSession(ctx: Context, connection: ConnectionState, token: string): Promise<void> {
-  if (!(await ctx.services.auth.validate(token))) {
-    ctx.services.sockets.closeSession(token);
-    throw sessionEnded();
-  }
+  if (!(await ctx.services.sessions.stillStands(token))) throw sessionEnded();
   connection.sessionCheckedAt = Date.now();
 }
 

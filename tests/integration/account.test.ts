@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
-import { hashToken } from "../../server/auth/session-adapter.ts";
-import { CLOSE_SESSION_ENDED } from "../../server/trpc/session-sockets.ts";
+import { storedSessionId as hashToken } from "../../server/auth/index.ts";
+import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { failure, outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
@@ -29,7 +29,7 @@ async function secondDevice(username: string) {
   const client = createParlorClient({ url: server.url, token, socket });
   const sub = subscribeRoom(client, { room: "lobby" });
   await sub.started;
-  await waitFor(() => server.app.services.sockets.count(token) === 1, "the second device's socket to be registered");
+  await waitFor(() => server.app.services.sessions.socketCount(token) === 1, "the second device's socket to be registered");
   return { token, client, socket, closes, sub };
 }
 
@@ -96,7 +96,7 @@ describe("auth.changePassword", () => {
     expect((await ann.client.auth.me.query())?.username).toBe("ann");
     expect(await outcome(ann.client.room.send.mutate({ room: "lobby", text: "still me" }))).toBe("OK");
     expect(mine.closes).toEqual([]);
-    expect(server.app.services.sockets.count(ann.token)).toBe(1);
+    expect(server.app.services.sessions.socketCount(ann.token)).toBe(1);
     expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: PASSWORD }))).toBe("UNAUTHORIZED");
     expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: NEW_PASSWORD }))).toBe("OK");
     await Promise.all([mine.socket.close(), other.socket.close()]);

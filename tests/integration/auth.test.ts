@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
 import { SESSION_RECHECK_MS } from "../../server/limits/defaults.ts";
-import { hashToken } from "../../server/auth/session-adapter.ts";
-import { CLOSE_SESSION_ENDED } from "../../server/trpc/session-sockets.ts";
+import { storedSessionId as hashToken } from "../../server/auth/index.ts";
+import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -158,11 +158,11 @@ describe("WebSocket sessions", () => {
     const viaSocket = createParlorClient({ url: server.url, token: ann.token, socket });
     const sub = subscribeRoom(viaSocket, { room: "lobby" });
     await sub.started;
-    await waitFor(() => server.app.services.sockets.count(ann.token) === 1, "the socket to be registered under ann's session");
+    await waitFor(() => server.app.services.sessions.socketCount(ann.token) === 1, "the socket to be registered under ann's session");
 
     await ann.client.auth.logout.mutate();
     await waitFor(() => closes.includes(4001), "the server to close ann's socket with 4001");
-    expect(server.app.services.sockets.count(ann.token)).toBe(0);
+    expect(server.app.services.sessions.socketCount(ann.token)).toBe(0);
     // The subscription carries on as a guest: reading is public.
     await waitFor(() => server.app.connectionCount() >= 1, "the reconnection");
     const ben = await server.signUp("ben");
@@ -256,7 +256,7 @@ describe("sessions ended where this process was not told", () => {
     await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the late socket to close with 4001");
     await waitFor(() => stream.errors.length > 0, "the private room's stream to be refused");
     expect(stream.errors.map((e) => e.data?.code)).toEqual(["NOT_FOUND"]);
-    expect(server.app.services.sockets.count(ann.token)).toBe(0);
+    expect(server.app.services.sessions.socketCount(ann.token)).toBe(0);
     await tab.socket.close();
   });
 });
@@ -269,7 +269,7 @@ describe("session expiry", () => {
     const socket = createParlorSocket({ url: short.url, token: ann.token, keepOpen: true, onClose: (c) => closes.push(c?.code) });
     const sub = subscribeRoom(createParlorClient({ url: short.url, token: ann.token, socket }), { room: "lobby" });
     await sub.started;
-    expect(short.app.services.sockets.count(ann.token)).toBe(1);
+    expect(short.app.services.sessions.socketCount(ann.token)).toBe(1);
     await waitFor(() => closes.includes(4001), "the expired session's socket to close", 4000);
     expect(await ann.client.auth.me.query()).toBeNull();
     await socket.close();

@@ -199,7 +199,7 @@ describe("connection caps", () => {
       id: null,
       error: { message: "At most 1 connections per user.", data: { code: "TOO_MANY_REQUESTS" } },
     });
-    expect(server.app.services.sockets.count(ann.token)).toBe(1);
+    expect(server.app.services.sessions.socketCount(ann.token)).toBe(1);
     // ann's first socket and other users are unaffected.
     const benSub = subscribeRoom(ben.client, { room: "lobby" });
     await benSub.started;

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createDb, type Db } from "../../db/index.ts";
-import { hashToken } from "../../server/auth/session-adapter.ts";
-import { CLOSE_SESSION_ENDED } from "../../server/trpc/session-sockets.ts";
+import { storedSessionId as hashToken } from "../../server/auth/index.ts";
+import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { describeWithServices, postgresService, type PrivateRedis, redisServerBinary, redisService, startPrivateRedis, testRedisUrl } from "../support/backends.ts";
 import { outcome } from "../support/outcome.ts";
 import { socketClient } from "../support/socket-client.ts";

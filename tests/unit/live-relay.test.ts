@@ -8,7 +8,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
-import { createUser } from "../../server/auth/users.ts";
+import { createUser } from "../../server/auth/index.ts";
 import { createLiveRelays, type LiveChannel, type LiveRelays, type LiveSeat } from "../../server/chat/live-relay.ts";
 import { appendMessage, entriesBetween } from "../../server/chat/repository.ts";
 import { openRoomStream } from "../../server/chat/room-stream.ts";

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Db } from "../../db/index.ts";
-import { createUser } from "../../server/auth/users.ts";
+import { createUser } from "../../server/auth/index.ts";
 import { DomainError } from "../../server/errors/domain-errors.ts";
 import { entriesBetween, lastSeq } from "../../server/chat/repository.ts";
 import { createRoomLog, type RoomLog } from "../../server/chat/room-log.ts";

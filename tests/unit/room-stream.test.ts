@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
-import { createUser } from "../../server/auth/users.ts";
+import { createUser } from "../../server/auth/index.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { appendChange, appendMessage, entriesBetween } from "../../server/chat/repository.ts";

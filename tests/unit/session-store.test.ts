@@ -1,8 +1,8 @@
 /** The session queries beyond Lucia's adapter, on SQLite and PostgreSQL alike; and the sweep's timer. */
 import { expect, test } from "bun:test";
-import { createAuth } from "../../server/auth/auth.ts";
-import { hashToken } from "../../server/auth/session-adapter.ts";
-import { startSessionSweep, sweepIntervalMs } from "../../server/auth/session-sweep.ts";
+import { createAuth } from "../../server/auth/index.ts";
+import { storedSessionId as hashToken } from "../../server/auth/index.ts";
+import { startSessionSweep, sweepIntervalMs } from "../../server/sessions/session-sweep.ts";
 import { databaseBackends, describeEach } from "../support/backends.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
 

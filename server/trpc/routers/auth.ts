@@ -1,10 +1,8 @@
 /** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
-import { hashToken } from "../../auth/session-adapter.ts";
 import { TRPCError } from "@trpc/server";
 import { ChangePasswordInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
-import type { SignedIn } from "../../auth/auth.ts";
-import { UsernameTakenError } from "../../auth/users.ts";
+import { type SignedIn, UsernameTakenError } from "../../auth/index.ts";
 import { addressKey } from "../../limits/client-address.ts";
 import type { Context } from "../context.ts";
 import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
@@ -21,22 +19,6 @@ const usernameAtAddress = (ctx: Context, username: string) => `${username.toLowe
 async function limitSignIn(ctx: Context, username: string) {
   await rateLimited(ctx.services.limiters.loginPerIp, callerAddress(ctx), "attempts from this address");
   await rateLimited(ctx.services.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
-}
-
-/** A `sessions-ended` event names at most this many sessions (the schema's bound). */
-const SESSIONS_PER_EVENT = 1000;
-
-/**
- * Tells every other process that these sessions (stored ids: SHA-256 of the
- * tokens) ended, so they close their sockets too. If the publish fails, those
- * processes still refuse the sessions' calls within a second (the re-check).
- */
-async function announceEnded(ctx: Context, sessions: string[]): Promise<void> {
-  for (let i = 0; i < sessions.length; i += SESSIONS_PER_EVENT) {
-    await ctx.services.control.publish({ type: "sessions-ended", sessions: sessions.slice(i, i + SESSIONS_PER_EVENT) }).catch((error) => {
-      ctx.services.log.error({ err: error }, "ended session not announced to other processes (they stop it within a second on use)");
-    });
-  }
 }
 
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
@@ -65,24 +47,18 @@ export const authRouter = router({
     return withCookie(ctx, signedIn);
   }),
 
-  /** Ends the session everywhere it is open: its cookie, its token, its sockets. */
+  /** Ends the session everywhere it is open: its cookie, its token, its sockets (this one too) on every process. */
   logout: authedProcedure.mutation(async ({ ctx }) => {
-    await ctx.services.auth.logout(ctx.token);
+    await ctx.services.sessions.end(ctx.token);
     ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
-    // Closing the socket this call came in on too is the point: it carried the session.
-    ctx.services.sockets.closeSession(ctx.token);
-    // And the session's sockets on every other process.
-    await announceEnded(ctx, [hashToken(ctx.token)]);
     return { ok: true as const };
   }),
 
   /** Ends every session of the caller — this one too — and closes their sockets, here and on every other process. */
   logoutAll: authedProcedure.mutation(async ({ ctx }) => {
-    const ended = await ctx.services.auth.logoutAll(ctx.user.id);
+    const endedSessions = await ctx.services.sessions.endAll(ctx.user.id);
     ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
-    ctx.services.sockets.closeUser(ctx.user.id);
-    await announceEnded(ctx, ended);
-    return { endedSessions: ended.length };
+    return { endedSessions };
   }),
 
   /**
@@ -92,11 +68,9 @@ export const authRouter = router({
    */
   changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, ctx.user.username);
-    const changed = await ctx.services.auth.changePassword(ctx.user.id, ctx.token, input);
+    const changed = await ctx.services.sessions.changePassword(ctx.user.id, ctx.token, input);
     if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
-    ctx.services.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
-    await announceEnded(ctx, changed.endedSessions);
-    return { endedSessions: changed.endedSessions.length };
+    return changed;
   }),
 
   /** The caller's live sessions: the current one first, then newest first. */

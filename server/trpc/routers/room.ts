@@ -1,6 +1,6 @@
 /** room.history, room.send / edit / delete / react, room.messages, presence and typing: the chat itself. */
-import { tracked, TRPCError } from "@trpc/server";
-import type { RoomEntry, RoomName } from "../../../shared/schemas.ts";
+import { tracked } from "@trpc/server";
+import type { RoomEntry } from "../../../shared/schemas.ts";
 import {
   ActiveRoomsInput,
   DeleteInput,
@@ -11,138 +11,10 @@ import {
   RoomInput,
   SendInput,
 } from "../../../shared/schemas.ts";
-import { isManager, roomNotFound } from "../../rooms/access.ts";
-import { GUEST, type Revocations, type RevokeReason } from "../../rooms/revocations.ts";
-import type { Context } from "../context.ts";
+import { isManager } from "../../rooms/access.ts";
 import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
 import { searchProcedure } from "./room-search.ts";
-
-/**
- * Runs `cleanup` once: when the subscription's signal aborts or when its stream
- * ends, whichever comes first. The signal matters: a stream that is never
- * started (the client left first) is closed without running its `finally`.
- */
-function onceEnded(signal: AbortSignal | undefined, cleanup: () => void): () => void {
-  let done = false;
-  const run = () => {
-    if (done) return;
-    done = true;
-    signal?.removeEventListener("abort", run);
-    cleanup();
-  };
-  signal?.addEventListener("abort", run, { once: true });
-  return run;
-}
-
-const REVOKED: Record<Exclude<RevokeReason, "hidden">, (room: RoomName) => string> = {
-  kicked: (room) => `You were removed from room '${room}'.`,
-  banned: (room) => `You were banned from room '${room}'.`,
-  left: (room) => `You left room '${room}'.`,
-};
-
-/** How a stream ends when its holder loses the room: FORBIDDEN with the reason, or the seam's NOT_FOUND for a room they cannot see now. */
-function revokedError(reason: RevokeReason, room: RoomName): TRPCError {
-  if (reason === "hidden") return new TRPCError({ code: "NOT_FOUND", message: roomNotFound(room).message });
-  return new TRPCError({ code: "FORBIDDEN", message: REVOKED[reason](room) });
-}
-
-/** Whom the revocations know a stream's holder as. */
-const holder = (ctx: Context) => ctx.user?.id ?? GUEST;
-
-/** A stream's end when its user loses access: the signal that stops it, and the error it then ends with. */
-interface Revocation {
-  signal: AbortSignal;
-  /** FORBIDDEN with the reason once revoked, else undefined. */
-  error(): TRPCError | undefined;
-  /** Stops watching (call when the stream ends, however it ends). */
-  end(): void;
-}
-
-/**
- * Watches the caller's access to `room` for one stream: the moment they are
- * kicked, banned or leave, or the room turns private (guests included), on any
- * process, `signal` aborts and `error()` says why — also when that happened
- * between the access check (`since`) and now. Also aborts when the
- * subscription's own signal does.
- */
-function watchRevocation(ctx: Context, room: RoomName, since: number, outer: AbortSignal | undefined): Revocation {
-  const controller = new AbortController();
-  let revoked: RevokeReason | null = null;
-  const unwatch = ctx.services.revocations.watch(
-    room,
-    holder(ctx),
-    (reason) => {
-      revoked = reason;
-      controller.abort();
-    },
-    since,
-  );
-  const end = onceEnded(outer, () => {
-    unwatch();
-    controller.abort();
-  });
-  return {
-    signal: controller.signal,
-    error: () => (revoked ? revokedError(revoked, room) : undefined),
-    end,
-  };
-}
-
-/**
- * A room.messages stream's end, in one object (held for the stream's life, so
- * without a closure per concern): it holds the connection's subscription slot,
- * watches the user's access to the room like `watchRevocation`, and is its own
- * listener for the subscription's signal. `end()` releases all of it, once.
- */
-class StreamGuard {
-  private readonly controller = new AbortController();
-  private revoked: RevokeReason | null = null;
-  private ended = false;
-  private readonly onRevoked: (reason: RevokeReason) => void;
-
-  constructor(
-    private readonly revocations: Revocations,
-    private readonly room: RoomName,
-    /** The holder (GUEST for a guest) and the revocations' mark read before their access check. */
-    private readonly userId: number,
-    since: number,
-    private readonly outer: AbortSignal | undefined,
-    private readonly releaseSlot: () => void,
-  ) {
-    this.onRevoked = this.revoke.bind(this);
-    outer?.addEventListener("abort", this, { once: true });
-    revocations.add(room, userId, this.onRevoked, since);
-  }
-
-  /** Aborts when access is revoked or the subscription stops. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  private revoke(reason: RevokeReason): void {
-    this.revoked = reason;
-    this.controller.abort();
-  }
-
-  /** FORBIDDEN with the reason once revoked, else undefined. */
-  error(): TRPCError | undefined {
-    return this.revoked ? revokedError(this.revoked, this.room) : undefined;
-  }
-
-  /** The subscription's signal aborted. */
-  handleEvent(): void {
-    this.end();
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    this.outer?.removeEventListener("abort", this);
-    this.revocations.unwatch(this.room, this.userId, this.onRevoked);
-    this.controller.abort();
-    this.releaseSlot();
-  }
-}
+import { holder, StreamGuard } from "./stream-guard.ts";
 
 /** Each entry carries its seq as its id: a reconnecting client's `lastEventId` resumes right after it. */
 const trackBySeq = (entry: RoomEntry) => tracked(String(entry.seq), entry);
@@ -196,7 +68,8 @@ export const roomRouter = router({
    */
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
-    const guard = new StreamGuard(ctx.services.revocations, input.room, holder(ctx), ctx.accessMark, signal, takeSubscriptionSlot(ctx));
+    const stream = { room: input.room, userId: holder(ctx), since: ctx.accessMark };
+    const guard = new StreamGuard(ctx.services.revocations, stream, signal, takeSubscriptionSlot(ctx));
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       // The room stream itself ends with the revocation's error: no extra generator per delivery.
@@ -233,22 +106,22 @@ export const roomRouter = router({
       throw error;
     }
     const leave = ctx.services.presence.enter(input.room, ctx.user?.username ?? null);
-    const end = onceEnded(signal, () => {
+    const stream = { room: input.room, userId: holder(ctx), since: ctx.accessMark };
+    const guard = new StreamGuard(ctx.services.revocations, stream, signal, () => {
       leave();
       release();
       releasePresence();
     });
-    const revocation = watchRevocation(ctx, input.room, ctx.accessMark, signal);
-    revocation.signal.addEventListener("abort", end, { once: true });
-    const watching = ctx.services.presence.watch(input.room, revocation.signal);
+    // Revoked: out of the room's presence at once, not when the watch next wakes.
+    guard.signal.addEventListener("abort", guard, { once: true });
+    const watching = ctx.services.presence.watch(input.room, guard.signal);
     return (async function* () {
       try {
         yield* watching;
-        const error = revocation.error();
+        const error = guard.error();
         if (error) throw error;
       } finally {
-        revocation.end();
-        end();
+        guard.end();
       }
     })();
   }),

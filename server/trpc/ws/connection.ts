@@ -81,6 +81,14 @@ const DRAINED = Promise.resolve();
 /** How a wait for `drain()` ends when the socket closes first: an abort, which stream loops treat as a normal stop. */
 const closedWhileWaiting = () => new DOMException("The connection closed while waiting for it to drain.", "AbortError");
 
+/** What a subscription was asked with: what its answers and errors carry. */
+interface SubscriptionCall {
+  id: RequestId;
+  jsonrpc: "2.0" | undefined;
+  path: string;
+  input: unknown;
+}
+
 /** A live subscription: its stop switch, and the start of each of its frames. */
 class Subscription extends AbortController {
   constructor(readonly prefix: string) {
@@ -256,71 +264,92 @@ export class Connection<TData> implements TopicMember {
       this.failed(id, jsonrpc, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), "subscription", path, input);
       return;
     }
-    const prefix = framePrefix(id, jsonrpc);
-    const controller = new Subscription(prefix);
-    const signal = controller.signal;
+    const controller = new Subscription(framePrefix(id, jsonrpc));
     (this.subscriptions ??= new Map()).set(id, controller);
-    const frames = this.host.frames;
+    const call: SubscriptionCall = { id, jsonrpc, path, input };
     try {
-      const ctxError = await this.ctxReady;
-      if (ctxError) throw ctxError;
-      if (signal.aborted || !this.isOpen) {
-        this.sendNow(frames.stopped(prefix));
-        return;
-      }
-      let iterator: AsyncIterator<unknown>;
-      try {
-        const result: unknown = await callTRPCProcedure({ router: this.host.router, path, getRawInput: async () => input, ctx: this.ctx, type: "subscription", signal, batchIndex });
-        if (!isAsyncIterable(result)) {
-          throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Subscription ${path} did not return an async iterable` });
-        }
-        iterator = result[Symbol.asyncIterator]();
-      } catch (cause) {
-        const error = getTRPCErrorFromUnknown(cause);
-        // Stopped while setting up: the procedure gave up because it was told to.
-        if (signal.aborted && error.code === "INTERNAL_SERVER_ERROR" && isAbortError(error.cause)) this.sendNow(frames.stopped(prefix));
-        else this.failed(id, jsonrpc, error, "subscription", path, input);
-        return;
-      }
-      if (signal.aborted || !this.isOpen) {
-        controller.abort();
-        await this.end(iterator, path);
-        this.sendNow(frames.stopped(prefix));
-        return;
-      }
-      // Sent once the procedure has returned: its stream is subscribed, nothing after this is missed.
-      this.sendNow(frames.started(prefix));
-      let completed = false;
-      try {
-        for (;;) {
-          const next = await iterator.next();
-          // Stopped meanwhile (subscription.stop, or the socket closed): nothing more is sent.
-          if (signal.aborted) break;
-          if (next.done) {
-            completed = true;
-            break;
-          }
-          this.queue(frames.event(prefix, next.value));
-          if (this.host.stats) this.host.stats.deliveries++;
-        }
-      } catch (cause) {
-        if (!signal.aborted) {
-          controller.abort();
-          await this.end(iterator, path);
-          this.failed(id, jsonrpc, cause, "subscription", path, input);
-          // As tRPC's handler does: a stream that started and then failed is also `stopped`.
-          this.sendNow(frames.stopped(prefix));
-          return;
-        }
-        const error = getTRPCErrorFromUnknown(cause);
-        if (!isAbortError(error.cause)) this.host.onError(error, path, this);
-      }
-      if (!completed) await this.end(iterator, path);
-      this.sendNow(frames.stopped(prefix));
+      const iterator = await this.openStream(call, controller, batchIndex);
+      if (iterator) await this.stream(call, controller, iterator);
     } catch (cause) {
       this.failed(id, jsonrpc, cause, "subscription", path, input);
     } finally {
       if (this.subscriptions?.get(id) === controller) this.subscriptions.delete(id);
+    }
+  }
+
+  /**
+   * Runs the subscription's procedure once the context is made: its stream, or
+   * null when the subscription has been answered already (stopped before or while
+   * it was set up, or refused by the procedure).
+   */
+  private async openStream(call: SubscriptionCall, controller: Subscription, batchIndex: number): Promise<AsyncIterator<unknown> | null> {
+    const { signal, prefix } = controller;
+    const ctxError = await this.ctxReady;
+    if (ctxError) throw ctxError;
+    if (signal.aborted || !this.isOpen) {
+      this.sendNow(this.host.frames.stopped(prefix));
+      return null;
+    }
+    let iterator: AsyncIterator<unknown>;
+    try {
+      const result: unknown = await callTRPCProcedure({ router: this.host.router, path: call.path, getRawInput: async () => call.input, ctx: this.ctx, type: "subscription", signal, batchIndex });
+      if (!isAsyncIterable(result)) {
+        throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Subscription ${call.path} did not return an async iterable` });
+      }
+      iterator = result[Symbol.asyncIterator]();
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      // Stopped while setting up: the procedure gave up because it was told to.
+      if (signal.aborted && error.code === "INTERNAL_SERVER_ERROR" && isAbortError(error.cause)) this.sendNow(this.host.frames.stopped(prefix));
+      else this.failed(call.id, call.jsonrpc, error, "subscription", call.path, call.input);
+      return null;
+    }
+    if (signal.aborted || !this.isOpen) {
+      controller.abort();
+      await this.end(iterator, call.path);
+      this.sendNow(this.host.frames.stopped(prefix));
+      return null;
+    }
+    return iterator;
+  }
+
+  /**
+   * `started`, the stream's events, then `stopped`. A stream that fails answers its
+   * error, then `stopped` too (as tRPC's handler does); one that fails because it
+   * was stopped is only logged, and only when the failure is not the stop itself.
+   */
+  private async stream(call: SubscriptionCall, controller: Subscription, iterator: AsyncIterator<unknown>): Promise<void> {
+    const { signal, prefix } = controller;
+    // Sent once the procedure has returned: its stream is subscribed, nothing after this is missed.
+    this.sendNow(this.host.frames.started(prefix));
+    let completed = false;
+    try {
+      completed = await this.pump(iterator, signal, prefix);
+    } catch (cause) {
+      if (!signal.aborted) {
+        controller.abort();
+        await this.end(iterator, call.path);
+        this.failed(call.id, call.jsonrpc, cause, "subscription", call.path, call.input);
+        this.sendNow(this.host.frames.stopped(prefix));
+        return;
+      }
+      const error = getTRPCErrorFromUnknown(cause);
+      if (!isAbortError(error.cause)) this.host.onError(error, call.path, this);
+    }
+    if (!completed) await this.end(iterator, call.path);
+    this.sendNow(this.host.frames.stopped(prefix));
+  }
+
+  /** Queues each event of the stream until it completes (true) or is stopped (false: subscription.stop, or the socket closed). */
+  private async pump(iterator: AsyncIterator<unknown>, signal: AbortSignal, prefix: string): Promise<boolean> {
+    const frames = this.host.frames;
+    for (;;) {
+      const next = await iterator.next();
+      // Stopped meanwhile: nothing more is sent.
+      if (signal.aborted) return false;
+      if (next.done) return true;
+      this.queue(frames.event(prefix, next.value));
+      if (this.host.stats) this.host.stats.deliveries++;
     }
   }
 

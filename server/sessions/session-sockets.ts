@@ -9,12 +9,12 @@
  * by another process), which closes it at once; after a lag, when such
  * announcements may have been missed, and every SOCKET_SESSIONS_RECHECK_MS,
  * `recheckAll` looks every held session up again; a call on it finds out within a
- * second (server/trpc/init.ts); and a socket still being registered when an
+ * second (sessions.ts `stillStands`, asked by server/trpc/init.ts); and a socket still being registered when an
  * ending is heard looks its session up again once registered (`endings`), so it
  * cannot slip in after the close that was meant for it.
  */
 import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
-import { hashToken } from "../auth/session-adapter.ts";
+import { storedSessionId } from "../auth/index.ts";
 
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
@@ -77,7 +77,7 @@ export class SessionSockets {
 
   /** Registers a signed-in socket; call the returned function when it closes. */
   add(registration: SessionSocket): () => void {
-    const id = hashToken(registration.token);
+    const id = storedSessionId(registration.token);
     let entry = this.bySession.get(id);
     if (!entry) {
       entry = { token: registration.token, userId: registration.userId, expiresAt: registration.expiresAt, sockets: new Set(), timer: undefined };
@@ -107,7 +107,7 @@ export class SessionSockets {
 
   /** Closes every socket of a session (on the next turn, so a logout's own reply still goes out). */
   closeSession(token: string): number {
-    return this.closeSessionById(hashToken(token));
+    return this.closeSessionById(storedSessionId(token));
   }
 
   /** The same, by the session's stored id: what another process sends when a session ends there. */
@@ -128,7 +128,7 @@ export class SessionSockets {
    * ended sessions over the control channel (`sessions-ended`).
    */
   closeUser(userId: number, { exceptToken }: { exceptToken?: string } = {}): number {
-    const except = exceptToken === undefined ? undefined : hashToken(exceptToken);
+    const except = exceptToken === undefined ? undefined : storedSessionId(exceptToken);
     this.heard++;
     let closed = 0;
     for (const [id, entry] of this.bySession) {
@@ -154,7 +154,7 @@ export class SessionSockets {
   }
 
   count(token: string): number {
-    return this.bySession.get(hashToken(token))?.sockets.size ?? 0;
+    return this.bySession.get(storedSessionId(token))?.sockets.size ?? 0;
   }
 }
 
