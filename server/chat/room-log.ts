@@ -10,7 +10,10 @@ import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntr
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { ForbiddenError, InvalidRequestError } from "./errors.ts";
-import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
+import { appendChange, type Target } from "./change-store.ts";
+import { activeRooms, entriesBetween, historyPage } from "./log-reader.ts";
+import type { Author, Change } from "./log-rows.ts";
+import { appendMessage } from "./message-store.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 import { createLiveRelays, type LiveSeat } from "./live-relay.ts";

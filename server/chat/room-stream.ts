@@ -22,7 +22,7 @@ import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomG
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "./errors.ts";
 import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
-import { entriesBetween, lastSeq } from "./repository.ts";
+import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
 
 /** Seqs read from the database per replay step, at most. */

@@ -10,7 +10,7 @@ import { PostgresAdapter, sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import { highlightRanges, type SearchPage } from "../../shared/search.ts";
 import type { RoomName } from "../../shared/schemas.ts";
-import { messages, toMessage } from "./repository.ts";
+import { messages, toMessage } from "./log-rows.ts";
 
 /**
  * The most message ids one query looks through: a query reads only the hits

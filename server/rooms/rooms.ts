@@ -9,7 +9,8 @@
 import type { Db } from "../../db/index.ts";
 import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, roomGroup, type Visibility } from "../../shared/schemas.ts";
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
-import { appendMemberEntry, type Author } from "../chat/repository.ts";
+import { appendMemberEntry } from "../chat/change-store.ts";
+import type { Author } from "../chat/log-rows.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";

@@ -9,7 +9,9 @@ import { migrateToLatest } from "../../db/migrate.ts";
 import { createUser } from "../../server/auth/users.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
-import { appendChange, appendMessage, entriesBetween } from "../../server/chat/repository.ts";
+import { appendChange } from "../../server/chat/change-store.ts";
+import { entriesBetween } from "../../server/chat/log-reader.ts";
+import { appendMessage } from "../../server/chat/message-store.ts";
 import { entryWeight, openRoomStream, REPLAY_BATCH, REPLAY_STEP_BYTES } from "../../server/chat/room-stream.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 
