@@ -177,17 +177,18 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   // The revocations ask the rooms service after a lag; the rooms service tells the revocations of removals.
   let rooms: ReturnType<typeof createRooms> | undefined;
   const revocations = createRevocations({ control, whyRevoked: (room, userId) => rooms!.whyRevoked(room, userId), log });
-  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
+  const chat = createRoomLog({
+    db,
+    groups,
+    maxMembersPerRoom: limits.maxMembersPerRoom,
+    counts: metrics.counts,
+    onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
+  });
+  rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, publish: chat.publish });
   const services: Services = {
     db,
     auth,
-    chat: createRoomLog({
-      db,
-      groups,
-      maxMembersPerRoom: limits.maxMembersPerRoom,
-      counts: metrics.counts,
-      onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
-    }),
+    chat,
     rooms,
     unread: createUnread({ db, groups, rooms }),
     revocations,

@@ -79,6 +79,9 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
   }
 
   return {
+    /** Publishes an entry appended elsewhere (a membership change, stored by the rooms service): counted and logged like the log's own. */
+    publish,
+
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
     async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
       const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom }, writer.store);

@@ -7,7 +7,7 @@
  * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
-import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, roomGroup, type Visibility } from "../../shared/schemas.ts";
+import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, type Visibility } from "../../shared/schemas.ts";
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../chat/errors.ts";
 import { appendMemberEntry } from "../chat/change-store.ts";
 import type { Author } from "../chat/log-rows.ts";
@@ -30,16 +30,16 @@ export interface RoomsOptions {
   groups: GroupLayer;
   revocations: Revocations;
   limits: RoomLimits;
-  /** Where failures of a publish or a revocation are logged (default: the console). */
+  /** Where failures of a revocation are logged (default: the console). */
   log?: { error(fields: object, message: string): void };
-  /** Counts appended membership entries (metrics). */
-  counts?: { entriesAppended: number };
+  /** Publishes a membership entry after its commit: the room log's, which counts it and survives a failed publish. */
+  publish: (room: RoomName, entry: RoomEntry) => Promise<void>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 const MEMBERS_LIST_MAX = 1000;
 
-export function createRooms({ db, groups, revocations, limits, log, counts }: RoomsOptions) {
+export function createRooms({ db, groups, revocations, limits, log, publish }: RoomsOptions) {
   /** The room as `user` (null: a guest) sees it: the access seam's one query. */
   async function access(room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> {
     const row = await repo.findRoomAccess(db, room, user?.id ?? 0);
@@ -48,15 +48,6 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
 
   const postAccess = createPostAccessCache();
   revocations.onRevoke((room, userId) => (room === undefined ? postAccess.clear() : postAccess.forget(room, userId)));
-
-  async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
-    if (counts) counts.entriesAppended++;
-    try {
-      await groups.publish(roomGroup(room), { type: "entry", room, entry });
-    } catch (error) {
-      log ? log.error({ err: error, room, seq: entry.seq }, "publish failed; the entry is stored") : console.error(`publish to room '${room}' failed; entry ${entry.seq} is stored`, error);
-    }
-  }
 
   /** Their list of rooms changed: their `me.rooms` watchers reload it. */
   const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");
