@@ -64,7 +64,10 @@ export function prepare<P extends unknown[], R>(build: (db: On, ...params: P) =>
  * @example
  * const insertUsers = prepareRows(["username", "password_hash"], (db, rows: NewUser[]) => db.insertInto("user").values(rows));
  */
-export function prepareRows<Row extends Record<string, unknown>, R>(columns: readonly (keyof Row & string)[], build: (db: On, rows: Row[]) => Compilable<R>) {
+export function prepareRows<Row extends Record<string, unknown>, R>(
+  columns: readonly (keyof Row & string)[],
+  build: (db: On, rows: Row[]) => Compilable<R>,
+) {
   type RowSlot = { row: number; column: keyof Row } | { value: unknown };
   const compiled = new WeakMap<object, Map<number, { query: CompiledQuery<R>; slots: RowSlot[] }>>();
 
@@ -76,7 +79,10 @@ export function prepareRows<Row extends Record<string, unknown>, R>(columns: rea
       return standIns<Row>(placeholders);
     });
     const query = build(db, rows).compile();
-    return { query, slots: query.parameters.map((value): RowSlot => (typeof value === "symbol" && marks.get(value)) || { value }) };
+    return {
+      query,
+      slots: query.parameters.map((value): RowSlot => (typeof value === "symbol" && marks.get(value)) || { value }),
+    };
   }
 
   return async function run(db: On, rows: readonly Row[]): Promise<QueryResult<R>> {

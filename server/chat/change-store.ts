@@ -22,22 +22,35 @@ export interface Target {
 
 /** Takes the room's next seq for a change; no row: the room does not exist. */
 const nextSeqForChange = prepare((db, room: string) =>
-  db
-    .updateTable("room")
-    .set({ last_seq: sql<number>`last_seq + 1` })
-    .where("name", "=", room)
-    .returning("last_seq"),
+  db.updateTable("room").set({ last_seq: sql<number>`last_seq + 1` }).where("name", "=", room).returning("last_seq"),
 );
 
 const insertEntry = prepare(
-  (db, room: string, seq: number, kind: ChangeEntry["kind"] | "member", target: number, actorId: number, data: string, now: string) =>
-    db.insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
+  (
+    db,
+    room: string,
+    seq: number,
+    kind: ChangeEntry["kind"] | "member",
+    target: number,
+    actorId: number,
+    data: string,
+    now: string,
+  ) => db.insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
 );
 
 // The search index (db/migrations/2026-12-01T06-search.ts) follows this row in the same
 // transaction: SQLite triggers on message.text/deleted, a generated column on PostgreSQL.
 const updateMessageState = prepare(
-  (db, room: string, seq: number, text: string, editedAt: string | null, deleted: number, reactions: string, originalText: string | null) =>
+  (
+    db,
+    room: string,
+    seq: number,
+    text: string,
+    editedAt: string | null,
+    deleted: number,
+    reactions: string,
+    originalText: string | null,
+  ) =>
     db
       .updateTable("message")
       .set({ text, edited_at: editedAt, deleted, reactions, original_text: originalText })
@@ -47,7 +60,12 @@ const updateMessageState = prepare(
 
 /** A deleted message's edits lose their text too: nothing it said stays in the log. */
 const scrubEdits = prepare((db, room: string, target: number, data: string) =>
-  db.updateTable("room_entry").set({ data }).where("room", "=", room).where("target", "=", target).where("kind", "=", "edit"),
+  db
+    .updateTable("room_entry")
+    .set({ data })
+    .where("room", "=", room)
+    .where("target", "=", target)
+    .where("kind", "=", "edit"),
 );
 
 /** Thrown inside a change's transaction when there is nothing to store: rolls back the seq it took. */
@@ -80,8 +98,21 @@ export async function appendChange(
       const next = applyChange(current, entry);
       const deleted = next.deleted ? 1 : 0;
       // The text as sent is kept from the first edit on, and goes with a delete.
-      const originalText = next.deleted ? null : change.kind === "edit" ? (row.original_text ?? row.text) : row.original_text;
-      await updateMessageState(trx, q.room, q.target, next.text, next.editedAt, deleted, JSON.stringify(next.reactions), originalText);
+      const originalText = next.deleted
+        ? null
+        : change.kind === "edit"
+          ? (row.original_text ?? row.text)
+          : row.original_text;
+      await updateMessageState(
+        trx,
+        q.room,
+        q.target,
+        next.text,
+        next.editedAt,
+        deleted,
+        JSON.stringify(next.reactions),
+        originalText,
+      );
       await insertEntry(trx, q.room, seq, entry.kind, q.target, q.actor.id, changeData(change), now);
       if (change.kind === "delete") await scrubEdits(trx, q.room, q.target, JSON.stringify({ text: "" }));
       // Who it mentions follows its text: an edit may add or drop a name, a delete drops them all.
@@ -111,5 +142,12 @@ export async function appendMemberEntry(
   const seq = Number(bumped.last_seq);
   const data = JSON.stringify({ user: q.user, change: q.change, ...(q.role ? { role: q.role } : {}) });
   await insertEntry(trx, q.room, seq, "member", 0, q.actor.id, data, now);
-  return { kind: "member", seq, user: q.user, change: q.change, ...(q.role ? { role: q.role } : {}), by: q.actor.username };
+  return {
+    kind: "member",
+    seq,
+    user: q.user,
+    change: q.change,
+    ...(q.role ? { role: q.role } : {}),
+    by: q.actor.username,
+  };
 }

@@ -10,22 +10,41 @@ import type { Message, RoomEntry, RoomName, RoomSummary } from "../../shared/sch
 import { asSent, messages, toChangeEntry, toMessage } from "./log-rows.ts";
 
 /** The message at `seq` of `room` (its row: a writer also needs its sender's id and original text). */
-export const messageAt = prepare((db, room: string, seq: number) => messages(db).where("message.room", "=", room).where("message.seq", "=", seq));
+export const messageAt = prepare((db, room: string, seq: number) =>
+  messages(db).where("message.room", "=", room).where("message.seq", "=", seq),
+);
 
 // One extra row tells whether an older page exists without a count.
-const newestPage = prepare((db, room: string, rows: number) => messages(db).where("message.room", "=", room).orderBy("message.seq", "desc").limit(rows));
+const newestPage = prepare((db, room: string, rows: number) =>
+  messages(db).where("message.room", "=", room).orderBy("message.seq", "desc").limit(rows),
+);
 const pageBefore = prepare((db, room: string, before: number, rows: number) =>
-  messages(db).where("message.room", "=", room).where("message.seq", "<", before).orderBy("message.seq", "desc").limit(rows),
+  messages(db)
+    .where("message.room", "=", room)
+    .where("message.seq", "<", before)
+    .orderBy("message.seq", "desc")
+    .limit(rows),
 );
 
 const messagesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
-  messages(db).where("message.room", "=", room).where("message.seq", ">", afterSeq).where("message.seq", "<=", upTo).orderBy("message.seq", "asc"),
+  messages(db)
+    .where("message.room", "=", room)
+    .where("message.seq", ">", afterSeq)
+    .where("message.seq", "<=", upTo)
+    .orderBy("message.seq", "asc"),
 );
 const changesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
   db
     .selectFrom("room_entry")
     .innerJoin("user", "user.id", "room_entry.actor_id")
-    .select(["room_entry.seq", "room_entry.kind", "room_entry.target", "user.username as actor", "room_entry.data", "room_entry.created_at"])
+    .select([
+      "room_entry.seq",
+      "room_entry.kind",
+      "room_entry.target",
+      "user.username as actor",
+      "room_entry.data",
+      "room_entry.created_at",
+    ])
     .where("room_entry.room", "=", room)
     .where("room_entry.seq", ">", afterSeq)
     .where("room_entry.seq", "<=", upTo)
@@ -45,7 +64,10 @@ export async function historyPage(
   db: Db,
   q: { room: RoomName; before?: number | undefined; limit: number },
 ): Promise<{ messages: Message[]; nextCursor: number | null }> {
-  const { rows } = q.before === undefined ? await newestPage(db, q.room, q.limit + 1) : await pageBefore(db, q.room, q.before, q.limit + 1);
+  const { rows } =
+    q.before === undefined
+      ? await newestPage(db, q.room, q.limit + 1)
+      : await pageBefore(db, q.room, q.before, q.limit + 1);
   const more = rows.length > q.limit;
   const page = rows.slice(0, q.limit).map(toMessage);
   return { messages: page, nextCursor: more ? page[page.length - 1]!.seq : null };
@@ -57,7 +79,10 @@ export async function historyPage(
  */
 export async function entriesBetween(db: Db, q: { room: RoomName; after: number; upTo: number }): Promise<RoomEntry[]> {
   if (q.upTo <= q.after) return [];
-  const [sent, changes] = await Promise.all([messagesInRange(db, q.room, q.after, q.upTo), changesInRange(db, q.room, q.after, q.upTo)]);
+  const [sent, changes] = await Promise.all([
+    messagesInRange(db, q.room, q.after, q.upTo),
+    changesInRange(db, q.room, q.after, q.upTo),
+  ]);
   // Both lists are in seq order and share no seq: merge them.
   const entries: RoomEntry[] = [];
   let i = 0;
@@ -90,5 +115,10 @@ export async function activeRooms(db: Db, limit: number): Promise<Omit<RoomSumma
     .orderBy("last_message_at", "desc")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ name: r.name, lastSeq: Number(r.last_seq), messages: Number(r.message_count), lastMessageAt: r.last_message_at }));
+  return rows.map((r) => ({
+    name: r.name,
+    lastSeq: Number(r.last_seq),
+    messages: Number(r.message_count),
+    lastMessageAt: r.last_message_at,
+  }));
 }

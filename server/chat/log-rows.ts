@@ -104,10 +104,19 @@ export function toChangeEntry(r: ChangeRow): RoomEntry {
   const data = JSON.parse(r.data) as EntryData;
   const seq = Number(r.seq);
   const target = Number(r.target);
-  if (r.kind === "edit") return { kind: "edit", seq, target, text: data.text ?? "", editedAt: r.created_at, by: r.actor };
+  if (r.kind === "edit")
+    return { kind: "edit", seq, target, text: data.text ?? "", editedAt: r.created_at, by: r.actor };
   if (r.kind === "delete") return { kind: "delete", seq, target, deletedAt: r.created_at, by: r.actor };
-  if (r.kind === "reaction") return { kind: "reaction", seq, target, emoji: data.emoji ?? "", user: r.actor, added: data.added === true };
-  return { kind: "member", seq, user: data.user ?? "", change: data.change ?? "joined", ...(data.role ? { role: data.role } : {}), by: r.actor };
+  if (r.kind === "reaction")
+    return { kind: "reaction", seq, target, emoji: data.emoji ?? "", user: r.actor, added: data.added === true };
+  return {
+    kind: "member",
+    seq,
+    user: data.user ?? "",
+    change: data.change ?? "joined",
+    ...(data.role ? { role: data.role } : {}),
+    by: r.actor,
+  };
 }
 
 /** What a change stores in its row's `data` column. */

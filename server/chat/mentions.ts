@@ -5,7 +5,13 @@ import { prepare } from "../../db/prepared.ts";
 import { mentionedNames } from "../../shared/room-log.ts";
 
 /** Records who `text` (message `seq`) mentions, but for its sender. Only texts with an `@name` cost a query. */
-export async function recordMentions(trx: Db, room: string, seq: number, senderId: number, text: string): Promise<void> {
+export async function recordMentions(
+  trx: Db,
+  room: string,
+  seq: number,
+  senderId: number,
+  text: string,
+): Promise<void> {
   const names = mentionedNames(text);
   if (names.length === 0) return;
   const users = await trx
@@ -23,4 +29,6 @@ export async function recordMentions(trx: Db, room: string, seq: number, senderI
 }
 
 /** Forgets who message `seq` mentions (its text changed or went). */
-export const clearMentions = prepare((db, room: string, seq: number) => db.deleteFrom("mention").where("room", "=", room).where("seq", "=", seq));
+export const clearMentions = prepare((db, room: string, seq: number) =>
+  db.deleteFrom("mention").where("room", "=", room).where("seq", "=", seq),
+);

@@ -7,16 +7,15 @@
  * multi-row statements. A refused message takes no seq and leaves no trace;
  * the others go in. Seqs are 1, 2, 3, … per room, gapless, in commit order.
  *
- * The queries on the hot path are prepared (db/prepared.ts).
+ * The SQL is in ./message-statements.ts; the rules in ./send-rules.ts.
  */
-import { type Insertable, SqliteAdapter, sql } from "kysely";
-import type { Database, Db } from "../../db/index.ts";
-import { prepare, prepareRows } from "../../db/prepared.ts";
+import type { Db } from "../../db/index.ts";
+import { prepare } from "../../db/prepared.ts";
 import type { Message, RoomName } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError } from "./errors.ts";
 import { type Author, messages, toMessage } from "./log-rows.ts";
-import { recordMentions } from "./mentions.ts";
-import { admit, type RoomState } from "./send-rules.ts";
+import { insertMessages, joinBySending, lockedRoomState, nextSeqsForMessages } from "./message-statements.ts";
+import { admit } from "./send-rules.ts";
 
 export interface NewMessage {
   room: RoomName;
@@ -49,69 +48,8 @@ export type BatchResult = { ok: true; value: Stored } | { ok: false; error: unkn
 /** How a new message is written: alone (the default), or through a group commit (./message-writer.ts). */
 export type StoreMessage = (msg: NewMessage) => Promise<Stored>;
 
-/** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
-const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
-
 const byClientId = prepare((db, senderId: number, clientId: string) =>
   messages(db).where("message.sender_id", "=", senderId).where("message.client_id", "=", clientId),
-);
-
-/**
- * The room's visibility and size, and whether `senderId` is a member (one row;
- * none: no such room). Locks the room row on PostgreSQL; SQLite runs one
- * transaction at a time on its one connection.
- */
-const lockedStateWithSender = prepare((db, room: string, senderId: number) => {
-  const query = db
-    .selectFrom("room")
-    .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId))
-    .select(["room.visibility", "room.member_count", "room_member.user_id"])
-    .where("room.name", "=", room);
-  return inProcess(db) ? query : query.forUpdate("room");
-});
-
-/** The same for several senders at once: one round trip over a network. */
-const lockedStateWithSenders = (db: Db, room: string, senderIds: number[]) =>
-  db
-    .selectFrom("room")
-    .leftJoin("room_member", (join) => join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senderIds))
-    .select(["room.visibility", "room.member_count", "room_member.user_id"])
-    .where("room.name", "=", room)
-    .forUpdate("room")
-    .execute();
-
-/**
- * Takes the room's next `k` seqs for new messages (the last one taken is
- * `last_seq`): creates the room (a public room, its first sender the owner),
- * or adds `k` under the row's lock.
- */
-const nextSeqsForMessages = prepare((db, room: string, k: number, now: string, senderId: number) =>
-  db
-    .insertInto("room")
-    .values({ name: room, last_seq: k, message_count: k, last_message_at: now, owner_id: senderId, created_at: now })
-    .onConflict((oc) =>
-      oc.column("name").doUpdateSet({
-        last_seq: sql<number>`${sql.ref("room.last_seq")} + ${sql.ref("excluded.last_seq")}`,
-        message_count: sql<number>`${sql.ref("room.message_count")} + ${sql.ref("excluded.message_count")}`,
-        last_message_at: sql<string>`${sql.ref("excluded.last_message_at")}`,
-      }),
-    )
-    .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
-);
-
-/** What a new message's row is written with; the other columns take their defaults. */
-const NEW_MESSAGE_COLUMNS = ["room", "seq", "sender_id", "text", "created_at", "client_id", "reply_to", "msg_index", "sender_index"] as const;
-type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
-
-/** Rows per multi-row insert: a few compiled statements serve every batch size. */
-const INSERT_CHUNK = 64;
-
-/** New messages in one multi-row statement (prepared per row count, see db/prepared.ts); their ids and seqs. */
-const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageInsert[]) => db.insertInto("message").values(rows).returning(["id", "seq"]));
-
-/** The sender's latest place among their messages in the room (0 before their first). */
-const lastSenderIndex = prepare((db, room: string, senderId: number) =>
-  db.selectFrom("message").select("sender_index").where("room", "=", room).where("sender_id", "=", senderId).orderBy("seq", "desc").limit(1),
 );
 
 async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | null> {
@@ -120,7 +58,8 @@ async function findByClientId(db: Db, senderId: number, clientId: string): Promi
 }
 
 function asRetryOf(msg: NewMessage, stored: Message): Appended {
-  if (stored.room !== msg.room || stored.text !== msg.text || stored.replyTo !== (msg.replyTo ?? null)) throw new ClientIdReusedError();
+  if (stored.room !== msg.room || stored.text !== msg.text || stored.replyTo !== (msg.replyTo ?? null))
+    throw new ClientIdReusedError();
   return { message: stored, duplicate: true };
 }
 
@@ -128,7 +67,11 @@ function asRetryOf(msg: NewMessage, stored: Message): Appended {
  * Stores a message as the room's next seq and returns it as clients see it. With
  * a client id, a retry returns the first call's message and stores nothing.
  */
-export async function appendMessage(db: Db, msg: NewMessage, store: StoreMessage = (m) => storeMessage(db, m)): Promise<Appended> {
+export async function appendMessage(
+  db: Db,
+  msg: NewMessage,
+  store: StoreMessage = (m) => storeMessage(db, m),
+): Promise<Appended> {
   if (msg.clientId) {
     const stored = await findByClientId(db, msg.sender.id, msg.clientId);
     if (stored) return asRetryOf(msg, stored);
@@ -184,13 +127,22 @@ export async function storeMessageBatch(db: Db, batch: readonly NewMessage[]): P
   }
 }
 
-async function storeByRoom(db: Db, batch: readonly NewMessage[], byRoom: Map<string, number[]>): Promise<BatchResult[]> {
+async function storeByRoom(
+  db: Db,
+  batch: readonly NewMessage[],
+  byRoom: Map<string, number[]>,
+): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(batch.length);
   const now = new Date().toISOString();
   await db.transaction().execute(async (trx) => {
     for (const [room, indexes] of byRoom) {
-      const stored = await storeRoomBatch(trx, room, indexes.map((i) => batch[i]!), now);
-      stored.forEach((r, j) => (results[indexes[j]!] = r));
+      const stored = await storeRoomBatch(
+        trx,
+        room,
+        indexes.map((i) => batch[i]!),
+        now,
+      );
+      for (const [j, r] of stored.entries()) results[indexes[j]!] = r;
     }
   });
   return results;
@@ -199,7 +151,11 @@ async function storeByRoom(db: Db, batch: readonly NewMessage[], byRoom: Map<str
 async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(items.length);
   const state = await lockedRoomState(trx, room, items);
-  const { admitted, refused, joining } = admit(room, state, items.map((m) => ({ senderId: m.sender.id, replyTo: m.replyTo, maxMembers: m.maxMembers })));
+  const { admitted, refused, joining } = admit(
+    room,
+    state,
+    items.map((m) => ({ senderId: m.sender.id, replyTo: m.replyTo, maxMembers: m.maxMembers })),
+  );
   for (const [i, error] of refused) results[i] = { ok: false, error };
   if (admitted.length === 0) return results;
 
@@ -209,91 +165,19 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
   if (state.visibility === null && (Number(bumped.last_seq) !== k || Number(bumped.member_count) !== 0)) {
     throw new RoomAppeared(`Room '${room}' was created while its batch was stored.`);
   }
-  const joined = joining.size ? await joinBySending(trx, room, joining, Number(bumped.owner_id), now) : new Set<number>();
+  const joined = joining.size
+    ? await joinBySending(trx, room, joining, Number(bumped.owner_id), now)
+    : new Set<number>();
   const admittedItems = admitted.map((i) => items[i]!);
-  const stored = await insertMessages(trx, room, admittedItems, { firstSeq: Number(bumped.last_seq) - k + 1, firstIndex: Number(bumped.message_count) - k + 1, now });
+  const stored = await insertMessages(trx, room, admittedItems, {
+    firstSeq: Number(bumped.last_seq) - k + 1,
+    firstIndex: Number(bumped.message_count) - k + 1,
+    now,
+  });
   admitted.forEach((i, j) => {
     const sender = items[i]!.sender.id;
     // The first of a joiner's messages says they joined.
     results[i] = { ok: true, value: { message: stored[j]!, joined: joined.delete(sender) } };
   });
   return results;
-}
-
-/** The room row (locked), which of the senders are members, and which reply targets can be answered. */
-async function lockedRoomState(trx: Db, room: string, items: NewMessage[]): Promise<RoomState> {
-  // One statement for all senders over a network; one prepared probe per sender in process.
-  const senders = [...new Set(items.map((m) => m.sender.id))];
-  const rows =
-    senders.length === 1 || inProcess(trx)
-      ? (await Promise.all(senders.map((id) => lockedStateWithSender(trx, room, id)))).flatMap((r) => r.rows)
-      : await lockedStateWithSenders(trx, room, senders);
-  const members = new Set<number>();
-  for (const r of rows) if (r.user_id !== null) members.add(Number(r.user_id));
-  const answerable = new Set<number>();
-  const replyTargets = [...new Set(items.flatMap((m) => (m.replyTo !== undefined ? [m.replyTo] : [])))];
-  if (rows[0] && replyTargets.length) {
-    const found = await trx.selectFrom("message").select(["seq", "deleted"]).where("room", "=", room).where("seq", "in", replyTargets).execute();
-    for (const r of found) if (Number(r.deleted) === 0) answerable.add(Number(r.seq));
-  }
-  return { visibility: rows[0]?.visibility ?? null, memberCount: Number(rows[0]?.member_count ?? 0), members, answerable };
-}
-
-/** Senders of a public room become its members (the owner of a room they created as its owner); returns those who were not already. */
-async function joinBySending(trx: Db, room: string, joining: Set<number>, ownerId: number, now: string): Promise<Set<number>> {
-  const rows = await trx
-    .insertInto("room_member")
-    .values([...joining].map((id) => ({ room, user_id: id, role: id === ownerId ? ("owner" as const) : ("member" as const), joined_at: now })))
-    .onConflict((oc) => oc.columns(["room", "user_id"]).doNothing())
-    .returning("user_id")
-    .execute();
-  const joined = new Set(rows.map((r) => Number(r.user_id)));
-  if (joined.size) await trx.updateTable("room").set({ member_count: sql<number>`member_count + ${joined.size}` }).where("name", "=", room).execute();
-  return joined;
-}
-
-/** Inserts a room's admitted messages with consecutive seqs from `firstSeq`, records their mentions; the messages as clients see them. */
-async function insertMessages(trx: Db, room: string, items: NewMessage[], at: { firstSeq: number; firstIndex: number; now: string }): Promise<Message[]> {
-  const senderIndex = await lastSenderIndexes(trx, room, [...new Set(items.map((m) => m.sender.id))]);
-  const rows = items.map((m, j): MessageInsert => {
-    const index = senderIndex.get(m.sender.id)! + 1;
-    senderIndex.set(m.sender.id, index);
-    const { firstSeq, firstIndex, now } = at;
-    return { room, seq: firstSeq + j, sender_id: m.sender.id, text: m.text, created_at: now, client_id: m.clientId ?? null, reply_to: m.replyTo ?? null, msg_index: firstIndex + j, sender_index: index };
-  });
-  const ids = new Map<number, number>();
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    for (const r of (await insertMessageRows(trx, rows.slice(start, start + INSERT_CHUNK))).rows) ids.set(Number(r.seq), Number(r.id));
-  }
-  const stored: Message[] = [];
-  for (const [j, m] of items.entries()) {
-    const seq = at.firstSeq + j;
-    await recordMentions(trx, room, seq, m.sender.id, m.text);
-    stored.push({ id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: at.now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [] });
-  }
-  return stored;
-}
-
-/**
- * Each sender's newest `sender_index` in the room (0 for none yet). Over a
- * network, all of a batch's senders in one statement: one indexed probe per
- * sender, joined with UNION ALL (a round trip per sender made a busy room on
- * PostgreSQL wait on the network); in process, one prepared probe each.
- */
-async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
-  const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
-  if (senderIds.length === 1 || inProcess(trx)) {
-    for (const id of senderIds) found.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
-    return found;
-  }
-  const newest = (id: number) =>
-    trx
-      .selectFrom((eb) =>
-        eb.selectFrom("message").select(["sender_id", "sender_index"]).where("room", "=", room).where("sender_id", "=", id).orderBy("seq", "desc").limit(1).as("newest"),
-      )
-      .selectAll();
-  let query = newest(senderIds[0]!);
-  for (const id of senderIds.slice(1)) query = query.unionAll(newest(id));
-  for (const r of await query.execute()) found.set(Number(r.sender_id), Number(r.sender_index ?? 0));
-  return found;
 }

@@ -58,7 +58,9 @@ export function admit(room: string, state: RoomState, candidates: readonly Candi
         throw new InvalidRequestError(`Room '${room}' is full (${m.maxMembers} members).`);
       }
       if (m.replyTo !== undefined && !state.answerable.has(m.replyTo)) {
-        throw new InvalidRequestError(`'replyTo' ${m.replyTo} is not a message of room '${room}' that can be answered.`);
+        throw new InvalidRequestError(
+          `'replyTo' ${m.replyTo} is not a message of room '${room}' that can be answered.`,
+        );
       }
       if (joins) {
         admission.joining.add(m.senderId);

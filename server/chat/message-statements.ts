@@ -1,0 +1,236 @@
+/**
+ * The SQL of storing new messages (./message-store.ts): the room row locked and
+ * read, seqs taken k at a time, senders joining by sending, multi-row inserts.
+ * The statements on the hot path are prepared (db/prepared.ts).
+ */
+import { type Insertable, SqliteAdapter, sql } from "kysely";
+import type { Database, Db } from "../../db/index.ts";
+import { prepare, prepareRows } from "../../db/prepared.ts";
+import type { Message } from "../../shared/schemas.ts";
+import { recordMentions } from "./mentions.ts";
+import type { NewMessage } from "./message-store.ts";
+import type { RoomState } from "./send-rules.ts";
+
+/** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
+const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
+
+/**
+ * The room's visibility and size, and whether `senderId` is a member (one row;
+ * none: no such room). Locks the room row on PostgreSQL; SQLite runs one
+ * transaction at a time on its one connection.
+ */
+const lockedStateWithSender = prepare((db, room: string, senderId: number) => {
+  const query = db
+    .selectFrom("room")
+    .leftJoin("room_member", (join) =>
+      join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId),
+    )
+    .select(["room.visibility", "room.member_count", "room_member.user_id"])
+    .where("room.name", "=", room);
+  return inProcess(db) ? query : query.forUpdate("room");
+});
+
+/** The same for several senders at once: one round trip over a network. */
+const lockedStateWithSenders = (db: Db, room: string, senderIds: number[]) =>
+  db
+    .selectFrom("room")
+    .leftJoin("room_member", (join) =>
+      join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senderIds),
+    )
+    .select(["room.visibility", "room.member_count", "room_member.user_id"])
+    .where("room.name", "=", room)
+    .forUpdate("room")
+    .execute();
+
+/**
+ * Takes the room's next `k` seqs for new messages (the last one taken is
+ * `last_seq`): creates the room (a public room, its first sender the owner),
+ * or adds `k` under the row's lock.
+ */
+export const nextSeqsForMessages = prepare((db, room: string, k: number, now: string, senderId: number) =>
+  db
+    .insertInto("room")
+    .values({ name: room, last_seq: k, message_count: k, last_message_at: now, owner_id: senderId, created_at: now })
+    .onConflict((oc) =>
+      oc.column("name").doUpdateSet({
+        last_seq: sql<number>`${sql.ref("room.last_seq")} + ${sql.ref("excluded.last_seq")}`,
+        message_count: sql<number>`${sql.ref("room.message_count")} + ${sql.ref("excluded.message_count")}`,
+        last_message_at: sql<string>`${sql.ref("excluded.last_message_at")}`,
+      }),
+    )
+    .returning(["last_seq", "visibility", "owner_id", "member_count", "message_count"]),
+);
+
+/** What a new message's row is written with; the other columns take their defaults. */
+const NEW_MESSAGE_COLUMNS = [
+  "room",
+  "seq",
+  "sender_id",
+  "text",
+  "created_at",
+  "client_id",
+  "reply_to",
+  "msg_index",
+  "sender_index",
+] as const;
+type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
+
+/** Rows per multi-row insert: a few compiled statements serve every batch size. */
+const INSERT_CHUNK = 64;
+
+/** New messages in one multi-row statement (prepared per row count, see db/prepared.ts); their ids and seqs. */
+const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageInsert[]) =>
+  db.insertInto("message").values(rows).returning(["id", "seq"]),
+);
+
+/** The sender's latest place among their messages in the room (0 before their first). */
+const lastSenderIndex = prepare((db, room: string, senderId: number) =>
+  db
+    .selectFrom("message")
+    .select("sender_index")
+    .where("room", "=", room)
+    .where("sender_id", "=", senderId)
+    .orderBy("seq", "desc")
+    .limit(1),
+);
+
+/** The room row (locked), which of the senders are members, and which reply targets can be answered. */
+export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]): Promise<RoomState> {
+  // One statement for all senders over a network; one prepared probe per sender in process.
+  const senders = [...new Set(items.map((m) => m.sender.id))];
+  const rows =
+    senders.length === 1 || inProcess(trx)
+      ? (await Promise.all(senders.map((id) => lockedStateWithSender(trx, room, id)))).flatMap((r) => r.rows)
+      : await lockedStateWithSenders(trx, room, senders);
+  const members = new Set<number>();
+  for (const r of rows) if (r.user_id !== null) members.add(Number(r.user_id));
+  const answerable = new Set<number>();
+  const replyTargets = [...new Set(items.flatMap((m) => (m.replyTo !== undefined ? [m.replyTo] : [])))];
+  if (rows[0] && replyTargets.length) {
+    const found = await trx
+      .selectFrom("message")
+      .select(["seq", "deleted"])
+      .where("room", "=", room)
+      .where("seq", "in", replyTargets)
+      .execute();
+    for (const r of found) if (Number(r.deleted) === 0) answerable.add(Number(r.seq));
+  }
+  return {
+    visibility: rows[0]?.visibility ?? null,
+    memberCount: Number(rows[0]?.member_count ?? 0),
+    members,
+    answerable,
+  };
+}
+
+/** Senders of a public room become its members (the owner of a room they created as its owner); returns those who were not already. */
+export async function joinBySending(
+  trx: Db,
+  room: string,
+  joining: Set<number>,
+  ownerId: number,
+  now: string,
+): Promise<Set<number>> {
+  const rows = await trx
+    .insertInto("room_member")
+    .values(
+      [...joining].map((id) => ({
+        room,
+        user_id: id,
+        role: id === ownerId ? ("owner" as const) : ("member" as const),
+        joined_at: now,
+      })),
+    )
+    .onConflict((oc) => oc.columns(["room", "user_id"]).doNothing())
+    .returning("user_id")
+    .execute();
+  const joined = new Set(rows.map((r) => Number(r.user_id)));
+  if (joined.size)
+    await trx
+      .updateTable("room")
+      .set({ member_count: sql<number>`member_count + ${joined.size}` })
+      .where("name", "=", room)
+      .execute();
+  return joined;
+}
+
+/** Inserts a room's admitted messages with consecutive seqs from `firstSeq`, records their mentions; the messages as clients see them. */
+export async function insertMessages(
+  trx: Db,
+  room: string,
+  items: NewMessage[],
+  at: { firstSeq: number; firstIndex: number; now: string },
+): Promise<Message[]> {
+  const senderIndex = await lastSenderIndexes(trx, room, [...new Set(items.map((m) => m.sender.id))]);
+  const rows = items.map((m, j): MessageInsert => {
+    const index = senderIndex.get(m.sender.id)! + 1;
+    senderIndex.set(m.sender.id, index);
+    const { firstSeq, firstIndex, now } = at;
+    return {
+      room,
+      seq: firstSeq + j,
+      sender_id: m.sender.id,
+      text: m.text,
+      created_at: now,
+      client_id: m.clientId ?? null,
+      reply_to: m.replyTo ?? null,
+      msg_index: firstIndex + j,
+      sender_index: index,
+    };
+  });
+  const ids = new Map<number, number>();
+  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+    for (const r of (await insertMessageRows(trx, rows.slice(start, start + INSERT_CHUNK))).rows)
+      ids.set(Number(r.seq), Number(r.id));
+  }
+  const stored: Message[] = [];
+  for (const [j, m] of items.entries()) {
+    const seq = at.firstSeq + j;
+    await recordMentions(trx, room, seq, m.sender.id, m.text);
+    stored.push({
+      id: ids.get(seq)!,
+      room,
+      seq,
+      sender: m.sender.username,
+      text: m.text,
+      timestamp: at.now,
+      editedAt: null,
+      deleted: false,
+      replyTo: m.replyTo ?? null,
+      reactions: [],
+    });
+  }
+  return stored;
+}
+
+/**
+ * Each sender's newest `sender_index` in the room (0 for none yet). Over a
+ * network, all of a batch's senders in one statement: one indexed probe per
+ * sender, joined with UNION ALL (a round trip per sender made a busy room on
+ * PostgreSQL wait on the network); in process, one prepared probe each.
+ */
+async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
+  const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
+  if (senderIds.length === 1 || inProcess(trx)) {
+    for (const id of senderIds)
+      found.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
+    return found;
+  }
+  const newest = (id: number) =>
+    trx
+      .selectFrom((eb) =>
+        eb
+          .selectFrom("message")
+          .select(["sender_id", "sender_index"])
+          .where("room", "=", room)
+          .where("sender_id", "=", id)
+          .orderBy("seq", "desc")
+          .limit(1)
+          .as("newest"),
+      )
+      .selectAll();
+  let query = newest(senderIds[0]!);
+  for (const id of senderIds.slice(1)) query = query.unionAll(newest(id));
+  for (const r of await query.execute()) found.set(Number(r.sender_id), Number(r.sender_index ?? 0));
+  return found;
+}
