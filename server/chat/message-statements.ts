@@ -15,32 +15,41 @@ import type { RoomState } from "./send-rules.ts";
 const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
- * The room's visibility and size, and whether `senderId` is a member (one row;
- * none: no such room). Locks the room row on PostgreSQL; SQLite runs one
- * transaction at a time on its one connection.
+ * In process (SQLite, one transaction at a time on its one connection, so
+ * nothing changes under a read): the room's visibility and size, whether
+ * `senderId` is a member, and their newest `sender_index` in the room, in one
+ * prepared statement (one row; none: no such room).
  */
-const lockedStateWithSender = prepare((db, room: string, senderId: number) => {
-  const query = db
+const stateWithSender = prepare((db, room: string, senderId: number) =>
+  db
     .selectFrom("room")
     .leftJoin("room_member", (join) =>
       join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId),
     )
-    .select(["room.visibility", "room.member_count", "room_member.user_id"])
-    .where("room.name", "=", room);
-  return inProcess(db) ? query : query.forUpdate("room");
-});
+    .select((eb) => [
+      "room.visibility",
+      "room.member_count",
+      "room_member.user_id",
+      eb
+        .selectFrom("message")
+        .select("message.sender_index")
+        .where("message.room", "=", room)
+        .where("message.sender_id", "=", senderId)
+        .orderBy("message.seq", "desc")
+        .limit(1)
+        .as("last_index"),
+    ])
+    .where("room.name", "=", room),
+);
 
-/** The same for several senders at once: one round trip over a network. */
-const lockedStateWithSenders = (db: Db, room: string, senderIds: number[]) =>
-  db
-    .selectFrom("room")
-    .leftJoin("room_member", (join) =>
-      join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "in", senderIds),
-    )
-    .select(["room.visibility", "room.member_count", "room_member.user_id"])
-    .where("room.name", "=", room)
-    .forUpdate("room")
-    .execute();
+/**
+ * Over a network (PostgreSQL): locks the room row, alone. What the rules read
+ * comes in the next statements, which see every commit made before the lock
+ * was granted (a row read in the locking statement itself could be older).
+ */
+const lockRoom = prepare((db, room: string) =>
+  db.selectFrom("room").select(["visibility", "member_count"]).where("name", "=", room).forUpdate(),
+);
 
 /**
  * Takes the room's next `k` seqs for new messages (the last one taken is
@@ -94,33 +103,61 @@ const lastSenderIndex = prepare((db, room: string, senderId: number) =>
     .limit(1),
 );
 
+/** What a room batch reads under the lock: the rules' view of the room and, in process, each sender's newest `sender_index`. */
+export interface LockedRoom {
+  state: RoomState;
+  senderIndex?: Map<number, number>;
+}
+
 /** The room row (locked), which of the senders are members, and which reply targets can be answered. */
-export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]): Promise<RoomState> {
-  // One statement for all senders over a network; one prepared probe per sender in process.
+export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]): Promise<LockedRoom> {
   const senders = [...new Set(items.map((m) => m.sender.id))];
-  const rows =
-    senders.length === 1 || inProcess(trx)
-      ? (await Promise.all(senders.map((id) => lockedStateWithSender(trx, room, id)))).flatMap((r) => r.rows)
-      : await lockedStateWithSenders(trx, room, senders);
   const members = new Set<number>();
-  for (const r of rows) if (r.user_id !== null) members.add(Number(r.user_id));
-  const answerable = new Set<number>();
-  const replyTargets = [...new Set(items.flatMap((m) => (m.replyTo !== undefined ? [m.replyTo] : [])))];
-  if (rows[0] && replyTargets.length) {
-    const found = await trx
-      .selectFrom("message")
-      .select(["seq", "deleted"])
-      .where("room", "=", room)
-      .where("seq", "in", replyTargets)
-      .execute();
-    for (const r of found) if (Number(r.deleted) === 0) answerable.add(Number(r.seq));
+  let row: { visibility: string; member_count: number } | undefined;
+  let senderIndex: Map<number, number> | undefined;
+  if (inProcess(trx)) {
+    senderIndex = new Map();
+    for (const id of senders) {
+      const r = (await stateWithSender(trx, room, id)).rows[0];
+      row = r;
+      if (r?.user_id != null) members.add(id);
+      senderIndex.set(id, Number(r?.last_index ?? 0));
+    }
+  } else {
+    row = (await lockRoom(trx, room)).rows[0];
+    if (row) {
+      const found = await trx
+        .selectFrom("room_member")
+        .select("user_id")
+        .where("room", "=", room)
+        .where("user_id", "in", senders)
+        .execute();
+      for (const r of found) members.add(Number(r.user_id));
+    }
   }
-  return {
-    visibility: rows[0]?.visibility ?? null,
-    memberCount: Number(rows[0]?.member_count ?? 0),
+  const answerable = row ? await answerableAmong(trx, room, items) : new Set<number>();
+  const state = {
+    visibility: row?.visibility ?? null,
+    memberCount: Number(row?.member_count ?? 0),
     members,
     answerable,
   };
+  return senderIndex ? { state, senderIndex } : { state };
+}
+
+/** The messages' reply targets that can be answered: messages of the room, not deleted. */
+async function answerableAmong(trx: Db, room: string, items: NewMessage[]): Promise<Set<number>> {
+  const answerable = new Set<number>();
+  const targets = [...new Set(items.flatMap((m) => (m.replyTo !== undefined ? [m.replyTo] : [])))];
+  if (targets.length === 0) return answerable;
+  const found = await trx
+    .selectFrom("message")
+    .select(["seq", "deleted"])
+    .where("room", "=", room)
+    .where("seq", "in", targets)
+    .execute();
+  for (const r of found) if (Number(r.deleted) === 0) answerable.add(Number(r.seq));
+  return answerable;
 }
 
 /** Senders of a public room become its members (the owner of a room they created as its owner); returns those who were not already. */
@@ -159,9 +196,10 @@ export async function insertMessages(
   trx: Db,
   room: string,
   items: NewMessage[],
-  at: { firstSeq: number; firstIndex: number; now: string },
+  at: { firstSeq: number; firstIndex: number; now: string; senderIndex?: Map<number, number> | undefined },
 ): Promise<Message[]> {
-  const senderIndex = await lastSenderIndexes(trx, room, [...new Set(items.map((m) => m.sender.id))]);
+  const senderIndex =
+    at.senderIndex ?? (await lastSenderIndexes(trx, room, [...new Set(items.map((m) => m.sender.id))]));
   const rows = items.map((m, j): MessageInsert => {
     const index = senderIndex.get(m.sender.id)! + 1;
     senderIndex.set(m.sender.id, index);
@@ -204,14 +242,15 @@ export async function insertMessages(
 }
 
 /**
- * Each sender's newest `sender_index` in the room (0 for none yet). Over a
- * network, all of a batch's senders in one statement: one indexed probe per
- * sender, joined with UNION ALL (a round trip per sender made a busy room on
- * PostgreSQL wait on the network); in process, one prepared probe each.
+ * Over a network, each sender's newest `sender_index` in the room (0 for none
+ * yet), read after the lock: one prepared probe for one sender; for several,
+ * one statement (one indexed probe per sender, joined with UNION ALL: a round
+ * trip per sender made a busy room on PostgreSQL wait on the network). In
+ * process the state probe brings it.
  */
 async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
   const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
-  if (senderIds.length === 1 || inProcess(trx)) {
+  if (senderIds.length === 1) {
     for (const id of senderIds)
       found.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
     return found;

@@ -150,7 +150,7 @@ async function storeByRoom(
 
 async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(items.length);
-  const state = await lockedRoomState(trx, room, items);
+  const { state, senderIndex } = await lockedRoomState(trx, room, items);
   const { admitted, refused, joining } = admit(
     room,
     state,
@@ -173,6 +173,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     firstSeq: Number(bumped.last_seq) - k + 1,
     firstIndex: Number(bumped.message_count) - k + 1,
     now,
+    senderIndex,
   });
   admitted.forEach((i, j) => {
     const sender = items[i]!.sender.id;
