@@ -13,18 +13,32 @@
  * const { rows } = await byName(db, "ann");
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
+import type { Database } from "./schema.ts";
+
+/** The database a prepared query runs on (or inside a transaction of): typed, so a builder needs no cast. */
+type On = Kysely<Database>;
 
 type Slot = number | { value: unknown };
 
-export function prepare<P extends unknown[], R>(build: (db: Kysely<any>, ...params: P) => Compilable<R>) {
+/**
+ * The stand-ins `build` receives instead of its parameters. They are symbols, not
+ * values of the parameters' types: `build` only passes them where a value goes
+ * (Kysely binds each as a parameter), which is all that is needed to find them in
+ * the compiled query's parameter list.
+ */
+function standIns<T>(values: symbol[] | Record<string, symbol>): T {
+  return values as T;
+}
+
+export function prepare<P extends unknown[], R>(build: (db: On, ...params: P) => Compilable<R>) {
   // Keyed by the dialect's adapter: a transaction shares it with its database, and the SQL depends only on it.
   const compiled = new WeakMap<object, { query: CompiledQuery<R>; slots: Slot[] }>();
 
-  function compile(db: Kysely<any>) {
+  function compile(db: On) {
     const placeholders = Array.from({ length: build.length - 1 }, (_, i) => Symbol(`param ${i}`));
-    const query = build(db, ...(placeholders as unknown as P)).compile();
+    const query = build(db, ...standIns<P>(placeholders)).compile();
     const slots = query.parameters.map((value): Slot => {
-      const index = placeholders.indexOf(value as symbol);
+      const index = typeof value === "symbol" ? placeholders.indexOf(value) : -1;
       return index >= 0 ? index : { value };
     });
     // A parameter the SQL never binds is a mistake in `build` (or a default or rest parameter, which arity does not count).
@@ -33,7 +47,7 @@ export function prepare<P extends unknown[], R>(build: (db: Kysely<any>, ...para
     return { query, slots };
   }
 
-  return async function run(db: Kysely<any>, ...params: P): Promise<QueryResult<R>> {
+  return async function run(db: On, ...params: P): Promise<QueryResult<R>> {
     const adapter = db.getExecutor().adapter;
     let entry = compiled.get(adapter);
     if (!entry) compiled.set(adapter, (entry = compile(db)));
@@ -50,22 +64,28 @@ export function prepare<P extends unknown[], R>(build: (db: Kysely<any>, ...para
  * @example
  * const insertUsers = prepareRows(["username", "password_hash"], (db, rows: NewUser[]) => db.insertInto("user").values(rows));
  */
-export function prepareRows<Row extends Record<string, unknown>, R>(columns: readonly (keyof Row & string)[], build: (db: Kysely<any>, rows: Row[]) => Compilable<R>) {
+export function prepareRows<Row extends Record<string, unknown>, R>(
+  columns: readonly (keyof Row & string)[],
+  build: (db: On, rows: Row[]) => Compilable<R>,
+) {
   type RowSlot = { row: number; column: keyof Row } | { value: unknown };
   const compiled = new WeakMap<object, Map<number, { query: CompiledQuery<R>; slots: RowSlot[] }>>();
 
-  function compile(db: Kysely<any>, n: number) {
+  function compile(db: On, n: number) {
     const marks = new Map<symbol, RowSlot>();
     const rows = Array.from({ length: n }, (_, row) => {
       const placeholders: Record<string, symbol> = {};
       for (const column of columns) marks.set((placeholders[column] = Symbol(`${column} ${row}`)), { row, column });
-      return placeholders as unknown as Row;
+      return standIns<Row>(placeholders);
     });
     const query = build(db, rows).compile();
-    return { query, slots: query.parameters.map((value): RowSlot => marks.get(value as symbol) ?? { value }) };
+    return {
+      query,
+      slots: query.parameters.map((value): RowSlot => (typeof value === "symbol" && marks.get(value)) || { value }),
+    };
   }
 
-  return async function run(db: Kysely<any>, rows: readonly Row[]): Promise<QueryResult<R>> {
+  return async function run(db: On, rows: readonly Row[]): Promise<QueryResult<R>> {
     const adapter = db.getExecutor().adapter;
     let byCount = compiled.get(adapter);
     if (!byCount) compiled.set(adapter, (byCount = new Map()));

@@ -138,20 +138,20 @@ function buildDomain(opts: {
   const { db, groups, control, limits, log, metrics } = opts;
   // After a lag the revocations ask the database (not the rooms service, which tells them of removals).
   const revocations = createRevocations({ control, whyRevoked: (room, userId) => whyRevoked(db, room, userId), log });
-  const rooms = createRooms({
-    db,
-    groups,
-    revocations,
-    limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay },
-    log,
-    counts: metrics.counts,
-  });
   const chat = createRoomLog({
     db,
     groups,
     maxMembersPerRoom: limits.maxMembersPerRoom,
     counts: metrics.counts,
     onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
+  });
+  const rooms = createRooms({
+    db,
+    groups,
+    revocations,
+    limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay },
+    log,
+    publish: chat.publish,
   });
   return { revocations, rooms, chat, unread: createUnread({ db, groups, rooms }) };
 }

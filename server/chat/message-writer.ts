@@ -7,7 +7,8 @@
  * themselves, up to `maxBatch`.
  */
 import type { Db } from "../../db/index.ts";
-import { type BatchResult, type NewMessage, type Stored, storeMessage, storeMessageBatch } from "./repository.ts";
+import type { NewMessage } from "./log-rows.ts";
+import { type BatchResult, type Stored, storeMessageBatch } from "./message-store.ts";
 
 interface Pending {
   msg: NewMessage;
@@ -27,12 +28,20 @@ export function createMessageWriter(db: Db, { maxBatch = 256 }: { maxBatch?: num
     setImmediate(write);
   }
 
-  /** A batch whose transaction failed: each message on its own, so one's conflict is only its own. */
+  /**
+   * Needed for correctness, not speed: a batch whose transaction failed is stored
+   * again as batches of one, so a database error caused by one message stays its
+   * own and the others are stored. A refusal by the rules never gets here (it is
+   * that message's result); a database error fails the whole transaction: a
+   * racing copy of a send already stored its client id (a unique violation that
+   * appendMessage answers with the stored copy), or, on PostgreSQL, two
+   * processes' batches locked the same rooms in opposite orders (a deadlock).
+   */
   async function oneByOne(batch: Pending[]): Promise<BatchResult[]> {
     const results: BatchResult[] = [];
     for (const p of batch) {
       try {
-        results.push({ ok: true, value: await storeMessage(db, p.msg) });
+        results.push(...(await storeMessageBatch(db, [p.msg])));
       } catch (error) {
         results.push({ ok: false, error });
       }
@@ -49,9 +58,9 @@ export function createMessageWriter(db: Db, { maxBatch = 256 }: { maxBatch?: num
         pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
         let results: BatchResult[];
         try {
-          results = batch.length === 1 ? await oneByOne(batch) : await storeMessageBatch(db, batch.map((p) => p.msg));
-        } catch {
-          results = await oneByOne(batch);
+          results = await storeMessageBatch(db, batch.map((p) => p.msg));
+        } catch (error) {
+          results = batch.length === 1 ? [{ ok: false, error }] : await oneByOne(batch);
         }
         batch.forEach((p, i) => {
           const r = results[i]!;

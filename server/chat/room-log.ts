@@ -10,7 +10,10 @@ import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntr
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { ForbiddenError, InvalidRequestError } from "../errors/domain-errors.ts";
-import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
+import { appendChange, type Target } from "./change-store.ts";
+import { activeRooms, entriesBetween, historyPage } from "./log-reader.ts";
+import type { Author, Change } from "./log-rows.ts";
+import { appendMessage } from "./message-store.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 import { createLiveRelays, type LiveSeat } from "./live-relay.ts";
@@ -77,6 +80,9 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
   }
 
   return {
+    /** Publishes an entry appended elsewhere (a membership change, stored by the rooms service): counted and logged like the log's own. */
+    publish,
+
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
     async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
       const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom }, writer.store);

@@ -23,7 +23,7 @@ import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
 import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
-import { entriesBetween, lastSeq } from "./repository.ts";
+import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
 
 /** What an entry's fixed fields (seq, sender, dates, the frame around it) weigh, roughly. */

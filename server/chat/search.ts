@@ -11,7 +11,7 @@ import type { Db } from "../../db/index.ts";
 import { highlightRanges, type SearchPage } from "../../shared/search.ts";
 import type { RoomName } from "../../shared/schemas.ts";
 import { SEARCH_SCAN_IDS } from "../limits/defaults.ts";
-import { messages, toMessage } from "./repository.ts";
+import { messages, toMessage } from "./log-rows.ts";
 
 export interface SearchQuery {
   /** The words to find, all of them (from `searchTerms`). */

@@ -1,7 +1,7 @@
 /**
  * All SQL about rooms as places: who owns them, who is in them, who is banned.
  * Changes of membership run inside a transaction that also appends their
- * entry to the room's log (server/chat/repository.ts: appendMemberEntry).
+ * entry to the room's log (server/chat/change-store.ts: appendMemberEntry).
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
@@ -26,7 +26,7 @@ export interface RoomAccessRow {
  * keyed by (room, user_id)): the same answer as left joins, several times faster on SQLite.
  */
 const accessQuery = prepare((db, room: string, userId: number) =>
-  (db as Db)
+  db
     .selectFrom("room")
     .select((eb) => [
       "room.visibility",

@@ -7,9 +7,10 @@
  * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
-import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, roomGroup, type Visibility } from "../../shared/schemas.ts";
+import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, type Visibility } from "../../shared/schemas.ts";
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
-import { appendMemberEntry, type Author } from "../chat/repository.ts";
+import { appendMemberEntry } from "../chat/change-store.ts";
+import type { Author } from "../chat/log-rows.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
@@ -30,30 +31,21 @@ export interface RoomsOptions {
   groups: GroupLayer;
   revocations: Revocations;
   limits: RoomLimits;
-  /** Where failures of a publish or a revocation are logged (default: the console). */
+  /** Where failures of a revocation are logged (default: the console). */
   log?: { error(fields: object, message: string): void };
-  /** Counts appended membership entries (metrics). */
-  counts?: { entriesAppended: number };
+  /** Publishes a membership entry after its commit: the room log's, which counts it and survives a failed publish. */
+  publish: (room: RoomName, entry: RoomEntry) => Promise<void>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
 const MEMBERS_LIST_MAX = 1000;
 
-export function createRooms({ db, groups, revocations, limits, log, counts }: RoomsOptions) {
+export function createRooms({ db, groups, revocations, limits, log, publish }: RoomsOptions) {
   /** The room as `user` (null: a guest) sees it: the access seam's one query. */
   const access = (room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> => readAccess(db, room, user);
 
   const postAccess = createPostAccessCache();
   revocations.onRevoke((room, userId) => (room === undefined ? postAccess.clear() : postAccess.forget(room, userId)));
-
-  async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
-    if (counts) counts.entriesAppended++;
-    try {
-      await groups.publish(roomGroup(room), { type: "entry", room, entry });
-    } catch (error) {
-      log ? log.error({ err: error, room, seq: entry.seq }, "publish failed; the entry is stored") : console.error(`publish to room '${room}' failed; entry ${entry.seq} is stored`, error);
-    }
-  }
 
   /** Their list of rooms changed: their `me.rooms` watchers reload it. */
   const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");

@@ -10,7 +10,7 @@ import { prepare } from "../../db/prepared.ts";
 import type { RoomName } from "../../shared/schemas.ts";
 
 const markerOf = prepare((db, userId: number, room: string) =>
-  (db as Db).selectFrom("read_marker").select("seq").where("user_id", "=", userId).where("room", "=", room),
+  db.selectFrom("read_marker").select("seq").where("user_id", "=", userId).where("room", "=", room),
 );
 
 export interface RoomCounts {

@@ -7,7 +7,7 @@
 import { Database } from "bun:sqlite";
 import { createDb } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
-import { historyPage } from "../../server/chat/repository.ts";
+import { historyPage } from "../../server/chat/log-reader.ts";
 import { benchText } from "./bench-socket.ts";
 import { Histogram } from "./histogram.ts";
 

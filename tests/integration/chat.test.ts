@@ -3,7 +3,7 @@
  * send, receive live, history, resume. Every server is on its own port and database.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { appendMessage } from "../../server/chat/repository.ts";
+import { appendMessage } from "../../server/chat/message-store.ts";
 import { failure } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";

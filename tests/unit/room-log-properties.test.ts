@@ -10,7 +10,7 @@ import fc from "fast-check";
 import type { Db } from "../../db/index.ts";
 import { createUser } from "../../server/auth/index.ts";
 import { DomainError } from "../../server/errors/domain-errors.ts";
-import { entriesBetween, lastSeq } from "../../server/chat/repository.ts";
+import { entriesBetween, lastSeq } from "../../server/chat/log-reader.ts";
 import { createRoomLog, type RoomLog } from "../../server/chat/room-log.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";

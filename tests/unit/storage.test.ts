@@ -4,7 +4,8 @@ import type { Db } from "../../db/index.ts";
 import { createUser, UsernameTakenError } from "../../server/auth/index.ts";
 import { ClientIdReusedError } from "../../server/errors/domain-errors.ts";
 import { createMessageWriter } from "../../server/chat/message-writer.ts";
-import { activeRooms, appendMessage, entriesBetween, historyPage, lastSeq } from "../../server/chat/repository.ts";
+import { activeRooms, entriesBetween, historyPage, lastSeq } from "../../server/chat/log-reader.ts";
+import { appendMessage } from "../../server/chat/message-store.ts";
 
 /** The messages of a room's log, oldest first (its entries are all messages here). */
 const messagesAfter = async (db: Db, q: { room: string; after: number; upTo?: number; limit: number }) =>

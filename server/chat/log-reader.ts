@@ -1,0 +1,124 @@
+/**
+ * Reading a room's log: history (messages in their current state, newest
+ * first, by seq cursors), the entries of a seq range (what a resuming
+ * subscriber missed: messages as sent merged with the changes), the newest seq,
+ * and the active rooms. The hot queries are prepared (db/prepared.ts).
+ */
+import type { Db } from "../../db/index.ts";
+import { prepare } from "../../db/prepared.ts";
+import type { Message, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
+import { asSent, messages, toChangeEntry, toMessage } from "./log-rows.ts";
+
+/** The message at `seq` of `room` (its row: a writer also needs its sender's id and original text). */
+export const messageAt = prepare((db, room: string, seq: number) =>
+  messages(db).where("message.room", "=", room).where("message.seq", "=", seq),
+);
+
+// One extra row tells whether an older page exists without a count.
+const newestPage = prepare((db, room: string, rows: number) =>
+  messages(db).where("message.room", "=", room).orderBy("message.seq", "desc").limit(rows),
+);
+const pageBefore = prepare((db, room: string, before: number, rows: number) =>
+  messages(db)
+    .where("message.room", "=", room)
+    .where("message.seq", "<", before)
+    .orderBy("message.seq", "desc")
+    .limit(rows),
+);
+
+const messagesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
+  messages(db)
+    .where("message.room", "=", room)
+    .where("message.seq", ">", afterSeq)
+    .where("message.seq", "<=", upTo)
+    .orderBy("message.seq", "asc"),
+);
+const changesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
+  db
+    .selectFrom("room_entry")
+    .innerJoin("user", "user.id", "room_entry.actor_id")
+    .select([
+      "room_entry.seq",
+      "room_entry.kind",
+      "room_entry.target",
+      "user.username as actor",
+      "room_entry.data",
+      "room_entry.created_at",
+    ])
+    .where("room_entry.room", "=", room)
+    .where("room_entry.seq", ">", afterSeq)
+    .where("room_entry.seq", "<=", upTo)
+    .orderBy("room_entry.seq", "asc"),
+);
+
+const roomLastSeq = prepare((db, room: string) => db.selectFrom("room").select("last_seq").where("name", "=", room));
+
+/** The message at `seq` of `room` in its current state; null if there is none. */
+export async function findMessage(db: Db, room: RoomName, seq: number): Promise<Message | null> {
+  const { rows } = await messageAt(db, room, seq);
+  return rows[0] ? toMessage(rows[0]) : null;
+}
+
+/** A page of history, newest first; `nextCursor` is the `before` of the next older page. */
+export async function historyPage(
+  db: Db,
+  q: { room: RoomName; before?: number | undefined; limit: number },
+): Promise<{ messages: Message[]; nextCursor: number | null }> {
+  const { rows } =
+    q.before === undefined
+      ? await newestPage(db, q.room, q.limit + 1)
+      : await pageBefore(db, q.room, q.before, q.limit + 1);
+  const more = rows.length > q.limit;
+  const page = rows.slice(0, q.limit).map(toMessage);
+  return { messages: page, nextCursor: more ? page[page.length - 1]!.seq : null };
+}
+
+/**
+ * The log's entries with `after < seq ≤ upTo`, oldest first: what a resuming
+ * subscriber missed. Keep ranges short (the room stream reads in batches).
+ */
+export async function entriesBetween(db: Db, q: { room: RoomName; after: number; upTo: number }): Promise<RoomEntry[]> {
+  if (q.upTo <= q.after) return [];
+  const [sent, changes] = await Promise.all([
+    messagesInRange(db, q.room, q.after, q.upTo),
+    changesInRange(db, q.room, q.after, q.upTo),
+  ]);
+  // Both lists are in seq order and share no seq: merge them.
+  const entries: RoomEntry[] = [];
+  let i = 0;
+  let j = 0;
+  const m = sent.rows;
+  const c = changes.rows;
+  while (i < m.length || j < c.length) {
+    if (j >= c.length || (i < m.length && Number(m[i]!.seq) < Number(c[j]!.seq))) {
+      const message = asSent(m[i++]!);
+      entries.push({ kind: "message", seq: message.seq, message });
+    } else {
+      entries.push(toChangeEntry(c[j++]!));
+    }
+  }
+  return entries;
+}
+
+/** The seq of the room's newest entry; 0 for a room with none. */
+export async function lastSeq(db: Db, room: RoomName): Promise<number> {
+  const { rows } = await roomLastSeq(db, room);
+  return rows[0] ? Number(rows[0].last_seq) : 0;
+}
+
+/** Public rooms by most recent message first (a private room is never listed: its members find it among theirs). */
+export async function activeRooms(db: Db, limit: number): Promise<Omit<RoomSummary, "present">[]> {
+  const rows = await db
+    .selectFrom("room")
+    .select(["name", "last_seq", "message_count", "last_message_at"])
+    .where("visibility", "=", "public")
+    .orderBy("last_message_at", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    name: r.name,
+    lastSeq: Number(r.last_seq),
+    messages: Number(r.message_count),
+    lastMessageAt: r.last_message_at,
+  }));
+}
