@@ -9,7 +9,9 @@ const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u206
 
 /** The last path segment of what the client called it, without control characters, at most FILE_NAME_MAX code points ("file" if nothing is left). */
 export function cleanFileName(raw: string): string {
-  const base = raw.split(/[/\\]/).pop() ?? "";
+  // Browsers (and Bun) escape these three in a multipart file name (the HTML standard); the rest is as typed.
+  const unescaped = raw.replace(/%22/g, '"').replace(/%0D|%0A/gi, "");
+  const base = unescaped.split(/[/\\]/).pop() ?? "";
   const name = base.replace(UNSAFE, "").trim();
   const points = [...name];
   if (points.length <= FILE_NAME_MAX) return name === "" || name === "." || name === ".." ? "file" : name;

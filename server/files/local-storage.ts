@@ -22,6 +22,7 @@ export function createLocalStorage(dir: string): Storage {
       const file = Bun.file(pathOf(key));
       return range ? file.slice(range.start, range.end) : file;
     },
+    exists: (key) => Bun.file(pathOf(key)).exists(),
     async delete(key) {
       await rm(pathOf(key), { force: true });
     },

@@ -25,6 +25,7 @@ export function createS3Storage(config: Extract<StorageConfig, { kind: "s3" }>):
       const file = client.file(keyOf(key));
       return range ? file.slice(range.start, range.end) : file;
     },
+    exists: (key) => client.exists(keyOf(key)),
     async delete(key) {
       await client.delete(keyOf(key));
     },

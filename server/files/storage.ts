@@ -12,11 +12,13 @@ export interface Storage {
    * Response can stream: nothing is read into memory whole.
    */
   read(key: string, range?: { start: number; end: number }): Blob;
+  /** Whether `key` is stored. */
+  exists(key: string): Promise<boolean>;
   /** Removes `key`; a key already gone is not an error. */
   delete(key: string): Promise<void>;
 }
 
-const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
 
 /** Refuses a key that could name anything but a file of ours (a path, `..`). */
 export function checkKey(key: string): string {
