@@ -95,6 +95,9 @@ export function createFiles({ db, storage, limits, mayRead, now = Date.now, log 
       }
     },
 
+    /** Uploads holding a place now (running or waiting): tests, metrics. */
+    inFlight: () => [...perUser.values()].reduce((a, b) => a + b, 0),
+
     /** Stores `file` as `userId`'s upload; what a message then attaches by its id. */
     async upload(userId: number, file: unknown): Promise<Attachment> {
       if (!(file instanceof Blob)) throw new InvalidRequestError("Send the file as the form field 'file'.");
