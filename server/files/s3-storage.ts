@@ -23,7 +23,8 @@ export function createS3Storage(config: Extract<StorageConfig, { kind: "s3" }>):
     },
     read(key, range) {
       const file = client.file(keyOf(key));
-      return range ? file.slice(range.start, range.end) : file;
+      // A stream: Bun answers `new Response(s3File)` with a redirect to the bucket, not with the bytes.
+      return (range ? file.slice(range.start, range.end) : file).stream();
     },
     exists: (key) => client.exists(keyOf(key)),
     async delete(key) {

@@ -11,7 +11,7 @@ export interface Storage {
    * Bytes `start` to `end` (exclusive) of `key`, or all of them, as a body a
    * Response can stream: nothing is read into memory whole.
    */
-  read(key: string, range?: { start: number; end: number }): Blob;
+  read(key: string, range?: { start: number; end: number }): Blob | ReadableStream<Uint8Array>;
   /** Whether `key` is stored. */
   exists(key: string): Promise<boolean>;
   /** Removes `key`; a key already gone is not an error. */

@@ -253,7 +253,7 @@ describe("serving", () => {
     await using server = await startTestServer();
     const ann = await server.signUp();
     const a = await upload(ann.client, "on disk", "disk.txt");
-    const dir = (server.app.services.files.storage.read(a.id) as unknown as { name: string }).name;
+    const dir = (server.app.services.files.storage.read(a.id) as Blob as { name?: string }).name!;
     expect(readdirSync(dir.slice(0, dir.lastIndexOf("/")))).toContain(a.id);
   });
 });
