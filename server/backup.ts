@@ -69,6 +69,9 @@ try {
   if (check.length !== 1 || check[0]!.integrity_check !== "ok") fail(`The copy at ${file} fails its integrity check: ${check.map((r) => r.integrity_check).join("; ")}`);
   const { n } = copy.query<{ n: number }, []>("select count(*) as n from message").get()!;
   console.log(`Backed up ${database.path} to ${file} (${n} messages; integrity check ok).`);
+  // Files live beside the database, not in it: copied after it, every file the copy names is in that copy.
+  const uploads = process.env.S3_BUCKET ? `the bucket ${process.env.S3_BUCKET}` : (process.env.UPLOADS_DIR ?? "data/uploads");
+  console.log(`Uploaded files are not in this copy: back up ${uploads} now, after it (see docs/operations.md, "Backups and exports").`);
 } finally {
   copy.close();
 }

@@ -51,6 +51,8 @@ export function createFrontDoor({
     clientIp: (req) => clientIps.get(req) ?? null,
     clientDir,
     ops: { readiness, metrics: services.metrics, metricsToken: config.ops.metricsToken },
+    maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
+    maxUploadBytes: config.files.maxUploadBytes,
   });
 
   const door: Door = { config, services, log, sockets, nextConnectionId };
@@ -60,25 +62,23 @@ export function createFrontDoor({
     const url = new URL(req.url);
     if (url.pathname === "/trpc" && req.headers.get("upgrade")?.toLowerCase() === "websocket")
       return upgrade(door, req, server, url, ip);
-    clientIps.set(req, ip);
     const id = nextRequestId();
-    requestIds.set(req, id);
-    // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
-    if (!log.isLevelEnabled("debug")) return http.handle(req).then((res) => withSecurityHeaders(res, req));
-    // The access log: debug only, and never the query string (tRPC inputs travel there).
     const started = performance.now();
-    return http.handle(req).then((res) => {
-      log.debug(
-        {
-          req: id,
-          method: req.method,
-          path: url.pathname,
-          status: res.status,
-          ms: Math.round(performance.now() - started),
-        },
-        "request",
-      );
+    const answered = (res: Response) => {
+      // The access log: debug only, and never the query string (tRPC inputs travel there).
+      if (log.isLevelEnabled("debug")) {
+        const ms = Math.round(performance.now() - started);
+        log.debug({ req: id, method: req.method, path: url.pathname, status: res.status, ms }, "request");
+      }
+      // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
       return withSecurityHeaders(res, req);
+    };
+    // The body's size is checked against the path's limit before anything reads it.
+    return http.admit(req).then((admitted) => {
+      if (admitted instanceof Response) return answered(admitted);
+      clientIps.set(admitted, ip);
+      requestIds.set(admitted, id);
+      return http.handle(admitted).then(answered);
     });
   };
 }

@@ -7,6 +7,8 @@ import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { createAuth } from "../auth/index.ts";
 import { createRoomLog } from "../chat/room-log.ts";
+import { createFilesFromConfig } from "../files/from-config.ts";
+import { UPLOAD_PURGE_INTERVAL_MS } from "../limits/defaults.ts";
 import type { Config } from "../config.ts";
 import { type ControlChannel, createControlChannel } from "../groups/control-channel.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
@@ -26,8 +28,11 @@ import type { Metrics } from "../ops/metrics.ts";
 import { createPresence } from "../presence/presence.ts";
 import { createRevocations } from "../rooms/revocations.ts";
 import { createRooms } from "../rooms/rooms.ts";
-import { whyRevoked } from "../rooms/why-revoked.ts";
+import { canSee } from "../rooms/access.ts";
+import { readAccess, whyRevoked } from "../rooms/why-revoked.ts";
+import { startSessionSweep } from "../sessions/session-sweep.ts";
 import { createSessions } from "../sessions/sessions.ts";
+import type { Files } from "../files/files.ts";
 import type { Services } from "../trpc/context.ts";
 import { createUnread } from "../unread/unread.ts";
 import type { ParlorDeps } from "./types.ts";
@@ -71,10 +76,18 @@ export async function buildServices(
     sessionTtlSeconds: config.sessionTtlSeconds,
     recheckMs: deps.socketSessionsRecheckMs,
   });
+  // A file is read by whoever may read its message's room: the access seam's one query, at each request.
+  const files = createFilesFromConfig(config.files, { db, mayRead: async (room, user) => canSee(await readAccess(db, room, user)), log });
+  const filesPurge = startSessionSweep({
+    purge: () => files.purge(),
+    intervalMs: UPLOAD_PURGE_INTERVAL_MS,
+    onError: (error) => log.error({ err: error }, "purging unreadable uploads failed"),
+  });
   const services: Services = {
     db,
     auth,
-    ...buildDomain({ db, groups, control, limits: config.limits, log, metrics }),
+    files,
+    ...buildDomain({ db, groups, control, limits: config.limits, log, metrics, files }),
     groups,
     presence,
     sessions,
@@ -88,6 +101,7 @@ export async function buildServices(
     services,
     async close() {
       await sessions.close();
+      await filesPurge.stop();
       control.close();
       await presence.close();
       await counter.close();
@@ -134,8 +148,9 @@ function buildDomain(opts: {
   limits: Config["limits"];
   log: Logger;
   metrics: Metrics;
+  files: Files;
 }) {
-  const { db, groups, control, limits, log, metrics } = opts;
+  const { db, groups, control, limits, log, metrics, files } = opts;
   // After a lag the revocations ask the database (not the rooms service, which tells them of removals).
   const revocations = createRevocations({ control, whyRevoked: (room, userId) => whyRevoked(db, room, userId), log });
   const chat = createRoomLog({
@@ -144,6 +159,9 @@ function buildDomain(opts: {
     maxMembersPerRoom: limits.maxMembersPerRoom,
     counts: metrics.counts,
     onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
+    // The purge retries what fails here.
+    onMessageDeleted: (room, seq) =>
+      files.discardMessage(room, seq).catch((error) => log.error({ err: error, room, seq }, "removing a deleted message's files failed")),
   });
   const rooms = createRooms({
     db,

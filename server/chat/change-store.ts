@@ -11,6 +11,7 @@ import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
 import type { MemberChange, Message, RoomEntry, RoomName } from "../../shared/schemas.ts";
 import { NotFoundError } from "../errors/domain-errors.ts";
 import { messageAt } from "./log-reader.ts";
+import { withAttachments } from "../files/repository.ts";
 import { type Author, type Change, changeData, toEntry, toMessage } from "./log-rows.ts";
 import { clearMentions, recordMentions } from "./mentions.ts";
 
@@ -90,7 +91,7 @@ export async function appendChange(
       const bumped = (await nextSeqForChange(trx, q.room)).rows[0];
       const row = bumped && (await messageAt(trx, q.room, q.target)).rows[0];
       if (!bumped || !row) throw new NotFoundError(`Room '${q.room}' has no message ${q.target}.`);
-      const current = toMessage(row);
+      const current = (await withAttachments(trx, [toMessage(row)]))[0]!;
       const change = q.decide({ message: current, senderId: Number(row.sender_id) });
       if (!change) throw new Unchanged(current);
       const seq = Number(bumped.last_seq);

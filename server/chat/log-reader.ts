@@ -7,6 +7,7 @@
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
 import type { Message, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
+import { withAttachments } from "../files/repository.ts";
 import { asSent, messages, toChangeEntry, toMessage } from "./log-rows.ts";
 
 /** The message at `seq` of `room` (its row: a writer also needs its sender's id and original text). */
@@ -56,7 +57,7 @@ const roomLastSeq = prepare((db, room: string) => db.selectFrom("room").select("
 /** The message at `seq` of `room` in its current state; null if there is none. */
 export async function findMessage(db: Db, room: RoomName, seq: number): Promise<Message | null> {
   const { rows } = await messageAt(db, room, seq);
-  return rows[0] ? toMessage(rows[0]) : null;
+  return rows[0] ? (await withAttachments(db, [toMessage(rows[0])]))[0]! : null;
 }
 
 /** A page of history, newest first; `nextCursor` is the `before` of the next older page. */
@@ -69,7 +70,7 @@ export async function historyPage(
       ? await newestPage(db, q.room, q.limit + 1)
       : await pageBefore(db, q.room, q.before, q.limit + 1);
   const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit).map(toMessage);
+  const page = await withAttachments(db, rows.slice(0, q.limit).map(toMessage));
   return { messages: page, nextCursor: more ? page[page.length - 1]!.seq : null };
 }
 
@@ -97,7 +98,15 @@ export async function entriesBetween(db: Db, q: { room: RoomName; after: number;
       entries.push(toChangeEntry(c[j++]!));
     }
   }
-  return entries;
+  return withEntryAttachments(db, entries);
+}
+
+/** The log's `message` entries carry their files as sent (a message deleted since has none left). */
+async function withEntryAttachments(db: Db, entries: RoomEntry[]): Promise<RoomEntry[]> {
+  const sent = entries.flatMap((e) => (e.kind === "message" ? [e.message] : []));
+  if (sent.length === 0) return entries;
+  const filled = new Map((await withAttachments(db, sent)).map((m) => [m.seq, m]));
+  return entries.map((e) => (e.kind === "message" ? { ...e, message: filled.get(e.seq)! } : e));
 }
 
 /** The seq of the room's newest entry; 0 for a room with none. */

@@ -156,4 +156,6 @@ export interface NewMessage {
   replyTo?: number | undefined;
   /** A public room's members at most: a sender who is not one yet joins it by sending, unless it is full. Unset: no cap. */
   maxMembers?: number | undefined;
+  /** Ids of the sender's uploads, attached in this order in the message's transaction (server/files/). */
+  attachments?: readonly string[] | undefined;
 }

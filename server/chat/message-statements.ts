@@ -7,6 +7,7 @@ import { type Insertable, SqliteAdapter, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
 import type { Message } from "../../shared/schemas.ts";
+import { attachUploads } from "../files/repository.ts";
 import { recordMentions } from "./mentions.ts";
 import type { NewMessage } from "./log-rows.ts";
 import type { RoomState } from "./send-rules.ts";
@@ -225,6 +226,8 @@ export async function insertMessages(
   for (const [j, m] of items.entries()) {
     const seq = at.firstSeq + j;
     await recordMentions(trx, room, seq, m.sender.id, m.text);
+    // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
+    const attachments = await attachUploads(trx, { messageId: ids.get(seq)!, uploaderId: m.sender.id, ids: m.attachments ?? [], now: Date.parse(at.now) });
     stored.push({
       id: ids.get(seq)!,
       room,
@@ -236,7 +239,7 @@ export async function insertMessages(
       deleted: false,
       replyTo: m.replyTo ?? null,
       reactions: [],
-      attachments: [],
+      attachments,
     });
   }
   return stored;

@@ -13,6 +13,7 @@ import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
 import type { Message, RoomName } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError } from "../errors/domain-errors.ts";
+import { withAttachments } from "../files/repository.ts";
 import type { NewMessage } from "./log-rows.ts";
 import { type Author, messages, toMessage } from "./log-rows.ts";
 import { insertMessages, joinBySending, lockedRoomState, nextSeqsForMessages } from "./message-statements.ts";
@@ -44,12 +45,16 @@ const byClientId = prepare((db, senderId: number, clientId: string) =>
 
 async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | null> {
   const { rows } = await byClientId(db, senderId, clientId);
-  return rows[0] ? toMessage(rows[0]) : null;
+  return rows[0] ? (await withAttachments(db, [toMessage(rows[0])]))[0]! : null;
 }
 
+/** The same files in the same order (a deleted message has none left to compare). */
+const sameAttachments = (msg: NewMessage, stored: Message) =>
+  stored.deleted || stored.attachments.map((a) => a.id).join() === (msg.attachments ?? []).join();
+
 function asRetryOf(msg: NewMessage, stored: Message): Appended {
-  if (stored.room !== msg.room || stored.text !== msg.text || stored.replyTo !== (msg.replyTo ?? null))
-    throw new ClientIdReusedError();
+  const same = stored.room === msg.room && stored.text === msg.text && stored.replyTo === (msg.replyTo ?? null);
+  if (!same || !sameAttachments(msg, stored)) throw new ClientIdReusedError();
   return { message: stored, duplicate: true };
 }
 
