@@ -59,7 +59,7 @@ export async function startAppProcess(env: Record<string, string> = {}): Promise
 
   async function start() {
     child = spawn("bun", ["server/main.ts"], {
-      env: { ...process.env, PORT: port, HOST: "localhost", DATABASE_URL: `sqlite:${join(dir, "parlor.db")}`, NODE_ENV: "production", REDIS_URL: "", ...TEST_LIMITS, ...env },
+      env: { ...process.env, PORT: port, HOST: "localhost", DATABASE_URL: `sqlite:${join(dir, "parlor.db")}`, UPLOADS_DIR: join(dir, "uploads"), NODE_ENV: "production", REDIS_URL: "", ...TEST_LIMITS, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     url = await listeningUrl(child);
