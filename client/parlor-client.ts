@@ -5,7 +5,7 @@
  *
  * Subscriptions go over one WebSocket (which reconnects by itself and resumes
  * each room after the last message it delivered); queries and mutations over
- * batched HTTP.
+ * batched HTTP; a file (`attachment.upload` with FormData) in a request of its own.
  *
  * @example
  * ```ts
@@ -13,12 +13,18 @@
  * const chat = createParlorClient({ url: "http://localhost:3000", token });
  * await chat.room.send.mutate({ room: "lobby", text: "hi" });
  * chat.room.messages.subscribe({ room: "lobby" }, { onData: (e) => console.log(e.data) });
+ * const form = new FormData();
+ * form.append("file", Bun.file("photo.jpg"), "photo.jpg");
+ * const photo = await chat.attachment.upload.mutate(form);
+ * await chat.room.send.mutate({ room: "lobby", text: "look", attachments: [photo.id] });
  * ```
  */
 import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
+  httpLink,
+  isNonJsonSerializable,
   splitLink,
   type TRPCClient,
   type TRPCClientError,
@@ -84,20 +90,22 @@ export interface ParlorClientOptions {
 
 export function createParlorClient(opts: ParlorClientOptions): ParlorClient {
   const socket = opts.socket ?? createParlorSocket({ url: opts.url, token: opts.token });
+  const url = new URL("/trpc", opts.url).toString();
+  const headers = () => {
+    const token = readToken(opts.token);
+    return token ? { authorization: `Bearer ${token}` } : {};
+  };
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === "subscription",
         true: wsLink<AppRouter>({ client: socket }),
-        false: httpBatchLink({
-          url: new URL("/trpc", opts.url).toString(),
+        false: splitLink({
+          // FormData (a file) cannot share a JSON batch: it goes in a request of its own.
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url, headers }),
           // Within the server's per-request limits, so a burst of calls is split, not refused.
-          maxItems: HTTP_BATCH_MAX_CALLS,
-          maxURLLength: HTTP_URL_MAX_LENGTH,
-          headers() {
-            const token = readToken(opts.token);
-            return token ? { authorization: `Bearer ${token}` } : {};
-          },
+          false: httpBatchLink({ url, maxItems: HTTP_BATCH_MAX_CALLS, maxURLLength: HTTP_URL_MAX_LENGTH, headers }),
         }),
       }),
     ],

@@ -15,6 +15,7 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-01T02-unread": () => import("./migrations/2026-12-01T02-unread.ts"),
   "2026-12-01T05-sessions": () => import("./migrations/2026-12-01T05-sessions.ts"),
   "2026-12-01T06-search": () => import("./migrations/2026-12-01T06-search.ts"),
+  "2026-12-08T00-uploads": () => import("./migrations/2026-12-08T00-uploads.ts"),
 };
 
 const provider: MigrationProvider = {

@@ -111,6 +111,29 @@ export interface RoomBanTable {
   created_at: string;
 }
 
+/** A file as uploaded: its bytes are in the Storage under `storage_key` (server/files/). */
+export interface UploadTable {
+  /** Long and random (it is in the file's URL). */
+  id: string;
+  uploader_id: number;
+  /** The name as uploaded, without any path. */
+  name: string;
+  /** Sniffed from the bytes; application/octet-stream when unknown. */
+  type: string;
+  /** Bytes as stored (image metadata removed). */
+  size: number;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  thumbnail_key: string | null;
+  /** Milliseconds since the epoch. */
+  created_at: number;
+  /** The message it is attached to; null until then. */
+  message_id: number | null;
+  /** Its place among the message's files. */
+  position: number | null;
+}
+
 export interface Database {
   user: UserTable;
   session: SessionTable;
@@ -121,4 +144,5 @@ export interface Database {
   room_ban: RoomBanTable;
   read_marker: ReadMarkerTable;
   mention: MentionTable;
+  upload: UploadTable;
 }

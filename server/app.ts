@@ -10,6 +10,7 @@ import { migrateToLatest } from "../db/migrate.ts";
 import { createAuth } from "./auth/auth.ts";
 import { startSessionSweep, sweepIntervalMs } from "./auth/session-sweep.ts";
 import { createRoomLog } from "./chat/room-log.ts";
+import { createFilesFromConfig } from "./files/from-config.ts";
 import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
@@ -37,6 +38,7 @@ import { createIdSource, createLogger, type Logger } from "./ops/log.ts";
 import { createMetrics, type Metrics } from "./ops/metrics.ts";
 import { createReadiness } from "./ops/health.ts";
 import type { RateLimiter } from "./limits/rate-limiter.ts";
+import { UPLOAD_PURGE_INTERVAL_MS } from "./limits/defaults.ts";
 
 /** Frames above this close the socket with 1009. A 4,000-character message is far below it. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -178,15 +180,24 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
   let rooms: ReturnType<typeof createRooms> | undefined;
   const revocations = createRevocations({ control, whyRevoked: (room, userId) => rooms!.whyRevoked(room, userId), log });
   rooms = createRooms({ db, groups, revocations, limits: { maxMembersPerRoom: limits.maxMembersPerRoom, privateRoomsPerDay: limits.privateRoomsPerDay }, log, counts: metrics.counts });
+  const files = createFilesFromConfig(config.files, { db, mayRead: async (room, user) => rooms!.canSee(await rooms!.access(room, user)), log });
+  const filesPurge = startSessionSweep({
+    purge: () => files.purge(),
+    intervalMs: UPLOAD_PURGE_INTERVAL_MS,
+    onError: (error) => log.error({ err: error }, "purging unreadable uploads failed"),
+  });
   const services: Services = {
     db,
     auth,
+    files,
     chat: createRoomLog({
       db,
       groups,
       maxMembersPerRoom: limits.maxMembersPerRoom,
       counts: metrics.counts,
       onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
+      // The purge retries what fails here.
+      onMessageDeleted: (room, seq) => files.discardMessage(room, seq).catch((error) => log.error({ err: error, room, seq }, "removing a deleted message's files failed")),
     }),
     rooms,
     unread: createUnread({ db, groups, rooms }),
@@ -239,6 +250,8 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     clientIp: (req) => clientIps.get(req) ?? null,
     clientDir: deps.clientDir,
     ops: { readiness, metrics, metricsToken: config.ops.metricsToken },
+    maxRequestBodyBytes: limits.maxRequestBodyBytes,
+    maxUploadBytes: config.files.maxUploadBytes,
   });
   const ws = createBunWsHandler({
     router: appRouter,
@@ -310,20 +323,25 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
           },
         );
       }
-      clientIps.set(req, ip);
       const id = nextRequestId();
-      requestIds.set(req, id);
-      // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
-      if (!log.isLevelEnabled("debug")) return http.handle(req).then((res) => withSecurityHeaders(res, req));
-      // The access log: debug only, and never the query string (tRPC inputs travel there).
       const started = performance.now();
-      return http.handle(req).then((res) => {
-        log.debug({ req: id, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+      const answered = (res: Response) => {
+        // The access log: debug only, and never the query string (tRPC inputs travel there).
+        if (log.isLevelEnabled("debug")) log.debug({ req: id, method: req.method, path: url.pathname, status: res.status, ms: Math.round(performance.now() - started) }, "request");
+        // Every HTTP answer, whichever route (or error) made it, leaves with the same security headers.
         return withSecurityHeaders(res, req);
+      };
+      // The body's size is checked against the path's limit before anything reads it.
+      return http.admit(req).then((admitted) => {
+        if (admitted instanceof Response) return answered(admitted);
+        clientIps.set(admitted, ip);
+        requestIds.set(admitted, id);
+        return http.handle(admitted).then(answered);
       });
     },
     async close() {
       await sessionSweep.stop();
+      await filesPurge.stop();
       await socketSessionsRecheck.stop();
       control.close();
       await presence.close();

@@ -52,6 +52,30 @@ export interface Config {
   readonly limits: Limits;
   readonly clientAddress: { readonly trust: TrustProxy; readonly header: ForwardedHeader };
   readonly ops: Ops;
+  readonly files: FilesConfig;
+}
+
+/** Where files live: a local directory, or a bucket of an S3-compatible store. */
+export type StorageConfig =
+  | { readonly kind: "local"; readonly dir: string }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      readonly endpoint: string | undefined;
+      readonly region: string | undefined;
+      readonly accessKeyId: string | undefined;
+      readonly secretAccessKey: string | undefined;
+      readonly prefix: string;
+    };
+
+/** Uploads: their limits and their storage. */
+export interface FilesConfig {
+  readonly maxUploadBytes: number;
+  readonly uploadsPerDay: number;
+  readonly uploadBytesPerDay: number;
+  readonly uploadsInFlight: number;
+  readonly uploadsInFlightPerUser: number;
+  readonly storage: StorageConfig;
 }
 
 /** Logs, metrics and shutdown. */
@@ -147,5 +171,25 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     }),
     clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
+    files: Object.freeze({
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      uploadsPerDay: e.UPLOADS_PER_DAY,
+      uploadBytesPerDay: e.UPLOAD_BYTES_PER_DAY,
+      uploadsInFlight: e.UPLOADS_IN_FLIGHT,
+      uploadsInFlightPerUser: e.UPLOADS_IN_FLIGHT_PER_USER,
+      storage: Object.freeze(
+        e.S3_BUCKET
+          ? {
+              kind: "s3" as const,
+              bucket: e.S3_BUCKET,
+              endpoint: e.S3_ENDPOINT,
+              region: e.S3_REGION,
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+              prefix: e.S3_PREFIX,
+            }
+          : { kind: "local" as const, dir: e.UPLOADS_DIR },
+      ),
+    }),
   });
 }

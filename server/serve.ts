@@ -1,6 +1,7 @@
 /** Starts Parlor on one port: HTTP through Elysia, WebSocket upgrades at /trpc. */
 import type { Config } from "./config.ts";
 import { createParlorApp, type ParlorApp, type ParlorDeps } from "./app.ts";
+import { largestBody } from "./http/http-app.ts";
 import { DRAIN_STOP_MARGIN_MS, DRAIN_TIMEOUT_MS, RECONNECT_GRACE_MS } from "./limits/defaults.ts";
 
 export interface RunningServer {
@@ -20,9 +21,10 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
     fetch: app.fetch,
     websocket: app.websocket,
     development: !config.production,
-    // Bun's default is 128 MiB; the largest real body (a batch of sends) is a few hundred KiB. 413 beyond.
+    // Bun's default is 128 MiB. One number for the server: the largest body any path takes (an upload);
+    // every other path's smaller limit is checked before its body is read (http/body-limit.ts). 413 beyond.
     // Headers are capped by Bun itself at 16 KiB (431 beyond; `bun --max-http-header-size` changes it).
-    maxRequestBodySize: config.limits.maxRequestBodyBytes,
+    maxRequestBodySize: largestBody({ maxRequestBodyBytes: config.limits.maxRequestBodyBytes, maxUploadBytes: config.files.maxUploadBytes }),
     // Workers share the port; the kernel spreads connections over them (Linux).
     reusePort: config.workers > 1,
   });

@@ -19,6 +19,7 @@ export const SETTING_GROUPS = {
   sessions: "Sessions and presence",
   limits: "Limits (SECURITY.md): what one client can take from everyone else",
   transport: "Work and memory per connection (SECURITY.md, \"What one connection can hold\")",
+  files: "Files and images (SECURITY.md, \"Files and images\")",
   proxy: "Behind a reverse proxy",
   ops: "Operating it",
 } as const;
@@ -138,6 +139,30 @@ export const SettingsSchema = z.object({
     doc: "Bytes queued for one WebSocket past which it is closed as too slow (4003); above QUEUED_BYTES_HIGH_WATER.",
   }),
   MAX_REQUEST_BODY_BYTES: setting(count(1024 * 1024), { group: "transport", doc: "Largest HTTP request body (413 beyond); request heads are capped by Bun at 16 KiB (431)." }),
+  MAX_UPLOAD_BYTES: setting(count(25 * 1024 * 1024), {
+    group: "files",
+    doc: "Largest file one upload carries (413 PAYLOAD_TOO_LARGE beyond, answered before the body is read).",
+  }),
+  UPLOADS_PER_DAY: setting(count(200), { group: "files", doc: "Files one user may upload in 24 hours (TOO_MANY_REQUESTS beyond)…" }),
+  UPLOAD_BYTES_PER_DAY: setting(count(1024 * 1024 * 1024), { group: "files", doc: "…and bytes in all, in 24 hours." }),
+  UPLOADS_IN_FLIGHT: setting(count(4), {
+    group: "files",
+    doc: "Uploads one process reads and stores at once; the rest wait, unread (the memory bound: about this many times MAX_UPLOAD_BYTES).",
+  }),
+  UPLOADS_IN_FLIGHT_PER_USER: setting(count(10), { group: "files", doc: "Uploads of one user running or waiting at once in a process; more are refused (TOO_MANY_REQUESTS)." }),
+  UPLOADS_DIR: setting(z.string().min(1).default("data/uploads"), { group: "files", doc: "Where files are stored when S3_BUCKET is unset (created if missing)." }),
+  S3_BUCKET: setting(emptyIsUnset, { group: "files", doc: "Set: files go to this bucket of an S3-compatible store instead of UPLOADS_DIR." }),
+  S3_ENDPOINT: setting(
+    emptyIsUnset.refine((v) => v === undefined || /^https?:\/\//.test(v), "use http(s)://host[:port]"),
+    { group: "files", doc: "The store's URL (MinIO, R2, …); unset: AWS S3 for S3_REGION." },
+  ),
+  S3_REGION: setting(emptyIsUnset, { group: "files", doc: "The bucket's region." }),
+  S3_ACCESS_KEY_ID: setting(emptyIsUnset, { group: "files", doc: "Credentials for the bucket (unset: the usual AWS_* variables)…" }),
+  S3_SECRET_ACCESS_KEY: setting(emptyIsUnset, { group: "files", doc: "…and its secret." }),
+  S3_PREFIX: setting(z.string().regex(/^[A-Za-z0-9/._-]{0,128}$/, "up to 128 letters, digits, '/', '.', '_', '-'").default(""), {
+    group: "files",
+    doc: "Prefix of Parlor's keys in the bucket, e.g. parlor/.",
+  }),
   TRUST_PROXY: setting(
     z
       .string()

@@ -15,6 +15,8 @@ import { prepare, prepareRows } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError, NotFoundError, roomNotFound } from "../errors/domain-errors.ts";
+// Files: attached inside the send's transaction; read beside the messages (server/files/).
+import { attachUploads, withAttachments } from "../files/repository.ts";
 
 export interface Author {
   id: number;
@@ -31,6 +33,8 @@ export interface NewMessage {
   replyTo?: number | undefined;
   /** A public room's members at most: a sender who is not one yet joins it by sending, unless it is full. Unset: no cap. */
   maxMembers?: number | undefined;
+  /** Ids of the sender's uploads, attached in this order in the message's transaction (server/files/). */
+  attachments?: readonly string[] | undefined;
 }
 
 export interface Appended {
@@ -280,11 +284,14 @@ const roomLastSeq = prepare((db, room: string) => (db as Db).selectFrom("room").
 
 async function findByClientId(db: Db, senderId: number, clientId: string): Promise<Message | null> {
   const { rows } = await byClientId(db, senderId, clientId);
-  return rows[0] ? toMessage(rows[0]) : null;
+  return rows[0] ? (await withAttachments(db, [toMessage(rows[0])]))[0]! : null;
 }
 
+/** The same files in the same order (a deleted message has none left to compare). */
+const sameAttachments = (msg: NewMessage, stored: Message) => stored.deleted || stored.attachments.map((a) => a.id).join() === (msg.attachments ?? []).join();
+
 function asRetryOf(msg: NewMessage, stored: Message): Appended {
-  if (stored.room !== msg.room || stored.text !== msg.text || stored.replyTo !== (msg.replyTo ?? null)) throw new ClientIdReusedError();
+  if (stored.room !== msg.room || stored.text !== msg.text || stored.replyTo !== (msg.replyTo ?? null) || !sameAttachments(msg, stored)) throw new ClientIdReusedError();
   return { message: stored, duplicate: true };
 }
 
@@ -347,6 +354,7 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
       { room: msg.room, seq, sender_id: msg.sender.id, text: msg.text, created_at: now, client_id: msg.clientId ?? null, reply_to: replyTo, msg_index: Number(roomRow.message_count), sender_index: senderIndex },
     ]);
     await recordMentions(trx, msg.room, seq, msg.sender.id, msg.text);
+    const attachments = await attachUploads(trx, { messageId: Number(rows[0]!.id), uploaderId: msg.sender.id, ids: msg.attachments ?? [], now: Date.parse(now) });
     const message: Message = {
       id: Number(rows[0]!.id),
       room: msg.room,
@@ -358,7 +366,7 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
       deleted: false,
       replyTo,
       reactions: [],
-      attachments: [],
+      attachments,
     };
     return { message, joined };
   });
@@ -519,12 +527,14 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     const m = items[i]!;
     const seq = firstSeq + j;
     await recordMentions(trx, room, seq, m.sender.id, m.text);
+    // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
+    const attachments = await attachUploads(trx, { messageId: ids.get(seq)!, uploaderId: m.sender.id, ids: m.attachments ?? [], now: Date.parse(now) });
     const isFirstJoin = joined.has(m.sender.id) && !announced.has(m.sender.id);
     if (isFirstJoin) announced.add(m.sender.id);
     results[i] = {
       ok: true,
       value: {
-        message: { id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [], attachments: [] },
+        message: { id: ids.get(seq)!, room, seq, sender: m.sender.username, text: m.text, timestamp: now, editedAt: null, deleted: false, replyTo: m.replyTo ?? null, reactions: [], attachments },
         joined: isFirstJoin,
       },
     };
@@ -554,12 +564,12 @@ export async function appendChange(
       const bumped = (await nextSeqForChange(trx, q.room)).rows[0];
       const row = bumped && (await messageAt(trx, q.room, q.target)).rows[0];
       if (!bumped || !row) throw new NotFoundError(`Room '${q.room}' has no message ${q.target}.`);
-      const current = toMessage(row);
-      const change = q.decide({ message: current, senderId: Number(row.sender_id) });
-      if (!change) throw new Unchanged(current);
+      const [current] = await withAttachments(trx, [toMessage(row)]);
+      const change = q.decide({ message: current!, senderId: Number(row.sender_id) });
+      if (!change) throw new Unchanged(current!);
       const seq = Number(bumped.last_seq);
       const entry = toEntry(seq, q.target, q.actor.username, now, change);
-      const next = applyChange(current, entry);
+      const next = applyChange(current!, entry);
       const deleted = next.deleted ? 1 : 0;
       // The text as sent is kept from the first edit on, and goes with a delete.
       const originalText = next.deleted ? null : change.kind === "edit" ? (row.original_text ?? row.text) : row.original_text;
@@ -621,7 +631,7 @@ export async function appendMemberEntry(
 /** The message at `seq` of `room` in its current state; null if there is none. */
 export async function findMessage(db: Db, room: RoomName, seq: number): Promise<Message | null> {
   const { rows } = await messageAt(db, room, seq);
-  return rows[0] ? toMessage(rows[0]) : null;
+  return rows[0] ? (await withAttachments(db, [toMessage(rows[0])]))[0]! : null;
 }
 
 /** A page of history, newest first; `nextCursor` is the `before` of the next older page. */
@@ -631,7 +641,7 @@ export async function historyPage(
 ): Promise<{ messages: Message[]; nextCursor: number | null }> {
   const { rows } = q.before === undefined ? await newestPage(db, q.room, q.limit + 1) : await pageBefore(db, q.room, q.before, q.limit + 1);
   const more = rows.length > q.limit;
-  const page = rows.slice(0, q.limit).map(toMessage);
+  const page = await withAttachments(db, rows.slice(0, q.limit).map(toMessage));
   return { messages: page, nextCursor: more ? page[page.length - 1]!.seq : null };
 }
 
@@ -662,7 +672,15 @@ export async function entriesBetween(db: Db, q: { room: RoomName; after: number;
       else entries.push({ kind: "member", seq, user: data.user ?? "", change: data.change ?? "joined", ...(data.role ? { role: data.role } : {}), by: r.actor });
     }
   }
-  return entries;
+  return withEntryAttachments(db, entries);
+}
+
+/** The log's `message` entries carry their files as sent (a message deleted since has none left). */
+async function withEntryAttachments(db: Db, entries: RoomEntry[]): Promise<RoomEntry[]> {
+  const sent = entries.flatMap((e) => (e.kind === "message" ? [e.message] : []));
+  if (sent.length === 0) return entries;
+  const filled = new Map((await withAttachments(db, sent)).map((m) => [m.seq, m]));
+  return entries.map((e) => (e.kind === "message" ? { ...e, message: filled.get(e.seq)! } : e));
 }
 
 /** The seq of the room's newest entry; 0 for a room with none. */

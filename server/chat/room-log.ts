@@ -25,6 +25,8 @@ export interface RoomLogOptions {
   onPublishError?: (error: unknown, room: RoomName, seq: number) => void;
   /** Counts appended entries (metrics): a `++` per entry. */
   counts?: { entriesAppended: number };
+  /** Hears of each message deleted (after its commit): its files leave storage (server/files/). */
+  onMessageDeleted?: (room: RoomName, seq: number) => Promise<void>;
 }
 
 export interface StreamRequest<T> {
@@ -39,7 +41,7 @@ export interface StreamRequest<T> {
   seat?: LiveSeat | undefined;
 }
 
-export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts }: RoomLogOptions) {
+export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts, onMessageDeleted }: RoomLogOptions) {
   // Concurrent sends share a commit; each is acknowledged after it.
   const writer = createMessageWriter(db);
   // Every stored entry is published exactly once, in publish(): the one place to count them.
@@ -78,7 +80,7 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
 
   return {
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
-    async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined }) {
+    async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined; attachments?: string[] | undefined }) {
       const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom }, writer.store);
       // A retry was published by the call that stored it.
       if (!duplicate) await publish(input.room, { kind: "message", seq: message.seq, message });
@@ -105,6 +107,8 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
         if (senderId !== author.id && !moderator) throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.");
         return message.deleted ? null : { kind: "delete" };
       });
+      // Unreadable since the commit (a file's read checks its message); now its bytes go too.
+      await onMessageDeleted?.(input.room, input.seq);
     },
 
     /** Adds or removes `author`'s emoji on a message; a no-op (already there, never there) stores nothing. */

@@ -12,6 +12,7 @@ import { highlightRanges, type SearchPage } from "../../shared/search.ts";
 import type { RoomName } from "../../shared/schemas.ts";
 import { SEARCH_SCAN_IDS } from "../limits/defaults.ts";
 import { messages, toMessage } from "./repository.ts";
+import { withAttachments } from "../files/repository.ts";
 
 export interface SearchQuery {
   /** The words to find, all of them (from `searchTerms`). */
@@ -77,10 +78,8 @@ export async function searchMessages(db: Db, q: SearchQuery): Promise<SearchPage
   const hi = Math.min(q.before ?? Number.POSITIVE_INFINITY, await topOfLog(db));
   const lo = Math.max(1, hi - (q.scanIds ?? SEARCH_SCAN_IDS));
   const rows = await searchStatement(db, { ...q, lo, hi }).execute();
-  const page = rows.slice(0, q.limit).map((row) => {
-    const message = toMessage(row);
-    return { ...message, highlights: highlightRanges(message.text, q.terms) };
-  });
+  const found = await withAttachments(db, rows.slice(0, q.limit).map(toMessage));
+  const page = found.map((message) => ({ ...message, highlights: highlightRanges(message.text, q.terms) }));
   // A full page: the next starts below its last hit. Else, if older ids exist, below the window.
   const nextCursor = rows.length > q.limit ? page[page.length - 1]!.id : lo > 1 ? lo : null;
   return { results: page, nextCursor };

@@ -25,6 +25,16 @@ export class InvalidRequestError extends DomainError {
   override name = "InvalidRequestError";
 }
 
+/** The caller used up a quota or a cap (uploads a day, uploads at once). → TOO_MANY_REQUESTS */
+export class TooManyRequestsError extends DomainError {
+  override name = "TooManyRequestsError";
+}
+
+/** What was sent is larger than allowed (a file over MAX_UPLOAD_BYTES). → PAYLOAD_TOO_LARGE */
+export class PayloadTooLargeError extends DomainError {
+  override name = "PayloadTooLargeError";
+}
+
 /** It exists already (a room name taken). → CONFLICT */
 export class ConflictError extends DomainError {
   override name = "ConflictError";

@@ -55,6 +55,8 @@ export function securityHeaders(contentType: string | null, host: string | null,
 /** Sets the security headers on `res` (in place when its headers are mutable, else on a copy). */
 export function withSecurityHeaders(res: Response, req: Request): Response {
   const headers = securityHeaders(res.headers.get("content-type"), req.headers.get("host"), req.headers.get("service-worker") === "script");
+  // A response that allows nothing by its own policy keeps it (a served file's adds `sandbox`: http/files-route.ts).
+  if (res.headers.get("content-security-policy")?.startsWith("default-src 'none'")) delete headers["content-security-policy"];
   try {
     for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
     return res;

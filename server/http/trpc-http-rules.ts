@@ -15,17 +15,20 @@ export interface TrpcHttpRulesOptions {
   maxBatchSize: number;
 }
 
+/** `error` answered as tRPC's fetch adapter would (its shape, its HTTP status unless `status` says another). */
+export function trpcErrorResponse(router: AnyRouter, error: TRPCError, path: string | undefined, init: { headers?: Record<string, string>; status?: number } = {}): Response {
+  const config = router._def._config;
+  const shape = getErrorShape({ config, error, type: "unknown", path, input: undefined, ctx: undefined });
+  return Response.json(transformTRPCResponse(config, { error: shape }), { status: init.status ?? getHTTPStatusCodeFromError(error), headers: init.headers ?? {} });
+}
+
 /** Returns the refusal for a request tRPC must not serve, or null to let tRPC handle it. */
 export function createTrpcHttpRules({ router, endpoint, maxBatchSize }: TrpcHttpRulesOptions): (request: Request) => Response | null {
-  const config = router._def._config;
   const procedures = router._def.procedures as Record<string, { _def: { type: string } } | undefined>;
   const subscriptions = new Set(Object.keys(procedures).filter((path) => procedures[path]?._def.type === "subscription"));
   const prefix = `${endpoint}/`;
 
-  const refuse = (error: TRPCError, path: string | undefined, headers: Record<string, string> = {}) => {
-    const shape = getErrorShape({ config, error, type: "unknown", path, input: undefined, ctx: undefined });
-    return Response.json(transformTRPCResponse(config, { error: shape }), { status: getHTTPStatusCodeFromError(error), headers });
-  };
+  const refuse = (error: TRPCError, path: string | undefined, headers: Record<string, string> = {}) => trpcErrorResponse(router, error, path, { headers });
 
   return function trpcHttpRules(request) {
     const url = new URL(request.url);

@@ -129,3 +129,22 @@ export const WORKER_RESTART_MAX_MS = 10_000;
 export const WORKER_STOP_GRACE_MS = 10_000;
 /** How often a worker checks that its supervisor still lives (a killed supervisor sends no signal). */
 export const SUPERVISOR_CHECK_MS = 1000;
+
+// ── Files and images ─────────────────────────────────────────────────────────
+
+/**
+ * Pixels an image may declare (50 MP: any phone's photo): more is refused from
+ * its header, before decoding. A decoded image costs up to 4 bytes a pixel, and
+ * one is decoded at a time per process (files/images.ts): ≤ 200 MB.
+ */
+export const MAX_IMAGE_PIXELS = 50_000_000;
+/** A thumbnail's longest side. */
+export const THUMBNAIL_MAX_PX = 480;
+/** An upload may be attached by its uploader within this long; unattached, it is purged after it. */
+export const UPLOAD_ATTACH_WINDOW_MS = 24 * 3600 * 1000;
+/** How often unattached uploads past the window (and files of deleted messages left behind by a crash) are purged. */
+export const UPLOAD_PURGE_INTERVAL_MS = 3600 * 1000;
+/** Room for a multipart body's boundaries and part headers above MAX_UPLOAD_BYTES of file. */
+export const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+/** The longest file name kept (code points); longer names are cut, keeping the extension. */
+export const FILE_NAME_MAX = 200;

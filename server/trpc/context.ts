@@ -8,6 +8,7 @@ import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/auth.ts";
 import type { RoomLog } from "../chat/room-log.ts";
+import type { Files } from "../files/files.ts";
 import type { LiveSeat } from "../chat/live-relay.ts";
 import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
@@ -30,6 +31,8 @@ export interface Services {
   chat: RoomLog;
   /** Rooms as places: access, members, roles, bans, direct messages. */
   rooms: Rooms;
+  /** Uploads, who may read a file, and their purge (server/files/). */
+  files: Files;
   /** Read markers and the live unread picture (`me.rooms`). */
   unread: Unread;
   /** Ends a user's open streams of a room when they lose access, on every process. */

@@ -1,7 +1,7 @@
 /** The services' domain errors as tRPC answers: the one place that knows both. */
 import { TRPCError } from "@trpc/server";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
-import { DomainError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
+import { DomainError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from "../errors/domain-errors.ts";
 
 /**
  * What a client is told while the database cannot be reached: SERVICE_UNAVAILABLE (HTTP 503),
@@ -23,6 +23,10 @@ export function domainErrorToTRPC(error: unknown): TRPCError | null {
           ? "CONFLICT"
           : error instanceof InvalidRequestError
             ? "BAD_REQUEST"
-            : "INTERNAL_SERVER_ERROR";
+            : error instanceof TooManyRequestsError
+              ? "TOO_MANY_REQUESTS"
+              : error instanceof PayloadTooLargeError
+                ? "PAYLOAD_TOO_LARGE"
+                : "INTERNAL_SERVER_ERROR";
   return new TRPCError({ code, message: error.message, cause: error });
 }

@@ -1,5 +1,6 @@
 /** The router every client speaks. `AppRouter`'s type is the contract: clients import it as a type only. */
 import { mergeRouters, router } from "./init.ts";
+import { attachmentRouter } from "./routers/attachment.ts";
 import { authRouter } from "./routers/auth.ts";
 import { dmRouter } from "./routers/dm.ts";
 import { meRouter } from "./routers/me.ts";
@@ -11,6 +12,7 @@ export const appRouter = router({
   room: mergeRouters(roomRouter, roomMembersRouter),
   dm: dmRouter,
   me: meRouter,
+  attachment: attachmentRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,6 +2,9 @@
  * A real Parlor on a free loopback port with its own fresh database, and real
  * clients for it. Every test that uses one disposes it.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { loadConfig } from "../../server/config.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
 import type { ParlorDeps } from "../../server/app.ts";
@@ -29,7 +32,10 @@ let counter = 0;
 export const uniqueName = (prefix: string) => `${prefix}${process.pid % 10000}_${++counter}`;
 
 export async function startTestServer(env: Record<string, string> = {}, deps?: ParlorDeps): Promise<TestServer> {
+  // Files in a directory of this server's own, removed with it.
+  const uploads = mkdtempSync(join(tmpdir(), "parlor-uploads-"));
   const config = loadConfig({
+    UPLOADS_DIR: uploads,
     PORT: "0",
     HOST: "127.0.0.1",
     DATABASE_URL: "sqlite::memory:",
@@ -52,6 +58,7 @@ export async function startTestServer(env: Record<string, string> = {}, deps?: P
   const stop = async () => {
     await Promise.all(sockets.map((s) => s.close()));
     await server.stop();
+    rmSync(uploads, { recursive: true, force: true });
   };
 
   return {
