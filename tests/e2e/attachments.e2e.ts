@@ -105,7 +105,7 @@ test.describe("files and images", () => {
     expect(await stored(baseURL!, room)).toEqual([{ text: "two pictures", files: ["wide.png", "screenshot.png"] }]);
   });
 
-  test("the reserved size holds while the thumbnail has not loaded: the message below does not move when it arrives", async ({ page }) => {
+  test("the reserved size holds while the thumbnail has not loaded, and stays when it arrives (no layout jump)", async ({ page }) => {
     await enterRoom(page, "nojump");
     await dropOnComposer(page, [image("tall.png", 400, 800, 3)]);
     await expect(tray(page).first()).toHaveAttribute("data-state", "done");
