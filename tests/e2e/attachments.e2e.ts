@@ -21,15 +21,21 @@ interface FileSpec {
   bytes: Buffer;
 }
 
-const image = (name: string, width: number, height: number, seed = 0): FileSpec => ({ name, type: "image/png", bytes: png(width, height, seed) });
+const image = (name: string, width: number, height: number, seed = 0): FileSpec => ({
+  name,
+  type: "image/png",
+  bytes: png(width, height, seed),
+});
 const text = (name: string, content: string): FileSpec => ({ name, type: "text/plain", bytes: Buffer.from(content) });
-const forPage = (files: FileSpec[]) => files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString("base64") }));
+const forPage = (files: FileSpec[]) =>
+  files.map((f) => ({ name: f.name, type: f.type, base64: f.bytes.toString("base64") }));
 
 /** Drops files on the composer as a drag from the desktop does: dragover, then drop, with a DataTransfer holding them. */
 async function dropOnComposer(page: Page, files: FileSpec[]) {
   await page.evaluate((list) => {
     const data = new DataTransfer();
-    for (const f of list) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+    for (const f of list)
+      data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
     const composer = document.querySelector("form.composer")!;
     composer.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
     composer.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
@@ -40,8 +46,11 @@ async function dropOnComposer(page: Page, files: FileSpec[]) {
 async function pasteInComposer(page: Page, files: FileSpec[]) {
   await page.evaluate((list) => {
     const data = new DataTransfer();
-    for (const f of list) data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
-    document.querySelector("#messageInput")!.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
+    for (const f of list)
+      data.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+    document
+      .querySelector("#messageInput")!
+      .dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
   }, forPage(files));
 }
 
@@ -63,7 +72,10 @@ async function enterRoom(page: Page, prefix: string) {
 }
 
 test.describe("files and images", () => {
-  test("a dropped image and a pasted screenshot upload, Send waits for them, and the message shows both at their thumbnail size, named by alt text", async ({ page, baseURL }) => {
+  test("a dropped image and a pasted screenshot upload, Send waits for them, and the message shows both at their thumbnail size, named by alt text", async ({
+    page,
+    baseURL,
+  }) => {
     const room = await enterRoom(page, "files");
     // The first upload is held back, so Send is pressed while it is still in flight.
     let release!: () => void;
@@ -95,17 +107,29 @@ test.describe("files and images", () => {
     await expect(thumbs).toHaveCount(2);
     await expect(tray(page)).toHaveCount(0);
     // Alt text is the file's name; the size is set by attributes before the image loads (no jump): fitted in 320 × 240.
-    expect(await thumbs.evaluateAll((imgs) => imgs.map((i) => [i.getAttribute("alt"), i.getAttribute("width"), i.getAttribute("height")]))).toEqual([
+    expect(
+      await thumbs.evaluateAll((imgs) =>
+        imgs.map((i) => [i.getAttribute("alt"), i.getAttribute("width"), i.getAttribute("height")]),
+      ),
+    ).toEqual([
       ["wide.png", "320", "240"],
       ["screenshot.png", "120", "240"],
     ]);
     const box = await thumbs.first().boundingBox();
     expect([Math.round(box!.width), Math.round(box!.height)]).toEqual([320, 240]);
-    await expect.poll(() => thumbs.evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0))).toBe(true);
+    await expect
+      .poll(() =>
+        thumbs.evaluateAll((imgs) =>
+          imgs.every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
+        ),
+      )
+      .toBe(true);
     expect(await stored(baseURL!, room)).toEqual([{ text: "two pictures", files: ["wide.png", "screenshot.png"] }]);
   });
 
-  test("the reserved size holds while the thumbnail has not loaded, and stays when it arrives (no layout jump)", async ({ page }) => {
+  test("the reserved size holds while the thumbnail has not loaded, and stays when it arrives (no layout jump)", async ({
+    page,
+  }) => {
     await enterRoom(page, "nojump");
     await dropOnComposer(page, [image("tall.png", 400, 800, 3)]);
     await expect(tray(page).first()).toHaveAttribute("data-state", "done");
@@ -127,7 +151,9 @@ test.describe("files and images", () => {
     expect(await thumb.boundingBox()).toEqual(before);
   });
 
-  test("the lightbox by keyboard: Enter on a thumbnail opens it at full size, arrows move between the message's images, Esc closes and the focus is back", async ({ page }) => {
+  test("the lightbox by keyboard: Enter on a thumbnail opens it at full size, arrows move between the message's images, Esc closes and the focus is back", async ({
+    page,
+  }) => {
     await enterRoom(page, "lightbox");
     await dropOnComposer(page, [image("first.png", 640, 480, 4), image("second.png", 200, 100, 5)]);
     await expect(tray(page).filter({ has: page.locator("progress") })).toHaveCount(0);
@@ -141,7 +167,9 @@ test.describe("files and images", () => {
     await expect(dialog).toBeVisible();
     const full = dialog.getByRole("img", { name: "first.png" });
     await expect(full).toHaveAttribute("src", /^\/files\/[A-Za-z0-9_-]+\/first\.png$/);
-    await expect.poll(() => full.evaluate((i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight])).toEqual([640, 480]);
+    await expect
+      .poll(() => full.evaluate((i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight]))
+      .toEqual([640, 480]);
 
     await page.keyboard.press("ArrowRight");
     await expect(page.getByRole("dialog", { name: "second.png, image 2 of 2" })).toBeVisible();
@@ -155,7 +183,9 @@ test.describe("files and images", () => {
     await expect(thumbs.first()).toBeFocused();
   });
 
-  test("a file that is not an image: picked with the attach button, shown as a card with its name, size and a download link", async ({ page }) => {
+  test("a file that is not an image: picked with the attach button, shown as a card with its name, size and a download link", async ({
+    page,
+  }) => {
     await enterRoom(page, "card");
     const chooser = page.waitForEvent("filechooser");
     await page.getByRole("button", { name: "Attach files" }).click();
@@ -175,7 +205,10 @@ test.describe("files and images", () => {
     expect(body).toBe("x".repeat(1536));
   });
 
-  test("cancel: a file still uploading is taken off, its request aborted, and the message goes without it", async ({ page, baseURL }) => {
+  test("cancel: a file still uploading is taken off, its request aborted, and the message goes without it", async ({
+    page,
+    baseURL,
+  }) => {
     const room = await enterRoom(page, "cancel");
     await page.route("**/trpc/attachment.upload", () => {
       // Never answered: the upload stays in flight until cancelled.
@@ -190,7 +223,9 @@ test.describe("files and images", () => {
     expect(await stored(baseURL!, room)).toEqual([{ text: "just text", files: [] }]);
   });
 
-  test("too big: the file says so, by the server's code, and the message is not sent until it is removed", async ({ browser }) => {
+  test("too big: the file says so, by the server's code, and the message is not sent until it is removed", async ({
+    browser,
+  }) => {
     const server = await startAppProcess({ MAX_UPLOAD_BYTES: "100000" });
     const context = await browser.newContext({ baseURL: server.url });
     try {
@@ -202,7 +237,9 @@ test.describe("files and images", () => {
       await expect(tray(page).filter({ hasText: "small.txt" })).toHaveAttribute("data-state", "done");
       await page.locator("#messageInput").fill("with a big file");
       await page.locator("#messageInput").press("Enter");
-      await expect(page.locator("#composer-error")).toHaveText("Remove the files that could not be uploaded (big.txt), then send.");
+      await expect(page.locator("#composer-error")).toHaveText(
+        "Remove the files that could not be uploaded (big.txt), then send.",
+      );
       expect(await stored(server.url, room)).toEqual([]);
       await big.getByRole("button", { name: "Remove big.txt" }).click();
       await page.locator("#messageInput").press("Enter");
@@ -214,7 +251,11 @@ test.describe("files and images", () => {
     }
   });
 
-  test("offline: a message with a file typed with no network waits as 'sending…', then is uploaded and sent once, in order, when the network is back", async ({ page, context, baseURL }) => {
+  test("offline: a message with a file typed with no network waits as 'sending…', then is uploaded and sent once, in order, when the network is back", async ({
+    page,
+    context,
+    baseURL,
+  }) => {
     const room = await enterRoom(page, "offline_files");
     await context.setOffline(true);
     await expect(page.locator("#connection-status")).not.toHaveText("Live");
@@ -258,7 +299,9 @@ test.describe("files and images", () => {
     expect(held).toBe(0);
   });
 
-  test("axe: a room with images, a file card, a code block and the open lightbox has no violations", async ({ page }) => {
+  test("axe: a room with images, a file card, a code block and the open lightbox has no violations", async ({
+    page,
+  }) => {
     await enterRoom(page, "axe_files");
     await page.locator("#messageInput").fill("```ts\nconst answer: number = 42;\n```");
     await page.locator("#messageInput").press("Enter");
@@ -270,7 +313,9 @@ test.describe("files and images", () => {
     await expect(page.locator("#messages pre code")).toHaveCount(1);
 
     const violations = async () => {
-      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+      const results = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+        .analyze();
       return results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }));
     };
     expect(await violations()).toEqual([]);

@@ -8,19 +8,42 @@ import { describe, expect, test } from "bun:test";
 import { fileKind, splitAttachments, stepWithin, thumbnailSize } from "../../client/app/lib/attachment-view.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
 import { formatFileSize } from "../../client/app/lib/file-size.ts";
-import { classifySendError, createOutbox, FilesNotKeptError, type HeldFileStore, type KeyValueStorage, type OutboxSend } from "../../client/app/lib/outbox.ts";
+import {
+  classifySendError,
+  createOutbox,
+  FilesNotKeptError,
+  type HeldFileStore,
+  type KeyValueStorage,
+  type OutboxSend,
+} from "../../client/app/lib/outbox.ts";
 import { UploadError } from "../../client/app/lib/upload-transport.ts";
 import { createUploads, type OutgoingFile, type UploadFn } from "../../client/app/lib/uploads.ts";
 import type { Attachment } from "../../shared/schemas.ts";
 
 const attachment = (name: string, extra: Partial<Attachment> = {}): Attachment => {
   const id = `id_${name.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(16, "0");
-  return { id, name, type: "application/octet-stream", size: 10, width: null, height: null, url: `/files/${id}/${name}`, thumbnailUrl: null, ...extra };
+  return {
+    id,
+    name,
+    type: "application/octet-stream",
+    size: 10,
+    width: null,
+    height: null,
+    url: `/files/${id}/${name}`,
+    thumbnailUrl: null,
+    ...extra,
+  };
 };
 
 /** An upload the test finishes by hand: progress, success, failure, and whether it was aborted. */
 function manualUploads() {
-  const calls: Array<{ name: string; progress: (n: number) => void; resolve: (a: Attachment) => void; reject: (e: unknown) => void; signal: AbortSignal }> = [];
+  const calls: Array<{
+    name: string;
+    progress: (n: number) => void;
+    resolve: (a: Attachment) => void;
+    reject: (e: unknown) => void;
+    signal: AbortSignal;
+  }> = [];
   const upload: UploadFn = ({ file: _file, name, onProgress, signal }) =>
     new Promise((resolve, reject) => {
       signal.addEventListener("abort", () => reject(new UploadError("cancelled")));
@@ -34,17 +57,9 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe("formatFileSize", () => {
   test("bytes, then KB, MB, GB in units of 1024, one decimal below 10", () => {
-    expect([0, 512, 1023, 1024, 1536, 10 * 1024, 25 * 1024 * 1024, 1.25 * 1024 ** 3, 1023.99 * 1024].map(formatFileSize)).toEqual([
-      "0 B",
-      "512 B",
-      "1023 B",
-      "1 KB",
-      "1.5 KB",
-      "10 KB",
-      "25 MB",
-      "1.3 GB",
-      "1 MB",
-    ]);
+    expect(
+      [0, 512, 1023, 1024, 1536, 10 * 1024, 25 * 1024 * 1024, 1.25 * 1024 ** 3, 1023.99 * 1024].map(formatFileSize),
+    ).toEqual(["0 B", "512 B", "1023 B", "1 KB", "1.5 KB", "10 KB", "25 MB", "1.3 GB", "1 MB"]);
   });
 });
 
@@ -60,18 +75,23 @@ describe("attachment-view", () => {
     const pdf = attachment("b.pdf", { type: "application/pdf" });
     const second = attachment("c.jpg", { type: "image/jpeg", width: 5, height: 5, thumbnailUrl: "/files/y/thumbnail" });
     const svg = attachment("d.svg", { type: "application/octet-stream" });
-    expect(splitAttachments([photo, pdf, second, svg])).toEqual({ images: [photo, second] as never, files: [pdf, svg] });
+    expect(splitAttachments([photo, pdf, second, svg])).toEqual({
+      images: [photo, second] as never,
+      files: [pdf, svg],
+    });
   });
 
   test("the icon's kind comes from the sniffed type", () => {
-    expect(["application/pdf", "audio/ogg", "video/mp4", "application/zip", "text/plain; charset=utf-8", "application/octet-stream"].map(fileKind)).toEqual([
-      "pdf",
-      "audio",
-      "video",
-      "archive",
-      "text",
-      "file",
-    ]);
+    expect(
+      [
+        "application/pdf",
+        "audio/ogg",
+        "video/mp4",
+        "application/zip",
+        "text/plain; charset=utf-8",
+        "application/octet-stream",
+      ].map(fileKind),
+    ).toEqual(["pdf", "audio", "video", "archive", "text", "file"]);
   });
 
   test("the lightbox's arrows stop at the first and last image", () => {
@@ -90,7 +110,9 @@ describe("createUploads", () => {
     call("two.txt").resolve(attachment("two.txt"));
     call("one.txt").resolve(attachment("one.txt"));
     await uploads.settled();
-    expect(uploads.outgoing()).toEqual({ files: [{ attachment: attachment("one.txt") }, { attachment: attachment("two.txt") }] });
+    expect(uploads.outgoing()).toEqual({
+      files: [{ attachment: attachment("one.txt") }, { attachment: attachment("two.txt") }],
+    });
   });
 
   test("cancel aborts the upload in flight and takes the file off", async () => {
@@ -117,7 +139,9 @@ describe("createUploads", () => {
       ["offline.png", "held", null],
       ["quota.txt", "failed", "quota"],
     ]);
-    expect(uploads.outgoing()).toEqual({ error: "Remove the files that could not be uploaded (huge.bin, quota.txt), then send." });
+    expect(uploads.outgoing()).toEqual({
+      error: "Remove the files that could not be uploaded (huge.bin, quota.txt), then send.",
+    });
     for (const item of uploads.items().filter((i) => i.state === "failed")) uploads.remove(item.key);
     const held = uploads.outgoing() as { files: OutgoingFile[] };
     expect(held.files).toEqual([{ file: expect.any(Blob), name: "offline.png" }]);
@@ -136,7 +160,14 @@ describe("the composer with files", () => {
     const { upload, call } = manualUploads();
     const sent: Array<{ text: string; files: readonly OutgoingFile[] }> = [];
     const send = queue ?? (async (text: string, files: readonly OutgoingFile[]) => void sent.push({ text, files }));
-    const state = createComposerState({ send, reply: async () => {}, edit: async () => {}, messages: () => [], self: () => "ann", upload });
+    const state = createComposerState({
+      send,
+      reply: async () => {},
+      edit: async () => {},
+      messages: () => [],
+      self: () => "ann",
+      upload,
+    });
     return { state, call, sent };
   }
 
@@ -164,7 +195,9 @@ describe("the composer with files", () => {
     expect(sent).toEqual([]);
     expect(state.error()).toBe("Remove the files that could not be uploaded (evil.exe), then send.");
     expect(state.text()).toBe("look");
-    expect(state.files().map((f) => f.error?.message)).toEqual(["This file cannot be sent (its type is not accepted, or the image is too large to process)."]);
+    expect(state.files().map((f) => f.error?.message)).toEqual([
+      "This file cannot be sent (its type is not accepted, or the image is too large to process).",
+    ]);
   });
 
   test("a message that cannot be queued (files not kept offline) says so plainly and keeps everything", async () => {
@@ -217,24 +250,44 @@ describe("the outbox with files typed offline", () => {
       log.push(`send ${entry.text} [${entry.attachments?.join(",") ?? ""}]`);
       return entry;
     };
-    const outbox = createOutbox({ storage, user: "ann", room: "lobby", send, files: { store, upload }, classify: classifySendError, retryDelayMs: () => 60_000, online: () => false });
+    const outbox = createOutbox({
+      storage,
+      user: "ann",
+      room: "lobby",
+      send,
+      files: { store, upload },
+      classify: classifySendError,
+      retryDelayMs: () => 60_000,
+      online: () => false,
+    });
     return { outbox, store, log, server, storage };
   }
 
   test("its files are uploaded when the server is back, then the message is sent with their ids, in order with the rest, once", async () => {
     const { outbox, store, log, server } = setup();
     outbox.add("before");
-    await outbox.addWithFiles("with files", undefined, [{ attachment: attachment("early.txt") }, { file: new Blob(["12345"]), name: "late.png" }]);
+    await outbox.addWithFiles("with files", undefined, [
+      { attachment: attachment("early.txt") },
+      { file: new Blob(["12345"]), name: "late.png" },
+    ]);
     outbox.add("after");
     await outbox.flush();
     expect(log).toEqual([]);
     expect(store.blobs.size).toBe(1);
-    expect(outbox.entries()[1]!.files).toEqual([{ name: "early.txt", size: 10, id: attachment("early.txt").id }, { name: "late.png", size: 5 }]);
+    expect(outbox.entries()[1]!.files).toEqual([
+      { name: "early.txt", size: 10, id: attachment("early.txt").id },
+      { name: "late.png", size: 5 },
+    ]);
 
     server.down = false;
     await outbox.flush();
     await outbox.flush();
-    expect(log).toEqual(["send before []", "upload late.png (5 B)", `send with files [${attachment("early.txt").id},upload-1]`, "send after []"]);
+    expect(log).toEqual([
+      "send before []",
+      "upload late.png (5 B)",
+      `send with files [${attachment("early.txt").id},upload-1]`,
+      "send after []",
+    ]);
     expect(outbox.entries()).toEqual([]);
     expect(store.blobs.size).toBe(0);
   });
@@ -260,14 +313,18 @@ describe("the outbox with files typed offline", () => {
     server.down = false;
     server.refuseUploads = true;
     await outbox.flush();
-    expect(outbox.entries().map((e) => [e.text, e.state, e.reason])).toEqual([["big", "failed", "Too big: this file is over the server's size limit."]]);
+    expect(outbox.entries().map((e) => [e.text, e.state, e.reason])).toEqual([
+      ["big", "failed", "Too big: this file is over the server's size limit."],
+    ]);
     expect(log).toEqual(["send next []"]);
   });
 
   test("files that cannot be kept on this device: nothing is queued, and the error says why", async () => {
     const { outbox, store } = setup();
     store.failPuts = true;
-    const error = await outbox.addWithFiles("photo", undefined, [{ file: new Blob(["x"]), name: "p.jpg" }]).catch((e: unknown) => e);
+    const error = await outbox
+      .addWithFiles("photo", undefined, [{ file: new Blob(["x"]), name: "p.jpg" }])
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(FilesNotKeptError);
     expect(outbox.entries()).toEqual([]);
   });

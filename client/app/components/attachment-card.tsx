@@ -11,7 +11,12 @@ export function AttachmentCard(props: { attachment: Attachment }) {
       <FileTypeIcon kind={fileKind(a().type)} />
       <span class="attachment-name">{a().name}</span>
       <span class="attachment-size">{formatFileSize(a().size)}</span>
-      <a class="attachment-download" href={a().url} download={a().name} aria-label={`Download ${a().name}, ${formatFileSize(a().size)}`}>
+      <a
+        class="attachment-download"
+        href={a().url}
+        download={a().name}
+        aria-label={`Download ${a().name}, ${formatFileSize(a().size)}`}
+      >
         Download
       </a>
     </div>

@@ -31,8 +31,21 @@ export function AttachmentList(props: { attachments: readonly Attachment[] }) {
             {(image, i) => {
               const size = thumbnailSize(image.width, image.height);
               return (
-                <a ref={(el) => (thumbs[i()] = el)} class="attachment-thumb" href={image.url} onClick={(e) => show(i(), e)} aria-haspopup="dialog">
-                  <img src={image.thumbnailUrl} alt={image.name} width={size.width} height={size.height} loading="lazy" decoding="async" />
+                <a
+                  ref={(el) => (thumbs[i()] = el)}
+                  class="attachment-thumb"
+                  href={image.url}
+                  onClick={(e) => show(i(), e)}
+                  aria-haspopup="dialog"
+                >
+                  <img
+                    src={image.thumbnailUrl}
+                    alt={image.name}
+                    width={size.width}
+                    height={size.height}
+                    loading="lazy"
+                    decoding="async"
+                  />
                 </a>
               );
             }}

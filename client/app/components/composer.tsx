@@ -168,9 +168,7 @@ export function Composer(props: ComposerProps) {
               ref={fileInput}
               type="file"
               multiple
-              class="visually-hidden"
-              tabindex="-1"
-              aria-hidden="true"
+              hidden
               onChange={(e) => {
                 const files = e.currentTarget.files;
                 if (files) props.state.attach(files);

@@ -7,7 +7,12 @@ import { CloseIcon } from "./icons.tsx";
  * ← and → move between them, Esc (or Close) closes it, and the page gives the
  * focus back to the thumbnail that opened it (onClose).
  */
-export function Lightbox(props: { images: readonly ImageAttachment[]; index: number; onIndex: (index: number) => void; onClose: () => void }) {
+export function Lightbox(props: {
+  images: readonly ImageAttachment[];
+  index: number;
+  onIndex: (index: number) => void;
+  onClose: () => void;
+}) {
   let dialog: HTMLDialogElement | undefined;
   const image = () => props.images[props.index]!;
   const count = () => props.images.length;
@@ -34,13 +39,29 @@ export function Lightbox(props: { images: readonly ImageAttachment[]; index: num
         </figcaption>
       </figure>
       <div class="lightbox-nav">
-        <button type="button" disabled={props.index === 0} onClick={() => props.onIndex(stepWithin(props.index, -1, count()))} hidden={count() < 2}>
+        <button
+          type="button"
+          disabled={props.index === 0}
+          onClick={() => props.onIndex(stepWithin(props.index, -1, count()))}
+          hidden={count() < 2}
+        >
           ← Previous
         </button>
-        <button type="button" disabled={props.index === count() - 1} onClick={() => props.onIndex(stepWithin(props.index, 1, count()))} hidden={count() < 2}>
+        <button
+          type="button"
+          disabled={props.index === count() - 1}
+          onClick={() => props.onIndex(stepWithin(props.index, 1, count()))}
+          hidden={count() < 2}
+        >
           Next →
         </button>
-        <button type="button" class="icon-button lightbox-close" aria-label="Close" autofocus onClick={() => dialog?.close()}>
+        <button
+          type="button"
+          class="icon-button lightbox-close"
+          aria-label="Close"
+          autofocus
+          onClick={() => dialog?.close()}
+        >
           <CloseIcon />
         </button>
       </div>

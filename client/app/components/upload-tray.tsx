@@ -16,10 +16,15 @@ export function UploadTray(props: { items: readonly UploadItem[]; waiting: boole
           <For each={props.items}>
             {(item) => (
               <li class="upload-item" data-state={item.state}>
-                <span class="upload-name">{item.name}</span> <span class="upload-size">{formatFileSize(item.size)}</span>
+                <span class="upload-name">{item.name}</span>{" "}
+                <span class="upload-size">{formatFileSize(item.size)}</span>
                 <Switch>
                   <Match when={item.state === "uploading"}>
-                    <progress max={Math.max(1, item.size)} value={Math.min(item.loaded, item.size)} aria-label={`Uploading ${item.name}`} />
+                    <progress
+                      max={Math.max(1, item.size)}
+                      value={Math.min(item.loaded, item.size)}
+                      aria-label={`Uploading ${item.name}`}
+                    />
                   </Match>
                   <Match when={item.state === "held"}>
                     <span class="upload-note">Offline: uploads with the message when you are back online.</span>

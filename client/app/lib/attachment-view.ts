@@ -11,7 +11,8 @@ export const THUMBNAIL_BOX = { width: 320, height: 240 };
 /** An image the server measured and made a thumbnail of. */
 export type ImageAttachment = Attachment & { width: number; height: number; thumbnailUrl: string };
 
-export const isImage = (a: Attachment): a is ImageAttachment => a.thumbnailUrl !== null && a.width !== null && a.height !== null && a.width > 0 && a.height > 0;
+export const isImage = (a: Attachment): a is ImageAttachment =>
+  a.thumbnailUrl !== null && a.width !== null && a.height !== null && a.width > 0 && a.height > 0;
 
 /** The size a thumbnail is shown at: the image's proportions, fitted in THUMBNAIL_BOX, never enlarged. */
 export function thumbnailSize(width: number, height: number, box = THUMBNAIL_BOX): { width: number; height: number } {
@@ -31,7 +32,10 @@ export function fileKind(type: string): FileKind {
 }
 
 /** A message's images and its other files, each in the order given. */
-export function splitAttachments(attachments: readonly Attachment[]): { images: ImageAttachment[]; files: Attachment[] } {
+export function splitAttachments(attachments: readonly Attachment[]): {
+  images: ImageAttachment[];
+  files: Attachment[];
+} {
   const images: ImageAttachment[] = [];
   const files: Attachment[] = [];
   for (const a of attachments) (isImage(a) ? images : files).push(a as ImageAttachment);
@@ -39,4 +43,5 @@ export function splitAttachments(attachments: readonly Attachment[]): { images: 
 }
 
 /** Lightbox navigation: the next index within [0, count), staying at the ends. */
-export const stepWithin = (index: number, delta: number, count: number) => Math.min(count - 1, Math.max(0, index + delta));
+export const stepWithin = (index: number, delta: number, count: number) =>
+  Math.min(count - 1, Math.max(0, index + delta));

@@ -60,6 +60,7 @@ export function createHeldFiles(): HeldFileStore & { forget(prefix: string): Pro
     },
     delete: async (key) => void (await run("readwrite", (store) => store.delete(key))),
     /** Removes every held file whose key begins with `prefix` (one user's, when their session ends: app.tsx). */
-    forget: async (prefix) => void (await run("readwrite", (store) => store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`)))),
+    forget: async (prefix) =>
+      void (await run("readwrite", (store) => store.delete(IDBKeyRange.bound(prefix, `${prefix}\uffff`)))),
   };
 }

@@ -41,7 +41,9 @@ export function uploadErrorText(kind: UploadErrorKind, detail = ""): string {
     case "too-big":
       return "Too big: this file is over the server's size limit.";
     case "refused":
-      return detail ? `This file cannot be sent: ${detail}` : "This file cannot be sent (its type is not accepted, or the image is too large to process).";
+      return detail
+        ? `This file cannot be sent: ${detail}`
+        : "This file cannot be sent (its type is not accepted, or the image is too large to process).";
     case "quota":
       return "You have uploaded as much as you may for today. Try again later.";
     case "signed-out":
@@ -79,14 +81,19 @@ export function readUploadAnswer(status: number, body: string): Attachment {
   } catch {
     json = null;
   }
-  const answer = (json ?? {}) as { result?: { data?: unknown }; error?: { message?: unknown; data?: { code?: unknown } } };
+  const answer = (json ?? {}) as {
+    result?: { data?: unknown };
+    error?: { message?: unknown; data?: { code?: unknown } };
+  };
   if (status >= 200 && status < 300) {
     const parsed = Attachment.safeParse(answer.result?.data);
     if (parsed.success) return parsed.data;
     throw new UploadError("unreachable");
   }
   const code = answer.error?.data?.code;
-  const kind = (typeof code === "string" ? KIND_OF_CODE[code] : undefined) ?? (status === 413 ? "too-big" : status === 429 ? "quota" : "unreachable");
+  const kind =
+    (typeof code === "string" ? KIND_OF_CODE[code] : undefined) ??
+    (status === 413 ? "too-big" : status === 429 ? "quota" : "unreachable");
   const message = answer.error?.message;
   throw new UploadError(kind, kind === "refused" && typeof message === "string" ? message : "");
 }
@@ -116,7 +123,14 @@ export interface UploadOptions {
 }
 
 /** Uploads one file; resolves with its Attachment, rejects with an UploadError. */
-export function sendUpload({ file, name, onProgress, signal, origin = location.origin, xhr = () => new XMLHttpRequest() }: UploadOptions): Promise<Attachment> {
+export function sendUpload({
+  file,
+  name,
+  onProgress,
+  signal,
+  origin = location.origin,
+  xhr = () => new XMLHttpRequest(),
+}: UploadOptions): Promise<Attachment> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new UploadError("cancelled"));
     const request = xhr();

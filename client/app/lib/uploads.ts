@@ -31,7 +31,12 @@ export interface UploadItem {
 /** A file going with a message: uploaded already, or held to be uploaded by the outbox. */
 export type OutgoingFile = { attachment: Attachment } | { file: Blob; name: string };
 
-export type UploadFn = (opts: { file: Blob; name: string; onProgress: (loaded: number) => void; signal: AbortSignal }) => Promise<Attachment>;
+export type UploadFn = (opts: {
+  file: Blob;
+  name: string;
+  onProgress: (loaded: number) => void;
+  signal: AbortSignal;
+}) => Promise<Attachment>;
 
 export interface UploadsOptions {
   upload: UploadFn;
@@ -85,7 +90,16 @@ export function createUploads({ upload, onChange, max = MAX_ATTACHMENTS }: Uploa
     add(files: Iterable<File | { file: Blob; name: string }>): string | null {
       const list = [...files].map((f) => (f instanceof File ? { file: f as Blob, name: f.name || "file" } : f));
       const room = Math.max(0, max - items.length);
-      const taken = list.slice(0, room).map((f) => ({ key: nextKey++, file: f.file, name: f.name, size: f.file.size, state: "uploading" as const, loaded: 0, attachment: null, error: null }));
+      const taken = list.slice(0, room).map((f) => ({
+        key: nextKey++,
+        file: f.file,
+        name: f.name,
+        size: f.file.size,
+        state: "uploading" as const,
+        loaded: 0,
+        attachment: null,
+        error: null,
+      }));
       set([...items, ...taken]);
       for (const item of taken) start(item.key, item.file, item.name);
       return list.length > room ? `A message has at most ${max} files: ${list.length - room} left out.` : null;
@@ -106,8 +120,13 @@ export function createUploads({ upload, onChange, max = MAX_ATTACHMENTS }: Uploa
     outgoing(): { files: OutgoingFile[] } | { error: string } {
       if (inFlight.size > 0) return { error: "Files are still uploading." };
       const failed = items.filter((i) => i.state === "failed");
-      if (failed.length > 0) return { error: `Remove the files that could not be uploaded (${failed.map((i) => i.name).join(", ")}), then send.` };
-      return { files: items.map((i) => (i.attachment ? { attachment: i.attachment } : { file: i.file, name: i.name })) };
+      if (failed.length > 0)
+        return {
+          error: `Remove the files that could not be uploaded (${failed.map((i) => i.name).join(", ")}), then send.`,
+        };
+      return {
+        files: items.map((i) => (i.attachment ? { attachment: i.attachment } : { file: i.file, name: i.name })),
+      };
     },
     /** After the message went: the composer is empty again. */
     clear(): void {

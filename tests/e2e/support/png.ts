@@ -35,7 +35,13 @@ export function png(width: number, height: number, seed = 0): Buffer {
   const rows = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {
     const at = y * (width * 3 + 1);
-    for (let x = 0; x < width; x++) rows.set([(x + seed * 40) & 0xff, (y + seed * 80) & 0xff, (seed * 60) & 0xff], at + 1 + x * 3);
+    for (let x = 0; x < width; x++)
+      rows.set([(x + seed * 40) & 0xff, (y + seed * 80) & 0xff, (seed * 60) & 0xff], at + 1 + x * 3);
   }
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", header), chunk("IDAT", deflateSync(rows)), chunk("IEND", new Uint8Array())]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", new Uint8Array()),
+  ]);
 }
