@@ -61,6 +61,7 @@ export default defineConfig({
       // "localhost", not 127.0.0.1: browsers take the production build's Secure cookie from it over plain HTTP.
       HOST: "localhost",
       DATABASE_URL: `sqlite:${join(dataDir, "parlor.db")}`,
+      UPLOADS_DIR: join(dataDir, "uploads"),
       NODE_ENV: "production",
       REDIS_URL: "",
       ALLOWED_ORIGINS: "",

@@ -3,7 +3,9 @@ import { onCleanup, Show } from "solid-js";
 import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
 import { createHistoryCache } from "./lib/history-cache.ts";
 import { browserStorage } from "./lib/known-user.ts";
+import { createHeldFiles } from "./lib/held-files.ts";
 import { forgetOfflineCopies } from "./lib/offline-copies.ts";
+import { outboxKey } from "./lib/outbox.ts";
 import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
 import { createMyRooms, MyRoomsContext } from "./lib/my-rooms.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
@@ -52,7 +54,11 @@ export function App(props: { api: BrowserApi }) {
     // Other people's messages saved for offline reading go with the session; the user's own unsent ones stay for their return.
     onSignedOut: (user) => storage && createHistoryCache(storage, user.username).clear(),
     // A session ended elsewhere or expired: this may be a lost device, so nothing of theirs stays, unsent messages included.
-    onSessionLost: (user) => storage && forgetOfflineCopies(storage, user.username),
+    onSessionLost: (user) => {
+      if (storage) forgetOfflineCopies(storage, user.username);
+      // The files of those unsent messages too (kept in IndexedDB under the outbox's keys).
+      void createHeldFiles().forget(outboxKey(user.username, "")).catch(() => {});
+    },
   });
   // The server closed the socket because the session ended: ask who is signed in now (auth.me), which forgets a lost session.
   onCleanup(props.api.onSessionEnded(() => session.recheck()));

@@ -77,7 +77,7 @@ export interface ParlorProcess {
   kill(): Promise<number>;
   /** Starts it again after a stop or a kill: same settings, same port, same database. */
   restart(): Promise<void>;
-  /** Stops it if it runs and removes its temporary database. */
+  /** Stops it if it runs and removes its temporary directory (the default database, uploads). */
   dispose(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -136,7 +136,8 @@ async function waitForLineOf(run: Run, pattern: RegExp, ms = 10_000): Promise<Re
 }
 
 export async function startParlorProcess(options: ParlorProcessOptions = {}): Promise<ParlorProcess> {
-  const temporary = options.database === undefined ? mkdtempSync(join(tmpdir(), "parlor-process-")) : null;
+  // Its own directory for the default database and for uploads, so no test writes into data/.
+  const temporary = mkdtempSync(join(tmpdir(), "parlor-process-"));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     HOME: process.env.HOME ?? "",
@@ -144,7 +145,8 @@ export async function startParlorProcess(options: ParlorProcessOptions = {}): Pr
     NODE_ENV: "production",
     WORKERS: "1",
     ...TEST_LIMITS,
-    DATABASE_URL: options.database ?? `sqlite:${join(temporary!, "parlor.db")}`,
+    DATABASE_URL: options.database ?? `sqlite:${join(temporary, "parlor.db")}`,
+    UPLOADS_DIR: join(temporary, "uploads"),
     ...(options.redis ? { REDIS_URL: options.redis.url, REDIS_PREFIX: options.redis.prefix } : {}),
     ...options.env,
   };
@@ -178,7 +180,7 @@ export async function startParlorProcess(options: ParlorProcessOptions = {}): Pr
 
   const dispose = async () => {
     await stop();
-    if (temporary) rmSync(temporary, { recursive: true, force: true });
+    rmSync(temporary, { recursive: true, force: true });
   };
 
   await start();

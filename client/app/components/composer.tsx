@@ -1,9 +1,11 @@
 import { A } from "@solidjs/router";
-import { Match, Show, Switch } from "solid-js";
+import { createSignal, Match, Show, Switch } from "solid-js";
 import type { ComposerState } from "../lib/composer-state.ts";
 import { createMentionPicker } from "../lib/mention-picker.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
+import { AttachIcon } from "./icons.tsx";
+import { UploadTray } from "./upload-tray.tsx";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
 
 export interface ComposerProps {
@@ -41,6 +43,36 @@ export function Composer(props: ComposerProps) {
     },
   });
 
+  let fileInput: HTMLInputElement | undefined;
+  /** A drag with files is over the composer: it shows where they will go. */
+  const [dropping, setDropping] = createSignal(false);
+  const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes("Files") === true;
+
+  function onDragOver(event: DragEvent) {
+    if (!carriesFiles(event) || mode().kind === "edit") return;
+    event.preventDefault();
+    if (event.dataTransfer) event.dataTransfer.dropEffect = "copy";
+    setDropping(true);
+  }
+
+  function onDrop(event: DragEvent) {
+    setDropping(false);
+    const files = event.dataTransfer?.files;
+    if (!files || files.length === 0 || mode().kind === "edit") return;
+    event.preventDefault();
+    props.state.attach(files);
+    input?.focus();
+  }
+
+  /** A pasted image (a screenshot) is attached; pasted text goes in as text. */
+  function onPaste(event: ClipboardEvent) {
+    const files = event.clipboardData?.files;
+    if (!files || files.length === 0 || mode().kind === "edit") return;
+    props.state.attach(files);
+    // Text copied with an image (from a document) still pastes as text; a bare image adds nothing to the box.
+    if (!event.clipboardData?.types.includes("text/plain")) event.preventDefault();
+  }
+
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     picker.close();
@@ -69,7 +101,18 @@ export function Composer(props: ComposerProps) {
   return (
     <Switch fallback={<div class="composer" aria-busy="true" />}>
       <Match when={props.user}>
-        <form ref={form} class="composer" classList={{ editing: mode().kind === "edit" }} onSubmit={submit} novalidate>
+        <form
+          ref={form}
+          class="composer"
+          classList={{ editing: mode().kind === "edit", dropping: dropping() }}
+          onSubmit={submit}
+          onDragOver={onDragOver}
+          onDragLeave={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDropping(false);
+          }}
+          onDrop={onDrop}
+          novalidate
+        >
           <Show when={mode().kind !== "new"}>
             <div class="composer-mode" id="composer-mode">
               <span class="composer-mode-text">
@@ -90,6 +133,7 @@ export function Composer(props: ComposerProps) {
             {mode().kind === "edit" ? "Edit your message" : `Message #${props.room}`}
           </label>
           <MentionList picker={picker} />
+          <UploadTray items={props.state.files()} waiting={props.state.waiting()} onRemove={(key) => props.state.removeFile(key)} />
           <textarea
             ref={(el) => {
               input = el;
@@ -112,15 +156,35 @@ export function Composer(props: ComposerProps) {
             aria-controls={picker.open() ? MENTION_LIST_ID : undefined}
             aria-activedescendant={picker.open() ? mentionOptionId(picker.active()) : undefined}
             onKeyDown={onKeyDown}
+            onPaste={onPaste}
             aria-invalid={props.state.error() !== null}
             aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
           />
+          <Show when={mode().kind !== "edit"}>
+            <button type="button" class="icon-button composer-attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>
+              <AttachIcon />
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              multiple
+              hidden
+              onChange={(e) => {
+                const files = e.currentTarget.files;
+                if (files) props.state.attach(files);
+                // Cleared, so picking the same file again is a change.
+                e.currentTarget.value = "";
+                input?.focus();
+              }}
+            />
+          </Show>
           <ComposerEmoji input={() => input} onInput={(value) => props.state.input(value)} />
-          <button id="sendBtn" type="submit">
+          <button id="sendBtn" type="submit" aria-busy={props.state.waiting()}>
             {mode().kind === "edit" ? "Save" : "Send"}
           </button>
           <p id="composer-hint" class="visually-hidden">
-            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`).
+            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`). Files can be
+            attached, dropped or pasted.
           </p>
           <p id="composer-error" class="error" role="alert">
             {props.state.error() ?? ""}

@@ -41,3 +41,31 @@ export const DeleteIcon = () => (
     <path d="M9 7V4h6v3" />
   </Icon>
 );
+
+export const AttachIcon = () => (
+  <Icon>
+    <path d="m21 11-8.5 8.5a5 5 0 0 1-7-7L14 4a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4L15.5 7" />
+  </Icon>
+);
+
+export const CloseIcon = () => (
+  <Icon>
+    <path d="M6 6l12 12M18 6 6 18" />
+  </Icon>
+);
+
+/** A file's type at a glance (attachment-card.tsx): a page with a mark for its kind. */
+export function FileTypeIcon(props: { kind: "pdf" | "audio" | "video" | "archive" | "text" | "image" | "file" }) {
+  return (
+    <Icon>
+      <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
+      <path d="M14 3v5h5" />
+      {props.kind === "audio" && <path d="M10 17v-5l4-1v5M10 17a1 1 0 1 1-2 0 1 1 0 0 1 2 0M14 16a1 1 0 1 1-2 0 1 1 0 0 1 2 0" />}
+      {props.kind === "video" && <path d="m10 11 4 2.5-4 2.5Z" />}
+      {props.kind === "pdf" && <path d="M9 13h6M9 16h4" />}
+      {props.kind === "text" && <path d="M9 12h6M9 15h6M9 18h4" />}
+      {props.kind === "archive" && <path d="M11 9h2M11 12h2M11 15h2" />}
+      {props.kind === "image" && <path d="m8 18 3-4 2 2 3-4M10 11h.01" />}
+    </Icon>
+  );
+}

@@ -3,6 +3,7 @@ import type { Message } from "../lib/message-log.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
+import { AttachmentList } from "./attachment-list.tsx";
 import { MessageActions } from "./message-actions.tsx";
 import { MessageText } from "./message-text.tsx";
 import { ReactionChips } from "./reaction-chips.tsx";
@@ -74,9 +75,14 @@ export function MessageItem(props: MessageItemProps) {
         {(quote) => <ReplyQuote quote={quote()} onShow={() => props.onShowQuoted(m().replyTo!)} />}
       </Show>
       <Show when={!m().deleted} fallback={<p class="text deleted-text">This message was deleted</p>}>
-        <div class="text">
-          <MessageText text={m().text} />
-        </div>
+        <Show when={m().text !== ""}>
+          <div class="text">
+            <MessageText text={m().text} />
+          </div>
+        </Show>
+        <Show when={m().attachments.length > 0}>
+          <AttachmentList attachments={m().attachments} />
+        </Show>
       </Show>
       <ReactionChips
         chips={reactionChips(m().reactions, props.self)}

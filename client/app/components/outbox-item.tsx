@@ -1,4 +1,5 @@
-import { Show } from "solid-js";
+import { For, Show } from "solid-js";
+import { formatFileSize } from "../lib/file-size.ts";
 import { formatFullTime } from "../lib/format-time.ts";
 import type { OutboxEntry } from "../lib/outbox.ts";
 import { MessageText } from "./message-text.tsx";
@@ -18,9 +19,22 @@ export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry:
           {failed() ? "not sent" : "sending…"}
         </span>
       </header>
-      <div class="text">
-        <MessageText text={props.entry.text} />
-      </div>
+      <Show when={props.entry.text !== ""}>
+        <div class="text">
+          <MessageText text={props.entry.text} />
+        </div>
+      </Show>
+      <Show when={props.entry.files?.length}>
+        <ul class="outbox-files" aria-label="Files">
+          <For each={props.entry.files}>
+            {(file) => (
+              <li>
+                {file.name} <span class="attachment-size">{formatFileSize(file.size)}</span>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
       <Show when={failed()}>
         <p class="outbox-refusal" role="alert">
           <span class="reason">{props.entry.reason}</span>{" "}

@@ -8,22 +8,58 @@ import { MessageText } from "../../../shared/schemas.ts";
 import { errorMessage } from "./api.ts";
 import { type ComposerMode, afterLogChange, escape, lastEditable, newMessage, startEdit } from "./composer-mode.ts";
 import type { Message } from "./message-log.ts";
+import { createUploads, type OutgoingFile, type UploadFn, type UploadItem } from "./uploads.ts";
 
 export interface ComposerStateOptions {
-  send: (text: string) => Promise<unknown>;
-  reply: (to: number, text: string) => Promise<unknown>;
+  /** Sends a new message with its files (uploaded, or held for the outbox to upload). */
+  send: (text: string, files: readonly OutgoingFile[]) => Promise<unknown>;
+  reply: (to: number, text: string, files: readonly OutgoingFile[]) => Promise<unknown>;
   edit: (seq: number, text: string) => Promise<unknown>;
   /** The messages shown, oldest first, and who is signed in: for ↑ (edit your last message). */
   messages: () => readonly Message[];
   self: () => string | null | undefined;
   /** Called with the draft of a new message or a reply on each change (the room signals typing from it). */
   onDraft?: (text: string) => void;
+  /** attachment.upload for one file (upload-transport.ts); without it, files cannot be attached. */
+  upload?: UploadFn;
 }
 
 export function createComposerState(opts: ComposerStateOptions) {
   const [text, setText] = createSignal("");
   const [mode, setMode] = createSignal<ComposerMode>(newMessage);
   const [error, setError] = createSignal<string | null>(null);
+  const [files, setFiles] = createSignal<readonly UploadItem[]>([]);
+  /** Send was pressed while files were uploading: the message goes when they are done. */
+  const [waiting, setWaiting] = createSignal(false);
+  const uploads = createUploads({ upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))), onChange: setFiles });
+
+  /** A new message or reply with files: waits for their uploads, then sends; text may be empty. */
+  async function sendWithFiles(): Promise<void> {
+    if (uploads.uploading()) {
+      setWaiting(true);
+      await uploads.settled();
+      setWaiting(false);
+    }
+    const outgoing = uploads.outgoing();
+    if ("error" in outgoing) return void setError(outgoing.error);
+    // Every file was taken off while waiting: an ordinary message (or nothing to send).
+    if (outgoing.files.length === 0 && text().trim() === "") return;
+    const parsed = text().trim() === "" ? { success: true as const, data: "" } : MessageText.safeParse(text());
+    if (!parsed.success) return void setError(parsed.error.issues[0]?.message ?? "This message cannot be sent.");
+    const current = mode();
+    try {
+      if (current.kind === "reply") await opts.reply(current.to, parsed.data, outgoing.files);
+      else await opts.send(parsed.data, outgoing.files);
+    } catch (e) {
+      // Not queued (the files cannot be kept offline, the outbox is full): everything stays, with the reason.
+      setError(errorMessage(e));
+      return;
+    }
+    uploads.clear();
+    setText("");
+    setError(null);
+    if (mode() === current && current.kind === "reply") setMode(newMessage);
+  }
 
   function end(next: { mode: ComposerMode; text: string } | null) {
     if (!next) return false;
@@ -37,6 +73,16 @@ export function createComposerState(opts: ComposerStateOptions) {
     text,
     mode,
     error,
+    /** The files attached to the message being written, with their upload state. */
+    files,
+    waiting,
+    /** Files dropped, pasted or picked: they start uploading at once. */
+    attach(list: Iterable<File>) {
+      if (mode().kind === "edit") return;
+      setError(uploads.add(list));
+    },
+    /** Cancels a file's upload, or takes it off the message. */
+    removeFile: (key: number) => uploads.remove(key),
     /** The person typed. */
     input(value: string) {
       setText(value);
@@ -76,8 +122,13 @@ export function createComposerState(opts: ComposerStateOptions) {
       end(escape(before, text()));
       setError(after.notice ?? null);
     },
-    /** Enter or Send/Save. Resolves once the server answered (or the input was refused). */
+    /** Enter or Send/Save. Resolves once the server answered (or the input was refused); with files, once they are uploaded first. */
     async submit(): Promise<void> {
+      if (waiting()) return;
+      if (mode().kind !== "edit" && files().length > 0) {
+        await sendWithFiles();
+        return;
+      }
       const parsed = MessageText.safeParse(text());
       if (!parsed.success) {
         setError(parsed.error.issues[0]?.message ?? "This message cannot be sent.");
@@ -104,8 +155,8 @@ export function createComposerState(opts: ComposerStateOptions) {
       setText("");
       setError(null);
       try {
-        if (current.kind === "reply") await opts.reply(current.to, parsed.data);
-        else await opts.send(parsed.data);
+        if (current.kind === "reply") await opts.reply(current.to, parsed.data, []);
+        else await opts.send(parsed.data, []);
         if (mode() === current) setMode(newMessage);
       } catch (e) {
         if (text() === "") setText(draft);

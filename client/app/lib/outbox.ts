@@ -17,8 +17,18 @@
  *
  * Storage is the source of truth: every step reads it again, so two tabs (or a
  * page and its reload) see one outbox.
+ *
+ * Files: a message may carry attachments. Those uploaded before it was queued
+ * are kept as their ids. Those that could not be uploaded (typed offline) are
+ * held as Blobs in a `HeldFileStore` (IndexedDB in the browser: localStorage
+ * holds strings, and little of them) under the entry's clientId; the flush
+ * uploads them first, in order, records each id in the entry as it comes (a
+ * retry does not upload it again), then sends. A refused upload (too big, a
+ * type not accepted, over the quota) refuses the message, with the reason.
  */
 import { TRPCClientError } from "@trpc/client";
+import { UploadError } from "./upload-transport.ts";
+import type { OutgoingFile } from "./uploads.ts";
 
 /** The part of the Web Storage API the outbox needs (localStorage fits; tests pass a Map-backed one). */
 export interface KeyValueStorage {
@@ -35,6 +45,27 @@ export interface ListableStorage extends KeyValueStorage {
 
 export type OutboxState = "sending" | "failed";
 
+/** A file of a queued message: its attachment id once uploaded; until then its bytes wait in the HeldFileStore. */
+export interface OutboxFile {
+  name: string;
+  size: number;
+  id?: string;
+}
+
+/** Where the bytes of files typed offline wait (IndexedDB in the browser: held-files.ts; tests pass a Map). */
+export interface HeldFileStore {
+  put(key: string, file: Blob): Promise<void>;
+  get(key: string): Promise<Blob | undefined>;
+  delete(key: string): Promise<void>;
+}
+
+export class FilesNotKeptError extends Error {
+  override name = "FilesNotKeptError";
+  constructor() {
+    super("This message cannot wait to be sent: this browser cannot keep its files while offline. Send it when you are back online, or without the files.");
+  }
+}
+
 export interface OutboxEntry {
   /** The id the server dedupes by; made when the message was typed. */
   clientId: string;
@@ -46,6 +77,16 @@ export interface OutboxEntry {
   state: OutboxState;
   /** Why the server refused it; set when `state` is "failed". */
   reason?: string;
+  /** Its files, in the order they show. */
+  files?: OutboxFile[];
+}
+
+/** What one send carries to room.send. */
+export interface OutboxSend {
+  text: string;
+  clientId: string;
+  replyTo?: number;
+  attachments?: string[];
 }
 
 /** What the server answered, or that it did not. */
@@ -56,6 +97,9 @@ const REFUSALS = new Set(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND
 
 /** A refusal when the server answered with one of the codes above; anything else (no answer, a 5xx) is worth retrying. */
 export function classifySendError(error: unknown): SendFailure {
+  if (error instanceof UploadError) {
+    return error.kind === "unreachable" || error.kind === "cancelled" ? { kind: "unreachable" } : { kind: "refused", reason: error.message };
+  }
   if (error instanceof TRPCClientError) {
     const code: unknown = error.data?.code;
     if (typeof code === "string" && REFUSALS.has(code)) return { kind: "refused", reason: error.message || code };
@@ -79,7 +123,9 @@ export interface OutboxOptions<M> {
   user: string;
   room: string;
   /** Stores one message on the server; must be idempotent per clientId (room.send is). */
-  send: (entry: { text: string; clientId: string; replyTo?: number }) => Promise<M>;
+  send: (entry: OutboxSend) => Promise<M>;
+  /** For messages with files typed offline: where their bytes wait, and the upload (attachment.upload). */
+  files?: { store: HeldFileStore; upload: (file: Blob, name: string) => Promise<{ id: string }> };
   /** Called with each stored message, in order, once it is out of the outbox. */
   onSent?: (message: M, entry: OutboxEntry) => void;
   /** Called whenever the entries change (to redraw). */
@@ -99,10 +145,17 @@ export const outboxKey = (user: string, room: string) => `parlor.outbox.v1:${use
 /** Whether a storage key holds one of `user`'s outboxes (any room). Usernames have no ':'. */
 export const isOutboxKeyOf = (user: string, key: string) => key.startsWith(outboxKey(user, ""));
 
+function isFile(value: unknown): value is OutboxFile {
+  if (typeof value !== "object" || value === null) return false;
+  const f = value as Record<string, unknown>;
+  return typeof f.name === "string" && typeof f.size === "number" && (f.id === undefined || typeof f.id === "string");
+}
+
 function isEntry(value: unknown): value is OutboxEntry {
   if (typeof value !== "object" || value === null) return false;
   const e = value as Record<string, unknown>;
   return (
+    (e.files === undefined || (Array.isArray(e.files) && e.files.every(isFile))) &&
     typeof e.clientId === "string" &&
     typeof e.text === "string" &&
     typeof e.createdAt === "string" &&
@@ -122,6 +175,8 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
     online = () => true,
   } = options;
   const key = outboxKey(options.user, options.room);
+  /** Where the bytes of file `index` of entry `clientId` wait; under the outbox's key, so forgetting a user's outboxes finds them. */
+  const heldKey = (clientId: string, index: number) => `${key}:${clientId}:${index}`;
 
   let flushing: Promise<void> | null = null;
   let again = false;
@@ -178,7 +233,13 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       if (!next) return;
       let message: M;
       try {
-        message = await send(next.replyTo === undefined ? { text: next.text, clientId: next.clientId } : { text: next.text, clientId: next.clientId, replyTo: next.replyTo });
+        const attachments = await uploadHeld(next);
+        message = await send({
+          text: next.text,
+          clientId: next.clientId,
+          ...(next.replyTo === undefined ? {} : { replyTo: next.replyTo }),
+          ...(attachments === undefined ? {} : { attachments }),
+        });
       } catch (error) {
         const failure = classify(error);
         if (failure.kind === "unreachable") {
@@ -192,6 +253,42 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       update(next.clientId, () => null);
       options.onSent?.(message, next);
     }
+  }
+
+  /** Uploads the files of `entry` still held on this device, in order, recording each id as it comes; returns all the ids. */
+  async function uploadHeld(entry: OutboxEntry): Promise<string[] | undefined> {
+    if (!entry.files?.length) return undefined;
+    const ids: string[] = [];
+    for (const [index, file] of entry.files.entries()) {
+      if (file.id !== undefined) {
+        ids.push(file.id);
+        continue;
+      }
+      const held = await options.files?.store.get(heldKey(entry.clientId, index)).catch(() => undefined);
+      if (!options.files || !held) throw new UploadError("refused", `${file.name} is no longer kept on this device. Discard this message and attach the file again.`);
+      const { id } = await options.files.upload(held, file.name);
+      update(entry.clientId, (e) => ({ ...e, files: e.files?.map((f, i) => (i === index ? { ...f, id } : f)) }));
+      await options.files.store.delete(heldKey(entry.clientId, index)).catch(() => {});
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  function forgetHeld(entry: OutboxEntry | undefined): void {
+    entry?.files?.forEach((file, index) => {
+      if (file.id === undefined) void options.files?.store.delete(heldKey(entry.clientId, index)).catch(() => {});
+    });
+  }
+
+  function append(entry: OutboxEntry): OutboxEntry {
+    write([...read(), entry]);
+    void flush();
+    return entry;
+  }
+
+  function newEntry(text: string, replyTo: number | undefined): OutboxEntry {
+    if (read().length >= OUTBOX_MAX_ENTRIES) throw new OutboxFullError();
+    return { clientId: newId(), text, createdAt: now().toISOString(), state: "sending", ...(replyTo === undefined ? {} : { replyTo }) };
   }
 
   /**
@@ -225,12 +322,29 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
     entries: (): readonly OutboxEntry[] => read(),
     /** Queues a message (shown at once as "sending…") and starts a flush. */
     add(text: string, replyTo?: number): OutboxEntry {
-      const entries = read();
-      if (entries.length >= OUTBOX_MAX_ENTRIES) throw new OutboxFullError();
-      const entry: OutboxEntry = { clientId: newId(), text, createdAt: now().toISOString(), state: "sending", ...(replyTo === undefined ? {} : { replyTo }) };
-      write([...entries, entry]);
-      void flush();
-      return entry;
+      return append(newEntry(text, replyTo));
+    },
+    /**
+     * Queues a message with files: uploaded ones by id, the others' bytes kept
+     * in the HeldFileStore first. Throws FilesNotKeptError (nothing queued) when
+     * they cannot be kept.
+     */
+    async addWithFiles(text: string, replyTo: number | undefined, files: readonly OutgoingFile[]): Promise<OutboxEntry> {
+      const entry = newEntry(text, replyTo);
+      const kept: string[] = [];
+      try {
+        for (const [index, file] of files.entries()) {
+          if ("attachment" in file) continue;
+          if (!options.files) throw new FilesNotKeptError();
+          await options.files.store.put(heldKey(entry.clientId, index), file.file);
+          kept.push(heldKey(entry.clientId, index));
+        }
+      } catch {
+        for (const k of kept) void options.files?.store.delete(k).catch(() => {});
+        throw new FilesNotKeptError();
+      }
+      const meta = files.map((f): OutboxFile => ("attachment" in f ? { name: f.attachment.name, size: f.attachment.size, id: f.attachment.id } : { name: f.name, size: f.file.size }));
+      return append({ ...entry, files: meta });
     },
     flush,
     /** Sends a refused message again, after those already waiting. */
@@ -244,7 +358,10 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       return flush();
     },
     discard(clientId: string): void {
-      update(clientId, () => null);
+      update(clientId, (entry) => {
+        forgetHeld(entry);
+        return null;
+      });
     },
     /** Another tab changed storage: redraw from it. */
     reload(): void {

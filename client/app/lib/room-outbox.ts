@@ -5,24 +5,28 @@
  * redrawn when another tab of the same user changes it.
  */
 import { createSignal, onCleanup } from "solid-js";
-import { createOutbox, type KeyValueStorage, type OutboxEntry } from "./outbox.ts";
+import { createOutbox, type KeyValueStorage, type OutboxEntry, type OutboxOptions, type OutboxSend } from "./outbox.ts";
+import type { OutgoingFile } from "./uploads.ts";
 
 export interface RoomOutboxOptions<M> {
   storage: KeyValueStorage;
   user: string;
   room: string;
-  /** room.send with the entry's clientId (and replyTo). */
-  send: (entry: { text: string; clientId: string; replyTo?: number }) => Promise<M>;
+  /** room.send with the entry's clientId (and replyTo, attachments). */
+  send: (entry: OutboxSend) => Promise<M>;
+  /** Where files typed offline wait, and their upload. */
+  files?: OutboxOptions<M>["files"];
   onSent?: (message: M) => void;
 }
 
-export function createRoomOutbox<M>({ storage, user, room, send, onSent }: RoomOutboxOptions<M>) {
+export function createRoomOutbox<M>({ storage, user, room, send, files, onSent }: RoomOutboxOptions<M>) {
   const [entries, setEntries] = createSignal<readonly OutboxEntry[]>([]);
   const outbox = createOutbox<M>({
     storage,
     user,
     room,
     send,
+    files,
     onSent: (message) => onSent?.(message),
     onChange: setEntries,
     online: () => navigator.onLine,
@@ -47,6 +51,8 @@ export function createRoomOutbox<M>({ storage, user, room, send, onSent }: RoomO
     entries,
     /** Queues a message; it shows as "sending…" at once. Throws OutboxFullError when too many wait. */
     send: (text: string, replyTo?: number) => void outbox.add(text, replyTo),
+    /** Queues a message with files; rejects (FilesNotKeptError, OutboxFullError) when it cannot be queued. */
+    sendWithFiles: (text: string, replyTo: number | undefined, files: readonly OutgoingFile[]) => outbox.addWithFiles(text, replyTo, files),
     retry: (clientId: string) => void outbox.retry(clientId),
     discard: outbox.discard,
     /** The connection is back: send what waits. */

@@ -13,6 +13,7 @@ import { useApi } from "./api.ts";
 import { createArrival } from "./arrival.ts";
 import { createComposerState } from "./composer-state.ts";
 import { useDmNames } from "./dm-names.ts";
+import { createHeldFiles } from "./held-files.ts";
 import { createHistoryCache } from "./history-cache.ts";
 import { browserStorage } from "./known-user.ts";
 import { findMessage } from "./message-log.ts";
@@ -21,6 +22,7 @@ import { createRoomActions } from "./room-actions.ts";
 import { createRoomList, type RoomList } from "./room-list.ts";
 import { createRoomLog, type RoomLog } from "./room-log.ts";
 import { createRoomMembers } from "./room-members.ts";
+import { FilesNotKeptError } from "./outbox.ts";
 import { createRoomOutbox, type RoomOutbox } from "./room-outbox.ts";
 import { createRoomPresence } from "./room-presence.ts";
 import { createRoomReading } from "./room-reading.ts";
@@ -29,6 +31,8 @@ import { createSavedHistory, type SavedHistoryStore } from "./saved-history.ts";
 import { documentVisibility, watchSeenMessages } from "./seen-on-screen.ts";
 import { useSession } from "./session.ts";
 import { withNotice } from "./timeline.ts";
+import { sendUpload } from "./upload-transport.ts";
+import type { OutgoingFile } from "./uploads.ts";
 import { createUnreadTitle } from "./unread-title.ts";
 
 /** The browser's "network is back" event; returns the unsubscribe. */
@@ -128,21 +132,27 @@ function createReading(opts: { name: string; room: RoomLog; list: RoomList; self
 
 /** The user's sends: through the outbox (outbox.ts) — shown at once as "sending…", stored when the server can be reached — or, for a guest, directly. */
 function createSending({ room, self, writes, list }: { room: string; self: () => string | undefined; writes: RoomWrites; list: RoomList }) {
+  /** Files typed offline wait in IndexedDB, to be uploaded by the outbox (held-files.ts). */
+  const files = { store: createHeldFiles(), upload: (file: Blob, name: string) => sendUpload({ file, name }) };
   /** The signed-in user's unsent messages in this room (outbox.ts); none for a guest. */
   const outbox = createMemo<RoomOutbox | null>(() => {
     const user = self();
     const storage = browserStorage();
     if (!storage || !user) return null;
-    return createRoomOutbox({ storage, user, room, send: writes.deliver });
+    return createRoomOutbox({ storage, user, room, send: writes.deliver, files });
   });
-  /** Through the outbox: shown at once as "sending…", stored when the server can be reached. */
-  async function send(text: string, replyTo?: number): Promise<void> {
+  /** Through the outbox: shown at once as "sending…", stored when the server can be reached. Rejects when it cannot be queued. */
+  async function send(text: string, replyTo?: number, attached: readonly OutgoingFile[] = []): Promise<void> {
     const box = outbox();
     if (!box) {
-      await writes.send(text, replyTo);
+      // No storage for an outbox: sent directly, so files must be uploaded already.
+      const ids = attached.map((f) => ("attachment" in f ? f.attachment.id : null));
+      if (ids.includes(null)) throw new FilesNotKeptError();
+      await writes.send(text, replyTo, ids as string[]);
       return;
     }
-    box.send(text, replyTo);
+    if (attached.length > 0) await box.sendWithFiles(text, replyTo, attached);
+    else box.send(text, replyTo);
     list.follower.incoming(true);
   }
 
@@ -154,14 +164,15 @@ function createMessageTools(opts: {
   room: RoomLog;
   writes: RoomWrites;
   list: RoomList;
-  send: (text: string, replyTo?: number) => Promise<void>;
+  send: (text: string, replyTo?: number, files?: readonly OutgoingFile[]) => Promise<void>;
   self: () => string | undefined;
   onDraft: (draft: string) => void;
 }) {
   const { room, writes, list } = opts;
   const composer = createComposerState({
-    send: (text) => opts.send(text),
-    reply: (to, text) => opts.send(text, to),
+    send: (text, files) => opts.send(text, undefined, files),
+    reply: (to, text, files) => opts.send(text, to, files),
+    upload: ({ file, name, onProgress, signal }) => sendUpload({ file, name, signal, onProgress: (loaded) => onProgress(loaded) }),
     edit: writes.edit,
     messages: room.messages,
     self: opts.self,

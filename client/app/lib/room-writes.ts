@@ -7,6 +7,7 @@
  */
 import type { ParlorClient } from "../../parlor-client.ts";
 import type { Message } from "./message-log.ts";
+import type { OutboxSend } from "./outbox.ts";
 import type { RoomLog } from "./room-log.ts";
 import type { TypingSignal } from "./typing-signal.ts";
 
@@ -21,7 +22,7 @@ export interface RoomWritesOptions {
 
 export function createRoomWrites({ client, room, log, typing, self }: RoomWritesOptions) {
   /** Stores one message of the outbox (with its clientId); the stored message shows at once. */
-  async function deliver(entry: { text: string; clientId: string; replyTo?: number }): Promise<Message> {
+  async function deliver(entry: OutboxSend): Promise<Message> {
     await typing.settled();
     const message = await client.room.send.mutate({ room, ...entry });
     typing.sent();
@@ -29,9 +30,9 @@ export function createRoomWrites({ client, room, log, typing, self }: RoomWrites
     return message;
   }
 
-  /** Sends as the signed-in user, as a reply to message `replyTo` if given. */
-  function send(text: string, replyTo?: number): Promise<Message> {
-    return deliver({ text, clientId: crypto.randomUUID(), ...(replyTo === undefined ? {} : { replyTo }) });
+  /** Sends as the signed-in user, as a reply to message `replyTo` if given, with uploaded files if given. */
+  function send(text: string, replyTo?: number, attachments: readonly string[] = []): Promise<Message> {
+    return deliver({ text, clientId: crypto.randomUUID(), ...(replyTo === undefined ? {} : { replyTo }), ...(attachments.length ? { attachments: [...attachments] } : {}) });
   }
 
   return {
