@@ -30,13 +30,28 @@ export const isDmRoom = (room: string) => DM_ROOM.test(room);
 /** The direct-message room of two users, the same from either side. */
 export const dmRoomOf = (a: number, b: number) => `dm:${Math.min(a, b)}:${Math.max(a, b)}`;
 
+/**
+ * A room name as typed, in its one canonical form: a leading `#` dropped (people
+ * type "#general") and ASCII letters lower-cased, so "General", "#general" and
+ * "general" are one room. Only A–Z fold: `toLowerCase()` would turn look-alikes
+ * such as the Kelvin sign (U+212A) into an ASCII "k" and let them through.
+ * `canonicalRoomName("#Plans")` → `"plans"`.
+ */
+export const canonicalRoomName = (typed: string): string => (typed.startsWith("#") ? typed.slice(1) : typed).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+
+/** A room name: any case and a leading `#` are accepted; what comes out is canonical (lower case, no `#`). */
 export const RoomName = z
   .string(stringError("A room name"))
-  .min(1, "A room name cannot be empty.")
-  .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
-  .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
-  .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
-  .refine((s) => s !== ".", "A room name cannot be '.' alone.");
+  .transform(canonicalRoomName)
+  .pipe(
+    z
+      .string()
+      .min(1, "A room name cannot be empty.")
+      .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
+      .refine((s) => /^[a-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
+      .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
+      .refine((s) => s !== ".", "A room name cannot be '.' alone."),
+  );
 export type RoomName = z.infer<typeof RoomName>;
 
 export const MessageText = z
