@@ -378,7 +378,11 @@ export const RoomUnread = z.object({
 export type RoomUnread = z.infer<typeof RoomUnread>;
 
 /** `me.rooms`: a snapshot of the caller's rooms, then one event per change. */
-export type MeRoomsEvent = { type: "snapshot"; rooms: RoomUnread[] } | { type: "update"; room: RoomUnread } | { type: "removed"; room: string };
+export type MeRoomsEvent =
+  | { type: "snapshot"; rooms: RoomUnread[] }
+  /** `invitedBy`: on the first update of a room someone just added you to (their username), e.g. "ann added you to #plans". */
+  | { type: "update"; room: RoomUnread; invitedBy?: string }
+  | { type: "removed"; room: string };
 
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;
@@ -389,6 +393,8 @@ export const UserEvent = z.object({
   userId: z.number().int(),
   change: z.enum(["marker", "rooms"]),
   room: RoomName.optional(),
+  /** With `change: "rooms"` and `room`: who added the user to it (an invitation). */
+  invitedBy: Username.optional(),
 });
 export type UserEvent = z.infer<typeof UserEvent>;
 export const userGroup = (userId: number) => `user:${userId}`;

@@ -12,7 +12,8 @@
 import { type Insertable, type Kysely, SqliteAdapter, sql } from "kysely";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
-import { applyChange, type ChangeEntry, mentionedNames } from "../../shared/room-log.ts";
+import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
+import { recordMessageMentions } from "./mention-rows.ts";
 import type { MemberChange, Message, Reaction, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError, NotFoundError, roomNotFound } from "../errors/domain-errors.ts";
 
@@ -215,24 +216,6 @@ const nextSeqForChange = prepare((db, room: string) =>
     .returning("last_seq"),
 );
 
-/** Records who `text` (message `seq`) mentions, but for its sender. Only texts with an `@name` cost a query. */
-async function recordMentions(trx: Db, room: string, seq: number, senderId: number, text: string): Promise<void> {
-  const names = mentionedNames(text);
-  if (names.length === 0) return;
-  const users = await trx
-    .selectFrom("user")
-    .select("id")
-    .where(sql<string>`lower(username)`, "in", names)
-    .where("id", "!=", senderId)
-    .execute();
-  if (users.length === 0) return;
-  await trx
-    .insertInto("mention")
-    .values(users.map((u) => ({ user_id: Number(u.id), room, seq })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
-
 const insertEntry = prepare(
   (db, room: string, seq: number, kind: ChangeEntry["kind"] | "member", target: number, actorId: number, data: string, now: string) =>
     (db as Db).insertInto("room_entry").values({ room, seq, kind, target, actor_id: actorId, data, created_at: now }),
@@ -346,7 +329,7 @@ export async function storeMessage(db: Db, msg: NewMessage): Promise<Stored> {
     const { rows } = await insertMessageRows(trx, [
       { room: msg.room, seq, sender_id: msg.sender.id, text: msg.text, created_at: now, client_id: msg.clientId ?? null, reply_to: replyTo, msg_index: Number(roomRow.message_count), sender_index: senderIndex },
     ]);
-    await recordMentions(trx, msg.room, seq, msg.sender.id, msg.text);
+    await recordMessageMentions(trx, { room: msg.room, seq, senderId: msg.sender.id, text: msg.text, replyTo });
     const message: Message = {
       id: Number(rows[0]!.id),
       room: msg.room,
@@ -518,7 +501,7 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
   for (const [j, i] of valid.entries()) {
     const m = items[i]!;
     const seq = firstSeq + j;
-    await recordMentions(trx, room, seq, m.sender.id, m.text);
+    await recordMessageMentions(trx, { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null });
     const isFirstJoin = joined.has(m.sender.id) && !announced.has(m.sender.id);
     if (isFirstJoin) announced.add(m.sender.id);
     results[i] = {
@@ -569,7 +552,7 @@ export async function appendChange(
       // Who it mentions follows its text: an edit may add or drop a name, a delete drops them all.
       if (change.kind !== "reaction") {
         await clearMentions(trx, q.room, q.target);
-        if (change.kind === "edit") await recordMentions(trx, q.room, q.target, Number(row.sender_id), change.text);
+        if (change.kind === "edit") await recordMessageMentions(trx, { room: q.room, seq: q.target, senderId: Number(row.sender_id), text: change.text, replyTo: current.replyTo });
       }
       return { message: next, entry };
     });
