@@ -16,6 +16,7 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-01T05-sessions": () => import("./migrations/2026-12-01T05-sessions.ts"),
   "2026-12-01T06-search": () => import("./migrations/2026-12-01T06-search.ts"),
   "2026-12-08T10-room-names-lower-case": () => import("./migrations/2026-12-08T10-room-names-lower-case.ts"),
+  "2026-12-08T11-display-names": () => import("./migrations/2026-12-08T11-display-names.ts"),
 };
 
 const provider: MigrationProvider = {

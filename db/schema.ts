@@ -7,6 +7,8 @@ export interface UserTable {
   password_hash: string;
   /** ISO-8601 UTC. */
   created_at: string;
+  /** How they want to be called (1–64 characters); null: none set. */
+  display_name: Generated<string | null>;
 }
 
 export interface SessionTable {

@@ -14,6 +14,7 @@ import { createControlChannel } from "./groups/control-channel.ts";
 import { createRevocations } from "./rooms/revocations.ts";
 import { createRooms } from "./rooms/rooms.ts";
 import { createUnread } from "./unread/unread.ts";
+import { createProfiles } from "./profiles/profiles.ts";
 import { createConnectionCaps, type Admission } from "./limits/connection-caps.ts";
 import { createMemoryConnectionCounter, createRedisConnectionCounter } from "./limits/connection-counter.ts";
 import { createLimiters, type Limiters } from "./limits/limiters.ts";
@@ -190,6 +191,7 @@ export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Pr
     }),
     rooms,
     unread: createUnread({ db, groups, rooms }),
+    profiles: createProfiles({ db, groups }),
     revocations,
     control,
     groups,

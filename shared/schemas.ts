@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** C0/C1 control characters other than tab and newline: invisible, and a classic way to spoof text. */
-const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /** Length in code points, so an emoji counts as one character, as a person counts it. */
 const codePoints = (s: string) => {
@@ -168,6 +168,32 @@ export type RoomEntryKind = RoomEntry["kind"];
 
 export const User = z.object({ id: z.number().int(), username: Username });
 export type User = z.infer<typeof User>;
+
+export const DISPLAY_NAME_MAX = 64;
+/** Bidi controls: they reorder what follows them, so a name could make the text after it read otherwise. */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** How a person wants to be called: 1–64 characters after trimming, one line, no control or bidi characters. */
+export const DisplayName = z
+  .string(stringError("A display name"))
+  .trim()
+  .min(1, "A display name cannot be empty (send null to clear it).")
+  .refine((s) => codePoints(s) <= DISPLAY_NAME_MAX, `A display name has at most ${DISPLAY_NAME_MAX} characters.`)
+  .refine((s) => !CONTROL_CHARS.test(s) && !s.includes("\n") && !BIDI_CONTROLS.test(s), "A display name is one line of text, without control characters.");
+
+/** A person as others see them. The username stays their identity (mentions, the API); the rest is how to show them. */
+export const Profile = z.object({
+  username: z.string(),
+  /** Null: none set (show the username). */
+  displayName: z.string().nullable(),
+  /** Their picture's path; null: none (show initials). Always null until uploads land. */
+  avatarUrl: z.string().nullable(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** A person's profile changed: published on their own group (`user:<id>`), heard by `user.profileChanges`. */
+export const ProfileEvent = z.object({ type: z.literal("profile"), userId: z.number().int(), profile: Profile });
+export type ProfileEvent = z.infer<typeof ProfileEvent>;
 
 export const Credentials = z.object({ username: Username, password: Password });
 export type Credentials = z.infer<typeof Credentials>;
@@ -336,7 +362,7 @@ export const RoomInfo = z.object({
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
-export const RoomMember = z.object({ username: z.string(), role: RoomRole });
+export const RoomMember = z.object({ username: z.string(), role: RoomRole, /** Null: none set. */ displayName: z.string().nullable() });
 export type RoomMember = z.infer<typeof RoomMember>;
 
 /**
@@ -403,6 +429,7 @@ export const userGroup = (userId: number) => `user:${userId}`;
 export const RoomEvent = z.discriminatedUnion("type", [
   EntryEvent,
   UserEvent,
+  ProfileEvent,
   ...ControlEvent.options,
   ProcessPresence,
   TypingEvent,

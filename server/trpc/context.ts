@@ -13,6 +13,7 @@ import type { ControlChannel } from "../groups/control-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Unread } from "../unread/unread.ts";
+import type { Profiles } from "../profiles/profiles.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { ConnectionCaps } from "../limits/connection-caps.ts";
@@ -32,6 +33,8 @@ export interface Services {
   rooms: Rooms;
   /** Read markers and the live unread picture (`me.rooms`). */
   unread: Unread;
+  /** People as others see them: display names, and their changes live. */
+  profiles: Profiles;
   /** Ends a user's open streams of a room when they lose access, on every process. */
   revocations: Revocations;
   /** Control events between processes (revocations, ended sessions). */

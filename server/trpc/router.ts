@@ -5,12 +5,14 @@ import { dmRouter } from "./routers/dm.ts";
 import { meRouter } from "./routers/me.ts";
 import { roomRouter } from "./routers/room.ts";
 import { roomMembersRouter } from "./routers/room-members.ts";
+import { userRouter } from "./routers/user.ts";
 
 export const appRouter = router({
   auth: authRouter,
   room: mergeRouters(roomRouter, roomMembersRouter),
   dm: dmRouter,
   me: meRouter,
+  user: userRouter,
 });
 
 export type AppRouter = typeof appRouter;
