@@ -84,6 +84,8 @@ export interface Context extends Services {
   token: string | null;
   /** The client's address (through trusted proxies, see limits/client-address.ts), when the transport knows it. */
   ip: string | null;
+  /** HTTP only: the request's User-Agent, which a sign-in records (browser, system). Null over WebSocket: not kept per socket. */
+  userAgent?: string | null;
   /** HTTP only: headers of the response, for cookies. Null over WebSocket. */
   resHeaders: Headers | null;
   /** WebSocket only: the connection the call came in on. */
@@ -100,7 +102,7 @@ export function createHttpContextFactory(services: Services, clientIp: (req: Req
     const session = token ? await services.auth.validate(token) : null;
     // Sliding expiry: a cookie whose session was just extended is re-issued with the new date.
     if (session?.renewed && session.token === cookieToken) resHeaders.append("set-cookie", services.auth.sessionCookie(session.token));
-    return { ...services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), resHeaders, connection: null };
+    return { ...services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), userAgent: req.headers.get("user-agent"), resHeaders, connection: null };
   };
 }
 
@@ -143,6 +145,7 @@ export async function createWsContext(services: Services, input: WsContextInput)
     user: session?.user ?? null,
     token: session ? session.token : null,
     ip: input.ip,
+    userAgent: null,
     resHeaders: null,
     connection: new WsConnectionState(input.socket),
   };

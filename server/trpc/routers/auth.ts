@@ -1,7 +1,7 @@
 /** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
 import { hashToken } from "../../auth/session-adapter.ts";
 import { TRPCError } from "@trpc/server";
-import { ChangePasswordInput } from "../../../shared/account.ts";
+import { ChangePasswordInput, EndSessionInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/auth.ts";
 import { UsernameTakenError } from "../../auth/users.ts";
@@ -39,6 +39,9 @@ async function announceEnded(ctx: Context, sessions: string[]): Promise<void> {
   }
 }
 
+/** What a new session records of who signs in (its browser, system and network: see auth/session-client.ts). */
+const signInClient = (ctx: Context) => ({ userAgent: ctx.userAgent ?? null, ip: ctx.ip });
+
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
 function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
   ctx.resHeaders?.append("set-cookie", ctx.auth.sessionCookie(signedIn.token));
@@ -50,7 +53,7 @@ export const authRouter = router({
     // Registering hashes a password too, and mass sign-ups are their own abuse: a limit of its own.
     await rateLimited(ctx.limiters.registerPerIp, callerAddress(ctx), "sign-ups from this address");
     try {
-      return withCookie(ctx, await ctx.auth.register(input));
+      return withCookie(ctx, await ctx.auth.register(input, signInClient(ctx)));
     } catch (error) {
       if (error instanceof UsernameTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
       throw error;
@@ -59,7 +62,7 @@ export const authRouter = router({
 
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, input.username);
-    const signedIn = await ctx.auth.login(input);
+    const signedIn = await ctx.auth.login(input, signInClient(ctx));
     if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
     await ctx.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
     return withCookie(ctx, signedIn);
@@ -97,6 +100,21 @@ export const authRouter = router({
     ctx.sockets.closeUser(ctx.user.id, { exceptToken: ctx.token });
     await announceEnded(ctx, changed.endedSessions);
     return { endedSessions: changed.endedSessions.length };
+  }),
+
+  /**
+   * Ends one of the caller's sessions, by the `id` that `auth.sessions` lists:
+   * its token stops working and its sockets close (4001) on every process, as
+   * for a logout. NOT_FOUND when none of theirs has that id (another user's
+   * never does). Ending the current one this way is a logout (the cookie is cleared).
+   */
+  endSession: authedProcedure.input(EndSessionInput).mutation(async ({ ctx, input }) => {
+    const ended = await ctx.auth.endSession(ctx.user.id, input.id);
+    if (!ended) throw new TRPCError({ code: "NOT_FOUND", message: "You have no session with that id (it may have ended already)." });
+    if (ended === hashToken(ctx.token)) ctx.resHeaders?.append("set-cookie", ctx.auth.blankCookie());
+    ctx.sockets.closeSessionById(ended);
+    await announceEnded(ctx, [ended]);
+    return { ok: true as const };
   }),
 
   /** The caller's live sessions: the current one first, then newest first. */
