@@ -34,18 +34,32 @@ function freeName(base: string, taken: Set<string>): string {
 /** Moves a room and everything that names it to `to`: a copy of its row first, so every foreign key holds at each step. */
 async function rename(db: Kysely<any>, from: string, to: string): Promise<void> {
   const row = await db.selectFrom("room").selectAll().where("name", "=", from).executeTakeFirstOrThrow();
-  await db.insertInto("room").values({ ...row, name: to }).execute();
+  await db
+    .insertInto("room")
+    .values({ ...row, name: to })
+    .execute();
   for (const table of ROOM_COLUMNS) await db.updateTable(table).set({ room: to }).where("room", "=", from).execute();
   await db.deleteFrom("room").where("name", "=", from).execute();
 }
 
 /** Oldest first: dated by creation, else by first message; undated rooms first; then by name, so the order is the same on every run. */
 const olderFirst = (a: RoomAge, b: RoomAge) =>
-  a.since === b.since ? (a.name < b.name ? -1 : 1) : a.since === null ? -1 : b.since === null ? 1 : a.since < b.since ? -1 : 1;
+  a.since === b.since
+    ? a.name < b.name
+      ? -1
+      : 1
+    : a.since === null
+      ? -1
+      : b.since === null
+        ? 1
+        : a.since < b.since
+          ? -1
+          : 1;
 
 export async function up(db: Kysely<any>): Promise<void> {
   // All or nothing. On PostgreSQL the migrator runs each migration in a transaction already.
-  const atomically = (body: (trx: Kysely<any>) => Promise<void>) => (db.isTransaction ? body(db) : db.transaction().execute(body));
+  const atomically = (body: (trx: Kysely<any>) => Promise<void>) =>
+    db.isTransaction ? body(db) : db.transaction().execute(body);
   await atomically(async (trx) => {
     const rooms: RoomAge[] = (
       await trx
@@ -53,7 +67,13 @@ export async function up(db: Kysely<any>): Promise<void> {
         .select((eb) => [
           "room.name",
           eb.fn
-            .coalesce("room.created_at", eb.selectFrom("message").select((m) => m.fn.min("created_at").as("t")).whereRef("message.room", "=", "room.name"))
+            .coalesce(
+              "room.created_at",
+              eb
+                .selectFrom("message")
+                .select((m) => m.fn.min("created_at").as("t"))
+                .whereRef("message.room", "=", "room.name"),
+            )
             .as("since"),
         ])
         .execute()
@@ -72,7 +92,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         const to = freeName(folded, taken);
         taken.add(to);
         moves.push({ from: room.name, to });
-        console.warn(`[parlor] room '${room.name}' renamed to '${to}': '${oldest!.name}', older, keeps the name '${folded}'.`);
+        console.warn(
+          `[parlor] room '${room.name}' renamed to '${to}': '${oldest!.name}', older, keeps the name '${folded}'.`,
+        );
       }
       if (oldest!.name !== folded) moves.push({ from: oldest!.name, to: folded });
     }

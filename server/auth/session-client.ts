@@ -26,15 +26,20 @@ export function describeUserAgent(userAgent: string | null): Pick<SessionClient,
   if (!userAgent) return { browser: null, system: null };
   const { browser, os } = Bowser.parse(userAgent.slice(0, 1024));
   const major = (v: string | undefined) => v?.split(".")[0];
-  const join = (name: string | undefined, version: string | undefined) => (name ? [name, version].filter(Boolean).join(" ") : undefined);
-  return { browser: short(join(browser.name, major(browser.version))), system: short(join(os.name, os.versionName ?? major(os.version))) };
+  const join = (name: string | undefined, version: string | undefined) =>
+    name ? [name, version].filter(Boolean).join(" ") : undefined;
+  return {
+    browser: short(join(browser.name, major(browser.version))),
+    system: short(join(os.name, os.versionName ?? major(os.version))),
+  };
 }
 
 /** The network of an address, as text: `203.0.113.7` → `203.0.113.x`; `2001:db8:1:2::5` → `2001:db8:1::x`. */
 export function coarseAddress(ip: string | null): string | null {
   if (!ip || !ipaddr.isValid(ip)) return null;
   let addr = ipaddr.parse(ip);
-  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+  if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress())
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
   if (addr.kind() === "ipv4") return `${addr.toByteArray().slice(0, 3).join(".")}.x`;
   const parts = (addr as ipaddr.IPv6).parts.slice(0, 3).map((p) => p.toString(16));
   return `${parts.join(":")}::x`;

@@ -43,14 +43,28 @@ export async function recordMessageMentions(trx: Db, m: MentionSource): Promise<
     .expression((eb) =>
       eb
         .selectFrom("user")
-        .select(["user.id", sql<string>`cast(${m.room} as text)`.as("room"), sql<number>`cast(${m.seq} as bigint)`.as("seq")])
+        .select([
+          "user.id",
+          sql<string>`cast(${m.room} as text)`.as("room"),
+          sql<number>`cast(${m.seq} as bigint)`.as("seq"),
+        ])
         .where("user.id", "!=", m.senderId)
         .where((w) =>
           w.or([
             ...(names.length ? [w(sql<string>`lower(username)`, "in", names)] : []),
             ...(partner !== null ? [w("user.id", "=", partner)] : []),
             ...(replyTo !== null
-              ? [w("user.id", "=", w.selectFrom("message").select("message.sender_id").where("message.room", "=", m.room).where("message.seq", "=", replyTo))]
+              ? [
+                  w(
+                    "user.id",
+                    "=",
+                    w
+                      .selectFrom("message")
+                      .select("message.sender_id")
+                      .where("message.room", "=", m.room)
+                      .where("message.seq", "=", replyTo),
+                  ),
+                ]
               : []),
           ]),
         ),

@@ -24,7 +24,11 @@ export function createProfiles({ db, groups }: { db: Db; groups: GroupLayer }) {
   async function rowsOf(usernames: readonly string[]): Promise<ProfileRow[]> {
     const wanted = [...new Set(usernames.map((u) => u.toLowerCase()))];
     if (wanted.length === 0) return [];
-    return db.selectFrom("user").select(["id", "username", "display_name"]).where(sql<string>`lower(username)`, "in", wanted).execute();
+    return db
+      .selectFrom("user")
+      .select(["id", "username", "display_name"])
+      .where(sql<string>`lower(username)`, "in", wanted)
+      .execute();
   }
 
   return {
@@ -33,16 +37,26 @@ export function createProfiles({ db, groups }: { db: Db; groups: GroupLayer }) {
       if (change.displayName !== undefined) {
         const before = await db.selectFrom("user").select("display_name").where("id", "=", userId).executeTakeFirst();
         await db.updateTable("user").set({ display_name: change.displayName }).where("id", "=", userId).execute();
-        const row = await db.selectFrom("user").select(["id", "username", "display_name"]).where("id", "=", userId).executeTakeFirstOrThrow();
+        const row = await db
+          .selectFrom("user")
+          .select(["id", "username", "display_name"])
+          .where("id", "=", userId)
+          .executeTakeFirstOrThrow();
         const profile = toProfile(row);
         if (before?.display_name !== profile.displayName) {
           const event: ProfileEvent = { type: "profile", userId, profile };
           // Never fails the change: a page that missed it shows the new name on its next load.
-          await groups.publish(userGroup(userId), event).catch((error) => console.error(`[parlor] profile change of user ${userId} not published`, error));
+          await groups
+            .publish(userGroup(userId), event)
+            .catch((error) => console.error(`[parlor] profile change of user ${userId} not published`, error));
         }
         return profile;
       }
-      const row = await db.selectFrom("user").select(["id", "username", "display_name"]).where("id", "=", userId).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom("user")
+        .select(["id", "username", "display_name"])
+        .where("id", "=", userId)
+        .executeTakeFirstOrThrow();
       return toProfile(row);
     },
 

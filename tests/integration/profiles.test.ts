@@ -20,13 +20,24 @@ afterAll(() => server.stop());
 
 describe("display names", () => {
   test("me.updateProfile sets a trimmed name; user.profile shows it to anyone, guests too; null clears it; avatarUrl is null", async () => {
-    expect(await ann.client.me.updateProfile.mutate({ displayName: "  Ann Lee 🌱 " })).toEqual({ username: "ann", displayName: "Ann Lee 🌱", avatarUrl: null });
-    expect(await server.guest().client.user.profile.query({ username: "ANN" })).toEqual({ username: "ann", displayName: "Ann Lee 🌱", avatarUrl: null });
+    expect(await ann.client.me.updateProfile.mutate({ displayName: "  Ann Lee 🌱 " })).toEqual({
+      username: "ann",
+      displayName: "Ann Lee 🌱",
+      avatarUrl: null,
+    });
+    expect(await server.guest().client.user.profile.query({ username: "ANN" })).toEqual({
+      username: "ann",
+      displayName: "Ann Lee 🌱",
+      avatarUrl: null,
+    });
     // Absent: nothing changes.
     expect(await ann.client.me.updateProfile.mutate({})).toMatchObject({ displayName: "Ann Lee 🌱" });
     expect(await ann.client.me.updateProfile.mutate({ displayName: null })).toMatchObject({ displayName: null });
     expect(await ben.client.user.profile.query({ username: "ann" })).toMatchObject({ displayName: null });
-    expect(await failure(ben.client.user.profile.query({ username: "nobody" }))).toEqual({ code: "NOT_FOUND", message: "Nobody is called 'nobody'." });
+    expect(await failure(ben.client.user.profile.query({ username: "nobody" }))).toEqual({
+      code: "NOT_FOUND",
+      message: "Nobody is called 'nobody'.",
+    });
   });
 
   test("a display name is 1–64 characters after trimming, one line, without control or bidi characters: BAD_REQUEST otherwise; guests may not set one", async () => {
@@ -39,11 +50,18 @@ describe("display names", () => {
       [42, "displayName: A display name must be text."],
     ];
     for (const [displayName, message] of bad) {
-      expect(await failure(ben.client.me.updateProfile.mutate({ displayName: displayName as string }))).toEqual({ code: "BAD_REQUEST", message });
+      expect(await failure(ben.client.me.updateProfile.mutate({ displayName: displayName as string }))).toEqual({
+        code: "BAD_REQUEST",
+        message,
+      });
     }
     // 64 emoji are 64 characters.
-    expect((await ben.client.me.updateProfile.mutate({ displayName: "🌱".repeat(64) })).displayName).toBe("🌱".repeat(64));
-    expect((await failure(server.guest().client.me.updateProfile.mutate({ displayName: "Guest" }))).code).toBe("UNAUTHORIZED");
+    expect((await ben.client.me.updateProfile.mutate({ displayName: "🌱".repeat(64) })).displayName).toBe(
+      "🌱".repeat(64),
+    );
+    expect((await failure(server.guest().client.me.updateProfile.mutate({ displayName: "Guest" }))).code).toBe(
+      "UNAUTHORIZED",
+    );
   });
 
   test("user.profiles answers up to 100 people in the order asked, leaving out unknown names; room.members carries displayName", async () => {
@@ -54,7 +72,10 @@ describe("display names", () => {
       { username: "ann", displayName: "Ann", avatarUrl: null },
     ]);
     const many = Array.from({ length: 101 }, (_, i) => `user${i}`);
-    expect(await failure(ann.client.user.profiles.query({ usernames: many }))).toEqual({ code: "BAD_REQUEST", message: "usernames: 'usernames' names at most 100 people." });
+    expect(await failure(ann.client.user.profiles.query({ usernames: many }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "usernames: 'usernames' names at most 100 people.",
+    });
 
     await ann.client.room.send.mutate({ room: "garden", text: "hi" });
     await ben.client.room.send.mutate({ room: "garden", text: "hello" });
@@ -68,7 +89,10 @@ describe("display names", () => {
     const dan = await server.signUp("dan");
     const heard: Profile[] = [];
     const started = Promise.withResolvers<void>();
-    const sub = ben.client.user.profileChanges.subscribe({ usernames: ["dan"] }, { onStarted: () => started.resolve(), onData: (p) => heard.push(p) });
+    const sub = ben.client.user.profileChanges.subscribe(
+      { usernames: ["dan"] },
+      { onStarted: () => started.resolve(), onData: (p) => heard.push(p) },
+    );
     await started.promise;
     await dan.client.me.updateProfile.mutate({ displayName: "Dan L." });
     await waitFor(() => heard.length === 1, "the first change");
@@ -88,7 +112,9 @@ describe("display names", () => {
   test("profile changes are rate limited per user: a burst of 5, then TOO_MANY_REQUESTS", async () => {
     const cat = await server.signUp("cat");
     for (let i = 1; i <= 5; i++) await cat.client.me.updateProfile.mutate({ displayName: `Cat ${i}` });
-    expect((await failure(cat.client.me.updateProfile.mutate({ displayName: "Cat 6" }))).code).toBe("TOO_MANY_REQUESTS");
+    expect((await failure(cat.client.me.updateProfile.mutate({ displayName: "Cat 6" }))).code).toBe(
+      "TOO_MANY_REQUESTS",
+    );
     expect(await ann.client.user.profile.query({ username: "cat" })).toMatchObject({ displayName: "Cat 5" });
   });
 });

@@ -35,14 +35,51 @@ async function databaseBeforeFold(backend: string): Promise<{ db: Db; dispose():
 }
 
 /** A room as the schema before the fold had it, with one message by `senderId` (text: the room's own name), its member row, read marker and a mention. */
-async function roomWithMessage(db: Kysely<any>, name: string, createdAt: string | null, senderId: number): Promise<void> {
+async function roomWithMessage(
+  db: Kysely<any>,
+  name: string,
+  createdAt: string | null,
+  senderId: number,
+): Promise<void> {
   const at = createdAt ?? "2026-01-01T00:00:00.000Z";
   await db
     .insertInto("room")
-    .values({ name, last_seq: 2, message_count: 1, last_message_at: at, visibility: "public", owner_id: senderId, member_count: 1, direct: 0, created_at: createdAt })
+    .values({
+      name,
+      last_seq: 2,
+      message_count: 1,
+      last_message_at: at,
+      visibility: "public",
+      owner_id: senderId,
+      member_count: 1,
+      direct: 0,
+      created_at: createdAt,
+    })
     .execute();
-  await db.insertInto("message").values({ room: name, seq: 1, sender_id: senderId, text: `in ${name}`, created_at: at, msg_index: 1, sender_index: 1 }).execute();
-  await db.insertInto("room_entry").values({ room: name, seq: 2, kind: "reaction", target: 1, actor_id: senderId, data: '{"emoji":"👍","added":true}', created_at: at }).execute();
+  await db
+    .insertInto("message")
+    .values({
+      room: name,
+      seq: 1,
+      sender_id: senderId,
+      text: `in ${name}`,
+      created_at: at,
+      msg_index: 1,
+      sender_index: 1,
+    })
+    .execute();
+  await db
+    .insertInto("room_entry")
+    .values({
+      room: name,
+      seq: 2,
+      kind: "reaction",
+      target: 1,
+      actor_id: senderId,
+      data: '{"emoji":"👍","added":true}',
+      created_at: at,
+    })
+    .execute();
   await db.insertInto("room_member").values({ room: name, user_id: senderId, role: "owner", joined_at: at }).execute();
   await db.insertInto("read_marker").values({ user_id: senderId, room: name, seq: 1 }).execute();
   await db.insertInto("mention").values({ user_id: senderId, room: name, seq: 1 }).execute();
@@ -53,10 +90,20 @@ async function contents(db: Kysely<any>) {
   const rooms = (await db.selectFrom("room").select("name").orderBy("name").execute()).map((r) => r.name as string);
   const out: Record<string, { messages: string[]; rows: number }> = {};
   for (const room of rooms) {
-    const messages = (await db.selectFrom("message").select("text").where("room", "=", room).execute()).map((m) => m.text as string);
+    const messages = (await db.selectFrom("message").select("text").where("room", "=", room).execute()).map(
+      (m) => m.text as string,
+    );
     let rows = 0;
     for (const table of ["room_entry", "room_member", "read_marker", "mention"]) {
-      rows += Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).where("room", "=", room).executeTakeFirstOrThrow()).n);
+      rows += Number(
+        (
+          await db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("room", "=", room)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     }
     out[room] = { messages, rows };
   }
@@ -68,7 +115,10 @@ await describeEach("room names folded to lower case (migration)", databaseBacken
     const { db, dispose } = await databaseBeforeFold(backend.name);
     try {
       const any = db as unknown as Kysely<any>;
-      await any.insertInto("user").values({ username: "ann", password_hash: "x", created_at: "2026-01-01T00:00:00.000Z" }).execute();
+      await any
+        .insertInto("user")
+        .values({ username: "ann", password_hash: "x", created_at: "2026-01-01T00:00:00.000Z" })
+        .execute();
       const annId = Number((await any.selectFrom("user").select("id").executeTakeFirstOrThrow()).id);
       // 'general' (lower case) is the NEWEST: it must move away, and the oldest, 'GENERAL', take its name.
       await roomWithMessage(any, "general", "2026-03-01T00:00:00.000Z", annId);
@@ -99,7 +149,10 @@ await describeEach("room names folded to lower case (migration)", databaseBacken
     const { db, dispose } = await databaseBeforeFold(backend.name);
     try {
       const any = db as unknown as Kysely<any>;
-      await any.insertInto("user").values({ username: "ann", password_hash: "x", created_at: "2026-01-01T00:00:00.000Z" }).execute();
+      await any
+        .insertInto("user")
+        .values({ username: "ann", password_hash: "x", created_at: "2026-01-01T00:00:00.000Z" })
+        .execute();
       const annId = Number((await any.selectFrom("user").select("id").executeTakeFirstOrThrow()).id);
       await roomWithMessage(any, "dev", "2026-01-01T00:00:00.000Z", annId);
       await roomWithMessage(any, "dev-2", "2026-01-01T00:00:00.000Z", annId);

@@ -4,8 +4,14 @@ import { coarseAddress, describeUserAgent } from "../../server/auth/session-clie
 
 describe("describeUserAgent", () => {
   test("names the browser and system with major versions; a script or an empty header names none", () => {
-    expect(describeUserAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0")).toEqual({ browser: "Firefox 121", system: "Windows 10" });
-    expect(describeUserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36")).toEqual({ browser: "Chrome 120", system: "Linux" });
+    expect(
+      describeUserAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"),
+    ).toEqual({ browser: "Firefox 121", system: "Windows 10" });
+    expect(
+      describeUserAgent(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+      ),
+    ).toEqual({ browser: "Chrome 120", system: "Linux" });
     expect(describeUserAgent("curl/8.5.0").browser).toBeNull();
     expect(describeUserAgent(null)).toEqual({ browser: null, system: null });
   });
