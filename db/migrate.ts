@@ -16,6 +16,9 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-01T05-sessions": () => import("./migrations/2026-12-01T05-sessions.ts"),
   "2026-12-01T06-search": () => import("./migrations/2026-12-01T06-search.ts"),
   "2026-12-08T00-uploads": () => import("./migrations/2026-12-08T00-uploads.ts"),
+  "2026-12-08T10-room-names-lower-case": () => import("./migrations/2026-12-08T10-room-names-lower-case.ts"),
+  "2026-12-08T11-display-names": () => import("./migrations/2026-12-08T11-display-names.ts"),
+  "2026-12-08T12-session-details": () => import("./migrations/2026-12-08T12-session-details.ts"),
 };
 
 const provider: MigrationProvider = {
@@ -36,9 +39,21 @@ async function migrationTableSchema(db: Db): Promise<string | undefined> {
   return rows[0]?.schema;
 }
 
+/** The migrations' names, in the order they run. */
+export const migrationNames = (): string[] => Object.keys(migrations).sort();
+
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  return migrate(db, (migrator) => migrator.migrateToLatest());
+}
+
+/** Runs the migrations up to and including `name` (tests build a database as it stood then, to migrate it further). */
+export async function migrateUpTo(db: Db, name: string): Promise<string[]> {
+  return migrate(db, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Db, run: (migrator: Migrator) => ReturnType<Migrator["migrateToLatest"]>): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await run(migrator);
   if (error) throw new Error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

@@ -7,6 +7,8 @@ export interface UserTable {
   password_hash: string;
   /** ISO-8601 UTC. */
   created_at: string;
+  /** How they want to be called (1–64 characters); null: none set. */
+  display_name: Generated<string | null>;
 }
 
 export interface SessionTable {
@@ -17,6 +19,13 @@ export interface SessionTable {
   expires_at: number;
   /** When it was opened, ms since the epoch; null for sessions older than the column. */
   created_at: number | null;
+  /** Parsed from the User-Agent at sign-in ("Firefox 121", "Windows 10"); null: unknown or older than the columns. */
+  browser: Generated<string | null>;
+  system: Generated<string | null>;
+  /** The client's network at sign-in: "203.0.113.x" (IPv4 /24) or "2001:db8:1::x" (IPv6 /48). */
+  address: Generated<string | null>;
+  /** Last used, ms since the epoch; written at most once a minute. */
+  last_active_at: Generated<number | null>;
 }
 
 export interface RoomTable {

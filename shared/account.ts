@@ -8,3 +8,6 @@ export const ChangePasswordInput = z.object({
   newPassword: Password,
 });
 export type ChangePasswordInput = z.input<typeof ChangePasswordInput>;
+
+/** One of your sessions, by the `id` that `auth.sessions` lists (16 hex digits). */
+export const EndSessionInput = z.object({ id: z.string("A session id is required.").regex(/^[0-9a-f]{16}$/, "A session id is the 16 hex digits `auth.sessions` lists.") });

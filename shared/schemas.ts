@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** C0/C1 control characters other than tab and newline: invisible, and a classic way to spoof text. */
-const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /** Length in code points, so an emoji counts as one character, as a person counts it. */
 const codePoints = (s: string) => {
@@ -30,13 +30,28 @@ export const isDmRoom = (room: string) => DM_ROOM.test(room);
 /** The direct-message room of two users, the same from either side. */
 export const dmRoomOf = (a: number, b: number) => `dm:${Math.min(a, b)}:${Math.max(a, b)}`;
 
+/**
+ * A room name as typed, in its one canonical form: a leading `#` dropped (people
+ * type "#general") and ASCII letters lower-cased, so "General", "#general" and
+ * "general" are one room. Only A–Z fold: `toLowerCase()` would turn look-alikes
+ * such as the Kelvin sign (U+212A) into an ASCII "k" and let them through.
+ * `canonicalRoomName("#Plans")` → `"plans"`.
+ */
+export const canonicalRoomName = (typed: string): string => (typed.startsWith("#") ? typed.slice(1) : typed).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+
+/** A room name: any case and a leading `#` are accepted; what comes out is canonical (lower case, no `#`). */
 export const RoomName = z
   .string(stringError("A room name"))
-  .min(1, "A room name cannot be empty.")
-  .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
-  .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
-  .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
-  .refine((s) => s !== ".", "A room name cannot be '.' alone.");
+  .transform(canonicalRoomName)
+  .pipe(
+    z
+      .string()
+      .min(1, "A room name cannot be empty.")
+      .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
+      .refine((s) => /^[a-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
+      .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
+      .refine((s) => s !== ".", "A room name cannot be '.' alone."),
+  );
 export type RoomName = z.infer<typeof RoomName>;
 
 /** A message's text, trimmed, within bounds; `empty`: whether "" is allowed (a send with attachments). */
@@ -157,6 +172,32 @@ export type RoomEntryKind = RoomEntry["kind"];
 
 export const User = z.object({ id: z.number().int(), username: Username });
 export type User = z.infer<typeof User>;
+
+export const DISPLAY_NAME_MAX = 64;
+/** Bidi controls: they reorder what follows them, so a name could make the text after it read otherwise. */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** How a person wants to be called: 1–64 characters after trimming, one line, no control or bidi characters. */
+export const DisplayName = z
+  .string(stringError("A display name"))
+  .trim()
+  .min(1, "A display name cannot be empty (send null to clear it).")
+  .refine((s) => codePoints(s) <= DISPLAY_NAME_MAX, `A display name has at most ${DISPLAY_NAME_MAX} characters.`)
+  .refine((s) => !CONTROL_CHARS.test(s) && !s.includes("\n") && !BIDI_CONTROLS.test(s), "A display name is one line of text, without control characters.");
+
+/** A person as others see them. The username stays their identity (mentions, the API); the rest is how to show them. */
+export const Profile = z.object({
+  username: z.string(),
+  /** Null: none set (show the username). */
+  displayName: z.string().nullable(),
+  /** Their picture's path; null: none (show initials). Always null until uploads land. */
+  avatarUrl: z.string().nullable(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+/** A person's profile changed: published on their own group (`user:<id>`), heard by `user.profileChanges`. */
+export const ProfileEvent = z.object({ type: z.literal("profile"), userId: z.number().int(), profile: Profile });
+export type ProfileEvent = z.infer<typeof ProfileEvent>;
 
 export const Credentials = z.object({ username: Username, password: Password });
 export type Credentials = z.infer<typeof Credentials>;
@@ -325,7 +366,7 @@ export const RoomInfo = z.object({
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
-export const RoomMember = z.object({ username: z.string(), role: RoomRole });
+export const RoomMember = z.object({ username: z.string(), role: RoomRole, /** Null: none set. */ displayName: z.string().nullable() });
 export type RoomMember = z.infer<typeof RoomMember>;
 
 /**
@@ -367,7 +408,11 @@ export const RoomUnread = z.object({
 export type RoomUnread = z.infer<typeof RoomUnread>;
 
 /** `me.rooms`: a snapshot of the caller's rooms, then one event per change. */
-export type MeRoomsEvent = { type: "snapshot"; rooms: RoomUnread[] } | { type: "update"; room: RoomUnread } | { type: "removed"; room: string };
+export type MeRoomsEvent =
+  | { type: "snapshot"; rooms: RoomUnread[] }
+  /** `invitedBy`: on the first update of a room someone just added you to (their username), e.g. "ann added you to #plans". */
+  | { type: "update"; room: RoomUnread; invitedBy?: string }
+  | { type: "removed"; room: string };
 
 /** The group (channel) name of a room in the group layer. */
 export const roomGroup = (room: RoomName) => `room:${room}`;
@@ -378,6 +423,8 @@ export const UserEvent = z.object({
   userId: z.number().int(),
   change: z.enum(["marker", "rooms"]),
   room: RoomName.optional(),
+  /** With `change: "rooms"` and `room`: who added the user to it (an invitation). */
+  invitedBy: Username.optional(),
 });
 export type UserEvent = z.infer<typeof UserEvent>;
 export const userGroup = (userId: number) => `user:${userId}`;
@@ -386,6 +433,7 @@ export const userGroup = (userId: number) => `user:${userId}`;
 export const RoomEvent = z.discriminatedUnion("type", [
   EntryEvent,
   UserEvent,
+  ProfileEvent,
   ...ControlEvent.options,
   ProcessPresence,
   TypingEvent,

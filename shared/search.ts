@@ -3,6 +3,8 @@
  * Shared by the server (which sends the words to the database) and by clients
  * (which may show the same words). A query is only ever text: it is cut into
  * words here, and no character of it reaches the database as query syntax.
+ * The last word of a query also matches as a prefix ("depl" finds "deploy"):
+ * people search as they type.
  */
 import { z } from "zod";
 import { Message, RoomName } from "./schemas.ts";
@@ -24,14 +26,18 @@ export function searchTerms(text: string): string[] {
 }
 
 /**
- * Where `terms` occur in `text` as whole words: `[start, end)` ranges in
- * UTF-16 code units, as `text.slice(start, end)` takes them, in order.
+ * Where `terms` occur in `text`: `[start, end)` ranges in UTF-16 code units, as
+ * `text.slice(start, end)` takes them, in order. Whole words, except the last
+ * term, which also marks the words it begins (as the search matched them):
+ * `highlightRanges("deploy it", ["depl"])` → `[[0, 6]]`.
  */
 export function highlightRanges(text: string, terms: readonly string[]): [number, number][] {
   const wanted = new Set(terms);
+  const prefix = terms.at(-1);
   const ranges: [number, number][] = [];
   for (const m of text.matchAll(WORD)) {
-    if (wanted.has(m[0].toLowerCase())) ranges.push([m.index, m.index + m[0].length]);
+    const word = m[0].toLowerCase();
+    if (wanted.has(word) || (prefix !== undefined && word.startsWith(prefix))) ranges.push([m.index, m.index + m[0].length]);
   }
   return ranges;
 }

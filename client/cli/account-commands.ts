@@ -18,6 +18,14 @@ function signIn(how: "register" | "login"): Command {
 }
 
 async function logout({ client, opts, signedIn, saveSession }: CommandInput) {
+  if (opts.session !== undefined) {
+    const current = (await client.auth.sessions.query()).find((s) => s.current)?.id;
+    await client.auth.endSession.mutate({ id: opts.session });
+    // Ending this very session is a logout: forget its token too.
+    if (opts.session === current) saveSession(null);
+    console.log(`Session ${printable(opts.session)} ended${opts.session === current ? " (it was this one: signed out)" : ""}.`);
+    return;
+  }
   if (opts.all) {
     const { endedSessions } = await client.auth.logoutAll.mutate();
     saveSession(null);
@@ -41,10 +49,15 @@ async function passwd({ client, passwords, warnIfPlainHttp }: CommandInput) {
   console.log(`Password changed. ${others} signed out; this one stays signed in.`);
 }
 
+/** One line per session: id, what signed in (browser on system), from where, since, last active, expiry; this one marked. */
 async function sessions({ client }: CommandInput) {
   for (const s of await client.auth.sessions.query()) {
     const began = s.createdAt ? `since ${printable(s.createdAt)}` : "since (unknown)";
-    console.log(`${printable(s.id)}\t${began}\texpires ${printable(s.expiresAt)}${s.current ? "\t(this one)" : ""}`);
+    const what = [s.browser, s.system].filter(Boolean).join(" on ") || "unknown client";
+    const active = s.lastActiveAt ? `active ${printable(s.lastActiveAt)}` : "active (unknown)";
+    console.log(
+      `${printable(s.id)}\t${printable(what)}\tfrom ${printable(s.address ?? "(unknown)")}\t${began}\t${active}\texpires ${printable(s.expiresAt)}${s.current ? "\t(this one)" : ""}`,
+    );
   }
 }
 

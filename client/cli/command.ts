@@ -16,6 +16,8 @@ export interface CliOptions {
   reply?: string;
   remove?: boolean;
   all?: boolean;
+  /** `logout --session <id>`: end that one session of yours (an id `sessions` lists). */
+  session?: string;
   private?: boolean;
   topic?: string;
 }

@@ -8,12 +8,14 @@ Usage: bun run chat -- <command> [arguments] [options]
 Commands:
   register <username>               create an account and sign in
   login <username>                  sign in (the password comes from PARLOR_PASSWORD, a prompt or stdin)
-  logout [--all]                    end the session (--all: every session of yours, on every device)
+  logout [--all | --session <id>]   end the session (--all: every session of yours, on every device;
+                                    --session: the one "sessions" lists with that id)
   whoami                            who this terminal is signed in as
   passwd                            change your password (current, then new: PARLOR_PASSWORD and
                                     PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
                                     other sessions are signed out, this one stays
-  sessions                          your sessions: when each began and expires, this one marked
+  sessions                          your sessions: browser and system, network, when each began, was
+                                    last active and expires, this one marked
   send <room> <text…> [--reply <seq>]
                                     send a message ("-" reads the text from stdin); --reply answers message <seq>
   edit <room> <seq> <text…>         change the text of your message <seq> ("-" reads it from stdin)

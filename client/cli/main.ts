@@ -28,6 +28,7 @@ const { values: opts, positionals } = (() => {
         reply: { type: "string" },
         remove: { type: "boolean" },
         all: { type: "boolean" },
+        session: { type: "string" },
         private: { type: "boolean" },
         topic: { type: "string" },
         help: { type: "boolean", short: "h" },

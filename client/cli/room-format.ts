@@ -32,7 +32,8 @@ export function formatRoomInfo(info: RoomInfo): string {
 }
 
 /** `ann\towner`. */
-export const formatMember = (m: Member) => `${printable(m.username)}\t${m.role}`;
+/** `ann\towner`, or with a display name `ann\towner\tAnn Lee`. */
+export const formatMember = (m: Member) => `${printable(m.username)}\t${m.role}${m.displayName ? `\t${printable(m.displayName)}` : ""}`;
 
 /** `3 unread, 1 mention`, or `no unread`. */
 export function unreadCounts(r: Pick<RoomUnread, "unread" | "mentions">): string {

@@ -26,6 +26,7 @@ import type { RateLimiter } from "../limits/rate-limiter.ts";
 import type { Logger } from "../ops/log.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { createPresence } from "../presence/presence.ts";
+import { createProfiles } from "../profiles/profiles.ts";
 import { createRevocations } from "../rooms/revocations.ts";
 import { createRooms } from "../rooms/rooms.ts";
 import { canSee } from "../rooms/access.ts";
@@ -87,6 +88,7 @@ export async function buildServices(
     db,
     auth,
     files,
+    profiles: createProfiles({ db, groups }),
     ...buildDomain({ db, groups, control, limits: config.limits, log, metrics, files }),
     groups,
     presence,

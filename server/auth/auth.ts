@@ -10,8 +10,17 @@ import type { Credentials, User } from "../../shared/schemas.ts";
 import type { Semaphore } from "../limits/semaphore.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
-import { deleteExpiredSessions, deleteOtherSessions, deleteUserSessions, listUserSessions, type SessionInfo, standingSessions } from "./session-store.ts";
+import {
+  deleteExpiredSessions,
+  deleteOtherSessions,
+  deleteUserSession,
+  deleteUserSessions,
+  listUserSessions,
+  type SessionInfo,
+  standingSessions,
+} from "./session-store.ts";
 import { changePassword, createUser, verifyCredentials } from "./users.ts";
+import { describeClient, type SessionClient } from "./session-client.ts";
 
 export type { SessionInfo };
 
@@ -37,6 +46,7 @@ declare module "lucia" {
     Lucia: ReturnType<typeof createLucia>;
     UserId: number;
     DatabaseUserAttributes: { username: string };
+    DatabaseSessionAttributes: SessionClient;
   }
 }
 
@@ -54,10 +64,16 @@ export interface ValidSession {
   renewed: boolean;
 }
 
+/** Who is signing in, as the transport saw them: what the new session records of it (see session-client.ts). */
+export interface SignInClient {
+  userAgent: string | null;
+  ip: string | null;
+}
+
 export interface Auth {
-  register(credentials: Credentials): Promise<SignedIn>;
+  register(credentials: Credentials, client?: SignInClient): Promise<SignedIn>;
   /** A new session for correct credentials (never reuses one: no fixation), else null. */
-  login(credentials: Credentials): Promise<SignedIn | null>;
+  login(credentials: Credentials, client?: SignInClient): Promise<SignedIn | null>;
   /**
    * The session a token names, if it stands. Lookups of one token that overlap
    * share one query (a user's tabs reconnecting at once); nothing is kept once it
@@ -71,6 +87,8 @@ export interface Auth {
   logout(token: string): Promise<void>;
   /** Ends every session of the user; resolves to their stored keys (SHA-256 of the tokens). */
   logoutAll(userId: number): Promise<string[]>;
+  /** Ends the user's session whose listed `id` (SessionInfo.id) this is; resolves to its stored key, or null when they have none such. */
+  endSession(userId: number, id: string): Promise<string | null>;
   /**
    * Sets a new password when `currentPassword` is right, and ends every other
    * session of the user (the one holding `keepToken` stays); resolves to the
@@ -104,8 +122,8 @@ export interface AuthOptions {
 export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlSeconds = 30 * 24 * 3600 }: AuthOptions): Auth {
   const lucia = createLucia(db, secureCookies, sessionTtlSeconds);
   const hasher = createPasswordHasher(hashConcurrency);
-  const signIn = async (user: User): Promise<SignedIn> => {
-    const session = await lucia.createSession(user.id, {});
+  const signIn = async (user: User, client: SignInClient = { userAgent: null, ip: null }): Promise<SignedIn> => {
+    const session = await lucia.createSession(user.id, describeClient(client));
     return { user, token: session.id };
   };
   /** Lookups in flight by token: joined while they run, dropped when they answer or a session ends. */
@@ -121,10 +139,10 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
     return result;
   };
   return {
-    register: async (credentials) => signIn(await createUser(db, credentials, hasher)),
-    async login(credentials) {
+    register: async (credentials, client) => signIn(await createUser(db, credentials, hasher), client),
+    async login(credentials, client) {
       const user = await verifyCredentials(db, credentials, hasher);
-      return user ? signIn(user) : null;
+      return user ? signIn(user, client) : null;
     },
     validate(token) {
       let pending = inFlight.get(token);
@@ -143,6 +161,7 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
     standing: (storedIds) => standingSessions(db, storedIds),
     logout: async (token) => ended(await lucia.invalidateSession(token)),
     logoutAll: async (userId) => ended(await deleteUserSessions(db, userId)),
+    endSession: async (userId, id) => ended(await deleteUserSession(db, userId, id)),
     async changePassword(userId, keepToken, passwords) {
       if (!(await changePassword(db, userId, passwords, hasher))) return null;
       return { endedSessions: ended(await deleteOtherSessions(db, userId, keepToken)) };

@@ -15,6 +15,13 @@ export interface SessionInfo {
   createdAt: string | null;
   /** ISO-8601 UTC; moves later while the session is used (sliding expiry). */
   expiresAt: string;
+  /** ISO-8601 UTC of its last use, to the minute (written at most once a minute); null before the column. */
+  lastActiveAt: string | null;
+  /** From the User-Agent at sign-in: "Firefox 121", "Windows 10"; null when unknown. */
+  browser: string | null;
+  system: string | null;
+  /** The network it signed in from: "203.0.113.x" (IPv4 /24), "2001:db8:1::x" (IPv6 /48); null when unknown. */
+  address: string | null;
   /** The session this request is made with. */
   current: boolean;
 }
@@ -29,12 +36,21 @@ export async function listUserSessions(db: Db, userId: number, currentToken: str
   const current = hashToken(currentToken);
   const rows = await db
     .selectFrom("session")
-    .select(["id", "created_at", "expires_at"])
+    .select(["id", "created_at", "expires_at", "last_active_at", "browser", "system", "address"])
     .where("user_id", "=", userId)
     .where("expires_at", ">", Date.now())
     .execute();
   return rows
-    .map((r) => ({ id: publicSessionId(r.id), createdAt: iso(r.created_at), expiresAt: iso(r.expires_at)!, current: r.id === current }))
+    .map((r) => ({
+      id: publicSessionId(r.id),
+      createdAt: iso(r.created_at),
+      expiresAt: iso(r.expires_at)!,
+      lastActiveAt: iso(r.last_active_at),
+      browser: r.browser,
+      system: r.system,
+      address: r.address,
+      current: r.id === current,
+    }))
     .sort((a, b) => Number(b.current) - Number(a.current) || (b.createdAt ?? "").localeCompare(a.createdAt ?? ""));
 }
 
@@ -46,6 +62,19 @@ export async function listUserSessions(db: Db, userId: number, currentToken: str
 export async function deleteOtherSessions(db: Db, userId: number, keepToken: string): Promise<string[]> {
   const rows = await db.deleteFrom("session").where("user_id", "=", userId).where("id", "!=", hashToken(keepToken)).returning("id").execute();
   return rows.map((r) => r.id);
+}
+
+/**
+ * Ends the user's session listed as `id` (its public id, the only one a client
+ * knows); resolves to its stored key, or null when none of theirs has that id
+ * (another user's session never matches: only their own rows are looked at).
+ */
+export async function deleteUserSession(db: Db, userId: number, id: string): Promise<string | null> {
+  const rows = await db.selectFrom("session").select("id").where("user_id", "=", userId).execute();
+  const key = rows.find((r) => publicSessionId(r.id) === id)?.id;
+  if (!key) return null;
+  const deleted = await db.deleteFrom("session").where("id", "=", key).where("user_id", "=", userId).returning("id").execute();
+  return deleted[0]?.id ?? null;
 }
 
 /** Ends every session of the user; resolves to the stored keys of those that ended. */

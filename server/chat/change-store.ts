@@ -13,7 +13,7 @@ import { NotFoundError } from "../errors/domain-errors.ts";
 import { messageAt } from "./log-reader.ts";
 import { withAttachments } from "../files/repository.ts";
 import { type Author, type Change, changeData, toEntry, toMessage } from "./log-rows.ts";
-import { clearMentions, recordMentions } from "./mentions.ts";
+import { clearMentions, recordMessageMentions } from "./mentions.ts";
 
 /** The message a change targets, with what the rules need to know about it. */
 export interface Target {
@@ -119,7 +119,8 @@ export async function appendChange(
       // Who it mentions follows its text: an edit may add or drop a name, a delete drops them all.
       if (change.kind !== "reaction") {
         await clearMentions(trx, q.room, q.target);
-        if (change.kind === "edit") await recordMentions(trx, q.room, q.target, Number(row.sender_id), change.text);
+        if (change.kind === "edit")
+          await recordMessageMentions(trx, { room: q.room, seq: q.target, senderId: Number(row.sender_id), text: change.text, replyTo: current.replyTo });
       }
       return { message: next, entry };
     });

@@ -1,29 +1,75 @@
-/** Who a message mentions (`@name`), kept in `mention` rows that follow its text: written with the entry that sets the text. */
+/**
+ * Who a message mentions, as `mention` rows (what unread counts as mentions and
+ * the app highlights): the people it names (`@name`), and the people it
+ * concerns without naming them — the other person of a direct message, and
+ * the sender of the message it answers. Never its own sender. Written in the
+ * transaction that sets the text (a send, an edit), so the rows follow it.
+ */
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
 import { mentionedNames } from "../../shared/room-log.ts";
+import { DM_ROOM } from "../../shared/schemas.ts";
 
-/** Records who `text` (message `seq`) mentions, but for its sender. Only texts with an `@name` cost a query. */
-export async function recordMentions(
-  trx: Db,
-  room: string,
-  seq: number,
-  senderId: number,
-  text: string,
-): Promise<void> {
-  const names = mentionedNames(text);
-  if (names.length === 0) return;
-  const users = await trx
-    .selectFrom("user")
-    .select("id")
-    .where(sql<string>`lower(username)`, "in", names)
-    .where("id", "!=", senderId)
-    .execute();
-  if (users.length === 0) return;
+export interface MentionSource {
+  room: string;
+  seq: number;
+  senderId: number;
+  text: string;
+  /** The seq of the message it answers, if any. */
+  replyTo: number | null;
+}
+
+/** The other person of a direct-message room, from its name alone (`dm:<id>:<id>`); null for any other room. */
+export function dmPartner(room: string, senderId: number): number | null {
+  const ids = DM_ROOM.exec(room);
+  if (!ids) return null;
+  const [a, b] = [Number(ids[1]), Number(ids[2])];
+  return a === senderId ? b : b === senderId ? a : null;
+}
+
+/**
+ * Records the mentions of one message. A message with no `@name`, outside a
+ * DM and answering nothing costs no query; otherwise one statement: an insert
+ * of the users found (the sender of `replyTo` read in the same statement).
+ */
+export async function recordMessageMentions(trx: Db, m: MentionSource): Promise<void> {
+  const names = mentionedNames(m.text);
+  const partner = dmPartner(m.room, m.senderId);
+  if (names.length === 0 && partner === null && m.replyTo === null) return;
+  const replyTo = m.replyTo;
   await trx
     .insertInto("mention")
-    .values(users.map((u) => ({ user_id: Number(u.id), room, seq })))
+    .columns(["user_id", "room", "seq"])
+    .expression((eb) =>
+      eb
+        .selectFrom("user")
+        .select([
+          "user.id",
+          sql<string>`cast(${m.room} as text)`.as("room"),
+          sql<number>`cast(${m.seq} as bigint)`.as("seq"),
+        ])
+        .where("user.id", "!=", m.senderId)
+        .where((w) =>
+          w.or([
+            ...(names.length ? [w(sql<string>`lower(username)`, "in", names)] : []),
+            ...(partner !== null ? [w("user.id", "=", partner)] : []),
+            ...(replyTo !== null
+              ? [
+                  w(
+                    "user.id",
+                    "=",
+                    w
+                      .selectFrom("message")
+                      .select("message.sender_id")
+                      .where("message.room", "=", m.room)
+                      .where("message.seq", "=", replyTo),
+                  ),
+                ]
+              : []),
+          ]),
+        ),
+    )
     .onConflict((oc) => oc.doNothing())
     .execute();
 }

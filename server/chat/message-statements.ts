@@ -8,7 +8,7 @@ import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
 import type { Message } from "../../shared/schemas.ts";
 import { attachUploads } from "../files/repository.ts";
-import { recordMentions } from "./mentions.ts";
+import { recordMessageMentions } from "./mentions.ts";
 import type { NewMessage } from "./log-rows.ts";
 import type { RoomState } from "./send-rules.ts";
 
@@ -225,7 +225,7 @@ export async function insertMessages(
   const stored: Message[] = [];
   for (const [j, m] of items.entries()) {
     const seq = at.firstSeq + j;
-    await recordMentions(trx, room, seq, m.sender.id, m.text);
+    await recordMessageMentions(trx, { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null });
     // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
     const attachments = await attachUploads(trx, { messageId: ids.get(seq)!, uploaderId: m.sender.id, ids: m.attachments ?? [], now: Date.parse(at.now) });
     stored.push({

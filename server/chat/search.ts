@@ -28,9 +28,22 @@ export interface SearchQuery {
   scanIds?: number;
 }
 
-/** An FTS5 query that means "all these words": each one a quoted string (`"` doubled inside). */
+/**
+ * An FTS5 query that means "all these words, the last one as a prefix": each
+ * one a quoted string (`"` doubled inside), the last followed by FTS5's prefix
+ * mark, which applies to the quoted string before it. `["fix", "depl"]` → `"fix" "depl"*`.
+ */
 export function fts5AllOf(terms: readonly string[]): string {
-  return terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" ");
+  return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${i === terms.length - 1 ? "*" : ""}`).join(" ");
+}
+
+/**
+ * The same for PostgreSQL's `to_tsquery('simple', …)`: each word a quoted lexeme
+ * (`'` doubled inside), joined by `&`, the last with `:*` (prefix match).
+ * `["fix", "depl"]` → `'fix' & 'depl':*`. Given as a bound parameter, never spliced into SQL.
+ */
+export function tsqueryAllOf(terms: readonly string[]): string {
+  return terms.map((t, i) => `'${t.replaceAll("'", "''")}'${i === terms.length - 1 ? ":*" : ""}`).join(" & ");
 }
 
 /** The newest message id + 1 (1 when there is none): the top of a first page's window. */
@@ -49,7 +62,7 @@ async function topOfLog(db: Db): Promise<number> {
 export function searchStatement(db: Db, q: SearchQuery & { lo: number; hi: number }) {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const matches = postgres
-    ? sql<boolean>`message.search_vector @@ plainto_tsquery('simple', ${q.terms.join(" ")})`
+    ? sql<boolean>`message.search_vector @@ to_tsquery('simple', ${tsqueryAllOf(q.terms)})`
     : sql<boolean>`message.id in (select rowid from message_fts where message_fts match ${fts5AllOf(q.terms)} and rowid >= ${q.lo} and rowid < ${q.hi})`;
   let query = messages(db)
     .where(matches)

@@ -106,6 +106,8 @@ export const PRESENCE_FLUSH_MS = 250;
 export const TYPING_TTL_MS = 5_000;
 /** Clients send a typing signal every few seconds while typing; more is noise. */
 export const TYPING_LIMIT: RateLimit = { burst: 5, perSecond: 1 };
+/** Profile changes per user: each one reaches everyone watching them, so a burst of 5, then one a minute. */
+export const PROFILE_LIMIT: RateLimit = { burst: 5, perSecond: 1 / 60 };
 
 // ── Storage and processes ────────────────────────────────────────────────────
 

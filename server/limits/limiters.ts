@@ -5,13 +5,15 @@
 import type Redis from "ioredis";
 import type { Limits } from "../config.ts";
 import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limiter.ts";
-import { TYPING_LIMIT } from "./defaults.ts";
+import { PROFILE_LIMIT, TYPING_LIMIT } from "./defaults.ts";
 
 export interface Limiters {
   /** Messages per user. */
   send: RateLimiter;
   /** Typing signals per user. */
   typing: RateLimiter;
+  /** Profile changes per user (each reaches everyone watching them). */
+  profile: RateLimiter;
   /** Sign-in attempts per address (key: addressKey). */
   loginPerIp: RateLimiter;
   /** Sign-in attempts per (username, address): guessing one account slows that address only. */
@@ -33,6 +35,7 @@ export function createLimiters(limits: Limits, store: { redis?: Redis; prefix: s
   return {
     send: limiter("send", limits.send),
     typing: limiter("typing", TYPING_LIMIT),
+    profile: limiter("profile", PROFILE_LIMIT),
     loginPerIp: limiter("login-ip", limits.loginPerIp),
     loginPerUsernameIp: limiter("login-user-ip", limits.loginPerUsernameIp),
     registerPerIp: limiter("register-ip", limits.registerPerIp),

@@ -157,13 +157,13 @@ export async function listMembers(db: Db, room: RoomName, limit: number): Promis
   const rows = await db
     .selectFrom("room_member")
     .innerJoin("user", "user.id", "room_member.user_id")
-    .select(["user.username", "room_member.role"])
+    .select(["user.username", "room_member.role", "user.display_name"])
     .where("room_member.room", "=", room)
     .orderBy(ROLE_ORDER)
     .orderBy("user.username")
     .limit(limit)
     .execute();
-  return rows.map((r) => ({ username: r.username, role: r.role }));
+  return rows.map((r) => ({ username: r.username, role: r.role, displayName: r.display_name }));
 }
 
 /** The rooms a user is a member of, most recent activity first. */

@@ -210,7 +210,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
         await requireRoomForNewMember(a, trx);
         return repo.insertMember(trx, a.room, target.id, "member", new Date().toISOString());
       });
-      if (invited) await roomsChanged(target.id);
+      // Their `me.rooms` gets the room with `invitedBy`: "ann added you to #plans".
+      if (invited) await announceToUser(groups, target.id, "rooms", a.room, user.username);
     },
 
     /** Removes a member; their open streams of the room end. */

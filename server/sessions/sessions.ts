@@ -44,6 +44,11 @@ export interface Sessions {
   /** Ends every session of the user, the caller's too, the same way; resolves to how many ended. */
   endAll(userId: number): Promise<number>;
   /**
+   * Ends one session of the user by the id `auth.sessions` lists, the same way;
+   * resolves to whether it was the session of `callerToken`, or null when the user has none with that id.
+   */
+  endOne(userId: number, id: string, callerToken: string): Promise<{ current: boolean } | null>;
+  /**
    * A new password when the current one is right; then every other session of the
    * user ends as in `endAll` (the one holding `keepToken` stays). Null when the
    * current password was wrong.
@@ -99,6 +104,13 @@ export function createSessions(opts: SessionsOptions): Sessions {
       sockets.closeUser(userId);
       await announce(opts, ended);
       return ended.length;
+    },
+    async endOne(userId, id, callerToken) {
+      const ended = await auth.endSession(userId, id);
+      if (!ended) return null;
+      sockets.closeSessionById(ended);
+      await announce(opts, [ended]);
+      return { current: ended === storedSessionId(callerToken) };
     },
     async changePassword(userId, keepToken, passwords) {
       const changed = await auth.changePassword(userId, keepToken, passwords);

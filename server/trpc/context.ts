@@ -16,6 +16,7 @@ import type { LiveSeat } from "../chat/live-relay.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Unread } from "../unread/unread.ts";
+import type { Profiles } from "../profiles/profiles.ts";
 import type { Limits } from "../config.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import type { ConnectionCaps } from "../limits/connection-caps.ts";
@@ -38,6 +39,8 @@ export interface Services {
   files: Files;
   /** Read markers and the live unread picture (`me.rooms`). */
   unread: Unread;
+  /** People as others see them: display names, and their changes live. */
+  profiles: Profiles;
   /** Ends a user's open streams of a room when they lose access, on every process. */
   revocations: Revocations;
   groups: GroupLayer;
@@ -88,6 +91,8 @@ export interface Context {
   token: string | null;
   /** The client's address (through trusted proxies, see limits/client-address.ts), when the transport knows it. */
   ip: string | null;
+  /** HTTP only: the request's User-Agent, which a sign-in records (browser, system). Null over WebSocket: not kept per socket. */
+  userAgent?: string | null;
   /** HTTP only: headers of the response, for cookies. Null over WebSocket. */
   resHeaders: Headers | null;
   /** WebSocket only: the connection the call came in on. */
@@ -104,7 +109,7 @@ export function createHttpContextFactory(services: Services, clientIp: (req: Req
     const session = token ? await services.auth.validate(token) : null;
     // Sliding expiry: a cookie whose session was just extended is re-issued with the new date.
     if (session?.renewed && session.token === cookieToken) resHeaders.append("set-cookie", services.auth.sessionCookie(session.token));
-    return { services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), resHeaders, connection: null };
+    return { services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), userAgent: req.headers.get("user-agent"), resHeaders, connection: null };
   };
 }
 
@@ -146,6 +151,7 @@ export async function createWsContext(services: Services, input: WsContextInput)
     user: session?.user ?? null,
     token: session ? session.token : null,
     ip: input.ip,
+    userAgent: null,
     resHeaders: null,
     connection: new WsConnectionState(input.socket),
   };

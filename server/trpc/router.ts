@@ -6,6 +6,7 @@ import { dmRouter } from "./routers/dm.ts";
 import { meRouter } from "./routers/me.ts";
 import { roomRouter } from "./routers/room.ts";
 import { roomMembersRouter } from "./routers/room-members.ts";
+import { userRouter } from "./routers/user.ts";
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,6 +14,7 @@ export const appRouter = router({
   dm: dmRouter,
   me: meRouter,
   attachment: attachmentRouter,
+  user: userRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -32,6 +32,8 @@ export class UnreadWatcher {
   private readonly recount = new Set<RoomName>();
   private readonly changed = new Set<RoomName>();
   private reloadRooms = false;
+  /** Rooms the user was just invited to, and by whom: told once, with the room's next update. */
+  private readonly invitedBy = new Map<RoomName, string>();
   private wake: (() => void) | null = null;
   /** Ends the user group's subscription. */
   private readonly own = new AbortController();
@@ -80,7 +82,10 @@ export class UnreadWatcher {
         this.reloadRooms = true;
         for (const room of this.watched.keys()) this.recount.add(room);
       } else if (d.type === "user" && d.userId === user.id) {
-        if (d.change === "rooms") this.reloadRooms = true;
+        if (d.change === "rooms") {
+          this.reloadRooms = true;
+          if (d.room && d.invitedBy) this.invitedBy.set(d.room, d.invitedBy);
+        }
         else if (d.room && this.watched.has(d.room)) this.recount.add(d.room);
       }
     });
@@ -95,16 +100,19 @@ export class UnreadWatcher {
     const s = w.summary;
     const entry = d.entry;
     if (entry.seq <= s.lastSeq) return;
-    // The common case, the next entry being a message, is counted here; anything else is recounted.
-    if (entry.seq === s.lastSeq + 1 && entry.kind === "message") {
+    // The common case, the next entry being a message, is counted here; anything else is recounted,
+    // and so is a reply by someone else: whether it answers one of ours is in the database.
+    const { username } = this.opts.user;
+    if (entry.seq === s.lastSeq + 1 && entry.kind === "message" && (entry.message.replyTo === null || entry.message.sender === username)) {
       const m = entry.message;
-      const { username } = this.opts.user;
+      const byOther = m.sender !== username;
       w.summary = {
         ...s,
         lastSeq: entry.seq,
         lastMessageAt: m.timestamp,
-        unread: s.unread + (m.sender === username ? 0 : 1),
-        mentions: s.mentions + (m.sender !== username && mentions(m.text, username) ? 1 : 0),
+        unread: s.unread + (byOther ? 1 : 0),
+        // Every message of the other person in a DM mentions you, as the mention rows say.
+        mentions: s.mentions + (byOther && (s.direct || mentions(m.text, username)) ? 1 : 0),
       };
       this.changed.add(room);
     } else {
@@ -139,6 +147,7 @@ export class UnreadWatcher {
     this.watched.delete(room);
     this.recount.delete(room);
     this.changed.delete(room);
+    this.invitedBy.delete(room);
   }
 
   /** When the list of rooms must be read again: lets go of the rooms not in `now` (one `removed` each) and follows the new ones. */
@@ -177,7 +186,10 @@ export class UnreadWatcher {
     for (const room of [...this.changed]) {
       this.changed.delete(room);
       const w = this.watched.get(room);
-      if (w) yield { type: "update", room: w.summary };
+      if (!w) continue;
+      const invitedBy = this.invitedBy.get(room);
+      this.invitedBy.delete(room);
+      yield invitedBy ? { type: "update", room: w.summary, invitedBy } : { type: "update", room: w.summary };
     }
   }
 

@@ -150,3 +150,71 @@ describe("expired sessions", () => {
     expect(left).toBe(0);
   });
 });
+
+describe("session details", () => {
+  const FIREFOX_ON_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";
+
+  /** Signs `username` in over plain HTTP with this User-Agent, as a browser would; resolves to the token. */
+  async function signInAs(username: string, userAgent: string): Promise<string> {
+    const res = await fetch(`${server.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": userAgent },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { result: { data: { token: string } } }).result.data.token;
+  }
+
+  test("a sign-in records the browser and system of its User-Agent, its network (/24) and when it was last active", async () => {
+    const ann = await server.signUp("ann");
+    await signInAs("ann", FIREFOX_ON_WINDOWS);
+    const [mine, firefox] = await ann.client.auth.sessions.query();
+    expect(firefox).toMatchObject({ current: false, browser: "Firefox 121", system: "Windows 10", address: "127.0.0.x" });
+    expect(Date.parse(firefox!.lastActiveAt!)).toBeLessThanOrEqual(Date.now());
+    // A script's User-Agent names no browser: null, not a guess.
+    expect(mine).toMatchObject({ current: true, browser: null, address: "127.0.0.x" });
+  });
+
+  test("lastActiveAt is written at most once a minute: a use within the minute writes nothing, one after it moves it", async () => {
+    const ann = await server.signUp("ann");
+    const db = server.app.services.db;
+    const key = hashToken(ann.token);
+    const stored = async () => Number((await db.selectFrom("session").select("last_active_at").where("id", "=", key).executeTakeFirstOrThrow()).last_active_at);
+    const longAgo = Date.now() - 30_000;
+    await db.updateTable("session").set({ last_active_at: longAgo }).where("id", "=", key).execute();
+    await ann.client.auth.me.query();
+    expect(await stored()).toBe(longAgo);
+    const overAMinute = Date.now() - 61_000;
+    await db.updateTable("session").set({ last_active_at: overAMinute }).where("id", "=", key).execute();
+    await ann.client.auth.me.query();
+    expect(await stored()).toBeGreaterThan(overAMinute + 60_000);
+  });
+});
+
+describe("auth.endSession", () => {
+  test("ends one session of yours by its listed id: its token stops working and its socket closes (4001); this one stays", async () => {
+    const ann = await server.signUp("ann");
+    const other = await secondDevice("ann");
+    const otherId = (await other.client.auth.sessions.query()).find((s) => s.current)!.id;
+    expect(await ann.client.auth.endSession.mutate({ id: otherId })).toEqual({ ok: true });
+    await waitFor(() => other.closes.includes(CLOSE_SESSION_ENDED), "the ended session's socket to close with 4001");
+    expect(await createParlorClient({ url: server.url, token: other.token }).auth.me.query()).toBeNull();
+    expect((await ann.client.auth.me.query())?.username).toBe("ann");
+    expect((await ann.client.auth.sessions.query()).map((s) => s.id)).not.toContain(otherId);
+    // Already ended: nothing left to end.
+    expect((await failure(ann.client.auth.endSession.mutate({ id: otherId }))).code).toBe("NOT_FOUND");
+    await other.socket.close();
+  });
+
+  test("another user's session id, an unknown one or one already ended is NOT_FOUND and ends nothing; a malformed id is BAD_REQUEST; a guest is UNAUTHORIZED", async () => {
+    const ann = await server.signUp("ann");
+    const ben = await server.signUp("ben");
+    const annsId = (await ann.client.auth.sessions.query())[0]!.id;
+    const notFound = { code: "NOT_FOUND", message: "You have no session with that id (it may have ended already)." };
+    expect(await failure(ben.client.auth.endSession.mutate({ id: annsId }))).toEqual(notFound);
+    expect(await failure(ben.client.auth.endSession.mutate({ id: "0123456789abcdef" }))).toEqual(notFound);
+    expect((await ann.client.auth.me.query())?.username).toBe("ann");
+    expect((await failure(ben.client.auth.endSession.mutate({ id: "not an id" }))).code).toBe("BAD_REQUEST");
+    expect(await outcome(server.guest().client.auth.endSession.mutate({ id: annsId }))).toBe("UNAUTHORIZED");
+  });
+});

@@ -239,8 +239,18 @@ describe("bun run chat: your account", () => {
     expect(out.code).toBe(0);
     const lines = out.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^[0-9a-f]{16}\tsince \d{4}-\d\d-\d\dT[^\t]+\texpires [^\t]+\t\(this one\)$/);
+    expect(lines[0]).toMatch(/^[0-9a-f]{16}\t[^\t]+\tfrom 127\.0\.0\.x\tsince \d{4}-\d\d-\d\dT[^\t]+\tactive \d{4}-[^\t]+\texpires [^\t]+\t\(this one\)$/);
     expect(lines[1]).not.toContain("(this one)");
+  });
+
+  test("logout --session <id> ends that session of yours only; this terminal stays signed in", async () => {
+    await chat(["register", "gus"], { ...home("gus"), PARLOR_PASSWORD: "gus's password" });
+    const { token: phone } = await server.guest().client.auth.login.mutate({ username: "gus", password: "gus's password" });
+    const phoneId = (await createParlorClient({ url: server.url, token: phone }).auth.sessions.query()).find((s) => s.current)!.id;
+    const out = await chat(["logout", "--session", phoneId], home("gus"));
+    expect(out).toMatchObject({ code: 0, stdout: `Session ${phoneId} ended.\n` });
+    expect(await createParlorClient({ url: server.url, token: phone }).auth.me.query()).toBeNull();
+    expect((await chat(["whoami"], home("gus"))).stdout).toBe("gus\n");
   });
 
   test("logout --all ends every session of yours and forgets the token", async () => {
@@ -452,7 +462,7 @@ describe("bun run chat: rooms and access", () => {
     expect(lines[0]).toBe("Your rooms:");
     // Newest activity first; each: name, kind, counts, your role, last message time, topic.
     expect(lines.slice(1, mineEnd).map((l) => l.replace(/\tlast [^\t]+/, ""))).toEqual([
-      `${dm}\t🔒 with ${other.username}\t1 unread\tmember`,
+      `${dm}\t🔒 with ${other.username}\t1 unread, 1 mention\tmember`, // every DM message by the other person is a mention
       "priv-mine\t🔒 private\t2 unread, 1 mention\towner\tjust us",
       "pub-mine\tpublic\t2 unread, 1 mention\towner",
     ]);

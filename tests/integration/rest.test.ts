@@ -35,6 +35,14 @@ describe("GET /api/messages/<room>/", () => {
     expect(await (await get("/api/messages/nobody-here/")).json()).toEqual({ room: "nobody-here", messages: [], nextCursor: null });
   });
 
+  test("room names are case-insensitive: /api/messages/Lobby/ and /api/messages/%23LOBBY/ are lobby's page, named 'lobby'", async () => {
+    const canonical = await (await get("/api/messages/lobby/?limit=3")).json();
+    for (const path of ["/api/messages/Lobby/?limit=3", "/api/messages/%23LOBBY/?limit=3"]) {
+      const res = await get(path);
+      expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 200, body: canonical });
+    }
+  });
+
   test("bad rooms and parameters are 400 with a readable error", async () => {
     const cases: [path: string, error: string][] = [
       ["/api/messages/a..b/", "room: A room name cannot contain '..'."],

@@ -58,8 +58,8 @@ describe("room.create and room.info", () => {
     await ben.client.room.send.mutate({ room: "lobby", text: "hello" });
     expect(await cat.client.room.info.query({ room: "lobby" })).toMatchObject({ owner: "ann", role: null, members: 2, visibility: "public" });
     expect(await ben.client.room.members.query({ room: "lobby" })).toEqual([
-      { username: "ann", role: "owner" },
-      { username: "ben", role: "member" },
+      { username: "ann", role: "owner", displayName: null },
+      { username: "ben", role: "member", displayName: null },
     ]);
     expect((await ann.client.room.history.query({ room: "lobby" })).messages.map((m) => m.seq)).toEqual([2, 1]);
   });

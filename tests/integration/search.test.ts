@@ -55,6 +55,19 @@ await describeEach("room.search", databaseBackends, (backend) => {
     expect(hit.highlights.map(([s, e]) => hit.text.slice(s, e))).toEqual(["Deploy", "tonight", "DEPLOY"]);
   });
 
+  test("the last word matches as a prefix: 'depl' finds 'deploy' and marks the whole word; earlier words stay whole", async () => {
+    await ann.client.room.send.mutate({ room: "lobby", text: "Deploy tonight" });
+    await ann.client.room.send.mutate({ room: "lobby", text: "redeploy later" });
+    // "depl" is only the beginning of a word: found, the whole word marked; "redeploy" does not begin with it.
+    const { results } = await ben.client.room.search.query({ query: "depl" });
+    expect(results.map((r) => r.text)).toEqual(["Deploy tonight"]);
+    expect(results[0]!.highlights.map(([s, e]) => results[0]!.text.slice(s, e))).toEqual(["Deploy"]);
+    // Only the last word: earlier words are whole ("tonig", "depl" there match nothing).
+    expect(await found(ben, "tonight depl")).toEqual(["Deploy tonight"]);
+    expect(await found(ben, "tonig depl")).toEqual([]);
+    expect(await found(ben, "depl tonight")).toEqual([]);
+  });
+
   test("newest first, paged by nextCursor until null; a room narrows it", async () => {
     for (let i = 1; i <= 5; i++) await ann.client.room.send.mutate({ room: "lobby", text: `report number ${i}` });
     await ann.client.room.send.mutate({ room: "garden", text: "report from the garden" });

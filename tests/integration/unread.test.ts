@@ -92,6 +92,53 @@ await describeEach("unread counts", serverBackends, (backend) => {
     expect(await countsOf(ann, "lobby")).toMatchObject({ unread: 1, mentions: 0 });
   });
 
+  test("every DM message by the other person is a mention, live and in the stored counts; one's own are not", async () => {
+    const { room: dm } = await ann.client.dm.open.mutate({ username: "ben" });
+    const live = watchMyRooms(ann);
+    await waitFor(() => live.rooms.has(dm), "ann's snapshot with the DM");
+    await ben.client.room.send.mutate({ room: dm, text: "are you there?" });
+    await ben.client.room.send.mutate({ room: dm, text: "lunch?" });
+    await ann.client.room.send.mutate({ room: dm, text: "yes" });
+    await waitFor(() => live.rooms.get(dm)?.lastSeq === 3, "three messages");
+    expect(live.rooms.get(dm)).toMatchObject({ unread: 2, mentions: 2 });
+    live.unsubscribe();
+    // Read again from the database (the mention rows), for both sides.
+    expect(await countsOf(ann, dm)).toMatchObject({ unread: 2, mentions: 2 });
+    expect(await countsOf(ben, dm)).toMatchObject({ unread: 1, mentions: 1 });
+  });
+
+  test("a reply to one of your messages is a mention; a reply to another's message, or your reply to yourself, is not", async () => {
+    const cat = await server.signUp("cat");
+    const annsMessage = await ann.client.room.send.mutate({ room: "lobby", text: "what time is it?" });
+    const catsMessage = await cat.client.room.send.mutate({ room: "lobby", text: "and where?" });
+    const live = watchMyRooms(ann);
+    await waitFor(() => live.rooms.has("lobby"), "ann's snapshot");
+    await ben.client.room.send.mutate({ room: "lobby", text: "noon", replyTo: annsMessage.seq }); // ann: mention
+    await ben.client.room.send.mutate({ room: "lobby", text: "here", replyTo: catsMessage.seq }); // cat's, not ann's
+    await ann.client.room.send.mutate({ room: "lobby", text: "thanks", replyTo: annsMessage.seq }); // her own
+    await waitFor(() => live.rooms.get("lobby")?.lastSeq === 5, "five messages");
+    expect(live.rooms.get("lobby")).toMatchObject({ unread: 3, mentions: 1 });
+    live.unsubscribe();
+    expect(await countsOf(ann, "lobby")).toMatchObject({ unread: 3, mentions: 1 });
+    expect(await countsOf(cat, "lobby")).toMatchObject({ mentions: 1 });
+  });
+
+  test("being invited: the invited user's me.rooms gets the room in an update carrying invitedBy, once", async () => {
+    await ann.client.room.create.mutate({ room: "plans", visibility: "private" });
+    const live = watchMyRooms(ben);
+    await waitFor(() => live.events.length > 0, "ben's snapshot");
+    await ann.client.room.invite.mutate({ room: "plans", username: "ben" });
+    await waitFor(() => live.rooms.has("plans"), "the room ben was added to");
+    expect(live.events.filter((e) => e.type === "update" && e.room.room === "plans")).toEqual([
+      { type: "update", room: expect.objectContaining({ room: "plans", visibility: "private" }), invitedBy: "ann" },
+    ]);
+    // The next update of the room is an ordinary one.
+    await ann.client.room.send.mutate({ room: "plans", text: "welcome" });
+    await waitFor(() => live.rooms.get("plans")?.unread === 1, "the welcome");
+    expect(live.events.at(-1)).toEqual({ type: "update", room: expect.objectContaining({ room: "plans", unread: 1 }) });
+    live.unsubscribe();
+  });
+
   test("me.rooms: a snapshot, then updates for new messages, a marker moved in another tab, rooms joined; a room you are removed from goes", async () => {
     await ann.client.room.create.mutate({ room: "club", visibility: "private" });
     await ann.client.room.invite.mutate({ room: "club", username: "ben" });

@@ -21,7 +21,8 @@ describe("room formatting", () => {
     expect(formatRoomInfo({ room: "plans", visibility: "private", topic: `Q1 ${evil}`, owner: "ann", role: null, members: 3, direct: false })).toBe(
       ["plans (🔒 private)", "topic: Q1 \\x1b]0;pwned\\x07", "owner: ann", "members: 3", "you: not a member"].join("\n"),
     );
-    expect(formatMember({ username: "bob\u202E", role: "moderator" })).toBe("bob\\u202e\tmoderator");
+    expect(formatMember({ username: "bob\u202E", role: "moderator", displayName: null })).toBe("bob\\u202e\tmoderator");
+    expect(formatMember({ username: "bob", role: "member", displayName: `Bob${evil}` })).toBe("bob\tmember\tBob\\x1b]0;pwned\\x07");
     const unread = { room: "dm:1:2", visibility: "private", direct: true, lastSeq: 9, lastReadSeq: 2, unread: 3, mentions: 1, lastMessageAt: "2026-12-01T10:00:00.000Z" } as const;
     expect(formatYourRoom({ unread, partner: `eve${evil}` })).toBe("dm:1:2\t🔒 with eve\\x1b]0;pwned\\x07\t3 unread, 1 mention\tlast 2026-12-01T10:00:00.000Z");
     const mine = { room: "dm:1:2", visibility: "private", topic: "a\u2028b", direct: true, role: "member", lastSeq: 9, messages: 5, lastMessageAt: unread.lastMessageAt } as const;

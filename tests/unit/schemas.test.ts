@@ -23,6 +23,22 @@ describe("RoomName", () => {
   });
 });
 
+describe("RoomName: one canonical form", () => {
+  test("any case and a leading '#' give the lower-case name: 'General', '#general', 'GENERAL' are 'general'", () => {
+    for (const typed of ["General", "#general", "GENERAL", "#GeNeRaL", "general"]) expect(RoomName.parse(typed)).toBe("general");
+    expect(RoomName.parse("Room-1_X.y")).toBe("room-1_x.y");
+    expect(RoomName.parse("#" + "A".repeat(64))).toBe("a".repeat(64));
+  });
+  test("only one '#' is dropped, and '#' alone is empty; DM names are unchanged", () => {
+    expect(error(RoomName, "##general")).toContain("only letters, digits");
+    expect(error(RoomName, "#")).toContain("cannot be empty");
+    expect(RoomName.parse("dm:1:3")).toBe("dm:1:3");
+  });
+  test("only A–Z fold: look-alikes that lower-case to ASCII (Kelvin sign, dotted capital I) are still refused", () => {
+    for (const name of ["\u212Aeys", "\u0130nbox", "\u212B"]) expect(error(RoomName, name)).toContain("only letters, digits");
+  });
+});
+
 describe("MessageText", () => {
   test("is trimmed", () => {
     expect(MessageText.parse("  hi \n")).toBe("hi");

@@ -1,6 +1,6 @@
 /** How a query becomes words, how FTS5 gets them, and how the web app marks and reaches a hit. */
 import { describe, expect, test } from "bun:test";
-import { fts5AllOf } from "../../server/chat/search.ts";
+import { fts5AllOf, tsqueryAllOf } from "../../server/chat/search.ts";
 import { highlightRanges, searchTerms } from "../../shared/search.ts";
 import { highlightSegments, messageHref } from "../../client/app/lib/search.ts";
 
@@ -12,9 +12,16 @@ describe("searchTerms", () => {
 });
 
 describe("fts5AllOf", () => {
-  test("quotes each word (doubling quotes), so no word is an operator or a column filter", () => {
-    expect(fts5AllOf(["near", "or", "text"])).toBe('"near" "or" "text"');
-    expect(fts5AllOf(['a"b'])).toBe('"a""b"');
+  test("quotes each word (doubling quotes), so no word is an operator or a column filter; the last is a prefix", () => {
+    expect(fts5AllOf(["near", "or", "text"])).toBe('"near" "or" "text"*');
+    expect(fts5AllOf(['a"b'])).toBe('"a""b"*');
+  });
+});
+
+describe("tsqueryAllOf", () => {
+  test("each word a quoted lexeme (doubling quotes) joined by &, the last with :* (prefix)", () => {
+    expect(tsqueryAllOf(["fix", "depl"])).toBe("'fix' & 'depl':*");
+    expect(tsqueryAllOf(["a'b", "c"])).toBe("'a''b' & 'c':*");
   });
 });
 
@@ -33,6 +40,15 @@ describe("highlightRanges / highlightSegments", () => {
       { text: "abc ", marked: false },
       { text: "def", marked: true },
     ]);
+  });
+});
+
+describe("highlightRanges with a prefix", () => {
+  test("the last term also marks the words it begins; the others only whole words", () => {
+    const text = "fix the deploy, fixing deployment";
+    const marked = (terms: string[]) => highlightRanges(text, terms).map(([s, e]) => text.slice(s, e));
+    expect(marked(["fix", "depl"])).toEqual(["fix", "deploy", "deployment"]);
+    expect(marked(["depl", "fix"])).toEqual(["fix", "fixing"]);
   });
 });
 

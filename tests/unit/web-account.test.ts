@@ -28,8 +28,8 @@ describe("passwordChangedNotice", () => {
 describe("describeSession", () => {
   const at = "2026-12-01T10:00:00.000Z";
   test("the current session reads 'This browser', another 'Another device or browser'; an undated one says so", () => {
-    expect(describeSession({ id: "a", current: true, createdAt: at, expiresAt: at }, "en-GB").label).toBe("This browser");
-    const other = describeSession({ id: "b", current: false, createdAt: null, expiresAt: at }, "en-GB");
+    expect(describeSession({ id: "a", current: true, createdAt: at, expiresAt: at, lastActiveAt: at, browser: null, system: null, address: null }, "en-GB").label).toBe("This browser");
+    const other = describeSession({ id: "b", current: false, createdAt: null, expiresAt: at, lastActiveAt: null, browser: null, system: null, address: null }, "en-GB");
     expect(other.label).toBe("Another device or browser");
     expect(other.since).toBe("Signed in before sessions were dated");
     expect(other.expires).toStartWith("Expires ");

@@ -106,25 +106,25 @@ describe("memberActions (docs/api.md, 'Rooms and access')", () => {
   const room = (role: "owner" | "moderator" | "member" | null, direct = false) => ({ role, direct });
 
   test("the owner may message, set the role of, kick and ban anyone but themselves", () => {
-    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member" })).toEqual(["message", "makeModerator", "kick", "ban"]);
-    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator" })).toEqual(["message", "makeMember", "kick", "ban"]);
-    expect(memberActions(room("owner"), "ann", { username: "ann", role: "owner" })).toEqual([]);
+    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member", displayName: null })).toEqual(["message", "makeModerator", "kick", "ban"]);
+    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator", displayName: null })).toEqual(["message", "makeMember", "kick", "ban"]);
+    expect(memberActions(room("owner"), "ann", { username: "ann", role: "owner", displayName: null })).toEqual([]);
   });
 
   test("a moderator kicks and bans members only, never the owner or another moderator, and sets no roles", () => {
-    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member" })).toEqual(["message", "kick", "ban"]);
-    expect(memberActions(room("moderator"), "mod", { username: "mod2", role: "moderator" })).toEqual(["message"]);
-    expect(memberActions(room("moderator"), "mod", { username: "ann", role: "owner" })).toEqual(["message"]);
+    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member", displayName: null })).toEqual(["message", "kick", "ban"]);
+    expect(memberActions(room("moderator"), "mod", { username: "mod2", role: "moderator", displayName: null })).toEqual(["message"]);
+    expect(memberActions(room("moderator"), "mod", { username: "ann", role: "owner", displayName: null })).toEqual(["message"]);
   });
 
   test("a member, a non-member and a guest only get 'Message'; a guest not even that", () => {
-    expect(memberActions(room("member"), "ben", { username: "cat", role: "member" })).toEqual(["message"]);
-    expect(memberActions(room(null), "dan", { username: "ann", role: "owner" })).toEqual(["message"]);
-    expect(memberActions(room(null), null, { username: "ann", role: "owner" })).toEqual([]);
+    expect(memberActions(room("member"), "ben", { username: "cat", role: "member", displayName: null })).toEqual(["message"]);
+    expect(memberActions(room(null), "dan", { username: "ann", role: "owner", displayName: null })).toEqual(["message"]);
+    expect(memberActions(room(null), null, { username: "ann", role: "owner", displayName: null })).toEqual([]);
   });
 
   test("a direct conversation offers nothing on the other person", () => {
-    expect(memberActions(room("owner", true), "ann", { username: "ben", role: "member" })).toEqual([]);
+    expect(memberActions(room("owner", true), "ann", { username: "ben", role: "member", displayName: null })).toEqual([]);
   });
 
   test("invite, leave and join follow the room's kind and the viewer's role", () => {
@@ -201,8 +201,8 @@ describe("roomFromPath", () => {
 
 describe("direct-message names", () => {
   test("a direct conversation is named after the other person; other rooms by '#name'", () => {
-    expect(dmPeer([{ username: "ann", role: "owner" }, { username: "ben", role: "member" }], "ann")).toBe("ben");
-    expect(dmPeer([{ username: "ann", role: "owner" }], "ann")).toBe("ann");
+    expect(dmPeer([{ username: "ann", role: "owner", displayName: null }, { username: "ben", role: "member", displayName: null }], "ann")).toBe("ben");
+    expect(dmPeer([{ username: "ann", role: "owner", displayName: null }], "ann")).toBe("ann");
     expect(roomLabel("dm:1:2", "ben")).toBe("ben");
     expect(roomLabel("dm:1:2", null)).toBe("Direct message");
     expect(roomLabel("lobby", "ignored")).toBe("#lobby");

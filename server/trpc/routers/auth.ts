@@ -1,6 +1,6 @@
 /** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
 import { TRPCError } from "@trpc/server";
-import { ChangePasswordInput } from "../../../shared/account.ts";
+import { ChangePasswordInput, EndSessionInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
 import { type SignedIn, UsernameTakenError } from "../../auth/index.ts";
 import { addressKey } from "../../limits/client-address.ts";
@@ -21,6 +21,9 @@ async function limitSignIn(ctx: Context, username: string) {
   await rateLimited(ctx.services.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
 }
 
+/** What a new session records of who signs in (its browser, system and network: see auth/session-client.ts). */
+const signInClient = (ctx: Context) => ({ userAgent: ctx.userAgent ?? null, ip: ctx.ip });
+
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
 function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
   ctx.resHeaders?.append("set-cookie", ctx.services.auth.sessionCookie(signedIn.token));
@@ -32,7 +35,7 @@ export const authRouter = router({
     // Registering hashes a password too, and mass sign-ups are their own abuse: a limit of its own.
     await rateLimited(ctx.services.limiters.registerPerIp, callerAddress(ctx), "sign-ups from this address");
     try {
-      return withCookie(ctx, await ctx.services.auth.register(input));
+      return withCookie(ctx, await ctx.services.auth.register(input, signInClient(ctx)));
     } catch (error) {
       if (error instanceof UsernameTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
       throw error;
@@ -41,7 +44,7 @@ export const authRouter = router({
 
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, input.username);
-    const signedIn = await ctx.services.auth.login(input);
+    const signedIn = await ctx.services.auth.login(input, signInClient(ctx));
     if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
     await ctx.services.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
     return withCookie(ctx, signedIn);
@@ -71,6 +74,19 @@ export const authRouter = router({
     const changed = await ctx.services.sessions.changePassword(ctx.user.id, ctx.token, input);
     if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
     return changed;
+  }),
+
+  /**
+   * Ends one of the caller's sessions, by the `id` that `auth.sessions` lists:
+   * its token stops working and its sockets close (4001) on every process, as
+   * for a logout. NOT_FOUND when none of theirs has that id (another user's
+   * never does). Ending the current one this way is a logout (the cookie is cleared).
+   */
+  endSession: authedProcedure.input(EndSessionInput).mutation(async ({ ctx, input }) => {
+    const ended = await ctx.services.sessions.endOne(ctx.user.id, input.id, ctx.token);
+    if (!ended) throw new TRPCError({ code: "NOT_FOUND", message: "You have no session with that id (it may have ended already)." });
+    if (ended.current) ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
+    return { ok: true as const };
   }),
 
   /** The caller's live sessions: the current one first, then newest first. */

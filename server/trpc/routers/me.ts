@@ -1,8 +1,19 @@
 /** What concerns the signed-in user across rooms. */
+import { UpdateProfileInput } from "../../../shared/profile.ts";
 import { both } from "../context.ts";
-import { authedProcedure, router, takeMyRoomsSlot, takeSubscriptionSlot } from "../init.ts";
+import { authedProcedure, rateLimited, router, takeMyRoomsSlot, takeSubscriptionSlot } from "../init.ts";
 
 export const meRouter = router({
+  /**
+   * Sets (or, with null, clears) the caller's display name; returns their profile.
+   * Everyone watching them (`user.profileChanges`) hears of it. Rate limited per
+   * user (TOO_MANY_REQUESTS): a burst of 5, then one a minute.
+   */
+  updateProfile: authedProcedure.input(UpdateProfileInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.services.limiters.profile, String(ctx.user.id), "profile changes");
+    return ctx.services.profiles.update(ctx.user.id, input);
+  }),
+
   /**
    * The caller's rooms (members of, DMs included), each with `lastSeq`,
    * `lastReadSeq`, exact `unread` and `mentions`: first a `snapshot`, then an

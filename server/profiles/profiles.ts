@@ -1,0 +1,132 @@
+/**
+ * People as others see them: a display name beside the username that stays
+ * their identity (avatars come with uploads: `avatarUrl` is null until then).
+ * A change is published on the person's own group (`user:<id>`) — one publish
+ * whatever the number of their rooms — and `watch` follows the people a page
+ * shows, so open pages show the new name at once.
+ */
+import { sql } from "kysely";
+import type { Db } from "../../db/index.ts";
+import { type Profile, type ProfileEvent, userGroup } from "../../shared/schemas.ts";
+import { NotFoundError } from "../errors/domain-errors.ts";
+import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
+
+interface ProfileRow {
+  id: number | string;
+  username: string;
+  display_name: string | null;
+}
+
+const toProfile = (r: ProfileRow): Profile => ({ username: r.username, displayName: r.display_name, avatarUrl: null });
+
+export function createProfiles({ db, groups }: { db: Db; groups: GroupLayer }) {
+  /** The rows of those of `usernames` who exist (usernames are unique regardless of case). */
+  async function rowsOf(usernames: readonly string[]): Promise<ProfileRow[]> {
+    const wanted = [...new Set(usernames.map((u) => u.toLowerCase()))];
+    if (wanted.length === 0) return [];
+    return db
+      .selectFrom("user")
+      .select(["id", "username", "display_name"])
+      .where(sql<string>`lower(username)`, "in", wanted)
+      .execute();
+  }
+
+  return {
+    /** Sets (a string) or clears (null) `userId`'s display name; `undefined` changes nothing. Publishes the change when there was one. */
+    async update(userId: number, change: { displayName?: string | null | undefined }): Promise<Profile> {
+      if (change.displayName !== undefined) {
+        const before = await db.selectFrom("user").select("display_name").where("id", "=", userId).executeTakeFirst();
+        await db.updateTable("user").set({ display_name: change.displayName }).where("id", "=", userId).execute();
+        const row = await db
+          .selectFrom("user")
+          .select(["id", "username", "display_name"])
+          .where("id", "=", userId)
+          .executeTakeFirstOrThrow();
+        const profile = toProfile(row);
+        if (before?.display_name !== profile.displayName) {
+          const event: ProfileEvent = { type: "profile", userId, profile };
+          // Never fails the change: a page that missed it shows the new name on its next load.
+          await groups
+            .publish(userGroup(userId), event)
+            .catch((error) => console.error(`[parlor] profile change of user ${userId} not published`, error));
+        }
+        return profile;
+      }
+      const row = await db
+        .selectFrom("user")
+        .select(["id", "username", "display_name"])
+        .where("id", "=", userId)
+        .executeTakeFirstOrThrow();
+      return toProfile(row);
+    },
+
+    /** One person's profile; NotFoundError for a username nobody has. */
+    async profile(username: string): Promise<Profile> {
+      const [row] = await rowsOf([username]);
+      if (!row) throw new NotFoundError(`Nobody is called '${username}'.`);
+      return toProfile(row);
+    },
+
+    /** The profiles of those of `usernames` who exist, in the order asked (unknown names are left out). */
+    async profiles(usernames: readonly string[]): Promise<Profile[]> {
+      const byName = new Map((await rowsOf(usernames)).map((r) => [r.username.toLowerCase(), toProfile(r)]));
+      const seen = new Set<string>();
+      return usernames.flatMap((u) => {
+        const key = u.toLowerCase();
+        const p = byName.get(key);
+        if (!p || seen.has(key)) return [];
+        seen.add(key);
+        return [p];
+      });
+    },
+
+    /**
+     * Each change of these people's profiles, until `signal` aborts: subscribes to
+     * their groups first (so nothing after the start is missed), and yields only
+     * `profile` events from them — what else travels on a user's group (their read
+     * markers, their rooms) is theirs alone and never leaves here.
+     */
+    async watch(usernames: readonly string[], signal: AbortSignal): Promise<AsyncIterable<Profile>> {
+      const ids = (await rowsOf(usernames)).map((r) => Number(r.id));
+      const streams = await Promise.all(ids.map((id) => groups.subscribe(userGroup(id), { signal })));
+      return merge(streams, ids, signal);
+    },
+  };
+}
+
+/**
+ * The profile events of several user groups, as they come. What waits to be
+ * handed on is the latest profile per person (a newer one replaces an older),
+ * so a slow reader holds at most one per person watched. `lagged` markers are
+ * dropped: a page reads the names again when it reconnects.
+ */
+async function* merge(streams: AsyncIterable<Delivery>[], ids: number[], signal: AbortSignal): AsyncGenerator<Profile> {
+  const pending = new Map<number, Profile>();
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    wake?.();
+    wake = null;
+  };
+  signal.addEventListener("abort", poke, { once: true });
+  streams.forEach((stream, i) => {
+    (async () => {
+      for await (const d of stream) {
+        if (d.type !== "profile" || d.userId !== ids[i]) continue;
+        pending.delete(d.userId);
+        pending.set(d.userId, d.profile);
+        poke();
+      }
+    })().catch((error) => console.error("[parlor] profile stream failed", error));
+  });
+  while (!signal.aborted) {
+    const [first] = pending;
+    if (first) {
+      pending.delete(first[0]);
+      yield first[1];
+    } else {
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+}
+
+export type Profiles = ReturnType<typeof createProfiles>;

@@ -1,0 +1,22 @@
+/** The inputs about people: your own profile, and reading others'. Pure and isomorphic. */
+import { z } from "zod";
+import { DisplayName, Username } from "./schemas.ts";
+
+/** At most this many usernames per `user.profiles` / `user.profileChanges` call. */
+export const PROFILES_MAX = 100;
+
+export const UpdateProfileInput = z.object({
+  /** A new display name; null clears it; absent leaves it as it is. */
+  displayName: DisplayName.nullable().optional(),
+});
+export type UpdateProfileInput = z.input<typeof UpdateProfileInput>;
+
+export const ProfileInput = z.object({ username: Username });
+
+export const ProfilesInput = z.object({
+  usernames: z
+    .array(Username)
+    .min(1, "'usernames' names at least one person.")
+    .max(PROFILES_MAX, `'usernames' names at most ${PROFILES_MAX} people.`),
+});
+export type ProfilesInput = z.input<typeof ProfilesInput>;
