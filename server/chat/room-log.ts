@@ -13,7 +13,8 @@ import { ForbiddenError, InvalidRequestError } from "../errors/domain-errors.ts"
 import { activeRooms, type Author, appendChange, appendMessage, entriesBetween, type Change, historyPage, type Target } from "./repository.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
-import { createLiveRelays, type LiveSeat } from "./live-relay.ts";
+import type { LiveSeat } from "../groups/live-channel.ts";
+import { createLiveRelays } from "./live-relay.ts";
 import { type SearchQuery, searchMessages } from "./search.ts";
 
 export interface RoomLogOptions {

@@ -18,7 +18,7 @@
  * `slowConsumerBytes` queued in Bun closed as too slow.
  */
 import { type AnyRouter, callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
-import type { LiveSeat } from "../../chat/live-relay.ts";
+import type { LiveSeat } from "../../groups/live-channel.ts";
 import type { TopicChannel, TopicMember } from "./topics.ts";
 import {
   type CallType,
