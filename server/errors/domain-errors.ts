@@ -25,9 +25,17 @@ export class InvalidRequestError extends DomainError {
   override name = "InvalidRequestError";
 }
 
-/** It exists already (a room name taken). → CONFLICT */
+/** It exists already (a room name, a username taken). → CONFLICT */
 export class ConflictError extends DomainError {
   override name = "ConflictError";
+}
+
+/** Someone has this username already (whatever its case). → CONFLICT */
+export class UsernameTakenError extends ConflictError {
+  override name = "UsernameTakenError";
+  constructor(readonly username: string) {
+    super(`The username '${username}' is taken.`);
+  }
 }
 
 /** A retry whose client id was already used for a different message. → CONFLICT */
