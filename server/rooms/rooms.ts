@@ -11,6 +11,7 @@ import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMe
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
 import { appendMemberEntry, type Author } from "../chat/repository.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import { MEMBERS_LIST_MAX, MY_ROOMS_MAX, ROOM_CREATION_WINDOW_MS } from "../limits/defaults.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
 import { createPostAccessCache } from "./post-access-cache.ts";
@@ -35,9 +36,6 @@ export interface RoomsOptions {
   /** Counts appended membership entries (metrics). */
   counts?: { entriesAppended: number };
 }
-
-const DAY_MS = 24 * 3600 * 1000;
-const MEMBERS_LIST_MAX = 1000;
 
 export function createRooms({ db, groups, revocations, limits, log, counts }: RoomsOptions) {
   /** The room as `user` (null: a guest) sees it: the access seam's one query. */
@@ -163,7 +161,7 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
     async create(user: Author, input: { room: RoomName; visibility: Visibility; topic?: string | undefined }): Promise<RoomInfo> {
       const now = new Date();
       if (input.visibility === "private") {
-        const since = new Date(now.getTime() - DAY_MS).toISOString();
+        const since = new Date(now.getTime() - ROOM_CREATION_WINDOW_MS).toISOString();
         if ((await repo.countPrivateRoomsCreatedSince(db, user.id, since)) >= limits.privateRoomsPerDay) {
           throw new InvalidRequestError(`At most ${limits.privateRoomsPerDay} private rooms a day: try again tomorrow.`);
         }
@@ -292,7 +290,7 @@ export function createRooms({ db, groups, revocations, limits, log, counts }: Ro
     },
 
     /** The rooms `user` is a member of, DMs included, most recent activity first. */
-    mine: (user: Author, limit = 200) => repo.listUserRooms(db, user.id, limit),
+    mine: (user: Author, limit = MY_ROOMS_MAX) => repo.listUserRooms(db, user.id, limit),
   };
 }
 
