@@ -43,7 +43,7 @@ export interface Metrics {
   render(): Promise<{ body: string; contentType: string }>;
 }
 
-/** The close code that means "too slow": the slow-consumer cuts (server/trpc/ws/connection.ts). */
+/** The close code that means "too slow": the slow-consumer cuts (server/trpc/ws/socket-writer.ts). */
 const CLOSE_TOO_SLOW = 4003;
 const QUERY_KINDS = ["select", "insert", "update", "delete"] as const;
 

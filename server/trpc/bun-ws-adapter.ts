@@ -10,6 +10,7 @@ import type { WebSocketHandler } from "bun";
 import { BUN_BACKPRESSURE_MULTIPLE, FORCED_CLOSE_WAIT_MS } from "../limits/defaults.ts";
 import { CLOSE_TOO_SLOW, Connection, type ConnectionHost } from "./ws/connection.ts";
 import { createFrameEncoder, RECONNECT_FRAME } from "./ws/protocol.ts";
+import type { SocketWriter } from "./ws/socket-writer.ts";
 import { createTopicChannel, type TopicServer } from "./ws/topics.ts";
 
 export { CLOSE_TOO_SLOW };
@@ -94,7 +95,7 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     }
   };
   // Connections with queued frames, flushed once the current turn's promise chains have run.
-  let dirty = new Set<Conn>();
+  let dirty = new Set<SocketWriter<TrpcSocketData>>();
   let flushScheduled = false;
   const flushAll = () => {
     flushScheduled = false;
