@@ -26,6 +26,10 @@ export interface CliOptions {
   output?: string;
   /** `download --force`: replace a file already at the target (never through a link). */
   force?: boolean;
+  /** `profile --name <text>`: your display name ("" clears it). */
+  name?: string;
+  /** `profile --avatar <path>`: an image to upload and wear ("none" takes it off). */
+  avatar?: string;
 }
 
 export interface CommandInput {

@@ -3,6 +3,7 @@ import { accountCommands } from "./account-commands.ts";
 import type { Command } from "./command.ts";
 import { fileCommands } from "./file-commands.ts";
 import { messageCommands } from "./message-commands.ts";
+import { profileCommands } from "./profile-commands.ts";
 import { roomCommands } from "./room-commands.ts";
 
 export const commands: Record<string, Command> = {
@@ -10,6 +11,7 @@ export const commands: Record<string, Command> = {
   ...messageCommands,
   ...roomCommands,
   ...fileCommands,
+  ...profileCommands,
 };
 
 export const commandNamed = (name: string): Command | undefined =>

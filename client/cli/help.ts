@@ -14,6 +14,10 @@ Commands:
   passwd                            change your password (current, then new: PARLOR_PASSWORD and
                                     PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
                                     other sessions are signed out, this one stays
+  profile [<username>] [--name <text>] [--avatar <path>|none]
+                                    how people see you (or them): display name and picture; --name sets
+                                    yours ("" clears it), --avatar uploads an image and wears it (its
+                                    thumbnail is then public; "none" takes it off)
   sessions                          your sessions: browser and system, network, when each began, was
                                     last active and expires, this one marked
   send <room> <text…> [--reply <seq>] [--file <path>]…

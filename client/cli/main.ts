@@ -34,6 +34,8 @@ const { values: opts, positionals } = (() => {
         file: { type: "string", multiple: true },
         output: { type: "string", short: "o" },
         force: { type: "boolean" },
+        name: { type: "string" },
+        avatar: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });

@@ -677,6 +677,26 @@ describe("bun run chat: files", () => {
     }
   });
 
+  test("profile --name and --avatar <image> set yours (the picture uploaded, its thumbnail public); profile <username> shows anyone's; --avatar none and --name \"\" clear them", async () => {
+    const ann = await server.signUp();
+    const dir = scratch();
+    try {
+      writeFileSync(join(dir, "me.png"), await png());
+      const set = await chat(["profile", "--name", "Ann Lee", "--avatar", join(dir, "me.png")], as(ann));
+      expect(set.code).toBe(0);
+      const { avatarUrl } = await server.guest().client.user.profile.query({ username: ann.username });
+      expect(avatarUrl).toMatch(/^\/files\/[\w-]+\/thumbnail$/);
+      expect(set.stdout).toBe(`${ann.username}\nname: Ann Lee\navatar: ${server.url}${avatarUrl}\n`);
+      expect((await fetch(`${server.url}${avatarUrl}`)).status).toBe(200);
+      expect((await chat(["profile", ann.username])).stdout).toBe(set.stdout);
+
+      const cleared = await chat(["profile", "--name", "", "--avatar", "none"], as(ann));
+      expect(cleared).toMatchObject({ code: 0, stdout: `${ann.username}\nname: (none)\navatar: (none)\n` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test("download refuses a URL on another server (the session token stays here) and a target that is not a file of Parlor (exit 2)", async () => {
     const ann = await server.signUp();
     const elsewhere = await chat(
