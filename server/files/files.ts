@@ -80,7 +80,7 @@ export function createFiles({ db, storage, limits, mayRead, now = Date.now, log 
     if (!found) return null;
     const { room, deleted, avatar, ...upload } = found;
     // Someone's avatar: its thumbnail is their face, public like their name (the file itself is not).
-    if (thumbnail && Boolean(avatar) && upload.thumbnail_key !== null) return { upload, restricted: false };
+    if (thumbnail && Number(avatar) === 1 && upload.thumbnail_key !== null) return { upload, restricted: false };
     if (upload.message_id === null) {
       const mine =
         user !== null &&
