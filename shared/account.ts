@@ -1,6 +1,13 @@
 /** The vocabulary of a person's own account: changing the password. Pure and isomorphic. */
 import { z } from "zod";
-import { Password } from "./schemas.ts";
+import { Password, type User } from "./schemas.ts";
+
+/** What `auth.register` and `auth.login` answer: who, and the session to call as. */
+export interface SignedIn {
+  user: User;
+  /** The session token: the cookie's value, the bearer token, the WebSocket `connectionParams.token`. */
+  token: string;
+}
 
 export const ChangePasswordInput = z.object({
   /** Checked against the stored hash; only its length is bounded here (it was set under the same rules). */

@@ -8,7 +8,7 @@
  */
 import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
-import type { RouterOutputs } from "../parlor-client.ts";
+import type { RouterOutputs } from "@parlor/client";
 import { type TerminalOptions, terminalText } from "./markdown-terminal.ts";
 
 type Message = RouterOutputs["room"]["send"];

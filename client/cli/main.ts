@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { TRPCClientError } from "@trpc/client";
-import { createParlorClient } from "../parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import type { CommandInput } from "./command.ts";
 import { commandNamed } from "./commands.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
@@ -13,6 +13,7 @@ import { HELP } from "./help.ts";
 import { createPasswordReader } from "./password.ts";
 import { plainHttpWarning } from "./transport.ts";
 import { UsageError } from "./usage.ts";
+import { PROGRAM } from "./program.ts";
 
 const { values: opts, positionals } = (() => {
   try {
@@ -99,7 +100,7 @@ try {
   }
   if (error instanceof TRPCClientError) {
     const code = error.data?.code;
-    const hint = code === "UNAUTHORIZED" && !token ? " (sign in first: bun run chat -- login <username>)" : "";
+    const hint = code === "UNAUTHORIZED" && !token ? ` (sign in first: ${PROGRAM} login <username>)` : "";
     // The server's words, which may quote what someone else typed: shown, never interpreted.
     console.error(`${printable(error.message)}${hint}`);
     process.exit(1);

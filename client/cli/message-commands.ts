@@ -5,12 +5,13 @@
  */
 import { createReadMarker, type ReadMarker } from "../../shared/read-marker.ts";
 import type { RoomPresence } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { type Command, type CommandInput, seqArg, textFrom, wholeNumber } from "./command.ts";
 import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
 import { resolveRoom } from "./room-commands.ts";
 import { exportRoom, formatHit } from "./room-export.ts";
 import { required, UsageError } from "./usage.ts";
+import { PROGRAM } from "./program.ts";
 
 async function send({ client, args, opts }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
@@ -49,7 +50,7 @@ async function history({ client, args, opts }: CommandInput) {
   }
   if (page.messages.length === 0) console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
   for (const m of [...page.messages].reverse()) console.log(formatMessage(m, onTerminal()));
-  if (page.nextCursor !== null) console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
+  if (page.nextCursor !== null) console.error(`-- older: ${PROGRAM} history ${room} --before ${page.nextCursor} --`);
 }
 
 /** Prints the room live until Ctrl-C; resolves when the subscription ends. Each entry printed is told to `marker`. */

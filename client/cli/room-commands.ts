@@ -6,11 +6,12 @@
  * the user as they are worded (main.ts prints them and exits 1).
  */
 import type { RoomUnread } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { printable } from "./format.ts";
 import { formatActiveRoom, formatMember, formatRoomInfo, formatYourRoom, type YourRoom } from "./room-format.ts";
 import type { Command, CommandInput } from "./command.ts";
 import { required, UsageError } from "./usage.ts";
+import { PROGRAM } from "./program.ts";
 
 /**
  * A room argument as the user wrote it: `@bob` is your direct conversation
@@ -58,7 +59,7 @@ async function rooms({ client, signedIn }: CommandInput) {
     if (mine.length === 0) console.log("(none yet: send to a room, or create one)");
     for (const r of mine) console.log(formatYourRoom(r));
   } else {
-    console.error("(sign in to see your rooms and what you have not read: bun run chat -- login <username>)");
+    console.error(`(sign in to see your rooms and what you have not read: ${PROGRAM} login <username>)`);
   }
   console.log("Active public rooms:");
   if (active.length === 0) console.log("(none yet)");
@@ -69,7 +70,7 @@ async function create({ client, args, opts }: CommandInput) {
   const room = required(args, 0, "the room's name");
   const info = await client.room.create.mutate({ room, visibility: opts.private ? "private" : "public", topic: opts.topic });
   console.log(`Created ${info.visibility} room ${printable(info.room)}; you are its owner.`);
-  if (info.visibility === "private") console.log(`Only its members see it. Add someone: bun run chat -- invite ${printable(info.room)} <username>`);
+  if (info.visibility === "private") console.log(`Only its members see it. Add someone: ${PROGRAM} invite ${printable(info.room)} <username>`);
 }
 
 async function info({ client, args }: CommandInput) {
@@ -110,7 +111,7 @@ async function topic({ client, args }: CommandInput) {
 
 async function leave({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
-  if (room.startsWith("@")) throw new UsageError(`To leave a direct conversation, name its room (bun run chat -- dm ${room.slice(1)} shows it).`);
+  if (room.startsWith("@")) throw new UsageError(`To leave a direct conversation, name its room (${PROGRAM} dm ${room.slice(1)} shows it).`);
   await client.room.leave.mutate({ room });
   console.log(`You left ${printable(room)}.`);
 }
@@ -120,8 +121,8 @@ async function dm({ client, args }: CommandInput) {
   const { room } = await client.dm.open.mutate({ username });
   const who = printable(username);
   console.log(`Your conversation with ${who} is ${printable(room)}.`);
-  console.log(`Send to it: bun run chat -- send @${who} <text>   (or: send ${printable(room)} <text>)`);
-  console.log(`Read it:    bun run chat -- tail @${who}`);
+  console.log(`Send to it: ${PROGRAM} send @${who} <text>   (or: send ${printable(room)} <text>)`);
+  console.log(`Read it:    ${PROGRAM} tail @${who}`);
 }
 
 export const roomCommands = {

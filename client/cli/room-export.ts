@@ -4,7 +4,7 @@
  * is NOT_FOUND, as for every other command).
  */
 import { HISTORY_LIMIT_MAX } from "../../shared/schemas.ts";
-import type { ParlorClient, RouterOutputs } from "../parlor-client.ts";
+import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { formatMessage, printable, printableJson } from "./format.ts";
 
 type SearchHit = RouterOutputs["room"]["search"]["results"][number];

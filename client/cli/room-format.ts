@@ -4,7 +4,7 @@
  * the server sent goes through `printable` (names, topics, times).
  */
 import type { RoomUnread } from "../../shared/schemas.ts";
-import type { RouterOutputs } from "../parlor-client.ts";
+import type { RouterOutputs } from "@parlor/client";
 import { printable } from "./format.ts";
 
 type RoomInfo = RouterOutputs["room"]["info"];

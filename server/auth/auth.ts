@@ -7,6 +7,9 @@
 import { Lucia, TimeSpan } from "lucia";
 import type { Db } from "../../db/index.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
+import type { SignedIn } from "../../shared/account.ts";
+
+export type { SignedIn };
 import type { Semaphore } from "../limits/semaphore.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
@@ -48,12 +51,6 @@ declare module "lucia" {
     DatabaseUserAttributes: { username: string };
     DatabaseSessionAttributes: SessionClient;
   }
-}
-
-export interface SignedIn {
-  user: User;
-  /** The session token: the cookie's value, the bearer token, the WebSocket `connectionParams.token`. */
-  token: string;
 }
 
 export interface ValidSession {

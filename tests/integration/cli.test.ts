@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createParlorClient } from "../../client/parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import type { RoomUnread } from "../../shared/schemas.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";

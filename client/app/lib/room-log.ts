@@ -17,7 +17,7 @@
  */
 import { createSignal, onCleanup } from "solid-js";
 import type { MemberEntry } from "../../../shared/room-log.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { deniesAccess } from "./history-cache.ts";
 import { emptyLog, findMessage, type HistoryPage, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
