@@ -4,8 +4,8 @@
  */
 import type { ParlorClient } from "@parlor/client";
 import type { PasswordReader } from "./password.ts";
-import { required, UsageError } from "./usage.ts";
 import { readStdin } from "./stdin.ts";
+import { required, UsageError } from "./usage.ts";
 
 /** The flags `main.ts` parses; each command reads the ones it documents. */
 export interface CliOptions {
@@ -50,7 +50,8 @@ export function wholeNumber(name: string, value: string | undefined): number | u
 /** A message's seq as history prints it: `12` or `#12`. */
 export function seqArg(args: readonly string[], index: number): number {
   const value = required(args, index, "the message's seq (the #number history shows)");
-  if (!/^#?\d+$/.test(value)) throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
+  if (!/^#?\d+$/.test(value))
+    throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
   return Number(value.replace("#", ""));
 }
 

@@ -6,4 +6,5 @@ import { roomCommands } from "./room-commands.ts";
 
 export const commands: Record<string, Command> = { ...accountCommands, ...messageCommands, ...roomCommands };
 
-export const commandNamed = (name: string): Command | undefined => (Object.hasOwn(commands, name) ? commands[name] : undefined);
+export const commandNamed = (name: string): Command | undefined =>
+  Object.hasOwn(commands, name) ? commands[name] : undefined;

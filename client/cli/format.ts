@@ -6,9 +6,10 @@
  * bidirectional overrides (which make text read in another order than it is)
  * are shown as visible escapes such as `\x1b` or `\u202e`.
  */
+
+import type { RouterOutputs } from "@parlor/client";
 import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
-import type { RouterOutputs } from "@parlor/client";
 import { type TerminalOptions, terminalText } from "./markdown-terminal.ts";
 
 type Message = RouterOutputs["room"]["send"];
@@ -63,7 +64,9 @@ export function formatMessage(m: Message, options: TerminalOptions = {}): string
   const text = body(m.text, options);
   const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
   const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
-  const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]` : "";
+  const reactions = m.reactions.length
+    ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]`
+    : "";
   return `[${when}] #${m.seq} ${printable(m.sender)}${reply}: ${shown}${reactions}`;
 }
 

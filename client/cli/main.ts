@@ -3,17 +3,17 @@
  * as the web app. Run with no command for help; the commands are in commands.ts.
  */
 import { parseArgs } from "node:util";
-import { TRPCClientError } from "@trpc/client";
 import { createParlorClient } from "@parlor/client";
+import { TRPCClientError } from "@trpc/client";
 import type { CommandInput } from "./command.ts";
 import { commandNamed } from "./commands.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
 import { printable } from "./format.ts";
 import { HELP } from "./help.ts";
 import { createPasswordReader } from "./password.ts";
+import { PROGRAM } from "./program.ts";
 import { plainHttpWarning } from "./transport.ts";
 import { UsageError } from "./usage.ts";
-import { PROGRAM } from "./program.ts";
 
 const { values: opts, positionals } = (() => {
   try {

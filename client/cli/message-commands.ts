@@ -3,15 +3,16 @@
  * who, search, export. Each is a call or two on the typed client; the server's
  * refusals reach the user as worded (main.ts prints them and exits 1).
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createReadMarker, type ReadMarker } from "../../shared/read-marker.ts";
 import type { RoomPresence } from "../../shared/schemas.ts";
-import type { ParlorClient } from "@parlor/client";
 import { type Command, type CommandInput, seqArg, textFrom, wholeNumber } from "./command.ts";
 import { formatChange, formatMessage, printable, printableJson } from "./format.ts";
+import { PROGRAM } from "./program.ts";
 import { resolveRoom } from "./room-commands.ts";
 import { exportRoom, formatHit } from "./room-export.ts";
 import { required, UsageError } from "./usage.ts";
-import { PROGRAM } from "./program.ts";
 
 async function send({ client, args, opts }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
@@ -43,12 +44,17 @@ async function react({ client, args, opts }: CommandInput) {
 
 async function history({ client, args, opts }: CommandInput) {
   const room = await resolveRoom(client, required(args, 0, "the room"));
-  const page = await client.room.history.query({ room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
+  const page = await client.room.history.query({
+    room,
+    before: wholeNumber("before", opts.before),
+    limit: wholeNumber("limit", opts.limit),
+  });
   if (opts.json) {
     console.log(printableJson(page));
     return;
   }
-  if (page.messages.length === 0) console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
+  if (page.messages.length === 0)
+    console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
   for (const m of [...page.messages].reverse()) console.log(formatMessage(m, onTerminal()));
   if (page.nextCursor !== null) console.error(`-- older: ${PROGRAM} history ${room} --before ${page.nextCursor} --`);
 }
@@ -61,7 +67,9 @@ function follow(client: ParlorClient, room: string, lastEventId: string, marker:
       {
         onStarted: () => console.error(`-- live in ${room} (Ctrl-C to stop) --`),
         onData: ({ data }) => {
-          console.log(data.kind === "message" ? formatMessage(data.message, onTerminal()) : formatChange(data, onTerminal()));
+          console.log(
+            data.kind === "message" ? formatMessage(data.message, onTerminal()) : formatChange(data, onTerminal()),
+          );
           marker?.seen(data.seq);
         },
         onError: (error) => {
@@ -83,7 +91,9 @@ function readMarkerFor(client: ParlorClient, room: string): ReadMarker {
   return createReadMarker({
     markRead: (seq) => client.room.markRead.mutate({ room, seq }),
     onError: (error) => {
-      console.error(`-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`);
+      console.error(
+        `-- not marking ${printable(room)} as read: ${printable(error instanceof Error ? error.message : String(error))} --`,
+      );
       return "stop";
     },
   });
@@ -132,7 +142,12 @@ async function search({ client, args, opts }: CommandInput) {
   const query = args.join(" ");
   if (!query) throw new UsageError("Missing the words to search for.");
   const room = opts.room === undefined ? undefined : await resolveRoom(client, opts.room);
-  const page = await client.room.search.query({ query, room, before: wholeNumber("before", opts.before), limit: wholeNumber("limit", opts.limit) });
+  const page = await client.room.search.query({
+    query,
+    room,
+    before: wholeNumber("before", opts.before),
+    limit: wholeNumber("limit", opts.limit),
+  });
   if (opts.json) {
     console.log(printableJson(page));
     return;

@@ -60,7 +60,10 @@ check(
 );
 chmodSync(join(dist, "cli.js"), 0o755);
 
-const tsc = Bun.spawnSync([join(here, "../../node_modules/.bin/tsc"), "-p", join(here, "tsconfig.build.json")], { stdout: "inherit", stderr: "inherit" });
+const tsc = Bun.spawnSync([join(here, "../../node_modules/.bin/tsc"), "-p", join(here, "tsconfig.build.json")], {
+  stdout: "inherit",
+  stderr: "inherit",
+});
 if (tsc.exitCode !== 0) throw new Error("tsc could not emit the declarations");
 
 const bundle = await rollup({
@@ -76,6 +79,7 @@ rmSync(join(here, "build"), { recursive: true, force: true });
 for (const file of new Bun.Glob("*.{js,ts}").scanSync(dist)) {
   const text = readFileSync(join(dist, file), "utf8");
   for (const [, id] of text.matchAll(/(?:from|import\()\s*["']([^"'.][^"']*)["']/g)) {
-    if (!isDependency(id!) && id !== packageJson.name && !id!.startsWith("node:")) throw new Error(`dist/${file} imports ${id}, which the package does not depend on`);
+    if (!isDependency(id!) && id !== packageJson.name && !id!.startsWith("node:"))
+      throw new Error(`dist/${file} imports ${id}, which the package does not depend on`);
   }
 }

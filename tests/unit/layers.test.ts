@@ -77,7 +77,8 @@ const BELOW_TRANSPORTS = under(
 );
 const TRANSPORTS = under("server/trpc", "server/http");
 /** The client side: the app and the CLI, and the package they and scripts import it from (`@parlor/client`). */
-const CLIENT = (path: string) => under("client", "packages/client")(path) || path === "@parlor/client" || path.startsWith("@parlor/client/");
+const CLIENT = (path: string) =>
+  under("client", "packages/client")(path) || path === "@parlor/client" || path.startsWith("@parlor/client/");
 const SERVICES = under(...["chat", "rooms", "unread", "presence", "auth", "files"].map((f) => `server/${f}`));
 
 /** What breaks a rule: in `file`, an import of `what` (a path), or another thing the rule names (a class, a cycle). */
@@ -133,7 +134,13 @@ const RULES = {
     name: "server/chat/ (the room log) imports no other service: rooms/ appends through the log, not the reverse",
     // But for the attachments' SQL (server/files/repository.ts): a send attaches its files in its own
     // transaction and every reader of messages carries them; it holds no access rule.
-    find: forbidding((i) => under("server/chat")(i.file) && SERVICES(i.target) && !under("server/chat")(i.target) && i.target !== "server/files/repository.ts"),
+    find: forbidding(
+      (i) =>
+        under("server/chat")(i.file) &&
+        SERVICES(i.target) &&
+        !under("server/chat")(i.target) &&
+        i.target !== "server/files/repository.ts",
+    ),
   },
   transportKnowsNoService: {
     name: "the WebSocket transport (trpc/ws/) imports no service",
@@ -228,7 +235,9 @@ describe("layers: imports point one way", () => {
       ),
     ).toBe(true);
     expect(
-      imports.some((i) => i.file === "packages/client/src/app-router.ts" && i.target === "server/trpc/router.ts" && i.typeOnly),
+      imports.some(
+        (i) => i.file === "packages/client/src/app-router.ts" && i.target === "server/trpc/router.ts" && i.typeOnly,
+      ),
     ).toBe(true);
   });
 

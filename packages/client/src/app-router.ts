@@ -26,7 +26,12 @@ type RecordOf<TRouter extends AnyRouter> = TRouter["_def"]["record"];
 function withoutContext<TRouter extends AnyRouter>(
   router: unknown,
 ): TRPCBuiltRouter<
-  { ctx: object; meta: Root<TRouter>["meta"]; errorShape: Root<TRouter>["errorShape"]; transformer: Root<TRouter>["transformer"] },
+  {
+    ctx: object;
+    meta: Root<TRouter>["meta"];
+    errorShape: Root<TRouter>["errorShape"];
+    transformer: Root<TRouter>["transformer"];
+  },
   {
     [K in keyof RecordOf<TRouter>]: RecordOf<TRouter>[K] extends AnyProcedure
       ? RecordOf<TRouter>[K]

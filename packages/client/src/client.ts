@@ -34,8 +34,8 @@ import {
   wsLink,
 } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "./app-router.ts";
 import { HTTP_BATCH_MAX_CALLS, HTTP_URL_MAX_LENGTH } from "../../../shared/transport.ts";
+import type { AppRouter } from "./app-router.ts";
 
 export type { AppRouter };
 export type ParlorClient = TRPCClient<AppRouter>;

@@ -6,12 +6,22 @@
 import { TRPCClientError } from "@trpc/client";
 import type { ParlorClientError } from "./client.ts";
 
+export type { SignedIn } from "../../../shared/account.ts";
+export {
+  type MeRoomsEvent,
+  Profile,
+  RoomInfo,
+  RoomMember,
+  RoomName,
+  RoomPresence,
+  RoomSummary,
+  RoomUnread,
+  User,
+} from "../../../shared/schemas.ts";
+export { CLOSE_SESSION_ENDED } from "../../../shared/transport.ts";
+export type { AppRouter } from "./app-router.ts";
 export * from "./client.ts";
 export * from "./fold.ts";
-export type { AppRouter } from "./app-router.ts";
-export { type MeRoomsEvent, Profile, RoomInfo, RoomMember, RoomName, RoomPresence, RoomSummary, RoomUnread, User } from "../../../shared/schemas.ts";
-export type { SignedIn } from "../../../shared/account.ts";
-export { CLOSE_SESSION_ENDED } from "../../../shared/transport.ts";
 /** The class of every error a call rejects with: the server's refusal (`error.data.code`) or no answer at all (`error.data` unset). */
 export { TRPCClientError };
 

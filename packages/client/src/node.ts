@@ -15,5 +15,8 @@ export function createParlorSocket(opts: portable.ParlorSocketOptions): portable
 }
 
 export function createParlorClient(opts: portable.ParlorClientOptions): portable.ParlorClient {
-  return portable.createParlorClient({ ...opts, socket: opts.socket ?? createParlorSocket({ url: opts.url, token: opts.token }) });
+  return portable.createParlorClient({
+    ...opts,
+    socket: opts.socket ?? createParlorSocket({ url: opts.url, token: opts.token }),
+  });
 }
