@@ -74,7 +74,7 @@ afterAll(async () => {
 describe("@parlor/client installed from its tarball into a project of its own", () => {
   test("ships its built files only, and brings no server dependency into the project", () => {
     const installed = join(project, "node_modules/@parlor/client");
-    expect(readdirSync(installed).sort()).toEqual(["dist", "package.json"]);
+    expect(readdirSync(installed).sort()).toEqual(["CHANGELOG.md", "README.md", "dist", "package.json"]);
     expect(
       readdirSync(join(installed, "dist")).filter((f) => !/^(index|fold|node|cli)([-.][\w-]+)?\.(js|d\.ts)$/.test(f)),
     ).toEqual([]);
