@@ -54,6 +54,13 @@ const toServer = { target: apiTarget, changeOrigin: false };
 export default defineConfig({
   root: fileURLToPath(new URL("./client/app", import.meta.url)),
   plugins: [solid(), offlineShell],
+  resolve: {
+    // The client package from its source, as tsconfig.json's paths give it (its dist/ is built only to be packed).
+    alias: {
+      "@parlor/client/fold": fileURLToPath(new URL("./packages/client/src/fold.ts", import.meta.url)),
+      "@parlor/client": fileURLToPath(new URL("./packages/client/src/index.ts", import.meta.url)),
+    },
+  },
   build: {
     outDir: fileURLToPath(new URL("./dist/client", import.meta.url)),
     emptyOutDir: true,

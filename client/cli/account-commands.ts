@@ -2,8 +2,9 @@
  * The CLI's account commands: register, login, logout, passwd, sessions, whoami.
  * The token a sign-in returns is kept in the credentials file, per server.
  */
-import { printable } from "./format.ts";
+
 import type { Command, CommandInput } from "./command.ts";
+import { printable } from "./format.ts";
 import { required, UsageError } from "./usage.ts";
 
 function signIn(how: "register" | "login"): Command {
@@ -13,7 +14,9 @@ function signIn(how: "register" | "login"): Command {
     warnIfPlainHttp("your password");
     const { user, token } = await client.auth[how].mutate({ username, password });
     saveSession({ username: user.username, token });
-    console.log(`${how === "register" ? "Registered and signed in" : "Signed in"} as ${printable(user.username)} on ${serverUrl}.`);
+    console.log(
+      `${how === "register" ? "Registered and signed in" : "Signed in"} as ${printable(user.username)} on ${serverUrl}.`,
+    );
   };
 }
 
@@ -23,7 +26,9 @@ async function logout({ client, opts, signedIn, saveSession }: CommandInput) {
     await client.auth.endSession.mutate({ id: opts.session });
     // Ending this very session is a logout: forget its token too.
     if (opts.session === current) saveSession(null);
-    console.log(`Session ${printable(opts.session)} ended${opts.session === current ? " (it was this one: signed out)" : ""}.`);
+    console.log(
+      `Session ${printable(opts.session)} ended${opts.session === current ? " (it was this one: signed out)" : ""}.`,
+    );
     return;
   }
   if (opts.all) {
@@ -41,7 +46,8 @@ async function passwd({ client, passwords, warnIfPlainHttp }: CommandInput) {
   const currentPassword = await passwords.read("Current password: ", "PARLOR_PASSWORD");
   const newPassword = await passwords.read("New password: ", "PARLOR_NEW_PASSWORD");
   if (process.stdin.isTTY && !process.env.PARLOR_NEW_PASSWORD) {
-    if ((await passwords.read("New password again: ", "PARLOR_NEW_PASSWORD")) !== newPassword) throw new UsageError("The new passwords differ.");
+    if ((await passwords.read("New password again: ", "PARLOR_NEW_PASSWORD")) !== newPassword)
+      throw new UsageError("The new passwords differ.");
   }
   warnIfPlainHttp("your password");
   const { endedSessions } = await client.auth.changePassword.mutate({ currentPassword, newPassword });

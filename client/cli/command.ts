@@ -2,8 +2,9 @@
  * What every CLI command is given, and the argument readers they share. A
  * command is `(input) => Promise<void>`; `commands.ts` is the table of them.
  */
-import type { ParlorClient } from "../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import type { PasswordReader } from "./password.ts";
+import { readStdin } from "./stdin.ts";
 import { required, UsageError } from "./usage.ts";
 
 /** The flags `main.ts` parses; each command reads the ones it documents. */
@@ -69,5 +70,5 @@ export function seqArg(args: readonly string[], index: number): number {
 /** The words from `from` on as one text; a lone "-" reads it from stdin. */
 export async function textFrom(args: readonly string[], from: number): Promise<string> {
   const words = args.slice(from);
-  return words.length === 1 && words[0] === "-" ? (await Bun.stdin.text()).replace(/\n$/, "") : words.join(" ");
+  return words.length === 1 && words[0] === "-" ? (await readStdin()).replace(/\n$/, "") : words.join(" ");
 }

@@ -8,7 +8,18 @@
  * cannot be a file or link someone prepared), then renamed over the old one
  * (rename replaces a link itself, never its target).
  */
-import { closeSync, constants, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
@@ -31,7 +42,9 @@ export function credentialsPath(env: Record<string, string | undefined> = proces
 }
 
 const symlinkError = (path: string) =>
-  new UnsafeCredentialsFileError(`${path} is a symbolic link: refusing to keep a session token through it. Remove it and sign in again.`);
+  new UnsafeCredentialsFileError(
+    `${path} is a symbolic link: refusing to keep a session token through it. Remove it and sign in again.`,
+  );
 
 function read(path: string): Store {
   let fd: number;

@@ -7,7 +7,7 @@
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { AttachmentId } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import type { Command, CommandInput } from "./command.ts";
 import { writeDownload } from "./file-output.ts";
 import { formatSize, printable } from "./format.ts";

@@ -6,9 +6,10 @@
  * bidirectional overrides (which make text read in another order than it is)
  * are shown as visible escapes such as `\x1b` or `\u202e`.
  */
+
+import type { RouterOutputs } from "@parlor/client";
 import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
-import type { RouterOutputs } from "../parlor-client.ts";
 import { type TerminalOptions, terminalText } from "./markdown-terminal.ts";
 
 type Message = RouterOutputs["room"]["send"];

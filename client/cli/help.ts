@@ -1,9 +1,10 @@
 /** The CLI's help, printed with no command, with -h, and after a usage error. */
 import { credentialsPath } from "./credentials.ts";
+import { PROGRAM } from "./program.ts";
 
 export const HELP = `Parlor chat from the command line.
 
-Usage: bun run chat -- <command> [arguments] [options]
+Usage: ${PROGRAM} <command> [arguments] [options]
 
 Commands:
   register <username>               create an account and sign in

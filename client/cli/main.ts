@@ -3,14 +3,15 @@
  * as the web app. Run with no command for help; the commands are in commands.ts.
  */
 import { parseArgs } from "node:util";
+import { createParlorClient } from "@parlor/client";
 import { TRPCClientError } from "@trpc/client";
-import { createParlorClient } from "../parlor-client.ts";
 import type { CommandInput } from "./command.ts";
 import { commandNamed } from "./commands.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
 import { printable } from "./format.ts";
 import { HELP } from "./help.ts";
 import { createPasswordReader } from "./password.ts";
+import { PROGRAM } from "./program.ts";
 import { plainHttpWarning } from "./transport.ts";
 import { CommandFailedError, UsageError } from "./usage.ts";
 
@@ -106,7 +107,7 @@ try {
   }
   if (error instanceof TRPCClientError) {
     const code = error.data?.code;
-    const hint = code === "UNAUTHORIZED" && !token ? " (sign in first: bun run chat -- login <username>)" : "";
+    const hint = code === "UNAUTHORIZED" && !token ? ` (sign in first: ${PROGRAM} login <username>)` : "";
     // The server's words, which may quote what someone else typed: shown, never interpreted.
     console.error(`${printable(error.message)}${hint}`);
     process.exit(1);

@@ -3,12 +3,14 @@
  * who, search, export. Each is a call or two on the typed client; the server's
  * refusals reach the user as worded (main.ts prints them and exits 1).
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createReadMarker, type ReadMarker } from "../../shared/read-marker.ts";
 import type { RoomPresence } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../parlor-client.ts";
 import { type Command, type CommandInput, seqArg, textFrom, wholeNumber } from "./command.ts";
 import { uploadFiles } from "./file-commands.ts";
 import { formatChange, formatMessage, type MessageFormat, printable, printableJson } from "./format.ts";
+import { PROGRAM } from "./program.ts";
 import { resolveRoom } from "./room-commands.ts";
 import { exportRoom, formatHit } from "./room-export.ts";
 import { required, UsageError } from "./usage.ts";
@@ -66,8 +68,7 @@ async function history({ client, args, opts, serverUrl }: CommandInput) {
   if (page.messages.length === 0)
     console.error(`No messages in ${printable(room)}${opts.before ? ` before #${printable(opts.before)}` : ""}.`);
   for (const m of [...page.messages].reverse()) console.log(formatMessage(m, onTerminal(serverUrl)));
-  if (page.nextCursor !== null)
-    console.error(`-- older: bun run chat -- history ${room} --before ${page.nextCursor} --`);
+  if (page.nextCursor !== null) console.error(`-- older: ${PROGRAM} history ${room} --before ${page.nextCursor} --`);
 }
 
 /** Prints the room live until Ctrl-C; resolves when the subscription ends. Each entry printed is told to `marker`. */

@@ -1,8 +1,10 @@
 /**
  * Reads passwords: from an environment variable, from a terminal without echo,
  * or line by line from piped input (one reader, so several passwords can be
- * piped in order: `printf 'old\nnew\n' | bun run chat -- passwd`).
+ * piped in order: `printf 'old\nnew\n' | bun run chat -- passwd`). Bun and Node.js alike.
  */
+import { stdinLines } from "./stdin.ts";
+
 export interface PasswordReader {
   /** The value of `envVar` when set, else the next password typed (or piped). */
   read(prompt: string, envVar: string): Promise<string>;
@@ -15,7 +17,7 @@ export function createPasswordReader(env: Record<string, string | undefined> = p
       const fromEnv = env[envVar];
       if (fromEnv) return fromEnv;
       if (!process.stdin.isTTY) {
-        lines ??= console[Symbol.asyncIterator]();
+        lines ??= stdinLines();
         const next = await lines.next();
         return next.done ? "" : next.value;
       }

@@ -5,11 +5,13 @@
  * the typed client; the server decides who may do what, and its refusals reach
  * the user as they are worded (main.ts prints them and exits 1).
  */
+
+import type { ParlorClient } from "@parlor/client";
 import type { RoomUnread } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../parlor-client.ts";
-import { printable } from "./format.ts";
-import { formatActiveRoom, formatMember, formatRoomInfo, formatYourRoom, type YourRoom } from "./room-format.ts";
 import type { Command, CommandInput } from "./command.ts";
+import { printable } from "./format.ts";
+import { PROGRAM } from "./program.ts";
+import { formatActiveRoom, formatMember, formatRoomInfo, formatYourRoom, type YourRoom } from "./room-format.ts";
 import { required, UsageError } from "./usage.ts";
 
 /**
@@ -40,12 +42,18 @@ function firstMyRooms(client: ParlorClient): Promise<RoomUnread[]> {
 
 /** Your rooms, newest activity first, each with its role, topic and (for a DM) the other person. */
 async function yourRooms(client: ParlorClient): Promise<YourRoom[]> {
-  const [unread, mine, me] = await Promise.all([firstMyRooms(client), client.room.mine.query(), client.auth.me.query()]);
+  const [unread, mine, me] = await Promise.all([
+    firstMyRooms(client),
+    client.room.mine.query(),
+    client.auth.me.query(),
+  ]);
   const byName = new Map(mine.map((r) => [r.room, r]));
   const direct = unread.filter((r) => r.direct);
   // One batched request for every DM's two people: the name shown is the one that is not you.
   const partners = await Promise.all(direct.map((r) => client.room.members.query({ room: r.room })));
-  const partnerOf = new Map(direct.map((r, i) => [r.room, partners[i]!.find((m) => m.username !== me?.username)?.username]));
+  const partnerOf = new Map(
+    direct.map((r, i) => [r.room, partners[i]!.find((m) => m.username !== me?.username)?.username]),
+  );
   return [...unread]
     .sort((a, b) => b.lastMessageAt.localeCompare(a.lastMessageAt) || a.room.localeCompare(b.room))
     .map((r) => ({ unread: r, mine: byName.get(r.room), partner: partnerOf.get(r.room) }));
@@ -58,7 +66,7 @@ async function rooms({ client, signedIn }: CommandInput) {
     if (mine.length === 0) console.log("(none yet: send to a room, or create one)");
     for (const r of mine) console.log(formatYourRoom(r));
   } else {
-    console.error("(sign in to see your rooms and what you have not read: bun run chat -- login <username>)");
+    console.error(`(sign in to see your rooms and what you have not read: ${PROGRAM} login <username>)`);
   }
   console.log("Active public rooms:");
   if (active.length === 0) console.log("(none yet)");
@@ -67,9 +75,14 @@ async function rooms({ client, signedIn }: CommandInput) {
 
 async function create({ client, args, opts }: CommandInput) {
   const room = required(args, 0, "the room's name");
-  const info = await client.room.create.mutate({ room, visibility: opts.private ? "private" : "public", topic: opts.topic });
+  const info = await client.room.create.mutate({
+    room,
+    visibility: opts.private ? "private" : "public",
+    topic: opts.topic,
+  });
   console.log(`Created ${info.visibility} room ${printable(info.room)}; you are its owner.`);
-  if (info.visibility === "private") console.log(`Only its members see it. Add someone: bun run chat -- invite ${printable(info.room)} <username>`);
+  if (info.visibility === "private")
+    console.log(`Only its members see it. Add someone: ${PROGRAM} invite ${printable(info.room)} <username>`);
 }
 
 async function info({ client, args }: CommandInput) {
@@ -96,21 +109,29 @@ async function role({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   const username = required(args, 1, "the username");
   const newRole = required(args, 2, "the role (moderator or member)");
-  if (newRole !== "moderator" && newRole !== "member") throw new UsageError(`A role is 'moderator' or 'member', not '${newRole}'.`);
+  if (newRole !== "moderator" && newRole !== "member")
+    throw new UsageError(`A role is 'moderator' or 'member', not '${newRole}'.`);
   await client.room.setRole.mutate({ room, username, role: newRole });
-  console.log(`${printable(username)} is ${newRole === "moderator" ? "a moderator" : "a member"} of ${printable(room)} now.`);
+  console.log(
+    `${printable(username)} is ${newRole === "moderator" ? "a moderator" : "a member"} of ${printable(room)} now.`,
+  );
 }
 
 async function topic({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
   const text = args.slice(1).join(" ");
   const info = await client.room.setTopic.mutate({ room, topic: text });
-  console.log(info.topic ? `The topic of ${printable(info.room)} is now: ${printable(info.topic)}` : `${printable(info.room)} has no topic now.`);
+  console.log(
+    info.topic
+      ? `The topic of ${printable(info.room)} is now: ${printable(info.topic)}`
+      : `${printable(info.room)} has no topic now.`,
+  );
 }
 
 async function leave({ client, args }: CommandInput) {
   const room = required(args, 0, "the room");
-  if (room.startsWith("@")) throw new UsageError(`To leave a direct conversation, name its room (bun run chat -- dm ${room.slice(1)} shows it).`);
+  if (room.startsWith("@"))
+    throw new UsageError(`To leave a direct conversation, name its room (${PROGRAM} dm ${room.slice(1)} shows it).`);
   await client.room.leave.mutate({ room });
   console.log(`You left ${printable(room)}.`);
 }
@@ -120,8 +141,8 @@ async function dm({ client, args }: CommandInput) {
   const { room } = await client.dm.open.mutate({ username });
   const who = printable(username);
   console.log(`Your conversation with ${who} is ${printable(room)}.`);
-  console.log(`Send to it: bun run chat -- send @${who} <text>   (or: send ${printable(room)} <text>)`);
-  console.log(`Read it:    bun run chat -- tail @${who}`);
+  console.log(`Send to it: ${PROGRAM} send @${who} <text>   (or: send ${printable(room)} <text>)`);
+  console.log(`Read it:    ${PROGRAM} tail @${who}`);
 }
 
 export const roomCommands = {

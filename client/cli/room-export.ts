@@ -3,8 +3,9 @@
  * server's access rules decide what comes out (a private room one is not in
  * is NOT_FOUND, as for every other command).
  */
+
+import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { HISTORY_LIMIT_MAX } from "../../shared/schemas.ts";
-import type { ParlorClient, RouterOutputs } from "../parlor-client.ts";
 import { formatMessage, printable, printableJson } from "./format.ts";
 
 type SearchHit = RouterOutputs["room"]["search"]["results"][number];

@@ -3,8 +3,9 @@
  * roles, and the list of your rooms with what you have not read. Everything
  * the server sent goes through `printable` (names, topics, times).
  */
+
+import type { RouterOutputs } from "@parlor/client";
 import type { RoomUnread } from "../../shared/schemas.ts";
-import type { RouterOutputs } from "../parlor-client.ts";
 import { printable } from "./format.ts";
 
 type RoomInfo = RouterOutputs["room"]["info"];
@@ -33,7 +34,8 @@ export function formatRoomInfo(info: RoomInfo): string {
 
 /** `ann\towner`. */
 /** `ann\towner`, or with a display name `ann\towner\tAnn Lee`. */
-export const formatMember = (m: Member) => `${printable(m.username)}\t${m.role}${m.displayName ? `\t${printable(m.displayName)}` : ""}`;
+export const formatMember = (m: Member) =>
+  `${printable(m.username)}\t${m.role}${m.displayName ? `\t${printable(m.displayName)}` : ""}`;
 
 /** `3 unread, 1 mention`, or `no unread`. */
 export function unreadCounts(r: Pick<RoomUnread, "unread" | "mentions">): string {

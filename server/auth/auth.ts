@@ -6,10 +6,15 @@
  */
 import { Lucia, TimeSpan } from "lucia";
 import type { Db } from "../../db/index.ts";
+import type { SignedIn } from "../../shared/account.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
+
+export type { SignedIn };
+
 import type { Semaphore } from "../limits/semaphore.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
+import { describeClient, type SessionClient } from "./session-client.ts";
 import {
   deleteExpiredSessions,
   deleteOtherSessions,
@@ -20,7 +25,6 @@ import {
   standingSessions,
 } from "./session-store.ts";
 import { changePassword, createUser, verifyCredentials } from "./users.ts";
-import { describeClient, type SessionClient } from "./session-client.ts";
 
 export type { SessionInfo };
 
@@ -30,13 +34,17 @@ export type { SessionInfo };
  * sibling subdomain (or a plain-HTTP page on the same name) cannot plant or
  * shadow it. Only the name in force is read.
  */
-export const sessionCookieName = (secureCookies: boolean) => (secureCookies ? "__Host-parlor_session" : "parlor_session");
+export const sessionCookieName = (secureCookies: boolean) =>
+  secureCookies ? "__Host-parlor_session" : "parlor_session";
 
 function createLucia(db: Db, secureCookies: boolean, ttlSeconds: number) {
   return new Lucia(createSessionAdapter(db), {
     sessionExpiresIn: new TimeSpan(ttlSeconds, "s"),
     // Lucia sets no Domain; `__Host-` requires exactly that.
-    sessionCookie: { name: sessionCookieName(secureCookies), attributes: { secure: secureCookies, sameSite: "lax", path: "/" } },
+    sessionCookie: {
+      name: sessionCookieName(secureCookies),
+      attributes: { secure: secureCookies, sameSite: "lax", path: "/" },
+    },
     getUserAttributes: (attributes) => ({ username: attributes.username }),
   });
 }
@@ -48,12 +56,6 @@ declare module "lucia" {
     DatabaseUserAttributes: { username: string };
     DatabaseSessionAttributes: SessionClient;
   }
-}
-
-export interface SignedIn {
-  user: User;
-  /** The session token: the cookie's value, the bearer token, the WebSocket `connectionParams.token`. */
-  token: string;
 }
 
 export interface ValidSession {
@@ -119,7 +121,10 @@ export interface AuthOptions {
   sessionTtlSeconds?: number;
 }
 
-export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlSeconds = 30 * 24 * 3600 }: AuthOptions): Auth {
+export function createAuth(
+  db: Db,
+  { secureCookies, hashConcurrency, sessionTtlSeconds = 30 * 24 * 3600 }: AuthOptions,
+): Auth {
   const lucia = createLucia(db, secureCookies, sessionTtlSeconds);
   const hasher = createPasswordHasher(hashConcurrency);
   const signIn = async (user: User, client: SignInClient = { userAgent: null, ip: null }): Promise<SignedIn> => {
@@ -131,7 +136,12 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
   async function lookUp(token: string): Promise<ValidSession | null> {
     const { session, user } = await lucia.validateSession(token);
     if (!session) return null;
-    return { user: { id: user.id, username: user.username }, token, expiresAt: session.expiresAt, renewed: session.fresh };
+    return {
+      user: { id: user.id, username: user.username },
+      token,
+      expiresAt: session.expiresAt,
+      renewed: session.fresh,
+    };
   }
   /** After a session ends: a lookup that began before may have read it, so nobody joins that one any more. */
   const ended = <T>(result: T): T => {
@@ -169,7 +179,9 @@ export function createAuth(db: Db, { secureCookies, hashConcurrency, sessionTtlS
     sessions: (userId, currentToken) => listUserSessions(db, userId, currentToken),
     purgeExpired: async () => ended(await deleteExpiredSessions(db)),
     tokenFromHeaders({ cookie, authorization }) {
-      return (authorization && lucia.readBearerToken(authorization)) || (cookie && lucia.readSessionCookie(cookie)) || null;
+      return (
+        (authorization && lucia.readBearerToken(authorization)) || (cookie && lucia.readSessionCookie(cookie)) || null
+      );
     },
     sessionCookie: (token) => lucia.createSessionCookie(token).serialize(),
     blankCookie: () => lucia.createBlankSessionCookie().serialize(),

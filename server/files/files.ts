@@ -47,8 +47,11 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Rows looked at per purge step. */
 const PURGE_BATCH = 500;
 
-/** 24 random bytes as base64url: 32 characters, 192 bits. */
-const newId = () => Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
+/**
+ * 24 random bytes as base64url (192 bits) after a letter: 33 characters. The letter keeps an
+ * id from starting with "-", which a command line would take for an option (`parlor download <id>`).
+ */
+const newId = () => `f${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url")}`;
 
 export function createFiles({ db, storage, limits, mayRead, now = Date.now, log }: FilesOptions) {
   const processing = createSemaphore(limits.uploadsInFlight);

@@ -6,7 +6,7 @@
  * snapshots delivered while the room settles, next to what per-person join/leave
  * events would have cost. Bounded: stops when the room has settled, or after 30 s.
  */
-import { createParlorClient, createParlorSocket, type ParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket, type ParlorSocket } from "@parlor/client";
 import { startTestServer } from "../support/server.ts";
 
 const N = Number(process.argv[2] ?? 1000);

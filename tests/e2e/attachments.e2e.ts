@@ -10,7 +10,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "../../client/parlor-client.ts";
+import type { AppRouter } from "@parlor/client";
 import { shownTexts, signUp, uniqueName } from "./support/app.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { png } from "./support/png.ts";

@@ -4,7 +4,7 @@
  * expired sessions purged without anyone presenting them.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket } from "@parlor/client";
 import { storedSessionId as hashToken } from "../../server/auth/index.ts";
 import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { failure, outcome } from "../support/outcome.ts";

@@ -8,7 +8,7 @@
  * the bound derived from the limits in the test's text.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createParlorClient } from "../../client/parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import { MAX_FRAME_BYTES } from "../../server/limits/defaults.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../../shared/transport.ts";
 import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";

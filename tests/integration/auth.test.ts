@@ -1,7 +1,7 @@
 /** Accounts and sessions through the real client and raw HTTP: what a browser and a script rely on. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import { createParlorClient, createParlorSocket, type ParlorClientError } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket, type ParlorClientError } from "@parlor/client";
 import { SESSION_RECHECK_MS } from "../../server/limits/defaults.ts";
 import { storedSessionId as hashToken } from "../../server/auth/index.ts";
 import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";

@@ -66,7 +66,7 @@ describe("room.send and room.messages", () => {
 
   test("a forged token is a guest: UNAUTHORIZED", async () => {
     const { client } = server.guest();
-    const forged = (await import("../../client/parlor-client.ts")).createParlorClient({ url: server.url, token: "not-a-session" });
+    const forged = (await import("@parlor/client")).createParlorClient({ url: server.url, token: "not-a-session" });
     expect((await failure(forged.room.send.mutate({ room: "lobby", text: "hi" }))).code).toBe("UNAUTHORIZED");
     expect(await client.auth.me.query()).toBeNull();
   });

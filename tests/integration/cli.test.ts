@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createParlorClient } from "../../client/parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import type { RoomUnread } from "../../shared/schemas.ts";
 import { png, upload } from "../support/files.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";

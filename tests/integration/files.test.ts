@@ -18,7 +18,7 @@ describe("attachment.upload", () => {
     const ann = await server.signUp();
     const a = await upload(ann.client, await png(40, 30), "chart.png");
     expect(a).toMatchObject({ name: "chart.png", type: "image/png", width: 40, height: 30, url: `/files/${a.id}/chart.png`, thumbnailUrl: `/files/${a.id}/thumbnail` });
-    expect(a.id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(a.id).toMatch(/^f[A-Za-z0-9_-]{32}$/);
     const res = await fetch(server.url + a.url, { headers: { authorization: `Bearer ${ann.token}` } });
     expect(res.status).toBe(200);
     expect((await res.bytes()).byteLength).toBe(a.size);

@@ -6,7 +6,7 @@ import { describe, expect, test } from "bun:test";
 import { MAX_FRAME_BYTES } from "../../server/limits/defaults.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
-import type { ParlorClient } from "../../client/parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { clientBehindProxy } from "../support/proxied-client.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";

@@ -10,7 +10,7 @@ import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { PRESENCE_GROUP } from "../../server/presence/presence.ts";
 import { MAX_PRESENCE_WATCHES_PER_CONNECTION } from "../../server/limits/defaults.ts";
-import type { ParlorClient, ParlorClientError } from "../../client/parlor-client.ts";
+import type { ParlorClient, ParlorClientError } from "@parlor/client";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 

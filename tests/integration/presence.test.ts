@@ -1,7 +1,7 @@
 /** room.presence and room.typing through the real client: who is here, who is typing. */
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { RoomPresence } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../../client/parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { appRouter } from "../../server/trpc/router.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";

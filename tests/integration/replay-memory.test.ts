@@ -6,7 +6,7 @@
  * `lastEventId` 0 and reads as fast as it can: 15,000 frames, 240 MB.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createParlorClient } from "../../client/parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";

@@ -4,7 +4,7 @@
  * and catch up with no gap and no duplicate.
  */
 import { expect, test } from "bun:test";
-import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket } from "@parlor/client";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { quietFor } from "../support/wait.ts";

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTRPCClient, httpBatchLink, wsLink } from "@trpc/client";
-import { createParlorSocket, type AppRouter } from "../../client/parlor-client.ts";
+import { createParlorSocket, type AppRouter } from "@parlor/client";
 import { describeWithServices, REDIS_URL, redisService, uniqueRedisPrefix } from "../support/backends.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { waitFor } from "../support/wait.ts";

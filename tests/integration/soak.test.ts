@@ -7,7 +7,7 @@
 import { expect, test } from "bun:test";
 import { heapStats } from "bun:jsc";
 import { readdirSync } from "node:fs";
-import { createParlorClient, createParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket } from "@parlor/client";
 import { roomGroup } from "../../shared/schemas.ts";
 import { startTestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";

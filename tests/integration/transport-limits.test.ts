@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from "@trpc/client";
-import { websocketUrl } from "../../client/parlor-client.ts";
+import { websocketUrl } from "@parlor/client";
 import type { AppRouter } from "../../server/trpc/router.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";

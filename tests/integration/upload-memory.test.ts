@@ -9,7 +9,7 @@ import { expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createParlorClient } from "../../client/parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import { upload } from "../support/files.ts";
 import { peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";

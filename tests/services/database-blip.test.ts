@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import type { ParlorClient } from "../../client/parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { STORAGE_UNAVAILABLE_MESSAGE } from "../../server/trpc/domain-errors.ts";
 import { createPostgresSchema, describeWithServices, POSTGRES_URL, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 import type { RecordedSubscription } from "../support/subscriber.ts";

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { RoomPresence } from "../../shared/schemas.ts";
-import type { ParlorClient } from "../../client/parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 import { waitFor } from "../support/wait.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";

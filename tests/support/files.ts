@@ -3,7 +3,7 @@
  * metadata, a decompression bomb, and an upload through the real client.
  */
 import sharp from "sharp";
-import type { ParlorClient } from "../../client/parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 
 /** Uploads `bytes` as `name` through `attachment.upload` (FormData, field `file`), as the browser and scripts do. */
 export function upload(client: ParlorClient, bytes: Uint8Array | string, name: string) {

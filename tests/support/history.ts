@@ -1,5 +1,5 @@
 /** A room's whole history as a client pages through it. */
-import type { ParlorClient } from "../../client/parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 
 /** Every message of `room`, oldest first, from `client`'s history pages. */
 export async function fullHistory(client: ParlorClient, room: string): Promise<{ seq: number; text: string }[]> {

@@ -22,7 +22,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 import type { MemoryReading } from "./memory-probe.ts";
 import { uniqueName } from "./names.ts";
 import { TEST_LIMITS } from "./test-limits.ts";

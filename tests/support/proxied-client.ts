@@ -5,7 +5,7 @@
  * several addresses over loopback.
  */
 import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
-import { type ParlorClient, websocketUrl } from "../../client/parlor-client.ts";
+import { type ParlorClient, websocketUrl } from "@parlor/client";
 import type { AppRouter } from "../../server/trpc/router.ts";
 
 export function clientBehindProxy(baseUrl: string, address: string, token?: string): ParlorClient {

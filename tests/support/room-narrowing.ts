@@ -6,7 +6,7 @@
  * two-process tests.
  */
 import { expect } from "bun:test";
-import type { ParlorClient, ParlorClientError } from "../../client/parlor-client.ts";
+import type { ParlorClient, ParlorClientError } from "@parlor/client";
 import type { RoomEntry, RoomPresence } from "../../shared/schemas.ts";
 import { waitFor } from "./wait.ts";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../server/config.ts";
 import { startServer, type RunningServer } from "../../server/serve.ts";
 import type { ParlorDeps } from "../../server/app.ts";
-import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 import { uniqueName } from "./names.ts";
 
 export interface TestServer extends RunningServer {

@@ -5,7 +5,7 @@
  * It reconnects by itself with the same token, as the stock client does.
  */
 import { createTRPCClient, wsLink } from "@trpc/client";
-import { createParlorSocket, type ParlorClient, type ParlorSocket } from "../../client/parlor-client.ts";
+import { createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 import type { AppRouter } from "../../server/trpc/router.ts";
 
 export interface SocketClient {

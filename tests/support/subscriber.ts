@@ -1,6 +1,6 @@
 /** A room subscriber through the real tRPC client, recording what a user would see. */
 import type { Message, RoomEntry } from "../../shared/schemas.ts";
-import type { ParlorClient, ParlorClientError } from "../../client/parlor-client.ts";
+import type { ParlorClient, ParlorClientError } from "@parlor/client";
 import { waitFor } from "./wait.ts";
 
 export interface RecordedSubscription {

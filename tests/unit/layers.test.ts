@@ -46,8 +46,11 @@ interface Source {
 
 async function readSources(): Promise<Source[]> {
   const all: Source[] = [];
-  for await (const file of new Glob("{server,shared,db,client}/**/*.{ts,tsx}").scan(ROOT)) {
-    all.push({ file, text: await Bun.file(join(ROOT, file)).text() });
+  // packages/*/src: the published client (its own node_modules and dist/ are not ours to read).
+  for (const pattern of ["{server,shared,db,client}/**/*.{ts,tsx}", "packages/*/src/**/*.ts"]) {
+    for await (const file of new Glob(pattern).scan(ROOT)) {
+      all.push({ file, text: await Bun.file(join(ROOT, file)).text() });
+    }
   }
   return all;
 }
@@ -73,6 +76,9 @@ const BELOW_TRANSPORTS = under(
   "server/settings.ts",
 );
 const TRANSPORTS = under("server/trpc", "server/http");
+/** The client side: the app and the CLI, and the package they and scripts import it from (`@parlor/client`). */
+const CLIENT = (path: string) =>
+  under("client", "packages/client")(path) || path === "@parlor/client" || path.startsWith("@parlor/client/");
 const SERVICES = under(...["chat", "rooms", "unread", "presence", "auth", "files"].map((f) => `server/${f}`));
 
 /** What breaks a rule: in `file`, an import of `what` (a path), or another thing the rule names (a class, a cycle). */
@@ -96,15 +102,15 @@ const RULES = {
   },
   sharedAndDbAtTheBottom: {
     name: "shared/ and db/ import nothing from server/ or client/",
-    find: forbidding((i) => under("shared", "db")(i.file) && under("server", "client")(i.target)),
+    find: forbidding((i) => under("shared", "db")(i.file) && (under("server")(i.target) || CLIENT(i.target))),
   },
   nothingImportsTheClient: {
-    name: "server/ imports nothing from client/",
-    find: forbidding((i) => under("server")(i.file) && under("client")(i.target)),
+    name: "server/ imports nothing from client/ or the client package",
+    find: forbidding((i) => under("server")(i.file) && CLIENT(i.target)),
   },
   clientSeesServerTypesOnly: {
-    name: "client/ imports server/ as types only",
-    find: forbidding((i) => under("client")(i.file) && under("server")(i.target) && !i.typeOnly),
+    name: "client/ and the client package import server/ as types only",
+    find: forbidding((i) => CLIENT(i.file) && under("server")(i.target) && !i.typeOnly),
   },
   domainErrorsBelowEveryService: {
     name: "server/errors/ imports nothing of the server, so every service may throw its errors",
@@ -128,7 +134,13 @@ const RULES = {
     name: "server/chat/ (the room log) imports no other service: rooms/ appends through the log, not the reverse",
     // But for the attachments' SQL (server/files/repository.ts): a send attaches its files in its own
     // transaction and every reader of messages carries them; it holds no access rule.
-    find: forbidding((i) => under("server/chat")(i.file) && SERVICES(i.target) && !under("server/chat")(i.target) && i.target !== "server/files/repository.ts"),
+    find: forbidding(
+      (i) =>
+        under("server/chat")(i.file) &&
+        SERVICES(i.target) &&
+        !under("server/chat")(i.target) &&
+        i.target !== "server/files/repository.ts",
+    ),
   },
   transportKnowsNoService: {
     name: "the WebSocket transport (trpc/ws/) imports no service",
@@ -204,7 +216,9 @@ describe("layers: imports point one way", () => {
       ),
     ).toBe(true);
     expect(
-      imports.some((i) => i.file === "client/parlor-client.ts" && i.target === "server/trpc/router.ts" && i.typeOnly),
+      imports.some(
+        (i) => i.file === "packages/client/src/app-router.ts" && i.target === "server/trpc/router.ts" && i.typeOnly,
+      ),
     ).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import { createRoomLog, type RoomLogOptions } from "../../client/app/lib/room-lo
 import { createRoomPresence } from "../../client/app/lib/room-presence.ts";
 import { createRoomWrites } from "../../client/app/lib/room-writes.ts";
 import { createSavedHistory } from "../../client/app/lib/saved-history.ts";
-import { createParlorClient } from "../../client/parlor-client.ts";
+import { createParlorClient } from "@parlor/client";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 

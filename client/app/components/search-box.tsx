@@ -2,7 +2,7 @@ import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import "./search-box.css";
 
 /**

@@ -4,7 +4,7 @@
  */
 import { createResource } from "solid-js";
 import { ChangePasswordInput } from "../../../shared/account.ts";
-import type { ParlorClient, RouterOutputs } from "../../parlor-client.ts";
+import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { formatFullTime } from "./format-time.ts";
 
 export type AccountSession = RouterOutputs["auth"]["sessions"][number];

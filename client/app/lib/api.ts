@@ -5,7 +5,7 @@
  */
 import { createContext, useContext } from "solid-js";
 import { CLOSE_SESSION_ENDED } from "../../../shared/transport.ts";
-import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "../../parlor-client.ts";
+import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 
 export interface BrowserApi {
   client: ParlorClient;

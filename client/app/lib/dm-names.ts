@@ -4,7 +4,7 @@
  */
 import { createContext, createSignal, useContext } from "solid-js";
 import { isDmRoom, type RoomMember } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 
 /** The other person of a direct conversation; yourself if you are alone in it (the other left). */
 export function dmPeer(members: readonly RoomMember[], self: string | null | undefined): string | null {

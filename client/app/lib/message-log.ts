@@ -5,7 +5,7 @@
  */
 import { applyChange } from "../../../shared/room-log.ts";
 import type { RoomEntry } from "../../../shared/schemas.ts";
-import type { RouterOutputs } from "../../parlor-client.ts";
+import type { RouterOutputs } from "@parlor/client";
 
 export type HistoryPage = RouterOutputs["room"]["history"];
 export type Message = HistoryPage["messages"][number];

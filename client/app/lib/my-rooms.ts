@@ -7,7 +7,7 @@
  */
 import { createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext } from "solid-js";
 import type { MeRoomsEvent, RoomUnread } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { codeOf } from "./room-access.ts";
 
 export type { RoomUnread };

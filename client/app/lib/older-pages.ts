@@ -5,7 +5,7 @@
  * quoted or linked message.
  */
 import { type Accessor, createSignal } from "solid-js";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { findMessage, hasOlder, type MessageLog, withHistoryPage } from "./message-log.ts";
 
 export interface OlderPagesOptions {

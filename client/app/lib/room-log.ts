@@ -16,8 +16,8 @@
  */
 import { createSignal, onCleanup } from "solid-js";
 import type { MemberEntry } from "../../../shared/room-log.ts";
+import type { ParlorClient } from "@parlor/client";
 import type { RoomEntry } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
 import { deniesAccess } from "./history-cache.ts";
 import {
   emptyLog,

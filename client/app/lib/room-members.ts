@@ -6,7 +6,7 @@
  */
 import { createResource } from "solid-js";
 import type { RoomInfo, RoomMember } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { isNotFound } from "./room-access.ts";
 import type { MemberAction } from "./room-roles.ts";
 

@@ -6,7 +6,7 @@
  * signal it, throttled (typing-signal.ts).
  */
 import { createSignal, onCleanup } from "solid-js";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
 import type { Timers } from "./timers.ts";

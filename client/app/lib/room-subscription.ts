@@ -6,7 +6,7 @@
  */
 import { createSignal } from "solid-js";
 import type { RoomEntry } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { deniesAccess } from "./history-cache.ts";
 

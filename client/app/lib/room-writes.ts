@@ -5,7 +5,7 @@
  * nothing. A typing signal on its way is waited for before a send, so it cannot
  * land after the message (typing-signal.ts).
  */
-import type { ParlorClient } from "../../parlor-client.ts";
+import type { ParlorClient } from "@parlor/client";
 import type { Message } from "./message-log.ts";
 import type { OutboxSend } from "./outbox.ts";
 import type { RoomLog } from "./room-log.ts";

@@ -4,7 +4,7 @@
  * Over one room (`room` set) or every room the user may read.
  */
 import { createSignal } from "solid-js";
-import type { ParlorClient, RouterOutputs } from "../../parlor-client.ts";
+import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { searchTerms } from "../../../shared/search.ts";
 import { roomPath } from "./room-name.ts";
 

@@ -5,7 +5,7 @@
  */
 import { createContext, createResource, useContext } from "solid-js";
 import { TRPCClientError } from "@trpc/client";
-import type { ParlorClient, RouterInputs, RouterOutputs } from "../../parlor-client.ts";
+import type { ParlorClient, RouterInputs, RouterOutputs } from "@parlor/client";
 import { createKnownUser } from "./known-user.ts";
 import type { KeyValueStorage } from "./outbox.ts";
 

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { expect, type Page } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "../../../client/parlor-client.ts";
+import type { AppRouter } from "@parlor/client";
 
 export const PASSWORD = "correct horse battery";
 

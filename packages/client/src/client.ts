@@ -3,13 +3,16 @@
  * Its types come from the server's router (`import type` only): a wrong input
  * shape is a compile error, and no server type is restated here.
  *
+ * Published as `@parlor/client` (packages/client): the web app, the CLI and
+ * scripts elsewhere all import it by that name.
+ *
  * Subscriptions go over one WebSocket (which reconnects by itself and resumes
  * each room after the last message it delivered); queries and mutations over
  * batched HTTP; a file (`attachment.upload` with FormData) in a request of its own.
  *
  * @example
  * ```ts
- * import { createParlorClient } from "parlor/client";
+ * import { createParlorClient } from "@parlor/client";
  * const chat = createParlorClient({ url: "http://localhost:3000", token });
  * await chat.room.send.mutate({ room: "lobby", text: "hi" });
  * chat.room.messages.subscribe({ room: "lobby" }, { onData: (e) => console.log(e.data) });
@@ -31,8 +34,8 @@ import {
   wsLink,
 } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../server/trpc/router.ts";
-import { HTTP_BATCH_MAX_CALLS, HTTP_URL_MAX_LENGTH } from "../shared/transport.ts";
+import { HTTP_BATCH_MAX_CALLS, HTTP_URL_MAX_LENGTH } from "../../../shared/transport.ts";
+import type { AppRouter } from "./app-router.ts";
 
 export type { AppRouter };
 export type ParlorClient = TRPCClient<AppRouter>;
@@ -61,6 +64,8 @@ export interface ParlorSocketOptions {
   keepOpen?: boolean;
   onOpen?: () => void;
   onClose?: (cause?: { code?: number }) => void;
+  /** The WebSocket class, where the runtime has none (Node.js 20; the package's Node.js entry passes `ws` then). Default: the global one. */
+  WebSocket?: typeof WebSocket;
 }
 
 /** The WebSocket half of a client. Make one yourself to share it or to close it. */
@@ -76,6 +81,7 @@ export function createParlorSocket(opts: ParlorSocketOptions): ParlorSocket {
     retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 10_000) * (0.5 + Math.random()),
     onOpen: opts.onOpen,
     onClose: opts.onClose,
+    WebSocket: opts.WebSocket,
   });
 }
 
