@@ -11,11 +11,11 @@
  */
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
-import type { Message, RoomName } from "../../shared/schemas.ts";
+import type { Message, } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError } from "../errors/domain-errors.ts";
 import { withAttachments } from "../files/repository.ts";
 import type { NewMessage } from "./log-rows.ts";
-import { type Author, messages, toMessage } from "./log-rows.ts";
+import { messages, toMessage } from "./log-rows.ts";
 import { insertMessages, joinBySending, lockedRoomState, nextSeqsForMessages } from "./message-statements.ts";
 import { admit } from "./send-rules.ts";
 

@@ -4,7 +4,8 @@
  * (one line per outage, a count of reconnections for metrics). Shared by the
  * group layer's pub/sub pair and the connection for shared limits.
  */
-import Redis, { type RedisOptions } from "ioredis";
+import type Redis from "ioredis";
+import type { RedisOptions } from "ioredis";
 import { REDIS_RETRY } from "../limits/defaults.ts";
 
 export type RedisLog = (message: string, error?: unknown) => void;

@@ -17,7 +17,7 @@ export class Histogram {
 
   /** Records one value in microseconds (negative values count as 0). */
   record(us: number): void {
-    const v = us < 0 ? 0 : us;
+    const v = Math.max(us , 0);
     this.counts[bucketOf(v)]!++;
     this.count++;
     this.sum += v;
@@ -51,7 +51,7 @@ export class Histogram {
   /** A compact form to pass between processes: only the non-empty buckets. */
   toJSON(): SerializedHistogram {
     const buckets: [number, number][] = [];
-    this.counts.forEach((c, i) => c > 0 && buckets.push([i, c]));
+    for (const [i, c] of this.counts.entries()) if (c > 0) buckets.push([i, c]);
     return { count: this.count, sum: this.sum, max: this.max, buckets };
   }
 

@@ -178,7 +178,7 @@ async function roomsRun(job: Extract<Job, { kind: "fanout" | "rooms" }>): Promis
     return s;
   });
   // The bare server's data frames carry id 1 and need no subscribe call.
-  if (!parlor) sockets.forEach((s, j) => s.listen(1, deliver(j)));
+  if (!parlor) for (const [j, s] of sockets.entries()) s.listen(1, deliver(j));
   let sender: BenchSocket | null = null;
   if (fanout) sender = parlor ? await BenchSocket.open(job.wsUrl, job.token) : await BenchSocket.open(`${job.wsUrl}?room=${job.room}&send=1`);
   await Bun.sleep(300);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Job, PhaseResult } from "./loadgen.ts";
 import { cores, cpuSeconds, GENERATOR_CPU, pinned, pinning, processTree, ROOT, SERVER_CPU, spawnChild, freePort } from "./procs.ts";
 import { createPostgresSchema } from "../support/backends.ts";
-import { BENCH_PASSWORD, benchUsers, type BenchServer, startBare, startBareStore, startBareUpload, startParlor, tempDir } from "./servers.ts";
+import { BENCH_PASSWORD, benchUsers, startBare, startBareStore, startBareUpload, startParlor, tempDir } from "./servers.ts";
 import type { SqlJob } from "./sql-bench.ts";
 import { type Row, renderMarkdown } from "./report.ts";
 

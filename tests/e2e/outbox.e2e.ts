@@ -116,11 +116,11 @@ test.describe("the outbox", () => {
       await expect(refused.locator(".text")).toHaveText(["third", "fourth"]);
       await expect(refused.first().locator(".reason")).toHaveText(/^Too many messages: try again in \d+ s\.$/);
 
-      const reason = await refused.first().locator(".reason").innerText();
+      const reason = await refused.first().locator(".reason").textContent();
       await refused.filter({ hasText: "fourth" }).getByRole("button", { name: "Discard" }).click();
       await expect(pending(page)).toHaveCount(1);
       // Wait as long as the server said, then retry.
-      await page.waitForTimeout(Number(/in (\d+) s/.exec(reason)![1]) * 1_000 + 300);
+      await page.waitForTimeout(Number(/in (\d+) s/.exec(reason ?? "")![1]) * 1_000 + 300);
       await pending(page).getByRole("button", { name: "Retry" }).click();
       await expect(pending(page)).toHaveCount(0);
       await expect.poll(() => shownTexts(page)).toEqual(["first", "second", "third"]);

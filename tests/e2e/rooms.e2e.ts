@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { quietFor } from "../support/wait.ts";
-import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 /** Opens the members panel of the room on screen. */
 async function openMembers(page: Page) {
@@ -66,7 +66,7 @@ test.describe("rooms", () => {
     await expect(owner.locator("#messages .member-notice").last()).toHaveText(`${ownerName} removed ${inviteeName}`);
     await owner.waitForTimeout(1_000); // "a second later" is the scenario
     await sendFromPage(owner, "after the kick");
-    await quietFor(500, () => invitee.locator("#messages").innerText(), "the kicked invitee's messages");
+    await quietFor(500, () => invitee.locator("#messages").textContent(), "the kicked invitee's messages");
     await expect(invitee.locator("#messages")).not.toContainText("after the kick");
     await expect(invitee.locator("#messages")).toContainText("before the kick");
     // …and the room leaves their list.

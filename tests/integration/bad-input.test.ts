@@ -88,6 +88,7 @@ describe("inputs", () => {
   });
 
   test("SQL and markup in a text are stored and returned verbatim, as text", async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the text a user types, sent as is, must stay text
     const texts = ["'); drop table message; --", "<img src=x onerror=alert(1)>", "${process.env}", "\u202eevil"];
     for (const text of texts) await ann.client.room.send.mutate({ room: "verbatim", text });
     const page = await ann.client.room.history.query({ room: "verbatim" });
@@ -133,7 +134,7 @@ describe("generated input (fast-check)", () => {
   test("room.send accepts exactly the rooms the schema describes, and stores nothing for the rest", async () => {
     const valid = /^(?!.*\.\.)(?!\.$)[A-Za-z0-9._-]{1,64}$/;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[A-Za-z0-9._\/-]{0,66}$/)), async (room) => {
+      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[A-Za-z0-9._/-]{0,66}$/)), async (room) => {
         let ok = true;
         try {
           await ann.client.room.send.mutate({ room, text: "generated" });

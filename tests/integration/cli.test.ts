@@ -94,7 +94,7 @@ describe("bun run chat", () => {
     const dee = await server.signUp();
     const as = { PARLOR_TOKEN: dee.token };
     const first = await chat(["send", "log-cli", "see", "you", "at", "noon"], as);
-    expect(first.stdout).toContain("#1 " + dee.username + ": see you at noon");
+    expect(first.stdout).toContain(`#1 ${dee.username}: see you at noon`);
 
     const reply = await chat(["send", "log-cli", "--reply", "1", "bring", "snacks"], as);
     expect(reply).toMatchObject({ code: 0 });
@@ -502,7 +502,7 @@ describe("bun run chat: tail marks what it printed as read", () => {
       sub.unsubscribe();
 
       // A message printed just before Ctrl-C is marked at exit.
-      const last = await writer.client.room.send.mutate({ room: "read-cli", text: `late @${reader.username}` });
+      const _last = await writer.client.room.send.mutate({ room: "read-cli", text: `late @${reader.username}` });
       await waitFor(() => tail.output.out.includes("late @"), "the live message", 5000);
     } finally {
       tail.interrupt();

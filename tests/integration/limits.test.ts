@@ -14,7 +14,7 @@ import { waitFor } from "../support/wait.ts";
 
 /** A raw WebSocket to /trpc, as a script without the tRPC client would open one. */
 function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
-  const ws = new WebSocket(url.replace("http", "ws") + "/trpc");
+  const ws = new WebSocket(`${url.replace("http", "ws")}/trpc`);
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve({ ws, closed }));

@@ -92,7 +92,7 @@ export function startTcpProxy(target: { host: string; port: number }): TcpProxy 
               const early = client.data.early.splice(0);
               for (const chunk of early) send(upstream, chunk);
             },
-            data: (upstream, data) => send(client, data),
+            data: (_upstream, data) => send(client, data),
             drain: flush,
             close,
             error: close,

@@ -59,7 +59,7 @@ describe("formatMessage", () => {
       reactions: [{ emoji: "\u202E👍", users: ["ben"] }],
       attachments: [],
     });
-    expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
+    expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n {4}\[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
   });
 
   test("a file whose name carries escape sequences and a bidi override is listed with them visible, its URL on the server given", () => {

@@ -1,6 +1,5 @@
 /** The GroupLayer contract, run against every group layer in tests/support/backends.ts. */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import type { RoomEvent } from "../../shared/schemas.ts";
 import type { Delivery, GroupLayer } from "../../server/groups/group-layer.ts";
 import { describeEach, groupLayerBackends, type TestGroups } from "../support/backends.ts";
 import { deliverySeq, messageEvent } from "../support/entries.ts";

@@ -91,7 +91,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 
 describe("live relay", () => {
   test("a caught-up subscriber is handed to the channel: later entries come through it once each, none through its stream", async () => {
-    const { channel, subscriber } = fakeChannel();
+    const { subscriber } = fakeChannel();
     const a = subscriber();
     const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
     const done = pump(stream, a.got);

@@ -82,7 +82,7 @@ describe("topic channel", () => {
 
     const [reader, stalled, gone] = [new Member(), new Member(), new Member()];
     const behind: string[] = [];
-    const seats = new Map([reader, stalled, gone].map((m, i) => [m, channel.seat(m, '{"id":1,')] as const));
+    const seats = new Map([reader, stalled, gone].map((m, _i) => [m, channel.seat(m, '{"id":1,')] as const));
     for (const [m, seat] of seats) seat.join("room:r", () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()));
     gone.buffered = SLOW; // its reader stopped long ago
     let sent = 0;
@@ -108,7 +108,10 @@ describe("topic channel", () => {
     const stalled = new Member();
     let off = false;
     const seats = Array.from({ length: 50 }, (_, i) => [`room:r${i}`, channel.seat(stalled, '{"id":1,')] as const);
-    for (const [key, seat] of seats) seat.join(key, () => ((off = true), seats.forEach(([, s]) => s.leave())));
+    for (const [key, seat] of seats) seat.join(key, () => {
+      off = true;
+      for (const [, s] of seats) s.leave();
+    });
     let sent = 0;
     while (!off && sent < 1000) for (const [key] of seats) channel.publish(key, value(++sent));
     expect(off).toBe(true);

@@ -146,7 +146,7 @@ describe("decoding", () => {
     expect(decodeConnectionParams(JSON.stringify({ method: "connectionParams", data: { token: "t" } }))).toEqual({ token: "t" });
     expect(decodeConnectionParams(JSON.stringify({ method: "connectionParams", data: null }))).toBeNull();
     for (const frame of ["[1]", "nope", new Uint8Array([1])]) {
-      let code;
+      let code: unknown;
       try {
         decodeConnectionParams(frame);
       } catch (error) {

@@ -130,8 +130,8 @@ export function createFrameEncoder(router: AnyRouter): FrameEncoder {
       return prefix + tail;
     },
 
-    started: (prefix) => prefix + `"result":{"type":"started"}}`,
-    stopped: (prefix) => prefix + `"result":{"type":"stopped"}}`,
+    started: (prefix) => `${prefix}"result":{"type":"started"}}`,
+    stopped: (prefix) => `${prefix}"result":{"type":"stopped"}}`,
 
     error(id, jsonrpc, call, onFormatterError) {
       let shape: unknown;
