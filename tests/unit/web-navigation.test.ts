@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { appKey } from "../../client/app/lib/app-keys.ts";
 import { feedKey } from "../../client/app/lib/feed-keys.ts";
 import { filterSwitcher, neighbourRoom, type SwitcherItem, switcherItems, switcherKey } from "../../client/app/lib/quick-switcher.ts";
 import { canonicalRoomPath, checkRoomName } from "../../client/app/lib/room-name.ts";
@@ -101,5 +102,22 @@ describe("canonical room names in the app", () => {
     expect(canonicalRoomPath("general")).toBeNull();
     expect(canonicalRoomPath("dm%3A1%3A2")).toBeNull();
     expect(canonicalRoomPath("no%20spaces")).toBeNull();
+  });
+});
+
+describe("appKey (the app's keys, wherever the focus is)", () => {
+  test("Ctrl+K and ⌘K open the switcher, in either case; Alt+↑/↓ go between rooms; Esc closes", () => {
+    expect(appKey({ key: "k", ctrlKey: true })).toBe("switcher");
+    expect(appKey({ key: "K", metaKey: true })).toBe("switcher");
+    expect(appKey({ key: "ArrowDown", altKey: true })).toBe("next-room");
+    expect(appKey({ key: "ArrowUp", altKey: true })).toBe("previous-room");
+    expect(appKey({ key: "Escape" })).toBe("close");
+  });
+  test("other combinations stay the browser's or the page's", () => {
+    expect(appKey({ key: "k" })).toBeNull();
+    expect(appKey({ key: "k", ctrlKey: true, shiftKey: true })).toBeNull();
+    expect(appKey({ key: "ArrowDown" })).toBeNull();
+    expect(appKey({ key: "ArrowDown", altKey: true, shiftKey: true })).toBeNull();
+    expect(appKey({ key: "ArrowLeft", altKey: true })).toBeNull();
   });
 });

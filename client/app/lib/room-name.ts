@@ -31,3 +31,9 @@ export function canonicalRoomPath(segment: string): string | null {
   const check = checkRoomName(typed);
   return check.ok && check.name !== typed ? roomPath(check.name) : null;
 }
+
+/** The room a page's path shows (`/room/plans/` → "plans"), or null on any other page. */
+export function roomOfPath(pathname: string): string | null {
+  const match = /^\/room\/([^/]+)\/?$/.exec(pathname);
+  return match ? roomFromPath(match[1]!) : null;
+}
