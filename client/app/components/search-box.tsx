@@ -13,6 +13,7 @@ const text = {
   searching: "Searching…",
   older: "Older results",
   results: "Search results",
+  placeholder: "Search",
 };
 
 /**
@@ -59,7 +60,7 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
           ref={input}
           id="all-search-input"
           type="search"
-          placeholder={props.label}
+          placeholder={text.placeholder}
           autocomplete="off"
           maxlength={200}
           value={query()}

@@ -48,8 +48,9 @@ export function Timeline(props: { view: RoomView }) {
           {(seq) => (
             <>
               <Show when={dividerSeq() === seq}>
-                <div class="unread-divider" role="separator" aria-label="New messages">
-                  <span aria-hidden="true">New messages</span>
+                {/* Plain text between the feed's articles: a feed owns articles only (no separator role). */}
+                <div id="unread-divider" class="unread-divider">
+                  <span>New messages</span>
                 </div>
               </Show>
               <Show when={itemAt().get(seq)} keyed>
