@@ -80,7 +80,7 @@ test.describe("accessibility (axe-core)", () => {
     await owner.client.room.invite.mutate({ room, username: me });
     await openRoom(page, room);
     await owner.client.room.kick.mutate({ room, username: me });
-    await expect(page.getByText(`You were removed from room '${room}'.`)).toBeVisible();
+    await expect(page.getByText(`You were removed from #${room}.`)).toBeVisible();
     expect(await violations(page)).toEqual([]);
   });
 });

@@ -13,7 +13,11 @@ import { apiUser, openRoom, PASSWORD, sendFromPage, signUp, uniqueName } from ".
 /** The user's own script on another device, signed in with the same password. */
 async function anotherDevice(baseURL: string, username: string) {
   const client = (token?: string) =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })] });
+    createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) }),
+      ],
+    });
   const { token } = await client().auth.login.mutate({ username, password: PASSWORD });
   return client(token);
 }
@@ -37,7 +41,10 @@ for (const size of SIZES) {
   test.describe(`signed out elsewhere (${size.name})`, () => {
     test.use({ viewport: size.viewport });
 
-    test("sign out everywhere on another device: within two seconds the open room says \"You were signed out\" and offers sign-in, with no composer", async ({ page, baseURL }) => {
+    test('sign out everywhere on another device: within two seconds the open room says "You were signed out" and offers sign-in, with no composer', async ({
+      page,
+      baseURL,
+    }) => {
       const ann = uniqueName("ann");
       const room = uniqueName("lost");
       await signUp(page, ann, `/room/${room}/`);
@@ -61,7 +68,10 @@ for (const size of SIZES) {
   test.describe(`left, removed, banned (${size.name})`, () => {
     test.use({ viewport: size.viewport });
 
-    test("leaving a public room says \"You left #x\" with a Join that works; no Disconnected badge and no Reply or React meanwhile", async ({ page, baseURL }) => {
+    test('leaving a public room says "You left #x" with a Join that works; no Disconnected badge and no Reply or React meanwhile', async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("leave");
       const bot = await apiUser(baseURL!);
       await bot.send(room, "welcome");
@@ -84,7 +94,10 @@ for (const size of SIZES) {
       await sendFromPage(page, "back again");
     });
 
-    test("removed from a private room: \"You were removed from #x\", no Join, a way to another room", async ({ page, baseURL }) => {
+    test('removed from a private room: "You were removed from #x", no Join, a way to another room', async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("private");
       const owner = await apiUser(baseURL!);
       await owner.client.room.create.mutate({ room, visibility: "private" });
@@ -103,7 +116,7 @@ for (const size of SIZES) {
       await expect(page).toHaveURL("/");
     });
 
-    test("banned from a public room: \"You were banned from #x\", and no Join", async ({ page, baseURL }) => {
+    test('banned from a public room: "You were banned from #x", and no Join', async ({ page, baseURL }) => {
       const room = uniqueName("banned");
       const owner = await apiUser(baseURL!);
       await owner.client.room.create.mutate({ room, visibility: "public" });

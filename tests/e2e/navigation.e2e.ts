@@ -14,7 +14,9 @@ const SIZES = [
 ] as const;
 
 async function violations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
   return results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }));
 }
 
@@ -24,7 +26,9 @@ for (const size of SIZES) {
   test.describe(`navigation (${size.name})`, () => {
     test.use({ viewport: size.viewport });
 
-    test("room names: /room/General/ is replaced by /room/general/, and the index opens #general for \"General\" and \"#general\"", async ({ page }) => {
+    test('room names: /room/General/ is replaced by /room/general/, and the index opens #general for "General" and "#general"', async ({
+      page,
+    }) => {
       const room = uniqueName("general");
       await page.goto("/");
       await page.goto(`/room/${room.toUpperCase()}/?at=1`);
@@ -42,7 +46,10 @@ for (const size of SIZES) {
       }
     });
 
-    test("the header's one search finds messages in any room you can read; a jump closes the results, Esc closes them and gives the focus back", async ({ page, baseURL }) => {
+    test("the header's one search finds messages in any room you can read; a jump closes the results, Esc closes them and gives the focus back", async ({
+      page,
+      baseURL,
+    }) => {
       const word = uniqueName("depl").replace("_", "");
       const [first, second] = [uniqueName("alpha"), uniqueName("beta")];
       const bot = await apiUser(baseURL!);
@@ -68,7 +75,9 @@ for (const size of SIZES) {
       await expect(page.locator(`#messages .message[data-seq="${newer.seq}"]`)).toHaveClass(/\btarget\b/);
     });
 
-    test("keyboard: the room opens with the cursor in the composer; the timeline is one Tab stop, a feed with ↑/↓, Page Up/Down, Enter for a message's actions and Esc back", async ({ page }) => {
+    test("keyboard: the room opens with the cursor in the composer; the timeline is one Tab stop, a feed with ↑/↓, Page Up/Down, Enter for a message's actions and Esc back", async ({
+      page,
+    }) => {
       const room = uniqueName("keys");
       await signUp(page, uniqueName("kim"), `/room/${room}/`);
       for (const text of ["one", "two", "three"]) await sendFromPage(page, text);
@@ -120,7 +129,10 @@ for (const size of SIZES) {
       expect(await violations(page)).toEqual([]);
     });
 
-    test("Ctrl+K opens the quick switcher over your rooms and people; typing filters, Enter opens, Esc closes and gives the focus back", async ({ page, baseURL }) => {
+    test("Ctrl+K opens the quick switcher over your rooms and people; typing filters, Enter opens, Esc closes and gives the focus back", async ({
+      page,
+      baseURL,
+    }) => {
       const [plans, garden] = [uniqueName("plans"), uniqueName("garden")];
       const gus = await apiUser(baseURL!, uniqueName("gus"));
       await gus.send(plans, "plans here");
@@ -173,6 +185,14 @@ for (const size of SIZES) {
       // Newest activity first: r3, r2, r1.
       await page.goto(`/room/${rooms[2]}/`);
       await expect(page.locator("#messageInput")).toBeFocused();
+      // The sidebar has the order of me.rooms (drawn but hidden on a phone): wait until it knows all three.
+      await expect
+        .poll(() =>
+          page
+            .locator("#rooms-sidebar li[data-room]")
+            .evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.room)),
+        )
+        .toEqual([rooms[2], rooms[1], rooms[0]]);
       await page.keyboard.press("Alt+ArrowDown");
       await expect(page).toHaveURL(`/room/${rooms[1]}/`);
       await expect(page.locator("#messageInput")).toBeFocused();

@@ -10,10 +10,17 @@ import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 test.use({ viewport: { width: 390, height: 844 } });
 
-test("every room page reaches the room list in one tap, and the chrome above the timeline is at most 120 px high", async ({ page, baseURL }) => {
+test("every room page reaches the room list in one tap, and the chrome above the timeline is at most 120 px high", async ({
+  page,
+  baseURL,
+}) => {
   const [plans, garden] = [uniqueName("plans"), uniqueName("garden")];
   const bot = await apiUser(baseURL!);
-  await bot.client.room.create.mutate({ room: plans, visibility: "public", topic: "Where we plan the summer party, and who brings what" });
+  await bot.client.room.create.mutate({
+    room: plans,
+    visibility: "public",
+    topic: "Where we plan the summer party, and who brings what",
+  });
   await bot.send(plans, "welcome");
   await signUp(page, uniqueName("kim"), `/room/${garden}/`);
   await sendFromPage(page, "roses");
@@ -38,7 +45,11 @@ test("every room page reaches the room list in one tap, and the chrome above the
   await expect(drawer).toBeInViewport();
   await expect(rooms).toHaveAttribute("aria-expanded", "true");
   await page.screenshot({ path: "/tmp/navui-phone-drawer.png" });
-  expect((await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze()).violations.map((v) => v.id)).toEqual([]);
+  expect(
+    (
+      await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze()
+    ).violations.map((v) => v.id),
+  ).toEqual([]);
   await drawer.getByRole("link", { name: `#${garden}` }).click();
   await expect(page).toHaveURL(`/room/${garden}/`);
   await expect(drawer).not.toBeInViewport();

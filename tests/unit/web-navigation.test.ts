@@ -1,7 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import { appKey } from "../../client/app/lib/app-keys.ts";
 import { feedKey } from "../../client/app/lib/feed-keys.ts";
-import { filterSwitcher, neighbourRoom, type SwitcherItem, switcherItems, switcherKey } from "../../client/app/lib/quick-switcher.ts";
+import {
+  filterSwitcher,
+  neighbourRoom,
+  type SwitcherItem,
+  switcherItems,
+  switcherKey,
+} from "../../client/app/lib/quick-switcher.ts";
 import { canonicalRoomPath, checkRoomName } from "../../client/app/lib/room-name.ts";
 
 describe("feedKey (the timeline as a WAI-ARIA feed)", () => {

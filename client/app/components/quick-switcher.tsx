@@ -1,7 +1,6 @@
 import { useLocation, useNavigate } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, onMount, Show } from "solid-js";
-import { useApi } from "../lib/api.ts";
-import { errorMessage } from "../lib/api.ts";
+import { errorMessage, useApi } from "../lib/api.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { useMyRooms } from "../lib/my-rooms.ts";
 import { filterSwitcher, type SwitcherItem, switcherItems, switcherKey } from "../lib/quick-switcher.ts";
@@ -73,6 +72,8 @@ export function QuickSwitcher(props: { onClose: () => void }) {
   }
 
   return (
+    // A click on the backdrop (outside the box) closes it, as Esc does (the dialog's own key).
+    // biome-ignore lint/a11y/useKeyWithClickEvents: Esc closes a modal <dialog> natively
     <dialog
       ref={dialog}
       id="quick-switcher"
@@ -105,22 +106,42 @@ export function QuickSwitcher(props: { onClose: () => void }) {
       <p id="quick-switcher-hint" class="hint">
         {text.hint}
       </p>
-      <ul id="quick-switcher-list" role="listbox" aria-label={text.title}>
+      <div id="quick-switcher-list" role="listbox" aria-label={text.title}>
         <For each={shown()}>
           {(item, i) => (
-            // Chosen with the mouse too; the keyboard stays in the combobox (aria-activedescendant).
+            // Chosen with the mouse too; the keyboard stays in the combobox (aria-activedescendant), so options take no focus.
             // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox above handles the keys of its options
-            <li id={optionId(item)} role="option" aria-selected={i() === active()} onClick={() => void choose(item)} onMouseMove={() => setActive(i())}>
+            // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant combobox are not focused
+            <div
+              id={optionId(item)}
+              role="option"
+              aria-selected={i() === active()}
+              onClick={() => void choose(item)}
+              onMouseMove={() => setActive(i())}
+            >
               <span class="switch-label">{item.label}</span>
-              <Show when={item.kind === "person" && item}>{(p) => <span class="hint"> @{p().username} · {text.person}</span>}</Show>
-            </li>
+              <Show when={item.kind === "person" && item}>
+                {(p) => (
+                  <span class="hint">
+                    {" "}
+                    @{p().username} · {text.person}
+                  </span>
+                )}
+              </Show>
+            </div>
           )}
         </For>
-      </ul>
+      </div>
       <Show when={shown().length === 0}>
         <p class="hint">{text.none}</p>
       </Show>
-      <Show when={error()}>{(e) => <p class="error" role="alert">{e()}</p>}</Show>
+      <Show when={error()}>
+        {(e) => (
+          <p class="error" role="alert">
+            {e()}
+          </p>
+        )}
+      </Show>
     </dialog>
   );
 }

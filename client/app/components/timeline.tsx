@@ -39,7 +39,7 @@ export function Timeline(props: { view: RoomView }) {
           onMount(() => onCleanup(attachFeedFocus(el, { complete: v.room.reachedBeginning })));
         }}
         onScroll={v.list.onScroll}
-        role="feed"
+        role="region"
         aria-busy={!v.room.log().loaded}
         aria-label={`Messages in ${v.label()}`}
       >

@@ -12,7 +12,8 @@
  */
 import { feedKey } from "./feed-keys.ts";
 
-const CONTROLS = 'a[href], button, input, select, textarea, summary, audio[controls], video[controls], [tabindex]:not([tabindex="-1"])';
+const CONTROLS =
+  'a[href], button, input, select, textarea, summary, audio[controls], video[controls], [tabindex]:not([tabindex="-1"])';
 /** Where a control's own tabindex waits while its message is closed ("" for none). */
 const SAVED = "data-feed-tabindex";
 const OPEN = "data-actions-open";
@@ -44,12 +45,16 @@ export function attachFeedFocus(feed: HTMLElement, options: FeedFocusOptions): (
       else control.removeAttribute("tabindex");
     }
     // The toolbar's first action (Reply), else the first control of the message.
-    (article.querySelector<HTMLElement>(`[role="toolbar"] button`) ?? article.querySelector<HTMLElement>(CONTROLS))?.focus();
+    (
+      article.querySelector<HTMLElement>(`[role="toolbar"] button`) ?? article.querySelector<HTMLElement>(CONTROLS)
+    )?.focus();
   }
 
   function sync() {
     const all = articles();
-    if (!current || !current.isConnected || current.parentElement !== feed) current = all.at(-1) ?? null;
+    if (!current?.isConnected || current.parentElement !== feed) current = all.at(-1) ?? null;
+    // A feed owns articles: an empty one is refused (ARIA, axe), so until a message shows the timeline is a named region.
+    feed.setAttribute("role", all.length > 0 ? "feed" : "region");
     const size = options.complete() ? String(all.length) : "-1";
     all.forEach((article, i) => {
       article.setAttribute("tabindex", article === current ? "0" : "-1");
@@ -78,7 +83,9 @@ export function attachFeedFocus(feed: HTMLElement, options: FeedFocusOptions): (
 
   /** The first control outside the feed, before or after it in the page's order. */
   function outside(to: "before" | "after"): HTMLElement | undefined {
-    const controls = [...document.querySelectorAll<HTMLElement>(CONTROLS)].filter((el) => !feed.contains(el) && el.tabIndex >= 0 && el.offsetParent !== null);
+    const controls = [...document.querySelectorAll<HTMLElement>(CONTROLS)].filter(
+      (el) => !feed.contains(el) && el.tabIndex >= 0 && el.offsetParent !== null,
+    );
     const follows = (el: HTMLElement) => (feed.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
     return to === "after" ? controls.find(follows) : controls.filter((el) => !follows(el)).at(-1);
   }

@@ -13,7 +13,8 @@ export type SwitcherItem =
   | { kind: "person"; username: string; label: string };
 
 /** The key a choice is known by in the list (an option's id, a Solid key). */
-export const switcherKey = (item: SwitcherItem) => (item.kind === "room" ? `room:${item.room}` : `person:${item.username}`);
+export const switcherKey = (item: SwitcherItem) =>
+  item.kind === "room" ? `room:${item.room}` : `person:${item.username}`;
 
 /** What is compared: the label without its `#` / `@`, lower case. */
 const bare = (text: string) => text.replace(/^[#@]/, "").toLowerCase();
@@ -48,7 +49,11 @@ export function filterSwitcher(items: readonly SwitcherItem[], query: string, li
  * Your rooms and direct conversations, then the people not already listed as a
  * direct conversation (nor yourself), each once.
  */
-export function switcherItems(rooms: readonly { room: string; label: string }[], people: Iterable<{ username: string; label: string }>, self: string | null | undefined): SwitcherItem[] {
+export function switcherItems(
+  rooms: readonly { room: string; label: string }[],
+  people: Iterable<{ username: string; label: string }>,
+  self: string | null | undefined,
+): SwitcherItem[] {
   const items: SwitcherItem[] = rooms.map((r) => ({ kind: "room", room: r.room, label: r.label }));
   const taken = new Set<string>(self ? [self] : []);
   for (const r of rooms) if (!r.label.startsWith("#")) taken.add(r.label);
