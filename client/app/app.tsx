@@ -1,5 +1,5 @@
-import { Navigate, Route, Router, useLocation, useParams, type RouteSectionProps } from "@solidjs/router";
-import { onCleanup, Show } from "solid-js";
+import { Navigate, Route, Router, useLocation, useNavigate, useParams, type RouteSectionProps } from "@solidjs/router";
+import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
 import { createHistoryCache } from "./lib/history-cache.ts";
 import { browserStorage } from "./lib/known-user.ts";
@@ -7,11 +7,15 @@ import { createHeldFiles } from "./lib/held-files.ts";
 import { forgetOfflineCopies } from "./lib/offline-copies.ts";
 import { outboxKey } from "./lib/outbox.ts";
 import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
-import { createMyRooms, MyRoomsContext } from "./lib/my-rooms.ts";
+import { createMyRooms, MyRoomsContext, useMyRooms } from "./lib/my-rooms.ts";
+import { appKey } from "./lib/app-keys.ts";
+import { neighbourRoom } from "./lib/quick-switcher.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
-import { roomPath } from "./lib/room-name.ts";
+import { roomOfPath, roomPath } from "./lib/room-name.ts";
 import { MentionNotifications } from "./components/mention-notifications.tsx";
 import { MyRoomsSection } from "./components/my-rooms-list.tsx";
+import { QuickSwitcher } from "./components/quick-switcher.tsx";
+import { SessionLostNotice } from "./components/session-lost-notice.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
 import { IndexPage } from "./pages/index-page.tsx";
 import { AccountPage } from "./pages/account-page.tsx";
@@ -23,19 +27,69 @@ import { useSession } from "./lib/session.ts";
 function Layout(props: RouteSectionProps) {
   const session = useSession();
   const location = useLocation();
+  const navigate = useNavigate();
+  const myRooms = useMyRooms();
+  /** Phones: the rooms sidebar is a drawer, opened from the header. */
+  const [drawerOpen, setDrawerOpen] = createSignal(false);
+  const [switcherOpen, setSwitcherOpen] = createSignal(false);
+  /** Where the focus was when the switcher opened: it goes back there when the switcher closes without going anywhere. */
+  let beforeSwitcher: HTMLElement | null = null;
+  const hasSidebar = () => Boolean(session.user()) && location.pathname !== "/";
+  // Going to another page closes the drawer (a room was chosen in it).
+  createEffect(on(() => location.pathname, () => setDrawerOpen(false), { defer: true }));
+
+  function closeDrawer() {
+    setDrawerOpen(false);
+    document.getElementById("rooms-drawer-button")?.focus();
+  }
+
+  function closeSwitcher() {
+    if (!switcherOpen()) return;
+    setSwitcherOpen(false);
+    beforeSwitcher?.isConnected && beforeSwitcher.focus();
+  }
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const key = appKey(event);
+    if (!key) return;
+    if (key === "switcher") {
+      event.preventDefault();
+      if (switcherOpen()) return;
+      beforeSwitcher = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      setSwitcherOpen(true);
+    } else if (key === "close" && drawerOpen()) {
+      event.preventDefault();
+      closeDrawer();
+    } else if (key === "next-room" || key === "previous-room") {
+      const next = neighbourRoom(myRooms.rooms().map((r) => r.room), roomOfPath(location.pathname), key === "next-room" ? 1 : -1);
+      if (!next) return;
+      event.preventDefault();
+      navigate(roomPath(next));
+    }
+  };
+  window.addEventListener("keydown", onKeyDown);
+  onCleanup(() => window.removeEventListener("keydown", onKeyDown));
+
   return (
     <div class="app">
       <a class="skip-link" href="#main">Skip to content</a>
-      <SiteHeader />
+      <SiteHeader roomsDrawer={hasSidebar() ? { open: drawerOpen(), onToggle: () => (drawerOpen() ? closeDrawer() : setDrawerOpen(true)) } : undefined} />
+      <SessionLostNotice />
       <div class="app-body">
-        {/* Wide screens keep your rooms beside every page; on the index they are the page itself (and phones see them there). */}
-        <Show when={session.user() && location.pathname !== "/"}>
-          <MyRoomsSection id="rooms-sidebar" class="rooms-sidebar" as="nav" />
+        {/* Wide screens keep your rooms beside every page; on the index they are the page itself; phones open them as a drawer. */}
+        <Show when={hasSidebar()}>
+          <MyRoomsSection id="rooms-sidebar" class="rooms-sidebar" classList={{ open: drawerOpen() }} as="nav" />
+          <Show when={drawerOpen()}>
+            <div class="drawer-backdrop" aria-hidden="true" onClick={closeDrawer} />
+          </Show>
         </Show>
         <main id="main" class="main">
           {props.children}
         </main>
       </div>
+      <Show when={switcherOpen()}>
+        <QuickSwitcher onClose={closeSwitcher} />
+      </Show>
       <MentionNotifications />
     </div>
   );

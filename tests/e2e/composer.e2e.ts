@@ -67,7 +67,7 @@ test.describe("the composer", () => {
     const dividers = page.locator("#messages .day-divider");
     await expect(dividers).toHaveCount(1);
     await expect(dividers).toHaveText("Today");
-    await expect(page.getByRole("separator", { name: "Today" })).toBeVisible();
+    await expect(page.locator(".day-divider").filter({ hasText: "Today" })).toBeVisible();
     // The divider sits above the first message of the day.
     const [dividerBox, firstBox] = await Promise.all([dividers.boundingBox(), messages.first().boundingBox()]);
     expect(dividerBox!.y).toBeLessThan(firstBox!.y);

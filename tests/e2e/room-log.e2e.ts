@@ -165,7 +165,7 @@ test.describe("room log", () => {
     await expect(target).not.toHaveClass(/highlighted/, { timeout: 5000 });
   });
 
-  test("keyboard: ↑ in the empty composer edits your last message, Esc cancels; Tab reaches a message's actions; the emoji box explains a refusal", async ({
+  test("keyboard: ↑ in the empty composer edits your last message, Esc cancels; Enter opens a message's actions; the emoji box explains a refusal", async ({
     page,
   }) => {
     const room = uniqueName("keys");
@@ -195,11 +195,11 @@ test.describe("room log", () => {
     await input.press("Escape");
     await expect(page.locator("#composer-mode")).toHaveCount(0);
 
-    // Tab from a message goes into its actions.
+    // Enter on a message opens its actions (the timeline is a feed: they are not Tab stops until then).
     const one = messageSaying(page, "one");
     await one.focus();
     await expect(one.getByRole("toolbar")).toBeVisible();
-    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
     await expect(one.getByRole("button", { name: "Reply" })).toBeFocused();
     await page.keyboard.press("Tab");
     await expect(one.getByRole("button", { name: "React" })).toBeFocused();

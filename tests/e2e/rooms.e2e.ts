@@ -61,7 +61,7 @@ test.describe("rooms", () => {
 
     // Kicked: their page says so, the composer goes, and what is sent a second later never shows there.
     await memberAction(owner, inviteeName, "Remove from room");
-    await expect(invitee.getByRole("alert").filter({ hasText: "You were removed" })).toContainText(`You were removed from room '${room}'.`);
+    await expect(invitee.getByRole("alert").filter({ hasText: "You were removed" })).toContainText(`You were removed from #${room}.`);
     await expect(invitee.locator("#messageInput")).toHaveCount(0);
     await expect(owner.locator("#messages .member-notice").last()).toHaveText(`${ownerName} removed ${inviteeName}`);
     await owner.waitForTimeout(1_000); // "a second later" is the scenario
@@ -160,7 +160,7 @@ test.describe("rooms", () => {
     await sendFromPage(page, "hello, and goodbye");
     await openMembers(page);
     await page.getByRole("button", { name: "Leave room" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "You left" })).toContainText(`You left room '${room}'.`);
+    await expect(page.getByRole("alert").filter({ hasText: "You left" })).toContainText(`You left #${room}.`);
     await expect(page.locator("#messageInput")).toHaveCount(0);
   });
 });

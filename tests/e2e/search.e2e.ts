@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { apiUser, openRoom, signUp, uniqueName } from "./support/app.ts";
 
 test.describe("search", () => {
-  test("searching a room finds an old message, marks the word, and the result jumps to it in context", async ({ page, baseURL }) => {
+  test("searching from a room finds an old message, marks the word, and the result jumps to it in context", async ({ page, baseURL }) => {
     const room = uniqueName("searchable");
     const word = uniqueName("needle").replace("_", "");
     const bot = await apiUser(baseURL!);
@@ -14,9 +14,9 @@ test.describe("search", () => {
     await expect(page.locator("#connection-status")).toHaveText("Live");
     await expect(page.locator(`#messages .message[data-seq="${target.seq}"]`)).toHaveCount(0);
 
-    await page.getByRole("searchbox", { name: `Search #${room}` }).fill(word.toUpperCase());
-    await page.getByRole("searchbox", { name: `Search #${room}` }).press("Enter");
-    const hit = page.locator("#room-search-results .search-hit");
+    await page.getByRole("searchbox", { name: "Search messages" }).fill(word.toUpperCase());
+    await page.getByRole("searchbox", { name: "Search messages" }).press("Enter");
+    const hit = page.locator("#all-search-results .search-hit");
     await expect(hit).toHaveCount(1);
     await expect(hit.locator("mark")).toHaveText(word);
     // The text stays text: the markup in it is shown, not rendered.
@@ -31,7 +31,7 @@ test.describe("search", () => {
     await expect(shown.locator(".text")).toHaveText(`the ${word} is <b>here</b>`);
   });
 
-  test("the index searches across rooms and opens the room at the result", async ({ page, baseURL }) => {
+  test("the header searches across rooms, on the index too, and opens the room at the result", async ({ page, baseURL }) => {
     const word = uniqueName("acrossword").replace("_", "");
     const [first, second] = [uniqueName("alpha"), uniqueName("beta")];
     const bot = await apiUser(baseURL!);
@@ -39,8 +39,8 @@ test.describe("search", () => {
     const newer = await bot.send(second, `${word} in the second room`);
     await openRoom(page, first);
     await page.goto("/");
-    await page.getByRole("searchbox", { name: "Search public rooms and yours" }).fill(word);
-    await page.getByRole("button", { name: "Search" }).click();
+    await page.getByRole("searchbox", { name: "Search messages" }).fill(word);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
     const hits = page.locator("#all-search-results .search-hit");
     await expect(hits).toHaveCount(2);
     await expect(hits.first().locator(".search-room")).toHaveText(`#${second}`);

@@ -5,7 +5,7 @@ import { dmPeer, roomLabel } from "../../client/app/lib/dm-names.ts";
 import type { MemberEntry } from "../../shared/room-log.ts";
 import { latestMention, mentionNotification, type NotificationApi, showMention } from "../../client/app/lib/mention-notifier.ts";
 import { badgeLabel, foldRoomsEvent, newMentions, noRooms, retryDelayMs, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
-import { isNotFound, removalNotice } from "../../client/app/lib/room-access.ts";
+import { canRejoin, isNotFound, removalKind, removalText } from "../../client/app/lib/room-access.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
 import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
@@ -181,13 +181,25 @@ describe("timeline", () => {
 });
 
 describe("room access on the page", () => {
-  test("NOT_FOUND is the not-found page; a FORBIDDEN end of stream shows the server's sentence", () => {
+  test("NOT_FOUND is the not-found page; a FORBIDDEN end of stream says whether you left, were removed or banned", () => {
     expect(isNotFound(trpcError("NOT_FOUND", "Room 'x' does not exist."))).toBe(true);
     expect(isNotFound(new Error("Room 'x' does not exist."))).toBe(false);
-    expect(removalNotice(trpcError("FORBIDDEN", "You were removed from room 'x'."), "x")).toBe("You were removed from room 'x'.");
-    expect(removalNotice(trpcError("FORBIDDEN", "You were banned from room 'x'."), "x")).toBe("You were banned from room 'x'.");
-    expect(removalNotice(trpcError("NOT_FOUND", "Room 'x' does not exist."), "x")).toBe("You no longer have access to room 'x'.");
-    expect(removalNotice(trpcError("INTERNAL_SERVER_ERROR", "boom"), "x")).toBeNull();
+    expect(removalKind(trpcError("FORBIDDEN", "You left room 'x'."))).toBe("left");
+    expect(removalKind(trpcError("FORBIDDEN", "You were removed from room 'x'."))).toBe("removed");
+    expect(removalKind(trpcError("FORBIDDEN", "You were banned from room 'x'."))).toBe("banned");
+    expect(removalKind(trpcError("NOT_FOUND", "Room 'x' does not exist."))).toBe("hidden");
+    expect(removalKind(trpcError("INTERNAL_SERVER_ERROR", "boom"))).toBeNull();
+    expect(removalText("left", "#x")).toBe("You left #x.");
+    expect(removalText("banned", "#x")).toBe("You were banned from #x.");
+  });
+
+  test("Join is offered after leaving or being removed from a public room, never after a ban or from a private room", () => {
+    expect(canRejoin("left", "public")).toBe(true);
+    expect(canRejoin("removed", "public")).toBe(true);
+    expect(canRejoin("banned", "public")).toBe(false);
+    expect(canRejoin("left", "private")).toBe(false);
+    expect(canRejoin("hidden", "public")).toBe(false);
+    expect(canRejoin("left", undefined)).toBe(false);
   });
 });
 

@@ -69,3 +69,10 @@ export function FileTypeIcon(props: { kind: "pdf" | "audio" | "video" | "archive
     </Icon>
   );
 }
+
+/** Three lines: the button that opens the rooms drawer on phones. */
+export const MenuIcon = () => (
+  <Icon>
+    <path d="M4 6h16M4 12h16M4 18h16" />
+  </Icon>
+);

@@ -74,7 +74,7 @@ export function MyRoomsList(props: { headingId: string }) {
 }
 
 /** "Your rooms" with its list and the offer to notify mentions: the index's section and the wide screens' sidebar. */
-export function MyRoomsSection(props: { id: string; class?: string; as?: "section" | "nav" }) {
+export function MyRoomsSection(props: { id: string; class?: string; classList?: Record<string, boolean>; as?: "section" | "nav" }) {
   const headingId = `${props.id}-heading`;
   const body = () => (
     <>
@@ -84,7 +84,7 @@ export function MyRoomsSection(props: { id: string; class?: string; as?: "sectio
     </>
   );
   return props.as === "nav" ? (
-    <nav id={props.id} class={props.class} aria-labelledby={headingId}>
+    <nav id={props.id} class={props.class} classList={props.classList ?? {}} aria-labelledby={headingId}>
       {body()}
     </nav>
   ) : (

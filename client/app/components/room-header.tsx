@@ -1,9 +1,11 @@
 import { Show } from "solid-js";
 import type { RoomView } from "../lib/room-view.ts";
 import { ConnectionBadge } from "./connection-badge.tsx";
-import { SearchBox } from "./search-box.tsx";
 
-/** The room's name and topic; its connection, search, and the button that opens the members panel. */
+/**
+ * The room's name and topic; its connection and the button that opens the members panel — neither once
+ * you lost the room (the page says why instead). Searching is the site header's, over every room.
+ */
 export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onToggleMembers: () => void }) {
   const v = props.view;
   return (
@@ -13,9 +15,10 @@ export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onTogg
         <Show when={v.members.info.latest?.topic}>{(topic) => <p class="room-topic">{topic()}</p>}</Show>
       </div>
       <div class="room-tools">
-        <ConnectionBadge status={v.room.status()} />
-        <SearchBox client={v.client} room={v.room.room} label={`Search ${v.label()}`} />
-        <Show when={v.members.info.latest}>
+        <Show when={!v.removal()}>
+          <ConnectionBadge status={v.room.status()} />
+        </Show>
+        <Show when={!v.removal() && v.members.info.latest}>
           {(info) => (
             <button
               type="button"

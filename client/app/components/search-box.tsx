@@ -1,60 +1,99 @@
 import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
+import { useDmNames } from "../lib/dm-names.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
 import type { ParlorClient } from "@parlor/client";
 import "./search-box.css";
 
+const text = {
+  submit: "Search",
+  close: "Close results",
+  nothing: (q: string) => `Nothing found for “${q}”.`,
+  searching: "Searching…",
+  older: "Older results",
+  results: "Search results",
+  placeholder: "Search",
+};
+
 /**
- * A search form and its results. Each result links to its message in its
- * room; the matched words are <mark>ed, every part a text node (never markup).
+ * The header's search over every room the user may read, and its results in a
+ * panel below. Each result links to its message in its room; the matched words
+ * are <mark>ed, every part a text node (never markup). Following a result closes
+ * the panel; so do Esc and its Close button, giving the focus back to the box.
  */
-export function SearchBox(props: { client: ParlorClient; room?: string; label: string; onPick?: () => void }) {
-  const search = createSearch({ client: props.client, room: props.room });
+export function SearchBox(props: { client: ParlorClient; label: string }) {
+  const search = createSearch({ client: props.client });
+  const names = useDmNames();
   const [query, setQuery] = createSignal("");
-  const id = props.room ? "room-search" : "all-search";
+  const [open, setOpen] = createSignal(false);
+  let input: HTMLInputElement | undefined;
+
+  function close(refocus: boolean) {
+    setOpen(false);
+    if (refocus) input?.focus();
+  }
 
   return (
-    <div class="search-box" role="search">
+    <div
+      class="search-box"
+      role="search"
+      onKeyDown={(e) => {
+        if (e.key !== "Escape" || !open()) return;
+        // Esc closes the panel first (and keeps the words typed); the page's own Esc is not disturbed.
+        e.preventDefault();
+        e.stopPropagation();
+        close(true);
+      }}
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
+          setOpen(true);
           void search.search(query());
         }}
       >
-        <label class="visually-hidden" for={`${id}-input`}>
+        <label class="visually-hidden" for="all-search-input">
           {props.label}
         </label>
         <input
-          id={`${id}-input`}
+          ref={input}
+          id="all-search-input"
           type="search"
-          placeholder={props.label}
+          placeholder={text.placeholder}
           autocomplete="off"
           maxlength={200}
           value={query()}
           onInput={(e) => {
             setQuery(e.currentTarget.value);
-            if (!e.currentTarget.value) search.clear();
+            if (!e.currentTarget.value) {
+              search.clear();
+              setOpen(false);
+            }
           }}
         />
-        <button type="submit">Search</button>
+        <button type="submit" class="search-submit">
+          {text.submit}
+        </button>
       </form>
-      <Show when={search.error()}>{(error) => <p class="error" role="alert">{error()}</p>}</Show>
-      <Show when={search.searched() !== null || search.loading()}>
-        <div id={`${id}-results`} class="search-results" aria-live="polite">
-          <Show when={search.searched() !== null && search.results().length === 0 && !search.loading()}>
-            <p class="hint">Nothing found for “{search.searched()}”.</p>
-          </Show>
+      <Show when={open() && (search.searched() !== null || search.loading() || search.error())}>
+        <section id="all-search-results" class="search-results" aria-label={text.results}>
+          <button type="button" class="link-button search-close" onClick={() => close(true)}>
+            {text.close}
+          </button>
+          <Show when={search.error()}>{(error) => <p class="error" role="alert">{error()}</p>}</Show>
+          <div aria-live="polite">
+            <Show when={search.searched() !== null && search.results().length === 0 && !search.loading()}>
+              <p class="hint">{text.nothing(search.searched()!)}</p>
+            </Show>
+          </div>
           <ol>
             <For each={search.results()}>
               {(hit) => (
                 <li class="search-hit">
-                  <A href={messageHref(hit)} onClick={() => props.onPick?.()}>
+                  <A href={messageHref(hit)} onClick={() => close(false)}>
                     <span class="search-meta">
-                      <Show when={!props.room}>
-                        <span class="search-room">#{hit.room}</span>{" "}
-                      </Show>
-                      <span class="sender">{hit.sender}</span>{" "}
+                      <span class="search-room">{names.label(hit.room)}</span> <span class="sender">{hit.sender}</span>{" "}
                       <time datetime={hit.timestamp} title={formatFullTime(hit.timestamp)}>
                         {formatMessageTime(hit.timestamp)}
                       </time>
@@ -68,14 +107,14 @@ export function SearchBox(props: { client: ParlorClient; room?: string; label: s
             </For>
           </ol>
           <Show when={search.loading()}>
-            <p class="hint">Searching…</p>
+            <p class="hint">{text.searching}</p>
           </Show>
           <Show when={search.hasMore() && !search.loading()}>
             <button type="button" class="link-button" onClick={() => void search.more()}>
-              Older results
+              {text.older}
             </button>
           </Show>
-        </div>
+        </section>
       </Show>
     </div>
   );

@@ -1,4 +1,5 @@
-import { createMemo, For, Show } from "solid-js";
+import { createMemo, For, onCleanup, onMount, Show } from "solid-js";
+import { attachFeedFocus } from "../lib/feed-focus.ts";
 import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
 import { type TimelinePlace, timelinePlaces } from "../lib/message-groups.ts";
 import { findMessage, type Message } from "../lib/message-log.ts";
@@ -12,7 +13,7 @@ import { MessageItem } from "./message-item.tsx";
 import { OutboxItem } from "./outbox-item.tsx";
 
 /**
- * The room's messages (`#messages`): one Tab stop that scrolls, the history
+ * The room's messages (`#messages`): a WAI-ARIA feed, one Tab stop (feed-focus.ts: ↑ ↓ between messages, Enter opens one's actions), the history
  * edge at the top, then messages and membership notices in log order — keyed
  * by seq, so a message changed in place keeps its element (and the focus, and
  * its open menus) — with the "New messages" divider above the first unread
@@ -31,14 +32,25 @@ export function Timeline(props: { view: RoomView }) {
   });
   return (
     <div class="messages-frame">
-      <div id="messages" ref={v.list.attach} onScroll={v.list.onScroll} tabindex="0" role="region" aria-label={`Messages in #${v.room.room}`}>
+      <div
+        id="messages"
+        ref={(el) => {
+          v.list.attach(el);
+          onMount(() => onCleanup(attachFeedFocus(el, { complete: v.room.reachedBeginning })));
+        }}
+        onScroll={v.list.onScroll}
+        role="region"
+        aria-busy={!v.room.log().loaded}
+        aria-label={`Messages in ${v.label()}`}
+      >
         <HistoryEdge room={v.room} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
         <For each={items().map((item) => item.seq)}>
           {(seq) => (
             <>
               <Show when={dividerSeq() === seq}>
-                <div class="unread-divider" role="separator" aria-label="New messages">
-                  <span aria-hidden="true">New messages</span>
+                {/* Plain text between the feed's articles: a feed owns articles only (no separator role). */}
+                <div id="unread-divider" class="unread-divider">
+                  <span>New messages</span>
                 </div>
               </Show>
               <Show when={itemAt().get(seq)} keyed>
@@ -81,7 +93,7 @@ function TimelineMessage(props: { view: RoomView; message: Message; place: Timel
       <Show when={place()?.dayDivider}>{(day) => <DayDivider label={day()} day={place()!.day!} />}</Show>
       <MessageItem
         message={props.message}
-        self={v.self() ?? null}
+        self={v.removal() ? null : (v.self() ?? null)}
         moderator={isManagerRole(v.members.info.latest?.role)}
         quote={props.message.replyTo === null ? null : quoteOf(v.room.quoted(props.message.replyTo))}
         highlighted={actions.highlighted() === seq()}

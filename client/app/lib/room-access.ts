@@ -16,13 +16,33 @@ export function codeOf(error: unknown): string | undefined {
 export const isNotFound = (error: unknown) => codeOf(error) === "NOT_FOUND";
 
 /**
- * What to tell someone whose live stream of the room ended with `error`, or
- * null when the error is not about access (the page then offers a reload).
- * NOT_FOUND here is a resume refused after losing access to a private room.
+ * How someone lost the room whose live stream ended with `error`: they left it,
+ * were removed (kicked) or banned, or can no longer see it (NOT_FOUND: a resume
+ * refused after losing a private room). Null when the error is not about access
+ * (the page then offers a reload). The server says which in its FORBIDDEN message
+ * (server/trpc/routers/stream-guard.ts), the one place that words it.
  */
-export function removalNotice(error: unknown, room: string): string | null {
+export type RemovalKind = "left" | "removed" | "banned" | "hidden";
+
+export function removalKind(error: unknown): RemovalKind | null {
   const code = codeOf(error);
-  if (code === "FORBIDDEN") return error instanceof Error && error.message ? error.message : `You were removed from room '${room}'.`;
-  if (code === "NOT_FOUND") return `You no longer have access to room '${room}'.`;
-  return null;
+  if (code === "NOT_FOUND") return "hidden";
+  if (code !== "FORBIDDEN") return null;
+  const message = error instanceof Error ? error.message : "";
+  if (message.startsWith("You left")) return "left";
+  if (message.startsWith("You were banned")) return "banned";
+  return "removed";
 }
+
+/** The sentence the room page shows for a removal from `label` ("#plans"). */
+export function removalText(kind: RemovalKind, label: string): string {
+  return {
+    left: `You left ${label}.`,
+    removed: `You were removed from ${label}.`,
+    banned: `You were banned from ${label}.`,
+    hidden: `You no longer have access to ${label}.`,
+  }[kind];
+}
+
+/** Whether the page offers Join after a removal: leaving or being removed from a public room can be undone by joining it again; a ban cannot. */
+export const canRejoin = (kind: RemovalKind, visibility: "public" | "private" | undefined) => visibility === "public" && (kind === "left" || kind === "removed");

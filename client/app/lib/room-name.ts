@@ -20,3 +20,20 @@ export function roomFromPath(segment: string): string {
     return segment;
   }
 }
+
+/**
+ * Where the room page of path segment `segment` belongs when the name is not
+ * written in its one canonical form (`General`, `%23general`): `/room/general/`;
+ * null when it already is, or is no room name at all (the page says so).
+ */
+export function canonicalRoomPath(segment: string): string | null {
+  const typed = roomFromPath(segment);
+  const check = checkRoomName(typed);
+  return check.ok && check.name !== typed ? roomPath(check.name) : null;
+}
+
+/** The room a page's path shows (`/room/plans/` → "plans"), or null on any other page. */
+export function roomOfPath(pathname: string): string | null {
+  const match = /^\/room\/([^/]+)\/?$/.exec(pathname);
+  return match ? roomFromPath(match[1]!) : null;
+}

@@ -17,6 +17,7 @@ import { createHeldFiles } from "./held-files.ts";
 import { createHistoryCache } from "./history-cache.ts";
 import { browserStorage } from "./known-user.ts";
 import { findMessage } from "./message-log.ts";
+import { removalKind } from "./room-access.ts";
 import { type MyRooms, useMyRooms } from "./my-rooms.ts";
 import { createRoomActions } from "./room-actions.ts";
 import { createRoomList, type RoomList } from "./room-list.ts";
@@ -34,6 +35,9 @@ import { withNotice } from "./timeline.ts";
 import { sendUpload } from "./upload-transport.ts";
 import type { OutgoingFile } from "./uploads.ts";
 import { createUnreadTitle } from "./unread-title.ts";
+
+/** A touch screen: focusing the composer would open the on-screen keyboard over the room being opened. */
+const coarsePointer = () => typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
 
 /** The browser's "network is back" event; returns the unsubscribe. */
 function onOnline(listener: () => void): () => void {
@@ -101,9 +105,11 @@ export function createRoomView(name: string) {
 
   const { outbox, send } = createSending({ room: name, self, writes, list });
   const { composer, actions, composerRef } = createMessageTools({ room, writes, list, send, self, onDraft: presence.typed });
+  /** How this user lost the room, once its stream ended for that (left, removed, banned); null while they have it. */
+  const removal = createMemo(() => removalKind(room.streamError()));
   const arrival = createReading({ name, room, list, self, myRooms, markRead: (seq) => client.room.markRead.mutate({ room: name, seq }) });
 
-  return { client, session, self, label, members, announcement, notices, list, room, saved, presence, outbox, composer, actions, composerRef, arrival };
+  return { client, session, self, label, members, removal, announcement, notices, list, room, saved, presence, outbox, composer, actions, composerRef, arrival };
 }
 
 /** The read marker as messages are seen, the divider on arrival, and `?at=<seq>` (a search result) shown in context. */
@@ -184,6 +190,9 @@ function createMessageTools(opts: {
     composer.logChanged((seq) => findMessage(log, seq));
   });
   let composerInput: HTMLTextAreaElement | undefined;
+  /** Opening a room puts the cursor in the composer, once, when it appears (the user may become known later), unless a search result takes the focus (`?at=`). */
+  const [searchParams] = useSearchParams<{ at?: string }>();
+  let focusedOnOpen = searchParams.at !== undefined || coarsePointer();
   const actions = createRoomActions({
     room: { react: writes.react, remove: writes.remove, loadUntil: room.loadUntil, olderError: room.olderError, quoted: room.quoted },
     composer,
@@ -193,7 +202,13 @@ function createMessageTools(opts: {
     focusComposer: () => composerInput?.focus(),
   });
   onCleanup(actions.dispose);
-  return { composer, actions, composerRef: (el: HTMLTextAreaElement) => (composerInput = el) };
+  function composerRef(el: HTMLTextAreaElement) {
+    composerInput = el;
+    if (focusedOnOpen) return;
+    focusedOnOpen = true;
+    queueMicrotask(() => el.isConnected && el.focus({ preventScroll: true }));
+  }
+  return { composer, actions, composerRef };
 }
 
 export type RoomView = ReturnType<typeof createRoomView>;

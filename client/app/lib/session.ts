@@ -3,7 +3,7 @@
  * `auth.me` and updated by sign-in, sign-up and sign-out. The cookie itself is
  * HttpOnly: the page never sees the token.
  */
-import { createContext, createResource, useContext } from "solid-js";
+import { createContext, createResource, createSignal, useContext } from "solid-js";
 import { TRPCClientError } from "@trpc/client";
 import type { ParlorClient, RouterInputs, RouterOutputs } from "@parlor/client";
 import { createKnownUser } from "./known-user.ts";
@@ -30,6 +30,8 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
   let remembered = false;
   /** True while this page signs out: the server ending the session then is no loss to react to. */
   let leaving = false;
+  /** Who was signed in here when the server said their session had ended without this page (until they sign in again). */
+  const [lost, setLost] = createSignal<SessionUser | null>(null);
   const [me, { mutate: setMe, refetch }] = createResource(async () => {
     let user: SessionUser | null;
     try {
@@ -46,7 +48,10 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
     remembered = false;
     // Someone was signed in here and the server says nobody is: their session ended without this page.
     const before = known.get();
-    if (before && !user && !leaving) onSessionLost?.(before);
+    if (before && !user && !leaving) {
+      setLost(before);
+      onSessionLost?.(before);
+    }
     known.set(user);
     return user;
   });
@@ -56,6 +61,7 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
     const before = me();
     remembered = false;
     known.set(user);
+    setLost(null);
     if (before && !user) onSignedOut?.(before);
     // The old socket goes first: a subscription the new user's pages start (me.rooms at once) then waits for the new one,
     // instead of being queued on a socket that closes under it (the WebSocket client fails such a request).
@@ -67,6 +73,11 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
     /** The signed-in user, null for a guest, undefined while loading. */
     // A refetch (back online) keeps showing who was there, so the page does not flicker to "loading".
     user: (): SessionUser | null | undefined => (me.state === "pending" || me.state === "unresolved" ? undefined : (me.latest ?? null)),
+    /**
+     * The user whose session ended without this page signing out (elsewhere, a password change, expiry), so the
+     * page can say "You were signed out"; null otherwise, and again once someone signs in or this page signs out.
+     */
+    lost,
     async signIn(credentials: Credentials): Promise<SessionUser> {
       const { user } = await client.auth.login.mutate(credentials);
       mutate(user);

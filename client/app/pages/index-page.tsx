@@ -9,7 +9,6 @@ import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
 import { MyRoomsSection } from "../components/my-rooms-list.tsx";
 import { NewRoomForm } from "../components/new-room-form.tsx";
-import { SearchBox } from "../components/search-box.tsx";
 
 export function IndexPage() {
   const { client } = useApi();
@@ -60,7 +59,7 @@ export function IndexPage() {
           </button>
         </div>
         <p id="room-name-help" class="hint">
-          Letters, digits, “-”, “_” and “.”, up to 64 characters.
+          Letters, digits, “-”, “_” and “.”, up to 64 characters; “#general” and “General” both open #general.
         </p>
         <p id="room-name-error" class="error" role="alert">
           {error() ?? ""}
@@ -110,10 +109,6 @@ export function IndexPage() {
         </Switch>
       </section>
 
-      <section class="search-all" aria-labelledby="search-all-heading">
-        <h2 id="search-all-heading">Search messages</h2>
-        <SearchBox client={client} label="Search public rooms and yours" />
-      </section>
     </section>
   );
 }

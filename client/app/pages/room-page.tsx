@@ -1,46 +1,57 @@
-import { A, useParams } from "@solidjs/router";
-import { createMemo, createSignal, Show } from "solid-js";
+import { A, Navigate, useLocation, useParams } from "@solidjs/router";
+import { createSignal, Show } from "solid-js";
 import { Composer } from "../components/composer.tsx";
 import { MembersPanel } from "../components/members-panel.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
+import { RemovedNotice } from "../components/removed-notice.tsx";
 import { RoomHeader } from "../components/room-header.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { errorMessage } from "../lib/api.ts";
-import { isNotFound, removalNotice } from "../lib/room-access.ts";
-import { checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
+import { isNotFound } from "../lib/room-access.ts";
+import { canonicalRoomPath, checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createRoomView, type RoomView as RoomViewState } from "../lib/room-view.ts";
 import { NotFoundPage } from "./not-found-page.tsx";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
-  // Keyed: another room is another page, with its own history and subscription.
+  const location = useLocation();
+  // One room, one address: `/room/General/` (or `%23general`) is replaced by `/room/general/`, its `?at=` kept.
+  const canonical = () => canonicalRoomPath(params.room);
   return (
-    <Show when={checkRoomName(roomFromPath(params.room))} keyed>
-      {(check) =>
-        check.ok ? (
-          <RoomView name={check.name} />
-        ) : (
-          <section class="page narrow">
-            <h1>This is not a room name</h1>
-            <p class="error">{check.error}</p>
-            <p>
-              <A href="/">Choose another room</A>
-            </p>
-          </section>
-        )
-      }
+    <Show when={canonical() === null} fallback={<Navigate href={`${canonical()}${location.search}`} />}>
+      {/* Keyed: another room is another page, with its own history and subscription. */}
+      <Show when={checkRoomName(roomFromPath(params.room))} keyed>
+        {(check) =>
+          check.ok ? (
+            <RejoinableRoom name={check.name} />
+          ) : (
+            <section class="page narrow">
+              <h1>This is not a room name</h1>
+              <p class="error">{check.error}</p>
+              <p>
+                <A href="/">Choose another room</A>
+              </p>
+            </section>
+          )
+        }
+      </Show>
     </Show>
   );
 }
 
-function RoomView(props: { name: string }) {
+/** The room, started again (history, stream, presence) after you join it back from the notice that you had left. */
+function RejoinableRoom(props: { name: string }) {
+  const [joins, setJoins] = createSignal(0);
+  return (
+    <Show when={joins() + 1} keyed>
+      {(_join) => <RoomView name={props.name} onRejoined={() => setJoins((n) => n + 1)} />}
+    </Show>
+  );
+}
+
+function RoomView(props: { name: string; onRejoined: () => void }) {
   const v = createRoomView(props.name);
   const [membersOpen, setMembersOpen] = createSignal(false);
-  /** Set when the stream ended because this user lost access (kicked, banned, left): the composer goes. */
-  const removal = createMemo(() => {
-    const error = v.room.streamError();
-    return error ? removalNotice(error, props.name) : null;
-  });
   /** Names `@` completes to: members of the room and the people present. */
   const mentionNames = () => [...(v.members.members.latest ?? []).map((m) => m.username), ...(v.presence.presence()?.users ?? [])];
 
@@ -48,10 +59,10 @@ function RoomView(props: { name: string }) {
     <Show when={!isNotFound(v.room.firstPageError())} fallback={<NotFoundPage />}>
       <section class="room" aria-labelledby="room-heading">
         <RoomHeader view={v} membersOpen={membersOpen()} onToggleMembers={() => setMembersOpen((open) => !open)} />
-        <Show when={membersOpen() && !removal()}>
+        <Show when={membersOpen() && !v.removal()}>
           <MembersPanel room={props.name} members={v.members} self={v.self() ?? null} onClose={() => setMembersOpen(false)} />
         </Show>
-        <Show when={!removal()}>
+        <Show when={!v.removal()}>
           <PresenceList presence={v.presence.presence()} self={v.self()} notice={v.presence.notice()} />
         </Show>
         <Timeline view={v} />
@@ -61,38 +72,29 @@ function RoomView(props: { name: string }) {
         <div class="visually-hidden" aria-live="polite" aria-atomic="true">
           {v.announcement()}
         </div>
-        <RoomEnd view={v} removal={removal()} mentionNames={mentionNames} />
+        <RoomEnd view={v} mentionNames={mentionNames} onRejoined={props.onRejoined} />
       </section>
     </Show>
   );
 }
 
-/** The bottom of the room: the composer, or why there is none any more (removed, or the live stream stopped). */
-function RoomEnd(props: { view: RoomViewState; removal: string | null; mentionNames: () => Iterable<string> }) {
+/** The bottom of the room: the composer, or why there is none any more (left, removed, banned, or the live stream stopped). */
+function RoomEnd(props: { view: RoomViewState; mentionNames: () => Iterable<string>; onRejoined: () => void }) {
   const v = props.view;
   const loginHref = () => `/login?next=${encodeURIComponent(roomPath(v.room.room))}`;
   return (
     <>
-      <Show when={props.removal}>
-        {(notice) => (
-          <div class="removed-notice" role="alert">
-            <p>
-              <strong>{notice()}</strong> New messages are no longer shown here.
-            </p>
-            <p>
-              <A href="/">Choose another room</A>
-            </p>
-          </div>
-        )}
+      <Show when={v.removal()}>
+        {(kind) => <RemovedNotice kind={kind()} label={v.label()} members={v.members} onJoined={props.onRejoined} />}
       </Show>
-      <Show when={!props.removal && v.room.streamError()}>
+      <Show when={!v.removal() && v.room.streamError()}>
         {(error) => (
           <p class="error" role="alert">
             Live updates stopped: {errorMessage(error())} Reload the page to try again.
           </p>
         )}
       </Show>
-      <Show when={!props.removal}>
+      <Show when={!v.removal()}>
         <Composer
           room={v.room.room}
           user={v.session.user()}

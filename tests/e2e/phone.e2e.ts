@@ -1,0 +1,73 @@
+/**
+ * A room on a phone (390 × 844): the room list is one tap away (the header's
+ * Rooms button opens it as a drawer; Esc or a choice closes it), and what sits
+ * above the timeline — the header with search, the room's name, its members
+ * button, who is here — takes at most 120 px of the 844.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
+import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+test("every room page reaches the room list in one tap, and the chrome above the timeline is at most 120 px high", async ({
+  page,
+  baseURL,
+}) => {
+  const [plans, garden] = [uniqueName("plans"), uniqueName("garden")];
+  const bot = await apiUser(baseURL!);
+  await bot.client.room.create.mutate({
+    room: plans,
+    visibility: "public",
+    topic: "Where we plan the summer party, and who brings what",
+  });
+  await bot.send(plans, "welcome");
+  await signUp(page, uniqueName("kim"), `/room/${garden}/`);
+  await sendFromPage(page, "roses");
+  await page.goto(`/room/${plans}/`);
+  await sendFromPage(page, "count me in");
+  await expect(page.locator("#presence-list .person")).not.toHaveCount(0);
+
+  const timeline = await page.locator("#messages").boundingBox();
+  expect(timeline!.y).toBeLessThanOrEqual(120);
+  for (const part of ["#all-search-input", "#room-heading", ".members-button", "#presence-list"]) {
+    const box = await page.locator(part).boundingBox();
+    expect(box, part).not.toBeNull();
+    expect(box!.y + box!.height, part).toBeLessThanOrEqual(120);
+  }
+  await page.screenshot({ path: "/tmp/navui-phone-room.png" });
+
+  // One tap: the drawer with your rooms.
+  const rooms = page.getByRole("button", { name: "Rooms" });
+  await expect(rooms).toHaveAttribute("aria-expanded", "false");
+  await rooms.click();
+  const drawer = page.getByRole("navigation", { name: "Your rooms" });
+  await expect(drawer).toBeInViewport();
+  await expect(rooms).toHaveAttribute("aria-expanded", "true");
+  await page.screenshot({ path: "/tmp/navui-phone-drawer.png" });
+  expect(
+    (
+      await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze()
+    ).violations.map((v) => v.id),
+  ).toEqual([]);
+  await drawer.getByRole("link", { name: `#${garden}` }).click();
+  await expect(page).toHaveURL(`/room/${garden}/`);
+  await expect(drawer).not.toBeInViewport();
+
+  // Esc closes it too, and gives the focus back to the button.
+  await rooms.click();
+  await expect(drawer).toBeInViewport();
+  await page.keyboard.press("Escape");
+  await expect(drawer).not.toBeInViewport();
+  await expect(rooms).toBeFocused();
+});
+
+test("on a wide screen the rooms stay beside the page, with no drawer button", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const room = uniqueName("wide");
+  await signUp(page, uniqueName("kim"), `/room/${room}/`);
+  await sendFromPage(page, "hello");
+  await expect(page.getByRole("navigation", { name: "Your rooms" })).toBeInViewport();
+  await expect(page.getByRole("button", { name: "Rooms" })).toBeHidden();
+  await page.screenshot({ path: "/tmp/navui-desktop-room.png" });
+});
