@@ -7,7 +7,7 @@
  */
 import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "../../client/parlor-client.ts";
+import type { AppRouter } from "@parlor/client";
 import { apiUser, openRoom, PASSWORD, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 /** The user's own script on another device, signed in with the same password. */
