@@ -2,14 +2,17 @@ import { A } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import type { ComposerState } from "../lib/composer-state.ts";
 import { createMentionPicker } from "../lib/mention-picker.ts";
+import { usePeople } from "../lib/people.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
 import { AttachIcon } from "./icons.tsx";
-import { UploadTray } from "./upload-tray.tsx";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
+import { UploadTray } from "./upload-tray.tsx";
 
 export interface ComposerProps {
   room: string;
+  /** How the room is called: "#lobby", or the other person's name in a direct conversation. */
+  label: string;
   /** The signed-in user; null for a guest, undefined while unknown. */
   user: SessionUser | null | undefined;
   state: ComposerState;
@@ -31,8 +34,10 @@ export function Composer(props: ComposerProps) {
   let input: HTMLTextAreaElement | undefined;
   let form: HTMLFormElement | undefined;
   const mode = () => props.state.mode();
+  const people = usePeople();
   const picker = createMentionPicker({
     names: () => props.mentionNames?.() ?? [],
+    displayName: (username) => people.profile(username)?.displayName ?? null,
     self: () => props.user?.username,
     apply(value, caret) {
       props.state.input(value);
@@ -121,19 +126,27 @@ export function Composer(props: ComposerProps) {
                 </Show>
                 <span class="hint"> · Esc to cancel</span>
               </span>
-              <button type="button" class="link-button" onClick={() => {
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => {
                   props.state.cancel();
                   input?.focus();
-                }}>
+                }}
+              >
                 {mode().kind === "edit" ? "Cancel" : "Cancel reply"}
               </button>
             </div>
           </Show>
           <label for="messageInput" class="visually-hidden">
-            {mode().kind === "edit" ? "Edit your message" : `Message #${props.room}`}
+            {mode().kind === "edit" ? "Edit your message" : `Message ${props.label}`}
           </label>
           <MentionList picker={picker} />
-          <UploadTray items={props.state.files()} waiting={props.state.waiting()} onRemove={(key) => props.state.removeFile(key)} />
+          <UploadTray
+            items={props.state.files()}
+            waiting={props.state.waiting()}
+            onRemove={(key) => props.state.removeFile(key)}
+          />
           <textarea
             ref={(el) => {
               input = el;
@@ -143,7 +156,7 @@ export function Composer(props: ComposerProps) {
             rows={1}
             autocomplete="off"
             enterkeyhint={mode().kind === "edit" ? "done" : "send"}
-            placeholder={`Message #${props.room}`}
+            placeholder={`Message ${props.label}`}
             maxlength={4000}
             value={props.state.text()}
             onInput={(e) => {
@@ -158,10 +171,18 @@ export function Composer(props: ComposerProps) {
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             aria-invalid={props.state.error() !== null}
-            aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
+            aria-describedby={
+              mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"
+            }
           />
           <Show when={mode().kind !== "edit"}>
-            <button type="button" class="icon-button composer-attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>
+            <button
+              type="button"
+              class="icon-button composer-attach"
+              aria-label="Attach files"
+              title="Attach files"
+              onClick={() => fileInput?.click()}
+            >
               <AttachIcon />
             </button>
             <input
@@ -183,8 +204,8 @@ export function Composer(props: ComposerProps) {
             {mode().kind === "edit" ? "Save" : "Send"}
           </button>
           <p id="composer-hint" class="visually-hidden">
-            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`). Files can be
-            attached, dropped or pasted.
+            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_,
+            `code`). Files can be attached, dropped or pasted.
           </p>
           <p id="composer-error" class="error" role="alert">
             {props.state.error() ?? ""}

@@ -1,10 +1,18 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { Username, type RoomMember } from "../../../shared/schemas.ts";
+import { type RoomMember, Username } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import { roomPath } from "../lib/room-name.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
-import { actionLabel, canInvite, canJoin, canLeave, type MemberAction, memberActions, roleLabel } from "../lib/room-roles.ts";
+import { roomPath } from "../lib/room-name.ts";
+import {
+  actionLabel,
+  canInvite,
+  canJoin,
+  canLeave,
+  type MemberAction,
+  memberActions,
+  roleLabel,
+} from "../lib/room-roles.ts";
 
 export interface MembersPanelProps {
   room: string;
@@ -154,7 +162,12 @@ export function MembersPanel(props: MembersPanelProps) {
                       <For each={actions()}>
                         {(action) => (
                           <li>
-                            <button type="button" classList={{ danger: action === "kick" || action === "ban" }} disabled={busy()} onClick={() => void act(action, member)}>
+                            <button
+                              type="button"
+                              classList={{ danger: action === "kick" || action === "ban" }}
+                              disabled={busy()}
+                              onClick={() => void act(action, member)}
+                            >
                               {actionLabel(action, member.username)}
                             </button>
                           </li>
@@ -170,12 +183,22 @@ export function MembersPanel(props: MembersPanelProps) {
       </ul>
 
       <Show when={info() && canJoin(info()!) && props.self}>
-        <button type="button" class="secondary" disabled={busy()} onClick={() => void run(() => props.members.join(), "You joined the room.")}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy()}
+          onClick={() => void run(() => props.members.join(), "You joined the room.")}
+        >
           Join room
         </button>
       </Show>
       <Show when={info() && canLeave(info()!)}>
-        <button type="button" class="secondary danger" disabled={busy()} onClick={() => void run(() => props.members.leave())}>
+        <button
+          type="button"
+          class="secondary danger"
+          disabled={busy()}
+          onClick={() => void run(() => props.members.leave())}
+        >
           Leave room
         </button>
       </Show>

@@ -4,13 +4,17 @@ import { isDmRoom } from "../../../shared/schemas.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { badgeLabel, useMyRooms } from "../lib/my-rooms.ts";
 import { roomPath } from "../lib/room-name.ts";
+import { Avatar } from "./avatar.tsx";
 import { NotifyMentionsButton } from "./notify-mentions-button.tsx";
 
 /** A small padlock, drawn (no emoji font needed), for private rooms. */
 function LockIcon() {
   return (
     <svg class="lock" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path fill="currentColor" d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2z" />
+      <path
+        fill="currentColor"
+        d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2z"
+      />
     </svg>
   );
 }
@@ -23,7 +27,7 @@ export function MyRoomsList(props: { headingId: string }) {
   const myRooms = useMyRooms();
   const names = useDmNames();
   const location = useLocation();
-  const isCurrent = (room: string) => location.pathname === roomPath(room);
+  const isCurrent = (room: string) => location.pathname === names.path(room) || location.pathname === roomPath(room);
 
   return (
     <Switch>
@@ -41,12 +45,13 @@ export function MyRoomsList(props: { headingId: string }) {
           <For each={myRooms.rooms()}>
             {(room) => (
               <li classList={{ unread: room.unread > 0 }} data-room={room.room}>
-                <A href={roomPath(room.room)} aria-current={isCurrent(room.room) ? "page" : undefined}>
+                <A href={names.path(room.room)} aria-current={isCurrent(room.room) ? "page" : undefined}>
                   <Show when={room.visibility === "private" && !isDmRoom(room.room)}>
                     <LockIcon />
                     <span class="visually-hidden">Private: </span>
                   </Show>
                   <Show when={isDmRoom(room.room)}>
+                    <Show when={names.peer(room.room)}>{(peer) => <Avatar username={peer()} size={20} />}</Show>
                     <span class="visually-hidden">Direct message with </span>
                   </Show>
                   <span class="my-room-name">{names.label(room.room)}</span>

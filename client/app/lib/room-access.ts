@@ -5,6 +5,7 @@
  * FORBIDDEN with the sentence to show ("You were removed from room 'x'.").
  */
 import { TRPCClientError } from "@trpc/client";
+import { isDmRoom } from "../../../shared/schemas.ts";
 
 /** The tRPC code of a call's error ("NOT_FOUND", "FORBIDDEN", …); undefined for anything else. */
 export function codeOf(error: unknown): string | undefined {
@@ -20,9 +21,13 @@ export const isNotFound = (error: unknown) => codeOf(error) === "NOT_FOUND";
  * null when the error is not about access (the page then offers a reload).
  * NOT_FOUND here is a resume refused after losing access to a private room.
  */
-export function removalNotice(error: unknown, room: string): string | null {
+export function removalNotice(error: unknown, room: string, label?: string): string | null {
   const code = codeOf(error);
-  if (code === "FORBIDDEN") return error instanceof Error && error.message ? error.message : `You were removed from room '${room}'.`;
+  // The server's sentence names the room; a direct conversation's name (`dm:1:2`) is no name for a person.
+  if (label !== undefined && isDmRoom(room))
+    return code === "FORBIDDEN" || code === "NOT_FOUND" ? `You are no longer in the conversation with ${label}.` : null;
+  if (code === "FORBIDDEN")
+    return error instanceof Error && error.message ? error.message : `You were removed from room '${room}'.`;
   if (code === "NOT_FOUND") return `You no longer have access to room '${room}'.`;
   return null;
 }

@@ -21,11 +21,13 @@ export function createRoomMembers({ client, room, userId }: RoomMembersOptions) 
   // A name never used answers NOT_FOUND too: a public room not created yet has no info, and that is no error.
   const [info, { refetch: refetchInfo }] = createResource(
     () => userId() !== undefined && { user: userId() },
-    (): Promise<RoomInfo | null> => client.room.info.query({ room }).catch((e: unknown) => (isNotFound(e) ? null : Promise.reject(e))),
+    (): Promise<RoomInfo | null> =>
+      client.room.info.query({ room }).catch((e: unknown) => (isNotFound(e) ? null : Promise.reject(e))),
   );
   const [members, { refetch: refetchMembers }] = createResource(
     () => userId() !== undefined && { user: userId() },
-    (): Promise<RoomMember[]> => client.room.members.query({ room }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e))),
+    (): Promise<RoomMember[]> =>
+      client.room.members.query({ room }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e))),
   );
 
   async function reload(): Promise<void> {
@@ -35,7 +37,8 @@ export function createRoomMembers({ client, room, userId }: RoomMembersOptions) 
   async function act(action: Exclude<MemberAction, "message">, username: string): Promise<void> {
     if (action === "kick") await client.room.kick.mutate({ room, username });
     else if (action === "ban") await client.room.ban.mutate({ room, username });
-    else await client.room.setRole.mutate({ room, username, role: action === "makeModerator" ? "moderator" : "member" });
+    else
+      await client.room.setRole.mutate({ room, username, role: action === "makeModerator" ? "moderator" : "member" });
     await reload();
   }
 
