@@ -20,25 +20,41 @@ export function Avatar(props: AvatarProps) {
   const size = () => props.size ?? 32;
   const profile = () => people.profile(props.username);
   const name = () => people.name(props.username);
+  // Drawn by CSS (::before, from data-initials), so the letters are no part of the text around them (a name, an option).
+  const initials = () => initialsOf(name());
+  const style = () => ({
+    width: `${size()}px`,
+    height: `${size()}px`,
+    "font-size": `${Math.round(size() * 0.42)}px`,
+    "background-color": avatarColourOf(props.username),
+  });
   return (
     <Show
       when={profile()?.avatarUrl}
       fallback={
-        <span
-          class="avatar initials"
-          style={{
-            width: `${size()}px`,
-            height: `${size()}px`,
-            "font-size": `${Math.round(size() * 0.42)}px`,
-            "background-color": avatarColourOf(props.username),
-          }}
-          role={props.label ? "img" : undefined}
-          aria-label={props.label}
-          aria-hidden={props.label ? undefined : "true"}
-          data-avatar={props.username}
-          // Drawn by CSS (::before), so the letters are no part of the text around it (a name, an option).
-          data-initials={initialsOf(name())}
-        />
+        <Show
+          when={props.label}
+          fallback={
+            <span
+              class="avatar initials"
+              style={style()}
+              aria-hidden="true"
+              data-avatar={props.username}
+              data-initials={initials()}
+            />
+          }
+        >
+          {(label) => (
+            <span
+              class="avatar initials"
+              style={style()}
+              role="img"
+              aria-label={label()}
+              data-avatar={props.username}
+              data-initials={initials()}
+            />
+          )}
+        </Show>
       }
     >
       {(url) => (
