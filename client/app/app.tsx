@@ -1,35 +1,34 @@
-import { Navigate, Route, Router, type RouteSectionProps, useLocation, useParams } from "@solidjs/router";
+import { Navigate, Route, Router, useLocation, useParams, type RouteSectionProps } from "@solidjs/router";
 import { onCleanup, Show } from "solid-js";
+import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
+import { createHistoryCache } from "./lib/history-cache.ts";
+import { browserStorage } from "./lib/known-user.ts";
+import { createHeldFiles } from "./lib/held-files.ts";
+import { forgetOfflineCopies } from "./lib/offline-copies.ts";
+import { outboxKey } from "./lib/outbox.ts";
+import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
+import { createMyRooms, MyRoomsContext } from "./lib/my-rooms.ts";
+import { createPeople, PeopleContext } from "./lib/people.ts";
+import { createSession, SessionContext } from "./lib/session.ts";
+import { roomPath } from "./lib/room-name.ts";
 import { InvitationNotices } from "./components/invitation-notices.tsx";
 import { MentionNotifications } from "./components/mention-notifications.tsx";
 import { MyRoomsSection } from "./components/my-rooms-list.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
-import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
-import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
-import { createHeldFiles } from "./lib/held-files.ts";
-import { createHistoryCache } from "./lib/history-cache.ts";
-import { browserStorage } from "./lib/known-user.ts";
-import { createMyRooms, MyRoomsContext } from "./lib/my-rooms.ts";
-import { forgetOfflineCopies } from "./lib/offline-copies.ts";
-import { outboxKey } from "./lib/outbox.ts";
-import { createPeople, PeopleContext } from "./lib/people.ts";
-import { roomPath } from "./lib/room-name.ts";
-import { createSession, SessionContext, useSession } from "./lib/session.ts";
-import { AccountPage } from "./pages/account-page.tsx";
-import { DmPage } from "./pages/dm-page.tsx";
 import { IndexPage } from "./pages/index-page.tsx";
+import { AccountPage } from "./pages/account-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
-import { NotFoundPage } from "./pages/not-found-page.tsx";
+import { DmPage } from "./pages/dm-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
+import { NotFoundPage } from "./pages/not-found-page.tsx";
+import { useSession } from "./lib/session.ts";
 
 function Layout(props: RouteSectionProps) {
   const session = useSession();
   const location = useLocation();
   return (
     <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to content
-      </a>
+      <a class="skip-link" href="#main">Skip to content</a>
       <SiteHeader />
       <div class="app-body">
         {/* Wide screens keep your rooms beside every page; on the index they are the page itself (and phones see them there). */}
@@ -62,9 +61,7 @@ export function App(props: { api: BrowserApi }) {
     onSessionLost: (user) => {
       if (storage) forgetOfflineCopies(storage, user.username);
       // The files of those unsent messages too (kept in IndexedDB under the outbox's keys).
-      void createHeldFiles()
-        .forget(outboxKey(user.username, ""))
-        .catch(() => {});
+      void createHeldFiles().forget(outboxKey(user.username, "")).catch(() => {});
     },
   });
   // The server closed the socket because the session ended: ask who is signed in now (auth.me), which forgets a lost session.
@@ -81,17 +78,17 @@ export function App(props: { api: BrowserApi }) {
       <SessionContext.Provider value={session}>
         <MyRoomsContext.Provider value={myRooms}>
           <PeopleContext.Provider value={people}>
-            <DmNamesContext.Provider value={dmNames}>
-              <Router root={Layout}>
-                <Route path="/" component={IndexPage} />
-                <Route path="/login" component={LoginPage} />
-                <Route path="/account" component={AccountPage} />
-                <Route path="/room/:room" component={RoomPage} />
-                <Route path="/dm/:username" component={DmPage} />
-                <Route path="/chat/:room" component={ChatRedirect} />
-                <Route path="*" component={NotFoundPage} />
-              </Router>
-            </DmNamesContext.Provider>
+          <DmNamesContext.Provider value={dmNames}>
+            <Router root={Layout}>
+              <Route path="/" component={IndexPage} />
+              <Route path="/login" component={LoginPage} />
+              <Route path="/account" component={AccountPage} />
+              <Route path="/room/:room" component={RoomPage} />
+              <Route path="/dm/:username" component={DmPage} />
+              <Route path="/chat/:room" component={ChatRedirect} />
+              <Route path="*" component={NotFoundPage} />
+            </Router>
+          </DmNamesContext.Provider>
           </PeopleContext.Provider>
         </MyRoomsContext.Provider>
       </SessionContext.Provider>

@@ -6,8 +6,8 @@ import { usePeople } from "../lib/people.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
 import { AttachIcon } from "./icons.tsx";
-import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
 import { UploadTray } from "./upload-tray.tsx";
+import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
 
 export interface ComposerProps {
   room: string;
@@ -126,14 +126,10 @@ export function Composer(props: ComposerProps) {
                 </Show>
                 <span class="hint"> · Esc to cancel</span>
               </span>
-              <button
-                type="button"
-                class="link-button"
-                onClick={() => {
+              <button type="button" class="link-button" onClick={() => {
                   props.state.cancel();
                   input?.focus();
-                }}
-              >
+                }}>
                 {mode().kind === "edit" ? "Cancel" : "Cancel reply"}
               </button>
             </div>
@@ -142,11 +138,7 @@ export function Composer(props: ComposerProps) {
             {mode().kind === "edit" ? "Edit your message" : `Message ${props.label}`}
           </label>
           <MentionList picker={picker} />
-          <UploadTray
-            items={props.state.files()}
-            waiting={props.state.waiting()}
-            onRemove={(key) => props.state.removeFile(key)}
-          />
+          <UploadTray items={props.state.files()} waiting={props.state.waiting()} onRemove={(key) => props.state.removeFile(key)} />
           <textarea
             ref={(el) => {
               input = el;
@@ -171,18 +163,10 @@ export function Composer(props: ComposerProps) {
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             aria-invalid={props.state.error() !== null}
-            aria-describedby={
-              mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"
-            }
+            aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
           />
           <Show when={mode().kind !== "edit"}>
-            <button
-              type="button"
-              class="icon-button composer-attach"
-              aria-label="Attach files"
-              title="Attach files"
-              onClick={() => fileInput?.click()}
-            >
+            <button type="button" class="icon-button composer-attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>
               <AttachIcon />
             </button>
             <input
@@ -204,8 +188,8 @@ export function Composer(props: ComposerProps) {
             {mode().kind === "edit" ? "Save" : "Send"}
           </button>
           <p id="composer-hint" class="visually-hidden">
-            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_,
-            `code`). Files can be attached, dropped or pasted.
+            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`). Files can be
+            attached, dropped or pasted.
           </p>
           <p id="composer-error" class="error" role="alert">
             {props.state.error() ?? ""}

@@ -8,12 +8,7 @@ import type { RoomLog } from "../lib/room-log.ts";
  * saved copy's notice offline, a failed or running load, the way to older
  * messages, or the beginning of the room.
  */
-export function HistoryEdge(props: {
-  room: RoomLog /** "#lobby", or the other person's name. */;
-  label: string;
-  savedAt: string | null;
-  loadOlder: () => void;
-}) {
+export function HistoryEdge(props: { room: RoomLog; /** "#lobby", or the other person's name. */ label: string; savedAt: string | null; loadOlder: () => void }) {
   return (
     <div class="history-edge">
       <Switch>
@@ -49,11 +44,7 @@ export function HistoryEdge(props: {
           </button>
         </Match>
         <Match when={props.room.reachedBeginning() && props.room.messages().length > 0}>
-          <p class="hint">
-            {isDmRoom(props.room.room)
-              ? `This is the beginning of your conversation with ${props.label}.`
-              : `This is the beginning of ${props.label}.`}
-          </p>
+          <p class="hint">{isDmRoom(props.room.room) ? `This is the beginning of your conversation with ${props.label}.` : `This is the beginning of ${props.label}.`}</p>
         </Match>
         <Match when={props.room.reachedBeginning()}>
           <p class="hint">No messages yet. Say hello!</p>

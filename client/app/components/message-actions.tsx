@@ -117,24 +117,12 @@ export function MessageActions(props: MessageActionsProps) {
           <div class="quick-emoji">
             <For each={QUICK_EMOJI}>
               {(emoji, i) => (
-                <button
-                  type="button"
-                  class="emoji-button"
-                  id={id(`quick-${i()}`)}
-                  aria-label={`React with ${emoji}`}
-                  onClick={() => react(emoji)}
-                >
+                <button type="button" class="emoji-button" id={id(`quick-${i()}`)} aria-label={`React with ${emoji}`} onClick={() => react(emoji)}>
                   {emoji}
                 </button>
               )}
             </For>
-            <button
-              ref={moreButton}
-              type="button"
-              class="small-button secondary"
-              aria-expanded={searching()}
-              onClick={() => setSearching(!searching())}
-            >
+            <button ref={moreButton} type="button" class="small-button secondary" aria-expanded={searching()} onClick={() => setSearching(!searching())}>
               More emoji
             </button>
           </div>

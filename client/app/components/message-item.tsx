@@ -1,8 +1,8 @@
 import { Show } from "solid-js";
 import { type Concern, concernText } from "../lib/concerns-me.ts";
-import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import type { Message } from "../lib/message-log.ts";
 import { usePeople } from "../lib/people.ts";
+import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
 import { AttachmentList } from "./attachment-list.tsx";
@@ -51,8 +51,7 @@ export function MessageItem(props: MessageItemProps) {
   const canAct = () => props.self != null && !m().deleted;
   const people = usePeople();
   /** Said after the sender's name; a direct message is to the reader anyway, so only a mention or a reply is said. */
-  const concernHint = () =>
-    props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null;
+  const concernHint = () => (props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null);
 
   return (
     <article

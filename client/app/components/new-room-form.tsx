@@ -25,11 +25,7 @@ export function NewRoomForm() {
     if (!parsedTopic.success) return setError(parsedTopic.error.issues[0]?.message ?? "This topic cannot be used.");
     setBusy(true);
     try {
-      const created = await client.room.create.mutate({
-        room: checked.name,
-        visibility: visibility(),
-        ...(parsedTopic.data ? { topic: parsedTopic.data } : {}),
-      });
+      const created = await client.room.create.mutate({ room: checked.name, visibility: visibility(), ...(parsedTopic.data ? { topic: parsedTopic.data } : {}) });
       navigate(roomPath(created.room));
     } catch (e) {
       setError(errorMessage(e));
@@ -64,35 +60,16 @@ export function NewRoomForm() {
             <fieldset class="visibility">
               <legend>Who can see it</legend>
               <label>
-                <input
-                  type="radio"
-                  name="visibility"
-                  value="public"
-                  checked={visibility() === "public"}
-                  onChange={() => setVisibility("public")}
-                />{" "}
-                Public: anyone can read and join
+                <input type="radio" name="visibility" value="public" checked={visibility() === "public"} onChange={() => setVisibility("public")} /> Public: anyone can read and
+                join
               </label>
               <label>
-                <input
-                  type="radio"
-                  name="visibility"
-                  value="private"
-                  checked={visibility() === "private"}
-                  onChange={() => setVisibility("private")}
-                />{" "}
-                Private: only people you invite
+                <input type="radio" name="visibility" value="private" checked={visibility() === "private"} onChange={() => setVisibility("private")} /> Private: only people you
+                invite
               </label>
             </fieldset>
             <label for="new-room-topic">Topic (optional)</label>
-            <input
-              id="new-room-topic"
-              type="text"
-              autocomplete="off"
-              maxlength={200}
-              value={topic()}
-              onInput={(e) => setTopic(e.currentTarget.value)}
-            />
+            <input id="new-room-topic" type="text" autocomplete="off" maxlength={200} value={topic()} onInput={(e) => setTopic(e.currentTarget.value)} />
             <p id="new-room-error" class="error" role="alert">
               {error() ?? ""}
             </p>

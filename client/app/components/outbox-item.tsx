@@ -12,12 +12,7 @@ import { MessageText } from "./message-text.tsx";
 export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry: () => void; onDiscard: () => void }) {
   const failed = () => props.entry.state === "failed";
   return (
-    <article
-      class="outbox-message"
-      classList={{ failed: failed() }}
-      data-client-id={props.entry.clientId}
-      aria-busy={!failed()}
-    >
+    <article class="outbox-message" classList={{ failed: failed() }} data-client-id={props.entry.clientId} aria-busy={!failed()}>
       <header class="message-meta">
         <span class="sender">{props.sender}</span>
         <span class="outbox-state" title={`Typed ${formatFullTime(props.entry.createdAt)}`}>

@@ -5,11 +5,7 @@ import type { ReactionChip } from "../lib/reactions.ts";
  * A message's reactions: emoji and count, who reacted in the tooltip. Signed in,
  * each chip is a toggle (pressed when yours); a guest sees them as plain labels.
  */
-export function ReactionChips(props: {
-  chips: ReactionChip[];
-  canReact: boolean;
-  onToggle: (emoji: string, add: boolean) => void;
-}) {
+export function ReactionChips(props: { chips: ReactionChip[]; canReact: boolean; onToggle: (emoji: string, add: boolean) => void }) {
   return (
     <Show when={props.chips.length > 0}>
       <div class="reactions" role="group" aria-label="Reactions">
@@ -18,24 +14,24 @@ export function ReactionChips(props: {
           {(emoji) => {
             const chip = () => props.chips.find((c) => c.emoji === emoji) ?? { emoji, count: 0, mine: false, who: "" };
             return (
-              <Show
-                when={props.canReact}
-                fallback={
-                  <span class="chip" title={`${chip().who} reacted ${chip().emoji}`}>
-                    <span class="chip-emoji">{chip().emoji}</span> <span class="chip-count">{chip().count}</span>
-                  </span>
-                }
-              >
-                <button
-                  type="button"
-                  class="chip"
-                  aria-pressed={chip().mine}
-                  title={`${chip().who} reacted ${chip().emoji}${chip().mine ? " (click to take yours back)" : ""}`}
-                  onClick={() => props.onToggle(chip().emoji, !chip().mine)}
-                >
+            <Show
+              when={props.canReact}
+              fallback={
+                <span class="chip" title={`${chip().who} reacted ${chip().emoji}`}>
                   <span class="chip-emoji">{chip().emoji}</span> <span class="chip-count">{chip().count}</span>
-                </button>
-              </Show>
+                </span>
+              }
+            >
+              <button
+                type="button"
+                class="chip"
+                aria-pressed={chip().mine}
+                title={`${chip().who} reacted ${chip().emoji}${chip().mine ? " (click to take yours back)" : ""}`}
+                onClick={() => props.onToggle(chip().emoji, !chip().mine)}
+              >
+                <span class="chip-emoji">{chip().emoji}</span> <span class="chip-count">{chip().count}</span>
+              </button>
+            </Show>
             );
           }}
         </For>

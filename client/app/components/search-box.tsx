@@ -1,8 +1,8 @@
 import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import type { ParlorClient } from "../../parlor-client.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
+import type { ParlorClient } from "../../parlor-client.ts";
 import "./search-box.css";
 
 /**
@@ -39,13 +39,7 @@ export function SearchBox(props: { client: ParlorClient; room?: string; label: s
         />
         <button type="submit">Search</button>
       </form>
-      <Show when={search.error()}>
-        {(error) => (
-          <p class="error" role="alert">
-            {error()}
-          </p>
-        )}
-      </Show>
+      <Show when={search.error()}>{(error) => <p class="error" role="alert">{error()}</p>}</Show>
       <Show when={search.searched() !== null || search.loading()}>
         <div id={`${id}-results`} class="search-results" aria-live="polite">
           <Show when={search.searched() !== null && search.results().length === 0 && !search.loading()}>
@@ -66,9 +60,7 @@ export function SearchBox(props: { client: ParlorClient; room?: string; label: s
                       </time>
                     </span>
                     <span class="search-text">
-                      <For each={highlightSegments(hit.text, hit.highlights)}>
-                        {(part) => (part.marked ? <mark>{part.text}</mark> : part.text)}
-                      </For>
+                      <For each={highlightSegments(hit.text, hit.highlights)}>{(part) => (part.marked ? <mark>{part.text}</mark> : part.text)}</For>
                     </span>
                   </A>
                 </li>

@@ -19,8 +19,7 @@ export function SiteHeader() {
     }
   }
 
-  const loginHref = () =>
-    location.pathname === "/login" ? "/login" : `/login?next=${encodeURIComponent(location.pathname)}`;
+  const loginHref = () => (location.pathname === "/login" ? "/login" : `/login?next=${encodeURIComponent(location.pathname)}`);
 
   return (
     <header class="site-header">

@@ -1,8 +1,8 @@
 import { createMemo, For, Show } from "solid-js";
 import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
-import { concernOf } from "../lib/concerns-me.ts";
 import { type TimelinePlace, timelinePlaces } from "../lib/message-groups.ts";
 import { findMessage, type Message } from "../lib/message-log.ts";
+import { concernOf } from "../lib/concerns-me.ts";
 import { quoteOf } from "../lib/reply-quote.ts";
 import { isManagerRole } from "../lib/room-roles.ts";
 import type { RoomView } from "../lib/room-view.ts";
@@ -32,20 +32,8 @@ export function Timeline(props: { view: RoomView }) {
   });
   return (
     <div class="messages-frame">
-      <div
-        id="messages"
-        ref={v.list.attach}
-        onScroll={v.list.onScroll}
-        tabindex="0"
-        role="region"
-        aria-label={`Messages in ${v.label()}`}
-      >
-        <HistoryEdge
-          room={v.room}
-          label={v.label()}
-          savedAt={v.saved.savedAt()}
-          loadOlder={() => void v.list.loadOlder()}
-        />
+      <div id="messages" ref={v.list.attach} onScroll={v.list.onScroll} tabindex="0" role="region" aria-label={`Messages in ${v.label()}`}>
+        <HistoryEdge room={v.room} label={v.label()} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
         <For each={items().map((item) => item.seq)}>
           {(seq) => (
             <>
@@ -61,9 +49,7 @@ export function Timeline(props: { view: RoomView }) {
                       {describeMemberEntry(item)}
                     </p>
                   ) : (
-                    <Show when={findMessage(v.room.log(), seq)}>
-                      {(message) => <TimelineMessage view={v} message={message()} place={places().get(seq)} />}
-                    </Show>
+                    <Show when={findMessage(v.room.log(), seq)}>{(message) => <TimelineMessage view={v} message={message()} place={places().get(seq)} />}</Show>
                   )
                 }
               </Show>
@@ -72,12 +58,7 @@ export function Timeline(props: { view: RoomView }) {
         </For>
         <For each={v.outbox()?.entries() ?? []}>
           {(entry) => (
-            <OutboxItem
-              entry={entry}
-              sender={v.self() ?? ""}
-              onRetry={() => v.outbox()?.retry(entry.clientId)}
-              onDiscard={() => v.outbox()?.discard(entry.clientId)}
-            />
+            <OutboxItem entry={entry} sender={v.self() ?? ""} onRetry={() => v.outbox()?.retry(entry.clientId)} onDiscard={() => v.outbox()?.discard(entry.clientId)} />
           )}
         </For>
       </div>
@@ -113,11 +94,7 @@ function TimelineMessage(props: { view: RoomView; message: Message; place: Timel
         onDelete={(m) => void actions.remove(m)}
         onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
         continued={place()?.startsGroup === false}
-        concern={concernOf(
-          props.message,
-          v.self(),
-          props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender,
-        )}
+        concern={concernOf(props.message, v.self(), props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender)}
       />
     </>
   );

@@ -17,15 +17,10 @@ export interface PasswordForm {
 
 /** What is wrong with the form before it is sent, in words; null when it may go. */
 export function passwordFormProblem(form: PasswordForm): string | null {
-  const parsed = ChangePasswordInput.safeParse({
-    currentPassword: form.currentPassword,
-    newPassword: form.newPassword,
-  });
+  const parsed = ChangePasswordInput.safeParse({ currentPassword: form.currentPassword, newPassword: form.newPassword });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return issue?.path[0] === "newPassword"
-      ? `New password: ${issue.message}`
-      : (issue?.message ?? "Check the passwords.");
+    return issue?.path[0] === "newPassword" ? `New password: ${issue.message}` : (issue?.message ?? "Check the passwords.");
   }
   if (form.newPassword !== form.repeatPassword) return "The new passwords differ.";
   return null;
@@ -33,25 +28,15 @@ export function passwordFormProblem(form: PasswordForm): string | null {
 
 /** "1 other session was signed out." — what a password change did, for the page. */
 export function passwordChangedNotice(endedSessions: number): string {
-  const others =
-    endedSessions === 0
-      ? "No other session was"
-      : endedSessions === 1
-        ? "1 other session was"
-        : `${endedSessions} other sessions were`;
+  const others = endedSessions === 0 ? "No other session was" : endedSessions === 1 ? "1 other session was" : `${endedSessions} other sessions were`;
   return `Password changed. ${others} signed out; this browser stays signed in.`;
 }
 
 /** One line of the session list, as a person reads it. */
-export function describeSession(
-  session: AccountSession,
-  locale?: string,
-): { label: string; since: string; expires: string } {
+export function describeSession(session: AccountSession, locale?: string): { label: string; since: string; expires: string } {
   return {
     label: session.current ? "This browser" : "Another device or browser",
-    since: session.createdAt
-      ? `Signed in ${formatFullTime(session.createdAt, locale)}`
-      : "Signed in before sessions were dated",
+    since: session.createdAt ? `Signed in ${formatFullTime(session.createdAt, locale)}` : "Signed in before sessions were dated",
     expires: `Expires ${formatFullTime(session.expiresAt, locale)} unless used`,
   };
 }
@@ -67,10 +52,7 @@ export function createAccount(client: ParlorClient, signedIn: () => number | nul
     reloadSessions: () => refetch(),
     /** Changes the password; resolves to the notice to show. Other sessions end on the server. */
     async changePassword(form: PasswordForm): Promise<string> {
-      const { endedSessions } = await client.auth.changePassword.mutate({
-        currentPassword: form.currentPassword,
-        newPassword: form.newPassword,
-      });
+      const { endedSessions } = await client.auth.changePassword.mutate({ currentPassword: form.currentPassword, newPassword: form.newPassword });
       await refetch();
       return passwordChangedNotice(endedSessions);
     },

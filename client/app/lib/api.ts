@@ -58,8 +58,7 @@ export function useApi(): BrowserApi {
 export function errorMessage(error: unknown): string {
   if (error instanceof Error && error.message) {
     // A network failure reads "Failed to fetch" in Chromium: say what it means.
-    if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError"))
-      return "Cannot reach the server. Check your connection and try again.";
+    if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError")) return "Cannot reach the server. Check your connection and try again.";
     return error.message;
   }
   return "Something went wrong. Please try again.";

@@ -9,7 +9,7 @@ import type { Message } from "./message-log.ts";
 export type ComposerMode =
   | { kind: "new" }
   | { kind: "reply"; to: number }
-  | { kind: "edit"; seq: number; original: string /** The draft to give back on Save or Cancel. */; draft: string };
+  | { kind: "edit"; seq: number; original: string; /** The draft to give back on Save or Cancel. */ draft: string };
 
 export const newMessage: ComposerMode = Object.freeze({ kind: "new" });
 
@@ -44,18 +44,9 @@ export function escape(mode: ComposerMode, current: string): { mode: ComposerMod
  * of a message deleted meanwhile (in another tab, or by its sender) ends, with
  * a word for the person; anything else stays as it is.
  */
-export function afterLogChange(
-  mode: ComposerMode,
-  messages: (seq: number) => Message | undefined,
-): { mode: ComposerMode; notice?: string } {
+export function afterLogChange(mode: ComposerMode, messages: (seq: number) => Message | undefined): { mode: ComposerMode; notice?: string } {
   if (mode.kind === "new") return { mode };
   const target = messages(mode.kind === "edit" ? mode.seq : mode.to);
   if (!target?.deleted) return { mode };
-  return {
-    mode: newMessage,
-    notice:
-      mode.kind === "edit"
-        ? "The message you were editing was deleted."
-        : "The message you were replying to was deleted.",
-  };
+  return { mode: newMessage, notice: mode.kind === "edit" ? "The message you were editing was deleted." : "The message you were replying to was deleted." };
 }

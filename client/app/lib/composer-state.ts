@@ -6,7 +6,7 @@
 import { createSignal } from "solid-js";
 import { MessageText } from "../../../shared/schemas.ts";
 import { errorMessage } from "./api.ts";
-import { afterLogChange, type ComposerMode, escape, lastEditable, newMessage, startEdit } from "./composer-mode.ts";
+import { type ComposerMode, afterLogChange, escape, lastEditable, newMessage, startEdit } from "./composer-mode.ts";
 import type { Message } from "./message-log.ts";
 import { createUploads, type OutgoingFile, type UploadFn, type UploadItem } from "./uploads.ts";
 
@@ -31,10 +31,7 @@ export function createComposerState(opts: ComposerStateOptions) {
   const [files, setFiles] = createSignal<readonly UploadItem[]>([]);
   /** Send was pressed while files were uploading: the message goes when they are done. */
   const [waiting, setWaiting] = createSignal(false);
-  const uploads = createUploads({
-    upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))),
-    onChange: setFiles,
-  });
+  const uploads = createUploads({ upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))), onChange: setFiles });
 
   /** A new message or reply with files: waits for their uploads, then sends; text may be empty. */
   async function sendWithFiles(): Promise<void> {

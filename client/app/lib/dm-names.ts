@@ -65,11 +65,6 @@ export function createDmNames(
     /** Where `room` opens: `/dm/<peer>/` for a direct conversation (once its peer is known), else `/room/<name>/`. */
     path: (room: string) =>
       isDmRoom(room) ? (lookUp(room), conversationPath(room, names().get(room))) : roomPath(room),
-    /** Tells the store who the peer of a conversation is (the `/dm/<username>/` page knows before asking). */
-    know(room: string, peer: string) {
-      asked.add(room);
-      if (names().get(room) !== peer) setNames((m) => new Map(m).set(room, peer));
-    },
     /** The other person of a direct conversation, once known. */
     peer: (room: string) => (isDmRoom(room) ? (lookUp(room), names().get(room) ?? null) : null),
   };

@@ -13,21 +13,13 @@ export interface NotificationApi {
   new (title: string, options?: NotificationOptions): Notification;
 }
 
-export const browserNotifications = (): NotificationApi | null =>
-  typeof Notification === "undefined" ? null : Notification;
+export const browserNotifications = (): NotificationApi | null => (typeof Notification === "undefined" ? null : Notification);
 
 /** The newest message in `messages` that mentions `self`, sent by someone else after the marker. */
 export function latestMention(messages: readonly Message[], self: string, lastReadSeq: number): Message | null {
   let found: Message | null = null;
   for (const m of messages) {
-    if (
-      m.seq > lastReadSeq &&
-      m.sender !== self &&
-      !m.deleted &&
-      mentions(m.text, self) &&
-      (!found || m.seq > found.seq)
-    )
-      found = m;
+    if (m.seq > lastReadSeq && m.sender !== self && !m.deleted && mentions(m.text, self) && (!found || m.seq > found.seq)) found = m;
   }
   return found;
 }
@@ -53,14 +45,7 @@ export interface ShowMentionOptions {
 }
 
 /** Shows one notification (one per room at a time: a newer one replaces it); null without permission. */
-export function showMention({
-  api,
-  room,
-  title,
-  body,
-  open,
-  focus = () => window.focus(),
-}: ShowMentionOptions): Notification | null {
+export function showMention({ api, room, title, body, open, focus = () => window.focus() }: ShowMentionOptions): Notification | null {
   if (api.permission !== "granted") return null;
   const notification = new api(title, { body, tag: `parlor-mention:${room}` });
   notification.onclick = () => {

@@ -2,11 +2,12 @@
  * The `@` list of the composer as Solid state: open while the caret ends a
  * partial mention that some name fits, ↑/↓ move through it, Enter or Tab
  * picks, Esc closes (until the next keystroke). The names are the room's
- * members and the people present, matched by username or display name. The composer owns its text; a pick hands
+ * members and the people present (matched by username or display name). The
+ * composer owns its text; a pick hands
  * back the new text and caret.
  */
 import { createMemo, createSignal } from "solid-js";
-import { type MentionQuery, matchingNames, mentionQueryAt, pickMention } from "./mention-complete.ts";
+import { matchingNames, type MentionQuery, mentionQueryAt, pickMention } from "./mention-complete.ts";
 
 export interface MentionPickerOptions {
   names: () => Iterable<string>;

@@ -62,9 +62,7 @@ export interface HeldFileStore {
 export class FilesNotKeptError extends Error {
   override name = "FilesNotKeptError";
   constructor() {
-    super(
-      "This message cannot wait to be sent: this browser cannot keep its files while offline. Send it when you are back online, or without the files.",
-    );
+    super("This message cannot wait to be sent: this browser cannot keep its files while offline. Send it when you are back online, or without the files.");
   }
 }
 
@@ -95,23 +93,12 @@ export interface OutboxSend {
 export type SendFailure = { kind: "refused"; reason: string } | { kind: "unreachable" };
 
 /** Codes by which the server refuses this message; sending it again as it is would be refused again. */
-const REFUSALS = new Set([
-  "BAD_REQUEST",
-  "UNAUTHORIZED",
-  "FORBIDDEN",
-  "NOT_FOUND",
-  "CONFLICT",
-  "TOO_MANY_REQUESTS",
-  "PAYLOAD_TOO_LARGE",
-  "UNPROCESSABLE_CONTENT",
-]);
+const REFUSALS = new Set(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS", "PAYLOAD_TOO_LARGE", "UNPROCESSABLE_CONTENT"]);
 
 /** A refusal when the server answered with one of the codes above; anything else (no answer, a 5xx) is worth retrying. */
 export function classifySendError(error: unknown): SendFailure {
   if (error instanceof UploadError) {
-    return error.kind === "unreachable" || error.kind === "cancelled"
-      ? { kind: "unreachable" }
-      : { kind: "refused", reason: error.message };
+    return error.kind === "unreachable" || error.kind === "cancelled" ? { kind: "unreachable" } : { kind: "refused", reason: error.message };
   }
   if (error instanceof TRPCClientError) {
     const code: unknown = error.data?.code;
@@ -278,11 +265,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
         continue;
       }
       const held = await options.files?.store.get(heldKey(entry.clientId, index)).catch(() => undefined);
-      if (!options.files || !held)
-        throw new UploadError(
-          "refused",
-          `${file.name} is no longer kept on this device. Discard this message and attach the file again.`,
-        );
+      if (!options.files || !held) throw new UploadError("refused", `${file.name} is no longer kept on this device. Discard this message and attach the file again.`);
       const { id } = await options.files.upload(held, file.name);
       update(entry.clientId, (e) => ({ ...e, files: e.files?.map((f, i) => (i === index ? { ...f, id } : f)) }));
       await options.files.store.delete(heldKey(entry.clientId, index)).catch(() => {});
@@ -305,13 +288,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
 
   function newEntry(text: string, replyTo: number | undefined): OutboxEntry {
     if (read().length >= OUTBOX_MAX_ENTRIES) throw new OutboxFullError();
-    return {
-      clientId: newId(),
-      text,
-      createdAt: now().toISOString(),
-      state: "sending",
-      ...(replyTo === undefined ? {} : { replyTo }),
-    };
+    return { clientId: newId(), text, createdAt: now().toISOString(), state: "sending", ...(replyTo === undefined ? {} : { replyTo }) };
   }
 
   /**
@@ -352,11 +329,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
      * in the HeldFileStore first. Throws FilesNotKeptError (nothing queued) when
      * they cannot be kept.
      */
-    async addWithFiles(
-      text: string,
-      replyTo: number | undefined,
-      files: readonly OutgoingFile[],
-    ): Promise<OutboxEntry> {
+    async addWithFiles(text: string, replyTo: number | undefined, files: readonly OutgoingFile[]): Promise<OutboxEntry> {
       const entry = newEntry(text, replyTo);
       const kept: string[] = [];
       try {
@@ -370,12 +343,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
         for (const k of kept) void options.files?.store.delete(k).catch(() => {});
         throw new FilesNotKeptError();
       }
-      const meta = files.map(
-        (f): OutboxFile =>
-          "attachment" in f
-            ? { name: f.attachment.name, size: f.attachment.size, id: f.attachment.id }
-            : { name: f.name, size: f.file.size },
-      );
+      const meta = files.map((f): OutboxFile => ("attachment" in f ? { name: f.attachment.name, size: f.attachment.size, id: f.attachment.id } : { name: f.name, size: f.file.size }));
       return append({ ...entry, files: meta });
     },
     flush,

@@ -9,11 +9,7 @@ export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as
 export function checkEmoji(input: string): { ok: true; emoji: string } | { ok: false; error: string } {
   const parsed = Emoji.safeParse(input.trim());
   if (parsed.success) return { ok: true, emoji: parsed.data };
-  return {
-    ok: false,
-    error:
-      input.trim() === "" ? "Type or paste one emoji." : (parsed.error.issues[0]?.message ?? "That is not one emoji."),
-  };
+  return { ok: false, error: input.trim() === "" ? "Type or paste one emoji." : (parsed.error.issues[0]?.message ?? "That is not one emoji.") };
 }
 
 export interface ReactionChip {

@@ -26,8 +26,7 @@ export function removalNotice(error: unknown, room: string, label?: string): str
   // The server's sentence names the room; a direct conversation's name (`dm:1:2`) is no name for a person.
   if (label !== undefined && isDmRoom(room))
     return code === "FORBIDDEN" || code === "NOT_FOUND" ? `You are no longer in the conversation with ${label}.` : null;
-  if (code === "FORBIDDEN")
-    return error instanceof Error && error.message ? error.message : `You were removed from room '${room}'.`;
+  if (code === "FORBIDDEN") return error instanceof Error && error.message ? error.message : `You were removed from room '${room}'.`;
   if (code === "NOT_FOUND") return `You no longer have access to room '${room}'.`;
   return null;
 }

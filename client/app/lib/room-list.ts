@@ -19,8 +19,7 @@ export function createRoomList(log: () => ListLog | undefined) {
   let element: HTMLElement | undefined;
   const follower = createScrollFollower(() => element);
 
-  const messageElement = (seq: number) =>
-    element?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+  const messageElement = (seq: number) => element?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
   const canLoadOlder = () => {
     const l = log();
     return l !== undefined && l.hasOlder() && !l.loadingOlder();

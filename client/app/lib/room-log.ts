@@ -20,18 +20,7 @@ import type { MemberEntry } from "../../../shared/room-log.ts";
 import type { ParlorClient } from "../../parlor-client.ts";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { deniesAccess } from "./history-cache.ts";
-import {
-  emptyLog,
-  findMessage,
-  type HistoryPage,
-  hasOlder,
-  type Message,
-  type MessageLog,
-  newestSeq,
-  withHistoryPage,
-  withLiveEntry,
-  withLiveMessage,
-} from "./message-log.ts";
+import { emptyLog, findMessage, type HistoryPage, hasOlder, type Message, type MessageLog, newestSeq, withHistoryPage, withLiveEntry, withLiveMessage } from "./message-log.ts";
 import { type OwnChange, withOwnChange } from "./own-changes.ts";
 import { createQuoteCache } from "./reply-quote.ts";
 import type { SavedHistory } from "./saved-history.ts";
@@ -59,16 +48,7 @@ export interface RoomLogOptions {
 /** The first page's fetch: its error stays until a retry's outcome replaces it. */
 type FirstPage = { state: "loading" | "ready" | "errored"; error?: unknown };
 
-export function createRoomLog({
-  client,
-  room,
-  pageSize,
-  onIncoming,
-  inPlace = (apply) => apply(),
-  onMember,
-  saved,
-  onConnected,
-}: RoomLogOptions) {
+export function createRoomLog({ client, room, pageSize, onIncoming, inPlace = (apply) => apply(), onMember, saved, onConnected }: RoomLogOptions) {
   const [log, setLog] = createSignal<MessageLog>(emptyLog);
   const [firstPage, setFirstPage] = createSignal<FirstPage>({ state: "loading" });
   const [status, setStatus] = createSignal<ConnectionStatus>("connecting");

@@ -3,9 +3,8 @@
  * `auth.me` and updated by sign-in, sign-up and sign-out. The cookie itself is
  * HttpOnly: the page never sees the token.
  */
-
-import { TRPCClientError } from "@trpc/client";
 import { createContext, createResource, useContext } from "solid-js";
+import { TRPCClientError } from "@trpc/client";
 import type { ParlorClient, RouterInputs, RouterOutputs } from "../../parlor-client.ts";
 import { createKnownUser } from "./known-user.ts";
 import type { KeyValueStorage } from "./outbox.ts";
@@ -25,11 +24,7 @@ export interface SessionOptions {
 }
 
 /** `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie). */
-export function createSession(
-  client: ParlorClient,
-  onChange: () => void = () => {},
-  { storage = null, onSignedOut, onSessionLost }: SessionOptions = {},
-) {
+export function createSession(client: ParlorClient, onChange: () => void = () => {}, { storage = null, onSignedOut, onSessionLost }: SessionOptions = {}) {
   const known = createKnownUser<SessionUser>(storage);
   /** True while the user shown is the one remembered, because the server could not be asked. */
   let remembered = false;
@@ -71,8 +66,7 @@ export function createSession(
   return {
     /** The signed-in user, null for a guest, undefined while loading. */
     // A refetch (back online) keeps showing who was there, so the page does not flicker to "loading".
-    user: (): SessionUser | null | undefined =>
-      me.state === "pending" || me.state === "unresolved" ? undefined : (me.latest ?? null),
+    user: (): SessionUser | null | undefined => (me.state === "pending" || me.state === "unresolved" ? undefined : (me.latest ?? null)),
     async signIn(credentials: Credentials): Promise<SessionUser> {
       const { user } = await client.auth.login.mutate(credentials);
       mutate(user);

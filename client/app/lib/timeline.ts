@@ -5,9 +5,8 @@
  * list re-renders only what changed. History pages carry messages only: a
  * notice shows for changes seen live or replayed on resume.
  */
-
-import type { MemberEntry } from "../../../shared/room-log.ts";
 import type { Message } from "./message-log.ts";
+import type { MemberEntry } from "../../../shared/room-log.ts";
 
 export type TimelineItem = Message | MemberEntry;
 
@@ -17,11 +16,7 @@ export const isNotice = (item: TimelineItem): item is MemberEntry => "kind" in i
 export const MAX_NOTICES = 200;
 
 /** `notices` with `entry` added in seq order; a seq already held is kept once; the oldest go past `max`. */
-export function withNotice(
-  notices: readonly MemberEntry[],
-  entry: MemberEntry,
-  max = MAX_NOTICES,
-): readonly MemberEntry[] {
+export function withNotice(notices: readonly MemberEntry[], entry: MemberEntry, max = MAX_NOTICES): readonly MemberEntry[] {
   if (notices.some((n) => n.seq === entry.seq)) return notices;
   const next = [...notices, entry].sort((a, b) => a.seq - b.seq);
   return next.length > max ? next.slice(next.length - max) : next;
@@ -32,11 +27,7 @@ export function withNotice(
  * held waits until older history reaches it (`reachedBeginning`), so it never
  * shows above messages that are not loaded yet.
  */
-export function mergeTimeline(
-  messages: readonly Message[],
-  notices: readonly MemberEntry[],
-  reachedBeginning: boolean,
-): readonly TimelineItem[] {
+export function mergeTimeline(messages: readonly Message[], notices: readonly MemberEntry[], reachedBeginning: boolean): readonly TimelineItem[] {
   if (notices.length === 0) return messages;
   const oldest = messages[0]?.seq ?? Number.POSITIVE_INFINITY;
   const shown = reachedBeginning ? notices : notices.filter((n) => n.seq > oldest);
@@ -55,11 +46,7 @@ export function mergeTimeline(
  * someone else, not deleted. The "New messages" divider goes above it; null
  * when there is none among `messages`.
  */
-export function firstUnread(
-  messages: readonly Message[],
-  lastReadSeq: number,
-  self: string | null | undefined,
-): Message | null {
+export function firstUnread(messages: readonly Message[], lastReadSeq: number, self: string | null | undefined): Message | null {
   for (const m of messages) {
     if (m.seq > lastReadSeq && m.sender !== self && !m.deleted) return m;
   }

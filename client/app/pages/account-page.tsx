@@ -103,12 +103,7 @@ export function AccountPage() {
               </form>
 
               <h2 id="sessions-heading">Sessions</h2>
-              <Show
-                when={account.sessions.error ? undefined : account.sessions.latest}
-                fallback={
-                  <p class="hint">{account.sessions.error ? errorMessage(account.sessions.error) : "Loading…"}</p>
-                }
-              >
+              <Show when={account.sessions.error ? undefined : account.sessions.latest} fallback={<p class="hint">{account.sessions.error ? errorMessage(account.sessions.error) : "Loading…"}</p>}>
                 {(list) => (
                   <ul class="room-list session-list" aria-labelledby="sessions-heading">
                     <For each={list()}>

@@ -1,15 +1,15 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
+import { useApi } from "../lib/api.ts";
+import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { formatMessageTime } from "../lib/format-time.ts";
+import { hereNowLabel } from "../lib/presence.ts";
+import { useMyRooms } from "../lib/my-rooms.ts";
+import { useSession } from "../lib/session.ts";
+import { createUnreadTitle } from "../lib/unread-title.ts";
 import { MyRoomsSection } from "../components/my-rooms-list.tsx";
 import { NewRoomForm } from "../components/new-room-form.tsx";
 import { SearchBox } from "../components/search-box.tsx";
-import { useApi } from "../lib/api.ts";
-import { formatMessageTime } from "../lib/format-time.ts";
-import { useMyRooms } from "../lib/my-rooms.ts";
-import { hereNowLabel } from "../lib/presence.ts";
-import { checkRoomName, roomPath } from "../lib/room-name.ts";
-import { useSession } from "../lib/session.ts";
-import { createUnreadTitle } from "../lib/unread-title.ts";
 
 export function IndexPage() {
   const { client } = useApi();

@@ -94,22 +94,14 @@ export function LoginPage() {
                 fallback={
                   <>
                     New here?{" "}
-                    <button
-                      type="button"
-                      class="link-button"
-                      onClick={() => (setError(null), setSearch({ mode: "signup" }))}
-                    >
+                    <button type="button" class="link-button" onClick={() => (setError(null), setSearch({ mode: "signup" }))}>
                       Create an account
                     </button>
                   </>
                 }
               >
                 Already have an account?{" "}
-                <button
-                  type="button"
-                  class="link-button"
-                  onClick={() => (setError(null), setSearch({ mode: undefined }))}
-                >
+                <button type="button" class="link-button" onClick={() => (setError(null), setSearch({ mode: undefined }))}>
                   Sign in
                 </button>
               </Show>
@@ -121,8 +113,8 @@ export function LoginPage() {
           <div>
             <h1>You are signed in</h1>
             <p>
-              Signed in as <strong>{user().username}</strong>. <A href={safeNextPath(search.next)}>Continue</A>, or sign
-              out from the top of the page.
+              Signed in as <strong>{user().username}</strong>. <A href={safeNextPath(search.next)}>Continue</A>, or sign out from the
+              top of the page.
             </p>
           </div>
         )}

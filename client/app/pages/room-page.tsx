@@ -54,22 +54,14 @@ export function RoomView(props: { name: string }) {
     return error ? removalNotice(error, props.name, v.label()) : null;
   });
   /** Names `@` completes to: members of the room and the people present. */
-  const mentionNames = () => [
-    ...(v.members.members.latest ?? []).map((m) => m.username),
-    ...(v.presence.presence()?.users ?? []),
-  ];
+  const mentionNames = () => [...(v.members.members.latest ?? []).map((m) => m.username), ...(v.presence.presence()?.users ?? [])];
 
   return (
     <Show when={!isNotFound(v.room.firstPageError())} fallback={<NotFoundPage />}>
       <section class="room" aria-labelledby="room-heading">
         <RoomHeader view={v} membersOpen={membersOpen()} onToggleMembers={() => setMembersOpen((open) => !open)} />
         <Show when={membersOpen() && !removal()}>
-          <MembersPanel
-            room={props.name}
-            members={v.members}
-            self={v.self() ?? null}
-            onClose={() => setMembersOpen(false)}
-          />
+          <MembersPanel room={props.name} members={v.members} self={v.self() ?? null} onClose={() => setMembersOpen(false)} />
         </Show>
         <Show when={!removal()}>
           <PresenceList presence={v.presence.presence()} self={v.self()} notice={v.presence.notice()} />
