@@ -5,6 +5,7 @@ import { useDmNames } from "../lib/dm-names.ts";
 import { badgeLabel, useMyRooms } from "../lib/my-rooms.ts";
 import { roomPath } from "../lib/room-name.ts";
 import { Avatar } from "./avatar.tsx";
+import { NewMessageForm } from "./new-message-form.tsx";
 import { NotifyMentionsButton } from "./notify-mentions-button.tsx";
 
 /** A small padlock, drawn (no emoji font needed), for private rooms. */
@@ -82,6 +83,7 @@ export function MyRoomsSection(props: { id: string; class?: string; as?: "sectio
     <>
       <h2 id={headingId}>Your rooms</h2>
       <MyRoomsList headingId={headingId} />
+      <NewMessageForm id={`${props.id}-new-message`} />
       <NotifyMentionsButton />
     </>
   );
