@@ -42,7 +42,8 @@ export function createDmNames(
   const asked = new Set<string>();
 
   function lookUp(room: string) {
-    if (asked.has(room)) return;
+    // Who is "the other" is only known once the session is: asked before, the peer could be yourself.
+    if (asked.has(room) || self() === undefined) return;
     asked.add(room);
     client.room.members
       .query({ room })
