@@ -27,7 +27,7 @@ export function InvitationNotices() {
       if (location.pathname === names.path(i.room)) myRooms.dismissInvitation(i.room);
   });
   return (
-    <div class="toasts" role="status" aria-live="polite">
+    <div class="toasts" aria-live="polite">
       <For each={myRooms.invitations()}>
         {(invitation) => (
           <div class="toast invitation" data-invitation={invitation.room}>

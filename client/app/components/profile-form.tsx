@@ -80,7 +80,8 @@ export function ProfileForm(props: {
       <p id="display-name-error" class="error" role="alert">
         {error() ?? ""}
       </p>
-      <p class="hint" role="status">
+      {/* Announced politely; not a second "status" role beside the password form's. */}
+      <p class="hint" aria-live="polite">
         {notice()}
       </p>
     </form>
