@@ -9,6 +9,8 @@ export interface UserTable {
   created_at: string;
   /** How they want to be called (1–64 characters); null: none set. */
   display_name: Generated<string | null>;
+  /** Their picture: one of their uploads, an image (its thumbnail is public while worn); null: none. */
+  avatar_id: Generated<string | null>;
 }
 
 export interface SessionTable {

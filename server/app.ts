@@ -14,7 +14,6 @@ import { createReadiness } from "./ops/health.ts";
 import { createLogger } from "./ops/log.ts";
 import { createMetrics } from "./ops/metrics.ts";
 
-export { MAX_FRAME_BYTES } from "./app/websocket.ts";
 export type { ParlorApp, ParlorDeps };
 
 export async function createParlorApp(config: Config, deps: ParlorDeps = {}): Promise<ParlorApp> {

@@ -142,30 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     nodeEnv: e.NODE_ENV,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     presence: Object.freeze({ heartbeatMs: e.PRESENCE_HEARTBEAT_MS, ttlMs: Math.max(e.PRESENCE_TTL_MS, 2 * e.PRESENCE_HEARTBEAT_MS) }),
-    limits: Object.freeze({
-      maxConnections: e.MAX_CONNECTIONS,
-      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
-      maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
-      maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      maxMembersPerRoom: e.MAX_MEMBERS_PER_ROOM,
-      privateRoomsPerDay: e.PRIVATE_ROOMS_PER_DAY,
-      invites: { burst: Math.max(1, Math.ceil(e.INVITES_PER_MINUTE / 2)), perSecond: e.INVITES_PER_MINUTE / 60 },
-      roomCreate: { burst: e.ROOM_CREATE_BURST, perSecond: e.ROOM_CREATE_PER_HOUR / 3600 },
-      search: { burst: e.SEARCH_BURST, perSecond: e.SEARCH_PER_MINUTE / 60 },
-      searchPerIp: { burst: e.SEARCH_BURST_PER_IP, perSecond: e.SEARCH_PER_MINUTE_PER_IP / 60 },
-      send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
-      loginPerUsernameIp: { burst: e.LOGIN_BURST_PER_USERNAME_IP, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME_IP / 60 },
-      loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },
-      registerPerIp: { burst: e.REGISTER_BURST_PER_IP, perSecond: e.REGISTER_PER_HOUR_PER_IP / 3600 },
-      connectionHeartbeatMs: e.CONNECTION_HEARTBEAT_MS,
-      connectionTtlMs: Math.max(e.CONNECTION_TTL_MS, 2 * e.CONNECTION_HEARTBEAT_MS),
-      hashConcurrency: e.HASH_CONCURRENCY,
-      maxBatchSize: e.MAX_BATCH_SIZE,
-      maxCallsInFlight: e.MAX_CALLS_IN_FLIGHT,
-      queuedBytesHighWater: e.QUEUED_BYTES_HIGH_WATER,
-      maxQueuedBytes: e.MAX_QUEUED_BYTES,
-      maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
-    }),
+    limits: limitsOf(e),
     ops: Object.freeze({
       logLevel: e.LOG_LEVEL,
       logPretty: (e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json")) === "pretty",
@@ -174,25 +151,58 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     }),
     clientAddress: Object.freeze({ trust: e.TRUST_PROXY, header: e.TRUST_PROXY_HEADER }),
-    files: Object.freeze({
-      maxUploadBytes: e.MAX_UPLOAD_BYTES,
-      uploadsPerDay: e.UPLOADS_PER_DAY,
-      uploadBytesPerDay: e.UPLOAD_BYTES_PER_DAY,
-      uploadsInFlight: e.UPLOADS_IN_FLIGHT,
-      uploadsInFlightPerUser: e.UPLOADS_IN_FLIGHT_PER_USER,
-      storage: Object.freeze(
-        e.S3_BUCKET
-          ? {
-              kind: "s3" as const,
-              bucket: e.S3_BUCKET,
-              endpoint: e.S3_ENDPOINT,
-              region: e.S3_REGION,
-              accessKeyId: e.S3_ACCESS_KEY_ID,
-              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
-              prefix: e.S3_PREFIX,
-            }
-          : { kind: "local" as const, dir: e.UPLOADS_DIR },
-      ),
-    }),
+    files: filesOf(e),
+  });
+}
+
+/** The limits one client meets, from the settings (rates per second). */
+function limitsOf(e: Settings): Limits {
+  return Object.freeze({
+    maxConnections: e.MAX_CONNECTIONS,
+    maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+    maxConnectionsPerUser: e.MAX_CONNECTIONS_PER_USER,
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    maxMembersPerRoom: e.MAX_MEMBERS_PER_ROOM,
+    privateRoomsPerDay: e.PRIVATE_ROOMS_PER_DAY,
+    invites: { burst: Math.max(1, Math.ceil(e.INVITES_PER_MINUTE / 2)), perSecond: e.INVITES_PER_MINUTE / 60 },
+    roomCreate: { burst: e.ROOM_CREATE_BURST, perSecond: e.ROOM_CREATE_PER_HOUR / 3600 },
+    search: { burst: e.SEARCH_BURST, perSecond: e.SEARCH_PER_MINUTE / 60 },
+    searchPerIp: { burst: e.SEARCH_BURST_PER_IP, perSecond: e.SEARCH_PER_MINUTE_PER_IP / 60 },
+    send: { burst: e.SEND_BURST, perSecond: e.SEND_PER_SECOND },
+    loginPerUsernameIp: { burst: e.LOGIN_BURST_PER_USERNAME_IP, perSecond: e.LOGIN_PER_MINUTE_PER_USERNAME_IP / 60 },
+    loginPerIp: { burst: e.LOGIN_BURST_PER_IP, perSecond: e.LOGIN_PER_MINUTE_PER_IP / 60 },
+    registerPerIp: { burst: e.REGISTER_BURST_PER_IP, perSecond: e.REGISTER_PER_HOUR_PER_IP / 3600 },
+    connectionHeartbeatMs: e.CONNECTION_HEARTBEAT_MS,
+    connectionTtlMs: Math.max(e.CONNECTION_TTL_MS, 2 * e.CONNECTION_HEARTBEAT_MS),
+    hashConcurrency: e.HASH_CONCURRENCY,
+    maxBatchSize: e.MAX_BATCH_SIZE,
+    maxCallsInFlight: e.MAX_CALLS_IN_FLIGHT,
+    queuedBytesHighWater: e.QUEUED_BYTES_HIGH_WATER,
+    maxQueuedBytes: e.MAX_QUEUED_BYTES,
+    maxRequestBodyBytes: e.MAX_REQUEST_BODY_BYTES,
+  });
+}
+
+/** Uploads: their limits and where their bytes live. */
+function filesOf(e: Settings): FilesConfig {
+  return Object.freeze({
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    uploadsPerDay: e.UPLOADS_PER_DAY,
+    uploadBytesPerDay: e.UPLOAD_BYTES_PER_DAY,
+    uploadsInFlight: e.UPLOADS_IN_FLIGHT,
+    uploadsInFlightPerUser: e.UPLOADS_IN_FLIGHT_PER_USER,
+    storage: Object.freeze(
+      e.S3_BUCKET
+        ? {
+            kind: "s3" as const,
+            bucket: e.S3_BUCKET,
+            endpoint: e.S3_ENDPOINT,
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            prefix: e.S3_PREFIX,
+          }
+        : { kind: "local" as const, dir: e.UPLOADS_DIR },
+    ),
   });
 }

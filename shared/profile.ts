@@ -1,6 +1,6 @@
 /** The inputs about people: your own profile, and reading others'. Pure and isomorphic. */
 import { z } from "zod";
-import { DisplayName, Username } from "./schemas.ts";
+import { AttachmentId, DisplayName, Username } from "./schemas.ts";
 
 /** At most this many usernames per `user.profiles` / `user.profileChanges` call. */
 export const PROFILES_MAX = 100;
@@ -8,6 +8,8 @@ export const PROFILES_MAX = 100;
 export const UpdateProfileInput = z.object({
   /** A new display name; null clears it; absent leaves it as it is. */
   displayName: DisplayName.nullable().optional(),
+  /** One of your uploads, an image (JPEG, PNG, WebP, GIF), as your picture; null clears it; absent leaves it. */
+  avatar: AttachmentId.nullable().optional(),
 });
 export type UpdateProfileInput = z.input<typeof UpdateProfileInput>;
 

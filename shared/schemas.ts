@@ -190,7 +190,7 @@ export const Profile = z.object({
   username: z.string(),
   /** Null: none set (show the username). */
   displayName: z.string().nullable(),
-  /** Their picture's path; null: none (show initials). Always null until uploads land. */
+  /** Their picture's path (`/files/<id>/thumbnail`, readable by anyone); null: none (show initials). */
   avatarUrl: z.string().nullable(),
 });
 export type Profile = z.infer<typeof Profile>;

@@ -20,6 +20,16 @@ export interface CliOptions {
   session?: string;
   private?: boolean;
   topic?: string;
+  /** `send --file <path>` (repeatable): files to upload and attach, in order. */
+  file?: string[];
+  /** `download -o <path>`: where to write the file ("-": stdout). */
+  output?: string;
+  /** `download --force`: replace a file already at the target (never through a link). */
+  force?: boolean;
+  /** `profile --name <text>`: your display name ("" clears it). */
+  name?: string;
+  /** `profile --avatar <path>`: an image to upload and wear ("none" takes it off). */
+  avatar?: string;
 }
 
 export interface CommandInput {
@@ -29,6 +39,8 @@ export interface CommandInput {
   opts: CliOptions;
   /** A session token is at hand (saved or PARLOR_TOKEN). */
   signedIn: boolean;
+  /** That token, for the plain HTTP requests the typed client does not make (`download`). */
+  token: string | undefined;
   serverUrl: string;
   /** Keeps (or with null, forgets) this server's session in the credentials file. */
   saveSession(session: { username: string; token: string } | null): void;
@@ -49,7 +61,8 @@ export function wholeNumber(name: string, value: string | undefined): number | u
 /** A message's seq as history prints it: `12` or `#12`. */
 export function seqArg(args: readonly string[], index: number): number {
   const value = required(args, index, "the message's seq (the #number history shows)");
-  if (!/^#?\d+$/.test(value)) throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
+  if (!/^#?\d+$/.test(value))
+    throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
   return Number(value.replace("#", ""));
 }
 

@@ -12,6 +12,13 @@ import type { RouterOutputs } from "../parlor-client.ts";
 import { type TerminalOptions, terminalText } from "./markdown-terminal.ts";
 
 type Message = RouterOutputs["room"]["send"];
+type Attachment = Message["attachments"][number];
+
+/** How to print a message: terminal styles, and the server that makes its files' URLs absolute. */
+export interface MessageFormat extends TerminalOptions {
+  /** The server's base URL; without it a file's URL stays the path the server gave. */
+  serverUrl?: string;
+}
 
 /** C0 and DEL and C1; the bidi marks, embeddings, overrides and isolates; the Unicode line and paragraph separators. */
 const UNSAFE = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g;
@@ -52,19 +59,42 @@ export function printableJson(value: unknown, indent = 2): string {
  */
 const body = (text: string, options: TerminalOptions) => terminalText(text, options).replaceAll("\n", "\n    ");
 
+/** `812 B`, `12.3 KiB`, `1.2 MiB`, `2.0 GiB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** `📎 photo.jpg (1.2 MiB) http://host/files/<id>/photo.jpg`: the name as uploaded (made printable), its size, where to fetch it. */
+export function formatAttachment(a: Attachment, serverUrl?: string): string {
+  const url = serverUrl ? new URL(a.url, serverUrl).href : a.url;
+  return `📎 ${printable(a.name)} (${formatSize(a.size)}) ${printable(url)}`;
+}
+
 /**
  * `[2026-11-23 14:05:09] #12 ann: hello` (local time), in its current state:
- * `#13 bob ↪ #12: hi (edited) [👍 2]`, `#14 ann: (deleted)`.
+ * `#13 bob ↪ #12: hi (edited) [👍 2]`, `#14 ann: (deleted)`; each file on a line of
+ * its own below, indented like the text's own lines.
  */
-export function formatMessage(m: Message, options: TerminalOptions = {}): string {
+export function formatMessage(m: Message, options: MessageFormat = {}): string {
   const t = new Date(m.timestamp);
   const pad = (n: number) => String(n).padStart(2, "0");
   const when = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
   const text = body(m.text, options);
   const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
   const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
-  const reactions = m.reactions.length ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]` : "";
-  return `[${when}] #${m.seq} ${printable(m.sender)}${reply}: ${shown}${reactions}`;
+  const reactions = m.reactions.length
+    ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]`
+    : "";
+  const files = m.attachments.map((a) => `\n    ${formatAttachment(a, options.serverUrl)}`).join("");
+  return `[${when}] #${m.seq} ${printable(m.sender)}${reply}: ${shown}${reactions}${files}`;
 }
 
 /** A change entry of the live stream, e.g. `#14 ann edited #12: hello again`, `#15 bob reacted 👍 to #12`. */

@@ -14,17 +14,28 @@ Commands:
   passwd                            change your password (current, then new: PARLOR_PASSWORD and
                                     PARLOR_NEW_PASSWORD, prompts, or two lines of stdin); your
                                     other sessions are signed out, this one stays
+  profile [<username>] [--name <text>] [--avatar <path>|none]
+                                    how people see you (or them): display name and picture; --name sets
+                                    yours ("" clears it), --avatar uploads an image and wears it (its
+                                    thumbnail is then public; "none" takes it off)
   sessions                          your sessions: browser and system, network, when each began, was
                                     last active and expires, this one marked
-  send <room> <text…> [--reply <seq>]
-                                    send a message ("-" reads the text from stdin); --reply answers message <seq>
+  send <room> <text…> [--reply <seq>] [--file <path>]…
+                                    send a message ("-" reads the text from stdin); --reply answers message <seq>;
+                                    each --file is uploaded and attached, in order (the text may then be empty)
   edit <room> <seq> <text…>         change the text of your message <seq> ("-" reads it from stdin)
   delete <room> <seq>               delete message <seq>: yours, or anyone's in a room you moderate
                                     (it stays as "(deleted)")
   react <room> <seq> <emoji> [--remove]
                                     add your emoji to message <seq>, or take it back
   history <room> [--before <seq>] [--limit <n>] [--json]
-                                    a page of messages, oldest at the top
+                                    a page of messages, oldest at the top; files below their message
+                                    as name, size and URL
+  download <id or URL> [-o <path>] [--force]
+                                    save a file of a message (signed in, or as a guest for public rooms)
+                                    under its own name here, or at <path> (a directory: inside it; "-":
+                                    stdout); an existing file is kept unless --force, and a link at the
+                                    target is never followed
   tail <room> [--lines <n>]         the last n messages (default 10), then the room live (new messages,
                                     edits, deletes, reactions); Ctrl-C stops; when signed in, what it
                                     printed is marked read

@@ -12,7 +12,7 @@ import { printable } from "./format.ts";
 import { HELP } from "./help.ts";
 import { createPasswordReader } from "./password.ts";
 import { plainHttpWarning } from "./transport.ts";
-import { UsageError } from "./usage.ts";
+import { CommandFailedError, UsageError } from "./usage.ts";
 
 const { values: opts, positionals } = (() => {
   try {
@@ -31,6 +31,11 @@ const { values: opts, positionals } = (() => {
         session: { type: "string" },
         private: { type: "boolean" },
         topic: { type: "string" },
+        file: { type: "string", multiple: true },
+        output: { type: "string", short: "o" },
+        force: { type: "boolean" },
+        name: { type: "string" },
+        avatar: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -72,6 +77,7 @@ async function run(): Promise<void> {
     args,
     opts,
     signedIn: Boolean(token),
+    token,
     serverUrl,
     saveSession: (session) => saveSession(store, serverUrl, session),
     passwords: createPasswordReader(),
@@ -88,8 +94,9 @@ try {
     console.error(`${printable(error.message)}\n\n${HELP}`);
     process.exit(2);
   }
-  if (error instanceof UnsafeCredentialsFileError) {
-    console.error(error.message);
+  if (error instanceof UnsafeCredentialsFileError || error instanceof CommandFailedError) {
+    // A download's failure may name a file as the server called it: shown, never interpreted.
+    console.error(printable(error.message));
     process.exit(1);
   }
   if (error instanceof TRPCClientError && !error.data) {

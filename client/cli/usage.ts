@@ -7,3 +7,6 @@ export function required(args: readonly string[], index: number, what: string): 
   if (value === undefined) throw new UsageError(`Missing ${what}.`);
   return value;
 }
+
+/** What was asked could not be done, for a reason the user can act on: the CLI prints it (no help) and exits 1. */
+export class CommandFailedError extends Error {}

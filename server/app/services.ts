@@ -88,7 +88,7 @@ export async function buildServices(
     db,
     auth,
     files,
-    profiles: createProfiles({ db, groups }),
+    profiles: createProfiles({ db, groups, files }),
     ...buildDomain({ db, groups, control, limits: config.limits, log, metrics, files }),
     groups,
     presence,

@@ -6,18 +6,13 @@
 import type { Server } from "bun";
 import { withSecurityHeaders } from "../http/security-headers.ts";
 import type { Admission } from "../limits/connection-caps.ts";
+import { MAX_FRAME_BYTES, WS_IDLE_TIMEOUT_SECONDS } from "../limits/defaults.ts";
 import type { Logger } from "../ops/log.ts";
 import type { Counts } from "../ops/metrics.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "../trpc/bun-ws-adapter.ts";
 import { type ConnectionState, createWsContext, type Services } from "../trpc/context.ts";
 import { appRouter } from "../trpc/router.ts";
 import { logError } from "./log-error.ts";
-
-/** Frames above this close the socket with 1009. A 4,000-character message is far below it. */
-export const MAX_FRAME_BYTES = 64 * 1024;
-
-/** Seconds without a frame (the client's keep-alive pings count) after which Bun closes a socket. */
-const IDLE_TIMEOUT_SECONDS = 60;
 
 export interface WebSocketSide {
   ws: BunWsServer;
@@ -66,7 +61,7 @@ export function createWebSocketSide(services: Services, log: Logger): WebSocketS
     highWaterBytes: limits.queuedBytesHighWater,
     maxBatchSize: limits.maxBatchSize,
     maxCallsInFlight: limits.maxCallsInFlight,
-    idleTimeout: IDLE_TIMEOUT_SECONDS,
+    idleTimeout: WS_IDLE_TIMEOUT_SECONDS,
   });
 
   return {

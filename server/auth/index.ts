@@ -12,4 +12,4 @@ export { type Auth, type AuthOptions, createAuth, type SessionInfo, type SignedI
  * `changePassword` speak in. Never the token itself, so it can travel and be logged.
  */
 export { hashToken as storedSessionId } from "./session-adapter.ts";
-export { createUser, UsernameTakenError } from "./users.ts";
+export { createUser } from "./users.ts";

@@ -1,14 +1,8 @@
 /** All SQL about users. Passwords go through a PasswordHasher (Argon2id). */
 import type { Db } from "../../db/index.ts";
 import type { Credentials, User } from "../../shared/schemas.ts";
+import { UsernameTakenError } from "../errors/domain-errors.ts";
 import { createPasswordHasher, type PasswordHasher } from "./passwords.ts";
-
-export class UsernameTakenError extends Error {
-  override name = "UsernameTakenError";
-  constructor(readonly username: string) {
-    super(`The username '${username}' is taken.`);
-  }
-}
 
 const unbounded = createPasswordHasher();
 

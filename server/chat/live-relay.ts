@@ -1,9 +1,10 @@
 /**
  * The shortcut for caught-up subscribers: one relay per room and process hears
  * each entry synchronously as it is published (GroupLayer.listen) and hands it,
- * once, to the transport's channel (the WebSocket adapter's Bun topic publish),
- * which reaches every subscriber riding it. A subscriber rides only while it has
- * been given exactly what the relay has passed on (`last` equal), so the switch
+ * once, to the transport's channel (groups/live-channel.ts: the WebSocket
+ * adapter's Bun topic publish), which reaches every subscriber riding it. A
+ * subscriber rides only while it has been given exactly what the relay has
+ * passed on (`last` equal), so the switch
  * neither skips nor repeats a seq; it is handed back, with the relay's `last`, the
  * moment it cannot ride on (its socket fell behind, its stream stopped, a seq
  * arrived out of order) and follows on its own again from there (room-stream.ts).
@@ -14,24 +15,7 @@
  */
 import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
-
-/** The transport's side, shared by every subscriber of the process: one call reaches everyone riding `key`. */
-export interface LiveChannel {
-  publish(key: string, value: unknown): void;
-}
-
-/** The transport's side of one subscription. */
-export interface LiveSeat {
-  readonly channel: LiveChannel;
-  /**
-   * Starts receiving what `channel.publish(key, …)` sends, after everything this
-   * subscription was sent before. False when it cannot now (its socket is behind,
-   * or closing). `onBehind` is called once if the transport takes it off later.
-   */
-  join(key: string, onBehind: () => void): boolean;
-  /** Stops receiving; idempotent. */
-  leave(): void;
-}
+import type { LiveChannel, LiveSeat } from "../groups/live-channel.ts";
 
 export interface LiveRelay {
   /** The newest seq passed on to the channel; undefined until the relay has heard one. */

@@ -16,7 +16,8 @@ import type { Author, Change } from "./log-rows.ts";
 import { appendMessage } from "./message-store.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
-import { createLiveRelays, type LiveSeat } from "./live-relay.ts";
+import type { LiveSeat } from "../groups/live-channel.ts";
+import { createLiveRelays } from "./live-relay.ts";
 import { type SearchQuery, searchMessages } from "./search.ts";
 
 export interface RoomLogOptions {

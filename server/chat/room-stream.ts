@@ -22,7 +22,8 @@ import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomG
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
-import type { LiveRelay, LiveRelays, LiveSeat } from "./live-relay.ts";
+import type { LiveSeat } from "../groups/live-channel.ts";
+import type { LiveRelay, LiveRelays } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
 

@@ -35,9 +35,17 @@ export class PayloadTooLargeError extends DomainError {
   override name = "PayloadTooLargeError";
 }
 
-/** It exists already (a room name taken). → CONFLICT */
+/** It exists already (a room name, a username taken). → CONFLICT */
 export class ConflictError extends DomainError {
   override name = "ConflictError";
+}
+
+/** Someone has this username already (whatever its case). → CONFLICT */
+export class UsernameTakenError extends ConflictError {
+  override name = "UsernameTakenError";
+  constructor(readonly username: string) {
+    super(`The username '${username}' is taken.`);
+  }
 }
 
 /** A retry whose client id was already used for a different message. → CONFLICT */

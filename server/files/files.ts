@@ -64,6 +64,37 @@ export function createFiles({ db, storage, limits, mayRead, now = Date.now, log 
     }
   }
 
+  /**
+   * The upload `id` if `user` (null: a guest) may read it now, else null —
+   * whether it exists or not: an attached file for whoever may read its
+   * message's room (and not once the message is deleted), an unattached one
+   * for its uploader only, within the attach window. The `thumbnail` of an
+   * upload someone wears as their avatar is for anyone.
+   */
+  async function readable(
+    user: { id: number } | null,
+    id: string,
+    { thumbnail = false } = {},
+  ): Promise<Readable | null> {
+    const found = await repo.findUploadForRead(db, id);
+    if (!found) return null;
+    const { room, deleted, avatar, ...upload } = found;
+    // Someone's avatar: its thumbnail is their face, public like their name (the file itself is not).
+    if (thumbnail && Number(avatar) === 1 && upload.thumbnail_key !== null) return { upload, restricted: false };
+    if (upload.message_id === null) {
+      const mine =
+        user !== null &&
+        Number(upload.uploader_id) === user.id &&
+        Number(upload.created_at) > now() - UPLOAD_ATTACH_WINDOW_MS;
+      return mine ? { upload, restricted: true } : null;
+    }
+    if (room === null || Number(deleted) === 1) return null;
+    if (!(await mayRead(room, user))) return null;
+    // Whether a guest could read it says whether the room is public.
+    const restricted = user === null ? false : !(await mayRead(room, null));
+    return { upload, restricted };
+  }
+
   return {
     /**
      * A place for one upload of `userId`: call before its body is read, and the
@@ -145,28 +176,17 @@ export function createFiles({ db, storage, limits, mayRead, now = Date.now, log 
       return repo.toAttachment(row);
     },
 
+    readable,
+
     /**
-     * The upload `id` if `user` (null: a guest) may read it now, else null —
-     * whether it exists or not: an attached file for whoever may read its
-     * message's room (and not once the message is deleted), an unattached one
-     * for its uploader only, within the attach window.
+     * Whether upload `id` may become `userId`'s avatar: theirs, an image with a
+     * thumbnail, and readable by them now (unattached within the window, or on a
+     * message not deleted). Once worn, the purge and a message's delete keep it.
      */
-    async readable(user: { id: number } | null, id: string): Promise<Readable | null> {
+    async mayWear(userId: number, id: string): Promise<boolean> {
       const found = await repo.findUploadForRead(db, id);
-      if (!found) return null;
-      const { room, deleted, ...upload } = found;
-      if (upload.message_id === null) {
-        const mine =
-          user !== null &&
-          Number(upload.uploader_id) === user.id &&
-          Number(upload.created_at) > now() - UPLOAD_ATTACH_WINDOW_MS;
-        return mine ? { upload, restricted: true } : null;
-      }
-      if (room === null || Number(deleted) === 1) return null;
-      if (!(await mayRead(room, user))) return null;
-      // Whether a guest could read it says whether the room is public.
-      const restricted = user === null ? false : !(await mayRead(room, null));
-      return { upload, restricted };
+      if (!found || Number(found.uploader_id) !== userId || found.thumbnail_key === null) return false;
+      return (await readable({ id: userId }, id)) !== null;
     },
 
     /** Where an upload's bytes (or its thumbnail's) are read from. */

@@ -3,9 +3,9 @@
  * its message (`attachUploads`, inside the send's transaction), readers fetch
  * the attachments of a page of messages in one query (`attachmentsOf`).
  */
-import type { Selectable } from "kysely";
+import type { ExpressionBuilder, Selectable } from "kysely";
 import type { Db } from "../../db/index.ts";
-import type { UploadTable } from "../../db/schema.ts";
+import type { Database, UploadTable } from "../../db/schema.ts";
 import type { Attachment } from "../../shared/schemas.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
 import { UPLOAD_ATTACH_WINDOW_MS } from "../limits/defaults.ts";
@@ -14,6 +14,9 @@ export type UploadRow = Selectable<UploadTable>;
 
 /** The thumbnail's path segment: `/files/<id>/thumbnail`. */
 export const THUMBNAIL = "thumbnail";
+
+/** Where upload `id`'s thumbnail is served (also a profile's `avatarUrl`). */
+export const thumbnailPath = (id: string) => `/files/${id}/${THUMBNAIL}`;
 
 /** An upload as clients see it (`Attachment`); its URLs are paths on this server. */
 export function toAttachment(r: UploadRow): Attachment {
@@ -25,7 +28,7 @@ export function toAttachment(r: UploadRow): Attachment {
     width: r.width === null ? null : Number(r.width),
     height: r.height === null ? null : Number(r.height),
     url: `/files/${r.id}/${encodeURIComponent(r.name)}`,
-    thumbnailUrl: r.thumbnail_key === null ? null : `/files/${r.id}/${THUMBNAIL}`,
+    thumbnailUrl: r.thumbnail_key === null ? null : thumbnailPath(r.id),
   };
 }
 
@@ -99,13 +102,18 @@ export async function attachmentsOf(db: Db, messageIds: readonly number[]): Prom
   return found;
 }
 
-/** An upload and, once attached, where its message is (null: no such upload). */
+/** Whether someone wears the upload as their avatar (`upload.id` of the outer query). */
+const worn = (eb: ExpressionBuilder<Database, "upload">) =>
+  eb.exists(eb.selectFrom("user").select("user.id").whereRef("user.avatar_id", "=", "upload.id"));
+
+/** An upload, once attached where its message is, and whether it is someone's avatar (null: no such upload). */
 export async function findUploadForRead(db: Db, id: string) {
   const row = await db
     .selectFrom("upload")
     .leftJoin("message", "message.id", "upload.message_id")
     .selectAll("upload")
     .select(["message.room as room", "message.deleted as deleted"])
+    .select((eb) => worn(eb).as("avatar"))
     .where("upload.id", "=", id)
     .executeTakeFirst();
   return row ?? null;
@@ -126,7 +134,7 @@ export async function uploadedSince(
   return { count: Number(row?.count ?? 0), bytes: Number(row?.bytes ?? 0) };
 }
 
-/** Uploads nobody may read any more: unattached past the window, or on a deleted message. */
+/** Uploads nobody may read any more: unattached past the window, or on a deleted message — and nobody's avatar. */
 export async function unreadableUploads(db: Db, now: number, limit: number): Promise<UploadRow[]> {
   return db
     .selectFrom("upload")
@@ -138,11 +146,12 @@ export async function unreadableUploads(db: Db, now: number, limit: number): Pro
         eb("message.deleted", "=", 1),
       ]),
     )
+    .where((eb) => eb.not(worn(eb)))
     .limit(limit)
     .execute();
 }
 
-/** The uploads of the message at `seq` of `room`. */
+/** The uploads of the message at `seq` of `room`, but for one its sender wears as an avatar (it outlives the message). */
 export async function uploadsOfMessage(db: Db, room: string, seq: number): Promise<UploadRow[]> {
   return db
     .selectFrom("upload")
@@ -150,6 +159,7 @@ export async function uploadsOfMessage(db: Db, room: string, seq: number): Promi
     .selectAll("upload")
     .where("message.room", "=", room)
     .where("message.seq", "=", seq)
+    .where((eb) => eb.not(worn(eb)))
     .execute();
 }
 

@@ -42,18 +42,19 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
   const defaultCapacity = options.capacity ?? SUBSCRIBER_QUEUE_EVENTS;
   // A busy room has thousands of subscribers; that is the design.
   const groups = new Map<string, Set<Subscriber>>();
-
+  const count = (group: string) => (groups.get(group)?.size ?? 0) + listeners.size(group);
+  const left = (group: string) => {
+    if (count(group) === 0) options.onGroupEmpty?.(group);
+  };
   /** Callbacks of `listen` (the live relays), each with its lag callback. */
-  const listeners = new Map<string, Set<{ listener: (event: RoomEvent) => void; onLagged: (() => void) | undefined }>>();
-
-  const count = (group: string) => (groups.get(group)?.size ?? 0) + (listeners.get(group)?.size ?? 0);
+  const listeners = createListeners(left);
 
   function release(subscriber: Subscriber) {
     subscriber.signal.removeEventListener("abort", subscriber);
     const set = groups.get(subscriber.group);
     if (!set?.delete(subscriber) || set.size > 0) return;
     groups.delete(subscriber.group);
-    if (count(subscriber.group) === 0) options.onGroupEmpty?.(subscriber.group);
+    left(subscriber.group);
   }
 
   return {
@@ -63,9 +64,7 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
       // push() only queues or resolves a waiter (its reader runs later): nobody joins or leaves during the loop.
       const set = groups.get(group);
       if (set) for (const subscriber of set) subscriber.push(event);
-      // A listener may stop listening while it is told: told from a copy, as an EventEmitter would.
-      const heard = listeners.get(group);
-      if (heard) for (const l of [...heard]) l.listener(event);
+      listeners.tell(group, event);
     },
 
     async subscribe(group: string, { signal, capacity }: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
@@ -81,28 +80,13 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
       return subscriber;
     },
 
-    listen(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void) {
-      // An entry of its own per listen, so the same function listening twice is removed once per unlisten.
-      const entry = { listener, onLagged };
-      let set = listeners.get(group);
-      if (!set) listeners.set(group, (set = new Set()));
-      set.add(entry);
-      let listening = true;
-      return () => {
-        if (!listening) return;
-        listening = false;
-        const current = listeners.get(group);
-        if (!current?.delete(entry)) return;
-        if (current.size === 0) listeners.delete(group);
-        if (count(group) === 0) options.onGroupEmpty?.(group);
-      };
-    },
+    listen: listeners.add,
 
     subscriberCount: count,
 
     lagAll() {
       for (const set of groups.values()) for (const subscriber of set) subscriber.lag();
-      for (const set of [...listeners.values()]) for (const l of [...set]) l.onLagged?.();
+      listeners.lagAll();
     },
 
     async close() {
@@ -110,5 +94,47 @@ export function createMemoryGroupLayer(options: MemoryGroupLayerOptions = {}): M
       groups.clear();
       listeners.clear();
     },
+  };
+}
+
+interface Listener {
+  listener: (event: RoomEvent) => void;
+  onLagged: (() => void) | undefined;
+}
+
+/** The synchronous listeners of each group; `left(group)` after one stops listening. */
+function createListeners(left: (group: string) => void) {
+  const byGroup = new Map<string, Set<Listener>>();
+  return {
+    size: (group: string) => byGroup.get(group)?.size ?? 0,
+
+    tell(group: string, event: RoomEvent) {
+      // A listener may stop listening while it is told: told from a copy, as an EventEmitter would.
+      const heard = byGroup.get(group);
+      if (heard) for (const l of [...heard]) l.listener(event);
+    },
+
+    add(group: string, listener: (event: RoomEvent) => void, onLagged?: () => void): () => void {
+      // An entry of its own per listen, so the same function listening twice is removed once per unlisten.
+      const entry = { listener, onLagged };
+      let set = byGroup.get(group);
+      if (!set) byGroup.set(group, (set = new Set()));
+      set.add(entry);
+      let listening = true;
+      return () => {
+        if (!listening) return;
+        listening = false;
+        const current = byGroup.get(group);
+        if (!current?.delete(entry)) return;
+        if (current.size === 0) byGroup.delete(group);
+        left(group);
+      };
+    },
+
+    lagAll() {
+      for (const set of [...byGroup.values()]) for (const l of [...set]) l.onLagged?.();
+    },
+
+    clear: () => byGroup.clear(),
   };
 }

@@ -45,7 +45,7 @@ export async function serveFile(
   request: Request,
 ): Promise<Response> {
   if (!AttachmentId.safeParse(id).success) return notFound();
-  const found = await files.readable(user, id);
+  const found = await files.readable(user, id, { thumbnail: which === THUMBNAIL });
   if (!found) return notFound();
   const { upload, restricted } = found;
   const thumbnail = which === THUMBNAIL && upload.thumbnail_key !== null;

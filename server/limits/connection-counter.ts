@@ -59,9 +59,7 @@ export function createRedisConnectionCounter(options: RedisConnectionCounterOpti
   const log = options.log ?? ((message, error) => console.error(`[parlor] connection caps: ${message}`, error ?? ""));
   const processId = crypto.randomUUID();
   let sequence = 0;
-  /** This process's connections counted in Redis: member → Redis key. */
-  const held = new Map<string, string>();
-  const perKey = new Map<string, number>();
+  const held = createHeldConnections();
   /** While Redis does not answer, connections are counted here (per process) instead. */
   const fallback = createMemoryConnectionCounter();
   let failing = false;
@@ -73,50 +71,20 @@ export function createRedisConnectionCounter(options: RedisConnectionCounterOpti
   async function acquireInRedis(key: string, max: number): Promise<Release | null> {
     const redisKey = keyPrefix + key;
     const member = `${processId}:${++sequence}`;
-    const now = Date.now();
-    const replies = await redis
-      .multi()
-      .zremrangebyscore(redisKey, "-inf", now)
-      .zadd(redisKey, now + ttlMs, member)
-      .zcard(redisKey)
-      .pexpire(redisKey, ttlMs)
-      .exec();
-    const error = replies?.find(([e]) => e)?.[0];
-    if (!replies || error) throw error ?? new Error("MULTI was discarded");
-    if (Number(replies[2]![1]) > max) {
+    if (!(await admitInRedis(redis, redisKey, member, max, ttlMs))) {
       redis.zrem(redisKey, member).catch((e) => log(`zrem ${redisKey} failed (it expires by itself)`, e));
       return null;
     }
-    held.set(member, redisKey);
-    perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    const forget = held.add(member, redisKey, key);
     return once(() => {
-      held.delete(member);
-      const n = (perKey.get(key) ?? 1) - 1;
-      if (n > 0) perKey.set(key, n);
-      else perKey.delete(key);
+      forget();
       // Not answered: the heartbeat no longer names it, so it expires within ttlMs.
       redis.zrem(redisKey, member).catch(() => {});
     });
   }
 
-  /** Pushes the expiry of every connection held here ahead; re-adds any that others dropped while Redis was away. */
-  async function heartbeat() {
-    if (held.size === 0) return;
-    const byKey = new Map<string, string[]>();
-    for (const [member, redisKey] of held) byKey.set(redisKey, [...(byKey.get(redisKey) ?? []), member]);
-    const expiry = Date.now() + ttlMs;
-    const pipeline = redis.pipeline();
-    for (const [redisKey, members] of byKey) {
-      pipeline.zadd(redisKey, ...members.flatMap((m) => [expiry, m]));
-      pipeline.pexpire(redisKey, ttlMs);
-    }
-    const replies = await pipeline.exec();
-    const error = replies?.find(([e]) => e)?.[0];
-    if (error) throw error;
-  }
-
   const timer = setInterval(() => {
-    heartbeat().then(
+    restateInRedis(redis, held.byRedisKey(), ttlMs).then(
       () => {
         if (failing) log("Redis answers again; counting across processes");
         failing = false;
@@ -135,17 +103,80 @@ export function createRedisConnectionCounter(options: RedisConnectionCounterOpti
         return fallback.acquire(key, max);
       }
     },
-    localCount: (key) => (perKey.get(key) ?? 0) + fallback.localCount(key),
+    localCount: (key) => held.count(key) + fallback.localCount(key),
     async close() {
       clearInterval(timer);
-      if (held.size === 0) return;
-      const pipeline = redis.pipeline();
-      for (const [member, redisKey] of held) pipeline.zrem(redisKey, member);
+      const byRedisKey = held.byRedisKey();
       held.clear();
-      perKey.clear();
+      if (byRedisKey.size === 0) return;
+      const pipeline = redis.pipeline();
+      for (const [redisKey, members] of byRedisKey) pipeline.zrem(redisKey, ...members);
       await pipeline.exec().catch(() => {});
     },
   };
+}
+
+/** This process's connections counted in Redis: each member's Redis key, and how many per key. */
+function createHeldConnections() {
+  /** member → Redis key. */
+  const held = new Map<string, string>();
+  const perKey = new Map<string, number>();
+  return {
+    /** Holds `member` (counted under `key`, stored at `redisKey`); returns its removal. */
+    add(member: string, redisKey: string, key: string): () => void {
+      held.set(member, redisKey);
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      return () => {
+        held.delete(member);
+        const n = (perKey.get(key) ?? 1) - 1;
+        if (n > 0) perKey.set(key, n);
+        else perKey.delete(key);
+      };
+    },
+    count: (key: string) => perKey.get(key) ?? 0,
+    /** The members held, by Redis key. */
+    byRedisKey(): Map<string, string[]> {
+      const byKey = new Map<string, string[]>();
+      for (const [member, redisKey] of held) byKey.set(redisKey, [...(byKey.get(redisKey) ?? []), member]);
+      return byKey;
+    },
+    clear() {
+      held.clear();
+      perKey.clear();
+    },
+  };
+}
+
+/**
+ * Adds `member` to `redisKey`'s set after dropping the expired ones, and counts
+ * them, in one MULTI: true when the count stays within `max`.
+ */
+async function admitInRedis(redis: Redis, redisKey: string, member: string, max: number, ttlMs: number) {
+  const now = Date.now();
+  const replies = await redis
+    .multi()
+    .zremrangebyscore(redisKey, "-inf", now)
+    .zadd(redisKey, now + ttlMs, member)
+    .zcard(redisKey)
+    .pexpire(redisKey, ttlMs)
+    .exec();
+  const error = replies?.find(([e]) => e)?.[0];
+  if (!replies || error) throw error ?? new Error("MULTI was discarded");
+  return Number(replies[2]![1]) <= max;
+}
+
+/** Pushes the expiry of every connection held here ahead; re-adds any that others dropped while Redis was away. */
+async function restateInRedis(redis: Redis, byRedisKey: Map<string, string[]>, ttlMs: number): Promise<void> {
+  if (byRedisKey.size === 0) return;
+  const expiry = Date.now() + ttlMs;
+  const pipeline = redis.pipeline();
+  for (const [redisKey, members] of byRedisKey) {
+    pipeline.zadd(redisKey, ...members.flatMap((m) => [expiry, m]));
+    pipeline.pexpire(redisKey, ttlMs);
+  }
+  const replies = await pipeline.exec();
+  const error = replies?.find(([e]) => e)?.[0];
+  if (error) throw error;
 }
 
 /** One counted connection's release (one closure, held for the connection's life; made outside the async acquire). */

@@ -43,7 +43,7 @@ export interface Metrics {
   render(): Promise<{ body: string; contentType: string }>;
 }
 
-/** The close code that means "too slow": the slow-consumer cuts (server/trpc/ws/connection.ts). */
+/** The close code that means "too slow": the slow-consumer cuts (server/trpc/ws/socket-writer.ts). */
 const CLOSE_TOO_SLOW = 4003;
 const QUERY_KINDS = ["select", "insert", "update", "delete"] as const;
 
@@ -71,29 +71,46 @@ export function createMetrics({ enabled }: { enabled: boolean }): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers,
   });
-  const query = new Histogram({
-    name: "parlor_db_query_seconds",
-    help: "Database query latency, by kind of statement.",
-    labelNames: ["kind"],
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
-    registers,
-  });
-  // Children made once: observing then costs no label lookup.
-  const queryByLetter = new Map(QUERY_KINDS.map((k) => [k.charCodeAt(0), query.labels(k)]));
-  const otherQuery = query.labels("other");
+  countersOf(registers, counts);
 
-  const sumCounter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  sumCounter("parlor_deliveries_total", "Subscription events written to WebSockets (one per subscriber per entry).", () => counts.deliveries);
-  sumCounter("parlor_entries_appended_total", "Room log entries stored: messages, edits, deletes, reactions, membership changes.", () => counts.entriesAppended);
+  return {
+    enabled,
+    counts,
+    observeSendAck: (seconds) => sendAck.observe(seconds),
+    observeQuery: queryObserver(registers),
+    bind: (sources) => bindSources(registers, sources),
+    async render() {
+      return { body: await registry.metrics(), contentType: registry.contentType };
+    },
+  };
+}
+
+/** A counter whose value is read from `read()` at each scrape. */
+const sumCounter = (registers: Registry[], name: string, help: string, read: () => number) =>
+  new Counter({
+    name,
+    help,
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+
+/** The counters of what the app counts itself (`Counts`). */
+function countersOf(registers: Registry[], counts: Counts): void {
+  sumCounter(
+    registers,
+    "parlor_deliveries_total",
+    "Subscription events written to WebSockets (one per subscriber per entry).",
+    () => counts.deliveries,
+  );
+  sumCounter(
+    registers,
+    "parlor_entries_appended_total",
+    "Room log entries stored: messages, edits, deletes, reactions, membership changes.",
+    () => counts.entriesAppended,
+  );
   new Counter({
     name: "parlor_refusals_total",
     help: "Calls and connections refused by a limit (rate limits, connection caps), by limit.",
@@ -104,37 +121,75 @@ export function createMetrics({ enabled }: { enabled: boolean }): Metrics {
       for (const [limit, n] of Object.entries(counts.refusals)) this.inc({ limit }, n);
     },
   });
+}
 
-  return {
-    enabled,
-    counts,
-    observeSendAck: (seconds) => sendAck.observe(seconds),
-    observeQuery(sql, ms) {
-      // The first letter tells the statement apart (Kysely writes them lower-case): no string is made per query.
-      (queryByLetter.get(sql.charCodeAt(0)) ?? otherQuery).observe(ms / 1000);
-    },
-    bind(sources) {
-      new Gauge({ name: "parlor_websockets_open", help: "Open WebSocket connections.", registers, collect() { this.set(sources.openSockets()); } });
-      new Gauge({ name: "parlor_subscriptions_open", help: "Live subscriptions (room streams, presence) over all open WebSockets.", registers, collect() { this.set(sources.subscriptions()); } });
-      new Counter({
-        name: "parlor_websocket_closes_total",
-        help: "Closed WebSocket connections, by close code (1000 normal, 1001 going away, 1012 restart, 4003 too slow, …).",
-        labelNames: ["code"],
-        registers,
-        collect() {
-          this.reset();
-          for (const [code, n] of sources.closeCodes) this.inc({ code: String(code) }, n);
-        },
-      });
-      sumCounter("parlor_slow_consumer_cuts_total", "WebSockets closed because their reader fell too far behind (close code 4003).", () => sources.closeCodes.get(CLOSE_TOO_SLOW) ?? 0);
-      const redis = sources.redis;
-      if (redis) {
-        new Gauge({ name: "parlor_redis_connected", help: "1 while both Redis connections (publish, subscribe) are ready, else 0.", registers, collect() { this.set(redis().connected ? 1 : 0); } });
-        sumCounter("parlor_redis_reconnects_total", "Redis connections re-established after a loss.", () => redis().reconnects);
-      }
-    },
-    async render() {
-      return { body: await registry.metrics(), contentType: registry.contentType };
-    },
+/** Database query latency by kind of statement: the observer of each query. */
+function queryObserver(registers: Registry[]): (sql: string, ms: number) => void {
+  const query = new Histogram({
+    name: "parlor_db_query_seconds",
+    help: "Database query latency, by kind of statement.",
+    labelNames: ["kind"],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers,
+  });
+  // Children made once: observing then costs no label lookup.
+  const queryByLetter = new Map(QUERY_KINDS.map((k) => [k.charCodeAt(0), query.labels(k)]));
+  const otherQuery = query.labels("other");
+  return (sql, ms) => {
+    // The first letter tells the statement apart (Kysely writes them lower-case): no string is made per query.
+    (queryByLetter.get(sql.charCodeAt(0)) ?? otherQuery).observe(ms / 1000);
   };
+}
+
+/** The gauges and counters read from the app's state (sockets, subscriptions, closes, Redis). */
+function bindSources(registers: Registry[], sources: MetricSources): void {
+  new Gauge({
+    name: "parlor_websockets_open",
+    help: "Open WebSocket connections.",
+    registers,
+    collect() {
+      this.set(sources.openSockets());
+    },
+  });
+  new Gauge({
+    name: "parlor_subscriptions_open",
+    help: "Live subscriptions (room streams, presence) over all open WebSockets.",
+    registers,
+    collect() {
+      this.set(sources.subscriptions());
+    },
+  });
+  new Counter({
+    name: "parlor_websocket_closes_total",
+    help: "Closed WebSocket connections, by close code (1000 normal, 1001 going away, 1012 restart, 4003 too slow, …).",
+    labelNames: ["code"],
+    registers,
+    collect() {
+      this.reset();
+      for (const [code, n] of sources.closeCodes) this.inc({ code: String(code) }, n);
+    },
+  });
+  sumCounter(
+    registers,
+    "parlor_slow_consumer_cuts_total",
+    "WebSockets closed because their reader fell too far behind (close code 4003).",
+    () => sources.closeCodes.get(CLOSE_TOO_SLOW) ?? 0,
+  );
+  const redis = sources.redis;
+  if (redis) {
+    new Gauge({
+      name: "parlor_redis_connected",
+      help: "1 while both Redis connections (publish, subscribe) are ready, else 0.",
+      registers,
+      collect() {
+        this.set(redis().connected ? 1 : 0);
+      },
+    });
+    sumCounter(
+      registers,
+      "parlor_redis_reconnects_total",
+      "Redis connections re-established after a loss.",
+      () => redis().reconnects,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 /**
- * People as others see them: a display name beside the username that stays
- * their identity (avatars come with uploads: `avatarUrl` is null until then).
+ * People as others see them: a display name and a picture (an upload of theirs,
+ * its thumbnail public while worn) beside the username that stays their identity.
  * A change is published on the person's own group (`user:<id>`) — one publish
  * whatever the number of their rooms — and `watch` follows the people a page
  * shows, so open pages show the new name at once.
@@ -8,56 +8,72 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import { type Profile, type ProfileEvent, userGroup } from "../../shared/schemas.ts";
-import { NotFoundError } from "../errors/domain-errors.ts";
+import { InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
+import type { Files } from "../files/files.ts";
+import { thumbnailPath } from "../files/repository.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 
 interface ProfileRow {
   id: number | string;
   username: string;
   display_name: string | null;
+  avatar_id: string | null;
 }
 
-const toProfile = (r: ProfileRow): Profile => ({ username: r.username, displayName: r.display_name, avatarUrl: null });
+const PROFILE_COLUMNS = ["id", "username", "display_name", "avatar_id"] as const;
 
-export function createProfiles({ db, groups }: { db: Db; groups: GroupLayer }) {
+const toProfile = (r: ProfileRow): Profile => ({
+  username: r.username,
+  displayName: r.display_name,
+  avatarUrl: r.avatar_id === null ? null : thumbnailPath(r.avatar_id),
+});
+
+export interface ProfilesOptions {
+  db: Db;
+  groups: GroupLayer;
+  /** Whether an upload may become someone's avatar (the file service decides). */
+  files: Pick<Files, "mayWear">;
+}
+
+export function createProfiles({ db, groups, files }: ProfilesOptions) {
+  const rowOf = (userId: number): Promise<ProfileRow> =>
+    db.selectFrom("user").select(PROFILE_COLUMNS).where("id", "=", userId).executeTakeFirstOrThrow();
+
   /** The rows of those of `usernames` who exist (usernames are unique regardless of case). */
   async function rowsOf(usernames: readonly string[]): Promise<ProfileRow[]> {
     const wanted = [...new Set(usernames.map((u) => u.toLowerCase()))];
     if (wanted.length === 0) return [];
-    return db
-      .selectFrom("user")
-      .select(["id", "username", "display_name"])
-      .where(sql<string>`lower(username)`, "in", wanted)
-      .execute();
+    return db.selectFrom("user").select(PROFILE_COLUMNS).where(sql<string>`lower(username)`, "in", wanted).execute();
   }
 
   return {
-    /** Sets (a string) or clears (null) `userId`'s display name; `undefined` changes nothing. Publishes the change when there was one. */
-    async update(userId: number, change: { displayName?: string | null | undefined }): Promise<Profile> {
-      if (change.displayName !== undefined) {
-        const before = await db.selectFrom("user").select("display_name").where("id", "=", userId).executeTakeFirst();
-        await db.updateTable("user").set({ display_name: change.displayName }).where("id", "=", userId).execute();
-        const row = await db
-          .selectFrom("user")
-          .select(["id", "username", "display_name"])
-          .where("id", "=", userId)
-          .executeTakeFirstOrThrow();
-        const profile = toProfile(row);
-        if (before?.display_name !== profile.displayName) {
-          const event: ProfileEvent = { type: "profile", userId, profile };
-          // Never fails the change: a page that missed it shows the new name on its next load.
-          await groups
-            .publish(userGroup(userId), event)
-            .catch((error) => console.error(`[parlor] profile change of user ${userId} not published`, error));
-        }
-        return profile;
+    /**
+     * Sets (a value) or clears (null) `userId`'s display name and avatar; `undefined`
+     * changes nothing. An avatar must be an image of theirs they can still read
+     * (InvalidRequestError otherwise, worded the same whatever the reason, so an id
+     * tells nothing of someone else's upload). Publishes the change when there was one.
+     */
+    async update(userId: number, change: { displayName?: string | null; avatar?: string | null }): Promise<Profile> {
+      if (typeof change.avatar === "string" && !(await files.mayWear(userId, change.avatar)))
+        throw new InvalidRequestError(
+          `'${change.avatar}' is not an image you uploaded (JPEG, PNG, WebP or GIF) and can still read: upload one and use its id.`,
+        );
+      const set: { display_name?: string | null; avatar_id?: string | null } = {};
+      if (change.displayName !== undefined) set.display_name = change.displayName;
+      if (change.avatar !== undefined) set.avatar_id = change.avatar;
+      const before = await rowOf(userId);
+      if (Object.keys(set).length === 0) return toProfile(before);
+      await db.updateTable("user").set(set).where("id", "=", userId).execute();
+      const after = await rowOf(userId);
+      const profile = toProfile(after);
+      if (before.display_name !== after.display_name || before.avatar_id !== after.avatar_id) {
+        const event: ProfileEvent = { type: "profile", userId, profile };
+        // Never fails the change: a page that missed it shows the new profile on its next load.
+        await groups
+          .publish(userGroup(userId), event)
+          .catch((error) => console.error(`[parlor] profile change of user ${userId} not published`, error));
       }
-      const row = await db
-        .selectFrom("user")
-        .select(["id", "username", "display_name"])
-        .where("id", "=", userId)
-        .executeTakeFirstOrThrow();
-      return toProfile(row);
+      return profile;
     },
 
     /** One person's profile; NotFoundError for a username nobody has. */

@@ -14,6 +14,7 @@
  * The store inside the send's transaction still checks a private room's
  * membership and a room's size, under the room row's lock.
  */
+import { POST_ACCESS_MAX_ENTRIES, POST_ACCESS_TTL_MS } from "../limits/defaults.ts";
 import type { RoomAccess } from "./access.ts";
 
 export interface PostAccessCacheOptions {
@@ -22,7 +23,7 @@ export interface PostAccessCacheOptions {
   maxEntries?: number;
 }
 
-export function createPostAccessCache({ ttlMs = 1000, maxEntries = 20_000 }: PostAccessCacheOptions = {}) {
+export function createPostAccessCache({ ttlMs = POST_ACCESS_TTL_MS, maxEntries = POST_ACCESS_MAX_ENTRIES }: PostAccessCacheOptions = {}) {
   /** room → user id → the answer and when it was looked up. */
   let rooms = new Map<string, Map<number, { access: RoomAccess; at: number }>>();
   let size = 0;

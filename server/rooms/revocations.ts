@@ -40,52 +40,27 @@ interface Heard {
 }
 
 export function createRevocations({ control, whyRevoked, log }: RevocationsOptions) {
-  /** room → user id → the revoke callbacks of that user's open streams of it. */
-  const open = new Map<string, Map<number, Set<(reason: RevokeReason) => void>>>();
+  const open: OpenStreams = new Map();
 
   /** Told of every revocation this process hears of (its own and others'), and of a lag (userId undefined: anyone). */
   const listeners = new Set<(room: string | undefined, userId: number | undefined) => void>();
 
-  /** Changes heard, newest last, the `mark` of each one more than the one before. */
-  let heard = 0;
-  const recent: Heard[] = [];
-  /** Marks at or below which a stream registering now cannot be told from `recent`: a lag, or forgotten changes. */
-  let unknownUpTo = 0;
-
-  const reportFailure = (error: unknown, room: string) =>
-    log ? log.error({ err: error, room }, "re-checking access failed") : console.error("[parlor] re-checking access failed", error);
-
-  function remember(change: Omit<Heard, "mark">): void {
-    recent.push({ ...change, mark: ++heard });
-    if (recent.length > RECENT_CHANGES) unknownUpTo = Math.max(unknownUpTo, recent.shift()!.mark);
-  }
+  const changes = createHeardChanges();
 
   function revokeLocally(room: string, userId: number, reason: RevokeReason) {
-    remember({ room, userId, reason });
+    changes.remember({ room, userId, reason });
     for (const listener of listeners) listener(room, userId);
     const callbacks = open.get(room)?.get(userId);
     if (callbacks) for (const callback of [...callbacks]) callback(reason);
   }
 
   function narrowLocally(room: string, readers: readonly number[]) {
-    remember({ room, readers, reason: "hidden" });
+    changes.remember({ room, readers, reason: "hidden" });
     for (const listener of listeners) listener(room, undefined);
     for (const [userId, callbacks] of [...(open.get(room) ?? [])]) {
       if (userId !== GUEST && readers.includes(userId)) continue;
       for (const callback of [...callbacks]) callback("hidden");
     }
-  }
-
-  /** Why a stream of `room` by `userId` whose access was read at `since` must end, null if it may go on, "unknown" if only the database can tell. */
-  function missedSince(room: string, userId: number, since: number): RevokeReason | null | "unknown" {
-    if (since >= heard) return null;
-    if (since < unknownUpTo) return "unknown";
-    for (let i = recent.length - 1; i >= 0 && recent[i]!.mark > since; i--) {
-      const change = recent[i]!;
-      if (change.room !== room) continue;
-      if (change.readers ? userId === GUEST || !change.readers.includes(userId) : change.userId === userId) return change.reason;
-    }
-    return null;
   }
 
   /** Re-checks one stream against the database; revokes it if it may no longer read the room. */
@@ -96,13 +71,13 @@ export function createRevocations({ control, whyRevoked, log }: RevocationsOptio
         if (!callback) return revokeLocally(room, userId, reason);
         if (open.get(room)?.get(userId)?.has(callback)) callback(reason);
       })
-      .catch((error) => reportFailure(error, room));
+      .catch((error) => reportFailure(log, error, room));
   }
 
   control.on("revoke", (event) => revokeLocally(event.room, event.userId, event.reason));
   control.on("narrowed", (event) => narrowLocally(event.room, event.readers));
   control.onLagged(() => {
-    unknownUpTo = heard = heard + 1;
+    changes.lagged();
     for (const listener of listeners) listener(undefined, undefined);
     for (const [room, users] of open) {
       for (const userId of users.keys()) recheck(room, userId);
@@ -115,28 +90,18 @@ export function createRevocations({ control, whyRevoked, log }: RevocationsOptio
    * heard since then revokes it at once (here, before this returns).
    */
   function add(room: string, userId: number, onRevoked: (reason: RevokeReason) => void, since?: number): void {
-    let users = open.get(room);
-    if (!users) open.set(room, (users = new Map()));
-    let callbacks = users.get(userId);
-    if (!callbacks) users.set(userId, (callbacks = new Set()));
-    callbacks.add(onRevoked);
+    addStream(open, room, userId, onRevoked);
     if (since === undefined) return;
-    const missed = missedSince(room, userId, since);
+    const missed = changes.missedSince(room, userId, since);
     if (missed === "unknown") recheck(room, userId, onRevoked);
     else if (missed) onRevoked(missed);
   }
 
-  function remove(room: string, userId: number, onRevoked: (reason: RevokeReason) => void): void {
-    const users = open.get(room);
-    const callbacks = users?.get(userId);
-    if (!users || !callbacks?.delete(onRevoked)) return;
-    if (callbacks.size === 0) users.delete(userId);
-    if (users.size === 0) open.delete(room);
-  }
+  const remove = (room: string, userId: number, onRevoked: Revoke) => removeStream(open, room, userId, onRevoked);
 
   return {
     /** Read before checking a stream's access; pass it to `add`/`watch` as `since`. */
-    mark: () => heard,
+    mark: changes.mark,
 
     /** Registers an open stream (see `add`); call the returned function when it ends. */
     watch(room: string, userId: number, onRevoked: (reason: RevokeReason) => void, since?: number): () => void {
@@ -181,3 +146,63 @@ export function createRevocations({ control, whyRevoked, log }: RevocationsOptio
 }
 
 export type Revocations = ReturnType<typeof createRevocations>;
+
+type Revoke = (reason: RevokeReason) => void;
+/** room → user id → the revoke callbacks of that user's open streams of it. */
+type OpenStreams = Map<string, Map<number, Set<Revoke>>>;
+
+function addStream(open: OpenStreams, room: string, userId: number, onRevoked: Revoke): void {
+  let users = open.get(room);
+  if (!users) open.set(room, (users = new Map()));
+  let callbacks = users.get(userId);
+  if (!callbacks) users.set(userId, (callbacks = new Set()));
+  callbacks.add(onRevoked);
+}
+
+function removeStream(open: OpenStreams, room: string, userId: number, onRevoked: Revoke): void {
+  const users = open.get(room);
+  const callbacks = users?.get(userId);
+  if (!users || !callbacks?.delete(onRevoked)) return;
+  if (callbacks.size === 0) users.delete(userId);
+  if (users.size === 0) open.delete(room);
+}
+
+function reportFailure(log: RevocationsOptions["log"], error: unknown, room: string): void {
+  if (log) log.error({ err: error, room }, "re-checking access failed");
+  else console.error("[parlor] re-checking access failed", error);
+}
+
+/** The changes this process heard, newest last, so a stream registering late can tell what it missed. */
+function createHeardChanges() {
+  /** The `mark` of the newest change: each one more than the one before. */
+  let heard = 0;
+  const recent: Heard[] = [];
+  /** Marks at or below which a stream registering now cannot be told from `recent`: a lag, or forgotten changes. */
+  let unknownUpTo = 0;
+  return {
+    mark: () => heard,
+
+    remember(change: Omit<Heard, "mark">): void {
+      recent.push({ ...change, mark: ++heard });
+      if (recent.length > RECENT_CHANGES) unknownUpTo = Math.max(unknownUpTo, recent.shift()!.mark);
+    },
+
+    /** Changes may have been missed (a lag): whoever registers from before now must ask the database. */
+    lagged(): void {
+      unknownUpTo = heard = heard + 1;
+    },
+
+    /** Why a stream of `room` by `userId` whose access was read at `since` must end, null if it may go on, "unknown" if only the database can tell. */
+    missedSince(room: string, userId: number, since: number): RevokeReason | null | "unknown" {
+      if (since >= heard) return null;
+      if (since < unknownUpTo) return "unknown";
+      for (let i = recent.length - 1; i >= 0 && recent[i]!.mark > since; i--) {
+        const change = recent[i]!;
+        if (change.room !== room) continue;
+        const lost = change.readers ? userId === GUEST || !change.readers.includes(userId) : change.userId === userId;
+        if (lost) return change.reason;
+      }
+      return null;
+    },
+  };
+}

@@ -12,6 +12,7 @@ import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } fro
 import { appendMemberEntry } from "../chat/change-store.ts";
 import type { Author } from "../chat/log-rows.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import { MEMBERS_LIST_MAX, MY_ROOMS_MAX, ROOM_CREATION_WINDOW_MS } from "../limits/defaults.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
 import { createPostAccessCache } from "./post-access-cache.ts";
@@ -36,9 +37,6 @@ export interface RoomsOptions {
   /** Publishes a membership entry after its commit: the room log's, which counts it and survives a failed publish. */
   publish: (room: RoomName, entry: RoomEntry) => Promise<void>;
 }
-
-const DAY_MS = 24 * 3600 * 1000;
-const MEMBERS_LIST_MAX = 1000;
 
 export function createRooms({ db, groups, revocations, limits, log, publish }: RoomsOptions) {
   /** The room as `user` (null: a guest) sees it: the access seam's one query. */
@@ -155,7 +153,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     async create(user: Author, input: { room: RoomName; visibility: Visibility; topic?: string | undefined }): Promise<RoomInfo> {
       const now = new Date();
       if (input.visibility === "private") {
-        const since = new Date(now.getTime() - DAY_MS).toISOString();
+        const since = new Date(now.getTime() - ROOM_CREATION_WINDOW_MS).toISOString();
         if ((await repo.countPrivateRoomsCreatedSince(db, user.id, since)) >= limits.privateRoomsPerDay) {
           throw new InvalidRequestError(`At most ${limits.privateRoomsPerDay} private rooms a day: try again tomorrow.`);
         }
@@ -292,7 +290,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     },
 
     /** The rooms `user` is a member of, DMs included, most recent activity first. */
-    mine: (user: Author, limit = 200) => repo.listUserRooms(db, user.id, limit),
+    mine: (user: Author, limit = MY_ROOMS_MAX) => repo.listUserRooms(db, user.id, limit),
   };
 }
 

@@ -3,6 +3,8 @@
  * close(): nothing runs at import. Sweeps never overlap, and a failed sweep
  * (the database away for a moment) is reported and retried at the next tick.
  */
+import { SESSION_SWEEP_MS } from "../limits/defaults.ts";
+
 export interface SessionSweepOptions {
   /** Deletes expired sessions (or, for the sockets' re-check, closes those of ended ones); resolves to how many. */
   purge(): Promise<number>;
@@ -46,8 +48,9 @@ export function startSessionSweep({ purge, intervalMs, onError = () => {} }: Ses
 }
 
 /**
- * How often to sweep for a session lifetime: once per lifetime, at most hourly
- * and at least every second, so an expired row outlives its expiry by at most
- * one interval.
+ * How often to sweep for a session lifetime: once per lifetime, within
+ * SESSION_SWEEP_MS (at most hourly, at least every second), so an expired row
+ * outlives its expiry by at most one interval.
  */
-export const sweepIntervalMs = (sessionTtlSeconds: number) => Math.max(1_000, Math.min(3_600_000, sessionTtlSeconds * 1000));
+export const sweepIntervalMs = (sessionTtlSeconds: number) =>
+  Math.max(SESSION_SWEEP_MS.min, Math.min(SESSION_SWEEP_MS.max, sessionTtlSeconds * 1000));

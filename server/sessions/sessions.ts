@@ -14,6 +14,7 @@
  */
 import { type Auth, storedSessionId } from "../auth/index.ts";
 import type { ControlChannel } from "../groups/control-channel.ts";
+import { SESSIONS_PER_EVENT } from "../limits/defaults.ts";
 import { type SessionSocket, SessionSockets, SOCKET_SESSIONS_RECHECK_MS } from "./session-sockets.ts";
 import { startSessionSweep, sweepIntervalMs } from "./session-sweep.ts";
 
@@ -23,9 +24,6 @@ export {
   type SessionSocket,
   SOCKET_SESSIONS_RECHECK_MS,
 } from "./session-sockets.ts";
-
-/** A `sessions-ended` event names at most this many sessions (the schema's bound). */
-const SESSIONS_PER_EVENT = 1000;
 
 export interface SessionsOptions {
   auth: Auth;

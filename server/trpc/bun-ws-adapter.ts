@@ -10,6 +10,7 @@ import type { WebSocketHandler } from "bun";
 import { BUN_BACKPRESSURE_MULTIPLE, FORCED_CLOSE_WAIT_MS } from "../limits/defaults.ts";
 import { CLOSE_TOO_SLOW, Connection, type ConnectionHost } from "./ws/connection.ts";
 import { createFrameEncoder, RECONNECT_FRAME } from "./ws/protocol.ts";
+import type { SocketWriter } from "./ws/socket-writer.ts";
 import { createTopicChannel, type TopicServer } from "./ws/topics.ts";
 
 export { CLOSE_TOO_SLOW };
@@ -76,36 +77,16 @@ export interface BunWsServer {
   liveMembers(key: string): number;
 }
 
-export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
-  type Conn = Connection<TrpcSocketData>;
-  const open = new Set<Conn>();
-  /** While `drainAll` waits: told when the last connection has closed. */
-  let lastClosed: PromiseWithResolvers<void> | null = null;
-  /** True once every connection has closed, false if `ms` passed first. */
-  const allClosedWithin = async (ms: number): Promise<boolean> => {
-    if (open.size === 0) return true;
-    lastClosed ??= Promise.withResolvers<void>();
-    let timer: Timer | undefined;
-    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
-    try {
-      return await Promise.race([lastClosed.promise.then(() => true), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-  // Connections with queued frames, flushed once the current turn's promise chains have run.
-  let dirty = new Set<Conn>();
-  let flushScheduled = false;
-  const flushAll = () => {
-    flushScheduled = false;
-    const batch = dirty;
-    dirty = new Set();
-    for (const connection of batch) connection.flush();
-  };
+type Conn = Connection<TrpcSocketData>;
 
+export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandlerOptions<TRouter>): BunWsServer {
+  const open = new Set<Conn>();
+  const closes = createCloseWaiter(open);
+  const flushes = createTurnFlushes();
   const frames = createFrameEncoder(opts.router);
   const stats = opts.stats ?? { deliveries: 0 };
-  const topics = createTopicChannel({ frames, highWaterBytes: opts.highWaterBytes, slowConsumerBytes: opts.slowConsumerBytes, stats });
+  const { highWaterBytes, slowConsumerBytes } = opts;
+  const topics = createTopicChannel({ frames, highWaterBytes, slowConsumerBytes, stats });
   const host: ConnectionHost<TrpcSocketData> = {
     router: opts.router,
     frames,
@@ -119,20 +100,45 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
     },
     onError: (error, path, connection) => opts.onError?.(error, path, connection.ws.data),
     stats,
-    slowConsumerBytes: opts.slowConsumerBytes,
-    highWaterBytes: opts.highWaterBytes,
+    slowConsumerBytes,
+    highWaterBytes,
     maxBatchSize: opts.maxBatchSize,
     maxCallsInFlight: opts.maxCallsInFlight,
-    scheduleFlush(connection) {
-      dirty.add(connection);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flushAll);
-      }
-    },
+    scheduleFlush: flushes.schedule,
   };
 
-  const websocket: WebSocketHandler<TrpcSocketData> = {
+  return {
+    websocket: bunWebSocketHandler(opts, host, { open, closes, flushes }),
+    attach: (server) => topics.attach(server),
+    liveMembers: (key) => topics.members(key),
+    connectionCount: () => open.size,
+    closeAll(code, reason) {
+      // tRPC's "reconnect" notice first: its client opens a new connection straight away.
+      for (const connection of [...open]) {
+        connection.sendNow(RECONNECT_FRAME);
+        connection.close(code, reason);
+      }
+    },
+    async drainAll(code, reason, { graceMs, timeoutMs }) {
+      const deadline = Date.now() + timeoutMs;
+      for (const connection of open) connection.sendNow(RECONNECT_FRAME);
+      if (await closes.allClosedWithin(Math.min(graceMs, timeoutMs))) return;
+      for (const connection of [...open]) connection.closeWhenAnswered(code, reason);
+      if (await closes.allClosedWithin(deadline - Date.now())) return;
+      for (const connection of [...open]) connection.close(code, reason);
+      // Each close is reported once Bun has done it; a peer that never completes it is cut by the server's stop.
+      await closes.allClosedWithin(FORCED_CLOSE_WAIT_MS);
+    },
+  };
+}
+
+/** Bun's callbacks for the server's sockets: each open socket is one Connection, kept in `open` until it closes. */
+function bunWebSocketHandler(
+  opts: BunWsHandlerOptions<AnyRouter>,
+  host: ConnectionHost<TrpcSocketData>,
+  { open, closes, flushes }: { open: Set<Conn>; closes: CloseWaiter; flushes: TurnFlushes },
+): WebSocketHandler<TrpcSocketData> {
+  return {
     maxPayloadLength: opts.maxPayloadLength,
     // Bun's own limit is the backstop: well above ours, so ours (with a close code) acts first.
     backpressureLimit: opts.slowConsumerBytes * BUN_BACKPRESSURE_MULTIPLE,
@@ -143,7 +149,8 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
 
     open(ws) {
       const query = ws.data.url.indexOf("?");
-      const expectsConnectionParams = query >= 0 && new URLSearchParams(ws.data.url.slice(query)).get("connectionParams") === "1";
+      const expectsConnectionParams =
+        query >= 0 && new URLSearchParams(ws.data.url.slice(query)).get("connectionParams") === "1";
       // Read once, at open: not held for the connection's life.
       ws.data.url = "";
       const connection = new Connection(ws, host, expectsConnectionParams);
@@ -165,37 +172,71 @@ export function createBunWsHandler<TRouter extends AnyRouter>(opts: BunWsHandler
       opts.onClose?.(ws.data, connection?.closeCode ?? code);
       if (!connection) return;
       open.delete(connection);
-      dirty.delete(connection);
+      flushes.forget(connection);
       ws.data.connection = undefined;
       connection.closed();
+      closes.closed();
+    },
+  };
+}
+
+interface TurnFlushes {
+  /** Flushes `writer` once the current turn's promise chains have run. */
+  schedule(writer: SocketWriter<TrpcSocketData>): void;
+  /** A closed socket: nothing left to flush. */
+  forget(writer: SocketWriter<TrpcSocketData>): void;
+}
+
+/** Connections with queued frames, flushed once per event-loop turn (one corked write each). */
+function createTurnFlushes(): TurnFlushes {
+  let dirty = new Set<SocketWriter<TrpcSocketData>>();
+  let flushScheduled = false;
+  const flushAll = () => {
+    flushScheduled = false;
+    const batch = dirty;
+    dirty = new Set();
+    for (const connection of batch) connection.flush();
+  };
+  return {
+    schedule(writer) {
+      dirty.add(writer);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flushAll);
+      }
+    },
+    forget: (writer) => dirty.delete(writer),
+  };
+}
+
+interface CloseWaiter {
+  /** True once every connection has closed, false if `ms` passed first. */
+  allClosedWithin(ms: number): Promise<boolean>;
+  /** A connection left `open`. */
+  closed(): void;
+}
+
+/** What `drainAll` waits on: the last of the `open` connections closing. */
+function createCloseWaiter(open: Set<Conn>): CloseWaiter {
+  /** While `drainAll` waits: told when the last connection has closed. */
+  let lastClosed: PromiseWithResolvers<void> | null = null;
+  return {
+    async allClosedWithin(ms) {
+      if (open.size === 0) return true;
+      lastClosed ??= Promise.withResolvers<void>();
+      let timer: Timer | undefined;
+      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+      try {
+        return await Promise.race([lastClosed.promise.then(() => true), timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    closed() {
       if (open.size === 0 && lastClosed) {
         lastClosed.resolve();
         lastClosed = null;
       }
-    },
-  };
-
-  return {
-    websocket,
-    attach: (server) => topics.attach(server),
-    liveMembers: (key) => topics.members(key),
-    connectionCount: () => open.size,
-    closeAll(code, reason) {
-      // tRPC's "reconnect" notice first: its client opens a new connection straight away.
-      for (const connection of [...open]) {
-        connection.sendNow(RECONNECT_FRAME);
-        connection.close(code, reason);
-      }
-    },
-    async drainAll(code, reason, { graceMs, timeoutMs }) {
-      const deadline = Date.now() + timeoutMs;
-      for (const connection of open) connection.sendNow(RECONNECT_FRAME);
-      if (await allClosedWithin(Math.min(graceMs, timeoutMs))) return;
-      for (const connection of [...open]) connection.closeWhenAnswered(code, reason);
-      if (await allClosedWithin(deadline - Date.now())) return;
-      for (const connection of [...open]) connection.close(code, reason);
-      // Each close is reported once Bun has done it; a peer that never completes it is cut by the server's stop.
-      await allClosedWithin(FORCED_CLOSE_WAIT_MS);
     },
   };
 }

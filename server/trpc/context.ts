@@ -12,7 +12,7 @@ import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/index.ts";
 import type { RoomLog } from "../chat/room-log.ts";
 import type { Files } from "../files/files.ts";
-import type { LiveSeat } from "../chat/live-relay.ts";
+import type { LiveSeat } from "../groups/live-channel.ts";
 import type { Revocations } from "../rooms/revocations.ts";
 import type { Rooms } from "../rooms/rooms.ts";
 import type { Unread } from "../unread/unread.ts";
@@ -79,7 +79,7 @@ export interface ConnectionState {
    * batch at a time, however many rooms it resumes at once.
    */
   replayBatch: () => Promise<() => void>;
-  /** The seat on the server's live channel of the subscription whose procedure got `signal` (see chat/live-relay.ts), if any. */
+  /** The seat on the server's live channel of the subscription whose procedure got `signal` (see groups/live-channel.ts), if any. */
   liveSeat?: (signal: AbortSignal | undefined) => LiveSeat | undefined;
 }
 

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { internalErrorMessage } from "../errors/error-id.ts";
 import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
+import { MAX_PRESENCE_WATCHES_PER_CONNECTION, SESSION_RECHECK_MS } from "../limits/defaults.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { domainErrorToTRPC, STORAGE_UNAVAILABLE_MESSAGE } from "./domain-errors.ts";
@@ -53,9 +54,6 @@ export const mergeRouters = t.mergeRouters;
  * procedure has as few middlewares as its checks need: one for every call, one
  * per seam, and each passes `ctx` at most once.
  */
-
-/** How long a socket's confirmed session stands before it is looked up again: a session ended anywhere stops acting and reading here within it. */
-export const SESSION_RECHECK_MS = 1000;
 
 /**
  * Every procedure: over HTTP, a batch's calls all run at once, so past
@@ -158,13 +156,9 @@ export async function rateLimited(limiter: RateLimiter, key: string, what: strin
 }
 
 /**
- * `room.presence` watches one connection may hold: a tab watches one room, a
- * script a few. Each is presence in a room that every process hears of, so it
- * is bounded far below the general subscription cap.
+ * Holds one of the connection's presence slots (MAX_PRESENCE_WATCHES_PER_CONNECTION),
+ * or refuses with TOO_MANY_REQUESTS. Returns the release.
  */
-export const MAX_PRESENCE_WATCHES_PER_CONNECTION = 10;
-
-/** Holds one of the connection's presence slots, or refuses with TOO_MANY_REQUESTS. Returns the release. */
 export function takePresenceSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};

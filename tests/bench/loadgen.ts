@@ -29,7 +29,13 @@ export type Job =
   | { kind: "send"; transport: "ws" | "http"; url: string; wsUrl: string; tokens: string[]; window: number; seconds: number; maxMessages: number; payload: number; serverPids: number[]; room?: string; listeners?: number }
   | { kind: "history"; transport: "ws" | "http"; url: string; wsUrl: string; queries: { name: string; input: Record<string, unknown>; expect: number }[]; iterations: number; warmup: number; serverPids: number[] }
   | { kind: "logins"; url: string; observerToken: string; username: string; password: string; burst: number; observerRate: number; baselineSeconds: number; serverPids: number[] }
-  | { kind: "flood"; wsUrl: string; flooderToken: string; otherTokens: string[]; otherRate: number; seconds: number; flooderWindow: number; serverPids: number[] };
+  | { kind: "flood"; wsUrl: string; flooderToken: string; otherTokens: string[]; otherRate: number; seconds: number; flooderWindow: number; serverPids: number[] }
+  /**
+   * Uploaders: one per token (or `uploaders` anonymous ones for the bare server), each posting
+   * `bytes` of random data as FormData back to back (closed loop) for `seconds`; the server's RSS
+   * is sampled every 20 ms. Parlor: `attachment.upload` with the bearer token; bare: POST /.
+   */
+  | { kind: "upload"; target: "parlor" | "bare"; url: string; tokens: string[]; uploaders: number; bytes: number; seconds: number; serverPids: number[] };
 
 /** Every run's delivery accounting: loss or a duplicate fails the run. */
 export interface Accounting {
@@ -566,6 +572,50 @@ async function floodRun(job: Extract<Job, { kind: "flood" }>): Promise<unknown> 
   return { calm, flood };
 }
 
+// ---------------------------------------------------------------- uploads
+
+async function uploadRun(job: Extract<Job, { kind: "upload" }>): Promise<unknown> {
+  const { rssBytes } = await import("./procs.ts");
+  const pid = job.serverPids[0]!;
+  const target = job.target === "parlor" ? `${job.url}/trpc/attachment.upload` : `${job.url}/`;
+  // One random body for every upload: the bytes do not compress or repeat within a file.
+  const body = new Blob([crypto.getRandomValues(new Uint8Array(job.bytes)) as BlobPart]);
+  const rssBefore = rssBytes(pid);
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, rssBytes(pid));
+  }, 20);
+  const latency = new Histogram();
+  const cpu = cpuWindow(job.serverPids);
+  const start = now();
+  const deadline = start + job.seconds * 1000;
+  let done = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const uploader = async (i: number) => {
+    const token = job.tokens[i % Math.max(1, job.tokens.length)];
+    while (now() < deadline) {
+      const form = new FormData();
+      form.append("file", body, `bench-${i}.bin`);
+      const at = now();
+      const res = await fetch(target, { method: "POST", body: form, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((e: Error) => e);
+      if (res instanceof Error || !res.ok) {
+        errors++;
+        firstError ??= res instanceof Error ? res.message : `${res.status} ${(await res.text()).slice(0, 300)}`;
+        continue;
+      }
+      await res.arrayBuffer();
+      latency.record((now() - at) * 1000);
+      done++;
+    }
+  };
+  await Promise.all(Array.from({ length: job.uploaders }, (_, i) => uploader(i)));
+  const seconds = (now() - start) / 1000;
+  clearInterval(sampler);
+  const { serverCpu } = cpu();
+  return { files: done, seconds, filesPerSecond: done / seconds, mibPerSecond: (done * job.bytes) / 2 ** 20 / seconds, latency: latency.summary(), rssBefore, peakRss, rssAfter: rssBytes(pid), serverCpu, errors, firstError };
+}
+
 // ---------------------------------------------------------------- main
 
 if (import.meta.main) {
@@ -574,7 +624,7 @@ if (import.meta.main) {
     console.error(`loadgen: ${job.kind} exceeded its time limit`);
     process.exit(3);
   }, 15 * 60_000);
-  const run = { fanout: roomsRun, rooms: roomsRun, idle: idleRun, handshake: handshakeRun, send: sendRun, history: historyRun, logins: loginsRun, flood: floodRun }[job.kind] as (j: Job) => Promise<unknown>;
+  const run = { fanout: roomsRun, rooms: roomsRun, idle: idleRun, handshake: handshakeRun, send: sendRun, history: historyRun, logins: loginsRun, flood: floodRun, upload: uploadRun }[job.kind] as (j: Job) => Promise<unknown>;
   const result = await run(job);
   clearTimeout(hardStop);
   console.log(`RESULT ${JSON.stringify(result)}`);

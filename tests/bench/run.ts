@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Job, PhaseResult } from "./loadgen.ts";
 import { cores, cpuSeconds, GENERATOR_CPU, pinned, pinning, processTree, ROOT, SERVER_CPU, spawnChild, freePort } from "./procs.ts";
 import { createPostgresSchema } from "../support/backends.ts";
-import { BENCH_PASSWORD, benchUsers, type BenchServer, startBare, startBareStore, startParlor, tempDir } from "./servers.ts";
+import { BENCH_PASSWORD, benchUsers, type BenchServer, startBare, startBareStore, startBareUpload, startParlor, tempDir } from "./servers.ts";
 import type { SqlJob } from "./sql-bench.ts";
 import { type Row, renderMarkdown } from "./report.ts";
 
@@ -22,8 +22,8 @@ const outDir = process.argv.find((a) => a.startsWith("--out="))?.slice(6) ?? joi
 
 /** Sizes: --quick keeps every scenario but shrinks it. */
 const S = quick
-  ? { fanoutN: [100, 1000], maxSeconds: 1.5, rateSeconds: 1.5, sustainSeconds: 3, rooms: 200, roomsRate: 500, roomsSeconds: 1.5, idle: [1000], burst: 1000, sendSeconds: 1.5, bigRoom: 20_000, histRooms: 100, perRoom: 300, histIter: 200, logins: 10, floodSeconds: 1.5, redisN: 300 }
-  : { fanoutN: [100, 1000, 5000], maxSeconds: 5, rateSeconds: 5, sustainSeconds: 30, rooms: 200, roomsRate: 2000, roomsSeconds: 5, idle: [1000, 10_000], burst: 1000, sendSeconds: 5, bigRoom: 500_000, histRooms: 1000, perRoom: 500, histIter: 2000, logins: 50, floodSeconds: 5, redisN: 1000 };
+  ? { fanoutN: [100, 1000], maxSeconds: 1.5, rateSeconds: 1.5, sustainSeconds: 3, rooms: 200, roomsRate: 500, roomsSeconds: 1.5, idle: [1000], burst: 1000, sendSeconds: 1.5, bigRoom: 20_000, histRooms: 100, perRoom: 300, histIter: 200, logins: 10, floodSeconds: 1.5, redisN: 300, uploadSeconds: 2 }
+  : { fanoutN: [100, 1000, 5000], maxSeconds: 5, rateSeconds: 5, sustainSeconds: 30, rooms: 200, roomsRate: 2000, roomsSeconds: 5, idle: [1000, 10_000], burst: 1000, sendSeconds: 5, bigRoom: 500_000, histRooms: 1000, perRoom: 500, histIter: 2000, logins: 50, floodSeconds: 5, redisN: 1000, uploadSeconds: 5 };
 
 const rows: Row[] = [];
 const failures: string[] = [];
@@ -440,6 +440,50 @@ async function metricsCost() {
   rows.push({ scenario: tag, metric: "fan-out N=1000, 100 B: deliveries/s at max rate", unit: "/s", parlor: k(both("on", "on 2", fanRate)), ceiling: k(both("off", "off 2", fanRate)), target: { ratioAtLeast: 0.95 }, note: `runs: off ${k(fanRate(results.off!))}, ${k(fanRate(results["off 2"]!))}; on ${k(fanRate(results.on!))}, ${k(fanRate(results["on 2"]!))}` });
 }
 
+// ------------------------------------------------------------------ uploads
+
+/**
+ * `attachment.upload` with a few uploaders at once, each posting random bytes
+ * (not an image: the transport, the checks and the store, not sharp) back to
+ * back, next to a bare Bun server that parses the same multipart body and
+ * writes the file to disk. Files/s and the server's peak RSS while it runs.
+ */
+async function uploads() {
+  type Upload = { files: number; seconds: number; filesPerSecond: number; mibPerSecond: number; latency: { p50: number; p99: number }; rssBefore: number; peakRss: number; rssAfter: number; serverCpu: number; errors: number; firstError?: string };
+  const uploaders = 4;
+  const mib = (n: number) => Math.round(n / 2 ** 20);
+  for (const size of [1, 10]) {
+    const bytes = size * 2 ** 20;
+    const job = { kind: "upload" as const, uploaders, bytes, seconds: S.uploadSeconds };
+    const tag = `uploads: ${uploaders} uploaders at once, ${size} MiB each, back to back (random bytes)`;
+    const bareDir = tempDir();
+    const bare = await startBareUpload(bareDir.path);
+    let b: Upload;
+    try {
+      log(`${tag}: bare`);
+      b = await gen<Upload>({ ...job, target: "bare", url: bare.url, tokens: [], serverPids: [bare.pid] });
+    } finally {
+      await bare.stop();
+      bareDir.remove();
+    }
+    const filesDir = tempDir();
+    const parlor = await startParlor({ env: { UPLOADS_DIR: filesDir.path } });
+    let p: Upload;
+    try {
+      const tokens = (await benchUsers(parlor.url, uploaders, "uploader")).map((u) => u.token);
+      log(`${tag}: parlor`);
+      p = await gen<Upload>({ ...job, target: "parlor", url: parlor.url, tokens, serverPids: [parlor.pid] });
+    } finally {
+      await parlor.stop();
+      filesDir.remove();
+    }
+    raw[tag] = { bare: b, parlor: p };
+    for (const [who, r] of [["bare", b], ["parlor", p]] as const) if (r.errors) failures.push(`${tag} ${who}: ${r.errors} uploads failed (${r.firstError})`);
+    rows.push({ scenario: tag, metric: "files/s [ceiling: bare Bun server, multipart to disk]", unit: "/s", parlor: Math.round(p.filesPerSecond * 10) / 10, ceiling: Math.round(b.filesPerSecond * 10) / 10, note: `${Math.round(p.mibPerSecond)} vs ${Math.round(b.mibPerSecond)} MiB/s; p50 ${p.latency.p50} vs ${b.latency.p50} ms, p99 ${p.latency.p99} vs ${b.latency.p99} ms; server CPU ${pct(p.serverCpu)} vs ${pct(b.serverCpu)}` });
+    rows.push({ scenario: tag, metric: "server peak RSS while uploading", unit: "MiB", parlor: mib(p.peakRss), ceiling: mib(b.peakRss), note: `RSS before ${mib(p.rssBefore)} vs ${mib(b.rssBefore)} MiB, after ${mib(p.rssAfter)} vs ${mib(b.rssAfter)} MiB` });
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 const load = () => (readFile("/proc/loadavg") ?? "").split(" ").slice(0, 3).join(" ");
@@ -463,6 +507,7 @@ const scenarios: [string, () => Promise<void>][] = [
   ["hardening", hardening],
   ["redis", redis],
   ["metrics", metricsCost],
+  ["uploads", uploads],
 ];
 for (const [name, run] of scenarios) {
   if (!want(name)) continue;

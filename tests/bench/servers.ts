@@ -20,6 +20,10 @@ export const BENCH_LIMITS: Record<string, string> = {
   LOGIN_PER_MINUTE_PER_IP: "100000",
   REGISTER_BURST_PER_IP: "100000",
   REGISTER_PER_HOUR_PER_IP: "100000",
+  // Daily upload quotas and the per-user cap; UPLOADS_IN_FLIGHT (the process's memory bound) stays as shipped.
+  UPLOADS_PER_DAY: "1000000",
+  UPLOAD_BYTES_PER_DAY: String(2 ** 50),
+  UPLOADS_IN_FLIGHT_PER_USER: "1000",
 };
 
 export interface BenchServer {
@@ -86,6 +90,13 @@ export async function startBare(cpu: string | null = SERVER_CPU): Promise<BenchS
 /** The send path's ceiling (bare-store-server.ts): stores in SQLite at `dbPath`, publishes after each turn's commit. */
 export async function startBareStore(dbPath: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
   const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-store-server.ts"), dbPath]));
+  const port = (await child.line(/^PORT (\d+)/))[1];
+  return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
+}
+
+/** The uploads' ceiling (bare-upload-server.ts): multipart in, the file written to `dir`. */
+export async function startBareUpload(dir: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
+  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-upload-server.ts"), dir]));
   const port = (await child.line(/^PORT (\d+)/))[1];
   return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
 }

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createParlorClient } from "../../client/parlor-client.ts";
+import { MAX_FRAME_BYTES } from "../../server/limits/defaults.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../../shared/transport.ts";
 import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
@@ -84,7 +85,7 @@ describe("one signed-in connection cannot make the server build unbounded answer
     const raw = await signedInSocket();
     const frame = JSON.stringify(Array.from({ length: 640 }, (_, id) => historyCall(id)));
     expect(frame.length).toBeGreaterThan(50_000);
-    expect(frame.length).toBeLessThan(64 * 1024);
+    expect(frame.length).toBeLessThan(MAX_FRAME_BYTES);
     // Nothing runs: what is held is the parsed frame and 640 small errors (~200 B each), far under the slack.
     // Without the cap: 640 × ~320 KB of answers (≈ 200 MB).
     const growth = await peakGrowth(async () => {

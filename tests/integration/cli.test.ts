@@ -1,10 +1,11 @@
 /** The CLI as a person runs it: a real process against a real server, its token in a private config dir. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParlorClient } from "../../client/parlor-client.ts";
 import type { RoomUnread } from "../../shared/schemas.ts";
+import { png, upload } from "../support/files.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -24,8 +25,8 @@ afterAll(async () => {
 
 const env = (extra: Record<string, string> = {}) => ({ ...process.env, PARLOR_URL: server.url, XDG_CONFIG_HOME: configHome, PARLOR_TOKEN: "", ...extra });
 
-async function chat(args: string[], extra: Record<string, string> = {}, stdin?: string) {
-  const proc = Bun.spawn(["bun", CLI, ...args], { env: env(extra), stdin: stdin === undefined ? "ignore" : new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
+async function chat(args: string[], extra: Record<string, string> = {}, stdin?: string, cwd?: string) {
+  const proc = Bun.spawn(["bun", CLI, ...args], { env: env(extra), cwd, stdin: stdin === undefined ? "ignore" : new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
   const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
   return { stdout, stderr, code };
 }
@@ -538,5 +539,174 @@ describe("bun run chat: tail marks what it printed as read", () => {
       tail.interrupt();
     }
     expect(tail.output.err).toContain("You were removed from room 'kick-tail-cli'.");
+  });
+});
+
+describe("bun run chat: files", () => {
+  const as = (user: TestUser) => ({ PARLOR_TOKEN: user.token, XDG_CONFIG_HOME: join(configHome, "files-signed-out") });
+  /** A directory of the test's own for files to send and downloads to land in. */
+  const scratch = () => mkdtempSync(join(tmpdir(), "parlor-cli-files-"));
+  const stripTime = (line: string) => line.replace(/^\[[^\]]+\] /, "");
+
+  test("send --file (repeated) uploads each file and attaches them in order; send, history and tail show name, size and the server's absolute URL", async () => {
+    const ann = await server.signUp();
+    const dir = scratch();
+    try {
+      writeFileSync(join(dir, "notes.txt"), "x".repeat(2048));
+      writeFileSync(join(dir, "photo.png"), await png());
+      const sent = await chat(
+        ["send", "files-cli", "--file", join(dir, "notes.txt"), "--file", join(dir, "photo.png"), "look", "at", "this"],
+        as(ann),
+      );
+      expect(sent.code).toBe(0);
+      const [message] = (await server.guest().client.room.history.query({ room: "files-cli" })).messages;
+      expect(message?.text).toBe("look at this");
+      expect(message?.attachments.map((a) => [a.name, a.type])).toEqual([
+        ["notes.txt", "application/octet-stream"],
+        ["photo.png", "image/png"],
+      ]);
+      const [notes, photo] = message!.attachments;
+      const lines = [
+        `#1 ${ann.username}: look at this`,
+        `    📎 notes.txt (2.0 KiB) ${server.url}/files/${notes!.id}/notes.txt`,
+        `    📎 photo.png (${photo!.size} B) ${server.url}/files/${photo!.id}/photo.png`,
+      ];
+      expect(sent.stdout.trimEnd().split("\n").map(stripTime)).toEqual(lines);
+      expect((await chat(["history", "files-cli"])).stdout.trimEnd().split("\n").map(stripTime)).toEqual(lines);
+
+      // Files alone: the text may be empty.
+      const alone = await chat(["send", "files-cli", "--file", join(dir, "notes.txt")], as(ann));
+      expect(alone.code).toBe(0);
+      expect(alone.stdout).toContain(`#2 ${ann.username}: \n    📎 notes.txt (2.0 KiB) ${server.url}/files/`);
+
+      const tail = spawnChat(["tail", "files-cli", "--lines", "0"], as(ann));
+      try {
+        await waitFor(() => tail.output.err.includes("-- live in files-cli"), "tail to go live", 10_000);
+        await chat(["send", "files-cli", "--file", join(dir, "photo.png"), "live"], as(ann));
+        await waitFor(() => tail.output.out.includes("📎 photo.png"), "the live message with its file", 10_000);
+        expect(tail.output.out).toMatch(
+          new RegExp(
+            `#3 ${ann.username}: live\\n    📎 photo\\.png \\(\\d+ B\\) ${server.url}/files/[\\w-]+/photo\\.png\\n`,
+          ),
+        );
+      } finally {
+        tail.interrupt();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("send --file with a path that is not a readable file uploads nothing and sends nothing (exit 2)", async () => {
+    const ann = await server.signUp();
+    const missing = await chat(["send", "files-none-cli", "--file", "/nonexistent/photo.jpg", "hi"], as(ann));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("Cannot read '/nonexistent/photo.jpg': not a file.");
+    await expect(server.guest().client.room.history.query({ room: "files-none-cli" })).resolves.toMatchObject({
+      messages: [],
+    });
+  });
+
+  test("download by id or URL saves the file under its name; a guest reads a public room's file, not a private one's (404: exit 1), its member does", async () => {
+    const [ann, bob] = await Promise.all([server.signUp(), server.signUp()]);
+    const bytes = "report body ".repeat(100);
+    const report = await upload(ann.client, bytes, "report.txt");
+    await ann.client.room.send.mutate({ room: "dl-public-cli", text: "", attachments: [report.id] });
+    await ann.client.room.create.mutate({ room: "dl-private-cli", visibility: "private" });
+    await ann.client.room.invite.mutate({ room: "dl-private-cli", username: bob.username });
+    const secret = await upload(ann.client, "secret plans", "plans.txt");
+    await ann.client.room.send.mutate({ room: "dl-private-cli", text: "", attachments: [secret.id] });
+    const dir = scratch();
+    try {
+      const byId = await chat(["download", report.id], {}, undefined, dir);
+      expect(byId).toMatchObject({ code: 0, stdout: `Saved report.txt (1.2 KiB).\n` });
+      expect(readFileSync(join(dir, "report.txt"), "utf8")).toBe(bytes);
+      // The URL history prints, into a directory given with -o.
+      mkdirSync(join(dir, "into"));
+      const byUrl = await chat(["download", `${server.url}${report.url}`, "-o", join(dir, "into")]);
+      expect(byUrl.code).toBe(0);
+      expect(readFileSync(join(dir, "into", "report.txt"), "utf8")).toBe(bytes);
+
+      const asGuest = await chat(["download", secret.id, "-o", join(dir, "guest.txt")]);
+      expect(asGuest.code).toBe(1);
+      expect(asGuest.stderr).toContain("No such file: it may need you signed in");
+      expect(existsSync(join(dir, "guest.txt"))).toBe(false);
+      const asMember = await chat(["download", secret.id, "-o", "-"], as(bob));
+      expect(asMember).toMatchObject({ code: 0, stdout: "secret plans" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("download never overwrites a file unless --force, and never writes through a link at the target (dangling or not), even with --force", async () => {
+    const ann = await server.signUp();
+    const file = await upload(ann.client, "new bytes", "f.txt");
+    await ann.client.room.send.mutate({ room: "dl-safe-cli", text: "", attachments: [file.id] });
+    const dir = scratch();
+    try {
+      const existing = join(dir, "existing.txt");
+      writeFileSync(existing, "old bytes");
+      const kept = await chat(["download", file.id, "-o", existing]);
+      expect(kept.code).toBe(1);
+      expect(kept.stderr).toContain(`${existing} exists: not overwriting it`);
+      expect(readFileSync(existing, "utf8")).toBe("old bytes");
+
+      const victim = join(dir, "victim.txt");
+      writeFileSync(victim, "precious");
+      symlinkSync(victim, join(dir, "link.txt"));
+      symlinkSync(join(dir, "nowhere.txt"), join(dir, "dangling.txt"));
+      for (const link of ["link.txt", "dangling.txt"]) {
+        const refused = await chat(["download", file.id, "-o", join(dir, link)]);
+        expect(refused.code).toBe(1);
+        expect(lstatSync(join(dir, link)).isSymbolicLink()).toBe(true);
+      }
+      expect(readFileSync(victim, "utf8")).toBe("precious");
+      expect(existsSync(join(dir, "nowhere.txt"))).toBe(false);
+
+      // --force replaces a file, and a link itself (never what it points to).
+      expect((await chat(["download", file.id, "-o", existing, "--force"])).code).toBe(0);
+      expect(readFileSync(existing, "utf8")).toBe("new bytes");
+      expect((await chat(["download", file.id, "-o", join(dir, "link.txt"), "--force"])).code).toBe(0);
+      expect(lstatSync(join(dir, "link.txt")).isSymbolicLink()).toBe(false);
+      expect(readFileSync(join(dir, "link.txt"), "utf8")).toBe("new bytes");
+      expect(readFileSync(victim, "utf8")).toBe("precious");
+      // No temporary file is left beside the target.
+      expect(readdirSync(dir).sort()).toEqual(["dangling.txt", "existing.txt", "link.txt", "victim.txt"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("profile --name and --avatar <image> set yours (the picture uploaded, its thumbnail public); profile <username> shows anyone's; --avatar none and --name \"\" clear them", async () => {
+    const ann = await server.signUp();
+    const dir = scratch();
+    try {
+      writeFileSync(join(dir, "me.png"), await png());
+      const set = await chat(["profile", "--name", "Ann Lee", "--avatar", join(dir, "me.png")], as(ann));
+      expect(set.code).toBe(0);
+      const { avatarUrl } = await server.guest().client.user.profile.query({ username: ann.username });
+      expect(avatarUrl).toMatch(/^\/files\/[\w-]+\/thumbnail$/);
+      expect(set.stdout).toBe(`${ann.username}\nname: Ann Lee\navatar: ${server.url}${avatarUrl}\n`);
+      expect((await fetch(`${server.url}${avatarUrl}`)).status).toBe(200);
+      expect((await chat(["profile", ann.username])).stdout).toBe(set.stdout);
+
+      const cleared = await chat(["profile", "--name", "", "--avatar", "none"], as(ann));
+      expect(cleared).toMatchObject({ code: 0, stdout: `${ann.username}\nname: (none)\navatar: (none)\n` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("download refuses a URL on another server (the session token stays here) and a target that is not a file of Parlor (exit 2)", async () => {
+    const ann = await server.signUp();
+    const elsewhere = await chat(
+      ["download", "https://elsewhere.example/files/abcdefghijklmnopqrstuvwxyz012345/x.txt"],
+      as(ann),
+    );
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain("is on https://elsewhere.example, not");
+    const notAFile = await chat(["download", `${server.url}/api/messages/lobby/`], as(ann));
+    expect(notAFile.code).toBe(2);
+    expect(notAFile.stderr).toContain("is not a file URL");
   });
 });

@@ -2,9 +2,11 @@
  * Display names through the real @trpc/client against a real server: set,
  * read one or many, carried by room.members, cleared, bounded, and heard live
  * by whoever watches that person — and nothing else of their group with it.
+ * Avatars: an image of one's own, its thumbnail public while worn.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Profile } from "../../shared/schemas.ts";
+import { png, upload } from "../support/files.ts";
 import { failure } from "../support/outcome.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
@@ -116,5 +118,95 @@ describe("display names", () => {
       "TOO_MANY_REQUESTS",
     );
     expect(await ann.client.user.profile.query({ username: "cat" })).toMatchObject({ displayName: "Cat 5" });
+  });
+});
+
+describe("avatars", () => {
+  /** The status and type of GET `path` on the server, as `token`'s holder or a guest. */
+  async function get(path: string, token?: string) {
+    const res = await fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    await res.arrayBuffer();
+    return { status: res.status, type: res.headers.get("content-type"), cache: res.headers.get("cache-control") };
+  }
+
+  test("an image you uploaded becomes your avatar: avatarUrl is its thumbnail, readable by another user and a guest (the file itself stays yours); null clears it and the thumbnail is yours alone again", async () => {
+    const eve = await server.signUp("eve");
+    const photo = await upload(eve.client, await png(600, 400), "eve.png");
+    expect(await get(photo.thumbnailUrl!)).toMatchObject({ status: 404 });
+
+    const set = await eve.client.me.updateProfile.mutate({ avatar: photo.id });
+    expect(set).toEqual({ username: "eve", displayName: null, avatarUrl: `/files/${photo.id}/thumbnail` });
+    expect(await ben.client.user.profile.query({ username: "eve" })).toEqual(set);
+    expect(await server.guest().client.user.profiles.query({ usernames: ["eve"] })).toEqual([set]);
+    expect(await get(set.avatarUrl!, ben.token)).toEqual({ status: 200, type: "image/webp", cache: "public, no-cache" });
+    expect(await get(set.avatarUrl!)).toMatchObject({ status: 200, type: "image/webp" });
+    // Only the picture is public: the uploaded file is still for its uploader alone.
+    expect(await get(photo.url)).toMatchObject({ status: 404 });
+    expect(await get(photo.url, ben.token)).toMatchObject({ status: 404 });
+    expect(await get(photo.url, eve.token)).toMatchObject({ status: 200 });
+
+    expect(await eve.client.me.updateProfile.mutate({ avatar: null })).toMatchObject({ avatarUrl: null });
+    expect(await ben.client.user.profile.query({ username: "eve" })).toMatchObject({ avatarUrl: null });
+    expect(await get(photo.thumbnailUrl!)).toMatchObject({ status: 404 });
+    expect(await get(photo.thumbnailUrl!, eve.token)).toMatchObject({ status: 200 });
+  });
+
+  test("an avatar must be an image you uploaded: a non-image, someone else's image, an unknown id are BAD_REQUEST in the same words, and nothing changes", async () => {
+    const fay = await server.signUp("fay");
+    const mine = await upload(fay.client, await png(), "fay.png");
+    await fay.client.me.updateProfile.mutate({ avatar: mine.id });
+    const text = await upload(fay.client, "just words", "notes.txt");
+    const bens = await upload(ben.client, await png(), "ben.png");
+    const unknown = "u".repeat(32);
+    const refusals = await Promise.all(
+      [text.id, bens.id, unknown].map((avatar) => failure(fay.client.me.updateProfile.mutate({ avatar }))),
+    );
+    for (const [i, id] of [text.id, bens.id, unknown].entries()) {
+      expect(refusals[i]!.code).toBe("BAD_REQUEST");
+      expect(refusals[i]!.message.replace(id, "ID")).toBe(
+        "'ID' is not an image you uploaded (JPEG, PNG, WebP or GIF) and can still read: upload one and use its id.",
+      );
+    }
+    expect(await ben.client.user.profile.query({ username: "fay" })).toMatchObject({ avatarUrl: `/files/${mine.id}/thumbnail` });
+    // Ben's picture did not become public by being named.
+    expect(await get(bens.thumbnailUrl!)).toMatchObject({ status: 404 });
+  });
+
+  test("an image sent in a private room can be worn: its thumbnail is then public; deleting the message keeps the avatar (the file itself is gone for the room)", async () => {
+    const gil = await server.signUp("gil");
+    await gil.client.room.create.mutate({ room: "gil-private", visibility: "private" });
+    const photo = await upload(gil.client, await png(), "gil.png");
+    const sent = await gil.client.room.send.mutate({ room: "gil-private", text: "me", attachments: [photo.id] });
+    expect(await get(photo.thumbnailUrl!)).toMatchObject({ status: 404 });
+    await gil.client.me.updateProfile.mutate({ avatar: photo.id });
+    expect(await get(photo.thumbnailUrl!)).toMatchObject({ status: 200, type: "image/webp" });
+
+    await gil.client.room.delete.mutate({ room: "gil-private", seq: sent.seq });
+    expect(await get(photo.url, gil.token)).toMatchObject({ status: 404 });
+    expect(await get(photo.thumbnailUrl!)).toMatchObject({ status: 200, type: "image/webp" });
+    expect(await server.guest().client.user.profile.query({ username: "gil" })).toMatchObject({
+      avatarUrl: photo.thumbnailUrl,
+    });
+  });
+
+  test("user.profileChanges carries a new avatar and its removal, live", async () => {
+    const hal = await server.signUp("hal");
+    const heard: Profile[] = [];
+    const started = Promise.withResolvers<void>();
+    const sub = ben.client.user.profileChanges.subscribe(
+      { usernames: ["hal"] },
+      { onStarted: () => started.resolve(), onData: (p) => heard.push(p) },
+    );
+    await started.promise;
+    const photo = await upload(hal.client, await png(), "hal.png");
+    await hal.client.me.updateProfile.mutate({ avatar: photo.id });
+    await waitFor(() => heard.length === 1, "the new avatar");
+    await hal.client.me.updateProfile.mutate({ avatar: null });
+    await waitFor(() => heard.length === 2, "the avatar taken off");
+    sub.unsubscribe();
+    expect(heard).toEqual([
+      { username: "hal", displayName: null, avatarUrl: `/files/${photo.id}/thumbnail` },
+      { username: "hal", displayName: null, avatarUrl: null },
+    ]);
   });
 });

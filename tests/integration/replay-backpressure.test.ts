@@ -8,6 +8,7 @@
  */
 import { afterEach, expect, test } from "bun:test";
 import { initTRPC } from "@trpc/server";
+import { MAX_FRAME_BYTES, WS_IDLE_TIMEOUT_SECONDS } from "../../server/limits/defaults.ts";
 import { type BunWsServer, createBunWsHandler, type TrpcSocketData } from "../../server/trpc/bun-ws-adapter.ts";
 import { CLOSE_TOO_SLOW } from "../../server/trpc/ws/connection.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
@@ -43,12 +44,12 @@ function replayServer(opts: { awaitDrain: boolean }) {
     router,
     createContext: async ({ socket }) => ({ drain: () => socket.drain(), buffered: () => socket.ws.getBufferedAmount() }),
     onClose: (_data, code) => (seen.closeCode = code),
-    maxPayloadLength: 64 * 1024,
+    maxPayloadLength: MAX_FRAME_BYTES,
     slowConsumerBytes: SLOW_CONSUMER,
     highWaterBytes: HIGH_WATER,
     maxBatchSize: 10,
     maxCallsInFlight: 4,
-    idleTimeout: 60,
+    idleTimeout: WS_IDLE_TIMEOUT_SECONDS,
   });
   const server = Bun.serve<TrpcSocketData>({
     port: 0,

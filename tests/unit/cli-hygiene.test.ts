@@ -4,7 +4,8 @@ import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSession, saveSession, UnsafeCredentialsFileError } from "../../client/cli/credentials.ts";
-import { formatChange, formatMessage, printable, printableJson } from "../../client/cli/format.ts";
+import { dispositionName, localName } from "../../client/cli/file-commands.ts";
+import { formatAttachment, formatChange, formatMessage, printable, printableJson } from "../../client/cli/format.ts";
 import { isLoopbackHost, plainHttpWarning } from "../../client/cli/transport.ts";
 
 describe("printable", () => {
@@ -59,6 +60,11 @@ describe("formatMessage", () => {
       attachments: [],
     });
     expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n    \[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
+  });
+
+  test("a file whose name carries escape sequences and a bidi override is listed with them visible, its URL on the server given", () => {
+    const file = { id: "abcdefghijklmnop", name: "pic\u001b]0;x\u0007\u202Egnp.exe", type: "image/png", size: 1536, width: 1, height: 1, url: "/files/abcdefghijklmnop/pic", thumbnailUrl: null };
+    expect(formatAttachment(file, "https://chat.example")).toBe("📎 pic\\x1b]0;x\\x07\\u202egnp.exe (1.5 KiB) https://chat.example/files/abcdefghijklmnop/pic");
   });
 
   test("an edit entry whose editor and new text carry escape sequences prints them visibly", () => {
@@ -141,5 +147,24 @@ describe("credentials file", () => {
     symlinkSync(target, path);
     expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(UnsafeCredentialsFileError);
     expect(() => statSync(target)).toThrow();
+  });
+});
+
+describe("download's local name", () => {
+  test.each([
+    ["a plain name", "photo.jpg", "photo.jpg"],
+    ["a path climbing out of the directory", "../../.bashrc", "_.._.bashrc"],
+    ["a hidden name", ".profile", "profile"],
+    ["control and bidi characters", "a\u001b[2J\u202Eb.txt", "a_[2J_b.txt"],
+    ["nothing left", "..", "ID"],
+    ["no name at all", null, "ID"],
+  ] as const)("%s: %p → %p", (_what, name, expected) => {
+    expect(localName(name, "ID")).toBe(expected);
+  });
+
+  test("the exact UTF-8 name of a Content-Disposition wins over its ASCII fallback", () => {
+    expect(dispositionName(`attachment; filename="caf_.txt"; filename*=UTF-8''caf%C3%A9.txt`)).toBe("café.txt");
+    expect(dispositionName(`inline; filename="plain.png"`)).toBe("plain.png");
+    expect(dispositionName(null)).toBeNull();
   });
 });

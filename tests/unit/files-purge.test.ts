@@ -12,6 +12,9 @@ import { migrateToLatest } from "../../db/migrate.ts";
 import { attachUploads } from "../../server/files/repository.ts";
 import { createFiles } from "../../server/files/files.ts";
 import { createLocalStorage } from "../../server/files/local-storage.ts";
+import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
+import { createProfiles } from "../../server/profiles/profiles.ts";
+import { png } from "../support/files.ts";
 
 const HOUR = 3600 * 1000;
 
@@ -46,6 +49,51 @@ test("an upload left unattached for 24 hours is purged with its bytes; an attach
     await expect(attachUploads(db, { messageId: Number(message.id), uploaderId: userId, ids: [left.id], now: clock })).rejects.toThrow("upload it again");
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    await db.destroy();
+  }
+});
+
+test("an upload worn as an avatar outlives the 24-hour window and its message's delete, its thumbnail public; taken off, the purge removes it", async () => {
+  const db = createDb("sqlite::memory:");
+  await migrateToLatest(db);
+  const dir = mkdtempSync(join(tmpdir(), "parlor-purge-"));
+  const groups = createMemoryGroupLayer();
+  try {
+    let clock = Date.parse("2026-12-01T12:00:00Z");
+    const storage = createLocalStorage(dir);
+    const limits = { maxUploadBytes: 1e6, uploadsPerDay: 100, uploadBytesPerDay: 1e9, uploadsInFlight: 2, uploadsInFlightPerUser: 2 };
+    const files = createFiles({ db, storage, limits, mayRead: async () => true, now: () => clock });
+    const profiles = createProfiles({ db, groups, files });
+    const user = await db.insertInto("user").values({ username: "ann", password_hash: "x", created_at: new Date(clock).toISOString() }).returning("id").executeTakeFirstOrThrow();
+    const userId = Number(user.id);
+    // One worn while unattached, one worn after it was sent in a message that is then deleted.
+    const loose = await files.upload(userId, new File([await png()], "loose.png"));
+    const sent = await files.upload(userId, new File([await png()], "sent.png"));
+    await db.insertInto("room").values({ name: "r", last_seq: 1, last_message_at: "", created_at: "" }).execute();
+    const message = await db.insertInto("message").values({ room: "r", seq: 1, sender_id: userId, text: "", created_at: "", client_id: null }).returning("id").executeTakeFirstOrThrow();
+    await attachUploads(db, { messageId: Number(message.id), uploaderId: userId, ids: [sent.id], now: clock });
+
+    await profiles.update(userId, { avatar: sent.id });
+    await db.updateTable("message").set({ deleted: 1 }).where("id", "=", Number(message.id)).execute();
+    await files.discardMessage("r", 1);
+    expect(await storage.exists(`${sent.id}.thumb`)).toBe(true);
+    expect(await files.readable(null, sent.id, { thumbnail: true })).not.toBeNull();
+
+    await profiles.update(userId, { avatar: loose.id });
+    clock += 25 * 3600 * 1000;
+    // `sent` is no one's avatar any more and its message is deleted: it goes; `loose` is worn: it stays.
+    expect(await files.purge()).toBe(1);
+    expect(await files.readable(null, loose.id, { thumbnail: true })).not.toBeNull();
+    expect(await storage.exists(loose.id)).toBe(true);
+    expect(await storage.exists(sent.id)).toBe(false);
+
+    await profiles.update(userId, { avatar: null });
+    expect(await files.readable(null, loose.id, { thumbnail: true })).toBeNull();
+    expect(await files.purge()).toBe(1);
+    expect(await storage.exists(loose.id)).toBe(false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await groups.close();
     await db.destroy();
   }
 });

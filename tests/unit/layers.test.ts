@@ -186,30 +186,11 @@ function importCycles(): string[][] {
  * when its reason does (the last test says so). Keep this list short.
  */
 const KNOWN_EXCEPTIONS: (Finding & { rule: RuleName; why: string })[] = [
-  // The live relay's channel belongs below both chat/ and the transport (in groups/), not in chat/.
-  {
-    rule: "transportKnowsNoService",
-    file: "server/trpc/ws/topics.ts",
-    what: "server/chat/live-relay.ts",
-    why: "LiveChannel and LiveSeat live in chat/ until the live relay's channel moves below both",
-  },
-  {
-    rule: "transportKnowsNoService",
-    file: "server/trpc/ws/connection.ts",
-    what: "server/chat/live-relay.ts",
-    why: "LiveSeat lives in chat/ until the live relay's channel moves below both",
-  },
   {
     rule: "domainErrorsHaveOneHome",
     file: "server/chat/message-store.ts",
     what: "RoomAppeared",
     why: "not a domain error: the write path's own signal to retry a batch (PostgreSQL: the room was created meanwhile); it never leaves the module",
-  },
-  {
-    rule: "domainErrorsHaveOneHome",
-    file: "server/auth/users.ts",
-    what: "UsernameTakenError",
-    why: "mapped to CONFLICT by the auth router by hand, until it is a ConflictError of server/errors/",
   },
 ];
 

@@ -1,8 +1,8 @@
 /** The message store's contract, run against every database in tests/support/backends.ts. */
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
-import { createUser, UsernameTakenError } from "../../server/auth/index.ts";
-import { ClientIdReusedError } from "../../server/errors/domain-errors.ts";
+import { createUser } from "../../server/auth/index.ts";
+import { ClientIdReusedError, UsernameTakenError } from "../../server/errors/domain-errors.ts";
 import { createMessageWriter } from "../../server/chat/message-writer.ts";
 import { activeRooms, entriesBetween, historyPage, lastSeq } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";

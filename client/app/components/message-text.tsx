@@ -95,7 +95,8 @@ function InlineNode(props: { node: Inline }): JSX.Element {
         </span>
       );
     case "break":
-      return <br />;
+      // The newline as typed, shown by the text's `white-space: pre-line` (copying and textContent keep it).
+      return "\n";
   }
 }
 

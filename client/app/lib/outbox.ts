@@ -27,59 +27,21 @@
  * type not accepted, over the quota) refuses the message, with the reason.
  */
 import { TRPCClientError } from "@trpc/client";
+import { createHeldFiles, type OutboxFiles } from "./outbox-files.ts";
+import { createEntryStore, type KeyValueStorage, type OutboxEntry, outboxKey } from "./outbox-store.ts";
 import { UploadError } from "./upload-transport.ts";
 import type { OutgoingFile } from "./uploads.ts";
 
-/** The part of the Web Storage API the outbox needs (localStorage fits; tests pass a Map-backed one). */
-export interface KeyValueStorage {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-
-/** Storage that can also list its keys, as the Web Storage API does (to forget one user's entries: offline-copies.ts). */
-export interface ListableStorage extends KeyValueStorage {
-  readonly length: number;
-  key(index: number): string | null;
-}
-
-export type OutboxState = "sending" | "failed";
-
-/** A file of a queued message: its attachment id once uploaded; until then its bytes wait in the HeldFileStore. */
-export interface OutboxFile {
-  name: string;
-  size: number;
-  id?: string;
-}
-
-/** Where the bytes of files typed offline wait (IndexedDB in the browser: held-files.ts; tests pass a Map). */
-export interface HeldFileStore {
-  put(key: string, file: Blob): Promise<void>;
-  get(key: string): Promise<Blob | undefined>;
-  delete(key: string): Promise<void>;
-}
-
-export class FilesNotKeptError extends Error {
-  override name = "FilesNotKeptError";
-  constructor() {
-    super("This message cannot wait to be sent: this browser cannot keep its files while offline. Send it when you are back online, or without the files.");
-  }
-}
-
-export interface OutboxEntry {
-  /** The id the server dedupes by; made when the message was typed. */
-  clientId: string;
-  text: string;
-  /** The seq of the message it answers, if it is a reply. */
-  replyTo?: number;
-  /** When it was typed (ISO-8601), to show beside it. */
-  createdAt: string;
-  state: OutboxState;
-  /** Why the server refused it; set when `state` is "failed". */
-  reason?: string;
-  /** Its files, in the order they show. */
-  files?: OutboxFile[];
-}
+export { FilesNotKeptError, type HeldFileStore } from "./outbox-files.ts";
+export {
+  isOutboxKeyOf,
+  type KeyValueStorage,
+  type ListableStorage,
+  type OutboxEntry,
+  type OutboxFile,
+  type OutboxState,
+  outboxKey,
+} from "./outbox-store.ts";
 
 /** What one send carries to room.send. */
 export interface OutboxSend {
@@ -125,7 +87,7 @@ export interface OutboxOptions<M> {
   /** Stores one message on the server; must be idempotent per clientId (room.send is). */
   send: (entry: OutboxSend) => Promise<M>;
   /** For messages with files typed offline: where their bytes wait, and the upload (attachment.upload). */
-  files?: { store: HeldFileStore; upload: (file: Blob, name: string) => Promise<{ id: string }> };
+  files?: OutboxFiles;
   /** Called with each stored message, in order, once it is out of the outbox. */
   onSent?: (message: M, entry: OutboxEntry) => void;
   /** Called whenever the entries change (to redraw). */
@@ -139,84 +101,29 @@ export interface OutboxOptions<M> {
   online?: () => boolean;
 }
 
-/** Where one user's outbox for one room lives. */
-export const outboxKey = (user: string, room: string) => `parlor.outbox.v1:${user}:${room}`;
-
-/** Whether a storage key holds one of `user`'s outboxes (any room). Usernames have no ':'. */
-export const isOutboxKeyOf = (user: string, key: string) => key.startsWith(outboxKey(user, ""));
-
-function isFile(value: unknown): value is OutboxFile {
-  if (typeof value !== "object" || value === null) return false;
-  const f = value as Record<string, unknown>;
-  return typeof f.name === "string" && typeof f.size === "number" && (f.id === undefined || typeof f.id === "string");
-}
-
-function isEntry(value: unknown): value is OutboxEntry {
-  if (typeof value !== "object" || value === null) return false;
-  const e = value as Record<string, unknown>;
-  return (
-    (e.files === undefined || (Array.isArray(e.files) && e.files.every(isFile))) &&
-    typeof e.clientId === "string" &&
-    typeof e.text === "string" &&
-    typeof e.createdAt === "string" &&
-    (e.state === "sending" || e.state === "failed") &&
-    (e.replyTo === undefined || typeof e.replyTo === "number")
-  );
+/** The options with every default filled in. */
+function withDefaults<M>(options: OutboxOptions<M>) {
+  return {
+    classify: classifySendError,
+    newId: () => crypto.randomUUID(),
+    now: () => new Date(),
+    retryDelayMs: (attempt: number) => Math.min(1_000 * 2 ** attempt, 30_000),
+    online: () => true,
+    ...options,
+  };
 }
 
 export function createOutbox<M>(options: OutboxOptions<M>) {
-  const {
-    storage,
-    send,
-    classify = classifySendError,
-    newId = () => crypto.randomUUID(),
-    now = () => new Date(),
-    retryDelayMs = (attempt) => Math.min(1_000 * 2 ** attempt, 30_000),
-    online = () => true,
-  } = options;
+  const { storage, send, classify, newId, now, retryDelayMs, online } = withDefaults(options);
   const key = outboxKey(options.user, options.room);
-  /** Where the bytes of file `index` of entry `clientId` wait; under the outbox's key, so forgetting a user's outboxes finds them. */
-  const heldKey = (clientId: string, index: number) => `${key}:${clientId}:${index}`;
+  const { read, write, update } = createEntryStore(storage, key, options.onChange);
+  const held = createHeldFiles(key, { read, write, update }, options.files);
 
   let flushing: Promise<void> | null = null;
   let again = false;
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let disposed = false;
-
-  /** What storage holds; a value another version or a broken write left is read as empty rather than thrown. */
-  function read(): OutboxEntry[] {
-    let raw: string | null;
-    try {
-      raw = storage.getItem(key);
-    } catch {
-      return [];
-    }
-    if (!raw) return [];
-    try {
-      const parsed: unknown = JSON.parse(raw);
-      return Array.isArray(parsed) ? parsed.filter(isEntry) : [];
-    } catch {
-      return [];
-    }
-  }
-
-  function write(entries: readonly OutboxEntry[]): void {
-    if (entries.length === 0) storage.removeItem(key);
-    else storage.setItem(key, JSON.stringify(entries));
-    options.onChange?.(entries);
-  }
-
-  /** Applies `change` to the entry with this clientId, if it is still there. */
-  function update(clientId: string, change: (entry: OutboxEntry) => OutboxEntry | null): void {
-    const entries = read();
-    const at = entries.findIndex((e) => e.clientId === clientId);
-    if (at < 0) return;
-    const changed = change(entries[at]!);
-    if (changed) entries[at] = changed;
-    else entries.splice(at, 1);
-    write(entries);
-  }
 
   function scheduleRetry(): void {
     if (disposed || retryTimer !== undefined || !online()) return;
@@ -233,7 +140,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       if (!next) return;
       let message: M;
       try {
-        const attachments = await uploadHeld(next);
+        const attachments = await held.upload(next);
         message = await send({
           text: next.text,
           clientId: next.clientId,
@@ -253,31 +160,6 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
       update(next.clientId, () => null);
       options.onSent?.(message, next);
     }
-  }
-
-  /** Uploads the files of `entry` still held on this device, in order, recording each id as it comes; returns all the ids. */
-  async function uploadHeld(entry: OutboxEntry): Promise<string[] | undefined> {
-    if (!entry.files?.length) return undefined;
-    const ids: string[] = [];
-    for (const [index, file] of entry.files.entries()) {
-      if (file.id !== undefined) {
-        ids.push(file.id);
-        continue;
-      }
-      const held = await options.files?.store.get(heldKey(entry.clientId, index)).catch(() => undefined);
-      if (!options.files || !held) throw new UploadError("refused", `${file.name} is no longer kept on this device. Discard this message and attach the file again.`);
-      const { id } = await options.files.upload(held, file.name);
-      update(entry.clientId, (e) => ({ ...e, files: e.files?.map((f, i) => (i === index ? { ...f, id } : f)) }));
-      await options.files.store.delete(heldKey(entry.clientId, index)).catch(() => {});
-      ids.push(id);
-    }
-    return ids;
-  }
-
-  function forgetHeld(entry: OutboxEntry | undefined): void {
-    entry?.files?.forEach((file, index) => {
-      if (file.id === undefined) void options.files?.store.delete(heldKey(entry.clientId, index)).catch(() => {});
-    });
   }
 
   function append(entry: OutboxEntry): OutboxEntry {
@@ -331,20 +213,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
      */
     async addWithFiles(text: string, replyTo: number | undefined, files: readonly OutgoingFile[]): Promise<OutboxEntry> {
       const entry = newEntry(text, replyTo);
-      const kept: string[] = [];
-      try {
-        for (const [index, file] of files.entries()) {
-          if ("attachment" in file) continue;
-          if (!options.files) throw new FilesNotKeptError();
-          await options.files.store.put(heldKey(entry.clientId, index), file.file);
-          kept.push(heldKey(entry.clientId, index));
-        }
-      } catch {
-        for (const k of kept) void options.files?.store.delete(k).catch(() => {});
-        throw new FilesNotKeptError();
-      }
-      const meta = files.map((f): OutboxFile => ("attachment" in f ? { name: f.attachment.name, size: f.attachment.size, id: f.attachment.id } : { name: f.name, size: f.file.size }));
-      return append({ ...entry, files: meta });
+      return append({ ...entry, files: await held.keep(entry.clientId, files) });
     },
     flush,
     /** Sends a refused message again, after those already waiting. */
@@ -359,7 +228,7 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
     },
     discard(clientId: string): void {
       update(clientId, (entry) => {
-        forgetHeld(entry);
+        held.forget(entry);
         return null;
       });
     },

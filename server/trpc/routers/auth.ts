@@ -2,7 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import { ChangePasswordInput, EndSessionInput } from "../../../shared/account.ts";
 import { Credentials } from "../../../shared/schemas.ts";
-import { type SignedIn, UsernameTakenError } from "../../auth/index.ts";
+import type { SignedIn } from "../../auth/index.ts";
 import { addressKey } from "../../limits/client-address.ts";
 import type { Context } from "../context.ts";
 import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
@@ -34,12 +34,8 @@ export const authRouter = router({
   register: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     // Registering hashes a password too, and mass sign-ups are their own abuse: a limit of its own.
     await rateLimited(ctx.services.limiters.registerPerIp, callerAddress(ctx), "sign-ups from this address");
-    try {
-      return withCookie(ctx, await ctx.services.auth.register(input, signInClient(ctx)));
-    } catch (error) {
-      if (error instanceof UsernameTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
-      throw error;
-    }
+    // A taken username is a UsernameTakenError (a ConflictError): CONFLICT, by the one mapping in init.ts.
+    return withCookie(ctx, await ctx.services.auth.register(input, signInClient(ctx)));
   }),
 
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {

@@ -5,7 +5,8 @@ import { authedProcedure, rateLimited, router, takeMyRoomsSlot, takeSubscription
 
 export const meRouter = router({
   /**
-   * Sets (or, with null, clears) the caller's display name; returns their profile.
+   * Sets (or, with null, clears) the caller's display name and avatar (an image
+   * they uploaded: its thumbnail becomes public while worn); returns their profile.
    * Everyone watching them (`user.profileChanges`) hears of it. Rate limited per
    * user (TOO_MANY_REQUESTS): a burst of 5, then one a minute.
    */

@@ -1,6 +1,6 @@
 /**
- * Live delivery through Bun's native topic publish (the chat's LiveChannel, see
- * server/chat/live-relay.ts): for each key (a room) and each request prefix
+ * Live delivery through Bun's native topic publish (the live relay's channel, see
+ * server/groups/live-channel.ts): for each key (a room) and each request prefix
  * among its caught-up subscribers (most clients share ids), one Bun topic; one
  * `server.publish` per topic writes the frame to every socket in it from native
  * code, with no per-subscriber JavaScript.
@@ -15,7 +15,7 @@
  * limit, and far under Bun's own backpressure limit, which would drop the socket
  * without a reason. Checking per bytes, not per write, keeps it off the per-event cost.
  */
-import type { LiveChannel, LiveSeat } from "../../chat/live-relay.ts";
+import type { LiveChannel, LiveSeat } from "../../groups/live-channel.ts";
 import type { FrameEncoder } from "./protocol.ts";
 
 /** The part of Bun's Server a topic channel uses. */
