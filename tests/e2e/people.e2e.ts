@@ -10,6 +10,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, PASSWORD, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { png } from "./support/png.ts";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -200,6 +201,15 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       await page.getByLabel("Display name").fill("Me Myself");
       await page.keyboard.press("Enter");
       await expect(page.locator(".profile-card")).toContainText("Me Myself");
+      await expect(page.locator(".profile-card .avatar")).toHaveAttribute("data-initials", "MM");
+
+      // A picture: uploaded with the composer's transport, then set with me.updateProfile({ avatar }); shown in place of the initials.
+      await page.getByLabel("Picture").setInputFiles({ name: "me.png", mimeType: "image/png", buffer: png(96, 96, 3) });
+      const picture = page.locator(".profile-card img.avatar");
+      await expect(picture).toHaveAttribute("src", /\/files\//);
+      await expect(picture).toHaveAttribute("width", "48");
+      await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      await page.getByRole("button", { name: "Remove picture" }).click();
       await expect(page.locator(".profile-card .avatar")).toHaveAttribute("data-initials", "MM");
 
       const sessions = page.getByRole("list", { name: "Sessions" }).getByRole("listitem");

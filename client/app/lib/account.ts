@@ -80,6 +80,8 @@ export function createAccount(client: ParlorClient, signedIn: () => number | nul
       await client.auth.endSession.mutate({ id });
       await refetch();
     },
+    /** Sets (null: clears) the picture, an uploaded image's id; resolves to the new profile. */
+    updateAvatar: (avatar: string | null) => client.me.updateProfile.mutate({ avatar }),
     /** Sets (or, with "", clears) the display name; resolves to the new profile. */
     updateDisplayName: (displayName: string) => client.me.updateProfile.mutate({ displayName: displayName.trim() === "" ? null : displayName }),
     /** Changes the password; resolves to the notice to show. Other sessions end on the server. */

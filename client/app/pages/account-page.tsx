@@ -71,7 +71,7 @@ export function AccountPage() {
                 Signed in as <strong>{user().username}</strong>.
               </p>
 
-              <ProfileForm username={user().username} save={account.updateDisplayName} />
+              <ProfileForm username={user().username} save={account.updateDisplayName} saveAvatar={account.updateAvatar} />
 
               <form class="login" onSubmit={changePassword} novalidate aria-labelledby="password-heading">
                 <h2 id="password-heading">Change password</h2>
