@@ -369,6 +369,10 @@ export type RoomInfo = z.infer<typeof RoomInfo>;
 export const RoomMember = z.object({ username: z.string(), role: RoomRole, /** Null: none set. */ displayName: z.string().nullable() });
 export type RoomMember = z.infer<typeof RoomMember>;
 
+/** One ban of a room, as its owner and moderators see it (`room.bans`): who, by whom, since when (ISO-8601 UTC). */
+export const RoomBan = z.object({ username: z.string(), by: z.string(), at: z.string() });
+export type RoomBan = z.infer<typeof RoomBan>;
+
 /**
  * What travels on the control group, to every process: a user lost access to a
  * room (their open streams of it end), or sessions ended (their sockets close).

@@ -10,8 +10,10 @@ import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
 import { createMyRooms, MyRoomsContext, useMyRooms } from "./lib/my-rooms.ts";
 import { appKey } from "./lib/app-keys.ts";
 import { neighbourRoom } from "./lib/quick-switcher.ts";
+import { createPeople, PeopleContext } from "./lib/people.ts";
 import { createSession, SessionContext } from "./lib/session.ts";
 import { roomOfPath, roomPath } from "./lib/room-name.ts";
+import { InvitationNotices } from "./components/invitation-notices.tsx";
 import { MentionNotifications } from "./components/mention-notifications.tsx";
 import { MyRoomsSection } from "./components/my-rooms-list.tsx";
 import { QuickSwitcher } from "./components/quick-switcher.tsx";
@@ -20,6 +22,7 @@ import { SiteHeader } from "./components/site-header.tsx";
 import { IndexPage } from "./pages/index-page.tsx";
 import { AccountPage } from "./pages/account-page.tsx";
 import { LoginPage } from "./pages/login-page.tsx";
+import { DmPage } from "./pages/dm-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { useSession } from "./lib/session.ts";
@@ -91,6 +94,7 @@ function Layout(props: RouteSectionProps) {
         <QuickSwitcher onClose={closeSwitcher} />
       </Show>
       <MentionNotifications />
+      <InvitationNotices />
     </div>
   );
 }
@@ -121,21 +125,25 @@ export function App(props: { api: BrowserApi }) {
     userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)),
     onUnauthorized: () => session.recheck(),
   });
-  const dmNames = createDmNames(props.api.client, () => session.user()?.username);
+  const people = createPeople({ client: props.api.client, signedIn: () => !!session.user() });
+  const dmNames = createDmNames(props.api.client, () => session.user()?.username, people.name);
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>
         <MyRoomsContext.Provider value={myRooms}>
+          <PeopleContext.Provider value={people}>
           <DmNamesContext.Provider value={dmNames}>
             <Router root={Layout}>
               <Route path="/" component={IndexPage} />
               <Route path="/login" component={LoginPage} />
               <Route path="/account" component={AccountPage} />
               <Route path="/room/:room" component={RoomPage} />
+              <Route path="/dm/:username" component={DmPage} />
               <Route path="/chat/:room" component={ChatRedirect} />
               <Route path="*" component={NotFoundPage} />
             </Router>
           </DmNamesContext.Provider>
+          </PeopleContext.Provider>
         </MyRoomsContext.Provider>
       </SessionContext.Provider>
     </ApiContext.Provider>

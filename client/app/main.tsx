@@ -5,6 +5,7 @@ import "./styles.css";
 import "./rooms.css";
 import "./timeline.css";
 import "./navigation.css";
+import "./people.css";
 
 // Made once, outside the JSX: Solid turns `api={createBrowserApi()}` into a getter that would make a new client (and socket) on every read.
 const api = createBrowserApi();

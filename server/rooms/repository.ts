@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
-import type { RoomMember, RoomName, RoomRole, Visibility } from "../../shared/schemas.ts";
+import type { RoomBan, RoomMember, RoomName, RoomRole, Visibility } from "../../shared/schemas.ts";
 
 /** What the access seam needs to know about a room and one caller, in one query. */
 export interface RoomAccessRow {
@@ -164,6 +164,21 @@ export async function listMembers(db: Db, room: RoomName, limit: number): Promis
     .limit(limit)
     .execute();
   return rows.map((r) => ({ username: r.username, role: r.role, displayName: r.display_name }));
+}
+
+/** The room's bans, newest first: who, by whom, when. */
+export async function listBans(db: Db, room: RoomName, limit: number): Promise<RoomBan[]> {
+  const rows = await db
+    .selectFrom("room_ban")
+    .innerJoin("user as banned", "banned.id", "room_ban.user_id")
+    .innerJoin("user as moderator", "moderator.id", "room_ban.by_id")
+    .select(["banned.username as username", "moderator.username as by", "room_ban.created_at as at"])
+    .where("room_ban.room", "=", room)
+    .orderBy("room_ban.created_at", "desc")
+    .orderBy("banned.username")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ username: r.username, by: r.by, at: r.at }));
 }
 
 /** The rooms a user is a member of, most recent activity first. */

@@ -7,7 +7,7 @@
  * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
-import { dmRoomOf, type MemberChange, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, type Visibility } from "../../shared/schemas.ts";
+import { dmRoomOf, type MemberChange, type RoomBan, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, type Visibility } from "../../shared/schemas.ts";
 import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
 import { appendMemberEntry } from "../chat/change-store.ts";
 import type { Author } from "../chat/log-rows.ts";
@@ -230,6 +230,13 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
         return true;
       });
       if (banned) await revoke(a.room, target.id, "banned");
+    },
+
+    /** The room's bans, newest first, for its owner and moderators (ForbiddenError for anyone else: who is banned is the managers' business). */
+    async bans(access: AnyRoomAccess): Promise<RoomBan[]> {
+      const a = requireExisting(access);
+      requireManager(a);
+      return repo.listBans(db, a.room, MEMBERS_LIST_MAX);
     },
 
     async unban(user: Author, access: AnyRoomAccess, username: string): Promise<void> {

@@ -140,7 +140,7 @@ test.describe("rooms", () => {
 
     // Ben messages Ann: the direct conversation opens, named after her; she sees it in her rooms, unread.
     await memberAction(ben, annName, `Message ${annName}`);
-    await expect(ben).toHaveURL(/\/room\/dm%3A\d+%3A\d+\/$/);
+    await expect(ben).toHaveURL(`/dm/${annName}/`);
     await expect(ben.getByRole("heading", { name: annName, exact: true })).toBeVisible();
     await expect(ben.locator("#connection-status")).toHaveText("Live");
     await sendFromPage(ben, "just between us");

@@ -76,6 +76,7 @@ const CALLS: [string, Call][] = [
   ["invite", (c, f) => outcome(c.room.invite.mutate({ room: f.room, username: f.users.invitee.username }))],
   ["kick", (c, f) => outcome(c.room.kick.mutate({ room: f.room, username: f.users.kickee.username }))],
   ["ban", (c, f) => outcome(c.room.ban.mutate({ room: f.room, username: f.users.banee.username }))],
+  ["bans", (c, f) => outcome(c.room.bans.query({ room: f.room }))],
   ["unban", (c, f) => outcome(c.room.unban.mutate({ room: f.room, username: f.users.unbannee.username }))],
   ["setRole", (c, f) => outcome(c.room.setRole.mutate({ room: f.room, username: f.users.promotee.username, role: "moderator" }))],
   ["setTopic", (c, f) => outcome(c.room.setTopic.mutate({ room: f.room, topic: "new topic" }))],
@@ -94,7 +95,7 @@ const READS = { history: OK, messages: OK, presence: OK, info: OK, members: OK, 
 const HIDDEN = Object.fromEntries(CALLS.map(([name]) => [name, NF]));
 const GUEST_PRIVATE = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), history: NF, messages: NF, presence: NF, info: NF, members: NF, search: NF };
 const GUEST_PUBLIC = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), ...READS };
-const NOT_A_MANAGER = { invite: FB, kick: FB, ban: FB, unban: FB, setRole: FB, setTopic: FB };
+const NOT_A_MANAGER = { invite: FB, kick: FB, ban: FB, bans: FB, unban: FB, setRole: FB, setTopic: FB };
 
 const EXPECTED: Record<Visibility, Record<Role, Record<string, string>>> = {
   private: {
@@ -102,16 +103,16 @@ const EXPECTED: Record<Visibility, Record<Role, Record<string, string>>> = {
     nonmember: HIDDEN,
     banned: HIDDEN,
     member: { ...READS, react: OK, typing: OK, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: BR, send: OK, leave: OK },
-    moderator: { ...READS, react: OK, typing: OK, edit: FB, delete: OK, invite: OK, kick: OK, ban: OK, unban: OK, setRole: FB, setTopic: OK, markRead: OK, join: BR, send: OK, leave: OK },
-    owner: { ...READS, react: OK, typing: OK, edit: OK, delete: OK, invite: OK, kick: OK, ban: OK, unban: OK, setRole: OK, setTopic: OK, markRead: OK, join: BR, send: OK, leave: BR },
+    moderator: { ...READS, react: OK, typing: OK, edit: FB, delete: OK, invite: OK, kick: OK, ban: OK, bans: OK, unban: OK, setRole: FB, setTopic: OK, markRead: OK, join: BR, send: OK, leave: OK },
+    owner: { ...READS, react: OK, typing: OK, edit: OK, delete: OK, invite: OK, kick: OK, ban: OK, bans: OK, unban: OK, setRole: OK, setTopic: OK, markRead: OK, join: BR, send: OK, leave: BR },
   },
   public: {
     guest: GUEST_PUBLIC,
     nonmember: { ...READS, react: OK, typing: OK, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: OK, send: OK, leave: OK },
     banned: { ...READS, react: FB, typing: FB, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: FB, send: FB, leave: BR },
     member: { ...READS, react: OK, typing: OK, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: OK, send: OK, leave: OK },
-    moderator: { ...READS, react: OK, typing: OK, edit: FB, delete: OK, invite: BR, kick: OK, ban: OK, unban: OK, setRole: FB, setTopic: OK, markRead: OK, join: OK, send: OK, leave: OK },
-    owner: { ...READS, react: OK, typing: OK, edit: OK, delete: OK, invite: BR, kick: OK, ban: OK, unban: OK, setRole: OK, setTopic: OK, markRead: OK, join: OK, send: OK, leave: BR },
+    moderator: { ...READS, react: OK, typing: OK, edit: FB, delete: OK, invite: BR, kick: OK, ban: OK, bans: OK, unban: OK, setRole: FB, setTopic: OK, markRead: OK, join: OK, send: OK, leave: OK },
+    owner: { ...READS, react: OK, typing: OK, edit: OK, delete: OK, invite: BR, kick: OK, ban: OK, bans: OK, unban: OK, setRole: OK, setTopic: OK, markRead: OK, join: OK, send: OK, leave: BR },
   },
 };
 

@@ -92,6 +92,31 @@ describe("roles", () => {
     expect(await outcome(ben.client.room.kick.mutate({ room: "team", username: "cat" }))).toBe("OK");
   });
 
+  test("room.bans lists who is banned, by whom and since when, newest first, to the owner and moderators only; an unban takes them off", async () => {
+    // Input: ann owns a public room, ben moderates it, cat is a member; ann bans dan, then ben bans cat.
+    const dan = await server.signUp("dan");
+    await ann.client.room.create.mutate({ room: "forum", visibility: "public" });
+    await ben.client.room.join.mutate({ room: "forum" });
+    await cat.client.room.join.mutate({ room: "forum" });
+    await ann.client.room.setRole.mutate({ room: "forum", username: "ben", role: "moderator" });
+    expect(await ann.client.room.bans.query({ room: "forum" })).toEqual([]);
+    await ann.client.room.ban.mutate({ room: "forum", username: "dan" });
+    await ben.client.room.ban.mutate({ room: "forum", username: "cat" });
+    const bans = await ben.client.room.bans.query({ room: "forum" });
+    expect(bans.map(({ username, by }) => ({ username, by }))).toEqual([
+      { username: "cat", by: "ben" },
+      { username: "dan", by: "ann" },
+    ]);
+    for (const b of bans) expect(Number.isNaN(Date.parse(b.at))).toBe(false);
+    // A member, a banned user and a guest may not see the list.
+    expect(await failure(cat.client.room.bans.query({ room: "forum" }))).toEqual({ code: "FORBIDDEN", message: "Only the room's owner and moderators can do this." });
+    expect(await outcome(dan.client.room.bans.query({ room: "forum" }))).toBe("FORBIDDEN");
+    expect(await outcome(server.guest().client.room.bans.query({ room: "forum" }))).toBe("UNAUTHORIZED");
+    // Unbanned, cat is off the list.
+    await ann.client.room.unban.mutate({ room: "forum", username: "cat" });
+    expect((await ann.client.room.bans.query({ room: "forum" })).map((b) => b.username)).toEqual(["dan"]);
+  });
+
   test("owners and moderators may delete anyone's message; members may not", async () => {
     await ann.client.room.create.mutate({ room: "team", visibility: "private" });
     await ann.client.room.invite.mutate({ room: "team", username: "ben" });

@@ -2,6 +2,7 @@ import { A } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import type { ComposerState } from "../lib/composer-state.ts";
 import { createMentionPicker } from "../lib/mention-picker.ts";
+import { usePeople } from "../lib/people.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
 import { AttachIcon } from "./icons.tsx";
@@ -10,6 +11,8 @@ import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.ts
 
 export interface ComposerProps {
   room: string;
+  /** How the room is called: "#lobby", or the other person's name in a direct conversation. */
+  label: string;
   /** The signed-in user; null for a guest, undefined while unknown. */
   user: SessionUser | null | undefined;
   state: ComposerState;
@@ -31,8 +34,10 @@ export function Composer(props: ComposerProps) {
   let input: HTMLTextAreaElement | undefined;
   let form: HTMLFormElement | undefined;
   const mode = () => props.state.mode();
+  const people = usePeople();
   const picker = createMentionPicker({
     names: () => props.mentionNames?.() ?? [],
+    displayName: (username) => people.profile(username)?.displayName ?? null,
     self: () => props.user?.username,
     apply(value, caret) {
       props.state.input(value);
@@ -130,7 +135,7 @@ export function Composer(props: ComposerProps) {
             </div>
           </Show>
           <label for="messageInput" class="visually-hidden">
-            {mode().kind === "edit" ? "Edit your message" : `Message #${props.room}`}
+            {mode().kind === "edit" ? "Edit your message" : `Message ${props.label}`}
           </label>
           <MentionList picker={picker} />
           <UploadTray items={props.state.files()} waiting={props.state.waiting()} onRemove={(key) => props.state.removeFile(key)} />
@@ -143,7 +148,7 @@ export function Composer(props: ComposerProps) {
             rows={1}
             autocomplete="off"
             enterkeyhint={mode().kind === "edit" ? "done" : "send"}
-            placeholder={`Message #${props.room}`}
+            placeholder={`Message ${props.label}`}
             maxlength={4000}
             value={props.state.text()}
             onInput={(e) => {

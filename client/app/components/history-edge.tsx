@@ -1,4 +1,5 @@
 import { Match, Switch } from "solid-js";
+import { isDmRoom } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
 import type { RoomLog } from "../lib/room-log.ts";
 
@@ -7,7 +8,7 @@ import type { RoomLog } from "../lib/room-log.ts";
  * saved copy's notice offline, a failed or running load, the way to older
  * messages, or the beginning of the room.
  */
-export function HistoryEdge(props: { room: RoomLog; savedAt: string | null; loadOlder: () => void }) {
+export function HistoryEdge(props: { room: RoomLog; /** "#lobby", or the other person's name. */ label: string; savedAt: string | null; loadOlder: () => void }) {
   return (
     <div class="history-edge">
       <Switch>
@@ -43,7 +44,7 @@ export function HistoryEdge(props: { room: RoomLog; savedAt: string | null; load
           </button>
         </Match>
         <Match when={props.room.reachedBeginning() && props.room.messages().length > 0}>
-          <p class="hint">This is the beginning of #{props.room.room}.</p>
+          <p class="hint">{isDmRoom(props.room.room) ? `This is the beginning of your conversation with ${props.label}.` : `This is the beginning of ${props.label}.`}</p>
         </Match>
         <Match when={props.room.reachedBeginning()}>
           <p class="hint">No messages yet. Say hello!</p>

@@ -2,9 +2,12 @@ import { useNavigate } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { Username, type RoomMember } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import { roomPath } from "../lib/room-name.ts";
+import { dmPath } from "../lib/dm-names.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
-import { actionLabel, canInvite, canJoin, canLeave, type MemberAction, memberActions, roleLabel } from "../lib/room-roles.ts";
+import { actionLabel, canInvite, canJoin, canLeave, isManagerRole, type MemberAction, memberActions, roleLabel } from "../lib/room-roles.ts";
+import { Avatar } from "./avatar.tsx";
+import { PersonName } from "./person-name.tsx";
+import { RoomSettings } from "./room-settings.tsx";
 
 export interface MembersPanelProps {
   room: string;
@@ -40,7 +43,8 @@ export function MembersPanel(props: MembersPanelProps) {
 
   function act(action: MemberAction, member: RoomMember) {
     setOpenMenu(null);
-    if (action === "message") return run(async () => navigate(roomPath(await props.members.openDm(member.username))));
+    // The conversation's page opens (or starts) it with dm.open.
+    if (action === "message") return navigate(dmPath(member.username));
     const done = {
       makeModerator: `${member.username} is now a moderator.`,
       makeMember: `${member.username} is now a member.`,
@@ -124,7 +128,8 @@ export function MembersPanel(props: MembersPanelProps) {
             return (
               <li class="member" data-username={member.username}>
                 <span class="member-name">
-                  {member.username}
+                  <Avatar username={member.username} size={24} />
+                  <PersonName username={member.username} showUsername />
                   <Show when={member.username === props.self}>
                     <span class="hint"> (you)</span>
                   </Show>
@@ -168,6 +173,10 @@ export function MembersPanel(props: MembersPanelProps) {
           }}
         </For>
       </ul>
+
+      <Show when={info() && !info()!.direct && isManagerRole(info()!.role) ? info() : null}>
+        {(i) => <RoomSettings members={props.members} topic={i().topic} busy={busy()} run={run} />}
+      </Show>
 
       <Show when={info() && canJoin(info()!) && props.self}>
         <button type="button" class="secondary" disabled={busy()} onClick={() => void run(() => props.members.join(), "You joined the room.")}>

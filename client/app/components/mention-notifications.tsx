@@ -4,7 +4,6 @@ import { useApi } from "../lib/api.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { browserNotifications, latestMention, mentionNotification, showMention } from "../lib/mention-notifier.ts";
 import { newMentions, useMyRooms } from "../lib/my-rooms.ts";
-import { roomPath } from "../lib/room-name.ts";
 import { useSession } from "../lib/session.ts";
 
 /** How many recent messages are searched for the mention the notification quotes. */
@@ -27,7 +26,7 @@ export function MentionNotifications() {
       () => [],
     );
     const { title, body } = mentionNotification(names.label(room), latestMention(recent, self, lastReadSeq));
-    showMention({ api, room, title, body, open: (r) => navigate(roomPath(r)) });
+    showMention({ api, room, title, body, open: (r) => navigate(names.path(r)) });
   }
 
   createEffect(

@@ -1,11 +1,15 @@
 import { Show } from "solid-js";
+import { type Concern, concernText } from "../lib/concerns-me.ts";
 import type { Message } from "../lib/message-log.ts";
+import { usePeople } from "../lib/people.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
 import { AttachmentList } from "./attachment-list.tsx";
+import { Avatar } from "./avatar.tsx";
 import { MessageActions } from "./message-actions.tsx";
 import { MessageText } from "./message-text.tsx";
+import { PersonName } from "./person-name.tsx";
 import { ReactionChips } from "./reaction-chips.tsx";
 import { ReplyQuote } from "./reply-quote.tsx";
 
@@ -25,6 +29,8 @@ export interface MessageItemProps {
   error: string;
   /** It continues its sender's group (message-groups.ts): name and time are not shown again. */
   continued?: boolean;
+  /** Why it concerns the reader (concerns-me.ts): it names them, answers them, or is a direct message to them. */
+  concern?: Concern;
   onShowQuoted: (seq: number) => void;
   onReply: (message: Message) => void;
   onEdit: (message: Message) => void;
@@ -43,15 +49,26 @@ export function MessageItem(props: MessageItemProps) {
   const m = () => props.message;
   const own = () => props.self != null && props.self === m().sender;
   const canAct = () => props.self != null && !m().deleted;
+  const people = usePeople();
+  /** Said after the sender's name; a direct message is to the reader anyway, so only a mention or a reply is said. */
+  const concernHint = () => (props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null);
 
   return (
     <article
       ref={article}
       class="message"
-      classList={{ own: own(), deleted: m().deleted, highlighted: props.highlighted, editing: props.editing, continued: props.continued === true }}
+      classList={{
+        own: own(),
+        deleted: m().deleted,
+        highlighted: props.highlighted,
+        editing: props.editing,
+        continued: props.continued === true,
+        "mentions-me": concernHint() !== null,
+      }}
       data-seq={m().seq}
+      data-mentions-me={props.concern ?? undefined}
       tabindex="0"
-      aria-label={`${m().sender}, ${formatMessageTime(m().timestamp)}`}
+      aria-label={[people.name(m().sender), concernHint(), formatMessageTime(m().timestamp)].filter(Boolean).join(", ")}
       onPointerDown={(e) => (lastPointer = e.pointerType)}
       onContextMenu={(e) => {
         // A long press on a touch screen shows the actions, as hovering does with a mouse.
@@ -60,8 +77,12 @@ export function MessageItem(props: MessageItemProps) {
         article?.focus();
       }}
     >
+      <Show when={props.continued !== true}>
+        <Avatar username={m().sender} size={32} />
+      </Show>
       <header class="message-meta">
-        <span class="sender">{m().sender}</span>
+        <PersonName class="sender" username={m().sender} />
+        <Show when={concernHint()}>{(hint) => <span class="visually-hidden">, {hint()}</span>}</Show>
         <time datetime={m().timestamp} title={formatFullTime(m().timestamp)}>
           {formatMessageTime(m().timestamp)}
         </time>

@@ -4,6 +4,8 @@ import { isDmRoom } from "../../../shared/schemas.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { badgeLabel, useMyRooms } from "../lib/my-rooms.ts";
 import { roomPath } from "../lib/room-name.ts";
+import { Avatar } from "./avatar.tsx";
+import { NewMessageForm } from "./new-message-form.tsx";
 import { NotifyMentionsButton } from "./notify-mentions-button.tsx";
 
 /** A small padlock, drawn (no emoji font needed), for private rooms. */
@@ -23,7 +25,7 @@ export function MyRoomsList(props: { headingId: string }) {
   const myRooms = useMyRooms();
   const names = useDmNames();
   const location = useLocation();
-  const isCurrent = (room: string) => location.pathname === roomPath(room);
+  const isCurrent = (room: string) => location.pathname === names.path(room) || location.pathname === roomPath(room);
 
   return (
     <Switch>
@@ -41,12 +43,13 @@ export function MyRoomsList(props: { headingId: string }) {
           <For each={myRooms.rooms()}>
             {(room) => (
               <li classList={{ unread: room.unread > 0 }} data-room={room.room}>
-                <A href={roomPath(room.room)} aria-current={isCurrent(room.room) ? "page" : undefined}>
+                <A href={names.path(room.room)} aria-current={isCurrent(room.room) ? "page" : undefined}>
                   <Show when={room.visibility === "private" && !isDmRoom(room.room)}>
                     <LockIcon />
                     <span class="visually-hidden">Private: </span>
                   </Show>
                   <Show when={isDmRoom(room.room)}>
+                    <Show when={names.peer(room.room)}>{(peer) => <Avatar username={peer()} size={20} />}</Show>
                     <span class="visually-hidden">Direct message with </span>
                   </Show>
                   <span class="my-room-name">{names.label(room.room)}</span>
@@ -80,6 +83,7 @@ export function MyRoomsSection(props: { id: string; class?: string; classList?: 
     <>
       <h2 id={headingId}>Your rooms</h2>
       <MyRoomsList headingId={headingId} />
+      <NewMessageForm id={`${props.id}-new-message`} />
       <NotifyMentionsButton />
     </>
   );

@@ -1,5 +1,7 @@
 import { createMemo, For, Show } from "solid-js";
 import { guestsLabel, presentList, type RoomPresence } from "../lib/presence.ts";
+import { Avatar } from "./avatar.tsx";
+import { PersonName } from "./person-name.tsx";
 
 export interface PresenceListProps {
   presence: RoomPresence | null;
@@ -21,7 +23,8 @@ export function PresenceList(props: PresenceListProps) {
         <For each={list()?.shown ?? []}>
           {(name) => (
             <li class="person" classList={{ self: name === props.self }}>
-              {name}
+              <Avatar username={name} size={20} />
+              <PersonName username={name} />
               <Show when={name === props.self}>
                 <span class="hint"> (you)</span>
               </Show>

@@ -16,7 +16,13 @@ const text = {
  * from #x", "You were banned from #x") and only what can be done — Join for a public room you left
  * or were removed from (the page then starts again as a member), another room otherwise.
  */
-export function RemovedNotice(props: { kind: RemovalKind; label: string; members: RoomMembers; onJoined: () => void }) {
+export function RemovedNotice(props: {
+  kind: RemovalKind;
+  label: string;
+  direct: boolean;
+  members: RoomMembers;
+  onJoined: () => void;
+}) {
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   // The room's info says whether it is public; it is asked again, since your role in it changed.
@@ -37,7 +43,7 @@ export function RemovedNotice(props: { kind: RemovalKind; label: string; members
   return (
     <div id="removed-notice" class="removed-notice" role="alert" data-removal={props.kind}>
       <p>
-        <strong>{removalText(props.kind, props.label)}</strong> {text.noMore}
+        <strong>{removalText(props.kind, props.label, props.direct)}</strong> {text.noMore}
       </p>
       <p class="removed-actions">
         <Show when={canRejoin(props.kind, props.members.info.latest?.visibility)}>

@@ -3,6 +3,7 @@ import { attachFeedFocus } from "../lib/feed-focus.ts";
 import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
 import { type TimelinePlace, timelinePlaces } from "../lib/message-groups.ts";
 import { findMessage, type Message } from "../lib/message-log.ts";
+import { concernOf } from "../lib/concerns-me.ts";
 import { quoteOf } from "../lib/reply-quote.ts";
 import { isManagerRole } from "../lib/room-roles.ts";
 import type { RoomView } from "../lib/room-view.ts";
@@ -43,7 +44,7 @@ export function Timeline(props: { view: RoomView }) {
         aria-busy={!v.room.log().loaded}
         aria-label={`Messages in ${v.label()}`}
       >
-        <HistoryEdge room={v.room} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
+        <HistoryEdge room={v.room} label={v.label()} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
         <For each={items().map((item) => item.seq)}>
           {(seq) => (
             <>
@@ -105,6 +106,7 @@ function TimelineMessage(props: { view: RoomView; message: Message; place: Timel
         onDelete={(m) => void actions.remove(m)}
         onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
         continued={place()?.startsGroup === false}
+        concern={concernOf(props.message, v.self(), props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender)}
       />
     </>
   );

@@ -1,10 +1,14 @@
 /**
  * Direct-message rooms are named `dm:<id>:<id>`; people know them by the other
  * person's name, which `room.members` gives. Looked up once per room and kept.
+ * That name is shown as the person is called (their display name, people.ts),
+ * and the conversation's address is `/dm/<their username>/`: no `dm:` id is
+ * ever shown to a person.
  */
 import { createContext, createSignal, useContext } from "solid-js";
 import { isDmRoom, type RoomMember } from "../../../shared/schemas.ts";
 import type { ParlorClient } from "@parlor/client";
+import { roomPath } from "./room-name.ts";
 
 /** The other person of a direct conversation; yourself if you are alone in it (the other left). */
 export function dmPeer(members: readonly RoomMember[], self: string | null | undefined): string | null {
@@ -17,12 +21,29 @@ export function roomLabel(room: string, peer: string | null | undefined): string
   return peer ?? "Direct message";
 }
 
-export function createDmNames(client: ParlorClient, self: () => string | null | undefined) {
+/** The address of the direct conversation with `username`: `/dm/ann/` (opened, or started, by dm.open). */
+export const dmPath = (username: string) => `/dm/${encodeURIComponent(username)}/`;
+
+/** A room's address: a direct conversation's by its peer once known, any other room's by name. */
+export function conversationPath(room: string, peer: string | null | undefined): string {
+  return isDmRoom(room) && peer ? dmPath(peer) : roomPath(room);
+}
+
+/**
+ * `nameOf` says how a person is called (display name, else username); the
+ * default is the username.
+ */
+export function createDmNames(
+  client: ParlorClient,
+  self: () => string | null | undefined,
+  nameOf: (username: string) => string = (u) => u,
+) {
   const [names, setNames] = createSignal<ReadonlyMap<string, string>>(new Map());
   const asked = new Set<string>();
 
   function lookUp(room: string) {
-    if (asked.has(room)) return;
+    // Who is "the other" is only known once the session is: asked before, the peer could be yourself.
+    if (asked.has(room) || self() === undefined) return;
     asked.add(room);
     client.room.members
       .query({ room })
@@ -39,8 +60,12 @@ export function createDmNames(client: ParlorClient, self: () => string | null | 
     label(room: string): string {
       if (!isDmRoom(room)) return roomLabel(room, null);
       lookUp(room);
-      return roomLabel(room, names().get(room));
+      const peer = names().get(room);
+      return roomLabel(room, peer === undefined ? null : nameOf(peer));
     },
+    /** Where `room` opens: `/dm/<peer>/` for a direct conversation (once its peer is known), else `/room/<name>/`. */
+    path: (room: string) =>
+      isDmRoom(room) ? (lookUp(room), conversationPath(room, names().get(room))) : roomPath(room),
     /** The other person of a direct conversation, once known. */
     peer: (room: string) => (isDmRoom(room) ? (lookUp(room), names().get(room) ?? null) : null),
   };

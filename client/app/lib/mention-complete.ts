@@ -33,11 +33,20 @@ export function mentionQueryAt(text: string, caret: number): MentionQuery | null
   return { start, end: caret, query };
 }
 
+/** Whether any word of a display name ("Ann Smith": "ann", "smith") starts with `q` (lower case). */
+const wordStarts = (displayName: string, q: string) => displayName.toLowerCase().split(/[\s_.-]+/).some((w) => w.startsWith(q));
+
 /**
- * The names that start with `query` (case-insensitive), then those containing
- * it; each once, `self` left out, at most `limit`.
+ * The usernames that start with `query` (case-insensitive), or whose display
+ * name has a word that does; then those containing it (username or display
+ * name); each once, `self` left out, at most `limit`. The pick is always the
+ * username: mentions name people by it.
  */
-export function matchingNames(names: Iterable<string>, query: string, { self, limit = 8 }: { self?: string | null; limit?: number } = {}): string[] {
+export function matchingNames(
+  names: Iterable<string>,
+  query: string,
+  { self, limit = 8, displayName }: { self?: string | null; limit?: number; displayName?: (username: string) => string | null } = {},
+): string[] {
   const q = query.toLowerCase();
   const seen = new Set<string>();
   const prefix: string[] = [];
@@ -46,8 +55,9 @@ export function matchingNames(names: Iterable<string>, query: string, { self, li
     const key = name.toLowerCase();
     if (seen.has(key) || (self && key === self.toLowerCase())) continue;
     seen.add(key);
-    if (key.startsWith(q)) prefix.push(name);
-    else if (q && key.includes(q)) inner.push(name);
+    const shown = displayName?.(name) ?? "";
+    if (key.startsWith(q) || (shown && wordStarts(shown, q))) prefix.push(name);
+    else if (q && (key.includes(q) || shown.toLowerCase().includes(q))) inner.push(name);
   }
   const byName = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: "base" });
   return [...prefix.sort(byName), ...inner.sort(byName)].slice(0, limit);

@@ -2,7 +2,8 @@
  * The `@` list of the composer as Solid state: open while the caret ends a
  * partial mention that some name fits, ↑/↓ move through it, Enter or Tab
  * picks, Esc closes (until the next keystroke). The names are the room's
- * members and the people present. The composer owns its text; a pick hands
+ * members and the people present (matched by username or display name). The
+ * composer owns its text; a pick hands
  * back the new text and caret.
  */
 import { createMemo, createSignal } from "solid-js";
@@ -10,6 +11,8 @@ import { matchingNames, type MentionQuery, mentionQueryAt, pickMention } from ".
 
 export interface MentionPickerOptions {
   names: () => Iterable<string>;
+  /** A username's display name, if they set one: `@` matches it too. */
+  displayName?: (username: string) => string | null;
   self: () => string | null | undefined;
   /** Puts the picked text in the composer, with the caret at `caret`. */
   apply: (text: string, caret: number) => void;
@@ -22,7 +25,7 @@ export function createMentionPicker(opts: MentionPickerOptions) {
 
   const options = createMemo(() => {
     const q = query();
-    return q ? matchingNames(opts.names(), q.query, { self: opts.self() }) : [];
+    return q ? matchingNames(opts.names(), q.query, { self: opts.self(), displayName: opts.displayName }) : [];
   });
   const open = () => options().length > 0;
 

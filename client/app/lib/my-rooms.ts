@@ -39,6 +39,18 @@ export function foldRoomsEvent(state: MyRoomsState, event: MeRoomsEvent): MyRoom
   }
 }
 
+/** Someone added the user to a room: "ann added you to #plans". */
+export interface Invitation {
+  room: string;
+  /** Who added them (a username). */
+  by: string;
+}
+
+/** The invitation an event tells of, if any: the first update of a room someone just added the user to. */
+export function invitationOf(event: MeRoomsEvent): Invitation | null {
+  return event.type === "update" && event.invitedBy ? { room: event.room.room, by: event.invitedBy } : null;
+}
+
 /** Most recent activity first; a tie by name, so the list does not shuffle. */
 export function sortedRooms(state: MyRoomsState): RoomUnread[] {
   return [...state.rooms.values()].sort((a, b) => (a.lastMessageAt === b.lastMessageAt ? a.room.localeCompare(b.room) : a.lastMessageAt < b.lastMessageAt ? 1 : -1));
@@ -87,11 +99,14 @@ export const retryDelayMs = (attempt: number) => Math.min(1_000 * 2 ** attempt, 
 export function createMyRooms({ client, userId, onChange, onUnauthorized, retryDelay = retryDelayMs }: MyRoomsOptions & { retryDelay?: (attempt: number) => number }) {
   const [state, setState] = createSignal<MyRoomsState>(noRooms);
   const [failed, setFailed] = createSignal<unknown>(null);
+  /** Invitations not yet seen (dismissed, or their room opened), oldest first; one per room. */
+  const [invitations, setInvitations] = createSignal<readonly Invitation[]>([]);
   /** Bumped to subscribe again after a failure (the socket itself reconnects by itself; an error ends the subscription). */
   const [attempt, setAttempt] = createSignal(0);
 
   createEffect(on(userId, () => {
     setState(noRooms);
+    setInvitations([]);
     setFailed(null);
     setAttempt(0);
   }));
@@ -106,6 +121,8 @@ export function createMyRooms({ client, userId, onChange, onUnauthorized, retryD
         const before = state();
         const after = foldRoomsEvent(before, event);
         setState(after);
+        const invitation = invitationOf(event);
+        if (invitation) setInvitations((list) => [...list.filter((i) => i.room !== invitation.room), invitation]);
         onChange?.(before, after);
       },
       onError(error) {
@@ -132,6 +149,9 @@ export function createMyRooms({ client, userId, onChange, onUnauthorized, retryD
     /** Unread and mentions over all rooms; null until the snapshot. */
     totals: () => (state().loaded ? totals() : null),
     failed,
+    invitations,
+    /** The invitation to `room` was seen: its notice goes. */
+    dismissInvitation: (room: string) => setInvitations((list) => (list.some((i) => i.room === room) ? list.filter((i) => i.room !== room) : list)),
   };
 }
 

@@ -5,6 +5,7 @@
  * FORBIDDEN with the sentence to show ("You were removed from room 'x'.").
  */
 import { TRPCClientError } from "@trpc/client";
+import { isDmRoom } from "../../../shared/schemas.ts";
 
 /** The tRPC code of a call's error ("NOT_FOUND", "FORBIDDEN", …); undefined for anything else. */
 export function codeOf(error: unknown): string | undefined {
@@ -34,8 +35,12 @@ export function removalKind(error: unknown): RemovalKind | null {
   return "removed";
 }
 
-/** The sentence the room page shows for a removal from `label` ("#plans"). */
-export function removalText(kind: RemovalKind, label: string): string {
+/**
+ * The sentence the room page shows for a removal from `label` ("#plans"). A direct
+ * conversation is named by the other person (its `dm:` name is no name for a person).
+ */
+export function removalText(kind: RemovalKind, label: string, direct = false): string {
+  if (direct) return `You are no longer in the conversation with ${label}.`;
   return {
     left: `You left ${label}.`,
     removed: `You were removed from ${label}.`,

@@ -2,13 +2,13 @@
  * The room as a place, for the room page: its info (topic, visibility, your
  * role) and members, reloaded when a membership entry arrives on the stream or
  * after one of your own changes, and the changes themselves (invite, kick, ban,
- * roles, leave, join, a direct conversation). The server decides; this only calls it.
+ * roles, leave, join, the topic, unbans). The server decides; this only calls it.
  */
 import { createResource } from "solid-js";
-import type { RoomInfo, RoomMember } from "../../../shared/schemas.ts";
 import type { ParlorClient } from "@parlor/client";
+import type { RoomBan, RoomInfo, RoomMember } from "../../../shared/schemas.ts";
 import { isNotFound } from "./room-access.ts";
-import type { MemberAction } from "./room-roles.ts";
+import { isManagerRole, type MemberAction } from "./room-roles.ts";
 
 export interface RoomMembersOptions {
   client: ParlorClient;
@@ -26,6 +26,15 @@ export function createRoomMembers({ client, room, userId }: RoomMembersOptions) 
   const [members, { refetch: refetchMembers }] = createResource(
     () => userId() !== undefined && { user: userId() },
     (): Promise<RoomMember[]> => client.room.members.query({ room }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e))),
+  );
+
+  // Only the owner and moderators may see who is banned: asked for once the role says so, and again each time the info is reloaded.
+  const [bans] = createResource(
+    () => {
+      const i = info.latest;
+      return !!i && !i.direct && isManagerRole(i.role) && { user: userId(), role: i.role };
+    },
+    (): Promise<RoomBan[]> => client.room.bans.query({ room }),
   );
 
   async function reload(): Promise<void> {
@@ -53,10 +62,19 @@ export function createRoomMembers({ client, room, userId }: RoomMembersOptions) 
       await client.room.join.mutate({ room });
       await reload();
     },
+    /** Who is banned (owner and moderators only; unresolved for anyone else). */
+    bans,
+    async unban(username: string): Promise<void> {
+      await client.room.unban.mutate({ room, username });
+      await reload();
+    },
+    /** Sets the topic ("" clears it). */
+    async setTopic(topic: string): Promise<void> {
+      await client.room.setTopic.mutate({ room, topic });
+      await refetchInfo();
+    },
     /** Leaves; the room's stream then ends with "You left room '…'." */
     leave: () => client.room.leave.mutate({ room }),
-    /** The direct conversation with `username`: its room name. */
-    openDm: async (username: string) => (await client.dm.open.mutate({ username })).room,
   };
 }
 

@@ -4,6 +4,7 @@ import { createStore } from "solid-js/store";
 import { createAccount, describeSession, passwordFormProblem } from "../lib/account.ts";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { useSession } from "../lib/session.ts";
+import { ProfileForm } from "../components/profile-form.tsx";
 
 export function AccountPage() {
   const session = useSession();
@@ -34,6 +35,15 @@ export function AccountPage() {
     }
   }
 
+  async function endSession(id: string) {
+    setSessionsError(null);
+    try {
+      await account.endSession(id);
+    } catch (e) {
+      setSessionsError(errorMessage(e));
+    }
+  }
+
   async function signOutEverywhere() {
     setSessionsError(null);
     try {
@@ -60,6 +70,8 @@ export function AccountPage() {
               <p>
                 Signed in as <strong>{user().username}</strong>.
               </p>
+
+              <ProfileForm username={user().username} save={account.updateDisplayName} saveAvatar={account.updateAvatar} />
 
               <form class="login" onSubmit={changePassword} novalidate aria-labelledby="password-heading">
                 <h2 id="password-heading">Change password</h2>
@@ -110,12 +122,23 @@ export function AccountPage() {
                       {(s) => {
                         const shown = describeSession(s);
                         return (
-                          <li data-session-id={s.id}>
-                            <strong>{shown.label}</strong>
-                            <br />
-                            <span class="hint">
-                              {shown.since} · {shown.expires}
+                          <li data-session-id={s.id} data-current={s.current ? "" : undefined}>
+                            <span>
+                              <strong>{shown.label}</strong>: {shown.device}
+                              <br />
+                              <span class="hint">
+                                {[shown.active, shown.address].filter(Boolean).join(" · ")}
+                              </span>
+                              <br />
+                              <span class="hint">
+                                {shown.since} · {shown.expires}
+                              </span>
                             </span>
+                            <Show when={!s.current}>
+                              <button type="button" class="secondary" aria-label={`Sign out ${shown.device}, ${shown.active}`} onClick={() => void endSession(s.id)}>
+                                Sign out
+                              </button>
+                            </Show>
                           </li>
                         );
                       }}

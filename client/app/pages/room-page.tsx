@@ -1,5 +1,6 @@
-import { A, Navigate, useLocation, useParams } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { A, Navigate, useLocation, useNavigate, useParams } from "@solidjs/router";
+import { createEffect, createSignal, Show } from "solid-js";
+import { isDmRoom } from "../../../shared/schemas.ts";
 import { Composer } from "../components/composer.tsx";
 import { MembersPanel } from "../components/members-panel.tsx";
 import { PresenceList } from "../components/presence-list.tsx";
@@ -7,6 +8,7 @@ import { RemovedNotice } from "../components/removed-notice.tsx";
 import { RoomHeader } from "../components/room-header.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { errorMessage } from "../lib/api.ts";
+import { useDmNames } from "../lib/dm-names.ts";
 import { isNotFound } from "../lib/room-access.ts";
 import { canonicalRoomPath, checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createRoomView, type RoomView as RoomViewState } from "../lib/room-view.ts";
@@ -17,6 +19,15 @@ export function RoomPage() {
   const location = useLocation();
   // One room, one address: `/room/General/` (or `%23general`) is replaced by `/room/general/`, its `?at=` kept.
   const canonical = () => canonicalRoomPath(params.room);
+  const names = useDmNames();
+  const navigate = useNavigate();
+  // A direct conversation's address is its peer's: /room/dm:1:2/ (an old link) moves to /dm/ann/ once the peer is known.
+  createEffect(() => {
+    const room = roomFromPath(params.room);
+    if (!isDmRoom(room)) return;
+    const path = names.path(room);
+    if (path.startsWith("/dm/")) navigate(path, { replace: true });
+  });
   return (
     <Show when={canonical() === null} fallback={<Navigate href={`${canonical()}${location.search}`} />}>
       {/* Keyed: another room is another page, with its own history and subscription. */}
@@ -39,8 +50,11 @@ export function RoomPage() {
   );
 }
 
-/** The room, started again (history, stream, presence) after you join it back from the notice that you had left. */
-function RejoinableRoom(props: { name: string }) {
+/**
+ * One room's page (also a direct conversation's, at /dm/<username>/), started again (history,
+ * stream, presence) after you join it back from the notice that you had left.
+ */
+export function RejoinableRoom(props: { name: string }) {
   const [joins, setJoins] = createSignal(0);
   return (
     <Show when={joins() + 1} keyed>
@@ -85,7 +99,15 @@ function RoomEnd(props: { view: RoomViewState; mentionNames: () => Iterable<stri
   return (
     <>
       <Show when={v.removal()}>
-        {(kind) => <RemovedNotice kind={kind()} label={v.label()} members={v.members} onJoined={props.onRejoined} />}
+        {(kind) => (
+          <RemovedNotice
+            kind={kind()}
+            label={v.label()}
+            direct={isDmRoom(v.room.room)}
+            members={v.members}
+            onJoined={props.onRejoined}
+          />
+        )}
       </Show>
       <Show when={!v.removal() && v.room.streamError()}>
         {(error) => (
@@ -97,6 +119,7 @@ function RoomEnd(props: { view: RoomViewState; mentionNames: () => Iterable<stri
       <Show when={!v.removal()}>
         <Composer
           room={v.room.room}
+          label={v.label()}
           user={v.session.user()}
           state={v.composer}
           replyingTo={v.actions.replyingTo()}

@@ -52,6 +52,13 @@ export const roomMembersRouter = router({
     return ok;
   }),
 
+  /**
+   * `{ username, by, at }[]`: who is banned from the room, by whom and since when, newest
+   * first (at most 1000). The owner and moderators only (FORBIDDEN for anyone else).
+   */
+  bans: roomMemberProcedure.input(RoomInput).query(({ ctx }) => ctx.services.rooms.bans(ctx.access)),
+
+  /** The owner or a moderator lets a banned user back (to join a public room, or be invited to a private one). */
   unban: roomMemberProcedure.input(RoomUserInput).mutation(async ({ ctx, input }) => {
     await ctx.services.rooms.unban(ctx.user, ctx.access, input.username);
     return ok;

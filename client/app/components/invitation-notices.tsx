@@ -1,0 +1,49 @@
+import { A, useLocation } from "@solidjs/router";
+import { createEffect, For } from "solid-js";
+import { useDmNames } from "../lib/dm-names.ts";
+import { useMyRooms } from "../lib/my-rooms.ts";
+import { usePeople } from "../lib/people.ts";
+
+const text = {
+  added: (by: string, room: string) => `${by} added you to ${room}`,
+  open: "Open",
+  dismiss: "Dismiss",
+  dismissLabel: (room: string) => `Dismiss the invitation to ${room}`,
+};
+
+/**
+ * "ann added you to #plans": a notice for each room someone added you to
+ * (`me.rooms`' `invitedBy`), with a link to it. It stays until dismissed or
+ * until the room is opened: a notice that vanished by itself could go unread.
+ */
+export function InvitationNotices() {
+  const myRooms = useMyRooms();
+  const people = usePeople();
+  const names = useDmNames();
+  const location = useLocation();
+  // Opening the room is seeing the invitation.
+  createEffect(() => {
+    for (const i of myRooms.invitations())
+      if (location.pathname === names.path(i.room)) myRooms.dismissInvitation(i.room);
+  });
+  return (
+    <div class="toasts" aria-live="polite">
+      <For each={myRooms.invitations()}>
+        {(invitation) => (
+          <div class="toast invitation" data-invitation={invitation.room}>
+            <p>{text.added(people.name(invitation.by), names.label(invitation.room))}</p>
+            <A href={names.path(invitation.room)}>{text.open}</A>
+            <button
+              type="button"
+              class="link-button"
+              aria-label={text.dismissLabel(names.label(invitation.room))}
+              onClick={() => myRooms.dismissInvitation(invitation.room)}
+            >
+              {text.dismiss}
+            </button>
+          </div>
+        )}
+      </For>
+    </div>
+  );
+}
