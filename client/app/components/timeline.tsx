@@ -1,11 +1,12 @@
 import { createMemo, For, Show } from "solid-js";
 import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
-import { type TimelinePlace, timelinePlaces } from "../lib/message-groups.ts";
+import type { TimelinePlace } from "../lib/message-groups.ts";
 import { findMessage, type Message } from "../lib/message-log.ts";
 import { quoteOf } from "../lib/reply-quote.ts";
 import { isManagerRole } from "../lib/room-roles.ts";
 import type { RoomView } from "../lib/room-view.ts";
-import { isNotice, mergeTimeline } from "../lib/timeline.ts";
+import { isNotice, mergeTimeline, placesBySeq } from "../lib/timeline.ts";
+import { timelineStrings as t } from "../lib/timeline-strings.ts";
 import { DayDivider } from "./day-divider.tsx";
 import { HistoryEdge } from "./history-edge.tsx";
 import { MessageItem } from "./message-item.tsx";
@@ -15,32 +16,31 @@ import { OutboxItem } from "./outbox-item.tsx";
  * The room's messages (`#messages`): one Tab stop that scrolls, the history
  * edge at the top, then messages and membership notices in log order — keyed
  * by seq, so a message changed in place keeps its element (and the focus, and
- * its open menus) — with the "New messages" divider above the first unread
- * one, then this user's unsent messages; the "n new messages ↓" button below.
+ * its open menus) — each day under its divider (laid out over messages and
+ * notices together: timeline.ts), with the "New messages" divider above the
+ * first unread one, then this user's unsent messages; the "n new messages ↓"
+ * button below.
  */
 export function Timeline(props: { view: RoomView }) {
   const v = props.view;
   const items = createMemo(() => mergeTimeline(v.room.messages(), v.notices(), v.room.reachedBeginning()));
   const itemAt = createMemo(() => new Map(items().map((item) => [item.seq, item])));
   const dividerSeq = createMemo(v.arrival.dividerSeq);
-  /** Day dividers and sender groups of the messages shown, by seq. */
-  const places = createMemo(() => {
-    const messages = v.room.messages();
-    const of = timelinePlaces(messages);
-    return new Map(messages.map((m, i) => [m.seq, of[i]!]));
-  });
+  /** Day dividers and sender groups of what is shown, by seq. */
+  const places = createMemo(() => placesBySeq(items()));
   return (
     <div class="messages-frame">
-      <div id="messages" ref={v.list.attach} onScroll={v.list.onScroll} tabindex="0" role="region" aria-label={`Messages in #${v.room.room}`}>
+      <div id="messages" ref={v.list.attach} onScroll={v.list.onScroll} tabindex="0" role="region" aria-label={t.messagesIn(v.room.room)}>
         <HistoryEdge room={v.room} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
         <For each={items().map((item) => item.seq)}>
           {(seq) => (
             <>
               <Show when={dividerSeq() === seq}>
-                <div class="unread-divider" role="separator" aria-label="New messages">
-                  <span aria-hidden="true">New messages</span>
+                <div class="unread-divider" role="separator" aria-label={t.newMessages}>
+                  <span aria-hidden="true">{t.newMessages}</span>
                 </div>
               </Show>
+              <Show when={places().get(seq)?.dayDivider}>{(day) => <DayDivider label={day()} day={places().get(seq)!.day!} />}</Show>
               <Show when={itemAt().get(seq)} keyed>
                 {(item) =>
                   isNotice(item) ? (
@@ -63,14 +63,14 @@ export function Timeline(props: { view: RoomView }) {
       </div>
       <Show when={v.list.follower.unseen() > 0}>
         <button type="button" class="new-messages" onClick={() => v.list.follower.scrollToBottom()}>
-          {v.list.follower.unseen()} new {v.list.follower.unseen() === 1 ? "message" : "messages"} ↓
+          {t.newMessagesButton(v.list.follower.unseen())}
         </button>
       </Show>
     </div>
   );
 }
 
-/** One message of the timeline, with the day divider above it when a day begins. */
+/** One message of the timeline. */
 function TimelineMessage(props: { view: RoomView; message: Message; place: TimelinePlace | undefined }) {
   const v = props.view;
   const seq = () => props.message.seq;
@@ -78,7 +78,6 @@ function TimelineMessage(props: { view: RoomView; message: Message; place: Timel
   const actions = v.actions;
   return (
     <>
-      <Show when={place()?.dayDivider}>{(day) => <DayDivider label={day()} day={place()!.day!} />}</Show>
       <MessageItem
         message={props.message}
         self={v.self() ?? null}
