@@ -2,6 +2,7 @@ import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createSignal, Match, Switch } from "solid-js";
 import { errorMessage } from "../lib/api.ts";
 import { useSession } from "../lib/session.ts";
+import { ThemeSwitch } from "./theme-switch.tsx";
 
 export function SiteHeader() {
   const session = useSession();
@@ -27,6 +28,7 @@ export function SiteHeader() {
         Parlor
       </A>
       <nav class="account" aria-label="Account">
+        <ThemeSwitch />
         <Switch>
           <Match when={session.user()}>
             {(user) => (

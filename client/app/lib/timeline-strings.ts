@@ -16,7 +16,5 @@ export const timelineStrings = {
 
 export const themeStrings = {
   label: "Theme",
-  system: "System",
-  light: "Light",
-  dark: "Dark",
+  choices: { system: "System theme", light: "Light theme", dark: "Dark theme" },
 } as const;
