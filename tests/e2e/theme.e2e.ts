@@ -27,12 +27,15 @@ for (const [device, viewport] of [
       expect(await background(page)).toBe(LIGHT_BG);
     });
 
-    test("the keyboard reaches the switch and picks dark over a light system; it is remembered across a reload", async ({ page }) => {
+    test("the keyboard reaches the switch and picks dark over a light system; it is remembered across a reload", async ({
+      page,
+    }) => {
       await page.emulateMedia({ colorScheme: "light" });
       await page.goto("/login");
       await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
       // Tab from the top of the page: skip link, brand, then the switch.
-      for (let i = 0; i < 10 && !(await themeSwitch(page).evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+      for (let i = 0; i < 10 && !(await themeSwitch(page).evaluate((el) => el === document.activeElement)); i++)
+        await page.keyboard.press("Tab");
       await expect(themeSwitch(page)).toBeFocused();
       // Arrow keys change a closed select's value in Chromium on Linux and Windows; the value is what counts.
       await page.keyboard.press("ArrowDown");
@@ -57,11 +60,16 @@ for (const [device, viewport] of [
       await page.addInitScript(() => {
         const w = window as unknown as { firstFrame?: { theme: string | undefined; background: string } };
         requestAnimationFrame(() => {
-          w.firstFrame = { theme: document.documentElement.dataset.theme, background: getComputedStyle(document.documentElement).backgroundColor };
+          w.firstFrame = {
+            theme: document.documentElement.dataset.theme,
+            background: getComputedStyle(document.documentElement).backgroundColor,
+          };
         });
       });
       await page.reload();
-      await expect.poll(() => page.evaluate(() => (window as unknown as { firstFrame?: unknown }).firstFrame)).toEqual({ theme: "dark", background: DARK_BG });
+      await expect
+        .poll(() => page.evaluate(() => (window as unknown as { firstFrame?: unknown }).firstFrame))
+        .toEqual({ theme: "dark", background: DARK_BG });
     });
 
     test("a choice made in another tab applies here too", async ({ page, context }) => {

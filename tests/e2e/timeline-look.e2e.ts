@@ -25,7 +25,10 @@ for (const [device, viewport] of [
   test.describe(`the compact timeline (${device})`, () => {
     test.use({ viewport, locale: "en-GB", timezoneId: zoneAtNine() });
 
-    test("a group shows one face, name and time; its next messages are lines whose time shows on hover or focus", async ({ page, baseURL }) => {
+    test("a group shows one face, name and time; its next messages are lines whose time shows on hover or focus", async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("look");
       const bob = await apiUser(baseURL!);
       await signUp(page, uniqueName("ann"), `/room/${room}/`);
@@ -74,14 +77,20 @@ for (const [device, viewport] of [
       await openRoom(page, room);
       const edited = message(page, "short words, fixed").locator(".edited");
       await expect(edited).toHaveText("(edited)");
-      const [text, mark] = await Promise.all([message(page, "short words, fixed").locator(".text").boundingBox(), edited.boundingBox()]);
+      const [text, mark] = await Promise.all([
+        message(page, "short words, fixed").locator(".text").boundingBox(),
+        edited.boundingBox(),
+      ]);
       // Same line: the mark starts after the text ends, and their boxes overlap vertically.
       expect(mark!.x).toBeGreaterThan(text!.x + 20);
       expect(mark!.y).toBeLessThan(text!.y + text!.height);
       expect(mark!.y + mark!.height).toBeGreaterThan(text!.y);
     });
 
-    test("a long message starts collapsed; Show more is a button that Enter opens and closes, saying so in aria-expanded", async ({ page, baseURL }) => {
+    test("a long message starts collapsed; Show more is a button that Enter opens and closes, saying so in aria-expanded", async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("look");
       const bob = await apiUser(baseURL!);
       await bob.send(room, Array.from({ length: 40 }, (_, i) => `line ${i + 1}`).join("\n"));
@@ -109,7 +118,10 @@ for (const [device, viewport] of [
       await expect(message(page, "a short one").getByRole("button", { name: /Show/ })).toHaveCount(0);
     });
 
-    test("a membership notice sits between the messages around it, and the message after it starts a group again", async ({ page, baseURL }) => {
+    test("a membership notice sits between the messages around it, and the message after it starts a group again", async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("look");
       const bob = await apiUser(baseURL!);
       const cat = await apiUser(baseURL!);
@@ -120,9 +132,11 @@ for (const [device, viewport] of [
       await expect(page.locator(".member-notice")).toHaveText(`${cat.username} joined`);
       await bob.send(room, "after the join");
       await expect(message(page, "after the join")).toBeVisible();
-      const order = await page.locator("#messages").evaluate((list) =>
-        [...list.querySelectorAll(".message .text, .member-notice, .day-divider")].map((el) => el.textContent),
-      );
+      const order = await page
+        .locator("#messages")
+        .evaluate((list) =>
+          [...list.querySelectorAll(".message .text, .member-notice, .day-divider")].map((el) => el.textContent),
+        );
       expect(order.slice(-3)).toEqual(["page user here", `${cat.username} joined`, "after the join"]);
       await expect(message(page, "after the join")).not.toHaveClass(/continued/);
       await expect(page.locator("#messages .day-divider")).toHaveText(["Today"]);

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { applyTheme, createThemePreference, readThemeChoice, THEME_KEY, type ThemeStorage } from "../../client/app/lib/theme.ts";
+import {
+  applyTheme,
+  createThemePreference,
+  readThemeChoice,
+  THEME_KEY,
+  type ThemeStorage,
+} from "../../client/app/lib/theme.ts";
 
 const memoryStorage = (initial: Record<string, string> = {}): ThemeStorage & { data: Map<string, string> } => {
   const data = new Map(Object.entries(initial));

@@ -1,7 +1,7 @@
 import { createSignal, Show } from "solid-js";
-import type { Message } from "../lib/message-log.ts";
 import { formatClockTime, formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { isLongMessage } from "../lib/long-message.ts";
+import type { Message } from "../lib/message-log.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
 import { timelineStrings as t } from "../lib/timeline-strings.ts";

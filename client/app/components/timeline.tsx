@@ -77,22 +77,20 @@ function TimelineMessage(props: { view: RoomView; message: Message; place: Timel
   const place = () => props.place;
   const actions = v.actions;
   return (
-    <>
-      <MessageItem
-        message={props.message}
-        self={v.self() ?? null}
-        moderator={isManagerRole(v.members.info.latest?.role)}
-        quote={props.message.replyTo === null ? null : quoteOf(v.room.quoted(props.message.replyTo))}
-        highlighted={actions.highlighted() === seq()}
-        editing={actions.editing() === seq()}
-        error={actions.errorFor(seq())}
-        onShowQuoted={(target) => void actions.showQuoted(seq(), target)}
-        onReply={actions.reply}
-        onEdit={actions.edit}
-        onDelete={(m) => void actions.remove(m)}
-        onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
-        continued={place()?.startsGroup === false}
-      />
-    </>
+    <MessageItem
+      message={props.message}
+      self={v.self() ?? null}
+      moderator={isManagerRole(v.members.info.latest?.role)}
+      quote={props.message.replyTo === null ? null : quoteOf(v.room.quoted(props.message.replyTo))}
+      highlighted={actions.highlighted() === seq()}
+      editing={actions.editing() === seq()}
+      error={actions.errorFor(seq())}
+      onShowQuoted={(target) => void actions.showQuoted(seq(), target)}
+      onReply={actions.reply}
+      onEdit={actions.edit}
+      onDelete={(m) => void actions.remove(m)}
+      onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+      continued={place()?.startsGroup === false}
+    />
   );
 }

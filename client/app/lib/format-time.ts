@@ -36,9 +36,14 @@ export function formatMessageTime(iso: string, now: Date = new Date(), locale?: 
   const at = parse(iso);
   if (!at) return "";
   const time = formatter(locale, CLOCK).format(at);
-  const sameDay = at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
+  const sameDay =
+    at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
   if (sameDay) return time;
-  const date = formatter(locale, { day: "numeric", month: "short", ...(at.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) }).format(at);
+  const date = formatter(locale, {
+    day: "numeric",
+    month: "short",
+    ...(at.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }),
+  }).format(at);
   return `${date}, ${time}`;
 }
 
