@@ -38,7 +38,7 @@ for (const [device, viewport] of [
 
       const first = message(page, "first of bob");
       const second = message(page, "second of bob");
-      // A placeholder face: the name's initials (bot_… → "B…").
+      // A placeholder face: the name's initials ("bot_…" → "B").
       await expect(first.locator(".avatar")).toHaveText(/^B/);
       await expect(first.locator(".message-meta .sender")).toBeVisible();
       await expect(second.locator(".avatar")).toHaveCount(0);

@@ -22,6 +22,8 @@ describe("the placeholder avatar", () => {
     expect(initialsOf("Ann Lee")).toBe("AL");
     expect(initialsOf("ben_smith_jr")).toBe("BS");
     expect(initialsOf("émile")).toBe("É");
+    expect(initialsOf("bob_9c7e")).toBe("B");
+    expect(initialsOf("7eleven")).toBe("7");
     expect(initialsOf("   ")).toBe("?");
   });
 

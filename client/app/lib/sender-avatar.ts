@@ -16,14 +16,19 @@ export const AVATAR_COLOURS = [
   "#5b5f97",
 ] as const;
 
-/** "ann" → "A", "Ann Lee" → "AL", "ben_smith" → "BS"; the first letters of the first two words (by spaces, '_', '-', '.'). */
+/**
+ * "ann" → "A", "Ann Lee" → "AL", "ben_smith" → "BS": the first letters of the first two words (split at
+ * spaces, '_', '-', '.'); a second word that does not start with a letter ("bob_9c7e") adds nothing.
+ */
 export function initialsOf(name: string): string {
-  const words = name
+  const [first, second] = name
     .trim()
     .split(/[\s_.-]+/u)
-    .filter((w) => w !== "");
-  const letters = words.slice(0, 2).map((w) => [...w][0]!.toLocaleUpperCase());
-  return letters.join("") || "?";
+    .filter((w) => w !== "")
+    .map((w) => [...w][0]!);
+  if (first === undefined) return "?";
+  const more = second !== undefined && /\p{L}/u.test(second) ? second : "";
+  return (first + more).toLocaleUpperCase();
 }
 
 /** The same colour for the same name, every time and in every tab (a string hash, not a random pick). */
