@@ -10,7 +10,7 @@
  * see `offlineShell` below.
  */
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 import solid from "vite-plugin-solid";
 
@@ -47,13 +47,27 @@ const offlineShell = VitePWA({
   },
 });
 
+/**
+ * The app's script holds the first paint (`blocking="render"`, where browsers
+ * support it) until it has run: the page is empty until then anyway, and its
+ * first import (theme-boot.ts) puts the stored theme on <html>, so a reader who
+ * chose the other theme than their system's never sees a frame of the wrong one.
+ */
+const renderBlockingEntry: Plugin = {
+  name: "parlor-render-blocking-entry",
+  transformIndexHtml: {
+    order: "post",
+    handler: (html) => html.replace('<script type="module" crossorigin', '<script type="module" blocking="render" crossorigin'),
+  },
+};
+
 /** Where `bun run dev` runs the Bun server. */
 const apiTarget = process.env.PARLOR_DEV_API ?? "http://localhost:3001";
 const toServer = { target: apiTarget, changeOrigin: false };
 
 export default defineConfig({
   root: fileURLToPath(new URL("./client/app", import.meta.url)),
-  plugins: [solid(), offlineShell],
+  plugins: [solid(), offlineShell, renderBlockingEntry],
   resolve: {
     // The client package from its source, as tsconfig.json's paths give it (its dist/ is built only to be packed).
     alias: {

@@ -165,6 +165,8 @@ export const RoomEntry = z.discriminatedUnion("kind", [
     role: z.enum(["moderator", "member"]).optional(),
     /** Who made the change (the user themselves for joined and left). */
     by: z.string(),
+    /** ISO-8601 UTC of the change: the timeline puts the notice under its own day's divider. */
+    at: z.string(),
   }),
 ]);
 export type RoomEntry = z.infer<typeof RoomEntry>;

@@ -1,3 +1,5 @@
+// First: the stored theme goes on <html> before anything renders (no flash of the other theme).
+import "./theme-boot.ts";
 import { render } from "solid-js/web";
 import { App } from "./app.tsx";
 import { createBrowserApi } from "./lib/api.ts";

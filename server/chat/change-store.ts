@@ -151,5 +151,6 @@ export async function appendMemberEntry(
     change: q.change,
     ...(q.role ? { role: q.role } : {}),
     by: q.actor.username,
+    at: now,
   };
 }

@@ -118,6 +118,7 @@ export function toChangeEntry(r: ChangeRow): RoomEntry {
     change: data.change ?? "joined",
     ...(data.role ? { role: data.role } : {}),
     by: r.actor,
+    at: r.created_at,
   };
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { dayLabel, GROUP_WINDOW_MS, timelinePlaces } from "../../client/app/lib/message-groups.ts";
+import { mergeTimeline, placesBySeq } from "../../client/app/lib/timeline.ts";
+import type { MemberEntry } from "../../shared/room-log.ts";
+import type { Message } from "../../shared/schemas.ts";
 
 const zone = { timeZone: "Europe/Berlin", locale: "en-GB", now: new Date("2026-11-23T15:00:00+01:00") };
 const msg = (sender: string, timestamp: string) => ({ sender, timestamp });
@@ -49,6 +52,54 @@ describe("timelinePlaces", () => {
     expect(timelinePlaces([])).toEqual([]);
     const places = timelinePlaces([msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "not a date")], zone);
     expect(places[1]).toEqual({ dayDivider: null, day: null, startsGroup: true });
+  });
+});
+
+describe("placesBySeq (messages and membership notices laid out together)", () => {
+  const message = (seq: number, sender: string, timestamp: string): Message => ({
+    id: seq,
+    room: "lobby",
+    seq,
+    sender,
+    text: `message ${seq}`,
+    timestamp,
+    editedAt: null,
+    deleted: false,
+    replyTo: null,
+    reactions: [],
+    attachments: [],
+  });
+  const joined = (seq: number, at: string): MemberEntry => ({ kind: "member", seq, user: "ben", change: "joined", by: "ben", at });
+
+  test("regression: a notice from after midnight sits under that day's divider, not above it", () => {
+    // seq 1 yesterday evening, ben joined (seq 2) this morning, then a message (seq 3): the divider goes on the notice.
+    const items = mergeTimeline(
+      [message(1, "ann", "2026-11-22T22:00:00+01:00"), message(3, "ann", "2026-11-23T08:00:00+01:00")],
+      [joined(2, "2026-11-23T07:00:00+01:00")],
+      true,
+    );
+    const places = placesBySeq(items, zone);
+    expect(items.map((i) => i.seq)).toEqual([1, 2, 3]);
+    expect([1, 2, 3].map((seq) => places.get(seq)!.dayDivider)).toEqual(["Yesterday", "Today", null]);
+  });
+
+  test("a notice the day before keeps the divider on the next day's first message", () => {
+    const items = mergeTimeline(
+      [message(1, "ann", "2026-11-22T22:00:00+01:00"), message(3, "ann", "2026-11-23T08:00:00+01:00")],
+      [joined(2, "2026-11-22T23:00:00+01:00")],
+      true,
+    );
+    expect([1, 2, 3].map((seq) => placesBySeq(items, zone).get(seq)!.dayDivider)).toEqual(["Yesterday", null, "Today"]);
+  });
+
+  test("a notice between two messages of one sender ends the group: the message after it shows its sender again", () => {
+    const items = mergeTimeline(
+      [message(1, "ann", "2026-11-23T10:00:00+01:00"), message(3, "ann", "2026-11-23T10:01:00+01:00"), message(4, "ann", "2026-11-23T10:02:00+01:00")],
+      [joined(2, "2026-11-23T10:00:30+01:00")],
+      true,
+    );
+    const places = placesBySeq(items, zone);
+    expect([1, 2, 3, 4].map((seq) => places.get(seq)!.startsGroup)).toEqual([true, true, true, false]);
   });
 });
 

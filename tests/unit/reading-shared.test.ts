@@ -15,6 +15,7 @@ const member = (seq: number, change: MemberEntry["change"], user = "ben", by = "
   user,
   change,
   by,
+  at: "2026-11-23T10:00:00.000Z",
   ...(role ? { role } : {}),
 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
 import { nextConnectionStatus } from "../../client/app/lib/connection-status.ts";
-import { formatMessageTime } from "../../client/app/lib/format-time.ts";
 import { checkRoomName, roomPath } from "../../client/app/lib/room-name.ts";
 import { isNearBottom, isNearTop } from "../../client/app/lib/scroll-follower.ts";
 import { unreadTitle } from "../../client/app/lib/unread-title.ts";
@@ -43,22 +42,6 @@ describe("checkRoomName", () => {
 
   test("room paths end with a slash", () => {
     expect(roomPath("lobby")).toBe("/room/lobby/");
-  });
-});
-
-describe("formatMessageTime", () => {
-  const now = new Date(2026, 10, 23, 15, 0);
-  test("shows the time alone for today", () => {
-    expect(formatMessageTime(new Date(2026, 10, 23, 9, 5).toISOString(), now, "en-GB")).toBe("09:05");
-  });
-
-  test("adds the date for earlier days, and the year for earlier years", () => {
-    expect(formatMessageTime(new Date(2026, 10, 20, 9, 5).toISOString(), now, "en-GB")).toBe("20 Nov, 09:05");
-    expect(formatMessageTime(new Date(2025, 0, 2, 9, 5).toISOString(), now, "en-GB")).toBe("2 Jan 2025, 09:05");
-  });
-
-  test("shows nothing for a timestamp it cannot read", () => {
-    expect(formatMessageTime("not a date", now)).toBe("");
   });
 });
 

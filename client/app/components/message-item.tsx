@@ -1,15 +1,16 @@
-import { Show } from "solid-js";
+import { createSignal, Show } from "solid-js";
 import { type Concern, concernText } from "../lib/concerns-me.ts";
+import { formatClockTime, formatFullTime, formatMessageTime } from "../lib/format-time.ts";
+import { isLongMessage } from "../lib/long-message.ts";
 import type { Message } from "../lib/message-log.ts";
 import { usePeople } from "../lib/people.ts";
-import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
+import { timelineStrings as t } from "../lib/timeline-strings.ts";
 import { AttachmentList } from "./attachment-list.tsx";
-import { Avatar } from "./avatar.tsx";
 import { MessageActions } from "./message-actions.tsx";
+import { SenderAvatar, SenderName } from "./message-sender.tsx";
 import { MessageText } from "./message-text.tsx";
-import { PersonName } from "./person-name.tsx";
 import { ReactionChips } from "./reaction-chips.tsx";
 import { ReplyQuote } from "./reply-quote.tsx";
 
@@ -27,7 +28,7 @@ export interface MessageItemProps {
   editing: boolean;
   /** Why the last action on this message failed; "" when nothing did. */
   error: string;
-  /** It continues its sender's group (message-groups.ts): name and time are not shown again. */
+  /** It continues its sender's group (message-groups.ts): a line under the one above, its time shown on hover or focus. */
   continued?: boolean;
   /** Why it concerns the reader (concerns-me.ts): it names them, answers them, or is a direct message to them. */
   concern?: Concern;
@@ -39,9 +40,13 @@ export interface MessageItemProps {
 }
 
 /**
- * One message in its current state. Its text is Markdown rendered to DOM nodes
- * (MessageText): raw HTML in it is shown, never interpreted. It takes focus (Tab, a tap, a long press), which
- * shows its actions.
+ * One message in its current state, as a line of the compact timeline: the
+ * sender's face in the gutter and their name and time above the text when it
+ * starts a group; a continuation line shows only its text, its time appearing
+ * in the gutter on hover or focus. Its text is Markdown rendered to DOM nodes
+ * (MessageText): raw HTML in it is shown, never interpreted. A long text starts
+ * collapsed behind "Show more". It takes focus (Tab, a tap, a long press),
+ * which shows its actions.
  */
 export function MessageItem(props: MessageItemProps) {
   let article: HTMLElement | undefined;
@@ -49,6 +54,9 @@ export function MessageItem(props: MessageItemProps) {
   const m = () => props.message;
   const own = () => props.self != null && props.self === m().sender;
   const canAct = () => props.self != null && !m().deleted;
+  const long = () => !m().deleted && isLongMessage(m().text);
+  const [expanded, setExpanded] = createSignal(false);
+  const textId = () => `m${m().seq}-text`;
   const people = usePeople();
   /** Said after the sender's name; a direct message is to the reader anyway, so only a mention or a reply is said. */
   const concernHint = () => (props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null);
@@ -77,55 +85,75 @@ export function MessageItem(props: MessageItemProps) {
         article?.focus();
       }}
     >
-      <Show when={props.continued !== true}>
-        <Avatar username={m().sender} size={32} />
-      </Show>
-      <header class="message-meta">
-        <PersonName class="sender" username={m().sender} />
-        <Show when={concernHint()}>{(hint) => <span class="visually-hidden">, {hint()}</span>}</Show>
-        <time datetime={m().timestamp} title={formatFullTime(m().timestamp)}>
-          {formatMessageTime(m().timestamp)}
-        </time>
-        <Show when={m().editedAt && !m().deleted}>
-          <span class="edited" title={`Edited ${formatFullTime(m().editedAt!)}`}>
-            (edited)
-          </span>
+      <div class="message-gutter">
+        <Show when={props.continued} fallback={<SenderAvatar sender={m().sender} />}>
+          {/* The header's time says it to screen readers; this one is for the eye, on hover or focus. */}
+          <time class="line-time" datetime={m().timestamp} aria-hidden="true">
+            {formatClockTime(m().timestamp)}
+          </time>
         </Show>
-      </header>
-      <Show when={m().replyTo !== null && props.quote}>
-        {(quote) => <ReplyQuote quote={quote()} onShow={() => props.onShowQuoted(m().replyTo!)} />}
-      </Show>
-      <Show when={!m().deleted} fallback={<p class="text deleted-text">This message was deleted</p>}>
-        <Show when={m().text !== ""}>
-          <div class="text">
-            <MessageText text={m().text} />
+      </div>
+      <div class="message-body">
+        <header class="message-meta">
+          <SenderName sender={m().sender} />
+          <Show when={concernHint()}>{(hint) => <span class="visually-hidden">, {hint()}</span>}</Show>
+          <time datetime={m().timestamp} title={formatFullTime(m().timestamp)}>
+            {formatMessageTime(m().timestamp)}
+          </time>
+        </header>
+        <Show when={m().replyTo !== null && props.quote}>
+          {(quote) => <ReplyQuote quote={quote()} onShow={() => props.onShowQuoted(m().replyTo!)} />}
+        </Show>
+        <Show when={!m().deleted} fallback={<p class="text deleted-text">{t.deleted}</p>}>
+          <div class="message-line">
+            <Show when={m().text !== ""}>
+              <div class="text" id={textId()} classList={{ collapsed: long() && !expanded() }}>
+                <MessageText text={m().text} />
+              </div>
+            </Show>
+            <Show when={m().editedAt}>
+              <span class="edited" title={t.editedAt(formatFullTime(m().editedAt!))}>
+                {t.edited}
+              </span>
+            </Show>
           </div>
+          <Show when={long()}>
+            <button
+              type="button"
+              class="link-button show-more"
+              aria-expanded={expanded()}
+              aria-controls={textId()}
+              onClick={() => setExpanded(!expanded())}
+            >
+              {expanded() ? t.showLess : t.showMore}
+            </button>
+          </Show>
+          <Show when={m().attachments.length > 0}>
+            <AttachmentList attachments={m().attachments} />
+          </Show>
         </Show>
-        <Show when={m().attachments.length > 0}>
-          <AttachmentList attachments={m().attachments} />
-        </Show>
-      </Show>
-      <ReactionChips
-        chips={reactionChips(m().reactions, props.self)}
-        canReact={canAct()}
-        onToggle={(emoji, add) => props.onReact(m(), emoji, add)}
-      />
-      <Show when={canAct()}>
-        <MessageActions
-          seq={m().seq}
-          own={own()}
-          canDelete={props.moderator === true}
-          onReply={() => props.onReply(m())}
-          onReact={(emoji) => props.onReact(m(), emoji, true)}
-          onEdit={() => props.onEdit(m())}
-          onDelete={() => props.onDelete(m())}
+        <ReactionChips
+          chips={reactionChips(m().reactions, props.self)}
+          canReact={canAct()}
+          onToggle={(emoji, add) => props.onReact(m(), emoji, add)}
         />
-      </Show>
-      <Show when={props.error}>
-        <p class="error message-error" role="alert">
-          {props.error}
-        </p>
-      </Show>
+        <Show when={canAct()}>
+          <MessageActions
+            seq={m().seq}
+            own={own()}
+            canDelete={props.moderator === true}
+            onReply={() => props.onReply(m())}
+            onReact={(emoji) => props.onReact(m(), emoji, true)}
+            onEdit={() => props.onEdit(m())}
+            onDelete={() => props.onDelete(m())}
+          />
+        </Show>
+        <Show when={props.error}>
+          <p class="error message-error" role="alert">
+            {props.error}
+          </p>
+        </Show>
+      </div>
     </article>
   );
 }

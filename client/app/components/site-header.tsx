@@ -4,6 +4,7 @@ import { errorMessage, useApi } from "../lib/api.ts";
 import { MenuIcon } from "./icons.tsx";
 import { SearchBox } from "./search-box.tsx";
 import { useSession } from "../lib/session.ts";
+import { ThemeSwitch } from "./theme-switch.tsx";
 
 const text = {
   rooms: "Rooms",
@@ -58,6 +59,7 @@ export function SiteHeader(props: { roomsDrawer?: RoomsDrawerToggle | undefined 
       </A>
       <SearchBox client={client} label={text.search} />
       <nav class="account" aria-label="Account">
+        <ThemeSwitch />
         <Switch>
           <Match when={session.user()}>
             {(user) => (

@@ -1,13 +1,14 @@
 import { createMemo, For, onCleanup, onMount, Show } from "solid-js";
 import { attachFeedFocus } from "../lib/feed-focus.ts";
 import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
-import { type TimelinePlace, timelinePlaces } from "../lib/message-groups.ts";
+import type { TimelinePlace } from "../lib/message-groups.ts";
 import { findMessage, type Message } from "../lib/message-log.ts";
 import { concernOf } from "../lib/concerns-me.ts";
 import { quoteOf } from "../lib/reply-quote.ts";
 import { isManagerRole } from "../lib/room-roles.ts";
 import type { RoomView } from "../lib/room-view.ts";
-import { isNotice, mergeTimeline } from "../lib/timeline.ts";
+import { isNotice, mergeTimeline, placesBySeq } from "../lib/timeline.ts";
+import { timelineStrings as t } from "../lib/timeline-strings.ts";
 import { DayDivider } from "./day-divider.tsx";
 import { HistoryEdge } from "./history-edge.tsx";
 import { MessageItem } from "./message-item.tsx";
@@ -17,20 +18,18 @@ import { OutboxItem } from "./outbox-item.tsx";
  * The room's messages (`#messages`): a WAI-ARIA feed, one Tab stop (feed-focus.ts: ↑ ↓ between messages, Enter opens one's actions), the history
  * edge at the top, then messages and membership notices in log order — keyed
  * by seq, so a message changed in place keeps its element (and the focus, and
- * its open menus) — with the "New messages" divider above the first unread
- * one, then this user's unsent messages; the "n new messages ↓" button below.
+ * its open menus) — each day under its divider (laid out over messages and
+ * notices together: timeline.ts), with the "New messages" divider above the
+ * first unread one, then this user's unsent messages; the "n new messages ↓"
+ * button below.
  */
 export function Timeline(props: { view: RoomView }) {
   const v = props.view;
   const items = createMemo(() => mergeTimeline(v.room.messages(), v.notices(), v.room.reachedBeginning()));
   const itemAt = createMemo(() => new Map(items().map((item) => [item.seq, item])));
   const dividerSeq = createMemo(v.arrival.dividerSeq);
-  /** Day dividers and sender groups of the messages shown, by seq. */
-  const places = createMemo(() => {
-    const messages = v.room.messages();
-    const of = timelinePlaces(messages);
-    return new Map(messages.map((m, i) => [m.seq, of[i]!]));
-  });
+  /** Day dividers and sender groups of what is shown, by seq. */
+  const places = createMemo(() => placesBySeq(items()));
   return (
     <div class="messages-frame">
       <div
@@ -51,9 +50,10 @@ export function Timeline(props: { view: RoomView }) {
               <Show when={dividerSeq() === seq}>
                 {/* Plain text between the feed's articles: a feed owns articles only (no separator role). */}
                 <div id="unread-divider" class="unread-divider">
-                  <span>New messages</span>
+                  <span>{t.newMessages}</span>
                 </div>
               </Show>
+              <Show when={places().get(seq)?.dayDivider}>{(day) => <DayDivider label={day()} day={places().get(seq)!.day!} />}</Show>
               <Show when={itemAt().get(seq)} keyed>
                 {(item) =>
                   isNotice(item) ? (
@@ -76,38 +76,35 @@ export function Timeline(props: { view: RoomView }) {
       </div>
       <Show when={v.list.follower.unseen() > 0}>
         <button type="button" class="new-messages" onClick={() => v.list.follower.scrollToBottom()}>
-          {v.list.follower.unseen()} new {v.list.follower.unseen() === 1 ? "message" : "messages"} ↓
+          {t.newMessagesButton(v.list.follower.unseen())}
         </button>
       </Show>
     </div>
   );
 }
 
-/** One message of the timeline, with the day divider above it when a day begins. */
+/** One message of the timeline. */
 function TimelineMessage(props: { view: RoomView; message: Message; place: TimelinePlace | undefined }) {
   const v = props.view;
   const seq = () => props.message.seq;
   const place = () => props.place;
   const actions = v.actions;
   return (
-    <>
-      <Show when={place()?.dayDivider}>{(day) => <DayDivider label={day()} day={place()!.day!} />}</Show>
-      <MessageItem
-        message={props.message}
-        self={v.removal() ? null : (v.self() ?? null)}
-        moderator={isManagerRole(v.members.info.latest?.role)}
-        quote={props.message.replyTo === null ? null : quoteOf(v.room.quoted(props.message.replyTo))}
-        highlighted={actions.highlighted() === seq()}
-        editing={actions.editing() === seq()}
-        error={actions.errorFor(seq())}
-        onShowQuoted={(target) => void actions.showQuoted(seq(), target)}
-        onReply={actions.reply}
-        onEdit={actions.edit}
-        onDelete={(m) => void actions.remove(m)}
-        onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
-        continued={place()?.startsGroup === false}
-        concern={concernOf(props.message, v.self(), props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender)}
-      />
-    </>
+    <MessageItem
+      message={props.message}
+      self={v.removal() ? null : (v.self() ?? null)}
+      moderator={isManagerRole(v.members.info.latest?.role)}
+      quote={props.message.replyTo === null ? null : quoteOf(v.room.quoted(props.message.replyTo))}
+      highlighted={actions.highlighted() === seq()}
+      editing={actions.editing() === seq()}
+      error={actions.errorFor(seq())}
+      onShowQuoted={(target) => void actions.showQuoted(seq(), target)}
+      onReply={actions.reply}
+      onEdit={actions.edit}
+      onDelete={(m) => void actions.remove(m)}
+      onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
+      continued={place()?.startsGroup === false}
+      concern={concernOf(props.message, v.self(), props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender)}
+    />
   );
 }

@@ -1,13 +1,56 @@
-/** How a message's time reads: the hour alone today, with the date before that. */
-export function formatMessageTime(iso: string, now: Date = new Date(), locale?: string): string {
+/**
+ * How times read in the app, in the reader's locale: the hour as that locale
+ * writes it, without a leading zero ("9:05", "9:05 AM"), the date before it
+ * when it is not today. `locale` is the reader's (the browser's by default);
+ * the language setting will pass its own. Formatters are made once per locale
+ * and option set: a long timeline formats hundreds of times.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
+const CLOCK: Intl.DateTimeFormatOptions = { hour: "numeric", minute: "2-digit" };
+
+function parse(iso: string): Date | null {
   const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return "";
-  const sameDay = at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
-  const time = at.toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(at.getTime()) ? null : at;
+}
+
+/** The time of day alone ("9:05", "9:05 AM"): a continuation line's time, beside its group's first. */
+export function formatClockTime(iso: string, locale?: string): string {
+  const at = parse(iso);
+  return at ? formatter(locale, CLOCK).format(at) : "";
+}
+
+/** How a message's time reads: the hour alone today, with the date before that ("20 Nov, 9:05"). */
+export function formatMessageTime(iso: string, now: Date = new Date(), locale?: string): string {
+  const at = parse(iso);
+  if (!at) return "";
+  const time = formatter(locale, CLOCK).format(at);
+  const sameDay =
+    at.getFullYear() === now.getFullYear() && at.getMonth() === now.getMonth() && at.getDate() === now.getDate();
   if (sameDay) return time;
-  const date = at.toLocaleDateString(locale, { day: "numeric", month: "short", ...(at.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }) });
+  const date = formatter(locale, {
+    day: "numeric",
+    month: "short",
+    ...(at.getFullYear() === now.getFullYear() ? {} : { year: "numeric" }),
+  }).format(at);
   return `${date}, ${time}`;
 }
 
-/** The full date and time, for a tooltip. */
-export const formatFullTime = (iso: string, locale?: string) => new Date(iso).toLocaleString(locale);
+const FULL: Intl.DateTimeFormatOptions = { weekday: "long", day: "numeric", month: "long", year: "numeric", ...CLOCK };
+
+/** The full date and time, for a tooltip ("Monday 23 November 2026 at 9:05"). */
+export function formatFullTime(iso: string, locale?: string): string {
+  const at = parse(iso);
+  return at ? formatter(locale, FULL).format(at) : "";
+}

@@ -1,15 +1,19 @@
 /**
- * How a room's messages are laid out: a divider where the day changes, and
+ * How a room's timeline is laid out: a divider where the day changes, and
  * consecutive messages from one sender within a few minutes shown as one group
- * (the name and time once, at its top). Pure, over the messages in order, so
- * `bun test` covers it; days are the reader's local days (or a given time zone).
+ * (the name and time once, at its top). Pure, over the timeline's items in
+ * seq order — messages and membership notices — so `bun test` covers it; days
+ * are the reader's local days (or a given time zone). A notice takes its own
+ * day's divider (one that happened after midnight shows under "Today", not
+ * above it) and ends the group before it.
  */
 
 /** Messages this close to the one before, from the same sender on the same day, continue its group. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
 
 export interface TimelineMessage {
-  sender: string;
+  /** null for a membership notice: it belongs to no sender's group. */
+  sender: string | null;
   /** ISO-8601. */
   timestamp: string;
 }
@@ -59,18 +63,18 @@ export function dayLabel(at: Date, { now = new Date(), locale, timeZone }: Timel
   });
 }
 
-/** One place per message, in the same order. */
+/** One place per item (message or notice), in the same order. */
 export function timelinePlaces(messages: readonly TimelineMessage[], options: TimelineOptions = {}): TimelinePlace[] {
   const window = options.groupWindowMs ?? GROUP_WINDOW_MS;
   const places: TimelinePlace[] = [];
-  let previous: { sender: string; at: number; day: string } | null = null;
+  let previous: { sender: string | null; at: number; day: string } | null = null;
   for (const message of messages) {
     const date = new Date(message.timestamp);
     const at = date.getTime();
     const day = Number.isNaN(at) ? "" : dayKey(date, options.timeZone);
     const newDay = previous === null || day !== previous.day;
     const gap = previous === null ? Infinity : at - previous.at;
-    const continues = !newDay && previous !== null && previous.sender === message.sender && gap >= 0 && gap <= window;
+    const continues = !newDay && message.sender !== null && previous !== null && previous.sender === message.sender && gap >= 0 && gap <= window;
     places.push({
       dayDivider: newDay && day !== "" ? dayLabel(date, options) : null,
       day: newDay && day !== "" ? day : null,

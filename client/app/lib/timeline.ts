@@ -7,6 +7,7 @@
  */
 import type { Message } from "./message-log.ts";
 import type { MemberEntry } from "../../../shared/room-log.ts";
+import { type TimelineOptions, type TimelinePlace, timelinePlaces } from "./message-groups.ts";
 
 export type TimelineItem = Message | MemberEntry;
 
@@ -39,6 +40,19 @@ export function mergeTimeline(messages: readonly Message[], notices: readonly Me
   }
   while (i < shown.length) out.push(shown[i++]!);
   return out;
+}
+
+/**
+ * Where each item of the merged timeline sits (message-groups.ts), by seq:
+ * laid out over messages and notices together, so a day's divider goes above
+ * the first thing of that day, whichever it is, and a notice splits a group.
+ */
+export function placesBySeq(items: readonly TimelineItem[], options?: TimelineOptions): Map<number, TimelinePlace> {
+  const places = timelinePlaces(
+    items.map((item) => (isNotice(item) ? { sender: null, timestamp: item.at } : { sender: item.sender, timestamp: item.timestamp })),
+    options,
+  );
+  return new Map(items.map((item, i) => [item.seq, places[i]!]));
 }
 
 /**

@@ -36,6 +36,8 @@ export async function apiUser(baseURL: string, username = uniqueName("bot")) {
   const chat = client(token);
   return {
     username,
+    /** The session token, for what the typed client here does not carry (an upload's FormData). */
+    token,
     send: (room: string, text: string) => chat.room.send.mutate({ room, text }),
     reply: (room: string, replyTo: number, text: string) => chat.room.send.mutate({ room, text, replyTo }),
     react: (room: string, seq: number, emoji: string) => chat.room.react.mutate({ room, seq, emoji, add: true }),
