@@ -96,7 +96,7 @@ for (const colorScheme of ["light", "dark"] as const)
       await openRoom(page, room);
       // Sent once the page has left that room, so it stays unread there.
       await owner.send(elsewhere, `@${me} over here`);
-      await expect(page.getByRole("separator", { name: "New messages" })).toBeVisible();
+      await expect(page.locator("#unread-divider")).toBeVisible();
       await expect(page.locator("#messages")).toContainText("message 0, edited");
       await expect(page.locator("#messages")).toContainText("a reply");
       await expect(page.locator("#messages .code-block")).toBeVisible();
@@ -133,7 +133,7 @@ for (const colorScheme of ["light", "dark"] as const)
       await owner.client.room.invite.mutate({ room, username: me });
       await openRoom(page, room);
       await owner.client.room.kick.mutate({ room, username: me });
-      await expect(page.getByText(`You were removed from room '${room}'.`)).toBeVisible();
+      await expect(page.getByText(`You were removed from #${room}.`)).toBeVisible();
       expect(await violations(page)).toEqual([]);
     });
   });

@@ -39,7 +39,7 @@ for (const [device, viewport] of [
       const first = message(page, "first of bob");
       const second = message(page, "second of bob");
       // A placeholder face: the name's initials ("bot_…" → "B").
-      await expect(first.locator(".avatar")).toHaveText(/^B/);
+      await expect(first.locator(".avatar")).toHaveAttribute("data-initials", /^B/);
       await expect(first.locator(".message-meta .sender")).toBeVisible();
       await expect(second.locator(".avatar")).toHaveCount(0);
       // The line's own header is there for screen readers only; no bordered card around either.

@@ -31,11 +31,15 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
   const [error, setError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal("");
   const [busy, setBusy] = createSignal(false);
-  // The field starts from the profile once loaded (and after a change made elsewhere).
+  // The field follows the profile once loaded (and a change made elsewhere), unless the reader has typed meanwhile.
+  let shown = "";
   createEffect(
     on(
       () => people.profile(props.username)?.displayName,
-      (name) => setValue(name ?? ""),
+      (name) => {
+        if (value() === shown) setValue(name ?? "");
+        shown = name ?? "";
+      },
     ),
   );
 
