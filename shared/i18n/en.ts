@@ -207,7 +207,9 @@ The CLI speaks the language of LC_ALL, LC_MESSAGES or LANG (es_*: Spanish; else 
     argRole: "the role (moderator or member)",
     argWords: "the words to search for",
     wholeNumber: template<{ name: string; value: string }>("--{{ name }} takes a whole number, not '{{ value }}'."),
-    seqFormat: template<{ value: string }>("A message's seq is a whole number (the #number history shows), not '{{ value }}'."),
+    seqFormat: template<{ value: string }>(
+      "A message's seq is a whole number (the #number history shows), not '{{ value }}'.",
+    ),
     promptPassword: "Password: ",
     promptCurrentPassword: "Current password: ",
     promptNewPassword: "New password: ",
@@ -239,7 +241,9 @@ The CLI speaks the language of LC_ALL, LC_MESSAGES or LANG (es_*: Spanish; else 
     deletedMessage: template<Room & { seq: number }>("Deleted #{{ seq }} in {{ room }}."),
     noMessages: template<Room>("No messages in {{ room }}."),
     noMessagesBefore: template<Room & { seq: string }>("No messages in {{ room }} before #{{ seq }}."),
-    olderHistory: template<Room & { cursor: number }>("-- older: bun run chat -- history {{ room }} --before {{ cursor }} --"),
+    olderHistory: template<Room & { cursor: number }>(
+      "-- older: bun run chat -- history {{ room }} --before {{ cursor }} --",
+    ),
     live: template<Room>("-- live in {{ room }} (Ctrl-C to stop) --"),
     notMarkingRead: template<Room & { reason: string }>("-- not marking {{ room }} as read: {{ reason }} --"),
     guests: plural<Count>("en", { one: "{{ count }} guest", other: "{{ count }} guests" }),
@@ -265,7 +269,9 @@ The CLI speaks the language of LC_ALL, LC_MESSAGES or LANG (es_*: Spanish; else 
     nowMember: template<Room & User>("{{ user }} is a member of {{ room }} now."),
     topicSet: template<Room & { topic: string }>("The topic of {{ room }} is now: {{ topic }}"),
     topicCleared: template<Room>("{{ room }} has no topic now."),
-    leaveDirect: template<User>("To leave a direct conversation, name its room (bun run chat -- dm {{ user }} shows it)."),
+    leaveDirect: template<User>(
+      "To leave a direct conversation, name its room (bun run chat -- dm {{ user }} shows it).",
+    ),
     left: template<Room>("You left {{ room }}."),
     dmIs: template<Room & User>("Your conversation with {{ user }} is {{ room }}."),
     dmSend: template<Room & User>("Send to it: bun run chat -- send @{{ user }} <text>   (or: send {{ room }} <text>)"),
@@ -275,7 +281,9 @@ The CLI speaks the language of LC_ALL, LC_MESSAGES or LANG (es_*: Spanish; else 
     entryEdited: template<{ by: string; target: number; text: string }>("{{ by }} edited #{{ target }}: {{ text }}"),
     entryDeleted: template<{ by: string; target: number }>("{{ by }} deleted #{{ target }}"),
     entryReacted: template<User & { emoji: string; target: number }>("{{ user }} reacted {{ emoji }} to #{{ target }}"),
-    entryUnreacted: template<User & { emoji: string; target: number }>("{{ user }} took back {{ emoji }} on #{{ target }}"),
+    entryUnreacted: template<User & { emoji: string; target: number }>(
+      "{{ user }} took back {{ emoji }} on #{{ target }}",
+    ),
     kindPublic: "public",
     kindPrivate: "🔒 private",
     kindDirect: "🔒 direct",

@@ -85,7 +85,8 @@ export const es: Catalog = {
     enterBoth: "Escribe tu nombre de usuario y tu contraseña.",
     checkBoth: "Revisa tu nombre de usuario y tu contraseña.",
     signedInHeading: "Ya iniciaste sesión",
-    signedInAs: "Sesión iniciada como <name/>. <continue>Continúa</continue>, o cierra la sesión desde la parte superior de la página.",
+    signedInAs:
+      "Sesión iniciada como <name/>. <continue>Continúa</continue>, o cierra la sesión desde la parte superior de la página.",
   },
   notFound: {
     title: "Página no encontrada",
@@ -186,7 +187,9 @@ La CLI habla el idioma de LC_ALL, LC_MESSAGES o LANG (es_*: español; si no, ing
     unknownOption: template<{ option: string }>("La opción «{{ option }}» no existe."),
     optionValue: template<{ option: string }>("La opción «{{ option }}» necesita un valor."),
     badArguments: "No se pueden leer estos argumentos.",
-    cannotReach: template<{ url: string; reason: string }>("No se puede conectar con Parlor en {{ url }}: {{ reason }}"),
+    cannotReach: template<{ url: string; reason: string }>(
+      "No se puede conectar con Parlor en {{ url }}: {{ reason }}",
+    ),
     signInFirst: " (inicia sesión primero: bun run chat -- login <usuario>)",
     unsafeCredentials: template<{ path: string }>(
       "{{ path }} es un enlace simbólico: no se guardará un token de sesión a través de él. Elimínalo y vuelve a iniciar sesión.",
@@ -205,7 +208,9 @@ La CLI habla el idioma de LC_ALL, LC_MESSAGES o LANG (es_*: español; si no, ing
     argRole: "el rol (moderator o member)",
     argWords: "las palabras que buscar",
     wholeNumber: template<{ name: string; value: string }>("--{{ name }} lleva un número entero, no «{{ value }}»."),
-    seqFormat: template<{ value: string }>("El seq de un mensaje es un número entero (el #número que muestra history), no «{{ value }}»."),
+    seqFormat: template<{ value: string }>(
+      "El seq de un mensaje es un número entero (el #número que muestra history), no «{{ value }}».",
+    ),
     promptPassword: "Contraseña: ",
     promptCurrentPassword: "Contraseña actual: ",
     promptNewPassword: "Contraseña nueva: ",
@@ -237,7 +242,9 @@ La CLI habla el idioma de LC_ALL, LC_MESSAGES o LANG (es_*: español; si no, ing
     deletedMessage: template<Room & { seq: number }>("Eliminado el #{{ seq }} en {{ room }}."),
     noMessages: template<Room>("No hay mensajes en {{ room }}."),
     noMessagesBefore: template<Room & { seq: string }>("No hay mensajes en {{ room }} antes del #{{ seq }}."),
-    olderHistory: template<Room & { cursor: number }>("-- más antiguos: bun run chat -- history {{ room }} --before {{ cursor }} --"),
+    olderHistory: template<Room & { cursor: number }>(
+      "-- más antiguos: bun run chat -- history {{ room }} --before {{ cursor }} --",
+    ),
     live: template<Room>("-- en vivo en {{ room }} (Ctrl-C para parar) --"),
     notMarkingRead: template<Room & { reason: string }>("-- no se marca {{ room }} como leída: {{ reason }} --"),
     guests: plural<Count>("es", { one: "{{ count }} invitado", other: "{{ count }} invitados" }),
@@ -253,27 +260,39 @@ La CLI habla el idioma de LC_ALL, LC_MESSAGES o LANG (es_*: español; si no, ing
     noneYet: "(ninguna todavía)",
     createdPublic: template<Room>("Sala pública {{ room }} creada; eres su propietario."),
     createdPrivate: template<Room>("Sala privada {{ room }} creada; eres su propietario."),
-    privateHint: template<Room>("Solo sus miembros la ven. Añade a alguien: bun run chat -- invite {{ room }} <usuario>"),
+    privateHint: template<Room>(
+      "Solo sus miembros la ven. Añade a alguien: bun run chat -- invite {{ room }} <usuario>",
+    ),
     invited: template<Room & User>("{{ user }} está invitado a {{ room }}: ya es miembro."),
     kicked: template<Room & User>("{{ user }} fue expulsado de {{ room }}."),
-    banned: template<Room & User>("{{ user }} tiene vetada la entrada a {{ room }}: no podrá volver hasta que se levante el veto."),
+    banned: template<Room & User>(
+      "{{ user }} tiene vetada la entrada a {{ room }}: no podrá volver hasta que se levante el veto.",
+    ),
     unbanned: template<Room & User>("{{ user }} ya no tiene vetada la entrada a {{ room }}."),
     roleInvalid: template<{ value: string }>("Un rol es «moderator» o «member», no «{{ value }}»."),
     nowModerator: template<Room & User>("{{ user }} ahora es moderador de {{ room }}."),
     nowMember: template<Room & User>("{{ user }} ahora es miembro de {{ room }}."),
     topicSet: template<Room & { topic: string }>("El tema de {{ room }} ahora es: {{ topic }}"),
     topicCleared: template<Room>("{{ room }} ya no tiene tema."),
-    leaveDirect: template<User>("Para salir de una conversación directa, indica su sala (bun run chat -- dm {{ user }} la muestra)."),
+    leaveDirect: template<User>(
+      "Para salir de una conversación directa, indica su sala (bun run chat -- dm {{ user }} la muestra).",
+    ),
     left: template<Room>("Saliste de {{ room }}."),
     dmIs: template<Room & User>("Tu conversación con {{ user }} es {{ room }}."),
-    dmSend: template<Room & User>("Para escribir: bun run chat -- send @{{ user }} <texto>   (o: send {{ room }} <texto>)"),
+    dmSend: template<Room & User>(
+      "Para escribir: bun run chat -- send @{{ user }} <texto>   (o: send {{ room }} <texto>)",
+    ),
     dmRead: template<User>("Para leer:    bun run chat -- tail @{{ user }}"),
     edited: "(editado)",
     deleted: "(eliminado)",
     entryEdited: template<{ by: string; target: number; text: string }>("{{ by }} editó el #{{ target }}: {{ text }}"),
     entryDeleted: template<{ by: string; target: number }>("{{ by }} eliminó el #{{ target }}"),
-    entryReacted: template<User & { emoji: string; target: number }>("{{ user }} reaccionó con {{ emoji }} al #{{ target }}"),
-    entryUnreacted: template<User & { emoji: string; target: number }>("{{ user }} retiró {{ emoji }} del #{{ target }}"),
+    entryReacted: template<User & { emoji: string; target: number }>(
+      "{{ user }} reaccionó con {{ emoji }} al #{{ target }}",
+    ),
+    entryUnreacted: template<User & { emoji: string; target: number }>(
+      "{{ user }} retiró {{ emoji }} del #{{ target }}",
+    ),
     kindPublic: "pública",
     kindPrivate: "🔒 privada",
     kindDirect: "🔒 directa",

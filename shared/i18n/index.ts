@@ -5,7 +5,7 @@
  * language is chosen from what a browser, a request or a terminal says.
  * Pure and isomorphic: the web app, the server and the CLI share it.
  */
-import { flatten, type Flatten, type TemplateResolver, translator } from "@solid-primitives/i18n";
+import { type Flatten, flatten, type Template, type TemplateResolver, translator } from "@solid-primitives/i18n";
 import { type Catalog, en } from "./en.ts";
 import { es } from "./es.ts";
 import { fillTemplate } from "./plural.ts";
@@ -23,7 +23,18 @@ export const catalogs: Record<Locale, Catalog> = { en, es };
 
 export type FlatCatalog = Flatten<Catalog>;
 /** A dotted key that names a string (not a namespace): "login.title", "errors.rateLimited". */
-export type MessageKey = { [K in keyof FlatCatalog]: FlatCatalog[K] extends string | ((...args: never[]) => string) ? K : never }[keyof FlatCatalog];
+export type MessageKey = {
+  [K in keyof FlatCatalog]: FlatCatalog[K] extends string | ((...args: never[]) => string) ? K : never;
+}[keyof FlatCatalog];
+
+/** A key whose text takes no arguments: `t(key)` alone is a string. */
+export type PlainKey = {
+  [K in keyof FlatCatalog]: FlatCatalog[K] extends Template<infer _>
+    ? never
+    : FlatCatalog[K] extends string
+      ? K
+      : never;
+}[keyof FlatCatalog];
 
 const flat: Record<Locale, FlatCatalog> = { en: flatten(en), es: flatten(es) };
 

@@ -18,7 +18,9 @@ export type TemplateArgs = Record<string, string | number | boolean>;
  */
 export function fillTemplate(text: string, args?: TemplateArgs): string {
   if (!args) return text;
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (slot, key: string) => (Object.hasOwn(args, key) ? String(args[key]) : slot));
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (slot, key: string) =>
+    Object.hasOwn(args, key) ? String(args[key]) : slot,
+  );
 }
 
 export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
@@ -29,8 +31,12 @@ export type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other
  *
  * @example plural<{ count: number }>("en", { one: "{{ count }} mention", other: "{{ count }} mentions" })({ count: 2 }) // "2 mentions"
  */
-export function plural<A extends { count: number } & TemplateArgs>(language: string, forms: PluralForms): (args: A) => string {
+export function plural<A extends { count: number } & TemplateArgs>(
+  language: string,
+  forms: PluralForms,
+): (args: A) => string {
   const rules = new Intl.PluralRules(language);
   const numbers = new Intl.NumberFormat(language);
-  return (args) => fillTemplate(forms[rules.select(args.count)] ?? forms.other, { ...args, count: numbers.format(args.count) });
+  return (args) =>
+    fillTemplate(forms[rules.select(args.count)] ?? forms.other, { ...args, count: numbers.format(args.count) });
 }

@@ -5,7 +5,7 @@ import { Credentials } from "../../../shared/schemas.ts";
 import { type SignedIn, UsernameTakenError } from "../../auth/index.ts";
 import { addressKey } from "../../limits/client-address.ts";
 import type { Context } from "../context.ts";
-import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
+import { authedProcedure, publicProcedure, rateLimited, refusal, router } from "../init.ts";
 
 /** The caller's address as per-address limits count it (an IPv6 client per /64). */
 const callerAddress = (ctx: Context) => addressKey(ctx.ip ?? "unknown");
@@ -18,7 +18,11 @@ const callerAddress = (ctx: Context) => addressKey(ctx.ip ?? "unknown");
 const usernameAtAddress = (ctx: Context, username: string) => `${username.toLowerCase()}@${callerAddress(ctx)}`;
 async function limitSignIn(ctx: Context, username: string) {
   await rateLimited(ctx.services.limiters.loginPerIp, callerAddress(ctx), "attempts from this address");
-  await rateLimited(ctx.services.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
+  await rateLimited(
+    ctx.services.limiters.loginPerUsernameIp,
+    usernameAtAddress(ctx, username),
+    `sign-in attempts for '${username}' from this address`,
+  );
 }
 
 /** What a new session records of who signs in (its browser, system and network: see auth/session-client.ts). */
@@ -37,7 +41,7 @@ export const authRouter = router({
     try {
       return withCookie(ctx, await ctx.services.auth.register(input, signInClient(ctx)));
     } catch (error) {
-      if (error instanceof UsernameTakenError) throw new TRPCError({ code: "CONFLICT", message: error.message });
+      if (error instanceof UsernameTakenError) throw refusal("CONFLICT", error.message, { reason: "usernameTaken" });
       throw error;
     }
   }),
@@ -45,7 +49,7 @@ export const authRouter = router({
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, input.username);
     const signedIn = await ctx.services.auth.login(input, signInClient(ctx));
-    if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
+    if (!signedIn) throw refusal("UNAUTHORIZED", "Wrong username or password.", { reason: "wrongCredentials" });
     await ctx.services.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
     return withCookie(ctx, signedIn);
   }),
@@ -72,7 +76,7 @@ export const authRouter = router({
   changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, ctx.user.username);
     const changed = await ctx.services.sessions.changePassword(ctx.user.id, ctx.token, input);
-    if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
+    if (!changed) throw refusal("FORBIDDEN", "Your current password is not right.", { reason: "wrongPassword" });
     return changed;
   }),
 
@@ -84,7 +88,11 @@ export const authRouter = router({
    */
   endSession: authedProcedure.input(EndSessionInput).mutation(async ({ ctx, input }) => {
     const ended = await ctx.services.sessions.endOne(ctx.user.id, input.id, ctx.token);
-    if (!ended) throw new TRPCError({ code: "NOT_FOUND", message: "You have no session with that id (it may have ended already)." });
+    if (!ended)
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: "You have no session with that id (it may have ended already).",
+      });
     if (ended.current) ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
     return { ok: true as const };
   }),
