@@ -53,9 +53,7 @@ export function createRevocations({ control, whyRevoked, log }: RevocationsOptio
   let unknownUpTo = 0;
 
   const reportFailure = (error: unknown, room: string) =>
-    log
-      ? log.error({ err: error, room }, "re-checking access failed")
-      : console.error("[parlor] re-checking access failed", error);
+    log ? log.error({ err: error, room }, "re-checking access failed") : console.error("[parlor] re-checking access failed", error);
 
   function remember(change: Omit<Heard, "mark">): void {
     recent.push({ ...change, mark: ++heard });
@@ -85,8 +83,7 @@ export function createRevocations({ control, whyRevoked, log }: RevocationsOptio
     for (let i = recent.length - 1; i >= 0 && recent[i]!.mark > since; i--) {
       const change = recent[i]!;
       if (change.room !== room) continue;
-      if (change.readers ? userId === GUEST || !change.readers.includes(userId) : change.userId === userId)
-        return change.reason;
+      if (change.readers ? userId === GUEST || !change.readers.includes(userId) : change.userId === userId) return change.reason;
     }
     return null;
   }

@@ -1,15 +1,15 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
-import { isStorageUnavailable } from "../../db/unavailable.ts";
 import type { ErrorDetail } from "../../shared/error-reasons.ts";
-import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { DomainError, TooManyRequestsError } from "../errors/domain-errors.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
-import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
-import { type ConnectionState, type Context, sessionEnded } from "./context.ts";
+import type { RateLimiter } from "../limits/rate-limiter.ts";
+import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { domainErrorToTRPC, STORAGE_UNAVAILABLE_MESSAGE } from "./domain-errors.ts";
+import { type ConnectionState, type Context, sessionEnded } from "./context.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
 function describeZodError(error: ZodError): string {
@@ -21,12 +21,7 @@ function describeZodError(error: ZodError): string {
  * zod's code with the bound it broke, so a client can say it in its language.
  */
 function issueData(issue: ZodError["issues"][number]) {
-  const bound =
-    issue.code === "too_small"
-      ? { minimum: Number(issue.minimum) }
-      : issue.code === "too_big"
-        ? { maximum: Number(issue.maximum) }
-        : {};
+  const bound = issue.code === "too_small" ? { minimum: Number(issue.minimum) } : issue.code === "too_big" ? { maximum: Number(issue.maximum) } : {};
   return { path: issue.path.map(String), message: issue.message, code: issue.code, ...bound };
 }
 
@@ -47,11 +42,7 @@ const t = initTRPC.context<Context>().create({
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // The database out of reach where no procedure ran yet (a session looked up for the context): retryable too.
       if (isStorageUnavailable(error.cause)) {
-        return {
-          ...base,
-          message: STORAGE_UNAVAILABLE_MESSAGE,
-          data: { ...data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 },
-        };
+        return { ...base, message: STORAGE_UNAVAILABLE_MESSAGE, data: { ...data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 } };
       }
       return { ...base, message: internalErrorMessage(error) };
     }
@@ -95,10 +86,7 @@ const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next 
   const connection = ctx.connection;
   if (connection === null) {
     if (batchIndex >= max) {
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: `At most ${max} calls at once per request: send the rest in another request.`,
-      });
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
     }
   } else if (ctx.token !== null && Date.now() - connection.sessionCheckedAt >= SESSION_RECHECK_MS) {
     await recheckSession(ctx, connection, ctx.token);
@@ -184,11 +172,7 @@ export async function rateLimited(limiter: RateLimiter, key: string, what: strin
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     const message = `Too many ${what}: try again in ${seconds} s.`;
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message,
-      cause: new TooManyRequestsError(message, { reason: "rateLimited", params: { seconds } }),
-    });
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new TooManyRequestsError(message, { reason: "rateLimited", params: { seconds } }) });
   }
 }
 
@@ -204,10 +188,7 @@ export function takePresenceSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};
   if (connection.presenceWatches >= MAX_PRESENCE_WATCHES_PER_CONNECTION) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: `At most ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms' presence per connection.`,
-    });
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms' presence per connection.` });
   }
   connection.presenceWatches++;
   let released = false;
@@ -227,10 +208,7 @@ export function takeMyRoomsSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};
   if (connection.watchingMyRooms) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: "At most one me.rooms per connection: the one open already carries all your rooms.",
-    });
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "At most one me.rooms per connection: the one open already carries all your rooms." });
   }
   connection.watchingMyRooms = true;
   let released = false;
@@ -248,8 +226,7 @@ export function takeSubscriptionSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};
   const max = ctx.services.limits.maxSubscriptionsPerConnection;
-  if (connection.subscriptions >= max)
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} subscriptions per connection.` });
+  if (connection.subscriptions >= max) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} subscriptions per connection.` });
   connection.subscriptions++;
   let released = false;
   return () => {
