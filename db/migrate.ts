@@ -19,6 +19,7 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-08T10-room-names-lower-case": () => import("./migrations/2026-12-08T10-room-names-lower-case.ts"),
   "2026-12-08T11-display-names": () => import("./migrations/2026-12-08T11-display-names.ts"),
   "2026-12-08T12-session-details": () => import("./migrations/2026-12-08T12-session-details.ts"),
+  "2026-12-09T00-user-language": () => import("./migrations/2026-12-09T00-user-language.ts"),
 };
 
 const provider: MigrationProvider = {

@@ -9,6 +9,8 @@ export interface UserTable {
   created_at: string;
   /** How they want to be called (1–64 characters); null: none set. */
   display_name: Generated<string | null>;
+  /** The language they chose ("en", "es"); null: their browser's. */
+  language: Generated<string | null>;
 }
 
 export interface SessionTable {

@@ -19,6 +19,7 @@ import { LoginPage } from "./pages/login-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { useSession } from "./lib/session.ts";
+import { createLocale, LocaleContext } from "./lib/locale.ts";
 
 function Layout(props: RouteSectionProps) {
   const session = useSession();
@@ -68,11 +69,20 @@ export function App(props: { api: BrowserApi }) {
     onUnauthorized: () => session.recheck(),
   });
   const dmNames = createDmNames(props.api.client, () => session.user()?.username);
+  const user = () => session.user();
+  const locale = createLocale({
+    storage,
+    browserLanguage: () => navigator.language,
+    accountLanguage: () => (user() ? (user()?.language ?? null) : undefined),
+    saveForAccount: (language) => props.api.client.me.setLanguage.mutate({ language }),
+    root: document.documentElement,
+  });
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>
         <MyRoomsContext.Provider value={myRooms}>
           <DmNamesContext.Provider value={dmNames}>
+            <LocaleContext.Provider value={locale}>
             <Router root={Layout}>
               <Route path="/" component={IndexPage} />
               <Route path="/login" component={LoginPage} />
@@ -81,6 +91,7 @@ export function App(props: { api: BrowserApi }) {
               <Route path="/chat/:room" component={ChatRedirect} />
               <Route path="*" component={NotFoundPage} />
             </Router>
+            </LocaleContext.Provider>
           </DmNamesContext.Provider>
         </MyRoomsContext.Provider>
       </SessionContext.Provider>

@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
 import { type Profile, type ProfileEvent, userGroup } from "../../shared/schemas.ts";
 import { NotFoundError } from "../errors/domain-errors.ts";
+import { type Locale, localeOfTag } from "../../shared/i18n/index.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 
 interface ProfileRow {
@@ -58,6 +59,18 @@ export function createProfiles({ db, groups }: { db: Db; groups: GroupLayer }) {
         .where("id", "=", userId)
         .executeTakeFirstOrThrow();
       return toProfile(row);
+    },
+
+    /** The language `userId` chose, null when none (their own business: not part of the profile others see). */
+    async language(userId: number): Promise<Locale | null> {
+      const row = await db.selectFrom("user").select("language").where("id", "=", userId).executeTakeFirst();
+      return localeOfTag(row?.language);
+    },
+
+    /** Keeps (or with null, forgets) `userId`'s language. */
+    async setLanguage(userId: number, language: Locale | null): Promise<Locale | null> {
+      await db.updateTable("user").set({ language }).where("id", "=", userId).execute();
+      return language;
     },
 
     /** One person's profile; NotFoundError for a username nobody has. */
