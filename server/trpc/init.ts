@@ -25,9 +25,19 @@ function issueData(issue: ZodError["issues"][number]) {
   return { path: issue.path.map(String), message: issue.message, code: issue.code, ...bound };
 }
 
+/** The reason of a refusal made here with its own code (not a domain error, which the middleware would map again). */
+class RefusalReason extends Error {
+  constructor(
+    message: string,
+    readonly detail: ErrorDetail,
+  ) {
+    super(message);
+  }
+}
+
 /** A refusal with its English message and, for clients that translate, its reason. */
 export const refusal = (code: TRPCError["code"], message: string, detail: ErrorDetail) =>
-  new TRPCError({ code, message, cause: new DomainError(message, detail) });
+  new TRPCError({ code, message, cause: new RefusalReason(message, detail) });
 
 const t = initTRPC.context<Context>().create({
   // Subscriptions are served over the WebSocket only (one set of caps, Origin rule and
@@ -54,7 +64,7 @@ const t = initTRPC.context<Context>().create({
       };
     }
     // Why, by name, for clients that word it in the user's language (shared/error-reasons.ts).
-    const detail = error.cause instanceof DomainError ? error.cause.detail : undefined;
+    const detail = error.cause instanceof DomainError || error.cause instanceof RefusalReason ? error.cause.detail : undefined;
     return detail ? { ...base, data: { ...base.data, reason: detail.reason, params: detail.params ?? {} } } : base;
   },
 });

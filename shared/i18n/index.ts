@@ -98,3 +98,6 @@ export function localeOfEnvironment(env: Record<string, string | undefined>): Lo
   const tag = env.LC_ALL || env.LC_MESSAGES || env.LANG;
   return localeOfTag(tag) ?? DEFAULT_LOCALE;
 }
+
+/** English, for callers that have no reader's language (scripts' output, tests, defaults). */
+export const english: Translate = createTranslator(() => DEFAULT_LOCALE);

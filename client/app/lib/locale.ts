@@ -6,7 +6,13 @@
  * A choice applies at once (every `t(…)` is reactive) and `<html lang>` follows.
  */
 import { createContext, createEffect, createMemo, createSignal, on, useContext } from "solid-js";
-import { createTranslator, type Locale, localeOfBrowser, localeOfTag, type Translate } from "../../../shared/i18n/index.ts";
+import {
+  createTranslator,
+  type Locale,
+  localeOfBrowser,
+  localeOfTag,
+  type Translate,
+} from "../../../shared/i18n/index.ts";
 import type { KeyValueStorage } from "./outbox.ts";
 
 const KEY = "parlor.language.v1";
@@ -30,8 +36,11 @@ function storeLocale(storage: KeyValueStorage | null, locale: Locale | null): vo
 }
 
 /** Which language wins: the account's choice, else this browser's choice, else the browser's language. */
-export const activeLocale = (account: Locale | null | undefined, stored: Locale | null, browserLanguage: string | undefined): Locale =>
-  account ?? stored ?? localeOfBrowser(browserLanguage);
+export const activeLocale = (
+  account: Locale | null | undefined,
+  stored: Locale | null,
+  browserLanguage: string | undefined,
+): Locale => account ?? stored ?? localeOfBrowser(browserLanguage);
 
 export interface LocaleOptions {
   storage: KeyValueStorage | null;
@@ -45,7 +54,13 @@ export interface LocaleOptions {
   root?: { lang: string } | null;
 }
 
-export function createLocale({ storage, browserLanguage, accountLanguage, saveForAccount, root = null }: LocaleOptions) {
+export function createLocale({
+  storage,
+  browserLanguage,
+  accountLanguage,
+  saveForAccount,
+  root = null,
+}: LocaleOptions) {
   const [stored, setStored] = createSignal(storedLocale(storage));
   // The account's choice as last heard: from the server on sign-in, or from this page when it chooses.
   const [account, setAccount] = createSignal<Locale | null | undefined>(accountLanguage());
