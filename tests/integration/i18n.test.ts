@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TRPCClientError } from "@trpc/client";
-import { errorText } from "../../shared/i18n/error-text.ts";
-import { createTranslator } from "../../shared/i18n/index.ts";
 import { createParlorClient } from "../../client/parlor-client.ts";
 import type { AppRouter } from "../../server/trpc/router.ts";
+import { errorText } from "../../shared/i18n/error-text.ts";
+import { createTranslator } from "../../shared/i18n/index.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 
 const es = createTranslator(() => "es");

@@ -50,7 +50,7 @@ export function untranslatedStrings(source: string): Untranslated[] {
   const isTagStart = () => {
     if (!/[A-Za-z>]/.test(source[i + 1] ?? "")) return false;
     const before = source.slice(0, i).trimEnd();
-    return /(^|[(=,?:{}>&|\[]|\breturn)$/.test(before);
+    return /(^|[(=,?:{}>&|[]|\breturn)$/.test(before);
   };
 
   /** Code until the `end` character at depth 0 (consumed), JSX inside it scanned. */
