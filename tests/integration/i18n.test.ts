@@ -194,6 +194,33 @@ describe("the CLI speaks LANG", () => {
     expect((await chat(["logout"], spanish)).stdout).toBe("Sesión cerrada.\n");
   });
 
+  test("the file and profile commands speak it too: download, send --file, profile", async () => {
+    const spanish = { LANG: "es_ES.UTF-8" };
+    const noTarget = await chat(["download"], spanish);
+    expect(noTarget.code).toBe(2);
+    expect(noTarget.stderr).toStartWith("Falta el id o la URL del archivo.");
+    expect(
+      (await chat(["download", "https://elsewhere.example/files/abcdefghijklmnop/a.txt"], spanish)).stderr,
+    ).toStartWith(
+      `«https://elsewhere.example/files/abcdefghijklmnop/a.txt» está en https://elsewhere.example, no en ${new URL(server.url).origin}: añade --url https://elsewhere.example para traerlo de allí.`,
+    );
+    // A refusal that is not a usage error: said alone (no help), exit 1.
+    const noFile = await chat(["download", "abcdefghijklmnop"], spanish);
+    expect(noFile.code).toBe(1);
+    expect(noFile.stderr).toBe(
+      "No hay ningún archivo así: quizá necesites iniciar sesión (bun run chat -- login <usuario>).\n",
+    );
+    expect((await chat(["send", "lobby", "hola", "--file", "/nonexistent/x.txt"], spanish)).stderr).toStartWith(
+      "No se puede leer «/nonexistent/x.txt»: no es un archivo.",
+    );
+    expect((await chat(["profile", "ann", "--name", "Ana"], spanish)).stderr).toStartWith(
+      "--name y --avatar cambian tu propio perfil: no indiques un usuario.",
+    );
+    expect((await chat(["profile"], spanish)).stderr).toStartWith(
+      "¿El perfil de quién? Indica un usuario, o inicia sesión para ver el tuyo.",
+    );
+  });
+
   test("LC_ALL wins over LANG, and English is the default", async () => {
     expect((await chat([], { LANG: "es_ES.UTF-8", LC_ALL: "C" })).stdout).toStartWith(
       "Parlor chat from the command line.",
