@@ -2,8 +2,9 @@
  * What every CLI command is given, and the argument readers they share. A
  * command is `(input) => Promise<void>`; `commands.ts` is the table of them.
  */
-import type { Translate } from "../../shared/i18n/index.ts";
+
 import type { ParlorClient } from "@parlor/client";
+import type { Translate } from "../../shared/i18n/index.ts";
 import type { PasswordReader } from "./password.ts";
 import { readStdin } from "./stdin.ts";
 import { required, UsageError } from "./usage.ts";

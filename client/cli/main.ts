@@ -5,11 +5,11 @@
 import { parseArgs } from "node:util";
 import { createParlorClient } from "@parlor/client";
 import { TRPCClientError } from "@trpc/client";
+import { errorText } from "../../shared/i18n/error-text.ts";
+import { createTranslator, localeOfEnvironment } from "../../shared/i18n/index.ts";
 import type { CommandInput } from "./command.ts";
 import { commandNamed } from "./commands.ts";
 import { credentialsPath, loadSession, saveSession, UnsafeCredentialsFileError } from "./credentials.ts";
-import { errorText } from "../../shared/i18n/error-text.ts";
-import { createTranslator, localeOfEnvironment } from "../../shared/i18n/index.ts";
 import { printable } from "./format.ts";
 import { help } from "./help.ts";
 import { createPasswordReader } from "./password.ts";

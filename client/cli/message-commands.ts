@@ -3,11 +3,12 @@
  * who, search, export. Each is a call or two on the typed client; the server's
  * refusals reach the user as worded (main.ts prints them and exits 1).
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { errorText } from "../../shared/i18n/error-text.ts";
+import type { Translate } from "../../shared/i18n/index.ts";
 import { createReadMarker, type ReadMarker } from "../../shared/read-marker.ts";
 import type { RoomPresence } from "../../shared/schemas.ts";
-import type { Translate } from "../../shared/i18n/index.ts";
-import type { ParlorClient } from "@parlor/client";
 import { type Command, type CommandInput, seqArg, textFrom, wholeNumber } from "./command.ts";
 import { uploadFiles } from "./file-commands.ts";
 import { formatChange, formatMessage, type MessageFormat, printable, printableJson } from "./format.ts";

@@ -5,8 +5,8 @@
  */
 
 import type { RouterOutputs } from "@parlor/client";
-import type { RoomUnread } from "../../shared/schemas.ts";
 import { english, type Translate } from "../../shared/i18n/index.ts";
+import type { RoomUnread } from "../../shared/schemas.ts";
 import { printable } from "./format.ts";
 
 type RoomInfo = RouterOutputs["room"]["info"];
