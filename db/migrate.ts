@@ -20,6 +20,8 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-08T11-display-names": () => import("./migrations/2026-12-08T11-display-names.ts"),
   "2026-12-08T12-session-details": () => import("./migrations/2026-12-08T12-session-details.ts"),
   "2026-12-09T20-avatars": () => import("./migrations/2026-12-09T20-avatars.ts"),
+  // After the avatars: a database that already ran them must find nothing new before them.
+  "2026-12-10T00-user-language": () => import("./migrations/2026-12-10T00-user-language.ts"),
 };
 
 const provider: MigrationProvider = {

@@ -11,6 +11,8 @@ export interface UserTable {
   display_name: Generated<string | null>;
   /** Their picture: one of their uploads, an image (its thumbnail is public while worn); null: none. */
   avatar_id: Generated<string | null>;
+  /** The language they chose ("en", "es"); null: their browser's. */
+  language: Generated<string | null>;
 }
 
 export interface SessionTable {

@@ -3,26 +3,29 @@
  * short sentence, the one who acted first — "ben joined", "ann added ben",
  * "ann made ben a moderator". The web timeline shows it as a notice and the
  * CLI prints it after the entry's seq, so both say the same thing.
- * Pure and isomorphic; the CLI escapes it for the terminal.
+ * Pure and isomorphic; the CLI escapes it for the terminal. Worded by `t`
+ * (the catalogs' `moderation` namespace), English by default.
  */
+import { english, type Translate } from "./i18n/index.ts";
 import type { MemberEntry } from "./room-log.ts";
 
-export function describeMemberEntry(entry: MemberEntry): string {
-  const { user, by } = entry;
+export function describeMemberEntry(entry: MemberEntry, t: Translate = english): string {
+  const { user } = entry;
+  const by = entry.by ?? "";
   switch (entry.change) {
     case "joined":
-      return `${user} joined`;
+      return t("moderation.joined", { user });
     case "left":
-      return `${user} left`;
+      return t("moderation.left", { user });
     case "invited":
-      return `${by} added ${user}`;
+      return t("moderation.invited", { user, by });
     case "kicked":
-      return `${by} removed ${user}`;
+      return t("moderation.kicked", { user, by });
     case "banned":
-      return `${by} banned ${user}`;
+      return t("moderation.banned", { user, by });
     case "unbanned":
-      return `${by} unbanned ${user}`;
+      return t("moderation.unbanned", { user, by });
     case "role":
-      return `${by} made ${user} ${entry.role === "moderator" ? "a moderator" : "a member"}`;
+      return entry.role === "moderator" ? t("moderation.madeModerator", { user, by }) : t("moderation.madeMember", { user, by });
   }
 }

@@ -1,5 +1,6 @@
 /** The inputs about people: your own profile, and reading others'. Pure and isomorphic. */
 import { z } from "zod";
+import { LOCALES } from "./i18n/index.ts";
 import { AttachmentId, DisplayName, Username } from "./schemas.ts";
 
 /** At most this many usernames per `user.profiles` / `user.profileChanges` call. */
@@ -12,6 +13,10 @@ export const UpdateProfileInput = z.object({
   avatar: AttachmentId.nullable().optional(),
 });
 export type UpdateProfileInput = z.input<typeof UpdateProfileInput>;
+
+/** `me.setLanguage`: Parlor's language for you on every device; null goes back to each browser's. */
+export const SetLanguageInput = z.object({ language: z.enum(LOCALES).nullable() });
+export type SetLanguageInput = z.input<typeof SetLanguageInput>;
 
 export const ProfileInput = z.object({ username: Username });
 

@@ -26,6 +26,7 @@ import { DmPage } from "./pages/dm-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { useSession } from "./lib/session.ts";
+import { createLocale, LocaleContext } from "./lib/locale.ts";
 
 function Layout(props: RouteSectionProps) {
   const session = useSession();
@@ -127,12 +128,21 @@ export function App(props: { api: BrowserApi }) {
   });
   const people = createPeople({ client: props.api.client, signedIn: () => !!session.user() });
   const dmNames = createDmNames(props.api.client, () => session.user()?.username, people.name);
+  const user = () => session.user();
+  const locale = createLocale({
+    storage,
+    browserLanguage: () => navigator.language,
+    accountLanguage: () => (user() ? (user()?.language ?? null) : undefined),
+    saveForAccount: (language) => props.api.client.me.setLanguage.mutate({ language }),
+    root: document.documentElement,
+  });
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>
         <MyRoomsContext.Provider value={myRooms}>
           <PeopleContext.Provider value={people}>
           <DmNamesContext.Provider value={dmNames}>
+            <LocaleContext.Provider value={locale}>
             <Router root={Layout}>
               <Route path="/" component={IndexPage} />
               <Route path="/login" component={LoginPage} />
@@ -142,6 +152,7 @@ export function App(props: { api: BrowserApi }) {
               <Route path="/chat/:room" component={ChatRedirect} />
               <Route path="*" component={NotFoundPage} />
             </Router>
+            </LocaleContext.Provider>
           </DmNamesContext.Provider>
           </PeopleContext.Provider>
         </MyRoomsContext.Provider>

@@ -8,68 +8,79 @@ import { printable } from "./format.ts";
 import { required, UsageError } from "./usage.ts";
 
 function signIn(how: "register" | "login"): Command {
-  return async ({ client, args, passwords, warnIfPlainHttp, saveSession, serverUrl }) => {
-    const username = required(args, 0, "the username");
-    const password = await passwords.read("Password: ", "PARLOR_PASSWORD");
-    warnIfPlainHttp("your password");
+  return async ({ client, args, passwords, warnIfPlainHttp, saveSession, serverUrl, t }) => {
+    const username = required(args, 0, "cli.argUsername");
+    const password = await passwords.read(t("cli.promptPassword"), "PARLOR_PASSWORD");
+    warnIfPlainHttp(t("cli.yourPassword"));
     const { user, token } = await client.auth[how].mutate({ username, password });
     saveSession({ username: user.username, token });
     console.log(
-      `${how === "register" ? "Registered and signed in" : "Signed in"} as ${printable(user.username)} on ${serverUrl}.`,
+      t(how === "register" ? "cli.registered" : "cli.signedIn", { user: printable(user.username), url: serverUrl }),
     );
   };
 }
 
-async function logout({ client, opts, signedIn, saveSession }: CommandInput) {
+async function logout({ client, opts, signedIn, saveSession, t }: CommandInput) {
   if (opts.session !== undefined) {
     const current = (await client.auth.sessions.query()).find((s) => s.current)?.id;
     await client.auth.endSession.mutate({ id: opts.session });
     // Ending this very session is a logout: forget its token too.
     if (opts.session === current) saveSession(null);
     console.log(
-      `Session ${printable(opts.session)} ended${opts.session === current ? " (it was this one: signed out)" : ""}.`,
+      t(opts.session === current ? "cli.sessionEndedThis" : "cli.sessionEnded", { id: printable(opts.session) }),
     );
     return;
   }
   if (opts.all) {
     const { endedSessions } = await client.auth.logoutAll.mutate();
     saveSession(null);
-    console.log(`Signed out everywhere (${endedSessions} session${endedSessions === 1 ? "" : "s"}).`);
+    console.log(t("cli.signedOutEverywhere", { count: endedSessions }));
     return;
   }
   if (signedIn) await client.auth.logout.mutate();
   saveSession(null);
-  console.log("Signed out.");
+  console.log(t("cli.signedOut"));
 }
 
-async function passwd({ client, passwords, warnIfPlainHttp }: CommandInput) {
-  const currentPassword = await passwords.read("Current password: ", "PARLOR_PASSWORD");
-  const newPassword = await passwords.read("New password: ", "PARLOR_NEW_PASSWORD");
+async function passwd({ client, passwords, warnIfPlainHttp, t }: CommandInput) {
+  const currentPassword = await passwords.read(t("cli.promptCurrentPassword"), "PARLOR_PASSWORD");
+  const newPassword = await passwords.read(t("cli.promptNewPassword"), "PARLOR_NEW_PASSWORD");
   if (process.stdin.isTTY && !process.env.PARLOR_NEW_PASSWORD) {
-    if ((await passwords.read("New password again: ", "PARLOR_NEW_PASSWORD")) !== newPassword)
-      throw new UsageError("The new passwords differ.");
+    if ((await passwords.read(t("cli.promptNewPasswordAgain"), "PARLOR_NEW_PASSWORD")) !== newPassword)
+      throw new UsageError((t) => t("errors.passwordsDiffer"));
   }
-  warnIfPlainHttp("your password");
+  warnIfPlainHttp(t("cli.yourPassword"));
   const { endedSessions } = await client.auth.changePassword.mutate({ currentPassword, newPassword });
-  const others = endedSessions === 1 ? "1 other session" : `${endedSessions} other sessions`;
-  console.log(`Password changed. ${others} signed out; this one stays signed in.`);
+  console.log(t("cli.passwordChanged", { count: endedSessions }));
 }
 
 /** One line per session: id, what signed in (browser on system), from where, since, last active, expiry; this one marked. */
-async function sessions({ client }: CommandInput) {
+async function sessions({ client, t }: CommandInput) {
   for (const s of await client.auth.sessions.query()) {
-    const began = s.createdAt ? `since ${printable(s.createdAt)}` : "since (unknown)";
-    const what = [s.browser, s.system].filter(Boolean).join(" on ") || "unknown client";
-    const active = s.lastActiveAt ? `active ${printable(s.lastActiveAt)}` : "active (unknown)";
-    console.log(
-      `${printable(s.id)}\t${printable(what)}\tfrom ${printable(s.address ?? "(unknown)")}\t${began}\t${active}\texpires ${printable(s.expiresAt)}${s.current ? "\t(this one)" : ""}`,
-    );
+    const began = s.createdAt ? t("cli.sessionSince", { when: printable(s.createdAt) }) : t("cli.sessionSinceUnknown");
+    const what =
+      s.browser && s.system
+        ? t("cli.sessionClient", { browser: s.browser, system: s.system })
+        : s.browser || s.system || t("cli.sessionUnknownClient");
+    const active = s.lastActiveAt
+      ? t("cli.sessionActive", { when: printable(s.lastActiveAt) })
+      : t("cli.sessionActiveUnknown");
+    const fields = [
+      printable(s.id),
+      printable(what),
+      t("cli.sessionFrom", { address: printable(s.address ?? t("cli.unknown")) }),
+      began,
+      active,
+      t("cli.sessionExpires", { when: printable(s.expiresAt) }),
+    ];
+    if (s.current) fields.push(t("cli.thisOne"));
+    console.log(fields.join("\t"));
   }
 }
 
-async function whoami({ client }: CommandInput) {
+async function whoami({ client, t }: CommandInput) {
   const me = await client.auth.me.query();
-  console.log(me ? printable(me.username) : "Not signed in.");
+  console.log(me ? printable(me.username) : t("cli.notSignedIn"));
 }
 
 export const accountCommands = {

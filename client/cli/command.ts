@@ -2,7 +2,9 @@
  * What every CLI command is given, and the argument readers they share. A
  * command is `(input) => Promise<void>`; `commands.ts` is the table of them.
  */
+
 import type { ParlorClient } from "@parlor/client";
+import type { Translate } from "../../shared/i18n/index.ts";
 import type { PasswordReader } from "./password.ts";
 import { readStdin } from "./stdin.ts";
 import { required, UsageError } from "./usage.ts";
@@ -48,6 +50,8 @@ export interface CommandInput {
   passwords: PasswordReader;
   /** Says so on stderr when `what` is about to cross the network unencrypted. */
   warnIfPlainHttp(what: string): void;
+  /** The terminal's language (LC_ALL, LC_MESSAGES, LANG): what commands print goes through it. */
+  t: Translate;
 }
 
 export type Command = (input: CommandInput) => Promise<void>;
@@ -55,15 +59,14 @@ export type Command = (input: CommandInput) => Promise<void>;
 /** `--name`'s value as a whole number, or undefined when the flag is absent. */
 export function wholeNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} takes a whole number, not '${value}'.`);
+  if (!/^\d+$/.test(value)) throw new UsageError((t) => t("cli.wholeNumber", { name, value }));
   return Number(value);
 }
 
 /** A message's seq as history prints it: `12` or `#12`. */
 export function seqArg(args: readonly string[], index: number): number {
-  const value = required(args, index, "the message's seq (the #number history shows)");
-  if (!/^#?\d+$/.test(value))
-    throw new UsageError(`A message's seq is a whole number (the #number history shows), not '${value}'.`);
+  const value = required(args, index, "cli.argSeq");
+  if (!/^#?\d+$/.test(value)) throw new UsageError((t) => t("cli.seqFormat", { value }));
   return Number(value.replace("#", ""));
 }
 

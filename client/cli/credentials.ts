@@ -33,6 +33,13 @@ type Store = Record<string, SavedSession>;
 /** The credentials file is a symbolic link (or otherwise unsafe): the CLI will not read or write through it. */
 export class UnsafeCredentialsFileError extends Error {
   override name = "UnsafeCredentialsFileError";
+  constructor(
+    message: string,
+    /** The file, for a message in the terminal's language (`cli.unsafeCredentials`). */
+    readonly path: string,
+  ) {
+    super(message);
+  }
 }
 
 /** `$XDG_CONFIG_HOME/parlor/credentials.json`, else `~/.config/parlor/credentials.json`. */
@@ -44,6 +51,7 @@ export function credentialsPath(env: Record<string, string | undefined> = proces
 const symlinkError = (path: string) =>
   new UnsafeCredentialsFileError(
     `${path} is a symbolic link: refusing to keep a session token through it. Remove it and sign in again.`,
+    path,
   );
 
 function read(path: string): Store {

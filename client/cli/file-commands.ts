@@ -6,21 +6,28 @@
  */
 import { stat } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { AttachmentId } from "../../shared/schemas.ts";
 import type { ParlorClient } from "@parlor/client";
+import { english, type Translate } from "../../shared/i18n/index.ts";
+import { AttachmentId } from "../../shared/schemas.ts";
 import type { Command, CommandInput } from "./command.ts";
 import { writeDownload } from "./file-output.ts";
 import { formatSize, printable } from "./format.ts";
+import { PROGRAM } from "./program.ts";
 import { CommandFailedError, required, UsageError } from "./usage.ts";
 
 /**
  * Uploads the files at `paths`, one after another, and returns their ids in
  * that order. A path that cannot be read is refused before anything is uploaded.
+ * What it prints on the way is in `t`'s language.
  */
-export async function uploadFiles(client: ParlorClient, paths: readonly string[]): Promise<string[]> {
+export async function uploadFiles(
+  client: ParlorClient,
+  paths: readonly string[],
+  t: Translate = english,
+): Promise<string[]> {
   const files = await Promise.all(
     paths.map(async (path) => {
-      if (!(await statOf(path))?.isFile()) throw new UsageError(`Cannot read '${path}': not a file.`);
+      if (!(await statOf(path))?.isFile()) throw new UsageError((t) => t("cli.notAFile", { path }));
       return { path, file: Bun.file(path) };
     }),
   );
@@ -29,7 +36,7 @@ export async function uploadFiles(client: ParlorClient, paths: readonly string[]
     const form = new FormData();
     form.append("file", file, basename(path));
     const uploaded = await client.attachment.upload.mutate(form);
-    console.error(`-- uploaded ${printable(uploaded.name)} (${formatSize(uploaded.size)}) --`);
+    console.error(t("cli.uploaded", { name: printable(uploaded.name), size: formatSize(uploaded.size) }));
     ids.push(uploaded.id);
   }
   return ids;
@@ -47,15 +54,13 @@ export function fileUrl(target: string, serverUrl: string): URL {
   try {
     url = new URL(target, server);
   } catch {
-    throw new UsageError(`'${target}' is neither a file id nor a file URL.`);
+    throw new UsageError((t) => t("cli.notFileTarget", { target }));
   }
   if (url.origin !== server.origin)
-    throw new UsageError(
-      `'${target}' is on ${url.origin}, not ${server.origin}: add --url ${url.origin} to fetch it from there.`,
-    );
+    throw new UsageError((t) => t("cli.otherServer", { target, origin: url.origin, server: server.origin }));
   const [, files, id, name] = url.pathname.split("/");
   if (files !== "files" || !id || !AttachmentId.safeParse(id).success || !name)
-    throw new UsageError(`'${target}' is not a file URL (/files/<id>/<name>).`);
+    throw new UsageError((t) => t("cli.notFileUrl", { target }));
   return new URL(`/files/${id}/${name}`, server);
 }
 
@@ -85,20 +90,20 @@ export function localName(name: string | null, fallback: string): string {
   return clean === "" ? fallback : clean;
 }
 
-async function download({ args, opts, serverUrl, token }: CommandInput) {
-  const url = fileUrl(required(args, 0, "the file's id or URL"), serverUrl);
+async function download({ args, opts, serverUrl, token, t }: CommandInput) {
+  const url = fileUrl(required(args, 0, "cli.argFile"), serverUrl);
   const response = await fetch(url, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
     redirect: "error",
   }).catch((error: Error) => {
-    throw new CommandFailedError(`Cannot reach Parlor at ${serverUrl}: ${error.message}`);
+    throw new CommandFailedError((t) => t("cli.cannotReach", { url: serverUrl, reason: error.message }));
   });
   if (response.status === 404)
-    throw new CommandFailedError(
-      `No such file${token ? " that you may read" : ": it may need you signed in (bun run chat -- login <username>)"}.`,
+    throw new CommandFailedError((t) =>
+      token ? t("cli.noSuchFile") : t("cli.noSuchFileSignIn", { program: PROGRAM }),
     );
   if (!response.ok || !response.body)
-    throw new CommandFailedError(`The server answered ${response.status} for ${url.pathname}.`);
+    throw new CommandFailedError((t) => t("cli.serverAnswered", { status: response.status, path: url.pathname }));
   if (opts.output === "-") {
     await Bun.write(Bun.stdout, response);
     return;
@@ -107,7 +112,7 @@ async function download({ args, opts, serverUrl, token }: CommandInput) {
   const name = localName(dispositionName(response.headers.get("content-disposition")), id);
   const path = opts.output === undefined ? name : await intoDirectory(opts.output, name);
   const bytes = await writeDownload(path, response.body, { replace: opts.force === true });
-  console.log(`Saved ${printable(path)} (${formatSize(bytes)}).`);
+  console.log(t("cli.saved", { path: printable(path), size: formatSize(bytes) }));
 }
 
 /** `output` itself, or `output/name` when `output` is a directory. */

@@ -27,7 +27,7 @@ async function createFrom(path: string, body: ReadableStream<Uint8Array>): Promi
     fd = openSync(path, NEW_FILE, 0o666);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST")
-      throw new TargetExistsError(`${path} exists: not overwriting it (--force replaces it, -o names another path).`);
+      throw new TargetExistsError((t) => t("cli.targetExists", { path }));
     throw error;
   }
   let written = 0;

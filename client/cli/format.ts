@@ -8,6 +8,7 @@
  */
 
 import type { RouterOutputs } from "@parlor/client";
+import { english, type Translate } from "../../shared/i18n/index.ts";
 import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
 import { type TerminalOptions, terminalText } from "./markdown-terminal.ts";
@@ -84,13 +85,13 @@ export function formatAttachment(a: Attachment, serverUrl?: string): string {
  * `#13 bob ↪ #12: hi (edited) [👍 2]`, `#14 ann: (deleted)`; each file on a line of
  * its own below, indented like the text's own lines.
  */
-export function formatMessage(m: Message, options: MessageFormat = {}): string {
-  const t = new Date(m.timestamp);
+export function formatMessage(m: Message, options: MessageFormat = {}, t: Translate = english): string {
+  const at = new Date(m.timestamp);
   const pad = (n: number) => String(n).padStart(2, "0");
-  const when = `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${pad(t.getHours())}:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
+  const when = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
   const text = body(m.text, options);
   const reply = m.replyTo === null ? "" : ` ↪ #${m.replyTo}`;
-  const shown = m.deleted ? "(deleted)" : m.editedAt ? `${text} (edited)` : text;
+  const shown = m.deleted ? t("cli.deleted") : m.editedAt ? `${text} ${t("cli.edited")}` : text;
   const reactions = m.reactions.length
     ? ` [${m.reactions.map((r) => `${printable(r.emoji)} ${r.users.length}`).join(", ")}]`
     : "";
@@ -99,15 +100,19 @@ export function formatMessage(m: Message, options: MessageFormat = {}): string {
 }
 
 /** A change entry of the live stream, e.g. `#14 ann edited #12: hello again`, `#15 bob reacted 👍 to #12`. */
-export function formatChange(e: Exclude<RoomEntry, { kind: "message" }>, options: TerminalOptions = {}): string {
+export function formatChange(
+  e: Exclude<RoomEntry, { kind: "message" }>,
+  options: TerminalOptions = {},
+  t: Translate = english,
+): string {
   switch (e.kind) {
     case "member":
-      return `#${e.seq} ${printable(describeMemberEntry(e))}`;
+      return `#${e.seq} ${printable(describeMemberEntry(e, t))}`;
     case "edit":
-      return `#${e.seq} ${printable(e.by)} edited #${e.target}: ${body(e.text, options)}`;
+      return `#${e.seq} ${t("cli.entryEdited", { by: printable(e.by), target: e.target, text: body(e.text, options) })}`;
     case "delete":
-      return `#${e.seq} ${printable(e.by)} deleted #${e.target}`;
+      return `#${e.seq} ${t("cli.entryDeleted", { by: printable(e.by), target: e.target })}`;
     case "reaction":
-      return `#${e.seq} ${printable(e.user)} ${e.added ? "reacted" : "took back"} ${printable(e.emoji)} ${e.added ? "to" : "on"} #${e.target}`;
+      return `#${e.seq} ${t(e.added ? "cli.entryReacted" : "cli.entryUnreacted", { user: printable(e.user), emoji: printable(e.emoji), target: e.target })}`;
   }
 }

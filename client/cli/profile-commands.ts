@@ -8,13 +8,12 @@ import { uploadFiles } from "./file-commands.ts";
 import { printable } from "./format.ts";
 import { UsageError } from "./usage.ts";
 
-async function profile({ client, args, opts, serverUrl }: CommandInput) {
+async function profile({ client, args, opts, serverUrl, t }: CommandInput) {
   const change: { displayName?: string | null; avatar?: string | null } = {};
   if (opts.name !== undefined) change.displayName = opts.name.trim() === "" ? null : opts.name;
   if (opts.avatar !== undefined)
-    change.avatar = opts.avatar === "none" ? null : (await uploadFiles(client, [opts.avatar]))[0]!;
-  if (args[0] !== undefined && Object.keys(change).length > 0)
-    throw new UsageError("--name and --avatar change your own profile: give no username.");
+    change.avatar = opts.avatar === "none" ? null : (await uploadFiles(client, [opts.avatar], t))[0]!;
+  if (args[0] !== undefined && Object.keys(change).length > 0) throw new UsageError((t) => t("cli.profileOwnOnly"));
   const shown =
     Object.keys(change).length > 0
       ? await client.me.updateProfile.mutate(change)
@@ -22,15 +21,17 @@ async function profile({ client, args, opts, serverUrl }: CommandInput) {
   console.log(
     [
       printable(shown.username),
-      `name: ${shown.displayName === null ? "(none)" : printable(shown.displayName)}`,
-      `avatar: ${shown.avatarUrl === null ? "(none)" : printable(new URL(shown.avatarUrl, serverUrl).href)}`,
+      t("cli.profileName", { name: shown.displayName === null ? t("cli.none") : printable(shown.displayName) }),
+      t("cli.profileAvatar", {
+        url: shown.avatarUrl === null ? t("cli.none") : printable(new URL(shown.avatarUrl, serverUrl).href),
+      }),
     ].join("\n"),
   );
 }
 
 async function whoAmI(client: CommandInput["client"]): Promise<string> {
   const me = await client.auth.me.query();
-  if (!me) throw new UsageError("Whose profile? Give a username, or sign in to see yours.");
+  if (!me) throw new UsageError((t) => t("cli.whoseProfile"));
   return me.username;
 }
 

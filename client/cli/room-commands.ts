@@ -59,90 +59,98 @@ async function yourRooms(client: ParlorClient): Promise<YourRoom[]> {
     .map((r) => ({ unread: r, mine: byName.get(r.room), partner: partnerOf.get(r.room) }));
 }
 
-async function rooms({ client, signedIn }: CommandInput) {
+async function rooms({ client, signedIn, t }: CommandInput) {
   const [mine, active] = await Promise.all([signedIn ? yourRooms(client) : null, client.room.active.query()]);
   if (mine) {
-    console.log("Your rooms:");
-    if (mine.length === 0) console.log("(none yet: send to a room, or create one)");
-    for (const r of mine) console.log(formatYourRoom(r));
+    console.log(t("cli.yourRooms"));
+    if (mine.length === 0) console.log(t("cli.noRoomsYet"));
+    for (const r of mine) console.log(formatYourRoom(r, t));
   } else {
-    console.error(`(sign in to see your rooms and what you have not read: ${PROGRAM} login <username>)`);
+    console.error(t("cli.signInForRooms", { program: PROGRAM }));
   }
-  console.log("Active public rooms:");
-  if (active.length === 0) console.log("(none yet)");
-  for (const r of active) console.log(formatActiveRoom(r));
+  console.log(t("cli.activeRooms"));
+  if (active.length === 0) console.log(t("cli.noneYet"));
+  for (const r of active) console.log(formatActiveRoom(r, t));
 }
 
-async function create({ client, args, opts }: CommandInput) {
-  const room = required(args, 0, "the room's name");
+async function create({ client, args, opts, t }: CommandInput) {
+  const room = required(args, 0, "cli.argRoomName");
   const info = await client.room.create.mutate({
     room,
     visibility: opts.private ? "private" : "public",
     topic: opts.topic,
   });
-  console.log(`Created ${info.visibility} room ${printable(info.room)}; you are its owner.`);
+  console.log(
+    t(info.visibility === "private" ? "cli.createdPrivate" : "cli.createdPublic", { room: printable(info.room) }),
+  );
   if (info.visibility === "private")
-    console.log(`Only its members see it. Add someone: ${PROGRAM} invite ${printable(info.room)} <username>`);
+    console.log(t("cli.privateHint", { room: printable(info.room), program: PROGRAM }));
 }
 
-async function info({ client, args }: CommandInput) {
-  const room = await resolveRoom(client, required(args, 0, "the room"));
-  console.log(formatRoomInfo(await client.room.info.query({ room })));
+async function info({ client, args, t }: CommandInput) {
+  const room = await resolveRoom(client, required(args, 0, "cli.argRoom"));
+  console.log(formatRoomInfo(await client.room.info.query({ room }), t));
 }
 
-async function members({ client, args }: CommandInput) {
-  const room = await resolveRoom(client, required(args, 0, "the room"));
-  for (const m of await client.room.members.query({ room })) console.log(formatMember(m));
+async function members({ client, args, t }: CommandInput) {
+  const room = await resolveRoom(client, required(args, 0, "cli.argRoom"));
+  for (const m of await client.room.members.query({ room })) console.log(formatMember(m, t));
 }
 
 /** invite, kick, ban, unban: `<room> <username>`, then what happened in words. */
-function moderation(procedure: "invite" | "kick" | "ban" | "unban", done: (user: string, room: string) => string) {
-  return async ({ client, args }: CommandInput) => {
-    const room = required(args, 0, "the room");
-    const username = required(args, 1, "the username");
+function moderation(
+  procedure: "invite" | "kick" | "ban" | "unban",
+  done: "cli.invited" | "cli.kicked" | "cli.banned" | "cli.unbanned",
+) {
+  return async ({ client, args, t }: CommandInput) => {
+    const room = required(args, 0, "cli.argRoom");
+    const username = required(args, 1, "cli.argUsername");
     await client.room[procedure].mutate({ room, username });
-    console.log(done(printable(username), printable(room)));
+    console.log(t(done, { user: printable(username), room: printable(room) }));
   };
 }
 
-async function role({ client, args }: CommandInput) {
-  const room = required(args, 0, "the room");
-  const username = required(args, 1, "the username");
-  const newRole = required(args, 2, "the role (moderator or member)");
+async function role({ client, args, t }: CommandInput) {
+  const room = required(args, 0, "cli.argRoom");
+  const username = required(args, 1, "cli.argUsername");
+  const newRole = required(args, 2, "cli.argRole");
   if (newRole !== "moderator" && newRole !== "member")
-    throw new UsageError(`A role is 'moderator' or 'member', not '${newRole}'.`);
+    throw new UsageError((t) => t("cli.roleInvalid", { value: newRole }));
   await client.room.setRole.mutate({ room, username, role: newRole });
   console.log(
-    `${printable(username)} is ${newRole === "moderator" ? "a moderator" : "a member"} of ${printable(room)} now.`,
+    t(newRole === "moderator" ? "cli.nowModerator" : "cli.nowMember", {
+      user: printable(username),
+      room: printable(room),
+    }),
   );
 }
 
-async function topic({ client, args }: CommandInput) {
-  const room = required(args, 0, "the room");
+async function topic({ client, args, t }: CommandInput) {
+  const room = required(args, 0, "cli.argRoom");
   const text = args.slice(1).join(" ");
   const info = await client.room.setTopic.mutate({ room, topic: text });
   console.log(
     info.topic
-      ? `The topic of ${printable(info.room)} is now: ${printable(info.topic)}`
-      : `${printable(info.room)} has no topic now.`,
+      ? t("cli.topicSet", { room: printable(info.room), topic: printable(info.topic) })
+      : t("cli.topicCleared", { room: printable(info.room) }),
   );
 }
 
-async function leave({ client, args }: CommandInput) {
-  const room = required(args, 0, "the room");
+async function leave({ client, args, t }: CommandInput) {
+  const room = required(args, 0, "cli.argRoom");
   if (room.startsWith("@"))
-    throw new UsageError(`To leave a direct conversation, name its room (${PROGRAM} dm ${room.slice(1)} shows it).`);
+    throw new UsageError((t) => t("cli.leaveDirect", { user: room.slice(1), program: PROGRAM }));
   await client.room.leave.mutate({ room });
-  console.log(`You left ${printable(room)}.`);
+  console.log(t("cli.left", { room: printable(room) }));
 }
 
-async function dm({ client, args }: CommandInput) {
-  const username = required(args, 0, "the username");
+async function dm({ client, args, t }: CommandInput) {
+  const username = required(args, 0, "cli.argUsername");
   const { room } = await client.dm.open.mutate({ username });
   const who = printable(username);
-  console.log(`Your conversation with ${who} is ${printable(room)}.`);
-  console.log(`Send to it: ${PROGRAM} send @${who} <text>   (or: send ${printable(room)} <text>)`);
-  console.log(`Read it:    ${PROGRAM} tail @${who}`);
+  console.log(t("cli.dmIs", { user: who, room: printable(room) }));
+  console.log(t("cli.dmSend", { user: who, room: printable(room), program: PROGRAM }));
+  console.log(t("cli.dmRead", { user: who, program: PROGRAM }));
 }
 
 export const roomCommands = {
@@ -150,10 +158,10 @@ export const roomCommands = {
   create,
   info,
   members,
-  invite: moderation("invite", (user, room) => `Invited ${user} to ${room}: they are a member now.`),
-  kick: moderation("kick", (user, room) => `Removed ${user} from ${room}.`),
-  ban: moderation("ban", (user, room) => `Banned ${user} from ${room}: they cannot come back until unbanned.`),
-  unban: moderation("unban", (user, room) => `${user} is no longer banned from ${room}.`),
+  invite: moderation("invite", "cli.invited"),
+  kick: moderation("kick", "cli.kicked"),
+  ban: moderation("ban", "cli.banned"),
+  unban: moderation("unban", "cli.unbanned"),
   role,
   topic,
   leave,

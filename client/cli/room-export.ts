@@ -5,6 +5,7 @@
  */
 
 import type { ParlorClient, RouterOutputs } from "@parlor/client";
+import { english, type Translate } from "../../shared/i18n/index.ts";
 import { HISTORY_LIMIT_MAX } from "../../shared/schemas.ts";
 import { formatMessage, printable, printableJson } from "./format.ts";
 
@@ -37,7 +38,7 @@ const TEXT_SLOT = "\uE000";
  * matched words wrapped by `mark` (e.g. bold). Every part of the text goes through
  * `printable` first, so only `mark`'s own escapes reach the terminal.
  */
-export function formatHit(hit: SearchHit, mark: (word: string) => string): string {
+export function formatHit(hit: SearchHit, mark: (word: string) => string, t: Translate = english): string {
   const safe = (part: string) => printable(part, { newlines: true }).replaceAll("\n", "\n    ");
   let text = "";
   let at = 0;
@@ -47,5 +48,5 @@ export function formatHit(hit: SearchHit, mark: (word: string) => string): strin
     at = end;
   }
   text += safe(hit.text.slice(at));
-  return `${printable(hit.room)} ${formatMessage({ ...hit, text: TEXT_SLOT }).replace(TEXT_SLOT, () => text)}`;
+  return `${printable(hit.room)} ${formatMessage({ ...hit, text: TEXT_SLOT }, {}, t).replace(TEXT_SLOT, () => text)}`;
 }

@@ -5,6 +5,7 @@
  */
 
 import type { RouterOutputs } from "@parlor/client";
+import { english, type Translate } from "../../shared/i18n/index.ts";
 import type { RoomUnread } from "../../shared/schemas.ts";
 import { printable } from "./format.ts";
 
@@ -14,33 +15,47 @@ type MyRoom = RouterOutputs["room"]["mine"][number];
 type ActiveRoom = RouterOutputs["room"]["active"][number];
 
 /** What kind of room, locked if only its members see it: `public`, `🔒 private`, `🔒 with bob`. */
-export function roomKind(room: { visibility: "public" | "private"; direct: boolean }, partner?: string): string {
-  if (room.direct) return partner ? `🔒 with ${printable(partner)}` : "🔒 direct";
-  return room.visibility === "private" ? "🔒 private" : "public";
+export function roomKind(
+  room: { visibility: "public" | "private"; direct: boolean },
+  partner?: string,
+  t: Translate = english,
+): string {
+  if (room.direct) return partner ? t("cli.kindWith", { user: printable(partner) }) : t("cli.kindDirect");
+  return room.visibility === "private" ? t("cli.kindPrivate") : t("cli.kindPublic");
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** A role as the reader's language names it: "moderator", "moderador". */
+export function roleName(role: "owner" | "moderator" | "member", t: Translate = english): string {
+  return t(
+    role === "owner"
+      ? "moderation.roleOwner"
+      : role === "moderator"
+        ? "moderation.roleModerator"
+        : "moderation.roleMember",
+  );
+}
 
 /** `plans (🔒 private)`, then one fact a line: topic, owner, members, your role. */
-export function formatRoomInfo(info: RoomInfo): string {
+export function formatRoomInfo(info: RoomInfo, t: Translate = english): string {
   return [
-    `${printable(info.room)} (${roomKind(info)})`,
-    `topic: ${info.topic ? printable(info.topic) : "(none)"}`,
-    `owner: ${printable(info.owner)}`,
-    `members: ${info.members}`,
-    `you: ${info.role ?? "not a member"}`,
+    `${printable(info.room)} (${roomKind(info, undefined, t)})`,
+    t("cli.infoTopic", { topic: info.topic ? printable(info.topic) : t("cli.none") }),
+    t("cli.infoOwner", { owner: printable(info.owner) }),
+    t("cli.infoMembers", { count: info.members }),
+    t("cli.infoYou", { role: info.role ? roleName(info.role, t) : t("cli.notMember") }),
   ].join("\n");
 }
 
-/** `ann\towner`. */
 /** `ann\towner`, or with a display name `ann\towner\tAnn Lee`. */
-export const formatMember = (m: Member) =>
-  `${printable(m.username)}\t${m.role}${m.displayName ? `\t${printable(m.displayName)}` : ""}`;
+export const formatMember = (m: Member, t: Translate = english) =>
+  `${printable(m.username)}\t${roleName(m.role, t)}${m.displayName ? `\t${printable(m.displayName)}` : ""}`;
 
 /** `3 unread, 1 mention`, or `no unread`. */
-export function unreadCounts(r: Pick<RoomUnread, "unread" | "mentions">): string {
-  if (r.unread === 0 && r.mentions === 0) return "no unread";
-  return r.mentions ? `${r.unread} unread, ${plural(r.mentions, "mention")}` : `${r.unread} unread`;
+export function unreadCounts(r: Pick<RoomUnread, "unread" | "mentions">, t: Translate = english): string {
+  if (r.unread === 0 && r.mentions === 0) return t("cli.noUnread");
+  return r.mentions
+    ? t("cli.unreadMentions", { unread: r.unread, count: r.mentions })
+    : t("cli.unread", { unread: r.unread });
 }
 
 export interface YourRoom {
@@ -52,14 +67,19 @@ export interface YourRoom {
 }
 
 /** `plans\t🔒 private\t3 unread, 1 mention\towner\tlast 2026-…\tQ1 planning`. */
-export function formatYourRoom({ unread, mine, partner }: YourRoom): string {
-  const fields = [printable(unread.room), roomKind(unread, partner), unreadCounts(unread)];
-  if (mine) fields.push(mine.role);
-  fields.push(`last ${printable(unread.lastMessageAt)}`);
+export function formatYourRoom({ unread, mine, partner }: YourRoom, t: Translate = english): string {
+  const fields = [printable(unread.room), roomKind(unread, partner, t), unreadCounts(unread, t)];
+  if (mine) fields.push(roleName(mine.role, t));
+  fields.push(t("cli.lastAt", { when: printable(unread.lastMessageAt) }));
   if (mine?.topic) fields.push(printable(mine.topic));
   return fields.join("\t");
 }
 
 /** `gathering\t1 message\t1 here now\tlast 2026-…`. */
-export const formatActiveRoom = (r: ActiveRoom) =>
-  `${printable(r.name)}\t${plural(r.messages, "message")}\t${r.present} here now\tlast ${printable(r.lastMessageAt)}`;
+export const formatActiveRoom = (r: ActiveRoom, t: Translate = english) =>
+  [
+    printable(r.name),
+    t("cli.messages", { count: r.messages }),
+    t("cli.hereNow", { count: r.present }),
+    t("cli.lastAt", { when: printable(r.lastMessageAt) }),
+  ].join("\t");

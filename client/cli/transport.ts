@@ -1,4 +1,5 @@
 /** Whether the CLI is about to send a secret where the network can read it. */
+import { english, type Translate } from "../../shared/i18n/index.ts";
 
 /** Names and addresses of this machine: plain HTTP to them never leaves it. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -14,8 +15,8 @@ export function isLoopbackHost(hostname: string): boolean {
  * A warning for stderr when `what` (a session token, a password) would go over
  * plain HTTP to another machine, else null.
  */
-export function plainHttpWarning(serverUrl: string, what: string): string | null {
+export function plainHttpWarning(serverUrl: string, what: string, t: Translate = english): string | null {
   const url = new URL(serverUrl);
   if (url.protocol !== "http:" || isLoopbackHost(url.hostname)) return null;
-  return `Warning: sending ${what} over plain HTTP to ${url.host}: anyone on the network between can read it and act as you. Use https://.`;
+  return t("cli.plainHttp", { what, host: url.host });
 }

@@ -99,7 +99,7 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     /** Its sender changes a message's text; the same text again stores nothing. */
     edit(author: Author, input: { room: RoomName; seq: number; text: string }): Promise<Message> {
       return change(author, input.room, input.seq, ({ message, senderId }) => {
-        if (senderId !== author.id) throw new ForbiddenError("Only its sender can edit a message.");
+        if (senderId !== author.id) throw new ForbiddenError("Only its sender can edit a message.", { reason: "senderOnlyEdit" });
         if (message.deleted) throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot be edited.`);
         return message.text === input.text ? null : { kind: "edit", text: input.text };
       });
@@ -111,7 +111,7 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
      */
     async delete(author: Author, input: { room: RoomName; seq: number }, { moderator = false } = {}): Promise<void> {
       await change(author, input.room, input.seq, ({ message, senderId }) => {
-        if (senderId !== author.id && !moderator) throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.");
+        if (senderId !== author.id && !moderator) throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.", { reason: "senderOrModeratorDelete" });
         return message.deleted ? null : { kind: "delete" };
       });
       // Unreadable since the commit (a file's read checks its message); now its bytes go too.

@@ -4,8 +4,18 @@
  * routes to HTTP statuses.
  * Below every service and importing nothing, so any service may throw them
  * without depending on another; nothing here knows about a transport.
+ * `detail` names the refusal for clients that word it in their own language.
  */
-export class DomainError extends Error {}
+import type { ErrorDetail } from "../../shared/error-reasons.ts";
+
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly detail?: ErrorDetail,
+  ) {
+    super(message);
+  }
+}
 
 /** No such message (or the seq is an entry that is not a message). → NOT_FOUND */
 export class NotFoundError extends DomainError {
@@ -13,7 +23,7 @@ export class NotFoundError extends DomainError {
 }
 
 /** The one answer for "no such room" and "a private room you are not in": nothing tells them apart. → NOT_FOUND */
-export const roomNotFound = (room: string) => new NotFoundError(`Room '${room}' does not exist.`);
+export const roomNotFound = (room: string) => new NotFoundError(`Room '${room}' does not exist.`, { reason: "roomNotFound", params: { room } });
 
 /** The caller may not do this to this message. → FORBIDDEN */
 export class ForbiddenError extends DomainError {
@@ -44,7 +54,7 @@ export class ConflictError extends DomainError {
 export class UsernameTakenError extends ConflictError {
   override name = "UsernameTakenError";
   constructor(readonly username: string) {
-    super(`The username '${username}' is taken.`);
+    super(`The username '${username}' is taken.`, { reason: "usernameTaken" });
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { sql } from "kysely";
 import type { Db } from "../../db/index.ts";
+import { type Locale, localeOfTag } from "../../shared/i18n/index.ts";
 import { type Profile, type ProfileEvent, userGroup } from "../../shared/schemas.ts";
 import { InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
 import type { Files } from "../files/files.ts";
@@ -74,6 +75,18 @@ export function createProfiles({ db, groups, files }: ProfilesOptions) {
           .catch((error) => console.error(`[parlor] profile change of user ${userId} not published`, error));
       }
       return profile;
+    },
+
+    /** The language `userId` chose, null when none (their own business: not part of the profile others see). */
+    async language(userId: number): Promise<Locale | null> {
+      const row = await db.selectFrom("user").select("language").where("id", "=", userId).executeTakeFirst();
+      return localeOfTag(row?.language);
+    },
+
+    /** Keeps (or with null, forgets) `userId`'s language. */
+    async setLanguage(userId: number, language: Locale | null): Promise<Locale | null> {
+      await db.updateTable("user").set({ language }).where("id", "=", userId).execute();
+      return language;
     },
 
     /** One person's profile; NotFoundError for a username nobody has. */

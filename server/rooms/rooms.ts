@@ -90,7 +90,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
   }
 
   function requireManager(access: RoomAccess): void {
-    if (!isManager(access.role)) throw new ForbiddenError("Only the room's owner and moderators can do this.");
+    if (!isManager(access.role)) throw new ForbiddenError("Only the room's owner and moderators can do this.", { reason: "managersOnly" });
   }
 
   function requireNotDirect(access: RoomAccess): void {
@@ -100,8 +100,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
   /** Owners act on anyone but themselves; moderators only on plain members. */
   function requireOutranks(access: RoomAccess, target: { role: string | null; id: number }, actor: Author): void {
     if (target.id === actor.id) throw new InvalidRequestError("You cannot do this to yourself.");
-    if (target.role === "owner" || target.id === access.ownerId) throw new ForbiddenError("Nobody can do this to the room's owner.");
-    if (target.role === "moderator" && access.role !== "owner") throw new ForbiddenError("Moderators cannot act on other moderators.");
+    if (target.role === "owner" || target.id === access.ownerId) throw new ForbiddenError("Nobody can do this to the room's owner.", { reason: "notOnOwner" });
+    if (target.role === "moderator" && access.role !== "owner") throw new ForbiddenError("Moderators cannot act on other moderators.", { reason: "notOnModerator" });
   }
 
   /** Whom a kick or ban acts on, once the rules allow it: the caller manages the room and outranks them. */
@@ -177,7 +177,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     async join(user: Author, access: AnyRoomAccess): Promise<void> {
       const a = requireExisting(access);
       if (a.visibility !== "public") throw new InvalidRequestError("A private room is joined by invitation.");
-      if (a.banned) throw new ForbiddenError(`You are banned from room '${a.room}'.`);
+      if (a.banned) throw new ForbiddenError(`You are banned from room '${a.room}'.`, { reason: "banned", params: { room: a.room } });
       if (a.role) return;
       const joined = await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
         await requireRoomForNewMember(a, trx);
@@ -249,7 +249,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     /** The owner makes a member a moderator, or a moderator a member again. */
     async setRole(user: Author, access: AnyRoomAccess, username: string, role: "moderator" | "member"): Promise<void> {
       const a = requireExisting(access);
-      if (a.role !== "owner") throw new ForbiddenError("Only the room's owner can change roles.");
+      if (a.role !== "owner") throw new ForbiddenError("Only the room's owner can change roles.", { reason: "ownerOnlyRoles" });
       requireNotDirect(a);
       const target = await targetUser(username);
       if (target.id === user.id) throw new InvalidRequestError("The owner's role does not change.");

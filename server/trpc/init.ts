@@ -1,6 +1,8 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import type { ErrorDetail } from "../../shared/error-reasons.ts";
+import { DomainError, TooManyRequestsError } from "../errors/domain-errors.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
 import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
@@ -14,6 +16,29 @@ import { type ConnectionState, type Context, sessionEnded } from "./context.ts";
 function describeZodError(error: ZodError): string {
   return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ${i.message}` : i.message)).join("; ");
 }
+
+/**
+ * One input problem as a client reads it: where, the English sentence, and
+ * zod's code with the bound it broke, so a client can say it in its language.
+ */
+function issueData(issue: ZodError["issues"][number]) {
+  const bound = issue.code === "too_small" ? { minimum: Number(issue.minimum) } : issue.code === "too_big" ? { maximum: Number(issue.maximum) } : {};
+  return { path: issue.path.map(String), message: issue.message, code: issue.code, ...bound };
+}
+
+/** The reason of a refusal made here with its own code (not a domain error, which the middleware would map again). */
+class RefusalReason extends Error {
+  constructor(
+    message: string,
+    readonly detail: ErrorDetail,
+  ) {
+    super(message);
+  }
+}
+
+/** A refusal with its English message and, for clients that translate, its reason. */
+export const refusal = (code: TRPCError["code"], message: string, detail: ErrorDetail) =>
+  new TRPCError({ code, message, cause: new RefusalReason(message, detail) });
 
 const t = initTRPC.context<Context>().create({
   // Subscriptions are served over the WebSocket only (one set of caps, Origin rule and
@@ -36,10 +61,12 @@ const t = initTRPC.context<Context>().create({
       return {
         ...base,
         message: describeZodError(error.cause),
-        data: { ...base.data, issues: error.cause.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+        data: { ...base.data, issues: error.cause.issues.map(issueData) },
       };
     }
-    return base;
+    // Why, by name, for clients that word it in the user's language (shared/error-reasons.ts).
+    const detail = error.cause instanceof DomainError || error.cause instanceof RefusalReason ? error.cause.detail : undefined;
+    return detail ? { ...base, data: { ...base.data, reason: detail.reason, params: detail.params ?? {} } } : base;
   },
 });
 
@@ -151,7 +178,9 @@ export const roomMemberProcedure = publicProcedure.use(async function roomMember
 export async function rateLimited(limiter: RateLimiter, key: string, what: string): Promise<void> {
   const waitMs = await limiter.take(key);
   if (waitMs > 0) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many ${what}: try again in ${Math.ceil(waitMs / 1000)} s.` });
+    const seconds = Math.ceil(waitMs / 1000);
+    const message = `Too many ${what}: try again in ${seconds} s.`;
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new TooManyRequestsError(message, { reason: "rateLimited", params: { seconds } }) });
   }
 }
 

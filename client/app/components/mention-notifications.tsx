@@ -1,6 +1,7 @@
 import { useNavigate } from "@solidjs/router";
 import { createEffect, on } from "solid-js";
 import { useApi } from "../lib/api.ts";
+import { useT } from "../lib/locale.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { browserNotifications, latestMention, mentionNotification, showMention } from "../lib/mention-notifier.ts";
 import { newMentions, useMyRooms } from "../lib/my-rooms.ts";
@@ -16,6 +17,7 @@ export function MentionNotifications() {
   const session = useSession();
   const { client } = useApi();
   const navigate = useNavigate();
+  const t = useT();
 
   async function notify(room: string, lastReadSeq: number) {
     const api = browserNotifications();
@@ -25,7 +27,7 @@ export function MentionNotifications() {
       (page) => page.messages,
       () => [],
     );
-    const { title, body } = mentionNotification(names.label(room), latestMention(recent, self, lastReadSeq));
+    const { title, body } = mentionNotification(names.label(room), latestMention(recent, self, lastReadSeq), t);
     showMention({ api, room, title, body, open: (r) => navigate(names.path(r)) });
   }
 

@@ -4,6 +4,8 @@
  * WebSocket to the page's own origin.
  */
 import { createContext, useContext } from "solid-js";
+import { errorText } from "../../../shared/i18n/error-text.ts";
+import type { Translate } from "../../../shared/i18n/index.ts";
 import { CLOSE_SESSION_ENDED } from "../../../shared/transport.ts";
 import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 
@@ -54,8 +56,14 @@ export function useApi(): BrowserApi {
   return api;
 }
 
-/** A readable sentence from whatever a call threw: the server's message for a TRPCClientError. */
-export function errorMessage(error: unknown): string {
+/**
+ * A readable sentence from whatever a call threw. With the page's translator
+ * (`useT()`), in the reader's language from the error's code, reason and fields
+ * (shared/i18n/error-text.ts); without one, the server's English message, as
+ * components not yet translated show it.
+ */
+export function errorMessage(error: unknown, t?: Translate): string {
+  if (t) return errorText(error, t);
   if (error instanceof Error && error.message) {
     // A network failure reads "Failed to fetch" in Chromium: say what it means.
     if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError")) return "Cannot reach the server. Check your connection and try again.";

@@ -3,6 +3,7 @@
  * Permission is asked only from a click ("Notify me of mentions"), never on
  * load; clicking a notification focuses the tab and opens the room.
  */
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { mentions } from "../../../shared/room-log.ts";
 import type { Message } from "./message-log.ts";
 
@@ -26,12 +27,12 @@ export function latestMention(messages: readonly Message[], self: string, lastRe
 
 const BODY_MAX = 140;
 
-/** What the notification says: who and what, cut to a glance; the room alone when the message is not at hand. */
-export function mentionNotification(roomLabel: string, message: Message | null): { title: string; body: string } {
-  if (!message) return { title: roomLabel, body: "You were mentioned." };
-  const text = [...message.text];
-  const body = `${message.sender}: ${text.length > BODY_MAX ? `${text.slice(0, BODY_MAX - 1).join("")}…` : message.text}`;
-  return { title: roomLabel, body };
+/** What the notification says, in the page's language: who and what, cut to a glance; the room alone when the message is not at hand. */
+export function mentionNotification(roomLabel: string, message: Message | null, t: Translate = english): { title: string; body: string } {
+  if (!message) return { title: roomLabel, body: t("notifications.mentioned") };
+  const chars = [...message.text];
+  const text = chars.length > BODY_MAX ? `${chars.slice(0, BODY_MAX - 1).join("")}…` : message.text;
+  return { title: roomLabel, body: t("notifications.mentionBody", { sender: message.sender, text }) };
 }
 
 export interface ShowMentionOptions {

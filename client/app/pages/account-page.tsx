@@ -2,6 +2,7 @@ import { A, useNavigate } from "@solidjs/router";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
 import { createAccount, describeSession, passwordFormProblem } from "../lib/account.ts";
+import { LanguagePicker } from "../components/language-picker.tsx";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { useSession } from "../lib/session.ts";
 import { ProfileForm } from "../components/profile-form.tsx";
@@ -156,6 +157,7 @@ export function AccountPage() {
           )}
         </Match>
       </Switch>
+      <LanguagePicker />
     </section>
   );
 }

@@ -1,8 +1,11 @@
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
-import { createSignal, Show } from "solid-js";
+import { createEffect, createSignal, Show } from "solid-js";
 import { createStore } from "solid-js/store";
 import { Credentials } from "../../../shared/schemas.ts";
+import { issueText } from "../../../shared/i18n/error-text.ts";
+import { Rich } from "../components/rich.tsx";
 import { errorMessage } from "../lib/api.ts";
+import { useT } from "../lib/locale.ts";
 import { safeNextPath } from "../lib/next-path.ts";
 import { useSession } from "../lib/session.ts";
 
@@ -10,13 +13,14 @@ type Mode = "signin" | "signup";
 
 export function LoginPage() {
   const session = useSession();
+  const t = useT();
   const navigate = useNavigate();
   const [search, setSearch] = useSearchParams<{ mode?: string; next?: string }>();
   const mode = (): Mode => (search.mode === "signup" ? "signup" : "signin");
   const [form, setForm] = createStore({ username: "", password: "" });
   const [error, setError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  document.title = "Sign in · Parlor";
+  createEffect(() => (document.title = t("common.pageTitle", { page: t("login.title") })));
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
@@ -25,9 +29,12 @@ export function LoginPage() {
     if (mode() === "signup") {
       // The server checks the same schema; checking here first saves a round trip and explains the rule.
       const parsed = Credentials.safeParse(credentials);
-      if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Check your username and password.");
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        return setError(issue ? issueText(issue, t) : t("login.checkBoth"));
+      }
     } else if (!credentials.username || !credentials.password) {
-      return setError("Enter your username and password.");
+      return setError(t("login.enterBoth"));
     }
     setBusy(true);
     try {
@@ -35,7 +42,7 @@ export function LoginPage() {
       setForm("password", "");
       navigate(safeNextPath(search.next), { replace: true });
     } catch (e) {
-      setError(errorMessage(e));
+      setError(errorMessage(e, t));
     } finally {
       setBusy(false);
     }
@@ -47,8 +54,8 @@ export function LoginPage() {
         when={session.user()}
         fallback={
           <form class="login" onSubmit={submit} novalidate aria-labelledby="login-heading">
-            <h1 id="login-heading">{mode() === "signup" ? "Create an account" : "Sign in"}</h1>
-            <label for="username">Username</label>
+            <h1 id="login-heading">{mode() === "signup" ? t("login.headingSignUp") : t("login.headingSignIn")}</h1>
+            <label for="username">{t("login.username")}</label>
             <input
               id="username"
               name="username"
@@ -63,10 +70,10 @@ export function LoginPage() {
             />
             <Show when={mode() === "signup"}>
               <p id="username-help" class="hint">
-                3 to 32 letters, digits, “_” or “-”.
+                {t("login.usernameHelp")}
               </p>
             </Show>
-            <label for="password">Password</label>
+            <label for="password">{t("login.password")}</label>
             <input
               id="password"
               name="password"
@@ -79,30 +86,30 @@ export function LoginPage() {
             />
             <Show when={mode() === "signup"}>
               <p id="password-help" class="hint">
-                At least 8 characters.
+                {t("login.passwordHelp")}
               </p>
             </Show>
             <p class="error" role="alert">
               {error() ?? ""}
             </p>
             <button type="submit" disabled={busy()}>
-              {mode() === "signup" ? "Create account" : "Sign in"}
+              {mode() === "signup" ? t("login.submitSignUp") : t("login.submitSignIn")}
             </button>
             <p class="switch-mode">
               <Show
                 when={mode() === "signup"}
                 fallback={
                   <>
-                    New here?{" "}
+                    {t("login.newHere")}{" "}
                     <button type="button" class="link-button" onClick={() => (setError(null), setSearch({ mode: "signup" }))}>
-                      Create an account
+                      {t("login.createAccount")}
                     </button>
                   </>
                 }
               >
-                Already have an account?{" "}
+                {t("login.haveAccount")}{" "}
                 <button type="button" class="link-button" onClick={() => (setError(null), setSearch({ mode: undefined }))}>
-                  Sign in
+                  {t("login.signIn")}
                 </button>
               </Show>
             </p>
@@ -111,10 +118,12 @@ export function LoginPage() {
       >
         {(user) => (
           <div>
-            <h1>You are signed in</h1>
+            <h1>{t("login.signedInHeading")}</h1>
             <p>
-              Signed in as <strong>{user().username}</strong>. <A href={safeNextPath(search.next)}>Continue</A>, or sign out from the
-              top of the page.
+              <Rich
+                text={t("login.signedInAs")}
+                slots={{ name: () => <strong>{user().username}</strong>, continue: (words) => <A href={safeNextPath(search.next)}>{words}</A> }}
+              />
             </p>
           </div>
         )}

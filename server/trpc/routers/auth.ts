@@ -1,11 +1,11 @@
 /** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
 import { TRPCError } from "@trpc/server";
 import { ChangePasswordInput, EndSessionInput } from "../../../shared/account.ts";
-import { Credentials } from "../../../shared/schemas.ts";
+import { Credentials, type User } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/index.ts";
 import { addressKey } from "../../limits/client-address.ts";
 import type { Context } from "../context.ts";
-import { authedProcedure, publicProcedure, rateLimited, router } from "../init.ts";
+import { authedProcedure, publicProcedure, rateLimited, refusal, router } from "../init.ts";
 
 /** The caller's address as per-address limits count it (an IPv6 client per /64). */
 const callerAddress = (ctx: Context) => addressKey(ctx.ip ?? "unknown");
@@ -25,9 +25,15 @@ async function limitSignIn(ctx: Context, username: string) {
 const signInClient = (ctx: Context) => ({ userAgent: ctx.userAgent ?? null, ip: ctx.ip });
 
 /** Over HTTP the browser gets the session as a cookie too; scripts keep the token. */
-function withCookie(ctx: Context, signedIn: SignedIn): SignedIn {
+/** The user as `auth.me` describes them: with the language they chose (null: their browser's). */
+async function described(ctx: Context, user: User) {
+  return { ...user, language: await ctx.services.profiles.language(user.id) };
+}
+
+/** The session's cookie set, and the signed-in user as `auth.me` would describe them (so a page switches to their language at once). */
+async function withCookie(ctx: Context, signedIn: SignedIn) {
   ctx.resHeaders?.append("set-cookie", ctx.services.auth.sessionCookie(signedIn.token));
-  return signedIn;
+  return { ...signedIn, user: await described(ctx, signedIn.user) };
 }
 
 export const authRouter = router({
@@ -41,7 +47,7 @@ export const authRouter = router({
   login: publicProcedure.input(Credentials).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, input.username);
     const signedIn = await ctx.services.auth.login(input, signInClient(ctx));
-    if (!signedIn) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong username or password." });
+    if (!signedIn) throw refusal("UNAUTHORIZED", "Wrong username or password.", { reason: "wrongCredentials" });
     await ctx.services.limiters.loginPerUsernameIp.reset(usernameAtAddress(ctx, input.username));
     return withCookie(ctx, signedIn);
   }),
@@ -68,7 +74,7 @@ export const authRouter = router({
   changePassword: authedProcedure.input(ChangePasswordInput).mutation(async ({ ctx, input }) => {
     await limitSignIn(ctx, ctx.user.username);
     const changed = await ctx.services.sessions.changePassword(ctx.user.id, ctx.token, input);
-    if (!changed) throw new TRPCError({ code: "FORBIDDEN", message: "Your current password is not right." });
+    if (!changed) throw refusal("FORBIDDEN", "Your current password is not right.", { reason: "wrongPassword" });
     return changed;
   }),
 
@@ -88,6 +94,6 @@ export const authRouter = router({
   /** The caller's live sessions: the current one first, then newest first. */
   sessions: authedProcedure.query(({ ctx }) => ctx.services.auth.sessions(ctx.user.id, ctx.token)),
 
-  /** The signed-in user, or null for a guest. */
-  me: publicProcedure.query(({ ctx }) => ctx.user),
+  /** The signed-in user with the language they chose (null: the browser's), or null for a guest. */
+  me: publicProcedure.query(({ ctx }) => (ctx.user ? described(ctx, ctx.user) : null)),
 });

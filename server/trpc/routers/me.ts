@@ -1,5 +1,5 @@
 /** What concerns the signed-in user across rooms. */
-import { UpdateProfileInput } from "../../../shared/profile.ts";
+import { SetLanguageInput, UpdateProfileInput } from "../../../shared/profile.ts";
 import { both } from "../context.ts";
 import { authedProcedure, rateLimited, router, takeMyRoomsSlot, takeSubscriptionSlot } from "../init.ts";
 
@@ -13,6 +13,15 @@ export const meRouter = router({
   updateProfile: authedProcedure.input(UpdateProfileInput).mutation(async ({ ctx, input }) => {
     await rateLimited(ctx.services.limiters.profile, String(ctx.user.id), "profile changes");
     return ctx.services.profiles.update(ctx.user.id, input);
+  }),
+
+  /**
+   * Sets (or, with null, clears) the language Parlor speaks to the caller on every
+   * device; `auth.me` returns it. Rate limited with the profile's changes.
+   */
+  setLanguage: authedProcedure.input(SetLanguageInput).mutation(async ({ ctx, input }) => {
+    await rateLimited(ctx.services.limiters.profile, String(ctx.user.id), "profile changes");
+    return { language: await ctx.services.profiles.setLanguage(ctx.user.id, input.language) };
   }),
 
   /**

@@ -1,0 +1,109 @@
+/**
+ * Parlor in Spanish and English in a real browser: a browser set to Spanish
+ * gets `<html lang="es">` and the sign-in flow and the not-found page in
+ * Spanish (errors included), both pages without an axe violation in either
+ * language; a language chosen in the account page applies at once, survives a
+ * reload and follows the user to another browser.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page, test } from "@playwright/test";
+import { PASSWORD, signUp, uniqueName } from "./support/app.ts";
+
+async function violations(page: Page) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }));
+}
+
+test.describe("a browser set to Spanish", () => {
+  test.use({ locale: "es-ES" });
+
+  test("signs up and in in Spanish, with the API's refusals in Spanish", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+    await expect(page.getByRole("heading", { name: "Iniciar sesión" })).toBeVisible();
+    await expect(page).toHaveTitle("Iniciar sesión · Parlor");
+    expect(await violations(page)).toEqual([]);
+
+    await page.getByRole("button", { name: "Crea una cuenta" }).click();
+    await expect(page.getByRole("heading", { name: "Crear una cuenta" })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.getByLabel("Nombre de usuario").fill("ab");
+    await page.getByLabel("Contraseña").fill(PASSWORD);
+    await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await expect(page.getByRole("alert")).toHaveText("Nombre de usuario: al menos 3 caracteres.");
+
+    const username = uniqueName("es");
+    await page.getByLabel("Nombre de usuario").fill(username);
+    await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await expect(page).toHaveURL("/");
+
+    // Signed out, a wrong password is told in Spanish (from the error's reason, not its English message).
+    const other = await page.context().browser()!.newContext({ locale: "es-ES" });
+    const second = await other.newPage();
+    await second.goto("/login");
+    await second.getByLabel("Nombre de usuario").fill(username);
+    await second.getByLabel("Contraseña").fill("not the password");
+    await second.getByRole("button", { name: "Iniciar sesión" }).click();
+    await expect(second.getByRole("alert")).toHaveText("El nombre de usuario o la contraseña no son correctos.");
+    await other.close();
+  });
+
+  test("the not-found page is Spanish, served with status 404", async ({ page }) => {
+    const response = await page.goto("/no-such-page");
+    expect(response?.status()).toBe(404);
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+    await expect(page.getByRole("heading", { name: "Página no encontrada" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Elige una sala" })).toHaveAttribute("href", "/");
+    expect(await violations(page)).toEqual([]);
+  });
+});
+
+test.describe("a browser set to English", () => {
+  test.use({ locale: "en-US" });
+
+  test("the login and not-found pages are English, without an axe violation", async ({ page }) => {
+    await page.goto("/login");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+    await page.goto("/no-such-page");
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+  });
+
+  test("choosing Spanish in the account page applies at once, survives a reload and follows the user", async ({
+    page,
+    browser,
+  }) => {
+    const username = uniqueName("lang");
+    await signUp(page, username);
+    await page.goto("/account");
+    await page.getByLabel("Language of Parlor").selectOption("es");
+    // At once, without a reload.
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+    await expect(page.getByLabel("Idioma de Parlor")).toHaveValue("es");
+    expect(await violations(page)).toEqual([]);
+
+    await page.reload();
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+    await expect(page.getByLabel("Idioma de Parlor")).toHaveValue("es");
+
+    // Another browser, set to English: signing in brings the user's language.
+    const laptop = await browser.newContext({ locale: "en-US" });
+    const other = await laptop.newPage();
+    await other.goto("/login");
+    await expect(other.locator("html")).toHaveAttribute("lang", "en");
+    await other.getByLabel("Username").fill(username);
+    await other.getByLabel("Password").fill(PASSWORD);
+    await other.getByRole("button", { name: "Sign in" }).click();
+    await expect(other.locator("html")).toHaveAttribute("lang", "es");
+    await laptop.close();
+
+    // Back to the browser's language.
+    await page.getByLabel("Idioma de Parlor").selectOption("");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByLabel("Language of Parlor")).toHaveValue("");
+  });
+});
