@@ -24,10 +24,18 @@ await describeWithServices("confirming entries from Redis", [redisService], () =
   let logReads = 0;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "parlor-confirm-"));
-    const env = { DATABASE_URL: `sqlite:${join(dir, "chat.db")}`, REDIS_URL: await testRedisUrl(), REDIS_PREFIX: uniqueRedisPrefix(), SEND_BURST: "1000", SEND_PER_SECOND: "1000" };
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, "chat.db")}`,
+      REDIS_URL: await testRedisUrl(),
+      REDIS_PREFIX: uniqueRedisPrefix(),
+      SEND_BURST: "1000",
+      SEND_PER_SECOND: "1000",
+    };
     a = await startTestServer(env);
     // The room log's range reads (entriesBetween) are the only statements that read `room_entry` by seq.
-    const counted = createDb(env.DATABASE_URL, { onQuery: (sql) => void (/from "room_entry"/.test(sql) && logReads++) });
+    const counted = createDb(env.DATABASE_URL, {
+      onQuery: (sql) => void (/from "room_entry"/.test(sql) && logReads++),
+    });
     b = await startTestServer(env, { db: counted });
   }, 30_000);
   afterAll(async () => {
@@ -41,9 +49,11 @@ await describeWithServices("confirming entries from Redis", [redisService], () =
     const subs = Array.from({ length: 3 }, () => subscribeRoom(b.guest().client, { room: "hall" }));
     await Promise.all(subs.map((s) => s.started));
     logReads = 0;
-    await Promise.all(senders.map(async (s, i) => {
-      for (let k = 0; k < EACH; k++) await s.client.room.send.mutate({ room: "hall", text: `${i}:${k}` });
-    }));
+    await Promise.all(
+      senders.map(async (s, i) => {
+        for (let k = 0; k < EACH; k++) await s.client.room.send.mutate({ room: "hall", text: `${i}:${k}` });
+      }),
+    );
     const total = SENDERS * EACH;
     for (const s of subs) await s.waitForCount(total, 30_000);
     for (const s of subs) expect(s.messages.map((m) => m.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
