@@ -15,6 +15,7 @@ import type { Semaphore } from "../limits/semaphore.ts";
 import { createPasswordHasher } from "./passwords.ts";
 import { createSessionAdapter } from "./session-adapter.ts";
 import { describeClient, type SessionClient } from "./session-client.ts";
+import { createSessionLookups } from "./session-lookups.ts";
 import {
   deleteExpiredSessions,
   deleteOtherSessions,
@@ -78,10 +79,11 @@ export interface Auth {
   login(credentials: Credentials, client?: SignInClient): Promise<SignedIn | null>;
   /**
    * The session a token names, if it stands. Lookups of one token that overlap
-   * share one query (a user's tabs reconnecting at once); nothing is kept once it
-   * answers, and a session that ends here or elsewhere (`sessionsEnded`) is looked up afresh.
+   * share one query (a user's tabs reconnecting at once), and a standing answer is
+   * kept for up to SESSION_LOOKUP_KEEP_MS; a session that ends here or elsewhere
+   * (`sessionsEnded`) drops every kept answer at once. `fresh`: never a kept answer.
    */
-  validate(token: string): Promise<ValidSession | null>;
+  validate(token: string, opts?: { fresh?: boolean }): Promise<ValidSession | null>;
   /** Sessions ended on another process (the control channel), or may have (a lag): no lookup in flight may answer for them. */
   sessionsEnded(): void;
   /** Which of these stored keys (SHA-256 of the tokens) name a session that still stands; a few queries for any number. */
@@ -119,11 +121,13 @@ export interface AuthOptions {
   hashConcurrency?: number | Semaphore;
   /** Session lifetime without use (sliding). Default 30 days. */
   sessionTtlSeconds?: number;
+  /** How long an answer that a session stands is kept (session-lookups.ts); default SESSION_LOOKUP_KEEP_MS. */
+  sessionLookupKeepMs?: number;
 }
 
 export function createAuth(
   db: Db,
-  { secureCookies, hashConcurrency, sessionTtlSeconds = 30 * 24 * 3600 }: AuthOptions,
+  { secureCookies, hashConcurrency, sessionTtlSeconds = 30 * 24 * 3600, sessionLookupKeepMs }: AuthOptions,
 ): Auth {
   const lucia = createLucia(db, secureCookies, sessionTtlSeconds);
   const hasher = createPasswordHasher(hashConcurrency);
@@ -131,8 +135,6 @@ export function createAuth(
     const session = await lucia.createSession(user.id, describeClient(client));
     return { user, token: session.id };
   };
-  /** Lookups in flight by token: joined while they run, dropped when they answer or a session ends. */
-  const inFlight = new Map<string, Promise<ValidSession | null>>();
   async function lookUp(token: string): Promise<ValidSession | null> {
     const { session, user } = await lucia.validateSession(token);
     if (!session) return null;
@@ -143,9 +145,11 @@ export function createAuth(
       renewed: session.fresh,
     };
   }
-  /** After a session ends: a lookup that began before may have read it, so nobody joins that one any more. */
+  /** Shared while in flight, kept for a second (session-lookups.ts). */
+  const lookups = createSessionLookups(lookUp, { keepMs: sessionLookupKeepMs });
+  /** After a session ends: nothing read before answers again, here; other processes hear it (sessionsEnded). */
   const ended = <T>(result: T): T => {
-    inFlight.clear();
+    lookups.clear();
     return result;
   };
   return {
@@ -154,20 +158,8 @@ export function createAuth(
       const user = await verifyCredentials(db, credentials, hasher);
       return user ? signIn(user, client) : null;
     },
-    validate(token) {
-      let pending = inFlight.get(token);
-      if (!pending) {
-        pending = lookUp(token);
-        inFlight.set(token, pending);
-        const done = pending;
-        const forget = () => {
-          if (inFlight.get(token) === done) inFlight.delete(token);
-        };
-        done.then(forget, forget);
-      }
-      return pending;
-    },
-    sessionsEnded: () => void inFlight.clear(),
+    validate: (token, { fresh = false } = {}) => lookups.get(token, fresh),
+    sessionsEnded: () => lookups.clear(),
     standing: (storedIds) => standingSessions(db, storedIds),
     logout: async (token) => ended(await lucia.invalidateSession(token)),
     logoutAll: async (userId) => ended(await deleteUserSessions(db, userId)),

@@ -9,8 +9,9 @@
  * moment it cannot ride on (its socket fell behind, its stream stopped, a seq
  * arrived out of order) and follows on its own again from there (room-stream.ts).
  * Events from the network (Redis: `local` false) are confirmed against the
- * database first, as every subscriber's own stream does (one read per event and
- * process, shared), and passed on in the order they arrived; a lag (a Redis
+ * database first, as every subscriber's own stream does (shared by the process,
+ * one range read per room and event-loop turn: entry-confirmer.ts), and passed
+ * on in the order they arrived; a lag (a Redis
  * reconnect) hands every rider back to catch up from the database.
  */
 import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";

@@ -6,7 +6,7 @@
  * Knows no transport: it throws the domain errors of ../errors/domain-errors.ts.
  */
 import type { Db } from "../../db/index.ts";
-import { MAX_REACTIONS_PER_MESSAGE, type EntryEvent, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
+import { MAX_REACTIONS_PER_MESSAGE, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { ForbiddenError, InvalidRequestError } from "../errors/domain-errors.ts";
@@ -14,6 +14,7 @@ import { appendChange, type Target } from "./change-store.ts";
 import { activeRooms, entriesBetween, historyPage } from "./log-reader.ts";
 import type { Author, Change } from "./log-rows.ts";
 import { appendMessage } from "./message-store.ts";
+import { createEntryConfirmer } from "./entry-confirmer.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 import type { LiveSeat } from "../groups/live-channel.ts";
@@ -59,19 +60,8 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     }
   }
 
-  // One database read per event arriving from outside this process, however many local subscribers see it.
-  const confirmed = new WeakMap<EntryEvent, Promise<RoomEntry | null>>();
-  function confirm(event: EntryEvent): Promise<RoomEntry | null> {
-    let result = confirmed.get(event);
-    if (!result) {
-      const seq = event.entry.seq;
-      result = entriesBetween(db, { room: event.room, after: seq - 1, upTo: seq }).then((found) => found[0] ?? null);
-      confirmed.set(event, result);
-      // A failed read is not an answer: the next caller (a stream waiting out an outage) reads again.
-      result.catch(() => confirmed.delete(event));
-    }
-    return result;
-  }
+  // Events arriving from outside this process: confirmed in batches, one range read per room and turn (entry-confirmer.ts).
+  const confirm = createEntryConfirmer({ read: (room, after, upTo) => entriesBetween(db, { room, after, upTo }) });
 
   // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
   const relays = createLiveRelays(groups, confirm);

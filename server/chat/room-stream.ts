@@ -51,7 +51,8 @@ export interface RoomStreamOptions<T> {
   /**
    * The stored entry a live event claims to be, or null when the database does
    * not hold it (a forged or corrupt event). Called only for group layers whose
-   * events may come from outside this process; shared by the process's subscribers.
+   * events may come from outside this process; shared by the process's subscribers,
+   * and answered in batches (entry-confirmer.ts).
    */
   confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
   /**

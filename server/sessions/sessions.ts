@@ -85,7 +85,7 @@ export interface Sessions {
 export function createSessions(opts: SessionsOptions): Sessions {
   const { auth, control, log, sessionTtlSeconds, recheckMs = SOCKET_SESSIONS_RECHECK_MS } = opts;
   const sockets = new SessionSockets({
-    revalidate: (token) => auth.validate(token),
+    revalidate: (token) => auth.validate(token, { fresh: true }),
     standing: (ids) => auth.standing(ids),
   });
   const listening = listen({ auth, control, log, sockets, sessionTtlSeconds, recheckMs });
@@ -118,7 +118,8 @@ export function createSessions(opts: SessionsOptions): Sessions {
       return { endedSessions: changed.endedSessions.length };
     },
     async stillStands(token) {
-      if (await auth.validate(token)) return true;
+      // Fresh: a kept answer could be a second old, and this check is what bounds an unannounced ending to a second.
+      if (await auth.validate(token, { fresh: true })) return true;
       sockets.closeSession(token);
       return false;
     },
@@ -128,7 +129,7 @@ export function createSessions(opts: SessionsOptions): Sessions {
     hold: (registration) => sockets.add(registration),
     // A fresh lookup: hearing an ending drops the shared ones (Auth.validate).
     stoodWhileRegistering: async (token, endingsBefore) =>
-      sockets.endings === endingsBefore || (await auth.validate(token)) !== null,
+      sockets.endings === endingsBefore || (await auth.validate(token, { fresh: true })) !== null,
     socketCount: (token) => sockets.count(token),
     close: () => listening.stop(),
   };

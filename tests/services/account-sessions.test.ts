@@ -1,13 +1,15 @@
 /**
  * Signing out everywhere and changing the password hold for the deployment: two
  * Parlor processes on one Redis and one PostgreSQL. What ends on process A
- * closes its sockets on process B too (close code 4001), within a second.
+ * closes its sockets on process B too (close code 4001), within a second; and
+ * B, which keeps a session's lookup for a second, refuses its very next call.
  */
 import { expect, test } from "bun:test";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
 import { useProcessPair } from "../support/process-pair.ts";
+import { outcome } from "../support/outcome.ts";
 
 const PASSWORD = "correct horse battery";
 
@@ -53,4 +55,30 @@ await describeWithServices("account sessions across two processes", [postgresSer
     mine.stream.unsubscribe();
     other.stream.unsubscribe();
   }, 30_000);
+
+  // Each way a session ends on A, a few times: B had just looked the session up (and keeps that answer for a second).
+  const endings = {
+    logout: async (victim: ReturnType<typeof pair.a.signedInAs>) => void (await victim.client.auth.logout.mutate()),
+    logoutAll: async (victim: ReturnType<typeof pair.a.signedInAs>) => void (await victim.client.auth.logoutAll.mutate()),
+    "endSession from another session": async (victim: ReturnType<typeof pair.a.signedInAs>, other: ReturnType<typeof pair.a.signedInAs>) => {
+      const listed = await other.client.auth.sessions.query();
+      const id = listed.find((s) => !s.current)!.id;
+      await other.client.auth.endSession.mutate({ id });
+    },
+    "a password change from another session": async (_victim: ReturnType<typeof pair.a.signedInAs>, other: ReturnType<typeof pair.a.signedInAs>) =>
+      void (await other.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: `another good password ${Math.random()}` })),
+  };
+  for (const [how, end] of Object.entries(endings)) {
+    test(`${how} on A: the very next call of the ended session on B is UNAUTHORIZED, though B looked it up a moment before (3 tries)`, async () => {
+      for (let round = 0; round < 3; round++) {
+        const user = await pair.a.signUp();
+        const { token: otherToken } = await pair.a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
+        const onB = pair.b.signedInAs(user.token);
+        expect(await outcome(onB.client.auth.sessions.query())).toBe("OK");
+        expect(await outcome(onB.client.auth.sessions.query())).toBe("OK");
+        await end(pair.a.signedInAs(user.token), pair.a.signedInAs(otherToken));
+        expect(await outcome(onB.client.auth.sessions.query())).toBe("UNAUTHORIZED");
+      }
+    }, 60_000);
+  }
 });

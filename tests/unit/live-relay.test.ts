@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { createUser } from "../../server/auth/index.ts";
+import { createEntryConfirmer } from "../../server/chat/entry-confirmer.ts";
 import { createLiveRelays, type LiveRelays } from "../../server/chat/live-relay.ts";
 import type { LiveChannel, LiveSeat } from "../../server/groups/live-channel.ts";
 import { entriesBetween } from "../../server/chat/log-reader.ts";
@@ -228,6 +229,38 @@ describe("live relay", () => {
     await publish(m5!);
     await waitFor(() => a.got.length >= 5, "every entry");
     expect(a.got).toEqual([1, 2, 3, 4, 5]);
+    abort.abort();
+    await done;
+  });
+
+  test("from the network, a burst of entries is confirmed with one range read and passed on in arrival order; a huge forged seq among them is read apart and dropped", async () => {
+    const untrusted = { ...groups, local: false, listen: groups.listen, subscribe: groups.subscribe, publish: groups.publish, subscriberCount: groups.subscriberCount };
+    const reads: [number, number][] = [];
+    const batched = createEntryConfirmer({
+      read: (room, after, upTo) => {
+        reads.push([after, upTo]);
+        return entriesBetween(db, { room, after, upTo });
+      },
+    });
+    const networkRelays = createLiveRelays(untrusted, batched);
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openRoomStream({ db, groups: untrusted, relays: networkRelays, room: "r", after: undefined, signal: abort.signal, map, confirm: batched, seat: a.seat });
+    const done = pump(stream, a.got);
+    const [m1] = await store(1);
+    await publish(m1!);
+    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    reads.length = 0;
+    // 40 stored entries arrive in one turn, a forgery claiming seq 10^13 in the middle of them.
+    const burst = await store(40);
+    for (const m of burst.slice(0, 20)) void publish(m);
+    void groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: 1e13, message: { ...m1!, seq: 1e13, text: "forged" } } });
+    for (const m of burst.slice(20)) void publish(m);
+    await waitFor(() => a.got.length >= 41, "the burst");
+    expect(a.got).toEqual(range(1, 41));
+    expect(a.control.riding()).toBe(true);
+    // One read for the 40 (seqs 2…41), one of its own for the forged seq: not one per entry, and no scan up to 10^13.
+    expect(reads.sort((x, y) => x[0] - y[0])).toEqual([[1, 41], [1e13 - 1, 1e13]]);
     abort.abort();
     await done;
   });
