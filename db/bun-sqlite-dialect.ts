@@ -42,7 +42,12 @@ function wrap(db: BunDatabase, sql: string, onQuery: ((sql: string, ms: number) 
   const reader = stmt.columnNames.length > 0;
   const iterate = (params: Params) => stmt.iterate(...(params as Bindings));
   if (!onQuery) {
-    return { reader, all: (params: Params) => stmt.all(...(params as Bindings)), run: (params: Params) => stmt.run(...(params as Bindings)), iterate };
+    return {
+      reader,
+      all: (params: Params) => stmt.all(...(params as Bindings)),
+      run: (params: Params) => stmt.run(...(params as Bindings)),
+      iterate,
+    };
   }
   const timed = <T>(run: () => T): T => {
     const started = performance.now();

@@ -63,7 +63,9 @@ export interface DbOptions {
 export function createDb(url: string, { onQuery, onConnectionError }: DbOptions = {}): Db {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path), onQuery) }) });
+    return new Kysely<Database>({
+      dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path), onQuery) }),
+    });
   }
   // PostgreSQL: Kysely's query log times each query (a few awaits more, against a network round trip).
   const log = onQuery

@@ -3,7 +3,7 @@
  * start-up, and by `bun run db:migrate` (server/migrate.ts).
  */
 import { PostgresAdapter, sql } from "kysely";
-import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
+import { type Migration, type MigrationProvider, Migrator } from "kysely/migration";
 import type { Db } from "./index.ts";
 
 /** Migrations are bundled by import, not read from disk, so a compiled server carries them. */
@@ -26,7 +26,9 @@ const migrations: Record<string, () => Promise<Migration>> = {
 
 const provider: MigrationProvider = {
   async getMigrations() {
-    const entries = await Promise.all(Object.entries(migrations).map(async ([name, load]) => [name, await load()] as const));
+    const entries = await Promise.all(
+      Object.entries(migrations).map(async ([name, load]) => [name, await load()] as const),
+    );
     return Object.fromEntries(entries);
   },
 };
@@ -54,9 +56,13 @@ export async function migrateUpTo(db: Db, name: string): Promise<string[]> {
   return migrate(db, (migrator) => migrator.migrateTo(name));
 }
 
-async function migrate(db: Db, run: (migrator: Migrator) => ReturnType<Migrator["migrateToLatest"]>): Promise<string[]> {
+async function migrate(
+  db: Db,
+  run: (migrator: Migrator) => ReturnType<Migrator["migrateToLatest"]>,
+): Promise<string[]> {
   const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationTableSchema(db) });
   const { error, results } = await run(migrator);
-  if (error) throw new Error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  if (error)
+    throw new Error(`Migration failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

@@ -22,7 +22,8 @@ function fail(message: string, code = 1): never {
 }
 
 const target = process.argv[2];
-if (!target || process.argv.length > 3) fail("Usage: bun run db:backup <file>   (a new file: an existing one is never overwritten)", 2);
+if (!target || process.argv.length > 3)
+  fail("Usage: bun run db:backup <file>   (a new file: an existing one is never overwritten)", 2);
 
 const url = process.env.DATABASE_URL ?? "sqlite:data/parlor.db";
 let database: ReturnType<typeof parseDatabaseUrl>;
@@ -32,9 +33,13 @@ try {
   fail(`DATABASE_URL: ${(error as Error).message}`, 2);
 }
 if (database.kind === "postgres") {
-  fail("DATABASE_URL is PostgreSQL: back it up with pg_dump, e.g. pg_dump --format=custom --file=parlor.dump \"$DATABASE_URL\" (restore with pg_restore).", 2);
+  fail(
+    'DATABASE_URL is PostgreSQL: back it up with pg_dump, e.g. pg_dump --format=custom --file=parlor.dump "$DATABASE_URL" (restore with pg_restore).',
+    2,
+  );
 }
-if (database.path === ":memory:") fail("DATABASE_URL is an in-memory database: there is nothing on disk to back up.", 2);
+if (database.path === ":memory:")
+  fail("DATABASE_URL is an in-memory database: there is nothing on disk to back up.", 2);
 if (!existsSync(database.path)) fail(`No database at ${database.path}.`);
 const file = resolve(target);
 
@@ -43,7 +48,8 @@ function createPrivateFile(path: string): void {
   try {
     closeSync(openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600));
   } catch (error) {
-    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) fail(`${path} is a symbolic link: refusing to write a backup through it. Give a new file name.`);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink())
+      fail(`${path} is a symbolic link: refusing to write a backup through it. Give a new file name.`);
     if ((error as NodeJS.ErrnoException).code === "EEXIST") fail(`${path} exists already: give a new file name.`);
     fail(`Cannot create ${path}: ${(error as Error).message}`);
   }
@@ -66,12 +72,17 @@ try {
 const copy = new Database(file, { readonly: true });
 try {
   const check = copy.query<{ integrity_check: string }, []>("PRAGMA integrity_check").all();
-  if (check.length !== 1 || check[0]!.integrity_check !== "ok") fail(`The copy at ${file} fails its integrity check: ${check.map((r) => r.integrity_check).join("; ")}`);
+  if (check.length !== 1 || check[0]!.integrity_check !== "ok")
+    fail(`The copy at ${file} fails its integrity check: ${check.map((r) => r.integrity_check).join("; ")}`);
   const { n } = copy.query<{ n: number }, []>("select count(*) as n from message").get()!;
   console.log(`Backed up ${database.path} to ${file} (${n} messages; integrity check ok).`);
   // Files live beside the database, not in it: copied after it, every file the copy names is in that copy.
-  const uploads = process.env.S3_BUCKET ? `the bucket ${process.env.S3_BUCKET}` : (process.env.UPLOADS_DIR ?? "data/uploads");
-  console.log(`Uploaded files are not in this copy: back up ${uploads} now, after it (see docs/operations.md, "Backups and exports").`);
+  const uploads = process.env.S3_BUCKET
+    ? `the bucket ${process.env.S3_BUCKET}`
+    : (process.env.UPLOADS_DIR ?? "data/uploads");
+  console.log(
+    `Uploaded files are not in this copy: back up ${uploads} now, after it (see docs/operations.md, "Backups and exports").`,
+  );
 } finally {
   copy.close();
 }

@@ -12,17 +12,28 @@ const workersOf = (e: Settings) => e.WORKERS ?? (e.REDIS_URL ? availableParallel
 
 /** The settings, with the rules that tie one variable to another. */
 const Env = SettingsSchema.superRefine((e, ctx) => {
-  const fail = (variable: keyof Settings, message: string) => ctx.addIssue({ code: "custom", path: [variable], message });
+  const fail = (variable: keyof Settings, message: string) =>
+    ctx.addIssue({ code: "custom", path: [variable], message });
   const workers = workersOf(e);
-  if (workers > 1 && !e.REDIS_URL) fail("WORKERS", `${workers} processes need REDIS_URL, or each reaches only its own subscribers`);
+  if (workers > 1 && !e.REDIS_URL)
+    fail("WORKERS", `${workers} processes need REDIS_URL, or each reaches only its own subscribers`);
   if (workers > 1 && ["sqlite::memory:", ":memory:"].includes(e.DATABASE_URL)) {
-    fail("WORKERS", `${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(redactSecrets(e.DATABASE_URL))})`);
+    fail(
+      "WORKERS",
+      `${workers} processes need a shared database, not an in-memory one (DATABASE_URL ${JSON.stringify(redactSecrets(e.DATABASE_URL))})`,
+    );
   }
   if (e.QUEUED_BYTES_HIGH_WATER >= e.MAX_QUEUED_BYTES) {
-    fail("QUEUED_BYTES_HIGH_WATER", `must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits`);
+    fail(
+      "QUEUED_BYTES_HIGH_WATER",
+      `must be below MAX_QUEUED_BYTES (${e.MAX_QUEUED_BYTES}), or a socket is cut off before it waits`,
+    );
   }
   if (e.MAX_BATCH_SIZE < e.MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-    fail("MAX_BATCH_SIZE", `must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame`);
+    fail(
+      "MAX_BATCH_SIZE",
+      `must be at least MAX_SUBSCRIPTIONS_PER_CONNECTION (${e.MAX_SUBSCRIPTIONS_PER_CONNECTION}): a reconnecting client resubscribes every room in one frame`,
+    );
   }
 });
 
@@ -141,7 +152,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     production: e.NODE_ENV === "production",
     nodeEnv: e.NODE_ENV,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
-    presence: Object.freeze({ heartbeatMs: e.PRESENCE_HEARTBEAT_MS, ttlMs: Math.max(e.PRESENCE_TTL_MS, 2 * e.PRESENCE_HEARTBEAT_MS) }),
+    presence: Object.freeze({
+      heartbeatMs: e.PRESENCE_HEARTBEAT_MS,
+      ttlMs: Math.max(e.PRESENCE_TTL_MS, 2 * e.PRESENCE_HEARTBEAT_MS),
+    }),
     limits: limitsOf(e),
     ops: Object.freeze({
       logLevel: e.LOG_LEVEL,

@@ -9,8 +9,8 @@ import { createIpcSemaphore, type IpcChannel } from "./cluster/hash-slots.ts";
 import { startSupervisor, WORKER_ENV } from "./cluster/supervisor.ts";
 import { type Config, ConfigError, loadConfig, redactSecrets as redact } from "./config.ts";
 import { SUPERVISOR_CHECK_MS } from "./limits/defaults.ts";
-import { startServer } from "./serve.ts";
 import { createLogger } from "./ops/log.ts";
+import { startServer } from "./serve.ts";
 
 let config: Config;
 try {
@@ -39,7 +39,10 @@ async function serve(config: Config, worker: string | undefined) {
   const server = await startServer(config, { hashSlots });
   const layer = config.redisUrl ? `redis ${redact(config.redisUrl)}` : "in-memory groups";
   const who = worker ? `Parlor worker ${worker} (pid ${process.pid})` : "Parlor";
-  server.app.log.info({ url: server.url, env: config.nodeEnv, database: redact(config.databaseUrl), groups: layer, worker }, `${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`);
+  server.app.log.info(
+    { url: server.url, env: config.nodeEnv, database: redact(config.databaseUrl), groups: layer, worker },
+    `${who} listening on ${server.url} (${config.nodeEnv}; database ${redact(config.databaseUrl)}; ${layer})`,
+  );
   onStopSignal(() => server.stop());
   if (worker) {
     // A worker outlives a supervisor killed without notice: notice instead, and leave.
@@ -71,7 +74,10 @@ async function supervise(config: Config) {
     env: { ...process.env, PORT: String(port) },
   });
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
-  log.info({ workers: config.workers, url: `http://${host}:${port}` }, `Parlor supervisor: ${config.workers} workers on http://${host}:${port} (pid ${process.pid})`);
+  log.info(
+    { workers: config.workers, url: `http://${host}:${port}` },
+    `Parlor supervisor: ${config.workers} workers on http://${host}:${port} (pid ${process.pid})`,
+  );
   onStopSignal(() => supervisor.stop());
 }
 

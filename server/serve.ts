@@ -1,6 +1,7 @@
 /** Starts Parlor on one port: HTTP through Elysia, WebSocket upgrades at /trpc. */
-import type { Config } from "./config.ts";
+
 import { createParlorApp, type ParlorApp, type ParlorDeps } from "./app.ts";
+import type { Config } from "./config.ts";
 import { largestBody } from "./http/http-app.ts";
 import { DRAIN_STOP_MARGIN_MS, RECONNECT_GRACE_MS } from "./limits/defaults.ts";
 
@@ -24,7 +25,10 @@ export async function startServer(config: Config, deps?: ParlorDeps): Promise<Ru
     // Bun's default is 128 MiB. One number for the server: the largest body any path takes (an upload);
     // every other path's smaller limit is checked before its body is read (http/body-limit.ts). 413 beyond.
     // Headers are capped by Bun itself at 16 KiB (431 beyond; `bun --max-http-header-size` changes it).
-    maxRequestBodySize: largestBody({ maxRequestBodyBytes: config.limits.maxRequestBodyBytes, maxUploadBytes: config.files.maxUploadBytes }),
+    maxRequestBodySize: largestBody({
+      maxRequestBodyBytes: config.limits.maxRequestBodyBytes,
+      maxUploadBytes: config.files.maxUploadBytes,
+    }),
     // Workers share the port; the kernel spreads connections over them (Linux).
     reusePort: config.workers > 1,
   });
@@ -53,7 +57,9 @@ async function drain(server: Bun.Server<unknown>, app: ParlorApp, timeoutMs: num
   const closed = server.stop(false);
   const sockets = app.drainConnections({ graceMs: RECONNECT_GRACE_MS, timeoutMs });
   let timer: Timer | undefined;
-  const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + DRAIN_STOP_MARGIN_MS)));
+  const timeout = new Promise<boolean>(
+    (resolve) => (timer = setTimeout(() => resolve(true), timeoutMs + DRAIN_STOP_MARGIN_MS)),
+  );
   const timedOut = await Promise.race([Promise.all([closed, sockets]).then(() => false), timeout]);
   clearTimeout(timer);
   if (timedOut) await server.stop(true);

@@ -8,7 +8,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   // SQLite's rowid alias vs PostgreSQL's identity column.
   const idType = postgres ? "bigint" : "integer";
-  const id = (col: any) => (postgres ? col.primaryKey().generatedByDefaultAsIdentity() : col.primaryKey().autoIncrement());
+  const id = (col: any) =>
+    postgres ? col.primaryKey().generatedByDefaultAsIdentity() : col.primaryKey().autoIncrement();
 
   await db.schema
     .createTable("user")

@@ -8,7 +8,12 @@ import { type Kysely, sql } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable("message").addColumn("client_id", "text").execute();
   // NULLs are distinct in SQLite and PostgreSQL alike: sends without a client id never collide.
-  await db.schema.createIndex("message_sender_client_id").on("message").columns(["sender_id", "client_id"]).unique().execute();
+  await db.schema
+    .createIndex("message_sender_client_id")
+    .on("message")
+    .columns(["sender_id", "client_id"])
+    .unique()
+    .execute();
   await db.schema.createIndex("user_username_lower").on("user").expression(sql`lower(username)`).unique().execute();
 }
 

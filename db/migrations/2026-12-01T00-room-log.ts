@@ -12,14 +12,23 @@ export async function up(db: Kysely<any>): Promise<void> {
   const idType = postgres ? "bigint" : "integer";
 
   await db.schema.alterTable("message").addColumn("edited_at", "text").execute();
-  await db.schema.alterTable("message").addColumn("deleted", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("message")
+    .addColumn("deleted", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable("message").addColumn("reply_to", "bigint").execute();
   // JSON of [{ emoji, users: [username, …] }, …]: read with the message, written under the room's lock.
-  await db.schema.alterTable("message").addColumn("reactions", "text", (c) => c.notNull().defaultTo("[]")).execute();
+  await db.schema
+    .alterTable("message")
+    .addColumn("reactions", "text", (c) => c.notNull().defaultTo("[]"))
+    .execute();
   // The text as first sent, kept once the message is edited, so replaying its entry shows what was sent then.
   await db.schema.alterTable("message").addColumn("original_text", "text").execute();
 
-  await db.schema.alterTable("room").addColumn("message_count", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("room")
+    .addColumn("message_count", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
   // Every room so far holds only messages: its newest seq is its count.
   await sql`update room set message_count = last_seq`.execute(db);
 

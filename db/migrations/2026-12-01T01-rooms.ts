@@ -10,12 +10,24 @@ export async function up(db: Kysely<any>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
   const idType = postgres ? "bigint" : "integer";
 
-  await db.schema.alterTable("room").addColumn("visibility", "text", (c) => c.notNull().defaultTo("public")).execute();
+  await db.schema
+    .alterTable("room")
+    .addColumn("visibility", "text", (c) => c.notNull().defaultTo("public"))
+    .execute();
   await db.schema.alterTable("room").addColumn("topic", "text").execute();
-  await db.schema.alterTable("room").addColumn("owner_id", idType, (c) => c.references("user.id")).execute();
-  await db.schema.alterTable("room").addColumn("member_count", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("room")
+    .addColumn("owner_id", idType, (c) => c.references("user.id"))
+    .execute();
+  await db.schema
+    .alterTable("room")
+    .addColumn("member_count", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
   // 1: the direct-message room of two users (private; nobody else can be invited).
-  await db.schema.alterTable("room").addColumn("direct", "integer", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("room")
+    .addColumn("direct", "integer", (c) => c.notNull().defaultTo(0))
+    .execute();
   // ISO-8601 UTC; null for rooms older than this migration.
   await db.schema.alterTable("room").addColumn("created_at", "text").execute();
   await db.schema.createIndex("room_owner").on("room").columns(["owner_id", "created_at"]).execute();
@@ -40,10 +52,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("room_ban_pk", ["room", "user_id"])
     .execute();
 
-  await sql`update room set owner_id = (select m.sender_id from message m where m.room = room.name order by m.seq limit 1)`.execute(db);
+  await sql`update room set owner_id = (select m.sender_id from message m where m.room = room.name order by m.seq limit 1)`.execute(
+    db,
+  );
   await sql`insert into room_member (room, user_id, role, joined_at)
     select m.room, m.sender_id, 'member', min(m.created_at) from message m group by m.room, m.sender_id`.execute(db);
-  await sql`update room_member set role = 'owner' where user_id = (select r.owner_id from room r where r.name = room_member.room)`.execute(db);
+  await sql`update room_member set role = 'owner' where user_id = (select r.owner_id from room r where r.name = room_member.room)`.execute(
+    db,
+  );
   await sql`update room set member_count = (select count(*) from room_member rm where rm.room = room.name)`.execute(db);
 }
 

@@ -18,7 +18,12 @@ export async function up(db: Kysely<any>): Promise<void> {
           from message) r
     where r.id = message.id`.execute(db);
   await db.schema.createIndex("message_room_sender_seq").on("message").columns(["room", "sender_id", "seq"]).execute();
-  await db.schema.createIndex("message_room_deleted_seq").on("message").columns(["room", "seq"]).where(sql.ref("deleted"), "=", 1).execute();
+  await db.schema
+    .createIndex("message_room_deleted_seq")
+    .on("message")
+    .columns(["room", "seq"])
+    .where(sql.ref("deleted"), "=", 1)
+    .execute();
 
   await db.schema
     .createTable("read_marker")

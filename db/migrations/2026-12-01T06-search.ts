@@ -14,11 +14,15 @@ import { type Kysely, PostgresAdapter, sql } from "kysely";
 export async function up(db: Kysely<any>): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await sql`alter table message add column search_vector tsvector
-      generated always as (case when deleted = 1 then ''::tsvector else to_tsvector('simple', text) end) stored`.execute(db);
+      generated always as (case when deleted = 1 then ''::tsvector else to_tsvector('simple', text) end) stored`.execute(
+      db,
+    );
     await sql`create index message_search on message using gin (search_vector)`.execute(db);
     return;
   }
-  await sql`create virtual table message_fts using fts5(text, content='message', content_rowid='id', tokenize='unicode61 remove_diacritics 0')`.execute(db);
+  await sql`create virtual table message_fts using fts5(text, content='message', content_rowid='id', tokenize='unicode61 remove_diacritics 0')`.execute(
+    db,
+  );
   await sql`create trigger message_fts_insert after insert on message when new.deleted = 0 begin
       insert into message_fts(rowid, text) values (new.id, new.text);
     end`.execute(db);
@@ -40,6 +44,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     await sql`alter table message drop column search_vector`.execute(db);
     return;
   }
-  for (const trigger of ["message_fts_insert", "message_fts_update", "message_fts_delete"]) await sql.raw(`drop trigger ${trigger}`).execute(db);
+  for (const trigger of ["message_fts_insert", "message_fts_update", "message_fts_delete"])
+    await sql.raw(`drop trigger ${trigger}`).execute(db);
   await sql`drop table message_fts`.execute(db);
 }

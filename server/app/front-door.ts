@@ -7,10 +7,10 @@
 import type { Server } from "bun";
 import type { Config } from "../config.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
-import { addressKey, clientAddress } from "../limits/client-address.ts";
 import { createHttpApp } from "../http/http-app.ts";
 import { checkUpgradeOrigin } from "../http/origin.ts";
 import { withSecurityHeaders } from "../http/security-headers.ts";
+import { addressKey, clientAddress } from "../limits/client-address.ts";
 import type { ReadinessCheck } from "../ops/health.ts";
 import { createIdSource, type Logger } from "../ops/log.ts";
 import type { TrpcSocketData } from "../trpc/bun-ws-adapter.ts";

@@ -7,9 +7,9 @@ import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { createAuth } from "../auth/index.ts";
 import { createRoomLog } from "../chat/room-log.ts";
-import { createFilesFromConfig } from "../files/from-config.ts";
-import { UPLOAD_PURGE_INTERVAL_MS } from "../limits/defaults.ts";
 import type { Config } from "../config.ts";
+import type { Files } from "../files/files.ts";
+import { createFilesFromConfig } from "../files/from-config.ts";
 import { type ControlChannel, createControlChannel } from "../groups/control-channel.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../groups/memory.ts";
@@ -20,6 +20,7 @@ import {
   createMemoryConnectionCounter,
   createRedisConnectionCounter,
 } from "../limits/connection-counter.ts";
+import { UPLOAD_PURGE_INTERVAL_MS } from "../limits/defaults.ts";
 import { createLimiters, type Limiters } from "../limits/limiters.ts";
 import { createLimitsRedis } from "../limits/limits-redis.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
@@ -27,13 +28,12 @@ import type { Logger } from "../ops/log.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { createPresence } from "../presence/presence.ts";
 import { createProfiles } from "../profiles/profiles.ts";
+import { canSee } from "../rooms/access.ts";
 import { createRevocations } from "../rooms/revocations.ts";
 import { createRooms } from "../rooms/rooms.ts";
-import { canSee } from "../rooms/access.ts";
 import { readAccess, whyRevoked } from "../rooms/why-revoked.ts";
 import { startSessionSweep } from "../sessions/session-sweep.ts";
 import { createSessions } from "../sessions/sessions.ts";
-import type { Files } from "../files/files.ts";
 import type { Services } from "../trpc/context.ts";
 import { createUnread } from "../unread/unread.ts";
 import type { ParlorDeps } from "./types.ts";
@@ -78,7 +78,11 @@ export async function buildServices(
     recheckMs: deps.socketSessionsRecheckMs,
   });
   // A file is read by whoever may read its message's room: the access seam's one query, at each request.
-  const files = createFilesFromConfig(config.files, { db, mayRead: async (room, user) => canSee(await readAccess(db, room, user)), log });
+  const files = createFilesFromConfig(config.files, {
+    db,
+    mayRead: async (room, user) => canSee(await readAccess(db, room, user)),
+    log,
+  });
   const filesPurge = startSessionSweep({
     purge: () => files.purge(),
     intervalMs: UPLOAD_PURGE_INTERVAL_MS,
@@ -163,7 +167,9 @@ function buildDomain(opts: {
     onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
     // The purge retries what fails here.
     onMessageDeleted: (room, seq) =>
-      files.discardMessage(room, seq).catch((error) => log.error({ err: error, room, seq }, "removing a deleted message's files failed")),
+      files
+        .discardMessage(room, seq)
+        .catch((error) => log.error({ err: error, room, seq }, "removing a deleted message's files failed")),
   });
   const rooms = createRooms({
     db,

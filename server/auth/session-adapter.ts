@@ -33,7 +33,9 @@ const sessionAndUser = prepare((db, key: string) =>
 /** A session's `last_active_at` is written at most this often: a list says "active 2 minutes ago", never costing a write per call. */
 export const LAST_ACTIVE_EVERY_MS = 60_000;
 
-const touch = prepare((db, key: string, now: number) => (db as Db).updateTable("session").set({ last_active_at: now }).where("id", "=", key));
+const touch = prepare((db, key: string, now: number) =>
+  (db as Db).updateTable("session").set({ last_active_at: now }).where("id", "=", key),
+);
 
 export function createSessionAdapter(db: Db): Adapter {
   return {
@@ -44,9 +46,15 @@ export function createSessionAdapter(db: Db): Adapter {
       const userId = Number(row.user_id);
       const now = Date.now();
       // Every lookup reads the row: write its last use only when a minute has passed since the last write.
-      if (now - Number(row.last_active_at ?? 0) >= LAST_ACTIVE_EVERY_MS && Number(row.expires_at) > now) await touch(db, key, now);
+      if (now - Number(row.last_active_at ?? 0) >= LAST_ACTIVE_EVERY_MS && Number(row.expires_at) > now)
+        await touch(db, key, now);
       return [
-        { id: sessionId, userId, expiresAt: new Date(Number(row.expires_at)), attributes: { browser: row.browser, system: row.system, address: row.address } },
+        {
+          id: sessionId,
+          userId,
+          expiresAt: new Date(Number(row.expires_at)),
+          attributes: { browser: row.browser, system: row.system, address: row.address },
+        },
         { id: userId, attributes: { username: row.username } },
       ];
     },
@@ -54,7 +62,12 @@ export function createSessionAdapter(db: Db): Adapter {
     /** Only hashes are stored, so these sessions carry hashed ids: good for counting and expiry, not for cookies. */
     async getUserSessions(userId): Promise<DatabaseSession[]> {
       const rows = await db.selectFrom("session").selectAll().where("user_id", "=", userId).execute();
-      return rows.map((r) => ({ id: r.id, userId, expiresAt: new Date(Number(r.expires_at)), attributes: { browser: r.browser, system: r.system, address: r.address } }));
+      return rows.map((r) => ({
+        id: r.id,
+        userId,
+        expiresAt: new Date(Number(r.expires_at)),
+        attributes: { browser: r.browser, system: r.system, address: r.address },
+      }));
     },
 
     async setSession(session) {
@@ -74,7 +87,11 @@ export function createSessionAdapter(db: Db): Adapter {
     },
 
     async updateSessionExpiration(sessionId, expiresAt) {
-      await db.updateTable("session").set({ expires_at: expiresAt.getTime() }).where("id", "=", hashToken(sessionId)).execute();
+      await db
+        .updateTable("session")
+        .set({ expires_at: expiresAt.getTime() })
+        .where("id", "=", hashToken(sessionId))
+        .execute();
     },
 
     async deleteSession(sessionId) {

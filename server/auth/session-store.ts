@@ -27,7 +27,8 @@ export interface SessionInfo {
 }
 
 /** 64 bits of SHA-256 over the stored key: unique enough among one user's sessions, and one-way. */
-export const publicSessionId = (storedId: string): string => new Bun.CryptoHasher("sha256").update(`parlor-session-id:${storedId}`).digest("hex").slice(0, 16);
+export const publicSessionId = (storedId: string): string =>
+  new Bun.CryptoHasher("sha256").update(`parlor-session-id:${storedId}`).digest("hex").slice(0, 16);
 
 const iso = (ms: number | string | null) => (ms === null ? null : new Date(Number(ms)).toISOString());
 
@@ -60,7 +61,12 @@ export async function listUserSessions(db: Db, userId: number, currentToken: str
  * can be told (a `sessions-ended` control event carries exactly these).
  */
 export async function deleteOtherSessions(db: Db, userId: number, keepToken: string): Promise<string[]> {
-  const rows = await db.deleteFrom("session").where("user_id", "=", userId).where("id", "!=", hashToken(keepToken)).returning("id").execute();
+  const rows = await db
+    .deleteFrom("session")
+    .where("user_id", "=", userId)
+    .where("id", "!=", hashToken(keepToken))
+    .returning("id")
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -73,7 +79,12 @@ export async function deleteUserSession(db: Db, userId: number, id: string): Pro
   const rows = await db.selectFrom("session").select("id").where("user_id", "=", userId).execute();
   const key = rows.find((r) => publicSessionId(r.id) === id)?.id;
   if (!key) return null;
-  const deleted = await db.deleteFrom("session").where("id", "=", key).where("user_id", "=", userId).returning("id").execute();
+  const deleted = await db
+    .deleteFrom("session")
+    .where("id", "=", key)
+    .where("user_id", "=", userId)
+    .returning("id")
+    .execute();
   return deleted[0]?.id ?? null;
 }
 

@@ -9,7 +9,11 @@ const unbounded = createPasswordHasher();
 /** Verified when the username is unknown, so a miss takes as long as a wrong password. */
 let decoyHash: Promise<string> | undefined;
 
-export async function createUser(db: Db, { username, password }: Credentials, hasher: PasswordHasher = unbounded): Promise<User> {
+export async function createUser(
+  db: Db,
+  { username, password }: Credentials,
+  hasher: PasswordHasher = unbounded,
+): Promise<User> {
   const password_hash = await hasher.hash(password);
   const row = await db
     .insertInto("user")
@@ -23,8 +27,16 @@ export async function createUser(db: Db, { username, password }: Credentials, ha
 }
 
 /** The user whose password this is, or null; never says which half was wrong. */
-export async function verifyCredentials(db: Db, { username, password }: Credentials, hasher: PasswordHasher = unbounded): Promise<User | null> {
-  const row = await db.selectFrom("user").select(["id", "username", "password_hash"]).where("username", "=", username).executeTakeFirst();
+export async function verifyCredentials(
+  db: Db,
+  { username, password }: Credentials,
+  hasher: PasswordHasher = unbounded,
+): Promise<User | null> {
+  const row = await db
+    .selectFrom("user")
+    .select(["id", "username", "password_hash"])
+    .where("username", "=", username)
+    .executeTakeFirst();
   if (!row) {
     decoyHash ??= unbounded.hash("decoy password that matches nothing");
     await hasher.verify(password, await decoyHash);

@@ -10,8 +10,8 @@ import { prepare } from "../../db/prepared.ts";
 import { applyChange, type ChangeEntry } from "../../shared/room-log.ts";
 import type { MemberChange, Message, RoomEntry, RoomName } from "../../shared/schemas.ts";
 import { NotFoundError } from "../errors/domain-errors.ts";
-import { messageAt } from "./log-reader.ts";
 import { withAttachments } from "../files/repository.ts";
+import { messageAt } from "./log-reader.ts";
 import { type Author, type Change, changeData, toEntry, toMessage } from "./log-rows.ts";
 import { clearMentions, recordMessageMentions } from "./mentions.ts";
 
@@ -120,7 +120,13 @@ export async function appendChange(
       if (change.kind !== "reaction") {
         await clearMentions(trx, q.room, q.target);
         if (change.kind === "edit")
-          await recordMessageMentions(trx, { room: q.room, seq: q.target, senderId: Number(row.sender_id), text: change.text, replyTo: current.replyTo });
+          await recordMessageMentions(trx, {
+            room: q.room,
+            seq: q.target,
+            senderId: Number(row.sender_id),
+            text: change.text,
+            replyTo: current.replyTo,
+          });
       }
       return { message: next, entry };
     });

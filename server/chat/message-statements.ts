@@ -8,8 +8,8 @@ import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
 import type { Message } from "../../shared/schemas.ts";
 import { attachUploads } from "../files/repository.ts";
-import { recordMessageMentions } from "./mentions.ts";
 import type { NewMessage } from "./log-rows.ts";
+import { recordMessageMentions } from "./mentions.ts";
 import type { RoomState } from "./send-rules.ts";
 
 /** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
@@ -227,7 +227,12 @@ export async function insertMessages(
     const seq = at.firstSeq + j;
     await recordMessageMentions(trx, { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null });
     // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
-    const attachments = await attachUploads(trx, { messageId: ids.get(seq)!, uploaderId: m.sender.id, ids: m.attachments ?? [], now: Date.parse(at.now) });
+    const attachments = await attachUploads(trx, {
+      messageId: ids.get(seq)!,
+      uploaderId: m.sender.id,
+      ids: m.attachments ?? [],
+      now: Date.parse(at.now),
+    });
     stored.push({
       id: ids.get(seq)!,
       room,

@@ -11,14 +11,13 @@
  */
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
-import type { Message, } from "../../shared/schemas.ts";
+import type { Message } from "../../shared/schemas.ts";
 import { ClientIdReusedError, InvalidRequestError } from "../errors/domain-errors.ts";
 import { withAttachments } from "../files/repository.ts";
 import type { NewMessage } from "./log-rows.ts";
 import { messages, toMessage } from "./log-rows.ts";
 import { insertMessages, joinBySending, lockedRoomState, nextSeqsForMessages } from "./message-statements.ts";
 import { admit } from "./send-rules.ts";
-
 
 /** A message as stored, and whether sending it made its sender a member of the room. */
 export interface Stored {

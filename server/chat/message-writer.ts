@@ -58,7 +58,10 @@ export function createMessageWriter(db: Db, { maxBatch = 256 }: { maxBatch?: num
         pending = pending.length <= maxBatch ? [] : pending.slice(maxBatch);
         let results: BatchResult[];
         try {
-          results = await storeMessageBatch(db, batch.map((p) => p.msg));
+          results = await storeMessageBatch(
+            db,
+            batch.map((p) => p.msg),
+          );
         } catch (error) {
           results = batch.length === 1 ? [{ ok: false, error }] : await oneByOne(batch);
         }

@@ -6,19 +6,25 @@
  * Knows no transport: it throws the domain errors of ../errors/domain-errors.ts.
  */
 import type { Db } from "../../db/index.ts";
-import { MAX_REACTIONS_PER_MESSAGE, type Message, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
-import type { GroupLayer } from "../groups/group-layer.ts";
-import { announceToUser } from "../groups/user-events.ts";
+import {
+  MAX_REACTIONS_PER_MESSAGE,
+  type Message,
+  type RoomEntry,
+  type RoomName,
+  roomGroup,
+} from "../../shared/schemas.ts";
 import { ForbiddenError, InvalidRequestError } from "../errors/domain-errors.ts";
+import type { GroupLayer } from "../groups/group-layer.ts";
+import type { LiveSeat } from "../groups/live-channel.ts";
+import { announceToUser } from "../groups/user-events.ts";
 import { appendChange, type Target } from "./change-store.ts";
+import { createEntryConfirmer } from "./entry-confirmer.ts";
+import { createLiveRelays } from "./live-relay.ts";
 import { activeRooms, entriesBetween, historyPage } from "./log-reader.ts";
 import type { Author, Change } from "./log-rows.ts";
 import { appendMessage } from "./message-store.ts";
-import { createEntryConfirmer } from "./entry-confirmer.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
-import type { LiveSeat } from "../groups/live-channel.ts";
-import { createLiveRelays } from "./live-relay.ts";
 import { type SearchQuery, searchMessages } from "./search.ts";
 
 export interface RoomLogOptions {
@@ -46,7 +52,14 @@ export interface StreamRequest<T> {
   seat?: LiveSeat | undefined;
 }
 
-export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, counts, onMessageDeleted }: RoomLogOptions) {
+export function createRoomLog({
+  db,
+  groups,
+  maxMembersPerRoom,
+  onPublishError,
+  counts,
+  onMessageDeleted,
+}: RoomLogOptions) {
   // Concurrent sends share a commit; each is acknowledged after it.
   const writer = createMessageWriter(db);
   // Every stored entry is published exactly once, in publish(): the one place to count them.
@@ -66,7 +79,12 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
   // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
   const relays = createLiveRelays(groups, confirm);
 
-  async function change(author: Author, room: RoomName, target: number, decide: (t: Target) => Change | null): Promise<Message> {
+  async function change(
+    author: Author,
+    room: RoomName,
+    target: number,
+    decide: (t: Target) => Change | null,
+  ): Promise<Message> {
     const { message, entry } = await appendChange(db, { room, target, actor: author, decide });
     if (entry) await publish(room, entry);
     return message;
@@ -77,8 +95,21 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     publish,
 
     /** Stores a message under `author`'s name and publishes it; a retry with the same `clientId` returns the first. */
-    async send(author: Author, input: { room: RoomName; text: string; clientId?: string | undefined; replyTo?: number | undefined; attachments?: string[] | undefined }) {
-      const { message, duplicate, joined } = await appendMessage(db, { ...input, sender: author, maxMembers: maxMembersPerRoom }, writer.store);
+    async send(
+      author: Author,
+      input: {
+        room: RoomName;
+        text: string;
+        clientId?: string | undefined;
+        replyTo?: number | undefined;
+        attachments?: string[] | undefined;
+      },
+    ) {
+      const { message, duplicate, joined } = await appendMessage(
+        db,
+        { ...input, sender: author, maxMembers: maxMembersPerRoom },
+        writer.store,
+      );
       // A retry was published by the call that stored it.
       if (!duplicate) await publish(input.room, { kind: "message", seq: message.seq, message });
       // Sending made them a member: the room is one of theirs now.
@@ -89,7 +120,8 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     /** Its sender changes a message's text; the same text again stores nothing. */
     edit(author: Author, input: { room: RoomName; seq: number; text: string }): Promise<Message> {
       return change(author, input.room, input.seq, ({ message, senderId }) => {
-        if (senderId !== author.id) throw new ForbiddenError("Only its sender can edit a message.", { reason: "senderOnlyEdit" });
+        if (senderId !== author.id)
+          throw new ForbiddenError("Only its sender can edit a message.", { reason: "senderOnlyEdit" });
         if (message.deleted) throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot be edited.`);
         return message.text === input.text ? null : { kind: "edit", text: input.text };
       });
@@ -101,7 +133,10 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
      */
     async delete(author: Author, input: { room: RoomName; seq: number }, { moderator = false } = {}): Promise<void> {
       await change(author, input.room, input.seq, ({ message, senderId }) => {
-        if (senderId !== author.id && !moderator) throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.", { reason: "senderOrModeratorDelete" });
+        if (senderId !== author.id && !moderator)
+          throw new ForbiddenError("Only its sender, the room's owner or a moderator can delete a message.", {
+            reason: "senderOrModeratorDelete",
+          });
         return message.deleted ? null : { kind: "delete" };
       });
       // Unreadable since the commit (a file's read checks its message); now its bytes go too.
@@ -111,7 +146,8 @@ export function createRoomLog({ db, groups, maxMembersPerRoom, onPublishError, c
     /** Adds or removes `author`'s emoji on a message; a no-op (already there, never there) stores nothing. */
     react(author: Author, input: { room: RoomName; seq: number; emoji: string; add: boolean }): Promise<Message> {
       return change(author, input.room, input.seq, ({ message }) => {
-        if (message.deleted) throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot take reactions.`);
+        if (message.deleted)
+          throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot take reactions.`);
         const reaction = message.reactions.find((r) => r.emoji === input.emoji);
         const has = reaction?.users.includes(author.username) ?? false;
         if (has === input.add) return null;

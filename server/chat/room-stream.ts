@@ -19,10 +19,10 @@
 import type { Db } from "../../db/index.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
-import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
-import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
+import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import type { LiveSeat } from "../groups/live-channel.ts";
+import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
 import type { LiveRelay, LiveRelays } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
@@ -98,7 +98,17 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
     }
     throw error;
   }
-  return follow({ ...opts, iterator, last: after ?? newest, trusted: groups.local, relay: held?.relay ?? null, releaseRelay: held?.release }, newest);
+  return follow(
+    {
+      ...opts,
+      iterator,
+      last: after ?? newest,
+      trusted: groups.local,
+      relay: held?.relay ?? null,
+      releaseRelay: held?.release,
+    },
+    newest,
+  );
 }
 
 /** One subscriber's position in the room; `last` is the newest seq it has been given. */
@@ -186,7 +196,10 @@ async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
     const release = s.pace ? await s.pace() : undefined;
     try {
       const batchEnd = Math.min(end, s.last + seqs);
-      const batch = await waitOutStorage(() => entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd }), s.signal);
+      const batch = await waitOutStorage(
+        () => entriesBetween(s.db, { room: s.room, after: s.last, upTo: batchEnd }),
+        s.signal,
+      );
       let bytes = 0;
       let heaviest = 0;
       // Taken out of the batch as each is handed on: the stream keeps nothing it has delivered.

@@ -8,11 +8,11 @@
  */
 import { PostgresAdapter, sql } from "kysely";
 import type { Db } from "../../db/index.ts";
-import { highlightRanges, type SearchPage } from "../../shared/search.ts";
 import type { RoomName } from "../../shared/schemas.ts";
+import { highlightRanges, type SearchPage } from "../../shared/search.ts";
+import { withAttachments } from "../files/repository.ts";
 import { SEARCH_SCAN_IDS } from "../limits/defaults.ts";
 import { messages, toMessage } from "./log-rows.ts";
-import { withAttachments } from "../files/repository.ts";
 
 export interface SearchQuery {
   /** The words to find, all of them (from `searchTerms`). */
@@ -48,7 +48,10 @@ export function tsqueryAllOf(terms: readonly string[]): string {
 
 /** The newest message id + 1 (1 when there is none): the top of a first page's window. */
 async function topOfLog(db: Db): Promise<number> {
-  const row = await db.selectFrom("message").select((eb) => eb.fn.max("id").as("max")).executeTakeFirst();
+  const row = await db
+    .selectFrom("message")
+    .select((eb) => eb.fn.max("id").as("max"))
+    .executeTakeFirst();
   return Number(row?.max ?? 0) + 1;
 }
 
@@ -80,7 +83,14 @@ export function searchStatement(db: Db, q: SearchQuery & { lo: number; hi: numbe
       .where((eb) =>
         userId === null
           ? eb("room.visibility", "=", "public")
-          : eb.or([eb("room.visibility", "=", "public"), eb("message.room", "in", eb.selectFrom("room_member").select("room_member.room").where("room_member.user_id", "=", userId))]),
+          : eb.or([
+              eb("room.visibility", "=", "public"),
+              eb(
+                "message.room",
+                "in",
+                eb.selectFrom("room_member").select("room_member.room").where("room_member.user_id", "=", userId),
+              ),
+            ]),
       );
   }
   return query.orderBy("message.id", "desc").limit(q.limit + 1);

@@ -16,7 +16,11 @@ export interface WaitOptions {
   maxDelayMs?: number;
 }
 
-export async function waitOutStorage<T>(read: () => Promise<T>, signal: AbortSignal, { firstDelayMs = STORAGE_RETRY_FIRST_MS, maxDelayMs = STORAGE_RETRY_MAX_MS }: WaitOptions = {}): Promise<T> {
+export async function waitOutStorage<T>(
+  read: () => Promise<T>,
+  signal: AbortSignal,
+  { firstDelayMs = STORAGE_RETRY_FIRST_MS, maxDelayMs = STORAGE_RETRY_MAX_MS }: WaitOptions = {},
+): Promise<T> {
   for (let delay = firstDelayMs; ; delay = Math.min(delay * 2, maxDelayMs)) {
     try {
       return await read();

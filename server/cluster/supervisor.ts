@@ -6,7 +6,12 @@
  * the others lives in Redis and the database.
  */
 import type { Subprocess } from "bun";
-import { WORKER_HEALTHY_AFTER_MS, WORKER_RESTART_FIRST_MS, WORKER_RESTART_MAX_MS, WORKER_STOP_GRACE_MS } from "../limits/defaults.ts";
+import {
+  WORKER_HEALTHY_AFTER_MS,
+  WORKER_RESTART_FIRST_MS,
+  WORKER_RESTART_MAX_MS,
+  WORKER_STOP_GRACE_MS,
+} from "../limits/defaults.ts";
 import { createHashSlotBroker, type HashSlotBroker } from "./hash-slots.ts";
 
 /** Set in a worker's environment to its number (1…n); unset in a lone server or the supervisor. */

@@ -23,7 +23,8 @@ export class NotFoundError extends DomainError {
 }
 
 /** The one answer for "no such room" and "a private room you are not in": nothing tells them apart. → NOT_FOUND */
-export const roomNotFound = (room: string) => new NotFoundError(`Room '${room}' does not exist.`, { reason: "roomNotFound", params: { room } });
+export const roomNotFound = (room: string) =>
+  new NotFoundError(`Room '${room}' does not exist.`, { reason: "roomNotFound", params: { room } });
 
 /** The caller may not do this to this message. → FORBIDDEN */
 export class ForbiddenError extends DomainError {

@@ -23,7 +23,10 @@ export interface ControlChannel {
   close(): void;
 }
 
-export function createControlChannel(groups: GroupLayer, log?: { error(fields: object, message: string): void }): ControlChannel {
+export function createControlChannel(
+  groups: GroupLayer,
+  log?: { error(fields: object, message: string): void },
+): ControlChannel {
   const handlers: Handlers = { revoke: new Set(), narrowed: new Set(), "sessions-ended": new Set() };
   const lagged = new Set<() => void>();
   const abort = new AbortController();
@@ -44,7 +47,11 @@ export function createControlChannel(groups: GroupLayer, log?: { error(fields: o
           const parsed = ControlEventSchema.safeParse(delivery);
           if (parsed.success) dispatch(parsed.data);
         }
-      })().catch((error) => (log ? log.error({ err: error }, "control channel stopped") : console.error("[parlor] control channel stopped", error)));
+      })().catch((error) =>
+        log
+          ? log.error({ err: error }, "control channel stopped")
+          : console.error("[parlor] control channel stopped", error),
+      );
     },
     publish: (event) => groups.publish(CONTROL_GROUP, event),
     on(type, handler) {

@@ -67,7 +67,11 @@ export interface ConnectionHealth {
  * attempt. A server that shuts down cleanly closes the connection without an
  * error: that is an outage too. Whoever recovers from the outage sets `down` back.
  */
-export function watchConnectionHealth(connections: readonly (readonly [role: string, connection: Redis])[], log: RedisLog, isClosed: () => boolean): ConnectionHealth {
+export function watchConnectionHealth(
+  connections: readonly (readonly [role: string, connection: Redis])[],
+  log: RedisLog,
+  isClosed: () => boolean,
+): ConnectionHealth {
   const health: ConnectionHealth = { down: false, reconnects: 0 };
   for (const [role, connection] of connections) {
     const outage = (error?: unknown) => {

@@ -30,7 +30,14 @@ export interface ChannelSubscriptionsOptions {
   onResubscribed: () => void;
 }
 
-export function createChannelSubscriptions({ sub, prefix, log, isClosed, health, onResubscribed }: ChannelSubscriptionsOptions): ChannelSubscriptions {
+export function createChannelSubscriptions({
+  sub,
+  prefix,
+  log,
+  isClosed,
+  health,
+  onResubscribed,
+}: ChannelSubscriptionsOptions): ChannelSubscriptions {
   /** Groups with at least one local subscriber: what the subscribing connection must be subscribed to. */
   const wanted = new Set<string>();
   /** SUBSCRIBEs in flight, so a second subscriber of a group also waits until it is live. */
@@ -49,7 +56,10 @@ export function createChannelSubscriptions({ sub, prefix, log, isClosed, health,
       }
       onResubscribed();
     }
-    if (health.down) log(`subscriber reconnected; resubscribed ${groups.length} group(s), their subscribers catch up from the database`);
+    if (health.down)
+      log(
+        `subscriber reconnected; resubscribed ${groups.length} group(s), their subscribers catch up from the database`,
+      );
     health.down = false;
   });
 

@@ -12,7 +12,13 @@ import Redis from "ioredis";
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from "../limits/defaults.ts";
 import type { Delivery, GroupLayer, SubscribeOptions } from "./group-layer.ts";
 import { createMemoryGroupLayer } from "./memory.ts";
-import { COMMON_REDIS_OPTIONS, firstAnswer, type RedisLog, redactedUrl, watchConnectionHealth } from "./redis-connection.ts";
+import {
+  COMMON_REDIS_OPTIONS,
+  firstAnswer,
+  type RedisLog,
+  redactedUrl,
+  watchConnectionHealth,
+} from "./redis-connection.ts";
 import { decodeRedisMessage } from "./redis-events.ts";
 import { createChannelSubscriptions } from "./redis-subscriptions.ts";
 
@@ -63,9 +69,26 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
   const isClosed = () => closed;
 
   const { pub, sub } = openPubSub(options.url, prefix, options.publishTimeoutMs ?? REDIS_COMMAND_TIMEOUT_MS);
-  const health = watchConnectionHealth([["publisher", pub], ["subscriber", sub]], log, isClosed);
-  const channels = createChannelSubscriptions({ sub, prefix, log, isClosed, health, onResubscribed: () => local.lagAll() });
-  const local = createMemoryGroupLayer({ capacity: options.capacity, onGroupEmpty: (group) => channels.release(group) });
+  const health = watchConnectionHealth(
+    [
+      ["publisher", pub],
+      ["subscriber", sub],
+    ],
+    log,
+    isClosed,
+  );
+  const channels = createChannelSubscriptions({
+    sub,
+    prefix,
+    log,
+    isClosed,
+    health,
+    onResubscribed: () => local.lagAll(),
+  });
+  const local = createMemoryGroupLayer({
+    capacity: options.capacity,
+    onGroupEmpty: (group) => channels.release(group),
+  });
 
   sub.on("message", (channel: string, payload: string) => {
     const decoded = decodeRedisMessage(prefix, channel, payload);
@@ -102,7 +125,10 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
 
     subscriberCount: (group) => local.subscriberCount(group),
 
-    status: () => ({ connected: !closed && pub.status === "ready" && sub.status === "ready", reconnects: health.reconnects }),
+    status: () => ({
+      connected: !closed && pub.status === "ready" && sub.status === "ready",
+      reconnects: health.reconnects,
+    }),
 
     async close() {
       if (closed) return;

@@ -3,8 +3,9 @@
  * thrown away and replaced by a single `Lagged` marker, so a slow consumer costs
  * at most `capacity` events of memory and learns exactly that it must resync.
  */
-import type { Delivery, Lagged } from "./group-layer.ts";
+
 import type { RoomEvent } from "../../shared/schemas.ts";
+import type { Delivery, Lagged } from "./group-layer.ts";
 
 export class SubscriberQueue implements AsyncIterableIterator<Delivery> {
   private items: RoomEvent[] = [];

@@ -7,9 +7,21 @@ import type { GroupLayer } from "./group-layer.ts";
  * `room` and `invitedBy`: someone added them to that room). Never throws: counts
  * recover on the next lag or reconnect.
  */
-export async function announceToUser(groups: GroupLayer, userId: number, change: "marker" | "rooms", room?: RoomName, invitedBy?: string): Promise<void> {
+export async function announceToUser(
+  groups: GroupLayer,
+  userId: number,
+  change: "marker" | "rooms",
+  room?: RoomName,
+  invitedBy?: string,
+): Promise<void> {
   try {
-    await groups.publish(userGroup(userId), { type: "user", userId, change, ...(room ? { room } : {}), ...(invitedBy ? { invitedBy } : {}) });
+    await groups.publish(userGroup(userId), {
+      type: "user",
+      userId,
+      change,
+      ...(room ? { room } : {}),
+      ...(invitedBy ? { invitedBy } : {}),
+    });
   } catch (error) {
     console.error(`[parlor] event for user ${userId} not published`, error);
   }

@@ -3,24 +3,25 @@
  * route, /healthz, the /chat/<room>/ redirect and the built browser app.
  * WebSocket upgrades never reach it (see server/serve.ts).
  */
+
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Elysia, InvalidCookieSignature, InvalidFileType, NotFoundError, ParseError, ValidationError } from "elysia";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
-import { STORAGE_UNAVAILABLE_MESSAGE } from "../trpc/domain-errors.ts";
-import { appRouter } from "../trpc/router.ts";
-import { createHttpContextFactory, type Services } from "../trpc/context.ts";
-import { getRoomMessages } from "./messages-route.ts";
-import { serveFile } from "./files-route.ts";
-import { isAllowedOrigin } from "./origin.ts";
-import { chatRedirect, staticFiles } from "./static-files.ts";
-import { createTrpcHttpRules, trpcErrorResponse } from "./trpc-http-rules.ts";
-import { TRPCError } from "@trpc/server";
-import { limitBody } from "./body-limit.ts";
 import { MULTIPART_OVERHEAD_BYTES } from "../limits/defaults.ts";
 import type { ReadinessCheck } from "../ops/health.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import { createHttpContextFactory, type Services } from "../trpc/context.ts";
+import { STORAGE_UNAVAILABLE_MESSAGE } from "../trpc/domain-errors.ts";
+import { appRouter } from "../trpc/router.ts";
+import { limitBody } from "./body-limit.ts";
+import { serveFile } from "./files-route.ts";
+import { getRoomMessages } from "./messages-route.ts";
 import { metricsResponse } from "./metrics-route.ts";
+import { isAllowedOrigin } from "./origin.ts";
+import { chatRedirect, staticFiles } from "./static-files.ts";
+import { createTrpcHttpRules, trpcErrorResponse } from "./trpc-http-rules.ts";
 
 export interface HttpAppOptions {
   services: Services;
@@ -53,14 +54,27 @@ export const largestBody = (limits: { maxRequestBodyBytes: number; maxUploadByte
  * once let their messages, with paths and SQL, through to clients.
  */
 const isRequestError = (error: unknown) =>
-  error instanceof NotFoundError || error instanceof ParseError || error instanceof ValidationError || error instanceof InvalidCookieSignature || error instanceof InvalidFileType;
+  error instanceof NotFoundError ||
+  error instanceof ParseError ||
+  error instanceof ValidationError ||
+  error instanceof InvalidCookieSignature ||
+  error instanceof InvalidFileType;
 
 function noApiRoute({ set, request }: { set: { status?: number | string }; request: Request }) {
   set.status = 404;
   return { error: `No API route at ${new URL(request.url).pathname}` };
 }
 
-export function createHttpApp({ services, allowedOrigins, onError, clientIp, clientDir, ops, maxRequestBodyBytes, maxUploadBytes }: HttpAppOptions) {
+export function createHttpApp({
+  services,
+  allowedOrigins,
+  onError,
+  clientIp,
+  clientDir,
+  ops,
+  maxRequestBodyBytes,
+  maxUploadBytes,
+}: HttpAppOptions) {
   const createContext = createHttpContextFactory(services, clientIp);
   const maxBatchSize = services.limits.maxBatchSize;
   const refusal = createTrpcHttpRules({ router: appRouter, endpoint: "/trpc", maxBatchSize });
@@ -68,7 +82,9 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
   /** The session's user of a plain HTTP request (bearer token or cookie); null: a guest. */
   async function requestUser(request: Request) {
     const headers = request.headers;
-    const token = services.auth.tokenFromHeaders({ authorization: headers.get("authorization") }) ?? services.auth.tokenFromHeaders({ cookie: headers.get("cookie") });
+    const token =
+      services.auth.tokenFromHeaders({ authorization: headers.get("authorization") }) ??
+      services.auth.tokenFromHeaders({ cookie: headers.get("cookie") });
     const session = token ? await services.auth.validate(token) : null;
     return session?.user ?? null;
   }
@@ -81,12 +97,16 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
   async function admit(request: Request): Promise<Request | Response> {
     const path = new URL(request.url).pathname;
     const upload = path === UPLOAD_PATH;
-    const verdict = await limitBody(request, upload ? maxUploadBytes + MULTIPART_OVERHEAD_BYTES : maxRequestBodyBytes, { requireLength: upload });
+    const verdict = await limitBody(request, upload ? maxUploadBytes + MULTIPART_OVERHEAD_BYTES : maxRequestBodyBytes, {
+      requireLength: upload,
+    });
     if (verdict.ok) return verdict.request;
     if (!path.startsWith("/trpc/")) return Response.json({ error: verdict.message }, { status: verdict.status });
     const message = upload && verdict.status === 413 ? `A file is at most ${maxUploadBytes} bytes.` : verdict.message;
     const code = verdict.status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST";
-    return trpcErrorResponse(appRouter, new TRPCError({ code, message }), upload ? "attachment.upload" : undefined, { status: verdict.status });
+    return trpcErrorResponse(appRouter, new TRPCError({ code, message }), upload ? "attachment.upload" : undefined, {
+      status: verdict.status,
+    });
   }
 
   const trpc = ({ request }: { request: Request }) => {
@@ -136,7 +156,9 @@ export function createHttpApp({ services, allowedOrigins, onError, clientIp, cli
       set.status = result.status;
       return result.body;
     })
-    .get("/files/:id/:name", async ({ params, request }) => serveFile(services.files, await requestUser(request), params.id, params.name, request))
+    .get("/files/:id/:name", async ({ params, request }) =>
+      serveFile(services.files, await requestUser(request), params.id, params.name, request),
+    )
     // Any other /api path is a JSON 404, like the rest of the API speaks.
     .all("/api", noApiRoute)
     .all("/api/*", noApiRoute)

@@ -14,10 +14,17 @@ function bearerMatches(header: string | null, token: string): boolean {
   return timingSafeEqual(sent, wanted);
 }
 
-export async function metricsResponse(request: Request, metrics: Metrics, token: string | undefined): Promise<Response> {
+export async function metricsResponse(
+  request: Request,
+  metrics: Metrics,
+  token: string | undefined,
+): Promise<Response> {
   if (!metrics.enabled || token === undefined) return Response.json({ error: "No route at /metrics" }, { status: 404 });
   if (!bearerMatches(request.headers.get("authorization"), token)) {
-    return Response.json({ error: "Send Authorization: Bearer <METRICS_TOKEN>." }, { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } });
+    return Response.json(
+      { error: "Send Authorization: Bearer <METRICS_TOKEN>." },
+      { status: 401, headers: { "www-authenticate": 'Bearer realm="metrics"' } },
+    );
   }
   const { body, contentType } = await metrics.render();
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });

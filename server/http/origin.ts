@@ -28,7 +28,11 @@ export function checkUpgradeOrigin(
 ): UpgradeVerdict {
   const origin = req.headers.get("origin");
   if (origin === null) {
-    return opts.carriesSessionCookie ? { ok: false, reason: "A cookie-authenticated upgrade must carry Origin." } : { ok: true };
+    return opts.carriesSessionCookie
+      ? { ok: false, reason: "A cookie-authenticated upgrade must carry Origin." }
+      : { ok: true };
   }
-  return isAllowedOrigin(origin, req.url, opts.allowed) ? { ok: true } : { ok: false, reason: `Origin '${origin}' is not allowed.` };
+  return isAllowedOrigin(origin, req.url, opts.allowed)
+    ? { ok: true }
+    : { ok: false, reason: `Origin '${origin}' is not allowed.` };
 }

@@ -41,11 +41,19 @@ const WORKER_POLICY = "default-src 'self'; object-src 'none'; base-uri 'none'; f
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
 
 /** The headers for a response of this content type, to a request for this Host (`worker`: a service worker's script). */
-export function securityHeaders(contentType: string | null, host: string | null, worker = false): Record<string, string> {
+export function securityHeaders(
+  contentType: string | null,
+  host: string | null,
+  worker = false,
+): Record<string, string> {
   const isPage = contentType?.toLowerCase().startsWith("text/html") ?? false;
   const isScript = /^(text|application)\/javascript\b/i.test(contentType ?? "");
   return {
-    "content-security-policy": isPage ? pagePolicy(host && HOST.test(host) ? host : null) : worker && isScript ? WORKER_POLICY : NOTHING_POLICY,
+    "content-security-policy": isPage
+      ? pagePolicy(host && HOST.test(host) ? host : null)
+      : worker && isScript
+        ? WORKER_POLICY
+        : NOTHING_POLICY,
     "x-content-type-options": "nosniff",
     // Not "no-referrer": with it, browsers send `Origin: null` on same-origin POSTs, which the CSRF check refuses.
     "referrer-policy": "strict-origin-when-cross-origin",
@@ -54,9 +62,14 @@ export function securityHeaders(contentType: string | null, host: string | null,
 
 /** Sets the security headers on `res` (in place when its headers are mutable, else on a copy). */
 export function withSecurityHeaders(res: Response, req: Request): Response {
-  const headers = securityHeaders(res.headers.get("content-type"), req.headers.get("host"), req.headers.get("service-worker") === "script");
+  const headers = securityHeaders(
+    res.headers.get("content-type"),
+    req.headers.get("host"),
+    req.headers.get("service-worker") === "script",
+  );
   // A response that allows nothing by its own policy keeps it (a served file's adds `sandbox`: http/files-route.ts).
-  if (res.headers.get("content-security-policy")?.startsWith("default-src 'none'")) delete headers["content-security-policy"];
+  if (res.headers.get("content-security-policy")?.startsWith("default-src 'none'"))
+    delete headers["content-security-policy"];
   try {
     for (const [name, value] of Object.entries(headers)) res.headers.set(name, value);
     return res;

@@ -40,7 +40,8 @@ function isFile(path: string): boolean {
   }
 }
 
-const notFound = () => new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
+const notFound = () =>
+  new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 /** index.html in each language: `<html lang>` and the words shown without JavaScript. Read once, at start. */
 function indexPages(indexHtml: string): Record<Locale, string> {
@@ -56,7 +57,10 @@ function indexPages(indexHtml: string): Record<Locale, string> {
 export function chatRedirect() {
   const redirect = ({ params, request }: { params: { room: string }; request: Request }) => {
     const { search } = new URL(request.url);
-    return new Response(null, { status: 308, headers: { location: `/room/${encodeURIComponent(params.room)}/${search}` } });
+    return new Response(null, {
+      status: 308,
+      headers: { location: `/room/${encodeURIComponent(params.room)}/${search}` },
+    });
   };
   return new Elysia({ name: "chat-redirect" }).get("/chat/:room", redirect).get("/chat/:room/", redirect);
 }
@@ -97,7 +101,8 @@ export function staticFiles({ dir = DEFAULT_CLIENT_DIR }: StaticFilesOptions = {
       });
     }
     // A person following a link to a page that does not exist: the app's not-found page, in their language.
-    if (!pathname.startsWith("/assets/") && request.headers.get("accept")?.includes("text/html")) return servePage(request, 404);
+    if (!pathname.startsWith("/assets/") && request.headers.get("accept")?.includes("text/html"))
+      return servePage(request, 404);
     return notFound();
   }
 

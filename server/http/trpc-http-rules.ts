@@ -5,7 +5,7 @@
  * shape with its HTTP status, as the fetch adapter would answer it, so
  * `httpBatchLink` hands every call of the batch the same clear error.
  */
-import { type AnyRouter, getErrorShape, transformTRPCResponse, TRPCError } from "@trpc/server";
+import { type AnyRouter, getErrorShape, TRPCError, transformTRPCResponse } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 
 export interface TrpcHttpRulesOptions {
@@ -16,19 +16,34 @@ export interface TrpcHttpRulesOptions {
 }
 
 /** `error` answered as tRPC's fetch adapter would (its shape, its HTTP status unless `status` says another). */
-export function trpcErrorResponse(router: AnyRouter, error: TRPCError, path: string | undefined, init: { headers?: Record<string, string>; status?: number } = {}): Response {
+export function trpcErrorResponse(
+  router: AnyRouter,
+  error: TRPCError,
+  path: string | undefined,
+  init: { headers?: Record<string, string>; status?: number } = {},
+): Response {
   const config = router._def._config;
   const shape = getErrorShape({ config, error, type: "unknown", path, input: undefined, ctx: undefined });
-  return Response.json(transformTRPCResponse(config, { error: shape }), { status: init.status ?? getHTTPStatusCodeFromError(error), headers: init.headers ?? {} });
+  return Response.json(transformTRPCResponse(config, { error: shape }), {
+    status: init.status ?? getHTTPStatusCodeFromError(error),
+    headers: init.headers ?? {},
+  });
 }
 
 /** Returns the refusal for a request tRPC must not serve, or null to let tRPC handle it. */
-export function createTrpcHttpRules({ router, endpoint, maxBatchSize }: TrpcHttpRulesOptions): (request: Request) => Response | null {
+export function createTrpcHttpRules({
+  router,
+  endpoint,
+  maxBatchSize,
+}: TrpcHttpRulesOptions): (request: Request) => Response | null {
   const procedures = router._def.procedures as Record<string, { _def: { type: string } } | undefined>;
-  const subscriptions = new Set(Object.keys(procedures).filter((path) => procedures[path]?._def.type === "subscription"));
+  const subscriptions = new Set(
+    Object.keys(procedures).filter((path) => procedures[path]?._def.type === "subscription"),
+  );
   const prefix = `${endpoint}/`;
 
-  const refuse = (error: TRPCError, path: string | undefined, headers: Record<string, string> = {}) => trpcErrorResponse(router, error, path, { headers });
+  const refuse = (error: TRPCError, path: string | undefined, headers: Record<string, string> = {}) =>
+    trpcErrorResponse(router, error, path, { headers });
 
   return function trpcHttpRules(request) {
     const url = new URL(request.url);
@@ -40,7 +55,10 @@ export function createTrpcHttpRules({ router, endpoint, maxBatchSize }: TrpcHttp
       return null; // tRPC answers a malformed path itself
     }
     if (url.searchParams.get("batch") === "1" && paths.length > maxBatchSize) {
-      const error = new TRPCError({ code: "PAYLOAD_TOO_LARGE", message: `At most ${maxBatchSize} calls in one request (this one had ${paths.length}); nothing in it was run.` });
+      const error = new TRPCError({
+        code: "PAYLOAD_TOO_LARGE",
+        message: `At most ${maxBatchSize} calls in one request (this one had ${paths.length}); nothing in it was run.`,
+      });
       return refuse(error, undefined);
     }
     const subscription = paths.find((path) => subscriptions.has(path));

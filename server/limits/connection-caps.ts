@@ -40,7 +40,8 @@ export function createConnectionCaps(options: ConnectionCapsOptions): Connection
   };
   return {
     async admit(addressKey) {
-      if (total >= options.maxConnections) return { ok: false, status: 503, reason: "The server is at its connection limit: try again later." };
+      if (total >= options.maxConnections)
+        return { ok: false, status: 503, reason: "The server is at its connection limit: try again later." };
       // Held while the shared count is asked, so a burst cannot overshoot the global cap meanwhile.
       total++;
       let release: Release | null;

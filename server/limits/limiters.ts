@@ -4,8 +4,8 @@
  */
 import type Redis from "ioredis";
 import type { Limits } from "../config.ts";
-import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limiter.ts";
 import { PROFILE_LIMIT, TYPING_LIMIT } from "./defaults.ts";
+import { createRateLimiter, type RateLimit, type RateLimiter } from "./rate-limiter.ts";
 
 export interface Limiters {
   /** Messages per user. */
@@ -31,7 +31,8 @@ export interface Limiters {
 }
 
 export function createLimiters(limits: Limits, store: { redis?: Redis; prefix: string }): Limiters {
-  const limiter = (name: string, limit: RateLimit) => createRateLimiter(limit, { redis: store.redis, keyPrefix: `${store.prefix}rl:${name}` });
+  const limiter = (name: string, limit: RateLimit) =>
+    createRateLimiter(limit, { redis: store.redis, keyPrefix: `${store.prefix}rl:${name}` });
   return {
     send: limiter("send", limits.send),
     typing: limiter("typing", TYPING_LIMIT),

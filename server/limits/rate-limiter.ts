@@ -10,7 +10,7 @@
  * per process until Redis is back.
  */
 import type Redis from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 
 export interface RateLimit {
   /** Calls allowed in one window: how many may come at once. */
@@ -42,7 +42,12 @@ export function createRateLimiter(limit: RateLimit, store: RateLimiterStore): Ra
   const options = { points: limit.burst, duration: windowSeconds(limit), keyPrefix: store.keyPrefix };
   const memory = new RateLimiterMemory(options);
   const limiter: RateLimiterAbstract = store.redis
-    ? new RateLimiterRedis({ ...options, storeClient: store.redis, insuranceLimiter: memory, rejectIfRedisNotReady: true })
+    ? new RateLimiterRedis({
+        ...options,
+        storeClient: store.redis,
+        insuranceLimiter: memory,
+        rejectIfRedisNotReady: true,
+      })
     : memory;
   return {
     async take(key) {

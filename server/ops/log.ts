@@ -8,14 +8,35 @@
  * pino wherever they sit, and nothing in Parlor logs a request's headers or a
  * call's input in the first place.
  */
-import pino, { type DestinationStream, type Logger, type LevelWithSilent } from "pino";
+import pino, { type DestinationStream, type LevelWithSilent, type Logger } from "pino";
 
 export type { Logger };
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const satisfies readonly LevelWithSilent[];
+export const LOG_LEVELS = [
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+] as const satisfies readonly LevelWithSilent[];
 
 /** Field paths (any depth up to two) that may hold a token, a password or a cookie. */
-const SECRET_FIELDS = ["password", "token", "cookie", "authorization", "connectionParams", "set-cookie", "headers.authorization", "headers.cookie"];
-export const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`), ...SECRET_FIELDS.map((f) => `*.*.${f}`)];
+const SECRET_FIELDS = [
+  "password",
+  "token",
+  "cookie",
+  "authorization",
+  "connectionParams",
+  "set-cookie",
+  "headers.authorization",
+  "headers.cookie",
+];
+export const REDACTED_PATHS = [
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((f) => `*.${f}`),
+  ...SECRET_FIELDS.map((f) => `*.*.${f}`),
+];
 
 export interface LoggerOptions {
   level: LevelWithSilent;

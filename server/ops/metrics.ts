@@ -8,7 +8,7 @@
  * acknowledgement and database query latency) are observed per call, not per
  * delivery, and only when metrics are on. One registry per app: nothing global.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Counted always: plain numbers, bumped where things happen, read at scrape time. */
 export interface Counts {

@@ -14,7 +14,17 @@ export interface PresenceFlush {
   stop(): void;
 }
 
-export function createPresenceFlush({ flushMs, table, watchers, publisher }: { flushMs: number; table: PresenceTable; watchers: SnapshotWatchers; publisher: HeartbeatPublisher }): PresenceFlush {
+export function createPresenceFlush({
+  flushMs,
+  table,
+  watchers,
+  publisher,
+}: {
+  flushMs: number;
+  table: PresenceTable;
+  watchers: SnapshotWatchers;
+  publisher: HeartbeatPublisher;
+}): PresenceFlush {
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the pending flush runs: a change must not wait behind a later one (a typing expiry 5 s away). */
   let flushAt = Number.POSITIVE_INFINITY;
@@ -39,8 +49,17 @@ export function createPresenceFlush({ flushMs, table, watchers, publisher }: { f
     const typing = table.expireTyping(now);
     for (const room of typing.rooms) watchers.dirty.add(room);
     // A room that just became dirty (a typing signal ended) may go at once, unless it sent within `flushMs`.
-    later = Math.min(later, watchers.waitForNewlyDirty([...watchers.dirty].filter((room) => !held.has(room)), now));
-    const soonest = Math.min(later, typing.nextExpiry < Number.POSITIVE_INFINITY ? Math.max(10, typing.nextExpiry - now) : later);
+    later = Math.min(
+      later,
+      watchers.waitForNewlyDirty(
+        [...watchers.dirty].filter((room) => !held.has(room)),
+        now,
+      ),
+    );
+    const soonest = Math.min(
+      later,
+      typing.nextExpiry < Number.POSITIVE_INFINITY ? Math.max(10, typing.nextExpiry - now) : later,
+    );
     if (soonest < Number.POSITIVE_INFINITY) scheduleFlush(soonest);
   }
 

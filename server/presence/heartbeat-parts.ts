@@ -60,4 +60,8 @@ export function heartbeatParts(
 
 /** Whether two heartbeats say the same of a room (a restatement needs no new snapshot). */
 export const sameEntry = (a: HeartbeatEntry | undefined, b: HeartbeatEntry | undefined) =>
-  a !== undefined && b !== undefined && a.guests === b.guests && a.users.length === b.users.length && a.users.every((u, i) => u === b.users[i]);
+  a !== undefined &&
+  b !== undefined &&
+  a.guests === b.guests &&
+  a.users.length === b.users.length &&
+  a.users.every((u, i) => u === b.users[i]);

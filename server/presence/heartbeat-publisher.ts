@@ -31,7 +31,13 @@ export interface HeartbeatPublisher {
   beat(): Promise<void>;
 }
 
-export function createHeartbeatPublisher({ groups, processId, ttlMs, flushMs, local }: HeartbeatPublisherOptions): HeartbeatPublisher {
+export function createHeartbeatPublisher({
+  groups,
+  processId,
+  ttlMs,
+  flushMs,
+  local,
+}: HeartbeatPublisherOptions): HeartbeatPublisher {
   let localChanged = false;
   let lastPublishAt = Number.NEGATIVE_INFINITY;
   /** What each part last carried (serialized): a change publishes only the parts that differ. */

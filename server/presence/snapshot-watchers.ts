@@ -28,7 +28,13 @@ export interface SnapshotWatchers {
 }
 
 // Over 60 lines as a whole: the watchers' state and the small methods that are its only readers and writers.
-export function createSnapshotWatchers({ flushMs, snapshot }: { flushMs: number; snapshot: (room: string) => RoomPresence }): SnapshotWatchers {
+export function createSnapshotWatchers({
+  flushMs,
+  snapshot,
+}: {
+  flushMs: number;
+  snapshot: (room: string) => RoomPresence;
+}): SnapshotWatchers {
   const watchers = new Map<string, Set<Watcher>>();
   const dirty = new Set<string>();
   /** When each watched room last sent a snapshot: at most one per `flushMs`, whatever the churn. */
@@ -102,7 +108,8 @@ export function createSnapshotWatchers({ flushMs, snapshot }: { flushMs: number;
 
     waitForNewlyDirty(rooms, now) {
       let later = Number.POSITIVE_INFINITY;
-      for (const room of rooms) later = Math.min(later, Math.max(0, (roomSentAt.get(room) ?? Number.NEGATIVE_INFINITY) + flushMs - now));
+      for (const room of rooms)
+        later = Math.min(later, Math.max(0, (roomSentAt.get(room) ?? Number.NEGATIVE_INFINITY) + flushMs - now));
       return later;
     },
 

@@ -34,7 +34,11 @@ export function requireVisible(access: AnyRoomAccess): void {
 /** Throws unless the caller may post (send, edit, react, type) here: visible, and not banned. */
 export function requireCanPost(access: AnyRoomAccess): void {
   requireVisible(access);
-  if (access.exists && access.banned) throw new ForbiddenError(`You are banned from room '${access.room}'.`, { reason: "banned", params: { room: access.room } });
+  if (access.exists && access.banned)
+    throw new ForbiddenError(`You are banned from room '${access.room}'.`, {
+      reason: "banned",
+      params: { room: access.room },
+    });
 }
 
 /** Throws unless the room exists and the caller may see it. */

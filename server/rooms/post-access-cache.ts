@@ -23,7 +23,10 @@ export interface PostAccessCacheOptions {
   maxEntries?: number;
 }
 
-export function createPostAccessCache({ ttlMs = POST_ACCESS_TTL_MS, maxEntries = POST_ACCESS_MAX_ENTRIES }: PostAccessCacheOptions = {}) {
+export function createPostAccessCache({
+  ttlMs = POST_ACCESS_TTL_MS,
+  maxEntries = POST_ACCESS_MAX_ENTRIES,
+}: PostAccessCacheOptions = {}) {
   /** room → user id → the answer and when it was looked up. */
   let rooms = new Map<string, Map<number, { access: RoomAccess; at: number }>>();
   let size = 0;

@@ -35,8 +35,18 @@ const accessQuery = prepare((db, room: string, userId: number) =>
       eb.selectFrom("user as owner").select("owner.username").whereRef("owner.id", "=", "room.owner_id").as("owner"),
       "room.owner_id",
       "room.member_count",
-      eb.selectFrom("room_member").select("room_member.role").whereRef("room_member.room", "=", "room.name").where("room_member.user_id", "=", userId).as("role"),
-      eb.selectFrom("room_ban").select("room_ban.user_id").whereRef("room_ban.room", "=", "room.name").where("room_ban.user_id", "=", userId).as("banned_id"),
+      eb
+        .selectFrom("room_member")
+        .select("room_member.role")
+        .whereRef("room_member.room", "=", "room.name")
+        .where("room_member.user_id", "=", userId)
+        .as("role"),
+      eb
+        .selectFrom("room_ban")
+        .select("room_ban.user_id")
+        .whereRef("room_ban.room", "=", "room.name")
+        .where("room_ban.user_id", "=", userId)
+        .as("banned_id"),
     ])
     .where("room.name", "=", room),
 );
@@ -96,7 +106,13 @@ export async function insertRoom(
 }
 
 /** Adds a member; false when they are one already (their role is left as it is). */
-export async function insertMember(db: Db, room: RoomName, userId: number, role: RoomRole, now: string): Promise<boolean> {
+export async function insertMember(
+  db: Db,
+  room: RoomName,
+  userId: number,
+  role: RoomRole,
+  now: string,
+): Promise<boolean> {
   const rows = await db
     .insertInto("room_member")
     .values({ room, user_id: userId, role, joined_at: now })
@@ -110,14 +126,23 @@ export async function insertMember(db: Db, room: RoomName, userId: number, role:
 
 /** Removes a member; false when they were not one. */
 export async function deleteMember(db: Db, room: RoomName, userId: number): Promise<boolean> {
-  const result = await db.deleteFrom("room_member").where("room", "=", room).where("user_id", "=", userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom("room_member")
+    .where("room", "=", room)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   if (Number(result.numDeletedRows) === 0) return false;
   await db.updateTable("room").set({ member_count: sql<number>`member_count - 1` }).where("name", "=", room).execute();
   return true;
 }
 
 export async function findRole(db: Db, room: RoomName, userId: number): Promise<RoomRole | null> {
-  const row = await db.selectFrom("room_member").select("role").where("room", "=", room).where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("room_member")
+    .select("role")
+    .where("room", "=", room)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return row?.role ?? null;
 }
 
@@ -126,7 +151,12 @@ export async function updateRole(db: Db, room: RoomName, userId: number, role: R
 }
 
 export async function isBanned(db: Db, room: RoomName, userId: number): Promise<boolean> {
-  const row = await db.selectFrom("room_ban").select("user_id").where("room", "=", room).where("user_id", "=", userId).executeTakeFirst();
+  const row = await db
+    .selectFrom("room_ban")
+    .select("user_id")
+    .where("room", "=", room)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -142,7 +172,11 @@ export async function insertBan(db: Db, room: RoomName, userId: number, byId: nu
 }
 
 export async function deleteBan(db: Db, room: RoomName, userId: number): Promise<boolean> {
-  const result = await db.deleteFrom("room_ban").where("room", "=", room).where("user_id", "=", userId).executeTakeFirst();
+  const result = await db
+    .deleteFrom("room_ban")
+    .where("room", "=", room)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
@@ -186,7 +220,16 @@ export async function listUserRooms(db: Db, userId: number, limit: number) {
   const rows = await db
     .selectFrom("room_member")
     .innerJoin("room", "room.name", "room_member.room")
-    .select(["room.name", "room.visibility", "room.topic", "room.direct", "room.last_seq", "room.message_count", "room.last_message_at", "room_member.role"])
+    .select([
+      "room.name",
+      "room.visibility",
+      "room.topic",
+      "room.direct",
+      "room.last_seq",
+      "room.message_count",
+      "room.last_message_at",
+      "room_member.role",
+    ])
     .where("room_member.user_id", "=", userId)
     .orderBy("room.last_message_at", "desc")
     .limit(limit)

@@ -7,14 +7,23 @@
  * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
-import { dmRoomOf, type MemberChange, type RoomBan, type RoomEntry, type RoomInfo, type RoomMember, type RoomName, type Visibility } from "../../shared/schemas.ts";
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
+import {
+  dmRoomOf,
+  type MemberChange,
+  type RoomBan,
+  type RoomEntry,
+  type RoomInfo,
+  type RoomMember,
+  type RoomName,
+  type Visibility,
+} from "../../shared/schemas.ts";
 import { appendMemberEntry } from "../chat/change-store.ts";
 import type { Author } from "../chat/log-rows.ts";
+import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
-import { MEMBERS_LIST_MAX, MY_ROOMS_MAX, ROOM_CREATION_WINDOW_MS } from "../limits/defaults.ts";
 import { announceToUser } from "../groups/user-events.ts";
-import { type AnyRoomAccess, canSee, isManager, requireExisting, type RoomAccess } from "./access.ts";
+import { MEMBERS_LIST_MAX, MY_ROOMS_MAX, ROOM_CREATION_WINDOW_MS } from "../limits/defaults.ts";
+import { type AnyRoomAccess, canSee, isManager, type RoomAccess, requireExisting } from "./access.ts";
 import { createPostAccessCache } from "./post-access-cache.ts";
 import * as repo from "./repository.ts";
 import type { Revocations, RevokeReason } from "./revocations.ts";
@@ -54,7 +63,9 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       await revocations.revoke(room, userId, reason);
     } catch (error) {
       // The other processes re-check their streams when the layer is back (they see a lag then).
-      log ? log.error({ err: error, room }, "revocation not published") : console.error(`revocation in room '${room}' not published`, error);
+      log
+        ? log.error({ err: error, room }, "revocation not published")
+        : console.error(`revocation in room '${room}' not published`, error);
     }
   }
 
@@ -64,7 +75,9 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       await revocations.narrow(room, readers);
     } catch (error) {
       // The other processes re-check their streams when the layer is back (they see a lag then).
-      log ? log.error({ err: error, room }, "narrowing not published") : console.error(`narrowing of room '${room}' not published`, error);
+      log
+        ? log.error({ err: error, room }, "narrowing not published")
+        : console.error(`narrowing of room '${room}' not published`, error);
     }
   }
 
@@ -90,7 +103,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
   }
 
   function requireManager(access: RoomAccess): void {
-    if (!isManager(access.role)) throw new ForbiddenError("Only the room's owner and moderators can do this.", { reason: "managersOnly" });
+    if (!isManager(access.role))
+      throw new ForbiddenError("Only the room's owner and moderators can do this.", { reason: "managersOnly" });
   }
 
   function requireNotDirect(access: RoomAccess): void {
@@ -100,8 +114,10 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
   /** Owners act on anyone but themselves; moderators only on plain members. */
   function requireOutranks(access: RoomAccess, target: { role: string | null; id: number }, actor: Author): void {
     if (target.id === actor.id) throw new InvalidRequestError("You cannot do this to yourself.");
-    if (target.role === "owner" || target.id === access.ownerId) throw new ForbiddenError("Nobody can do this to the room's owner.", { reason: "notOnOwner" });
-    if (target.role === "moderator" && access.role !== "owner") throw new ForbiddenError("Moderators cannot act on other moderators.", { reason: "notOnModerator" });
+    if (target.role === "owner" || target.id === access.ownerId)
+      throw new ForbiddenError("Nobody can do this to the room's owner.", { reason: "notOnOwner" });
+    if (target.role === "moderator" && access.role !== "owner")
+      throw new ForbiddenError("Moderators cannot act on other moderators.", { reason: "notOnModerator" });
   }
 
   /** Whom a kick or ban acts on, once the rules allow it: the caller manages the room and outranks them. */
@@ -142,7 +158,15 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
 
     info(access: AnyRoomAccess): RoomInfo {
       const a = requireExisting(access);
-      return { room: a.room, visibility: a.visibility, topic: a.topic, owner: a.owner ?? "", role: a.role, members: a.memberCount, direct: a.direct };
+      return {
+        room: a.room,
+        visibility: a.visibility,
+        topic: a.topic,
+        owner: a.owner ?? "",
+        role: a.role,
+        members: a.memberCount,
+        direct: a.direct,
+      };
     },
 
     async members(access: AnyRoomAccess): Promise<RoomMember[]> {
@@ -150,17 +174,32 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     },
 
     /** A new room, its creator the owner. */
-    async create(user: Author, input: { room: RoomName; visibility: Visibility; topic?: string | undefined }): Promise<RoomInfo> {
+    async create(
+      user: Author,
+      input: { room: RoomName; visibility: Visibility; topic?: string | undefined },
+    ): Promise<RoomInfo> {
       const now = new Date();
       if (input.visibility === "private") {
         const since = new Date(now.getTime() - ROOM_CREATION_WINDOW_MS).toISOString();
         if ((await repo.countPrivateRoomsCreatedSince(db, user.id, since)) >= limits.privateRoomsPerDay) {
-          throw new InvalidRequestError(`At most ${limits.privateRoomsPerDay} private rooms a day: try again tomorrow.`);
+          throw new InvalidRequestError(
+            `At most ${limits.privateRoomsPerDay} private rooms a day: try again tomorrow.`,
+          );
         }
       }
       const topic = input.topic ? input.topic : null;
       const created = await db.transaction().execute(async (trx) => {
-        if (!(await repo.insertRoom(trx, { room: input.room, visibility: input.visibility, topic, ownerId: user.id, direct: false, now: now.toISOString() }))) return false;
+        if (
+          !(await repo.insertRoom(trx, {
+            room: input.room,
+            visibility: input.visibility,
+            topic,
+            ownerId: user.id,
+            direct: false,
+            now: now.toISOString(),
+          }))
+        )
+          return false;
         await repo.insertMember(trx, input.room, user.id, "owner", now.toISOString());
         // The name was anyone's to read: end those streams here before the commit lets a first entry in.
         if (input.visibility === "private") revocations.narrowLocally(input.room, [user.id]);
@@ -170,19 +209,35 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       // Again after the commit (a stream that checked access meanwhile has registered by now), and on every process.
       if (input.visibility === "private") await narrow(input.room, [user.id]);
       await roomsChanged(user.id);
-      return { room: input.room, visibility: input.visibility, topic, owner: user.username, role: "owner", members: 1, direct: false };
+      return {
+        room: input.room,
+        visibility: input.visibility,
+        topic,
+        owner: user.username,
+        role: "owner",
+        members: 1,
+        direct: false,
+      };
     },
 
     /** Joins a public room (a "joined" entry); already a member: nothing changes. */
     async join(user: Author, access: AnyRoomAccess): Promise<void> {
       const a = requireExisting(access);
       if (a.visibility !== "public") throw new InvalidRequestError("A private room is joined by invitation.");
-      if (a.banned) throw new ForbiddenError(`You are banned from room '${a.room}'.`, { reason: "banned", params: { room: a.room } });
+      if (a.banned)
+        throw new ForbiddenError(`You are banned from room '${a.room}'.`, {
+          reason: "banned",
+          params: { room: a.room },
+        });
       if (a.role) return;
-      const joined = await changeMembership(a.room, { actor: user, user: user.username, change: "joined" }, async (trx) => {
-        await requireRoomForNewMember(a, trx);
-        return repo.insertMember(trx, a.room, user.id, "member", new Date().toISOString());
-      });
+      const joined = await changeMembership(
+        a.room,
+        { actor: user, user: user.username, change: "joined" },
+        async (trx) => {
+          await requireRoomForNewMember(a, trx);
+          return repo.insertMember(trx, a.room, user.id, "member", new Date().toISOString());
+        },
+      );
       if (joined) await roomsChanged(user.id);
     },
 
@@ -191,7 +246,9 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       const a = requireExisting(access);
       if (!a.role) throw new InvalidRequestError(`You are not a member of room '${a.room}'.`);
       if (a.role === "owner" && !a.direct) throw new InvalidRequestError("The owner cannot leave their room.");
-      const left = await changeMembership(a.room, { actor: user, user: user.username, change: "left" }, (trx) => repo.deleteMember(trx, a.room, user.id));
+      const left = await changeMembership(a.room, { actor: user, user: user.username, change: "left" }, (trx) =>
+        repo.deleteMember(trx, a.room, user.id),
+      );
       if (left) await revoke(a.room, user.id, "left");
     },
 
@@ -200,14 +257,20 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       const a = requireExisting(access);
       requireManager(a);
       requireNotDirect(a);
-      if (a.visibility !== "private") throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.");
+      if (a.visibility !== "private")
+        throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.");
       const target = await targetUser(username);
-      if (await repo.isBanned(db, a.room, target.id)) throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`);
-      const invited = await changeMembership(a.room, { actor: user, user: target.username, change: "invited", role: "member" }, async (trx) => {
-        if ((await repo.findRole(trx, a.room, target.id)) !== null) return false;
-        await requireRoomForNewMember(a, trx);
-        return repo.insertMember(trx, a.room, target.id, "member", new Date().toISOString());
-      });
+      if (await repo.isBanned(db, a.room, target.id))
+        throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`);
+      const invited = await changeMembership(
+        a.room,
+        { actor: user, user: target.username, change: "invited", role: "member" },
+        async (trx) => {
+          if ((await repo.findRole(trx, a.room, target.id)) !== null) return false;
+          await requireRoomForNewMember(a, trx);
+          return repo.insertMember(trx, a.room, target.id, "member", new Date().toISOString());
+        },
+      );
       // Their `me.rooms` gets the room with `invitedBy`: "ann added you to #plans".
       if (invited) await announceToUser(groups, target.id, "rooms", a.room, user.username);
     },
@@ -216,7 +279,9 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     async kick(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
       const { a, target, role } = await moderationTarget(user, access, username);
       if (!role) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
-      const kicked = await changeMembership(a.room, { actor: user, user: target.username, change: "kicked" }, (trx) => repo.deleteMember(trx, a.room, target.id));
+      const kicked = await changeMembership(a.room, { actor: user, user: target.username, change: "kicked" }, (trx) =>
+        repo.deleteMember(trx, a.room, target.id),
+      );
       if (kicked) await revoke(a.room, target.id, "kicked");
     },
 
@@ -224,11 +289,15 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     async ban(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
       const { a, target } = await moderationTarget(user, access, username);
       const now = new Date().toISOString();
-      const banned = await changeMembership(a.room, { actor: user, user: target.username, change: "banned" }, async (trx) => {
-        if (!(await repo.insertBan(trx, a.room, target.id, user.id, now))) return false;
-        await repo.deleteMember(trx, a.room, target.id);
-        return true;
-      });
+      const banned = await changeMembership(
+        a.room,
+        { actor: user, user: target.username, change: "banned" },
+        async (trx) => {
+          if (!(await repo.insertBan(trx, a.room, target.id, user.id, now))) return false;
+          await repo.deleteMember(trx, a.room, target.id);
+          return true;
+        },
+      );
       if (banned) await revoke(a.room, target.id, "banned");
     },
 
@@ -243,13 +312,16 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       const a = requireExisting(access);
       requireManager(a);
       const target = await targetUser(username);
-      await changeMembership(a.room, { actor: user, user: target.username, change: "unbanned" }, (trx) => repo.deleteBan(trx, a.room, target.id));
+      await changeMembership(a.room, { actor: user, user: target.username, change: "unbanned" }, (trx) =>
+        repo.deleteBan(trx, a.room, target.id),
+      );
     },
 
     /** The owner makes a member a moderator, or a moderator a member again. */
     async setRole(user: Author, access: AnyRoomAccess, username: string, role: "moderator" | "member"): Promise<void> {
       const a = requireExisting(access);
-      if (a.role !== "owner") throw new ForbiddenError("Only the room's owner can change roles.", { reason: "ownerOnlyRoles" });
+      if (a.role !== "owner")
+        throw new ForbiddenError("Only the room's owner can change roles.", { reason: "ownerOnlyRoles" });
       requireNotDirect(a);
       const target = await targetUser(username);
       if (target.id === user.id) throw new InvalidRequestError("The owner's role does not change.");
@@ -267,7 +339,15 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       requireManager(a);
       await repo.updateTopic(db, a.room, topic || null);
       postAccess.forget(a.room);
-      return { room: a.room, visibility: a.visibility, topic: topic || null, owner: a.owner ?? "", role: a.role, members: a.memberCount, direct: a.direct };
+      return {
+        room: a.room,
+        visibility: a.visibility,
+        topic: topic || null,
+        owner: a.owner ?? "",
+        role: a.role,
+        members: a.memberCount,
+        direct: a.direct,
+      };
     },
 
     /** The private room of two users, the same from either side; created on first use. */
@@ -277,7 +357,9 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       const room = dmRoomOf(user.id, other.id);
       const now = new Date().toISOString();
       const joined = await db.transaction().execute(async (trx) => {
-        if (await repo.insertRoom(trx, { room, visibility: "private", topic: null, ownerId: user.id, direct: true, now })) {
+        if (
+          await repo.insertRoom(trx, { room, visibility: "private", topic: null, ownerId: user.id, direct: true, now })
+        ) {
           await repo.insertMember(trx, room, user.id, "owner", now);
           await repo.insertMember(trx, room, other.id, "member", now);
           return [user.id, other.id];

@@ -80,7 +80,13 @@ export class SessionSockets {
     const id = storedSessionId(registration.token);
     let entry = this.bySession.get(id);
     if (!entry) {
-      entry = { token: registration.token, userId: registration.userId, expiresAt: registration.expiresAt, sockets: new Set(), timer: undefined };
+      entry = {
+        token: registration.token,
+        userId: registration.userId,
+        expiresAt: registration.expiresAt,
+        sockets: new Set(),
+        timer: undefined,
+      };
       this.bySession.set(id, entry);
       this.armExpiry(id, entry);
     } else if (registration.expiresAt > entry.expiresAt) {
@@ -159,7 +165,12 @@ export class SessionSockets {
 }
 
 /** A socket's release (made outside any method, so the closure holds only what it names). */
-function releaser(bySession: Map<string, SessionEntry>, id: string, entry: SessionEntry, socket: ClosableSocket): () => void {
+function releaser(
+  bySession: Map<string, SessionEntry>,
+  id: string,
+  entry: SessionEntry,
+  socket: ClosableSocket,
+): () => void {
   return () => {
     if (!entry.sockets.delete(socket) || entry.sockets.size > 0) return;
     clearTimeout(entry.timer);

@@ -11,21 +11,21 @@ import type { Db } from "../../db/index.ts";
 import type { User } from "../../shared/schemas.ts";
 import type { Auth } from "../auth/index.ts";
 import type { RoomLog } from "../chat/room-log.ts";
-import type { Files } from "../files/files.ts";
-import type { LiveSeat } from "../groups/live-channel.ts";
-import type { Revocations } from "../rooms/revocations.ts";
-import type { Rooms } from "../rooms/rooms.ts";
-import type { Unread } from "../unread/unread.ts";
-import type { Profiles } from "../profiles/profiles.ts";
 import type { Limits } from "../config.ts";
+import type { Files } from "../files/files.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
+import type { LiveSeat } from "../groups/live-channel.ts";
 import type { ConnectionCaps } from "../limits/connection-caps.ts";
 import type { Limiters } from "../limits/limiters.ts";
 import { createSemaphore, type Semaphore } from "../limits/semaphore.ts";
-import type { Presence } from "../presence/presence.ts";
-import { CLOSE_SESSION_ENDED, type Sessions } from "../sessions/sessions.ts";
 import type { Logger } from "../ops/log.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import type { Presence } from "../presence/presence.ts";
+import type { Profiles } from "../profiles/profiles.ts";
+import type { Revocations } from "../rooms/revocations.ts";
+import type { Rooms } from "../rooms/rooms.ts";
+import { CLOSE_SESSION_ENDED, type Sessions } from "../sessions/sessions.ts";
+import type { Unread } from "../unread/unread.ts";
 
 /** The app's services: one object per app (server/app.ts), shared by every call as `ctx.services`. */
 export interface Services {
@@ -100,7 +100,8 @@ export interface Context {
 }
 
 /** What a call on a socket whose session has ended gets. */
-export const sessionEnded = () => new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
+export const sessionEnded = () =>
+  new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
 
 export function createHttpContextFactory(services: Services, clientIp: (req: Request) => string | null) {
   return async function createHttpContext({ req, resHeaders }: FetchCreateContextFnOptions): Promise<Context> {
@@ -108,8 +109,17 @@ export function createHttpContextFactory(services: Services, clientIp: (req: Req
     const token = services.auth.tokenFromHeaders({ authorization: req.headers.get("authorization") }) ?? cookieToken;
     const session = token ? await services.auth.validate(token) : null;
     // Sliding expiry: a cookie whose session was just extended is re-issued with the new date.
-    if (session?.renewed && session.token === cookieToken) resHeaders.append("set-cookie", services.auth.sessionCookie(session.token));
-    return { services, user: session?.user ?? null, token: session ? token : null, ip: clientIp(req), userAgent: req.headers.get("user-agent"), resHeaders, connection: null };
+    if (session?.renewed && session.token === cookieToken)
+      resHeaders.append("set-cookie", services.auth.sessionCookie(session.token));
+    return {
+      services,
+      user: session?.user ?? null,
+      token: session ? token : null,
+      ip: clientIp(req),
+      userAgent: req.headers.get("user-agent"),
+      resHeaders,
+      connection: null,
+    };
   };
 }
 
@@ -135,9 +145,17 @@ export async function createWsContext(services: Services, input: WsContextInput)
     // Counted across every process of the deployment when the caps live in Redis.
     const counted = await services.caps.admitUser(session.user.id);
     if (!counted) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${services.limits.maxConnectionsPerUser} connections per user.` });
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `At most ${services.limits.maxConnectionsPerUser} connections per user.`,
+      });
     }
-    const release = services.sessions.hold({ token: session.token, userId: session.user.id, socket: input.socket, expiresAt: session.expiresAt });
+    const release = services.sessions.hold({
+      token: session.token,
+      userId: session.user.id,
+      socket: input.socket,
+      expiresAt: session.expiresAt,
+    });
     input.socket.once("close", both(release, counted));
     // A session that ended while this socket was being admitted had its sockets closed before
     // this one was registered: close this socket as that close would have.
@@ -177,7 +195,12 @@ class WsConnectionState implements ConnectionState {
   /** One replay batch at a time per connection (made on first use). */
   private replays: Semaphore | undefined;
 
-  constructor(private readonly socket: { drain(): Promise<void>; liveSeat?(signal: AbortSignal | undefined): LiveSeat | undefined }) {}
+  constructor(
+    private readonly socket: {
+      drain(): Promise<void>;
+      liveSeat?(signal: AbortSignal | undefined): LiveSeat | undefined;
+    },
+  ) {}
 
   drain(): Promise<void> {
     return this.socket.drain();

@@ -1,7 +1,15 @@
 /** The services' domain errors as tRPC answers: the one place that knows both. */
 import { TRPCError } from "@trpc/server";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
-import { DomainError, ConflictError, ForbiddenError, InvalidRequestError, NotFoundError, PayloadTooLargeError, TooManyRequestsError } from "../errors/domain-errors.ts";
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotFoundError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+} from "../errors/domain-errors.ts";
 
 /**
  * What a client is told while the database cannot be reached: SERVICE_UNAVAILABLE (HTTP 503),
@@ -9,7 +17,8 @@ import { DomainError, ConflictError, ForbiddenError, InvalidRequestError, NotFou
  */
 export const STORAGE_UNAVAILABLE_MESSAGE = "Storage is unavailable right now: try again shortly.";
 
-export const storageUnavailable = (cause: unknown) => new TRPCError({ code: "SERVICE_UNAVAILABLE", message: STORAGE_UNAVAILABLE_MESSAGE, cause });
+export const storageUnavailable = (cause: unknown) =>
+  new TRPCError({ code: "SERVICE_UNAVAILABLE", message: STORAGE_UNAVAILABLE_MESSAGE, cause });
 
 export function domainErrorToTRPC(error: unknown): TRPCError | null {
   if (isStorageUnavailable(error)) return storageUnavailable(error);

@@ -1,16 +1,16 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
+import { isStorageUnavailable } from "../../db/unavailable.ts";
 import type { ErrorDetail } from "../../shared/error-reasons.ts";
+import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { DomainError, TooManyRequestsError } from "../errors/domain-errors.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
-import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
-import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import { MAX_PRESENCE_WATCHES_PER_CONNECTION, SESSION_RECHECK_MS } from "../limits/defaults.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
-import { isStorageUnavailable } from "../../db/unavailable.ts";
-import { domainErrorToTRPC, STORAGE_UNAVAILABLE_MESSAGE } from "./domain-errors.ts";
+import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import { type ConnectionState, type Context, sessionEnded } from "./context.ts";
+import { domainErrorToTRPC, STORAGE_UNAVAILABLE_MESSAGE } from "./domain-errors.ts";
 
 /** "room: A room name may contain only …" — one line a person can act on, per problem. */
 function describeZodError(error: ZodError): string {
@@ -22,7 +22,12 @@ function describeZodError(error: ZodError): string {
  * zod's code with the bound it broke, so a client can say it in its language.
  */
 function issueData(issue: ZodError["issues"][number]) {
-  const bound = issue.code === "too_small" ? { minimum: Number(issue.minimum) } : issue.code === "too_big" ? { maximum: Number(issue.maximum) } : {};
+  const bound =
+    issue.code === "too_small"
+      ? { minimum: Number(issue.minimum) }
+      : issue.code === "too_big"
+        ? { maximum: Number(issue.maximum) }
+        : {};
   return { path: issue.path.map(String), message: issue.message, code: issue.code, ...bound };
 }
 
@@ -53,7 +58,11 @@ const t = initTRPC.context<Context>().create({
     if (error.code === "INTERNAL_SERVER_ERROR") {
       // The database out of reach where no procedure ran yet (a session looked up for the context): retryable too.
       if (isStorageUnavailable(error.cause)) {
-        return { ...base, message: STORAGE_UNAVAILABLE_MESSAGE, data: { ...data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 } };
+        return {
+          ...base,
+          message: STORAGE_UNAVAILABLE_MESSAGE,
+          data: { ...data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503 },
+        };
       }
       return { ...base, message: internalErrorMessage(error) };
     }
@@ -65,7 +74,8 @@ const t = initTRPC.context<Context>().create({
       };
     }
     // Why, by name, for clients that word it in the user's language (shared/error-reasons.ts).
-    const detail = error.cause instanceof DomainError || error.cause instanceof RefusalReason ? error.cause.detail : undefined;
+    const detail =
+      error.cause instanceof DomainError || error.cause instanceof RefusalReason ? error.cause.detail : undefined;
     return detail ? { ...base, data: { ...base.data, reason: detail.reason, params: detail.params ?? {} } } : base;
   },
 });
@@ -94,7 +104,10 @@ const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next 
   const connection = ctx.connection;
   if (connection === null) {
     if (batchIndex >= max) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} calls at once per request: send the rest in another request.` });
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `At most ${max} calls at once per request: send the rest in another request.`,
+      });
     }
   } else if (ctx.token !== null && Date.now() - connection.sessionCheckedAt >= SESSION_RECHECK_MS) {
     await recheckSession(ctx, connection, ctx.token);
@@ -180,7 +193,11 @@ export async function rateLimited(limiter: RateLimiter, key: string, what: strin
   if (waitMs > 0) {
     const seconds = Math.ceil(waitMs / 1000);
     const message = `Too many ${what}: try again in ${seconds} s.`;
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message, cause: new TooManyRequestsError(message, { reason: "rateLimited", params: { seconds } }) });
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message,
+      cause: new TooManyRequestsError(message, { reason: "rateLimited", params: { seconds } }),
+    });
   }
 }
 
@@ -192,7 +209,10 @@ export function takePresenceSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};
   if (connection.presenceWatches >= MAX_PRESENCE_WATCHES_PER_CONNECTION) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms' presence per connection.` });
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: `At most ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms' presence per connection.`,
+    });
   }
   connection.presenceWatches++;
   let released = false;
@@ -212,7 +232,10 @@ export function takeMyRoomsSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};
   if (connection.watchingMyRooms) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "At most one me.rooms per connection: the one open already carries all your rooms." });
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: "At most one me.rooms per connection: the one open already carries all your rooms.",
+    });
   }
   connection.watchingMyRooms = true;
   let released = false;
@@ -230,7 +253,8 @@ export function takeSubscriptionSlot(ctx: Context): () => void {
   const connection = ctx.connection;
   if (!connection) return () => {};
   const max = ctx.services.limits.maxSubscriptionsPerConnection;
-  if (connection.subscriptions >= max) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} subscriptions per connection.` });
+  if (connection.subscriptions >= max)
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} subscriptions per connection.` });
   connection.subscriptions++;
   let released = false;
   return () => {

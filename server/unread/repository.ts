@@ -35,20 +35,48 @@ export async function readMarker(db: Db, userId: number, room: RoomName): Promis
  * file), so a watcher of 200 rooms costs one query, not 200 × 6. Callers pass
  * at most a user's 200 rooms (`rooms.mine`).
  */
-export async function roomsCounts(db: Db, userId: number, rooms: readonly RoomName[]): Promise<Map<RoomName, RoomCounts>> {
+export async function roomsCounts(
+  db: Db,
+  userId: number,
+  rooms: readonly RoomName[],
+): Promise<Map<RoomName, RoomCounts>> {
   const counts = new Map<RoomName, RoomCounts>();
   if (rooms.length === 0) return counts;
   const marker = sql<number>`coalesce(read_marker.seq, 0)`;
   const rows = await db
     .selectFrom("room")
-    .leftJoin("read_marker", (join) => join.onRef("read_marker.room", "=", "room.name").on("read_marker.user_id", "=", userId))
+    .leftJoin("read_marker", (join) =>
+      join.onRef("read_marker.room", "=", "room.name").on("read_marker.user_id", "=", userId),
+    )
     .where("room.name", "in", rooms)
-    .select(["room.name", "room.last_seq", "room.message_count", "room.last_message_at", "room.visibility", "room.direct", marker.as("marker")])
+    .select([
+      "room.name",
+      "room.last_seq",
+      "room.message_count",
+      "room.last_message_at",
+      "room.visibility",
+      "room.direct",
+      marker.as("marker"),
+    ])
     .select((eb) => [
       // The room's message count up to the marker (its last message at or before it).
-      eb.selectFrom("message").select("msg_index").whereRef("message.room", "=", "room.name").where("message.seq", "<=", marker).orderBy("message.seq", "desc").limit(1).as("up_to"),
+      eb
+        .selectFrom("message")
+        .select("msg_index")
+        .whereRef("message.room", "=", "room.name")
+        .where("message.seq", "<=", marker)
+        .orderBy("message.seq", "desc")
+        .limit(1)
+        .as("up_to"),
       // The user's own message count in the room, in all and up to the marker.
-      eb.selectFrom("message").select("sender_index").whereRef("message.room", "=", "room.name").where("message.sender_id", "=", userId).orderBy("message.seq", "desc").limit(1).as("own_all"),
+      eb
+        .selectFrom("message")
+        .select("sender_index")
+        .whereRef("message.room", "=", "room.name")
+        .where("message.sender_id", "=", userId)
+        .orderBy("message.seq", "desc")
+        .limit(1)
+        .as("own_all"),
       eb
         .selectFrom("message")
         .select("sender_index")

@@ -58,10 +58,15 @@ export function createUnread({ db, groups, rooms }: UnreadOptions) {
 
   return {
     /** Moves `user`'s marker in `room` forward to `seq` (clamped to the room's newest entry); other tabs hear of it. */
-    async markRead(user: { id: number }, room: RoomName, seq: number): Promise<{ room: RoomName; lastReadSeq: number }> {
+    async markRead(
+      user: { id: number },
+      room: RoomName,
+      seq: number,
+    ): Promise<{ room: RoomName; lastReadSeq: number }> {
       const newest = (await roomCounts(db, user.id, room))?.lastSeq ?? 0;
       const target = Math.min(seq, newest);
-      if (target > 0 && (await advanceMarker(db, user.id, room, target))) await announceToUser(groups, user.id, "marker", room);
+      if (target > 0 && (await advanceMarker(db, user.id, room, target)))
+        await announceToUser(groups, user.id, "marker", room);
       return { room, lastReadSeq: await readMarker(db, user.id, room) };
     },
 

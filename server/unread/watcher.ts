@@ -85,8 +85,7 @@ export class UnreadWatcher {
         if (d.change === "rooms") {
           this.reloadRooms = true;
           if (d.room && d.invitedBy) this.invitedBy.set(d.room, d.invitedBy);
-        }
-        else if (d.room && this.watched.has(d.room)) this.recount.add(d.room);
+        } else if (d.room && this.watched.has(d.room)) this.recount.add(d.room);
       }
     });
   }
@@ -103,7 +102,11 @@ export class UnreadWatcher {
     // The common case, the next entry being a message, is counted here; anything else is recounted,
     // and so is a reply by someone else: whether it answers one of ours is in the database.
     const { username } = this.opts.user;
-    if (entry.seq === s.lastSeq + 1 && entry.kind === "message" && (entry.message.replyTo === null || entry.message.sender === username)) {
+    if (
+      entry.seq === s.lastSeq + 1 &&
+      entry.kind === "message" &&
+      (entry.message.replyTo === null || entry.message.sender === username)
+    ) {
       const m = entry.message;
       const byOther = m.sender !== username;
       w.summary = {

@@ -36,7 +36,10 @@ const server = Bun.serve<Data>({
       const seq = (seqs.get(room) ?? 0) + 1;
       seqs.set(room, seq);
       const message = { id: seq, room, seq, sender: "bench", text: String(text), timestamp: new Date().toISOString() };
-      server.publish(room, JSON.stringify({ id: 1, result: { type: "data", id: String(seq), data: { id: String(seq), data: message } } }));
+      server.publish(
+        room,
+        JSON.stringify({ id: 1, result: { type: "data", id: String(seq), data: { id: String(seq), data: message } } }),
+      );
     },
   },
 });

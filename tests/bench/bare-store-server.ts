@@ -21,7 +21,9 @@ await schema.destroy();
 const db = new Database(path, { strict: true });
 db.run("PRAGMA journal_mode = WAL");
 db.run("PRAGMA synchronous = NORMAL");
-db.run("INSERT OR IGNORE INTO user (username, password_hash, created_at) VALUES ('bench', 'x', '2026-01-01T00:00:00.000Z')");
+db.run(
+  "INSERT OR IGNORE INTO user (username, password_hash, created_at) VALUES ('bench', 'x', '2026-01-01T00:00:00.000Z')",
+);
 const senderId = db.query<{ id: number }, []>("SELECT id FROM user WHERE username = 'bench'").get()!.id;
 const nextSeq = db.query<{ last_seq: number; message_count: number }, [string, string, string]>(
   `INSERT INTO room (name, last_seq, message_count, last_message_at) VALUES (?1, 1, 1, ?2)
@@ -32,17 +34,42 @@ const insert = db.query<{ id: number }, [string, number, number, string, string,
   `INSERT INTO message (room, seq, sender_id, text, created_at, msg_index) VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id`,
 );
 
-type Row = { id: number; room: string; seq: number; sender: string; text: string; created_at: string; edited_at: string | null; deleted: number; reply_to: number | null; reactions: string };
-const columns = "m.id, m.room, m.seq, u.username AS sender, m.text, m.created_at, m.edited_at, m.deleted, m.reply_to, m.reactions FROM message m JOIN user u ON u.id = m.sender_id";
+type Row = {
+  id: number;
+  room: string;
+  seq: number;
+  sender: string;
+  text: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted: number;
+  reply_to: number | null;
+  reactions: string;
+};
+const columns =
+  "m.id, m.room, m.seq, u.username AS sender, m.text, m.created_at, m.edited_at, m.deleted, m.reply_to, m.reactions FROM message m JOIN user u ON u.id = m.sender_id";
 const newestPage = db.query<Row, [string, number]>(`SELECT ${columns} WHERE m.room = ?1 ORDER BY m.seq DESC LIMIT ?2`);
-const pageBefore = db.query<Row, [string, number, number]>(`SELECT ${columns} WHERE m.room = ?1 AND m.seq < ?2 ORDER BY m.seq DESC LIMIT ?3`);
+const pageBefore = db.query<Row, [string, number, number]>(
+  `SELECT ${columns} WHERE m.room = ?1 AND m.seq < ?2 ORDER BY m.seq DESC LIMIT ?3`,
+);
 
 function historyPage(input: { room: string; before?: number; limit?: number }) {
   const limit = input.limit ?? 50;
-  const rows = input.before === undefined ? newestPage.all(input.room, limit + 1) : pageBefore.all(input.room, input.before, limit + 1);
+  const rows =
+    input.before === undefined
+      ? newestPage.all(input.room, limit + 1)
+      : pageBefore.all(input.room, input.before, limit + 1);
   const messages = rows.slice(0, limit).map((r) => ({
-    id: r.id, room: r.room, seq: r.seq, sender: r.sender, text: r.text, timestamp: r.created_at,
-    editedAt: r.edited_at, deleted: r.deleted === 1, replyTo: r.reply_to, reactions: JSON.parse(r.reactions),
+    id: r.id,
+    room: r.room,
+    seq: r.seq,
+    sender: r.sender,
+    text: r.text,
+    timestamp: r.created_at,
+    editedAt: r.edited_at,
+    deleted: r.deleted === 1,
+    replyTo: r.reply_to,
+    reactions: JSON.parse(r.reactions),
   }));
   return { messages, nextCursor: rows.length > limit ? messages[messages.length - 1]!.seq : null };
 }
@@ -73,7 +100,10 @@ function flush() {
   stored.forEach((message, i) => {
     const payload = JSON.stringify(message);
     for (const id of topics.get(message.room) ?? []) {
-      server.publish(`${message.room}#${id}`, `{"id":${id},"result":{"type":"data","data":{"id":"${message.seq}","data":${payload}},"id":"${message.seq}"}}`);
+      server.publish(
+        `${message.room}#${id}`,
+        `{"id":${id},"result":{"type":"data","data":{"id":"${message.seq}","data":${payload}},"id":"${message.seq}"}}`,
+      );
     }
     const s = batch[i]!;
     s.ws.send(`{"id":${s.id},"result":{"type":"data","data":${payload}}}`);
@@ -92,7 +122,11 @@ const server = Bun.serve<Data>({
     perMessageDeflate: false,
     idleTimeout: 60,
     message(ws, frame) {
-      const msg = JSON.parse(String(frame)) as { id?: number; method?: string; params?: { path: string; input: { room: string; text?: string; before?: number; limit?: number } } };
+      const msg = JSON.parse(String(frame)) as {
+        id?: number;
+        method?: string;
+        params?: { path: string; input: { room: string; text?: string; before?: number; limit?: number } };
+      };
       if (msg.method === "query" && msg.params?.path === "room.history") {
         ws.send(JSON.stringify({ id: msg.id, result: { type: "data", data: historyPage(msg.params.input) } }));
         return;

@@ -101,7 +101,11 @@ export class BenchSocket {
       }
     }
     if (frame === "PING") return void this.ws.send("PONG");
-    const msg = JSON.parse(frame) as { id: number | null; result?: { type?: string; data?: unknown }; error?: { message: string } };
+    const msg = JSON.parse(frame) as {
+      id: number | null;
+      result?: { type?: string; data?: unknown };
+      error?: { message: string };
+    };
     if (msg.id === null) return;
     const sub = this.subs.get(msg.id);
     if (sub) {
@@ -134,7 +138,11 @@ export function benchText(k: number, bytes: number): string {
 }
 
 /** Opens `count` sockets, `concurrency` at a time. */
-export async function openMany(count: number, open: (i: number) => Promise<BenchSocket>, concurrency = 200): Promise<BenchSocket[]> {
+export async function openMany(
+  count: number,
+  open: (i: number) => Promise<BenchSocket>,
+  concurrency = 200,
+): Promise<BenchSocket[]> {
   const sockets: BenchSocket[] = new Array(count);
   let next = 0;
   await Promise.all(

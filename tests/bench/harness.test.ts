@@ -4,11 +4,11 @@
  * it lives in `bun run bench`'s output.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Histogram } from "./histogram.ts";
 import { benchCounter, benchText } from "./bench-socket.ts";
+import { Histogram } from "./histogram.ts";
 import type { PhaseResult } from "./loadgen.ts";
 import { spawnChild } from "./procs.ts";
-import { benchUsers, type BenchServer, startBare, startParlor } from "./servers.ts";
+import { type BenchServer, benchUsers, startBare, startParlor } from "./servers.ts";
 
 describe("histogram", () => {
   test("percentiles stay within a bucket's width of the exact value", () => {
@@ -61,7 +61,17 @@ describe("a tiny fan-out, counted", () => {
     test(`${target}: every subscriber gets every message once`, async () => {
       const server = target === "bare" ? bare : parlor;
       const token = target === "parlor" ? (await benchUsers(parlor.url, 1, "smoke"))[0]!.token : undefined;
-      const result = await run({ kind: "fanout", target, wsUrl: server.wsUrl, n: 3, room: "smoke", token, payload: 100, phases, serverPids: [server.pid] });
+      const result = await run({
+        kind: "fanout",
+        target,
+        wsUrl: server.wsUrl,
+        n: 3,
+        room: "smoke",
+        token,
+        payload: 100,
+        phases,
+        serverPids: [server.pid],
+      });
       expect(result.phases.map((p) => [p.sent, p.expected, p.received, p.duplicates, p.lost, p.errors])).toEqual([
         [5, 15, 15, 0, 0, 0],
         [5, 15, 15, 0, 0, 0],

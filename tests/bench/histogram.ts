@@ -17,7 +17,7 @@ export class Histogram {
 
   /** Records one value in microseconds (negative values count as 0). */
   record(us: number): void {
-    const v = Math.max(us , 0);
+    const v = Math.max(us, 0);
     this.counts[bucketOf(v)]!++;
     this.count++;
     this.sum += v;
@@ -67,7 +67,14 @@ export class Histogram {
   /** p50/p99/p99.9/max in milliseconds, for reports. */
   summary(): LatencySummary {
     const ms = (us: number) => Math.round(us) / 1000;
-    return { count: this.count, p50: ms(this.percentile(50)), p99: ms(this.percentile(99)), p999: ms(this.percentile(99.9)), max: ms(this.max), mean: ms(this.mean()) };
+    return {
+      count: this.count,
+      p50: ms(this.percentile(50)),
+      p99: ms(this.percentile(99)),
+      p999: ms(this.percentile(99.9)),
+      max: ms(this.max),
+      mean: ms(this.mean()),
+    };
   }
 }
 

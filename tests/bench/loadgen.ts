@@ -17,25 +17,113 @@ export type Phase =
   | { name: string; mode: "relative"; phase: string; factor: number; seconds: number };
 
 export type Job =
-  | { kind: "fanout"; target: "parlor" | "bare"; wsUrl: string; n: number; room: string; token?: string; payload: number; phases: Phase[]; serverPids: number[] }
-  | { kind: "rooms"; target: "parlor" | "bare"; wsUrl: string; rooms: number; members: number; tokens: string[]; payload: number; phases: Phase[]; serverPids: number[] }
-  | { kind: "idle"; target: "parlor" | "bare"; wsUrl: string; n: number; rooms: number; tokens: string[]; settleSeconds: number; idleSeconds: number; serverPids: number[] }
-  | { kind: "handshake"; target: "parlor" | "bare"; wsUrl: string; n: number; rooms: number; tokens: string[]; serverPids: number[] }
+  | {
+      kind: "fanout";
+      target: "parlor" | "bare";
+      wsUrl: string;
+      n: number;
+      room: string;
+      token?: string;
+      payload: number;
+      phases: Phase[];
+      serverPids: number[];
+    }
+  | {
+      kind: "rooms";
+      target: "parlor" | "bare";
+      wsUrl: string;
+      rooms: number;
+      members: number;
+      tokens: string[];
+      payload: number;
+      phases: Phase[];
+      serverPids: number[];
+    }
+  | {
+      kind: "idle";
+      target: "parlor" | "bare";
+      wsUrl: string;
+      n: number;
+      rooms: number;
+      tokens: string[];
+      settleSeconds: number;
+      idleSeconds: number;
+      serverPids: number[];
+    }
+  | {
+      kind: "handshake";
+      target: "parlor" | "bare";
+      wsUrl: string;
+      n: number;
+      rooms: number;
+      tokens: string[];
+      serverPids: number[];
+    }
   /**
    * Senders: one per token, `window` sends in flight each (closed loop). Without `room` each sender has
    * its own room and one guest watches them all; with `room` all send to it and `listeners` members
    * (tokens reused round-robin) subscribe to it, each of them checked for loss and duplicates.
    */
-  | { kind: "send"; transport: "ws" | "http"; url: string; wsUrl: string; tokens: string[]; window: number; seconds: number; maxMessages: number; payload: number; serverPids: number[]; room?: string; listeners?: number }
-  | { kind: "history"; transport: "ws" | "http"; url: string; wsUrl: string; queries: { name: string; input: Record<string, unknown>; expect: number }[]; iterations: number; warmup: number; serverPids: number[] }
-  | { kind: "logins"; url: string; observerToken: string; username: string; password: string; burst: number; observerRate: number; baselineSeconds: number; serverPids: number[] }
-  | { kind: "flood"; wsUrl: string; flooderToken: string; otherTokens: string[]; otherRate: number; seconds: number; flooderWindow: number; serverPids: number[] }
+  | {
+      kind: "send";
+      transport: "ws" | "http";
+      url: string;
+      wsUrl: string;
+      tokens: string[];
+      window: number;
+      seconds: number;
+      maxMessages: number;
+      payload: number;
+      serverPids: number[];
+      room?: string;
+      listeners?: number;
+    }
+  | {
+      kind: "history";
+      transport: "ws" | "http";
+      url: string;
+      wsUrl: string;
+      queries: { name: string; input: Record<string, unknown>; expect: number }[];
+      iterations: number;
+      warmup: number;
+      serverPids: number[];
+    }
+  | {
+      kind: "logins";
+      url: string;
+      observerToken: string;
+      username: string;
+      password: string;
+      burst: number;
+      observerRate: number;
+      baselineSeconds: number;
+      serverPids: number[];
+    }
+  | {
+      kind: "flood";
+      wsUrl: string;
+      flooderToken: string;
+      otherTokens: string[];
+      otherRate: number;
+      seconds: number;
+      flooderWindow: number;
+      serverPids: number[];
+    }
   /**
    * Uploaders: one per token (or `uploaders` anonymous ones for the bare server), each posting
    * `bytes` of random data as FormData back to back (closed loop) for `seconds`; the server's RSS
    * is sampled every 20 ms. Parlor: `attachment.upload` with the bearer token; bare: POST /.
    */
-  | { kind: "upload"; target: "parlor" | "bare"; url: string; tokens: string[]; uploaders: number; bytes: number; seconds: number; serverPids: number[] };
+  | {
+      kind: "upload";
+      target: "parlor" | "bare";
+      url: string;
+      tokens: string[];
+      uploaders: number;
+      bytes: number;
+      seconds: number;
+      serverPids: number[];
+    };
 
 /** Every run's delivery accounting: loss or a duplicate fails the run. */
 export interface Accounting {
@@ -151,7 +239,7 @@ async function roomsRun(job: Extract<Job, { kind: "fanout" | "rooms" }>): Promis
   const deliver = (j: number) => (k: number) => {
     if (k < 0 || k >= K) return fail(`unexpected frame k=${k}`);
     if (seen) {
-      const bit = 1 << j % members;
+      const bit = 1 << (j % members);
       if (seen[k]! & bit) return void duplicates++;
       seen[k]! |= bit;
     } else {
@@ -180,7 +268,10 @@ async function roomsRun(job: Extract<Job, { kind: "fanout" | "rooms" }>): Promis
   // The bare server's data frames carry id 1 and need no subscribe call.
   if (!parlor) for (const [j, s] of sockets.entries()) s.listen(1, deliver(j));
   let sender: BenchSocket | null = null;
-  if (fanout) sender = parlor ? await BenchSocket.open(job.wsUrl, job.token) : await BenchSocket.open(`${job.wsUrl}?room=${job.room}&send=1`);
+  if (fanout)
+    sender = parlor
+      ? await BenchSocket.open(job.wsUrl, job.token)
+      : await BenchSocket.open(`${job.wsUrl}?room=${job.room}&send=1`);
   await Bun.sleep(300);
   const setupSeconds = (now() - setupStart) / 1000;
 
@@ -202,7 +293,12 @@ async function roomsRun(job: Extract<Job, { kind: "fanout" | "rooms" }>): Promis
   for (const spec of job.phases) {
     const phase: Exclude<Phase, { mode: "relative" }> =
       spec.mode === "relative"
-        ? { name: spec.name, mode: "rate", seconds: spec.seconds, rate: Math.max(1, spec.factor * (results.find((r) => r.name === spec.phase)?.messagesPerSecond ?? 0)) }
+        ? {
+            name: spec.name,
+            mode: "rate",
+            seconds: spec.seconds,
+            rate: Math.max(1, spec.factor * (results.find((r) => r.name === spec.phase)?.messagesPerSecond ?? 0)),
+          }
         : spec;
     hist = new Histogram();
     ack = new Histogram();
@@ -249,7 +345,11 @@ async function roomsRun(job: Extract<Job, { kind: "fanout" | "rooms" }>): Promis
       await until(() => sent >= cap || now() > deadline, phase.seconds * 1000 + 1000);
     }
     next = base + sent;
-    await until(() => complete >= sent, DRAIN_MS, () => received);
+    await until(
+      () => complete >= sent,
+      DRAIN_MS,
+      () => received,
+    );
     await Bun.sleep(50);
     const { generatorCpu, serverCpu } = cpu();
     const seconds = Math.max(1e-3, (Math.max(lastDelivery, start) - start) / 1000);
@@ -307,7 +407,16 @@ async function idleRun(job: Extract<Job, { kind: "idle" }>): Promise<unknown> {
   const { serverCpu, generatorCpu } = cpu();
   const closed = sockets.filter((s) => s.closed).length;
   for (const s of sockets) s.close();
-  return { n: job.n, connectSeconds, rssBefore, rssAfter, rssPerConnection: (rssAfter - rssBefore) / job.n, idleServerCpu: serverCpu, idleGeneratorCpu: generatorCpu, closedDuringRun: closed };
+  return {
+    n: job.n,
+    connectSeconds,
+    rssBefore,
+    rssAfter,
+    rssPerConnection: (rssAfter - rssBefore) / job.n,
+    idleServerCpu: serverCpu,
+    idleGeneratorCpu: generatorCpu,
+    closedDuringRun: closed,
+  };
 }
 
 // ---------------------------------------------------------------- a burst of connects
@@ -383,7 +492,8 @@ async function sendRun(job: Extract<Job, { kind: "send" }>): Promise<unknown> {
     }
     watchers.push(w);
   };
-  if (job.room) for (let i = 0; i < (job.listeners ?? 1); i++) await watch(job.tokens[i % job.tokens.length], [job.room]);
+  if (job.room)
+    for (let i = 0; i < (job.listeners ?? 1); i++) await watch(job.tokens[i % job.tokens.length], [job.room]);
   else await watch(undefined, rooms);
   const least = () => Math.min(...watchers.map((w) => w.received));
   const ack = new Histogram();
@@ -448,7 +558,15 @@ async function sendRun(job: Extract<Job, { kind: "send" }>): Promise<unknown> {
   for (const s of [...sockets, ...watchers.map((w) => w.socket)]) s.close();
   const received = least();
   const duplicates = watchers.reduce((n, w) => n + w.duplicates, 0);
-  const acc: Accounting = { sent: nextK - 1, expected: acked, received, duplicates, lost: acked - received, errors, firstError };
+  const acc: Accounting = {
+    sent: nextK - 1,
+    expected: acked,
+    received,
+    duplicates,
+    lost: acked - received,
+    errors,
+    firstError,
+  };
   return { ...acc, seconds, messagesPerSecond: acked / seconds, ack: ack.summary(), serverCpu, generatorCpu };
 }
 
@@ -495,11 +613,14 @@ async function loginsRun(job: Extract<Job, { kind: "logins" }>): Promise<unknown
       if (at > now()) await Bun.sleep(at - now());
       const bucket = phase === "baseline" ? baseline : during;
       const p = fetch(`${job.url}/trpc/auth.me`, { headers: { authorization: `Bearer ${job.observerToken}` } })
-        .then(async (r) => {
-          await r.arrayBuffer();
-          if (!r.ok) observerErrors++;
-          bucket.record((now() - at) * 1000);
-        }, () => void observerErrors++)
+        .then(
+          async (r) => {
+            await r.arrayBuffer();
+            if (!r.ok) observerErrors++;
+            bucket.record((now() - at) * 1000);
+          },
+          () => void observerErrors++,
+        )
         .finally(() => outstanding.delete(p));
       outstanding.add(p);
     }
@@ -513,14 +634,24 @@ async function loginsRun(job: Extract<Job, { kind: "logins" }>): Promise<unknown
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ username: job.username, password: job.password }),
-      }).then(async (r) => (await r.arrayBuffer(), r.ok), () => false),
+      }).then(
+        async (r) => (await r.arrayBuffer(), r.ok),
+        () => false,
+      ),
     ),
   );
   const burstSeconds = (now() - t0) / 1000;
   phase = "done";
   await observer;
   await Promise.all([...outstanding]);
-  return { baseline: baseline.summary(), burst: during.summary(), burstSeconds, loginsOk: logins.filter(Boolean).length, logins: job.burst, observerErrors };
+  return {
+    baseline: baseline.summary(),
+    burst: during.summary(),
+    burstSeconds,
+    loginsOk: logins.filter(Boolean).length,
+    logins: job.burst,
+    observerErrors,
+  };
 }
 
 async function floodRun(job: Extract<Job, { kind: "flood" }>): Promise<unknown> {
@@ -598,7 +729,11 @@ async function uploadRun(job: Extract<Job, { kind: "upload" }>): Promise<unknown
       const form = new FormData();
       form.append("file", body, `bench-${i}.bin`);
       const at = now();
-      const res = await fetch(target, { method: "POST", body: form, headers: token ? { authorization: `Bearer ${token}` } : {} }).catch((e: Error) => e);
+      const res = await fetch(target, {
+        method: "POST",
+        body: form,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      }).catch((e: Error) => e);
       if (res instanceof Error || !res.ok) {
         errors++;
         firstError ??= res instanceof Error ? res.message : `${res.status} ${(await res.text()).slice(0, 300)}`;
@@ -613,7 +748,19 @@ async function uploadRun(job: Extract<Job, { kind: "upload" }>): Promise<unknown
   const seconds = (now() - start) / 1000;
   clearInterval(sampler);
   const { serverCpu } = cpu();
-  return { files: done, seconds, filesPerSecond: done / seconds, mibPerSecond: (done * job.bytes) / 2 ** 20 / seconds, latency: latency.summary(), rssBefore, peakRss, rssAfter: rssBytes(pid), serverCpu, errors, firstError };
+  return {
+    files: done,
+    seconds,
+    filesPerSecond: done / seconds,
+    mibPerSecond: (done * job.bytes) / 2 ** 20 / seconds,
+    latency: latency.summary(),
+    rssBefore,
+    peakRss,
+    rssAfter: rssBytes(pid),
+    serverCpu,
+    errors,
+    firstError,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -624,7 +771,17 @@ if (import.meta.main) {
     console.error(`loadgen: ${job.kind} exceeded its time limit`);
     process.exit(3);
   }, 15 * 60_000);
-  const run = { fanout: roomsRun, rooms: roomsRun, idle: idleRun, handshake: handshakeRun, send: sendRun, history: historyRun, logins: loginsRun, flood: floodRun, upload: uploadRun }[job.kind] as (j: Job) => Promise<unknown>;
+  const run = {
+    fanout: roomsRun,
+    rooms: roomsRun,
+    idle: idleRun,
+    handshake: handshakeRun,
+    send: sendRun,
+    history: historyRun,
+    logins: loginsRun,
+    flood: floodRun,
+    upload: uploadRun,
+  }[job.kind] as (j: Job) => Promise<unknown>;
   const result = await run(job);
   clearTimeout(hardStop);
   console.log(`RESULT ${JSON.stringify(result)}`);

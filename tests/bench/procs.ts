@@ -15,7 +15,9 @@ export const GENERATOR_CPU = String(Math.max(0, cores - 1));
 export function pinned(cpu: string | null, argv: string[]): string[] {
   return HAS_TASKSET && cpu !== null ? ["taskset", "-c", cpu, ...argv] : argv;
 }
-export const pinning = HAS_TASKSET ? `server on core ${SERVER_CPU}, generator on core ${GENERATOR_CPU} (taskset)` : "not pinned (no taskset)";
+export const pinning = HAS_TASKSET
+  ? `server on core ${SERVER_CPU}, generator on core ${GENERATOR_CPU} (taskset)`
+  : "not pinned (no taskset)";
 
 /** CPU seconds (user + system) a process has used, its threads included. */
 export function cpuSeconds(pid: number): number {
@@ -42,7 +44,8 @@ export function rssBytes(pid: number): number {
 export function processTree(pid: number): number[] {
   const out = [pid];
   try {
-    for (const tid of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) out.push(...processTree(Number(tid)));
+    for (const tid of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean))
+      out.push(...processTree(Number(tid)));
   } catch {
     // gone, or no children file
   }
@@ -66,7 +69,13 @@ process.on("exit", () => {
 });
 
 export function spawnChild(argv: string[], env: Record<string, string> = {}): Child {
-  const proc = Bun.spawn(argv, { cwd: ROOT, env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn(argv, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   let out = "";
   const waiters: (() => void)[] = [];
   const pump = async (stream: ReadableStream<Uint8Array>) => {
@@ -85,10 +94,15 @@ export function spawnChild(argv: string[], env: Record<string, string> = {}): Ch
     async line(re, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const m = out.split("\n").map((l) => re.exec(l)).find(Boolean);
+        const m = out
+          .split("\n")
+          .map((l) => re.exec(l))
+          .find(Boolean);
         if (m) return m;
-        if (proc.exitCode !== null) throw new Error(`${argv.join(" ")} exited with ${proc.exitCode}:\n${out.slice(-3000)}`);
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${re} from ${argv.join(" ")}:\n${out.slice(-3000)}`);
+        if (proc.exitCode !== null)
+          throw new Error(`${argv.join(" ")} exited with ${proc.exitCode}:\n${out.slice(-3000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out waiting for ${re} from ${argv.join(" ")}:\n${out.slice(-3000)}`);
         await Promise.race([new Promise<void>((r) => waiters.push(r)), Bun.sleep(100)]);
       }
     },

@@ -47,9 +47,18 @@ function describeTarget(t: Target | undefined, unit: string): string {
   return parts.join(", ");
 }
 
-const fmt = (n: number | null) => (n === null ? "—" : Number.isInteger(n) ? n.toLocaleString("en") : String(Math.round(n * 1000) / 1000));
+const fmt = (n: number | null) =>
+  n === null ? "—" : Number.isInteger(n) ? n.toLocaleString("en") : String(Math.round(n * 1000) / 1000);
 
-export function renderMarkdown({ machine, rows, failures }: { machine: Record<string, unknown>; rows: Row[]; failures: string[] }): string {
+export function renderMarkdown({
+  machine,
+  rows,
+  failures,
+}: {
+  machine: Record<string, unknown>;
+  rows: Row[];
+  failures: string[];
+}): string {
   const lines = [
     `# Parlor bench, ${String(machine.started).slice(0, 10)}${machine.quick ? " (--quick)" : ""}`,
     "",
@@ -61,11 +70,18 @@ export function renderMarkdown({ machine, rows, failures }: { machine: Record<st
   const targeted = rows.filter((row) => row.target);
   if (targeted.length) {
     const held = targeted.filter((row) => holds(row) === true).length;
-    lines.push(`## Targets: ${held} of ${targeted.length} hold`, "", "| scenario | metric | Parlor | ceiling | ratio | target | holds |", "|---|---|---:|---:|---:|---|---|");
+    lines.push(
+      `## Targets: ${held} of ${targeted.length} hold`,
+      "",
+      "| scenario | metric | Parlor | ceiling | ratio | target | holds |",
+      "|---|---|---:|---:|---:|---|---|",
+    );
     for (const row of targeted) {
       const r = ratio(row);
       const h = holds(row);
-      lines.push(`| ${row.scenario.split(/ \(| vs |, (?![0-9]+ B)/)[0]} | ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} |`);
+      lines.push(
+        `| ${row.scenario.split(/ \(| vs |, (?![0-9]+ B)/)[0]} | ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} |`,
+      );
     }
     lines.push("", "## Detail");
   }
@@ -73,12 +89,26 @@ export function renderMarkdown({ machine, rows, failures }: { machine: Record<st
   for (const row of rows) {
     if (row.scenario !== scenario) {
       scenario = row.scenario;
-      lines.push("", `### ${scenario}`, "", "| metric | Parlor | ceiling | ratio | target | holds | notes |", "|---|---:|---:|---:|---|---|---|");
+      lines.push(
+        "",
+        `### ${scenario}`,
+        "",
+        "| metric | Parlor | ceiling | ratio | target | holds | notes |",
+        "|---|---:|---:|---:|---|---|---|",
+      );
     }
     const r = ratio(row);
     const h = holds(row);
-    lines.push(`| ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} | ${row.note ?? ""} |`);
+    lines.push(
+      `| ${row.metric}${row.unit ? ` (${row.unit})` : ""} | ${fmt(row.parlor)} | ${fmt(row.ceiling)} | ${r === null ? "—" : r.toFixed(2)} | ${describeTarget(row.target, row.unit)} | ${h === null ? "" : h ? "yes" : "**no**"} | ${row.note ?? ""} |`,
+    );
   }
-  lines.push("", failures.length ? `## FAILED: ${failures.length} run(s) lost, duplicated or failed\n\n${failures.map((f) => `- ${f}`).join("\n")}` : "All runs: every expected delivery received once; no duplicates, no failed calls.", "");
+  lines.push(
+    "",
+    failures.length
+      ? `## FAILED: ${failures.length} run(s) lost, duplicated or failed\n\n${failures.map((f) => `- ${f}`).join("\n")}`
+      : "All runs: every expected delivery received once; no duplicates, no failed calls.",
+    "",
+  );
   return lines.join("\n");
 }

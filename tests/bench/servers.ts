@@ -53,19 +53,28 @@ export async function startParlor(opts: ParlorOptions = {}): Promise<BenchServer
   const dir = opts.databasePath ? null : tempDir();
   const dbPath = opts.databasePath ?? join(dir!.path, "parlor.db");
   const port = freePort();
-  const child = spawnChild(pinned(opts.cpu === undefined ? SERVER_CPU : opts.cpu, ["bun", join(ROOT, "server/main.ts")]), {
-    HOST: "127.0.0.1",
-    PORT: String(port),
-    NODE_ENV: "production",
-    DATABASE_URL: `sqlite:${dbPath}`,
-    ...BENCH_LIMITS,
-    ...opts.env,
-  });
+  const child = spawnChild(
+    pinned(opts.cpu === undefined ? SERVER_CPU : opts.cpu, ["bun", join(ROOT, "server/main.ts")]),
+    {
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      NODE_ENV: "production",
+      DATABASE_URL: `sqlite:${dbPath}`,
+      ...BENCH_LIMITS,
+      ...opts.env,
+    },
+  );
   await child.line(/listening on|workers on/);
   const url = `http://127.0.0.1:${port}`;
   // With WORKERS the supervisor prints first: wait until the port answers.
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     await Bun.sleep(100);
   }
   return {
@@ -84,25 +93,50 @@ export async function startParlor(opts: ParlorOptions = {}): Promise<BenchServer
 export async function startBare(cpu: string | null = SERVER_CPU): Promise<BenchServer> {
   const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-server.ts")]));
   const port = (await child.line(/^PORT (\d+)/))[1];
-  return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
+  return {
+    kind: "bare",
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/`,
+    pid: child.pid,
+    child,
+    stop: () => child.stop(),
+  };
 }
 
 /** The send path's ceiling (bare-store-server.ts): stores in SQLite at `dbPath`, publishes after each turn's commit. */
 export async function startBareStore(dbPath: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
   const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-store-server.ts"), dbPath]));
   const port = (await child.line(/^PORT (\d+)/))[1];
-  return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
+  return {
+    kind: "bare",
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/`,
+    pid: child.pid,
+    child,
+    stop: () => child.stop(),
+  };
 }
 
 /** The uploads' ceiling (bare-upload-server.ts): multipart in, the file written to `dir`. */
 export async function startBareUpload(dir: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
   const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-upload-server.ts"), dir]));
   const port = (await child.line(/^PORT (\d+)/))[1];
-  return { kind: "bare", url: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/`, pid: child.pid, child, stop: () => child.stop() };
+  return {
+    kind: "bare",
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/`,
+    pid: child.pid,
+    child,
+    stop: () => child.stop(),
+  };
 }
 
 /** Signs up `count` bench users through the real auth path (Argon2id): a few users, many connections each. */
-export async function benchUsers(url: string, count: number, prefix = "bench"): Promise<{ username: string; token: string }[]> {
+export async function benchUsers(
+  url: string,
+  count: number,
+  prefix = "bench",
+): Promise<{ username: string; token: string }[]> {
   const users = [];
   for (let i = 0; i < count; i++) {
     const username = `${prefix}${i}_${Math.random().toString(36).slice(2, 7)}`;

@@ -14,7 +14,13 @@ import { Histogram } from "./histogram.ts";
 export type SqlJob =
   | { kind: "insert"; path: string; seconds: number; maxMessages: number; rooms: number; payload: number }
   | { kind: "populate"; path: string; bigRoom: number; rooms: number; perRoom: number }
-  | { kind: "history"; path: string; queries: { name: string; room: string; before?: number; limit: number }[]; iterations: number; warmup: number };
+  | {
+      kind: "history";
+      path: string;
+      queries: { name: string; room: string; before?: number; limit: number }[];
+      iterations: number;
+      warmup: number;
+    };
 
 /** The pragmas db/index.ts sets on a file database. */
 function openLikeParlor(path: string): Database {
@@ -35,11 +41,17 @@ async function migrate(path: string) {
 async function insertLoop(job: Extract<SqlJob, { kind: "insert" }>) {
   await migrate(job.path);
   const db = openLikeParlor(job.path);
-  const userId = Number(db.query("insert into user (username, password_hash, created_at) values (?, ?, ?) returning id").get("bare", "x", new Date().toISOString())!["id" as never]);
+  const userId = Number(
+    db
+      .query("insert into user (username, password_hash, created_at) values (?, ?, ?) returning id")
+      .get("bare", "x", new Date().toISOString())!["id" as never],
+  );
   const upsert = db.query(
     `insert into "room" ("name", "last_seq", "last_message_at") values (?, 1, ?) on conflict ("name") do update set "last_seq" = "room"."last_seq" + 1, "last_message_at" = ? returning "last_seq"`,
   );
-  const insert = db.query(`insert into "message" ("room", "seq", "sender_id", "text", "created_at", "client_id") values (?, ?, ?, ?, ?, ?) returning "id"`);
+  const insert = db.query(
+    `insert into "message" ("room", "seq", "sender_id", "text", "created_at", "client_id") values (?, ?, ?, ?, ?, ?) returning "id"`,
+  );
   // One transaction per message, as Parlor commits each send before acknowledging it.
   const append = db.transaction((room: string, text: string) => {
     const now = new Date().toISOString();
@@ -65,9 +77,17 @@ async function populate(job: Extract<SqlJob, { kind: "populate" }>) {
   await migrate(job.path);
   const db = openLikeParlor(job.path);
   const t0 = performance.now();
-  const userId = Number((db.query("insert into user (username, password_hash, created_at) values (?, ?, ?) returning id").get("historian", "x", new Date().toISOString()) as { id: number }).id);
+  const userId = Number(
+    (
+      db
+        .query("insert into user (username, password_hash, created_at) values (?, ?, ?) returning id")
+        .get("historian", "x", new Date().toISOString()) as { id: number }
+    ).id,
+  );
   const room = db.query(`insert into "room" ("name", "last_seq", "last_message_at") values (?, ?, ?)`);
-  const msg = db.query(`insert into "message" ("room", "seq", "sender_id", "text", "created_at") values (?, ?, ?, ?, ?)`);
+  const msg = db.query(
+    `insert into "message" ("room", "seq", "sender_id", "text", "created_at") values (?, ?, ?, ?, ?)`,
+  );
   const fill = db.transaction((name: string, count: number) => {
     const at = new Date().toISOString();
     room.run(name, count, at);
@@ -91,9 +111,13 @@ async function history(job: Extract<SqlJob, { kind: "history" }>) {
   const out: Record<string, unknown> = {};
   for (const q of job.queries) {
     const direct = () => {
-      const rows = (q.before === undefined ? newest.all(q.room, q.limit + 1) : after.all(q.room, q.before, q.limit + 1)) as { id: number; room: string; seq: number; sender: string; text: string; created_at: string }[];
+      const rows = (
+        q.before === undefined ? newest.all(q.room, q.limit + 1) : after.all(q.room, q.before, q.limit + 1)
+      ) as { id: number; room: string; seq: number; sender: string; text: string; created_at: string }[];
       // The same mapping to messages the repository does, so both sides return the same thing.
-      return rows.slice(0, q.limit).map((r) => ({ id: r.id, room: r.room, seq: r.seq, sender: r.sender, text: r.text, timestamp: r.created_at }));
+      return rows
+        .slice(0, q.limit)
+        .map((r) => ({ id: r.id, room: r.room, seq: r.seq, sender: r.sender, text: r.text, timestamp: r.created_at }));
     };
     const viaRepository = () => historyPage(kysely, { room: q.room, before: q.before, limit: q.limit });
     for (let i = 0; i < job.warmup; i++) {
@@ -110,7 +134,8 @@ async function history(job: Extract<SqlJob, { kind: "history" }>) {
       t = performance.now();
       const b = await viaRepository();
       hr.record((performance.now() - t) * 1000);
-      if (a.length !== q.limit || b.messages.length !== q.limit) throw new Error(`history ${q.name}: expected ${q.limit} rows, got ${a.length} and ${b.messages.length}`);
+      if (a.length !== q.limit || b.messages.length !== q.limit)
+        throw new Error(`history ${q.name}: expected ${q.limit} rows, got ${a.length} and ${b.messages.length}`);
     }
     out[q.name] = { direct: hd.summary(), repository: hr.summary() };
   }

@@ -29,7 +29,10 @@ async function secondDevice(username: string) {
   const client = createParlorClient({ url: server.url, token, socket });
   const sub = subscribeRoom(client, { room: "lobby" });
   await sub.started;
-  await waitFor(() => server.app.services.sessions.socketCount(token) === 1, "the second device's socket to be registered");
+  await waitFor(
+    () => server.app.services.sessions.socketCount(token) === 1,
+    "the second device's socket to be registered",
+  );
   return { token, client, socket, closes, sub };
 }
 
@@ -75,10 +78,14 @@ describe("auth.changePassword", () => {
   test("a wrong current password is FORBIDDEN and changes nothing: the old password still signs in, other sessions live on", async () => {
     const ann = await server.signUp("ann");
     const other = await secondDevice("ann");
-    const refused = await failure(ann.client.auth.changePassword.mutate({ currentPassword: "not my password", newPassword: NEW_PASSWORD }));
+    const refused = await failure(
+      ann.client.auth.changePassword.mutate({ currentPassword: "not my password", newPassword: NEW_PASSWORD }),
+    );
     expect(refused).toEqual({ code: "FORBIDDEN", message: "Your current password is not right." });
     expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: PASSWORD }))).toBe("OK");
-    expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: NEW_PASSWORD }))).toBe("UNAUTHORIZED");
+    expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: NEW_PASSWORD }))).toBe(
+      "UNAUTHORIZED",
+    );
     expect((await other.client.auth.me.query())?.username).toBe("ann");
     expect(other.closes).toEqual([]);
     await other.socket.close();
@@ -88,7 +95,10 @@ describe("auth.changePassword", () => {
     const ann = await server.signUp("ann");
     const mine = await ownSocket(ann.token);
     const other = await secondDevice("ann");
-    const result = await ann.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    const result = await ann.client.auth.changePassword.mutate({
+      currentPassword: PASSWORD,
+      newPassword: NEW_PASSWORD,
+    });
     expect(result).toEqual({ endedSessions: 1 });
     await waitFor(() => other.closes.includes(CLOSE_SESSION_ENDED), "the other device's socket to close with 4001");
     expect(await other.client.auth.me.query()).toBeNull();
@@ -97,25 +107,37 @@ describe("auth.changePassword", () => {
     expect(await outcome(ann.client.room.send.mutate({ room: "lobby", text: "still me" }))).toBe("OK");
     expect(mine.closes).toEqual([]);
     expect(server.app.services.sessions.socketCount(ann.token)).toBe(1);
-    expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: PASSWORD }))).toBe("UNAUTHORIZED");
-    expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: NEW_PASSWORD }))).toBe("OK");
+    expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: PASSWORD }))).toBe(
+      "UNAUTHORIZED",
+    );
+    expect(await outcome(server.guest().client.auth.login.mutate({ username: "ann", password: NEW_PASSWORD }))).toBe(
+      "OK",
+    );
     await Promise.all([mine.socket.close(), other.socket.close()]);
   });
 
   test("a new password that breaks the rules is BAD_REQUEST saying why", async () => {
     const ann = await server.signUp("ann");
-    const refused = await failure(ann.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "short" }));
+    const refused = await failure(
+      ann.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "short" }),
+    );
     expect(refused.code).toBe("BAD_REQUEST");
     expect(refused.message).toContain("at least 8 characters");
   });
 
   test("guessing the current password is limited like sign-in: the 3rd wrong guess with a burst of 2 is TOO_MANY_REQUESTS", async () => {
-    await using limited = await startTestServer({ LOGIN_BURST_PER_USERNAME_IP: "2", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
+    await using limited = await startTestServer({
+      LOGIN_BURST_PER_USERNAME_IP: "2",
+      LOGIN_PER_MINUTE_PER_USERNAME_IP: "1",
+    });
     const ann = await limited.signUp("ann");
-    const guess = () => outcome(ann.client.auth.changePassword.mutate({ currentPassword: "guess password", newPassword: NEW_PASSWORD }));
+    const guess = () =>
+      outcome(ann.client.auth.changePassword.mutate({ currentPassword: "guess password", newPassword: NEW_PASSWORD }));
     expect([await guess(), await guess(), await guess()]).toEqual(["FORBIDDEN", "FORBIDDEN", "TOO_MANY_REQUESTS"]);
     // Even the right password waits now: the limit is on attempts, not on failures.
-    expect(await outcome(ann.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }))).toBe("TOO_MANY_REQUESTS");
+    expect(
+      await outcome(ann.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })),
+    ).toBe("TOO_MANY_REQUESTS");
   });
 });
 
@@ -126,11 +148,18 @@ describe("auth.logoutAll", () => {
     const mine = await ownSocket(ann.token);
     const other = await secondDevice("ann");
     const bens = await ownSocket(ben.token);
-    const res = await fetch(`${server.url}/trpc/auth.logoutAll`, { method: "POST", headers: { authorization: `Bearer ${ann.token}`, "content-type": "application/json" }, body: "{}" });
+    const res = await fetch(`${server.url}/trpc/auth.logoutAll`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ann.token}`, "content-type": "application/json" },
+      body: "{}",
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { result: { data: unknown } }).result.data).toEqual({ endedSessions: 2 });
     expect(res.headers.get("set-cookie")).toMatch(/^parlor_session=;.*Max-Age=0/);
-    await waitFor(() => mine.closes.includes(CLOSE_SESSION_ENDED) && other.closes.includes(CLOSE_SESSION_ENDED), "both of ann's sockets to close with 4001");
+    await waitFor(
+      () => mine.closes.includes(CLOSE_SESSION_ENDED) && other.closes.includes(CLOSE_SESSION_ENDED),
+      "both of ann's sockets to close with 4001",
+    );
     expect(await ann.client.auth.me.query()).toBeNull();
     expect(await other.client.auth.me.query()).toBeNull();
     expect((await ben.client.auth.me.query())?.username).toBe("ben");
@@ -146,7 +175,12 @@ describe("expired sessions", () => {
     const rows = () => short.app.services.db.selectFrom("session").select("id").execute();
     expect(await rows()).toHaveLength(1);
     let left = 1;
-    await eventually(async () => (left = (await rows()).length) === 0, "the sweep to delete the expired session", 5_000, 100);
+    await eventually(
+      async () => (left = (await rows()).length) === 0,
+      "the sweep to delete the expired session",
+      5_000,
+      100,
+    );
     expect(left).toBe(0);
   });
 });
@@ -169,7 +203,12 @@ describe("session details", () => {
     const ann = await server.signUp("ann");
     await signInAs("ann", FIREFOX_ON_WINDOWS);
     const [mine, firefox] = await ann.client.auth.sessions.query();
-    expect(firefox).toMatchObject({ current: false, browser: "Firefox 121", system: "Windows 10", address: "127.0.0.x" });
+    expect(firefox).toMatchObject({
+      current: false,
+      browser: "Firefox 121",
+      system: "Windows 10",
+      address: "127.0.0.x",
+    });
     expect(Date.parse(firefox!.lastActiveAt!)).toBeLessThanOrEqual(Date.now());
     // A script's User-Agent names no browser: null, not a guess.
     expect(mine).toMatchObject({ current: true, browser: null, address: "127.0.0.x" });
@@ -179,7 +218,11 @@ describe("session details", () => {
     const ann = await server.signUp("ann");
     const db = server.app.services.db;
     const key = hashToken(ann.token);
-    const stored = async () => Number((await db.selectFrom("session").select("last_active_at").where("id", "=", key).executeTakeFirstOrThrow()).last_active_at);
+    const stored = async () =>
+      Number(
+        (await db.selectFrom("session").select("last_active_at").where("id", "=", key).executeTakeFirstOrThrow())
+          .last_active_at,
+      );
     const longAgo = Date.now() - 30_000;
     await db.updateTable("session").set({ last_active_at: longAgo }).where("id", "=", key).execute();
     await ann.client.auth.me.query();

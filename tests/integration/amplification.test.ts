@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createParlorClient } from "@parlor/client";
 import { MAX_FRAME_BYTES } from "../../server/limits/defaults.ts";
 import { HTTP_BATCH_MAX_CALLS } from "../../shared/transport.ts";
-import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
+import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -37,12 +37,21 @@ let historyAnswerBytes: number;
 const rowBytes = LONG_TEXT.length * 2;
 
 beforeAll(async () => {
-  server = await startParlorProcess({ database: "sqlite::memory:", env: { SEND_BURST: "100000", SEND_PER_SECOND: "100000" } });
+  server = await startParlorProcess({
+    database: "sqlite::memory:",
+    env: { SEND_BURST: "100000", SEND_PER_SECOND: "100000" },
+  });
   const guest = createParlorClient({ url: server.url });
   ({ token } = await guest.auth.register.mutate({ username: "mallory", password: "correct horse battery" }));
   const client = createParlorClient({ url: server.url, token });
-  for (const [room, count] of [["long20", 20], ["long40", 40]] as const) {
-    for (let i = 0; i < count; i += 8) await Promise.all(Array.from({ length: Math.min(8, count - i) }, () => client.room.send.mutate({ room, text: LONG_TEXT })));
+  for (const [room, count] of [
+    ["long20", 20],
+    ["long40", 40],
+  ] as const) {
+    for (let i = 0; i < count; i += 8)
+      await Promise.all(
+        Array.from({ length: Math.min(8, count - i) }, () => client.room.send.mutate({ room, text: LONG_TEXT })),
+      );
   }
   historyAnswerBytes = JSON.stringify(await client.room.history.query({ room: "long20" })).length * 2;
   expect(historyAnswerBytes).toBeGreaterThan(20 * rowBytes); // ~320 KB: the attack's unit
@@ -60,12 +69,17 @@ async function signedInSocket(): Promise<RawWebSocket> {
   return raw;
 }
 
-const historyCall = (id: number) => ({ id, method: "query", params: { path: "room.history", input: { room: "long20" } } });
+const historyCall = (id: number) => ({
+  id,
+  method: "query",
+  params: { path: "room.history", input: { room: "long20" } },
+});
 
 /** Outcome per request id: "data", or the error code. */
 function outcomes(raw: RawWebSocket): Map<number, string> {
   const seen = new Map<number, string>();
-  for (const frame of raw.textFrames() as Frame[]) seen.set(frame.id, frame.error ? frame.error.data.code : frame.result!.type);
+  for (const frame of raw.textFrames() as Frame[])
+    seen.set(frame.id, frame.error ? frame.error.data.code : frame.result!.type);
   return seen;
 }
 
@@ -108,7 +122,8 @@ describe("one signed-in connection cannot make the server build unbounded answer
     // Without the cap: frames × 100 calls at once (≈ 500 MB).
     const bound = frames * MAX_CALLS_IN_FLIGHT * 3 * historyAnswerBytes + SLACK;
     const growth = await peakGrowth(async () => {
-      for (let f = 0; f < frames; f++) raw.send(JSON.stringify(Array.from({ length: MAX_BATCH_SIZE }, (_, i) => historyCall(f * MAX_BATCH_SIZE + i))));
+      for (let f = 0; f < frames; f++)
+        raw.send(JSON.stringify(Array.from({ length: MAX_BATCH_SIZE }, (_, i) => historyCall(f * MAX_BATCH_SIZE + i))));
       await waitFor(() => outcomes(raw).size === frames * MAX_BATCH_SIZE, "an answer to every call", 20_000);
     });
     const seen = outcomes(raw);
@@ -154,7 +169,11 @@ describe("one signed-in connection cannot make the server build unbounded answer
     raw.pause();
     const subscriptions = 100;
     const frame = JSON.stringify(
-      Array.from({ length: subscriptions }, (_, id) => ({ id, method: "subscription", params: { path: "room.messages", input: { room: "long40", lastEventId: "0" } } })),
+      Array.from({ length: subscriptions }, (_, id) => ({
+        id,
+        method: "subscription",
+        params: { path: "room.messages", input: { room: "long40", lastEventId: "0" } },
+      })),
     );
     // One replay batch per connection at a time (here a batch is the whole room: 40 rows), each read only once
     // the socket is under the high-water mark; so the server holds at most one batch, as rows and as frames,
@@ -170,8 +189,13 @@ describe("one signed-in connection cannot make the server build unbounded answer
     // Reading again, the client gets every subscription's whole replay — or, when a batch landed on a socket
     // already near its limit, it is cut as too slow (4003) and a real client resumes from its last ids. Nothing else.
     raw.resume();
-    const tracked = () => raw.textFrames().filter((f) => (f as { result?: { id?: string } }).result?.id !== undefined).length;
-    await waitFor(() => tracked() >= subscriptions * 40 || raw.closeCode() !== null, `${subscriptions * 40} replayed entries or a close (have ${tracked()})`, 20_000);
+    const tracked = () =>
+      raw.textFrames().filter((f) => (f as { result?: { id?: string } }).result?.id !== undefined).length;
+    await waitFor(
+      () => tracked() >= subscriptions * 40 || raw.closeCode() !== null,
+      `${subscriptions * 40} replayed entries or a close (have ${tracked()})`,
+      20_000,
+    );
     expect([null, 4003]).toContain(raw.closeCode());
     if (raw.closeCode() === null) expect(tracked()).toBe(subscriptions * 40);
     raw.destroy();

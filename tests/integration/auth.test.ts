@@ -1,9 +1,9 @@
 /** Accounts and sessions through the real client and raw HTTP: what a browser and a script rely on. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
 import { createParlorClient, createParlorSocket, type ParlorClientError } from "@parlor/client";
-import { SESSION_RECHECK_MS } from "../../server/limits/defaults.ts";
+import { TRPCClientError } from "@trpc/client";
 import { storedSessionId as hashToken } from "../../server/auth/index.ts";
+import { SESSION_RECHECK_MS } from "../../server/limits/defaults.ts";
 import { CLOSE_SESSION_ENDED } from "../../shared/transport.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
@@ -20,7 +20,11 @@ afterEach(() => server.stop());
 
 /** A raw tRPC mutation over HTTP, as a browser's fetch sends it. */
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}/trpc/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${server.url}/trpc/${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe("register and login", () => {
   test("register returns the user and a token that signs in scripts", async () => {
@@ -34,14 +38,20 @@ describe("register and login", () => {
   test("a taken username is CONFLICT", async () => {
     const { client } = server.guest();
     await client.auth.register.mutate({ username: "ann", password: "correct horse" });
-    expect(await outcome(client.auth.register.mutate({ username: "ann", password: "other password" }))).toBe("CONFLICT");
+    expect(await outcome(client.auth.register.mutate({ username: "ann", password: "other password" }))).toBe(
+      "CONFLICT",
+    );
   });
 
   test("bad credentials shapes are BAD_REQUEST", async () => {
     const { client } = server.guest();
-    expect(await outcome(client.auth.register.mutate({ username: "a", password: "correct horse" }))).toBe("BAD_REQUEST");
+    expect(await outcome(client.auth.register.mutate({ username: "a", password: "correct horse" }))).toBe(
+      "BAD_REQUEST",
+    );
     expect(await outcome(client.auth.register.mutate({ username: "ann", password: "short" }))).toBe("BAD_REQUEST");
-    expect(await outcome(client.auth.register.mutate({ username: "ann smith", password: "correct horse" }))).toBe("BAD_REQUEST");
+    expect(await outcome(client.auth.register.mutate({ username: "ann smith", password: "correct horse" }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 
   test("login with a wrong password or unknown user is UNAUTHORIZED, with the same message", async () => {
@@ -112,14 +122,22 @@ describe("browser sessions (cookies)", () => {
 
   test("a state-changing call from a foreign Origin is refused with 403", async () => {
     const ann = await server.signUp("ann");
-    const res = await post("room.send", { room: "lobby", text: "csrf" }, { cookie: `parlor_session=${ann.token}`, origin: "https://evil.example" });
+    const res = await post(
+      "room.send",
+      { room: "lobby", text: "csrf" },
+      { cookie: `parlor_session=${ann.token}`, origin: "https://evil.example" },
+    );
     expect(res.status).toBe(403);
     expect((await ann.client.room.history.query({ room: "lobby" })).messages).toEqual([]);
   });
 
   test("the same call from the server's own origin goes through", async () => {
     const ann = await server.signUp("ann");
-    const res = await post("room.send", { room: "lobby", text: "same site" }, { cookie: `parlor_session=${ann.token}`, origin: server.url });
+    const res = await post(
+      "room.send",
+      { room: "lobby", text: "same site" },
+      { cookie: `parlor_session=${ann.token}`, origin: server.url },
+    );
     expect(res.status).toBe(200);
   });
 });
@@ -154,11 +172,19 @@ describe("WebSocket sessions", () => {
   test("connectionParams.token signs a socket in; logout closes that session's sockets and the client reconnects as a guest", async () => {
     const ann = await server.signUp("ann");
     const closes: (number | undefined)[] = [];
-    const socket = createParlorSocket({ url: server.url, token: ann.token, keepOpen: true, onClose: (c) => closes.push(c?.code) });
+    const socket = createParlorSocket({
+      url: server.url,
+      token: ann.token,
+      keepOpen: true,
+      onClose: (c) => closes.push(c?.code),
+    });
     const viaSocket = createParlorClient({ url: server.url, token: ann.token, socket });
     const sub = subscribeRoom(viaSocket, { room: "lobby" });
     await sub.started;
-    await waitFor(() => server.app.services.sessions.socketCount(ann.token) === 1, "the socket to be registered under ann's session");
+    await waitFor(
+      () => server.app.services.sessions.socketCount(ann.token) === 1,
+      "the socket to be registered under ann's session",
+    );
 
     await ann.client.auth.logout.mutate();
     await waitFor(() => closes.includes(4001), "the server to close ann's socket with 4001");
@@ -179,9 +205,18 @@ describe("sessions ended elsewhere", () => {
     const ws = await openRawWebSocket(server.url, "/trpc?connectionParams=1");
     ws.send(JSON.stringify({ method: "connectionParams", data: { token: ann.token } }));
     const send = async (id: number) => {
-      ws.send(JSON.stringify({ id, method: "mutation", params: { path: "room.send", input: { room: "lobby", text: `m${id}` } } }));
+      ws.send(
+        JSON.stringify({
+          id,
+          method: "mutation",
+          params: { path: "room.send", input: { room: "lobby", text: `m${id}` } },
+        }),
+      );
       await waitFor(() => ws.textFrames().some((f) => (f as { id: number }).id === id), `the answer to ${id}`);
-      return ws.textFrames().find((f) => (f as { id: number }).id === id) as { result?: unknown; error?: { data: { code: string } } };
+      return ws.textFrames().find((f) => (f as { id: number }).id === id) as {
+        result?: unknown;
+        error?: { data: { code: string } };
+      };
     };
     expect((await send(1)).result).toBeDefined();
     // Another process logs ann out: the row goes, but it cannot close this socket.
@@ -208,7 +243,10 @@ describe("sessions ended where this process was not told", () => {
     // Ended where nobody tells this process (another process whose announcement was lost): the row goes.
     await server.app.services.db.deleteFrom("session").where("id", "=", hashToken(ann.token)).execute();
     await Bun.sleep(SESSION_RECHECK_MS + 100); // past the recheck interval: the promise under test
-    expect(await failure(tab.client.room.history.query({ room: "lobby" }))).toEqual({ code: "UNAUTHORIZED", message: "Your session has ended: sign in again." });
+    expect(await failure(tab.client.room.history.query({ room: "lobby" }))).toEqual({
+      code: "UNAUTHORIZED",
+      message: "Your session has ended: sign in again.",
+    });
     await waitFor(() => tab.closes.includes(CLOSE_SESSION_ENDED), "the socket to close with 4001");
     // The stock client reconnects with the same token, now a guest: the private room's stream is refused.
     await waitFor(() => stream.errors.length > 0, "the private room's stream to end");
@@ -266,7 +304,12 @@ describe("session expiry", () => {
     await using short = await startTestServer({ SESSION_TTL_SECONDS: "1" });
     const ann = await short.signUp("ann");
     const closes: (number | undefined)[] = [];
-    const socket = createParlorSocket({ url: short.url, token: ann.token, keepOpen: true, onClose: (c) => closes.push(c?.code) });
+    const socket = createParlorSocket({
+      url: short.url,
+      token: ann.token,
+      keepOpen: true,
+      onClose: (c) => closes.push(c?.code),
+    });
     const sub = subscribeRoom(createParlorClient({ url: short.url, token: ann.token, socket }), { room: "lobby" });
     await sub.started;
     expect(short.app.services.sessions.socketCount(ann.token)).toBe(1);
@@ -280,7 +323,12 @@ describe("WebSocket upgrade origin rule", () => {
   const upgrade = (headers: Record<string, string>) => upgradeStatus(server.url, headers);
 
   test("a foreign or look-alike Origin gets 403", async () => {
-    for (const origin of ["https://evil.example", `${server.url}.evil.io`, "null", server.url.replace("127.0.0.1", "localhost")]) {
+    for (const origin of [
+      "https://evil.example",
+      `${server.url}.evil.io`,
+      "null",
+      server.url.replace("127.0.0.1", "localhost"),
+    ]) {
       const status = await upgrade({ origin });
       expect({ origin, status }).toEqual({ origin, status: 403 });
     }

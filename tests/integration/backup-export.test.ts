@@ -3,9 +3,19 @@
  * as a separate process while a real server keeps taking messages, and the
  * CLI's `export` and `search` against a real server.
  */
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestServer, type TestServer } from "../support/server.ts";
@@ -19,15 +29,29 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function run(cmd: string[], env: Record<string, string>) {
-  const proc = Bun.spawn(cmd, { cwd: ROOT, env: { ...process.env, ...env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn(cmd, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdin: "ignore",
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
 describe("bun run db:backup", () => {
   test("a backup taken while messages are being sent opens as a consistent database holding every message acknowledged before it", async () => {
     const file = join(dir, "live.db");
-    await using server = await startTestServer({ DATABASE_URL: `sqlite:${file}`, SEND_BURST: "100000", SEND_PER_SECOND: "100000" });
+    await using server = await startTestServer({
+      DATABASE_URL: `sqlite:${file}`,
+      SEND_BURST: "100000",
+      SEND_PER_SECOND: "100000",
+    });
     const ann = await server.signUp("ann");
     const acknowledged: number[] = [];
     let sending = true;
@@ -61,14 +85,22 @@ describe("bun run db:backup", () => {
     const copy = new Database(backup, { readonly: true });
     try {
       expect(copy.query("PRAGMA integrity_check").all()).toEqual([{ integrity_check: "ok" }]);
-      const seqs = copy.query<{ seq: number }, []>("select seq from message where room = 'busy' order by seq").all().map((r) => r.seq);
+      const seqs = copy
+        .query<{ seq: number }, []>("select seq from message where room = 'busy' order by seq")
+        .all()
+        .map((r) => r.seq);
       // Everything acknowledged before the backup began is there, and the copy is one moment of the log: 1..n, no gap,
       // the room row agreeing, the search index agreeing.
       for (const seq of ackedBefore) expect(seqs).toContain(seq);
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
       expect(seqs.length).toBeLessThanOrEqual(ackedAfterBackup);
-      expect(copy.query("select last_seq, message_count from room where name = 'busy'").get()).toEqual({ last_seq: seqs.length, message_count: seqs.length });
-      expect(copy.query("select count(*) as n from message_fts where message_fts match '\"message\"'").get()).toEqual({ n: seqs.length });
+      expect(copy.query("select last_seq, message_count from room where name = 'busy'").get()).toEqual({
+        last_seq: seqs.length,
+        message_count: seqs.length,
+      });
+      expect(copy.query("select count(*) as n from message_fts where message_fts match '\"message\"'").get()).toEqual({
+        n: seqs.length,
+      });
     } finally {
       copy.close();
     }
@@ -87,7 +119,9 @@ describe("bun run db:backup", () => {
     expect(refused.stderr).toContain("exists already");
     expect(await Bun.file(existing).text()).toBe("keep me");
 
-    const pg = await run(["bun", "run", "--silent", "db:backup", join(dir, "pg.dump")], { DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test" });
+    const pg = await run(["bun", "run", "--silent", "db:backup", join(dir, "pg.dump")], {
+      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+    });
     expect(pg.code).toBe(2);
     expect(pg.stderr).toContain("pg_dump");
   }, 30_000);
@@ -99,7 +133,10 @@ describe("bun run db:backup", () => {
       await (await server.signUp()).client.room.send.mutate({ room: "r", text: "x" });
     }
     // umask 000: the mode comes from the backup itself, not from the operator's shell.
-    const backup = (target: string) => run(["sh", "-c", 'umask 000 && exec bun run --silent db:backup "$0"', target], { DATABASE_URL: `sqlite:${file}` });
+    const backup = (target: string) =>
+      run(["sh", "-c", 'umask 000 && exec bun run --silent db:backup "$0"', target], {
+        DATABASE_URL: `sqlite:${file}`,
+      });
 
     const copy = join(dir, "private-copy.db");
     const made = await backup(copy);
@@ -140,20 +177,28 @@ describe("bun run chat -- export / search", () => {
     rmSync(configHome, { recursive: true, force: true });
   });
   const chat = (args: string[], token: string) =>
-    run(["bun", "client/cli/main.ts", ...args], { PARLOR_URL: server.url, XDG_CONFIG_HOME: configHome, PARLOR_TOKEN: token });
+    run(["bun", "client/cli/main.ts", ...args], {
+      PARLOR_URL: server.url,
+      XDG_CONFIG_HOME: configHome,
+      PARLOR_TOKEN: token,
+    });
 
   test("export writes every message in its current state as JSON lines, newest first, past one page; a private room only to its members", async () => {
     const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
     await ann.client.room.create.mutate({ room: "export-me", visibility: "private" });
     // More than one history page (100).
     const sent = [];
-    for (let i = 1; i <= 120; i++) sent.push(await ann.client.room.send.mutate({ room: "export-me", text: `line ${i}` }));
+    for (let i = 1; i <= 120; i++)
+      sent.push(await ann.client.room.send.mutate({ room: "export-me", text: `line ${i}` }));
     await ann.client.room.edit.mutate({ room: "export-me", seq: sent[0]!.seq, text: "line 1, edited" });
     await ann.client.room.delete.mutate({ room: "export-me", seq: sent[1]!.seq });
 
     const out = await chat(["export", "export-me"], ann.token);
     expect(out.code).toBe(0);
-    const lines = out.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { seq: number; text: string; deleted: boolean; editedAt: string | null });
+    const lines = out.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { seq: number; text: string; deleted: boolean; editedAt: string | null });
     const history = await ann.client.room.history.query({ room: "export-me", limit: 100 });
     expect(lines).toHaveLength(120);
     expect(lines.slice(0, history.messages.length)).toEqual(history.messages);
@@ -176,7 +221,9 @@ describe("bun run chat -- export / search", () => {
     await ann.client.room.send.mutate({ room: "export-bidi", text });
     const out = await chat(["export", "export-bidi"], ann.token);
     expect(out.code).toBe(0);
-    expect(out.stdout).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/);
+    expect(out.stdout).not.toMatch(
+      /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u2028\u2029\u202A-\u202E\u2066-\u2069]/,
+    );
     expect(out.stdout).toContain("\\u202e");
     expect((JSON.parse(out.stdout) as { text: string }).text).toBe(text);
   }, 30_000);
@@ -187,7 +234,12 @@ describe("bun run chat -- export / search", () => {
     await ann.client.room.send.mutate({ room: "cli-search-b", text: "budget meeting moved" });
     const out = await chat(["search", "budget"], ann.token);
     expect(out.code).toBe(0);
-    expect(out.stdout.trimEnd().split("\n").map((l) => l.replace(/ \[[^\]]+\] /, " "))).toEqual([
+    expect(
+      out.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.replace(/ \[[^\]]+\] /, " ")),
+    ).toEqual([
       expect.stringMatching(/^cli-search-b #1 \S+: budget meeting moved$/),
       expect.stringMatching(/^cli-search-a #1 \S+: the quarterly budget is due$/),
     ]);

@@ -36,10 +36,21 @@ describe("WebSocket frames", () => {
     const ws = await openRawWebSocket(server.url);
     expect((await rawCall(ws, "this is not json")).error?.data.code).toBe("PARSE_ERROR");
     expect((await rawCall(ws, Buffer.from([0xde, 0xad, 0xbe, 0xef]), 2)).error?.data.code).toBe("PARSE_ERROR");
-    expect((await rawCall(ws, JSON.stringify({ id: 1, method: "explode", params: {} }))).error?.data.code).toBe("PARSE_ERROR");
-    expect((await rawCall(ws, JSON.stringify({ id: 2, method: "query", params: { path: "room.nope", input: {} } }))).error?.data.code).toBe("NOT_FOUND");
-    expect((await rawCall(ws, JSON.stringify({ id: 3, method: "query", params: { path: "__proto__", input: {} } }))).error?.data.code).toBe("NOT_FOUND");
-    expect((await rawCall(ws, JSON.stringify({ id: 4, method: "query", params: { path: "room.history", input: [1, 2] } }))).error?.data.code).toBe("BAD_REQUEST");
+    expect((await rawCall(ws, JSON.stringify({ id: 1, method: "explode", params: {} }))).error?.data.code).toBe(
+      "PARSE_ERROR",
+    );
+    expect(
+      (await rawCall(ws, JSON.stringify({ id: 2, method: "query", params: { path: "room.nope", input: {} } }))).error
+        ?.data.code,
+    ).toBe("NOT_FOUND");
+    expect(
+      (await rawCall(ws, JSON.stringify({ id: 3, method: "query", params: { path: "__proto__", input: {} } }))).error
+        ?.data.code,
+    ).toBe("NOT_FOUND");
+    expect(
+      (await rawCall(ws, JSON.stringify({ id: 4, method: "query", params: { path: "room.history", input: [1, 2] } })))
+        .error?.data.code,
+    ).toBe("BAD_REQUEST");
     // Still serving this socket:
     expect(await rawCall(ws, ping)).toEqual({ id: 99, result: { type: "data", data: null } });
     ws.destroy();
@@ -63,8 +74,21 @@ describe("WebSocket frames", () => {
 describe("inputs", () => {
   test("room names with '/', '..', '%2F', look-alikes, markup or SQL are BAD_REQUEST and store nothing", async () => {
     const roomsBefore = await ann.client.room.active.query();
-    for (const room of ["a/b", "..", "../x", "a%2Fb", "lobby\u200b", "lоbby" /* Cyrillic о */, "<b>x</b>", "x'; drop table message;--", " lobby"]) {
-      expect({ room, code: await outcome(ann.client.room.send.mutate({ room, text: "hi" })) }).toEqual({ room, code: "BAD_REQUEST" });
+    for (const room of [
+      "a/b",
+      "..",
+      "../x",
+      "a%2Fb",
+      "lobby\u200b",
+      "lоbby" /* Cyrillic о */,
+      "<b>x</b>",
+      "x'; drop table message;--",
+      " lobby",
+    ]) {
+      expect({ room, code: await outcome(ann.client.room.send.mutate({ room, text: "hi" })) }).toEqual({
+        room,
+        code: "BAD_REQUEST",
+      });
     }
     expect(await ann.client.room.active.query()).toEqual(roomsBefore);
   });
@@ -82,7 +106,10 @@ describe("inputs", () => {
       "room=r&text=hi",
     ];
     for (const input of cases) {
-      expect({ input, code: await outcome(ann.client.room.send.mutate(input as { room: string; text: string })) }).toEqual({ input, code: "BAD_REQUEST" });
+      expect({
+        input,
+        code: await outcome(ann.client.room.send.mutate(input as { room: string; text: string })),
+      }).toEqual({ input, code: "BAD_REQUEST" });
     }
     expect(await ann.client.room.active.query()).toEqual(roomsBefore);
   });
@@ -113,8 +140,12 @@ describe("generated input (fast-check)", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^[A-Za-z0-9._-]{1,70}$/)),
-        fc.option(fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.string({ maxLength: 8 })), { nil: undefined }),
-        fc.option(fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.string({ maxLength: 8 })), { nil: undefined }),
+        fc.option(fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.string({ maxLength: 8 })), {
+          nil: undefined,
+        }),
+        fc.option(fc.oneof(fc.integer({ min: -5, max: 200 }).map(String), fc.string({ maxLength: 8 })), {
+          nil: undefined,
+        }),
         async (room, limit, before) => {
           const query = new URLSearchParams();
           if (limit !== undefined) query.set("limit", limit);
@@ -134,16 +165,19 @@ describe("generated input (fast-check)", () => {
   test("room.send accepts exactly the rooms the schema describes, and stores nothing for the rest", async () => {
     const valid = /^(?!.*\.\.)(?!\.$)[A-Za-z0-9._-]{1,64}$/;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[A-Za-z0-9._/-]{0,66}$/)), async (room) => {
-        let ok = true;
-        try {
-          await ann.client.room.send.mutate({ room, text: "generated" });
-        } catch (e) {
-          if (!(e instanceof TRPCClientError) || e.data?.code !== "BAD_REQUEST") throw e;
-          ok = false;
-        }
-        return ok === valid.test(room);
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string({ maxLength: 70 }), fc.stringMatching(/^[A-Za-z0-9._/-]{0,66}$/)),
+        async (room) => {
+          let ok = true;
+          try {
+            await ann.client.room.send.mutate({ room, text: "generated" });
+          } catch (e) {
+            if (!(e instanceof TRPCClientError) || e.data?.code !== "BAD_REQUEST") throw e;
+            ok = false;
+          }
+          return ok === valid.test(room);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -16,7 +16,10 @@ beforeAll(async () => {
   // A built app as `vite build` lays it out: index.html and hashed assets.
   dir = mkdtempSync(join(tmpdir(), "parlor-headers-"));
   mkdirSync(join(dir, "assets"));
-  writeFileSync(join(dir, "index.html"), '<!doctype html><title>app</title><script type="module" src="/assets/index-abc.js"></script>');
+  writeFileSync(
+    join(dir, "index.html"),
+    '<!doctype html><title>app</title><script type="module" src="/assets/index-abc.js"></script>',
+  );
   writeFileSync(join(dir, "assets", "index-abc.js"), "console.log('app')");
   server = await startTestServer({}, { clientDir: dir });
 });
@@ -61,11 +64,22 @@ describe("security headers", () => {
       trpc: await fetch(`${server.url}/trpc/auth.me`),
       missing: await fetch(`${server.url}/no/such/page`),
       refusedUpgrade: await fetch(`${server.url}/trpc`, {
-        headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", origin: "https://evil.example" },
+        headers: {
+          connection: "Upgrade",
+          upgrade: "websocket",
+          "sec-websocket-version": "13",
+          "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+          origin: "https://evil.example",
+        },
       }),
     };
     for (const [what, res] of Object.entries(responses)) {
-      expect({ what, nosniff: res.headers.get("x-content-type-options"), csp: res.headers.get("content-security-policy"), referrer: res.headers.get("referrer-policy") }).toEqual({
+      expect({
+        what,
+        nosniff: res.headers.get("x-content-type-options"),
+        csp: res.headers.get("content-security-policy"),
+        referrer: res.headers.get("referrer-policy"),
+      }).toEqual({
         what,
         nosniff: "nosniff",
         csp: "default-src 'none'; frame-ancestors 'none'",
@@ -78,7 +92,11 @@ describe("security headers", () => {
 
 describe("the session cookie", () => {
   const register = (url: string) =>
-    fetch(`${url}/trpc/auth.register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "ann", password: "correct horse" }) });
+    fetch(`${url}/trpc/auth.register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ann", password: "correct horse" }),
+    });
   const me = async (url: string, cookie: string) => {
     const res = await fetch(`${url}/trpc/auth.me`, { headers: { cookie } });
     return ((await res.json()) as { result: { data: { username: string } | null } }).result.data;

@@ -36,7 +36,9 @@ describe("room.send and room.messages", () => {
     await Promise.all([lobbyBen.started, lobbyCat.started, other.started]);
     // Two senders at once: the room's order is the seq order, the same for everyone.
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? ann : ben).client.room.send.mutate({ room: "lobby", text: `m${i}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? ann : ben).client.room.send.mutate({ room: "lobby", text: `m${i}` }),
+      ),
     );
     await lobbyBen.waitForCount(20);
     await lobbyCat.waitForCount(20);
@@ -84,7 +86,11 @@ describe("room.send and room.messages", () => {
       [{ room: "lobby", text: 42 as unknown as string }, "text: A message must be text."],
     ];
     for (const [input, message] of cases) {
-      expect({ input, ...(await failure(ann.client.room.send.mutate(input))) }).toEqual({ input, code: "BAD_REQUEST", message });
+      expect({ input, ...(await failure(ann.client.room.send.mutate(input))) }).toEqual({
+        input,
+        code: "BAD_REQUEST",
+        message,
+      });
     }
     expect((await ann.client.room.active.query()).length).toBe(0);
   });
@@ -117,7 +123,9 @@ describe("retried sends", () => {
     const ann = await server.signUp("ann");
     const clientId = crypto.randomUUID();
     await ann.client.room.send.mutate({ room: "lobby", text: "original", clientId });
-    expect((await failure(ann.client.room.send.mutate({ room: "lobby", text: "changed", clientId }))).code).toBe("CONFLICT");
+    expect((await failure(ann.client.room.send.mutate({ room: "lobby", text: "changed", clientId }))).code).toBe(
+      "CONFLICT",
+    );
     expect(await failure(ann.client.room.send.mutate({ room: "lobby", text: "x", clientId: "short" }))).toEqual({
       code: "BAD_REQUEST",
       message: "clientId: 'clientId' is 8 to 64 letters, digits, '_' or '-' (a UUID fits).",
@@ -156,11 +164,14 @@ describe("resume", () => {
     const ann = await server.signUp("ann");
     const annUser = { id: (await ann.client.auth.me.query())!.id, username: "ann" };
     // A backlog of several replay batches, stored directly (fast), before the subscriber resumes.
-    for (let i = 1; i <= 1500; i++) await appendMessage(server.app.services.db, { room: "backlog", sender: annUser, text: `old ${i}` });
+    for (let i = 1; i <= 1500; i++)
+      await appendMessage(server.app.services.db, { room: "backlog", sender: annUser, text: `old ${i}` });
     const sub = subscribeRoom(server.guest().client, { room: "backlog", lastEventId: "0" });
     // The replay runs after "started": these sends race it.
     await sub.started;
-    await Promise.all(Array.from({ length: 15 }, (_, i) => ann.client.room.send.mutate({ room: "backlog", text: `new ${i + 1}` })));
+    await Promise.all(
+      Array.from({ length: 15 }, (_, i) => ann.client.room.send.mutate({ room: "backlog", text: `new ${i + 1}` })),
+    );
     await sub.waitForCount(1515, 15_000);
     await quietFor(100, () => sub.messages.length, "the messages received");
     expect(sub.messages.map((m) => m.seq)).toEqual(Array.from({ length: 1515 }, (_, i) => i + 1));

@@ -1,6 +1,17 @@
 /** The CLI as a person runs it: a real process against a real server, its token in a private config dir. */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParlorClient } from "@parlor/client";
@@ -23,11 +34,27 @@ afterAll(async () => {
   rmSync(configHome, { recursive: true, force: true });
 });
 
-const env = (extra: Record<string, string> = {}) => ({ ...process.env, PARLOR_URL: server.url, XDG_CONFIG_HOME: configHome, PARLOR_TOKEN: "", ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  ...process.env,
+  PARLOR_URL: server.url,
+  XDG_CONFIG_HOME: configHome,
+  PARLOR_TOKEN: "",
+  ...extra,
+});
 
 async function chat(args: string[], extra: Record<string, string> = {}, stdin?: string, cwd?: string) {
-  const proc = Bun.spawn(["bun", CLI, ...args], { env: env(extra), cwd, stdin: stdin === undefined ? "ignore" : new Blob([stdin]), stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  const proc = Bun.spawn(["bun", CLI, ...args], {
+    env: env(extra),
+    cwd,
+    stdin: stdin === undefined ? "ignore" : new Blob([stdin]),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(proc.stdout).text(),
+    new Response(proc.stderr).text(),
+    proc.exited,
+  ]);
   return { stdout, stderr, code };
 }
 
@@ -46,10 +73,12 @@ describe("bun run chat", () => {
 
     const history = await chat(["history", "cli-room"]);
     expect(history.code).toBe(0);
-    expect(history.stdout.trimEnd().split("\n").map((l) => l.replace(/^\[[^\]]+\] /, ""))).toEqual([
-      "#1 clara: hello from the terminal",
-      "#2 clara: piped text",
-    ]);
+    expect(
+      history.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.replace(/^\[[^\]]+\] /, "")),
+    ).toEqual(["#1 clara: hello from the terminal", "#2 clara: piped text"]);
     // What the CLI sent is what every other client sees.
     const viaApi = await server.guest().client.room.history.query({ room: "cli-room" });
     expect(viaApi.messages.map((m) => m.text)).toEqual(["piped text", "hello from the terminal"]);
@@ -71,7 +100,11 @@ describe("bun run chat", () => {
   test("tail prints recent history, then messages live", async () => {
     const ann = await server.signUp();
     await ann.client.room.send.mutate({ room: "tailed", text: "earlier" });
-    const proc = Bun.spawn(["bun", CLI, "tail", "tailed", "--lines", "5"], { env: env(), stdout: "pipe", stderr: "pipe" });
+    const proc = Bun.spawn(["bun", CLI, "tail", "tailed", "--lines", "5"], {
+      env: env(),
+      stdout: "pipe",
+      stderr: "pipe",
+    });
     let out = "";
     let err = "";
     const pump = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
@@ -83,7 +116,12 @@ describe("bun run chat", () => {
       await waitFor(() => err.includes("-- live in tailed"), "tail to go live", 10_000);
       await ann.client.room.send.mutate({ room: "tailed", text: "live one" });
       await waitFor(() => out.includes("live one"), "the live message", 5000);
-      expect(out.trimEnd().split("\n").map((l) => l.replace(/^\[[^\]]+\] #\d+ \S+ /, ""))).toEqual(["earlier", "live one"]);
+      expect(
+        out
+          .trimEnd()
+          .split("\n")
+          .map((l) => l.replace(/^\[[^\]]+\] #\d+ \S+ /, "")),
+      ).toEqual(["earlier", "live one"]);
     } finally {
       proc.kill("SIGINT");
       await proc.exited;
@@ -104,7 +142,9 @@ describe("bun run chat", () => {
     expect(edit.code).toBe(0);
     expect(edit.stdout).toContain(`#1 ${dee.username}: see you at one (edited)`);
     // Editing from stdin, like send.
-    expect((await chat(["edit", "log-cli", "2", "-"], as, "bring snacks and drinks\n")).stdout).toContain("bring snacks and drinks (edited)");
+    expect((await chat(["edit", "log-cli", "2", "-"], as, "bring snacks and drinks\n")).stdout).toContain(
+      "bring snacks and drinks (edited)",
+    );
 
     expect((await chat(["react", "log-cli", "1", "👍"], as)).stdout).toContain(`see you at one (edited) [👍 1]`);
     const other = await server.signUp();
@@ -116,10 +156,12 @@ describe("bun run chat", () => {
 
     // Each line is a message as it stands now: the edit, the reaction left, the reply deleted.
     const history = await chat(["history", "log-cli"]);
-    expect(history.stdout.trimEnd().split("\n").map((l) => l.replace(/^\[[^\]]+\] /, ""))).toEqual([
-      `#1 ${dee.username}: see you at one (edited) [👍 1]`,
-      `#2 ${dee.username} ↪ #1: (deleted)`,
-    ]);
+    expect(
+      history.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => l.replace(/^\[[^\]]+\] /, "")),
+    ).toEqual([`#1 ${dee.username}: see you at one (edited) [👍 1]`, `#2 ${dee.username} ↪ #1: (deleted)`]);
     // The room list counts messages, not log entries (there are 8 of those).
     expect((await chat(["rooms"])).stdout).toMatch(/^log-cli\t2 messages\t/m);
   });
@@ -162,11 +204,17 @@ describe("bun run chat", () => {
     const edit = await chat(["edit", "not-yours", "1", "hijacked"], { PARLOR_TOKEN: stranger.token });
     expect(edit).toMatchObject({ code: 1, stderr: "Only its sender can edit a message.\n" });
     const del = await chat(["delete", "not-yours", "1"], { PARLOR_TOKEN: stranger.token });
-    expect(del).toMatchObject({ code: 1, stderr: "Only its sender, the room's owner or a moderator can delete a message.\n" });
+    expect(del).toMatchObject({
+      code: 1,
+      stderr: "Only its sender, the room's owner or a moderator can delete a message.\n",
+    });
     const missing = await chat(["react", "not-yours", "99", "👍"], { PARLOR_TOKEN: stranger.token });
     expect(missing).toMatchObject({ code: 1, stderr: "Room 'not-yours' has no message 99.\n" });
     const notEmoji = await chat(["react", "not-yours", "1", "yes"], { PARLOR_TOKEN: stranger.token });
-    expect(notEmoji).toMatchObject({ code: 1, stderr: "emoji: An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.\n" });
+    expect(notEmoji).toMatchObject({
+      code: 1,
+      stderr: "emoji: An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.\n",
+    });
 
     const badSeq = await chat(["delete", "not-yours", "first"], { PARLOR_TOKEN: stranger.token });
     expect(badSeq.code).toBe(2);
@@ -183,7 +231,9 @@ describe("bun run chat", () => {
     await ann.client.room.send.mutate({ room: "gathering", text: "hi" });
     await waitFor(() => here.includes("ann-cli"), "ann to be counted in the room");
     // A signed-out CLI counts as a guest while it asks.
-    expect((await chat(["who", "gathering"], { XDG_CONFIG_HOME: join(configHome, "signed-out") })).stdout).toBe("ann-cli, 1 guest\n");
+    expect((await chat(["who", "gathering"], { XDG_CONFIG_HOME: join(configHome, "signed-out") })).stdout).toBe(
+      "ann-cli, 1 guest\n",
+    );
     expect((await chat(["rooms"])).stdout).toMatch(/^gathering\t1 message\t1 here now\t/m);
     sub.unsubscribe();
   });
@@ -207,7 +257,9 @@ describe("bun run chat", () => {
 
   test("logout ends the session on the server and forgets the token", async () => {
     await chat(["login", "clara"], {}, "clara's password\n");
-    const token = JSON.parse(await Bun.file(join(configHome, "parlor", "credentials.json")).text())[new URL(server.url).origin].token;
+    const token = JSON.parse(await Bun.file(join(configHome, "parlor", "credentials.json")).text())[
+      new URL(server.url).origin
+    ].token;
     expect((await chat(["logout"])).stdout).toBe("Signed out.\n");
     expect((await chat(["whoami"])).stdout).toBe("Not signed in.\n");
     expect((await chat(["whoami"], { PARLOR_TOKEN: token })).stdout).toBe("Not signed in.\n");
@@ -217,20 +269,28 @@ describe("bun run chat", () => {
 describe("bun run chat: your account", () => {
   const home = (name: string) => ({ XDG_CONFIG_HOME: join(configHome, name) });
   const tokenIn = async (name: string) =>
-    JSON.parse(await Bun.file(join(configHome, name, "parlor", "credentials.json")).text())[new URL(server.url).origin]?.token as string | undefined;
+    JSON.parse(await Bun.file(join(configHome, name, "parlor", "credentials.json")).text())[new URL(server.url).origin]
+      ?.token as string | undefined;
 
   test("passwd with the current and a new password (two piped lines) signs out the other session and keeps this one", async () => {
     await chat(["register", "dora"], { ...home("dora"), PARLOR_PASSWORD: "dora's password" });
-    const { token: phone } = await server.guest().client.auth.login.mutate({ username: "dora", password: "dora's password" });
+    const { token: phone } = await server
+      .guest()
+      .client.auth.login.mutate({ username: "dora", password: "dora's password" });
 
     const wrong = await chat(["passwd"], home("dora"), "not dora's password\nnew password 123\n");
     expect(wrong).toMatchObject({ code: 1, stderr: "Your current password is not right.\n" });
 
     const changed = await chat(["passwd"], home("dora"), "dora's password\nnew password 123\n");
-    expect(changed).toMatchObject({ code: 0, stdout: "Password changed. 1 other session signed out; this one stays signed in.\n" });
+    expect(changed).toMatchObject({
+      code: 0,
+      stdout: "Password changed. 1 other session signed out; this one stays signed in.\n",
+    });
     expect((await chat(["whoami"], home("dora"))).stdout).toBe("dora\n");
     expect(await createParlorClient({ url: server.url, token: phone }).auth.me.query()).toBeNull();
-    expect((await server.guest().client.auth.login.mutate({ username: "dora", password: "new password 123" })).user.username).toBe("dora");
+    expect(
+      (await server.guest().client.auth.login.mutate({ username: "dora", password: "new password 123" })).user.username,
+    ).toBe("dora");
   });
 
   test("sessions lists yours, newest first after this one, which is marked", async () => {
@@ -240,14 +300,20 @@ describe("bun run chat: your account", () => {
     expect(out.code).toBe(0);
     const lines = out.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^[0-9a-f]{16}\t[^\t]+\tfrom 127\.0\.0\.x\tsince \d{4}-\d\d-\d\dT[^\t]+\tactive \d{4}-[^\t]+\texpires [^\t]+\t\(this one\)$/);
+    expect(lines[0]).toMatch(
+      /^[0-9a-f]{16}\t[^\t]+\tfrom 127\.0\.0\.x\tsince \d{4}-\d\d-\d\dT[^\t]+\tactive \d{4}-[^\t]+\texpires [^\t]+\t\(this one\)$/,
+    );
     expect(lines[1]).not.toContain("(this one)");
   });
 
   test("logout --session <id> ends that session of yours only; this terminal stays signed in", async () => {
     await chat(["register", "gus"], { ...home("gus"), PARLOR_PASSWORD: "gus's password" });
-    const { token: phone } = await server.guest().client.auth.login.mutate({ username: "gus", password: "gus's password" });
-    const phoneId = (await createParlorClient({ url: server.url, token: phone }).auth.sessions.query()).find((s) => s.current)!.id;
+    const { token: phone } = await server
+      .guest()
+      .client.auth.login.mutate({ username: "gus", password: "gus's password" });
+    const phoneId = (await createParlorClient({ url: server.url, token: phone }).auth.sessions.query()).find(
+      (s) => s.current,
+    )!.id;
     const out = await chat(["logout", "--session", phoneId], home("gus"));
     expect(out).toMatchObject({ code: 0, stdout: `Session ${phoneId} ended.\n` });
     expect(await createParlorClient({ url: server.url, token: phone }).auth.me.query()).toBeNull();
@@ -256,12 +322,15 @@ describe("bun run chat: your account", () => {
 
   test("logout --all ends every session of yours and forgets the token", async () => {
     await chat(["register", "fritz"], { ...home("fritz"), PARLOR_PASSWORD: "fritz's password" });
-    const { token: phone } = await server.guest().client.auth.login.mutate({ username: "fritz", password: "fritz's password" });
+    const { token: phone } = await server
+      .guest()
+      .client.auth.login.mutate({ username: "fritz", password: "fritz's password" });
     const mine = await tokenIn("fritz");
     const out = await chat(["logout", "--all"], home("fritz"));
     expect(out).toMatchObject({ code: 0, stdout: "Signed out everywhere (2 sessions).\n" });
     expect(await tokenIn("fritz")).toBeUndefined();
-    for (const token of [phone, mine]) expect(await createParlorClient({ url: server.url, token }).auth.me.query()).toBeNull();
+    for (const token of [phone, mine])
+      expect(await createParlorClient({ url: server.url, token }).auth.me.query()).toBeNull();
   });
 
   test("a message with an escape sequence and a right-to-left override prints them as visible escapes, in lines and in --json", async () => {
@@ -273,7 +342,9 @@ describe("bun run chat: your account", () => {
     expect(lines.stdout).not.toContain("\u202E");
     const json = await chat(["history", "bidi-cli", "--json"]);
     expect(json.stdout).not.toContain("\u202E");
-    expect((JSON.parse(json.stdout) as { messages: { text: string }[] }).messages[0]!.text).toBe("invoice\u202Egpj.exe");
+    expect((JSON.parse(json.stdout) as { messages: { text: string }[] }).messages[0]!.text).toBe(
+      "invoice\u202Egpj.exe",
+    );
   });
 
   test("a token about to go over plain HTTP to another host is warned about on stderr; to this machine it is not", async () => {
@@ -327,14 +398,17 @@ describe("bun run chat: rooms and access", () => {
     const created = await chat(["create", "plans-cli", "--private", "--topic", "Q1 planning"], as(owner));
     expect(created).toMatchObject({
       code: 0,
-      stdout: "Created private room plans-cli; you are its owner.\nOnly its members see it. Add someone: bun run chat -- invite plans-cli <username>\n",
+      stdout:
+        "Created private room plans-cli; you are its owner.\nOnly its members see it. Add someone: bun run chat -- invite plans-cli <username>\n",
     });
 
     expect(await chat(["invite", "plans-cli", guest.username], as(owner))).toMatchObject({
       code: 0,
       stdout: `Invited ${guest.username} to plans-cli: they are a member now.\n`,
     });
-    expect((await chat(["members", "plans-cli"], as(owner))).stdout).toBe(`${owner.username}\towner\n${guest.username}\tmember\n`);
+    expect((await chat(["members", "plans-cli"], as(owner))).stdout).toBe(
+      `${owner.username}\towner\n${guest.username}\tmember\n`,
+    );
     expect((await chat(["info", "plans-cli"], as(guest))).stdout).toBe(
       `plans-cli (🔒 private)\ntopic: Q1 planning\nowner: ${owner.username}\nmembers: 2\nyou: member\n`,
     );
@@ -346,8 +420,13 @@ describe("bun run chat: rooms and access", () => {
     expect(never.stderr).toBe("Room 'never-used-cli' does not exist.\n");
 
     // A public room by create, with no topic; a taken name is the server's CONFLICT.
-    expect((await chat(["create", "open-cli"], as(stranger))).stdout).toBe("Created public room open-cli; you are its owner.\n");
-    expect(await chat(["create", "plans-cli"], as(stranger))).toMatchObject({ code: 1, stderr: "Room 'plans-cli' already exists.\n" });
+    expect((await chat(["create", "open-cli"], as(stranger))).stdout).toBe(
+      "Created public room open-cli; you are its owner.\n",
+    );
+    expect(await chat(["create", "plans-cli"], as(stranger))).toMatchObject({
+      code: 1,
+      stderr: "Room 'plans-cli' already exists.\n",
+    });
     expect((await server.guest().client.room.info.query({ room: "open-cli" })).visibility).toBe("public");
   });
 
@@ -361,29 +440,48 @@ describe("bun run chat: rooms and access", () => {
       stdout: "",
       stderr: "Only the room's owner and moderators can do this.\n",
     });
-    expect(await chat(["kick", "mod-cli", ann.username], as(owner))).toMatchObject({ code: 0, stdout: `Removed ${ann.username} from mod-cli.\n` });
+    expect(await chat(["kick", "mod-cli", ann.username], as(owner))).toMatchObject({
+      code: 0,
+      stdout: `Removed ${ann.username} from mod-cli.\n`,
+    });
     expect(await chat(["ban", "mod-cli", ben.username], as(owner))).toMatchObject({
       code: 0,
       stdout: `Banned ${ben.username} from mod-cli: they cannot come back until unbanned.\n`,
     });
-    expect((await owner.client.room.members.query({ room: "mod-cli" })).map((m) => m.username)).toEqual([owner.username]);
+    expect((await owner.client.room.members.query({ room: "mod-cli" })).map((m) => m.username)).toEqual([
+      owner.username,
+    ]);
     // Banned from a private room: it is as if it did not exist for them.
-    expect(await chat(["history", "mod-cli"], as(ben))).toMatchObject({ code: 1, stderr: "Room 'mod-cli' does not exist.\n" });
+    expect(await chat(["history", "mod-cli"], as(ben))).toMatchObject({
+      code: 1,
+      stderr: "Room 'mod-cli' does not exist.\n",
+    });
 
     expect(await chat(["invite", "mod-cli", ben.username], as(owner))).toMatchObject({
       code: 1,
       stderr: `${ben.username} is banned from this room: unban them first.\n`,
     });
-    expect(await chat(["unban", "mod-cli", ben.username], as(owner))).toMatchObject({ code: 0, stdout: `${ben.username} is no longer banned from mod-cli.\n` });
+    expect(await chat(["unban", "mod-cli", ben.username], as(owner))).toMatchObject({
+      code: 0,
+      stdout: `${ben.username} is no longer banned from mod-cli.\n`,
+    });
     expect((await chat(["invite", "mod-cli", ben.username], as(owner))).code).toBe(0);
     expect((await ben.client.room.info.query({ room: "mod-cli" })).role).toBe("member");
 
-    expect(await chat(["kick", "mod-cli", owner.username], as(owner))).toMatchObject({ code: 1, stderr: "You cannot do this to yourself.\n" });
+    expect(await chat(["kick", "mod-cli", owner.username], as(owner))).toMatchObject({
+      code: 1,
+      stderr: "You cannot do this to yourself.\n",
+    });
     const missing = await chat(["ban", "mod-cli"], as(owner));
     expect(missing.code).toBe(2);
     expect(missing.stderr).toStartWith("Missing the username.");
-    const signedOut = await chat(["invite", "mod-cli", ann.username], { XDG_CONFIG_HOME: join(configHome, "rooms-signed-out") });
-    expect(signedOut).toMatchObject({ code: 1, stderr: "Sign in to do this. (sign in first: bun run chat -- login <username>)\n" });
+    const signedOut = await chat(["invite", "mod-cli", ann.username], {
+      XDG_CONFIG_HOME: join(configHome, "rooms-signed-out"),
+    });
+    expect(signedOut).toMatchObject({
+      code: 1,
+      stderr: "Sign in to do this. (sign in first: bun run chat -- login <username>)\n",
+    });
   });
 
   test("role makes a moderator (who may then kick, but not the owner); topic sets and clears the topic; a bad role is a usage error", async () => {
@@ -399,14 +497,28 @@ describe("bun run chat: rooms and access", () => {
       code: 0,
       stdout: `${mod.username} is a moderator of roles-cli now.\n`,
     });
-    expect((await chat(["members", "roles-cli"], as(ann))).stdout).toBe(`${owner.username}\towner\n${mod.username}\tmoderator\n${ann.username}\tmember\n`);
-    expect(await chat(["kick", "roles-cli", owner.username], as(mod))).toMatchObject({ code: 1, stderr: "Nobody can do this to the room's owner.\n" });
+    expect((await chat(["members", "roles-cli"], as(ann))).stdout).toBe(
+      `${owner.username}\towner\n${mod.username}\tmoderator\n${ann.username}\tmember\n`,
+    );
+    expect(await chat(["kick", "roles-cli", owner.username], as(mod))).toMatchObject({
+      code: 1,
+      stderr: "Nobody can do this to the room's owner.\n",
+    });
 
-    expect(await chat(["topic", "roles-cli", "launch", "week"], as(mod))).toMatchObject({ code: 0, stdout: "The topic of roles-cli is now: launch week\n" });
+    expect(await chat(["topic", "roles-cli", "launch", "week"], as(mod))).toMatchObject({
+      code: 0,
+      stdout: "The topic of roles-cli is now: launch week\n",
+    });
     expect((await ann.client.room.info.query({ room: "roles-cli" })).topic).toBe("launch week");
-    expect(await chat(["topic", "roles-cli"], as(owner))).toMatchObject({ code: 0, stdout: "roles-cli has no topic now.\n" });
+    expect(await chat(["topic", "roles-cli"], as(owner))).toMatchObject({
+      code: 0,
+      stdout: "roles-cli has no topic now.\n",
+    });
     expect((await ann.client.room.info.query({ room: "roles-cli" })).topic).toBeNull();
-    expect(await chat(["topic", "roles-cli", "mine now"], as(ann))).toMatchObject({ code: 1, stderr: "Only the room's owner and moderators can do this.\n" });
+    expect(await chat(["topic", "roles-cli", "mine now"], as(ann))).toMatchObject({
+      code: 1,
+      stderr: "Only the room's owner and moderators can do this.\n",
+    });
 
     const bad = await chat(["role", "roles-cli", ann.username, "admin"], as(owner));
     expect(bad.code).toBe(2);
@@ -418,8 +530,13 @@ describe("bun run chat: rooms and access", () => {
     await owner.client.room.create.mutate({ room: "leave-cli", visibility: "private" });
     await owner.client.room.invite.mutate({ room: "leave-cli", username: ann.username });
     expect(await chat(["leave", "leave-cli"], as(ann))).toMatchObject({ code: 0, stdout: "You left leave-cli.\n" });
-    expect((await owner.client.room.members.query({ room: "leave-cli" })).map((m) => m.username)).toEqual([owner.username]);
-    expect(await chat(["leave", "leave-cli"], as(owner))).toMatchObject({ code: 1, stderr: "The owner cannot leave their room.\n" });
+    expect((await owner.client.room.members.query({ room: "leave-cli" })).map((m) => m.username)).toEqual([
+      owner.username,
+    ]);
+    expect(await chat(["leave", "leave-cli"], as(owner))).toMatchObject({
+      code: 1,
+      stderr: "The owner cannot leave their room.\n",
+    });
   });
 
   test("dm prints the conversation's room and how to send to it; send @name goes there, and the other side reads it", async () => {
@@ -437,11 +554,19 @@ describe("bun run chat: rooms and access", () => {
     const sent = await chat(["send", `@${bob.username}`, "hi", "bob"], as(ann));
     expect(sent.code).toBe(0);
     expect(sent.stdout).toContain(`${ann.username}: hi bob`);
-    expect((await bob.client.room.history.query({ room })).messages.map((m) => [m.sender, m.text])).toEqual([[ann.username, "hi bob"]]);
+    expect((await bob.client.room.history.query({ room })).messages.map((m) => [m.sender, m.text])).toEqual([
+      [ann.username, "hi bob"],
+    ]);
     expect((await chat(["history", `@${ann.username}`], as(bob))).stdout).toContain(`${ann.username}: hi bob`);
 
-    expect(await chat(["dm", "nobody_here"], as(ann))).toMatchObject({ code: 1, stderr: "No user is called 'nobody_here'.\n" });
-    expect(await chat(["send", `@${ann.username}`, "me?"], as(ann))).toMatchObject({ code: 1, stderr: "A direct conversation needs someone else.\n" });
+    expect(await chat(["dm", "nobody_here"], as(ann))).toMatchObject({
+      code: 1,
+      stderr: "No user is called 'nobody_here'.\n",
+    });
+    expect(await chat(["send", `@${ann.username}`, "me?"], as(ann))).toMatchObject({
+      code: 1,
+      stderr: "A direct conversation needs someone else.\n",
+    });
   });
 
   test("rooms lists your rooms (🔒 on private ones and DMs, named by the other person) with exact unread and mention counts, then active public rooms", async () => {
@@ -467,7 +592,9 @@ describe("bun run chat: rooms and access", () => {
       "priv-mine\t🔒 private\t2 unread, 1 mention\towner\tjust us",
       "pub-mine\tpublic\t2 unread, 1 mention\towner",
     ]);
-    expect(lines.slice(mineEnd + 1)).toContainEqual(expect.stringMatching(/^pub-mine\t3 messages\t\d+ here now\tlast /));
+    expect(lines.slice(mineEnd + 1)).toContainEqual(
+      expect.stringMatching(/^pub-mine\t3 messages\t\d+ here now\tlast /),
+    );
     expect(lines.slice(mineEnd + 1).join("\n")).not.toContain("priv-mine");
 
     // Signed out: no rooms of yours, a hint on stderr, and the active public rooms still.
@@ -483,10 +610,14 @@ describe("bun run chat: tail marks what it printed as read", () => {
   test("a signed-in tail moves the marker while it runs (within the throttle) and to its last printed entry when stopped; me.rooms then shows 0 unread", async () => {
     const [reader, writer] = await Promise.all([server.signUp(), server.signUp()]);
     await reader.client.room.send.mutate({ room: "read-cli", text: "I am a member" });
-    for (const text of ["one", `two @${reader.username}`, "three"]) await writer.client.room.send.mutate({ room: "read-cli", text });
+    for (const text of ["one", `two @${reader.username}`, "three"])
+      await writer.client.room.send.mutate({ room: "read-cli", text });
     expect((await myRooms(reader)).get("read-cli")).toMatchObject({ unread: 3, mentions: 1, lastReadSeq: 0 });
 
-    const tail = spawnChat(["tail", "read-cli"], { PARLOR_TOKEN: reader.token, XDG_CONFIG_HOME: join(configHome, "tail-signed-out") });
+    const tail = spawnChat(["tail", "read-cli"], {
+      PARLOR_TOKEN: reader.token,
+      XDG_CONFIG_HOME: join(configHome, "tail-signed-out"),
+    });
     try {
       await waitFor(() => tail.output.err.includes("-- live in read-cli"), "tail to go live", 10_000);
       // While it runs: what it printed (seq 1–4) is read within about a second.
@@ -509,7 +640,12 @@ describe("bun run chat: tail marks what it printed as read", () => {
     }
     expect(await tail.exited()).toBe(0);
     expect(tail.output.err).not.toContain("not marking");
-    expect((await myRooms(reader)).get("read-cli")).toMatchObject({ unread: 0, mentions: 0, lastReadSeq: 5, lastSeq: 5 });
+    expect((await myRooms(reader)).get("read-cli")).toMatchObject({
+      unread: 0,
+      mentions: 0,
+      lastReadSeq: 5,
+      lastSeq: 5,
+    });
   });
 
   test("a guest's tail (no session) prints the room and asks to mark nothing: no refusal on stderr, exit 0", async () => {
@@ -530,7 +666,10 @@ describe("bun run chat: tail marks what it printed as read", () => {
     const [owner, member] = await Promise.all([server.signUp(), server.signUp()]);
     await owner.client.room.create.mutate({ room: "kick-tail-cli", visibility: "private" });
     await owner.client.room.invite.mutate({ room: "kick-tail-cli", username: member.username });
-    const tail = spawnChat(["tail", "kick-tail-cli"], { PARLOR_TOKEN: member.token, XDG_CONFIG_HOME: join(configHome, "tail-signed-out") });
+    const tail = spawnChat(["tail", "kick-tail-cli"], {
+      PARLOR_TOKEN: member.token,
+      XDG_CONFIG_HOME: join(configHome, "tail-signed-out"),
+    });
     try {
       await waitFor(() => tail.output.err.includes("-- live in kick-tail-cli"), "tail to go live", 10_000);
       await owner.client.room.kick.mutate({ room: "kick-tail-cli", username: member.username });
@@ -677,7 +816,7 @@ describe("bun run chat: files", () => {
     }
   });
 
-  test("profile --name and --avatar <image> set yours (the picture uploaded, its thumbnail public); profile <username> shows anyone's; --avatar none and --name \"\" clear them", async () => {
+  test('profile --name and --avatar <image> set yours (the picture uploaded, its thumbnail public); profile <username> shows anyone\'s; --avatar none and --name "" clear them', async () => {
     const ann = await server.signUp();
     const dir = scratch();
     try {

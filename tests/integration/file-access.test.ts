@@ -38,8 +38,16 @@ await describeEach("file access", databaseBackends, (backend) => {
   for (const visibility of ["public", "private"] as const) {
     test(`${visibility} room: before it is attached only its uploader reads it; after, ${visibility === "public" ? "anyone" : "its members only"} (404 for everyone else)`, async () => {
       await using server = await serverOn(backend.name);
-      const [uploader, member, nonMember, kicked, banned] = await Promise.all([1, 2, 3, 4, 5].map(() => server.signUp()));
-      const people = { uploader: uploader!, member: member!, "non-member": nonMember!, kicked: kicked!, banned: banned! };
+      const [uploader, member, nonMember, kicked, banned] = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => server.signUp()),
+      );
+      const people = {
+        uploader: uploader!,
+        member: member!,
+        "non-member": nonMember!,
+        kicked: kicked!,
+        banned: banned!,
+      };
       const room = uniqueName("r");
       await uploader!.client.room.create.mutate({ room, visibility });
       for (const who of [member!, kicked!, banned!]) {
@@ -52,7 +60,14 @@ await describeEach("file access", databaseBackends, (backend) => {
       const file = await upload(uploader!.client, await png(), "secret.png");
       const paths = [file.url, file.thumbnailUrl!];
       const before = await statuses(server, people, paths);
-      expect(before).toEqual({ uploader: [200, 200], member: [404, 404], "non-member": [404, 404], kicked: [404, 404], banned: [404, 404], guest: [404, 404] });
+      expect(before).toEqual({
+        uploader: [200, 200],
+        member: [404, 404],
+        "non-member": [404, 404],
+        kicked: [404, 404],
+        banned: [404, 404],
+        guest: [404, 404],
+      });
 
       await uploader!.client.room.send.mutate({ room, text: "", attachments: [file.id] });
       const after = await statuses(server, people, paths);
@@ -72,7 +87,11 @@ await describeEach("file access", databaseBackends, (backend) => {
     const bob = await server.signUp();
     const file = await upload(ann.client, "private notes", "notes.txt");
     const auth = { headers: { authorization: `Bearer ${bob.token}` } };
-    const answers = await Promise.all([file.url, `/files/${"A".repeat(32)}/notes.txt`, "/files/..%2F..%2Fetc/passwd"].map((p) => fetch(server.url + p, auth)));
+    const answers = await Promise.all(
+      [file.url, `/files/${"A".repeat(32)}/notes.txt`, "/files/..%2F..%2Fetc/passwd"].map((p) =>
+        fetch(server.url + p, auth),
+      ),
+    );
     expect(answers.map((r) => r.status)).toEqual([404, 404, 404]);
     const bodies = await Promise.all(answers.map((r) => r.text()));
     expect(new Set(bodies).size).toBe(1);

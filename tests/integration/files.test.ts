@@ -7,8 +7,8 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import sharp from "sharp";
 import { exportRoom } from "../../client/cli/room-export.ts";
-import { failure } from "../support/outcome.ts";
 import { EXIF_AUTHOR, EXIF_SERIAL, hasGpsTag, jpegWithGps, png, pngBomb, upload } from "../support/files.ts";
+import { failure } from "../support/outcome.ts";
 import { startTestServer, uniqueName } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 
@@ -17,7 +17,14 @@ describe("attachment.upload", () => {
     await using server = await startTestServer();
     const ann = await server.signUp();
     const a = await upload(ann.client, await png(40, 30), "chart.png");
-    expect(a).toMatchObject({ name: "chart.png", type: "image/png", width: 40, height: 30, url: `/files/${a.id}/chart.png`, thumbnailUrl: `/files/${a.id}/thumbnail` });
+    expect(a).toMatchObject({
+      name: "chart.png",
+      type: "image/png",
+      width: 40,
+      height: 30,
+      url: `/files/${a.id}/chart.png`,
+      thumbnailUrl: `/files/${a.id}/thumbnail`,
+    });
     expect(a.id).toMatch(/^f[A-Za-z0-9_-]{32}$/);
     const res = await fetch(server.url + a.url, { headers: { authorization: `Bearer ${ann.token}` } });
     expect(res.status).toBe(200);
@@ -60,8 +67,16 @@ describe("types come from the bytes", () => {
   test("HTML named .png, and an SVG with a script, are downloads of application/octet-stream, sandboxed and nosniff", async () => {
     await using server = await startTestServer();
     const ann = await server.signUp();
-    const html = await upload(ann.client, "<html><body><script>alert(document.cookie)</script></body></html>", "cat.png");
-    const svg = await upload(ann.client, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><circle r="5"/></svg>', "logo.svg");
+    const html = await upload(
+      ann.client,
+      "<html><body><script>alert(document.cookie)</script></body></html>",
+      "cat.png",
+    );
+    const svg = await upload(
+      ann.client,
+      '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><circle r="5"/></svg>',
+      "logo.svg",
+    );
     for (const a of [html, svg]) {
       expect(a.type).toBe("application/octet-stream");
       expect([a.width, a.height, a.thumbnailUrl]).toEqual([null, null, null]);
@@ -131,7 +146,11 @@ describe("attaching", () => {
     const second = await upload(ann.client, await png(), "a.png");
     const sent = await ann.client.room.send.mutate({ room, text: "", attachments: [first.id, second.id] });
     expect(sent.attachments).toEqual([first, second]);
-    await ann.client.room.send.mutate({ room, text: "unicorn report", attachments: [(await upload(ann.client, "third", "c.txt")).id] });
+    await ann.client.room.send.mutate({
+      room,
+      text: "unicorn report",
+      attachments: [(await upload(ann.client, "third", "c.txt")).id],
+    });
 
     const history = await ann.client.room.history.query({ room });
     expect(history.messages[1]!.attachments.map((a) => a.id)).toEqual([first.id, second.id]);
@@ -139,7 +158,8 @@ describe("attaching", () => {
     // The log's entries, live and as a subscriber resuming from the start replays them.
     const resumed = subscribeRoom(ann.client, { room, lastEventId: "0" });
     await Promise.all([live.waitForCount(2), resumed.waitForCount(2)]);
-    for (const sub of [live, resumed]) expect(sub.messages.map((m) => m.attachments.map((a) => a.name))).toEqual([["b.txt", "a.png"], ["c.txt"]]);
+    for (const sub of [live, resumed])
+      expect(sub.messages.map((m) => m.attachments.map((a) => a.name))).toEqual([["b.txt", "a.png"], ["c.txt"]]);
     live.unsubscribe();
     resumed.unsubscribe();
     const hits = await ann.client.room.search.query({ room, query: "unicorn" });
@@ -147,7 +167,9 @@ describe("attaching", () => {
     const lines: string[] = [];
     await exportRoom(ann.client, room, (line) => lines.push(line));
     // Newest first, as export writes it.
-    expect(lines.map((l) => (JSON.parse(l) as { attachments: { name: string }[] }).attachments.map((a) => a.name))).toEqual([["c.txt"], ["b.txt", "a.png"]]);
+    expect(
+      lines.map((l) => (JSON.parse(l) as { attachments: { name: string }[] }).attachments.map((a) => a.name)),
+    ).toEqual([["c.txt"], ["b.txt", "a.png"]]);
   });
 
   test("only its uploader attaches an upload, once; an unknown id is refused the same way, and the message is not stored", async () => {
@@ -162,8 +184,12 @@ describe("attaching", () => {
     expect(unknown.code).toBe("BAD_REQUEST");
     expect(byBob.message.replace(a.id, "ID")).toBe(unknown.message.replace("x".repeat(32), "ID"));
     await ann.client.room.send.mutate({ room, text: "once", attachments: [a.id] });
-    expect((await failure(ann.client.room.send.mutate({ room, text: "twice", attachments: [a.id] }))).code).toBe("BAD_REQUEST");
-    expect((await failure(ann.client.room.send.mutate({ room, text: "same twice", attachments: [a.id, a.id] }))).code).toBe("BAD_REQUEST");
+    expect((await failure(ann.client.room.send.mutate({ room, text: "twice", attachments: [a.id] }))).code).toBe(
+      "BAD_REQUEST",
+    );
+    expect(
+      (await failure(ann.client.room.send.mutate({ room, text: "same twice", attachments: [a.id, a.id] }))).code,
+    ).toBe("BAD_REQUEST");
     expect((await ann.client.room.history.query({ room })).messages.map((m) => m.text)).toEqual(["once"]);
   });
 
@@ -231,7 +257,9 @@ describe("serving", () => {
     const ann = await server.signUp();
     const a = await upload(ann.client, "x", 'naïve "plan" 日本.txt');
     const res = await fetch(server.url + a.url, { headers: { authorization: `Bearer ${ann.token}` } });
-    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="na_ve _plan_ __.txt"; filename*=UTF-8''na%C3%AFve%20%22plan%22%20%E6%97%A5%E6%9C%AC.txt`);
+    expect(res.headers.get("content-disposition")).toBe(
+      `attachment; filename="na_ve _plan_ __.txt"; filename*=UTF-8''na%C3%AFve%20%22plan%22%20%E6%97%A5%E6%9C%AC.txt`,
+    );
   });
 
   test("Cache-Control is private for a private room's file and public for a public room's", async () => {

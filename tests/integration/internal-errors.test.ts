@@ -23,7 +23,11 @@ describe("internal errors", () => {
 
   beforeEach(async () => {
     logged = [];
-    const log = await createLogger({ level: "warn", pretty: false, destination: { write: (line: string) => void logged.push(line) } });
+    const log = await createLogger({
+      level: "warn",
+      pretty: false,
+      destination: { write: (line: string) => void logged.push(line) },
+    });
     server = await startTestServer({}, { log });
   });
   afterEach(async () => {
@@ -49,7 +53,9 @@ describe("internal errors", () => {
 
   test("over HTTP the error body carries no stack and no detail", async () => {
     await server.app.services.db.destroy();
-    const res = await fetch(`${server.url}/trpc/room.history?input=${encodeURIComponent(JSON.stringify({ room: "lobby" }))}`);
+    const res = await fetch(
+      `${server.url}/trpc/room.history?input=${encodeURIComponent(JSON.stringify({ room: "lobby" }))}`,
+    );
     expect(res.status).toBe(500);
     const body = await res.text();
     expect(body).toMatch(/Internal error \(id [0-9a-f]{12}\)/);
@@ -115,7 +121,18 @@ describe("internal errors", () => {
  */
 describe("paths no file can have", () => {
   const long = "a".repeat(300);
-  const paths = ["/%00", "/a%00b", "/assets/%00", "/assets/x%00.js", `/${long}`, `/assets/${long}`, "/healthz%00", "/%2e%2e/%00", "/index.html/x", "/%ff"];
+  const paths = [
+    "/%00",
+    "/a%00b",
+    "/assets/%00",
+    "/assets/x%00.js",
+    `/${long}`,
+    `/assets/${long}`,
+    "/healthz%00",
+    "/%2e%2e/%00",
+    "/index.html/x",
+    "/%ff",
+  ];
   let root: string;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), "parlor-paths-"));
@@ -127,7 +144,11 @@ describe("paths no file can have", () => {
   for (const build of [true, false]) {
     test(`${build ? "with" : "without"} a built app: each is 404 by GET and HEAD, its body names no path, and nothing is logged as a failure`, async () => {
       const logged: string[] = [];
-      const log = await createLogger({ level: "warn", pretty: false, destination: { write: (line: string) => void logged.push(line) } });
+      const log = await createLogger({
+        level: "warn",
+        pretty: false,
+        destination: { write: (line: string) => void logged.push(line) },
+      });
       const clientDir = join(root, build ? "client" : "no-build");
       await using server = await startTestServer({}, { log, clientDir });
       for (const method of ["GET", "HEAD"]) {

@@ -3,11 +3,11 @@
  * reaches it gets a clear answer while everyone else carries on.
  */
 import { describe, expect, test } from "bun:test";
+import type { ParlorClient } from "@parlor/client";
 import { MAX_FRAME_BYTES } from "../../server/limits/defaults.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
-import { openRawWebSocket } from "../support/raw-websocket.ts";
-import type { ParlorClient } from "@parlor/client";
 import { clientBehindProxy } from "../support/proxied-client.ts";
+import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
@@ -15,7 +15,9 @@ import { waitFor } from "../support/wait.ts";
 /** A raw WebSocket to /trpc, as a script without the tRPC client would open one. */
 function rawSocket(url: string): Promise<{ ws: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
   const ws = new WebSocket(`${url.replace("http", "ws")}/trpc`);
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })),
+  );
   return new Promise((resolve, reject) => {
     ws.addEventListener("open", () => resolve({ ws, closed }));
     ws.addEventListener("error", () => reject(new Error("socket failed to open")));
@@ -27,7 +29,8 @@ describe("send rate limit (per user)", () => {
     await using server = await startTestServer({ SEND_BURST: "3", SEND_PER_SECOND: "0.5" });
     const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
     const results = [];
-    for (let i = 1; i <= 5; i++) results.push(await outcome(ann.client.room.send.mutate({ room: "flood", text: `m${i}` })));
+    for (let i = 1; i <= 5; i++)
+      results.push(await outcome(ann.client.room.send.mutate({ room: "flood", text: `m${i}` })));
     expect(results).toEqual(["OK", "OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
     expect(await outcome(ben.client.room.send.mutate({ room: "flood", text: "ben is fine" }))).toBe("OK");
     const stored = await ben.client.room.history.query({ room: "flood" });
@@ -48,32 +51,47 @@ const clientFrom = (server: TestServer, address: string): ParlorClient => client
 
 describe("login attempts", () => {
   test("per username and address: after the burst even the right password is refused from that address; other accounts are not", async () => {
-    await using server = await startTestServer({ LOGIN_BURST_PER_USERNAME_IP: "2", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
+    await using server = await startTestServer({
+      LOGIN_BURST_PER_USERNAME_IP: "2",
+      LOGIN_PER_MINUTE_PER_USERNAME_IP: "1",
+    });
     const { client } = server.guest();
     await client.auth.register.mutate({ username: "ann", password: "ann's password" });
     await client.auth.register.mutate({ username: "ben", password: "ben's password" });
     const attempts = [];
-    for (const password of ["guess one", "guess two", "ann's password"]) attempts.push(await outcome(client.auth.login.mutate({ username: "ann", password })));
+    for (const password of ["guess one", "guess two", "ann's password"])
+      attempts.push(await outcome(client.auth.login.mutate({ username: "ann", password })));
     expect(attempts).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
     expect(await outcome(client.auth.login.mutate({ username: "ben", password: "ben's password" }))).toBe("OK");
   });
 
   test("no lock-out by strangers: wrong passwords for ann from one address slow that address; ann signs in from hers", async () => {
-    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_USERNAME_IP: "3", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
+    await using server = await startTestServer({
+      TRUST_PROXY: "1",
+      LOGIN_BURST_PER_USERNAME_IP: "3",
+      LOGIN_PER_MINUTE_PER_USERNAME_IP: "1",
+    });
     await clientFrom(server, "198.51.100.1").auth.register.mutate({ username: "ann", password: "ann's password" });
     const stranger = clientFrom(server, "203.0.113.66");
     const guesses = [];
-    for (let i = 0; i < 5; i++) guesses.push(await outcome(stranger.auth.login.mutate({ username: "ann", password: `guess ${i}xx` })));
+    for (let i = 0; i < 5; i++)
+      guesses.push(await outcome(stranger.auth.login.mutate({ username: "ann", password: `guess ${i}xx` })));
     expect(guesses).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
     // The stranger, now holding the right password, is still refused: the limit is theirs.
-    expect(await outcome(stranger.auth.login.mutate({ username: "ann", password: "ann's password" }))).toBe("TOO_MANY_REQUESTS");
+    expect(await outcome(stranger.auth.login.mutate({ username: "ann", password: "ann's password" }))).toBe(
+      "TOO_MANY_REQUESTS",
+    );
     // Ann, from her own address, signs in at once.
     const ann = clientFrom(server, "198.51.100.1");
     expect((await ann.auth.login.mutate({ username: "ann", password: "ann's password" })).user.username).toBe("ann");
   });
 
   test("a sign-in that succeeds clears that address's failures for the account", async () => {
-    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_USERNAME_IP: "2", LOGIN_PER_MINUTE_PER_USERNAME_IP: "1" });
+    await using server = await startTestServer({
+      TRUST_PROXY: "1",
+      LOGIN_BURST_PER_USERNAME_IP: "2",
+      LOGIN_PER_MINUTE_PER_USERNAME_IP: "1",
+    });
     const ann = clientFrom(server, "198.51.100.1");
     await ann.auth.register.mutate({ username: "ann", password: "ann's password" });
     expect(await outcome(ann.auth.login.mutate({ username: "ann", password: "typo typo" }))).toBe("UNAUTHORIZED");
@@ -84,17 +102,29 @@ describe("login attempts", () => {
   });
 
   test("per address: many usernames from one address are limited too; another address is not", async () => {
-    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_IP: "3", LOGIN_PER_MINUTE_PER_IP: "1" });
+    await using server = await startTestServer({
+      TRUST_PROXY: "1",
+      LOGIN_BURST_PER_IP: "3",
+      LOGIN_PER_MINUTE_PER_IP: "1",
+    });
     const sprayer = clientFrom(server, "203.0.113.66");
     const attempts = [];
-    for (const username of ["u1x", "u2x", "u3x", "u4x"]) attempts.push(await outcome(sprayer.auth.login.mutate({ username, password: "whatever1" })));
+    for (const username of ["u1x", "u2x", "u3x", "u4x"])
+      attempts.push(await outcome(sprayer.auth.login.mutate({ username, password: "whatever1" })));
     expect(attempts).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
-    expect(await outcome(clientFrom(server, "198.51.100.1").auth.login.mutate({ username: "u1x", password: "whatever1" }))).toBe("UNAUTHORIZED");
+    expect(
+      await outcome(clientFrom(server, "198.51.100.1").auth.login.mutate({ username: "u1x", password: "whatever1" })),
+    ).toBe("UNAUTHORIZED");
   });
 
   test("IPv6: addresses in one /64 share the per-address limit; the next /64 does not", async () => {
-    await using server = await startTestServer({ TRUST_PROXY: "1", LOGIN_BURST_PER_IP: "2", LOGIN_PER_MINUTE_PER_IP: "1" });
-    const attempt = (address: string) => outcome(clientFrom(server, address).auth.login.mutate({ username: "nobody", password: "whatever1" }));
+    await using server = await startTestServer({
+      TRUST_PROXY: "1",
+      LOGIN_BURST_PER_IP: "2",
+      LOGIN_PER_MINUTE_PER_IP: "1",
+    });
+    const attempt = (address: string) =>
+      outcome(clientFrom(server, address).auth.login.mutate({ username: "nobody", password: "whatever1" }));
     expect(await attempt("2001:db8:1:2::1")).toBe("UNAUTHORIZED");
     expect(await attempt("2001:db8:1:2::2")).toBe("UNAUTHORIZED");
     expect(await attempt("2001:db8:1:2:ffff::9")).toBe("TOO_MANY_REQUESTS");
@@ -105,7 +135,9 @@ describe("login attempts", () => {
     await using server = await startTestServer({ LOGIN_BURST_PER_IP: "2", LOGIN_PER_MINUTE_PER_IP: "1" });
     const results = [];
     for (const address of ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) {
-      results.push(await outcome(clientFrom(server, address).auth.login.mutate({ username: "nobody", password: "whatever1" })));
+      results.push(
+        await outcome(clientFrom(server, address).auth.login.mutate({ username: "nobody", password: "whatever1" })),
+      );
     }
     expect(results).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
   });
@@ -113,16 +145,25 @@ describe("login attempts", () => {
 
 describe("sign-ups", () => {
   test("are limited per address, apart from sign-ins: the flood is TOO_MANY_REQUESTS and creates no account", async () => {
-    await using server = await startTestServer({ TRUST_PROXY: "1", REGISTER_BURST_PER_IP: "2", REGISTER_PER_HOUR_PER_IP: "1" });
+    await using server = await startTestServer({
+      TRUST_PROXY: "1",
+      REGISTER_BURST_PER_IP: "2",
+      REGISTER_PER_HOUR_PER_IP: "1",
+    });
     const farm = clientFrom(server, "203.0.113.66");
     const results = [];
-    for (const username of ["bot1", "bot2", "bot3"]) results.push(await outcome(farm.auth.register.mutate({ username, password: "password1" })));
+    for (const username of ["bot1", "bot2", "bot3"])
+      results.push(await outcome(farm.auth.register.mutate({ username, password: "password1" })));
     expect(results).toEqual(["OK", "OK", "TOO_MANY_REQUESTS"]);
     // bot3 was never created: it cannot sign in. Signing in from that address still works.
     expect(await outcome(farm.auth.login.mutate({ username: "bot3", password: "password1" }))).toBe("UNAUTHORIZED");
     expect(await outcome(farm.auth.login.mutate({ username: "bot1", password: "password1" }))).toBe("OK");
     // Someone else signs up as usual.
-    expect(await outcome(clientFrom(server, "198.51.100.1").auth.register.mutate({ username: "ann", password: "password1" }))).toBe("OK");
+    expect(
+      await outcome(
+        clientFrom(server, "198.51.100.1").auth.register.mutate({ username: "ann", password: "password1" }),
+      ),
+    ).toBe("OK");
   });
 });
 
@@ -131,9 +172,12 @@ describe("room creation (per user)", () => {
     await using server = await startTestServer({ ROOM_CREATE_BURST: "3", ROOM_CREATE_PER_HOUR: "1" });
     const [ann, ben] = await Promise.all([server.signUp(), server.signUp()]);
     const results = [];
-    for (const room of ["a1", "a1", "a2", "a3"]) results.push(await outcome(ann.client.room.create.mutate({ room, visibility: "public" })));
+    for (const room of ["a1", "a1", "a2", "a3"])
+      results.push(await outcome(ann.client.room.create.mutate({ room, visibility: "public" })));
     expect(results).toEqual(["OK", "CONFLICT", "OK", "TOO_MANY_REQUESTS"]);
-    expect((await failure(ann.client.room.create.mutate({ room: "a4", visibility: "private" }))).message).toMatch(/^Too many rooms created: try again in \d+ s\.$/);
+    expect((await failure(ann.client.room.create.mutate({ room: "a4", visibility: "private" }))).message).toMatch(
+      /^Too many rooms created: try again in \d+ s\.$/,
+    );
     expect(await outcome(ben.client.room.info.query({ room: "a3" }))).toBe("NOT_FOUND");
     expect(await outcome(ben.client.room.create.mutate({ room: "b1", visibility: "private" }))).toBe("OK");
   });
@@ -146,19 +190,40 @@ describe("search (per user, per address)", () => {
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await search("203.0.113.66"));
     expect(results).toEqual(["OK", "OK", "OK", "TOO_MANY_REQUESTS"]);
-    expect((await failure(clientFrom(server, "203.0.113.66").room.search.query({ query: "anything" }))).message).toMatch(/^Too many searches: try again in \d+ s\.$/);
+    expect(
+      (await failure(clientFrom(server, "203.0.113.66").room.search.query({ query: "anything" }))).message,
+    ).toMatch(/^Too many searches: try again in \d+ s\.$/);
     expect(await search("198.51.100.1")).toBe("OK");
   });
 
   test("a signed-in user is counted per account; many accounts at one address share SEARCH_BURST_PER_IP", async () => {
-    await using server = await startTestServer({ TRUST_PROXY: "1", SEARCH_BURST: "2", SEARCH_PER_MINUTE: "1", SEARCH_BURST_PER_IP: "5", SEARCH_PER_MINUTE_PER_IP: "1" });
-    const [ann, ben, cat, dan] = await Promise.all([server.signUp(), server.signUp(), server.signUp(), server.signUp()]);
-    const search = (user: { token: string }, address: string) => clientBehindProxy(server.url, address, user.token).room.search.query({ query: "anything" });
+    await using server = await startTestServer({
+      TRUST_PROXY: "1",
+      SEARCH_BURST: "2",
+      SEARCH_PER_MINUTE: "1",
+      SEARCH_BURST_PER_IP: "5",
+      SEARCH_PER_MINUTE_PER_IP: "1",
+    });
+    const [ann, ben, cat, dan] = await Promise.all([
+      server.signUp(),
+      server.signUp(),
+      server.signUp(),
+      server.signUp(),
+    ]);
+    const search = (user: { token: string }, address: string) =>
+      clientBehindProxy(server.url, address, user.token).room.search.query({ query: "anything" });
     // Per account, wherever it asks from.
-    expect([await outcome(search(ann, "203.0.113.66")), await outcome(search(ann, "198.51.100.1")), await outcome(search(ann, "192.0.2.9"))]).toEqual(["OK", "OK", "TOO_MANY_REQUESTS"]);
+    expect([
+      await outcome(search(ann, "203.0.113.66")),
+      await outcome(search(ann, "198.51.100.1")),
+      await outcome(search(ann, "192.0.2.9")),
+    ]).toEqual(["OK", "OK", "TOO_MANY_REQUESTS"]);
     // At 203.0.113.66: ann's 1 + ben's 2 + cat's 2 fill the address's 5; dan's first there is refused by the address.
     for (const user of [ben, ben, cat, cat]) expect(await outcome(search(user, "203.0.113.66"))).toBe("OK");
-    expect(await failure(search(dan, "203.0.113.66"))).toEqual({ code: "TOO_MANY_REQUESTS", message: expect.stringMatching(/^Too many searches from this address: try again in \d+ s\.$/) });
+    expect(await failure(search(dan, "203.0.113.66"))).toEqual({
+      code: "TOO_MANY_REQUESTS",
+      message: expect.stringMatching(/^Too many searches from this address: try again in \d+ s\.$/),
+    });
     expect(await outcome(search(dan, "198.51.100.1"))).toBe("OK");
   });
 });

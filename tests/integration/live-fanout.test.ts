@@ -6,8 +6,8 @@
  * nothing lost; a rider who loses access is stopped within a second.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { roomGroup } from "../../shared/schemas.ts";
 import { CLOSE_TOO_SLOW } from "../../server/trpc/bun-ws-adapter.ts";
+import { roomGroup } from "../../shared/schemas.ts";
 import { openRawWebSocket } from "../support/raw-websocket.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
@@ -36,7 +36,10 @@ describe("live fan-out through the topic publish", () => {
     for (const s of subs) expect(s.messages.map((m) => m.seq)).toEqual(range(1, 21));
     expect(server.app.metrics.counts.deliveries - before).toBe(5 * 20);
     for (const s of subs) s.unsubscribe();
-    await waitFor(() => riders("hall") === 0 && server.app.services.groups.subscriberCount(roomGroup("hall")) === 0, "every rider and listener released");
+    await waitFor(
+      () => riders("hall") === 0 && server.app.services.groups.subscriberCount(roomGroup("hall")) === 0,
+      "every rider and listener released",
+    );
   });
 
   test("a resume from the start while messages keep coming switches to it with no gap and no duplicate", async () => {
@@ -54,7 +57,9 @@ describe("live fan-out through the topic publish", () => {
     const fast = subscribeRoom(server.guest().client, { room: "flood" });
     await fast.started;
     const slow = await openRawWebSocket(server.url);
-    slow.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "flood" } } }));
+    slow.send(
+      JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "flood" } } }),
+    );
     await waitFor(() => slow.received().includes('"type":"started"'), "the slow client's subscription");
     await ann.client.room.send.mutate({ room: "flood", text: "hello" });
     await waitFor(() => riders("flood") === 2, "both to ride");
@@ -72,7 +77,12 @@ describe("live fan-out through the topic publish", () => {
     slow.resume();
     await slow.closed;
     expect(slow.closeCode()).toBe(CLOSE_TOO_SLOW);
-    const ids = [...slow.received().toString("latin1").matchAll(/"type":"data","data":\{"id":"(\d+)"/g)].map((m) => Number(m[1]));
+    const ids = [
+      ...slow
+        .received()
+        .toString("latin1")
+        .matchAll(/"type":"data","data":\{"id":"(\d+)"/g),
+    ].map((m) => Number(m[1]));
     expect(ids).toEqual(range(1, ids.length));
     const lastWhole = ids.length - 1;
     const resumed = subscribeRoom(server.guest().client, { room: "flood", lastEventId: String(lastWhole) });

@@ -25,28 +25,47 @@ async function selects(url: string): Promise<number> {
 }
 
 test(`a frame of ${SUBSCRIPTIONS} me.rooms from a user with ${ROOMS} rooms: one watch runs, the others are TOO_MANY_REQUESTS, and its snapshot costs a handful of statements, not rooms × subscriptions`, async () => {
-  await using server = await startTestServer({ METRICS_TOKEN: TOKEN, ROOM_CREATE_BURST: String(ROOMS), SEND_BURST: "1000" });
+  await using server = await startTestServer({
+    METRICS_TOKEN: TOKEN,
+    ROOM_CREATE_BURST: String(ROOMS),
+    SEND_BURST: "1000",
+  });
   const ann = await server.signUp("ann");
-  for (let i = 0; i < ROOMS; i++) await ann.client.room.create.mutate({ room: `r${i}`, visibility: i % 2 ? "private" : "public" });
+  for (let i = 0; i < ROOMS; i++)
+    await ann.client.room.create.mutate({ room: `r${i}`, visibility: i % 2 ? "private" : "public" });
   await ann.client.room.send.mutate({ room: "r0", text: "hello @ann" });
   const ben = await server.signUp("ben");
   await ben.client.room.send.mutate({ room: "r0", text: "hi @ann" });
   const before = await selects(server.url);
 
   const events: MeRoomsEvent[][] = Array.from({ length: SUBSCRIPTIONS }, () => []);
-  const errors: ({ code: string | undefined; message: string } | null)[] = Array.from({ length: SUBSCRIPTIONS }, () => null);
+  const errors: ({ code: string | undefined; message: string } | null)[] = Array.from(
+    { length: SUBSCRIPTIONS },
+    () => null,
+  );
   // Made in one tick: the client sends them in one frame.
   const subs = events.map((mine, i) =>
-    ann.client.me.rooms.subscribe(undefined, { onData: (e) => mine.push(e), onError: (e) => (errors[i] = { code: e instanceof TRPCClientError ? e.data?.code : undefined, message: e.message }) }),
+    ann.client.me.rooms.subscribe(undefined, {
+      onData: (e) => mine.push(e),
+      onError: (e) =>
+        (errors[i] = { code: e instanceof TRPCClientError ? e.data?.code : undefined, message: e.message }),
+    }),
   );
-  await waitFor(() => events.filter((e) => e.length > 0).length + errors.filter(Boolean).length === SUBSCRIPTIONS, "every subscription answered", 15_000);
+  await waitFor(
+    () => events.filter((e) => e.length > 0).length + errors.filter(Boolean).length === SUBSCRIPTIONS,
+    "every subscription answered",
+    15_000,
+  );
 
   const running = events.filter((e) => e.length > 0);
   expect(running).toHaveLength(1);
   const snapshot = running[0]![0]!;
   expect(snapshot.type).toBe("snapshot");
   expect(snapshot.type === "snapshot" && snapshot.rooms.length).toBe(ROOMS);
-  expect(snapshot.type === "snapshot" && snapshot.rooms.find((r) => r.room === "r0")).toMatchObject({ unread: 1, mentions: 1 });
+  expect(snapshot.type === "snapshot" && snapshot.rooms.find((r) => r.room === "r0")).toMatchObject({
+    unread: 1,
+    mentions: 1,
+  });
   const refused = errors.filter((e) => e !== null);
   expect(refused).toHaveLength(SUBSCRIPTIONS - 1);
   for (const e of refused) {
@@ -63,7 +82,10 @@ test(`a frame of ${SUBSCRIPTIONS} me.rooms from a user with ${ROOMS} rooms: one 
   for (const s of subs) s.unsubscribe();
   const again: MeRoomsEvent[] = [];
   let againError: unknown = null;
-  const next = ann.client.me.rooms.subscribe(undefined, { onData: (e) => again.push(e), onError: (e) => (againError = e) });
+  const next = ann.client.me.rooms.subscribe(undefined, {
+    onData: (e) => again.push(e),
+    onError: (e) => (againError = e),
+  });
   await waitFor(() => again.length > 0 || againError !== null, "the new watch's snapshot");
   expect(againError).toBeNull();
   expect(again[0]).toMatchObject({ type: "snapshot" });

@@ -39,8 +39,12 @@ describe("/metrics", () => {
     const ann = await server.signUp("ann");
     expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
     expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}x` } })).status).toBe(401);
-    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ann.token}` } })).status).toBe(401);
-    expect((await fetch(`${server.url}/metrics`, { headers: { cookie: `parlor_session=${ann.token}` } })).status).toBe(401);
+    expect((await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${ann.token}` } })).status).toBe(
+      401,
+    );
+    expect((await fetch(`${server.url}/metrics`, { headers: { cookie: `parlor_session=${ann.token}` } })).status).toBe(
+      401,
+    );
     await scrape(server.url);
   });
 
@@ -58,7 +62,9 @@ describe("/metrics", () => {
     for (const text of ["two", "three", "four", "five"]) await ann.client.room.send.mutate({ room: "lobby", text });
     await ann.client.room.edit.mutate({ room: "lobby", seq: first.seq, text: "one, edited" });
     // The 7th call of the burst of 6 is refused.
-    expect((await failure(ann.client.room.send.mutate({ room: "lobby", text: "too many" }))).code).toBe("TOO_MANY_REQUESTS");
+    expect((await failure(ann.client.room.send.mutate({ room: "lobby", text: "too many" }))).code).toBe(
+      "TOO_MANY_REQUESTS",
+    );
     await Promise.all([annSub.waitForEntries(6), benSub.waitForEntries(6)]);
 
     const during = await scrape(server.url);
@@ -77,11 +83,21 @@ describe("/metrics", () => {
     expect(during.has("nodejs_eventloop_lag_seconds")).toBe(true);
 
     annSub.unsubscribe();
-    await eventually(async () => (await scrape(server.url)).get("parlor_subscriptions_open") === 1, "the subscription to end", 5000);
+    await eventually(
+      async () => (await scrape(server.url)).get("parlor_subscriptions_open") === 1,
+      "the subscription to end",
+      5000,
+    );
     await ben.socket.close();
-    await eventually(async () => (await scrape(server.url)).get("parlor_websockets_open") === 1, "ben's socket to close", 5000);
+    await eventually(
+      async () => (await scrape(server.url)).get("parlor_websockets_open") === 1,
+      "ben's socket to close",
+      5000,
+    );
     const after = await scrape(server.url);
-    const closes = [...after].filter(([k]) => k.startsWith("parlor_websocket_closes_total")).reduce((n, [, v]) => n + v, 0);
+    const closes = [...after]
+      .filter(([k]) => k.startsWith("parlor_websocket_closes_total"))
+      .reduce((n, [, v]) => n + v, 0);
     expect(closes).toBe(1);
   });
 });
@@ -110,7 +126,12 @@ await describeWithServices("/readyz while Redis goes down and comes back", [redi
   test("503 naming redis while it is down, 200 once it is back; the reconnect is counted", async () => {
     const redis = await startPrivateRedis();
     try {
-      await using server = await startTestServer({ REDIS_URL: redis.url, WORKERS: "1", REDIS_PREFIX: `readyz${process.pid}:`, METRICS_TOKEN: TOKEN });
+      await using server = await startTestServer({
+        REDIS_URL: redis.url,
+        WORKERS: "1",
+        REDIS_PREFIX: `readyz${process.pid}:`,
+        METRICS_TOKEN: TOKEN,
+      });
       const readyz = async () => {
         const res = await fetch(`${server.url}/readyz`);
         return { status: res.status, body: (await res.json()) as { ready: boolean; missing: string[] } };
@@ -137,7 +158,11 @@ await describeWithServices("/readyz while Redis goes down and comes back", [redi
 describe("logs", () => {
   test("at debug, every line about a request or a connection names it, and no line holds a password, token or cookie", async () => {
     const lines: string[] = [];
-    const log = await createLogger({ level: "debug", pretty: false, destination: { write: (line: string) => void lines.push(line) } });
+    const log = await createLogger({
+      level: "debug",
+      pretty: false,
+      destination: { write: (line: string) => void lines.push(line) },
+    });
     const password = "correct horse battery";
     await using server = await startTestServer({}, { log });
     const ann = await server.signUp("ann");
@@ -145,14 +170,22 @@ describe("logs", () => {
     const sub = subscribeRoom(ann.client, { room: "lobby" });
     await sub.started;
     await ann.client.room.send.mutate({ room: "lobby", text: "hello" });
-    await fetch(`${server.url}/api/messages/lobby/`, { headers: { cookie: `parlor_session=${ann.token}`, authorization: `Bearer ${ann.token}` } });
+    await fetch(`${server.url}/api/messages/lobby/`, {
+      headers: { cookie: `parlor_session=${ann.token}`, authorization: `Bearer ${ann.token}` },
+    });
     await ann.socket.close();
     await eventually(async () => lines.some((l) => l.includes("websocket closed")), "the close to be logged");
 
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const requests = parsed.filter((l) => l.msg === "request");
     expect(requests.length).toBeGreaterThanOrEqual(4);
-    for (const line of requests) expect(line).toMatchObject({ level: 20, req: expect.stringMatching(/^r/), method: expect.any(String), status: expect.any(Number) });
+    for (const line of requests)
+      expect(line).toMatchObject({
+        level: 20,
+        req: expect.stringMatching(/^r/),
+        method: expect.any(String),
+        status: expect.any(Number),
+      });
     expect(new Set(requests.map((l) => l.req)).size).toBe(requests.length);
     const sockets = parsed.filter((l) => String(l.msg).startsWith("websocket"));
     expect(sockets.map((l) => l.msg)).toEqual(["websocket opened", "websocket closed"]);
@@ -165,10 +198,27 @@ describe("logs", () => {
 
   test("fields that may hold a secret are redacted wherever they sit", async () => {
     const lines: string[] = [];
-    const log = await createLogger({ level: "info", pretty: false, destination: { write: (line: string) => void lines.push(line) } });
-    log.info({ password: "p1", token: "t1", headers: { authorization: "Bearer t2", cookie: "s=t3" }, input: { password: "p2", user: { token: "t4" } }, connectionParams: { token: "t5" } }, "x");
+    const log = await createLogger({
+      level: "info",
+      pretty: false,
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    log.info(
+      {
+        password: "p1",
+        token: "t1",
+        headers: { authorization: "Bearer t2", cookie: "s=t3" },
+        input: { password: "p2", user: { token: "t4" } },
+        connectionParams: { token: "t5" },
+      },
+      "x",
+    );
     const line = lines[0]!;
     for (const secret of ["p1", "p2", "t1", "t2", "t3", "t4", "t5"]) expect(line).not.toContain(`"${secret}`);
-    expect(JSON.parse(line)).toMatchObject({ password: "[redacted]", headers: { authorization: "[redacted]", cookie: "[redacted]" }, input: { password: "[redacted]" } });
+    expect(JSON.parse(line)).toMatchObject({
+      password: "[redacted]",
+      headers: { authorization: "[redacted]", cookie: "[redacted]" },
+      input: { password: "[redacted]" },
+    });
   });
 });

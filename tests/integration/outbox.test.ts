@@ -15,8 +15,10 @@ class MemoryStorage implements KeyValueStorage {
   removeItem = (key: string) => void this.items.delete(key);
 }
 
-const texts = async (client: Awaited<ReturnType<Awaited<ReturnType<typeof startTestServer>>["signUp"]>>["client"], room: string) =>
-  (await client.room.history.query({ room, limit: 100 })).messages.map((m) => m.text).reverse();
+const texts = async (
+  client: Awaited<ReturnType<Awaited<ReturnType<typeof startTestServer>>["signUp"]>>["client"],
+  room: string,
+) => (await client.room.history.query({ room, limit: 100 })).messages.map((m) => m.text).reverse();
 
 describe("outbox against a real server", () => {
   test("answers lost after the server stored each message: sent again with the same clientIds, each is stored once, in order", async () => {

@@ -5,12 +5,12 @@
  * layer a number of messages bounded by time, not by how often it flaps.
  */
 import { afterEach, expect, test } from "bun:test";
-import type { RoomPresence } from "../../shared/schemas.ts";
+import type { ParlorClient, ParlorClientError } from "@parlor/client";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
-import { PRESENCE_GROUP } from "../../server/presence/presence.ts";
 import { MAX_PRESENCE_WATCHES_PER_CONNECTION } from "../../server/limits/defaults.ts";
-import type { ParlorClient, ParlorClientError } from "@parlor/client";
+import { PRESENCE_GROUP } from "../../server/presence/presence.ts";
+import type { RoomPresence } from "../../shared/schemas.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -46,7 +46,9 @@ function watchPresence(client: ParlorClient, room: string) {
 test(`one connection may watch the presence of ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms; the next is TOO_MANY_REQUESTS, the others carry on, and a freed slot can be used again`, async () => {
   server = await startTestServer();
   const guest = server.guest();
-  const watches = Array.from({ length: MAX_PRESENCE_WATCHES_PER_CONNECTION }, (_, i) => watchPresence(guest.client, `room${i}`));
+  const watches = Array.from({ length: MAX_PRESENCE_WATCHES_PER_CONNECTION }, (_, i) =>
+    watchPresence(guest.client, `room${i}`),
+  );
   await waitFor(() => watches.every((w) => w.seen.length === 1), "the first snapshot of every allowed watch");
   const over = watchPresence(guest.client, "one-too-many");
   await waitFor(() => over.errors.length === 1, "the extra watch to be refused");
@@ -91,7 +93,12 @@ test("200 join/leave cycles by one guest cost another watcher a few snapshots an
   const publishes = counting.presencePublishes() - publishesBefore;
   // At most one snapshot per 250 ms per room, and one change-publish per 250 ms plus the heartbeat every 2 s.
   expect({ snapshots, withinBound: snapshots <= windows + 1 }).toEqual({ snapshots, withinBound: true });
-  expect({ publishes, withinBound: publishes <= windows + Math.ceil((elapsedMs + 600) / 2000) + 1 }).toEqual({ publishes, withinBound: true });
+  expect({ publishes, withinBound: publishes <= windows + Math.ceil((elapsedMs + 600) / 2000) + 1 }).toEqual({
+    publishes,
+    withinBound: true,
+  });
   expect(snapshots).toBeLessThan(200);
-  console.log(`200 cycles in ${Math.round(elapsedMs)} ms: ${snapshots} snapshots to ann, ${publishes} presence publishes`);
+  console.log(
+    `200 cycles in ${Math.round(elapsedMs)} ms: ${snapshots} snapshots to ann, ${publishes} presence publishes`,
+  );
 });

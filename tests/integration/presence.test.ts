@@ -1,8 +1,8 @@
 /** room.presence and room.typing through the real client: who is here, who is typing. */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import type { RoomPresence } from "../../shared/schemas.ts";
 import type { ParlorClient } from "@parlor/client";
 import { appRouter } from "../../server/trpc/router.ts";
+import type { RoomPresence } from "../../shared/schemas.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
@@ -27,7 +27,10 @@ test("people in a room see each other come and go; a user with two tabs counts o
   const benTab1 = watchPresence(ben.client, "lobby");
   const benTab2 = watchPresence(ben.client, "lobby");
   const guest = watchPresence(server.guest().client, "lobby");
-  await waitFor(() => annSees.latest()?.users.join() === "ann,ben" && annSees.latest()?.guests === 1, "ben (once) and a guest");
+  await waitFor(
+    () => annSees.latest()?.users.join() === "ann,ben" && annSees.latest()?.guests === 1,
+    "ben (once) and a guest",
+  );
   expect(annSees.latest()).toEqual({ room: "lobby", users: ["ann", "ben"], guests: 1, typing: [] });
   expect((await ann.client.room.active.query()).length).toBe(0); // no messages yet: not listed
 
@@ -36,7 +39,10 @@ test("people in a room see each other come and go; a user with two tabs counts o
   expect(annSees.latest()?.users).toEqual(["ann", "ben"]); // the other tab is still there
   benTab2.unsubscribe();
   guest.unsubscribe();
-  await waitFor(() => annSees.latest()?.users.join() === "ann" && annSees.latest()?.guests === 0, "ben and the guest to leave");
+  await waitFor(
+    () => annSees.latest()?.users.join() === "ann" && annSees.latest()?.guests === 0,
+    "ben and the guest to leave",
+  );
 });
 
 test("closing the connection (a closed tab) leaves the room", async () => {
@@ -77,7 +83,20 @@ test("active rooms say how many are present now", async () => {
 // the first read) is closed without running its `finally`: presence and the
 // subscription slot must be released by the subscription's signal instead.
 test("a subscription abandoned before its stream starts leaves no ghost and frees its slot", async () => {
-  const ctx = { services: server.app.services, user: null, token: null, ip: null, resHeaders: null, connection: { subscriptions: 0, presenceWatches: 0, sessionCheckedAt: Date.now(), drain: async () => {}, replayBatch: async () => () => {} } };
+  const ctx = {
+    services: server.app.services,
+    user: null,
+    token: null,
+    ip: null,
+    resHeaders: null,
+    connection: {
+      subscriptions: 0,
+      presenceWatches: 0,
+      sessionCheckedAt: Date.now(),
+      drain: async () => {},
+      replayBatch: async () => () => {},
+    },
+  };
   const abort = new AbortController();
   const caller = appRouter.createCaller(ctx, { signal: abort.signal });
   await caller.room.presence({ room: "ghosts" });

@@ -23,7 +23,10 @@ await describeEach("a send racing room.create(private)", databaseBackends, (back
   let strangers: TestUser[];
   beforeEach(async () => {
     env = await backend.create();
-    server = await startTestServer({ SEND_BURST: "1000", PRIVATE_ROOMS_PER_DAY: "1000", ROOM_CREATE_BURST: "1000", ROOM_CREATE_PER_HOUR: "100000" }, { db: env.db });
+    server = await startTestServer(
+      { SEND_BURST: "1000", PRIVATE_ROOMS_PER_DAY: "1000", ROOM_CREATE_BURST: "1000", ROOM_CREATE_PER_HOUR: "100000" },
+      { db: env.db },
+    );
     owner = await server.signUp();
     strangers = await Promise.all(Array.from({ length: 10 }, () => server.signUp()));
   });
@@ -46,7 +49,11 @@ await describeEach("a send racing room.create(private)", databaseBackends, (back
 
   /** Every race came out one way or the other, never both; and the create did win some. */
   function expectExclusive(results: Awaited<ReturnType<typeof race>>[], stranger: (i: number) => TestUser) {
-    const wrong = results.filter((r, i) => (r.created === "OK" ? r.sent !== "NOT_FOUND" || r.held.includes(stranger(i).username) : r.created !== "CONFLICT" || r.sent !== "OK"));
+    const wrong = results.filter((r, i) =>
+      r.created === "OK"
+        ? r.sent !== "NOT_FOUND" || r.held.includes(stranger(i).username)
+        : r.created !== "CONFLICT" || r.sent !== "OK",
+    );
     expect(wrong).toEqual([]);
     expect(results.some((r) => r.created === "OK")).toBe(true);
   }

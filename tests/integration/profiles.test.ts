@@ -138,7 +138,11 @@ describe("avatars", () => {
     expect(set).toEqual({ username: "eve", displayName: null, avatarUrl: `/files/${photo.id}/thumbnail` });
     expect(await ben.client.user.profile.query({ username: "eve" })).toEqual(set);
     expect(await server.guest().client.user.profiles.query({ usernames: ["eve"] })).toEqual([set]);
-    expect(await get(set.avatarUrl!, ben.token)).toEqual({ status: 200, type: "image/webp", cache: "public, no-cache" });
+    expect(await get(set.avatarUrl!, ben.token)).toEqual({
+      status: 200,
+      type: "image/webp",
+      cache: "public, no-cache",
+    });
     expect(await get(set.avatarUrl!)).toMatchObject({ status: 200, type: "image/webp" });
     // Only the picture is public: the uploaded file is still for its uploader alone.
     expect(await get(photo.url)).toMatchObject({ status: 404 });
@@ -167,7 +171,9 @@ describe("avatars", () => {
         "'ID' is not an image you uploaded (JPEG, PNG, WebP or GIF) and can still read: upload one and use its id.",
       );
     }
-    expect(await ben.client.user.profile.query({ username: "fay" })).toMatchObject({ avatarUrl: `/files/${mine.id}/thumbnail` });
+    expect(await ben.client.user.profile.query({ username: "fay" })).toMatchObject({
+      avatarUrl: `/files/${mine.id}/thumbnail`,
+    });
     // Ben's picture did not become public by being named.
     expect(await get(bens.thumbnailUrl!)).toMatchObject({ status: 404 });
   });

@@ -42,7 +42,10 @@ function replayServer(opts: { awaitDrain: boolean }) {
   });
   const ws: BunWsServer = createBunWsHandler({
     router,
-    createContext: async ({ socket }) => ({ drain: () => socket.drain(), buffered: () => socket.ws.getBufferedAmount() }),
+    createContext: async ({ socket }) => ({
+      drain: () => socket.drain(),
+      buffered: () => socket.ws.getBufferedAmount(),
+    }),
     onClose: (_data, code) => (seen.closeCode = code),
     maxPayloadLength: MAX_FRAME_BYTES,
     slowConsumerBytes: SLOW_CONSUMER,
@@ -56,7 +59,9 @@ function replayServer(opts: { awaitDrain: boolean }) {
     hostname: "127.0.0.1",
     fetch(req, srv) {
       const url = new URL(req.url);
-      return srv.upgrade(req, { data: { url: url.pathname + url.search, cookie: null, ip: null } }) ? undefined : new Response("upgrade", { status: 400 });
+      return srv.upgrade(req, { data: { url: url.pathname + url.search, cookie: null, ip: null } })
+        ? undefined
+        : new Response("upgrade", { status: 400 });
     },
     websocket: ws.websocket,
   });
@@ -83,8 +88,16 @@ test("a replay that awaits drain() holds about the high-water mark for a client 
   expect(seen.maxQueued).toBeLessThan(HIGH_WATER + 2 * EVENT_TEXT.length);
 
   raw.resume();
-  await waitFor(() => raw.received().subarray(-100).toString("latin1").includes('"type":"stopped"'), "the whole replay", 10_000);
-  const events = raw.textFrames().filter((f): f is { result: { data: { i: number } } } => (f as { result?: { type: string } }).result?.type === "data");
+  await waitFor(
+    () => raw.received().subarray(-100).toString("latin1").includes('"type":"stopped"'),
+    "the whole replay",
+    10_000,
+  );
+  const events = raw
+    .textFrames()
+    .filter(
+      (f): f is { result: { data: { i: number } } } => (f as { result?: { type: string } }).result?.type === "data",
+    );
   expect(events.map((e) => e.result.data.i)).toEqual(Array.from({ length: EVENTS }, (_, i) => i + 1));
   expect(seen.closeCode).toBeNull();
   raw.destroy();

@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createParlorClient } from "@parlor/client";
-import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
+import { MiB, peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { openRawWebSocket, type RawWebSocket } from "../support/raw-websocket.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -20,11 +20,16 @@ let server: ParlorProcess;
 let token: string;
 
 beforeAll(async () => {
-  server = await startParlorProcess({ database: "sqlite::memory:", env: { SEND_BURST: "100000", SEND_PER_SECOND: "100000" }, memoryProbe: true });
+  server = await startParlorProcess({
+    database: "sqlite::memory:",
+    env: { SEND_BURST: "100000", SEND_PER_SECOND: "100000" },
+    memoryProbe: true,
+  });
   const guest = createParlorClient({ url: server.url });
   ({ token } = await guest.auth.register.mutate({ username: "mallory", password: "correct horse battery" }));
   const client = createParlorClient({ url: server.url, token });
-  for (let i = 0; i < MESSAGES; i += 10) await Promise.all(Array.from({ length: 10 }, () => client.room.send.mutate({ room: "long150", text: LONG_TEXT })));
+  for (let i = 0; i < MESSAGES; i += 10)
+    await Promise.all(Array.from({ length: 10 }, () => client.room.send.mutate({ room: "long150", text: LONG_TEXT })));
 }, 60_000);
 
 afterAll(async () => {
@@ -59,13 +64,24 @@ async function fastReader(): Promise<FastReader> {
 /** One frame of SUBSCRIPTIONS `room.messages` subscriptions from lastEventId 0, read to the end of their replays. */
 async function replayAll(reader: FastReader): Promise<void> {
   reader.raw.send(
-    JSON.stringify(Array.from({ length: SUBSCRIPTIONS }, (_, id) => ({ id, method: "subscription", params: { path: "room.messages", input: { room: "long150", lastEventId: "0" } } }))),
+    JSON.stringify(
+      Array.from({ length: SUBSCRIPTIONS }, (_, id) => ({
+        id,
+        method: "subscription",
+        params: { path: "room.messages", input: { room: "long150", lastEventId: "0" } },
+      })),
+    ),
   );
   const all = SUBSCRIPTIONS * MESSAGES;
-  await waitFor(() => reader.events() >= all || reader.raw.closeCode() !== null || reader.ends() > 0, `${all} replayed entries (have ${reader.events()})`, 120_000);
+  await waitFor(
+    () => reader.events() >= all || reader.raw.closeCode() !== null || reader.ends() > 0,
+    `${all} replayed entries (have ${reader.events()})`,
+    120_000,
+  );
 }
 
-const print = (what: string, bytes: number) => process.env.PARLOR_PRINT_RSS && console.log(`${what}: ${(bytes / MiB).toFixed(1)} MiB`);
+const print = (what: string, bytes: number) =>
+  process.env.PARLOR_PRINT_RSS && console.log(`${what}: ${(bytes / MiB).toFixed(1)} MiB`);
 
 describe("replaying long messages to many subscriptions of one socket", () => {
   test("regression: a caught-up subscription kept its last replay batch (and each entry's frame) alive until the socket closed — after 100 replays of 150 long messages and a forced collection, the server's heap and RSS grow by under 16 MiB while the socket stays open", async () => {
@@ -105,11 +121,21 @@ describe("replaying long messages to many subscriptions of one socket", () => {
     reader.raw.pause();
     const sent = reader.events();
     reader.raw.send(
-      JSON.stringify(Array.from({ length: SUBSCRIPTIONS }, (_, id) => ({ id, method: "subscription", params: { path: "room.messages", input: { room: "long150", lastEventId: "0" } } }))),
+      JSON.stringify(
+        Array.from({ length: SUBSCRIPTIONS }, (_, id) => ({
+          id,
+          method: "subscription",
+          params: { path: "room.messages", input: { room: "long150", lastEventId: "0" } },
+        })),
+      ),
     );
     await Bun.sleep(1500); // the server fills what the kernel and its limits hold while nobody reads
     reader.raw.resume();
-    await waitFor(() => reader.events() - sent >= SUBSCRIPTIONS * MESSAGES || reader.raw.closeCode() !== null, "every replayed entry, or a close", 120_000);
+    await waitFor(
+      () => reader.events() - sent >= SUBSCRIPTIONS * MESSAGES || reader.raw.closeCode() !== null,
+      "every replayed entry, or a close",
+      120_000,
+    );
     expect(reader.raw.closeCode()).toBeNull();
     expect(reader.events() - sent).toBe(SUBSCRIPTIONS * MESSAGES);
     reader.raw.destroy();

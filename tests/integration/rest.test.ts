@@ -32,7 +32,11 @@ describe("GET /api/messages/<room>/", () => {
 
   test("the path without its trailing slash works too; an unknown room is an empty page", async () => {
     expect((await (await get("/api/messages/lobby")).json()).messages).toHaveLength(7);
-    expect(await (await get("/api/messages/nobody-here/")).json()).toEqual({ room: "nobody-here", messages: [], nextCursor: null });
+    expect(await (await get("/api/messages/nobody-here/")).json()).toEqual({
+      room: "nobody-here",
+      messages: [],
+      nextCursor: null,
+    });
   });
 
   test("room names are case-insensitive: /api/messages/Lobby/ and /api/messages/%23LOBBY/ are lobby's page, named 'lobby'", async () => {
@@ -64,7 +68,11 @@ describe("GET /api/messages/<room>/", () => {
   test("any other /api path is a JSON 404", async () => {
     for (const path of ["/api", "/api/", "/api/messages/", "/api/rooms"]) {
       const res = await get(path);
-      expect({ path, status: res.status, body: await res.json() }).toEqual({ path, status: 404, body: { error: `No API route at ${path}` } });
+      expect({ path, status: res.status, body: await res.json() }).toEqual({
+        path,
+        status: 404,
+        body: { error: `No API route at ${path}` },
+      });
     }
   });
 

@@ -14,18 +14,42 @@ import { startTestServer, type TestClient, type TestServer, type TestUser, uniqu
 type Role = "guest" | "nonmember" | "banned" | "member" | "moderator" | "owner";
 const ROLES: Role[] = ["guest", "nonmember", "banned", "member", "moderator", "owner"];
 
-const NAMES = ["owner", "moderator", "member", "banned", "nonmember", "kickee", "banee", "invitee", "unbannee", "promotee"] as const;
+const NAMES = [
+  "owner",
+  "moderator",
+  "member",
+  "banned",
+  "nonmember",
+  "kickee",
+  "banee",
+  "invitee",
+  "unbannee",
+  "promotee",
+] as const;
 let server: TestServer;
 /** One account per part; each fixture gives them their parts in a room of its own. */
 let users: Record<(typeof NAMES)[number], TestUser>;
 beforeAll(async () => {
-  server = await startTestServer({ SEND_BURST: "1000", INVITES_PER_MINUTE: "6000", LOGIN_BURST_PER_IP: "100", ROOM_CREATE_BURST: "1000", SEARCH_BURST: "1000", SEARCH_BURST_PER_IP: "1000" });
-  users = Object.fromEntries(await Promise.all(NAMES.map(async (n) => [n, await server.signUp(uniqueName(n.slice(0, 4)))]))) as typeof users;
+  server = await startTestServer({
+    SEND_BURST: "1000",
+    INVITES_PER_MINUTE: "6000",
+    LOGIN_BURST_PER_IP: "100",
+    ROOM_CREATE_BURST: "1000",
+    SEARCH_BURST: "1000",
+    SEARCH_BURST_PER_IP: "1000",
+  });
+  users = Object.fromEntries(
+    await Promise.all(NAMES.map(async (n) => [n, await server.signUp(uniqueName(n.slice(0, 4)))])),
+  ) as typeof users;
 });
 afterAll(() => server.stop());
 
 /** "OK" once a subscription has started, or the code it failed with. */
-function subscriptionOutcome(client: TestClient["client"], path: "messages" | "presence", room: string): Promise<string> {
+function subscriptionOutcome(
+  client: TestClient["client"],
+  path: "messages" | "presence",
+  room: string,
+): Promise<string> {
   return new Promise((resolve) => {
     const handlers = {
       onStarted: () => {
@@ -34,7 +58,10 @@ function subscriptionOutcome(client: TestClient["client"], path: "messages" | "p
       },
       onError: (error: unknown) => resolve(error instanceof TRPCClientError ? String(error.data?.code) : String(error)),
     };
-    const sub = path === "messages" ? client.room.messages.subscribe({ room }, handlers) : client.room.presence.subscribe({ room }, handlers);
+    const sub =
+      path === "messages"
+        ? client.room.messages.subscribe({ room }, handlers)
+        : client.room.presence.subscribe({ room }, handlers);
   });
 }
 
@@ -47,7 +74,8 @@ async function fixture(visibility: Visibility) {
     if (visibility === "private") await owner.room.invite.mutate({ room, username: u.username });
     else await u.client.room.join.mutate({ room });
   };
-  for (const u of [users.moderator, users.member, users.kickee, users.banee, users.promotee, users.banned]) await add(u);
+  for (const u of [users.moderator, users.member, users.kickee, users.banee, users.promotee, users.banned])
+    await add(u);
   await owner.room.setRole.mutate({ room, username: users.moderator.username, role: "moderator" });
   await owner.room.ban.mutate({ room, username: users.banned.username });
   await owner.room.ban.mutate({ room, username: users.unbannee.username });
@@ -78,7 +106,10 @@ const CALLS: [string, Call][] = [
   ["ban", (c, f) => outcome(c.room.ban.mutate({ room: f.room, username: f.users.banee.username }))],
   ["bans", (c, f) => outcome(c.room.bans.query({ room: f.room }))],
   ["unban", (c, f) => outcome(c.room.unban.mutate({ room: f.room, username: f.users.unbannee.username }))],
-  ["setRole", (c, f) => outcome(c.room.setRole.mutate({ room: f.room, username: f.users.promotee.username, role: "moderator" }))],
+  [
+    "setRole",
+    (c, f) => outcome(c.room.setRole.mutate({ room: f.room, username: f.users.promotee.username, role: "moderator" })),
+  ],
   ["setTopic", (c, f) => outcome(c.room.setTopic.mutate({ room: f.room, topic: "new topic" }))],
   ["markRead", (c, f) => outcome(c.room.markRead.mutate({ room: f.room, seq: f.toReact.seq }))],
   ["join", (c, f) => outcome(c.room.join.mutate({ room: f.room }))],
@@ -93,7 +124,15 @@ const FB = "FORBIDDEN";
 const BR = "BAD_REQUEST";
 const READS = { history: OK, messages: OK, presence: OK, info: OK, members: OK, search: OK };
 const HIDDEN = Object.fromEntries(CALLS.map(([name]) => [name, NF]));
-const GUEST_PRIVATE = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), history: NF, messages: NF, presence: NF, info: NF, members: NF, search: NF };
+const GUEST_PRIVATE = {
+  ...Object.fromEntries(CALLS.map(([name]) => [name, UN])),
+  history: NF,
+  messages: NF,
+  presence: NF,
+  info: NF,
+  members: NF,
+  search: NF,
+};
 const GUEST_PUBLIC = { ...Object.fromEntries(CALLS.map(([name]) => [name, UN])), ...READS };
 const NOT_A_MANAGER = { invite: FB, kick: FB, ban: FB, bans: FB, unban: FB, setRole: FB, setTopic: FB };
 
@@ -102,17 +141,129 @@ const EXPECTED: Record<Visibility, Record<Role, Record<string, string>>> = {
     guest: GUEST_PRIVATE,
     nonmember: HIDDEN,
     banned: HIDDEN,
-    member: { ...READS, react: OK, typing: OK, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: BR, send: OK, leave: OK },
-    moderator: { ...READS, react: OK, typing: OK, edit: FB, delete: OK, invite: OK, kick: OK, ban: OK, bans: OK, unban: OK, setRole: FB, setTopic: OK, markRead: OK, join: BR, send: OK, leave: OK },
-    owner: { ...READS, react: OK, typing: OK, edit: OK, delete: OK, invite: OK, kick: OK, ban: OK, bans: OK, unban: OK, setRole: OK, setTopic: OK, markRead: OK, join: BR, send: OK, leave: BR },
+    member: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: FB,
+      delete: FB,
+      ...NOT_A_MANAGER,
+      markRead: OK,
+      join: BR,
+      send: OK,
+      leave: OK,
+    },
+    moderator: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: FB,
+      delete: OK,
+      invite: OK,
+      kick: OK,
+      ban: OK,
+      bans: OK,
+      unban: OK,
+      setRole: FB,
+      setTopic: OK,
+      markRead: OK,
+      join: BR,
+      send: OK,
+      leave: OK,
+    },
+    owner: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: OK,
+      delete: OK,
+      invite: OK,
+      kick: OK,
+      ban: OK,
+      bans: OK,
+      unban: OK,
+      setRole: OK,
+      setTopic: OK,
+      markRead: OK,
+      join: BR,
+      send: OK,
+      leave: BR,
+    },
   },
   public: {
     guest: GUEST_PUBLIC,
-    nonmember: { ...READS, react: OK, typing: OK, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: OK, send: OK, leave: OK },
-    banned: { ...READS, react: FB, typing: FB, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: FB, send: FB, leave: BR },
-    member: { ...READS, react: OK, typing: OK, edit: FB, delete: FB, ...NOT_A_MANAGER, markRead: OK, join: OK, send: OK, leave: OK },
-    moderator: { ...READS, react: OK, typing: OK, edit: FB, delete: OK, invite: BR, kick: OK, ban: OK, bans: OK, unban: OK, setRole: FB, setTopic: OK, markRead: OK, join: OK, send: OK, leave: OK },
-    owner: { ...READS, react: OK, typing: OK, edit: OK, delete: OK, invite: BR, kick: OK, ban: OK, bans: OK, unban: OK, setRole: OK, setTopic: OK, markRead: OK, join: OK, send: OK, leave: BR },
+    nonmember: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: FB,
+      delete: FB,
+      ...NOT_A_MANAGER,
+      markRead: OK,
+      join: OK,
+      send: OK,
+      leave: OK,
+    },
+    banned: {
+      ...READS,
+      react: FB,
+      typing: FB,
+      edit: FB,
+      delete: FB,
+      ...NOT_A_MANAGER,
+      markRead: OK,
+      join: FB,
+      send: FB,
+      leave: BR,
+    },
+    member: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: FB,
+      delete: FB,
+      ...NOT_A_MANAGER,
+      markRead: OK,
+      join: OK,
+      send: OK,
+      leave: OK,
+    },
+    moderator: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: FB,
+      delete: OK,
+      invite: BR,
+      kick: OK,
+      ban: OK,
+      bans: OK,
+      unban: OK,
+      setRole: FB,
+      setTopic: OK,
+      markRead: OK,
+      join: OK,
+      send: OK,
+      leave: OK,
+    },
+    owner: {
+      ...READS,
+      react: OK,
+      typing: OK,
+      edit: OK,
+      delete: OK,
+      invite: BR,
+      kick: OK,
+      ban: OK,
+      bans: OK,
+      unban: OK,
+      setRole: OK,
+      setTopic: OK,
+      markRead: OK,
+      join: OK,
+      send: OK,
+      leave: BR,
+    },
   },
 };
 
@@ -121,7 +272,9 @@ describe("room access seam", () => {
     const roomProcedures = Object.keys(appRouter._def.procedures).filter((p) => p.startsWith("room."));
     // Not about one room: creating one (CONFLICT when the name is taken), the caller's own rooms, the public list.
     const notAboutOneRoom = ["room.create", "room.mine", "room.active"];
-    expect(roomProcedures.filter((p) => !notAboutOneRoom.includes(p)).sort()).toEqual(CALLS.map(([name]) => `room.${name}`).sort());
+    expect(roomProcedures.filter((p) => !notAboutOneRoom.includes(p)).sort()).toEqual(
+      CALLS.map(([name]) => `room.${name}`).sort(),
+    );
   });
 
   for (const visibility of ["private", "public"] as const) {
@@ -145,11 +298,15 @@ describe("room access seam", () => {
     expect(hidden).toEqual({ code: "NOT_FOUND", message: `Room '${f.room}' does not exist.` });
     expect(unused).toEqual({ code: "NOT_FOUND", message: `Room '${never}' does not exist.` });
     for (const who of [undefined, stranger.token, f.users.banned.token]) {
-      const res = await fetch(`${server.url}/api/messages/${f.room}/`, { headers: who ? { authorization: `Bearer ${who}` } : {} });
+      const res = await fetch(`${server.url}/api/messages/${f.room}/`, {
+        headers: who ? { authorization: `Bearer ${who}` } : {},
+      });
       expect(res.status).toBe(404);
       expect(await res.json()).toEqual({ error: `Room '${f.room}' does not exist.` });
     }
-    const member = await fetch(`${server.url}/api/messages/${f.room}/`, { headers: { authorization: `Bearer ${f.users.member.token}` } });
+    const member = await fetch(`${server.url}/api/messages/${f.room}/`, {
+      headers: { authorization: `Bearer ${f.users.member.token}` },
+    });
     expect(member.status).toBe(200);
     expect(((await member.json()) as { messages: unknown[] }).messages).toHaveLength(3);
   });

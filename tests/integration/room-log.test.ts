@@ -4,8 +4,8 @@
  * each bound, and what a subscriber (live or resuming) sees.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { MAX_REACTIONS_PER_MESSAGE, MESSAGE_TEXT_MAX } from "../../shared/schemas.ts";
 import { foldEntries } from "../../shared/room-log.ts";
+import { MAX_REACTIONS_PER_MESSAGE, MESSAGE_TEXT_MAX } from "../../shared/schemas.ts";
 import { failure, outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
@@ -23,7 +23,29 @@ afterEach(() => server.stop());
 const history = async (room = "lobby") => (await ann.client.room.history.query({ room })).messages;
 
 // Twenty distinct single emoji (RGI), for the bound on emoji per message.
-const EMOJI = ["😀", "😃", "😄", "😁", "😆", "😅", "🤣", "😂", "🙂", "🙃", "😉", "😊", "😇", "🥰", "😍", "🤩", "😘", "😗", "😚", "😙", "😋"];
+const EMOJI = [
+  "😀",
+  "😃",
+  "😄",
+  "😁",
+  "😆",
+  "😅",
+  "🤣",
+  "😂",
+  "🙂",
+  "🙃",
+  "😉",
+  "😊",
+  "😇",
+  "🥰",
+  "😍",
+  "🤩",
+  "😘",
+  "😗",
+  "😚",
+  "😙",
+  "😋",
+];
 
 describe("room.edit", () => {
   test("its sender changes the text: the updated message comes back, history shows it with editedAt", async () => {
@@ -64,15 +86,22 @@ describe("room.edit", () => {
   test("the new text obeys the message rules: empty and over-long are BAD_REQUEST, exactly the maximum is accepted", async () => {
     const m = await ann.client.room.send.mutate({ room: "lobby", text: "x" });
     expect(await outcome(ann.client.room.edit.mutate({ room: "lobby", seq: m.seq, text: "   " }))).toBe("BAD_REQUEST");
-    expect(await outcome(ann.client.room.edit.mutate({ room: "lobby", seq: m.seq, text: "a".repeat(MESSAGE_TEXT_MAX + 1) }))).toBe("BAD_REQUEST");
-    expect(await outcome(ann.client.room.edit.mutate({ room: "lobby", seq: m.seq, text: "a".repeat(MESSAGE_TEXT_MAX) }))).toBe("OK");
+    expect(
+      await outcome(ann.client.room.edit.mutate({ room: "lobby", seq: m.seq, text: "a".repeat(MESSAGE_TEXT_MAX + 1) })),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await outcome(ann.client.room.edit.mutate({ room: "lobby", seq: m.seq, text: "a".repeat(MESSAGE_TEXT_MAX) })),
+    ).toBe("OK");
     expect(await outcome(ann.client.room.edit.mutate({ room: "lobby", seq: 0, text: "x" }))).toBe("BAD_REQUEST");
   });
 });
 
 describe("room.delete", () => {
   test("its sender deletes: { ok: true }, the message stays in place as a tombstone; twice stores nothing", async () => {
-    const [m1, m2] = [await ann.client.room.send.mutate({ room: "lobby", text: "one" }), await ann.client.room.send.mutate({ room: "lobby", text: "two" })];
+    const [m1, m2] = [
+      await ann.client.room.send.mutate({ room: "lobby", text: "one" }),
+      await ann.client.room.send.mutate({ room: "lobby", text: "two" }),
+    ];
     await ben.client.room.react.mutate({ room: "lobby", seq: m1.seq, emoji: "👍", add: true });
     expect(await ann.client.room.delete.mutate({ room: "lobby", seq: m1.seq })).toEqual({ ok: true });
     expect(await ann.client.room.delete.mutate({ room: "lobby", seq: m1.seq })).toEqual({ ok: true });
@@ -85,7 +114,10 @@ describe("room.delete", () => {
 
   test("anyone but its sender gets FORBIDDEN; unknown seq NOT_FOUND; a guest UNAUTHORIZED", async () => {
     const m = await ann.client.room.send.mutate({ room: "lobby", text: "mine" });
-    expect(await failure(ben.client.room.delete.mutate({ room: "lobby", seq: m.seq }))).toEqual({ code: "FORBIDDEN", message: "Only its sender, the room's owner or a moderator can delete a message." });
+    expect(await failure(ben.client.room.delete.mutate({ room: "lobby", seq: m.seq }))).toEqual({
+      code: "FORBIDDEN",
+      message: "Only its sender, the room's owner or a moderator can delete a message.",
+    });
     expect(await outcome(ann.client.room.delete.mutate({ room: "lobby", seq: 42 }))).toBe("NOT_FOUND");
     expect(await outcome(server.guest().client.room.delete.mutate({ room: "lobby", seq: m.seq }))).toBe("UNAUTHORIZED");
     expect((await history())[0]).toEqual(m);
@@ -121,14 +153,26 @@ describe("room.react", () => {
       expect(await outcome(ann.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji, add: true }))).toBe("OK");
     }
     for (const emoji of ["a", "👍👍", "", "❤", "👍 ", "<b>"]) {
-      expect(await outcome(ann.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji, add: true }))).toBe("BAD_REQUEST");
+      expect(await outcome(ann.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji, add: true }))).toBe(
+        "BAD_REQUEST",
+      );
     }
   });
 
   test(`at most ${MAX_REACTIONS_PER_MESSAGE} distinct emoji: the ${MAX_REACTIONS_PER_MESSAGE + 1}st is BAD_REQUEST, another user's existing one still joins`, async () => {
     const m = await ann.client.room.send.mutate({ room: "lobby", text: "x" });
-    for (const emoji of EMOJI.slice(0, MAX_REACTIONS_PER_MESSAGE)) await ann.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji, add: true });
-    expect(await failure(ben.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji: EMOJI[MAX_REACTIONS_PER_MESSAGE]!, add: true }))).toEqual({
+    for (const emoji of EMOJI.slice(0, MAX_REACTIONS_PER_MESSAGE))
+      await ann.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji, add: true });
+    expect(
+      await failure(
+        ben.client.room.react.mutate({
+          room: "lobby",
+          seq: m.seq,
+          emoji: EMOJI[MAX_REACTIONS_PER_MESSAGE]!,
+          add: true,
+        }),
+      ),
+    ).toEqual({
       code: "BAD_REQUEST",
       message: `A message takes at most ${MAX_REACTIONS_PER_MESSAGE} different emoji.`,
     });
@@ -140,9 +184,15 @@ describe("room.react", () => {
   test("reacting to a deleted message is BAD_REQUEST; to an unknown seq NOT_FOUND; a guest UNAUTHORIZED", async () => {
     const m = await ann.client.room.send.mutate({ room: "lobby", text: "x" });
     await ann.client.room.delete.mutate({ room: "lobby", seq: m.seq });
-    expect(await outcome(ben.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji: "👍", add: true }))).toBe("BAD_REQUEST");
-    expect(await outcome(ben.client.room.react.mutate({ room: "lobby", seq: 77, emoji: "👍", add: true }))).toBe("NOT_FOUND");
-    expect(await outcome(server.guest().client.room.react.mutate({ room: "lobby", seq: m.seq, emoji: "👍", add: true }))).toBe("UNAUTHORIZED");
+    expect(await outcome(ben.client.room.react.mutate({ room: "lobby", seq: m.seq, emoji: "👍", add: true }))).toBe(
+      "BAD_REQUEST",
+    );
+    expect(await outcome(ben.client.room.react.mutate({ room: "lobby", seq: 77, emoji: "👍", add: true }))).toBe(
+      "NOT_FOUND",
+    );
+    expect(
+      await outcome(server.guest().client.room.react.mutate({ room: "lobby", seq: m.seq, emoji: "👍", add: true })),
+    ).toBe("UNAUTHORIZED");
   });
 });
 
@@ -154,7 +204,9 @@ describe("room.send with replyTo", () => {
     expect((await history())[0]).toEqual(a);
     await ben.client.room.react.mutate({ room: "lobby", seq: q.seq, emoji: "👍", add: true }); // seq 3: a reaction
     expect(await outcome(ben.client.room.send.mutate({ room: "lobby", text: "x", replyTo: 3 }))).toBe("BAD_REQUEST");
-    expect(await outcome(ben.client.room.send.mutate({ room: "other", text: "x", replyTo: q.seq }))).toBe("BAD_REQUEST");
+    expect(await outcome(ben.client.room.send.mutate({ room: "other", text: "x", replyTo: q.seq }))).toBe(
+      "BAD_REQUEST",
+    );
     expect(await outcome(ben.client.room.send.mutate({ room: "lobby", text: "x", replyTo: 1000 }))).toBe("BAD_REQUEST");
     await ann.client.room.delete.mutate({ room: "lobby", seq: q.seq });
     expect(await failure(ben.client.room.send.mutate({ room: "lobby", text: "x", replyTo: q.seq }))).toEqual({

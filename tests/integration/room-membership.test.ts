@@ -6,8 +6,8 @@
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import type { RoomEntry } from "../../shared/schemas.ts";
 import type { MemberEntry } from "../../shared/room-log.ts";
+import type { RoomEntry } from "../../shared/schemas.ts";
 import { failure, outcome } from "../support/outcome.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
@@ -30,7 +30,11 @@ function watchPresence(user: TestUser, room: string) {
     { room },
     {
       onStarted: () => (state.started = true),
-      onError: (e) => (state.error = e instanceof TRPCClientError ? { code: e.data?.code, message: e.message } : { code: undefined, message: String(e) }),
+      onError: (e) =>
+        (state.error =
+          e instanceof TRPCClientError
+            ? { code: e.data?.code, message: e.message }
+            : { code: undefined, message: String(e) }),
     },
   );
   return { state, unsubscribe: () => sub.unsubscribe() };
@@ -47,7 +51,10 @@ describe("room.create and room.info", () => {
       members: 1,
       direct: false,
     });
-    expect(await failure(ben.client.room.create.mutate({ room: "secret", visibility: "public" }))).toEqual({ code: "CONFLICT", message: "Room 'secret' already exists." });
+    expect(await failure(ben.client.room.create.mutate({ room: "secret", visibility: "public" }))).toEqual({
+      code: "CONFLICT",
+      message: "Room 'secret' already exists.",
+    });
     await ben.client.room.send.mutate({ room: "lobby", text: "first" });
     expect(await outcome(cat.client.room.create.mutate({ room: "lobby", visibility: "private" }))).toBe("CONFLICT");
     expect(await outcome(cat.client.room.create.mutate({ room: "dm:1:2", visibility: "private" }))).toBe("BAD_REQUEST");
@@ -57,7 +64,12 @@ describe("room.create and room.info", () => {
     const first = await ann.client.room.send.mutate({ room: "lobby", text: "hi" });
     expect(first.seq).toBe(1);
     await ben.client.room.send.mutate({ room: "lobby", text: "hello" });
-    expect(await cat.client.room.info.query({ room: "lobby" })).toMatchObject({ owner: "ann", role: null, members: 2, visibility: "public" });
+    expect(await cat.client.room.info.query({ room: "lobby" })).toMatchObject({
+      owner: "ann",
+      role: null,
+      members: 2,
+      visibility: "public",
+    });
     expect(await ben.client.room.members.query({ room: "lobby" })).toEqual([
       { username: "ann", role: "owner", displayName: null },
       { username: "ben", role: "member", displayName: null },
@@ -80,15 +92,29 @@ describe("roles", () => {
   test("nobody can kick or ban the owner; moderators cannot act on moderators; only the owner sets roles", async () => {
     const dan = await server.signUp("dan");
     await ann.client.room.create.mutate({ room: "team", visibility: "private" });
-    for (const u of [ben, cat, dan]) await ann.client.room.invite.mutate({ room: "team", username: u.username }).catch(() => {});
+    for (const u of [ben, cat, dan])
+      await ann.client.room.invite.mutate({ room: "team", username: u.username }).catch(() => {});
     // The room holds 3 members at most: dan did not get in.
-    expect((await ann.client.room.members.query({ room: "team" })).map((m) => m.username)).toEqual(["ann", "ben", "cat"]);
+    expect((await ann.client.room.members.query({ room: "team" })).map((m) => m.username)).toEqual([
+      "ann",
+      "ben",
+      "cat",
+    ]);
     await ann.client.room.setRole.mutate({ room: "team", username: "ben", role: "moderator" });
     await ann.client.room.setRole.mutate({ room: "team", username: "cat", role: "moderator" });
-    expect(await failure(ben.client.room.kick.mutate({ room: "team", username: "ann" }))).toEqual({ code: "FORBIDDEN", message: "Nobody can do this to the room's owner." });
+    expect(await failure(ben.client.room.kick.mutate({ room: "team", username: "ann" }))).toEqual({
+      code: "FORBIDDEN",
+      message: "Nobody can do this to the room's owner.",
+    });
     expect(await outcome(ben.client.room.ban.mutate({ room: "team", username: "ann" }))).toBe("FORBIDDEN");
-    expect(await failure(ben.client.room.kick.mutate({ room: "team", username: "cat" }))).toEqual({ code: "FORBIDDEN", message: "Moderators cannot act on other moderators." });
-    expect(await failure(ben.client.room.setRole.mutate({ room: "team", username: "cat", role: "member" }))).toEqual({ code: "FORBIDDEN", message: "Only the room's owner can change roles." });
+    expect(await failure(ben.client.room.kick.mutate({ room: "team", username: "cat" }))).toEqual({
+      code: "FORBIDDEN",
+      message: "Moderators cannot act on other moderators.",
+    });
+    expect(await failure(ben.client.room.setRole.mutate({ room: "team", username: "cat", role: "member" }))).toEqual({
+      code: "FORBIDDEN",
+      message: "Only the room's owner can change roles.",
+    });
     expect(await outcome(ann.client.room.setRole.mutate({ room: "team", username: "cat", role: "member" }))).toBe("OK");
     expect(await outcome(ben.client.room.kick.mutate({ room: "team", username: "cat" }))).toBe("OK");
   });
@@ -110,7 +136,10 @@ describe("roles", () => {
     ]);
     for (const b of bans) expect(Number.isNaN(Date.parse(b.at))).toBe(false);
     // A member, a banned user and a guest may not see the list.
-    expect(await failure(cat.client.room.bans.query({ room: "forum" }))).toEqual({ code: "FORBIDDEN", message: "Only the room's owner and moderators can do this." });
+    expect(await failure(cat.client.room.bans.query({ room: "forum" }))).toEqual({
+      code: "FORBIDDEN",
+      message: "Only the room's owner and moderators can do this.",
+    });
     expect(await outcome(dan.client.room.bans.query({ room: "forum" }))).toBe("FORBIDDEN");
     expect(await outcome(server.guest().client.room.bans.query({ room: "forum" }))).toBe("UNAUTHORIZED");
     // Unbanned, cat is off the list.
@@ -126,7 +155,11 @@ describe("roles", () => {
     expect(await outcome(ben.client.room.delete.mutate({ room: "team", seq: byCat.seq }))).toBe("FORBIDDEN");
     await ann.client.room.setRole.mutate({ room: "team", username: "ben", role: "moderator" });
     expect(await outcome(ben.client.room.delete.mutate({ room: "team", seq: byCat.seq }))).toBe("OK");
-    expect((await cat.client.room.history.query({ room: "team" })).messages[0]).toMatchObject({ seq: byCat.seq, deleted: true, text: "" });
+    expect((await cat.client.room.history.query({ room: "team" })).messages[0]).toMatchObject({
+      seq: byCat.seq,
+      deleted: true,
+      text: "",
+    });
   });
 
   test("invitations per minute are bounded: the 5th within the burst is TOO_MANY_REQUESTS", async () => {
@@ -135,7 +168,8 @@ describe("roles", () => {
     const others = await Promise.all(["usr1", "usr2", "usr3", "usr4", "usr5"].map((n) => server2.signUp(n)));
     await owner.client.room.create.mutate({ room: "many", visibility: "private" });
     const results = [];
-    for (const u of others) results.push(await outcome(owner.client.room.invite.mutate({ room: "many", username: u.username })));
+    for (const u of others)
+      results.push(await outcome(owner.client.room.invite.mutate({ room: "many", username: u.username })));
     expect(results).toEqual(["OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
   });
 });
@@ -163,7 +197,8 @@ describe("membership entries", () => {
       { kind: "member", seq: 7, user: "ben", change: "left", by: "ben" },
     ];
     // Each entry carries when it happened (the timeline files its notice under that day), the same live and replayed.
-    const untimed = (entries: RoomEntry[]) => entries.map((e) => (e.kind === "member" ? (({ at: _at, ...rest }) => rest)(e) : e));
+    const untimed = (entries: RoomEntry[]) =>
+      entries.map((e) => (e.kind === "member" ? (({ at: _at, ...rest }) => rest)(e) : e));
     expect(untimed(live.entries)).toEqual(expected);
     for (const e of live.entries) expect(e.kind === "member" && !Number.isNaN(Date.parse(e.at))).toBe(true);
     const replay = subscribeRoom(cat.client, { room: "club", lastEventId: "0" });
@@ -182,15 +217,25 @@ describe("direct messages", () => {
     expect(await ben.client.dm.open.mutate({ username: "ANN" })).toEqual({ room });
     expect(room).toMatch(/^dm:\d+:\d+$/);
     await ben.client.room.send.mutate({ room, text: "just us" });
-    expect(await ann.client.room.info.query({ room })).toMatchObject({ visibility: "private", direct: true, members: 2 });
-    expect(await failure(ann.client.room.invite.mutate({ room, username: "cat" }))).toEqual({ code: "BAD_REQUEST", message: "A direct conversation is between its two people only." });
+    expect(await ann.client.room.info.query({ room })).toMatchObject({
+      visibility: "private",
+      direct: true,
+      members: 2,
+    });
+    expect(await failure(ann.client.room.invite.mutate({ room, username: "cat" }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "A direct conversation is between its two people only.",
+    });
     expect(await outcome(cat.client.room.history.query({ room }))).toBe("NOT_FOUND");
     expect(await outcome(cat.client.room.send.mutate({ room, text: "let me in" }))).toBe("NOT_FOUND");
     // A DM name nobody opened cannot be created by sending to it.
     expect(await outcome(cat.client.room.send.mutate({ room: "dm:1:999", text: "x" }))).toBe("NOT_FOUND");
     expect(await outcome(ann.client.dm.open.mutate({ username: "ann" }))).toBe("BAD_REQUEST");
     expect(await outcome(ann.client.dm.open.mutate({ username: "nobody-here" }))).toBe("NOT_FOUND");
-    expect((await ann.client.room.mine.query()).find((r) => r.room === room)).toMatchObject({ direct: true, visibility: "private" });
+    expect((await ann.client.room.mine.query()).find((r) => r.room === room)).toMatchObject({
+      direct: true,
+      visibility: "private",
+    });
   });
 });
 
@@ -210,7 +255,11 @@ describe("revocation", () => {
       else await ann.client.room[how].mutate({ room: "inner", username: "ben" });
       await waitFor(() => stream.errors.length > 0 && presence.state.error !== null, "both streams ended", 2000);
       expect(Date.now() - at).toBeLessThan(1000);
-      const message = { kick: "You were removed from room 'inner'.", ban: "You were banned from room 'inner'.", leave: "You left room 'inner'." }[how];
+      const message = {
+        kick: "You were removed from room 'inner'.",
+        ban: "You were banned from room 'inner'.",
+        leave: "You left room 'inner'.",
+      }[how];
       expect(stream.errors.map((e) => [e.data?.code, e.message])).toEqual([["FORBIDDEN", message]]);
       expect(presence.state.error).toEqual({ code: "FORBIDDEN", message });
       // Nothing sent after it reaches them, and coming back with the last id is refused.
@@ -228,7 +277,10 @@ describe("revocation", () => {
     await ann.client.room.send.mutate({ room: "open", text: "welcome" });
     await ben.client.room.join.mutate({ room: "open" });
     await ann.client.room.ban.mutate({ room: "open", username: "ben" });
-    expect(await failure(ben.client.room.join.mutate({ room: "open" }))).toEqual({ code: "FORBIDDEN", message: "You are banned from room 'open'." });
+    expect(await failure(ben.client.room.join.mutate({ room: "open" }))).toEqual({
+      code: "FORBIDDEN",
+      message: "You are banned from room 'open'.",
+    });
     expect(await outcome(ben.client.room.send.mutate({ room: "open", text: "x" }))).toBe("FORBIDDEN");
     expect(await outcome(ben.client.room.history.query({ room: "open" }))).toBe("OK");
     await ann.client.room.unban.mutate({ room: "open", username: "ben" });
@@ -237,6 +289,9 @@ describe("revocation", () => {
       code: "BAD_REQUEST",
       message: "Anyone can join a public room: there is no need to invite.",
     });
-    expect(await failure(ann.client.room.ban.mutate({ room: "open", username: "nobody-here" }))).toEqual({ code: "NOT_FOUND", message: "No user is called 'nobody-here'." });
+    expect(await failure(ann.client.room.ban.mutate({ room: "open", username: "nobody-here" }))).toEqual({
+      code: "NOT_FOUND",
+      message: "No user is called 'nobody-here'.",
+    });
   });
 });

@@ -40,8 +40,14 @@ describe("a name becoming a private room", () => {
     const ownWatch = watchRoom(owner.client, room);
     await ownWatch.started;
     await firstMomentsOfPrivateRoom({ room, owner, member, memberWatching: member.client });
-    await waitFor(() => ownWatch.entries.some((e) => e.kind === "message" && e.message.text === "first secret"), "the owner received their message");
-    expect({ messages: ownWatch.messagesEnd, presence: ownWatch.presenceEnd }).toEqual({ messages: null, presence: null });
+    await waitFor(
+      () => ownWatch.entries.some((e) => e.kind === "message" && e.message.text === "first secret"),
+      "the owner received their message",
+    );
+    expect({ messages: ownWatch.messagesEnd, presence: ownWatch.presenceEnd }).toEqual({
+      messages: null,
+      presence: null,
+    });
     ownWatch.stop();
   }, 30_000);
 });

@@ -32,7 +32,8 @@ await describeEach("room.search looks through a bounded window", databaseBackend
     await ann.client.room.create.mutate({ room: "vault", visibility: "private" });
     await ann.client.room.send.mutate({ room: "lobby", text: "a zebra in public, long ago" });
     const first = await ann.client.room.send.mutate({ room: "vault", text: "zebra 0" });
-    const annId = (await env.db.selectFrom("user").select("id").where("username", "=", "ann").executeTakeFirstOrThrow()).id;
+    const annId = (await env.db.selectFrom("user").select("id").where("username", "=", "ann").executeTakeFirstOrThrow())
+      .id;
     // Straight into the table (the full-text index follows by itself): a send each would take minutes.
     for (let from = 1; from < SEEDED; from += 1000) {
       const rows = Array.from({ length: Math.min(1000, SEEDED - from) }, (_, i) => ({
@@ -45,8 +46,17 @@ await describeEach("room.search looks through a bounded window", databaseBackend
       }));
       await env.db.insertInto("message").values(rows).execute();
     }
-    if (env.db.getExecutor().adapter instanceof PostgresAdapter) await env.db.executeQuery(CompiledQuery.raw("analyze"));
-    top = Number((await env.db.selectFrom("message").select((eb) => eb.fn.max("id").as("max")).executeTakeFirstOrThrow()).max) + 1;
+    if (env.db.getExecutor().adapter instanceof PostgresAdapter)
+      await env.db.executeQuery(CompiledQuery.raw("analyze"));
+    top =
+      Number(
+        (
+          await env.db
+            .selectFrom("message")
+            .select((eb) => eb.fn.max("id").as("max"))
+            .executeTakeFirstOrThrow()
+        ).max,
+      ) + 1;
   });
   afterAll(async () => {
     await server.stop();
@@ -79,7 +89,13 @@ await describeEach("room.search looks through a bounded window", databaseBackend
   test("the plan reads the full-text index or the primary key, within the window: never a full scan of message", async () => {
     const db = env.db;
     const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-    const statement = searchStatement(db, { terms: ["zebra"], userId: null, limit: 20, lo: top - SEARCH_SCAN_IDS, hi: top }).compile();
+    const statement = searchStatement(db, {
+      terms: ["zebra"],
+      userId: null,
+      limit: 20,
+      lo: top - SEARCH_SCAN_IDS,
+      hi: top,
+    }).compile();
     expect(statement.parameters).toContain(top - SEARCH_SCAN_IDS);
     const explain = postgres ? "explain " : "explain query plan ";
     const { rows } = await db.executeQuery(CompiledQuery.raw(explain + statement.sql, [...statement.parameters]));

@@ -51,7 +51,12 @@ await describeEach("room.search", databaseBackends, (backend) => {
     const { results } = await ben.client.room.search.query({ query: "deploy TONIGHT" });
     expect(results).toHaveLength(1);
     const hit = results[0]!;
-    expect(hit).toMatchObject({ room: "lobby", sender: "ann", text: "Deploy <b>tonight</b>, DEPLOY early", deleted: false });
+    expect(hit).toMatchObject({
+      room: "lobby",
+      sender: "ann",
+      text: "Deploy <b>tonight</b>, DEPLOY early",
+      deleted: false,
+    });
     expect(hit.highlights.map(([s, e]) => hit.text.slice(s, e))).toEqual(["Deploy", "tonight", "DEPLOY"]);
   });
 
@@ -72,7 +77,12 @@ await describeEach("room.search", databaseBackends, (backend) => {
     for (let i = 1; i <= 5; i++) await ann.client.room.send.mutate({ room: "lobby", text: `report number ${i}` });
     await ann.client.room.send.mutate({ room: "garden", text: "report from the garden" });
     const first = await ben.client.room.search.query({ query: "report", limit: 4 });
-    expect(first.results.map((r) => r.text)).toEqual(["report from the garden", "report number 5", "report number 4", "report number 3"]);
+    expect(first.results.map((r) => r.text)).toEqual([
+      "report from the garden",
+      "report number 5",
+      "report number 4",
+      "report number 3",
+    ]);
     expect(first.nextCursor).toBe(first.results[3]!.id);
     const second = await ben.client.room.search.query({ query: "report", limit: 4, before: first.nextCursor! });
     expect(second.results.map((r) => r.text)).toEqual(["report number 2", "report number 1"]);
@@ -87,9 +97,14 @@ await describeEach("room.search", databaseBackends, (backend) => {
     const guest = server.guest();
 
     expect(await found(ben, "plan")).toEqual(["the public plan"]);
-    expect((await guest.client.room.search.query({ query: "plan" })).results.map((r) => r.text)).toEqual(["the public plan"]);
+    expect((await guest.client.room.search.query({ query: "plan" })).results.map((r) => r.text)).toEqual([
+      "the public plan",
+    ]);
     // Named, the private room answers as a name never used does: NOT_FOUND, the same words.
-    expect(await failure(ben.client.room.search.query({ query: "secret", room: "vault" }))).toEqual({ code: "NOT_FOUND", message: "Room 'vault' does not exist." });
+    expect(await failure(ben.client.room.search.query({ query: "secret", room: "vault" }))).toEqual({
+      code: "NOT_FOUND",
+      message: "Room 'vault' does not exist.",
+    });
     expect(await outcome(guest.client.room.search.query({ query: "secret", room: "vault" }))).toBe("NOT_FOUND");
     expect(await found(ann, "plan")).toEqual(["the public plan", "the secret plan"]);
 
@@ -103,7 +118,15 @@ await describeEach("room.search", databaseBackends, (backend) => {
   test("a query is text: FTS and tsquery syntax finds the words, never errors, never widens the match", async () => {
     await ann.client.room.send.mutate({ room: "lobby", text: "alpha beta" });
     await ann.client.room.send.mutate({ room: "lobby", text: "gamma" });
-    for (const query of ['alpha OR gamma', 'alpha* NEAR(gamma)', '"alpha', "alpha & !gamma | beta", "text:alpha", "alpha) OR (gamma", "'alpha' --"]) {
+    for (const query of [
+      "alpha OR gamma",
+      "alpha* NEAR(gamma)",
+      '"alpha',
+      "alpha & !gamma | beta",
+      "text:alpha",
+      "alpha) OR (gamma",
+      "'alpha' --",
+    ]) {
       const texts = await found(ben, query);
       // Every word of the query must be there: none of these texts has all of them, except where the words are just alpha.
       expect(texts.every((t) => t === "alpha beta")).toBe(true);
@@ -113,8 +136,15 @@ await describeEach("room.search", databaseBackends, (backend) => {
   });
 
   test("a query without a word, too long, or with too many words is BAD_REQUEST saying so", async () => {
-    expect(await failure(ben.client.room.search.query({ query: "?!" }))).toEqual({ code: "BAD_REQUEST", message: "query: A search needs at least one word (letters or digits)." });
-    expect((await failure(ben.client.room.search.query({ query: "a".repeat(201) }))).message).toBe("query: A search has at most 200 characters.");
-    expect((await failure(ben.client.room.search.query({ query: "a b c d e f g h i" }))).message).toBe("query: A search has at most 8 different words.");
+    expect(await failure(ben.client.room.search.query({ query: "?!" }))).toEqual({
+      code: "BAD_REQUEST",
+      message: "query: A search needs at least one word (letters or digits).",
+    });
+    expect((await failure(ben.client.room.search.query({ query: "a".repeat(201) }))).message).toBe(
+      "query: A search has at most 200 characters.",
+    );
+    expect((await failure(ben.client.room.search.query({ query: "a b c d e f g h i" }))).message).toBe(
+      "query: A search has at most 8 different words.",
+    );
   });
 });

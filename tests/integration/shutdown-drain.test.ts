@@ -8,13 +8,14 @@
  * Argon2id, and with HASH_CONCURRENCY=1 a burst of sign-ups queues for the one
  * hash slot, so most of them are still running when SIGTERM arrives.
  */
-import { afterAll, expect, test } from "bun:test";
+
 import { Database } from "bun:sqlite";
+import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AppRouter, createParlorSocket } from "@parlor/client";
 import { createTRPCClient, httpBatchLink, wsLink } from "@trpc/client";
-import { createParlorSocket, type AppRouter } from "@parlor/client";
 import { describeWithServices, REDIS_URL, redisService, uniqueRedisPrefix } from "../support/backends.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { waitFor } from "../support/wait.ts";
@@ -27,7 +28,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * The drain deadline is far off: a loaded machine hashes slowly, and what is tested is that
  * every call in flight is answered, not how fast.
  */
-const slowSignUps = { HASH_CONCURRENCY: "1", REGISTER_BURST_PER_IP: "1000", REGISTER_PER_HOUR_PER_IP: "100000", SHUTDOWN_TIMEOUT_MS: "120000" };
+const slowSignUps = {
+  HASH_CONCURRENCY: "1",
+  REGISTER_BURST_PER_IP: "1000",
+  REGISTER_PER_HOUR_PER_IP: "100000",
+  SHUTDOWN_TIMEOUT_MS: "120000",
+};
 
 /** One process on its own SQLite file (`database`, a path in `dir`). */
 const start = (database: string) => startParlorProcess({ database: `sqlite:${database}`, env: slowSignUps });
@@ -41,7 +47,10 @@ function socketClient(url: string) {
 const usernamesIn = (database: string) => {
   const db = new Database(database, { readonly: true });
   try {
-    return db.query<{ username: string }, []>("select username from user").all().map((row) => row.username);
+    return db
+      .query<{ username: string }, []>("select username from user")
+      .all()
+      .map((row) => row.username);
   } finally {
     db.close();
   }
@@ -109,7 +118,11 @@ await describeWithServices("two processes on one port", [redisService], () => {
     const env = { WORKERS: "2", ...slowSignUps };
     await using first = await startParlorProcess({ ...shared, env: { ...env, PARLOR_WORKER: "a" } });
     const closeCodes: number[] = [];
-    const socket = createParlorSocket({ url: first.url, keepOpen: true, onClose: (cause) => closeCodes.push(cause?.code ?? 0) });
+    const socket = createParlorSocket({
+      url: first.url,
+      keepOpen: true,
+      onClose: (cause) => closeCodes.push(cause?.code ?? 0),
+    });
     const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
     // The socket is on the first process: the second is not listening yet.
     await client.auth.me.query();
@@ -133,7 +146,11 @@ await describeWithServices("two processes on one port", [redisService], () => {
     await waitFor(() => usernames.length >= 2, "sign-ups on the first process", 15_000);
     expect(await first.stop()).toBe(0);
     const atExit = usernames.length;
-    await waitFor(() => usernames.length >= atExit + 2 || failures.length > 0, "sign-ups on the second process", 15_000);
+    await waitFor(
+      () => usernames.length >= atExit + 2 || failures.length > 0,
+      "sign-ups on the second process",
+      15_000,
+    );
     stop = true;
     await signUps;
 

@@ -19,7 +19,9 @@ test("a client that stops reading is closed with 4003 at a bounded buffer; other
 
   const slow = await openRawWebSocket(server.url);
   expect(slow.handshake).toStartWith("HTTP/1.1 101");
-  slow.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "flood" } } }));
+  slow.send(
+    JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "flood" } } }),
+  );
   await waitFor(() => slow.received().includes('"type":"started"'), "the slow client's subscription");
   slow.pause();
 
@@ -42,11 +44,18 @@ test("a client that stops reading is closed with 4003 at a bounded buffer; other
   // The slow client reads what reached it, then resumes after its last whole message.
   slow.resume();
   await slow.closed;
-  const ids = [...slow.received().toString("latin1").matchAll(/"type":"data","data":\{"id":"(\d+)"/g)].map((m) => Number(m[1]));
+  const ids = [
+    ...slow
+      .received()
+      .toString("latin1")
+      .matchAll(/"type":"data","data":\{"id":"(\d+)"/g),
+  ].map((m) => Number(m[1]));
   expect(ids.length).toBeGreaterThan(0);
   expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
   const lastWhole = ids.length - 1; // the last one may be cut mid-frame
   const resumed = subscribeRoom(server.guest().client, { room: "flood", lastEventId: String(lastWhole) });
   await resumed.waitForCount(sent - lastWhole, 10_000);
-  expect(resumed.messages.map((m) => m.seq)).toEqual(Array.from({ length: sent - lastWhole }, (_, i) => lastWhole + 1 + i));
+  expect(resumed.messages.map((m) => m.seq)).toEqual(
+    Array.from({ length: sent - lastWhole }, (_, i) => lastWhole + 1 + i),
+  );
 }, 60_000);

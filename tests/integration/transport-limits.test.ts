@@ -5,17 +5,24 @@
  * where a client could do it, by hand where only an attacker would.
  */
 import { describe, expect, test } from "bun:test";
-import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from "@trpc/client";
 import { websocketUrl } from "@parlor/client";
+import { createTRPCClient, createWSClient, httpBatchLink, wsLink } from "@trpc/client";
 import type { AppRouter } from "../../server/trpc/router.ts";
 import { outcome } from "../support/outcome.ts";
 import { startTestServer } from "../support/server.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
 
 /** The tRPC error a plain HTTP client reads from a refused request. */
-async function trpcError(res: Response): Promise<{ status: number; type: string | null; code: string; message: string }> {
+async function trpcError(
+  res: Response,
+): Promise<{ status: number; type: string | null; code: string; message: string }> {
   const body = (await res.json()) as { error: { message: string; data: { code: string } } };
-  return { status: res.status, type: res.headers.get("content-type"), code: body.error.data.code, message: body.error.message };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type"),
+    code: body.error.data.code,
+    message: body.error.message,
+  };
 }
 
 describe("subscriptions are served over the WebSocket only", () => {
@@ -29,7 +36,9 @@ describe("subscriptions are served over the WebSocket only", () => {
     await waitFor(() => seen.at(-1) === 1, "the WebSocket guest to be counted");
 
     const streams = await Promise.all(
-      Array.from({ length: 20 }, () => fetch(`${server.url}/trpc/room.presence?input=${input}`, { headers: { accept: "text/event-stream" } })),
+      Array.from({ length: 20 }, () =>
+        fetch(`${server.url}/trpc/room.presence?input=${input}`, { headers: { accept: "text/event-stream" } }),
+      ),
     );
     for (const res of streams) {
       const error = await trpcError(res);
@@ -37,7 +46,8 @@ describe("subscriptions are served over the WebSocket only", () => {
         status: 405,
         type: "application/json;charset=utf-8",
         code: "METHOD_NOT_SUPPORTED",
-        message: "'room.presence' is a subscription: subscriptions are served over the WebSocket at /trpc only (tRPC's wsLink), not over HTTP.",
+        message:
+          "'room.presence' is a subscription: subscriptions are served over the WebSocket at /trpc only (tRPC's wsLink), not over HTTP.",
       });
     }
     await quietFor(300, () => seen.at(-1), "the guests counted"); // longer than presence's coalescing: a count would have shown
@@ -50,8 +60,14 @@ describe("subscriptions are served over the WebSocket only", () => {
     await using server = await startTestServer();
     const requests = [
       fetch(`${server.url}/trpc/room.messages?input=${input}`, { headers: { "last-event-id": "0" } }),
-      fetch(`${server.url}/trpc/room.history,room.messages?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { room: "lobby" }, 1: { room: "lobby" } }))}`),
-      fetch(`${server.url}/trpc/room.messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ room: "lobby" }) }),
+      fetch(
+        `${server.url}/trpc/room.history,room.messages?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: { room: "lobby" }, 1: { room: "lobby" } }))}`,
+      ),
+      fetch(`${server.url}/trpc/room.messages`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ room: "lobby" }),
+      }),
     ];
     for (const res of await Promise.all(requests)) {
       const error = await trpcError(res);
@@ -65,7 +81,11 @@ describe("HTTP request size", () => {
   test("a body over MAX_REQUEST_BODY_BYTES is 413 before it is read; one under it is answered as usual", async () => {
     await using server = await startTestServer({ MAX_REQUEST_BODY_BYTES: String(64 * 1024) });
     const post = (bytes: number) =>
-      fetch(`${server.url}/trpc/room.send`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ room: "r", text: "x".repeat(bytes) }) });
+      fetch(`${server.url}/trpc/room.send`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ room: "r", text: "x".repeat(bytes) }),
+      });
     expect((await post(128 * 1024)).status).toBe(413);
     const under = await post(32 * 1024);
     expect(under.status).toBe(401); // read and answered: signing in is required
@@ -102,7 +122,9 @@ describe("batches and calls in flight, through the real tRPC client", () => {
       expect(await historyCalls(client, 5)).toEqual(["OK", "OK", "OK", "TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
       expect(await historyCalls(client, 6)).toEqual(Array(6).fill("PAYLOAD_TOO_LARGE"));
       const started: string[] = [];
-      const subs = ["a", "b", "c", "d", "e"].map((room) => client.room.messages.subscribe({ room }, { onStarted: () => started.push(room) }));
+      const subs = ["a", "b", "c", "d", "e"].map((room) =>
+        client.room.messages.subscribe({ room }, { onStarted: () => started.push(room) }),
+      );
       await waitFor(() => started.length === 5, "five subscriptions, sent in one frame, to start");
       for (const sub of subs) sub.unsubscribe();
     } finally {
@@ -113,7 +135,9 @@ describe("batches and calls in flight, through the real tRPC client", () => {
   test("the shipped client splits a burst into batches the default limits accept", async () => {
     await using server = await startTestServer();
     const { client } = server.guest();
-    const results = await Promise.all(Array.from({ length: 30 }, () => outcome(client.room.history.query({ room: "lobby" }))));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => outcome(client.room.history.query({ room: "lobby" }))),
+    );
     expect(results).toEqual(Array(30).fill("OK"));
   });
 });

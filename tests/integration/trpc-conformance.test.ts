@@ -40,7 +40,9 @@ test("a stream ended by a kick sends FORBIDDEN and then `stopped`, as tRPC's han
   await ann.client.room.create.mutate({ room: "inner", visibility: "private" });
   await ann.client.room.invite.mutate({ room: "inner", username: "ben" });
   const raw = await signedInSocket(ben.token);
-  raw.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "inner" } } }));
+  raw.send(
+    JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "inner" } } }),
+  );
   const stock = subscribeRoom(ben.client, { room: "inner" });
   await stock.started;
   await waitFor(() => repliesTo(raw, 1).includes("started"), "the raw subscription to start");
@@ -52,7 +54,11 @@ test("a stream ended by a kick sends FORBIDDEN and then `stopped`, as tRPC's han
   await ann.client.room.send.mutate({ room: "inner", text: "after" });
   await waitFor(() => stock.errors.length > 0, "the stock client's error");
   // Quiet over a window: nothing more is sent for the ended stream.
-  await quietFor(200, () => [repliesTo(raw, 1).length, stock.messages.length, stock.errors.length], "the replies to the ended streams");
+  await quietFor(
+    200,
+    () => [repliesTo(raw, 1).length, stock.messages.length, stock.errors.length],
+    "the replies to the ended streams",
+  );
   // Its entries (the message, then the kick's own entry), the error, `stopped`.
   const replies = repliesTo(raw, 1);
   expect(replies[0]).toBe("started");
@@ -65,7 +71,9 @@ test("a stream ended by a kick sends FORBIDDEN and then `stopped`, as tRPC's han
 
 test("graceful stop: after the reconnect notice the socket stays open and answers calls until the client leaves or the grace ends, then closes 1012", async () => {
   const raw = await signedInSocket(ann.token);
-  raw.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "hall" } } }));
+  raw.send(
+    JSON.stringify({ id: 1, method: "subscription", params: { path: "room.messages", input: { room: "hall" } } }),
+  );
   await waitFor(() => repliesTo(raw, 1).includes("started"), "the subscription to start");
 
   const stopped = server.stop();

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { MeRoomsEvent, RoomUnread } from "../../shared/schemas.ts";
-import { createPostgresSchema, describeEach, postgresService, type Backend } from "../support/backends.ts";
+import { type Backend, createPostgresSchema, describeEach, postgresService } from "../support/backends.ts";
 import { startTestServer, type TestServer, type TestUser } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -70,7 +70,14 @@ await describeEach("unread counts", serverBackends, (backend) => {
     await ben.client.room.react.mutate({ room: "team", seq: m.seq, emoji: "👍", add: true }); // 6
     const doomed = await ben.client.room.send.mutate({ room: "team", text: "@ann gone soon" }); // 7
     await ben.client.room.delete.mutate({ room: "team", seq: doomed.seq }); // 8
-    expect(await countsOf(ann, "team")).toMatchObject({ room: "team", visibility: "private", lastSeq: 8, lastReadSeq: 0, unread: 2, mentions: 1 });
+    expect(await countsOf(ann, "team")).toMatchObject({
+      room: "team",
+      visibility: "private",
+      lastSeq: 8,
+      lastReadSeq: 0,
+      unread: 2,
+      mentions: 1,
+    });
     expect(await countsOf(ben, "team")).toMatchObject({ unread: 1, mentions: 0 });
 
     // Marked as read up to the first message: one unread left, and it is the mention.

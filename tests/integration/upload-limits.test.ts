@@ -5,8 +5,8 @@
  * capped per user (refused) and per process (waiting, unread).
  */
 import { describe, expect, test } from "bun:test";
-import { failure } from "../support/outcome.ts";
 import { upload } from "../support/files.ts";
+import { failure } from "../support/outcome.ts";
 import { sendPartial } from "../support/raw-http.ts";
 import { startTestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
@@ -17,15 +17,25 @@ const MiB = 1024 * 1024;
 const uploadHead = (token: string, length: number) => ({
   method: "POST",
   path: "/trpc/attachment.upload",
-  headers: { authorization: `Bearer ${token}`, "content-type": "multipart/form-data; boundary=XyZ", "content-length": String(length) },
+  headers: {
+    authorization: `Bearer ${token}`,
+    "content-type": "multipart/form-data; boundary=XyZ",
+    "content-length": String(length),
+  },
 });
-const partStart = new TextEncoder().encode('--XyZ\r\ncontent-disposition: form-data; name="file"; filename="big.bin"\r\n\r\n');
+const partStart = new TextEncoder().encode(
+  '--XyZ\r\ncontent-disposition: form-data; name="file"; filename="big.bin"\r\n\r\n',
+);
 
 describe("MAX_UPLOAD_BYTES", () => {
   test("a declared 30 MiB upload is answered 413 PAYLOAD_TOO_LARGE while only 1 KiB of it has been sent", async () => {
     await using server = await startTestServer();
     const ann = await server.signUp();
-    const request = await sendPartial(server.url, uploadHead(ann.token, 30 * MiB), new Uint8Array([...partStart, ...new Uint8Array(1024)]));
+    const request = await sendPartial(
+      server.url,
+      uploadHead(ann.token, 30 * MiB),
+      new Uint8Array([...partStart, ...new Uint8Array(1024)]),
+    );
     try {
       const answer = await request.answer;
       expect(answer).toStartWith("HTTP/1.1 413");
@@ -41,7 +51,9 @@ describe("MAX_UPLOAD_BYTES", () => {
     // Over by more than the multipart framing: refused from the declared length.
     expect((await failure(upload(ann.client, new Uint8Array(200 * 1024), "big.bin"))).code).toBe("PAYLOAD_TOO_LARGE");
     // Over by one byte: within the framing's allowance, refused once the file's size is known.
-    expect((await failure(upload(ann.client, new Uint8Array(64 * 1024 + 1), "big.bin"))).code).toBe("PAYLOAD_TOO_LARGE");
+    expect((await failure(upload(ann.client, new Uint8Array(64 * 1024 + 1), "big.bin"))).code).toBe(
+      "PAYLOAD_TOO_LARGE",
+    );
     expect((await upload(ann.client, new Uint8Array(64 * 1024), "fits.bin")).size).toBe(64 * 1024);
   });
 

@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParlorClient } from "@parlor/client";
 import { upload } from "../support/files.ts";
-import { peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
+import { peakRssBytes, resetPeakRss } from "../support/peak-rss.ts";
 
 const MiB = 1024 * 1024;
 /**
@@ -25,7 +25,11 @@ export const TEN_UPLOADS_PEAK_BOUND = 4 * 4 * 25 * MiB;
 
 test("ten 25 MiB uploads at once raise the server's peak RSS by less than the bound, and all are stored", async () => {
   const uploads = mkdtempSync(join(tmpdir(), "parlor-uploads-"));
-  const server = await startParlorProcess({ database: "sqlite::memory:", env: { UPLOADS_DIR: uploads }, memoryProbe: true });
+  const server = await startParlorProcess({
+    database: "sqlite::memory:",
+    env: { UPLOADS_DIR: uploads },
+    memoryProbe: true,
+  });
   try {
     const guest = createParlorClient({ url: server.url });
     const { token } = await guest.auth.register.mutate({ username: "uploader", password: "correct horse battery" });
@@ -37,7 +41,9 @@ test("ten 25 MiB uploads at once raise the server's peak RSS by less than the bo
     const stored = await Promise.all(Array.from({ length: 10 }, (_, i) => upload(client, file, `big-${i}.bin`)));
     const peak = peakRssBytes(server.pid) - before;
     const after = (await server.measure()).rss - before;
-    console.log(`ten 25 MiB uploads: peak RSS +${(peak / MiB).toFixed(0)} MiB, after a collection +${(after / MiB).toFixed(0)} MiB`);
+    console.log(
+      `ten 25 MiB uploads: peak RSS +${(peak / MiB).toFixed(0)} MiB, after a collection +${(after / MiB).toFixed(0)} MiB`,
+    );
     expect(stored.map((a) => a.size)).toEqual(Array(10).fill(25 * MiB));
     expect(peak).toBeLessThan(TEN_UPLOADS_PEAK_BOUND);
   } finally {

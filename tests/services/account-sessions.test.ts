@@ -6,10 +6,10 @@
  */
 import { expect, test } from "bun:test";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
+import { outcome } from "../support/outcome.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
-import { useProcessPair } from "../support/process-pair.ts";
-import { outcome } from "../support/outcome.ts";
 
 const PASSWORD = "correct horse battery";
 
@@ -27,7 +27,9 @@ await describeWithServices("account sessions across two processes", [postgresSer
 
   test("logoutAll on A closes both of the user's sessions' sockets on B within a second (4001)", async () => {
     const user = await pair.a.signUp();
-    const { token: phone } = await pair.a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
+    const { token: phone } = await pair.a
+      .guest()
+      .client.auth.login.mutate({ username: user.username, password: PASSWORD });
     const [first, second] = [await socketOnB(user.token), await socketOnB(phone)];
     const at = Date.now();
     expect(await user.client.auth.logoutAll.mutate()).toEqual({ endedSessions: 2 });
@@ -40,10 +42,14 @@ await describeWithServices("account sessions across two processes", [postgresSer
 
   test("changePassword on A closes the other session's socket on B (4001) and leaves this session's socket on B open", async () => {
     const user = await pair.a.signUp();
-    const { token: phone } = await pair.a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
+    const { token: phone } = await pair.a
+      .guest()
+      .client.auth.login.mutate({ username: user.username, password: PASSWORD });
     const mine = await socketOnB(user.token);
     const other = await socketOnB(phone);
-    expect(await user.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "another good password" })).toEqual({ endedSessions: 1 });
+    expect(
+      await user.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "another good password" }),
+    ).toEqual({ endedSessions: 1 });
     await waitFor(() => other.codes.length > 0, "the other session's socket on B closed", 3000);
     expect(other.codes[0]).toBe(4001);
     // This session's socket on B is still there and still receives.
@@ -59,20 +65,32 @@ await describeWithServices("account sessions across two processes", [postgresSer
   // Each way a session ends on A, a few times: B had just looked the session up (and keeps that answer for a second).
   const endings = {
     logout: async (victim: ReturnType<typeof pair.a.signedInAs>) => void (await victim.client.auth.logout.mutate()),
-    logoutAll: async (victim: ReturnType<typeof pair.a.signedInAs>) => void (await victim.client.auth.logoutAll.mutate()),
-    "endSession from another session": async (victim: ReturnType<typeof pair.a.signedInAs>, other: ReturnType<typeof pair.a.signedInAs>) => {
+    logoutAll: async (victim: ReturnType<typeof pair.a.signedInAs>) =>
+      void (await victim.client.auth.logoutAll.mutate()),
+    "endSession from another session": async (
+      _victim: ReturnType<typeof pair.a.signedInAs>,
+      other: ReturnType<typeof pair.a.signedInAs>,
+    ) => {
       const listed = await other.client.auth.sessions.query();
       const id = listed.find((s) => !s.current)!.id;
       await other.client.auth.endSession.mutate({ id });
     },
-    "a password change from another session": async (_victim: ReturnType<typeof pair.a.signedInAs>, other: ReturnType<typeof pair.a.signedInAs>) =>
-      void (await other.client.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: `another good password ${Math.random()}` })),
+    "a password change from another session": async (
+      _victim: ReturnType<typeof pair.a.signedInAs>,
+      other: ReturnType<typeof pair.a.signedInAs>,
+    ) =>
+      void (await other.client.auth.changePassword.mutate({
+        currentPassword: PASSWORD,
+        newPassword: `another good password ${Math.random()}`,
+      })),
   };
   for (const [how, end] of Object.entries(endings)) {
     test(`${how} on A: the very next call of the ended session on B is UNAUTHORIZED, though B looked it up a moment before (3 tries)`, async () => {
       for (let round = 0; round < 3; round++) {
         const user = await pair.a.signUp();
-        const { token: otherToken } = await pair.a.guest().client.auth.login.mutate({ username: user.username, password: PASSWORD });
+        const { token: otherToken } = await pair.a
+          .guest()
+          .client.auth.login.mutate({ username: user.username, password: PASSWORD });
         const onB = pair.b.signedInAs(user.token);
         expect(await outcome(onB.client.auth.sessions.query())).toBe("OK");
         expect(await outcome(onB.client.auth.sessions.query())).toBe("OK");

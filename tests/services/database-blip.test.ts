@@ -11,20 +11,29 @@
  * INTERNAL_SERVER_ERROR, final for the stock wsLink.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { TRPCClientError } from "@trpc/client";
 import type { ParlorClient } from "@parlor/client";
+import { TRPCClientError } from "@trpc/client";
 import { STORAGE_UNAVAILABLE_MESSAGE } from "../../server/trpc/domain-errors.ts";
-import { createPostgresSchema, describeWithServices, POSTGRES_URL, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import {
+  createPostgresSchema,
+  describeWithServices,
+  POSTGRES_URL,
+  postgresService,
+  redisService,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "../support/backends.ts";
+import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 import type { RecordedSubscription } from "../support/subscriber.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
 import { waitFor } from "../support/wait.ts";
-import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
 
 type Schema = Awaited<ReturnType<typeof createPostgresSchema>>;
 
 /** "CODE: message" of a refused call, or what else it failed with. */
-const refusal = (error: unknown) => (error instanceof TRPCClientError ? `${error.data?.code}: ${error.message}` : String(error));
+const refusal = (error: unknown) =>
+  error instanceof TRPCClientError ? `${error.data?.code}: ${error.message}` : String(error);
 const RETRYABLE = `SERVICE_UNAVAILABLE: ${STORAGE_UNAVAILABLE_MESSAGE}`;
 
 /** Sends `text` with a client id, retrying (bounded) while refused as retryable; every refusal is recorded. */
@@ -67,7 +76,10 @@ await describeWithServices("a PostgreSQL blip", [postgresService, redisService],
     proxied.host = `127.0.0.1:${proxy.port}`;
     const redis = { url: await testRedisUrl(), prefix: uniqueRedisPrefix() };
     a = await startParlorProcess({ redis, database: schema.url });
-    [b, c] = await Promise.all([startParlorProcess({ redis, database: schema.url }), startParlorProcess({ redis, database: proxied.toString() })]);
+    [b, c] = await Promise.all([
+      startParlorProcess({ redis, database: schema.url }),
+      startParlorProcess({ redis, database: proxied.toString() }),
+    ]);
   }, 30_000);
 
   afterAll(async () => {
@@ -120,7 +132,11 @@ await describeWithServices("a PostgreSQL blip", [postgresService, redisService],
     // Stored through b meanwhile, announced on Redis: c's stream must confirm each against the database it cannot reach.
     const attempts = proxy.refused;
     for (const text of ["during 1", "during 2", "during 3"]) await user.client.room.send.mutate({ room: "cut", text });
-    await waitFor(() => proxy.refused >= attempts + 3 || stream.errors.length > 0, "c's stream to try the database again", 10_000);
+    await waitFor(
+      () => proxy.refused >= attempts + 3 || stream.errors.length > 0,
+      "c's stream to try the database again",
+      10_000,
+    );
     expect(stream.errors.map(refusal)).toEqual([]);
     expect(stream.messages.map((m) => m.text)).toEqual(["before"]);
 

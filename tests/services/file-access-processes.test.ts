@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
 import { png, upload } from "../support/files.ts";
-import { uniqueName } from "../support/server.ts";
 import { useProcessPair } from "../support/process-pair.ts";
+import { uniqueName } from "../support/server.ts";
 
 // Both processes store files in one directory, as they would share a disk or a bucket.
 const uploads = mkdtempSync(join(tmpdir(), "parlor-uploads-"));
@@ -27,7 +27,8 @@ await describeWithServices("file access across processes", [postgresService, red
     await owner.client.room.invite.mutate({ room, username: member.username });
     const file = await upload(owner.client, await png(), "plan.png");
     await owner.client.room.send.mutate({ room, text: "", attachments: [file.id] });
-    const throughB = () => fetch(pair.b.url + file.url, { headers: { authorization: `Bearer ${member.token}` } }).then((r) => r.status);
+    const throughB = () =>
+      fetch(pair.b.url + file.url, { headers: { authorization: `Bearer ${member.token}` } }).then((r) => r.status);
     expect(await throughB()).toBe(200);
     await owner.client.room.kick.mutate({ room, username: member.username });
     expect(await throughB()).toBe(404);

@@ -18,7 +18,13 @@ await describeWithServices("live fan-out on the Redis layer", [redisService], ()
   beforeAll(async () => {
     url = await testRedisUrl();
     prefix = uniqueRedisPrefix();
-    server = await startTestServer({ WORKERS: "1", REDIS_URL: url, REDIS_PREFIX: prefix, SEND_BURST: "1000", SEND_PER_SECOND: "1000" });
+    server = await startTestServer({
+      WORKERS: "1",
+      REDIS_URL: url,
+      REDIS_PREFIX: prefix,
+      SEND_BURST: "1000",
+      SEND_PER_SECOND: "1000",
+    });
   });
   afterAll(() => server.stop());
 
@@ -31,7 +37,27 @@ await describeWithServices("live fan-out on the Redis layer", [redisService], ()
     await waitFor(() => server.app.liveMembers(roomGroup("hall")) === 3, "every subscriber to ride");
     const forger = new Redis(url);
     try {
-      const forged = { type: "entry", room: "hall", entry: { kind: "message", seq: 3, message: { id: 999, room: "hall", seq: 3, sender: "ann", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, reactions: [], attachments: [], replyTo: null } } };
+      const forged = {
+        type: "entry",
+        room: "hall",
+        entry: {
+          kind: "message",
+          seq: 3,
+          message: {
+            id: 999,
+            room: "hall",
+            seq: 3,
+            sender: "ann",
+            text: "forged",
+            timestamp: new Date().toISOString(),
+            editedAt: null,
+            deleted: false,
+            reactions: [],
+            attachments: [],
+            replyTo: null,
+          },
+        },
+      };
       await forger.publish(`${prefix}${roomGroup("hall")}`, JSON.stringify(forged));
     } finally {
       forger.disconnect();

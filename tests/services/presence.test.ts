@@ -4,11 +4,18 @@
  * its users within the TTL, because its heartbeats stop.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { RoomPresence } from "../../shared/schemas.ts";
 import type { ParlorClient } from "@parlor/client";
-import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
-import { waitFor } from "../support/wait.ts";
+import type { RoomPresence } from "../../shared/schemas.ts";
+import {
+  createPostgresSchema,
+  describeWithServices,
+  postgresService,
+  redisService,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "../support/backends.ts";
 import { type ParlorProcess, startParlorProcess } from "../support/parlor-process.ts";
+import { waitFor } from "../support/wait.ts";
 
 const HEARTBEAT_MS = 200;
 const TTL_MS = 800;
@@ -44,10 +51,18 @@ await describeWithServices("presence across two processes", [postgresService, re
     const annSees = watchPresence(ann.client, "across");
     const benSees = watchPresence(ben.client, "across");
     const both = [ann.username, ben.username].sort().join();
-    await waitFor(() => annSees.latest()?.users.join() === both && benSees.latest()?.users.join() === both, "both users on both processes", 5000);
+    await waitFor(
+      () => annSees.latest()?.users.join() === both && benSees.latest()?.users.join() === both,
+      "both users on both processes",
+      5000,
+    );
 
     await ben.client.room.typing.mutate({ room: "across" });
-    await waitFor(() => annSees.latest()?.typing.join() === ben.username, "ben typing, seen on the other process", 5000);
+    await waitFor(
+      () => annSees.latest()?.typing.join() === ben.username,
+      "ben typing, seen on the other process",
+      5000,
+    );
 
     await b.kill();
     const killedAt = Date.now();

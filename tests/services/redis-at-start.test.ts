@@ -9,10 +9,17 @@
  * (startParlorProcess gives a process 10 s to print that it listens).
  */
 import { afterAll, expect, test } from "bun:test";
-import { createPostgresSchema, describeWithServices, postgresService, redisServerBinary, startPrivateRedis, uniqueRedisPrefix } from "../support/backends.ts";
+import {
+  createPostgresSchema,
+  describeWithServices,
+  postgresService,
+  redisServerBinary,
+  startPrivateRedis,
+  uniqueRedisPrefix,
+} from "../support/backends.ts";
+import { startParlorProcess } from "../support/parlor-process.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { eventually } from "../support/wait.ts";
-import { startParlorProcess } from "../support/parlor-process.ts";
 
 async function readyz(url: string) {
   const res = await fetch(`${url}/readyz`);
@@ -48,7 +55,8 @@ await describeWithServices("a process started while Redis is down", [postgresSer
     await user.client.room.send.mutate({ room: "early", text: "while Redis was down" });
 
     await redis.start();
-    for (const p of [a, b]) await eventually(async () => (await readyz(p.url)).status === 200, `${p.url} to see Redis`, 15_000);
+    for (const p of [a, b])
+      await eventually(async () => (await readyz(p.url)).status === 200, `${p.url} to see Redis`, 15_000);
     // b's layer subscribed once Redis answered and had its streams catch up from the database.
     await stream.waitForCount(1, 10_000);
     await user.client.room.send.mutate({ room: "early", text: "through Redis" });

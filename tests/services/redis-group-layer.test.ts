@@ -8,8 +8,15 @@ import Redis from "ioredis";
 import type { Delivery, GroupLayer } from "../../server/groups/group-layer.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
 import type { RoomEvent } from "../../shared/schemas.ts";
+import {
+  describeWithServices,
+  hasRedisServer,
+  redisService,
+  startPrivateRedis,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "../support/backends.ts";
 import { messageEvent } from "../support/entries.ts";
-import { describeWithServices, hasRedisServer, redisService, startPrivateRedis, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
 import { eventually } from "../support/wait.ts";
 
 /** A message event of `room` (its channel is room:<room>: an event naming another room is dropped). */
@@ -18,7 +25,9 @@ const event = (seq: number, room = "lobby"): RoomEvent => messageEvent(seq, room
 /** The next delivery, failing (not hanging) after `ms`. */
 async function next(it: AsyncIterator<Delivery>, ms = 5000): Promise<Delivery> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no delivery in ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no delivery in ${ms} ms`)), ms)),
+  );
   try {
     const result = await Promise.race([it.next(), timeout]);
     if (result.done) throw new Error("the stream ended");
@@ -57,7 +66,10 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
     const raw = admin(url);
     cleanup.push(async () => raw.disconnect());
     await raw.publish(`${prefix}room:lobby`, "not json");
-    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "entry", room: "lobby", entry: { kind: "message", seq: "1" } }));
+    await raw.publish(
+      `${prefix}room:lobby`,
+      JSON.stringify({ type: "entry", room: "lobby", entry: { kind: "message", seq: "1" } }),
+    );
     await groups.publish("room:lobby", event(1));
     expect(await next(stream)).toEqual(event(1));
     expect(logged.filter((line) => line.startsWith("dropped an invalid event"))).toHaveLength(2);
@@ -72,10 +84,15 @@ await describeWithServices("RedisGroupLayer", [redisService], () => {
     // Valid RoomEvents, but for room "secret", published on lobby's channel (a forged or misrouted event).
     const secret = event(7, "secret");
     await raw.publish(`${prefix}room:lobby`, JSON.stringify(secret));
-    await raw.publish(`${prefix}room:lobby`, JSON.stringify({ type: "typing", room: "secret", username: "ann", active: true, ttlMs: 5000 }));
+    await raw.publish(
+      `${prefix}room:lobby`,
+      JSON.stringify({ type: "typing", room: "secret", username: "ann", active: true, ttlMs: 5000 }),
+    );
     await groups.publish("room:lobby", event(1));
     expect(await next(stream)).toEqual(event(1));
-    const dropped = logged.filter((line) => line.startsWith(`dropped an event on ${prefix}room:lobby: it names room "secret"`));
+    const dropped = logged.filter((line) =>
+      line.startsWith(`dropped an event on ${prefix}room:lobby: it names room "secret"`),
+    );
     expect(dropped).toHaveLength(2);
   });
 

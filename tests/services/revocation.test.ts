@@ -6,9 +6,9 @@
 import { expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 import { subscribeRoom } from "../support/subscriber.ts";
 import { waitFor } from "../support/wait.ts";
-import { useProcessPair } from "../support/process-pair.ts";
 
 await describeWithServices("revocation across two processes", [postgresService, redisService], () => {
   const pair = useProcessPair();
@@ -38,7 +38,9 @@ await describeWithServices("revocation across two processes", [postgresService, 
     await owner.client.room.kick.mutate({ room: "inner", username: member.username });
     await waitFor(() => stream.errors.length > 0 && presenceError !== null, "B's streams ended", 3000);
     expect(Date.now() - at).toBeLessThan(1000);
-    expect(stream.errors.map((e) => `${e.data?.code}: ${e.message}`)).toEqual(["FORBIDDEN: You were removed from room 'inner'."]);
+    expect(stream.errors.map((e) => `${e.data?.code}: ${e.message}`)).toEqual([
+      "FORBIDDEN: You were removed from room 'inner'.",
+    ]);
     expect(String(presenceError)).toBe("FORBIDDEN: You were removed from room 'inner'.");
 
     await owner.client.room.send.mutate({ room: "inner", text: "after" });
@@ -79,14 +81,22 @@ await describeWithServices("revocation across two processes", [postgresService, 
     await owner.client.room.ban.mutate({ room: "loud", username: member.username });
     await owner.client.room.kick.mutate({ room: "inner2", username: other.username });
     // The revocation travels over Redis: B acts on it at once, well before its remembered answer would expire (1 s).
-    const codeOf = (p: Promise<unknown>) => p.then(() => "ok", (e: unknown) => (e instanceof TRPCClientError ? String(e.data?.code) : String(e)));
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => "ok",
+        (e: unknown) => (e instanceof TRPCClientError ? String(e.data?.code) : String(e)),
+      );
     const until = async (send: () => Promise<unknown>, code: string) => {
       const at = Date.now();
       let last = "";
       while (Date.now() - at < 500 && (last = await codeOf(send())) !== code) await Bun.sleep(20);
       return last;
     };
-    expect(await until(() => memberOnB.client.room.send.mutate({ room: "loud", text: "again" }), "FORBIDDEN")).toBe("FORBIDDEN");
-    expect(await until(() => otherOnB.client.room.send.mutate({ room: "inner2", text: "again" }), "NOT_FOUND")).toBe("NOT_FOUND");
+    expect(await until(() => memberOnB.client.room.send.mutate({ room: "loud", text: "again" }), "FORBIDDEN")).toBe(
+      "FORBIDDEN",
+    );
+    expect(await until(() => otherOnB.client.room.send.mutate({ room: "inner2", text: "again" }), "NOT_FOUND")).toBe(
+      "NOT_FOUND",
+    );
   }, 30_000);
 });

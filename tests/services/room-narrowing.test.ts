@@ -9,28 +9,32 @@
  */
 import { test } from "bun:test";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
+import { useProcessPair } from "../support/process-pair.ts";
 import { expectShutOut, firstMomentsOfPrivateRoom, watchRoom } from "../support/room-narrowing.ts";
 import { uniqueName } from "../support/server.ts";
-import { useProcessPair } from "../support/process-pair.ts";
 
-await describeWithServices("a name becoming a private room, across two processes", [postgresService, redisService], () => {
-  const pair = useProcessPair();
+await describeWithServices(
+  "a name becoming a private room, across two processes",
+  [postgresService, redisService],
+  () => {
+    const pair = useProcessPair();
 
-  test("created on A: guests' and a non-member's room.messages and room.presence of the name, on A and on B, end with NOT_FOUND, having received nothing of the private room", async () => {
-    const room = uniqueName("fresh");
-    const owner = await pair.a.signUp();
-    const member = await pair.a.signUp();
-    const stranger = await pair.a.signUp();
-    const outsiders = [
-      watchRoom(pair.a.guest().client, room),
-      watchRoom(pair.b.guest().client, room),
-      watchRoom(pair.a.signedInAs(stranger.token).client, room),
-      watchRoom(pair.b.signedInAs(stranger.token).client, room),
-    ];
-    await Promise.all(outsiders.map((w) => w.started));
+    test("created on A: guests' and a non-member's room.messages and room.presence of the name, on A and on B, end with NOT_FOUND, having received nothing of the private room", async () => {
+      const room = uniqueName("fresh");
+      const owner = await pair.a.signUp();
+      const member = await pair.a.signUp();
+      const stranger = await pair.a.signUp();
+      const outsiders = [
+        watchRoom(pair.a.guest().client, room),
+        watchRoom(pair.b.guest().client, room),
+        watchRoom(pair.a.signedInAs(stranger.token).client, room),
+        watchRoom(pair.b.signedInAs(stranger.token).client, room),
+      ];
+      await Promise.all(outsiders.map((w) => w.started));
 
-    const moments = { room, owner, member, memberWatching: pair.b.signedInAs(member.token).client };
-    await firstMomentsOfPrivateRoom(moments);
-    for (const watch of outsiders) await expectShutOut(watch, moments);
-  }, 60_000);
-});
+      const moments = { room, owner, member, memberWatching: pair.b.signedInAs(member.token).client };
+      await firstMomentsOfPrivateRoom(moments);
+      for (const watch of outsiders) await expectShutOut(watch, moments);
+    }, 60_000);
+  },
+);

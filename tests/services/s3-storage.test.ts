@@ -13,7 +13,13 @@ import { png, upload } from "../support/files.ts";
 import { startTestServer, uniqueName } from "../support/server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "parlor-s3-"));
-const s3 = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: "parlor" }] });
+const s3 = new S3rver({
+  port: 0,
+  address: "127.0.0.1",
+  silent: true,
+  directory: dir,
+  configureBuckets: [{ name: "parlor" }],
+});
 let endpoint = "";
 beforeAll(async () => {
   const { port } = await s3.run();
@@ -24,11 +30,26 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const settings = () => ({ S3_BUCKET: "parlor", S3_ENDPOINT: endpoint, S3_REGION: "us-east-1", S3_ACCESS_KEY_ID: "S3RVER", S3_SECRET_ACCESS_KEY: "S3RVER", S3_PREFIX: "test/" });
+const settings = () => ({
+  S3_BUCKET: "parlor",
+  S3_ENDPOINT: endpoint,
+  S3_REGION: "us-east-1",
+  S3_ACCESS_KEY_ID: "S3RVER",
+  S3_SECRET_ACCESS_KEY: "S3RVER",
+  S3_PREFIX: "test/",
+});
 
 describe("S3 storage", () => {
   test("writes, reads whole and by range, tells what exists, deletes (twice is not an error)", async () => {
-    const storage = createS3Storage({ kind: "s3", bucket: "parlor", endpoint, region: "us-east-1", accessKeyId: "S3RVER", secretAccessKey: "S3RVER", prefix: "unit/" });
+    const storage = createS3Storage({
+      kind: "s3",
+      bucket: "parlor",
+      endpoint,
+      region: "us-east-1",
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+      prefix: "unit/",
+    });
     await storage.write("abc-_1", new TextEncoder().encode("hello, bucket"));
     expect(await new Response(storage.read("abc-_1")).text()).toBe("hello, bucket");
     expect(await new Response(storage.read("abc-_1", { start: 7, end: 13 })).text()).toBe("bucket");
@@ -45,7 +66,11 @@ describe("S3 storage", () => {
     const image = await upload(ann.client, await png(), "in-the-bucket.png");
     const sent = await ann.client.room.send.mutate({ room, text: "", attachments: [image.id] });
     const res = await fetch(server.url + image.url);
-    expect([res.status, res.headers.get("content-type"), (await res.bytes()).byteLength]).toEqual([200, "image/png", image.size]);
+    expect([res.status, res.headers.get("content-type"), (await res.bytes()).byteLength]).toEqual([
+      200,
+      "image/png",
+      image.size,
+    ]);
     const part = await fetch(server.url + image.url, { headers: { range: "bytes=0-7" } });
     expect([...(await part.bytes())]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     expect((await fetch(server.url + image.thumbnailUrl!)).status).toBe(200);

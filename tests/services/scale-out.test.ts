@@ -7,11 +7,18 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import Redis from "ioredis";
 import type { Message } from "../../shared/schemas.ts";
-import { describeWithServices, postgresService, redisServerBinary, redisService, startPrivateRedis, testRedisUrl } from "../support/backends.ts";
-import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
+import {
+  describeWithServices,
+  postgresService,
+  redisServerBinary,
+  redisService,
+  startPrivateRedis,
+  testRedisUrl,
+} from "../support/backends.ts";
 import { fullHistory } from "../support/history.ts";
 import type { ParlorProcess } from "../support/parlor-process.ts";
 import { type StartedPair, startProcessPair } from "../support/process-pair.ts";
+import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
 import { eventually, quietFor } from "../support/wait.ts";
 
 const seqsOf = (messages: Message[]) => messages.map((m) => m.seq);
@@ -53,7 +60,9 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
 
     // Both processes write at once: one log, the same order everywhere.
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => (i % 2 ? ann : ben).client.room.send.mutate({ room: "lobby", text: `m${i}` })),
+      Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? ann : ben).client.room.send.mutate({ room: "lobby", text: `m${i}` }),
+      ),
     );
     await expectEveryoneHas([onA, onB], 11);
     expect(onA.messages).toEqual(onB.messages);
@@ -77,7 +86,14 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
     await ann.client.room.edit.mutate({ room, seq: m.seq, text: "fixed" });
     // Someone with access to Redis publishes an entry the database does not hold.
     const raw = new Redis(redisUrl);
-    const forged = { kind: "edit", seq: 3, target: m.seq, text: "forged", editedAt: new Date().toISOString(), by: "mallory" };
+    const forged = {
+      kind: "edit",
+      seq: 3,
+      target: m.seq,
+      text: "forged",
+      editedAt: new Date().toISOString(),
+      by: "mallory",
+    };
     await raw.publish(`${prefix}room:${room}`, JSON.stringify({ type: "entry", room, entry: forged }));
     raw.disconnect();
     await ben.client.room.react.mutate({ room, seq: m.seq, emoji: "👍", add: true });
@@ -129,7 +145,12 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
           // Two processes: a publisher, a subscriber and a limits connection each (back from the previous
           // kill, if any). Sends go on while the limits connection is down: limits count per process meanwhile.
           let own: Awaited<ReturnType<typeof ownConnections>> = [];
-          await eventually(async () => (own = await ownConnections()).length >= 6, "both processes' six Redis connections", 5_000, 50);
+          await eventually(
+            async () => (own = await ownConnections()).length >= 6,
+            "both processes' six Redis connections",
+            5_000,
+            50,
+          );
           expect(own.length).toBe(6);
           for (const c of own) {
             await admin.client("KILL", "ID", c.id!);
@@ -150,41 +171,45 @@ await describeWithServices("two processes, one Redis, one PostgreSQL", [postgres
   }, 30_000);
 });
 
-await describeWithServices("two processes while their Redis goes down and comes back", [postgresService, redisServerBinary], () => {
-  let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
-  let pair: StartedPair;
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    pair = await startProcessPair(redis.url);
-  }, 30_000);
-  afterAll(async () => {
-    await pair?.stop();
-    await redis?.stop();
-  });
+await describeWithServices(
+  "two processes while their Redis goes down and comes back",
+  [postgresService, redisServerBinary],
+  () => {
+    let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+    let pair: StartedPair;
+    beforeAll(async () => {
+      redis = await startPrivateRedis();
+      pair = await startProcessPair(redis.url);
+    }, 30_000);
+    afterAll(async () => {
+      await pair?.stop();
+      await redis?.stop();
+    });
 
-  test("sends keep working during the outage, and every subscriber catches up once Redis is back", async () => {
-    const { a, b } = pair;
-    const room = "outage";
-    const senders = [await a.signUp(), await b.signUp()];
-    const subs = [a, b].map((p: ParlorProcess) => subscribeRoom(p.guest().client, { room }));
-    await Promise.all(subs.map((s) => s.started));
-    const send = (i: number) => senders[i % 2]!.client.room.send.mutate({ room, text: `m${i}` });
+    test("sends keep working during the outage, and every subscriber catches up once Redis is back", async () => {
+      const { a, b } = pair;
+      const room = "outage";
+      const senders = [await a.signUp(), await b.signUp()];
+      const subs = [a, b].map((p: ParlorProcess) => subscribeRoom(p.guest().client, { room }));
+      await Promise.all(subs.map((s) => s.started));
+      const send = (i: number) => senders[i % 2]!.client.room.send.mutate({ room, text: `m${i}` });
 
-    for (let i = 0; i < 3; i++) await send(i);
-    await expectEveryoneHas(subs, 3);
+      for (let i = 0; i < 3; i++) await send(i);
+      await expectEveryoneHas(subs, 3);
 
-    await redis.stop();
-    // Stored is sent: each send answers with its message although nothing can be published.
-    const during: number[] = [];
-    for (let i = 3; i < 8; i++) during.push((await send(i)).seq);
-    expect(during).toEqual([4, 5, 6, 7, 8]);
+      await redis.stop();
+      // Stored is sent: each send answers with its message although nothing can be published.
+      const during: number[] = [];
+      for (let i = 3; i < 8; i++) during.push((await send(i)).seq);
+      expect(during).toEqual([4, 5, 6, 7, 8]);
 
-    await redis.start();
-    // Nothing more is sent: only the resubscribe (and its catch-up from the database) can deliver 4…8.
-    await expectEveryoneHas(subs, 8);
-    // And live delivery works again.
-    for (let i = 8; i < 10; i++) await send(i);
-    await expectEveryoneHas(subs, 10);
-    for (const s of subs) s.unsubscribe();
-  }, 30_000);
-});
+      await redis.start();
+      // Nothing more is sent: only the resubscribe (and its catch-up from the database) can deliver 4…8.
+      await expectEveryoneHas(subs, 8);
+      // And live delivery works again.
+      for (let i = 8; i < 10; i++) await send(i);
+      await expectEveryoneHas(subs, 10);
+      for (const s of subs) s.unsubscribe();
+    }, 30_000);
+  },
+);

@@ -10,12 +10,19 @@
  * proxy would add.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createPostgresSchema, describeWithServices, postgresService, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import {
+  createPostgresSchema,
+  describeWithServices,
+  postgresService,
+  redisService,
+  testRedisUrl,
+  uniqueRedisPrefix,
+} from "../support/backends.ts";
 import { failure, outcome, upgradeStatus } from "../support/outcome.ts";
-import { clientBehindProxy, socketBehindProxy, type ProxiedSocket } from "../support/proxied-client.ts";
+import { type ParlorProcess, type ParlorProcessOptions, startParlorProcess } from "../support/parlor-process.ts";
+import { clientBehindProxy, type ProxiedSocket, socketBehindProxy } from "../support/proxied-client.ts";
 import { type RecordedSubscription, subscribeRoom } from "../support/subscriber.ts";
 import { eventually, waitFor } from "../support/wait.ts";
-import { type ParlorProcess, type ParlorProcessOptions, startParlorProcess } from "../support/parlor-process.ts";
 
 /** Waits (bounded) until the subscription has started; a refusal fails the test with the server's answer. */
 async function expectStarted(sub: RecordedSubscription, what: string) {
@@ -69,7 +76,10 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
   /** A user signed up through `on`, from an address of its own. */
   async function signUp(on: ParlorProcess, name: string) {
     const username = `${name}${process.pid % 1000}_${++addressCounter}`;
-    const { token } = await clientBehindProxy(on.url, freshAddress()).auth.register.mutate({ username, password: "correct horse battery" });
+    const { token } = await clientBehindProxy(on.url, freshAddress()).auth.register.mutate({
+      username,
+      password: "correct horse battery",
+    });
     return { username, token };
   }
 
@@ -95,7 +105,10 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
       await s.close();
       const error = sub.errors[0]!;
       if (error.data?.code === undefined) continue;
-      expect({ code: error.data.code, message: error.message }).toEqual({ code: "TOO_MANY_REQUESTS", message: "At most 2 connections per user." });
+      expect({ code: error.data.code, message: error.message }).toEqual({
+        code: "TOO_MANY_REQUESTS",
+        message: "At most 2 connections per user.",
+      });
       return "refused";
     }
     throw new Error("five sockets in a row failed on the client side, with no answer from the server");
@@ -112,7 +125,11 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
     const refused = await failure(annOnB.room.send.mutate({ room: "shared", text: "one too many" }));
     expect(refused.code).toBe("TOO_MANY_REQUESTS");
     expect(refused.message).toMatch(/^Too many messages: try again in \d+ s\.$/);
-    expect(await outcome(clientBehindProxy(b.url, freshAddress(), ben.token).room.send.mutate({ room: "shared", text: "ben is fine" }))).toBe("OK");
+    expect(
+      await outcome(
+        clientBehindProxy(b.url, freshAddress(), ben.token).room.send.mutate({ room: "shared", text: "ben is fine" }),
+      ),
+    ).toBe("OK");
     const { messages } = await annOnB.room.history.query({ room: "shared" });
     expect(messages.map((m) => m.text)).toEqual(["ben is fine", "m3", "m2", "m1"]);
   });
@@ -122,7 +139,11 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
     const attempts = [];
     for (let i = 0; i < 5; i++) {
       const on = i % 2 === 0 ? a : b;
-      attempts.push(await outcome(clientBehindProxy(on.url, address).auth.login.mutate({ username: `nobody${i}`, password: "whatever1" })));
+      attempts.push(
+        await outcome(
+          clientBehindProxy(on.url, address).auth.login.mutate({ username: `nobody${i}`, password: "whatever1" }),
+        ),
+      );
     }
     expect(attempts).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "TOO_MANY_REQUESTS"]);
   });
@@ -158,7 +179,9 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
     test(`its connections stop counting within the TTL (${TTL_MS} ms), while a live process's keep counting`, async () => {
       const doomed = await startParlorProcess(options);
       const dan = await signUp(a, "dan");
-      const onDoomed = [0, 1].map(() => subscribeRoom(socket(doomed, freshAddress(), dan.token).client, { room: "doomed" }));
+      const onDoomed = [0, 1].map(() =>
+        subscribeRoom(socket(doomed, freshAddress(), dan.token).client, { room: "doomed" }),
+      );
       for (const sub of onDoomed) await expectStarted(sub, "dan's socket on the doomed process");
       const tryDan = () => openOrRefused(a, dan.token, "doomed");
       expect(await tryDan()).toBe("refused");
@@ -169,7 +192,12 @@ await describeWithServices("limits shared by two processes on one Redis", [postg
       await doomed.kill();
       // Nobody released them: they expire, TTL_MS after the last heartbeat (bounded tries).
       let verdict = "refused" as "started" | "refused";
-      await eventually(async () => (verdict = await tryDan()) !== "refused", "dan's connections on the dead process to expire", 20 * HEARTBEAT_MS, HEARTBEAT_MS);
+      await eventually(
+        async () => (verdict = await tryDan()) !== "refused",
+        "dan's connections on the dead process to expire",
+        20 * HEARTBEAT_MS,
+        HEARTBEAT_MS,
+      );
       expect(verdict).toBe("started");
     }, 30_000);
   });

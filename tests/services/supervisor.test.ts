@@ -13,10 +13,10 @@ import {
   testRedisUrl,
   uniqueRedisPrefix,
 } from "../support/backends.ts";
-import { subscribeRoom } from "../support/subscriber.ts";
-import { quietFor } from "../support/wait.ts";
 import { fullHistory } from "../support/history.ts";
 import { type ParlorProcess, startParlorProcess, withRetry } from "../support/parlor-process.ts";
+import { subscribeRoom } from "../support/subscriber.ts";
+import { quietFor } from "../support/wait.ts";
 
 const WORKER_LINE = /Parlor worker (\d+) \(pid (\d+)\) listening/;
 
@@ -79,7 +79,9 @@ await describeWithServices("the supervisor (WORKERS=2)", [postgresService, redis
       const pid = workers.get(n)!;
       process.kill(pid, "SIGKILL");
       await sendSome(5);
-      const [, exited] = await parlor.waitForLine(new RegExp(`Parlor worker ${n} \\(pid ${pid}\\) exited \\((\\w+)\\)`));
+      const [, exited] = await parlor.waitForLine(
+        new RegExp(`Parlor worker ${n} \\(pid ${pid}\\) exited \\((\\w+)\\)`),
+      );
       expect(exited).toBe("SIGKILL");
       const restarted = await nextWorkerLine();
       expect(restarted.n).toBe(n);

@@ -5,8 +5,8 @@
 import { expect, test } from "bun:test";
 import type { RoomUnread } from "../../shared/schemas.ts";
 import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
-import { waitFor } from "../support/wait.ts";
 import { useProcessPair } from "../support/process-pair.ts";
+import { waitFor } from "../support/wait.ts";
 
 await describeWithServices("me.rooms across two processes", [postgresService, redisService], () => {
   const pair = useProcessPair();

@@ -11,8 +11,8 @@ import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
-import { freePort } from "./free-port.ts";
 import { createRedisGroupLayer } from "../../server/groups/redis.ts";
+import { freePort } from "./free-port.ts";
 
 export const POSTGRES_URL = process.env.PARLOR_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 export const REDIS_URL = process.env.PARLOR_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -73,7 +73,8 @@ export interface TestDb {
 
 export const postgresService: Service = {
   name: `PostgreSQL at ${POSTGRES_URL}`,
-  howToStart: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set PARLOR_TEST_POSTGRES_URL)",
+  howToStart:
+    "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start (or set PARLOR_TEST_POSTGRES_URL)",
   async probe() {
     const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
     await client.connect();
@@ -88,7 +89,11 @@ let schemaCounter = 0;
  * Its connections carry the schema's name as their `application_name`: `terminateBackends` ends
  * exactly those (a database blip for the processes using it, and no other test).
  */
-export async function createPostgresSchema(): Promise<{ url: string; drop(): Promise<void>; terminateBackends(): Promise<number> }> {
+export async function createPostgresSchema(): Promise<{
+  url: string;
+  drop(): Promise<void>;
+  terminateBackends(): Promise<number>;
+}> {
   const schema = `parlor_test_${process.pid}_${++schemaCounter}`;
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
@@ -106,7 +111,10 @@ export async function createPostgresSchema(): Promise<{ url: string; drop(): Pro
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();
       try {
-        const { rows } = await client.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1", [schema]);
+        const { rows } = await client.query(
+          "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1",
+          [schema],
+        );
         return rows.length;
       } finally {
         await client.end();
@@ -174,7 +182,14 @@ export const redisServerBinary: Service = {
 };
 
 async function ping(url: string): Promise<void> {
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 2000, maxRetriesPerRequest: 0, protocol: 2, disableClientInfo: true });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    protocol: 2,
+    disableClientInfo: true,
+  });
   client.on("error", () => {});
   try {
     await client.connect();
@@ -193,14 +208,28 @@ export async function startPrivateRedis({ started = true } = {}): Promise<Privat
   const redis: PrivateRedis = {
     url,
     async start() {
-      const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmpdir()];
+      const args = [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        tmpdir(),
+      ];
       // No pipes, unref'd: it must never keep a test run (or CI's log) open.
       server = Bun.spawn(["redis-server", ...args], { stdio: ["ignore", "ignore", "ignore"] });
       server.unref();
       // bun test runs no exit hooks: a watchdog kills the server once this process is gone.
-      watchdog = Bun.spawn(["sh", "-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${server.pid}`], {
-        stdio: ["ignore", "ignore", "ignore"],
-      });
+      watchdog = Bun.spawn(
+        ["sh", "-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${server.pid}`],
+        {
+          stdio: ["ignore", "ignore", "ignore"],
+        },
+      );
       watchdog.unref();
       const deadline = Date.now() + 5000;
       for (;;) {
@@ -208,7 +237,8 @@ export async function startPrivateRedis({ started = true } = {}): Promise<Privat
           await ping(url);
           return;
         } catch (error) {
-          if (Date.now() > deadline || server.exitCode !== null) throw new Error(`private redis-server on port ${port} did not start: ${error}`);
+          if (Date.now() > deadline || server.exitCode !== null)
+            throw new Error(`private redis-server on port ${port} did not start: ${error}`);
           await Bun.sleep(50);
         }
       }
@@ -235,7 +265,9 @@ export function testRedisUrl(): Promise<string> {
     async (error) => {
       if (!hasRedisServer()) throw error;
       const own = await startPrivateRedis();
-      console.warn(`Redis at ${REDIS_URL} is unreachable (${error instanceof Error ? error.message : error}): using a private redis-server at ${own.url}.`);
+      console.warn(
+        `Redis at ${REDIS_URL} is unreachable (${error instanceof Error ? error.message : error}): using a private redis-server at ${own.url}.`,
+      );
       return own.url;
     },
   );
@@ -252,7 +284,8 @@ export const redisService: Service = {
 
 let prefixCounter = 0;
 /** A channel (and connection-name) prefix no other test, process or deployment uses. */
-export const uniqueRedisPrefix = () => `parlortest:${process.pid}:${++prefixCounter}:${Math.random().toString(36).slice(2, 8)}:`;
+export const uniqueRedisPrefix = () =>
+  `parlortest:${process.pid}:${++prefixCounter}:${Math.random().toString(36).slice(2, 8)}:`;
 
 export interface TestGroups {
   groups: GroupLayer;

@@ -25,4 +25,5 @@ export const messageEvent = (seq: number, room = "lobby"): RoomEvent => ({
 });
 
 /** The seq of a delivery that carries an entry, else its type. */
-export const deliverySeq = (d: { type: string; entry?: { seq: number } }) => (d.type === "entry" ? d.entry!.seq : d.type);
+export const deliverySeq = (d: { type: string; entry?: { seq: number } }) =>
+  d.type === "entry" ? d.entry!.seq : d.type;

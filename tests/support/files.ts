@@ -2,8 +2,9 @@
  * Files for the upload tests, made in the test: images with and without
  * metadata, a decompression bomb, and an upload through the real client.
  */
-import sharp from "sharp";
+
 import type { ParlorClient } from "@parlor/client";
+import sharp from "sharp";
 
 /** Uploads `bytes` as `name` through `attachment.upload` (FormData, field `file`), as the browser and scripts do. */
 export function upload(client: ParlorClient, bytes: Uint8Array | string, name: string) {
@@ -13,7 +14,10 @@ export function upload(client: ParlorClient, bytes: Uint8Array | string, name: s
 }
 
 /** A small PNG. */
-export const png = (width = 40, height = 30) => sharp({ create: { width, height, channels: 3, background: "teal" } }).png().toBuffer();
+export const png = (width = 40, height = 30) =>
+  sharp({ create: { width, height, channels: 3, background: "teal" } })
+    .png()
+    .toBuffer();
 
 /** The string a JPEG's EXIF carries for its author, to look for in what is served. */
 export const EXIF_AUTHOR = "Ann Author-3141";
@@ -29,7 +33,12 @@ export function jpegWithGps() {
     .withExif({
       IFD0: { Artist: EXIF_AUTHOR, Copyright: EXIF_AUTHOR },
       IFD2: { BodySerialNumber: EXIF_SERIAL },
-      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "48/1 51/1 2400/100", GPSLongitudeRef: "E", GPSLongitude: "2/1 21/1 300/100" },
+      IFD3: {
+        GPSLatitudeRef: "N",
+        GPSLatitude: "48/1 51/1 2400/100",
+        GPSLongitudeRef: "E",
+        GPSLongitude: "2/1 21/1 300/100",
+      },
     })
     .withMetadata({ orientation: 6 })
     .toBuffer();
@@ -58,5 +67,10 @@ export function pngBomb(side = 20_000): Buffer {
   header[8] = 8; // bit depth
   header[9] = 2; // RGB
   const signature = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  return Buffer.concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", Bun.deflateSync(new Uint8Array(1000))), pngChunk("IEND", new Uint8Array())]);
+  return Buffer.concat([
+    signature,
+    pngChunk("IHDR", header),
+    pngChunk("IDAT", Bun.deflateSync(new Uint8Array(1000))),
+    pngChunk("IEND", new Uint8Array()),
+  ]);
 }

@@ -26,7 +26,13 @@ export async function failure(call: Promise<unknown>): Promise<{ code: string | 
 /** A WebSocket upgrade request to /trpc with these headers; resolves to the HTTP status (101 when accepted). */
 export async function upgradeStatus(baseUrl: string, headers: Record<string, string> = {}): Promise<number> {
   const res = await fetch(`${baseUrl}/trpc`, {
-    headers: { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", ...headers },
+    headers: {
+      connection: "Upgrade",
+      upgrade: "websocket",
+      "sec-websocket-version": "13",
+      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      ...headers,
+    },
   });
   return res.status;
 }

@@ -114,7 +114,8 @@ function collectLines(stream: NodeJS.ReadableStream, into: string[]) {
   stream.on("end", () => rest && into.push(rest));
 }
 
-const runExitCode = (run: Run) => (run.child.exitCode ?? (run.child.signalCode ? 128 + constants.signals[run.child.signalCode] : null));
+const runExitCode = (run: Run) =>
+  run.child.exitCode ?? (run.child.signalCode ? 128 + constants.signals[run.child.signalCode] : null);
 
 async function waitForLineOf(run: Run, pattern: RegExp, ms = 10_000): Promise<RegExpMatchArray> {
   const deadline = Date.now() + ms;
@@ -129,7 +130,9 @@ async function waitForLineOf(run: Run, pattern: RegExp, ms = 10_000): Promise<Re
     const code = runExitCode(run);
     if (code !== null || Date.now() > deadline) {
       const why = code !== null ? `it exited with ${code}` : `${ms} ms passed`;
-      throw new Error(`no line matching ${pattern} (${why}).\nstdout:\n${run.lines.join("\n")}\nstderr:\n${run.errors.join("\n")}`);
+      throw new Error(
+        `no line matching ${pattern} (${why}).\nstdout:\n${run.lines.join("\n")}\nstderr:\n${run.errors.join("\n")}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -160,7 +163,15 @@ export async function startParlorProcess(options: ParlorProcessOptions = {}): Pr
     const [, listening] = await waitForLineOf(run, /(?:listening on|workers on) (http:\/\/\S+)/);
     url = listening!;
     port = Number(new URL(url).port);
-    await eventually(() => fetch(`${url}/healthz`).then((r) => r.ok, () => false), `${url}/healthz to answer`, 15_000);
+    await eventually(
+      () =>
+        fetch(`${url}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      `${url}/healthz to answer`,
+      15_000,
+    );
   }
 
   async function stop(): Promise<number> {

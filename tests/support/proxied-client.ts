@@ -4,8 +4,9 @@
  * config, the server takes `address` as the client's. Simulates clients at
  * several addresses over loopback.
  */
-import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
+
 import { type ParlorClient, websocketUrl } from "@parlor/client";
+import { createTRPCClient, createWSClient, httpBatchLink, splitLink, wsLink } from "@trpc/client";
 import type { AppRouter } from "../../server/trpc/router.ts";
 
 export function clientBehindProxy(baseUrl: string, address: string, token?: string): ParlorClient {

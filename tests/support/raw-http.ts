@@ -10,7 +10,11 @@ export interface PartialRequest {
   close(): void;
 }
 
-export async function sendPartial(url: string, head: { method: string; path: string; headers: Record<string, string> }, body: Uint8Array): Promise<PartialRequest> {
+export async function sendPartial(
+  url: string,
+  head: { method: string; path: string; headers: Record<string, string> },
+  body: Uint8Array,
+): Promise<PartialRequest> {
   const { hostname, port } = new URL(url);
   let received = "";
   let written = 0;
@@ -28,7 +32,13 @@ export async function sendPartial(url: string, head: { method: string; path: str
       },
     },
   });
-  const lines = [`${head.method} ${head.path} HTTP/1.1`, `host: ${hostname}:${port}`, ...Object.entries(head.headers).map(([k, v]) => `${k}: ${v}`), "", ""];
+  const lines = [
+    `${head.method} ${head.path} HTTP/1.1`,
+    `host: ${hostname}:${port}`,
+    ...Object.entries(head.headers).map(([k, v]) => `${k}: ${v}`),
+    "",
+    "",
+  ];
   socket.write(lines.join("\r\n"));
   written = socket.write(body);
   return { answer, sent: () => written, close: () => socket.end() };

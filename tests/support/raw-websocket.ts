@@ -30,7 +30,14 @@ function frame(payload: Buffer, opcode: number): Buffer {
       ? Buffer.from([0x80 | opcode, 0x80 | len])
       : len < 65536
         ? Buffer.from([0x80 | opcode, 0x80 | 126, len >> 8, len & 255])
-        : Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | 127]), (() => { const b = Buffer.alloc(8); b.writeBigUInt64BE(BigInt(len)); return b; })()]);
+        : Buffer.concat([
+            Buffer.from([0x80 | opcode, 0x80 | 127]),
+            (() => {
+              const b = Buffer.alloc(8);
+              b.writeBigUInt64BE(BigInt(len));
+              return b;
+            })(),
+          ]);
   const masked = Buffer.alloc(len);
   for (let i = 0; i < len; i++) masked[i] = payload[i]! ^ mask[i % 4]!;
   return Buffer.concat([head, mask, masked]);
@@ -82,7 +89,11 @@ export interface RawWebSocketOptions {
   onFrame?: (opcode: number, payload: Buffer) => void;
 }
 
-export async function openRawWebSocket(baseUrl: string, path = "/trpc", opts: RawWebSocketOptions = {}): Promise<RawWebSocket> {
+export async function openRawWebSocket(
+  baseUrl: string,
+  path = "/trpc",
+  opts: RawWebSocketOptions = {},
+): Promise<RawWebSocket> {
   const { hostname, port } = new URL(baseUrl);
   const socket = net.connect(Number(port), hostname);
   await new Promise<void>((resolve, reject) => {
@@ -140,7 +151,8 @@ export async function openRawWebSocket(baseUrl: string, path = "/trpc", opts: Ra
     received: joined,
     textFrames: () => parseTextFrames(joined()),
     closeCode: () => closeCode ?? parseCloseCode(joined()),
-    send: (payload, opcode = 1) => socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
+    send: (payload, opcode = 1) =>
+      socket.write(frame(typeof payload === "string" ? Buffer.from(payload) : payload, opcode)),
     pause: () => socket.pause(),
     resume: () => socket.resume(),
     closed,

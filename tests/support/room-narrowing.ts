@@ -28,14 +28,29 @@ export function watchRoom(client: ParlorClient, room: string): RoomWatch {
   let markStarted!: () => void;
   const bothStarted = new Promise<void>((resolve) => (markStarted = resolve));
   const onStarted = () => ++started === 2 && markStarted();
-  const watch: RoomWatch = { entries: [], presence: [], messagesEnd: null, presenceEnd: null, started: bothStarted, stop: () => {} };
+  const watch: RoomWatch = {
+    entries: [],
+    presence: [],
+    messagesEnd: null,
+    presenceEnd: null,
+    started: bothStarted,
+    stop: () => {},
+  };
   const messages = client.room.messages.subscribe(
     { room },
-    { onStarted, onData: (event) => watch.entries.push(event.data), onError: (error) => (watch.messagesEnd = describeError(error)) },
+    {
+      onStarted,
+      onData: (event) => watch.entries.push(event.data),
+      onError: (error) => (watch.messagesEnd = describeError(error)),
+    },
   );
   const presence = client.room.presence.subscribe(
     { room },
-    { onStarted, onData: (snapshot) => watch.presence.push(snapshot), onError: (error) => (watch.presenceEnd = describeError(error)) },
+    {
+      onStarted,
+      onData: (snapshot) => watch.presence.push(snapshot),
+      onError: (error) => (watch.presenceEnd = describeError(error)),
+    },
   );
   watch.stop = () => {
     messages.unsubscribe();
@@ -80,8 +95,13 @@ export async function expectShutOut(watch: RoomWatch, moments: FirstMoments): Pr
   // Everything of the room has been delivered by now (firstMomentsOfPrivateRoom): none of it here.
   expect(watch.entries).toEqual([]);
   const insiders = [moments.owner.username, moments.member.username];
-  expect(watch.presence.filter((p) => insiders.some((name) => p.users.includes(name) || p.typing.includes(name)))).toEqual([]);
+  expect(
+    watch.presence.filter((p) => insiders.some((name) => p.users.includes(name) || p.typing.includes(name))),
+  ).toEqual([]);
   await waitFor(() => watch.messagesEnd !== null && watch.presenceEnd !== null, "the outsider's streams ended", 5000);
   const notFound = `NOT_FOUND: Room '${moments.room}' does not exist.`;
-  expect({ messages: watch.messagesEnd, presence: watch.presenceEnd }).toEqual({ messages: notFound, presence: notFound });
+  expect({ messages: watch.messagesEnd, presence: watch.presenceEnd }).toEqual({
+    messages: notFound,
+    presence: notFound,
+  });
 }

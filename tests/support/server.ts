@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../server/config.ts";
-import { startServer, type RunningServer } from "../../server/serve.ts";
-import type { ParlorDeps } from "../../server/app.ts";
 import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
+import type { ParlorDeps } from "../../server/app.ts";
+import { loadConfig } from "../../server/config.ts";
+import { type RunningServer, startServer } from "../../server/serve.ts";
 import { uniqueName } from "./names.ts";
 
 export interface TestServer extends RunningServer {

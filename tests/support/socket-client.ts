@@ -4,8 +4,9 @@
  * on its socket sends them; with the close codes the server gave that socket.
  * It reconnects by itself with the same token, as the stock client does.
  */
-import { createTRPCClient, wsLink } from "@trpc/client";
+
 import { createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
+import { createTRPCClient, wsLink } from "@trpc/client";
 import type { AppRouter } from "../../server/trpc/router.ts";
 
 export interface SocketClient {

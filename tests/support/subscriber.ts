@@ -1,6 +1,7 @@
 /** A room subscriber through the real tRPC client, recording what a user would see. */
-import type { Message, RoomEntry } from "../../shared/schemas.ts";
+
 import type { ParlorClient, ParlorClientError } from "@parlor/client";
+import type { Message, RoomEntry } from "../../shared/schemas.ts";
 import { waitFor } from "./wait.ts";
 
 export interface RecordedSubscription {
@@ -19,7 +20,10 @@ export interface RecordedSubscription {
   unsubscribe(): void;
 }
 
-export function subscribeRoom(client: ParlorClient, input: { room: string; lastEventId?: string }): RecordedSubscription {
+export function subscribeRoom(
+  client: ParlorClient,
+  input: { room: string; lastEventId?: string },
+): RecordedSubscription {
   const messages: Message[] = [];
   const entries: RoomEntry[] = [];
   const ids: string[] = [];
@@ -41,8 +45,10 @@ export function subscribeRoom(client: ParlorClient, input: { room: string; lastE
     ids,
     errors,
     started,
-    waitForEntries: (n, ms) => waitFor(() => entries.length >= n || errors.length > 0, `${n} entries (have ${entries.length})`, ms),
-    waitForCount: (n, ms) => waitFor(() => messages.length >= n || errors.length > 0, `${n} messages (have ${messages.length})`, ms),
+    waitForEntries: (n, ms) =>
+      waitFor(() => entries.length >= n || errors.length > 0, `${n} entries (have ${entries.length})`, ms),
+    waitForCount: (n, ms) =>
+      waitFor(() => messages.length >= n || errors.length > 0, `${n} messages (have ${messages.length})`, ms),
     unsubscribe: () => sub.unsubscribe(),
   };
 }

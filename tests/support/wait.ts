@@ -15,7 +15,12 @@ export async function waitFor(check: () => boolean, what: string, ms = 3000): Pr
  * `waitFor` for an asynchronous check (an HTTP probe, a query): polls every `everyMs` until it holds;
  * fails saying what it waited for.
  */
-export async function eventually(check: () => Promise<boolean>, what: string, ms = 10_000, everyMs = 25): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  ms = 10_000,
+  everyMs = 25,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
@@ -40,7 +45,10 @@ export async function quietFor(ms: number, watched: () => unknown, what = "the w
   const start = Date.now();
   for (;;) {
     const now = await snapshot();
-    if (now !== before) throw new Error(`expected ${what} to stay ${before} for ${ms} ms, but after ${Date.now() - start} ms it was ${now}`);
+    if (now !== before)
+      throw new Error(
+        `expected ${what} to stay ${before} for ${ms} ms, but after ${Date.now() - start} ms it was ${now}`,
+      );
     if (Date.now() - start >= ms) return;
     await sleep(10);
   }

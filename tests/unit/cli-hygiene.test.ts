@@ -1,6 +1,16 @@
 /** What the CLI prints and keeps: server text neutralised, a private credentials file, a warning before secrets cross plain HTTP. */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSession, saveSession, UnsafeCredentialsFileError } from "../../client/cli/credentials.ts";
@@ -59,18 +69,38 @@ describe("formatMessage", () => {
       reactions: [{ emoji: "\u202E👍", users: ["ben"] }],
       attachments: [],
     });
-    expect(line).toMatch(/^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n {4}\[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/);
+    expect(line).toMatch(
+      /^\[[^\]]+\] #7 ann\\x1b\[31m: hi\n {4}\[2026-01-01 00:00:00\] #8 ben: fake\\x1b\[2J \[\\u202e👍 1\]$/,
+    );
   });
 
   test("a file whose name carries escape sequences and a bidi override is listed with them visible, its URL on the server given", () => {
-    const file = { id: "abcdefghijklmnop", name: "pic\u001b]0;x\u0007\u202Egnp.exe", type: "image/png", size: 1536, width: 1, height: 1, url: "/files/abcdefghijklmnop/pic", thumbnailUrl: null };
-    expect(formatAttachment(file, "https://chat.example")).toBe("📎 pic\\x1b]0;x\\x07\\u202egnp.exe (1.5 KiB) https://chat.example/files/abcdefghijklmnop/pic");
+    const file = {
+      id: "abcdefghijklmnop",
+      name: "pic\u001b]0;x\u0007\u202Egnp.exe",
+      type: "image/png",
+      size: 1536,
+      width: 1,
+      height: 1,
+      url: "/files/abcdefghijklmnop/pic",
+      thumbnailUrl: null,
+    };
+    expect(formatAttachment(file, "https://chat.example")).toBe(
+      "📎 pic\\x1b]0;x\\x07\\u202egnp.exe (1.5 KiB) https://chat.example/files/abcdefghijklmnop/pic",
+    );
   });
 
   test("an edit entry whose editor and new text carry escape sequences prints them visibly", () => {
-    expect(formatChange({ kind: "edit", seq: 9, by: "ben\u009b", target: 7, text: "new\u001b]0;title\u0007", editedAt: new Date().toISOString() })).toBe(
-      "#9 ben\\x9b edited #7: new\\x1b]0;title\\x07",
-    );
+    expect(
+      formatChange({
+        kind: "edit",
+        seq: 9,
+        by: "ben\u009b",
+        target: 7,
+        text: "new\u001b]0;title\u0007",
+        editedAt: new Date().toISOString(),
+      }),
+    ).toBe("#9 ben\\x9b edited #7: new\\x1b]0;title\\x07");
   });
 });
 
@@ -87,18 +117,26 @@ describe("plainHttpWarning", () => {
     expect(plainHttpWarning(url, "your session token")).toBe(expected);
   });
 
-  test.each(["http://chat.example.com", "http://10.0.0.5:3000", "http://[2001:db8::1]", "http://localhost.evil.example", "http://128.0.0.1"])(
-    "%p: a warning naming the host and the secret",
-    (url) => {
-      const warning = plainHttpWarning(url, "your session token");
-      expect(warning).toContain("plain HTTP");
-      expect(warning).toContain("your session token");
-      expect(warning).toContain(new URL(url).host);
-    },
-  );
+  test.each([
+    "http://chat.example.com",
+    "http://10.0.0.5:3000",
+    "http://[2001:db8::1]",
+    "http://localhost.evil.example",
+    "http://128.0.0.1",
+  ])("%p: a warning naming the host and the secret", (url) => {
+    const warning = plainHttpWarning(url, "your session token");
+    expect(warning).toContain("plain HTTP");
+    expect(warning).toContain("your session token");
+    expect(warning).toContain(new URL(url).host);
+  });
 
   test("isLoopbackHost: 'localhost' and 127.x yes, 'localhost.evil.example' and 0.0.0.0 no", () => {
-    expect([isLoopbackHost("localhost"), isLoopbackHost("127.0.0.1"), isLoopbackHost("localhost.evil.example"), isLoopbackHost("0.0.0.0")]).toEqual([true, true, false, false]);
+    expect([
+      isLoopbackHost("localhost"),
+      isLoopbackHost("127.0.0.1"),
+      isLoopbackHost("localhost.evil.example"),
+      isLoopbackHost("0.0.0.0"),
+    ]).toEqual([true, true, false, false]);
   });
 });
 
@@ -134,7 +172,9 @@ describe("credentials file", () => {
     const target = join(dir, "elsewhere.json");
     writeFileSync(target, "attacker's file\n", { mode: 0o644 });
     symlinkSync(target, path);
-    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(UnsafeCredentialsFileError);
+    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(
+      UnsafeCredentialsFileError,
+    );
     expect(() => loadSession(path, server)).toThrow(UnsafeCredentialsFileError);
     expect(readFileSync(target, "utf8")).toBe("attacker's file\n");
     expect(lstatSync(path).isSymbolicLink()).toBe(true);
@@ -145,7 +185,9 @@ describe("credentials file", () => {
     mkdirSync(join(dir, "parlor"));
     const target = join(dir, "planted.json");
     symlinkSync(target, path);
-    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(UnsafeCredentialsFileError);
+    expect(() => saveSession(path, server, { username: "ann", token: "secret-token" })).toThrow(
+      UnsafeCredentialsFileError,
+    );
     expect(() => statSync(target)).toThrow();
   });
 });

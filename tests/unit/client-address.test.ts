@@ -1,9 +1,19 @@
 import { describe, expect, test } from "bun:test";
-import { addressKey, clientAddress, forwardedFor, parseAddress, parseTrustProxy, type ForwardedHeader } from "../../server/limits/client-address.ts";
+import {
+  addressKey,
+  clientAddress,
+  type ForwardedHeader,
+  forwardedFor,
+  parseAddress,
+  parseTrustProxy,
+} from "../../server/limits/client-address.ts";
 
 const xff = (value: string) => new Headers({ "x-forwarded-for": value });
 const fwd = (value: string) => new Headers({ forwarded: value });
-const behind = (trustProxy: string | undefined, header: ForwardedHeader = "x-forwarded-for") => ({ trust: parseTrustProxy(trustProxy), header });
+const behind = (trustProxy: string | undefined, header: ForwardedHeader = "x-forwarded-for") => ({
+  trust: parseTrustProxy(trustProxy),
+  header,
+});
 
 describe("client address without TRUST_PROXY", () => {
   test("is the socket's peer: a client's X-Forwarded-For or Forwarded is ignored", () => {
@@ -52,7 +62,9 @@ describe("client address with trusted ranges", () => {
 
   test("walks right to left through trusted proxies and stops at the first untrusted address", () => {
     // client 198.51.100.7 → 192.0.2.7 (trusted edge) → 10.0.0.9 (trusted) → us; 6.6.6.6 was written by the client.
-    expect(clientAddress("10.0.0.2", xff("6.6.6.6, 198.51.100.7, 192.0.2.7, 10.0.0.9"), behind(trust))).toBe("198.51.100.7");
+    expect(clientAddress("10.0.0.2", xff("6.6.6.6, 198.51.100.7, 192.0.2.7, 10.0.0.9"), behind(trust))).toBe(
+      "198.51.100.7",
+    );
   });
 
   test("a peer that is not a trusted proxy is the client, whatever it sends", () => {
@@ -82,7 +94,10 @@ describe("Forwarded (RFC 7239)", () => {
   });
 
   test("the client is read from it through trusted hops; X-Forwarded-For is then ignored", () => {
-    const headers = new Headers({ forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711"', "x-forwarded-for": "7.7.7.7" });
+    const headers = new Headers({
+      forwarded: 'for=6.6.6.6, for="[2001:db8:cafe::17]:4711"',
+      "x-forwarded-for": "7.7.7.7",
+    });
     expect(clientAddress("10.0.0.2", headers, behind("1", "forwarded"))).toBe("2001:db8:cafe::17");
   });
 
@@ -102,7 +117,8 @@ describe("TRUST_PROXY parsing", () => {
   test("accepts hop counts, addresses and ranges; refuses anything else", () => {
     expect(parseTrustProxy("2")).toEqual({ kind: "hops", hops: 2 });
     expect(parseTrustProxy(" 10.0.0.0/8 , ::1 ").kind).toBe("ranges");
-    for (const bad of ["abc", "10.0.0.0/33", "1.2.3", "10.0.0.1,", "-1", "99"]) expect(() => parseTrustProxy(bad)).toThrow();
+    for (const bad of ["abc", "10.0.0.0/33", "1.2.3", "10.0.0.1,", "-1", "99"])
+      expect(() => parseTrustProxy(bad)).toThrow();
   });
 });
 
@@ -119,6 +135,7 @@ describe("address keys for per-address limits", () => {
   });
 
   test("parseAddress refuses what is not an address", () => {
-    for (const bad of ["", "unknown", "1.2.3.4.5", "::g", "localhost", "[::1", "0x7f.0.0.1"]) expect(parseAddress(bad)).toBeNull();
+    for (const bad of ["", "unknown", "1.2.3.4.5", "::g", "localhost", "[::1", "0x7f.0.0.1"])
+      expect(parseAddress(bad)).toBeNull();
   });
 });

@@ -35,7 +35,11 @@ describe("configuration errors", () => {
   });
 
   test("WORKERS on an in-memory database names DATABASE_URL (no password in it to hide) and REDIS_URL is not echoed", () => {
-    const message = configError({ WORKERS: "2", REDIS_URL: "redis://:s3cret-pw@127.0.0.1:6379", DATABASE_URL: "sqlite::memory:" });
+    const message = configError({
+      WORKERS: "2",
+      REDIS_URL: "redis://:s3cret-pw@127.0.0.1:6379",
+      DATABASE_URL: "sqlite::memory:",
+    });
     expect(message).toContain("sqlite::memory:");
     expect(message).not.toContain("s3cret-pw");
   });

@@ -13,7 +13,10 @@ async function take(stream: AsyncIterable<Delivery>, n: number, ms = 2000): Prom
   const it = stream[Symbol.asyncIterator]();
   const deadline = Date.now() + ms;
   while (out.length < n) {
-    const next = await Promise.race([it.next(), Bun.sleep(Math.max(0, deadline - Date.now())).then(() => "timeout" as const)]);
+    const next = await Promise.race([
+      it.next(),
+      Bun.sleep(Math.max(0, deadline - Date.now())).then(() => "timeout" as const),
+    ]);
     if (next === "timeout") throw new Error(`got ${out.length} of ${n} deliveries in ${ms} ms`);
     if (next.done) break;
     out.push(next.value);

@@ -57,13 +57,17 @@ describe("hash slots across real worker processes", () => {
     });
     try {
       const lines = () => readFileSync(log, "utf8").trim().split("\n").filter(Boolean);
-      await waitFor(() => {
-        try {
-          return lines().length === 2 * 2 * 6;
-        } catch {
-          return false;
-        }
-      }, "both workers' 12 tasks to finish", 15_000);
+      await waitFor(
+        () => {
+          try {
+            return lines().length === 2 * 2 * 6;
+          } catch {
+            return false;
+          }
+        },
+        "both workers' 12 tasks to finish",
+        15_000,
+      );
       // Every task ran, and each "start" came after the previous task's "end": one at a time, machine-wide.
       let running = 0;
       let peak = 0;
@@ -72,7 +76,13 @@ describe("hash slots across real worker processes", () => {
         peak = Math.max(peak, running);
       }
       expect(peak).toBe(1);
-      expect(new Set(lines().filter((l) => l.startsWith("end")).map((l) => l.split(" ")[1]!.split(".")[0])).size).toBe(2);
+      expect(
+        new Set(
+          lines()
+            .filter((l) => l.startsWith("end"))
+            .map((l) => l.split(" ")[1]!.split(".")[0]),
+        ).size,
+      ).toBe(2);
     } finally {
       await supervisor.stop(2000);
       rmSync(dir, { recursive: true, force: true });

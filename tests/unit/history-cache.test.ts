@@ -1,5 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { createHistoryCache, HISTORY_CACHE_MESSAGES, HISTORY_CACHE_ROOMS, pageOfLog } from "../../client/app/lib/history-cache.ts";
+import {
+  createHistoryCache,
+  HISTORY_CACHE_MESSAGES,
+  HISTORY_CACHE_ROOMS,
+  pageOfLog,
+} from "../../client/app/lib/history-cache.ts";
 import { emptyLog, type HistoryPage, type Message, withHistoryPage } from "../../client/app/lib/message-log.ts";
 import type { KeyValueStorage } from "../../client/app/lib/outbox.ts";
 import { testMessage } from "../support/entries.ts";
@@ -43,7 +48,10 @@ describe("createHistoryCache", () => {
   test("what was saved for a room comes back, as the page the room was showing, for that user only", () => {
     const storage = new MemoryStorage();
     createHistoryCache(storage, "ann").save("lobby", logOf(page(1, 5, null)), new Date("2026-12-01T10:00:00Z"));
-    expect(createHistoryCache(storage, "ann").load("lobby")).toEqual({ page: page(1, 5, null), savedAt: "2026-12-01T10:00:00.000Z" });
+    expect(createHistoryCache(storage, "ann").load("lobby")).toEqual({
+      page: page(1, 5, null),
+      savedAt: "2026-12-01T10:00:00.000Z",
+    });
     expect(createHistoryCache(storage, "bob").load("lobby")).toBeNull();
     expect(createHistoryCache(storage, "ann").load("dev")).toBeNull();
   });

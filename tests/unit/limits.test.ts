@@ -1,12 +1,21 @@
 import { describe, expect, test } from "bun:test";
 import type Redis from "ioredis";
-import { type ConnectionCounter, createMemoryConnectionCounter, createRedisConnectionCounter } from "../../server/limits/connection-counter.ts";
 import { createConnectionCaps } from "../../server/limits/connection-caps.ts";
+import {
+  type ConnectionCounter,
+  createMemoryConnectionCounter,
+  createRedisConnectionCounter,
+} from "../../server/limits/connection-counter.ts";
 import { createLimitsRedis } from "../../server/limits/limits-redis.ts";
-import { createRateLimiter, type RateLimit, type RateLimiter, windowSeconds } from "../../server/limits/rate-limiter.ts";
+import {
+  createRateLimiter,
+  type RateLimit,
+  type RateLimiter,
+  windowSeconds,
+} from "../../server/limits/rate-limiter.ts";
 import { createSemaphore } from "../../server/limits/semaphore.ts";
-import { freePort } from "../support/free-port.ts";
 import { type Backend, describeEach, redisService, testRedisUrl, uniqueRedisPrefix } from "../support/backends.ts";
+import { freePort } from "../support/free-port.ts";
 
 /** Makes limiters and counters that share one store (one Redis, or one process's memory), as two processes would. */
 interface LimitStore {
@@ -45,7 +54,12 @@ const stores: Backend<LimitStore>[] = [
         shared: true,
         limiter: (limit, name) => createRateLimiter(limit, { redis: connect(), keyPrefix: `${prefix}${name}` }),
         counter(options) {
-          const counter = createRedisConnectionCounter({ redis: connect(), keyPrefix: `${prefix}conn:`, heartbeatMs: options?.heartbeatMs ?? 1000, ttlMs: options?.ttlMs ?? 5000 });
+          const counter = createRedisConnectionCounter({
+            redis: connect(),
+            keyPrefix: `${prefix}conn:`,
+            heartbeatMs: options?.heartbeatMs ?? 1000,
+            ttlMs: options?.ttlMs ?? 5000,
+          });
           counters.push(counter);
           return counter;
         },
@@ -111,7 +125,10 @@ await describeEach("rate limiter", stores, (backend) => {
   test("two limiters on one store (two processes on one Redis) share the count; in memory each counts alone", async () => {
     await using store = await open(backend);
     const name = freshKey("rl");
-    const [one, two] = [store.limiter({ burst: 2, perSecond: 0.1 }, name), store.limiter({ burst: 2, perSecond: 0.1 }, name)];
+    const [one, two] = [
+      store.limiter({ burst: 2, perSecond: 0.1 }, name),
+      store.limiter({ burst: 2, perSecond: 0.1 }, name),
+    ];
     const key = freshKey("ann");
     expect([await one.take(key), await one.take(key)]).toEqual([0, 0]);
     // Drained through the first: empty through the second too, when they share Redis.
@@ -149,53 +166,68 @@ await describeEach("connection counter", stores, (backend) => {
   });
 });
 
-await describeEach("connection counter across processes", stores.filter((s) => s.name === "redis"), (backend) => {
-  test("one counter's connections count against another's cap (two processes, one Redis)", async () => {
-    await using store = await open(backend);
-    const [one, two] = [store.counter(), store.counter()];
-    const key = freshKey("user");
-    expect(await one.acquire(key, 2)).not.toBeNull();
-    expect(await one.acquire(key, 2)).not.toBeNull();
-    expect(await two.acquire(key, 2)).toBeNull();
-  });
+await describeEach(
+  "connection counter across processes",
+  stores.filter((s) => s.name === "redis"),
+  (backend) => {
+    test("one counter's connections count against another's cap (two processes, one Redis)", async () => {
+      await using store = await open(backend);
+      const [one, two] = [store.counter(), store.counter()];
+      const key = freshKey("user");
+      expect(await one.acquire(key, 2)).not.toBeNull();
+      expect(await one.acquire(key, 2)).not.toBeNull();
+      expect(await two.acquire(key, 2)).toBeNull();
+    });
 
-  test("connections stop counting once their process stops heart-beating (dies); a live process's keep counting", async () => {
-    await using store = await open(backend);
-    const live = store.counter({ heartbeatMs: 100, ttlMs: 400 });
-    // A process that admitted one connection and died at once: it never restates it.
-    const dead = store.counter({ heartbeatMs: 60_000, ttlMs: 400 });
-    const other = store.counter({ heartbeatMs: 100, ttlMs: 400 });
-    const key = freshKey("ip");
-    expect(await live.acquire(key, 2)).not.toBeNull();
-    expect(await dead.acquire(key, 2)).not.toBeNull();
-    expect(await other.acquire(key, 2)).toBeNull();
-    // Past the TTL: the dead one's connection no longer counts, the live one's (heart-beaten) still does.
-    await Bun.sleep(700);
-    const third = await other.acquire(key, 2);
-    expect(third).not.toBeNull();
-    expect(await other.acquire(key, 2)).toBeNull();
-  });
+    test("connections stop counting once their process stops heart-beating (dies); a live process's keep counting", async () => {
+      await using store = await open(backend);
+      const live = store.counter({ heartbeatMs: 100, ttlMs: 400 });
+      // A process that admitted one connection and died at once: it never restates it.
+      const dead = store.counter({ heartbeatMs: 60_000, ttlMs: 400 });
+      const other = store.counter({ heartbeatMs: 100, ttlMs: 400 });
+      const key = freshKey("ip");
+      expect(await live.acquire(key, 2)).not.toBeNull();
+      expect(await dead.acquire(key, 2)).not.toBeNull();
+      expect(await other.acquire(key, 2)).toBeNull();
+      // Past the TTL: the dead one's connection no longer counts, the live one's (heart-beaten) still does.
+      await Bun.sleep(700);
+      const third = await other.acquire(key, 2);
+      expect(third).not.toBeNull();
+      expect(await other.acquire(key, 2)).toBeNull();
+    });
 
-  test("close() releases this process's connections at once (a clean shutdown)", async () => {
-    await using store = await open(backend);
-    const [one, two] = [store.counter({ ttlMs: 60_000 }), store.counter({ ttlMs: 60_000 })];
-    const key = freshKey("ip");
-    expect(await one.acquire(key, 1)).not.toBeNull();
-    expect(await two.acquire(key, 1)).toBeNull();
-    await one.close();
-    expect(await two.acquire(key, 1)).not.toBeNull();
-  });
-});
+    test("close() releases this process's connections at once (a clean shutdown)", async () => {
+      await using store = await open(backend);
+      const [one, two] = [store.counter({ ttlMs: 60_000 }), store.counter({ ttlMs: 60_000 })];
+      const key = freshKey("ip");
+      expect(await one.acquire(key, 1)).not.toBeNull();
+      expect(await two.acquire(key, 1)).toBeNull();
+      await one.close();
+      expect(await two.acquire(key, 1)).not.toBeNull();
+    });
+  },
+);
 
 describe("while Redis does not answer", () => {
   test("limits and connection caps still hold, per process (sends and sign-ins never wait on Redis)", async () => {
     const logged: string[] = [];
-    const redis = await createLimitsRedis({ url: `redis://127.0.0.1:${freePort()}`, prefix: "nowhere:", connectTimeoutMs: 50, log: (m) => logged.push(m) });
+    const redis = await createLimitsRedis({
+      url: `redis://127.0.0.1:${freePort()}`,
+      prefix: "nowhere:",
+      connectTimeoutMs: 50,
+      log: (m) => logged.push(m),
+    });
     try {
       const limiter = createRateLimiter({ burst: 2, perSecond: 0.1 }, { redis, keyPrefix: "nowhere:rl" });
       expect([await limiter.take("ann"), await limiter.take("ann")]).toEqual([0, 0]);
       expect(await limiter.take("ann")).toBeGreaterThan(0);
-      const counter = createRedisConnectionCounter({ redis, keyPrefix: "nowhere:conn:", heartbeatMs: 1000, ttlMs: 5000, log: (m) => logged.push(m) });
+      const counter = createRedisConnectionCounter({
+        redis,
+        keyPrefix: "nowhere:conn:",
+        heartbeatMs: 1000,
+        ttlMs: 5000,
+        log: (m) => logged.push(m),
+      });
       const first = await counter.acquire("ip:1", 1);
       expect(first).not.toBeNull();
       expect(await counter.acquire("ip:1", 1)).toBeNull();
@@ -211,7 +243,12 @@ describe("while Redis does not answer", () => {
 
 describe("connection caps", () => {
   test("the global cap is per process (503); the per-address cap answers 429; releasing frees both", async () => {
-    const caps = createConnectionCaps({ maxConnections: 2, maxConnectionsPerIp: 1, maxConnectionsPerUser: 1, counter: createMemoryConnectionCounter() });
+    const caps = createConnectionCaps({
+      maxConnections: 2,
+      maxConnectionsPerIp: 1,
+      maxConnectionsPerUser: 1,
+      counter: createMemoryConnectionCounter(),
+    });
     const a = await caps.admit("198.51.100.7");
     expect(a.ok).toBe(true);
     expect(await caps.admit("198.51.100.7")).toMatchObject({ ok: false, status: 429 });
@@ -225,7 +262,12 @@ describe("connection caps", () => {
   });
 
   test("per user: a second socket of a user is refused until the first is released", async () => {
-    const caps = createConnectionCaps({ maxConnections: 10, maxConnectionsPerIp: 10, maxConnectionsPerUser: 1, counter: createMemoryConnectionCounter() });
+    const caps = createConnectionCaps({
+      maxConnections: 10,
+      maxConnectionsPerIp: 10,
+      maxConnectionsPerUser: 1,
+      counter: createMemoryConnectionCounter(),
+    });
     const first = await caps.admitUser(7);
     expect(first).not.toBeNull();
     expect(await caps.admitUser(7)).toBeNull();

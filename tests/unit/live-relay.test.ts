@@ -11,10 +11,10 @@ import { migrateToLatest } from "../../db/migrate.ts";
 import { createUser } from "../../server/auth/index.ts";
 import { createEntryConfirmer } from "../../server/chat/entry-confirmer.ts";
 import { createLiveRelays, type LiveRelays } from "../../server/chat/live-relay.ts";
-import type { LiveChannel, LiveSeat } from "../../server/groups/live-channel.ts";
 import { entriesBetween } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
 import { openRoomStream } from "../../server/chat/room-stream.ts";
+import type { LiveChannel, LiveSeat } from "../../server/groups/live-channel.ts";
 import { createMemoryGroupLayer, type MemoryGroupLayer } from "../../server/groups/memory.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 import { waitFor } from "../support/wait.ts";
@@ -43,8 +43,10 @@ async function store(n: number): Promise<Message[]> {
   for (let i = 0; i < n; i++) out.push((await appendMessage(db, { room: "r", sender: ann, text: `t${i}` })).message);
   return out;
 }
-const publish = (m: Message) => groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: m.seq, message: m } });
-const confirm = async (event: EntryEvent) => (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
+const publish = (m: Message) =>
+  groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: m.seq, message: m } });
+const confirm = async (event: EntryEvent) =>
+  (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
 const map = (e: RoomEntry) => e;
 
 /** A channel whose seats record, per subscriber, what reached it through the channel. */
@@ -94,7 +96,17 @@ describe("live relay", () => {
   test("a caught-up subscriber is handed to the channel: later entries come through it once each, none through its stream", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const stream = await openRoomStream({
+      db,
+      groups,
+      relays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+    });
     const done = pump(stream, a.got);
     const [m1, m2, m3, m4] = await store(4);
     // The relay has heard nothing yet: the first entry goes the subscriber's own way, then it rides.
@@ -114,7 +126,17 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     await store(250);
     const a = subscriber();
-    const stream = await openRoomStream({ db, groups, relays, room: "r", after: 0, signal: abort.signal, map, confirm, seat: a.seat });
+    const stream = await openRoomStream({
+      db,
+      groups,
+      relays,
+      room: "r",
+      after: 0,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+    });
     const done = pump(stream, a.got);
     for (const m of await store(30)) {
       await publish(m);
@@ -134,7 +156,21 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
     const b = subscriber();
-    const streams = await Promise.all([a, b].map((s) => openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: s.seat })));
+    const streams = await Promise.all(
+      [a, b].map((s) =>
+        openRoomStream({
+          db,
+          groups,
+          relays,
+          room: "r",
+          after: undefined,
+          signal: abort.signal,
+          map,
+          confirm,
+          seat: s.seat,
+        }),
+      ),
+    );
     const done = Promise.all([pump(streams[0]!, a.got), pump(streams[1]!, b.got)]);
     const [m1] = await store(1);
     await publish(m1!);
@@ -157,7 +193,17 @@ describe("live relay", () => {
   test("a rider whose transport takes it off (behind) goes on through its own stream from what the channel gave it", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const stream = await openRoomStream({
+      db,
+      groups,
+      relays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+    });
     const done = pump(stream, a.got);
     const stored: Message[] = [];
     const next = async () => {
@@ -185,7 +231,18 @@ describe("live relay", () => {
   test("stopping a rider's stream (a revocation, the client leaving) ends it at once and takes it off the channel", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({ db, groups, relays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat, stopError: () => new Error("revoked") });
+    const stream = await openRoomStream({
+      db,
+      groups,
+      relays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+      stopError: () => new Error("revoked"),
+    });
     const [m1] = await store(1);
     const first = stream.next();
     await publish(m1!);
@@ -202,17 +259,38 @@ describe("live relay", () => {
   });
 
   test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
-    const untrusted = { ...groups, local: false, listen: groups.listen, subscribe: groups.subscribe, publish: groups.publish, subscriberCount: groups.subscriberCount };
+    const untrusted = {
+      ...groups,
+      local: false,
+      listen: groups.listen,
+      subscribe: groups.subscribe,
+      publish: groups.publish,
+      subscriberCount: groups.subscriberCount,
+    };
     const networkRelays = createLiveRelays(untrusted, confirm);
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({ db, groups: untrusted, relays: networkRelays, room: "r", after: undefined, signal: abort.signal, map, confirm, seat: a.seat });
+    const stream = await openRoomStream({
+      db,
+      groups: untrusted,
+      relays: networkRelays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+    });
     const done = pump(stream, a.got);
     const [m1] = await store(1);
     await publish(m1!);
     await waitFor(() => a.control.riding(), "the subscriber to ride");
     // Never stored: 2 is a forgery.
-    await groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: 2, message: { ...m1!, seq: 2, text: "forged" } } });
+    await groups.publish(roomGroup("r"), {
+      type: "entry",
+      room: "r",
+      entry: { kind: "message", seq: 2, message: { ...m1!, seq: 2, text: "forged" } },
+    });
     const [m2, m3] = await store(2);
     await publish(m2!);
     await publish(m3!);
@@ -234,7 +312,14 @@ describe("live relay", () => {
   });
 
   test("from the network, a burst of entries is confirmed with one range read and passed on in arrival order; a huge forged seq among them is read apart and dropped", async () => {
-    const untrusted = { ...groups, local: false, listen: groups.listen, subscribe: groups.subscribe, publish: groups.publish, subscriberCount: groups.subscriberCount };
+    const untrusted = {
+      ...groups,
+      local: false,
+      listen: groups.listen,
+      subscribe: groups.subscribe,
+      publish: groups.publish,
+      subscriberCount: groups.subscriberCount,
+    };
     const reads: [number, number][] = [];
     const batched = createEntryConfirmer({
       read: (room, after, upTo) => {
@@ -245,7 +330,17 @@ describe("live relay", () => {
     const networkRelays = createLiveRelays(untrusted, batched);
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({ db, groups: untrusted, relays: networkRelays, room: "r", after: undefined, signal: abort.signal, map, confirm: batched, seat: a.seat });
+    const stream = await openRoomStream({
+      db,
+      groups: untrusted,
+      relays: networkRelays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm: batched,
+      seat: a.seat,
+    });
     const done = pump(stream, a.got);
     const [m1] = await store(1);
     await publish(m1!);
@@ -254,13 +349,20 @@ describe("live relay", () => {
     // 40 stored entries arrive in one turn, a forgery claiming seq 10^13 in the middle of them.
     const burst = await store(40);
     for (const m of burst.slice(0, 20)) void publish(m);
-    void groups.publish(roomGroup("r"), { type: "entry", room: "r", entry: { kind: "message", seq: 1e13, message: { ...m1!, seq: 1e13, text: "forged" } } });
+    void groups.publish(roomGroup("r"), {
+      type: "entry",
+      room: "r",
+      entry: { kind: "message", seq: 1e13, message: { ...m1!, seq: 1e13, text: "forged" } },
+    });
     for (const m of burst.slice(20)) void publish(m);
     await waitFor(() => a.got.length >= 41, "the burst");
     expect(a.got).toEqual(range(1, 41));
     expect(a.control.riding()).toBe(true);
     // One read for the 40 (seqs 2…41), one of its own for the forged seq: not one per entry, and no scan up to 10^13.
-    expect(reads.sort((x, y) => x[0] - y[0])).toEqual([[1, 41], [1e13 - 1, 1e13]]);
+    expect(reads.sort((x, y) => x[0] - y[0])).toEqual([
+      [1, 41],
+      [1e13 - 1, 1e13],
+    ]);
     abort.abort();
     await done;
   });

@@ -23,7 +23,10 @@ describe("timelinePlaces", () => {
   });
 
   test(`a gap longer than ${GROUP_WINDOW_MS / 60_000} minutes starts a new group from the same sender`, () => {
-    const places = timelinePlaces([msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "2026-11-23T10:05:00Z"), msg("ann", "2026-11-23T10:10:01Z")], zone);
+    const places = timelinePlaces(
+      [msg("ann", "2026-11-23T10:00:00Z"), msg("ann", "2026-11-23T10:05:00Z"), msg("ann", "2026-11-23T10:10:01Z")],
+      zone,
+    );
     expect(places.map((p) => p.startsGroup)).toEqual([true, false, true]);
   });
 
@@ -45,7 +48,10 @@ describe("timelinePlaces", () => {
   test("days follow the reader's time zone: 23:30 UTC is the next day in Tokyo", () => {
     const messages = [msg("ann", "2026-11-20T12:00:00Z"), msg("ann", "2026-11-20T23:30:00Z")];
     expect(timelinePlaces(messages, { timeZone: "UTC" }).map((p) => p.day)).toEqual(["2026-11-20", null]);
-    expect(timelinePlaces(messages, { timeZone: "Asia/Tokyo" }).map((p) => p.day)).toEqual(["2026-11-20", "2026-11-21"]);
+    expect(timelinePlaces(messages, { timeZone: "Asia/Tokyo" }).map((p) => p.day)).toEqual([
+      "2026-11-20",
+      "2026-11-21",
+    ]);
   });
 
   test("no messages, no places; a timestamp it cannot read gets no divider and starts its own group", () => {
@@ -69,7 +75,14 @@ describe("placesBySeq (messages and membership notices laid out together)", () =
     reactions: [],
     attachments: [],
   });
-  const joined = (seq: number, at: string): MemberEntry => ({ kind: "member", seq, user: "ben", change: "joined", by: "ben", at });
+  const joined = (seq: number, at: string): MemberEntry => ({
+    kind: "member",
+    seq,
+    user: "ben",
+    change: "joined",
+    by: "ben",
+    at,
+  });
 
   test("regression: a notice from after midnight sits under that day's divider, not above it", () => {
     // seq 1 yesterday evening, ben joined (seq 2) this morning, then a message (seq 3): the divider goes on the notice.
@@ -94,7 +107,11 @@ describe("placesBySeq (messages and membership notices laid out together)", () =
 
   test("a notice between two messages of one sender ends the group: the message after it shows its sender again", () => {
     const items = mergeTimeline(
-      [message(1, "ann", "2026-11-23T10:00:00+01:00"), message(3, "ann", "2026-11-23T10:01:00+01:00"), message(4, "ann", "2026-11-23T10:02:00+01:00")],
+      [
+        message(1, "ann", "2026-11-23T10:00:00+01:00"),
+        message(3, "ann", "2026-11-23T10:01:00+01:00"),
+        message(4, "ann", "2026-11-23T10:02:00+01:00"),
+      ],
       [joined(2, "2026-11-23T10:00:30+01:00")],
       true,
     );

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import {
   emptyLog,
-  hasOlder,
   type HistoryPage,
+  hasOlder,
   type Message,
   mergeMessages,
   newestSeq,
@@ -12,10 +12,18 @@ import {
 import { testMessage } from "../support/entries.ts";
 
 const msg = (seq: number): Message =>
-  testMessage(seq, { id: 1000 + seq, sender: "alice", text: `message ${seq}`, timestamp: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString() });
+  testMessage(seq, {
+    id: 1000 + seq,
+    sender: "alice",
+    text: `message ${seq}`,
+    timestamp: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
+  });
 
 /** A page as room.history sends it: newest first. */
-const page = (seqs: number[], nextCursor: number | null): HistoryPage => ({ messages: seqs.map(msg).toReversed(), nextCursor });
+const page = (seqs: number[], nextCursor: number | null): HistoryPage => ({
+  messages: seqs.map(msg).toReversed(),
+  nextCursor,
+});
 const seqs = (messages: readonly Message[]) => messages.map((m) => m.seq);
 
 describe("mergeMessages", () => {

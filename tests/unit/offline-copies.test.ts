@@ -27,7 +27,10 @@ function memoryStorage(): ListableStorage & { keys(): string[] } {
 
 /** `user` saved `room` for offline reading and typed a message there the server never got. */
 function keepOffline(storage: ListableStorage, user: string, room: string) {
-  const log = withHistoryPage(emptyLog, { messages: [testMessage(1, { sender: "cy", text: `secret in ${room}` })], nextCursor: null });
+  const log = withHistoryPage(emptyLog, {
+    messages: [testMessage(1, { sender: "cy", text: `secret in ${room}` })],
+    nextCursor: null,
+  });
   createHistoryCache(storage, user).save(room, log);
   const outbox = createOutbox({ storage, user, room, send: () => new Promise<never>(() => {}) });
   outbox.add(`unsent to ${room}`);

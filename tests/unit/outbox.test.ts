@@ -1,5 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { createOutbox, type KeyValueStorage, OUTBOX_MAX_ENTRIES, type OutboxEntry, OutboxFullError, outboxKey, type SendFailure } from "../../client/app/lib/outbox.ts";
+import {
+  createOutbox,
+  type KeyValueStorage,
+  OUTBOX_MAX_ENTRIES,
+  type OutboxEntry,
+  OutboxFullError,
+  outboxKey,
+  type SendFailure,
+} from "../../client/app/lib/outbox.ts";
 
 /** localStorage's contract over a Map: what a reload keeps. */
 class MemoryStorage implements KeyValueStorage {
@@ -11,7 +19,8 @@ class MemoryStorage implements KeyValueStorage {
 
 class Refused extends Error {}
 class Unreachable extends Error {}
-const classify = (error: unknown): SendFailure => (error instanceof Refused ? { kind: "refused", reason: error.message } : { kind: "unreachable" });
+const classify = (error: unknown): SendFailure =>
+  error instanceof Refused ? { kind: "refused", reason: error.message } : { kind: "unreachable" };
 
 interface Stored {
   seq: number;
@@ -164,7 +173,13 @@ describe("outbox", () => {
     await outbox.flush();
     expect(server.stored.map((m) => m.text)).toEqual(["before", "after"]);
     expect(outbox.entries()).toEqual([
-      { clientId: "ann-lobby-id-2", text: "too fast", createdAt: expect.any(String), state: "failed", reason: "You are sending messages too fast. Try again in a moment." },
+      {
+        clientId: "ann-lobby-id-2",
+        text: "too fast",
+        createdAt: expect.any(String),
+        state: "failed",
+        reason: "You are sending messages too fast. Try again in a moment.",
+      },
     ]);
   });
 
@@ -199,7 +214,11 @@ describe("outbox", () => {
     before.outbox.dispose();
 
     const after = setup(storage, server);
-    expect(texts(after.outbox.entries())).toEqual(["typed offline 1:sending", "typed offline 2:sending", "refused:sending"]);
+    expect(texts(after.outbox.entries())).toEqual([
+      "typed offline 1:sending",
+      "typed offline 2:sending",
+      "refused:sending",
+    ]);
     server.down = false;
     await after.outbox.flush();
     expect(server.stored.map((m) => m.text)).toEqual(["typed offline 1", "typed offline 2"]);
@@ -231,14 +250,22 @@ describe("outbox", () => {
     expect(texts(setup(storage, server, "ann", "lobby").outbox.entries())).toEqual(["ann in lobby:sending"]);
     expect(texts(setup(storage, server, "bob", "lobby").outbox.entries())).toEqual(["bob in lobby:sending"]);
     expect(texts(setup(storage, server, "ann", "dev").outbox.entries())).toEqual(["ann in dev:sending"]);
-    expect([...storage.items.keys()].sort()).toEqual([outboxKey("ann", "dev"), outboxKey("ann", "lobby"), outboxKey("bob", "lobby")].sort());
+    expect([...storage.items.keys()].sort()).toEqual(
+      [outboxKey("ann", "dev"), outboxKey("ann", "lobby"), outboxKey("bob", "lobby")].sort(),
+    );
   });
 
   test("what storage holds that is not an outbox (another version, a broken write) reads as empty", () => {
     const storage = new MemoryStorage();
     storage.setItem(outboxKey("ann", "lobby"), "{not json");
     expect(setup(storage).outbox.entries()).toEqual([]);
-    storage.setItem(outboxKey("ann", "lobby"), JSON.stringify([{ text: "no id" }, { clientId: "ok-id-123", text: "kept", createdAt: "2026-01-01T00:00:00.000Z", state: "sending" }]));
+    storage.setItem(
+      outboxKey("ann", "lobby"),
+      JSON.stringify([
+        { text: "no id" },
+        { clientId: "ok-id-123", text: "kept", createdAt: "2026-01-01T00:00:00.000Z", state: "sending" },
+      ]),
+    );
     expect(texts(setup(storage).outbox.entries())).toEqual(["kept:sending"]);
   });
 

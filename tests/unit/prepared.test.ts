@@ -10,7 +10,11 @@ afterAll(() => db.destroy());
 
 test("each call binds its own values, also where one value is used twice; constants stay", async () => {
   const upsert = prepare((d, name: string, at: string) =>
-    d.insertInto("room").values({ name, last_seq: 7, last_message_at: at }).onConflict((oc) => oc.column("name").doUpdateSet({ last_message_at: at })).returning(["name", "last_seq", "last_message_at"]),
+    d
+      .insertInto("room")
+      .values({ name, last_seq: 7, last_message_at: at })
+      .onConflict((oc) => oc.column("name").doUpdateSet({ last_message_at: at }))
+      .returning(["name", "last_seq", "last_message_at"]),
   );
   expect((await upsert(db, "a", "t1")).rows).toEqual([{ name: "a", last_seq: 7, last_message_at: "t1" }]);
   expect((await upsert(db, "b", "t2")).rows).toEqual([{ name: "b", last_seq: 7, last_message_at: "t2" }]);
@@ -18,7 +22,12 @@ test("each call binds its own values, also where one value is used twice; consta
 });
 
 test("runs inside a transaction with the same compiled query", async () => {
-  const count = prepare((d, name: string) => d.selectFrom("room").select((eb) => eb.fn.countAll<number>().as("n")).where("name", "=", name));
+  const count = prepare((d, name: string) =>
+    d
+      .selectFrom("room")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("name", "=", name),
+  );
   await db.transaction().execute(async (trx) => {
     expect(Number((await count(trx, "a")).rows[0]!.n)).toBe(1);
   });
@@ -32,13 +41,32 @@ test("a parameter the query never binds is refused when the query is first built
 
 test("prepareRows: each row count compiles once and binds each row's own values, constants staying", async () => {
   const insertRooms = prepareRows(["name", "last_message_at"], (d, rows: { name: string; last_message_at: string }[]) =>
-    d.insertInto("room").values(rows.map((r) => ({ ...r, last_seq: 3 }))).returning(["name", "last_seq", "last_message_at"]),
+    d
+      .insertInto("room")
+      .values(rows.map((r) => ({ ...r, last_seq: 3 })))
+      .returning(["name", "last_seq", "last_message_at"]),
   );
-  expect((await insertRooms(db, [{ name: "r1", last_message_at: "t1" }, { name: "r2", last_message_at: "t2" }])).rows).toEqual([
+  expect(
+    (
+      await insertRooms(db, [
+        { name: "r1", last_message_at: "t1" },
+        { name: "r2", last_message_at: "t2" },
+      ])
+    ).rows,
+  ).toEqual([
     { name: "r1", last_seq: 3, last_message_at: "t1" },
     { name: "r2", last_seq: 3, last_message_at: "t2" },
   ]);
   // The same row count again (its compiled statement reused), then another count.
-  expect((await insertRooms(db, [{ name: "r3", last_message_at: "t3" }, { name: "r4", last_message_at: "t4" }])).rows.map((r) => r.name)).toEqual(["r3", "r4"]);
-  expect((await insertRooms(db, [{ name: "r5", last_message_at: "t5" }])).rows).toEqual([{ name: "r5", last_seq: 3, last_message_at: "t5" }]);
+  expect(
+    (
+      await insertRooms(db, [
+        { name: "r3", last_message_at: "t3" },
+        { name: "r4", last_message_at: "t4" },
+      ])
+    ).rows.map((r) => r.name),
+  ).toEqual(["r3", "r4"]);
+  expect((await insertRooms(db, [{ name: "r5", last_message_at: "t5" }])).rows).toEqual([
+    { name: "r5", last_seq: 3, last_message_at: "t5" },
+  ]);
 });

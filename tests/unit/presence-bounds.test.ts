@@ -11,7 +11,8 @@ import { describeEach, groupLayerBackends, type TestGroups } from "../support/ba
 import { waitFor } from "../support/wait.ts";
 
 type State = { users: Map<string, number>; guests: number };
-const roomsOf = (n: number, people: (i: number) => State) => new Map(Array.from({ length: n }, (_, i) => [`room-${String(i).padStart(4, "0")}`, people(i)]));
+const roomsOf = (n: number, people: (i: number) => State) =>
+  new Map(Array.from({ length: n }, (_, i) => [`room-${String(i).padStart(4, "0")}`, people(i)]));
 const guests = (n: number): State => ({ users: new Map(), guests: n });
 const users = (names: string[], g = 0): State => ({ users: new Map(names.map((u) => [u, 1])), guests: g });
 
@@ -21,7 +22,8 @@ describe("heartbeatParts", () => {
     expect(parts.map((p) => Object.keys(p).length)).toEqual([256, 256, 88]);
     const all = parts.flatMap((p) => Object.keys(p));
     expect(new Set(all).size).toBe(600);
-    for (const rooms of parts) expect(ProcessPresence.safeParse({ type: "presence", process: "p", rooms, ttlMs: 6000 }).success).toBe(true);
+    for (const rooms of parts)
+      expect(ProcessPresence.safeParse({ type: "presence", process: "p", rooms, ttlMs: 6000 }).success).toBe(true);
   });
 
   test("one room of 2,500 signed-in people and 7 guests is spread over 3 parts: the union is everyone, the guests are counted once", () => {
@@ -31,7 +33,8 @@ describe("heartbeatParts", () => {
     expect(parts.map((p) => p.crowded!.users.length)).toEqual([1000, 1000, 500]);
     expect(new Set(parts.flatMap((p) => p.crowded!.users))).toEqual(new Set(names));
     expect(parts.map((p) => p.crowded!.guests)).toEqual([7, 0, 0]);
-    for (const rooms of parts) expect(ProcessPresence.safeParse({ type: "presence", process: "p", rooms, ttlMs: 6000 }).success).toBe(true);
+    for (const rooms of parts)
+      expect(ProcessPresence.safeParse({ type: "presence", process: "p", rooms, ttlMs: 6000 }).success).toBe(true);
   });
 
   test("no rooms is one empty part (the heartbeat that says 'nobody here')", () => {
@@ -40,8 +43,14 @@ describe("heartbeatParts", () => {
 });
 
 describe("ProcessPresence schema", () => {
-  const heartbeat = (rooms: Record<string, { users: string[]; guests: number }>) => ({ type: "presence", process: "p", rooms, ttlMs: 6000 });
-  const manyRooms = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, { users: [], guests: 1 }]));
+  const heartbeat = (rooms: Record<string, { users: string[]; guests: number }>) => ({
+    type: "presence",
+    process: "p",
+    rooms,
+    ttlMs: 6000,
+  });
+  const manyRooms = (n: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`r${i}`, { users: [], guests: 1 }]));
 
   test(`${PRESENCE_HEARTBEAT_MAX_ROOMS} rooms pass; ${PRESENCE_HEARTBEAT_MAX_ROOMS + 1} are refused`, () => {
     expect(ProcessPresence.safeParse(heartbeat(manyRooms(PRESENCE_HEARTBEAT_MAX_ROOMS))).success).toBe(true);
@@ -50,7 +59,10 @@ describe("ProcessPresence schema", () => {
 
   test(`${PRESENCE_HEARTBEAT_MAX_NAMES + 1} names over two rooms are refused; a bad room name or a huge TTL too`, () => {
     const half = (from: number) => Array.from({ length: 501 }, (_, i) => `u${from + i}`);
-    expect(ProcessPresence.safeParse(heartbeat({ a: { users: half(0), guests: 0 }, b: { users: half(1000), guests: 0 } })).success).toBe(false);
+    expect(
+      ProcessPresence.safeParse(heartbeat({ a: { users: half(0), guests: 0 }, b: { users: half(1000), guests: 0 } }))
+        .success,
+    ).toBe(false);
     expect(ProcessPresence.safeParse(heartbeat({ "../x": { users: [], guests: 1 } })).success).toBe(false);
     expect(ProcessPresence.safeParse({ ...heartbeat({}), ttlMs: 10 * 3_600_000 }).success).toBe(false);
   });
@@ -95,7 +107,12 @@ await describeEach(
       const b = createPresence({ groups: env.groups, processId: "listener", ...TIMING });
       await b.start();
       try {
-        const rooms = Object.fromEntries(Array.from({ length: PRESENCE_HEARTBEAT_MAX_ROOMS + 1 }, (_, i) => [`big${i}`, { users: ["mallory"], guests: 1 }]));
+        const rooms = Object.fromEntries(
+          Array.from({ length: PRESENCE_HEARTBEAT_MAX_ROOMS + 1 }, (_, i) => [
+            `big${i}`,
+            { users: ["mallory"], guests: 1 },
+          ]),
+        );
         const fits = { small: { users: ["ann"], guests: 0 } };
         await env.groups.publish(PRESENCE_GROUP, { type: "presence", process: "flooder", rooms, ttlMs: 6000 });
         await env.groups.publish(PRESENCE_GROUP, { type: "presence", process: "fine", rooms: fits, ttlMs: 6000 });

@@ -3,8 +3,8 @@
  * processes sharing state through heartbeats (run on every group layer, Redis too).
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
-import type { RoomPresence } from "../../shared/schemas.ts";
 import { createPresence, type Presence } from "../../server/presence/presence.ts";
+import type { RoomPresence } from "../../shared/schemas.ts";
 import { describeEach, groupLayerBackends, type TestGroups } from "../support/backends.ts";
 import { waitFor } from "../support/wait.ts";
 

@@ -9,7 +9,13 @@ import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import { createReadMarker } from "../../shared/read-marker.ts";
 import type { MemberEntry } from "../../shared/room-log.ts";
 
-const member = (seq: number, change: MemberEntry["change"], user = "ben", by = "ann", role?: "moderator" | "member"): MemberEntry => ({
+const member = (
+  seq: number,
+  change: MemberEntry["change"],
+  user = "ben",
+  by = "ann",
+  role?: "moderator" | "member",
+): MemberEntry => ({
   kind: "member",
   seq,
   user,

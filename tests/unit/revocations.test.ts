@@ -18,7 +18,8 @@ function setup(whyRevoked: (room: string, userId: number) => Promise<RevokeReaso
   const control = createControlChannel(groups);
   const revocations = createRevocations({ control, whyRevoked });
   const ended: [number, RevokeReason][] = [];
-  const hold = (room: string, userId: number, since?: number) => revocations.watch(room, userId, (reason) => ended.push([userId, reason]), since);
+  const hold = (room: string, userId: number, since?: number) =>
+    revocations.watch(room, userId, (reason) => ended.push([userId, reason]), since);
   return { groups, control, revocations, ended, hold };
 }
 

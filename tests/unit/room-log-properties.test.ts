@@ -9,11 +9,11 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import fc from "fast-check";
 import type { Db } from "../../db/index.ts";
 import { createUser } from "../../server/auth/index.ts";
-import { DomainError } from "../../server/errors/domain-errors.ts";
 import { entriesBetween, lastSeq } from "../../server/chat/log-reader.ts";
 import { createRoomLog, type RoomLog } from "../../server/chat/room-log.ts";
-import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
+import { DomainError } from "../../server/errors/domain-errors.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
+import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { foldEntries } from "../../shared/room-log.ts";
 import type { Message, RoomEntry } from "../../shared/schemas.ts";
 import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
@@ -31,10 +31,27 @@ const user = fc.integer({ min: 0, max: 2 });
 const target = fc.nat(3);
 const text = fc.constantFrom("hi", "hello", "edited", "same", "🙂 ok");
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("send" as const), user, text, replyTo: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: target }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("send" as const),
+      user,
+      text,
+      replyTo: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: target }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("edit" as const), user, target, text }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), user, target }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("react" as const), user, target, emoji: fc.nat(EMOJI.length - 1), add: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("react" as const),
+      user,
+      target,
+      emoji: fc.nat(EMOJI.length - 1),
+      add: fc.boolean(),
+    }),
+  },
 );
 
 await describeEach("room log properties", databaseBackends, (backend) => {
@@ -52,7 +69,8 @@ await describeEach("room log properties", databaseBackends, (backend) => {
     groups = createMemoryGroupLayer();
     log = createRoomLog({ db, groups });
     users = [];
-    for (const name of ["ann", "ben", "cat"]) users.push(await createUser(db, { username: name, password: `password-${name}` }));
+    for (const name of ["ann", "ben", "cat"])
+      users.push(await createUser(db, { username: name, password: `password-${name}` }));
   });
   afterAll(async () => {
     await groups.close();
@@ -61,13 +79,19 @@ await describeEach("room log properties", databaseBackends, (backend) => {
 
   /** Applies the ops to a room (its first two messages sent first); refusals (forbidden, deleted, unknown) are part of the game. */
   async function play(room: string, ops: Op[], sent: number[] = []): Promise<void> {
-    if (!sent.length) for (const author of users.slice(0, 2)) sent.push((await log.send(author, { room, text: "opening" })).message.seq);
+    if (!sent.length)
+      for (const author of users.slice(0, 2))
+        sent.push((await log.send(author, { room, text: "opening" })).message.seq);
     const pick = (i: number) => (sent.length ? sent[i % sent.length]! : 1);
     for (const o of ops) {
       const author = users[o.user]!;
       try {
         if (o.kind === "send") {
-          const { message } = await log.send(author, { room, text: o.text, replyTo: o.replyTo === null ? undefined : pick(o.replyTo) });
+          const { message } = await log.send(author, {
+            room,
+            text: o.text,
+            replyTo: o.replyTo === null ? undefined : pick(o.replyTo),
+          });
           sent.push(message.seq);
         } else if (o.kind === "edit") await log.edit(author, { room, seq: pick(o.target), text: o.text });
         else if (o.kind === "delete") await log.delete(author, { room, seq: pick(o.target) });
@@ -107,35 +131,45 @@ await describeEach("room log properties", databaseBackends, (backend) => {
 
   test("a subscriber that leaves at a random point and resumes ends with the state of one that never left", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 30 }), fc.array(op, { minLength: 5, maxLength: 30 }), fc.nat(40), async (first, second, leaveAfter) => {
-        const room = `resume${++roomCounter}`;
-        const stay = new AbortController();
-        const stayer = await log.stream({ room, after: 0, signal: stay.signal, map: (e: RoomEntry) => e });
-        const leave = new AbortController();
-        const leaver = await log.stream({ room, after: 0, signal: leave.signal, map: (e: RoomEntry) => e });
-        const sent: number[] = [];
-        await play(room, first, sent);
-        // The leaver reads part of what was sent, then its connection drops.
-        const seen: RoomEntry[] = [];
-        const reachable = await lastSeq(db, room);
-        while (seen.length < Math.min(leaveAfter, reachable)) seen.push((await leaver.next()).value as RoomEntry);
-        leave.abort();
-        await leaver.return(undefined);
-        await play(room, second, sent);
-        const newest = await lastSeq(db, room);
-        const resume = new AbortController();
-        const resumed = await log.stream({ room, after: seen.at(-1)?.seq ?? 0, signal: resume.signal, map: (e: RoomEntry) => e });
-        while ((seen.at(-1)?.seq ?? 0) < newest) seen.push((await resumed.next()).value as RoomEntry);
-        const stayed: RoomEntry[] = [];
-        while ((stayed.at(-1)?.seq ?? 0) < newest) stayed.push((await stayer.next()).value as RoomEntry);
-        stay.abort();
-        resume.abort();
-        await Promise.all([stayer.return(undefined), resumed.return(undefined)]);
-        // Exactly once each, in order, on both sides.
-        expect(seen.map((e) => e.seq)).toEqual(stayed.map((e) => e.seq));
-        expect(fold(seen)).toEqual(fold(stayed));
-        expect(fold(seen)).toEqual(await fullHistory(room));
-      }),
+      fc.asyncProperty(
+        fc.array(op, { minLength: 10, maxLength: 30 }),
+        fc.array(op, { minLength: 5, maxLength: 30 }),
+        fc.nat(40),
+        async (first, second, leaveAfter) => {
+          const room = `resume${++roomCounter}`;
+          const stay = new AbortController();
+          const stayer = await log.stream({ room, after: 0, signal: stay.signal, map: (e: RoomEntry) => e });
+          const leave = new AbortController();
+          const leaver = await log.stream({ room, after: 0, signal: leave.signal, map: (e: RoomEntry) => e });
+          const sent: number[] = [];
+          await play(room, first, sent);
+          // The leaver reads part of what was sent, then its connection drops.
+          const seen: RoomEntry[] = [];
+          const reachable = await lastSeq(db, room);
+          while (seen.length < Math.min(leaveAfter, reachable)) seen.push((await leaver.next()).value as RoomEntry);
+          leave.abort();
+          await leaver.return(undefined);
+          await play(room, second, sent);
+          const newest = await lastSeq(db, room);
+          const resume = new AbortController();
+          const resumed = await log.stream({
+            room,
+            after: seen.at(-1)?.seq ?? 0,
+            signal: resume.signal,
+            map: (e: RoomEntry) => e,
+          });
+          while ((seen.at(-1)?.seq ?? 0) < newest) seen.push((await resumed.next()).value as RoomEntry);
+          const stayed: RoomEntry[] = [];
+          while ((stayed.at(-1)?.seq ?? 0) < newest) stayed.push((await stayer.next()).value as RoomEntry);
+          stay.abort();
+          resume.abort();
+          await Promise.all([stayer.return(undefined), resumed.return(undefined)]);
+          // Exactly once each, in order, on both sides.
+          expect(seen.map((e) => e.seq)).toEqual(stayed.map((e) => e.seq));
+          expect(fold(seen)).toEqual(fold(stayed));
+          expect(fold(seen)).toEqual(await fullHistory(room));
+        },
+      ),
       { numRuns: runs },
     );
   });

@@ -27,7 +27,19 @@ const actor = fc.nat(USERS.length - 1);
 const room = fc.nat(ROOMS.length - 1);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("create" as const), actor, room }),
-  fc.record({ kind: fc.constantFrom("invite" as const, "kick" as const, "ban" as const, "unban" as const, "promote" as const, "demote" as const), actor, target: actor, room }),
+  fc.record({
+    kind: fc.constantFrom(
+      "invite" as const,
+      "kick" as const,
+      "ban" as const,
+      "unban" as const,
+      "promote" as const,
+      "demote" as const,
+    ),
+    actor,
+    target: actor,
+    room,
+  }),
   fc.record({ kind: fc.constantFrom("leave" as const, "send" as const), actor, room }),
 );
 
@@ -36,21 +48,43 @@ let users: { user: User; token: string }[];
 let run = 0;
 
 beforeAll(async () => {
-  const config = loadConfig({ DATABASE_URL: "sqlite::memory:", NODE_ENV: "test", SEND_BURST: "100000", INVITES_PER_MINUTE: "100000", PRIVATE_ROOMS_PER_DAY: "100000", ROOM_CREATE_BURST: "100000", SEARCH_BURST: "100000", SEARCH_BURST_PER_IP: "100000" });
+  const config = loadConfig({
+    DATABASE_URL: "sqlite::memory:",
+    NODE_ENV: "test",
+    SEND_BURST: "100000",
+    INVITES_PER_MINUTE: "100000",
+    PRIVATE_ROOMS_PER_DAY: "100000",
+    ROOM_CREATE_BURST: "100000",
+    SEARCH_BURST: "100000",
+    SEARCH_BURST_PER_IP: "100000",
+  });
   app = await createParlorApp(config);
   users = [];
-  for (const username of USERS) users.push(await app.services.auth.register({ username, password: `password of ${username}` }));
+  for (const username of USERS)
+    users.push(await app.services.auth.register({ username, password: `password of ${username}` }));
 });
 afterAll(() => app.close());
 
-const contextOf = (u: { user: User; token: string }): Context => ({ services: app.services, user: u.user, token: u.token, ip: "127.0.0.1", resHeaders: null, connection: null });
+const contextOf = (u: { user: User; token: string }): Context => ({
+  services: app.services,
+  user: u.user,
+  token: u.token,
+  ip: "127.0.0.1",
+  resHeaders: null,
+  connection: null,
+});
 const callerOf = (u: { user: User; token: string }) => appRouter.createCaller(contextOf(u));
 
 /** What the database says: is `userId` a member of `room`, and is `room` private? */
 async function truth(roomName: string, userId: number) {
   const db = app.services.db;
   const r = await db.selectFrom("room").select("visibility").where("name", "=", roomName).executeTakeFirst();
-  const m = await db.selectFrom("room_member").select("role").where("room", "=", roomName).where("user_id", "=", userId).executeTakeFirst();
+  const m = await db
+    .selectFrom("room_member")
+    .select("role")
+    .where("room", "=", roomName)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
   return { exists: r !== undefined, private: r?.visibility === "private", member: m !== undefined };
 }
 
@@ -109,7 +143,10 @@ describe("private rooms stay private", () => {
               expect(await codeOf(() => c.room.history({ room: name }))).toBe("NOT_FOUND");
               expect(await codeOf(() => c.room.info({ room: name }))).toBe("NOT_FOUND");
               expect(await codeOf(() => c.room.members({ room: name }))).toBe("NOT_FOUND");
-              expect(await firstOf(c.room.messages({ room: name, lastEventId: "0" }))).toEqual({ code: "NOT_FOUND", got: undefined });
+              expect(await firstOf(c.room.messages({ room: name, lastEventId: "0" }))).toEqual({
+                code: "NOT_FOUND",
+                got: undefined,
+              });
               expect(await firstOf(c.room.presence({ room: name }))).toEqual({ code: "NOT_FOUND", got: undefined });
               // Search: NOT_FOUND for the room by name, and no hit from it across rooms.
               expect(await codeOf(() => c.room.search({ query: "secret", room: name }))).toBe("NOT_FOUND");

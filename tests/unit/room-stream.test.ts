@@ -7,12 +7,12 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createDb, type Db } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { createUser } from "../../server/auth/index.ts";
-import type { GroupLayer } from "../../server/groups/group-layer.ts";
-import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { appendChange } from "../../server/chat/change-store.ts";
 import { entriesBetween } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
 import { entryWeight, openRoomStream } from "../../server/chat/room-stream.ts";
+import type { GroupLayer } from "../../server/groups/group-layer.ts";
+import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../../server/limits/defaults.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 
@@ -58,7 +58,16 @@ async function read(stream: AsyncIterator<RoomEntry>, n: number): Promise<number
 }
 
 const open = (after?: number, layer: GroupLayer = groups, pace?: () => Promise<() => void>) =>
-  openRoomStream({ db, groups: layer, room: "r", after, signal: abort.signal, map: (e: RoomEntry) => e, confirm, pace });
+  openRoomStream({
+    db,
+    groups: layer,
+    room: "r",
+    after,
+    signal: abort.signal,
+    map: (e: RoomEntry) => e,
+    confirm,
+    pace,
+  });
 
 /** The same layer, as if its events came over the network (Redis): the stream must confirm each one. */
 const untrusted = (layer: GroupLayer): GroupLayer => ({
@@ -135,7 +144,8 @@ describe("room stream", () => {
 
   test("edits, deletes and reactions of old messages are replayed on resume, in seq order, with the deleted text gone", async () => {
     const [m1, m2] = await store(2);
-    const change = (target: number, c: Parameters<typeof appendChange>[1]["decide"]) => appendChange(db, { room: "r", target, actor: ann, decide: c });
+    const change = (target: number, c: Parameters<typeof appendChange>[1]["decide"]) =>
+      appendChange(db, { room: "r", target, actor: ann, decide: c });
     await change(m1!.seq, () => ({ kind: "edit", text: "t0, fixed" }));
     await change(m2!.seq, () => ({ kind: "reaction", emoji: "👍", added: true }));
     await change(m2!.seq, () => ({ kind: "edit", text: "secret" }));
@@ -161,7 +171,19 @@ describe("room stream", () => {
   test("over a layer shared with other processes, a forged event the database does not hold is never shown and does not stall the room", async () => {
     const layer = untrusted(groups);
     const stream = await open(undefined, layer);
-    const forged: Message = { id: 1, room: "r", seq: 9_000_000_000_000, sender: "mallory", text: "forged", timestamp: new Date().toISOString(), editedAt: null, deleted: false, replyTo: null, reactions: [], attachments: [] };
+    const forged: Message = {
+      id: 1,
+      room: "r",
+      seq: 9_000_000_000_000,
+      sender: "mallory",
+      text: "forged",
+      timestamp: new Date().toISOString(),
+      editedAt: null,
+      deleted: false,
+      replyTo: null,
+      reactions: [],
+      attachments: [],
+    };
     await publish(forged);
     await publish({ ...forged, seq: 1, text: "forged at the next seq" });
     const [real] = await store(1);
@@ -219,7 +241,12 @@ describe("room stream", () => {
     await store(30);
     const handed: WeakRef<RoomEntry>[] = [];
     const stream = await openRoomStream({
-      db, groups, room: "r", after: 0, signal: abort.signal, confirm,
+      db,
+      groups,
+      room: "r",
+      after: 0,
+      signal: abort.signal,
+      confirm,
       map: (entry: RoomEntry) => {
         handed.push(new WeakRef(entry));
         return entry.seq;

@@ -2,8 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { HistoryInput, LastEventId, MessageText, Password, RoomName, Username } from "../../shared/schemas.ts";
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
-const error = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } }, v: unknown) =>
-  schema.safeParse(v).error?.issues.map((i) => i.message).join("; ");
+const error = (
+  schema: { safeParse(v: unknown): { success: boolean; error?: { issues: { message: string }[] } } },
+  v: unknown,
+) =>
+  schema
+    .safeParse(v)
+    .error?.issues.map((i) => i.message)
+    .join("; ");
 
 describe("RoomName", () => {
   test("accepts letters, digits, '-', '_', '.' from 1 to 64 characters", () => {
@@ -25,7 +31,8 @@ describe("RoomName", () => {
 
 describe("RoomName: one canonical form", () => {
   test("any case and a leading '#' give the lower-case name: 'General', '#general', 'GENERAL' are 'general'", () => {
-    for (const typed of ["General", "#general", "GENERAL", "#GeNeRaL", "general"]) expect(RoomName.parse(typed)).toBe("general");
+    for (const typed of ["General", "#general", "GENERAL", "#GeNeRaL", "general"])
+      expect(RoomName.parse(typed)).toBe("general");
     expect(RoomName.parse("Room-1_X.y")).toBe("room-1_x.y");
     expect(RoomName.parse(`#${"A".repeat(64)}`)).toBe("a".repeat(64));
   });
@@ -35,7 +42,8 @@ describe("RoomName: one canonical form", () => {
     expect(RoomName.parse("dm:1:3")).toBe("dm:1:3");
   });
   test("only A–Z fold: look-alikes that lower-case to ASCII (Kelvin sign, dotted capital I) are still refused", () => {
-    for (const name of ["\u212Aeys", "\u0130nbox", "\u212B"]) expect(error(RoomName, name)).toContain("only letters, digits");
+    for (const name of ["\u212Aeys", "\u0130nbox", "\u212B"])
+      expect(error(RoomName, name)).toContain("only letters, digits");
   });
 });
 
@@ -55,7 +63,8 @@ describe("MessageText", () => {
   });
   test("keeps newlines and tabs, refuses other control characters", () => {
     expect(MessageText.parse("a\nb\tc")).toBe("a\nb\tc");
-    for (const c of ["\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085"]) expect(error(MessageText, `a${c}b`)).toContain("control characters");
+    for (const c of ["\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085"])
+      expect(error(MessageText, `a${c}b`)).toContain("control characters");
   });
   test("markup and SQL are just text", () => {
     expect(MessageText.parse("<script>alert(1)</script>")).toBe("<script>alert(1)</script>");

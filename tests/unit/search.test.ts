@@ -1,12 +1,21 @@
 /** How a query becomes words, how FTS5 gets them, and how the web app marks and reaches a hit. */
 import { describe, expect, test } from "bun:test";
+import { highlightSegments, messageHref } from "../../client/app/lib/search.ts";
 import { fts5AllOf, tsqueryAllOf } from "../../server/chat/search.ts";
 import { highlightRanges, searchTerms } from "../../shared/search.ts";
-import { highlightSegments, messageHref } from "../../client/app/lib/search.ts";
 
 describe("searchTerms", () => {
   test("words are runs of letters, digits and marks, lower-cased, each once; everything else separates", () => {
-    expect(searchTerms('Lunch on "Tuesday"? lunch! OR NEAR(x*) café_3')).toEqual(["lunch", "on", "tuesday", "or", "near", "x", "café", "3"]);
+    expect(searchTerms('Lunch on "Tuesday"? lunch! OR NEAR(x*) café_3')).toEqual([
+      "lunch",
+      "on",
+      "tuesday",
+      "or",
+      "near",
+      "x",
+      "café",
+      "3",
+    ]);
     expect(searchTerms("?!* -- ()")).toEqual([]);
   });
 });
@@ -36,7 +45,13 @@ describe("highlightRanges / highlightSegments", () => {
   });
 
   test("ranges out of order or past the text are ignored rather than garbling it", () => {
-    expect(highlightSegments("abc def", [[4, 7], [0, 3], [5, 99]])).toEqual([
+    expect(
+      highlightSegments("abc def", [
+        [4, 7],
+        [0, 3],
+        [5, 99],
+      ]),
+    ).toEqual([
       { text: "abc ", marked: false },
       { text: "def", marked: true },
     ]);

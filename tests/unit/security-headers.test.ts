@@ -10,7 +10,9 @@ describe("securityHeaders", () => {
   });
 
   test("an IPv6 Host '[::1]:3000' is a host too", () => {
-    expect(securityHeaders("text/html", "[::1]:3000")["content-security-policy"]).toContain("ws://[::1]:3000 wss://[::1]:3000");
+    expect(securityHeaders("text/html", "[::1]:3000")["content-security-policy"]).toContain(
+      "ws://[::1]:3000 wss://[::1]:3000",
+    );
   });
 
   test("a Host that would smuggle directives ('evil.example; script-src *', 'a b', 'x'') is left out: connect-src is 'self' alone", () => {
@@ -28,9 +30,13 @@ describe("securityHeaders", () => {
     expect(securityHeaders("text/javascript;charset=utf-8", "localhost", true)["content-security-policy"]).toBe(
       "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
-    expect(securityHeaders("text/javascript;charset=utf-8", "localhost")["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(securityHeaders("text/javascript;charset=utf-8", "localhost")["content-security-policy"]).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
     // The header on a response that is not a script changes nothing.
-    expect(securityHeaders("application/json", "localhost", true)["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(securityHeaders("application/json", "localhost", true)["content-security-policy"]).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
   });
 
   test("JSON, plain text and a missing content type get nosniff and a CSP that allows nothing", () => {

@@ -6,8 +6,8 @@
  * joins by sending.
  */
 import { describe, expect, test } from "bun:test";
-import { InvalidRequestError, NotFoundError } from "../../server/errors/domain-errors.ts";
 import { admit, type RoomState } from "../../server/chat/send-rules.ts";
+import { InvalidRequestError, NotFoundError } from "../../server/errors/domain-errors.ts";
 
 const state = (s: Partial<RoomState>): RoomState => ({
   visibility: "public",

@@ -1,7 +1,6 @@
 /** The session queries beyond Lucia's adapter, on SQLite and PostgreSQL alike; and the sweep's timer. */
 import { expect, test } from "bun:test";
-import { createAuth } from "../../server/auth/index.ts";
-import { storedSessionId as hashToken } from "../../server/auth/index.ts";
+import { createAuth, storedSessionId as hashToken } from "../../server/auth/index.ts";
 import { startSessionSweep, sweepIntervalMs } from "../../server/sessions/session-sweep.ts";
 import { databaseBackends, describeEach } from "../support/backends.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
@@ -28,8 +27,16 @@ await describeEach("session store", databaseBackends, (backend) => {
       const keys = [ann.token, laptop.token, phone.token].map(hashToken);
       expect(list.some((s) => keys.some((k) => k.startsWith(s.id)))).toBe(false);
 
-      expect(await auth.changePassword(ann.user.id, laptop.token, { currentPassword: "wrong password", newPassword: "new password" })).toBeNull();
-      const changed = await auth.changePassword(ann.user.id, laptop.token, { currentPassword: "correct horse", newPassword: "new password" });
+      expect(
+        await auth.changePassword(ann.user.id, laptop.token, {
+          currentPassword: "wrong password",
+          newPassword: "new password",
+        }),
+      ).toBeNull();
+      const changed = await auth.changePassword(ann.user.id, laptop.token, {
+        currentPassword: "correct horse",
+        newPassword: "new password",
+      });
       expect(new Set(changed?.endedSessions)).toEqual(new Set([ann.token, phone.token].map(hashToken)));
       expect(await auth.validate(phone.token)).toBeNull();
       expect((await auth.validate(laptop.token))?.user.username).toBe("ann");
@@ -77,7 +84,11 @@ await describeEach("session store", databaseBackends, (backend) => {
       const auth = createAuth(env.db, { secureCookies: false });
       const live = await auth.register({ username: "ann", password: "correct horse" });
       const stale = (await auth.login({ username: "ann", password: "correct horse" }))!;
-      await env.db.updateTable("session").set({ expires_at: Date.now() - 1000 }).where("id", "=", hashToken(stale.token)).execute();
+      await env.db
+        .updateTable("session")
+        .set({ expires_at: Date.now() - 1000 })
+        .where("id", "=", hashToken(stale.token))
+        .execute();
       expect(await auth.purgeExpired()).toBe(1);
       const ids = (await env.db.selectFrom("session").select("id").execute()).map((r) => r.id);
       expect(ids).toEqual([hashToken(live.token)]);
@@ -93,7 +104,11 @@ await describeEach("session store", databaseBackends, (backend) => {
       const live = await auth.register({ username: "ann", password: "correct horse" });
       const stale = (await auth.login({ username: "ann", password: "correct horse" }))!;
       const ended = (await auth.login({ username: "ann", password: "correct horse" }))!;
-      await env.db.updateTable("session").set({ expires_at: Date.now() - 1000 }).where("id", "=", hashToken(stale.token)).execute();
+      await env.db
+        .updateTable("session")
+        .set({ expires_at: Date.now() - 1000 })
+        .where("id", "=", hashToken(stale.token))
+        .execute();
       await auth.logout(ended.token);
       const unknown = Array.from({ length: 2497 }, (_, i) => hashToken(`never issued ${i}`));
       // The live one last: past the first query's thousand keys.
@@ -133,5 +148,7 @@ test("a failing sweep is reported and the next one still runs", async () => {
 });
 
 test("the sweep interval is the session lifetime, between 1 s and 1 hour", () => {
-  expect([sweepIntervalMs(0.2), sweepIntervalMs(1), sweepIntervalMs(600), sweepIntervalMs(30 * 24 * 3600)]).toEqual([1_000, 1_000, 600_000, 3_600_000]);
+  expect([sweepIntervalMs(0.2), sweepIntervalMs(1), sweepIntervalMs(600), sweepIntervalMs(30 * 24 * 3600)]).toEqual([
+    1_000, 1_000, 600_000, 3_600_000,
+  ]);
 });

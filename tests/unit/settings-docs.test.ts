@@ -1,12 +1,21 @@
 import { describe, expect, test } from "bun:test";
-import { OPERATIONS_DOC, renderEnvExample, renderSettingsTable, withSettingsTable } from "../../scripts/settings-docs.ts";
+import {
+  OPERATIONS_DOC,
+  renderEnvExample,
+  renderSettingsTable,
+  withSettingsTable,
+} from "../../scripts/settings-docs.ts";
 import { SettingsSchema } from "../../server/settings.ts";
 
 describe("settings documentation, generated from the schema", () => {
   test("every variable in the schema has a group and a sentence an operator reads", () => {
     for (const [name, schema] of Object.entries(SettingsSchema.shape)) {
       const meta = schema.meta() as { group?: string; doc?: string } | undefined;
-      expect({ name, group: typeof meta?.group, doc: (meta?.doc ?? "").length > 10 }).toEqual({ name, group: "string", doc: true });
+      expect({ name, group: typeof meta?.group, doc: (meta?.doc ?? "").length > 10 }).toEqual({
+        name,
+        group: "string",
+        doc: true,
+      });
     }
   });
 

@@ -60,12 +60,20 @@ describe("staticFiles", () => {
     expect(await (await get(app, "/trpc/room.history?input=%7B%7D")).text()).toBe("trpc /trpc/room.history");
     expect(await (await get(app, "/api/messages/lobby/")).json()).toEqual({ room: "lobby" });
     expect(await (await get(app, "/healthz")).json()).toEqual({ ok: true });
-    for (const path of ["/api", "/api/", "/api/nope"]) expect(await (await get(app, path)).json()).toEqual({ error: "no such API" });
+    for (const path of ["/api", "/api/", "/api/nope"])
+      expect(await (await get(app, path)).json()).toEqual({ error: "no such API" });
   });
 
   test("answers 404 for unknown paths and anything outside the build directory", async () => {
     const app = appWith(build);
-    for (const path of ["/nope.js", "/assets/missing.js", "/room/a/b", "/..%2Fsecret.txt", "/assets/..%2F..%2Fsecret.txt", "/%E0%A4%A"]) {
+    for (const path of [
+      "/nope.js",
+      "/assets/missing.js",
+      "/room/a/b",
+      "/..%2Fsecret.txt",
+      "/assets/..%2F..%2Fsecret.txt",
+      "/%E0%A4%A",
+    ]) {
       const res = await get(app, path);
       expect(res.status).toBe(404);
       expect(await res.text()).not.toContain("not for the web");

@@ -2,15 +2,21 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
 import { createUser } from "../../server/auth/index.ts";
-import { ClientIdReusedError, UsernameTakenError } from "../../server/errors/domain-errors.ts";
-import { createMessageWriter } from "../../server/chat/message-writer.ts";
 import { activeRooms, entriesBetween, historyPage, lastSeq } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
+import { createMessageWriter } from "../../server/chat/message-writer.ts";
+import { ClientIdReusedError, UsernameTakenError } from "../../server/errors/domain-errors.ts";
 
 /** The messages of a room's log, oldest first (its entries are all messages here). */
 const messagesAfter = async (db: Db, q: { room: string; after: number; upTo?: number; limit: number }) =>
-  (await entriesBetween(db, { room: q.room, after: q.after, upTo: Math.min(q.upTo ?? Number.MAX_SAFE_INTEGER, q.after + q.limit) }))
-    .flatMap((e) => (e.kind === "message" ? [e.message] : []));
+  (
+    await entriesBetween(db, {
+      room: q.room,
+      after: q.after,
+      upTo: Math.min(q.upTo ?? Number.MAX_SAFE_INTEGER, q.after + q.limit),
+    })
+  ).flatMap((e) => (e.kind === "message" ? [e.message] : []));
+
 import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
 
 await describeEach("message storage", databaseBackends, (backend) => {
@@ -26,7 +32,8 @@ await describeEach("message storage", databaseBackends, (backend) => {
   });
   afterEach(() => env.dispose());
 
-  const send = async (room: string, text: string, sender = ann) => (await appendMessage(db, { room, sender, text })).message;
+  const send = async (room: string, text: string, sender = ann) =>
+    (await appendMessage(db, { room, sender, text })).message;
 
   test("each room numbers its messages 1, 2, 3 …; ids are global and grow", async () => {
     const a1 = await send("a", "one");
@@ -47,7 +54,9 @@ await describeEach("message storage", databaseBackends, (backend) => {
     expect(seqs).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
     // The stored log agrees with what each sender was told.
     const stored = await messagesAfter(db, { room: "busy", after: 0, limit: 100 });
-    expect(stored.map((m) => [m.seq, m.text])).toEqual(sent.map((m) => [m.seq, m.text]).sort((x, y) => Number(x[0]) - Number(y[0])));
+    expect(stored.map((m) => [m.seq, m.text])).toEqual(
+      sent.map((m) => [m.seq, m.text]).sort((x, y) => Number(x[0]) - Number(y[0])),
+    );
   });
 
   test("group commit: batches of many senders number each message in the room (msg_index) and among its sender's (sender_index), across batches", async () => {
@@ -56,9 +65,22 @@ await describeEach("message storage", databaseBackends, (backend) => {
     const senders = [ann, ben, cy];
     // Three waves of 30 concurrent sends: each wave spans batches that must read what the previous ones stored.
     for (let wave = 0; wave < 3; wave++) {
-      await Promise.all(Array.from({ length: 30 }, (_, i) => appendMessage(db, { room: "many", sender: senders[(i * 7 + wave) % 3]!, text: `w${wave} m${i}` }, writer.store)));
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          appendMessage(
+            db,
+            { room: "many", sender: senders[(i * 7 + wave) % 3]!, text: `w${wave} m${i}` },
+            writer.store,
+          ),
+        ),
+      );
     }
-    const rows = await db.selectFrom("message").select(["seq", "sender_id", "msg_index", "sender_index"]).where("room", "=", "many").orderBy("seq").execute();
+    const rows = await db
+      .selectFrom("message")
+      .select(["seq", "sender_id", "msg_index", "sender_index"])
+      .where("room", "=", "many")
+      .orderBy("seq")
+      .execute();
     expect(rows.map((r) => Number(r.msg_index))).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
     for (const s of senders) {
       const own = rows.filter((r) => Number(r.sender_id) === s.id).map((r) => Number(r.sender_index));
@@ -119,7 +141,9 @@ await describeEach("message storage", databaseBackends, (backend) => {
     expect(first.duplicate).toBe(false);
     expect(retry).toEqual({ message: first.message, duplicate: true });
     const racing = await Promise.all(
-      Array.from({ length: 5 }, () => appendMessage(db, { room: "idem", sender: ann, text: "raced", clientId: "c-0002-bbbb" })),
+      Array.from({ length: 5 }, () =>
+        appendMessage(db, { room: "idem", sender: ann, text: "raced", clientId: "c-0002-bbbb" }),
+      ),
     );
     expect(new Set(racing.map((r) => r.message.id)).size).toBe(1);
     expect(racing.filter((r) => !r.duplicate)).toHaveLength(1);
@@ -136,12 +160,18 @@ await describeEach("message storage", databaseBackends, (backend) => {
 
   test("a client id reused for a different message is refused", async () => {
     await appendMessage(db, { room: "idem", sender: ann, text: "first", clientId: "c-0003-cccc" });
-    await expect(appendMessage(db, { room: "idem", sender: ann, text: "other", clientId: "c-0003-cccc" })).rejects.toBeInstanceOf(ClientIdReusedError);
-    await expect(appendMessage(db, { room: "elsewhere", sender: ann, text: "first", clientId: "c-0003-cccc" })).rejects.toBeInstanceOf(ClientIdReusedError);
+    await expect(
+      appendMessage(db, { room: "idem", sender: ann, text: "other", clientId: "c-0003-cccc" }),
+    ).rejects.toBeInstanceOf(ClientIdReusedError);
+    await expect(
+      appendMessage(db, { room: "elsewhere", sender: ann, text: "first", clientId: "c-0003-cccc" }),
+    ).rejects.toBeInstanceOf(ClientIdReusedError);
     expect(await lastSeq(db, "elsewhere")).toBe(0);
   });
 
   test("usernames are unique regardless of case", async () => {
-    await expect(createUser(db, { username: "ANN", password: "password-ANN" })).rejects.toBeInstanceOf(UsernameTakenError);
+    await expect(createUser(db, { username: "ANN", password: "password-ANN" })).rejects.toBeInstanceOf(
+      UsernameTakenError,
+    );
   });
 });

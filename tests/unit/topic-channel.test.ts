@@ -7,9 +7,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { tracked } from "@trpc/server";
+import { appRouter } from "../../server/trpc/router.ts";
 import { createFrameEncoder } from "../../server/trpc/ws/protocol.ts";
 import { createTopicChannel, type TopicMember } from "../../server/trpc/ws/topics.ts";
-import { appRouter } from "../../server/trpc/router.ts";
 
 const HIGH = 1000;
 const SLOW = 4000;
@@ -39,7 +39,12 @@ function setup() {
     };
   }
   const stats = { deliveries: 0 };
-  const channel = createTopicChannel({ frames: createFrameEncoder(appRouter), highWaterBytes: HIGH, slowConsumerBytes: SLOW, stats });
+  const channel = createTopicChannel({
+    frames: createFrameEncoder(appRouter),
+    highWaterBytes: HIGH,
+    slowConsumerBytes: SLOW,
+    stats,
+  });
   channel.attach({
     publish(topic, data) {
       wire.push(topic);
@@ -83,7 +88,11 @@ describe("topic channel", () => {
     const [reader, stalled, gone] = [new Member(), new Member(), new Member()];
     const behind: string[] = [];
     const seats = new Map([reader, stalled, gone].map((m, _i) => [m, channel.seat(m, '{"id":1,')] as const));
-    for (const [m, seat] of seats) seat.join("room:r", () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()));
+    for (const [m, seat] of seats)
+      seat.join(
+        "room:r",
+        () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()),
+      );
     gone.buffered = SLOW; // its reader stopped long ago
     let sent = 0;
     while (behind.length < 2 && sent < 100) {
@@ -108,10 +117,11 @@ describe("topic channel", () => {
     const stalled = new Member();
     let off = false;
     const seats = Array.from({ length: 50 }, (_, i) => [`room:r${i}`, channel.seat(stalled, '{"id":1,')] as const);
-    for (const [key, seat] of seats) seat.join(key, () => {
-      off = true;
-      for (const [, s] of seats) s.leave();
-    });
+    for (const [key, seat] of seats)
+      seat.join(key, () => {
+        off = true;
+        for (const [, s] of seats) s.leave();
+      });
     let sent = 0;
     while (!off && sent < 1000) for (const [key] of seats) channel.publish(key, value(++sent));
     expect(off).toBe(true);

@@ -11,7 +11,9 @@ test("quietFor resolves when the watched value stays the same over the window", 
 test("quietFor fails when something arrives within the window, saying what it watched, what it was and what it became", async () => {
   const received = ["a"];
   setTimeout(() => received.push("b"), 20);
-  await expect(quietFor(500, () => received, "the messages received")).rejects.toThrow(/^expected the messages received to stay \["a"\] for 500 ms, but after \d+ ms it was \["a","b"\]$/);
+  await expect(quietFor(500, () => received, "the messages received")).rejects.toThrow(
+    /^expected the messages received to stay \["a"\] for 500 ms, but after \d+ ms it was \["a","b"\]$/,
+  );
 });
 
 test("quietFor watches an asynchronous value too (a page's texts)", async () => {

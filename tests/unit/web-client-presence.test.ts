@@ -1,6 +1,13 @@
 /** The room page's presence wording and timing: typing line, joined/left notices, the typing throttle. */
 import { describe, expect, test } from "bun:test";
-import { describeChange, diffPresent, hereNowLabel, listNames, presentList, typingLine } from "../../client/app/lib/presence.ts";
+import {
+  describeChange,
+  diffPresent,
+  hereNowLabel,
+  listNames,
+  presentList,
+  typingLine,
+} from "../../client/app/lib/presence.ts";
 import { createPresenceNotices, type Timers } from "../../client/app/lib/presence-notices.ts";
 import { createTypingSignal } from "../../client/app/lib/typing-signal.ts";
 
@@ -99,7 +106,13 @@ describe("createPresenceNotices", () => {
   function setup(self: string | null = "me") {
     const clock = fakeTimers();
     const shown: string[] = [];
-    const notices = createPresenceNotices({ self: () => self, onNotice: (t) => shown.push(t), batchMs: 1_000, showMs: 5_000, timers: clock.timers });
+    const notices = createPresenceNotices({
+      self: () => self,
+      onNotice: (t) => shown.push(t),
+      batchMs: 1_000,
+      showMs: 5_000,
+      timers: clock.timers,
+    });
     return { clock, shown, notices };
   }
 

@@ -36,7 +36,10 @@ describe("checkRoomName", () => {
 
   test("explains why a name is refused, in the schema's words", () => {
     expect(checkRoomName("")).toEqual({ ok: false, error: "A room name cannot be empty." });
-    expect(checkRoomName("a b")).toEqual({ ok: false, error: "A room name may contain only letters, digits, '-', '_' and '.'." });
+    expect(checkRoomName("a b")).toEqual({
+      ok: false,
+      error: "A room name may contain only letters, digits, '-', '_' and '.'.",
+    });
     expect(checkRoomName("a..b")).toEqual({ ok: false, error: "A room name cannot contain '..'." });
   });
 

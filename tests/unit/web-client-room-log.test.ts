@@ -1,8 +1,15 @@
 /** The room page's logic for edits, deletes, reactions and replies: own changes, chips, quotes, the composer's modes. */
 import { describe, expect, test } from "bun:test";
-import { afterLogChange, escape, lastEditable, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
+import { afterLogChange, escape as leaveMode, lastEditable, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
-import { emptyLog, findMessage, type Message, type MessageLog, withHistoryPage, withLiveEntry } from "../../client/app/lib/message-log.ts";
+import {
+  emptyLog,
+  findMessage,
+  type Message,
+  type MessageLog,
+  withHistoryPage,
+  withLiveEntry,
+} from "../../client/app/lib/message-log.ts";
 import { withOwnChange } from "../../client/app/lib/own-changes.ts";
 import { checkEmoji, reactedBy, reactionChips } from "../../client/app/lib/reactions.ts";
 import { createQuoteCache, quoteLine, quoteOf, quoteText } from "../../client/app/lib/reply-quote.ts";
@@ -10,7 +17,8 @@ import { type ActionsRoom, createRoomActions } from "../../client/app/lib/room-a
 import type { RoomEntry } from "../../shared/schemas.ts";
 import { testMessage } from "../support/entries.ts";
 
-const logOf = (...messages: Message[]): MessageLog => withHistoryPage(emptyLog, { messages: messages.toReversed(), nextCursor: null });
+const logOf = (...messages: Message[]): MessageLog =>
+  withHistoryPage(emptyLog, { messages: messages.toReversed(), nextCursor: null });
 const at = (log: MessageLog, seq: number) => findMessage(log, seq)!;
 
 describe("withOwnChange", () => {
@@ -19,7 +27,14 @@ describe("withOwnChange", () => {
     const answer = testMessage(1, { text: "final", editedAt: "2026-12-01T10:00:00.000Z" });
     const after = withOwnChange(log, { kind: "edit", message: answer });
     expect(at(after, 1)).toMatchObject({ text: "final", editedAt: "2026-12-01T10:00:00.000Z" });
-    const live: RoomEntry = { kind: "edit", seq: 2, target: 1, text: "final", editedAt: "2026-12-01T10:00:00.000Z", by: "ann" };
+    const live: RoomEntry = {
+      kind: "edit",
+      seq: 2,
+      target: 1,
+      text: "final",
+      editedAt: "2026-12-01T10:00:00.000Z",
+      by: "ann",
+    };
     expect(withLiveEntry(after, live).messages).toEqual(after.messages);
   });
 
@@ -47,9 +62,15 @@ describe("withOwnChange", () => {
 
   test("a delete leaves the tombstone the stream's delete would; a reaction taken back goes", () => {
     const log = logOf(testMessage(1, { text: "oops", reactions: [{ emoji: "👍", users: ["ann", "bob"] }] }));
-    expect(at(withOwnChange(log, { kind: "delete", seq: 1 }), 1)).toMatchObject({ text: "", deleted: true, reactions: [] });
+    expect(at(withOwnChange(log, { kind: "delete", seq: 1 }), 1)).toMatchObject({
+      text: "",
+      deleted: true,
+      reactions: [],
+    });
     const answer = testMessage(1, { reactions: [{ emoji: "👍", users: ["ann"] }] });
-    expect(at(withOwnChange(log, { kind: "reaction", message: answer, emoji: "👍", user: "bob" }), 1).reactions).toEqual([{ emoji: "👍", users: ["ann"] }]);
+    expect(
+      at(withOwnChange(log, { kind: "reaction", message: answer, emoji: "👍", user: "bob" }), 1).reactions,
+    ).toEqual([{ emoji: "👍", users: ["ann"] }]);
   });
 
   test("a message the page does not hold is left alone", () => {
@@ -83,7 +104,10 @@ describe("reactions", () => {
     expect(checkEmoji(" 👩🏽‍💻 ")).toEqual({ ok: true, emoji: "👩🏽‍💻" });
     expect(checkEmoji("🇫🇷")).toEqual({ ok: true, emoji: "🇫🇷" });
     expect(checkEmoji("")).toEqual({ ok: false, error: "Type or paste one emoji." });
-    expect(checkEmoji("👍👍")).toEqual({ ok: false, error: "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else." });
+    expect(checkEmoji("👍👍")).toEqual({
+      ok: false,
+      error: "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.",
+    });
     expect(checkEmoji("ok")).toMatchObject({ ok: false });
   });
 });
@@ -117,7 +141,14 @@ describe("reply quotes", () => {
     expect(asked).toEqual([7, 404]);
     expect(cache.get(7)?.text).toBe("old words");
     expect(cache.get(404)).toBeNull();
-    cache.fold({ kind: "edit", seq: 50, target: 7, text: "new words", editedAt: "2026-12-01T10:00:00.000Z", by: "ann" });
+    cache.fold({
+      kind: "edit",
+      seq: 50,
+      target: 7,
+      text: "new words",
+      editedAt: "2026-12-01T10:00:00.000Z",
+      by: "ann",
+    });
     expect(cache.get(7)?.text).toBe("new words");
     cache.fold({ kind: "delete", seq: 51, target: 7, deletedAt: "2026-12-01T10:00:01.000Z", by: "ann" });
     expect(quoteOf(cache.get(7))).toEqual({ state: "deleted", sender: "ann" });
@@ -150,7 +181,11 @@ describe("reply quotes", () => {
 });
 
 describe("composer modes", () => {
-  const mine = [testMessage(1, { sender: "ann", text: "first" }), testMessage(2, { sender: "bob" }), testMessage(3, { sender: "ann", text: "gone", deleted: true })];
+  const mine = [
+    testMessage(1, { sender: "ann", text: "first" }),
+    testMessage(2, { sender: "bob" }),
+    testMessage(3, { sender: "ann", text: "gone", deleted: true }),
+  ];
 
   test("↑ finds your newest message that is not deleted; a guest has none", () => {
     expect(lastEditable(mine, "ann")?.seq).toBe(1);
@@ -161,16 +196,19 @@ describe("composer modes", () => {
 
   test("Esc ends an edit with the draft from before it, ends a reply keeping what was typed, and does nothing otherwise", () => {
     const editing = startEdit(newMessage, mine[0]!, "half a thought");
-    expect(escape(editing, "first, changed")).toEqual({ mode: newMessage, text: "half a thought" });
-    expect(escape({ kind: "reply", to: 2 }, "sure")).toEqual({ mode: newMessage, text: "sure" });
-    expect(escape(newMessage, "typing")).toBeNull();
+    expect(leaveMode(editing, "first, changed")).toEqual({ mode: newMessage, text: "half a thought" });
+    expect(leaveMode({ kind: "reply", to: 2 }, "sure")).toEqual({ mode: newMessage, text: "sure" });
+    expect(leaveMode(newMessage, "typing")).toBeNull();
     // Switching to another edit keeps the draft from before the first one.
     expect(startEdit(editing, mine[1]!, "first, changed")).toMatchObject({ seq: 2, draft: "half a thought" });
   });
 
   test("an edit or reply of a message deleted meanwhile ends, saying so", () => {
     const find = (seq: number) => mine.find((m) => m.seq === seq);
-    expect(afterLogChange({ kind: "reply", to: 3 }, find)).toEqual({ mode: newMessage, notice: "The message you were replying to was deleted." });
+    expect(afterLogChange({ kind: "reply", to: 3 }, find)).toEqual({
+      mode: newMessage,
+      notice: "The message you were replying to was deleted.",
+    });
     const editing = startEdit(newMessage, mine[0]!, "");
     expect(afterLogChange(editing, find).mode).toBe(editing);
   });
@@ -283,7 +321,9 @@ describe("createRoomActions", () => {
   }
 
   test("a refused reaction is said in the message it was for, and the next action clears it", async () => {
-    const { actions } = setup({ react: () => Promise.reject(new Error("A message takes at most 20 different emoji.")) });
+    const { actions } = setup({
+      react: () => Promise.reject(new Error("A message takes at most 20 different emoji.")),
+    });
     await actions.react(testMessage(4), "👍", true);
     expect(actions.errorFor(4)).toBe("A message takes at most 20 different emoji.");
     expect(actions.errorFor(5)).toBe("");
@@ -304,7 +344,10 @@ describe("createRoomActions", () => {
   });
 
   test("a quote whose message cannot be loaded says why, in the reply", async () => {
-    const { actions, shown } = setup({ loadUntil: async () => false, olderError: () => new Error("Cannot reach the server.") });
+    const { actions, shown } = setup({
+      loadUntil: async () => false,
+      olderError: () => new Error("Cannot reach the server."),
+    });
     await actions.showQuoted(9, 2);
     expect(shown).toEqual([]);
     expect(actions.errorFor(9)).toBe("Older messages could not be loaded: Cannot reach the server.");

@@ -132,14 +132,21 @@ describe("direct conversations by name", () => {
   });
 
   test("conversationError: NOT_FOUND says nobody has that name; other refusals give the server's sentence", () => {
-    const error = (code: string, message: string) => new TRPCClientError(message, { result: { error: { message, code: -32004, data: { code } } } });
-    expect(conversationError(error("NOT_FOUND", "No user is called 'zed'."), "zed")).toBe(conversationText.nobody("zed"));
+    const error = (code: string, message: string) =>
+      new TRPCClientError(message, { result: { error: { message, code: -32004, data: { code } } } });
+    expect(conversationError(error("NOT_FOUND", "No user is called 'zed'."), "zed")).toBe(
+      conversationText.nobody("zed"),
+    );
     expect(conversationError(error("UNAUTHORIZED", "Sign in"), "zed")).toBe(conversationText.signIn);
-    expect(conversationError(error("BAD_REQUEST", "A direct conversation needs someone else."), "zed")).toBe("A direct conversation needs someone else.");
+    expect(conversationError(error("BAD_REQUEST", "A direct conversation needs someone else."), "zed")).toBe(
+      "A direct conversation needs someone else.",
+    );
   });
 
   test("removed from a conversation, the notice names the person, never the dm: id", () => {
-    const forbidden = new TRPCClientError("You left room 'dm:1:2'.", { result: { error: { message: "x", code: -32003, data: { code: "FORBIDDEN" } } } });
+    const forbidden = new TRPCClientError("You left room 'dm:1:2'.", {
+      result: { error: { message: "x", code: -32003, data: { code: "FORBIDDEN" } } },
+    });
     const notice = removalText(removalKind(forbidden)!, "Ann Smith", true);
     expect(notice).toBe("You are no longer in the conversation with Ann Smith.");
     expect(notice).not.toContain("dm:");
@@ -147,7 +154,16 @@ describe("direct conversations by name", () => {
 });
 
 describe("invitations", () => {
-  const room: RoomUnread = { room: "plans", visibility: "private", direct: false, lastSeq: 1, lastReadSeq: 0, unread: 0, mentions: 0, lastMessageAt: "2026-12-01T10:00:00.000Z" };
+  const room: RoomUnread = {
+    room: "plans",
+    visibility: "private",
+    direct: false,
+    lastSeq: 1,
+    lastReadSeq: 0,
+    unread: 0,
+    mentions: 0,
+    lastMessageAt: "2026-12-01T10:00:00.000Z",
+  };
   test("an update with invitedBy is an invitation; other events are not", () => {
     expect(invitationOf({ type: "update", room, invitedBy: "ann" })).toEqual({ room: "plans", by: "ann" });
     expect(invitationOf({ type: "update", room })).toBeNull();

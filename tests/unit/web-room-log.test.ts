@@ -5,13 +5,13 @@
  * older pages, a refusal, and who is here.
  */
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { createParlorClient } from "@parlor/client";
 import { createRoot } from "solid-js";
 import type { CachedHistory } from "../../client/app/lib/history-cache.ts";
 import { createRoomLog, type RoomLogOptions } from "../../client/app/lib/room-log.ts";
 import { createRoomPresence } from "../../client/app/lib/room-presence.ts";
 import { createRoomWrites } from "../../client/app/lib/room-writes.ts";
 import { createSavedHistory } from "../../client/app/lib/saved-history.ts";
-import { createParlorClient } from "@parlor/client";
 import { startTestServer, type TestServer } from "../support/server.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -56,7 +56,10 @@ describe("createRoomLog", () => {
     expect(seqs(log)).toEqual([first.seq]);
     await ann.client.room.send.mutate({ room: "lobby", text: "two" });
     await ann.client.room.edit.mutate({ room: "lobby", seq: first.seq, text: "one, edited" });
-    await waitFor(() => log.messages()[0]?.text === "one, edited" && incoming.includes("two"), "the new message and the edit");
+    await waitFor(
+      () => log.messages()[0]?.text === "one, edited" && incoming.includes("two"),
+      "the new message and the edit",
+    );
     expect(inPlace).toBe(1);
     expect(incoming).toEqual(["two"]);
     expect(log.messages().map((m) => m.text)).toEqual(["one, edited", "two"]);
@@ -65,7 +68,13 @@ describe("createRoomLog", () => {
   test("writes: a send shows at once and its live copy is not added twice; an edit, a reaction and a delete show at once", async () => {
     const ann = await server.signUp();
     const log = owned(() => createRoomLog({ client: ann.client, room: "lobby" }));
-    const writes = createRoomWrites({ client: ann.client, room: "lobby", log, typing: { settled: async () => {}, sent: () => {} }, self: () => ann.username });
+    const writes = createRoomWrites({
+      client: ann.client,
+      room: "lobby",
+      log,
+      typing: { settled: async () => {}, sent: () => {} },
+      self: () => ann.username,
+    });
     await waitFor(() => log.status() === "live", "the stream to start");
     const sent = await writes.send("hello");
     expect(seqs(log)).toEqual([sent.seq]);
@@ -121,7 +130,9 @@ describe("createRoomLog", () => {
     const copy: CachedHistory = { page: { messages: [], nextCursor: null }, savedAt: "2026-12-01T10:00:00.000Z" };
     // After a reload offline, the user is known only after the first page failed: until then there is no copy to load.
     let userKnown = false;
-    const saved = createSavedHistory({ store: { load: () => (userKnown ? copy : null), save: () => {}, drop: () => {} } });
+    const saved = createSavedHistory({
+      store: { load: () => (userKnown ? copy : null), save: () => {}, drop: () => {} },
+    });
     const options: RoomLogOptions = { client: createParlorClient({ url, token: ann.token }), room: "lobby", saved };
     const log = owned(() => createRoomLog(options));
     await waitFor(() => log.firstPageError() !== undefined, "the failed fetch");

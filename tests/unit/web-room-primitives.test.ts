@@ -41,7 +41,10 @@ function manualClock() {
 }
 
 const logOf = (...seqs: number[]): MessageLog =>
-  withHistoryPage(emptyLog, { messages: seqs.map((seq) => testMessage(seq)).reverse(), nextCursor: seqs[0] === 1 ? null : (seqs[0] ?? null) });
+  withHistoryPage(emptyLog, {
+    messages: seqs.map((seq) => testMessage(seq)).reverse(),
+    nextCursor: seqs[0] === 1 ? null : (seqs[0] ?? null),
+  });
 
 describe("createSavedHistory", () => {
   function harness(copy: CachedHistory | null = null) {
@@ -72,7 +75,10 @@ describe("createSavedHistory", () => {
   });
 
   test("offline: the saved page is restored and marked with when it was saved; the copy shown is not written back; the fresh page replaces it", () => {
-    const { saved, writes, clock } = harness({ page: { messages: [testMessage(2), testMessage(1)], nextCursor: null }, savedAt: "2026-12-01T10:00:00.000Z" });
+    const { saved, writes, clock } = harness({
+      page: { messages: [testMessage(2), testMessage(1)], nextCursor: null },
+      savedAt: "2026-12-01T10:00:00.000Z",
+    });
     const page = saved.restore();
     expect(page?.messages.map((m) => m.seq)).toEqual([2, 1]);
     expect(saved.savedAt()).toBe("2026-12-01T10:00:00.000Z");
@@ -88,7 +94,10 @@ describe("createSavedHistory", () => {
   });
 
   test("a refusal drops the copy, cancels a pending write and stops writing; it says whether the copy was shown", () => {
-    const { saved, writes, drops, clock } = harness({ page: { messages: [testMessage(1)], nextCursor: null }, savedAt: "2026-12-01T10:00:00.000Z" });
+    const { saved, writes, drops, clock } = harness({
+      page: { messages: [testMessage(1)], nextCursor: null },
+      savedAt: "2026-12-01T10:00:00.000Z",
+    });
     saved.restore();
     expect(saved.forget()).toBe(true);
     expect(drops()).toBe(1);
@@ -112,9 +121,15 @@ describe("createSavedHistory", () => {
 
 describe("createArrival", () => {
   /** A room of `seqs` held, older pages of 2 down to seq 1; a list that records what it was asked to do. */
-  function harness(held: number[], mine: { lastReadSeq: number; unread: number } | undefined, { dividerShown = true } = {}) {
+  function harness(
+    held: number[],
+    mine: { lastReadSeq: number; unread: number } | undefined,
+    { dividerShown = true } = {},
+  ) {
     const done: string[] = [];
-    const [messages, setMessages] = createSignal<readonly Message[]>(held.map((seq) => testMessage(seq, { sender: "ann" })));
+    const [messages, setMessages] = createSignal<readonly Message[]>(
+      held.map((seq) => testMessage(seq, { sender: "ann" })),
+    );
     const hasOlder = () => (messages()[0]?.seq ?? 1) > 1;
     const loadOlder = async () => {
       const oldest = messages()[0]!.seq;

@@ -1,14 +1,27 @@
 import { describe, expect, test } from "bun:test";
 import { TRPCClientError } from "@trpc/client";
-import type { Message, RoomUnread } from "../../shared/schemas.ts";
 import { dmPeer, roomLabel } from "../../client/app/lib/dm-names.ts";
-import type { MemberEntry } from "../../shared/room-log.ts";
-import { latestMention, mentionNotification, type NotificationApi, showMention } from "../../client/app/lib/mention-notifier.ts";
-import { badgeLabel, foldRoomsEvent, newMentions, noRooms, retryDelayMs, sortedRooms, unreadTotals } from "../../client/app/lib/my-rooms.ts";
+import {
+  latestMention,
+  mentionNotification,
+  type NotificationApi,
+  showMention,
+} from "../../client/app/lib/mention-notifier.ts";
+import {
+  badgeLabel,
+  foldRoomsEvent,
+  newMentions,
+  noRooms,
+  retryDelayMs,
+  sortedRooms,
+  unreadTotals,
+} from "../../client/app/lib/my-rooms.ts";
 import { canRejoin, isNotFound, removalKind, removalText } from "../../client/app/lib/room-access.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
 import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
+import type { MemberEntry } from "../../shared/room-log.ts";
+import type { Message, RoomUnread } from "../../shared/schemas.ts";
 
 const summary = (room: string, over: Partial<RoomUnread> = {}): RoomUnread => ({
   room,
@@ -37,7 +50,13 @@ const message = (seq: number, sender = "ann", text = `message ${seq}`, over: Par
   ...over,
 });
 
-const member = (seq: number, change: MemberEntry["change"], user = "ben", by = "ann", role?: "moderator" | "member"): MemberEntry => ({
+const member = (
+  seq: number,
+  change: MemberEntry["change"],
+  user = "ben",
+  by = "ann",
+  role?: "moderator" | "member",
+): MemberEntry => ({
   kind: "member",
   seq,
   user,
@@ -49,7 +68,9 @@ const member = (seq: number, change: MemberEntry["change"], user = "ben", by = "
 
 /** A TRPCClientError as the client builds it from an error frame with this code and message. */
 const trpcError = (code: string, message: string) =>
-  TRPCClientError.from({ error: { message, code: -32603, data: { code, httpStatus: 403 } } } as Parameters<typeof TRPCClientError.from>[0]);
+  TRPCClientError.from({ error: { message, code: -32603, data: { code, httpStatus: 403 } } } as Parameters<
+    typeof TRPCClientError.from
+  >[0]);
 
 describe("foldRoomsEvent (me.rooms)", () => {
   test("a snapshot replaces what was held, an update replaces one room, removed drops it", () => {
@@ -76,7 +97,12 @@ describe("foldRoomsEvent (me.rooms)", () => {
   test("rooms sort by latest message, newest first, then by name", () => {
     const state = foldRoomsEvent(noRooms, {
       type: "snapshot",
-      rooms: [summary("old", { lastMessageAt: "2026-11-01T00:00:00.000Z" }), summary("b"), summary("a"), summary("new", { lastMessageAt: "2026-12-02T00:00:00.000Z" })],
+      rooms: [
+        summary("old", { lastMessageAt: "2026-11-01T00:00:00.000Z" }),
+        summary("b"),
+        summary("a"),
+        summary("new", { lastMessageAt: "2026-12-02T00:00:00.000Z" }),
+      ],
     });
     expect(sortedRooms(state).map((r) => r.room)).toEqual(["new", "a", "b", "old"]);
   });
@@ -85,7 +111,9 @@ describe("foldRoomsEvent (me.rooms)", () => {
     const before = foldRoomsEvent(noRooms, { type: "snapshot", rooms: [summary("a", { mentions: 1 }), summary("b")] });
     const after = foldRoomsEvent(before, { type: "update", room: summary("b", { unread: 1, mentions: 1 }) });
     expect(newMentions(before, after).map((r) => r.room)).toEqual(["b"]);
-    expect(newMentions(after, foldRoomsEvent(after, { type: "update", room: summary("b", { unread: 2, mentions: 1 }) }))).toEqual([]);
+    expect(
+      newMentions(after, foldRoomsEvent(after, { type: "update", room: summary("b", { unread: 2, mentions: 1 }) })),
+    ).toEqual([]);
     expect(newMentions(noRooms, before)).toEqual([]);
   });
 
@@ -107,25 +135,49 @@ describe("memberActions (docs/api.md, 'Rooms and access')", () => {
   const room = (role: "owner" | "moderator" | "member" | null, direct = false) => ({ role, direct });
 
   test("the owner may message, set the role of, kick and ban anyone but themselves", () => {
-    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member", displayName: null })).toEqual(["message", "makeModerator", "kick", "ban"]);
-    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator", displayName: null })).toEqual(["message", "makeMember", "kick", "ban"]);
+    expect(memberActions(room("owner"), "ann", { username: "ben", role: "member", displayName: null })).toEqual([
+      "message",
+      "makeModerator",
+      "kick",
+      "ban",
+    ]);
+    expect(memberActions(room("owner"), "ann", { username: "mod", role: "moderator", displayName: null })).toEqual([
+      "message",
+      "makeMember",
+      "kick",
+      "ban",
+    ]);
     expect(memberActions(room("owner"), "ann", { username: "ann", role: "owner", displayName: null })).toEqual([]);
   });
 
   test("a moderator kicks and bans members only, never the owner or another moderator, and sets no roles", () => {
-    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member", displayName: null })).toEqual(["message", "kick", "ban"]);
-    expect(memberActions(room("moderator"), "mod", { username: "mod2", role: "moderator", displayName: null })).toEqual(["message"]);
-    expect(memberActions(room("moderator"), "mod", { username: "ann", role: "owner", displayName: null })).toEqual(["message"]);
+    expect(memberActions(room("moderator"), "mod", { username: "ben", role: "member", displayName: null })).toEqual([
+      "message",
+      "kick",
+      "ban",
+    ]);
+    expect(memberActions(room("moderator"), "mod", { username: "mod2", role: "moderator", displayName: null })).toEqual(
+      ["message"],
+    );
+    expect(memberActions(room("moderator"), "mod", { username: "ann", role: "owner", displayName: null })).toEqual([
+      "message",
+    ]);
   });
 
   test("a member, a non-member and a guest only get 'Message'; a guest not even that", () => {
-    expect(memberActions(room("member"), "ben", { username: "cat", role: "member", displayName: null })).toEqual(["message"]);
-    expect(memberActions(room(null), "dan", { username: "ann", role: "owner", displayName: null })).toEqual(["message"]);
+    expect(memberActions(room("member"), "ben", { username: "cat", role: "member", displayName: null })).toEqual([
+      "message",
+    ]);
+    expect(memberActions(room(null), "dan", { username: "ann", role: "owner", displayName: null })).toEqual([
+      "message",
+    ]);
     expect(memberActions(room(null), null, { username: "ann", role: "owner", displayName: null })).toEqual([]);
   });
 
   test("a direct conversation offers nothing on the other person", () => {
-    expect(memberActions(room("owner", true), "ann", { username: "ben", role: "member", displayName: null })).toEqual([]);
+    expect(memberActions(room("owner", true), "ann", { username: "ben", role: "member", displayName: null })).toEqual(
+      [],
+    );
   });
 
   test("invite, leave and join follow the room's kind and the viewer's role", () => {
@@ -174,7 +226,13 @@ describe("timeline", () => {
   });
 
   test("firstUnread is the first message after the marker sent by someone else and not deleted", () => {
-    const messages = [message(1, "ann"), message(2, "me"), message(3, "ann", "", { deleted: true }), message(4, "ben"), message(5, "ann")];
+    const messages = [
+      message(1, "ann"),
+      message(2, "me"),
+      message(3, "ann", "", { deleted: true }),
+      message(4, "ben"),
+      message(5, "ann"),
+    ];
     expect(firstUnread(messages, 1, "me")?.seq).toBe(4);
     expect(firstUnread(messages, 0, "me")?.seq).toBe(1);
     expect(firstUnread(messages, 5, "me")).toBeNull();
@@ -214,7 +272,15 @@ describe("roomFromPath", () => {
 
 describe("direct-message names", () => {
   test("a direct conversation is named after the other person; other rooms by '#name'", () => {
-    expect(dmPeer([{ username: "ann", role: "owner", displayName: null }, { username: "ben", role: "member", displayName: null }], "ann")).toBe("ben");
+    expect(
+      dmPeer(
+        [
+          { username: "ann", role: "owner", displayName: null },
+          { username: "ben", role: "member", displayName: null },
+        ],
+        "ann",
+      ),
+    ).toBe("ben");
     expect(dmPeer([{ username: "ann", role: "owner", displayName: null }], "ann")).toBe("ann");
     expect(roomLabel("dm:1:2", "ben")).toBe("ben");
     expect(roomLabel("dm:1:2", null)).toBe("Direct message");
@@ -224,13 +290,22 @@ describe("direct-message names", () => {
 
 describe("mention notifications", () => {
   test("latestMention finds the newest unread message naming you, by someone else", () => {
-    const messages = [message(1, "ann", "@meg old"), message(2, "ann", "hello @MEG there"), message(3, "meg", "@meg self"), message(4, "ben", "no mention"), message(5, "ann", "@megan is another")];
+    const messages = [
+      message(1, "ann", "@meg old"),
+      message(2, "ann", "hello @MEG there"),
+      message(3, "meg", "@meg self"),
+      message(4, "ben", "no mention"),
+      message(5, "ann", "@megan is another"),
+    ];
     expect(latestMention(messages, "meg", 0)?.seq).toBe(2);
     expect(latestMention(messages, "meg", 2)).toBeNull();
   });
 
   test("the notification says who and what, cut to a glance", () => {
-    expect(mentionNotification("#lobby", message(1, "ann", "@me look"))).toEqual({ title: "#lobby", body: "ann: @me look" });
+    expect(mentionNotification("#lobby", message(1, "ann", "@me look"))).toEqual({
+      title: "#lobby",
+      body: "ann: @me look",
+    });
     const long = mentionNotification("#lobby", message(1, "ann", "x".repeat(300)));
     expect([...long.body].length).toBe("ann: ".length + 140);
     expect(long.body.endsWith("…")).toBe(true);
@@ -261,7 +336,14 @@ describe("mention notifications", () => {
     expect(showMention({ api: api("default"), room: "lobby", title: "#lobby", body: "b", open })).toBeNull();
     expect(showMention({ api: api("denied"), room: "lobby", title: "#lobby", body: "b", open })).toBeNull();
     expect(made).toEqual([]);
-    showMention({ api: api("granted"), room: "lobby", title: "#lobby", body: "ann: @me", open, focus: () => focused++ });
+    showMention({
+      api: api("granted"),
+      room: "lobby",
+      title: "#lobby",
+      body: "ann: @me",
+      open,
+      focus: () => focused++,
+    });
     expect(made).toHaveLength(1);
     expect(made[0]!.title).toBe("#lobby");
     expect(made[0]!.options).toEqual({ body: "ann: @me", tag: "parlor-mention:lobby" });

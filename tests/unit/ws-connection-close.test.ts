@@ -4,7 +4,13 @@ import { Connection, type ConnectionHost } from "../../server/trpc/ws/connection
 import { createFrameEncoder } from "../../server/trpc/ws/protocol.ts";
 
 const router = initTRPC.create().router({});
-const fakeSocket = { data: {}, send: () => 0, cork: (f: () => void) => f(), close: () => {}, getBufferedAmount: () => 0 };
+const fakeSocket = {
+  data: {},
+  send: () => 0,
+  cork: (f: () => void) => f(),
+  close: () => {},
+  getBufferedAmount: () => 0,
+};
 
 describe("a WebSocket connection that closes while its context is being made", () => {
   test("what the context registered for its close (session registry, per-user count) is released all the same", async () => {
@@ -37,7 +43,17 @@ describe("a WebSocket connection that closes while its context is being made", (
   });
 
   test("a listener registered while open runs once, when it closes", () => {
-    const host = { router, frames: createFrameEncoder(router), createContext: async () => ({}), onError: () => {}, slowConsumerBytes: 1 << 20, highWaterBytes: 1 << 18, maxBatchSize: 100, maxCallsInFlight: 8, scheduleFlush: () => {} };
+    const host = {
+      router,
+      frames: createFrameEncoder(router),
+      createContext: async () => ({}),
+      onError: () => {},
+      slowConsumerBytes: 1 << 20,
+      highWaterBytes: 1 << 18,
+      maxBatchSize: 100,
+      maxCallsInFlight: 8,
+      scheduleFlush: () => {},
+    };
     const connection = new Connection(fakeSocket, host, false);
     let released = 0;
     connection.once("close", () => released++);

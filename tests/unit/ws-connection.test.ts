@@ -95,7 +95,15 @@ function connect(limits: Partial<Pick<ConnectionHost<object>, "maxBatchSize" | "
     scheduleFlush: () => flushes++,
   };
   const connection = new Connection(ws, host, false);
-  const frames = () => ws.sent.map((f) => JSON.parse(f) as { id: number; result?: { data?: unknown }; error?: { data: { code: string }; message: string } });
+  const frames = () =>
+    ws.sent.map(
+      (f) =>
+        JSON.parse(f) as {
+          id: number;
+          result?: { data?: unknown };
+          error?: { data: { code: string }; message: string };
+        },
+    );
   return { connection, ws, errors, frames, scheduledFlushes: () => flushes, ...probes };
 }
 
@@ -191,7 +199,13 @@ describe("bounded work per connection", () => {
     await settle();
     expect(started).toEqual(["one", "two"]);
     expect(frames()).toHaveLength(1);
-    expect(frames()[0]).toMatchObject({ id: 3, error: { data: { code: "TOO_MANY_REQUESTS" }, message: "At most 2 calls at once per connection: wait for their answers before sending more." } });
+    expect(frames()[0]).toMatchObject({
+      id: 3,
+      error: {
+        data: { code: "TOO_MANY_REQUESTS" },
+        message: "At most 2 calls at once per connection: wait for their answers before sending more.",
+      },
+    });
     release();
     await settle();
     connection.onMessage(JSON.stringify(query(4, "echo", "four")));
@@ -207,7 +221,12 @@ describe("bounded work per connection", () => {
 
   test("a frame with more than maxBatchSize calls runs none of them: each call gets PAYLOAD_TOO_LARGE, a subscription.stop gets nothing", async () => {
     const { connection, started, frames } = connect({ maxBatchSize: 3 });
-    const batch = [query(1, "echo", "a"), query(2, "echo", "b"), { id: 3, method: "subscription", params: { path: "flood", input: null } }, { id: 9, method: "subscription.stop" }];
+    const batch = [
+      query(1, "echo", "a"),
+      query(2, "echo", "b"),
+      { id: 3, method: "subscription", params: { path: "flood", input: null } },
+      { id: 9, method: "subscription.stop" },
+    ];
     connection.onMessage(JSON.stringify(batch));
     await settle();
     connection.flush();
@@ -242,7 +261,10 @@ describe("as tRPC's own handler answers", () => {
   const replies = (frames: ReturnType<ReturnType<typeof connect>["frames"]>) =>
     frames.map((f) => {
       const result = (f as { result?: { type: string; data?: unknown } }).result;
-      return [f.id, result ? `${result.type}${result.data === undefined ? "" : ` ${String(result.data)}`}` : f.error!.data.code];
+      return [
+        f.id,
+        result ? `${result.type}${result.data === undefined ? "" : ` ${String(result.data)}`}` : f.error!.data.code,
+      ];
     });
 
   test("a stream that ends with an error after it started is followed by `stopped`; one refused before it starts gets the error alone", async () => {
@@ -268,7 +290,13 @@ describe("as tRPC's own handler answers", () => {
     connection.onMessage(JSON.stringify(query(2, "echo", "too late")));
     await settle();
     expect(started).toEqual(["in flight"]);
-    expect(frames()[0]).toMatchObject({ id: 2, error: { data: { code: "SERVICE_UNAVAILABLE" }, message: "The server is restarting: nothing was run. Send it again on a new connection." } });
+    expect(frames()[0]).toMatchObject({
+      id: 2,
+      error: {
+        data: { code: "SERVICE_UNAVAILABLE" },
+        message: "The server is restarting: nothing was run. Send it again on a new connection.",
+      },
+    });
     expect(ws.closedWith).toBeNull();
     release();
     await settle();

@@ -5,7 +5,7 @@
  * The integration suites prove the same with the real wsLink.
  */
 import { describe, expect, test } from "bun:test";
-import { type AnyRouter, initTRPC, tracked, transformTRPCResponse, TRPCError } from "@trpc/server";
+import { type AnyRouter, initTRPC, TRPCError, tracked, transformTRPCResponse } from "@trpc/server";
 import { ZodError } from "zod";
 import { appRouter } from "../../server/trpc/router.ts";
 import {
@@ -46,7 +46,14 @@ function trpcEventFrame(router: AnyRouter, id: number | string, jsonrpc: "2.0" |
   return JSON.stringify(transformTRPCResponse(router._def._config, { id, jsonrpc, result } as never));
 }
 
-const message = { id: 7, room: "lobby", seq: 5, sender: "ann", text: "hi \"there\" ✓", sentAt: "2026-11-23T12:00:00.000Z" };
+const message = {
+  id: 7,
+  room: "lobby",
+  seq: 5,
+  sender: "ann",
+  text: 'hi "there" ✓',
+  sentAt: "2026-11-23T12:00:00.000Z",
+};
 
 describe("frame encoder", () => {
   for (const [name, router] of [
@@ -55,11 +62,20 @@ describe("frame encoder", () => {
   ] as const) {
     test(`${name}: tracked and untracked events, answers, started/stopped are tRPC's frames`, () => {
       const frames = createFrameEncoder(router);
-      for (const [id, jsonrpc] of [[1, undefined], ["sub-2", "2.0"]] as const) {
+      for (const [id, jsonrpc] of [
+        [1, undefined],
+        ["sub-2", "2.0"],
+      ] as const) {
         const prefix = framePrefix(id, jsonrpc);
-        expect(frames.event(prefix, tracked("5", message))).toBe(trpcEventFrame(router, id, jsonrpc, tracked("5", message)));
-        expect(frames.event(prefix, { users: ["ann"], guests: 1 })).toBe(trpcEventFrame(router, id, jsonrpc, { users: ["ann"], guests: 1 }));
-        expect(frames.event(prefix, tracked("6", "a string"))).toBe(trpcEventFrame(router, id, jsonrpc, tracked("6", "a string")));
+        expect(frames.event(prefix, tracked("5", message))).toBe(
+          trpcEventFrame(router, id, jsonrpc, tracked("5", message)),
+        );
+        expect(frames.event(prefix, { users: ["ann"], guests: 1 })).toBe(
+          trpcEventFrame(router, id, jsonrpc, { users: ["ann"], guests: 1 }),
+        );
+        expect(frames.event(prefix, tracked("6", "a string"))).toBe(
+          trpcEventFrame(router, id, jsonrpc, tracked("6", "a string")),
+        );
         for (const answer of [{ ok: true }, null, undefined, 42]) {
           expect(frames.data(prefix, answer)).toBe(trpcEventFrame(router, id, jsonrpc, answer));
         }
@@ -108,8 +124,26 @@ describe("frame encoder", () => {
     });
     const heard: string[] = [];
     const frames = createFrameEncoder(t.router({}));
-    const frame = frames.error(null, undefined, { error: new TRPCError({ code: "FORBIDDEN", message: "secret" }), type: "unknown", path: undefined, input: undefined, ctx: undefined }, (e) => heard.push(e.message));
-    expect(JSON.parse(frame)).toEqual({ id: null, error: { code: -32603, message: "Internal server error", data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 } } });
+    const frame = frames.error(
+      null,
+      undefined,
+      {
+        error: new TRPCError({ code: "FORBIDDEN", message: "secret" }),
+        type: "unknown",
+        path: undefined,
+        input: undefined,
+        ctx: undefined,
+      },
+      (e) => heard.push(e.message),
+    );
+    expect(JSON.parse(frame)).toEqual({
+      id: null,
+      error: {
+        code: -32603,
+        message: "Internal server error",
+        data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
+      },
+    });
     expect(heard).toEqual(["formatter bug"]);
   });
 
@@ -120,30 +154,50 @@ describe("frame encoder", () => {
 
 describe("decoding", () => {
   test("a single request and a batch; subscription.stop; input through the transformer", () => {
-    const one = decodeMessages(JSON.stringify({ id: 1, method: "query", params: { path: "a.b", input: { x: 1 } } }), plainRouter);
-    expect(one).toEqual([{ id: 1, jsonrpc: undefined, method: "query", params: { path: "a.b", input: { x: 1 }, lastEventId: undefined } }]);
+    const one = decodeMessages(
+      JSON.stringify({ id: 1, method: "query", params: { path: "a.b", input: { x: 1 } } }),
+      plainRouter,
+    );
+    expect(one).toEqual([
+      { id: 1, jsonrpc: undefined, method: "query", params: { path: "a.b", input: { x: 1 }, lastEventId: undefined } },
+    ]);
     const batch = decodeMessages(
       JSON.stringify([
-        { id: "s", jsonrpc: "2.0", method: "subscription", params: { path: "room.messages", input: { room: "r" }, lastEventId: "4" } },
+        {
+          id: "s",
+          jsonrpc: "2.0",
+          method: "subscription",
+          params: { path: "room.messages", input: { room: "r" }, lastEventId: "4" },
+        },
         { id: "s", method: "subscription.stop" },
       ]),
       plainRouter,
     );
     expect(batch.map((m) => m.method)).toEqual(["subscription", "subscription.stop"]);
     const { router } = wrappingRouter();
-    const wrapped = decodeMessages(JSON.stringify({ id: 2, method: "mutation", params: { path: "p", input: { wrapped: 9 } } }), router);
+    const wrapped = decodeMessages(
+      JSON.stringify({ id: 2, method: "mutation", params: { path: "p", input: { wrapped: 9 } } }),
+      router,
+    );
     expect(wrapped[0]).toMatchObject({ params: { input: 9 } });
   });
 
   test("malformed frames throw (answered as PARSE_ERROR): not JSON, binary, unknown method, no path", () => {
-    for (const frame of ["nope", JSON.stringify({ id: 1, method: "explode", params: {} }), JSON.stringify({ id: 1, method: "query", params: {} }), JSON.stringify([{ id: 1, method: "query", params: { path: "a" } }, 5])]) {
+    for (const frame of [
+      "nope",
+      JSON.stringify({ id: 1, method: "explode", params: {} }),
+      JSON.stringify({ id: 1, method: "query", params: {} }),
+      JSON.stringify([{ id: 1, method: "query", params: { path: "a" } }, 5]),
+    ]) {
       expect(() => decodeMessages(frame, plainRouter)).toThrow();
     }
     expect(() => decodeMessages(new Uint8Array([123, 125]), plainRouter)).toThrow();
   });
 
   test("connectionParams: the first frame's data, or PARSE_ERROR", () => {
-    expect(decodeConnectionParams(JSON.stringify({ method: "connectionParams", data: { token: "t" } }))).toEqual({ token: "t" });
+    expect(decodeConnectionParams(JSON.stringify({ method: "connectionParams", data: { token: "t" } }))).toEqual({
+      token: "t",
+    });
     expect(decodeConnectionParams(JSON.stringify({ method: "connectionParams", data: null }))).toBeNull();
     for (const frame of ["[1]", "nope", new Uint8Array([1])]) {
       let code: unknown;

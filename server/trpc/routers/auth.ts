@@ -18,7 +18,11 @@ const callerAddress = (ctx: Context) => addressKey(ctx.ip ?? "unknown");
 const usernameAtAddress = (ctx: Context, username: string) => `${username.toLowerCase()}@${callerAddress(ctx)}`;
 async function limitSignIn(ctx: Context, username: string) {
   await rateLimited(ctx.services.limiters.loginPerIp, callerAddress(ctx), "attempts from this address");
-  await rateLimited(ctx.services.limiters.loginPerUsernameIp, usernameAtAddress(ctx, username), `sign-in attempts for '${username}' from this address`);
+  await rateLimited(
+    ctx.services.limiters.loginPerUsernameIp,
+    usernameAtAddress(ctx, username),
+    `sign-in attempts for '${username}' from this address`,
+  );
 }
 
 /** What a new session records of who signs in (its browser, system and network: see auth/session-client.ts). */
@@ -86,7 +90,11 @@ export const authRouter = router({
    */
   endSession: authedProcedure.input(EndSessionInput).mutation(async ({ ctx, input }) => {
     const ended = await ctx.services.sessions.endOne(ctx.user.id, input.id, ctx.token);
-    if (!ended) throw new TRPCError({ code: "NOT_FOUND", message: "You have no session with that id (it may have ended already)." });
+    if (!ended)
+      throw new TRPCError({
+        code: "NOT_FOUND",
+        message: "You have no session with that id (it may have ended already).",
+      });
     if (ended.current) ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
     return { ok: true as const };
   }),

@@ -1,5 +1,12 @@
 /** Rooms as places: create, info, members, join/leave, invitations, moderation, and the caller's own rooms. */
-import { CreateRoomInput, MarkReadInput, RoomInput, RoomUserInput, SetRoleInput, SetTopicInput } from "../../../shared/schemas.ts";
+import {
+  CreateRoomInput,
+  MarkReadInput,
+  RoomInput,
+  RoomUserInput,
+  SetRoleInput,
+  SetTopicInput,
+} from "../../../shared/schemas.ts";
 import { authedProcedure, rateLimited, roomMemberProcedure, roomProcedure, router } from "../init.ts";
 
 const ok = { ok: true as const };
@@ -71,10 +78,14 @@ export const roomMembersRouter = router({
   }),
 
   /** The owner or a moderator sets the topic ("" clears it). */
-  setTopic: roomMemberProcedure.input(SetTopicInput).mutation(({ ctx, input }) => ctx.services.rooms.setTopic(ctx.access, input.topic)),
+  setTopic: roomMemberProcedure
+    .input(SetTopicInput)
+    .mutation(({ ctx, input }) => ctx.services.rooms.setTopic(ctx.access, input.topic)),
 
   /** Moves the caller's read marker forward to `seq` (never back; clamped to the newest entry): `{ room, lastReadSeq }`. */
-  markRead: roomMemberProcedure.input(MarkReadInput).mutation(({ ctx, input }) => ctx.services.unread.markRead(ctx.user, input.room, input.seq)),
+  markRead: roomMemberProcedure
+    .input(MarkReadInput)
+    .mutation(({ ctx, input }) => ctx.services.unread.markRead(ctx.user, input.room, input.seq)),
 
   /** The rooms the caller is a member of, DMs included, most recent activity first. */
   mine: authedProcedure.query(({ ctx }) => ctx.services.rooms.mine(ctx.user)),

@@ -12,7 +12,15 @@ import {
   SendInput,
 } from "../../../shared/schemas.ts";
 import { isManager } from "../../rooms/access.ts";
-import { publicProcedure, rateLimited, roomPostProcedure, roomProcedure, router, takePresenceSlot, takeSubscriptionSlot } from "../init.ts";
+import {
+  publicProcedure,
+  rateLimited,
+  roomPostProcedure,
+  roomProcedure,
+  router,
+  takePresenceSlot,
+  takeSubscriptionSlot,
+} from "../init.ts";
 import { searchProcedure } from "./room-search.ts";
 import { holder, StreamGuard } from "./stream-guard.ts";
 
@@ -28,7 +36,10 @@ export const roomRouter = router({
 
   /** The public rooms with the most recent messages, newest first. */
   active: publicProcedure.input(ActiveRoomsInput).query(async ({ ctx, input }) =>
-    (await ctx.services.chat.active(input.limit)).map((r) => ({ ...r, present: ctx.services.presence.count(r.name) })),
+    (await ctx.services.chat.active(input.limit)).map((r) => ({
+      ...r,
+      present: ctx.services.presence.count(r.name),
+    })),
   ),
 
   /** Stores the message under the caller's name, then publishes it to the room. */

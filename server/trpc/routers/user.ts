@@ -7,7 +7,9 @@ export const userRouter = router({
   profile: publicProcedure.input(ProfileInput).query(({ ctx, input }) => ctx.services.profiles.profile(input.username)),
 
   /** The profiles of up to 100 people at once, in the order asked; names nobody has are left out. */
-  profiles: publicProcedure.input(ProfilesInput).query(({ ctx, input }) => ctx.services.profiles.profiles(input.usernames)),
+  profiles: publicProcedure
+    .input(ProfilesInput)
+    .query(({ ctx, input }) => ctx.services.profiles.profiles(input.usernames)),
 
   /**
    * Subscription: the new profile of any of these people (up to 100) each time

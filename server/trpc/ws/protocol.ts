@@ -11,7 +11,14 @@
  *   error                     {"id":…,"error":<errorFormatter's shape>}
  * Key order and shape match tRPC's (`JSON.stringify(transformTRPCResponse(…))`).
  */
-import { type AnyRouter, getErrorShape, getTRPCErrorFromUnknown, isTrackedEnvelope, transformTRPCResponse, TRPCError } from "@trpc/server";
+import {
+  type AnyRouter,
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  isTrackedEnvelope,
+  TRPCError,
+  transformTRPCResponse,
+} from "@trpc/server";
 import { parseConnectionParamsFromUnknown } from "@trpc/server/http";
 import { parseTRPCMessage, TRPC_ERROR_CODES_BY_KEY, type TRPCClientOutgoingMessage } from "@trpc/server/rpc";
 
@@ -30,7 +37,8 @@ const FALLBACK_ERROR_SHAPE = {
   data: { code: "INTERNAL_SERVER_ERROR", httpStatus: 500 },
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === "object" && !Array.isArray(value);
 
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return value != null && typeof value === "object" && Symbol.asyncIterator in value;
@@ -42,7 +50,8 @@ export function isAbortError(error: unknown): boolean {
 
 /** A frame's requests (a batch is an array). Throws on anything malformed: the caller answers PARSE_ERROR. */
 export function decodeMessages(frame: string | Uint8Array, router: AnyRouter): TRPCClientOutgoingMessage[] {
-  if (typeof frame !== "string") throw new Error("Binary frames are not part of the protocol: send JSON in text frames.");
+  if (typeof frame !== "string")
+    throw new Error("Binary frames are not part of the protocol: send JSON in text frames.");
   const json: unknown = JSON.parse(frame);
   const transformer = router._def._config.transformer;
   return (Array.isArray(json) ? json : [json]).map((raw) => parseTRPCMessage(raw, transformer));
@@ -89,7 +98,12 @@ export interface FrameEncoder {
   started(prefix: string): string;
   stopped(prefix: string): string;
   /** An error through the router's errorFormatter; `onFormatterError` hears of a formatter that throws. */
-  error(id: RequestId | null, jsonrpc: "2.0" | undefined, call: ErrorCall, onFormatterError?: (error: TRPCError) => void): string;
+  error(
+    id: RequestId | null,
+    jsonrpc: "2.0" | undefined,
+    call: ErrorCall,
+    onFormatterError?: (error: TRPCError) => void,
+  ): string;
 }
 
 /**

@@ -115,7 +115,8 @@ class TopicChannelImpl implements TopicChannel {
 
   join(seat: Seat, key: string, onBehind: () => void): boolean {
     const { member } = seat;
-    if (seat.topic !== null || !this.server || !member.isOpen || member.queuedBytes() >= this.opts.highWaterBytes) return false;
+    if (seat.topic !== null || !this.server || !member.isOpen || member.queuedBytes() >= this.opts.highWaterBytes)
+      return false;
     // What this subscription was sent goes to Bun first; every publish after this lands behind it.
     member.flush();
     if (!member.isOpen) return false;
