@@ -33,7 +33,7 @@ export const enRoom = {
     searchToReact: "Search emoji to react with",
     noMatch: template<{ query: string }>("No emoji matches “{{ query }}”."),
     typeOne: "Type or paste one emoji.",
-    notOne: "That is not one emoji.",
+    notOne: "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.",
   },
   timeline: {
     edited: "(edited)",

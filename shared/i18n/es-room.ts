@@ -31,7 +31,7 @@ export const esRoom: Room = {
     searchToReact: "Buscar un emoji para reaccionar",
     noMatch: template<{ query: string }>("Ningún emoji coincide con «{{ query }}»."),
     typeOne: "Escribe o pega un emoji.",
-    notOne: "Eso no es un solo emoji.",
+    notOne: "Un emoji es un solo emoji (como 👍 o 👩🏽‍💻), nada más.",
   },
   timeline: {
     edited: "(editado)",
