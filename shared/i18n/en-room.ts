@@ -46,8 +46,6 @@ export const enRoom = {
       one: "{{ count }} new message ↓",
       other: "{{ count }} new messages ↓",
     }),
-    messagesIn: template<{ room: string }>("Messages in #{{ room }}"),
-    messageLabel: template<{ sender: string; time: string }>("{{ sender }}, {{ time }}"),
     actions: "Message actions",
     reply: "Reply",
     react: "React",

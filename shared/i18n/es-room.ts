@@ -44,8 +44,6 @@ export const esRoom: Room = {
       one: "{{ count }} mensaje nuevo ↓",
       other: "{{ count }} mensajes nuevos ↓",
     }),
-    messagesIn: template<{ room: string }>("Mensajes en #{{ room }}"),
-    messageLabel: template<{ sender: string; time: string }>("{{ sender }}, {{ time }}"),
     actions: "Acciones del mensaje",
     reply: "Responder",
     react: "Reaccionar",

@@ -1,6 +1,7 @@
 import { For, Show } from "solid-js";
 import { formatFileSize } from "../lib/file-size.ts";
-import { useLocale } from "../lib/locale.ts";
+import { useT } from "../lib/locale.ts";
+import { useReaderLocale } from "../lib/timeline-strings.ts";
 import { formatFullTime } from "../lib/format-time.ts";
 import type { OutboxEntry } from "../lib/outbox.ts";
 import { MessageText } from "./message-text.tsx";
@@ -11,7 +12,8 @@ import { MessageText } from "./message-text.tsx";
  * to retry or discard once refused.
  */
 export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry: () => void; onDiscard: () => void }) {
-  const { t, locale } = useLocale();
+  const t = useT();
+  const locale = useReaderLocale();
   const failed = () => props.entry.state === "failed";
   return (
     <article class="outbox-message" classList={{ failed: failed() }} data-client-id={props.entry.clientId} aria-busy={!failed()}>
