@@ -7,6 +7,7 @@
  * web app's <Rich> with components in the slots, never as HTML.
  */
 import { enCli } from "./en-cli.ts";
+import { enRoom } from "./en-room.ts";
 import { plural, template } from "./plural.ts";
 
 type Room = { room: string };
@@ -130,6 +131,7 @@ export const en = {
     justNow: "just now",
   },
   cli: enCli,
+  ...enRoom,
 };
 
 /** Every language's catalog has exactly this shape (the same keys, the same arguments). */

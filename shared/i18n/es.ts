@@ -5,6 +5,7 @@
  */
 import type { Catalog } from "./en.ts";
 import { esCli } from "./es-cli.ts";
+import { esRoom } from "./es-room.ts";
 import { plural, template } from "./plural.ts";
 
 type Room = { room: string };
@@ -125,4 +126,5 @@ export const es: Catalog = {
     justNow: "ahora mismo",
   },
   cli: esCli,
+  ...esRoom,
 };

@@ -50,6 +50,29 @@ test.describe("a browser set to Spanish", () => {
     await other.close();
   });
 
+  test("the room page's composer and a message's actions are Spanish", async ({ page }) => {
+    const username = uniqueName("es");
+    await page.goto("/login?mode=signup&next=/");
+    await page.getByLabel("Nombre de usuario").fill(username);
+    await page.getByLabel("Contraseña").fill(PASSWORD);
+    await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await expect(page).toHaveURL("/");
+
+    const room = uniqueName("sala");
+    await page.goto(`/room/${room}/`);
+    await expect(page.locator("#messageInput")).toHaveAttribute("placeholder", `Mensaje para #${room}`);
+    await expect(page.locator("#sendBtn")).toHaveText("Enviar");
+    await page.locator("#messageInput").fill("hola");
+    await page.locator("#messageInput").press("Enter");
+    const message = page.locator("#messages .message").filter({ hasText: "hola" }).last();
+    await expect(message).toBeVisible();
+    await message.hover();
+    const actions = message.getByRole("toolbar", { name: "Acciones del mensaje" });
+    await expect(actions.getByRole("button", { name: "Responder" })).toBeVisible();
+    await actions.getByRole("button", { name: "Eliminar" }).click();
+    await expect(message.getByText("¿Eliminar este mensaje para todos?")).toBeVisible();
+  });
+
   test("the not-found page is Spanish, served with status 404", async ({ page }) => {
     const response = await page.goto("/no-such-page");
     expect(response?.status()).toBe(404);

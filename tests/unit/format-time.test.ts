@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { formatClockTime, formatFullTime, formatMessageTime } from "../../client/app/lib/format-time.ts";
+import { formatClockTime, formatFullTime, formatMessageTime, readerLocale } from "../../client/app/lib/format-time.ts";
 
 // Local times: the formatting reads the reader's day, in the process's time zone.
 const at = (y: number, mo: number, d: number, h: number, mi: number) => new Date(y, mo, d, h, mi).toISOString();
@@ -38,5 +38,19 @@ describe("formatFullTime", () => {
   test("names the weekday, the date and the time without a leading zero, for a tooltip", () => {
     expect(formatFullTime(at(2026, 10, 23, 9, 5), "en-GB")).toBe("Monday, 23 November 2026 at 9:05");
     expect(formatFullTime("nonsense", "en-GB")).toBe("");
+  });
+});
+
+describe("readerLocale", () => {
+  test("keeps the browser's region when it speaks the page's language, else writes in the page's language alone", () => {
+    expect(readerLocale("en", "en-GB")).toBe("en-GB");
+    expect(readerLocale("es", "es-MX")).toBe("es-MX");
+    expect(readerLocale("es", "en-GB")).toBe("es");
+    expect(readerLocale("en", undefined)).toBe("en");
+  });
+
+  test("a timeline switched to Spanish writes its dates in Spanish", () => {
+    expect(formatMessageTime(at(2026, 10, 20, 9, 5), now, readerLocale("es", "en-US"))).toBe("20 nov, 9:05");
+    expect(formatFullTime(at(2026, 10, 23, 9, 5), readerLocale("es", "en-US"))).toBe("lunes, 23 de noviembre de 2026, 9:05");
   });
 });

@@ -128,4 +128,11 @@ describe("dayLabel", () => {
     expect(dayLabel(new Date("2026-11-02T09:00:00+01:00"), zone)).toBe("2 November");
     expect(dayLabel(new Date("2025-12-31T09:00:00+01:00"), zone)).toBe("31 December 2025");
   });
+
+  test("says today and yesterday in the reader's language (Intl.RelativeTimeFormat), capitalized as a heading", () => {
+    const es = { ...zone, locale: "es" };
+    expect(dayLabel(new Date("2026-11-23T09:00:00+01:00"), es)).toBe("Hoy");
+    expect(dayLabel(new Date("2026-11-22T09:00:00+01:00"), es)).toBe("Ayer");
+    expect(dayLabel(new Date("2026-11-18T09:00:00+01:00"), es)).toBe("miércoles, 18 de noviembre");
+  });
 });

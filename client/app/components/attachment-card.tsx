@@ -1,10 +1,12 @@
 import type { Attachment } from "../../../shared/schemas.ts";
 import { fileKind } from "../lib/attachment-view.ts";
+import { useT } from "../lib/locale.ts";
 import { formatFileSize } from "../lib/file-size.ts";
 import { FileTypeIcon } from "./icons.tsx";
 
 /** A file that is not shown inline: its kind, name and size, and a link that downloads it. */
 export function AttachmentCard(props: { attachment: Attachment }) {
+  const t = useT();
   const a = () => props.attachment;
   return (
     <div class="attachment-card">
@@ -15,9 +17,9 @@ export function AttachmentCard(props: { attachment: Attachment }) {
         class="attachment-download"
         href={a().url}
         download={a().name}
-        aria-label={`Download ${a().name}, ${formatFileSize(a().size)}`}
+        aria-label={t("files.downloadName", { name: a().name, size: formatFileSize(a().size) })}
       >
-        Download
+        {t("files.download")}
       </a>
     </div>
   );

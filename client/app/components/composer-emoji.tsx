@@ -1,4 +1,5 @@
 import { createSignal, Show } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import { EmojiPicker } from "./emoji-picker.tsx";
 import { ReactIcon } from "./icons.tsx";
 
@@ -11,6 +12,7 @@ export function ComposerEmoji(props: {
   input: () => HTMLTextAreaElement | undefined;
   onInput: (value: string) => void;
 }) {
+  const t = useT();
   const [open, setOpen] = createSignal(false);
   let button: HTMLButtonElement | undefined;
 
@@ -31,8 +33,8 @@ export function ComposerEmoji(props: {
         ref={button}
         type="button"
         class="icon-button composer-emoji"
-        aria-label="Insert emoji"
-        title="Insert emoji"
+        aria-label={t("composer.insertEmoji")}
+        title={t("composer.insertEmoji")}
         aria-expanded={open()}
         onClick={() => setOpen(!open())}
       >
@@ -42,7 +44,8 @@ export function ComposerEmoji(props: {
         <div class="composer-emoji-panel">
           <EmojiPicker
             id="composer-emoji"
-            label="Emoji to insert"
+            label={t("emoji.toInsert")}
+            searchLabel={t("emoji.searchToInsert")}
             onPick={insert}
             onClose={() => {
               setOpen(false);

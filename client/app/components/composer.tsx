@@ -2,9 +2,11 @@ import { A } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import type { ComposerState } from "../lib/composer-state.ts";
 import { createMentionPicker } from "../lib/mention-picker.ts";
+import { useT } from "../lib/locale.ts";
 import { usePeople } from "../lib/people.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
+import { Rich } from "./rich.tsx";
 import { AttachIcon } from "./icons.tsx";
 import { UploadTray } from "./upload-tray.tsx";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
@@ -31,6 +33,7 @@ export interface ComposerProps {
  * It also edits: ↑ in an empty box edits your last message, Esc cancels an edit or a reply.
  */
 export function Composer(props: ComposerProps) {
+  const t = useT();
   let input: HTMLTextAreaElement | undefined;
   let form: HTMLFormElement | undefined;
   const mode = () => props.state.mode();
@@ -121,21 +124,21 @@ export function Composer(props: ComposerProps) {
           <Show when={mode().kind !== "new"}>
             <div class="composer-mode" id="composer-mode">
               <span class="composer-mode-text">
-                <Show when={mode().kind === "edit"} fallback={<>Replying to {props.replyingTo}</>}>
-                  Editing your message
+                <Show when={mode().kind === "edit"} fallback={t("composer.replyingTo", { quote: props.replyingTo })}>
+                  {t("composer.editing")}
                 </Show>
-                <span class="hint"> · Esc to cancel</span>
+                <span class="hint"> · {t("composer.escToCancel")}</span>
               </span>
               <button type="button" class="link-button" onClick={() => {
                   props.state.cancel();
                   input?.focus();
                 }}>
-                {mode().kind === "edit" ? "Cancel" : "Cancel reply"}
+                {mode().kind === "edit" ? t("composer.cancel") : t("composer.cancelReply")}
               </button>
             </div>
           </Show>
           <label for="messageInput" class="visually-hidden">
-            {mode().kind === "edit" ? "Edit your message" : `Message ${props.label}`}
+            {mode().kind === "edit" ? t("composer.editLabel") : t("composer.messageTo", { label: props.label })}
           </label>
           <MentionList picker={picker} />
           <UploadTray items={props.state.files()} waiting={props.state.waiting()} onRemove={(key) => props.state.removeFile(key)} />
@@ -148,7 +151,7 @@ export function Composer(props: ComposerProps) {
             rows={1}
             autocomplete="off"
             enterkeyhint={mode().kind === "edit" ? "done" : "send"}
-            placeholder={`Message ${props.label}`}
+            placeholder={t("composer.messageTo", { label: props.label })}
             maxlength={4000}
             value={props.state.text()}
             onInput={(e) => {
@@ -166,7 +169,7 @@ export function Composer(props: ComposerProps) {
             aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
           />
           <Show when={mode().kind !== "edit"}>
-            <button type="button" class="icon-button composer-attach" aria-label="Attach files" title="Attach files" onClick={() => fileInput?.click()}>
+            <button type="button" class="icon-button composer-attach" aria-label={t("composer.attach")} title={t("composer.attach")} onClick={() => fileInput?.click()}>
               <AttachIcon />
             </button>
             <input
@@ -185,11 +188,10 @@ export function Composer(props: ComposerProps) {
           </Show>
           <ComposerEmoji input={() => input} onInput={(value) => props.state.input(value)} />
           <button id="sendBtn" type="submit" aria-busy={props.state.waiting()}>
-            {mode().kind === "edit" ? "Save" : "Send"}
+            {mode().kind === "edit" ? t("composer.save") : t("composer.send")}
           </button>
           <p id="composer-hint" class="visually-hidden">
-            Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`). Files can be
-            attached, dropped or pasted.
+            {t("composer.hint")}
           </p>
           <p id="composer-error" class="error" role="alert">
             {props.state.error() ?? ""}
@@ -199,8 +201,13 @@ export function Composer(props: ComposerProps) {
       <Match when={props.user === null}>
         <div class="composer guest">
           <p>
-            You are reading as a guest. <A href={props.loginHref}>Sign in</A> or{" "}
-            <A href={`${props.loginHref}&mode=signup`}>create an account</A> to send messages.
+            <Rich
+              text={t("composer.guest")}
+              slots={{
+                signin: (words) => <A href={props.loginHref}>{words}</A>,
+                signup: (words) => <A href={`${props.loginHref}&mode=signup`}>{words}</A>,
+              }}
+            />
           </p>
         </div>
       </Match>

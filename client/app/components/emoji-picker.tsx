@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, onMount, Show } from "solid-js";
 import { searchEmoji } from "../../../shared/emoji.ts";
+import { useT } from "../lib/locale.ts";
 import { EMOJI_COLUMNS, moveInGrid } from "../lib/emoji-grid.ts";
 
 export interface EmojiPickerProps {
@@ -7,6 +8,8 @@ export interface EmojiPickerProps {
   id: string;
   /** What picking does, for the list's name: "Emoji to insert", "Emoji to react with". */
   label: string;
+  /** The search box's name: "Search emoji to insert". */
+  searchLabel: string;
   onPick: (emoji: string) => void;
   /** Esc: the opener closes it and takes the focus back. */
   onClose: () => void;
@@ -19,6 +22,7 @@ export interface EmojiPickerProps {
  * in a message turns into an emoji.
  */
 export function EmojiPicker(props: EmojiPickerProps) {
+  const t = useT();
   const [query, setQuery] = createSignal("");
   const [active, setActive] = createSignal(0);
   const choices = createMemo(() => searchEmoji(query(), EMOJI_COLUMNS * 6));
@@ -54,10 +58,10 @@ export function EmojiPicker(props: EmojiPickerProps) {
         id={`${props.id}-search`}
         type="search"
         class="emoji-search"
-        placeholder="Search emoji"
+        placeholder={t("emoji.search")}
         autocomplete="off"
         role="combobox"
-        aria-label={`Search ${props.label.toLowerCase()}`}
+        aria-label={props.searchLabel}
         aria-expanded={choices().length > 0}
         aria-controls={`${props.id}-list`}
         aria-activedescendant={choices().length > 0 ? optionId(active()) : undefined}
@@ -72,7 +76,7 @@ export function EmojiPicker(props: EmojiPickerProps) {
         when={choices().length > 0}
         fallback={
           <p class="emoji-none" role="status">
-            No emoji matches “{query()}”.
+            {t("emoji.noMatch", { query: query() })}
           </p>
         }
       >

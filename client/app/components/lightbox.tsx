@@ -1,4 +1,5 @@
 import { onMount } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import { type ImageAttachment, stepWithin } from "../lib/attachment-view.ts";
 import { CloseIcon } from "./icons.tsx";
 
@@ -13,10 +14,11 @@ export function Lightbox(props: {
   onIndex: (index: number) => void;
   onClose: () => void;
 }) {
+  const t = useT();
   let dialog: HTMLDialogElement | undefined;
   const image = () => props.images[props.index]!;
   const count = () => props.images.length;
-  const label = () => (count() > 1 ? `${image().name}, image ${props.index + 1} of ${count()}` : image().name);
+  const label = () => (count() > 1 ? t("files.imageOf", { name: image().name, index: props.index + 1, count: count() }) : image().name);
   onMount(() => dialog?.showModal());
 
   function onKeyDown(event: KeyboardEvent) {
@@ -32,9 +34,9 @@ export function Lightbox(props: {
         <img src={image().url} alt={image().name} width={image().width} height={image().height} />
         <figcaption>
           <span class="lightbox-name">{image().name}</span>
-          {count() > 1 ? <span class="lightbox-count">{` · ${props.index + 1} of ${count()}`}</span> : null}
+          {count() > 1 ? <span class="lightbox-count">{` · ${t("files.position", { index: props.index + 1, count: count() })}`}</span> : null}
           <a href={image().url} download={image().name}>
-            Download
+            {t("files.download")}
           </a>
         </figcaption>
       </figure>
@@ -45,7 +47,7 @@ export function Lightbox(props: {
           onClick={() => props.onIndex(stepWithin(props.index, -1, count()))}
           hidden={count() < 2}
         >
-          ← Previous
+          {t("files.previous")}
         </button>
         <button
           type="button"
@@ -53,12 +55,12 @@ export function Lightbox(props: {
           onClick={() => props.onIndex(stepWithin(props.index, 1, count()))}
           hidden={count() < 2}
         >
-          Next →
+          {t("files.next")}
         </button>
         <button
           type="button"
           class="icon-button lightbox-close"
-          aria-label="Close"
+          aria-label={t("files.close")}
           autofocus
           onClick={() => dialog?.close()}
         >

@@ -1,5 +1,6 @@
 import { For, Show } from "solid-js";
 import type { MentionPicker } from "../lib/mention-picker.ts";
+import { useT } from "../lib/locale.ts";
 import { usePeople } from "../lib/people.ts";
 import { Avatar } from "./avatar.tsx";
 
@@ -8,10 +9,11 @@ export const mentionOptionId = (index: number) => `mention-option-${index}`;
 
 /** The names `@` may complete to, under the composer's text box (which keeps the focus). */
 export function MentionList(props: { picker: MentionPicker }) {
+  const t = useT();
   const people = usePeople();
   return (
     <Show when={props.picker.open()}>
-      <ul id={MENTION_LIST_ID} class="mention-list" role="listbox" aria-label="People to mention">
+      <ul id={MENTION_LIST_ID} class="mention-list" role="listbox" aria-label={t("composer.peopleToMention")}>
         <For each={props.picker.options()}>
           {(name, index) => (
             <li

@@ -1,4 +1,5 @@
 import { createSignal, For, Show } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import { checkEmoji, QUICK_EMOJI } from "../lib/reactions.ts";
 import { EmojiPicker } from "./emoji-picker.tsx";
 import { DeleteIcon, EditIcon, ReactIcon, ReplyIcon } from "./icons.tsx";
@@ -21,6 +22,7 @@ export interface MessageActionsProps {
  * and the "Delete this message?" question, both in the message's own flow.
  */
 export function MessageActions(props: MessageActionsProps) {
+  const t = useT();
   const [panel, setPanel] = createSignal<"none" | "react" | "delete">("none");
   const [anyEmoji, setAnyEmoji] = createSignal("");
   const [anyError, setAnyError] = createSignal<string | null>(null);
@@ -60,7 +62,7 @@ export function MessageActions(props: MessageActionsProps) {
 
   function addAny(event: SubmitEvent) {
     event.preventDefault();
-    const checked = checkEmoji(anyEmoji());
+    const checked = checkEmoji(anyEmoji(), t);
     if (!checked.ok) {
       setAnyError(checked.error);
       return;
@@ -70,16 +72,16 @@ export function MessageActions(props: MessageActionsProps) {
 
   return (
     <>
-      <div class="message-actions" classList={{ open: panel() !== "none" }} role="toolbar" aria-label="Message actions">
-        <button type="button" class="icon-button" aria-label="Reply" title="Reply" onClick={() => props.onReply()}>
+      <div class="message-actions" classList={{ open: panel() !== "none" }} role="toolbar" aria-label={t("timeline.actions")}>
+        <button type="button" class="icon-button" aria-label={t("timeline.reply")} title={t("timeline.reply")} onClick={() => props.onReply()}>
           <ReplyIcon />
         </button>
         <button
           ref={reactButton}
           type="button"
           class="icon-button"
-          aria-label="React"
-          title="React"
+          aria-label={t("timeline.react")}
+          title={t("timeline.react")}
           aria-expanded={panel() === "react"}
           aria-controls={id("picker")}
           onClick={() => toggle("react")}
@@ -87,7 +89,7 @@ export function MessageActions(props: MessageActionsProps) {
           <ReactIcon />
         </button>
         <Show when={props.own}>
-          <button type="button" class="icon-button" aria-label="Edit" title="Edit" onClick={() => props.onEdit()}>
+          <button type="button" class="icon-button" aria-label={t("timeline.edit")} title={t("timeline.edit")} onClick={() => props.onEdit()}>
             <EditIcon />
           </button>
         </Show>
@@ -96,8 +98,8 @@ export function MessageActions(props: MessageActionsProps) {
             ref={deleteButton}
             type="button"
             class="icon-button"
-            aria-label="Delete"
-            title="Delete"
+            aria-label={t("timeline.delete")}
+            title={t("timeline.delete")}
             aria-expanded={panel() === "delete"}
             onClick={() => toggle("delete")}
           >
@@ -111,25 +113,26 @@ export function MessageActions(props: MessageActionsProps) {
           class="message-panel picker"
           id={id("picker")}
           role="group"
-          aria-label="Add a reaction"
+          aria-label={t("timeline.addReaction")}
           onKeyDown={closeOnEscape}
         >
           <div class="quick-emoji">
             <For each={QUICK_EMOJI}>
               {(emoji, i) => (
-                <button type="button" class="emoji-button" id={id(`quick-${i()}`)} aria-label={`React with ${emoji}`} onClick={() => react(emoji)}>
+                <button type="button" class="emoji-button" id={id(`quick-${i()}`)} aria-label={t("timeline.reactWith", { emoji })} onClick={() => react(emoji)}>
                   {emoji}
                 </button>
               )}
             </For>
             <button ref={moreButton} type="button" class="small-button secondary" aria-expanded={searching()} onClick={() => setSearching(!searching())}>
-              More emoji
+              {t("timeline.moreEmoji")}
             </button>
           </div>
           <Show when={searching()}>
             <EmojiPicker
               id={id("emoji")}
-              label="Emoji to react with"
+              label={t("emoji.toReact")}
+              searchLabel={t("emoji.searchToReact")}
               onPick={react}
               onClose={() => {
                 setSearching(false);
@@ -138,7 +141,7 @@ export function MessageActions(props: MessageActionsProps) {
             />
           </Show>
           <form class="any-emoji" onSubmit={addAny} novalidate>
-            <label for={id("any")}>Any emoji</label>
+            <label for={id("any")}>{t("timeline.anyEmoji")}</label>
             <input
               id={id("any")}
               type="text"
@@ -155,7 +158,7 @@ export function MessageActions(props: MessageActionsProps) {
               aria-describedby={id("any-error")}
             />
             <button type="submit" class="small-button">
-              Add
+              {t("timeline.add")}
             </button>
             <p id={id("any-error")} class="error" role="alert">
               {anyError() ?? ""}
@@ -165,8 +168,8 @@ export function MessageActions(props: MessageActionsProps) {
       </Show>
 
       <Show when={panel() === "delete"}>
-        <div class="message-panel confirm" role="group" aria-label="Confirm delete" onKeyDown={closeOnEscape}>
-          <span>Delete this message for everyone?</span>
+        <div class="message-panel confirm" role="group" aria-label={t("timeline.confirmDelete")} onKeyDown={closeOnEscape}>
+          <span>{t("timeline.deleteQuestion")}</span>
           <button
             type="button"
             class="small-button danger"
@@ -175,10 +178,10 @@ export function MessageActions(props: MessageActionsProps) {
               props.onDelete();
             }}
           >
-            Delete
+            {t("timeline.delete")}
           </button>
           <button type="button" class="small-button secondary" id={id("confirm-cancel")} onClick={close}>
-            Cancel
+            {t("timeline.cancel")}
           </button>
         </div>
       </Show>

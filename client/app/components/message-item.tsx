@@ -6,7 +6,7 @@ import type { Message } from "../lib/message-log.ts";
 import { usePeople } from "../lib/people.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
-import { timelineStrings as t } from "../lib/timeline-strings.ts";
+import { useReaderLocale, useTimelineStrings } from "../lib/timeline-strings.ts";
 import { AttachmentList } from "./attachment-list.tsx";
 import { MessageActions } from "./message-actions.tsx";
 import { SenderAvatar, SenderName } from "./message-sender.tsx";
@@ -58,6 +58,8 @@ export function MessageItem(props: MessageItemProps) {
   const [expanded, setExpanded] = createSignal(false);
   const textId = () => `m${m().seq}-text`;
   const people = usePeople();
+  const t = useTimelineStrings();
+  const locale = useReaderLocale();
   /** Said after the sender's name; a direct message is to the reader anyway, so only a mention or a reply is said. */
   const concernHint = () => (props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null);
 
@@ -76,7 +78,7 @@ export function MessageItem(props: MessageItemProps) {
       data-seq={m().seq}
       data-mentions-me={props.concern ?? undefined}
       tabindex="0"
-      aria-label={[people.name(m().sender), concernHint(), formatMessageTime(m().timestamp)].filter(Boolean).join(", ")}
+      aria-label={[people.name(m().sender), concernHint(), formatMessageTime(m().timestamp, undefined, locale())].filter(Boolean).join(", ")}
       onPointerDown={(e) => (lastPointer = e.pointerType)}
       onContextMenu={(e) => {
         // A long press on a touch screen shows the actions, as hovering does with a mouse.
@@ -89,7 +91,7 @@ export function MessageItem(props: MessageItemProps) {
         <Show when={props.continued} fallback={<SenderAvatar sender={m().sender} />}>
           {/* The header's time says it to screen readers; this one is for the eye, on hover or focus. */}
           <time class="line-time" datetime={m().timestamp} aria-hidden="true">
-            {formatClockTime(m().timestamp)}
+            {formatClockTime(m().timestamp, locale())}
           </time>
         </Show>
       </div>
@@ -97,8 +99,8 @@ export function MessageItem(props: MessageItemProps) {
         <header class="message-meta">
           <SenderName sender={m().sender} />
           <Show when={concernHint()}>{(hint) => <span class="visually-hidden">, {hint()}</span>}</Show>
-          <time datetime={m().timestamp} title={formatFullTime(m().timestamp)}>
-            {formatMessageTime(m().timestamp)}
+          <time datetime={m().timestamp} title={formatFullTime(m().timestamp, locale())}>
+            {formatMessageTime(m().timestamp, undefined, locale())}
           </time>
         </header>
         <Show when={m().replyTo !== null && props.quote}>
@@ -112,7 +114,7 @@ export function MessageItem(props: MessageItemProps) {
               </div>
             </Show>
             <Show when={m().editedAt}>
-              <span class="edited" title={t.editedAt(formatFullTime(m().editedAt!))}>
+              <span class="edited" title={t.editedAt(formatFullTime(m().editedAt!, locale()))}>
                 {t.edited}
               </span>
             </Show>

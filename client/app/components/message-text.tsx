@@ -1,4 +1,5 @@
 import { createSignal, For, type JSX } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import { type Block, type Inline, parseMarkdown } from "../../../shared/markdown.ts";
 
 /**
@@ -102,26 +103,27 @@ function InlineNode(props: { node: Inline }): JSX.Element {
 
 /** A fenced block: its language, a copy button, the code in monospace that scrolls sideways (and takes focus to scroll by keyboard). */
 function CodeBlock(props: { lang: string | null; text: string }) {
+  const t = useT();
   const [status, setStatus] = createSignal("");
   async function copy() {
     try {
       await navigator.clipboard.writeText(props.text);
-      setStatus("Copied");
+      setStatus(t("timeline.copied"));
     } catch {
-      setStatus("Could not copy");
+      setStatus(t("timeline.copyFailed"));
     }
     setTimeout(() => setStatus(""), 2000);
   }
-  const name = () => (props.lang ? `${props.lang} code` : "code");
+  const name = () => (props.lang ? t("timeline.codeIn", { lang: props.lang }) : t("timeline.code"));
   return (
     <div class="code-block">
       <div class="code-head">
-        <span class="code-lang">{props.lang ?? "code"}</span>
+        <span class="code-lang">{props.lang ?? t("timeline.code")}</span>
         <span class="copy-status" role="status">
           {status()}
         </span>
         <button type="button" class="small-button secondary copy-code" onClick={copy}>
-          Copy <span class="visually-hidden">{name()}</span>
+          {t("timeline.copy")} <span class="visually-hidden">{name()}</span>
         </button>
       </div>
       <pre tabindex="0" role="group" aria-label={name()}>

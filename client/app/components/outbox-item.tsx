@@ -1,5 +1,7 @@
 import { For, Show } from "solid-js";
 import { formatFileSize } from "../lib/file-size.ts";
+import { useT } from "../lib/locale.ts";
+import { useReaderLocale } from "../lib/timeline-strings.ts";
 import { formatFullTime } from "../lib/format-time.ts";
 import type { OutboxEntry } from "../lib/outbox.ts";
 import { MessageText } from "./message-text.tsx";
@@ -10,13 +12,15 @@ import { MessageText } from "./message-text.tsx";
  * to retry or discard once refused.
  */
 export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry: () => void; onDiscard: () => void }) {
+  const t = useT();
+  const locale = useReaderLocale();
   const failed = () => props.entry.state === "failed";
   return (
     <article class="outbox-message" classList={{ failed: failed() }} data-client-id={props.entry.clientId} aria-busy={!failed()}>
       <header class="message-meta">
         <span class="sender">{props.sender}</span>
-        <span class="outbox-state" title={`Typed ${formatFullTime(props.entry.createdAt)}`}>
-          {failed() ? "not sent" : "sending…"}
+        <span class="outbox-state" title={t("outbox.typedAt", { when: formatFullTime(props.entry.createdAt, locale()) })}>
+          {failed() ? t("outbox.notSent") : t("outbox.sending")}
         </span>
       </header>
       <Show when={props.entry.text !== ""}>
@@ -25,7 +29,7 @@ export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry:
         </div>
       </Show>
       <Show when={props.entry.files?.length}>
-        <ul class="outbox-files" aria-label="Files">
+        <ul class="outbox-files" aria-label={t("outbox.files")}>
           <For each={props.entry.files}>
             {(file) => (
               <li>
@@ -39,10 +43,10 @@ export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry:
         <p class="outbox-refusal" role="alert">
           <span class="reason">{props.entry.reason}</span>{" "}
           <button type="button" class="link-button" onClick={() => props.onRetry()}>
-            Retry
+            {t("outbox.retry")}
           </button>{" "}
           <button type="button" class="link-button" onClick={() => props.onDiscard()}>
-            Discard
+            {t("outbox.discard")}
           </button>
         </p>
       </Show>

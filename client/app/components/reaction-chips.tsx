@@ -1,4 +1,5 @@
 import { For, Show } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import type { ReactionChip } from "../lib/reactions.ts";
 
 /**
@@ -6,9 +7,10 @@ import type { ReactionChip } from "../lib/reactions.ts";
  * each chip is a toggle (pressed when yours); a guest sees them as plain labels.
  */
 export function ReactionChips(props: { chips: ReactionChip[]; canReact: boolean; onToggle: (emoji: string, add: boolean) => void }) {
+  const t = useT();
   return (
     <Show when={props.chips.length > 0}>
-      <div class="reactions" role="group" aria-label="Reactions">
+      <div class="reactions" role="group" aria-label={t("timeline.reactions")}>
         {/* Keyed by emoji, not by chip object: a toggled chip keeps its element, and keyboard focus with it. */}
         <For each={props.chips.map((c) => c.emoji)}>
           {(emoji) => {
@@ -17,7 +19,7 @@ export function ReactionChips(props: { chips: ReactionChip[]; canReact: boolean;
             <Show
               when={props.canReact}
               fallback={
-                <span class="chip" title={`${chip().who} reacted ${chip().emoji}`}>
+                <span class="chip" title={t("timeline.reacted", { who: chip().who, emoji: chip().emoji })}>
                   <span class="chip-emoji">{chip().emoji}</span> <span class="chip-count">{chip().count}</span>
                 </span>
               }
@@ -26,7 +28,7 @@ export function ReactionChips(props: { chips: ReactionChip[]; canReact: boolean;
                 type="button"
                 class="chip"
                 aria-pressed={chip().mine}
-                title={`${chip().who} reacted ${chip().emoji}${chip().mine ? " (click to take yours back)" : ""}`}
+                title={t(chip().mine ? "timeline.reactedMine" : "timeline.reacted", { who: chip().who, emoji: chip().emoji })}
                 onClick={() => props.onToggle(chip().emoji, !chip().mine)}
               >
                 <span class="chip-emoji">{chip().emoji}</span> <span class="chip-count">{chip().count}</span>

@@ -8,7 +8,7 @@ import { quoteOf } from "../lib/reply-quote.ts";
 import { isManagerRole } from "../lib/room-roles.ts";
 import type { RoomView } from "../lib/room-view.ts";
 import { isNotice, mergeTimeline, placesBySeq } from "../lib/timeline.ts";
-import { timelineStrings as t } from "../lib/timeline-strings.ts";
+import { useReaderLocale, useTimelineStrings } from "../lib/timeline-strings.ts";
 import { DayDivider } from "./day-divider.tsx";
 import { HistoryEdge } from "./history-edge.tsx";
 import { MessageItem } from "./message-item.tsx";
@@ -24,12 +24,14 @@ import { OutboxItem } from "./outbox-item.tsx";
  * button below.
  */
 export function Timeline(props: { view: RoomView }) {
+  const t = useTimelineStrings();
+  const locale = useReaderLocale();
   const v = props.view;
   const items = createMemo(() => mergeTimeline(v.room.messages(), v.notices(), v.room.reachedBeginning()));
   const itemAt = createMemo(() => new Map(items().map((item) => [item.seq, item])));
   const dividerSeq = createMemo(v.arrival.dividerSeq);
   /** Day dividers and sender groups of what is shown, by seq. */
-  const places = createMemo(() => placesBySeq(items()));
+  const places = createMemo(() => placesBySeq(items(), { locale: locale() }));
   return (
     <div class="messages-frame">
       <div

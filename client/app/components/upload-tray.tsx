@@ -1,5 +1,7 @@
 import { For, Match, Show, Switch } from "solid-js";
 import { formatFileSize } from "../lib/file-size.ts";
+import { useT } from "../lib/locale.ts";
+import { uploadErrorText } from "../lib/upload-transport.ts";
 import type { UploadItem } from "../lib/uploads.ts";
 import { CloseIcon } from "./icons.tsx";
 
@@ -9,10 +11,11 @@ import { CloseIcon } from "./icons.tsx";
  * upload or take the file off the message.
  */
 export function UploadTray(props: { items: readonly UploadItem[]; waiting: boolean; onRemove: (key: number) => void }) {
+  const t = useT();
   return (
     <Show when={props.items.length > 0}>
       <div class="upload-tray">
-        <ul aria-label="Files to send">
+        <ul aria-label={t("files.toSend")}>
           <For each={props.items}>
             {(item) => (
               <li class="upload-item" data-state={item.state}>
@@ -23,23 +26,23 @@ export function UploadTray(props: { items: readonly UploadItem[]; waiting: boole
                     <progress
                       max={Math.max(1, item.size)}
                       value={Math.min(item.loaded, item.size)}
-                      aria-label={`Uploading ${item.name}`}
+                      aria-label={t("files.uploadingName", { name: item.name })}
                     />
                   </Match>
                   <Match when={item.state === "held"}>
-                    <span class="upload-note">Offline: uploads with the message when you are back online.</span>
+                    <span class="upload-note">{t("files.held")}</span>
                   </Match>
                   <Match when={item.state === "failed"}>
                     <span class="upload-error" role="alert">
-                      {item.error?.message}
+                      {item.error ? uploadErrorText(item.error, t) : ""}
                     </span>
                   </Match>
                 </Switch>
                 <button
                   type="button"
                   class="icon-button upload-remove"
-                  aria-label={item.state === "uploading" ? `Cancel upload of ${item.name}` : `Remove ${item.name}`}
-                  title={item.state === "uploading" ? "Cancel upload" : "Remove"}
+                  aria-label={t(item.state === "uploading" ? "files.cancelUploadOf" : "files.removeName", { name: item.name })}
+                  title={item.state === "uploading" ? t("files.cancelUpload") : t("files.remove")}
                   onClick={() => props.onRemove(item.key)}
                 >
                   <CloseIcon />
@@ -50,7 +53,7 @@ export function UploadTray(props: { items: readonly UploadItem[]; waiting: boole
         </ul>
         <Show when={props.waiting}>
           <p class="upload-waiting" role="status">
-            Sending when the uploads finish…
+            {t("files.waiting")}
           </p>
         </Show>
       </div>

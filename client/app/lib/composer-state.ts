@@ -4,10 +4,12 @@
  * this and forwards keys; what Enter, ↑ and Esc do is decided here.
  */
 import { createSignal } from "solid-js";
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { MessageText } from "../../../shared/schemas.ts";
 import { errorMessage } from "./api.ts";
 import { type ComposerMode, afterLogChange, escape, lastEditable, newMessage, startEdit } from "./composer-mode.ts";
 import type { Message } from "./message-log.ts";
+import { FilesNotKeptError, OUTBOX_MAX_ENTRIES, OutboxFullError } from "./outbox.ts";
 import { createUploads, type OutgoingFile, type UploadFn, type UploadItem } from "./uploads.ts";
 
 export interface ComposerStateOptions {
@@ -22,16 +24,26 @@ export interface ComposerStateOptions {
   onDraft?: (text: string) => void;
   /** attachment.upload for one file (upload-transport.ts); without it, files cannot be attached. */
   upload?: UploadFn;
+  /** The reader's language, for what the composer says itself (English by default). */
+  t?: Translate;
 }
 
 export function createComposerState(opts: ComposerStateOptions) {
+  const t = opts.t ?? english;
+  /** Why a message was not sent or queued: the outbox's own refusals in the reader's language, else the error's words. */
+  const refusal = (e: unknown) =>
+    e instanceof FilesNotKeptError
+      ? t("outbox.filesNotKept")
+      : e instanceof OutboxFullError
+        ? t("outbox.full", { count: OUTBOX_MAX_ENTRIES })
+        : errorMessage(e);
   const [text, setText] = createSignal("");
   const [mode, setMode] = createSignal<ComposerMode>(newMessage);
   const [error, setError] = createSignal<string | null>(null);
   const [files, setFiles] = createSignal<readonly UploadItem[]>([]);
   /** Send was pressed while files were uploading: the message goes when they are done. */
   const [waiting, setWaiting] = createSignal(false);
-  const uploads = createUploads({ upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))), onChange: setFiles });
+  const uploads = createUploads({ upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))), onChange: setFiles, t });
 
   /** A new message or reply with files: waits for their uploads, then sends; text may be empty. */
   async function sendWithFiles(): Promise<void> {
@@ -45,14 +57,14 @@ export function createComposerState(opts: ComposerStateOptions) {
     // Every file was taken off while waiting: an ordinary message (or nothing to send).
     if (outgoing.files.length === 0 && text().trim() === "") return;
     const parsed = text().trim() === "" ? { success: true as const, data: "" } : MessageText.safeParse(text());
-    if (!parsed.success) return void setError(parsed.error.issues[0]?.message ?? "This message cannot be sent.");
+    if (!parsed.success) return void setError(parsed.error.issues[0]?.message ?? t("composer.cannotSend"));
     const current = mode();
     try {
       if (current.kind === "reply") await opts.reply(current.to, parsed.data, outgoing.files);
       else await opts.send(parsed.data, outgoing.files);
     } catch (e) {
       // Not queued (the files cannot be kept offline, the outbox is full): everything stays, with the reason.
-      setError(errorMessage(e));
+      setError(refusal(e));
       return;
     }
     uploads.clear();
@@ -131,7 +143,7 @@ export function createComposerState(opts: ComposerStateOptions) {
       }
       const parsed = MessageText.safeParse(text());
       if (!parsed.success) {
-        setError(parsed.error.issues[0]?.message ?? "This message cannot be sent.");
+        setError(parsed.error.issues[0]?.message ?? t("composer.cannotSend"));
         return;
       }
       const current = mode();
@@ -146,7 +158,7 @@ export function createComposerState(opts: ComposerStateOptions) {
           // Still this edit (not cancelled meanwhile): it is done.
           if (mode() === current) end(escape(current, text()));
         } catch (e) {
-          setError(errorMessage(e));
+          setError(refusal(e));
         }
         return;
       }
@@ -160,7 +172,7 @@ export function createComposerState(opts: ComposerStateOptions) {
         if (mode() === current) setMode(newMessage);
       } catch (e) {
         if (text() === "") setText(draft);
-        setError(errorMessage(e));
+        setError(refusal(e));
       }
     },
   };

@@ -1,10 +1,22 @@
 /**
  * How times read in the app, in the reader's locale: the hour as that locale
  * writes it, without a leading zero ("9:05", "9:05 AM"), the date before it
- * when it is not today. `locale` is the reader's (the browser's by default);
- * the language setting will pass its own. Formatters are made once per locale
+ * when it is not today. `locale` is the reader's: `readerLocale` of the page's
+ * language (the browser's by default). Formatters are made once per locale
  * and option set: a long timeline formats hundreds of times.
  */
+
+/**
+ * The tag dates are written with: the browser's own when it speaks the page's
+ * language (so en-GB keeps its 24-hour clock, es-MX its order), else the
+ * language alone ("es" in an English browser switched to Spanish).
+ *
+ * @example readerLocale("es", "en-GB") // "es"
+ */
+export function readerLocale(language: string, browserLanguage: string | undefined): string {
+  const primary = browserLanguage?.toLowerCase().split(/[-_]/)[0];
+  return browserLanguage && primary === language ? browserLanguage : language;
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -51,8 +51,11 @@ export function dayLabel(at: Date, { now = new Date(), locale, timeZone }: Timel
   const day = dayKey(at, timeZone);
   const today = dayKey(now, timeZone);
   const ago = daysBetween(day, today);
-  if (ago === 0) return "Today";
-  if (ago === 1) return "Yesterday";
+  // "Today", "Yesterday" / "Hoy", "Ayer": the language's own words for them.
+  if (ago === 0 || ago === 1) {
+    const word = new Intl.RelativeTimeFormat(locale, { numeric: "auto" }).format(-ago, "day");
+    return word.charAt(0).toLocaleUpperCase(locale) + word.slice(1);
+  }
   const sameYear = day.slice(0, 4) === today.slice(0, 4);
   return at.toLocaleDateString(locale, {
     timeZone,

@@ -4,6 +4,7 @@
  * message goes out, each id recorded in the entry as it comes so a retry does
  * not upload it again.
  */
+import { english } from "../../../shared/i18n/index.ts";
 import type { EntryStore, OutboxEntry, OutboxFile } from "./outbox-store.ts";
 import { UploadError } from "./upload-transport.ts";
 import type { OutgoingFile } from "./uploads.ts";
@@ -24,7 +25,7 @@ export interface OutboxFiles {
 export class FilesNotKeptError extends Error {
   override name = "FilesNotKeptError";
   constructor() {
-    super("This message cannot wait to be sent: this browser cannot keep its files while offline. Send it when you are back online, or without the files.");
+    super(english("outbox.filesNotKept"));
   }
 }
 
@@ -62,7 +63,7 @@ export function createHeldFiles(outboxKey: string, entries: EntryStore, files: O
         }
         const held = await files?.store.get(heldKey(entry.clientId, index)).catch(() => undefined);
         if (!files || !held)
-          throw new UploadError("refused", `${file.name} is no longer kept on this device. Discard this message and attach the file again.`);
+          throw new UploadError("refused", english("files.notKeptHere", { name: file.name }));
         const { id } = await files.upload(held, file.name);
         entries.update(entry.clientId, (e) => ({ ...e, files: e.files?.map((f, i) => (i === index ? { ...f, id } : f)) }));
         await files.store.delete(heldKey(entry.clientId, index)).catch(() => {});

@@ -3,6 +3,7 @@
  * read again at every step so two tabs (or a page and its reload) see one outbox.
  * A value another version or a broken write left is read as empty, never thrown.
  */
+import { english } from "../../../shared/i18n/index.ts";
 /** The part of the Web Storage API the outbox needs (localStorage fits; tests pass a Map-backed one). */
 export interface KeyValueStorage {
   getItem(key: string): string | null;
@@ -35,7 +36,7 @@ export interface HeldFileStore {
 export class FilesNotKeptError extends Error {
   override name = "FilesNotKeptError";
   constructor() {
-    super("This message cannot wait to be sent: this browser cannot keep its files while offline. Send it when you are back online, or without the files.");
+    super(english("outbox.filesNotKept"));
   }
 }
 

@@ -27,6 +27,7 @@
  * type not accepted, over the quota) refuses the message, with the reason.
  */
 import { TRPCClientError } from "@trpc/client";
+import { english } from "../../../shared/i18n/index.ts";
 import { createHeldFiles, type OutboxFiles } from "./outbox-files.ts";
 import { createEntryStore, type KeyValueStorage, type OutboxEntry, outboxKey } from "./outbox-store.ts";
 import { UploadError } from "./upload-transport.ts";
@@ -75,7 +76,7 @@ export const OUTBOX_MAX_ENTRIES = 200;
 export class OutboxFullError extends Error {
   override name = "OutboxFullError";
   constructor() {
-    super(`At most ${OUTBOX_MAX_ENTRIES} messages can wait to be sent. Reconnect, or discard some.`);
+    super(english("outbox.full", { count: OUTBOX_MAX_ENTRIES }));
   }
 }
 

@@ -1,15 +1,16 @@
 /** Reactions as the room page shows them: the quick picks, the "any emoji" check, one chip per emoji. */
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { Emoji, type Reaction } from "../../../shared/schemas.ts";
 import { listNames } from "./presence.ts";
 
 /** Offered in one click; anything else goes through the "any emoji" box. */
 export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
-/** The emoji typed in the "any emoji" box, trimmed, or why it cannot be one (the server's own rule). */
-export function checkEmoji(input: string): { ok: true; emoji: string } | { ok: false; error: string } {
+/** The emoji typed in the "any emoji" box, trimmed, or why it cannot be one (the server's own rule), in the reader's language. */
+export function checkEmoji(input: string, t: Translate = english): { ok: true; emoji: string } | { ok: false; error: string } {
   const parsed = Emoji.safeParse(input.trim());
   if (parsed.success) return { ok: true, emoji: parsed.data };
-  return { ok: false, error: input.trim() === "" ? "Type or paste one emoji." : (parsed.error.issues[0]?.message ?? "That is not one emoji.") };
+  return { ok: false, error: t(input.trim() === "" ? "emoji.typeOne" : "emoji.notOne") };
 }
 
 export interface ReactionChip {

@@ -7,7 +7,7 @@
  * to `me.rooms`, the session and the URL; components render the result.
  */
 import { useSearchParams } from "@solidjs/router";
-import { createEffect, createMemo, createSignal, on, onCleanup, onMount } from "solid-js";
+import { createEffect, createMemo, createSignal, on, onCleanup, onMount, useContext } from "solid-js";
 import type { MemberEntry } from "../../../shared/room-log.ts";
 import { useApi } from "./api.ts";
 import { createArrival } from "./arrival.ts";
@@ -15,6 +15,7 @@ import { createComposerState } from "./composer-state.ts";
 import { useDmNames } from "./dm-names.ts";
 import { createHeldFiles } from "./held-files.ts";
 import { createHistoryCache } from "./history-cache.ts";
+import { LocaleContext } from "./locale.ts";
 import { browserStorage } from "./known-user.ts";
 import { findMessage } from "./message-log.ts";
 import { removalKind } from "./room-access.ts";
@@ -183,6 +184,8 @@ function createMessageTools(opts: {
     messages: room.messages,
     self: opts.self,
     onDraft: opts.onDraft,
+    // Read while the room page is set up, under its <LocaleContext.Provider>.
+    t: useContext(LocaleContext)?.t,
   });
   // A message being edited or answered that gets deleted meanwhile ends the edit or reply.
   createEffect(() => {

@@ -1,18 +1,41 @@
 /**
- * The words of the timeline and the theme switch, kept together so the
- * message catalogs can take them over in one place.
+ * The words of the timeline, from the catalogs (shared/i18n/en-room.ts's
+ * `timeline`) in the page's language: read as `t.deleted` in JSX, so they
+ * follow a change of language at once. The theme switch's words wait here for
+ * the header's pass.
  */
-export const timelineStrings = {
-  edited: "(edited)",
-  editedAt: (when: string) => `Edited ${when}`,
-  deleted: "This message was deleted",
-  showMore: "Show more",
-  showLess: "Show less",
-  newMessages: "New messages",
-  newMessagesButton: (n: number) => `${n} new ${n === 1 ? "message" : "messages"} ↓`,
-  messagesIn: (room: string) => `Messages in #${room}`,
-  messageLabel: (sender: string, time: string) => `${sender}, ${time}`,
-} as const;
+import { readerLocale } from "./format-time.ts";
+import { useLocale, useT } from "./locale.ts";
+
+/** The tag the timeline writes dates and times with, following the page's language. */
+export function useReaderLocale(): () => string {
+  const { locale } = useLocale();
+  return () => readerLocale(locale(), typeof navigator === "undefined" ? undefined : navigator.language);
+}
+
+/** The timeline's words for the component that calls it (under <LocaleContext.Provider>). */
+export function useTimelineStrings() {
+  const t = useT();
+  return {
+    get edited() {
+      return t("timeline.edited");
+    },
+    editedAt: (when: string) => t("timeline.editedAt", { when }),
+    get deleted() {
+      return t("timeline.deleted");
+    },
+    get showMore() {
+      return t("timeline.showMore");
+    },
+    get showLess() {
+      return t("timeline.showLess");
+    },
+    get newMessages() {
+      return t("timeline.newMessages");
+    },
+    newMessagesButton: (count: number) => t("timeline.newMessagesButton", { count }),
+  };
+}
 
 export const themeStrings = {
   label: "Theme",

@@ -22,6 +22,7 @@ import { Attachment } from "../../../shared/schemas.ts";
 export const UPLOAD_PATH = "/trpc/attachment.upload";
 
 /** Why an upload did not give an attachment, as the composer tells it per file. */
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 export type UploadErrorKind = "too-big" | "refused" | "quota" | "signed-out" | "unreachable" | "cancelled";
 
 export class UploadError extends Error {
@@ -31,27 +32,25 @@ export class UploadError extends Error {
     /** The server's own message, when it sent one (shown as detail, never parsed). */
     readonly detail = "",
   ) {
-    super(uploadErrorText(kind, detail));
+    super(uploadErrorText({ kind, detail }));
   }
 }
 
-/** The sentence shown by a file that could not be uploaded. */
-export function uploadErrorText(kind: UploadErrorKind, detail = ""): string {
+/** The sentence shown by a file that could not be uploaded, from its kind (the `message` is English, for logs). */
+export function uploadErrorText({ kind, detail }: { kind: UploadErrorKind; detail: string }, t: Translate = english): string {
   switch (kind) {
     case "too-big":
-      return "Too big: this file is over the server's size limit.";
+      return t("files.tooBig");
     case "refused":
-      return detail
-        ? `This file cannot be sent: ${detail}`
-        : "This file cannot be sent (its type is not accepted, or the image is too large to process).";
+      return detail ? t("files.refusedBecause", { detail }) : t("files.refused");
     case "quota":
-      return "You have uploaded as much as you may for today. Try again later.";
+      return t("files.quota");
     case "signed-out":
-      return "You are signed out. Sign in again to send files.";
+      return t("files.signedOut");
     case "unreachable":
-      return "Cannot reach the server.";
+      return t("files.unreachable");
     case "cancelled":
-      return "Cancelled.";
+      return t("files.cancelled");
   }
 }
 

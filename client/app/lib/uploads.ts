@@ -9,6 +9,7 @@
  * `outgoing()` gives the files in the order attached, or why the message
  * cannot go yet (a file failed).
  */
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { type Attachment, MAX_ATTACHMENTS } from "../../../shared/schemas.ts";
 import { UploadError } from "./upload-transport.ts";
 
@@ -43,9 +44,11 @@ export interface UploadsOptions {
   /** Called whenever the items change (to redraw). */
   onChange?: (items: readonly UploadItem[]) => void;
   max?: number;
+  /** The reader's language, for the notices and refusals (English by default). */
+  t?: Translate;
 }
 
-export function createUploads({ upload, onChange, max = MAX_ATTACHMENTS }: UploadsOptions) {
+export function createUploads({ upload, onChange, max = MAX_ATTACHMENTS, t = english }: UploadsOptions) {
   let items: UploadItem[] = [];
   let nextKey = 1;
   const inFlight = new Map<number, AbortController>();
@@ -102,7 +105,7 @@ export function createUploads({ upload, onChange, max = MAX_ATTACHMENTS }: Uploa
       }));
       set([...items, ...taken]);
       for (const item of taken) start(item.key, item.file, item.name);
-      return list.length > room ? `A message has at most ${max} files: ${list.length - room} left out.` : null;
+      return list.length > room ? t("files.tooMany", { count: max, left: list.length - room }) : null;
     },
     /** Cancels an upload in flight, or takes a file off the message. */
     remove(key: number): void {
@@ -118,11 +121,11 @@ export function createUploads({ upload, onChange, max = MAX_ATTACHMENTS }: Uploa
     },
     /** The files to send, in order; or why not yet. */
     outgoing(): { files: OutgoingFile[] } | { error: string } {
-      if (inFlight.size > 0) return { error: "Files are still uploading." };
+      if (inFlight.size > 0) return { error: t("files.stillUploading") };
       const failed = items.filter((i) => i.state === "failed");
       if (failed.length > 0)
         return {
-          error: `Remove the files that could not be uploaded (${failed.map((i) => i.name).join(", ")}), then send.`,
+          error: t("files.removeFailed", { names: failed.map((i) => i.name).join(", ") }),
         };
       return {
         files: items.map((i) => (i.attachment ? { attachment: i.attachment } : { file: i.file, name: i.name })),
