@@ -17,38 +17,18 @@ const NEXT_PASS =
 /** Pages and components that came with the people and navigation work: their words wait in a `text` table. */
 const PEOPLE_AND_NAVIGATION = "converted in the next pass (new with the people and navigation work)";
 const NOT_YET_TRANSLATED: Record<string, string> = {
-  "client/app/app.tsx": NEXT_PASS,
-  "client/app/pages/account-page.tsx": NEXT_PASS,
-  "client/app/pages/room-page.tsx": NEXT_PASS,
-  "client/app/pages/index-page.tsx": NEXT_PASS,
   "client/app/components/composer.tsx": NEXT_PASS,
-  "client/app/components/site-header.tsx": NEXT_PASS,
-  "client/app/components/my-rooms-list.tsx": NEXT_PASS,
-  "client/app/components/search-box.tsx": NEXT_PASS,
   "client/app/components/mention-list.tsx": NEXT_PASS,
   "client/app/components/composer-emoji.tsx": NEXT_PASS,
   "client/app/components/reaction-chips.tsx": NEXT_PASS,
   "client/app/components/lightbox.tsx": NEXT_PASS,
-  "client/app/components/members-panel.tsx": NEXT_PASS,
   "client/app/components/message-text.tsx": NEXT_PASS,
-  "client/app/components/new-room-form.tsx": NEXT_PASS,
   "client/app/components/attachment-card.tsx": NEXT_PASS,
   "client/app/components/upload-tray.tsx": NEXT_PASS,
-  "client/app/components/room-header.tsx": NEXT_PASS,
   "client/app/components/outbox-item.tsx": NEXT_PASS,
-  "client/app/components/history-edge.tsx": NEXT_PASS,
   "client/app/components/emoji-picker.tsx": NEXT_PASS,
   "client/app/components/message-actions.tsx": NEXT_PASS,
-  "client/app/components/presence-list.tsx": NEXT_PASS,
   "client/app/components/reply-quote.tsx": NEXT_PASS,
-  "client/app/pages/dm-page.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/invitation-notices.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/new-message-form.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/profile-form.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/quick-switcher.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/removed-notice.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/room-settings.tsx": PEOPLE_AND_NAVIGATION,
-  "client/app/components/session-lost-notice.tsx": PEOPLE_AND_NAVIGATION,
 };
 
 const components = await Array.fromAsync(new Glob("client/app/**/*.tsx").scan(ROOT));

@@ -32,7 +32,6 @@ const LONG_FUNCTIONS: Record<string, string> = {
   "server/rooms/revocations.ts: createRevocations":
     "its state and helpers are in functions of their own; what is left is its interface, eight small documented methods",
   "client/app/components/message-actions.tsx: MessageActions": "not split yet: one component whose markup is one menu",
-  "client/app/pages/index-page.tsx: IndexPage": "not split yet: one page whose markup is one tree",
   "client/app/components/new-message-form.tsx: NewMessageForm": "not split yet: one form's markup and its submit",
   "client/app/components/profile-form.tsx: ProfileForm": "not split yet: one form (picture and display name) and its saves",
   "client/app/components/quick-switcher.tsx: QuickSwitcher": "not split yet: one dialog's combobox, its keys and its list",
