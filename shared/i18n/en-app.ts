@@ -76,6 +76,8 @@ export const enApp = {
     newRoomTopic: "Topic (optional)",
     newRoomCreate: "Create room",
     newRoomBadTopic: "This topic cannot be used.",
+    /** The API's CONFLICT for `room.create`: the name is taken. */
+    newRoomTaken: template<Room>("Room '{{ room }}' already exists."),
   },
   accountPage: {
     title: "Account",

@@ -70,6 +70,7 @@ export const esApp: typeof enApp = {
     newRoomTopic: "Tema (opcional)",
     newRoomCreate: "Crear sala",
     newRoomBadTopic: "No se puede usar este tema.",
+    newRoomTaken: template<Room>("La sala «{{ room }}» ya existe."),
   },
   accountPage: {
     title: "Cuenta",

@@ -3,6 +3,7 @@ import { createSignal, Match, Switch } from "solid-js";
 import { Topic, type Visibility } from "../../../shared/schemas.ts";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { codeOf } from "../lib/room-access.ts";
 import { useSession } from "../lib/session.ts";
 import { useT } from "../lib/locale.ts";
 import { Rich } from "./rich.tsx";
@@ -31,7 +32,8 @@ export function NewRoomForm() {
       const created = await client.room.create.mutate({ room: checked.name, visibility: visibility(), ...(parsedTopic.data ? { topic: parsedTopic.data } : {}) });
       navigate(roomPath(created.room));
     } catch (e) {
-      setError(errorMessage(e, t));
+      // A taken name is named, as the form holds it; any other refusal is worded from its code.
+      setError(codeOf(e) === "CONFLICT" ? t("home.newRoomTaken", { room: checked.name }) : errorMessage(e, t));
     } finally {
       setBusy(false);
     }

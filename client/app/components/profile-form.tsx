@@ -1,7 +1,7 @@
 import { createEffect, createSignal, on, Show } from "solid-js";
 import { DisplayName } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import { sendUpload } from "../lib/upload-transport.ts";
+import { sendUpload, UploadError } from "../lib/upload-transport.ts";
 import { usePeople } from "../lib/people.ts";
 import { Avatar } from "./avatar.tsx";
 import { useT } from "../lib/locale.ts";
@@ -39,8 +39,8 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
       setNotice(done);
     } catch (e) {
       setNotice("");
-      // An UploadError's message is already the sentence to show (upload-transport.ts).
-      setError(errorMessage(e, t));
+      // An UploadError's message is already the sentence to show (upload-transport.ts; the composer's pass translates it).
+      setError(e instanceof UploadError ? e.message : errorMessage(e, t));
     } finally {
       setBusy(false);
     }
