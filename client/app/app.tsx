@@ -26,13 +26,14 @@ import { DmPage } from "./pages/dm-page.tsx";
 import { RoomPage } from "./pages/room-page.tsx";
 import { NotFoundPage } from "./pages/not-found-page.tsx";
 import { useSession } from "./lib/session.ts";
-import { createLocale, LocaleContext } from "./lib/locale.ts";
+import { createLocale, LocaleContext, useT } from "./lib/locale.ts";
 
 function Layout(props: RouteSectionProps) {
   const session = useSession();
   const location = useLocation();
   const navigate = useNavigate();
   const myRooms = useMyRooms();
+  const t = useT();
   /** Phones: the rooms sidebar is a drawer, opened from the header. */
   const [drawerOpen, setDrawerOpen] = createSignal(false);
   const [switcherOpen, setSwitcherOpen] = createSignal(false);
@@ -76,7 +77,7 @@ function Layout(props: RouteSectionProps) {
 
   return (
     <div class="app">
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">{t("common.skipToContent")}</a>
       <SiteHeader roomsDrawer={hasSidebar() ? { open: drawerOpen(), onToggle: () => (drawerOpen() ? closeDrawer() : setDrawerOpen(true)) } : undefined} />
       <SessionLostNotice />
       <div class="app-body">

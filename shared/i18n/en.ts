@@ -6,6 +6,7 @@
  * count. Rich strings (`<name/>`, `<link>words</link>`) are rendered by the
  * web app's <Rich> with components in the slots, never as HTML.
  */
+import { enApp } from "./en-app.ts";
 import { enCli } from "./en-cli.ts";
 import { enRoom } from "./en-room.ts";
 import { plural, template } from "./plural.ts";
@@ -132,6 +133,7 @@ export const en = {
   },
   cli: enCli,
   ...enRoom,
+  ...enApp,
 };
 
 /** Every language's catalog has exactly this shape (the same keys, the same arguments). */

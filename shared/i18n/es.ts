@@ -4,6 +4,7 @@
  * have, is a compile error (and tests/unit/i18n-catalogs.test.ts says which).
  */
 import type { Catalog } from "./en.ts";
+import { esApp } from "./es-app.ts";
 import { esCli } from "./es-cli.ts";
 import { esRoom } from "./es-room.ts";
 import { plural, template } from "./plural.ts";
@@ -127,4 +128,5 @@ export const es: Catalog = {
   },
   cli: esCli,
   ...esRoom,
+  ...esApp,
 };

@@ -1,8 +1,8 @@
 /**
  * Parlor in Spanish and English in a real browser: a browser set to Spanish
- * gets `<html lang="es">` and the sign-in flow and the not-found page in
- * Spanish (errors included), both pages without an axe violation in either
- * language; a language chosen in the account page applies at once, survives a
+ * gets `<html lang="es">` and the sign-in flow, the not-found page, the
+ * header, the index and a room's header in Spanish (errors included), every
+ * page without an axe violation in either language; a language chosen in the account page applies at once, survives a
  * reload and follows the user to another browser.
  */
 import AxeBuilder from "@axe-core/playwright";
@@ -79,6 +79,37 @@ test.describe("a browser set to Spanish", () => {
     await expect(page.locator("html")).toHaveAttribute("lang", "es");
     await expect(page.getByRole("heading", { name: "Página no encontrada" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Elige una sala" })).toHaveAttribute("href", "/");
+    expect(await violations(page)).toEqual([]);
+  });
+
+  test("the header, the index and a room's header are Spanish, without an axe violation", async ({ page }) => {
+    const username = uniqueName("es");
+    await page.goto("/login?mode=signup");
+    await page.getByLabel("Nombre de usuario").fill(username);
+    await page.getByLabel("Contraseña").fill(PASSWORD);
+    await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await expect(page).toHaveURL("/");
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+
+    // The header, then the index.
+    const account = page.getByRole("navigation", { name: "Cuenta" });
+    await expect(account).toContainText(`Sesión iniciada como ${username}`);
+    await expect(account.getByRole("button", { name: "Cerrar sesión" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "¿A qué sala quieres entrar?" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Salas con actividad reciente" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Tus salas" })).toBeVisible();
+    expect(await violations(page)).toEqual([]);
+
+    // A room made from the index: its header counts its members in Spanish; who is here, too.
+    const room = uniqueName("sala");
+    await page.getByRole("heading", { name: "Nueva sala" }).waitFor();
+    await page.getByLabel("Nombre", { exact: true }).fill(room);
+    await page.getByRole("button", { name: "Crear sala" }).click();
+    await expect(page).toHaveURL(`/room/${room}/`);
+    await expect(page.getByRole("heading", { name: `#${room}` })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Miembros (1)" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: /^Presentes/ })).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
     expect(await violations(page)).toEqual([]);
   });
 });

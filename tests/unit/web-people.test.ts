@@ -10,6 +10,7 @@ import { invitationOf } from "../../client/app/lib/my-rooms.ts";
 import { checkPeer, conversationError, conversationText } from "../../client/app/lib/new-conversation.ts";
 import { chunked, displayNameOf, watchedNames } from "../../client/app/lib/people.ts";
 import { removalKind, removalText } from "../../client/app/lib/room-access.ts";
+import { english } from "../../shared/i18n/index.ts";
 import type { RoomUnread } from "../../shared/schemas.ts";
 
 /** WCAG 2 relative luminance of a #rrggbb colour. */
@@ -144,10 +145,8 @@ describe("direct conversations by name", () => {
   });
 
   test("removed from a conversation, the notice names the person, never the dm: id", () => {
-    const forbidden = new TRPCClientError("You left room 'dm:1:2'.", {
-      result: { error: { message: "x", code: -32003, data: { code: "FORBIDDEN" } } },
-    });
-    const notice = removalText(removalKind(forbidden)!, "Ann Smith", true);
+    const forbidden = new TRPCClientError("You left room 'dm:1:2'.", { result: { error: { message: "x", code: -32003, data: { code: "FORBIDDEN" } } } });
+    const notice = removalText(english, removalKind(forbidden)!, "Ann Smith", true);
     expect(notice).toBe("You are no longer in the conversation with Ann Smith.");
     expect(notice).not.toContain("dm:");
   });

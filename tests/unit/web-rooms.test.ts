@@ -17,6 +17,7 @@ import {
   unreadTotals,
 } from "../../client/app/lib/my-rooms.ts";
 import { canRejoin, isNotFound, removalKind, removalText } from "../../client/app/lib/room-access.ts";
+import { createTranslator, english } from "../../shared/i18n/index.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
 import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
@@ -248,8 +249,10 @@ describe("room access on the page", () => {
     expect(removalKind(trpcError("FORBIDDEN", "You were banned from room 'x'."))).toBe("banned");
     expect(removalKind(trpcError("NOT_FOUND", "Room 'x' does not exist."))).toBe("hidden");
     expect(removalKind(trpcError("INTERNAL_SERVER_ERROR", "boom"))).toBeNull();
-    expect(removalText("left", "#x")).toBe("You left #x.");
-    expect(removalText("banned", "#x")).toBe("You were banned from #x.");
+    expect(removalText(english, "left", "#x")).toBe("You left #x.");
+    expect(removalText(english, "banned", "#x")).toBe("You were banned from #x.");
+    // The same sentence in the reader's language, from the catalog.
+    expect(removalText(createTranslator(() => "es"), "banned", "#x")).toBe("Te vetaron en #x.");
   });
 
   test("Join is offered after leaving or being removed from a public room, never after a ban or from a private room", () => {

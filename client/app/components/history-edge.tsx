@@ -2,6 +2,8 @@ import { Match, Switch } from "solid-js";
 import { isDmRoom } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
 import type { RoomLog } from "../lib/room-log.ts";
+import { formatDateTime } from "../../../shared/i18n/format.ts";
+import { useLocale } from "../lib/locale.ts";
 
 /**
  * The top of the timeline: what is above the oldest message shown — the
@@ -9,45 +11,46 @@ import type { RoomLog } from "../lib/room-log.ts";
  * messages, or the beginning of the room.
  */
 export function HistoryEdge(props: { room: RoomLog; /** "#lobby", or the other person's name. */ label: string; savedAt: string | null; loadOlder: () => void }) {
+  const { t, locale } = useLocale();
   return (
     <div class="history-edge">
       <Switch>
         <Match when={props.savedAt}>
           {(savedAt) => (
             <p class="hint offline-copy" role="status">
-              Offline: showing the messages saved on this device ({new Date(savedAt()).toLocaleString()}).
+              {t("roomPage.offlineCopy", { savedAt: formatDateTime(savedAt(), locale()) })}
             </p>
           )}
         </Match>
         <Match when={props.room.firstPageError()}>
           <p class="error" role="alert">
-            The messages could not be loaded: {errorMessage(props.room.firstPageError())}{" "}
+            {t("roomPage.loadFailed", { error: errorMessage(props.room.firstPageError(), t) })}{" "}
             <button type="button" class="link-button" onClick={() => props.room.retryFirstPage()}>
-              Try again
+              {t("roomPage.tryAgain")}
             </button>
           </p>
         </Match>
         <Match when={!props.room.log().loaded || props.room.loadingOlder()}>
-          <p class="hint">Loading messages…</p>
+          <p class="hint">{t("roomPage.loadingMessages")}</p>
         </Match>
         <Match when={props.room.olderError()}>
           <p class="error">
-            Older messages could not be loaded.{" "}
+            {t("roomPage.olderFailed")}{" "}
             <button type="button" class="link-button" onClick={() => props.loadOlder()}>
-              Try again
+              {t("roomPage.tryAgain")}
             </button>
           </p>
         </Match>
         <Match when={props.room.hasOlder()}>
           <button type="button" class="link-button" onClick={() => props.loadOlder()}>
-            Load older messages
+            {t("roomPage.loadOlder")}
           </button>
         </Match>
         <Match when={props.room.reachedBeginning() && props.room.messages().length > 0}>
-          <p class="hint">{isDmRoom(props.room.room) ? `This is the beginning of your conversation with ${props.label}.` : `This is the beginning of ${props.label}.`}</p>
+          <p class="hint">{isDmRoom(props.room.room) ? t("roomPage.beginningDirect", { user: props.label }) : t("roomPage.beginning", { room: props.label })}</p>
         </Match>
         <Match when={props.room.reachedBeginning()}>
-          <p class="hint">No messages yet. Say hello!</p>
+          <p class="hint">{t("roomPage.noMessages")}</p>
         </Match>
       </Switch>
     </div>

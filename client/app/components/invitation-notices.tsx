@@ -3,13 +3,7 @@ import { createEffect, For } from "solid-js";
 import { useDmNames } from "../lib/dm-names.ts";
 import { useMyRooms } from "../lib/my-rooms.ts";
 import { usePeople } from "../lib/people.ts";
-
-const text = {
-  added: (by: string, room: string) => `${by} added you to ${room}`,
-  open: "Open",
-  dismiss: "Dismiss",
-  dismissLabel: (room: string) => `Dismiss the invitation to ${room}`,
-};
+import { useT } from "../lib/locale.ts";
 
 /**
  * "ann added you to #plans": a notice for each room someone added you to
@@ -21,6 +15,7 @@ export function InvitationNotices() {
   const people = usePeople();
   const names = useDmNames();
   const location = useLocation();
+  const t = useT();
   // Opening the room is seeing the invitation.
   createEffect(() => {
     for (const i of myRooms.invitations())
@@ -31,15 +26,15 @@ export function InvitationNotices() {
       <For each={myRooms.invitations()}>
         {(invitation) => (
           <div class="toast invitation" data-invitation={invitation.room}>
-            <p>{text.added(people.name(invitation.by), names.label(invitation.room))}</p>
-            <A href={names.path(invitation.room)}>{text.open}</A>
+            <p>{t("shell.invitedYou", { by: people.name(invitation.by), room: names.label(invitation.room) })}</p>
+            <A href={names.path(invitation.room)}>{t("shell.invitationOpen")}</A>
             <button
               type="button"
               class="link-button"
-              aria-label={text.dismissLabel(names.label(invitation.room))}
+              aria-label={t("shell.invitationDismissLabel", { room: names.label(invitation.room) })}
               onClick={() => myRooms.dismissInvitation(invitation.room)}
             >
-              {text.dismiss}
+              {t("shell.invitationDismiss")}
             </button>
           </div>
         )}

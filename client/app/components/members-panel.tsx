@@ -8,6 +8,7 @@ import { actionLabel, canInvite, canJoin, canLeave, isManagerRole, type MemberAc
 import { Avatar } from "./avatar.tsx";
 import { PersonName } from "./person-name.tsx";
 import { RoomSettings } from "./room-settings.tsx";
+import { useT } from "../lib/locale.ts";
 
 export interface MembersPanelProps {
   room: string;
@@ -20,6 +21,7 @@ export interface MembersPanelProps {
 /** Who is a member, with roles; invite, and each member's menu of what the viewer may do to them. */
 export function MembersPanel(props: MembersPanelProps) {
   const navigate = useNavigate();
+  const t = useT();
   const [error, setError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal("");
   const [openMenu, setOpenMenu] = createSignal<string | null>(null);
@@ -35,7 +37,7 @@ export function MembersPanel(props: MembersPanelProps) {
       await task();
       if (done) setNotice(done);
     } catch (e) {
-      setError(errorMessage(e));
+      setError(errorMessage(e, t));
     } finally {
       setBusy(false);
     }
@@ -45,23 +47,18 @@ export function MembersPanel(props: MembersPanelProps) {
     setOpenMenu(null);
     // The conversation's page opens (or starts) it with dm.open.
     if (action === "message") return navigate(dmPath(member.username));
-    const done = {
-      makeModerator: `${member.username} is now a moderator.`,
-      makeMember: `${member.username} is now a member.`,
-      kick: `${member.username} was removed from the room.`,
-      ban: `${member.username} was banned from the room.`,
-    }[action];
-    return run(() => props.members.act(action, member.username), done);
+    const done = { makeModerator: "people.nowModerator", makeMember: "people.nowMember", kick: "people.kicked", ban: "people.banned" } as const;
+    return run(() => props.members.act(action, member.username), t(done[action], { user: member.username }));
   }
 
   function invite(event: SubmitEvent) {
     event.preventDefault();
     const parsed = Username.safeParse(invitee().trim());
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Enter a username.");
+    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? t("people.enterUsername"));
     return run(async () => {
       await props.members.invite(parsed.data);
       setInvitee("");
-    }, `${parsed.data} was added to the room.`);
+    }, t("people.invited", { user: parsed.data }));
   }
 
   return (
@@ -79,16 +76,16 @@ export function MembersPanel(props: MembersPanelProps) {
     >
       <header class="members-panel-header">
         <h2 id="members-heading">
-          Members<Show when={info()}>{(i) => <span class="count"> ({i().members})</span>}</Show>
+          {t("people.members")}<Show when={info()}>{(i) => <span class="count"> ({i().members})</span>}</Show>
         </h2>
         <button type="button" class="link-button" onClick={() => props.onClose()}>
-          Close
+          {t("people.close")}
         </button>
       </header>
 
       <Show when={info() && canInvite(info()!)}>
         <form class="invite-form" onSubmit={invite} novalidate>
-          <label for="invite-username">Invite by username</label>
+          <label for="invite-username">{t("people.inviteLabel")}</label>
           <div class="row">
             <input
               id="invite-username"
@@ -101,7 +98,7 @@ export function MembersPanel(props: MembersPanelProps) {
               aria-describedby="members-error"
             />
             <button type="submit" disabled={busy()}>
-              Invite
+              {t("people.invite")}
             </button>
           </div>
         </form>
@@ -115,10 +112,10 @@ export function MembersPanel(props: MembersPanelProps) {
       </p>
 
       <Show when={props.members.members.error}>
-        <p class="hint">The members could not be loaded.</p>
+        <p class="hint">{t("people.membersFailed")}</p>
       </Show>
       <Show when={info() === null && !props.members.info.loading}>
-        <p class="hint">Nobody yet: the room starts with its first message.</p>
+        <p class="hint">{t("people.nobodyYet")}</p>
       </Show>
       <ul class="member-list" aria-labelledby="members-heading">
         <For each={props.members.members.latest ?? []}>
@@ -131,7 +128,7 @@ export function MembersPanel(props: MembersPanelProps) {
                   <Avatar username={member.username} size={24} />
                   <PersonName username={member.username} showUsername />
                   <Show when={member.username === props.self}>
-                    <span class="hint"> (you)</span>
+                    <span class="hint"> {t("people.you")}</span>
                   </Show>
                 </span>
                 <Show when={member.role !== "member"}>
@@ -145,7 +142,7 @@ export function MembersPanel(props: MembersPanelProps) {
                     class="member-menu-button"
                     aria-expanded={openMenu() === member.username}
                     aria-controls={menuId}
-                    aria-label={`Actions for ${member.username}`}
+                    aria-label={t("people.actionsFor", { user: member.username })}
                     onClick={() => setOpenMenu((open) => (open === member.username ? null : member.username))}
                   >
                     <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
@@ -155,7 +152,7 @@ export function MembersPanel(props: MembersPanelProps) {
                     </svg>
                   </button>
                   <Show when={openMenu() === member.username}>
-                    <ul id={menuId} class="member-menu" aria-label={`Actions for ${member.username}`}>
+                    <ul id={menuId} class="member-menu" aria-label={t("people.actionsFor", { user: member.username })}>
                       <For each={actions()}>
                         {(action) => (
                           <li>
@@ -179,13 +176,13 @@ export function MembersPanel(props: MembersPanelProps) {
       </Show>
 
       <Show when={info() && canJoin(info()!) && props.self}>
-        <button type="button" class="secondary" disabled={busy()} onClick={() => void run(() => props.members.join(), "You joined the room.")}>
-          Join room
+        <button type="button" class="secondary" disabled={busy()} onClick={() => void run(() => props.members.join(), t("people.joined"))}>
+          {t("people.joinRoom")}
         </button>
       </Show>
       <Show when={info() && canLeave(info()!)}>
         <button type="button" class="secondary danger" disabled={busy()} onClick={() => void run(() => props.members.leave())}>
-          Leave room
+          {t("people.leaveRoom")}
         </button>
       </Show>
     </aside>

@@ -5,6 +5,7 @@ import { useDmNames } from "../lib/dm-names.ts";
 import { badgeLabel, useMyRooms } from "../lib/my-rooms.ts";
 import { roomPath } from "../lib/room-name.ts";
 import { Avatar } from "./avatar.tsx";
+import { useT } from "../lib/locale.ts";
 import { NewMessageForm } from "./new-message-form.tsx";
 import { NotifyMentionsButton } from "./notify-mentions-button.tsx";
 
@@ -25,18 +26,19 @@ export function MyRoomsList(props: { headingId: string }) {
   const myRooms = useMyRooms();
   const names = useDmNames();
   const location = useLocation();
+  const t = useT();
   const isCurrent = (room: string) => location.pathname === names.path(room) || location.pathname === roomPath(room);
 
   return (
     <Switch>
       <Match when={myRooms.failed()}>
-        <p class="hint">Your rooms could not be loaded.</p>
+        <p class="hint">{t("shell.yourRoomsFailed")}</p>
       </Match>
       <Match when={!myRooms.state().loaded}>
-        <p class="hint">Loading…</p>
+        <p class="hint">{t("common.loading")}</p>
       </Match>
       <Match when={myRooms.rooms().length === 0}>
-        <p class="hint">No rooms yet: send a message in one, or create one.</p>
+        <p class="hint">{t("shell.noRoomsYet")}</p>
       </Match>
       <Match when={true}>
         <ul class="my-rooms" aria-labelledby={props.headingId}>
@@ -46,11 +48,11 @@ export function MyRoomsList(props: { headingId: string }) {
                 <A href={names.path(room.room)} aria-current={isCurrent(room.room) ? "page" : undefined}>
                   <Show when={room.visibility === "private" && !isDmRoom(room.room)}>
                     <LockIcon />
-                    <span class="visually-hidden">Private: </span>
+                    <span class="visually-hidden">{t("shell.privatePrefix")}</span>
                   </Show>
                   <Show when={isDmRoom(room.room)}>
                     <Show when={names.peer(room.room)}>{(peer) => <Avatar username={peer()} size={20} />}</Show>
-                    <span class="visually-hidden">Direct message with </span>
+                    <span class="visually-hidden">{t("shell.directPrefix")}</span>
                   </Show>
                   <span class="my-room-name">{names.label(room.room)}</span>
                   <Show when={room.unread > 0}>
@@ -78,10 +80,11 @@ export function MyRoomsList(props: { headingId: string }) {
 
 /** "Your rooms" with its list and the offer to notify mentions: the index's section and the wide screens' sidebar. */
 export function MyRoomsSection(props: { id: string; class?: string; classList?: Record<string, boolean>; as?: "section" | "nav" }) {
+  const t = useT();
   const headingId = `${props.id}-heading`;
   const body = () => (
     <>
-      <h2 id={headingId}>Your rooms</h2>
+      <h2 id={headingId}>{t("shell.yourRooms")}</h2>
       <MyRoomsList headingId={headingId} />
       <NewMessageForm id={`${props.id}-new-message`} />
       <NotifyMentionsButton />

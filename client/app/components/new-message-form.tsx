@@ -4,13 +4,7 @@ import { useApi } from "../lib/api.ts";
 import { dmPath } from "../lib/dm-names.ts";
 import { checkPeer, conversationError } from "../lib/new-conversation.ts";
 import { useSession } from "../lib/session.ts";
-
-const text = {
-  open: "New message",
-  label: "To (username)",
-  start: "Start",
-  cancel: "Cancel",
-};
+import { useT } from "../lib/locale.ts";
 
 /**
  * "New message": a direct conversation with anyone, by username. The name is
@@ -21,6 +15,7 @@ export function NewMessageForm(props: { id: string }) {
   const session = useSession();
   const { client } = useApi();
   const navigate = useNavigate();
+  const t = useT();
   const [open, setOpen] = createSignal(false);
   const [value, setValue] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
@@ -68,7 +63,7 @@ export function NewMessageForm(props: { id: string }) {
         aria-controls={open() ? props.id : undefined}
         onClick={() => (open() ? close() : (setOpen(true), input?.focus()))}
       >
-        {text.open}
+        {t("shell.newMessage")}
       </button>
       <Show when={open()}>
         <form
@@ -78,7 +73,7 @@ export function NewMessageForm(props: { id: string }) {
           novalidate
           onKeyDown={(e) => e.key === "Escape" && (e.stopPropagation(), close())}
         >
-          <label for={inputId}>{text.label}</label>
+          <label for={inputId}>{t("shell.newMessageTo")}</label>
           <div class="row">
             <input
               ref={(el) => {
@@ -97,7 +92,7 @@ export function NewMessageForm(props: { id: string }) {
               aria-invalid={error() ? "true" : undefined}
             />
             <button type="submit" disabled={busy()}>
-              {text.start}
+              {t("shell.newMessageStart")}
             </button>
           </div>
           <p id={errorId} class="error" role="alert">

@@ -2,6 +2,7 @@ import { createMemo, For, Show } from "solid-js";
 import { guestsLabel, presentList, type RoomPresence } from "../lib/presence.ts";
 import { Avatar } from "./avatar.tsx";
 import { PersonName } from "./person-name.tsx";
+import { useT } from "../lib/locale.ts";
 
 export interface PresenceListProps {
   presence: RoomPresence | null;
@@ -13,11 +14,12 @@ export interface PresenceListProps {
 
 /** Who is in the room now: signed-in users by name, guests counted; arrivals and departures in a quiet line. */
 export function PresenceList(props: PresenceListProps) {
+  const t = useT();
   const list = createMemo(() => (props.presence ? presentList(props.presence, props.self) : null));
   return (
     <section class="presence" aria-labelledby="presence-heading">
       <h2 id="presence-heading" class="presence-heading">
-        Here now<Show when={list()}>{(l) => <span class="count"> ({l().total})</span>}</Show>
+        {t("people.hereNow")}<Show when={list()}>{(l) => <span class="count"> ({l().total})</span>}</Show>
       </h2>
       <ul id="presence-list" class="presence-list" aria-labelledby="presence-heading">
         <For each={list()?.shown ?? []}>
@@ -26,13 +28,13 @@ export function PresenceList(props: PresenceListProps) {
               <Avatar username={name} size={20} />
               <PersonName username={name} />
               <Show when={name === props.self}>
-                <span class="hint"> (you)</span>
+                <span class="hint"> {t("people.you")}</span>
               </Show>
             </li>
           )}
         </For>
         <Show when={(list()?.more ?? 0) > 0}>
-          <li class="more">+ {list()!.more} more</li>
+          <li class="more">{t("people.more", { count: list()!.more })}</li>
         </Show>
         <Show when={(list()?.guests ?? 0) > 0}>
           <li class="guests">+ {guestsLabel(list()!.guests)}</li>

@@ -1,25 +1,10 @@
 import { createEffect, createSignal, on, Show } from "solid-js";
 import { DisplayName } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import { sendUpload } from "../lib/upload-transport.ts";
+import { sendUpload, UploadError } from "../lib/upload-transport.ts";
 import { usePeople } from "../lib/people.ts";
 import { Avatar } from "./avatar.tsx";
-
-const text = {
-  heading: "Profile",
-  displayName: "Display name",
-  help: (username: string) =>
-    `How others see you. Your username (${username}) stays what @ mentions and signs you in. Leave it empty to show your username.`,
-  save: "Save name",
-  saved: "Name saved. Open pages show it at once.",
-  picture: "Picture",
-  pictureHelp: "A JPEG, PNG, WebP or GIF image. Others see it beside your name.",
-  pictureSaved: "Picture saved.",
-  pictureRemoved: "Picture removed: your initials show instead.",
-  removePicture: "Remove picture",
-  uploading: "Uploading…",
-  cleared: "Name cleared: you are shown by your username.",
-};
+import { useT } from "../lib/locale.ts";
 
 /** The signed-in person's face and display name (`me.updateProfile`). */
 type SavedProfile = { username: string; displayName: string | null; avatarUrl: string | null };
@@ -27,6 +12,7 @@ type SavedProfile = { username: string; displayName: string | null; avatarUrl: s
 /** `saveAvatar` takes an uploaded image's id (null: no picture). */
 export function ProfileForm(props: { username: string; save: (displayName: string) => Promise<SavedProfile>; saveAvatar: (id: string | null) => Promise<SavedProfile> }) {
   const people = usePeople();
+  const t = useT();
   const [value, setValue] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal("");
@@ -53,8 +39,8 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
       setNotice(done);
     } catch (e) {
       setNotice("");
-      // An UploadError's message is already the sentence to show (upload-transport.ts).
-      setError(errorMessage(e));
+      // An UploadError's message is already the sentence to show (upload-transport.ts; the composer's pass translates it).
+      setError(e instanceof UploadError ? e.message : errorMessage(e, t));
     } finally {
       setBusy(false);
     }
@@ -64,7 +50,7 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
   async function pick(input: HTMLInputElement) {
     const file = input.files?.[0];
     if (!file) return;
-    await change(async () => props.saveAvatar((await sendUpload({ file, name: file.name })).id), text.pictureSaved, text.uploading);
+    await change(async () => props.saveAvatar((await sendUpload({ file, name: file.name })).id), t("accountPage.pictureSaved"), t("accountPage.uploading"));
     input.value = "";
   }
 
@@ -73,19 +59,19 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
     const typed = value().trim();
     if (typed !== "") {
       const parsed = DisplayName.safeParse(typed);
-      if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Check the name.");
+      if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? t("accountPage.checkName"));
     }
-    return change(() => props.save(typed), typed === "" ? text.cleared : text.saved);
+    return change(() => props.save(typed), typed === "" ? t("accountPage.nameCleared") : t("accountPage.nameSaved"));
   }
 
   return (
     <form class="login profile-form" onSubmit={submit} novalidate aria-labelledby="profile-heading">
-      <h2 id="profile-heading">{text.heading}</h2>
+      <h2 id="profile-heading">{t("accountPage.profile")}</h2>
       <div class="profile-card">
         <Avatar username={props.username} size={48} />
         <strong>{people.name(props.username)}</strong>
       </div>
-      <label for="avatar-file">{text.picture}</label>
+      <label for="avatar-file">{t("accountPage.picture")}</label>
       <div class="row">
         <input
           id="avatar-file"
@@ -96,15 +82,15 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
           onChange={(e) => void pick(e.currentTarget)}
         />
         <Show when={people.profile(props.username)?.avatarUrl}>
-          <button type="button" class="secondary" disabled={busy()} onClick={() => void change(() => props.saveAvatar(null), text.pictureRemoved)}>
-            {text.removePicture}
+          <button type="button" class="secondary" disabled={busy()} onClick={() => void change(() => props.saveAvatar(null), t("accountPage.pictureRemoved"))}>
+            {t("accountPage.removePicture")}
           </button>
         </Show>
       </div>
       <p id="avatar-help" class="hint">
-        {text.pictureHelp}
+        {t("accountPage.pictureHelp")}
       </p>
-      <label for="display-name">{text.displayName}</label>
+      <label for="display-name">{t("accountPage.displayName")}</label>
       <div class="row">
         <input
           id="display-name"
@@ -116,11 +102,11 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
           aria-describedby="display-name-help display-name-error"
         />
         <button type="submit" disabled={busy()}>
-          {text.save}
+          {t("accountPage.saveName")}
         </button>
       </div>
       <p id="display-name-help" class="hint">
-        {text.help(props.username)}
+        {t("accountPage.displayNameHelp", { username: props.username })}
       </p>
       <p id="display-name-error" class="error" role="alert">
         {error() ?? ""}

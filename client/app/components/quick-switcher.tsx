@@ -6,14 +6,7 @@ import { useMyRooms } from "../lib/my-rooms.ts";
 import { filterSwitcher, type SwitcherItem, switcherItems, switcherKey } from "../lib/quick-switcher.ts";
 import { roomOfPath, roomPath } from "../lib/room-name.ts";
 import { useSession } from "../lib/session.ts";
-
-const text = {
-  title: "Go to a room or a person",
-  input: "Room or person",
-  hint: "Type to filter, ↑ ↓ to choose, Enter to open, Esc to close.",
-  none: "Nothing matches.",
-  person: "Direct message",
-};
+import { useT } from "../lib/locale.ts";
 
 /**
  * The quick switcher (Ctrl+K / ⌘K): a modal dialog with a combobox over your
@@ -28,6 +21,7 @@ export function QuickSwitcher(props: { onClose: () => void }) {
   const names = useDmNames();
   const navigate = useNavigate();
   const location = useLocation();
+  const t = useT();
   const here = roomOfPath(location.pathname);
   const [members] = createResource(
     () => here,
@@ -56,7 +50,7 @@ export function QuickSwitcher(props: { onClose: () => void }) {
       props.onClose();
       navigate(roomPath(room));
     } catch (e) {
-      setError(errorMessage(e));
+      setError(errorMessage(e, t));
     }
   }
 
@@ -82,12 +76,12 @@ export function QuickSwitcher(props: { onClose: () => void }) {
       onClose={() => props.onClose()}
       onClick={(e) => e.target === dialog && dialog.close()}
     >
-      <h2 id="quick-switcher-title">{text.title}</h2>
+      <h2 id="quick-switcher-title">{t("shell.switcherTitle")}</h2>
       <input
         id="quick-switcher-input"
         type="text"
         role="combobox"
-        aria-label={text.input}
+        aria-label={t("shell.switcherInput")}
         aria-expanded="true"
         aria-controls="quick-switcher-list"
         aria-autocomplete="list"
@@ -104,9 +98,9 @@ export function QuickSwitcher(props: { onClose: () => void }) {
         onKeyDown={onKeyDown}
       />
       <p id="quick-switcher-hint" class="hint">
-        {text.hint}
+        {t("shell.switcherHint")}
       </p>
-      <div id="quick-switcher-list" role="listbox" aria-label={text.title}>
+      <div id="quick-switcher-list" role="listbox" aria-label={t("shell.switcherTitle")}>
         <For each={shown()}>
           {(item, i) => (
             // Chosen with the mouse too; the keyboard stays in the combobox (aria-activedescendant), so options take no focus.
@@ -124,7 +118,7 @@ export function QuickSwitcher(props: { onClose: () => void }) {
                 {(p) => (
                   <span class="hint">
                     {" "}
-                    @{p().username} · {text.person}
+                    @{p().username} · {t("shell.switcherPerson")}
                   </span>
                 )}
               </Show>
@@ -133,7 +127,7 @@ export function QuickSwitcher(props: { onClose: () => void }) {
         </For>
       </div>
       <Show when={shown().length === 0}>
-        <p class="hint">{text.none}</p>
+        <p class="hint">{t("shell.switcherNone")}</p>
       </Show>
       <Show when={error()}>
         {(e) => (

@@ -3,13 +3,7 @@ import { createSignal, onMount, Show } from "solid-js";
 import { errorMessage } from "../lib/api.ts";
 import { canRejoin, type RemovalKind, removalText } from "../lib/room-access.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
-
-const text = {
-  noMore: "New messages are no longer shown here.",
-  join: "Join",
-  joining: "Joining…",
-  rooms: "Choose another room",
-};
+import { useT } from "../lib/locale.ts";
 
 /**
  * Where the composer was, once you lost the room: what happened ("You left #x", "You were removed
@@ -23,6 +17,7 @@ export function RemovedNotice(props: {
   members: RoomMembers;
   onJoined: () => void;
 }) {
+  const t = useT();
   const [busy, setBusy] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
   // The room's info says whether it is public; it is asked again, since your role in it changed.
@@ -35,7 +30,7 @@ export function RemovedNotice(props: {
       await props.members.join();
       props.onJoined();
     } catch (e) {
-      setError(errorMessage(e));
+      setError(errorMessage(e, t));
       setBusy(false);
     }
   }
@@ -43,15 +38,15 @@ export function RemovedNotice(props: {
   return (
     <div id="removed-notice" class="removed-notice" role="alert" data-removal={props.kind}>
       <p>
-        <strong>{removalText(props.kind, props.label, props.direct)}</strong> {text.noMore}
+        <strong>{removalText(t, props.kind, props.label, props.direct)}</strong> {t("roomPage.noMoreMessages")}
       </p>
       <p class="removed-actions">
         <Show when={canRejoin(props.kind, props.members.info.latest?.visibility)}>
           <button type="button" disabled={busy()} onClick={() => void join()}>
-            {busy() ? text.joining : text.join}
+            {busy() ? t("roomPage.joining") : t("roomPage.join")}
           </button>
         </Show>
-        <A href="/">{text.rooms}</A>
+        <A href="/">{t("roomPage.chooseAnother")}</A>
       </p>
       <Show when={error()}>{(e) => <p class="error">{e()}</p>}</Show>
     </div>

@@ -1,6 +1,7 @@
 import { Show } from "solid-js";
 import type { RoomView } from "../lib/room-view.ts";
 import { ConnectionBadge } from "./connection-badge.tsx";
+import { useT } from "../lib/locale.ts";
 
 /**
  * The room's name and topic; its connection and the button that opens the members panel — neither once
@@ -8,6 +9,7 @@ import { ConnectionBadge } from "./connection-badge.tsx";
  */
 export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onToggleMembers: () => void }) {
   const v = props.view;
+  const t = useT();
   return (
     <header class="room-header">
       <div class="room-title">
@@ -27,7 +29,7 @@ export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onTogg
               aria-controls={props.membersOpen ? "members-panel" : undefined}
               onClick={() => props.onToggleMembers()}
             >
-              Members ({info().members})
+              {t("roomPage.membersButton", { count: info().members })}
             </button>
           )}
         </Show>

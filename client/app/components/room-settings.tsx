@@ -4,22 +4,7 @@ import { errorMessage } from "../lib/api.ts";
 import { formatFullTime } from "../lib/format-time.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
 import { PersonName } from "./person-name.tsx";
-
-const text = {
-  heading: "Room settings",
-  topic: "Topic",
-  topicHelp: "Shown under the room's name. Leave it empty for none.",
-  saveTopic: "Save topic",
-  topicSaved: "Topic saved.",
-  topicCleared: "Topic cleared.",
-  banned: "Banned",
-  nobodyBanned: "Nobody is banned.",
-  bansFailed: "The banned list could not be loaded.",
-  bannedBy: (by: string, at: string) => `by ${by}, ${at}`,
-  unban: "Unban",
-  unbanLabel: (username: string) => `Unban ${username}`,
-  unbanned: (username: string) => `${username} was unbanned: they can come back.`,
-};
+import { useLocale } from "../lib/locale.ts";
 
 /**
  * What the owner and moderators change about the room itself: its topic, and
@@ -31,25 +16,26 @@ export function RoomSettings(props: {
   busy: boolean;
   run: (task: () => Promise<unknown>, done?: string) => Promise<void>;
 }) {
+  const { t, locale } = useLocale();
   const [topic, setTopic] = createSignal(props.topic ?? "");
   const [topicError, setTopicError] = createSignal<string | null>(null);
 
   function saveTopic(event: SubmitEvent) {
     event.preventDefault();
     const parsed = Topic.safeParse(topic());
-    if (!parsed.success) return setTopicError(parsed.error.issues[0]?.message ?? "Check the topic.");
+    if (!parsed.success) return setTopicError(parsed.error.issues[0]?.message ?? t("people.checkTopic"));
     setTopicError(null);
     return props.run(
       () => props.members.setTopic(parsed.data),
-      parsed.data === "" ? text.topicCleared : text.topicSaved,
+      parsed.data === "" ? t("people.topicCleared") : t("people.topicSaved"),
     );
   }
 
   return (
     <section class="room-settings" aria-labelledby="room-settings-heading">
-      <h3 id="room-settings-heading">{text.heading}</h3>
+      <h3 id="room-settings-heading">{t("people.settings")}</h3>
       <form class="topic-form" onSubmit={saveTopic} novalidate>
-        <label for="room-topic">{text.topic}</label>
+        <label for="room-topic">{t("people.topic")}</label>
         <div class="row">
           <input
             id="room-topic"
@@ -60,39 +46,39 @@ export function RoomSettings(props: {
             aria-describedby="room-topic-help room-topic-error"
           />
           <button type="submit" disabled={props.busy}>
-            {text.saveTopic}
+            {t("people.saveTopic")}
           </button>
         </div>
         <p id="room-topic-help" class="hint">
-          {text.topicHelp}
+          {t("people.topicHelp")}
         </p>
         <p id="room-topic-error" class="error" role="alert">
           {topicError() ?? ""}
         </p>
       </form>
 
-      <h3 id="bans-heading">{text.banned}</h3>
+      <h3 id="bans-heading">{t("people.bannedHeading")}</h3>
       <Show
         when={!props.members.bans.error}
-        fallback={<p class="hint">{errorMessage(props.members.bans.error) || text.bansFailed}</p>}
+        fallback={<p class="hint">{errorMessage(props.members.bans.error, t) || t("people.bansFailed")}</p>}
       >
-        <Show when={(props.members.bans.latest ?? []).length > 0} fallback={<p class="hint">{text.nobodyBanned}</p>}>
+        <Show when={(props.members.bans.latest ?? []).length > 0} fallback={<p class="hint">{t("people.nobodyBanned")}</p>}>
           <ul class="ban-list" aria-labelledby="bans-heading">
             <For each={props.members.bans.latest ?? []}>
               {(ban) => (
                 <li data-banned={ban.username}>
                   <span>
                     <PersonName username={ban.username} showUsername />{" "}
-                    <span class="hint">{text.bannedBy(ban.by, formatFullTime(ban.at))}</span>
+                    <span class="hint">{t("people.bannedBy", { by: ban.by, at: formatFullTime(ban.at, locale()) })}</span>
                   </span>
                   <button
                     type="button"
                     class="secondary"
                     disabled={props.busy}
-                    aria-label={text.unbanLabel(ban.username)}
-                    onClick={() => void props.run(() => props.members.unban(ban.username), text.unbanned(ban.username))}
+                    aria-label={t("people.unbanLabel", { user: ban.username })}
+                    onClick={() => void props.run(() => props.members.unban(ban.username), t("people.unbanned", { user: ban.username }))}
                   >
-                    {text.unban}
+                    {t("people.unban")}
                   </button>
                 </li>
               )}

@@ -4,17 +4,8 @@ import { useDmNames } from "../lib/dm-names.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
 import type { ParlorClient } from "@parlor/client";
+import { useLocale } from "../lib/locale.ts";
 import "./search-box.css";
-
-const text = {
-  submit: "Search",
-  close: "Close results",
-  nothing: (q: string) => `Nothing found for “${q}”.`,
-  searching: "Searching…",
-  older: "Older results",
-  results: "Search results",
-  placeholder: "Search",
-};
 
 /**
  * The header's search over every room the user may read, and its results in a
@@ -25,6 +16,7 @@ const text = {
 export function SearchBox(props: { client: ParlorClient; label: string }) {
   const search = createSearch({ client: props.client });
   const names = useDmNames();
+  const { t, locale } = useLocale();
   const [query, setQuery] = createSignal("");
   const [open, setOpen] = createSignal(false);
   let input: HTMLInputElement | undefined;
@@ -60,7 +52,7 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
           ref={input}
           id="all-search-input"
           type="search"
-          placeholder={text.placeholder}
+          placeholder={t("shell.searchPlaceholder")}
           autocomplete="off"
           maxlength={200}
           value={query()}
@@ -73,18 +65,18 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
           }}
         />
         <button type="submit" class="search-submit">
-          {text.submit}
+          {t("shell.searchSubmit")}
         </button>
       </form>
       <Show when={open() && (search.searched() !== null || search.loading() || search.error())}>
-        <section id="all-search-results" class="search-results" aria-label={text.results}>
+        <section id="all-search-results" class="search-results" aria-label={t("shell.searchResults")}>
           <button type="button" class="link-button search-close" onClick={() => close(true)}>
-            {text.close}
+            {t("shell.searchClose")}
           </button>
           <Show when={search.error()}>{(error) => <p class="error" role="alert">{error()}</p>}</Show>
           <div aria-live="polite">
             <Show when={search.searched() !== null && search.results().length === 0 && !search.loading()}>
-              <p class="hint">{text.nothing(search.searched()!)}</p>
+              <p class="hint">{t("shell.searchNothing", { query: search.searched()! })}</p>
             </Show>
           </div>
           <ol>
@@ -94,8 +86,8 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
                   <A href={messageHref(hit)} onClick={() => close(false)}>
                     <span class="search-meta">
                       <span class="search-room">{names.label(hit.room)}</span> <span class="sender">{hit.sender}</span>{" "}
-                      <time datetime={hit.timestamp} title={formatFullTime(hit.timestamp)}>
-                        {formatMessageTime(hit.timestamp)}
+                      <time datetime={hit.timestamp} title={formatFullTime(hit.timestamp, locale())}>
+                        {formatMessageTime(hit.timestamp, new Date(), locale())}
                       </time>
                     </span>
                     <span class="search-text">
@@ -107,11 +99,11 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
             </For>
           </ol>
           <Show when={search.loading()}>
-            <p class="hint">{text.searching}</p>
+            <p class="hint">{t("shell.searching")}</p>
           </Show>
           <Show when={search.hasMore() && !search.loading()}>
             <button type="button" class="link-button" onClick={() => void search.more()}>
-              {text.older}
+              {t("shell.searchOlder")}
             </button>
           </Show>
         </section>

@@ -1,12 +1,7 @@
 import { A, useLocation } from "@solidjs/router";
 import { Show } from "solid-js";
 import { useSession } from "../lib/session.ts";
-
-const text = {
-  title: "You were signed out.",
-  why: "Your session ended: signed out everywhere, a new password, or it expired.",
-  signIn: "Sign in again",
-};
+import { useT } from "../lib/locale.ts";
 
 /**
  * Said at once when the server ends this page's session without the page signing out
@@ -15,11 +10,12 @@ const text = {
 export function SessionLostNotice() {
   const session = useSession();
   const location = useLocation();
+  const t = useT();
   return (
     <Show when={session.lost() && session.user() === null}>
       <div id="session-lost" class="session-lost" role="alert">
-        <strong>{text.title}</strong> {text.why}{" "}
-        <A href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>{text.signIn}</A>
+        <strong>{t("shell.sessionLostTitle")}</strong> {t("shell.sessionLostWhy")}{" "}
+        <A href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>{t("shell.sessionLostSignIn")}</A>
       </div>
     </Show>
   );

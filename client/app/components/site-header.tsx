@@ -5,11 +5,8 @@ import { MenuIcon } from "./icons.tsx";
 import { SearchBox } from "./search-box.tsx";
 import { useSession } from "../lib/session.ts";
 import { ThemeSwitch } from "./theme-switch.tsx";
-
-const text = {
-  rooms: "Rooms",
-  search: "Search messages",
-};
+import { useT } from "../lib/locale.ts";
+import { Rich } from "./rich.tsx";
 
 /** Phones: the button that opens your rooms as a drawer (absent where there is no sidebar: the index, a guest). */
 export interface RoomsDrawerToggle {
@@ -23,6 +20,7 @@ export function SiteHeader(props: { roomsDrawer?: RoomsDrawerToggle | undefined 
   const session = useSession();
   const location = useLocation();
   const navigate = useNavigate();
+  const t = useT();
   const [error, setError] = createSignal<string | null>(null);
 
   async function signOut() {
@@ -31,7 +29,7 @@ export function SiteHeader(props: { roomsDrawer?: RoomsDrawerToggle | undefined 
       await session.signOut();
       if (location.pathname === "/login") navigate("/");
     } catch (e) {
-      setError(errorMessage(e));
+      setError(errorMessage(e, t));
     }
   }
 
@@ -50,32 +48,32 @@ export function SiteHeader(props: { roomsDrawer?: RoomsDrawerToggle | undefined 
             onClick={() => drawer().onToggle()}
           >
             <MenuIcon />
-            <span class="visually-hidden">{text.rooms}</span>
+            <span class="visually-hidden">{t("shell.rooms")}</span>
           </button>
         )}
       </Show>
       <A href="/" class="brand" end>
-        Parlor
+        {t("common.appName")}
       </A>
-      <SearchBox client={client} label={text.search} />
-      <nav class="account" aria-label="Account">
+      <SearchBox client={client} label={t("shell.searchMessages")} />
+      <nav class="account" aria-label={t("shell.accountNav")}>
         <ThemeSwitch />
         <Switch>
           <Match when={session.user()}>
             {(user) => (
               <>
                 <span class="whoami">
-                  Signed in as <strong>{user().username}</strong>
+                  <Rich text={t("shell.signedInAs")} slots={{ name: () => <strong>{user().username}</strong> }} />
                 </span>
-                <A href="/account">Account</A>
+                <A href="/account">{t("shell.account")}</A>
                 <button type="button" class="link-button" onClick={signOut}>
-                  Sign out
+                  {t("shell.signOut")}
                 </button>
               </>
             )}
           </Match>
           <Match when={session.user() === null}>
-            <A href={loginHref()}>Sign in</A>
+            <A href={loginHref()}>{t("shell.signIn")}</A>
           </Match>
         </Switch>
         {error() && (

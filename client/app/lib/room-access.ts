@@ -5,7 +5,7 @@
  * FORBIDDEN with the sentence to show ("You were removed from room 'x'.").
  */
 import { TRPCClientError } from "@trpc/client";
-import { isDmRoom } from "../../../shared/schemas.ts";
+import type { Translate } from "../../../shared/i18n/index.ts";
 
 /** The tRPC code of a call's error ("NOT_FOUND", "FORBIDDEN", …); undefined for anything else. */
 export function codeOf(error: unknown): string | undefined {
@@ -39,14 +39,10 @@ export function removalKind(error: unknown): RemovalKind | null {
  * The sentence the room page shows for a removal from `label` ("#plans"). A direct
  * conversation is named by the other person (its `dm:` name is no name for a person).
  */
-export function removalText(kind: RemovalKind, label: string, direct = false): string {
-  if (direct) return `You are no longer in the conversation with ${label}.`;
-  return {
-    left: `You left ${label}.`,
-    removed: `You were removed from ${label}.`,
-    banned: `You were banned from ${label}.`,
-    hidden: `You no longer have access to ${label}.`,
-  }[kind];
+export function removalText(t: Translate, kind: RemovalKind, label: string, direct = false): string {
+  if (direct) return t("roomPage.removedDirect", { user: label });
+  const key = { left: "roomPage.removedLeft", removed: "roomPage.removedRemoved", banned: "roomPage.removedBanned", hidden: "roomPage.removedHidden" } as const;
+  return t(key[kind], { room: label });
 }
 
 /** Whether the page offers Join after a removal: leaving or being removed from a public room can be undone by joining it again; a ban cannot. */

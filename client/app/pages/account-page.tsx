@@ -6,18 +6,21 @@ import { LanguagePicker } from "../components/language-picker.tsx";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { useSession } from "../lib/session.ts";
 import { ProfileForm } from "../components/profile-form.tsx";
+import { Rich } from "../components/rich.tsx";
+import { useT } from "../lib/locale.ts";
 
 export function AccountPage() {
   const session = useSession();
   const { client } = useApi();
   const navigate = useNavigate();
+  const t = useT();
   const account = createAccount(client, () => session.user()?.id ?? null);
   const [form, setForm] = createStore({ currentPassword: "", newPassword: "", repeatPassword: "" });
   const [passwordError, setPasswordError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [sessionsError, setSessionsError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  document.title = "Account · Parlor";
+  document.title = t("common.pageTitle", { page: t("accountPage.title") });
 
   async function changePassword(event: SubmitEvent) {
     event.preventDefault();
@@ -30,7 +33,7 @@ export function AccountPage() {
       setNotice(await account.changePassword(form));
       setForm({ currentPassword: "", newPassword: "", repeatPassword: "" });
     } catch (e) {
-      setPasswordError(errorMessage(e));
+      setPasswordError(errorMessage(e, t));
     } finally {
       setBusy(false);
     }
@@ -41,7 +44,7 @@ export function AccountPage() {
     try {
       await account.endSession(id);
     } catch (e) {
-      setSessionsError(errorMessage(e));
+      setSessionsError(errorMessage(e, t));
     }
   }
 
@@ -51,7 +54,7 @@ export function AccountPage() {
       await session.signOutEverywhere();
       navigate("/login", { replace: true });
     } catch (e) {
-      setSessionsError(errorMessage(e));
+      setSessionsError(errorMessage(e, t));
     }
   }
 
@@ -59,24 +62,24 @@ export function AccountPage() {
     <section class="page narrow">
       <Switch>
         <Match when={session.user() === null}>
-          <h1>Your account</h1>
+          <h1>{t("accountPage.heading")}</h1>
           <p>
-            <A href="/login?next=%2Faccount">Sign in</A> to see your account.
+            <Rich text={t("accountPage.signInToSee")} slots={{ signIn: (words) => <A href="/login?next=%2Faccount">{words}</A> }} />
           </p>
         </Match>
         <Match when={session.user()}>
           {(user) => (
             <>
-              <h1>Your account</h1>
+              <h1>{t("accountPage.heading")}</h1>
               <p>
-                Signed in as <strong>{user().username}</strong>.
+                <Rich text={t("accountPage.signedInAs")} slots={{ name: () => <strong>{user().username}</strong> }} />
               </p>
 
               <ProfileForm username={user().username} save={account.updateDisplayName} saveAvatar={account.updateAvatar} />
 
               <form class="login" onSubmit={changePassword} novalidate aria-labelledby="password-heading">
-                <h2 id="password-heading">Change password</h2>
-                <label for="current-password">Current password</label>
+                <h2 id="password-heading">{t("accountPage.changePassword")}</h2>
+                <label for="current-password">{t("accountPage.currentPassword")}</label>
                 <input
                   id="current-password"
                   type="password"
@@ -84,7 +87,7 @@ export function AccountPage() {
                   value={form.currentPassword}
                   onInput={(e) => setForm("currentPassword", e.currentTarget.value)}
                 />
-                <label for="new-password">New password</label>
+                <label for="new-password">{t("accountPage.newPassword")}</label>
                 <input
                   id="new-password"
                   type="password"
@@ -94,9 +97,9 @@ export function AccountPage() {
                   onInput={(e) => setForm("newPassword", e.currentTarget.value)}
                 />
                 <p id="new-password-help" class="hint">
-                  At least 8 characters. Your other sessions are signed out; this browser stays signed in.
+                  {t("accountPage.newPasswordHelp")}
                 </p>
-                <label for="repeat-password">Repeat new password</label>
+                <label for="repeat-password">{t("accountPage.repeatPassword")}</label>
                 <input
                   id="repeat-password"
                   type="password"
@@ -111,12 +114,12 @@ export function AccountPage() {
                   {notice() ?? ""}
                 </p>
                 <button type="submit" disabled={busy()}>
-                  Change password
+                  {t("accountPage.changePassword")}
                 </button>
               </form>
 
-              <h2 id="sessions-heading">Sessions</h2>
-              <Show when={account.sessions.error ? undefined : account.sessions.latest} fallback={<p class="hint">{account.sessions.error ? errorMessage(account.sessions.error) : "Loading…"}</p>}>
+              <h2 id="sessions-heading">{t("accountPage.sessions")}</h2>
+              <Show when={account.sessions.error ? undefined : account.sessions.latest} fallback={<p class="hint">{account.sessions.error ? errorMessage(account.sessions.error, t) : t("common.loading")}</p>}>
                 {(list) => (
                   <ul class="room-list session-list" aria-labelledby="sessions-heading">
                     <For each={list()}>
@@ -136,8 +139,8 @@ export function AccountPage() {
                               </span>
                             </span>
                             <Show when={!s.current}>
-                              <button type="button" class="secondary" aria-label={`Sign out ${shown.device}, ${shown.active}`} onClick={() => void endSession(s.id)}>
-                                Sign out
+                              <button type="button" class="secondary" aria-label={t("accountPage.signOutSession", { device: shown.device, active: shown.active })} onClick={() => void endSession(s.id)}>
+                                {t("accountPage.signOut")}
                               </button>
                             </Show>
                           </li>
@@ -151,7 +154,7 @@ export function AccountPage() {
                 {sessionsError() ?? ""}
               </p>
               <button type="button" onClick={signOutEverywhere}>
-                Sign out everywhere
+                {t("accountPage.signOutEverywhere")}
               </button>
             </>
           )}

@@ -6,15 +6,8 @@ import { checkPeer, conversationError } from "../lib/new-conversation.ts";
 import { roomFromPath } from "../lib/room-name.ts";
 import { useSession } from "../lib/session.ts";
 import { RejoinableRoom } from "./room-page.tsx";
-
-const text = {
-  opening: "Opening the conversation…",
-  notAName: "This is not a username",
-  cannotOpen: "This conversation cannot be opened",
-  signIn: "Sign in",
-  signInTo: (username: string) => ` to message ${username}.`,
-  back: "Choose another room",
-};
+import { Rich } from "../components/rich.tsx";
+import { useT } from "../lib/locale.ts";
 
 /**
  * `/dm/<username>/`: the direct conversation with that person, opened — or
@@ -32,6 +25,7 @@ export function DmPage() {
 function DmConversation(props: { username: string }) {
   const session = useSession();
   const { client } = useApi();
+  const t = useT();
   const check = () => checkPeer(props.username, session.user()?.username);
   const [room] = createResource(
     () => {
@@ -51,22 +45,24 @@ function DmConversation(props: { username: string }) {
     return c.ok ? (room()?.error ?? null) : c.error;
   };
   return (
-    <Switch fallback={<p class="hint page">{text.opening}</p>}>
+    <Switch fallback={<p class="hint page">{t("roomPage.dmOpening")}</p>}>
       <Match when={session.user() === null}>
         <section class="page narrow">
           <p>
-            <A href={`/login?next=${encodeURIComponent(dmPath(props.username))}`}>{text.signIn}</A>
-            {text.signInTo(props.username)}
+            <Rich
+              text={t("roomPage.dmSignIn", { user: props.username })}
+              slots={{ signIn: (words) => <A href={`/login?next=${encodeURIComponent(dmPath(props.username))}`}>{words}</A> }}
+            />
           </p>
         </section>
       </Match>
       <Match when={failure()}>
         {(error) => (
           <section class="page narrow">
-            <h1>{check().ok ? text.cannotOpen : text.notAName}</h1>
+            <h1>{check().ok ? t("roomPage.dmCannotOpen") : t("roomPage.dmNotAName")}</h1>
             <p class="error">{error()}</p>
             <p>
-              <A href="/">{text.back}</A>
+              <A href="/">{t("roomPage.chooseAnother")}</A>
             </p>
           </section>
         )}

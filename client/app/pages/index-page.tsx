@@ -3,12 +3,13 @@ import { createResource, createSignal, For, Match, Show, Switch } from "solid-js
 import { useApi } from "../lib/api.ts";
 import { checkRoomName, roomPath } from "../lib/room-name.ts";
 import { formatMessageTime } from "../lib/format-time.ts";
-import { hereNowLabel } from "../lib/presence.ts";
 import { useMyRooms } from "../lib/my-rooms.ts";
 import { useSession } from "../lib/session.ts";
 import { createUnreadTitle } from "../lib/unread-title.ts";
 import { MyRoomsSection } from "../components/my-rooms-list.tsx";
 import { NewRoomForm } from "../components/new-room-form.tsx";
+import { Rich } from "../components/rich.tsx";
+import { useLocale } from "../lib/locale.ts";
 
 export function IndexPage() {
   const { client } = useApi();
@@ -18,7 +19,8 @@ export function IndexPage() {
   const [rooms] = createResource(() => client.room.active.query({ limit: 20 }));
   const session = useSession();
   const myRooms = useMyRooms();
-  createUnreadTitle("Parlor", () => myRooms.totals()?.unread ?? null);
+  const { t, locale } = useLocale();
+  createUnreadTitle(t("common.appName"), () => myRooms.totals()?.unread ?? null);
 
   function join(event: SubmitEvent) {
     event.preventDefault();
@@ -34,7 +36,7 @@ export function IndexPage() {
     <section class="page narrow">
       <form class="join" onSubmit={join} novalidate>
         <h1>
-          <label for="room-name-input">Which room would you like to join?</label>
+          <label for="room-name-input">{t("home.joinHeading")}</label>
         </h1>
         <div class="row">
           <input
@@ -44,7 +46,7 @@ export function IndexPage() {
             autocomplete="off"
             autocapitalize="off"
             spellcheck={false}
-            placeholder="lobby"
+            placeholder={t("home.joinPlaceholder")}
             autofocus
             value={name()}
             onInput={(e) => {
@@ -55,11 +57,11 @@ export function IndexPage() {
             aria-describedby="room-name-help room-name-error"
           />
           <button id="room-name-submit" type="submit">
-            Join
+            {t("home.join")}
           </button>
         </div>
         <p id="room-name-help" class="hint">
-          Letters, digits, “-”, “_” and “.”, up to 64 characters; “#general” and “General” both open #general.
+          {t("home.joinHelp")}
         </p>
         <p id="room-name-error" class="error" role="alert">
           {error() ?? ""}
@@ -73,16 +75,16 @@ export function IndexPage() {
       <NewRoomForm />
 
       <section class="active-rooms" aria-labelledby="active-rooms-heading">
-        <h2 id="active-rooms-heading">Recently active rooms</h2>
+        <h2 id="active-rooms-heading">{t("home.activeHeading")}</h2>
         <Switch>
           <Match when={rooms.error}>
-            <p class="hint">The list of rooms could not be loaded.</p>
+            <p class="hint">{t("home.activeFailed")}</p>
           </Match>
           <Match when={rooms.loading}>
-            <p class="hint">Loading…</p>
+            <p class="hint">{t("common.loading")}</p>
           </Match>
           <Match when={rooms()?.length === 0}>
-            <p class="hint">No rooms yet: name one above to start it.</p>
+            <p class="hint">{t("home.noRooms")}</p>
           </Match>
           <Match when={rooms()}>
             {(list) => (
@@ -93,12 +95,14 @@ export function IndexPage() {
                       <A href={roomPath(room.name)}>#{room.name}</A>
                       <Show when={room.present > 0}>
                         {" "}
-                        <span class="present-count">{hereNowLabel(room.present)}</span>
+                        <span class="present-count">{t("home.hereNow", { count: room.present })}</span>
                       </Show>
                       <span class="hint">
                         {" "}
-                        {room.messages} {room.messages === 1 ? "message" : "messages"}, last at{" "}
-                        <time datetime={room.lastMessageAt}>{formatMessageTime(room.lastMessageAt)}</time>
+                        <Rich
+                          text={t("home.messagesLastAt", { count: room.messages })}
+                          slots={{ time: () => <time datetime={room.lastMessageAt}>{formatMessageTime(room.lastMessageAt, new Date(), locale())}</time> }}
+                        />
                       </span>
                     </li>
                   )}

@@ -13,6 +13,7 @@ import { isNotFound } from "../lib/room-access.ts";
 import { canonicalRoomPath, checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createRoomView, type RoomView as RoomViewState } from "../lib/room-view.ts";
 import { NotFoundPage } from "./not-found-page.tsx";
+import { useT } from "../lib/locale.ts";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -21,6 +22,7 @@ export function RoomPage() {
   const canonical = () => canonicalRoomPath(params.room);
   const names = useDmNames();
   const navigate = useNavigate();
+  const t = useT();
   // A direct conversation's address is its peer's: /room/dm:1:2/ (an old link) moves to /dm/ann/ once the peer is known.
   createEffect(() => {
     const room = roomFromPath(params.room);
@@ -37,10 +39,10 @@ export function RoomPage() {
             <RejoinableRoom name={check.name} />
           ) : (
             <section class="page narrow">
-              <h1>This is not a room name</h1>
+              <h1>{t("roomPage.notARoomName")}</h1>
               <p class="error">{check.error}</p>
               <p>
-                <A href="/">Choose another room</A>
+                <A href="/">{t("roomPage.chooseAnother")}</A>
               </p>
             </section>
           )
@@ -95,6 +97,7 @@ function RoomView(props: { name: string; onRejoined: () => void }) {
 /** The bottom of the room: the composer, or why there is none any more (left, removed, banned, or the live stream stopped). */
 function RoomEnd(props: { view: RoomViewState; mentionNames: () => Iterable<string>; onRejoined: () => void }) {
   const v = props.view;
+  const t = useT();
   const loginHref = () => `/login?next=${encodeURIComponent(roomPath(v.room.room))}`;
   return (
     <>
@@ -112,7 +115,7 @@ function RoomEnd(props: { view: RoomViewState; mentionNames: () => Iterable<stri
       <Show when={!v.removal() && v.room.streamError()}>
         {(error) => (
           <p class="error" role="alert">
-            Live updates stopped: {errorMessage(error())} Reload the page to try again.
+            {t("roomPage.liveStopped", { error: errorMessage(error(), t) })}
           </p>
         )}
       </Show>
