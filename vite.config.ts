@@ -57,7 +57,8 @@ const renderBlockingEntry: Plugin = {
   name: "parlor-render-blocking-entry",
   transformIndexHtml: {
     order: "post",
-    handler: (html) => html.replace('<script type="module" crossorigin', '<script type="module" blocking="render" crossorigin'),
+    handler: (html) =>
+      html.replace('<script type="module" crossorigin', '<script type="module" blocking="render" crossorigin'),
   },
 };
 

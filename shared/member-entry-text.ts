@@ -26,6 +26,8 @@ export function describeMemberEntry(entry: MemberEntry, t: Translate = english):
     case "unbanned":
       return t("moderation.unbanned", { user, by });
     case "role":
-      return entry.role === "moderator" ? t("moderation.madeModerator", { user, by }) : t("moderation.madeMember", { user, by });
+      return entry.role === "moderator"
+        ? t("moderation.madeModerator", { user, by })
+        : t("moderation.madeMember", { user, by });
   }
 }

@@ -46,7 +46,14 @@ export interface ReadMarkerOptions {
   timers?: MarkerTimers;
 }
 
-export function createReadMarker({ markRead, initial = 0, intervalMs = 1000, leading = false, onError, timers = realMarkerTimers }: ReadMarkerOptions) {
+export function createReadMarker({
+  markRead,
+  initial = 0,
+  intervalMs = 1000,
+  leading = false,
+  onError,
+  timers = realMarkerTimers,
+}: ReadMarkerOptions) {
   /** The highest seq known to be stored. */
   let sent = initial;
   /** The highest seq seen. */

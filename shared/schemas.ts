@@ -37,7 +37,8 @@ export const dmRoomOf = (a: number, b: number) => `dm:${Math.min(a, b)}:${Math.m
  * such as the Kelvin sign (U+212A) into an ASCII "k" and let them through.
  * `canonicalRoomName("#Plans")` → `"plans"`.
  */
-export const canonicalRoomName = (typed: string): string => (typed.startsWith("#") ? typed.slice(1) : typed).replace(/[A-Z]+/g, (s) => s.toLowerCase());
+export const canonicalRoomName = (typed: string): string =>
+  (typed.startsWith("#") ? typed.slice(1) : typed).replace(/[A-Z]+/g, (s) => s.toLowerCase());
 
 /** A room name: any case and a leading `#` are accepted; what comes out is canonical (lower case, no `#`). */
 export const RoomName = z
@@ -48,7 +49,10 @@ export const RoomName = z
       .string()
       .min(1, "A room name cannot be empty.")
       .max(ROOM_NAME_MAX, `A room name has at most ${ROOM_NAME_MAX} characters.`)
-      .refine((s) => /^[a-z0-9._-]*$/.test(s) || DM_ROOM.test(s), "A room name may contain only letters, digits, '-', '_' and '.'.")
+      .refine(
+        (s) => /^[a-z0-9._-]*$/.test(s) || DM_ROOM.test(s),
+        "A room name may contain only letters, digits, '-', '_' and '.'.",
+      )
       .refine((s) => !s.includes(".."), "A room name cannot contain '..'.")
       .refine((s) => s !== ".", "A room name cannot be '.' alone."),
   );
@@ -94,7 +98,9 @@ export type Reaction = z.infer<typeof Reaction>;
 export const MAX_ATTACHMENTS = 10;
 
 /** An upload's id: long and random, as `attachment.upload` returns it. */
-export const AttachmentId = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "An attachment id is 16 to 64 letters, digits, '_' or '-'.");
+export const AttachmentId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, "An attachment id is 16 to 64 letters, digits, '_' or '-'.");
 
 /** A file on a message (or uploaded, waiting to be attached). */
 export const Attachment = z.object({
@@ -138,7 +144,7 @@ export const Message = z.object({
 });
 export type Message = z.infer<typeof Message>;
 
-export const Visibility = z.enum(["public", "private"], { error: "'visibility' is \"public\" or \"private\"." });
+export const Visibility = z.enum(["public", "private"], { error: '\'visibility\' is "public" or "private".' });
 export type Visibility = z.infer<typeof Visibility>;
 export const RoomRole = z.enum(["owner", "moderator", "member"]);
 export type RoomRole = z.infer<typeof RoomRole>;
@@ -154,7 +160,14 @@ export const RoomEntry = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message"), seq: Seq, message: Message }),
   z.object({ kind: z.literal("edit"), seq: Seq, target: Seq, text: z.string(), editedAt: z.string(), by: z.string() }),
   z.object({ kind: z.literal("delete"), seq: Seq, target: Seq, deletedAt: z.string(), by: z.string() }),
-  z.object({ kind: z.literal("reaction"), seq: Seq, target: Seq, emoji: z.string(), user: z.string(), added: z.boolean() }),
+  z.object({
+    kind: z.literal("reaction"),
+    seq: Seq,
+    target: Seq,
+    emoji: z.string(),
+    user: z.string(),
+    added: z.boolean(),
+  }),
   z.object({
     kind: z.literal("member"),
     seq: Seq,
@@ -185,7 +198,10 @@ export const DisplayName = z
   .trim()
   .min(1, "A display name cannot be empty (send null to clear it).")
   .refine((s) => codePoints(s) <= DISPLAY_NAME_MAX, `A display name has at most ${DISPLAY_NAME_MAX} characters.`)
-  .refine((s) => !CONTROL_CHARS.test(s) && !s.includes("\n") && !BIDI_CONTROLS.test(s), "A display name is one line of text, without control characters.");
+  .refine(
+    (s) => !CONTROL_CHARS.test(s) && !s.includes("\n") && !BIDI_CONTROLS.test(s),
+    "A display name is one line of text, without control characters.",
+  );
 
 /** A person as others see them. The username stays their identity (mentions, the API); the rest is how to show them. */
 export const Profile = z.object({
@@ -238,9 +254,15 @@ export const SendInput = z
     /** The seq of the message this one answers: a message of the same room, not deleted. */
     replyTo: MessageSeq("replyTo").optional(),
     /** Ids from `attachment.upload`, yours, not yet attached, in the order to show them. */
-    attachments: z.array(AttachmentId).max(MAX_ATTACHMENTS, `A message has at most ${MAX_ATTACHMENTS} attachments.`).optional(),
+    attachments: z
+      .array(AttachmentId)
+      .max(MAX_ATTACHMENTS, `A message has at most ${MAX_ATTACHMENTS} attachments.`)
+      .optional(),
   })
-  .refine((input) => input.text !== "" || (input.attachments?.length ?? 0) > 0, { message: "A message cannot be empty.", path: ["text"] });
+  .refine((input) => input.text !== "" || (input.attachments?.length ?? 0) > 0, {
+    message: "A message cannot be empty.",
+    path: ["text"],
+  });
 export type SendInput = z.input<typeof SendInput>;
 
 export const EditInput = z.object({ room: RoomName, seq: MessageSeq("seq"), text: MessageText });
@@ -255,7 +277,12 @@ export const Emoji = z
   .max(64, "An emoji is one emoji.")
   .regex(/^\p{RGI_Emoji}$/v, "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.");
 
-export const ReactInput = z.object({ room: RoomName, seq: MessageSeq("seq"), emoji: Emoji, add: z.boolean({ error: "'add' is true or false." }) });
+export const ReactInput = z.object({
+  room: RoomName,
+  seq: MessageSeq("seq"),
+  emoji: Emoji,
+  add: z.boolean({ error: "'add' is true or false." }),
+});
 export type ReactInput = z.input<typeof ReactInput>;
 
 /** tRPC hands the last `tracked` id back as a string on reconnect: it must be a seq. */
@@ -297,8 +324,17 @@ export const ProcessPresence = z.object({
   /** The sending process (or one part of its state); its entries expire `ttlMs` after its last heartbeat. */
   process: z.string().min(1).max(100),
   rooms: z
-    .record(RoomName, z.object({ users: z.array(z.string().min(1).max(64)).max(PRESENCE_HEARTBEAT_MAX_NAMES), guests: z.number().int().min(0).max(1_000_000) }))
-    .refine((rooms) => Object.keys(rooms).length <= PRESENCE_HEARTBEAT_MAX_ROOMS, `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_ROOMS} rooms.`)
+    .record(
+      RoomName,
+      z.object({
+        users: z.array(z.string().min(1).max(64)).max(PRESENCE_HEARTBEAT_MAX_NAMES),
+        guests: z.number().int().min(0).max(1_000_000),
+      }),
+    )
+    .refine(
+      (rooms) => Object.keys(rooms).length <= PRESENCE_HEARTBEAT_MAX_ROOMS,
+      `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_ROOMS} rooms.`,
+    )
     .refine(
       (rooms) => Object.values(rooms).reduce((n, r) => n + r.users.length, 0) <= PRESENCE_HEARTBEAT_MAX_NAMES,
       `A heartbeat names at most ${PRESENCE_HEARTBEAT_MAX_NAMES} people.`,
@@ -318,7 +354,6 @@ export const TypingEvent = z.object({
 /** A room log entry, published after it is stored. */
 export const EntryEvent = z.object({ type: z.literal("entry"), room: RoomName, entry: RoomEntry });
 export type EntryEvent = z.infer<typeof EntryEvent>;
-
 
 /** Who is in a room now, as `room.presence` streams it. */
 export const RoomPresence = z.object({
@@ -342,14 +377,21 @@ export const Topic = z
   .refine((s) => !CONTROL_CHARS.test(s) && !s.includes("\n"), "A topic is one line of text.");
 
 /** A name a user may create: any room name outside the direct-message namespace. */
-const CreatableRoomName = RoomName.refine((s) => !isDmRoom(s), "Names of the form 'dm:…' are kept for direct messages.");
+const CreatableRoomName = RoomName.refine(
+  (s) => !isDmRoom(s),
+  "Names of the form 'dm:…' are kept for direct messages.",
+);
 
 export const CreateRoomInput = z.object({ room: CreatableRoomName, visibility: Visibility, topic: Topic.optional() });
 export type CreateRoomInput = z.input<typeof CreateRoomInput>;
 
 /** A room and one of its (would-be) members. */
 export const RoomUserInput = z.object({ room: RoomName, username: Username });
-export const SetRoleInput = z.object({ room: RoomName, username: Username, role: z.enum(["moderator", "member"], { error: "'role' is \"moderator\" or \"member\"." }) });
+export const SetRoleInput = z.object({
+  room: RoomName,
+  username: Username,
+  role: z.enum(["moderator", "member"], { error: '\'role\' is "moderator" or "member".' }),
+});
 export const SetTopicInput = z.object({ room: RoomName, topic: Topic });
 export const DmOpenInput = z.object({ username: Username });
 
@@ -368,7 +410,11 @@ export const RoomInfo = z.object({
 });
 export type RoomInfo = z.infer<typeof RoomInfo>;
 
-export const RoomMember = z.object({ username: z.string(), role: RoomRole, /** Null: none set. */ displayName: z.string().nullable() });
+export const RoomMember = z.object({
+  username: z.string(),
+  role: RoomRole,
+  /** Null: none set. */ displayName: z.string().nullable(),
+});
 export type RoomMember = z.infer<typeof RoomMember>;
 
 /** One ban of a room, as its owner and moderators see it (`room.bans`): who, by whom, since when (ISO-8601 UTC). */
@@ -380,7 +426,12 @@ export type RoomBan = z.infer<typeof RoomBan>;
  * room (their open streams of it end), or sessions ended (their sockets close).
  */
 export const ControlEvent = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("revoke"), room: RoomName, userId: z.number().int(), reason: z.enum(["kicked", "banned", "left"]) }),
+  z.object({
+    type: z.literal("revoke"),
+    room: RoomName,
+    userId: z.number().int(),
+    reason: z.enum(["kicked", "banned", "left"]),
+  }),
   /** Fewer may read the room now (a name became a private room): only `readers` keep their streams of it; guests never do. */
   z.object({ type: z.literal("narrowed"), room: RoomName, readers: z.array(z.number().int()).max(1000) }),
   z.object({

@@ -37,7 +37,8 @@ export function highlightRanges(text: string, terms: readonly string[]): [number
   const ranges: [number, number][] = [];
   for (const m of text.matchAll(WORD)) {
     const word = m[0].toLowerCase();
-    if (wanted.has(word) || (prefix !== undefined && word.startsWith(prefix))) ranges.push([m.index, m.index + m[0].length]);
+    if (wanted.has(word) || (prefix !== undefined && word.startsWith(prefix)))
+      ranges.push([m.index, m.index + m[0].length]);
   }
   return ranges;
 }
@@ -47,7 +48,10 @@ export const SearchInput = z.object({
     .string({ error: "'query' is the text to search for." })
     .max(SEARCH_QUERY_MAX, `A search has at most ${SEARCH_QUERY_MAX} characters.`)
     .refine((q) => searchTerms(q).length > 0, "A search needs at least one word (letters or digits).")
-    .refine((q) => searchTerms(q).length <= SEARCH_TERMS_MAX, `A search has at most ${SEARCH_TERMS_MAX} different words.`),
+    .refine(
+      (q) => searchTerms(q).length <= SEARCH_TERMS_MAX,
+      `A search has at most ${SEARCH_TERMS_MAX} different words.`,
+    ),
   /** Only this room (which the caller must be able to read); unset: every room they can read. */
   room: RoomName.optional(),
   /** Only messages older than this one: the `nextCursor` of the previous page (a message `id`). */

@@ -1,32 +1,31 @@
-import { Navigate, Route, Router, useLocation, useNavigate, useParams, type RouteSectionProps } from "@solidjs/router";
+import { Navigate, Route, Router, type RouteSectionProps, useLocation, useNavigate, useParams } from "@solidjs/router";
 import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
-import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
-import { createHistoryCache } from "./lib/history-cache.ts";
-import { browserStorage } from "./lib/known-user.ts";
-import { createHeldFiles } from "./lib/held-files.ts";
-import { forgetOfflineCopies } from "./lib/offline-copies.ts";
-import { outboxKey } from "./lib/outbox.ts";
-import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
-import { createMyRooms, MyRoomsContext, useMyRooms } from "./lib/my-rooms.ts";
-import { appKey } from "./lib/app-keys.ts";
-import { neighbourRoom } from "./lib/quick-switcher.ts";
-import { createPeople, PeopleContext } from "./lib/people.ts";
-import { createSession, SessionContext } from "./lib/session.ts";
-import { roomOfPath, roomPath } from "./lib/room-name.ts";
 import { InvitationNotices } from "./components/invitation-notices.tsx";
 import { MentionNotifications } from "./components/mention-notifications.tsx";
 import { MyRoomsSection } from "./components/my-rooms-list.tsx";
 import { QuickSwitcher } from "./components/quick-switcher.tsx";
 import { SessionLostNotice } from "./components/session-lost-notice.tsx";
 import { SiteHeader } from "./components/site-header.tsx";
-import { IndexPage } from "./pages/index-page.tsx";
-import { AccountPage } from "./pages/account-page.tsx";
-import { LoginPage } from "./pages/login-page.tsx";
-import { DmPage } from "./pages/dm-page.tsx";
-import { RoomPage } from "./pages/room-page.tsx";
-import { NotFoundPage } from "./pages/not-found-page.tsx";
-import { useSession } from "./lib/session.ts";
+import { ApiContext, type BrowserApi, dropConnection } from "./lib/api.ts";
+import { appKey } from "./lib/app-keys.ts";
+import { createDmNames, DmNamesContext } from "./lib/dm-names.ts";
+import { createHeldFiles } from "./lib/held-files.ts";
+import { createHistoryCache } from "./lib/history-cache.ts";
+import { browserStorage } from "./lib/known-user.ts";
 import { createLocale, LocaleContext, useT } from "./lib/locale.ts";
+import { createMyRooms, MyRoomsContext, useMyRooms } from "./lib/my-rooms.ts";
+import { forgetOfflineCopies } from "./lib/offline-copies.ts";
+import { outboxKey } from "./lib/outbox.ts";
+import { createPeople, PeopleContext } from "./lib/people.ts";
+import { neighbourRoom } from "./lib/quick-switcher.ts";
+import { roomOfPath, roomPath } from "./lib/room-name.ts";
+import { createSession, SessionContext, useSession } from "./lib/session.ts";
+import { AccountPage } from "./pages/account-page.tsx";
+import { DmPage } from "./pages/dm-page.tsx";
+import { IndexPage } from "./pages/index-page.tsx";
+import { LoginPage } from "./pages/login-page.tsx";
+import { NotFoundPage } from "./pages/not-found-page.tsx";
+import { RoomPage } from "./pages/room-page.tsx";
 
 function Layout(props: RouteSectionProps) {
   const session = useSession();
@@ -41,7 +40,13 @@ function Layout(props: RouteSectionProps) {
   let beforeSwitcher: HTMLElement | null = null;
   const hasSidebar = () => Boolean(session.user()) && location.pathname !== "/";
   // Going to another page closes the drawer (a room was chosen in it).
-  createEffect(on(() => location.pathname, () => setDrawerOpen(false), { defer: true }));
+  createEffect(
+    on(
+      () => location.pathname,
+      () => setDrawerOpen(false),
+      { defer: true },
+    ),
+  );
 
   function closeDrawer() {
     setDrawerOpen(false);
@@ -66,7 +71,11 @@ function Layout(props: RouteSectionProps) {
       event.preventDefault();
       closeDrawer();
     } else if (key === "next-room" || key === "previous-room") {
-      const next = neighbourRoom(myRooms.rooms().map((r) => r.room), roomOfPath(location.pathname), key === "next-room" ? 1 : -1);
+      const next = neighbourRoom(
+        myRooms.rooms().map((r) => r.room),
+        roomOfPath(location.pathname),
+        key === "next-room" ? 1 : -1,
+      );
       if (!next) return;
       event.preventDefault();
       navigate(roomPath(next));
@@ -77,8 +86,16 @@ function Layout(props: RouteSectionProps) {
 
   return (
     <div class="app">
-      <a class="skip-link" href="#main">{t("common.skipToContent")}</a>
-      <SiteHeader roomsDrawer={hasSidebar() ? { open: drawerOpen(), onToggle: () => (drawerOpen() ? closeDrawer() : setDrawerOpen(true)) } : undefined} />
+      <a class="skip-link" href="#main">
+        {t("common.skipToContent")}
+      </a>
+      <SiteHeader
+        roomsDrawer={
+          hasSidebar()
+            ? { open: drawerOpen(), onToggle: () => (drawerOpen() ? closeDrawer() : setDrawerOpen(true)) }
+            : undefined
+        }
+      />
       <SessionLostNotice />
       <div class="app-body">
         {/* Wide screens keep your rooms beside every page; on the index they are the page itself; phones open them as a drawer. */}
@@ -117,7 +134,9 @@ export function App(props: { api: BrowserApi }) {
     onSessionLost: (user) => {
       if (storage) forgetOfflineCopies(storage, user.username);
       // The files of those unsent messages too (kept in IndexedDB under the outbox's keys).
-      void createHeldFiles().forget(outboxKey(user.username, "")).catch(() => {});
+      void createHeldFiles()
+        .forget(outboxKey(user.username, ""))
+        .catch(() => {});
     },
   });
   // The server closed the socket because the session ended: ask who is signed in now (auth.me), which forgets a lost session.
@@ -142,19 +161,19 @@ export function App(props: { api: BrowserApi }) {
       <SessionContext.Provider value={session}>
         <MyRoomsContext.Provider value={myRooms}>
           <PeopleContext.Provider value={people}>
-          <DmNamesContext.Provider value={dmNames}>
-            <LocaleContext.Provider value={locale}>
-            <Router root={Layout}>
-              <Route path="/" component={IndexPage} />
-              <Route path="/login" component={LoginPage} />
-              <Route path="/account" component={AccountPage} />
-              <Route path="/room/:room" component={RoomPage} />
-              <Route path="/dm/:username" component={DmPage} />
-              <Route path="/chat/:room" component={ChatRedirect} />
-              <Route path="*" component={NotFoundPage} />
-            </Router>
-            </LocaleContext.Provider>
-          </DmNamesContext.Provider>
+            <DmNamesContext.Provider value={dmNames}>
+              <LocaleContext.Provider value={locale}>
+                <Router root={Layout}>
+                  <Route path="/" component={IndexPage} />
+                  <Route path="/login" component={LoginPage} />
+                  <Route path="/account" component={AccountPage} />
+                  <Route path="/room/:room" component={RoomPage} />
+                  <Route path="/dm/:username" component={DmPage} />
+                  <Route path="/chat/:room" component={ChatRedirect} />
+                  <Route path="*" component={NotFoundPage} />
+                </Router>
+              </LocaleContext.Provider>
+            </DmNamesContext.Provider>
           </PeopleContext.Provider>
         </MyRoomsContext.Provider>
       </SessionContext.Provider>

@@ -21,7 +21,8 @@ export const enRoom = {
     save: "Save",
     send: "Send",
     hint: "Enter sends, Shift+Enter starts a new line, @ mentions someone, Markdown formats (**bold**, _italic_, `code`). Files can be attached, dropped or pasted.",
-    guest: "You are reading as a guest. <signin>Sign in</signin> or <signup>create an account</signup> to send messages.",
+    guest:
+      "You are reading as a guest. <signin>Sign in</signin> or <signup>create an account</signup> to send messages.",
     peopleToMention: "People to mention",
     cannotSend: "This message cannot be sent.",
   },
@@ -102,7 +103,9 @@ export const enRoom = {
     }),
     stillUploading: "Files are still uploading.",
     removeFailed: template<{ names: string }>("Remove the files that could not be uploaded ({{ names }}), then send."),
-    notKeptHere: template<Name>("{{ name }} is no longer kept on this device. Discard this message and attach the file again."),
+    notKeptHere: template<Name>(
+      "{{ name }} is no longer kept on this device. Discard this message and attach the file again.",
+    ),
   },
   outbox: {
     sending: "sending…",

@@ -19,7 +19,8 @@ export const esRoom: Room = {
     save: "Guardar",
     send: "Enviar",
     hint: "Intro envía, Mayús+Intro empieza una línea nueva, @ menciona a alguien, Markdown da formato (**negrita**, _cursiva_, `código`). Puedes adjuntar, soltar o pegar archivos.",
-    guest: "Estás leyendo como invitado. <signin>Inicia sesión</signin> o <signup>crea una cuenta</signup> para enviar mensajes.",
+    guest:
+      "Estás leyendo como invitado. <signin>Inicia sesión</signin> o <signup>crea una cuenta</signup> para enviar mensajes.",
     peopleToMention: "Personas a las que mencionar",
     cannotSend: "Este mensaje no se puede enviar.",
   },
@@ -101,7 +102,9 @@ export const esRoom: Room = {
       other: "Un mensaje lleva como mucho {{ count }} archivos; no se han añadido {{ left }}.",
     }),
     stillUploading: "Los archivos aún se están subiendo.",
-    removeFailed: template<{ names: string }>("Quita los archivos que no se pudieron subir ({{ names }}) y luego envía."),
+    removeFailed: template<{ names: string }>(
+      "Quita los archivos que no se pudieron subir ({{ names }}) y luego envía.",
+    ),
     notKeptHere: template<Name>(
       "{{ name }} ya no se guarda en este dispositivo. Descarta este mensaje y vuelve a adjuntar el archivo.",
     ),

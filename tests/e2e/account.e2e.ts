@@ -26,7 +26,10 @@ async function signIn(page: Page, username: string, password: string) {
   await expect(page.getByRole("navigation", { name: "Account" })).toContainText(`Signed in as ${username}`);
 }
 
-test("change the password and sign out everywhere from /account, reached from the site header", async ({ page, browser }) => {
+test("change the password and sign out everywhere from /account, reached from the site header", async ({
+  page,
+  browser,
+}) => {
   const violations = recordCspViolations(page);
   const username = uniqueName("acct");
   await signUp(page, username);
@@ -67,7 +70,9 @@ test("change the password and sign out everywhere from /account, reached from th
 
   await page.getByLabel("Repeat new password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status")).toHaveText("Password changed. 1 other session was signed out; this browser stays signed in.");
+  await expect(page.getByRole("status")).toHaveText(
+    "Password changed. 1 other session was signed out; this browser stays signed in.",
+  );
   await expect(sessions).toHaveCount(1);
   // The phone is signed out; this browser is not.
   await phone.reload();
@@ -95,13 +100,21 @@ test("?next= that points off the site lands on the site's own start page after s
   const username = uniqueName("nexter");
   await signUp(page, username);
   await page.getByRole("navigation", { name: "Account" }).getByRole("button", { name: "Sign out" }).click();
-  for (const next of ["//evil.example/", "/\t/evil.example", "/%2F/evil.example", "javascript:alert(1)", "https://evil.example/"]) {
+  for (const next of [
+    "//evil.example/",
+    "/\t/evil.example",
+    "/%2F/evil.example",
+    "javascript:alert(1)",
+    "https://evil.example/",
+  ]) {
     await page.goto(`/login?next=${encodeURIComponent(next)}`);
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL("/");
     await page.getByRole("navigation", { name: "Account" }).getByRole("button", { name: "Sign out" }).click();
-    await expect(page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Sign in" })).toBeVisible();
+    await expect(
+      page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Sign in" }),
+    ).toBeVisible();
   }
 });

@@ -8,11 +8,11 @@
  * code blocks on screen.
  */
 import AxeBuilder from "@axe-core/playwright";
+import type { AppRouter } from "@parlor/client";
 import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "@parlor/client";
-import { shownTexts, signUp, uniqueName } from "./support/app.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
+import { shownTexts, signUp, uniqueName } from "./support/app.ts";
 import { png } from "./support/png.ts";
 
 interface FileSpec {

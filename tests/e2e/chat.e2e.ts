@@ -60,7 +60,9 @@ test.describe("room page", () => {
     const room = uniqueName("narrow");
     await signUp(page, uniqueName("phone"), `/room/${room}/`);
     await sendFromPage(page, `${"x".repeat(300)} end`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     const box = await page.locator("#messages .message").last().boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(360);
@@ -68,7 +70,10 @@ test.describe("room page", () => {
     await context.close();
   });
 
-  test("history sent before joining is shown, and older pages load on scrolling up to the beginning", async ({ page, baseURL }) => {
+  test("history sent before joining is shown, and older pages load on scrolling up to the beginning", async ({
+    page,
+    baseURL,
+  }) => {
     const room = uniqueName("history");
     const bots = await Promise.all([apiUser(baseURL!), apiUser(baseURL!), apiUser(baseURL!)]);
     const texts = Array.from({ length: 120 }, (_, i) => `message ${String(i + 1).padStart(3, "0")}`);

@@ -30,7 +30,9 @@ test.describe("the composer", () => {
     await expect.poll(() => shownTexts(page)).toEqual(["first line\nsecond line"]);
   });
 
-  test("an https address is a link opening in a new tab with rel=noopener noreferrer nofollow; markup and javascript: stay text", async ({ page }) => {
+  test("an https address is a link opening in a new tab with rel=noopener noreferrer nofollow; markup and javascript: stay text", async ({
+    page,
+  }) => {
     const room = uniqueName("links");
     await signUp(page, uniqueName("ann"), `/room/${room}/`);
     await sendFromPage(page, "docs at https://example.com/docs?a=1. <b>not bold</b> javascript:alert(1)");
@@ -42,10 +44,15 @@ test.describe("the composer", () => {
     await expect(link).toHaveAttribute("rel", "noopener noreferrer nofollow");
     await expect(link).toHaveAttribute("target", "_blank");
     await expect(message.locator(".text b")).toHaveCount(0);
-    await expect(message.locator(".text")).toHaveText("docs at https://example.com/docs?a=1. <b>not bold</b> javascript:alert(1)");
+    await expect(message.locator(".text")).toHaveText(
+      "docs at https://example.com/docs?a=1. <b>not bold</b> javascript:alert(1)",
+    );
   });
 
-  test("one sender's consecutive messages are one group under one name; another sender starts a new group; the day has a divider", async ({ page, baseURL }) => {
+  test("one sender's consecutive messages are one group under one name; another sender starts a new group; the day has a divider", async ({
+    page,
+    baseURL,
+  }) => {
     const room = uniqueName("groups");
     const ann = uniqueName("ann");
     const bob = await apiUser(baseURL!);
@@ -59,7 +66,9 @@ test.describe("the composer", () => {
     const messages = page.locator("#messages .message");
     await expect(messages).toHaveClass([/^(?!.*continued)/, /continued/, /^(?!.*continued)/, /^(?!.*continued)/]);
     // The names a sighted reader sees: ann, bob, ann (the second "ann" message shows no header of its own).
-    const headerHeights = await messages.locator(".message-meta").evaluateAll((headers) => headers.map((h) => h.getBoundingClientRect().height));
+    const headerHeights = await messages
+      .locator(".message-meta")
+      .evaluateAll((headers) => headers.map((h) => h.getBoundingClientRect().height));
     expect(headerHeights.map((h) => h > 1)).toEqual([true, false, true, true]);
     // A grouped message still tells a screen reader who sent it.
     await expect(messages.nth(1).locator(".sender")).toHaveText(ann);
@@ -73,7 +82,11 @@ test.describe("the composer", () => {
     expect(dividerBox!.y).toBeLessThan(firstBox!.y);
   });
 
-  test("@ lists the people in the room; ↓ and Enter pick one, Esc closes the list", async ({ page, browser, baseURL }) => {
+  test("@ lists the people in the room; ↓ and Enter pick one, Esc closes the list", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
     const room = uniqueName("mention");
     const ann = uniqueName("ann");
     const pal1 = uniqueName("pal");

@@ -5,9 +5,10 @@
  * works — Join for a public room you left, another room otherwise. At desktop
  * and phone sizes.
  */
+
+import type { AppRouter } from "@parlor/client";
 import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "@parlor/client";
 import { apiUser, openRoom, PASSWORD, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 /** The user's own script on another device, signed in with the same password. */

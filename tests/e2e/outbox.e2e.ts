@@ -5,11 +5,12 @@
  * network is back; what the server refuses shows "not sent" with its reason,
  * to retry or discard.
  */
+
+import type { AppRouter } from "@parlor/client";
 import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "@parlor/client";
-import { shownTexts, signUp, uniqueName } from "./support/app.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
+import { shownTexts, signUp, uniqueName } from "./support/app.ts";
 
 /** The room's stored messages, oldest first, as the server has them. */
 async function storedTexts(baseURL: string, room: string): Promise<string[]> {
@@ -36,7 +37,11 @@ async function waitForServiceWorker(page: Page) {
 }
 
 test.describe("the outbox", () => {
-  test("typed offline: 'sending…' at once, kept across a reload with no network, then stored once each, in order", async ({ page, context, baseURL }) => {
+  test("typed offline: 'sending…' at once, kept across a reload with no network, then stored once each, in order", async ({
+    page,
+    context,
+    baseURL,
+  }) => {
     const room = uniqueName("outbox");
     const ann = uniqueName("ann");
     await signUp(page, ann, `/room/${room}/`);
@@ -45,7 +50,9 @@ test.describe("the outbox", () => {
     await expect(page.locator("#messages .message .text")).toHaveText(["said while online"]);
     await waitForServiceWorker(page);
     // The page keeps its own copy of the room's recent history for an offline reload.
-    await expect.poll(() => page.evaluate((key) => localStorage.getItem(key) !== null, `parlor.history.v1:${ann}:${room}`)).toBe(true);
+    await expect
+      .poll(() => page.evaluate((key) => localStorage.getItem(key) !== null, `parlor.history.v1:${ann}:${room}`))
+      .toBe(true);
 
     await context.setOffline(true);
     await expect(page.locator("#connection-status")).not.toHaveText("Live");
@@ -57,7 +64,11 @@ test.describe("the outbox", () => {
     await typeAndSend(page, "offline three");
     await expect(pending(page)).toHaveCount(3);
     await expect(pending(page).locator(".outbox-state")).toHaveText(["sending…", "sending…", "sending…"]);
-    await expect(pending(page).locator(".text")).toHaveText(["offline one", "offline two\nsecond line", "offline three"]);
+    await expect(pending(page).locator(".text")).toHaveText([
+      "offline one",
+      "offline two\nsecond line",
+      "offline three",
+    ]);
     expect(await storedTexts(baseURL!, room)).toEqual(["said while online"]);
 
     // A reload with the network still off: the service worker serves the page, the room shows its saved history and its outbox.
@@ -65,36 +76,59 @@ test.describe("the outbox", () => {
     await expect(page.getByRole("heading", { name: `#${room}` })).toBeVisible();
     await expect(page.locator(".offline-copy")).toContainText("Offline: showing the messages saved on this device");
     await expect(page.locator("#messages .message .text")).toHaveText(["said while online"]);
-    await expect(pending(page).locator(".text")).toHaveText(["offline one", "offline two\nsecond line", "offline three"]);
+    await expect(pending(page).locator(".text")).toHaveText([
+      "offline one",
+      "offline two\nsecond line",
+      "offline three",
+    ]);
     await expect(pending(page).locator(".outbox-state")).toHaveText(["sending…", "sending…", "sending…"]);
     await expect(page.locator("#messageInput")).toBeVisible();
     // The worker holds the app shell only: nothing of /trpc or /api is cached or answered by it.
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
-      for (const name of await caches.keys()) for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+      for (const name of await caches.keys())
+        for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
       return urls;
     });
     expect(cached).toContain("/index.html");
     expect(cached.filter((path) => /^\/(trpc|api)\b/.test(path))).toEqual([]);
-    const offlineApi = await page.evaluate((r) => fetch(`/api/messages/${r}/`).then(() => "answered", () => "no answer"), room);
+    const offlineApi = await page.evaluate(
+      (r) =>
+        fetch(`/api/messages/${r}/`).then(
+          () => "answered",
+          () => "no answer",
+        ),
+      room,
+    );
     expect(offlineApi).toBe("no answer");
 
     // Back online: nothing else to do; they go out by themselves, in order, once each.
     await context.setOffline(false);
     await expect(page.locator("#connection-status")).toHaveText("Live", { timeout: 15_000 });
     await expect(pending(page)).toHaveCount(0, { timeout: 15_000 });
-    await expect.poll(() => shownTexts(page)).toEqual(["said while online", "offline one", "offline two\nsecond line", "offline three"]);
+    await expect
+      .poll(() => shownTexts(page))
+      .toEqual(["said while online", "offline one", "offline two\nsecond line", "offline three"]);
     await expect(page.locator(".offline-copy")).toHaveCount(0);
-    expect(await storedTexts(baseURL!, room)).toEqual(["said while online", "offline one", "offline two\nsecond line", "offline three"]);
+    expect(await storedTexts(baseURL!, room)).toEqual([
+      "said while online",
+      "offline one",
+      "offline two\nsecond line",
+      "offline three",
+    ]);
 
     // And a second reader sees each once.
     const other = await context.browser()!.newPage();
     await other.goto(`${baseURL}/room/${room}/`);
-    await expect.poll(() => shownTexts(other)).toEqual(["said while online", "offline one", "offline two\nsecond line", "offline three"]);
+    await expect
+      .poll(() => shownTexts(other))
+      .toEqual(["said while online", "offline one", "offline two\nsecond line", "offline three"]);
     await other.close();
   });
 
-  test("over the rate limit: 'not sent' with the server's reason; Retry stores it, Discard drops it", async ({ browser }) => {
+  test("over the rate limit: 'not sent' with the server's reason; Retry stores it, Discard drops it", async ({
+    browser,
+  }) => {
     // Two messages per four-second window: the four typed offline go out well within one, however slow the machine.
     const server = await startParlorProcess({ env: { HOST: "localhost", SEND_BURST: "2", SEND_PER_SECOND: "0.5" } });
     const context = await browser.newContext({ baseURL: server.url });

@@ -16,8 +16,14 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 async function violations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return results.violations.map((v) => ({ rule: v.id, impact: v.impact, where: v.nodes.map((n) => n.target.join(" ")) }));
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return results.violations.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    where: v.nodes.map((n) => n.target.join(" ")),
+  }));
 }
 
 /** Signs in through /login as a user made with apiUser (same password). */
@@ -34,18 +40,25 @@ async function expectNoDmIds(page: Page): Promise<void> {
   expect(await page.title()).not.toContain("dm:");
   const read = await page.evaluate(() => {
     const labels = [...document.querySelectorAll("[aria-label],[placeholder],[title]")].map(
-      (e) => `${e.getAttribute("aria-label") ?? ""} ${e.getAttribute("placeholder") ?? ""} ${e.getAttribute("title") ?? ""}`,
+      (e) =>
+        `${e.getAttribute("aria-label") ?? ""} ${e.getAttribute("placeholder") ?? ""} ${e.getAttribute("title") ?? ""}`,
     );
-    return `${document.body.innerText} ${labels.join(" ")}`;
+    return `${document.body.textContent} ${labels.join(" ")}`;
   });
   expect(read).not.toContain("dm:");
 }
 
-for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+for (const [size, viewport] of [
+  ["desktop", DESKTOP],
+  ["phone", PHONE],
+] as const) {
   test.describe(`people (${size})`, () => {
     test.use({ viewport });
 
-    test("display names show in the timeline, presence and the @ list (matched by name), with initials, and change live", async ({ page, baseURL }) => {
+    test("display names show in the timeline, presence and the @ list (matched by name), with initials, and change live", async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("names");
       const bob = await apiUser(baseURL!, uniqueName("bob"));
       await bob.client.me.updateProfile.mutate({ displayName: "Robert Builder" });
@@ -78,7 +91,10 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       expect(await violations(page)).toEqual([]);
     });
 
-    test("a message that mentions you, answers you, or comes in your DM carries data-mentions-me; others do not", async ({ page, baseURL }) => {
+    test("a message that mentions you, answers you, or comes in your DM carries data-mentions-me; others do not", async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("concern");
       const ben = await apiUser(baseURL!, uniqueName("ben"));
       const me = uniqueName("me");
@@ -101,7 +117,10 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       expect(await violations(page)).toEqual([]);
     });
 
-    test("a DM is titled by the other person at /dm/<username>/, no dm: id shows, and New message starts one by name from the keyboard", async ({ page, baseURL }) => {
+    test("a DM is titled by the other person at /dm/<username>/, no dm: id shows, and New message starts one by name from the keyboard", async ({
+      page,
+      baseURL,
+    }) => {
       const ann = await apiUser(baseURL!, uniqueName("ann"));
       await ann.client.me.updateProfile.mutate({ displayName: "Ann Smith" });
       const me = uniqueName("me");
@@ -122,11 +141,16 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       await expect(page.locator("#messageInput")).toHaveAttribute("placeholder", "Message Ann Smith");
       await expect(page.locator("#connection-status")).toHaveText("Live");
       await sendFromPage(page, "hello Ann");
-      await ann.client.room.send.mutate({ room: (await ann.client.dm.open.mutate({ username: me })).room, text: "hi back" });
+      await ann.client.room.send.mutate({
+        room: (await ann.client.dm.open.mutate({ username: me })).room,
+        text: "hi back",
+      });
       const reply = page.locator("#messages .message").filter({ hasText: "hi back" });
       await expect(reply).toHaveAttribute("data-mentions-me", "direct");
       await expect(page).toHaveTitle(/Ann Smith/);
-      await expect(page.locator("#messages")).toContainText("This is the beginning of your conversation with Ann Smith.");
+      await expect(page.locator("#messages")).toContainText(
+        "This is the beginning of your conversation with Ann Smith.",
+      );
       await expectNoDmIds(page);
       await page.screenshot({ path: `/tmp/people-dm-${size}.png` });
       expect(await violations(page)).toEqual([]);
@@ -157,7 +181,10 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       await expect(notice).toHaveCount(0);
     });
 
-    test("moderators set the topic, see the banned list and unban, and change roles, from the members panel", async ({ page, baseURL }) => {
+    test("moderators set the topic, see the banned list and unban, and change roles, from the members panel", async ({
+      page,
+      baseURL,
+    }) => {
       const room = uniqueName("club");
       const owner = await apiUser(baseURL!, uniqueName("own"));
       const cat = await apiUser(baseURL!, uniqueName("cat"));
@@ -187,13 +214,18 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       expect(await violations(page)).toEqual([]);
     });
 
-    test("the account page edits the display name and lists sessions with browser, system, address and activity, each signed out on its own", async ({ page, browser }) => {
+    test("the account page edits the display name and lists sessions with browser, system, address and activity, each signed out on its own", async ({
+      page,
+      browser,
+    }) => {
       // Two browsers and two sign-ins: slow on a busy machine.
       test.setTimeout(60_000);
       const me = uniqueName("me");
       await signUp(page, me, "/account");
       // A second session, from another browser.
-      const other = await browser.newContext({ userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" });
+      const other = await browser.newContext({
+        userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+      });
       const otherPage = await other.newPage();
       await signIn(otherPage, me, "/");
       await page.reload();
@@ -208,7 +240,9 @@ for (const [size, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const
       const picture = page.locator(".profile-card img.avatar");
       await expect(picture).toHaveAttribute("src", /\/files\//);
       await expect(picture).toHaveAttribute("width", "48");
-      await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+      await expect
+        .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+        .toBe(true);
       await page.getByRole("button", { name: "Remove picture" }).click();
       await expect(page.locator(".profile-card .avatar")).toHaveAttribute("data-initials", "MM");
 

@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 import { openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 test.describe("who is here", () => {
-  test("two people see each other and each other's typing; a guest is counted; the index counts them; leaving is seen", async ({ browser }) => {
+  test("two people see each other and each other's typing; a guest is counted; the index counts them; leaving is seen", async ({
+    browser,
+  }) => {
     const room = uniqueName("here");
     const [alice, bob, guest] = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
     const [a, b, g] = await Promise.all([alice.newPage(), bob.newPage(), guest.newPage()]);
@@ -40,7 +42,9 @@ test.describe("who is here", () => {
     // The index, opened beside the guest's room page, counts all three.
     const index = await guest.newPage();
     await index.goto("/");
-    await expect(index.getByRole("listitem").filter({ has: index.getByRole("link", { name: `#${room}` }) })).toContainText("3 here now");
+    await expect(
+      index.getByRole("listitem").filter({ has: index.getByRole("link", { name: `#${room}` }) }),
+    ).toContainText("3 here now");
     await index.close();
 
     await expect(a.locator("#typing-indicator")).toBeEmpty({ timeout: 8_000 });

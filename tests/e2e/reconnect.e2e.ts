@@ -1,10 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { apiUser, openRoom, shownTexts, uniqueName } from "./support/app.ts";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { quietFor } from "../support/wait.ts";
+import { apiUser, openRoom, shownTexts, uniqueName } from "./support/app.ts";
 
 test.describe("a dropped connection", () => {
-  test("going offline shows 'Reconnecting…'; what was sent meanwhile appears once each on coming back", async ({ page, context, baseURL }) => {
+  test("going offline shows 'Reconnecting…'; what was sent meanwhile appears once each on coming back", async ({
+    page,
+    context,
+    baseURL,
+  }) => {
     const room = uniqueName("offline");
     const bot = await apiUser(baseURL!);
     await bot.send(room, "before the drop");
@@ -19,18 +23,18 @@ test.describe("a dropped connection", () => {
 
     await context.setOffline(false);
     await expect(page.locator("#connection-status")).toHaveText("Live", { timeout: 15_000 });
-    await expect.poll(() => shownTexts(page)).toEqual(["before the drop", "while offline 1", "while offline 2", "while offline 3"]);
+    await expect
+      .poll(() => shownTexts(page))
+      .toEqual(["before the drop", "while offline 1", "while offline 2", "while offline 3"]);
     await bot.send(room, "after coming back");
-    await expect.poll(() => shownTexts(page)).toEqual([
-      "before the drop",
-      "while offline 1",
-      "while offline 2",
-      "while offline 3",
-      "after coming back",
-    ]);
+    await expect
+      .poll(() => shownTexts(page))
+      .toEqual(["before the drop", "while offline 1", "while offline 2", "while offline 3", "after coming back"]);
   });
 
-  test("a server restart closes the socket; the page resumes with nothing missing and nothing twice", async ({ page }) => {
+  test("a server restart closes the socket; the page resumes with nothing missing and nothing twice", async ({
+    page,
+  }) => {
     // A server of this test's own, on "localhost" as the suite's (the browser keeps its Secure cookie over plain HTTP).
     const server = await startParlorProcess({ env: { HOST: "localhost" } });
     try {
@@ -50,7 +54,13 @@ test.describe("a dropped connection", () => {
       await expect(page.locator("#connection-status")).toHaveText("Live", { timeout: 15_000 });
       await expect
         .poll(() => shownTexts(page), { timeout: 15_000 })
-        .toEqual(["before the restart", "live before the restart", "after the restart 1", "after the restart 2", "after the restart 3"]);
+        .toEqual([
+          "before the restart",
+          "live before the restart",
+          "after the restart 1",
+          "after the restart 2",
+          "after the restart 3",
+        ]);
     } finally {
       await server.dispose();
     }

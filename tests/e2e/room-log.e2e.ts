@@ -6,12 +6,16 @@ import { expect, type Locator, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 const messageAt = (page: Page, seq: number) => page.locator(`#messages .message[data-seq="${seq}"]`);
-const messageSaying = (page: Page, text: string) => page.locator("#messages .message").filter({ has: page.locator(".text", { hasText: text }) });
+const messageSaying = (page: Page, text: string) =>
+  page.locator("#messages .message").filter({ has: page.locator(".text", { hasText: text }) });
 
 /** Shows a message's actions as a mouse user does (hovering), then clicks one. */
 async function act(message: Locator, action: "Reply" | "React" | "Edit" | "Delete") {
   await message.hover();
-  await message.getByRole("toolbar", { name: "Message actions" }).getByRole("button", { name: action, exact: true }).click();
+  await message
+    .getByRole("toolbar", { name: "Message actions" })
+    .getByRole("button", { name: action, exact: true })
+    .click();
 }
 
 /** What each message shows, top to bottom, whoever looks: seq, text, "(edited)", quote, chips. */
@@ -43,7 +47,11 @@ test.describe("room log", () => {
     test.setTimeout(75_000);
     const room = uniqueName("log");
     const path = `/room/${room}/`;
-    const [aliceCtx, bobCtx, carolCtx] = await Promise.all([browser.newContext(), browser.newContext({ viewport: { width: 800, height: 520 } }), browser.newContext()]);
+    const [aliceCtx, bobCtx, carolCtx] = await Promise.all([
+      browser.newContext(),
+      browser.newContext({ viewport: { width: 800, height: 520 } }),
+      browser.newContext(),
+    ]);
     const [a, b, c] = await Promise.all([aliceCtx.newPage(), bobCtx.newPage(), carolCtx.newPage()]);
     const alice = uniqueName("alice");
     const bob = uniqueName("bob");
@@ -76,7 +84,8 @@ test.describe("room log", () => {
     };
 
     // Edit, in the composer: a longer text, so the message grows above bob's view.
-    const edited = "final plan: we meet at noon by the fountain, bring something to eat and something to drink, and tell the others who could not come";
+    const edited =
+      "final plan: we meet at noon by the fountain, bring something to eat and something to drink, and tell the others who could not come";
     await act(planA, "Edit");
     await expect(a.locator("#messageInput")).toHaveValue("first draft of the plan");
     await expect(a.getByText("Editing your message")).toBeVisible();
@@ -123,14 +132,20 @@ test.describe("room log", () => {
     await b.locator("#messages").evaluate((el) => el.scrollTo({ top: 0 }));
     await planB.getByRole("button", { name: "🎉 1" }).click();
     await expect(planB.getByRole("button", { name: "🎉 2" })).toHaveAttribute("aria-pressed", "true");
-    await expect(planB.getByRole("button", { name: "🎉 2" })).toHaveAttribute("title", `you and ${alice} reacted 🎉 (click to take yours back)`);
+    await expect(planB.getByRole("button", { name: "🎉 2" })).toHaveAttribute(
+      "title",
+      `you and ${alice} reacted 🎉 (click to take yours back)`,
+    );
     await expect(planA.getByRole("button", { name: "🎉 2" })).toBeVisible();
 
     // Carol comes back: the stream replays every change she missed.
     await carolCtx.setOffline(false);
     await expect(c.locator("#connection-status")).toHaveText("Live", { timeout: 25_000 });
     await expect.poll(() => roomState(c)).toEqual(await roomState(b));
-    await expect(messageAt(c, 1).getByRole("button", { name: "🎉 2" })).toHaveAttribute("title", `${alice} and ${bob} reacted 🎉`);
+    await expect(messageAt(c, 1).getByRole("button", { name: "🎉 2" })).toHaveAttribute(
+      "title",
+      `${alice} and ${bob} reacted 🎉`,
+    );
     await expect(messageAt(c, doomedSeq).locator(".text")).toHaveText("This message was deleted");
 
     if (process.env.PARLOR_SCREENSHOT) {
@@ -141,7 +156,10 @@ test.describe("room log", () => {
     await Promise.all([aliceCtx.close(), bobCtx.close(), carolCtx.close()]);
   });
 
-  test("clicking a reply's quote loads older pages until the answered message is there, shows it and highlights it", async ({ page, baseURL }) => {
+  test("clicking a reply's quote loads older pages until the answered message is there, shows it and highlights it", async ({
+    page,
+    baseURL,
+  }) => {
     const room = uniqueName("quote");
     const bot = await apiUser(baseURL!);
     // Markup in the answered text, to see the quote show it as text too.
@@ -153,7 +171,9 @@ test.describe("room log", () => {
     const reply = messageSaying(page, "the answer, at last");
     // The answered message is two pages back: its quote is fetched on its own.
     await expect(messageAt(page, original.seq)).toHaveCount(0);
-    const quote = reply.getByRole("button", { name: `In reply to ${bot.username} the original question, <b>asked</b> long ago` });
+    const quote = reply.getByRole("button", {
+      name: `In reply to ${bot.username} the original question, <b>asked</b> long ago`,
+    });
     await expect(quote).toBeVisible();
     await expect(page.locator("#messages b")).toHaveCount(0);
 
@@ -224,7 +244,28 @@ test.describe("room log", () => {
     const room = uniqueName("full");
     const bot = await apiUser(baseURL!);
     const message = await bot.send(room, "react to me");
-    const twenty = ["🍎", "🍌", "🍇", "🍉", "🍒", "🍓", "🍑", "🍍", "🥝", "🥥", "🥑", "🍆", "🥕", "🌽", "🥔", "🥦", "🍄", "🥜", "🌰", "🍞"];
+    const twenty = [
+      "🍎",
+      "🍌",
+      "🍇",
+      "🍉",
+      "🍒",
+      "🍓",
+      "🍑",
+      "🍍",
+      "🥝",
+      "🥥",
+      "🥑",
+      "🍆",
+      "🥕",
+      "🌽",
+      "🥔",
+      "🥦",
+      "🍄",
+      "🥜",
+      "🌰",
+      "🍞",
+    ];
     for (const emoji of twenty) await bot.react(room, message.seq, emoji);
     await signUp(page, uniqueName("dan"), `/room/${room}/`);
     const shown = messageAt(page, message.seq);

@@ -11,16 +11,29 @@ async function openMembers(page: Page) {
 /** Clicks `action` in the menu of `username` in the open members panel. */
 async function memberAction(page: Page, username: string, action: string) {
   await page.getByRole("button", { name: `Actions for ${username}` }).click();
-  await page.getByRole("list", { name: `Actions for ${username}` }).getByRole("button", { name: action }).click();
+  await page
+    .getByRole("list", { name: `Actions for ${username}` })
+    .getByRole("button", { name: action })
+    .click();
 }
 
 test.describe("rooms", () => {
   // Three browser contexts each, several round trips per step: more than the default 30 s on a busy 2-core machine.
   test.describe.configure({ timeout: 75_000 });
-  test("an owner creates a private room and invites a user; a third user gets the not-found page; the kicked invitee is told and shows no new messages", async ({ browser }) => {
+  test("an owner creates a private room and invites a user; a third user gets the not-found page; the kicked invitee is told and shows no new messages", async ({
+    browser,
+  }) => {
     const room = uniqueName("secret");
-    const [ownerCtx, guestCtx, strangerCtx] = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
-    const [owner, invitee, stranger] = await Promise.all([ownerCtx.newPage(), guestCtx.newPage(), strangerCtx.newPage()]);
+    const [ownerCtx, guestCtx, strangerCtx] = await Promise.all([
+      browser.newContext(),
+      browser.newContext(),
+      browser.newContext(),
+    ]);
+    const [owner, invitee, stranger] = await Promise.all([
+      ownerCtx.newPage(),
+      guestCtx.newPage(),
+      strangerCtx.newPage(),
+    ]);
     const ownerName = uniqueName("owner");
     const inviteeName = uniqueName("invitee");
     await signUp(owner, ownerName);
@@ -61,7 +74,9 @@ test.describe("rooms", () => {
 
     // Kicked: their page says so, the composer goes, and what is sent a second later never shows there.
     await memberAction(owner, inviteeName, "Remove from room");
-    await expect(invitee.getByRole("alert").filter({ hasText: "You were removed" })).toContainText(`You were removed from #${room}.`);
+    await expect(invitee.getByRole("alert").filter({ hasText: "You were removed" })).toContainText(
+      `You were removed from #${room}.`,
+    );
     await expect(invitee.locator("#messageInput")).toHaveCount(0);
     await expect(owner.locator("#messages .member-notice").last()).toHaveText(`${ownerName} removed ${inviteeName}`);
     await owner.waitForTimeout(1_000); // "a second later" is the scenario
@@ -70,7 +85,9 @@ test.describe("rooms", () => {
     await expect(invitee.locator("#messages")).not.toContainText("after the kick");
     await expect(invitee.locator("#messages")).toContainText("before the kick");
     // …and the room leaves their list.
-    await expect(invitee.getByRole("navigation", { name: "Your rooms" }).getByRole("link", { name: `Private: #${room}` })).toHaveCount(0);
+    await expect(
+      invitee.getByRole("navigation", { name: "Your rooms" }).getByRole("link", { name: `Private: #${room}` }),
+    ).toHaveCount(0);
     await Promise.all([ownerCtx.close(), guestCtx.close(), strangerCtx.close()]);
   });
 
@@ -86,7 +103,10 @@ test.describe("rooms", () => {
     await expect(page.getByLabel("Name")).toHaveValue(room);
   });
 
-  test("a member's menu offers only what the viewer may do; a new moderator is a notice and deletes others' messages; 'Message' opens the direct conversation", async ({ browser, baseURL }) => {
+  test("a member's menu offers only what the viewer may do; a new moderator is a notice and deletes others' messages; 'Message' opens the direct conversation", async ({
+    browser,
+    baseURL,
+  }) => {
     const room = uniqueName("club");
     const owner = await apiUser(baseURL!, uniqueName("own"));
     await owner.client.room.create.mutate({ room, visibility: "public" });
@@ -101,7 +121,9 @@ test.describe("rooms", () => {
     await sendFromPage(ann, "ann is here");
     await sendFromPage(ben, "ben is here");
     await owner.client.room.setRole.mutate({ room, username: annName, role: "moderator" });
-    await expect(ann.locator("#messages .member-notice").last()).toHaveText(`${owner.username} made ${annName} a moderator`);
+    await expect(ann.locator("#messages .member-notice").last()).toHaveText(
+      `${owner.username} made ${annName} a moderator`,
+    );
 
     // Ann, a moderator: a member can be removed or banned, the owner only messaged; no roles to set.
     await openMembers(ann);
@@ -109,9 +131,15 @@ test.describe("rooms", () => {
     await expect(panel.locator(`[data-username="${annName}"] .role-tag`)).toHaveText("moderator");
     await expect(panel.locator(`[data-username="${owner.username}"] .role-tag`)).toHaveText("owner");
     await ann.getByRole("button", { name: `Actions for ${benName}` }).click();
-    await expect(ann.getByRole("list", { name: `Actions for ${benName}` }).getByRole("button")).toHaveText([`Message ${benName}`, "Remove from room", "Ban from room"]);
+    await expect(ann.getByRole("list", { name: `Actions for ${benName}` }).getByRole("button")).toHaveText([
+      `Message ${benName}`,
+      "Remove from room",
+      "Ban from room",
+    ]);
     await ann.getByRole("button", { name: `Actions for ${owner.username}` }).click();
-    await expect(ann.getByRole("list", { name: `Actions for ${owner.username}` }).getByRole("button")).toHaveText([`Message ${owner.username}`]);
+    await expect(ann.getByRole("list", { name: `Actions for ${owner.username}` }).getByRole("button")).toHaveText([
+      `Message ${owner.username}`,
+    ]);
     await expect(ann.getByRole("button", { name: `Actions for ${annName}` })).toHaveCount(0);
     // Escape closes the open menu, then the panel.
     await ann.getByRole("button", { name: `Actions for ${owner.username}` }).press("Escape");
@@ -129,12 +157,16 @@ test.describe("rooms", () => {
     await expect(ben.locator("#messages")).toContainText("This message was deleted");
     const anns = ben.locator("#messages .message").filter({ has: ben.locator(".text", { hasText: "ann is here" }) });
     await anns.hover();
-    await expect(anns.getByRole("toolbar", { name: "Message actions" }).getByRole("button", { name: "Delete", exact: true })).toHaveCount(0);
+    await expect(
+      anns.getByRole("toolbar", { name: "Message actions" }).getByRole("button", { name: "Delete", exact: true }),
+    ).toHaveCount(0);
 
     // Ben, a member: only "Message", and a way out.
     await openMembers(ben);
     await ben.getByRole("button", { name: `Actions for ${plain.username}` }).click();
-    await expect(ben.getByRole("list", { name: `Actions for ${plain.username}` }).getByRole("button")).toHaveText([`Message ${plain.username}`]);
+    await expect(ben.getByRole("list", { name: `Actions for ${plain.username}` }).getByRole("button")).toHaveText([
+      `Message ${plain.username}`,
+    ]);
     await expect(ben.getByRole("button", { name: "Leave room" })).toBeVisible();
     await expect(ben.getByLabel("Invite by username")).toHaveCount(0);
 
@@ -144,7 +176,9 @@ test.describe("rooms", () => {
     await expect(ben.getByRole("heading", { name: annName, exact: true })).toBeVisible();
     await expect(ben.locator("#connection-status")).toHaveText("Live");
     await sendFromPage(ben, "just between us");
-    const dm = ann.getByRole("navigation", { name: "Your rooms" }).getByRole("link", { name: new RegExp(`^Direct message with ${benName}`) });
+    const dm = ann
+      .getByRole("navigation", { name: "Your rooms" })
+      .getByRole("link", { name: new RegExp(`^Direct message with ${benName}`) });
     await expect(dm).toContainText("1");
     await dm.click();
     await expect(ann.locator("#messages")).toContainText("just between us");

@@ -2,7 +2,10 @@ import { expect, test } from "@playwright/test";
 import { apiUser, openRoom, signUp, uniqueName } from "./support/app.ts";
 
 test.describe("search", () => {
-  test("searching from a room finds an old message, marks the word, and the result jumps to it in context", async ({ page, baseURL }) => {
+  test("searching from a room finds an old message, marks the word, and the result jumps to it in context", async ({
+    page,
+    baseURL,
+  }) => {
     const room = uniqueName("searchable");
     const word = uniqueName("needle").replace("_", "");
     const bot = await apiUser(baseURL!);
@@ -31,7 +34,10 @@ test.describe("search", () => {
     await expect(shown.locator(".text")).toHaveText(`the ${word} is <b>here</b>`);
   });
 
-  test("the header searches across rooms, on the index too, and opens the room at the result", async ({ page, baseURL }) => {
+  test("the header searches across rooms, on the index too, and opens the room at the result", async ({
+    page,
+    baseURL,
+  }) => {
     const word = uniqueName("acrossword").replace("_", "");
     const [first, second] = [uniqueName("alpha"), uniqueName("beta")];
     const bot = await apiUser(baseURL!);

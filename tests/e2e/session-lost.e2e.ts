@@ -6,15 +6,20 @@
  * it is back. Either way localStorage then holds nothing of that user's, so a
  * lost device reloaded offline shows none of it.
  */
-import { expect, type Page, type WebSocket, test } from "@playwright/test";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+
 import type { AppRouter } from "@parlor/client";
+import { expect, type Page, test, type WebSocket } from "@playwright/test";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { openRoom, PASSWORD, signUp, uniqueName } from "./support/app.ts";
 
 /** The user's own script on another device: signed in with the same password, over the real client. */
 async function anotherDevice(baseURL: string, username: string) {
   const client = (token?: string) =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })] });
+    createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) }),
+      ],
+    });
   const { token } = await client().auth.login.mutate({ username, password: PASSWORD });
   return client(token);
 }
@@ -22,7 +27,15 @@ async function anotherDevice(baseURL: string, username: string) {
 /** The localStorage keys the page holds for `user`: saved history, outboxes, the remembered user. */
 const storedFor = (page: Page, user: string) =>
   page.evaluate(
-    (u) => Object.keys(localStorage).filter((key) => key.startsWith(`parlor.history.v1:${u}`) || key.startsWith(`parlor.outbox.v1:${u}:`) || (key === "parlor.user.v1" && localStorage.getItem(key)!.includes(`"${u}"`))).sort(),
+    (u) =>
+      Object.keys(localStorage)
+        .filter(
+          (key) =>
+            key.startsWith(`parlor.history.v1:${u}`) ||
+            key.startsWith(`parlor.outbox.v1:${u}:`) ||
+            (key === "parlor.user.v1" && localStorage.getItem(key)!.includes(`"${u}"`)),
+        )
+        .sort(),
     user,
   );
 
@@ -44,9 +57,14 @@ async function typeUnsent(page: Page, text: string) {
   await expect(page.locator("#messages .outbox-message .text")).toHaveText([text]);
 }
 
-const signInLink = (page: Page) => page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Sign in" });
+const signInLink = (page: Page) =>
+  page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Sign in" });
 
-test("sign out everywhere from another device: the open page hears it on its socket and keeps none of the user's saved rooms or unsent messages", async ({ page, context, baseURL }) => {
+test("sign out everywhere from another device: the open page hears it on its socket and keeps none of the user's saved rooms or unsent messages", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const ann = uniqueName("ann");
   await signUp(page, ann);
   const device = await anotherDevice(baseURL!, ann);
@@ -59,10 +77,17 @@ test("sign out everywhere from another device: the open page hears it on its soc
   await page.getByRole("link", { name: "Parlor", exact: true }).click();
   await expect(page).toHaveURL("/");
   // Back online: wait for a new socket the server talks on (me.rooms), so the ending reaches an open socket.
-  const socket = new Promise<WebSocket>((resolve) => page.on("websocket", (ws) => ws.once("framereceived", () => resolve(ws))));
+  const socket = new Promise<WebSocket>((resolve) =>
+    page.on("websocket", (ws) => ws.once("framereceived", () => resolve(ws))),
+  );
   await context.setOffline(false);
   const open = await socket;
-  expect(await storedFor(page, ann)).toEqual([`parlor.history.v1:${ann}`, `parlor.history.v1:${ann}:${room}`, `parlor.outbox.v1:${ann}:${room}`, "parlor.user.v1"]);
+  expect(await storedFor(page, ann)).toEqual([
+    `parlor.history.v1:${ann}`,
+    `parlor.history.v1:${ann}:${room}`,
+    `parlor.outbox.v1:${ann}:${room}`,
+    "parlor.user.v1",
+  ]);
 
   const closed = open.waitForEvent("close");
   await device.auth.logoutAll.mutate();
@@ -71,7 +96,11 @@ test("sign out everywhere from another device: the open page hears it on its soc
   await expect.poll(() => storedFor(page, ann)).toEqual([]);
 });
 
-test("a device offline while its session is ended elsewhere forgets it all once it is back, and an offline reload then shows nothing of it", async ({ page, context, baseURL }) => {
+test("a device offline while its session is ended elsewhere forgets it all once it is back, and an offline reload then shows nothing of it", async ({
+  page,
+  context,
+  baseURL,
+}) => {
   const ann = uniqueName("ann");
   await signUp(page, ann);
   const device = await anotherDevice(baseURL!, ann);

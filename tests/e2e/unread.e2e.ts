@@ -2,7 +2,8 @@ import { expect, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 /** The sidebar's entry for `room`. */
-const sidebarRoom = (page: Page, room: string) => page.getByRole("navigation", { name: "Your rooms" }).locator(`li[data-room="${room}"]`);
+const sidebarRoom = (page: Page, room: string) =>
+  page.getByRole("navigation", { name: "Your rooms" }).locator(`li[data-room="${room}"]`);
 /** The index's entry for `room`. */
 const indexRoom = (page: Page, room: string) => page.locator(`#your-rooms li[data-room="${room}"]`);
 
@@ -29,7 +30,10 @@ function notificationSpy() {
   }
   window.Notification = Spy as typeof Notification;
   let hidden = false;
-  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
+  Object.defineProperty(document, "visibilityState", {
+    configurable: true,
+    get: () => (hidden ? "hidden" : "visible"),
+  });
   Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
   w.__setHidden = (value: boolean) => {
     hidden = value;
@@ -38,7 +42,10 @@ function notificationSpy() {
 }
 
 test.describe("unread and mentions", () => {
-  test("a mention in another room shows unread and mention badges, and the title counts the total", async ({ page, baseURL }) => {
+  test("a mention in another room shows unread and mention badges, and the title counts the total", async ({
+    page,
+    baseURL,
+  }) => {
     const here = uniqueName("here");
     const elsewhere = uniqueName("elsewhere");
     const me = uniqueName("reader");
@@ -66,7 +73,10 @@ test.describe("unread and mentions", () => {
     await expect(page).toHaveTitle(`#${elsewhere} · Parlor`);
   });
 
-  test("opening a room shows 'New messages' above the first unread one and scrolls there; two tabs agree on the marker", async ({ context, baseURL }) => {
+  test("opening a room shows 'New messages' above the first unread one and scrolls there; two tabs agree on the marker", async ({
+    context,
+    baseURL,
+  }) => {
     const room = uniqueName("catchup");
     const me = uniqueName("tabs");
     const bot = await apiUser(baseURL!);
@@ -109,7 +119,10 @@ test.describe("unread and mentions", () => {
     await expect(second.locator("#unread-divider")).toHaveCount(0);
   });
 
-  test("a mention while the tab is hidden shows a browser notification; clicking it opens the room", async ({ browser, baseURL }) => {
+  test("a mention while the tab is hidden shows a browser notification; clicking it opens the room", async ({
+    browser,
+    baseURL,
+  }) => {
     const context = await browser.newContext();
     await context.grantPermissions(["notifications"], { origin: baseURL! });
     await context.addInitScript(notificationSpy);
@@ -122,7 +135,9 @@ test.describe("unread and mentions", () => {
     await sendFromPage(page, "I am in");
     await page.goto("/");
     await expect(page.getByText("You are notified of mentions while Parlor is in the background.")).toBeVisible();
-    expect(await page.evaluate(() => (window as unknown as { __permissionRequests: number }).__permissionRequests)).toBe(0);
+    expect(
+      await page.evaluate(() => (window as unknown as { __permissionRequests: number }).__permissionRequests),
+    ).toBe(0);
 
     // Visible: a mention is a badge, not a notification.
     await bot.send(room, `@${me} while you look`);
@@ -130,7 +145,13 @@ test.describe("unread and mentions", () => {
     await page.evaluate(() => (window as unknown as { __setHidden(h: boolean): void }).__setHidden(true));
     await bot.send(room, `@${me} are you there?`);
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __notifications: { title: string; body?: string; tag?: string }[] }).__notifications.map(({ title, body, tag }) => ({ title, body, tag }))))
+      .poll(() =>
+        page.evaluate(() =>
+          (
+            window as unknown as { __notifications: { title: string; body?: string; tag?: string }[] }
+          ).__notifications.map(({ title, body, tag }) => ({ title, body, tag })),
+        ),
+      )
       .toEqual([{ title: `#${room}`, body: `${bot.username}: @${me} are you there?`, tag: `parlor-mention:${room}` }]);
 
     await page.evaluate(() => {
@@ -151,7 +172,8 @@ test.describe("unread and mentions", () => {
     await page.goto("/");
     const button = page.getByRole("button", { name: "Notify me of mentions" });
     await expect(button).toBeVisible();
-    const requests = () => page.evaluate(() => (window as unknown as { __permissionRequests: number }).__permissionRequests);
+    const requests = () =>
+      page.evaluate(() => (window as unknown as { __permissionRequests: number }).__permissionRequests);
     expect(await requests()).toBe(0);
     await button.click();
     await expect.poll(requests).toBe(1);

@@ -51,6 +51,8 @@ describe("readerLocale", () => {
 
   test("a timeline switched to Spanish writes its dates in Spanish", () => {
     expect(formatMessageTime(at(2026, 10, 20, 9, 5), now, readerLocale("es", "en-US"))).toBe("20 nov, 9:05");
-    expect(formatFullTime(at(2026, 10, 23, 9, 5), readerLocale("es", "en-US"))).toBe("lunes, 23 de noviembre de 2026, 9:05");
+    expect(formatFullTime(at(2026, 10, 23, 9, 5), readerLocale("es", "en-US"))).toBe(
+      "lunes, 23 de noviembre de 2026, 9:05",
+    );
   });
 });

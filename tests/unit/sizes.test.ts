@@ -45,7 +45,8 @@ const LONG_FUNCTIONS: Record<string, string> = {
   "client/app/components/emoji-picker.tsx: EmojiPicker": "one search box and its grid: 61 lines, one over",
   "server/chat/room-log.ts: createRoomLog":
     "the room log's interface, seven small documented methods; 60 lines before the formatter wrapped their signatures",
-  "server/unread/repository.ts: roomsCounts": "one SQL statement (every room's counts at once), written as the builder's chain",
+  "server/unread/repository.ts: roomsCounts":
+    "one SQL statement (every room's counts at once), written as the builder's chain",
 };
 
 interface Source {

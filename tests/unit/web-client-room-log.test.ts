@@ -1,6 +1,6 @@
 /** The room page's logic for edits, deletes, reactions and replies: own changes, chips, quotes, the composer's modes. */
 import { describe, expect, test } from "bun:test";
-import { afterLogChange, escape as leaveMode, lastEditable, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
+import { afterLogChange, lastEditable, leaveMode, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
 import {
   emptyLog,

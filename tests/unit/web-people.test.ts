@@ -145,7 +145,9 @@ describe("direct conversations by name", () => {
   });
 
   test("removed from a conversation, the notice names the person, never the dm: id", () => {
-    const forbidden = new TRPCClientError("You left room 'dm:1:2'.", { result: { error: { message: "x", code: -32003, data: { code: "FORBIDDEN" } } } });
+    const forbidden = new TRPCClientError("You left room 'dm:1:2'.", {
+      result: { error: { message: "x", code: -32003, data: { code: "FORBIDDEN" } } },
+    });
     const notice = removalText(english, removalKind(forbidden)!, "Ann Smith", true);
     expect(notice).toBe("You are no longer in the conversation with Ann Smith.");
     expect(notice).not.toContain("dm:");

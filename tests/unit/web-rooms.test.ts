@@ -17,10 +17,10 @@ import {
   unreadTotals,
 } from "../../client/app/lib/my-rooms.ts";
 import { canRejoin, isNotFound, removalKind, removalText } from "../../client/app/lib/room-access.ts";
-import { createTranslator, english } from "../../shared/i18n/index.ts";
 import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
 import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
+import { createTranslator, english } from "../../shared/i18n/index.ts";
 import type { MemberEntry } from "../../shared/room-log.ts";
 import type { Message, RoomUnread } from "../../shared/schemas.ts";
 
@@ -252,7 +252,13 @@ describe("room access on the page", () => {
     expect(removalText(english, "left", "#x")).toBe("You left #x.");
     expect(removalText(english, "banned", "#x")).toBe("You were banned from #x.");
     // The same sentence in the reader's language, from the catalog.
-    expect(removalText(createTranslator(() => "es"), "banned", "#x")).toBe("Te vetaron en #x.");
+    expect(
+      removalText(
+        createTranslator(() => "es"),
+        "banned",
+        "#x",
+      ),
+    ).toBe("Te vetaron en #x.");
   });
 
   test("Join is offered after leaving or being removed from a public room, never after a ban or from a private room", () => {

@@ -1,7 +1,7 @@
 import type { Attachment } from "../../../shared/schemas.ts";
 import { fileKind } from "../lib/attachment-view.ts";
-import { useT } from "../lib/locale.ts";
 import { formatFileSize } from "../lib/file-size.ts";
+import { useT } from "../lib/locale.ts";
 import { FileTypeIcon } from "./icons.tsx";
 
 /** A file that is not shown inline: its kind, name and size, and a link that downloads it. */

@@ -1,15 +1,15 @@
 import { A } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import type { ComposerState } from "../lib/composer-state.ts";
-import { createMentionPicker } from "../lib/mention-picker.ts";
 import { useT } from "../lib/locale.ts";
+import { createMentionPicker } from "../lib/mention-picker.ts";
 import { usePeople } from "../lib/people.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
-import { Rich } from "./rich.tsx";
 import { AttachIcon } from "./icons.tsx";
-import { UploadTray } from "./upload-tray.tsx";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
+import { Rich } from "./rich.tsx";
+import { UploadTray } from "./upload-tray.tsx";
 
 export interface ComposerProps {
   room: string;
@@ -129,10 +129,14 @@ export function Composer(props: ComposerProps) {
                 </Show>
                 <span class="hint"> · {t("composer.escToCancel")}</span>
               </span>
-              <button type="button" class="link-button" onClick={() => {
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => {
                   props.state.cancel();
                   input?.focus();
-                }}>
+                }}
+              >
                 {mode().kind === "edit" ? t("composer.cancel") : t("composer.cancelReply")}
               </button>
             </div>
@@ -141,7 +145,11 @@ export function Composer(props: ComposerProps) {
             {mode().kind === "edit" ? t("composer.editLabel") : t("composer.messageTo", { label: props.label })}
           </label>
           <MentionList picker={picker} />
-          <UploadTray items={props.state.files()} waiting={props.state.waiting()} onRemove={(key) => props.state.removeFile(key)} />
+          <UploadTray
+            items={props.state.files()}
+            waiting={props.state.waiting()}
+            onRemove={(key) => props.state.removeFile(key)}
+          />
           <textarea
             ref={(el) => {
               input = el;
@@ -166,10 +174,18 @@ export function Composer(props: ComposerProps) {
             onKeyDown={onKeyDown}
             onPaste={onPaste}
             aria-invalid={props.state.error() !== null}
-            aria-describedby={mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"}
+            aria-describedby={
+              mode().kind === "new" ? "composer-hint composer-error" : "composer-mode composer-hint composer-error"
+            }
           />
           <Show when={mode().kind !== "edit"}>
-            <button type="button" class="icon-button composer-attach" aria-label={t("composer.attach")} title={t("composer.attach")} onClick={() => fileInput?.click()}>
+            <button
+              type="button"
+              class="icon-button composer-attach"
+              aria-label={t("composer.attach")}
+              title={t("composer.attach")}
+              onClick={() => fileInput?.click()}
+            >
               <AttachIcon />
             </button>
             <input

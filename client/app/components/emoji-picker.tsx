@@ -1,7 +1,7 @@
 import { createMemo, createSignal, For, onMount, Show } from "solid-js";
 import { searchEmoji } from "../../../shared/emoji.ts";
-import { useT } from "../lib/locale.ts";
 import { EMOJI_COLUMNS, moveInGrid } from "../lib/emoji-grid.ts";
+import { useT } from "../lib/locale.ts";
 
 export interface EmojiPickerProps {
   /** Prefix of the ids inside it (unique on the page). */

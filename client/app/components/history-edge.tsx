@@ -1,16 +1,21 @@
 import { Match, Switch } from "solid-js";
+import { formatDateTime } from "../../../shared/i18n/format.ts";
 import { isDmRoom } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import type { RoomLog } from "../lib/room-log.ts";
-import { formatDateTime } from "../../../shared/i18n/format.ts";
 import { useLocale } from "../lib/locale.ts";
+import type { RoomLog } from "../lib/room-log.ts";
 
 /**
  * The top of the timeline: what is above the oldest message shown — the
  * saved copy's notice offline, a failed or running load, the way to older
  * messages, or the beginning of the room.
  */
-export function HistoryEdge(props: { room: RoomLog; /** "#lobby", or the other person's name. */ label: string; savedAt: string | null; loadOlder: () => void }) {
+export function HistoryEdge(props: {
+  room: RoomLog /** "#lobby", or the other person's name. */;
+  label: string;
+  savedAt: string | null;
+  loadOlder: () => void;
+}) {
   const { t, locale } = useLocale();
   return (
     <div class="history-edge">
@@ -47,7 +52,11 @@ export function HistoryEdge(props: { room: RoomLog; /** "#lobby", or the other p
           </button>
         </Match>
         <Match when={props.room.reachedBeginning() && props.room.messages().length > 0}>
-          <p class="hint">{isDmRoom(props.room.room) ? t("roomPage.beginningDirect", { user: props.label }) : t("roomPage.beginning", { room: props.label })}</p>
+          <p class="hint">
+            {isDmRoom(props.room.room)
+              ? t("roomPage.beginningDirect", { user: props.label })
+              : t("roomPage.beginning", { room: props.label })}
+          </p>
         </Match>
         <Match when={props.room.reachedBeginning()}>
           <p class="hint">{t("roomPage.noMessages")}</p>

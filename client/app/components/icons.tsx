@@ -6,7 +6,18 @@ import type { JSX } from "solid-js";
 
 function Icon(props: { children: JSX.Element }) {
   return (
-    <svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+    <svg
+      class="icon"
+      viewBox="0 0 24 24"
+      width="18"
+      height="18"
+      aria-hidden="true"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="2"
+      stroke-linecap="round"
+      stroke-linejoin="round"
+    >
       {props.children}
     </svg>
   );
@@ -60,7 +71,9 @@ export function FileTypeIcon(props: { kind: "pdf" | "audio" | "video" | "archive
     <Icon>
       <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
       <path d="M14 3v5h5" />
-      {props.kind === "audio" && <path d="M10 17v-5l4-1v5M10 17a1 1 0 1 1-2 0 1 1 0 0 1 2 0M14 16a1 1 0 1 1-2 0 1 1 0 0 1 2 0" />}
+      {props.kind === "audio" && (
+        <path d="M10 17v-5l4-1v5M10 17a1 1 0 1 1-2 0 1 1 0 0 1 2 0M14 16a1 1 0 1 1-2 0 1 1 0 0 1 2 0" />
+      )}
       {props.kind === "video" && <path d="m10 11 4 2.5-4 2.5Z" />}
       {props.kind === "pdf" && <path d="M9 13h6M9 16h4" />}
       {props.kind === "text" && <path d="M9 12h6M9 15h6M9 18h4" />}

@@ -1,9 +1,9 @@
 import { A, useLocation } from "@solidjs/router";
 import { createEffect, For } from "solid-js";
 import { useDmNames } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { useMyRooms } from "../lib/my-rooms.ts";
 import { usePeople } from "../lib/people.ts";
-import { useT } from "../lib/locale.ts";
 
 /**
  * "ann added you to #plans": a notice for each room someone added you to

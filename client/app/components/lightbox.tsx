@@ -1,6 +1,6 @@
 import { onMount } from "solid-js";
-import { useT } from "../lib/locale.ts";
 import { type ImageAttachment, stepWithin } from "../lib/attachment-view.ts";
+import { useT } from "../lib/locale.ts";
 import { CloseIcon } from "./icons.tsx";
 
 /**
@@ -18,7 +18,8 @@ export function Lightbox(props: {
   let dialog: HTMLDialogElement | undefined;
   const image = () => props.images[props.index]!;
   const count = () => props.images.length;
-  const label = () => (count() > 1 ? t("files.imageOf", { name: image().name, index: props.index + 1, count: count() }) : image().name);
+  const label = () =>
+    count() > 1 ? t("files.imageOf", { name: image().name, index: props.index + 1, count: count() }) : image().name;
   onMount(() => dialog?.showModal());
 
   function onKeyDown(event: KeyboardEvent) {
@@ -34,7 +35,9 @@ export function Lightbox(props: {
         <img src={image().url} alt={image().name} width={image().width} height={image().height} />
         <figcaption>
           <span class="lightbox-name">{image().name}</span>
-          {count() > 1 ? <span class="lightbox-count">{` · ${t("files.position", { index: props.index + 1, count: count() })}`}</span> : null}
+          {count() > 1 ? (
+            <span class="lightbox-count">{` · ${t("files.position", { index: props.index + 1, count: count() })}`}</span>
+          ) : null}
           <a href={image().url} download={image().name}>
             {t("files.download")}
           </a>

@@ -1,14 +1,23 @@
 import { useNavigate } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
-import { Username, type RoomMember } from "../../../shared/schemas.ts";
+import { type RoomMember, Username } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
 import { dmPath } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
-import { actionLabel, canInvite, canJoin, canLeave, isManagerRole, type MemberAction, memberActions, roleLabel } from "../lib/room-roles.ts";
+import {
+  actionLabel,
+  canInvite,
+  canJoin,
+  canLeave,
+  isManagerRole,
+  type MemberAction,
+  memberActions,
+  roleLabel,
+} from "../lib/room-roles.ts";
 import { Avatar } from "./avatar.tsx";
 import { PersonName } from "./person-name.tsx";
 import { RoomSettings } from "./room-settings.tsx";
-import { useT } from "../lib/locale.ts";
 
 export interface MembersPanelProps {
   room: string;
@@ -47,7 +56,12 @@ export function MembersPanel(props: MembersPanelProps) {
     setOpenMenu(null);
     // The conversation's page opens (or starts) it with dm.open.
     if (action === "message") return navigate(dmPath(member.username));
-    const done = { makeModerator: "people.nowModerator", makeMember: "people.nowMember", kick: "people.kicked", ban: "people.banned" } as const;
+    const done = {
+      makeModerator: "people.nowModerator",
+      makeMember: "people.nowMember",
+      kick: "people.kicked",
+      ban: "people.banned",
+    } as const;
     return run(() => props.members.act(action, member.username), t(done[action], { user: member.username }));
   }
 
@@ -55,10 +69,13 @@ export function MembersPanel(props: MembersPanelProps) {
     event.preventDefault();
     const parsed = Username.safeParse(invitee().trim());
     if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? t("people.enterUsername"));
-    return run(async () => {
-      await props.members.invite(parsed.data);
-      setInvitee("");
-    }, t("people.invited", { user: parsed.data }));
+    return run(
+      async () => {
+        await props.members.invite(parsed.data);
+        setInvitee("");
+      },
+      t("people.invited", { user: parsed.data }),
+    );
   }
 
   return (
@@ -76,7 +93,8 @@ export function MembersPanel(props: MembersPanelProps) {
     >
       <header class="members-panel-header">
         <h2 id="members-heading">
-          {t("people.members")}<Show when={info()}>{(i) => <span class="count"> ({i().members})</span>}</Show>
+          {t("people.members")}
+          <Show when={info()}>{(i) => <span class="count"> ({i().members})</span>}</Show>
         </h2>
         <button type="button" class="link-button" onClick={() => props.onClose()}>
           {t("people.close")}
@@ -156,7 +174,12 @@ export function MembersPanel(props: MembersPanelProps) {
                       <For each={actions()}>
                         {(action) => (
                           <li>
-                            <button type="button" classList={{ danger: action === "kick" || action === "ban" }} disabled={busy()} onClick={() => void act(action, member)}>
+                            <button
+                              type="button"
+                              classList={{ danger: action === "kick" || action === "ban" }}
+                              disabled={busy()}
+                              onClick={() => void act(action, member)}
+                            >
                               {actionLabel(action, member.username)}
                             </button>
                           </li>
@@ -176,12 +199,22 @@ export function MembersPanel(props: MembersPanelProps) {
       </Show>
 
       <Show when={info() && canJoin(info()!) && props.self}>
-        <button type="button" class="secondary" disabled={busy()} onClick={() => void run(() => props.members.join(), t("people.joined"))}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy()}
+          onClick={() => void run(() => props.members.join(), t("people.joined"))}
+        >
           {t("people.joinRoom")}
         </button>
       </Show>
       <Show when={info() && canLeave(info()!)}>
-        <button type="button" class="secondary danger" disabled={busy()} onClick={() => void run(() => props.members.leave())}>
+        <button
+          type="button"
+          class="secondary danger"
+          disabled={busy()}
+          onClick={() => void run(() => props.members.leave())}
+        >
           {t("people.leaveRoom")}
         </button>
       </Show>

@@ -1,6 +1,6 @@
 import { For, Show } from "solid-js";
-import type { MentionPicker } from "../lib/mention-picker.ts";
 import { useT } from "../lib/locale.ts";
+import type { MentionPicker } from "../lib/mention-picker.ts";
 import { usePeople } from "../lib/people.ts";
 import { Avatar } from "./avatar.tsx";
 

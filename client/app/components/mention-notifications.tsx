@@ -1,8 +1,8 @@
 import { useNavigate } from "@solidjs/router";
 import { createEffect, on } from "solid-js";
 import { useApi } from "../lib/api.ts";
-import { useT } from "../lib/locale.ts";
 import { useDmNames } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { browserNotifications, latestMention, mentionNotification, showMention } from "../lib/mention-notifier.ts";
 import { newMentions, useMyRooms } from "../lib/my-rooms.ts";
 import { useSession } from "../lib/session.ts";
@@ -22,7 +22,7 @@ export function MentionNotifications() {
   async function notify(room: string, lastReadSeq: number) {
     const api = browserNotifications();
     const self = session.user()?.username;
-    if (!api || api.permission !== "granted" || !self) return;
+    if (api?.permission !== "granted" || !self) return;
     const recent = await client.room.history.query({ room, limit: MENTION_LOOKBACK }).then(
       (page) => page.messages,
       () => [],

@@ -72,8 +72,19 @@ export function MessageActions(props: MessageActionsProps) {
 
   return (
     <>
-      <div class="message-actions" classList={{ open: panel() !== "none" }} role="toolbar" aria-label={t("timeline.actions")}>
-        <button type="button" class="icon-button" aria-label={t("timeline.reply")} title={t("timeline.reply")} onClick={() => props.onReply()}>
+      <div
+        class="message-actions"
+        classList={{ open: panel() !== "none" }}
+        role="toolbar"
+        aria-label={t("timeline.actions")}
+      >
+        <button
+          type="button"
+          class="icon-button"
+          aria-label={t("timeline.reply")}
+          title={t("timeline.reply")}
+          onClick={() => props.onReply()}
+        >
           <ReplyIcon />
         </button>
         <button
@@ -89,7 +100,13 @@ export function MessageActions(props: MessageActionsProps) {
           <ReactIcon />
         </button>
         <Show when={props.own}>
-          <button type="button" class="icon-button" aria-label={t("timeline.edit")} title={t("timeline.edit")} onClick={() => props.onEdit()}>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={t("timeline.edit")}
+            title={t("timeline.edit")}
+            onClick={() => props.onEdit()}
+          >
             <EditIcon />
           </button>
         </Show>
@@ -119,12 +136,24 @@ export function MessageActions(props: MessageActionsProps) {
           <div class="quick-emoji">
             <For each={QUICK_EMOJI}>
               {(emoji, i) => (
-                <button type="button" class="emoji-button" id={id(`quick-${i()}`)} aria-label={t("timeline.reactWith", { emoji })} onClick={() => react(emoji)}>
+                <button
+                  type="button"
+                  class="emoji-button"
+                  id={id(`quick-${i()}`)}
+                  aria-label={t("timeline.reactWith", { emoji })}
+                  onClick={() => react(emoji)}
+                >
                   {emoji}
                 </button>
               )}
             </For>
-            <button ref={moreButton} type="button" class="small-button secondary" aria-expanded={searching()} onClick={() => setSearching(!searching())}>
+            <button
+              ref={moreButton}
+              type="button"
+              class="small-button secondary"
+              aria-expanded={searching()}
+              onClick={() => setSearching(!searching())}
+            >
               {t("timeline.moreEmoji")}
             </button>
           </div>
@@ -168,7 +197,12 @@ export function MessageActions(props: MessageActionsProps) {
       </Show>
 
       <Show when={panel() === "delete"}>
-        <div class="message-panel confirm" role="group" aria-label={t("timeline.confirmDelete")} onKeyDown={closeOnEscape}>
+        <div
+          class="message-panel confirm"
+          role="group"
+          aria-label={t("timeline.confirmDelete")}
+          onKeyDown={closeOnEscape}
+        >
           <span>{t("timeline.deleteQuestion")}</span>
           <button
             type="button"

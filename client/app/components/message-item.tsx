@@ -61,7 +61,8 @@ export function MessageItem(props: MessageItemProps) {
   const t = useTimelineStrings();
   const locale = useReaderLocale();
   /** Said after the sender's name; a direct message is to the reader anyway, so only a mention or a reply is said. */
-  const concernHint = () => (props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null);
+  const concernHint = () =>
+    props.concern === "mention" || props.concern === "reply" ? concernText[props.concern] : null;
 
   return (
     <article
@@ -78,7 +79,9 @@ export function MessageItem(props: MessageItemProps) {
       data-seq={m().seq}
       data-mentions-me={props.concern ?? undefined}
       tabindex="0"
-      aria-label={[people.name(m().sender), concernHint(), formatMessageTime(m().timestamp, undefined, locale())].filter(Boolean).join(", ")}
+      aria-label={[people.name(m().sender), concernHint(), formatMessageTime(m().timestamp, undefined, locale())]
+        .filter(Boolean)
+        .join(", ")}
       onPointerDown={(e) => (lastPointer = e.pointerType)}
       onContextMenu={(e) => {
         // A long press on a touch screen shows the actions, as hovering does with a mouse.

@@ -1,6 +1,6 @@
 import { createSignal, For, type JSX } from "solid-js";
-import { useT } from "../lib/locale.ts";
 import { type Block, type Inline, parseMarkdown } from "../../../shared/markdown.ts";
+import { useT } from "../lib/locale.ts";
 
 /**
  * A message's text rendered from its Markdown tree (shared/markdown.ts) as DOM

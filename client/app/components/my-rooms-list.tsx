@@ -2,10 +2,10 @@ import { A, useLocation } from "@solidjs/router";
 import { For, Match, Show, Switch } from "solid-js";
 import { isDmRoom } from "../../../shared/schemas.ts";
 import { useDmNames } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { badgeLabel, useMyRooms } from "../lib/my-rooms.ts";
 import { roomPath } from "../lib/room-name.ts";
 import { Avatar } from "./avatar.tsx";
-import { useT } from "../lib/locale.ts";
 import { NewMessageForm } from "./new-message-form.tsx";
 import { NotifyMentionsButton } from "./notify-mentions-button.tsx";
 
@@ -13,7 +13,10 @@ import { NotifyMentionsButton } from "./notify-mentions-button.tsx";
 function LockIcon() {
   return (
     <svg class="lock" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path fill="currentColor" d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2z" />
+      <path
+        fill="currentColor"
+        d="M5 7V5a3 3 0 0 1 6 0v2h.5A1.5 1.5 0 0 1 13 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-7A1.5 1.5 0 0 1 3 13.5v-5A1.5 1.5 0 0 1 4.5 7H5zm1.5 0h3V5a1.5 1.5 0 0 0-3 0v2z"
+      />
     </svg>
   );
 }
@@ -79,7 +82,12 @@ export function MyRoomsList(props: { headingId: string }) {
 }
 
 /** "Your rooms" with its list and the offer to notify mentions: the index's section and the wide screens' sidebar. */
-export function MyRoomsSection(props: { id: string; class?: string; classList?: Record<string, boolean>; as?: "section" | "nav" }) {
+export function MyRoomsSection(props: {
+  id: string;
+  class?: string;
+  classList?: Record<string, boolean>;
+  as?: "section" | "nav";
+}) {
   const t = useT();
   const headingId = `${props.id}-heading`;
   const body = () => (

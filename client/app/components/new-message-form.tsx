@@ -2,9 +2,9 @@ import { useNavigate } from "@solidjs/router";
 import { createSignal, Show } from "solid-js";
 import { useApi } from "../lib/api.ts";
 import { dmPath } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { checkPeer, conversationError } from "../lib/new-conversation.ts";
 import { useSession } from "../lib/session.ts";
-import { useT } from "../lib/locale.ts";
 
 /**
  * "New message": a direct conversation with anyone, by username. The name is

@@ -2,10 +2,10 @@ import { A, useNavigate } from "@solidjs/router";
 import { createSignal, Match, Switch } from "solid-js";
 import { Topic, type Visibility } from "../../../shared/schemas.ts";
 import { errorMessage, useApi } from "../lib/api.ts";
-import { checkRoomName, roomPath } from "../lib/room-name.ts";
-import { codeOf } from "../lib/room-access.ts";
-import { useSession } from "../lib/session.ts";
 import { useT } from "../lib/locale.ts";
+import { codeOf } from "../lib/room-access.ts";
+import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { useSession } from "../lib/session.ts";
 import { Rich } from "./rich.tsx";
 
 /** "New room": a name, public or private, a topic; the server's refusal (a taken name) shown beside it. */
@@ -29,7 +29,11 @@ export function NewRoomForm() {
     if (!parsedTopic.success) return setError(parsedTopic.error.issues[0]?.message ?? t("home.newRoomBadTopic"));
     setBusy(true);
     try {
-      const created = await client.room.create.mutate({ room: checked.name, visibility: visibility(), ...(parsedTopic.data ? { topic: parsedTopic.data } : {}) });
+      const created = await client.room.create.mutate({
+        room: checked.name,
+        visibility: visibility(),
+        ...(parsedTopic.data ? { topic: parsedTopic.data } : {}),
+      });
       navigate(roomPath(created.room));
     } catch (e) {
       // A taken name is named, as the form holds it; any other refusal is worded from its code.
@@ -65,16 +69,35 @@ export function NewRoomForm() {
             <fieldset class="visibility">
               <legend>{t("home.newRoomWho")}</legend>
               <label>
-                <input type="radio" name="visibility" value="public" checked={visibility() === "public"} onChange={() => setVisibility("public")} />{" "}
+                <input
+                  type="radio"
+                  name="visibility"
+                  value="public"
+                  checked={visibility() === "public"}
+                  onChange={() => setVisibility("public")}
+                />{" "}
                 {t("home.newRoomPublic")}
               </label>
               <label>
-                <input type="radio" name="visibility" value="private" checked={visibility() === "private"} onChange={() => setVisibility("private")} />{" "}
+                <input
+                  type="radio"
+                  name="visibility"
+                  value="private"
+                  checked={visibility() === "private"}
+                  onChange={() => setVisibility("private")}
+                />{" "}
                 {t("home.newRoomPrivate")}
               </label>
             </fieldset>
             <label for="new-room-topic">{t("home.newRoomTopic")}</label>
-            <input id="new-room-topic" type="text" autocomplete="off" maxlength={200} value={topic()} onInput={(e) => setTopic(e.currentTarget.value)} />
+            <input
+              id="new-room-topic"
+              type="text"
+              autocomplete="off"
+              maxlength={200}
+              value={topic()}
+              onInput={(e) => setTopic(e.currentTarget.value)}
+            />
             <p id="new-room-error" class="error" role="alert">
               {error() ?? ""}
             </p>

@@ -1,9 +1,9 @@
 import { For, Show } from "solid-js";
 import { formatFileSize } from "../lib/file-size.ts";
-import { useT } from "../lib/locale.ts";
-import { useReaderLocale } from "../lib/timeline-strings.ts";
 import { formatFullTime } from "../lib/format-time.ts";
+import { useT } from "../lib/locale.ts";
 import type { OutboxEntry } from "../lib/outbox.ts";
+import { useReaderLocale } from "../lib/timeline-strings.ts";
 import { MessageText } from "./message-text.tsx";
 
 /**
@@ -16,10 +16,18 @@ export function OutboxItem(props: { entry: OutboxEntry; sender: string; onRetry:
   const locale = useReaderLocale();
   const failed = () => props.entry.state === "failed";
   return (
-    <article class="outbox-message" classList={{ failed: failed() }} data-client-id={props.entry.clientId} aria-busy={!failed()}>
+    <article
+      class="outbox-message"
+      classList={{ failed: failed() }}
+      data-client-id={props.entry.clientId}
+      aria-busy={!failed()}
+    >
       <header class="message-meta">
         <span class="sender">{props.sender}</span>
-        <span class="outbox-state" title={t("outbox.typedAt", { when: formatFullTime(props.entry.createdAt, locale()) })}>
+        <span
+          class="outbox-state"
+          title={t("outbox.typedAt", { when: formatFullTime(props.entry.createdAt, locale()) })}
+        >
           {failed() ? t("outbox.notSent") : t("outbox.sending")}
         </span>
       </header>

@@ -1,8 +1,8 @@
 import { createMemo, For, Show } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import { guestsLabel, presentList, type RoomPresence } from "../lib/presence.ts";
 import { Avatar } from "./avatar.tsx";
 import { PersonName } from "./person-name.tsx";
-import { useT } from "../lib/locale.ts";
 
 export interface PresenceListProps {
   presence: RoomPresence | null;
@@ -19,7 +19,8 @@ export function PresenceList(props: PresenceListProps) {
   return (
     <section class="presence" aria-labelledby="presence-heading">
       <h2 id="presence-heading" class="presence-heading">
-        {t("people.hereNow")}<Show when={list()}>{(l) => <span class="count"> ({l().total})</span>}</Show>
+        {t("people.hereNow")}
+        <Show when={list()}>{(l) => <span class="count"> ({l().total})</span>}</Show>
       </h2>
       <ul id="presence-list" class="presence-list" aria-labelledby="presence-heading">
         <For each={list()?.shown ?? []}>

@@ -1,16 +1,20 @@
 import { createEffect, createSignal, on, Show } from "solid-js";
 import { DisplayName } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
-import { sendUpload, UploadError } from "../lib/upload-transport.ts";
-import { usePeople } from "../lib/people.ts";
-import { Avatar } from "./avatar.tsx";
 import { useT } from "../lib/locale.ts";
+import { usePeople } from "../lib/people.ts";
+import { sendUpload, UploadError } from "../lib/upload-transport.ts";
+import { Avatar } from "./avatar.tsx";
 
 /** The signed-in person's face and display name (`me.updateProfile`). */
 type SavedProfile = { username: string; displayName: string | null; avatarUrl: string | null };
 
 /** `saveAvatar` takes an uploaded image's id (null: no picture). */
-export function ProfileForm(props: { username: string; save: (displayName: string) => Promise<SavedProfile>; saveAvatar: (id: string | null) => Promise<SavedProfile> }) {
+export function ProfileForm(props: {
+  username: string;
+  save: (displayName: string) => Promise<SavedProfile>;
+  saveAvatar: (id: string | null) => Promise<SavedProfile>;
+}) {
   const people = usePeople();
   const t = useT();
   const [value, setValue] = createSignal("");
@@ -50,7 +54,11 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
   async function pick(input: HTMLInputElement) {
     const file = input.files?.[0];
     if (!file) return;
-    await change(async () => props.saveAvatar((await sendUpload({ file, name: file.name })).id), t("accountPage.pictureSaved"), t("accountPage.uploading"));
+    await change(
+      async () => props.saveAvatar((await sendUpload({ file, name: file.name })).id),
+      t("accountPage.pictureSaved"),
+      t("accountPage.uploading"),
+    );
     input.value = "";
   }
 
@@ -82,7 +90,12 @@ export function ProfileForm(props: { username: string; save: (displayName: strin
           onChange={(e) => void pick(e.currentTarget)}
         />
         <Show when={people.profile(props.username)?.avatarUrl}>
-          <button type="button" class="secondary" disabled={busy()} onClick={() => void change(() => props.saveAvatar(null), t("accountPage.pictureRemoved"))}>
+          <button
+            type="button"
+            class="secondary"
+            disabled={busy()}
+            onClick={() => void change(() => props.saveAvatar(null), t("accountPage.pictureRemoved"))}
+          >
             {t("accountPage.removePicture")}
           </button>
         </Show>

@@ -2,11 +2,11 @@ import { useLocation, useNavigate } from "@solidjs/router";
 import { createMemo, createResource, createSignal, For, onMount, Show } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { useDmNames } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { useMyRooms } from "../lib/my-rooms.ts";
 import { filterSwitcher, type SwitcherItem, switcherItems, switcherKey } from "../lib/quick-switcher.ts";
 import { roomOfPath, roomPath } from "../lib/room-name.ts";
 import { useSession } from "../lib/session.ts";
-import { useT } from "../lib/locale.ts";
 
 /**
  * The quick switcher (Ctrl+K / ⌘K): a modal dialog with a combobox over your

@@ -1,9 +1,9 @@
 import { A } from "@solidjs/router";
 import { createSignal, onMount, Show } from "solid-js";
 import { errorMessage } from "../lib/api.ts";
+import { useT } from "../lib/locale.ts";
 import { canRejoin, type RemovalKind, removalText } from "../lib/room-access.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
-import { useT } from "../lib/locale.ts";
 
 /**
  * Where the composer was, once you lost the room: what happened ("You left #x", "You were removed

@@ -1,7 +1,7 @@
 import { Show } from "solid-js";
+import { useT } from "../lib/locale.ts";
 import type { RoomView } from "../lib/room-view.ts";
 import { ConnectionBadge } from "./connection-badge.tsx";
-import { useT } from "../lib/locale.ts";
 
 /**
  * The room's name and topic; its connection and the button that opens the members panel — neither once

@@ -2,9 +2,9 @@ import { createSignal, For, Show } from "solid-js";
 import { Topic } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
 import { formatFullTime } from "../lib/format-time.ts";
+import { useLocale } from "../lib/locale.ts";
 import type { RoomMembers } from "../lib/room-members.ts";
 import { PersonName } from "./person-name.tsx";
-import { useLocale } from "../lib/locale.ts";
 
 /**
  * What the owner and moderators change about the room itself: its topic, and
@@ -62,21 +62,31 @@ export function RoomSettings(props: {
         when={!props.members.bans.error}
         fallback={<p class="hint">{errorMessage(props.members.bans.error, t) || t("people.bansFailed")}</p>}
       >
-        <Show when={(props.members.bans.latest ?? []).length > 0} fallback={<p class="hint">{t("people.nobodyBanned")}</p>}>
+        <Show
+          when={(props.members.bans.latest ?? []).length > 0}
+          fallback={<p class="hint">{t("people.nobodyBanned")}</p>}
+        >
           <ul class="ban-list" aria-labelledby="bans-heading">
             <For each={props.members.bans.latest ?? []}>
               {(ban) => (
                 <li data-banned={ban.username}>
                   <span>
                     <PersonName username={ban.username} showUsername />{" "}
-                    <span class="hint">{t("people.bannedBy", { by: ban.by, at: formatFullTime(ban.at, locale()) })}</span>
+                    <span class="hint">
+                      {t("people.bannedBy", { by: ban.by, at: formatFullTime(ban.at, locale()) })}
+                    </span>
                   </span>
                   <button
                     type="button"
                     class="secondary"
                     disabled={props.busy}
                     aria-label={t("people.unbanLabel", { user: ban.username })}
-                    onClick={() => void props.run(() => props.members.unban(ban.username), t("people.unbanned", { user: ban.username }))}
+                    onClick={() =>
+                      void props.run(
+                        () => props.members.unban(ban.username),
+                        t("people.unbanned", { user: ban.username }),
+                      )
+                    }
                   >
                     {t("people.unban")}
                   </button>

@@ -1,10 +1,10 @@
+import type { ParlorClient } from "@parlor/client";
 import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
 import { useDmNames } from "../lib/dm-names.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
-import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
-import type { ParlorClient } from "@parlor/client";
 import { useLocale } from "../lib/locale.ts";
+import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
 import "./search-box.css";
 
 /**
@@ -73,7 +73,13 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
           <button type="button" class="link-button search-close" onClick={() => close(true)}>
             {t("shell.searchClose")}
           </button>
-          <Show when={search.error()}>{(error) => <p class="error" role="alert">{error()}</p>}</Show>
+          <Show when={search.error()}>
+            {(error) => (
+              <p class="error" role="alert">
+                {error()}
+              </p>
+            )}
+          </Show>
           <div aria-live="polite">
             <Show when={search.searched() !== null && search.results().length === 0 && !search.loading()}>
               <p class="hint">{t("shell.searchNothing", { query: search.searched()! })}</p>
@@ -91,7 +97,9 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
                       </time>
                     </span>
                     <span class="search-text">
-                      <For each={highlightSegments(hit.text, hit.highlights)}>{(part) => (part.marked ? <mark>{part.text}</mark> : part.text)}</For>
+                      <For each={highlightSegments(hit.text, hit.highlights)}>
+                        {(part) => (part.marked ? <mark>{part.text}</mark> : part.text)}
+                      </For>
                     </span>
                   </A>
                 </li>

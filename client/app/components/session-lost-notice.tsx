@@ -1,7 +1,7 @@
 import { A, useLocation } from "@solidjs/router";
 import { Show } from "solid-js";
-import { useSession } from "../lib/session.ts";
 import { useT } from "../lib/locale.ts";
+import { useSession } from "../lib/session.ts";
 
 /**
  * Said at once when the server ends this page's session without the page signing out
@@ -15,7 +15,9 @@ export function SessionLostNotice() {
     <Show when={session.lost() && session.user() === null}>
       <div id="session-lost" class="session-lost" role="alert">
         <strong>{t("shell.sessionLostTitle")}</strong> {t("shell.sessionLostWhy")}{" "}
-        <A href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>{t("shell.sessionLostSignIn")}</A>
+        <A href={`/login?next=${encodeURIComponent(location.pathname + location.search)}`}>
+          {t("shell.sessionLostSignIn")}
+        </A>
       </div>
     </Show>
   );

@@ -1,12 +1,12 @@
 import { A, useLocation, useNavigate } from "@solidjs/router";
 import { createSignal, Match, Show, Switch } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
-import { MenuIcon } from "./icons.tsx";
-import { SearchBox } from "./search-box.tsx";
-import { useSession } from "../lib/session.ts";
-import { ThemeSwitch } from "./theme-switch.tsx";
 import { useT } from "../lib/locale.ts";
+import { useSession } from "../lib/session.ts";
+import { MenuIcon } from "./icons.tsx";
 import { Rich } from "./rich.tsx";
+import { SearchBox } from "./search-box.tsx";
+import { ThemeSwitch } from "./theme-switch.tsx";
 
 /** Phones: the button that opens your rooms as a drawer (absent where there is no sidebar: the index, a guest). */
 export interface RoomsDrawerToggle {
@@ -33,7 +33,8 @@ export function SiteHeader(props: { roomsDrawer?: RoomsDrawerToggle | undefined 
     }
   }
 
-  const loginHref = () => (location.pathname === "/login" ? "/login" : `/login?next=${encodeURIComponent(location.pathname)}`);
+  const loginHref = () =>
+    location.pathname === "/login" ? "/login" : `/login?next=${encodeURIComponent(location.pathname)}`;
 
   return (
     <header class="site-header">

@@ -1,7 +1,7 @@
 import { For, onCleanup } from "solid-js";
 import { browserStorage } from "../lib/known-user.ts";
-import { createThemePreference, THEME_CHOICES, type ThemeChoice } from "../lib/theme.ts";
 import { useT } from "../lib/locale.ts";
+import { createThemePreference, THEME_CHOICES, type ThemeChoice } from "../lib/theme.ts";
 
 const CHOICE_KEYS = { system: "shell.themeSystem", light: "shell.themeLight", dark: "shell.themeDark" } as const;
 

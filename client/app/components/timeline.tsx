@@ -1,9 +1,9 @@
 import { createMemo, For, onCleanup, onMount, Show } from "solid-js";
-import { attachFeedFocus } from "../lib/feed-focus.ts";
 import { describeMemberEntry } from "../../../shared/member-entry-text.ts";
+import { concernOf } from "../lib/concerns-me.ts";
+import { attachFeedFocus } from "../lib/feed-focus.ts";
 import type { TimelinePlace } from "../lib/message-groups.ts";
 import { findMessage, type Message } from "../lib/message-log.ts";
-import { concernOf } from "../lib/concerns-me.ts";
 import { quoteOf } from "../lib/reply-quote.ts";
 import { isManagerRole } from "../lib/room-roles.ts";
 import type { RoomView } from "../lib/room-view.ts";
@@ -45,7 +45,12 @@ export function Timeline(props: { view: RoomView }) {
         aria-busy={!v.room.log().loaded}
         aria-label={`Messages in ${v.label()}`}
       >
-        <HistoryEdge room={v.room} label={v.label()} savedAt={v.saved.savedAt()} loadOlder={() => void v.list.loadOlder()} />
+        <HistoryEdge
+          room={v.room}
+          label={v.label()}
+          savedAt={v.saved.savedAt()}
+          loadOlder={() => void v.list.loadOlder()}
+        />
         <For each={items().map((item) => item.seq)}>
           {(seq) => (
             <>
@@ -55,7 +60,9 @@ export function Timeline(props: { view: RoomView }) {
                   <span>{t.newMessages}</span>
                 </div>
               </Show>
-              <Show when={places().get(seq)?.dayDivider}>{(day) => <DayDivider label={day()} day={places().get(seq)!.day!} />}</Show>
+              <Show when={places().get(seq)?.dayDivider}>
+                {(day) => <DayDivider label={day()} day={places().get(seq)!.day!} />}
+              </Show>
               <Show when={itemAt().get(seq)} keyed>
                 {(item) =>
                   isNotice(item) ? (
@@ -63,7 +70,9 @@ export function Timeline(props: { view: RoomView }) {
                       {describeMemberEntry(item)}
                     </p>
                   ) : (
-                    <Show when={findMessage(v.room.log(), seq)}>{(message) => <TimelineMessage view={v} message={message()} place={places().get(seq)} />}</Show>
+                    <Show when={findMessage(v.room.log(), seq)}>
+                      {(message) => <TimelineMessage view={v} message={message()} place={places().get(seq)} />}
+                    </Show>
                   )
                 }
               </Show>
@@ -72,7 +81,12 @@ export function Timeline(props: { view: RoomView }) {
         </For>
         <For each={v.outbox()?.entries() ?? []}>
           {(entry) => (
-            <OutboxItem entry={entry} sender={v.self() ?? ""} onRetry={() => v.outbox()?.retry(entry.clientId)} onDiscard={() => v.outbox()?.discard(entry.clientId)} />
+            <OutboxItem
+              entry={entry}
+              sender={v.self() ?? ""}
+              onRetry={() => v.outbox()?.retry(entry.clientId)}
+              onDiscard={() => v.outbox()?.discard(entry.clientId)}
+            />
           )}
         </For>
       </div>
@@ -106,7 +120,11 @@ function TimelineMessage(props: { view: RoomView; message: Message; place: Timel
       onDelete={(m) => void actions.remove(m)}
       onReact={(m, emoji, add) => void actions.react(m, emoji, add)}
       continued={place()?.startsGroup === false}
-      concern={concernOf(props.message, v.self(), props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender)}
+      concern={concernOf(
+        props.message,
+        v.self(),
+        props.message.replyTo === null ? null : v.room.quoted(props.message.replyTo)?.sender,
+      )}
     />
   );
 }

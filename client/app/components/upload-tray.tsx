@@ -41,7 +41,9 @@ export function UploadTray(props: { items: readonly UploadItem[]; waiting: boole
                 <button
                   type="button"
                   class="icon-button upload-remove"
-                  aria-label={t(item.state === "uploading" ? "files.cancelUploadOf" : "files.removeName", { name: item.name })}
+                  aria-label={t(item.state === "uploading" ? "files.cancelUploadOf" : "files.removeName", {
+                    name: item.name,
+                  })}
                   title={item.state === "uploading" ? t("files.cancelUpload") : t("files.remove")}
                   onClick={() => props.onRemove(item.key)}
                 >

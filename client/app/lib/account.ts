@@ -2,9 +2,10 @@
  * The account page's logic: the signed-in person's sessions and the password
  * change, on the typed client. The page only renders what this returns.
  */
+
+import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { createResource } from "solid-js";
 import { ChangePasswordInput } from "../../../shared/account.ts";
-import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { formatFullTime } from "./format-time.ts";
 
 export type AccountSession = RouterOutputs["auth"]["sessions"][number];
@@ -17,10 +18,15 @@ export interface PasswordForm {
 
 /** What is wrong with the form before it is sent, in words; null when it may go. */
 export function passwordFormProblem(form: PasswordForm): string | null {
-  const parsed = ChangePasswordInput.safeParse({ currentPassword: form.currentPassword, newPassword: form.newPassword });
+  const parsed = ChangePasswordInput.safeParse({
+    currentPassword: form.currentPassword,
+    newPassword: form.newPassword,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return issue?.path[0] === "newPassword" ? `New password: ${issue.message}` : (issue?.message ?? "Check the passwords.");
+    return issue?.path[0] === "newPassword"
+      ? `New password: ${issue.message}`
+      : (issue?.message ?? "Check the passwords.");
   }
   if (form.newPassword !== form.repeatPassword) return "The new passwords differ.";
   return null;
@@ -28,7 +34,12 @@ export function passwordFormProblem(form: PasswordForm): string | null {
 
 /** "1 other session was signed out." — what a password change did, for the page. */
 export function passwordChangedNotice(endedSessions: number): string {
-  const others = endedSessions === 0 ? "No other session was" : endedSessions === 1 ? "1 other session was" : `${endedSessions} other sessions were`;
+  const others =
+    endedSessions === 0
+      ? "No other session was"
+      : endedSessions === 1
+        ? "1 other session was"
+        : `${endedSessions} other sessions were`;
   return `Password changed. ${others} signed out; this browser stays signed in.`;
 }
 
@@ -61,7 +72,9 @@ export function describeSession(
     device: deviceText(session),
     address: session.address ? `From ${session.address}` : null,
     active: session.current ? "Active now" : lastActiveText(session.lastActiveAt, now, locale),
-    since: session.createdAt ? `Signed in ${formatFullTime(session.createdAt, locale)}` : "Signed in before sessions were dated",
+    since: session.createdAt
+      ? `Signed in ${formatFullTime(session.createdAt, locale)}`
+      : "Signed in before sessions were dated",
     expires: `Expires ${formatFullTime(session.expiresAt, locale)} unless used`,
   };
 }
@@ -83,10 +96,14 @@ export function createAccount(client: ParlorClient, signedIn: () => number | nul
     /** Sets (null: clears) the picture, an uploaded image's id; resolves to the new profile. */
     updateAvatar: (avatar: string | null) => client.me.updateProfile.mutate({ avatar }),
     /** Sets (or, with "", clears) the display name; resolves to the new profile. */
-    updateDisplayName: (displayName: string) => client.me.updateProfile.mutate({ displayName: displayName.trim() === "" ? null : displayName }),
+    updateDisplayName: (displayName: string) =>
+      client.me.updateProfile.mutate({ displayName: displayName.trim() === "" ? null : displayName }),
     /** Changes the password; resolves to the notice to show. Other sessions end on the server. */
     async changePassword(form: PasswordForm): Promise<string> {
-      const { endedSessions } = await client.auth.changePassword.mutate({ currentPassword: form.currentPassword, newPassword: form.newPassword });
+      const { endedSessions } = await client.auth.changePassword.mutate({
+        currentPassword: form.currentPassword,
+        newPassword: form.newPassword,
+      });
       await refetch();
       return passwordChangedNotice(endedSessions);
     },

@@ -3,11 +3,12 @@
  * mutations over batched HTTP with the session cookie, subscriptions over one
  * WebSocket to the page's own origin.
  */
+
+import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 import { createContext, useContext } from "solid-js";
 import { errorText } from "../../../shared/i18n/error-text.ts";
 import type { Translate } from "../../../shared/i18n/index.ts";
 import { CLOSE_SESSION_ENDED } from "../../../shared/transport.ts";
-import { createParlorClient, createParlorSocket, type ParlorClient, type ParlorSocket } from "@parlor/client";
 
 export interface BrowserApi {
   client: ParlorClient;
@@ -66,7 +67,8 @@ export function errorMessage(error: unknown, t?: Translate): string {
   if (t) return errorText(error, t);
   if (error instanceof Error && error.message) {
     // A network failure reads "Failed to fetch" in Chromium: say what it means.
-    if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError")) return "Cannot reach the server. Check your connection and try again.";
+    if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError"))
+      return "Cannot reach the server. Check your connection and try again.";
     return error.message;
   }
   return "Something went wrong. Please try again.";

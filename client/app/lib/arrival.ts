@@ -58,7 +58,12 @@ export function createArrival({ messages, self, mine, hasOlder, loadUntil, view 
     if (!reader || held.length === 0) return null;
     setOpened({ marker: reader.lastReadSeq, newest: held[held.length - 1]!.seq });
     if (reader.unread === 0) return dividerSeq();
-    for (let page = 0; page < ARRIVAL_PAGES_MAX && hasOlder() && (messages()[0]?.seq ?? 0) > reader.lastReadSeq + 1; page++) await view.loadOlder();
+    for (
+      let page = 0;
+      page < ARRIVAL_PAGES_MAX && hasOlder() && (messages()[0]?.seq ?? 0) > reader.lastReadSeq + 1;
+      page++
+    )
+      await view.loadOlder();
     return dividerSeq();
   }
 

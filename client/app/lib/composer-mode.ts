@@ -9,7 +9,7 @@ import type { Message } from "./message-log.ts";
 export type ComposerMode =
   | { kind: "new" }
   | { kind: "reply"; to: number }
-  | { kind: "edit"; seq: number; original: string; /** The draft to give back on Save or Cancel. */ draft: string };
+  | { kind: "edit"; seq: number; original: string /** The draft to give back on Save or Cancel. */; draft: string };
 
 export const newMessage: ComposerMode = Object.freeze({ kind: "new" });
 
@@ -34,7 +34,7 @@ export function startEdit(mode: ComposerMode, message: Message, draft: string): 
  * What Esc does: an edit or a reply is cancelled (the edit gives back the draft
  * from before it); a new message keeps its draft. Null when Esc has nothing to cancel.
  */
-export function escape(mode: ComposerMode, current: string): { mode: ComposerMode; text: string } | null {
+export function leaveMode(mode: ComposerMode, current: string): { mode: ComposerMode; text: string } | null {
   if (mode.kind === "new") return null;
   return { mode: newMessage, text: mode.kind === "edit" ? mode.draft : current };
 }
@@ -44,9 +44,18 @@ export function escape(mode: ComposerMode, current: string): { mode: ComposerMod
  * of a message deleted meanwhile (in another tab, or by its sender) ends, with
  * a word for the person; anything else stays as it is.
  */
-export function afterLogChange(mode: ComposerMode, messages: (seq: number) => Message | undefined): { mode: ComposerMode; notice?: string } {
+export function afterLogChange(
+  mode: ComposerMode,
+  messages: (seq: number) => Message | undefined,
+): { mode: ComposerMode; notice?: string } {
   if (mode.kind === "new") return { mode };
   const target = messages(mode.kind === "edit" ? mode.seq : mode.to);
   if (!target?.deleted) return { mode };
-  return { mode: newMessage, notice: mode.kind === "edit" ? "The message you were editing was deleted." : "The message you were replying to was deleted." };
+  return {
+    mode: newMessage,
+    notice:
+      mode.kind === "edit"
+        ? "The message you were editing was deleted."
+        : "The message you were replying to was deleted.",
+  };
 }

@@ -7,7 +7,7 @@ import { createSignal } from "solid-js";
 import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { MessageText } from "../../../shared/schemas.ts";
 import { errorMessage } from "./api.ts";
-import { type ComposerMode, afterLogChange, escape, lastEditable, newMessage, startEdit } from "./composer-mode.ts";
+import { afterLogChange, type ComposerMode, lastEditable, leaveMode, newMessage, startEdit } from "./composer-mode.ts";
 import type { Message } from "./message-log.ts";
 import { FilesNotKeptError, OUTBOX_MAX_ENTRIES, OutboxFullError } from "./outbox.ts";
 import { createUploads, type OutgoingFile, type UploadFn, type UploadItem } from "./uploads.ts";
@@ -43,7 +43,11 @@ export function createComposerState(opts: ComposerStateOptions) {
   const [files, setFiles] = createSignal<readonly UploadItem[]>([]);
   /** Send was pressed while files were uploading: the message goes when they are done. */
   const [waiting, setWaiting] = createSignal(false);
-  const uploads = createUploads({ upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))), onChange: setFiles, t });
+  const uploads = createUploads({
+    upload: opts.upload ?? (() => Promise.reject(new Error("Files cannot be sent here."))),
+    onChange: setFiles,
+    t,
+  });
 
   /** A new message or reply with files: waits for their uploads, then sends; text may be empty. */
   async function sendWithFiles(): Promise<void> {
@@ -104,7 +108,7 @@ export function createComposerState(opts: ComposerStateOptions) {
     },
     /** Reply to `message` with what is (or will be) typed; an edit in progress is given up first. */
     reply(message: Message) {
-      if (mode().kind === "edit") end(escape(mode(), text()));
+      if (mode().kind === "edit") end(leaveMode(mode(), text()));
       setMode({ kind: "reply", to: message.seq });
       setError(null);
     },
@@ -125,13 +129,13 @@ export function createComposerState(opts: ComposerStateOptions) {
       return true;
     },
     /** Esc or Cancel: ends an edit (the draft from before comes back) or a reply. True if there was one. */
-    cancel: () => end(escape(mode(), text())),
+    cancel: () => end(leaveMode(mode(), text())),
     /** After the log changed: an edit or reply of a message deleted meanwhile ends, saying so. */
     logChanged(find: (seq: number) => Message | undefined) {
       const before = mode();
       const after = afterLogChange(before, find);
       if (after.mode === before) return;
-      end(escape(before, text()));
+      end(leaveMode(before, text()));
       setError(after.notice ?? null);
     },
     /** Enter or Send/Save. Resolves once the server answered (or the input was refused); with files, once they are uploaded first. */
@@ -150,13 +154,13 @@ export function createComposerState(opts: ComposerStateOptions) {
       if (current.kind === "edit") {
         // Saving what was there already: nothing to store.
         if (parsed.data === current.original) {
-          end(escape(current, text()));
+          end(leaveMode(current, text()));
           return;
         }
         try {
           await opts.edit(current.seq, parsed.data);
           // Still this edit (not cancelled meanwhile): it is done.
-          if (mode() === current) end(escape(current, text()));
+          if (mode() === current) end(leaveMode(current, text()));
         } catch (e) {
           setError(refusal(e));
         }

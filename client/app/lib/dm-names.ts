@@ -5,9 +5,10 @@
  * and the conversation's address is `/dm/<their username>/`: no `dm:` id is
  * ever shown to a person.
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createContext, createSignal, useContext } from "solid-js";
 import { isDmRoom, type RoomMember } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "@parlor/client";
 import { roomPath } from "./room-name.ts";
 
 /** The other person of a direct conversation; yourself if you are alone in it (the other left). */

@@ -10,8 +10,8 @@
  * first (and when storage is full).
  */
 import { TRPCClientError } from "@trpc/client";
-import type { KeyValueStorage } from "./outbox.ts";
 import type { HistoryPage, MessageLog } from "./message-log.ts";
+import type { KeyValueStorage } from "./outbox.ts";
 
 export const HISTORY_CACHE_MESSAGES = 50;
 export const HISTORY_CACHE_ROOMS = 20;
@@ -21,7 +21,8 @@ const roomKey = (user: string, room: string) => `${PREFIX}${user}:${room}`;
 const indexKey = (user: string) => `${PREFIX}${user}`;
 
 /** Whether a storage key holds `user`'s saved history: the index or a room, listed or not. Usernames have no ':'. */
-export const isHistoryKeyOf = (user: string, key: string) => key === indexKey(user) || key.startsWith(roomKey(user, ""));
+export const isHistoryKeyOf = (user: string, key: string) =>
+  key === indexKey(user) || key.startsWith(roomKey(user, ""));
 
 interface Saved {
   page: HistoryPage;
@@ -57,7 +58,11 @@ function readJson(storage: KeyValueStorage, key: string): unknown {
 function isSaved(value: unknown): value is Saved {
   if (typeof value !== "object" || value === null) return false;
   const v = value as { page?: { messages?: unknown; nextCursor?: unknown }; savedAt?: unknown };
-  return typeof v.savedAt === "string" && Array.isArray(v.page?.messages) && (v.page.nextCursor === null || typeof v.page?.nextCursor === "number");
+  return (
+    typeof v.savedAt === "string" &&
+    Array.isArray(v.page?.messages) &&
+    (v.page.nextCursor === null || typeof v.page?.nextCursor === "number")
+  );
 }
 
 /** The rooms saved for a user, least recently saved first. */

@@ -13,7 +13,11 @@ export function createKnownUser<U extends { username: string }>(storage: KeyValu
     get(): U | null {
       try {
         const value: unknown = JSON.parse(storage?.getItem(KEY) ?? "null");
-        return typeof value === "object" && value !== null && typeof (value as { username?: unknown }).username === "string" ? (value as U) : null;
+        return typeof value === "object" &&
+          value !== null &&
+          typeof (value as { username?: unknown }).username === "string"
+          ? (value as U)
+          : null;
       } catch {
         return null;
       }

@@ -34,7 +34,11 @@ export function mentionQueryAt(text: string, caret: number): MentionQuery | null
 }
 
 /** Whether any word of a display name ("Ann Smith": "ann", "smith") starts with `q` (lower case). */
-const wordStarts = (displayName: string, q: string) => displayName.toLowerCase().split(/[\s_.-]+/).some((w) => w.startsWith(q));
+const wordStarts = (displayName: string, q: string) =>
+  displayName
+    .toLowerCase()
+    .split(/[\s_.-]+/)
+    .some((w) => w.startsWith(q));
 
 /**
  * The usernames that start with `query` (case-insensitive), or whose display
@@ -45,7 +49,11 @@ const wordStarts = (displayName: string, q: string) => displayName.toLowerCase()
 export function matchingNames(
   names: Iterable<string>,
   query: string,
-  { self, limit = 8, displayName }: { self?: string | null; limit?: number; displayName?: (username: string) => string | null } = {},
+  {
+    self,
+    limit = 8,
+    displayName,
+  }: { self?: string | null; limit?: number; displayName?: (username: string) => string | null } = {},
 ): string[] {
   const q = query.toLowerCase();
   const seen = new Set<string>();

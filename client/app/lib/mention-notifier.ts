@@ -14,13 +14,21 @@ export interface NotificationApi {
   new (title: string, options?: NotificationOptions): Notification;
 }
 
-export const browserNotifications = (): NotificationApi | null => (typeof Notification === "undefined" ? null : Notification);
+export const browserNotifications = (): NotificationApi | null =>
+  typeof Notification === "undefined" ? null : Notification;
 
 /** The newest message in `messages` that mentions `self`, sent by someone else after the marker. */
 export function latestMention(messages: readonly Message[], self: string, lastReadSeq: number): Message | null {
   let found: Message | null = null;
   for (const m of messages) {
-    if (m.seq > lastReadSeq && m.sender !== self && !m.deleted && mentions(m.text, self) && (!found || m.seq > found.seq)) found = m;
+    if (
+      m.seq > lastReadSeq &&
+      m.sender !== self &&
+      !m.deleted &&
+      mentions(m.text, self) &&
+      (!found || m.seq > found.seq)
+    )
+      found = m;
   }
   return found;
 }
@@ -28,7 +36,11 @@ export function latestMention(messages: readonly Message[], self: string, lastRe
 const BODY_MAX = 140;
 
 /** What the notification says, in the page's language: who and what, cut to a glance; the room alone when the message is not at hand. */
-export function mentionNotification(roomLabel: string, message: Message | null, t: Translate = english): { title: string; body: string } {
+export function mentionNotification(
+  roomLabel: string,
+  message: Message | null,
+  t: Translate = english,
+): { title: string; body: string } {
   if (!message) return { title: roomLabel, body: t("notifications.mentioned") };
   const chars = [...message.text];
   const text = chars.length > BODY_MAX ? `${chars.slice(0, BODY_MAX - 1).join("")}…` : message.text;
@@ -46,7 +58,14 @@ export interface ShowMentionOptions {
 }
 
 /** Shows one notification (one per room at a time: a newer one replaces it); null without permission. */
-export function showMention({ api, room, title, body, open, focus = () => window.focus() }: ShowMentionOptions): Notification | null {
+export function showMention({
+  api,
+  room,
+  title,
+  body,
+  open,
+  focus = () => window.focus(),
+}: ShowMentionOptions): Notification | null {
   if (api.permission !== "granted") return null;
   const notification = new api(title, { body, tag: `parlor-mention:${room}` });
   notification.onclick = () => {

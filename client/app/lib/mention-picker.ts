@@ -7,7 +7,7 @@
  * back the new text and caret.
  */
 import { createMemo, createSignal } from "solid-js";
-import { matchingNames, type MentionQuery, mentionQueryAt, pickMention } from "./mention-complete.ts";
+import { type MentionQuery, matchingNames, mentionQueryAt, pickMention } from "./mention-complete.ts";
 
 export interface MentionPickerOptions {
   names: () => Iterable<string>;

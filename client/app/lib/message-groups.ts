@@ -77,7 +77,13 @@ export function timelinePlaces(messages: readonly TimelineMessage[], options: Ti
     const day = Number.isNaN(at) ? "" : dayKey(date, options.timeZone);
     const newDay = previous === null || day !== previous.day;
     const gap = previous === null ? Infinity : at - previous.at;
-    const continues = !newDay && message.sender !== null && previous !== null && previous.sender === message.sender && gap >= 0 && gap <= window;
+    const continues =
+      !newDay &&
+      message.sender !== null &&
+      previous !== null &&
+      previous.sender === message.sender &&
+      gap >= 0 &&
+      gap <= window;
     places.push({
       dayDivider: newDay && day !== "" ? dayLabel(date, options) : null,
       day: newDay && day !== "" ? day : null,

@@ -3,9 +3,10 @@
  * whatever order history pages and live events arrive in. Pure functions over
  * an immutable value, so `bun test` covers them and a Solid signal can hold it.
  */
+
+import type { RouterOutputs } from "@parlor/client";
 import { applyChange } from "../../../shared/room-log.ts";
 import type { RoomEntry } from "../../../shared/schemas.ts";
-import type { RouterOutputs } from "@parlor/client";
 
 export type HistoryPage = RouterOutputs["room"]["history"];
 export type Message = HistoryPage["messages"][number];
@@ -21,7 +22,12 @@ export interface MessageLog {
   readonly loaded: boolean;
 }
 
-export const emptyLog: MessageLog = Object.freeze({ messages: [], olderCursor: null, reachedBeginning: false, loaded: false });
+export const emptyLog: MessageLog = Object.freeze({
+  messages: [],
+  olderCursor: null,
+  reachedBeginning: false,
+  loaded: false,
+});
 
 /** Index of the first message with `seq >= target` (binary search over a sorted list). */
 function lowerBound(messages: readonly Message[], target: number): number {
@@ -58,7 +64,8 @@ export function withHistoryPage(log: MessageLog, page: HistoryPage): MessageLog 
   const oldestHeld = log.messages[0]?.seq;
   const pageOldest = page.messages[page.messages.length - 1]?.seq;
   // Only a page reaching further back than what we hold moves the cursor.
-  const extendsBack = !log.loaded || (pageOldest !== undefined && (oldestHeld === undefined || pageOldest < oldestHeld));
+  const extendsBack =
+    !log.loaded || (pageOldest !== undefined && (oldestHeld === undefined || pageOldest < oldestHeld));
   return {
     messages: mergeMessages(log.messages, page.messages.slice().reverse()),
     olderCursor: extendsBack ? page.nextCursor : log.olderCursor,

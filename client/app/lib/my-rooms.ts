@@ -5,9 +5,10 @@
  * notifications and the room page's "New messages" divider all read it),
  * shared through a Solid context.
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext } from "solid-js";
 import type { MeRoomsEvent, RoomUnread } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "@parlor/client";
 import { codeOf } from "./room-access.ts";
 
 export type { RoomUnread };
@@ -53,7 +54,9 @@ export function invitationOf(event: MeRoomsEvent): Invitation | null {
 
 /** Most recent activity first; a tie by name, so the list does not shuffle. */
 export function sortedRooms(state: MyRoomsState): RoomUnread[] {
-  return [...state.rooms.values()].sort((a, b) => (a.lastMessageAt === b.lastMessageAt ? a.room.localeCompare(b.room) : a.lastMessageAt < b.lastMessageAt ? 1 : -1));
+  return [...state.rooms.values()].sort((a, b) =>
+    a.lastMessageAt === b.lastMessageAt ? a.room.localeCompare(b.room) : a.lastMessageAt < b.lastMessageAt ? 1 : -1,
+  );
 }
 
 export function unreadTotals(state: MyRoomsState): { unread: number; mentions: number } {
@@ -96,7 +99,13 @@ export interface MyRoomsOptions {
 /** Waits before subscribing again after the stream failed: 1 s, 2 s, 4 s, … up to 30 s. */
 export const retryDelayMs = (attempt: number) => Math.min(1_000 * 2 ** attempt, 30_000);
 
-export function createMyRooms({ client, userId, onChange, onUnauthorized, retryDelay = retryDelayMs }: MyRoomsOptions & { retryDelay?: (attempt: number) => number }) {
+export function createMyRooms({
+  client,
+  userId,
+  onChange,
+  onUnauthorized,
+  retryDelay = retryDelayMs,
+}: MyRoomsOptions & { retryDelay?: (attempt: number) => number }) {
   const [state, setState] = createSignal<MyRoomsState>(noRooms);
   const [failed, setFailed] = createSignal<unknown>(null);
   /** Invitations not yet seen (dismissed, or their room opened), oldest first; one per room. */
@@ -104,12 +113,14 @@ export function createMyRooms({ client, userId, onChange, onUnauthorized, retryD
   /** Bumped to subscribe again after a failure (the socket itself reconnects by itself; an error ends the subscription). */
   const [attempt, setAttempt] = createSignal(0);
 
-  createEffect(on(userId, () => {
-    setState(noRooms);
-    setInvitations([]);
-    setFailed(null);
-    setAttempt(0);
-  }));
+  createEffect(
+    on(userId, () => {
+      setState(noRooms);
+      setInvitations([]);
+      setFailed(null);
+      setAttempt(0);
+    }),
+  );
 
   createEffect(() => {
     const id = userId();
@@ -151,7 +162,8 @@ export function createMyRooms({ client, userId, onChange, onUnauthorized, retryD
     failed,
     invitations,
     /** The invitation to `room` was seen: its notice goes. */
-    dismissInvitation: (room: string) => setInvitations((list) => (list.some((i) => i.room === room) ? list.filter((i) => i.room !== room) : list)),
+    dismissInvitation: (room: string) =>
+      setInvitations((list) => (list.some((i) => i.room === room) ? list.filter((i) => i.room !== room) : list)),
   };
 }
 

@@ -4,8 +4,9 @@
  * until the next try, and "load until this message is held" for jumps to a
  * quoted or linked message.
  */
-import { type Accessor, createSignal } from "solid-js";
+
 import type { ParlorClient } from "@parlor/client";
+import { type Accessor, createSignal } from "solid-js";
 import { findMessage, hasOlder, type MessageLog, withHistoryPage } from "./message-log.ts";
 
 export interface OlderPagesOptions {

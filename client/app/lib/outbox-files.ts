@@ -47,8 +47,11 @@ export function createHeldFiles(outboxKey: string, entries: EntryStore, files: O
         for (const k of kept) void files?.store.delete(k).catch(() => {});
         throw new FilesNotKeptError();
       }
-      return outgoing.map((f): OutboxFile =>
-        "attachment" in f ? { name: f.attachment.name, size: f.attachment.size, id: f.attachment.id } : { name: f.name, size: f.file.size },
+      return outgoing.map(
+        (f): OutboxFile =>
+          "attachment" in f
+            ? { name: f.attachment.name, size: f.attachment.size, id: f.attachment.id }
+            : { name: f.name, size: f.file.size },
       );
     },
 
@@ -62,10 +65,12 @@ export function createHeldFiles(outboxKey: string, entries: EntryStore, files: O
           continue;
         }
         const held = await files?.store.get(heldKey(entry.clientId, index)).catch(() => undefined);
-        if (!files || !held)
-          throw new UploadError("refused", english("files.notKeptHere", { name: file.name }));
+        if (!files || !held) throw new UploadError("refused", english("files.notKeptHere", { name: file.name }));
         const { id } = await files.upload(held, file.name);
-        entries.update(entry.clientId, (e) => ({ ...e, files: e.files?.map((f, i) => (i === index ? { ...f, id } : f)) }));
+        entries.update(entry.clientId, (e) => ({
+          ...e,
+          files: e.files?.map((f, i) => (i === index ? { ...f, id } : f)),
+        }));
         await files.store.delete(heldKey(entry.clientId, index)).catch(() => {});
         ids.push(id);
       }

@@ -80,7 +80,6 @@ export function isEntry(value: unknown): value is OutboxEntry {
   );
 }
 
-
 export interface EntryStore {
   read(): OutboxEntry[];
   write(entries: readonly OutboxEntry[]): void;
@@ -88,7 +87,11 @@ export interface EntryStore {
   update(clientId: string, change: (entry: OutboxEntry) => OutboxEntry | null): void;
 }
 
-export function createEntryStore(storage: KeyValueStorage, key: string, onChange?: (entries: readonly OutboxEntry[]) => void): EntryStore {
+export function createEntryStore(
+  storage: KeyValueStorage,
+  key: string,
+  onChange?: (entries: readonly OutboxEntry[]) => void,
+): EntryStore {
   function read(): OutboxEntry[] {
     let raw: string | null;
     try {

@@ -56,12 +56,23 @@ export interface OutboxSend {
 export type SendFailure = { kind: "refused"; reason: string } | { kind: "unreachable" };
 
 /** Codes by which the server refuses this message; sending it again as it is would be refused again. */
-const REFUSALS = new Set(["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS", "PAYLOAD_TOO_LARGE", "UNPROCESSABLE_CONTENT"]);
+const REFUSALS = new Set([
+  "BAD_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "TOO_MANY_REQUESTS",
+  "PAYLOAD_TOO_LARGE",
+  "UNPROCESSABLE_CONTENT",
+]);
 
 /** A refusal when the server answered with one of the codes above; anything else (no answer, a 5xx) is worth retrying. */
 export function classifySendError(error: unknown): SendFailure {
   if (error instanceof UploadError) {
-    return error.kind === "unreachable" || error.kind === "cancelled" ? { kind: "unreachable" } : { kind: "refused", reason: error.message };
+    return error.kind === "unreachable" || error.kind === "cancelled"
+      ? { kind: "unreachable" }
+      : { kind: "refused", reason: error.message };
   }
   if (error instanceof TRPCClientError) {
     const code: unknown = error.data?.code;
@@ -171,7 +182,13 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
 
   function newEntry(text: string, replyTo: number | undefined): OutboxEntry {
     if (read().length >= OUTBOX_MAX_ENTRIES) throw new OutboxFullError();
-    return { clientId: newId(), text, createdAt: now().toISOString(), state: "sending", ...(replyTo === undefined ? {} : { replyTo }) };
+    return {
+      clientId: newId(),
+      text,
+      createdAt: now().toISOString(),
+      state: "sending",
+      ...(replyTo === undefined ? {} : { replyTo }),
+    };
   }
 
   /**
@@ -212,7 +229,11 @@ export function createOutbox<M>(options: OutboxOptions<M>) {
      * in the HeldFileStore first. Throws FilesNotKeptError (nothing queued) when
      * they cannot be kept.
      */
-    async addWithFiles(text: string, replyTo: number | undefined, files: readonly OutgoingFile[]): Promise<OutboxEntry> {
+    async addWithFiles(
+      text: string,
+      replyTo: number | undefined,
+      files: readonly OutgoingFile[],
+    ): Promise<OutboxEntry> {
       const entry = newEntry(text, replyTo);
       return append({ ...entry, files: await held.keep(entry.clientId, files) });
     },

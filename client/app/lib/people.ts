@@ -7,10 +7,11 @@
  * `name(username)` and `profile(username)` and never wait for them (the
  * username shows until the profile arrives).
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createContext, createEffect, createSignal, onCleanup, useContext } from "solid-js";
 import { PROFILES_MAX } from "../../../shared/profile.ts";
 import { type Profile, Username } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "@parlor/client";
 
 export type { Profile };
 

@@ -26,7 +26,13 @@ export interface PresenceNoticesOptions {
   timers?: Timers;
 }
 
-export function createPresenceNotices({ self, onNotice, batchMs = 1_500, showMs = 6_000, timers = realTimers }: PresenceNoticesOptions) {
+export function createPresenceNotices({
+  self,
+  onNotice,
+  batchMs = 1_500,
+  showMs = 6_000,
+  timers = realTimers,
+}: PresenceNoticesOptions) {
   /** The users as of the last notice or reset; null before the first snapshot. */
   let announced: readonly string[] | null = null;
   let current: readonly string[] = [];

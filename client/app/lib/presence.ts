@@ -23,7 +23,11 @@ export interface PresenceChange {
 }
 
 /** Who arrived and who went between two lists of users, yourself left out. */
-export function diffPresent(before: readonly string[], after: readonly string[], self: string | null | undefined): PresenceChange {
+export function diffPresent(
+  before: readonly string[],
+  after: readonly string[],
+  self: string | null | undefined,
+): PresenceChange {
   const was = new Set(before);
   const is = new Set(after);
   return {
@@ -60,7 +64,10 @@ export interface PresentList {
 
 /** The presence list as shown: a long room shows the first `max` names and a count of the rest. */
 export function presentList(presence: RoomPresence, self: string | null | undefined, max = 20): PresentList {
-  const ordered = self && presence.users.includes(self) ? [self, ...presence.users.filter((name) => name !== self)] : presence.users.slice();
+  const ordered =
+    self && presence.users.includes(self)
+      ? [self, ...presence.users.filter((name) => name !== self)]
+      : presence.users.slice();
   return {
     shown: ordered.slice(0, max),
     more: Math.max(0, ordered.length - max),

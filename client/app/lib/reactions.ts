@@ -7,7 +7,10 @@ import { listNames } from "./presence.ts";
 export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢"] as const;
 
 /** The emoji typed in the "any emoji" box, trimmed, or why it cannot be one (the server's own rule), in the reader's language. */
-export function checkEmoji(input: string, t: Translate = english): { ok: true; emoji: string } | { ok: false; error: string } {
+export function checkEmoji(
+  input: string,
+  t: Translate = english,
+): { ok: true; emoji: string } | { ok: false; error: string } {
   const parsed = Emoji.safeParse(input.trim());
   if (parsed.success) return { ok: true, emoji: parsed.data };
   return { ok: false, error: t(input.trim() === "" ? "emoji.typeOne" : "emoji.notOne") };

@@ -20,7 +20,12 @@ export type Quote =
 export function quoteText(text: string, max = QUOTE_LENGTH): string {
   const line = text.replace(/\s+/g, " ").trim();
   const chars = [...line];
-  return chars.length <= max ? line : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+  return chars.length <= max
+    ? line
+    : `${chars
+        .slice(0, max - 1)
+        .join("")
+        .trimEnd()}…`;
 }
 
 /** What the quote shows for the answered message: undefined while it is being fetched, null if it cannot be. */

@@ -41,9 +41,15 @@ export function removalKind(error: unknown): RemovalKind | null {
  */
 export function removalText(t: Translate, kind: RemovalKind, label: string, direct = false): string {
   if (direct) return t("roomPage.removedDirect", { user: label });
-  const key = { left: "roomPage.removedLeft", removed: "roomPage.removedRemoved", banned: "roomPage.removedBanned", hidden: "roomPage.removedHidden" } as const;
+  const key = {
+    left: "roomPage.removedLeft",
+    removed: "roomPage.removedRemoved",
+    banned: "roomPage.removedBanned",
+    hidden: "roomPage.removedHidden",
+  } as const;
   return t(key[kind], { room: label });
 }
 
 /** Whether the page offers Join after a removal: leaving or being removed from a public room can be undone by joining it again; a ban cannot. */
-export const canRejoin = (kind: RemovalKind, visibility: "public" | "private" | undefined) => visibility === "public" && (kind === "left" || kind === "removed");
+export const canRejoin = (kind: RemovalKind, visibility: "public" | "private" | undefined) =>
+  visibility === "public" && (kind === "left" || kind === "removed");

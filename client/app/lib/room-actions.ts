@@ -82,7 +82,12 @@ export function createRoomActions(opts: RoomActionsOptions) {
       const found = await room.loadUntil(seq, opts.loadOlder);
       if (!found || !opts.show(seq)) {
         const older = room.olderError();
-        setError({ seq: from, text: older ? `Older messages could not be loaded: ${errorMessage(older)}` : "The message this answers is not in the room any more." });
+        setError({
+          seq: from,
+          text: older
+            ? `Older messages could not be loaded: ${errorMessage(older)}`
+            : "The message this answers is not in the room any more.",
+        });
         return;
       }
       setHighlighted(seq);

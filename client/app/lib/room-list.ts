@@ -19,10 +19,11 @@ export function createRoomList(log: () => ListLog | undefined) {
   let element: HTMLElement | undefined;
   const follower = createScrollFollower(() => element);
 
-  const messageElement = (seq: number) => element?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
+  const messageElement = (seq: number) =>
+    element?.querySelector<HTMLElement>(`.message[data-seq="${seq}"]`) ?? undefined;
   const canLoadOlder = () => {
     const l = log();
-    return l !== undefined && l.hasOlder() && !l.loadingOlder();
+    return l?.hasOlder() && !l.loadingOlder();
   };
 
   /** One older page, keeping what the reader sees in place; then the screen filled. */

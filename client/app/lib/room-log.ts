@@ -14,9 +14,10 @@
  * No Solid effects: state is signals set from the subscription's callbacks, so
  * `bun test` runs this against a real server.
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createSignal, onCleanup } from "solid-js";
 import type { MemberEntry } from "../../../shared/room-log.ts";
-import type { ParlorClient } from "@parlor/client";
 import type { RoomEntry } from "../../../shared/schemas.ts";
 import { deniesAccess } from "./history-cache.ts";
 import {

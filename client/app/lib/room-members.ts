@@ -4,8 +4,9 @@
  * after one of your own changes, and the changes themselves (invite, kick, ban,
  * roles, leave, join, the topic, unbans). The server decides; this only calls it.
  */
-import { createResource } from "solid-js";
+
 import type { ParlorClient } from "@parlor/client";
+import { createResource } from "solid-js";
 import type { RoomBan, RoomInfo, RoomMember } from "../../../shared/schemas.ts";
 import { isNotFound } from "./room-access.ts";
 import { isManagerRole, type MemberAction } from "./room-roles.ts";
@@ -21,11 +22,13 @@ export function createRoomMembers({ client, room, userId }: RoomMembersOptions) 
   // A name never used answers NOT_FOUND too: a public room not created yet has no info, and that is no error.
   const [info, { refetch: refetchInfo }] = createResource(
     () => userId() !== undefined && { user: userId() },
-    (): Promise<RoomInfo | null> => client.room.info.query({ room }).catch((e: unknown) => (isNotFound(e) ? null : Promise.reject(e))),
+    (): Promise<RoomInfo | null> =>
+      client.room.info.query({ room }).catch((e: unknown) => (isNotFound(e) ? null : Promise.reject(e))),
   );
   const [members, { refetch: refetchMembers }] = createResource(
     () => userId() !== undefined && { user: userId() },
-    (): Promise<RoomMember[]> => client.room.members.query({ room }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e))),
+    (): Promise<RoomMember[]> =>
+      client.room.members.query({ room }).catch((e: unknown) => (isNotFound(e) ? [] : Promise.reject(e))),
   );
 
   // Only the owner and moderators may see who is banned: asked for once the role says so, and again each time the info is reloaded.
@@ -44,7 +47,8 @@ export function createRoomMembers({ client, room, userId }: RoomMembersOptions) 
   async function act(action: Exclude<MemberAction, "message">, username: string): Promise<void> {
     if (action === "kick") await client.room.kick.mutate({ room, username });
     else if (action === "ban") await client.room.ban.mutate({ room, username });
-    else await client.room.setRole.mutate({ room, username, role: action === "makeModerator" ? "moderator" : "member" });
+    else
+      await client.room.setRole.mutate({ room, username, role: action === "makeModerator" ? "moderator" : "member" });
     await reload();
   }
 

@@ -52,7 +52,8 @@ export function createRoomOutbox<M>({ storage, user, room, send, files, onSent }
     /** Queues a message; it shows as "sending…" at once. Throws OutboxFullError when too many wait. */
     send: (text: string, replyTo?: number) => void outbox.add(text, replyTo),
     /** Queues a message with files; rejects (FilesNotKeptError, OutboxFullError) when it cannot be queued. */
-    sendWithFiles: (text: string, replyTo: number | undefined, files: readonly OutgoingFile[]) => outbox.addWithFiles(text, replyTo, files),
+    sendWithFiles: (text: string, replyTo: number | undefined, files: readonly OutgoingFile[]) =>
+      outbox.addWithFiles(text, replyTo, files),
     retry: (clientId: string) => void outbox.retry(clientId),
     discard: outbox.discard,
     /** The connection is back: send what waits. */

@@ -5,8 +5,9 @@
  * notices (presence-notices.ts). Typing goes the other way: the draft's edits
  * signal it, throttled (typing-signal.ts).
  */
-import { createSignal, onCleanup } from "solid-js";
+
 import type { ParlorClient } from "@parlor/client";
+import { createSignal, onCleanup } from "solid-js";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
 import type { Timers } from "./timers.ts";

@@ -26,7 +26,13 @@ export interface RoomReadingOptions {
 const MARK_INTERVAL_MS = 500;
 
 export function createRoomReading({ markRead, lastRead, visibility, timers }: RoomReadingOptions) {
-  const marker = createReadMarker({ markRead, initial: lastRead() ?? 0, intervalMs: MARK_INTERVAL_MS, leading: true, ...(timers ? { timers } : {}) });
+  const marker = createReadMarker({
+    markRead,
+    initial: lastRead() ?? 0,
+    intervalMs: MARK_INTERVAL_MS,
+    leading: true,
+    ...(timers ? { timers } : {}),
+  });
   /** Seqs of the messages on screen now. */
   const onScreen = new Set<number>();
 

@@ -24,7 +24,11 @@ function outranks(viewer: RoomRole | null, target: RoomRole): boolean {
  * The actions `viewer` (signed in as `self`, with their role in the room) may
  * take on `target`, in the order the menu shows them. Nothing for oneself or a guest.
  */
-export function memberActions(room: Pick<RoomInfo, "role" | "direct">, self: string | null | undefined, target: RoomMember): MemberAction[] {
+export function memberActions(
+  room: Pick<RoomInfo, "role" | "direct">,
+  self: string | null | undefined,
+  target: RoomMember,
+): MemberAction[] {
   if (!self || target.username === self) return [];
   // In a direct conversation there is nobody else to act on, and no roles.
   if (room.direct) return [];
@@ -36,13 +40,16 @@ export function memberActions(room: Pick<RoomInfo, "role" | "direct">, self: str
 }
 
 /** Whether the viewer may invite people: a manager of a private room that is not a direct conversation. */
-export const canInvite = (room: Pick<RoomInfo, "role" | "direct" | "visibility">) => room.visibility === "private" && !room.direct && isManager(room.role);
+export const canInvite = (room: Pick<RoomInfo, "role" | "direct" | "visibility">) =>
+  room.visibility === "private" && !room.direct && isManager(room.role);
 
 /** Whether the viewer may leave: a member who is not the owner (a direct conversation can be left by either). */
-export const canLeave = (room: Pick<RoomInfo, "role" | "direct">) => room.role !== null && (room.role !== "owner" || room.direct);
+export const canLeave = (room: Pick<RoomInfo, "role" | "direct">) =>
+  room.role !== null && (room.role !== "owner" || room.direct);
 
 /** Whether the viewer may join: a public room they are not in (banned users are told so by the server). */
-export const canJoin = (room: Pick<RoomInfo, "role" | "visibility">) => room.visibility === "public" && room.role === null;
+export const canJoin = (room: Pick<RoomInfo, "role" | "visibility">) =>
+  room.visibility === "public" && room.role === null;
 
 export const actionLabel = (action: MemberAction, username: string): string =>
   ({
@@ -53,4 +60,5 @@ export const actionLabel = (action: MemberAction, username: string): string =>
     ban: "Ban from room",
   })[action];
 
-export const roleLabel = (role: RoomRole): string => ({ owner: "owner", moderator: "moderator", member: "member" })[role];
+export const roleLabel = (role: RoomRole): string =>
+  ({ owner: "owner", moderator: "moderator", member: "member" })[role];

@@ -4,9 +4,10 @@
  * tRPC WebSocket link reconnects by itself and resumes after the last tracked
  * seq it delivered.
  */
+
+import type { ParlorClient } from "@parlor/client";
 import { createSignal } from "solid-js";
 import type { RoomEntry } from "../../../shared/schemas.ts";
-import type { ParlorClient } from "@parlor/client";
 import { type ConnectionStatus, nextConnectionStatus } from "./connection-status.ts";
 import { deniesAccess } from "./history-cache.ts";
 

@@ -15,16 +15,16 @@ import { createComposerState } from "./composer-state.ts";
 import { useDmNames } from "./dm-names.ts";
 import { createHeldFiles } from "./held-files.ts";
 import { createHistoryCache } from "./history-cache.ts";
-import { LocaleContext } from "./locale.ts";
 import { browserStorage } from "./known-user.ts";
+import { LocaleContext } from "./locale.ts";
 import { findMessage } from "./message-log.ts";
-import { removalKind } from "./room-access.ts";
 import { type MyRooms, useMyRooms } from "./my-rooms.ts";
+import { FilesNotKeptError } from "./outbox.ts";
+import { removalKind } from "./room-access.ts";
 import { createRoomActions } from "./room-actions.ts";
 import { createRoomList, type RoomList } from "./room-list.ts";
 import { createRoomLog, type RoomLog } from "./room-log.ts";
 import { createRoomMembers } from "./room-members.ts";
-import { FilesNotKeptError } from "./outbox.ts";
 import { createRoomOutbox, type RoomOutbox } from "./room-outbox.ts";
 import { createRoomPresence } from "./room-presence.ts";
 import { createRoomReading } from "./room-reading.ts";
@@ -33,9 +33,9 @@ import { createSavedHistory, type SavedHistoryStore } from "./saved-history.ts";
 import { documentVisibility, watchSeenMessages } from "./seen-on-screen.ts";
 import { useSession } from "./session.ts";
 import { withNotice } from "./timeline.ts";
+import { createUnreadTitle } from "./unread-title.ts";
 import { sendUpload } from "./upload-transport.ts";
 import type { OutgoingFile } from "./uploads.ts";
-import { createUnreadTitle } from "./unread-title.ts";
 
 /** A touch screen: focusing the composer would open the on-screen keyboard over the room being opened. */
 const coarsePointer = () => typeof matchMedia === "function" && matchMedia("(pointer: coarse)").matches;
@@ -67,8 +67,15 @@ export function createRoomView(name: string) {
   const names = useDmNames();
   const self = () => session.user()?.username;
   const label = () => names.label(name);
-  const title = createUnreadTitle(() => `${label()} · Parlor`, () => myRooms.totals()?.unread ?? null);
-  const members = createRoomMembers({ client, room: name, userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)) });
+  const title = createUnreadTitle(
+    () => `${label()} · Parlor`,
+    () => myRooms.totals()?.unread ?? null,
+  );
+  const members = createRoomMembers({
+    client,
+    room: name,
+    userId: () => (session.user() === undefined ? undefined : (session.user()?.id ?? null)),
+  });
   const [announcement, setAnnouncement] = createSignal("");
   const [notices, setNotices] = createSignal<readonly MemberEntry[]>([]);
   let log: RoomLog | undefined;
@@ -102,33 +109,94 @@ export function createRoomView(name: string) {
   const presence = createRoomPresence({ client, room: name, self, onStarted: room.connected });
   const writes = createRoomWrites({ client, room: name, log: room, typing: presence.typing, self });
   // Becoming a member by a first message (no entry) or losing it shows in me.rooms: the role changed.
-  createEffect(on(() => myRooms.get(name) !== undefined, () => void members.reload().catch(() => {}), { defer: true }));
+  createEffect(
+    on(
+      () => myRooms.get(name) !== undefined,
+      () => void members.reload().catch(() => {}),
+      { defer: true },
+    ),
+  );
 
   const { outbox, send } = createSending({ room: name, self, writes, list });
-  const { composer, actions, composerRef } = createMessageTools({ room, writes, list, send, self, onDraft: presence.typed });
+  const { composer, actions, composerRef } = createMessageTools({
+    room,
+    writes,
+    list,
+    send,
+    self,
+    onDraft: presence.typed,
+  });
   /** How this user lost the room, once its stream ended for that (left, removed, banned); null while they have it. */
   const removal = createMemo(() => removalKind(room.streamError()));
-  const arrival = createReading({ name, room, list, self, myRooms, markRead: (seq) => client.room.markRead.mutate({ room: name, seq }) });
+  const arrival = createReading({
+    name,
+    room,
+    list,
+    self,
+    myRooms,
+    markRead: (seq) => client.room.markRead.mutate({ room: name, seq }),
+  });
 
-  return { client, session, self, label, members, removal, announcement, notices, list, room, saved, presence, outbox, composer, actions, composerRef, arrival };
+  return {
+    client,
+    session,
+    self,
+    label,
+    members,
+    removal,
+    announcement,
+    notices,
+    list,
+    room,
+    saved,
+    presence,
+    outbox,
+    composer,
+    actions,
+    composerRef,
+    arrival,
+  };
 }
 
 /** The read marker as messages are seen, the divider on arrival, and `?at=<seq>` (a search result) shown in context. */
-function createReading(opts: { name: string; room: RoomLog; list: RoomList; self: () => string | undefined; myRooms: MyRooms; markRead: (seq: number) => Promise<unknown> }) {
+function createReading(opts: {
+  name: string;
+  room: RoomLog;
+  list: RoomList;
+  self: () => string | undefined;
+  myRooms: MyRooms;
+  markRead: (seq: number) => Promise<unknown>;
+}) {
   const { myRooms } = opts;
   const mine = () => myRooms.get(opts.name);
-  const reading = createRoomReading({ markRead: opts.markRead, lastRead: () => mine()?.lastReadSeq, visibility: documentVisibility });
+  const reading = createRoomReading({
+    markRead: opts.markRead,
+    lastRead: () => mine()?.lastReadSeq,
+    visibility: documentVisibility,
+  });
   onCleanup(reading.dispose);
   createEffect(() => reading.roomsChanged());
   onMount(() => {
     const root = opts.list.element();
     if (root) onCleanup(watchSeenMessages(root, reading));
   });
-  const arrival = createArrival({ messages: opts.room.messages, self: opts.self, mine, hasOlder: opts.room.hasOlder, loadUntil: opts.room.loadUntil, view: opts.list.view });
+  const arrival = createArrival({
+    messages: opts.room.messages,
+    self: opts.self,
+    mine,
+    hasOlder: opts.room.hasOlder,
+    loadUntil: opts.room.loadUntil,
+    view: opts.list.view,
+  });
   const [searchParams] = useSearchParams<{ at?: string }>();
   // A memo, so later messages do not re-run the arrival.
   const loaded = createMemo(() => opts.room.log().loaded && myRooms.settled());
-  createEffect(on(loaded, (ready) => ready && void arrival.arrive(searchParams.at === undefined ? undefined : Number(searchParams.at))));
+  createEffect(
+    on(
+      loaded,
+      (ready) => ready && void arrival.arrive(searchParams.at === undefined ? undefined : Number(searchParams.at)),
+    ),
+  );
   createEffect(
     on([loaded, () => Number(searchParams.at)], ([ready, seq]) => {
       if (ready && Number.isInteger(seq) && seq >= 1) void arrival.jump(seq);
@@ -138,7 +206,17 @@ function createReading(opts: { name: string; room: RoomLog; list: RoomList; self
 }
 
 /** The user's sends: through the outbox (outbox.ts) — shown at once as "sending…", stored when the server can be reached — or, for a guest, directly. */
-function createSending({ room, self, writes, list }: { room: string; self: () => string | undefined; writes: RoomWrites; list: RoomList }) {
+function createSending({
+  room,
+  self,
+  writes,
+  list,
+}: {
+  room: string;
+  self: () => string | undefined;
+  writes: RoomWrites;
+  list: RoomList;
+}) {
   /** Files typed offline wait in IndexedDB, to be uploaded by the outbox (held-files.ts). */
   const files = { store: createHeldFiles(), upload: (file: Blob, name: string) => sendUpload({ file, name }) };
   /** The signed-in user's unsent messages in this room (outbox.ts); none for a guest. */
@@ -179,7 +257,8 @@ function createMessageTools(opts: {
   const composer = createComposerState({
     send: (text, files) => opts.send(text, undefined, files),
     reply: (to, text, files) => opts.send(text, to, files),
-    upload: ({ file, name, onProgress, signal }) => sendUpload({ file, name, signal, onProgress: (loaded) => onProgress(loaded) }),
+    upload: ({ file, name, onProgress, signal }) =>
+      sendUpload({ file, name, signal, onProgress: (loaded) => onProgress(loaded) }),
     edit: writes.edit,
     messages: room.messages,
     self: opts.self,
@@ -197,7 +276,13 @@ function createMessageTools(opts: {
   const [searchParams] = useSearchParams<{ at?: string }>();
   let focusedOnOpen = searchParams.at !== undefined || coarsePointer();
   const actions = createRoomActions({
-    room: { react: writes.react, remove: writes.remove, loadUntil: room.loadUntil, olderError: room.olderError, quoted: room.quoted },
+    room: {
+      react: writes.react,
+      remove: writes.remove,
+      loadUntil: room.loadUntil,
+      olderError: room.olderError,
+      quoted: room.quoted,
+    },
     composer,
     loadOlder: list.loadOlder,
     show: list.show,

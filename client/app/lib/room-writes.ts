@@ -32,7 +32,12 @@ export function createRoomWrites({ client, room, log, typing, self }: RoomWrites
 
   /** Sends as the signed-in user, as a reply to message `replyTo` if given, with uploaded files if given. */
   function send(text: string, replyTo?: number, attachments: readonly string[] = []): Promise<Message> {
-    return deliver({ text, clientId: crypto.randomUUID(), ...(replyTo === undefined ? {} : { replyTo }), ...(attachments.length ? { attachments: [...attachments] } : {}) });
+    return deliver({
+      text,
+      clientId: crypto.randomUUID(),
+      ...(replyTo === undefined ? {} : { replyTo }),
+      ...(attachments.length ? { attachments: [...attachments] } : {}),
+    });
   }
 
   return {

@@ -13,7 +13,8 @@ export interface ScrollMetrics {
 }
 
 /** Within `threshold` pixels of the end counts as "at the bottom" (sub-pixel scrolling never lands exactly). */
-export const isNearBottom = (m: ScrollMetrics, threshold = 48) => m.scrollHeight - m.scrollTop - m.clientHeight <= threshold;
+export const isNearBottom = (m: ScrollMetrics, threshold = 48) =>
+  m.scrollHeight - m.scrollTop - m.clientHeight <= threshold;
 export const isNearTop = (m: ScrollMetrics, threshold = 120) => m.scrollTop <= threshold;
 
 /** The first item of the list (an element with `data-seq`) that shows at least partly: what the reader is looking at. */

@@ -3,15 +3,19 @@
  * paging, errors) and the pure helpers that render a hit and link to it.
  * Over one room (`room` set) or every room the user may read.
  */
-import { createSignal } from "solid-js";
+
 import type { ParlorClient, RouterOutputs } from "@parlor/client";
+import { createSignal } from "solid-js";
 import { searchTerms } from "../../../shared/search.ts";
 import { roomPath } from "./room-name.ts";
 
 export type SearchHit = RouterOutputs["room"]["search"]["results"][number];
 
 /** A hit's text cut at its highlights: render `marked` parts as <mark>, all of them as text nodes. */
-export function highlightSegments(text: string, ranges: readonly (readonly [number, number])[]): { text: string; marked: boolean }[] {
+export function highlightSegments(
+  text: string,
+  ranges: readonly (readonly [number, number])[],
+): { text: string; marked: boolean }[] {
   const parts: { text: string; marked: boolean }[] = [];
   let at = 0;
   for (const [start, end] of ranges) {

@@ -21,7 +21,10 @@ export function watchSeenMessages(root: HTMLElement, sightings: Sightings): () =
         const seq = seqOf(entry.target);
         if (!Number.isFinite(seq)) continue;
         // Half of it on screen, or (a message taller than the list) half the list's height.
-        const seen = entry.isIntersecting && (entry.intersectionRatio >= 0.5 || entry.intersectionRect.height >= (entry.rootBounds?.height ?? Infinity) / 2);
+        const seen =
+          entry.isIntersecting &&
+          (entry.intersectionRatio >= 0.5 ||
+            entry.intersectionRect.height >= (entry.rootBounds?.height ?? Infinity) / 2);
         sightings.sighted(seq, seen);
       }
       sightings.report();

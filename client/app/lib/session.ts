@@ -3,9 +3,10 @@
  * `auth.me` and updated by sign-in, sign-up and sign-out. The cookie itself is
  * HttpOnly: the page never sees the token.
  */
-import { createContext, createResource, createSignal, useContext } from "solid-js";
-import { TRPCClientError } from "@trpc/client";
+
 import type { ParlorClient, RouterInputs, RouterOutputs } from "@parlor/client";
+import { TRPCClientError } from "@trpc/client";
+import { createContext, createResource, createSignal, useContext } from "solid-js";
 import { createKnownUser } from "./known-user.ts";
 import type { KeyValueStorage } from "./outbox.ts";
 
@@ -24,7 +25,11 @@ export interface SessionOptions {
 }
 
 /** `onChange` runs after signing in, up or out (e.g. to reopen the WebSocket with the new cookie). */
-export function createSession(client: ParlorClient, onChange: () => void = () => {}, { storage = null, onSignedOut, onSessionLost }: SessionOptions = {}) {
+export function createSession(
+  client: ParlorClient,
+  onChange: () => void = () => {},
+  { storage = null, onSignedOut, onSessionLost }: SessionOptions = {},
+) {
   const known = createKnownUser<SessionUser>(storage);
   /** True while the user shown is the one remembered, because the server could not be asked. */
   let remembered = false;
@@ -72,7 +77,8 @@ export function createSession(client: ParlorClient, onChange: () => void = () =>
   return {
     /** The signed-in user, null for a guest, undefined while loading. */
     // A refetch (back online) keeps showing who was there, so the page does not flicker to "loading".
-    user: (): SessionUser | null | undefined => (me.state === "pending" || me.state === "unresolved" ? undefined : (me.latest ?? null)),
+    user: (): SessionUser | null | undefined =>
+      me.state === "pending" || me.state === "unresolved" ? undefined : (me.latest ?? null),
     /**
      * The user whose session ended without this page signing out (elsewhere, a password change, expiry), so the
      * page can say "You were signed out"; null otherwise, and again once someone signs in or this page signs out.

@@ -5,9 +5,10 @@
  * list re-renders only what changed. History pages carry messages only: a
  * notice shows for changes seen live or replayed on resume.
  */
-import type { Message } from "./message-log.ts";
+
 import type { MemberEntry } from "../../../shared/room-log.ts";
 import { type TimelineOptions, type TimelinePlace, timelinePlaces } from "./message-groups.ts";
+import type { Message } from "./message-log.ts";
 
 export type TimelineItem = Message | MemberEntry;
 
@@ -17,7 +18,11 @@ export const isNotice = (item: TimelineItem): item is MemberEntry => "kind" in i
 export const MAX_NOTICES = 200;
 
 /** `notices` with `entry` added in seq order; a seq already held is kept once; the oldest go past `max`. */
-export function withNotice(notices: readonly MemberEntry[], entry: MemberEntry, max = MAX_NOTICES): readonly MemberEntry[] {
+export function withNotice(
+  notices: readonly MemberEntry[],
+  entry: MemberEntry,
+  max = MAX_NOTICES,
+): readonly MemberEntry[] {
   if (notices.some((n) => n.seq === entry.seq)) return notices;
   const next = [...notices, entry].sort((a, b) => a.seq - b.seq);
   return next.length > max ? next.slice(next.length - max) : next;
@@ -28,7 +33,11 @@ export function withNotice(notices: readonly MemberEntry[], entry: MemberEntry, 
  * held waits until older history reaches it (`reachedBeginning`), so it never
  * shows above messages that are not loaded yet.
  */
-export function mergeTimeline(messages: readonly Message[], notices: readonly MemberEntry[], reachedBeginning: boolean): readonly TimelineItem[] {
+export function mergeTimeline(
+  messages: readonly Message[],
+  notices: readonly MemberEntry[],
+  reachedBeginning: boolean,
+): readonly TimelineItem[] {
   if (notices.length === 0) return messages;
   const oldest = messages[0]?.seq ?? Number.POSITIVE_INFINITY;
   const shown = reachedBeginning ? notices : notices.filter((n) => n.seq > oldest);
@@ -49,7 +58,9 @@ export function mergeTimeline(messages: readonly Message[], notices: readonly Me
  */
 export function placesBySeq(items: readonly TimelineItem[], options?: TimelineOptions): Map<number, TimelinePlace> {
   const places = timelinePlaces(
-    items.map((item) => (isNotice(item) ? { sender: null, timestamp: item.at } : { sender: item.sender, timestamp: item.timestamp })),
+    items.map((item) =>
+      isNotice(item) ? { sender: null, timestamp: item.at } : { sender: item.sender, timestamp: item.timestamp },
+    ),
     options,
   );
   return new Map(items.map((item, i) => [item.seq, places[i]!]));
@@ -60,7 +71,11 @@ export function placesBySeq(items: readonly TimelineItem[], options?: TimelineOp
  * someone else, not deleted. The "New messages" divider goes above it; null
  * when there is none among `messages`.
  */
-export function firstUnread(messages: readonly Message[], lastReadSeq: number, self: string | null | undefined): Message | null {
+export function firstUnread(
+  messages: readonly Message[],
+  lastReadSeq: number,
+  self: string | null | undefined,
+): Message | null {
   for (const m of messages) {
     if (m.seq > lastReadSeq && m.sender !== self && !m.deleted) return m;
   }

@@ -37,7 +37,10 @@ export class UploadError extends Error {
 }
 
 /** The sentence shown by a file that could not be uploaded, from its kind (the `message` is English, for logs). */
-export function uploadErrorText({ kind, detail }: { kind: UploadErrorKind; detail: string }, t: Translate = english): string {
+export function uploadErrorText(
+  { kind, detail }: { kind: UploadErrorKind; detail: string },
+  t: Translate = english,
+): string {
   switch (kind) {
     case "too-big":
       return t("files.tooBig");

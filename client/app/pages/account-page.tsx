@@ -1,13 +1,13 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createSignal, For, Match, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
-import { createAccount, describeSession, passwordFormProblem } from "../lib/account.ts";
 import { LanguagePicker } from "../components/language-picker.tsx";
-import { errorMessage, useApi } from "../lib/api.ts";
-import { useSession } from "../lib/session.ts";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { Rich } from "../components/rich.tsx";
+import { createAccount, describeSession, passwordFormProblem } from "../lib/account.ts";
+import { errorMessage, useApi } from "../lib/api.ts";
 import { useT } from "../lib/locale.ts";
+import { useSession } from "../lib/session.ts";
 
 export function AccountPage() {
   const session = useSession();
@@ -64,7 +64,10 @@ export function AccountPage() {
         <Match when={session.user() === null}>
           <h1>{t("accountPage.heading")}</h1>
           <p>
-            <Rich text={t("accountPage.signInToSee")} slots={{ signIn: (words) => <A href="/login?next=%2Faccount">{words}</A> }} />
+            <Rich
+              text={t("accountPage.signInToSee")}
+              slots={{ signIn: (words) => <A href="/login?next=%2Faccount">{words}</A> }}
+            />
           </p>
         </Match>
         <Match when={session.user()}>
@@ -75,7 +78,11 @@ export function AccountPage() {
                 <Rich text={t("accountPage.signedInAs")} slots={{ name: () => <strong>{user().username}</strong> }} />
               </p>
 
-              <ProfileForm username={user().username} save={account.updateDisplayName} saveAvatar={account.updateAvatar} />
+              <ProfileForm
+                username={user().username}
+                save={account.updateDisplayName}
+                saveAvatar={account.updateAvatar}
+              />
 
               <form class="login" onSubmit={changePassword} novalidate aria-labelledby="password-heading">
                 <h2 id="password-heading">{t("accountPage.changePassword")}</h2>
@@ -119,7 +126,14 @@ export function AccountPage() {
               </form>
 
               <h2 id="sessions-heading">{t("accountPage.sessions")}</h2>
-              <Show when={account.sessions.error ? undefined : account.sessions.latest} fallback={<p class="hint">{account.sessions.error ? errorMessage(account.sessions.error, t) : t("common.loading")}</p>}>
+              <Show
+                when={account.sessions.error ? undefined : account.sessions.latest}
+                fallback={
+                  <p class="hint">
+                    {account.sessions.error ? errorMessage(account.sessions.error, t) : t("common.loading")}
+                  </p>
+                }
+              >
                 {(list) => (
                   <ul class="room-list session-list" aria-labelledby="sessions-heading">
                     <For each={list()}>
@@ -130,16 +144,22 @@ export function AccountPage() {
                             <span>
                               <strong>{shown.label}</strong>: {shown.device}
                               <br />
-                              <span class="hint">
-                                {[shown.active, shown.address].filter(Boolean).join(" · ")}
-                              </span>
+                              <span class="hint">{[shown.active, shown.address].filter(Boolean).join(" · ")}</span>
                               <br />
                               <span class="hint">
                                 {shown.since} · {shown.expires}
                               </span>
                             </span>
                             <Show when={!s.current}>
-                              <button type="button" class="secondary" aria-label={t("accountPage.signOutSession", { device: shown.device, active: shown.active })} onClick={() => void endSession(s.id)}>
+                              <button
+                                type="button"
+                                class="secondary"
+                                aria-label={t("accountPage.signOutSession", {
+                                  device: shown.device,
+                                  active: shown.active,
+                                })}
+                                onClick={() => void endSession(s.id)}
+                              >
                                 {t("accountPage.signOut")}
                               </button>
                             </Show>

@@ -1,13 +1,13 @@
 import { A, useParams } from "@solidjs/router";
 import { createResource, Match, Show, Switch } from "solid-js";
+import { Rich } from "../components/rich.tsx";
 import { useApi } from "../lib/api.ts";
 import { dmPath } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { checkPeer, conversationError } from "../lib/new-conversation.ts";
 import { roomFromPath } from "../lib/room-name.ts";
 import { useSession } from "../lib/session.ts";
 import { RejoinableRoom } from "./room-page.tsx";
-import { Rich } from "../components/rich.tsx";
-import { useT } from "../lib/locale.ts";
 
 /**
  * `/dm/<username>/`: the direct conversation with that person, opened — or
@@ -51,7 +51,9 @@ function DmConversation(props: { username: string }) {
           <p>
             <Rich
               text={t("roomPage.dmSignIn", { user: props.username })}
-              slots={{ signIn: (words) => <A href={`/login?next=${encodeURIComponent(dmPath(props.username))}`}>{words}</A> }}
+              slots={{
+                signIn: (words) => <A href={`/login?next=${encodeURIComponent(dmPath(props.username))}`}>{words}</A>,
+              }}
             />
           </p>
         </section>

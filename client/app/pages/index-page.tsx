@@ -1,15 +1,15 @@
 import { A, useNavigate } from "@solidjs/router";
 import { createResource, createSignal, For, Match, Show, Switch } from "solid-js";
-import { useApi } from "../lib/api.ts";
-import { checkRoomName, roomPath } from "../lib/room-name.ts";
-import { formatMessageTime } from "../lib/format-time.ts";
-import { useMyRooms } from "../lib/my-rooms.ts";
-import { useSession } from "../lib/session.ts";
-import { createUnreadTitle } from "../lib/unread-title.ts";
 import { MyRoomsSection } from "../components/my-rooms-list.tsx";
 import { NewRoomForm } from "../components/new-room-form.tsx";
 import { Rich } from "../components/rich.tsx";
+import { useApi } from "../lib/api.ts";
+import { formatMessageTime } from "../lib/format-time.ts";
 import { useLocale } from "../lib/locale.ts";
+import { useMyRooms } from "../lib/my-rooms.ts";
+import { checkRoomName, roomPath } from "../lib/room-name.ts";
+import { useSession } from "../lib/session.ts";
+import { createUnreadTitle } from "../lib/unread-title.ts";
 
 export function IndexPage() {
   const { client } = useApi();
@@ -101,7 +101,13 @@ export function IndexPage() {
                         {" "}
                         <Rich
                           text={t("home.messagesLastAt", { count: room.messages })}
-                          slots={{ time: () => <time datetime={room.lastMessageAt}>{formatMessageTime(room.lastMessageAt, new Date(), locale())}</time> }}
+                          slots={{
+                            time: () => (
+                              <time datetime={room.lastMessageAt}>
+                                {formatMessageTime(room.lastMessageAt, new Date(), locale())}
+                              </time>
+                            ),
+                          }}
                         />
                       </span>
                     </li>
@@ -112,7 +118,6 @@ export function IndexPage() {
           </Match>
         </Switch>
       </section>
-
     </section>
   );
 }

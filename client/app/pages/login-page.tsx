@@ -1,8 +1,8 @@
 import { A, useNavigate, useSearchParams } from "@solidjs/router";
 import { createEffect, createSignal, Show } from "solid-js";
 import { createStore } from "solid-js/store";
-import { Credentials } from "../../../shared/schemas.ts";
 import { issueText } from "../../../shared/i18n/error-text.ts";
+import { Credentials } from "../../../shared/schemas.ts";
 import { Rich } from "../components/rich.tsx";
 import { errorMessage } from "../lib/api.ts";
 import { useT } from "../lib/locale.ts";
@@ -101,14 +101,22 @@ export function LoginPage() {
                 fallback={
                   <>
                     {t("login.newHere")}{" "}
-                    <button type="button" class="link-button" onClick={() => (setError(null), setSearch({ mode: "signup" }))}>
+                    <button
+                      type="button"
+                      class="link-button"
+                      onClick={() => (setError(null), setSearch({ mode: "signup" }))}
+                    >
                       {t("login.createAccount")}
                     </button>
                   </>
                 }
               >
                 {t("login.haveAccount")}{" "}
-                <button type="button" class="link-button" onClick={() => (setError(null), setSearch({ mode: undefined }))}>
+                <button
+                  type="button"
+                  class="link-button"
+                  onClick={() => (setError(null), setSearch({ mode: undefined }))}
+                >
                   {t("login.signIn")}
                 </button>
               </Show>
@@ -122,7 +130,10 @@ export function LoginPage() {
             <p>
               <Rich
                 text={t("login.signedInAs")}
-                slots={{ name: () => <strong>{user().username}</strong>, continue: (words) => <A href={safeNextPath(search.next)}>{words}</A> }}
+                slots={{
+                  name: () => <strong>{user().username}</strong>,
+                  continue: (words) => <A href={safeNextPath(search.next)}>{words}</A>,
+                }}
               />
             </p>
           </div>

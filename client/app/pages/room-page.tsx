@@ -9,11 +9,11 @@ import { RoomHeader } from "../components/room-header.tsx";
 import { Timeline } from "../components/timeline.tsx";
 import { errorMessage } from "../lib/api.ts";
 import { useDmNames } from "../lib/dm-names.ts";
+import { useT } from "../lib/locale.ts";
 import { isNotFound } from "../lib/room-access.ts";
 import { canonicalRoomPath, checkRoomName, roomFromPath, roomPath } from "../lib/room-name.ts";
 import { createRoomView, type RoomView as RoomViewState } from "../lib/room-view.ts";
 import { NotFoundPage } from "./not-found-page.tsx";
-import { useT } from "../lib/locale.ts";
 
 export function RoomPage() {
   const params = useParams<{ room: string }>();
@@ -69,14 +69,22 @@ function RoomView(props: { name: string; onRejoined: () => void }) {
   const v = createRoomView(props.name);
   const [membersOpen, setMembersOpen] = createSignal(false);
   /** Names `@` completes to: members of the room and the people present. */
-  const mentionNames = () => [...(v.members.members.latest ?? []).map((m) => m.username), ...(v.presence.presence()?.users ?? [])];
+  const mentionNames = () => [
+    ...(v.members.members.latest ?? []).map((m) => m.username),
+    ...(v.presence.presence()?.users ?? []),
+  ];
 
   return (
     <Show when={!isNotFound(v.room.firstPageError())} fallback={<NotFoundPage />}>
       <section class="room" aria-labelledby="room-heading">
         <RoomHeader view={v} membersOpen={membersOpen()} onToggleMembers={() => setMembersOpen((open) => !open)} />
         <Show when={membersOpen() && !v.removal()}>
-          <MembersPanel room={props.name} members={v.members} self={v.self() ?? null} onClose={() => setMembersOpen(false)} />
+          <MembersPanel
+            room={props.name}
+            members={v.members}
+            self={v.self() ?? null}
+            onClose={() => setMembersOpen(false)}
+          />
         </Show>
         <Show when={!v.removal()}>
           <PresenceList presence={v.presence.presence()} self={v.self()} notice={v.presence.notice()} />

@@ -4,9 +4,9 @@
  * outside the browser, and reading the message list as a person sees it.
  */
 import { randomBytes } from "node:crypto";
+import type { AppRouter } from "@parlor/client";
 import { expect, type Page } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import type { AppRouter } from "@parlor/client";
 
 export const PASSWORD = "correct horse battery";
 
@@ -30,7 +30,9 @@ export async function signUp(page: Page, username: string, next = "/"): Promise<
 export async function apiUser(baseURL: string, username = uniqueName("bot")) {
   const client = (token?: string) =>
     createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) })],
+      links: [
+        httpBatchLink({ url: `${baseURL}/trpc`, headers: () => (token ? { authorization: `Bearer ${token}` } : {}) }),
+      ],
     });
   const { token } = await client().auth.register.mutate({ username, password: PASSWORD });
   const chat = client(token);
