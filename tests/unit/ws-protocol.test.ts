@@ -113,7 +113,10 @@ describe("frame encoder", () => {
     expect(hidden.error.data.code).toBe("BAD_REQUEST");
     expect(hidden.error.data.stack).toBeUndefined();
     expect(hidden.error.message).toBe(zod.issues.map((i) => i.message).join("; "));
-    expect(hidden.error.data.issues).toEqual([{ path: [], message: zod.issues[0]!.message }]);
+    // Each issue says where and what (a person's words), with its code and bound for clients that word it themselves.
+    expect(hidden.error.data.issues).toEqual([
+      { path: [], message: zod.issues[0]!.message, code: "too_small", minimum: 1 },
+    ]);
   });
 
   test("a formatter that throws still answers, with a shape that says nothing", () => {
