@@ -111,6 +111,10 @@ export const enApp = {
   },
   /** A room's page around its timeline: header, history's edge, removal, members and settings, presence. */
   roomPage: {
+    connecting: "Connecting…",
+    live: "Live",
+    reconnecting: "Reconnecting…",
+    disconnected: "Disconnected",
     notARoomName: "This is not a room name",
     chooseAnother: "Choose another room",
     liveStopped: template<{ error: string }>("Live updates stopped: {{ error }} Reload the page to try again."),

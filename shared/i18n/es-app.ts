@@ -104,6 +104,10 @@ export const esApp: typeof enApp = {
     uploading: "Subiendo…",
   },
   roomPage: {
+    connecting: "Conectando…",
+    live: "En directo",
+    reconnecting: "Reconectando…",
+    disconnected: "Desconectado",
     notARoomName: "Esto no es un nombre de sala",
     chooseAnother: "Elige otra sala",
     liveStopped: template<{ error: string }>(

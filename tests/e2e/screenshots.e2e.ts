@@ -31,7 +31,7 @@ async function upload(baseURL: string, token: string, file: File): Promise<Attac
   return ((await res.json()) as { result: { data: Attachment } }).result.data;
 }
 
-test("the room page, desktop and phone, light and dark", async ({ page, baseURL }) => {
+test("the room page, desktop and phone, light and dark, and in Spanish", async ({ page, baseURL, browser }) => {
   const room = "design";
   const ben = await apiUser(baseURL!, "ben");
   const cat = await apiUser(baseURL!, "cat");
@@ -92,4 +92,22 @@ test("the room page, desktop and phone, light and dark", async ({ page, baseURL 
       });
     }
   }
+
+  // The same room for a reader whose browser speaks Spanish (ann has chosen no language: the browser's is used).
+  const es = await browser.newContext({
+    baseURL,
+    locale: "es-ES",
+    storageState: await page.context().storageState(),
+    viewport: { width: 1280, height: 800 },
+    colorScheme: "light",
+  });
+  const spanish = await es.newPage();
+  await spanish.goto(`/room/${room}/`);
+  await expect(spanish.locator("html")).toHaveAttribute("lang", "es");
+  await expect(spanish.locator("#messages .message")).toHaveCount(7);
+  await expect(spanish.locator("#sendBtn")).toHaveText("Enviar");
+  await spanish.locator("#messageInput").blur();
+  await spanish.evaluate(() => document.getElementById("messages")!.scrollTo(0, 1e6));
+  await spanish.screenshot({ path: out("room-desktop-light-es"), scale: "css", animations: "disabled", caret: "hide" });
+  await es.close();
 });

@@ -24,10 +24,3 @@ export function nextConnectionStatus(current: ConnectionStatus, event: Connectio
       return current;
   }
 }
-
-export const connectionLabel: Record<ConnectionStatus, string> = {
-  connecting: "Connecting…",
-  live: "Live",
-  reconnecting: "Reconnecting…",
-  closed: "Disconnected",
-};
