@@ -1,4 +1,5 @@
 /** Room log values for tests that build events by hand (group layers, client folds). */
+import type { MemberEntry } from "../../shared/room-log.ts";
 import type { Message, RoomEvent } from "../../shared/schemas.ts";
 
 /** A message as the server would send it, never changed: `text` is `m<seq>`. */
@@ -27,3 +28,20 @@ export const messageEvent = (seq: number, room = "lobby"): RoomEvent => ({
 /** The seq of a delivery that carries an entry, else its type. */
 export const deliverySeq = (d: { type: string; entry?: { seq: number } }) =>
   d.type === "entry" ? d.entry!.seq : d.type;
+
+/** A membership entry as the log carries it: `user` changed by `by` (a fixed time). */
+export const testMemberEntry = (
+  seq: number,
+  change: MemberEntry["change"],
+  user = "ben",
+  by = "ann",
+  role?: "moderator" | "member",
+): MemberEntry => ({
+  kind: "member",
+  seq,
+  user,
+  change,
+  by,
+  at: "2026-11-23T10:00:00.000Z",
+  ...(role ? { role } : {}),
+});

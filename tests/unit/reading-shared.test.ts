@@ -7,23 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { formatChange } from "../../client/cli/format.ts";
 import { describeMemberEntry } from "../../shared/member-entry-text.ts";
 import { createReadMarker } from "../../shared/read-marker.ts";
-import type { MemberEntry } from "../../shared/room-log.ts";
-
-const member = (
-  seq: number,
-  change: MemberEntry["change"],
-  user = "ben",
-  by = "ann",
-  role?: "moderator" | "member",
-): MemberEntry => ({
-  kind: "member",
-  seq,
-  user,
-  change,
-  by,
-  at: "2026-11-23T10:00:00.000Z",
-  ...(role ? { role } : {}),
-});
+import { testMemberEntry as member } from "../support/entries.ts";
 
 describe("describeMemberEntry (the web timeline's notices and the CLI's member lines)", () => {
   test("each change reads as one short sentence naming who did it", () => {

@@ -21,8 +21,8 @@ import { roomFromPath } from "../../client/app/lib/room-name.ts";
 import { canInvite, canJoin, canLeave, memberActions } from "../../client/app/lib/room-roles.ts";
 import { firstUnread, isNotice, mergeTimeline, withNotice } from "../../client/app/lib/timeline.ts";
 import { createTranslator, english } from "../../shared/i18n/index.ts";
-import type { MemberEntry } from "../../shared/room-log.ts";
 import type { Message, RoomUnread } from "../../shared/schemas.ts";
+import { testMemberEntry as member } from "../support/entries.ts";
 
 const summary = (room: string, over: Partial<RoomUnread> = {}): RoomUnread => ({
   room,
@@ -49,22 +49,6 @@ const message = (seq: number, sender = "ann", text = `message ${seq}`, over: Par
   reactions: [],
   attachments: [],
   ...over,
-});
-
-const member = (
-  seq: number,
-  change: MemberEntry["change"],
-  user = "ben",
-  by = "ann",
-  role?: "moderator" | "member",
-): MemberEntry => ({
-  kind: "member",
-  seq,
-  user,
-  change,
-  by,
-  at: "2026-11-23T10:00:00.000Z",
-  ...(role ? { role } : {}),
 });
 
 /** A TRPCClientError as the client builds it from an error frame with this code and message. */
