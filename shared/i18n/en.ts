@@ -8,6 +8,7 @@
  */
 import { enApp } from "./en-app.ts";
 import { enCli } from "./en-cli.ts";
+import { enLib } from "./en-lib.ts";
 import { enRoom } from "./en-room.ts";
 import { plural, template } from "./plural.ts";
 
@@ -134,6 +135,7 @@ export const en = {
   cli: enCli,
   ...enRoom,
   ...enApp,
+  ...enLib,
 };
 
 /** Every language's catalog has exactly this shape (the same keys, the same arguments). */

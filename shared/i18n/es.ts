@@ -6,6 +6,7 @@
 import type { Catalog } from "./en.ts";
 import { esApp } from "./es-app.ts";
 import { esCli } from "./es-cli.ts";
+import { esLib } from "./es-lib.ts";
 import { esRoom } from "./es-room.ts";
 import { plural, template } from "./plural.ts";
 
@@ -129,4 +130,5 @@ export const es: Catalog = {
   cli: esCli,
   ...esRoom,
   ...esApp,
+  ...esLib,
 };

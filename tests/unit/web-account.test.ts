@@ -1,5 +1,6 @@
 /** The account page's logic: what the password form says before sending, and how sessions read. */
 import { describe, expect, test } from "bun:test";
+import { english } from "../../shared/i18n/index.ts";
 import { describeSession, passwordChangedNotice, passwordFormProblem } from "../../client/app/lib/account.ts";
 
 describe("passwordFormProblem", () => {
@@ -19,7 +20,7 @@ describe("passwordFormProblem", () => {
     ],
     ["repeated differently", form("old password", "new password", "new passw0rd"), "The new passwords differ."],
   ])("%s", (_what, input, expected) => {
-    expect(passwordFormProblem(input)).toBe(expected);
+    expect(passwordFormProblem(english, input)).toBe(expected);
   });
 });
 
@@ -29,7 +30,7 @@ describe("passwordChangedNotice", () => {
     [1, "Password changed. 1 other session was signed out; this browser stays signed in."],
     [3, "Password changed. 3 other sessions were signed out; this browser stays signed in."],
   ])("%p ended → %p", (n, expected) => {
-    expect(passwordChangedNotice(n)).toBe(expected);
+    expect(passwordChangedNotice(english, n)).toBe(expected);
   });
 });
 
@@ -38,6 +39,7 @@ describe("describeSession", () => {
   test("the current session reads 'This browser', another 'Another device or browser'; an undated one says so", () => {
     expect(
       describeSession(
+        english,
         {
           id: "a",
           current: true,
@@ -52,6 +54,7 @@ describe("describeSession", () => {
       ).label,
     ).toBe("This browser");
     const other = describeSession(
+      english,
       {
         id: "b",
         current: false,

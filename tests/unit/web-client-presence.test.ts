@@ -1,9 +1,9 @@
 /** The room page's presence wording and timing: typing line, joined/left notices, the typing throttle. */
 import { describe, expect, test } from "bun:test";
+import { english } from "../../shared/i18n/index.ts";
 import {
   describeChange,
   diffPresent,
-  hereNowLabel,
   listNames,
   presentList,
   typingLine,
@@ -46,19 +46,19 @@ function fakeTimers() {
 
 describe("typingLine", () => {
   test("says nothing when nobody types", () => {
-    expect(typingLine([], "ann")).toBe("");
+    expect(typingLine(english, [], "ann")).toBe("");
   });
 
   test("names one or two people, and says 'several' from three", () => {
-    expect(typingLine(["ann"], null)).toBe("ann is typing…");
-    expect(typingLine(["ann", "ben"], null)).toBe("ann and ben are typing…");
-    expect(typingLine(["ann", "ben", "carl"], null)).toBe("several people are typing…");
+    expect(typingLine(english, ["ann"], null)).toBe("ann is typing…");
+    expect(typingLine(english, ["ann", "ben"], null)).toBe("ann and ben are typing…");
+    expect(typingLine(english, ["ann", "ben", "carl"], null)).toBe("several people are typing…");
   });
 
   test("leaves yourself out", () => {
-    expect(typingLine(["me"], "me")).toBe("");
-    expect(typingLine(["ann", "me"], "me")).toBe("ann is typing…");
-    expect(typingLine(["ann", "ben", "me"], "me")).toBe("ann and ben are typing…");
+    expect(typingLine(english, ["me"], "me")).toBe("");
+    expect(typingLine(english, ["ann", "me"], "me")).toBe("ann is typing…");
+    expect(typingLine(english, ["ann", "ben", "me"], "me")).toBe("ann and ben are typing…");
   });
 });
 
@@ -69,15 +69,15 @@ describe("diffPresent and describeChange", () => {
   });
 
   test("words a batch in one short sentence", () => {
-    expect(describeChange({ joined: ["ann"], left: [] })).toBe("ann joined");
-    expect(describeChange({ joined: [], left: ["ann"] })).toBe("ann left");
-    expect(describeChange({ joined: ["ann", "ben"], left: ["carl"] })).toBe("ann and ben joined; carl left");
-    expect(describeChange({ joined: [], left: [] })).toBe("");
+    expect(describeChange(english, { joined: ["ann"], left: [] })).toBe("ann joined");
+    expect(describeChange(english, { joined: [], left: ["ann"] })).toBe("ann left");
+    expect(describeChange(english, { joined: ["ann", "ben"], left: ["carl"] })).toBe("ann and ben joined; carl left");
+    expect(describeChange(english, { joined: [], left: [] })).toBe("");
   });
 
   test("a long list names two and counts the rest", () => {
-    expect(listNames(["a", "b", "c"])).toBe("a, b and c");
-    expect(listNames(["a", "b", "c", "d", "e"])).toBe("a, b and 3 others");
+    expect(listNames(english, ["a", "b", "c"])).toBe("a, b and c");
+    expect(listNames(english, ["a", "b", "c", "d", "e"])).toBe("a, b and 3 others");
   });
 });
 
@@ -94,11 +94,6 @@ describe("presentList", () => {
     const list = presentList(crowd, null, 20);
     expect(list.shown.length).toBe(20);
     expect(list.more).toBe(5);
-  });
-
-  test("the index says how many are here, nothing for an empty room", () => {
-    expect(hereNowLabel(2)).toBe("2 here now");
-    expect(hereNowLabel(0)).toBe("");
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { english } from "../../shared/i18n/index.ts";
 import { nextConnectionStatus } from "../../client/app/lib/connection-status.ts";
 import { checkRoomName, roomPath } from "../../client/app/lib/room-name.ts";
 import { isNearBottom, isNearTop } from "../../client/app/lib/scroll-follower.ts";
@@ -31,16 +32,16 @@ describe("nextConnectionStatus", () => {
 
 describe("checkRoomName", () => {
   test("accepts a valid name, trimming what surrounds it", () => {
-    expect(checkRoomName("  lobby-1 ")).toEqual({ ok: true, name: "lobby-1" });
+    expect(checkRoomName(english, "  lobby-1 ")).toEqual({ ok: true, name: "lobby-1" });
   });
 
   test("explains why a name is refused, in the schema's words", () => {
-    expect(checkRoomName("")).toEqual({ ok: false, error: "A room name cannot be empty." });
-    expect(checkRoomName("a b")).toEqual({
+    expect(checkRoomName(english, "")).toEqual({ ok: false, error: "A room name cannot be empty." });
+    expect(checkRoomName(english, "a b")).toEqual({
       ok: false,
       error: "A room name may contain only letters, digits, '-', '_' and '.'.",
     });
-    expect(checkRoomName("a..b")).toEqual({ ok: false, error: "A room name cannot contain '..'." });
+    expect(checkRoomName(english, "a..b")).toEqual({ ok: false, error: "A room name cannot contain '..'." });
   });
 
   test("room paths end with a slash", () => {

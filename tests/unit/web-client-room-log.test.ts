@@ -1,5 +1,6 @@
 /** The room page's logic for edits, deletes, reactions and replies: own changes, chips, quotes, the composer's modes. */
 import { describe, expect, test } from "bun:test";
+import { english } from "../../shared/i18n/index.ts";
 import { afterLogChange, lastEditable, leaveMode, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
 import {
@@ -81,7 +82,7 @@ describe("withOwnChange", () => {
 
 describe("reactions", () => {
   test("one chip per emoji with its count, yours marked, who in the tooltip", () => {
-    const chips = reactionChips(
+    const chips = reactionChips(english, 
       [
         { emoji: "👍", users: ["ann", "bob"] },
         { emoji: "🎉", users: ["carl"] },
@@ -92,12 +93,12 @@ describe("reactions", () => {
       { emoji: "👍", count: 2, mine: true, who: "you and ann" },
       { emoji: "🎉", count: 1, mine: false, who: "carl" },
     ]);
-    expect(reactionChips([{ emoji: "👍", users: ["ann"] }], null)[0]!.mine).toBe(false);
+    expect(reactionChips(english, [{ emoji: "👍", users: ["ann"] }], null)[0]!.mine).toBe(false);
   });
 
   test("a long list of names is cut with a count", () => {
     const users = Array.from({ length: 12 }, (_, i) => `u${i}`);
-    expect(reactedBy(users, null)).toBe("u0, u1, u2, u3, u4, u5, u6 and 5 others");
+    expect(reactedBy(english, users, null)).toBe("u0, u1, u2, u3, u4, u5, u6 and 5 others");
   });
 
   test("the any-emoji box takes one emoji and explains anything else", () => {

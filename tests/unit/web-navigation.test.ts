@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { english } from "../../shared/i18n/index.ts";
 import { appKey } from "../../client/app/lib/app-keys.ts";
 import { feedKey } from "../../client/app/lib/feed-keys.ts";
 import {
@@ -98,9 +99,9 @@ describe("neighbourRoom (Alt+↑ / Alt+↓)", () => {
 
 describe("canonical room names in the app", () => {
   test("what is typed may carry a leading # and any case: it names the one lower-case room", () => {
-    expect(checkRoomName("#General")).toEqual({ ok: true, name: "general" });
-    expect(checkRoomName("  General ")).toEqual({ ok: true, name: "general" });
-    expect(checkRoomName("##general").ok).toBe(false);
+    expect(checkRoomName(english, "#General")).toEqual({ ok: true, name: "general" });
+    expect(checkRoomName(english, "  General ")).toEqual({ ok: true, name: "general" });
+    expect(checkRoomName(english, "##general").ok).toBe(false);
   });
   test("/room/General/ belongs at /room/general/; a canonical or invalid name stays where it is", () => {
     expect(canonicalRoomPath("General")).toBe("/room/general/");

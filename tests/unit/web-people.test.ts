@@ -7,7 +7,7 @@ import { conversationPath, dmPath } from "../../client/app/lib/dm-names.ts";
 import { AVATAR_COLOURS, avatarColourOf, initialsOf } from "../../client/app/lib/initials.ts";
 import { matchingNames } from "../../client/app/lib/mention-complete.ts";
 import { invitationOf } from "../../client/app/lib/my-rooms.ts";
-import { checkPeer, conversationError, conversationText } from "../../client/app/lib/new-conversation.ts";
+import { checkPeer, conversationError } from "../../client/app/lib/new-conversation.ts";
 import { chunked, displayNameOf, watchedNames } from "../../client/app/lib/people.ts";
 import { removalKind, removalText } from "../../client/app/lib/room-access.ts";
 import { english } from "../../shared/i18n/index.ts";
@@ -125,21 +125,24 @@ describe("direct conversations by name", () => {
   });
 
   test("checkPeer takes '@ann' and ' ann ' as ann; refuses empty, invalid and yourself (any case) with a sentence", () => {
-    expect(checkPeer(" @ann ", "ben")).toEqual({ ok: true, username: "ann" });
-    expect(checkPeer("", "ben")).toEqual({ ok: false, error: conversationText.empty });
-    expect(checkPeer("BEN", "ben")).toEqual({ ok: false, error: conversationText.self });
-    const bad = checkPeer("a b", "ben");
-    expect(bad.ok).toBe(false);
+    expect(checkPeer(english, " @ann ", "ben")).toEqual({ ok: true, username: "ann" });
+    expect(checkPeer(english, "", "ben")).toEqual({ ok: false, error: "Enter the username of the person to message." });
+    expect(checkPeer(english, "BEN", "ben")).toEqual({ ok: false, error: "That is you: enter someone else's username." });
+    expect(checkPeer(english, "a b", "ben")).toEqual({
+      ok: false,
+      error: "A username may contain only letters, digits, '_' and '-'.",
+    });
+    expect(checkPeer(english, "ab", "ben")).toEqual({ ok: false, error: "A username has at least 3 characters." });
   });
 
   test("conversationError: NOT_FOUND says nobody has that name; other refusals give the server's sentence", () => {
     const error = (code: string, message: string) =>
       new TRPCClientError(message, { result: { error: { message, code: -32004, data: { code } } } });
-    expect(conversationError(error("NOT_FOUND", "No user is called 'zed'."), "zed")).toBe(
-      conversationText.nobody("zed"),
+    expect(conversationError(english, error("NOT_FOUND", "No user is called 'zed'."), "zed")).toBe(
+      "Nobody is called “zed”. Check the username.",
     );
-    expect(conversationError(error("UNAUTHORIZED", "Sign in"), "zed")).toBe(conversationText.signIn);
-    expect(conversationError(error("BAD_REQUEST", "A direct conversation needs someone else."), "zed")).toBe(
+    expect(conversationError(english, error("UNAUTHORIZED", "Sign in"), "zed")).toBe("Sign in to send direct messages.");
+    expect(conversationError(english, error("BAD_REQUEST", "A direct conversation needs someone else."), "zed")).toBe(
       "A direct conversation needs someone else.",
     );
   });
@@ -183,18 +186,18 @@ describe("sessions as read", () => {
     [ago(60), "Active 1 hour ago"],
     [ago(180), "Active 3 hours ago"],
   ])("last active %p → %p", (iso, expected) => {
-    expect(lastActiveText(iso, now)).toBe(expected);
+    expect(lastActiveText(english, iso, now)).toBe(expected);
   });
 
   test("older than a day gives the date; an undated session says so", () => {
-    expect(lastActiveText(ago(60 * 48), now, "en-GB")).toStartWith("Last active ");
-    expect(lastActiveText(null, now)).toBe("Not used since sessions were dated");
+    expect(lastActiveText(english, ago(60 * 48), now, "en-GB")).toStartWith("Last active ");
+    expect(lastActiveText(english, null, now)).toBe("Not used since sessions were dated");
   });
 
   test("browser and system: 'Firefox on Linux', either alone, or unknown", () => {
-    expect(deviceText({ browser: "Firefox", system: "Linux" })).toBe("Firefox on Linux");
-    expect(deviceText({ browser: "Safari", system: null })).toBe("Safari");
-    expect(deviceText({ browser: null, system: "iOS" })).toBe("A browser on iOS");
-    expect(deviceText({ browser: null, system: null })).toBe("Unknown browser");
+    expect(deviceText(english, { browser: "Firefox", system: "Linux" })).toBe("Firefox on Linux");
+    expect(deviceText(english, { browser: "Safari", system: null })).toBe("Safari");
+    expect(deviceText(english, { browser: null, system: "iOS" })).toBe("A browser on iOS");
+    expect(deviceText(english, { browser: null, system: null })).toBe("Unknown browser");
   });
 });

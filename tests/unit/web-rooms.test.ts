@@ -103,10 +103,10 @@ describe("foldRoomsEvent (me.rooms)", () => {
   });
 
   test("badgeLabel says what the badges show", () => {
-    expect(badgeLabel({ unread: 0, mentions: 0 })).toBe("");
-    expect(badgeLabel({ unread: 3, mentions: 0 })).toBe("3 unread");
-    expect(badgeLabel({ unread: 3, mentions: 1 })).toBe("3 unread, 1 mention");
-    expect(badgeLabel({ unread: 4, mentions: 2 })).toBe("4 unread, 2 mentions");
+    expect(badgeLabel(english, { unread: 0, mentions: 0 })).toBe("");
+    expect(badgeLabel(english, { unread: 3, mentions: 0 })).toBe("3 unread");
+    expect(badgeLabel(english, { unread: 3, mentions: 1 })).toBe("3 unread, 1 mention");
+    expect(badgeLabel(english, { unread: 4, mentions: 2 })).toBe("4 unread, 2 mentions");
   });
 });
 

@@ -151,7 +151,7 @@ export function MembersPanel(props: MembersPanelProps) {
                 </span>
                 <Show when={member.role !== "member"}>
                   <span class="role-tag" data-role={member.role}>
-                    {roleLabel(member.role)}
+                    {roleLabel(t, member.role)}
                   </span>
                 </Show>
                 <Show when={actions().length > 0}>
@@ -180,7 +180,7 @@ export function MembersPanel(props: MembersPanelProps) {
                               disabled={busy()}
                               onClick={() => void act(action, member)}
                             >
-                              {actionLabel(action, member.username)}
+                              {actionLabel(t, action, member.username)}
                             </button>
                           </li>
                         )}

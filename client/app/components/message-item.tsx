@@ -6,6 +6,7 @@ import type { Message } from "../lib/message-log.ts";
 import { usePeople } from "../lib/people.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
+import { useT } from "../lib/locale.ts";
 import { useReaderLocale, useTimelineStrings } from "../lib/timeline-strings.ts";
 import { AttachmentList } from "./attachment-list.tsx";
 import { MessageActions } from "./message-actions.tsx";
@@ -59,6 +60,7 @@ export function MessageItem(props: MessageItemProps) {
   const textId = () => `m${m().seq}-text`;
   const people = usePeople();
   const t = useTimelineStrings();
+  const tr = useT();
   const locale = useReaderLocale();
   /** Said after the sender's name; a direct message is to the reader anyway, so only a mention or a reply is said. */
   const concernHint = () =>
@@ -138,7 +140,7 @@ export function MessageItem(props: MessageItemProps) {
           </Show>
         </Show>
         <ReactionChips
-          chips={reactionChips(m().reactions, props.self)}
+          chips={reactionChips(tr, m().reactions, props.self)}
           canReact={canAct()}
           onToggle={(emoji, add) => props.onReact(m(), emoji, add)}
         />

@@ -60,7 +60,7 @@ export function MyRoomsList(props: { headingId: string }) {
                   <span class="my-room-name">{names.label(room.room)}</span>
                   <Show when={room.unread > 0}>
                     <span class="badges">
-                      <span class="visually-hidden">, {badgeLabel(room)}</span>
+                      <span class="visually-hidden">, {badgeLabel(t, room)}</span>
                       <Show when={room.mentions > 0}>
                         <span class="badge mention" aria-hidden="true">
                           @{room.mentions}

@@ -33,7 +33,7 @@ export function NewMessageForm(props: { id: string }) {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    const check = checkPeer(value(), session.user()?.username);
+    const check = checkPeer(t, value(), session.user()?.username);
     if (!check.ok) {
       setError(check.error);
       input?.focus();
@@ -46,7 +46,7 @@ export function NewMessageForm(props: { id: string }) {
       setOpen(false);
       navigate(dmPath(check.username));
     } catch (e) {
-      setError(conversationError(e, check.username));
+      setError(conversationError(t, e, check.username));
       input?.focus();
     } finally {
       setBusy(false);

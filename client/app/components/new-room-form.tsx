@@ -23,7 +23,7 @@ export function NewRoomForm() {
   async function create(event: SubmitEvent) {
     event.preventDefault();
     setError(null);
-    const checked = checkRoomName(name());
+    const checked = checkRoomName(t, name());
     if (!checked.ok) return setError(checked.error);
     const parsedTopic = Topic.safeParse(topic());
     if (!parsedTopic.success) return setError(parsedTopic.error.issues[0]?.message ?? t("home.newRoomBadTopic"));

@@ -38,7 +38,7 @@ export function PresenceList(props: PresenceListProps) {
           <li class="more">{t("people.more", { count: list()!.more })}</li>
         </Show>
         <Show when={(list()?.guests ?? 0) > 0}>
-          <li class="guests">+ {guestsLabel(list()!.guests)}</li>
+          <li class="guests">+ {guestsLabel(t, list()!.guests)}</li>
         </Show>
       </ul>
       <p id="presence-notice" class="presence-notice" aria-live="polite" aria-atomic="true">

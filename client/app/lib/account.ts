@@ -6,6 +6,7 @@
 import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { createResource } from "solid-js";
 import { ChangePasswordInput } from "../../../shared/account.ts";
+import type { Translate } from "../../../shared/i18n/index.ts";
 import { formatFullTime } from "./format-time.ts";
 
 export type AccountSession = RouterOutputs["auth"]["sessions"][number];
@@ -17,70 +18,73 @@ export interface PasswordForm {
 }
 
 /** What is wrong with the form before it is sent, in words; null when it may go. */
-export function passwordFormProblem(form: PasswordForm): string | null {
+export function passwordFormProblem(t: Translate, form: PasswordForm): string | null {
   const parsed = ChangePasswordInput.safeParse({
     currentPassword: form.currentPassword,
     newPassword: form.newPassword,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return issue?.path[0] === "newPassword"
-      ? `New password: ${issue.message}`
-      : (issue?.message ?? "Check the passwords.");
+    // The bound the schema broke, for the sentence: zod puts it on the issue as `minimum` / `maximum`.
+    const count = Number(issue && "minimum" in issue ? issue.minimum : issue && "maximum" in issue ? issue.maximum : 0);
+    if (issue?.path[0] === "newPassword") {
+      return issue.code === "too_small" ? t("passwordForm.newTooShort", { count }) : t("passwordForm.newTooLong", { count });
+    }
+    if (issue?.code === "too_small") return t("passwordForm.enterCurrent");
+    if (issue?.code === "too_big") return t("passwordForm.currentTooLong", { count });
+    return t("passwordForm.check");
   }
-  if (form.newPassword !== form.repeatPassword) return "The new passwords differ.";
+  if (form.newPassword !== form.repeatPassword) return t("errors.passwordsDiffer");
   return null;
 }
 
 /** "1 other session was signed out." — what a password change did, for the page. */
-export function passwordChangedNotice(endedSessions: number): string {
-  const others =
-    endedSessions === 0
-      ? "No other session was"
-      : endedSessions === 1
-        ? "1 other session was"
-        : `${endedSessions} other sessions were`;
-  return `Password changed. ${others} signed out; this browser stays signed in.`;
+export function passwordChangedNotice(t: Translate, endedSessions: number): string {
+  return endedSessions === 0 ? t("passwordForm.changedNone") : t("passwordForm.changed", { count: endedSessions });
 }
 
 /** "Active now", "Active 5 minutes ago", "Active 3 hours ago", then the date: when a session was last used. */
-export function lastActiveText(iso: string | null, now: Date = new Date(), locale?: string): string {
-  if (!iso) return "Not used since sessions were dated";
+export function lastActiveText(t: Translate, iso: string | null, now: Date = new Date(), locale?: string): string {
+  if (!iso) return t("sessions.notDated");
   const minutes = Math.floor((now.getTime() - Date.parse(iso)) / 60_000);
   // Written at most once a minute by the server: "now" covers that.
-  if (minutes < 2) return "Active now";
-  if (minutes < 60) return `Active ${minutes} minutes ago`;
+  if (minutes < 2) return t("sessions.activeNow");
+  if (minutes < 60) return t("sessions.activeMinutes", { count: minutes });
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return hours === 1 ? "Active 1 hour ago" : `Active ${hours} hours ago`;
-  return `Last active ${formatFullTime(iso, locale)}`;
+  if (hours < 24) return t("sessions.activeHours", { count: hours });
+  return t("sessions.lastActive", { when: formatFullTime(iso, locale) });
 }
 
 /** "Firefox on Linux", "Safari", "on iOS", or "Unknown browser": what the User-Agent said at sign-in. */
-export function deviceText(session: Pick<AccountSession, "browser" | "system">): string {
-  if (session.browser && session.system) return `${session.browser} on ${session.system}`;
-  return session.browser ?? (session.system ? `A browser on ${session.system}` : "Unknown browser");
+export function deviceText(t: Translate, session: Pick<AccountSession, "browser" | "system">): string {
+  if (session.browser && session.system) {
+    return t("sessions.browserOnSystem", { browser: session.browser, system: session.system });
+  }
+  if (session.browser) return session.browser;
+  return session.system ? t("sessions.aBrowserOn", { system: session.system }) : t("sessions.unknownBrowser");
 }
 
 /** One line of the session list, as a person reads it. */
 export function describeSession(
+  t: Translate,
   session: AccountSession,
   locale?: string,
   now: Date = new Date(),
 ): { label: string; device: string; address: string | null; active: string; since: string; expires: string } {
   return {
-    label: session.current ? "This browser" : "Another device or browser",
-    device: deviceText(session),
-    address: session.address ? `From ${session.address}` : null,
-    active: session.current ? "Active now" : lastActiveText(session.lastActiveAt, now, locale),
+    label: session.current ? t("sessions.thisBrowser") : t("sessions.otherDevice"),
+    device: deviceText(t, session),
+    address: session.address ? t("sessions.from", { address: session.address }) : null,
+    active: session.current ? t("sessions.activeNow") : lastActiveText(t, session.lastActiveAt, now, locale),
     since: session.createdAt
-      ? `Signed in ${formatFullTime(session.createdAt, locale)}`
-      : "Signed in before sessions were dated",
-    expires: `Expires ${formatFullTime(session.expiresAt, locale)} unless used`,
+      ? t("sessions.signedIn", { when: formatFullTime(session.createdAt, locale) })
+      : t("sessions.signedInUndated"),
+    expires: t("sessions.expires", { when: formatFullTime(session.expiresAt, locale) }),
   };
 }
 
 /** The account of whoever is signed in: `signedIn` is the user's id (or null), so the list reloads on sign-in. */
-export function createAccount(client: ParlorClient, signedIn: () => number | null | undefined) {
+export function createAccount(client: ParlorClient, signedIn: () => number | null | undefined, t: Translate) {
   const [sessions, { refetch }] = createResource(
     () => signedIn() ?? false,
     () => client.auth.sessions.query(),
@@ -105,7 +109,7 @@ export function createAccount(client: ParlorClient, signedIn: () => number | nul
         newPassword: form.newPassword,
       });
       await refetch();
-      return passwordChangedNotice(endedSessions);
+      return passwordChangedNotice(t, endedSessions);
     },
   };
 }

@@ -8,6 +8,7 @@
 
 import type { ParlorClient } from "@parlor/client";
 import { createContext, createEffect, createMemo, createSignal, on, onCleanup, useContext } from "solid-js";
+import type { Translate } from "../../../shared/i18n/index.ts";
 import type { MeRoomsEvent, RoomUnread } from "../../../shared/schemas.ts";
 import { codeOf } from "./room-access.ts";
 
@@ -80,10 +81,10 @@ export function newMentions(before: MyRoomsState, after: MyRoomsState): RoomUnre
 }
 
 /** "3 unread", "3 unread, 1 mention": what a room's badges say, for a screen reader. */
-export function badgeLabel(room: Pick<RoomUnread, "unread" | "mentions">): string {
+export function badgeLabel(t: Translate, room: Pick<RoomUnread, "unread" | "mentions">): string {
   if (room.unread === 0) return "";
-  const mentions = room.mentions === 0 ? "" : room.mentions === 1 ? ", 1 mention" : `, ${room.mentions} mentions`;
-  return `${room.unread} unread${mentions}`;
+  if (room.mentions === 0) return t("badges.unread", { count: room.unread });
+  return t("badges.unreadMentions", { unread: room.unread, count: room.mentions });
 }
 
 export interface MyRoomsOptions {

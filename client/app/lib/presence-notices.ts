@@ -9,6 +9,7 @@
  * not who arrived — so neither your own arrival nor your own reconnect
  * announces everyone already in the room.
  */
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { describeChange, diffPresent } from "./presence.ts";
 import { realTimers, type Timers } from "./timers.ts";
 
@@ -24,6 +25,8 @@ export interface PresenceNoticesOptions {
   /** How long a notice stays. */
   showMs?: number;
   timers?: Timers;
+  /** The page's translator (English when not given). */
+  t?: Translate;
 }
 
 export function createPresenceNotices({
@@ -32,6 +35,7 @@ export function createPresenceNotices({
   batchMs = 1_500,
   showMs = 6_000,
   timers = realTimers,
+  t = english,
 }: PresenceNoticesOptions) {
   /** The users as of the last notice or reset; null before the first snapshot. */
   let announced: readonly string[] | null = null;
@@ -47,7 +51,7 @@ export function createPresenceNotices({
   function flush() {
     batchTimer = undefined;
     if (announced === null) return;
-    const text = describeChange(diffPresent(announced, current, self()));
+    const text = describeChange(t, diffPresent(announced, current, self()));
     announced = current;
     if (!text) return;
     onNotice(text);

@@ -4,17 +4,18 @@
  * snapshots, so `bun test` covers the wording; the timing lives in
  * presence-notices.ts and typing-signal.ts.
  */
+import type { Translate } from "../../../shared/i18n/index.ts";
 import type { RoomPresence } from "../../../shared/schemas.ts";
 
 export type { RoomPresence };
 
 /** The line under the messages: who else is typing. Empty when nobody (but perhaps yourself) is. */
-export function typingLine(typing: readonly string[], self: string | null | undefined): string {
-  const others = typing.filter((name) => name !== self);
-  if (others.length === 0) return "";
-  if (others.length === 1) return `${others[0]} is typing…`;
-  if (others.length === 2) return `${others[0]} and ${others[1]} are typing…`;
-  return "several people are typing…";
+export function typingLine(t: Translate, typing: readonly string[], self: string | null | undefined): string {
+  const [first, second, ...rest] = typing.filter((name) => name !== self);
+  if (first === undefined) return "";
+  if (second === undefined) return t("presence.typingOne", { name: first });
+  if (rest.length === 0) return t("presence.typingTwo", { first, second });
+  return t("presence.typingMany");
 }
 
 export interface PresenceChange {
@@ -37,19 +38,20 @@ export function diffPresent(
 }
 
 /** "ann", "ann and ben", "ann, ben and carl", "ann, ben and 3 others". */
-export function listNames(names: readonly string[], max = 3): string {
+export function listNames(t: Translate, names: readonly string[], max = 3): string {
   if (names.length <= 1) return names[0] ?? "";
-  if (names.length <= max) return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-  const rest = names.length - (max - 1);
-  return `${names.slice(0, max - 1).join(", ")} and ${rest} others`;
+  if (names.length <= max) return t("presence.namesAnd", { names: names.slice(0, -1).join(", "), last: names.at(-1)! });
+  const count = names.length - (max - 1);
+  return t("presence.namesAndOthers", { names: names.slice(0, max - 1).join(", "), count });
 }
 
 /** One short sentence for a batch of arrivals and departures: "ann joined", "ann and ben joined; carl left". */
-export function describeChange(change: PresenceChange): string {
-  const parts: string[] = [];
-  if (change.joined.length) parts.push(`${listNames(change.joined)} joined`);
-  if (change.left.length) parts.push(`${listNames(change.left)} left`);
-  return parts.join("; ");
+export function describeChange(t: Translate, change: PresenceChange): string {
+  const joined = listNames(t, change.joined);
+  const left = listNames(t, change.left);
+  if (joined && left) return t("presence.joinedAndLeft", { joined, left });
+  if (joined) return t("presence.joined", { names: joined });
+  return left ? t("presence.left", { names: left }) : "";
 }
 
 export interface PresentList {
@@ -76,7 +78,4 @@ export function presentList(presence: RoomPresence, self: string | null | undefi
   };
 }
 
-export const guestsLabel = (guests: number) => (guests === 1 ? "1 guest" : `${guests} guests`);
-
-/** For the index page: "2 here now", nothing for an empty room. */
-export const hereNowLabel = (present: number) => (present > 0 ? `${present} here now` : "");
+export const guestsLabel = (t: Translate, guests: number) => t("presence.guests", { count: guests });

@@ -26,17 +26,17 @@ export interface ReactionChip {
 }
 
 /** Names for a tooltip, yourself first as "you": "you, ann and bob"; past `max` names, "… and N others". */
-export function reactedBy(users: readonly string[], self: string | null | undefined, max = 8): string {
+export function reactedBy(t: Translate, users: readonly string[], self: string | null | undefined, max = 8): string {
   const mine = self != null && users.includes(self);
-  return listNames(mine ? ["you", ...users.filter((u) => u !== self)] : users, max);
+  return listNames(t, mine ? [t("presence.you"), ...users.filter((u) => u !== self)] : users, max);
 }
 
 /** One chip per emoji, in the order the emoji were first added. */
-export function reactionChips(reactions: readonly Reaction[], self: string | null | undefined): ReactionChip[] {
+export function reactionChips(t: Translate, reactions: readonly Reaction[], self: string | null | undefined): ReactionChip[] {
   return reactions.map((r) => ({
     emoji: r.emoji,
     count: r.users.length,
     mine: self != null && r.users.includes(self),
-    who: reactedBy(r.users, self),
+    who: reactedBy(t, r.users, self),
   }));
 }

@@ -8,6 +8,7 @@
 
 import type { ParlorClient } from "@parlor/client";
 import { createSignal, onCleanup } from "solid-js";
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { type RoomPresence, typingLine } from "./presence.ts";
 import { createPresenceNotices } from "./presence-notices.ts";
 import type { Timers } from "./timers.ts";
@@ -21,13 +22,15 @@ export interface RoomPresenceOptions {
   /** Called when the subscription (re)starts: the socket is up. */
   onStarted?: () => void;
   timers?: Timers;
+  /** The page's translator (English when not given). */
+  t?: Translate;
 }
 
-export function createRoomPresence({ client, room, self, onStarted, timers }: RoomPresenceOptions) {
+export function createRoomPresence({ client, room, self, onStarted, timers, t = english }: RoomPresenceOptions) {
   const [presence, setPresence] = createSignal<RoomPresence | null>(null);
   const [live, setLive] = createSignal(false);
   const [notice, setNotice] = createSignal("");
-  const notices = createPresenceNotices({ self, onNotice: setNotice, ...(timers ? { timers } : {}) });
+  const notices = createPresenceNotices({ self, t, onNotice: setNotice, ...(timers ? { timers } : {}) });
   /** Set when a (re)subscription starts: its first snapshot is a reset, not a wave of arrivals. */
   let fresh = true;
   const subscription = client.room.presence.subscribe(
@@ -69,7 +72,7 @@ export function createRoomPresence({ client, room, self, onStarted, timers }: Ro
     /** "ann joined", batched; "" when there is nothing to say. */
     notice,
     /** "ann is typing…"; "" when nobody else is, or while the stream is down. */
-    typingText: () => (live() ? typingLine(presence()?.typing ?? [], self()) : ""),
+    typingText: () => (live() ? typingLine(t, presence()?.typing ?? [], self()) : ""),
     /** Call with the draft on each edit: signals typing, throttled; never for a guest. */
     typed(draft: string) {
       if (self()) typing.input(draft);

@@ -5,6 +5,7 @@
  * roles; a direct conversation has none of these. The server checks the same
  * rules: this only hides what would be refused.
  */
+import type { Translate } from "../../../shared/i18n/index.ts";
 import type { RoomInfo, RoomMember, RoomRole } from "../../../shared/schemas.ts";
 
 export type MemberAction = "message" | "makeModerator" | "makeMember" | "kick" | "ban";
@@ -51,14 +52,10 @@ export const canLeave = (room: Pick<RoomInfo, "role" | "direct">) =>
 export const canJoin = (room: Pick<RoomInfo, "role" | "visibility">) =>
   room.visibility === "public" && room.role === null;
 
-export const actionLabel = (action: MemberAction, username: string): string =>
-  ({
-    message: `Message ${username}`,
-    makeModerator: "Make moderator",
-    makeMember: "Make member",
-    kick: "Remove from room",
-    ban: "Ban from room",
-  })[action];
+export const actionLabel = (t: Translate, action: MemberAction, username: string): string =>
+  action === "message" ? t("memberActions.message", { user: username }) : t(`memberActions.${action}`);
 
-export const roleLabel = (role: RoomRole): string =>
-  ({ owner: "owner", moderator: "moderator", member: "member" })[role];
+export const roleLabel = (t: Translate, role: RoomRole): string =>
+  ({ owner: t("moderation.roleOwner"), moderator: t("moderation.roleModerator"), member: t("moderation.roleMember") })[
+    role
+  ];

@@ -17,6 +17,7 @@ import { createHeldFiles } from "./held-files.ts";
 import { createHistoryCache } from "./history-cache.ts";
 import { browserStorage } from "./known-user.ts";
 import { LocaleContext } from "./locale.ts";
+import { english } from "../../../shared/i18n/index.ts";
 import { findMessage } from "./message-log.ts";
 import { type MyRooms, useMyRooms } from "./my-rooms.ts";
 import { FilesNotKeptError } from "./outbox.ts";
@@ -67,6 +68,8 @@ export function createRoomView(name: string) {
   const names = useDmNames();
   const self = () => session.user()?.username;
   const label = () => names.label(name);
+  // Read while the room page is set up, under its <LocaleContext.Provider>.
+  const t = useContext(LocaleContext)?.t ?? english;
   const title = createUnreadTitle(
     () => `${label()} · Parlor`,
     () => myRooms.totals()?.unread ?? null,
@@ -93,7 +96,7 @@ export function createRoomView(name: string) {
       const own = self() === message.sender;
       list.follower.incoming(own);
       if (own) return;
-      setAnnouncement(`${message.sender}: ${message.text}`);
+      setAnnouncement(t("announce.message", { sender: message.sender, text: message.text }));
       // A room of yours is counted by me.rooms; one you only read, here.
       if (!myRooms.get(name)) title.arrived();
     },
@@ -106,7 +109,7 @@ export function createRoomView(name: string) {
   // Offline, the user may become known after the first page failed: their saved copy shows then.
   createEffect(on(self, () => room.showSavedCopy(), { defer: true }));
   onCleanup(onOnline(room.connected));
-  const presence = createRoomPresence({ client, room: name, self, onStarted: room.connected });
+  const presence = createRoomPresence({ client, room: name, self, onStarted: room.connected, t });
   const writes = createRoomWrites({ client, room: name, log: room, typing: presence.typing, self });
   // Becoming a member by a first message (no entry) or losing it shows in me.rooms: the role changed.
   createEffect(

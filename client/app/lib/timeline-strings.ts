@@ -1,8 +1,7 @@
 /**
  * The words of the timeline, from the catalogs (shared/i18n/en-room.ts's
  * `timeline`) in the page's language: read as `t.deleted` in JSX, so they
- * follow a change of language at once. The theme switch's words wait here for
- * the header's pass.
+ * follow a change of language at once.
  */
 import { readerLocale } from "./format-time.ts";
 import { useLocale, useT } from "./locale.ts";
@@ -36,8 +35,3 @@ export function useTimelineStrings() {
     newMessagesButton: (count: number) => t("timeline.newMessagesButton", { count }),
   };
 }
-
-export const themeStrings = {
-  label: "Theme",
-  choices: { system: "System theme", light: "Light theme", dark: "Dark theme" },
-} as const;

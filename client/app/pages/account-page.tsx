@@ -14,7 +14,7 @@ export function AccountPage() {
   const { client } = useApi();
   const navigate = useNavigate();
   const t = useT();
-  const account = createAccount(client, () => session.user()?.id ?? null);
+  const account = createAccount(client, () => session.user()?.id ?? null, t);
   const [form, setForm] = createStore({ currentPassword: "", newPassword: "", repeatPassword: "" });
   const [passwordError, setPasswordError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -26,7 +26,7 @@ export function AccountPage() {
     event.preventDefault();
     setPasswordError(null);
     setNotice(null);
-    const problem = passwordFormProblem(form);
+    const problem = passwordFormProblem(t, form);
     if (problem) return setPasswordError(problem);
     setBusy(true);
     try {
@@ -138,7 +138,7 @@ export function AccountPage() {
                   <ul class="room-list session-list" aria-labelledby="sessions-heading">
                     <For each={list()}>
                       {(s) => {
-                        const shown = describeSession(s);
+                        const shown = describeSession(t, s);
                         return (
                           <li data-session-id={s.id} data-current={s.current ? "" : undefined}>
                             <span>

@@ -26,7 +26,7 @@ function DmConversation(props: { username: string }) {
   const session = useSession();
   const { client } = useApi();
   const t = useT();
-  const check = () => checkPeer(props.username, session.user()?.username);
+  const check = () => checkPeer(t, props.username, session.user()?.username);
   const [room] = createResource(
     () => {
       const c = check();
@@ -36,7 +36,7 @@ function DmConversation(props: { username: string }) {
       try {
         return { room: (await client.dm.open.mutate({ username })).room, error: null };
       } catch (error) {
-        return { room: null, error: conversationError(error, username) };
+        return { room: null, error: conversationError(t, error, username) };
       }
     },
   );

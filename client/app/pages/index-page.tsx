@@ -24,7 +24,7 @@ export function IndexPage() {
 
   function join(event: SubmitEvent) {
     event.preventDefault();
-    const checked = checkRoomName(name());
+    const checked = checkRoomName(t, name());
     if (!checked.ok) {
       setError(checked.error);
       return;

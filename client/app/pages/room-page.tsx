@@ -33,7 +33,7 @@ export function RoomPage() {
   return (
     <Show when={canonical() === null} fallback={<Navigate href={`${canonical()}${location.search}`} />}>
       {/* Keyed: another room is another page, with its own history and subscription. */}
-      <Show when={checkRoomName(roomFromPath(params.room))} keyed>
+      <Show when={checkRoomName(t, roomFromPath(params.room))} keyed>
         {(check) =>
           check.ok ? (
             <RejoinableRoom name={check.name} />
