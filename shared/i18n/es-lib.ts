@@ -27,7 +27,8 @@ export const esLib: Lib = {
     changedNone: "Contraseña cambiada. No se cerró ninguna otra sesión; este navegador sigue con la sesión iniciada.",
     changed: plural<Count>("es", {
       one: "Contraseña cambiada. Se cerró {{ count }} otra sesión; este navegador sigue con la sesión iniciada.",
-      other: "Contraseña cambiada. Se cerraron {{ count }} otras sesiones; este navegador sigue con la sesión iniciada.",
+      other:
+        "Contraseña cambiada. Se cerraron {{ count }} otras sesiones; este navegador sigue con la sesión iniciada.",
     }),
   },
   sessions: {

@@ -1,7 +1,7 @@
 /** The account page's logic: what the password form says before sending, and how sessions read. */
 import { describe, expect, test } from "bun:test";
-import { english } from "../../shared/i18n/index.ts";
 import { describeSession, passwordChangedNotice, passwordFormProblem } from "../../client/app/lib/account.ts";
+import { english } from "../../shared/i18n/index.ts";
 
 describe("passwordFormProblem", () => {
   const form = (currentPassword: string, newPassword: string, repeatPassword = newPassword) => ({

@@ -1,15 +1,9 @@
 /** The room page's presence wording and timing: typing line, joined/left notices, the typing throttle. */
 import { describe, expect, test } from "bun:test";
-import { english } from "../../shared/i18n/index.ts";
-import {
-  describeChange,
-  diffPresent,
-  listNames,
-  presentList,
-  typingLine,
-} from "../../client/app/lib/presence.ts";
+import { describeChange, diffPresent, listNames, presentList, typingLine } from "../../client/app/lib/presence.ts";
 import { createPresenceNotices, type Timers } from "../../client/app/lib/presence-notices.ts";
 import { createTypingSignal } from "../../client/app/lib/typing-signal.ts";
+import { english } from "../../shared/i18n/index.ts";
 
 /** Timers that run only when the test moves the clock. */
 function fakeTimers() {

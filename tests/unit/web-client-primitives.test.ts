@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { english } from "../../shared/i18n/index.ts";
 import { nextConnectionStatus } from "../../client/app/lib/connection-status.ts";
 import { checkRoomName, roomPath } from "../../client/app/lib/room-name.ts";
 import { isNearBottom, isNearTop } from "../../client/app/lib/scroll-follower.ts";
 import { unreadTitle } from "../../client/app/lib/unread-title.ts";
+import { english } from "../../shared/i18n/index.ts";
 
 describe("nextConnectionStatus", () => {
   const connecting = { type: "state", state: "connecting", error: null } as const;

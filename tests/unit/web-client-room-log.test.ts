@@ -1,6 +1,5 @@
 /** The room page's logic for edits, deletes, reactions and replies: own changes, chips, quotes, the composer's modes. */
 import { describe, expect, test } from "bun:test";
-import { english } from "../../shared/i18n/index.ts";
 import { afterLogChange, lastEditable, leaveMode, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
 import {
@@ -15,6 +14,7 @@ import { withOwnChange } from "../../client/app/lib/own-changes.ts";
 import { checkEmoji, reactedBy, reactionChips } from "../../client/app/lib/reactions.ts";
 import { createQuoteCache, quoteLine, quoteOf, quoteText } from "../../client/app/lib/reply-quote.ts";
 import { type ActionsRoom, createRoomActions } from "../../client/app/lib/room-actions.ts";
+import { english } from "../../shared/i18n/index.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
 import { testMessage } from "../support/entries.ts";
 
@@ -82,7 +82,8 @@ describe("withOwnChange", () => {
 
 describe("reactions", () => {
   test("one chip per emoji with its count, yours marked, who in the tooltip", () => {
-    const chips = reactionChips(english, 
+    const chips = reactionChips(
+      english,
       [
         { emoji: "👍", users: ["ann", "bob"] },
         { emoji: "🎉", users: ["carl"] },

@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { english } from "../../shared/i18n/index.ts";
 import { appKey } from "../../client/app/lib/app-keys.ts";
 import { feedKey } from "../../client/app/lib/feed-keys.ts";
 import {
@@ -10,6 +9,7 @@ import {
   switcherKey,
 } from "../../client/app/lib/quick-switcher.ts";
 import { canonicalRoomPath, checkRoomName } from "../../client/app/lib/room-name.ts";
+import { english } from "../../shared/i18n/index.ts";
 
 describe("feedKey (the timeline as a WAI-ARIA feed)", () => {
   test("↑/↓ and Page Up/Page Down move one message, clamped at both ends; Home/End go to the first/last", () => {

@@ -127,7 +127,10 @@ describe("direct conversations by name", () => {
   test("checkPeer takes '@ann' and ' ann ' as ann; refuses empty, invalid and yourself (any case) with a sentence", () => {
     expect(checkPeer(english, " @ann ", "ben")).toEqual({ ok: true, username: "ann" });
     expect(checkPeer(english, "", "ben")).toEqual({ ok: false, error: "Enter the username of the person to message." });
-    expect(checkPeer(english, "BEN", "ben")).toEqual({ ok: false, error: "That is you: enter someone else's username." });
+    expect(checkPeer(english, "BEN", "ben")).toEqual({
+      ok: false,
+      error: "That is you: enter someone else's username.",
+    });
     expect(checkPeer(english, "a b", "ben")).toEqual({
       ok: false,
       error: "A username may contain only letters, digits, '_' and '-'.",
@@ -141,7 +144,9 @@ describe("direct conversations by name", () => {
     expect(conversationError(english, error("NOT_FOUND", "No user is called 'zed'."), "zed")).toBe(
       "Nobody is called “zed”. Check the username.",
     );
-    expect(conversationError(english, error("UNAUTHORIZED", "Sign in"), "zed")).toBe("Sign in to send direct messages.");
+    expect(conversationError(english, error("UNAUTHORIZED", "Sign in"), "zed")).toBe(
+      "Sign in to send direct messages.",
+    );
     expect(conversationError(english, error("BAD_REQUEST", "A direct conversation needs someone else."), "zed")).toBe(
       "A direct conversation needs someone else.",
     );

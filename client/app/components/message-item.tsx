@@ -1,12 +1,12 @@
 import { createSignal, Show } from "solid-js";
 import { type Concern, concernText } from "../lib/concerns-me.ts";
 import { formatClockTime, formatFullTime, formatMessageTime } from "../lib/format-time.ts";
+import { useT } from "../lib/locale.ts";
 import { isLongMessage } from "../lib/long-message.ts";
 import type { Message } from "../lib/message-log.ts";
 import { usePeople } from "../lib/people.ts";
 import { reactionChips } from "../lib/reactions.ts";
 import type { Quote } from "../lib/reply-quote.ts";
-import { useT } from "../lib/locale.ts";
 import { useReaderLocale, useTimelineStrings } from "../lib/timeline-strings.ts";
 import { AttachmentList } from "./attachment-list.tsx";
 import { MessageActions } from "./message-actions.tsx";

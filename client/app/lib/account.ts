@@ -28,7 +28,9 @@ export function passwordFormProblem(t: Translate, form: PasswordForm): string | 
     // The bound the schema broke, for the sentence: zod puts it on the issue as `minimum` / `maximum`.
     const count = Number(issue && "minimum" in issue ? issue.minimum : issue && "maximum" in issue ? issue.maximum : 0);
     if (issue?.path[0] === "newPassword") {
-      return issue.code === "too_small" ? t("passwordForm.newTooShort", { count }) : t("passwordForm.newTooLong", { count });
+      return issue.code === "too_small"
+        ? t("passwordForm.newTooShort", { count })
+        : t("passwordForm.newTooLong", { count });
     }
     if (issue?.code === "too_small") return t("passwordForm.enterCurrent");
     if (issue?.code === "too_big") return t("passwordForm.currentTooLong", { count });

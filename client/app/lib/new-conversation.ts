@@ -21,7 +21,10 @@ export function checkPeer(t: Translate, input: string, self: string | null | und
 }
 
 /** Which of Username's checks refused it, from the issue's code and bound. */
-function usernameProblem(t: Translate, issue: { code: string; minimum?: unknown; maximum?: unknown } | undefined): string {
+function usernameProblem(
+  t: Translate,
+  issue: { code: string; minimum?: unknown; maximum?: unknown } | undefined,
+): string {
   if (issue?.code === "too_small") return t("conversation.usernameTooShort", { count: Number(issue.minimum) });
   if (issue?.code === "too_big") return t("conversation.usernameTooLong", { count: Number(issue.maximum) });
   if (issue?.code === "invalid_format") return t("conversation.usernameCharacters");

@@ -32,7 +32,11 @@ export function reactedBy(t: Translate, users: readonly string[], self: string |
 }
 
 /** One chip per emoji, in the order the emoji were first added. */
-export function reactionChips(t: Translate, reactions: readonly Reaction[], self: string | null | undefined): ReactionChip[] {
+export function reactionChips(
+  t: Translate,
+  reactions: readonly Reaction[],
+  self: string | null | undefined,
+): ReactionChip[] {
   return reactions.map((r) => ({
     emoji: r.emoji,
     count: r.users.length,

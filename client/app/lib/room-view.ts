@@ -8,6 +8,7 @@
  */
 import { useSearchParams } from "@solidjs/router";
 import { createEffect, createMemo, createSignal, on, onCleanup, onMount, useContext } from "solid-js";
+import { english } from "../../../shared/i18n/index.ts";
 import type { MemberEntry } from "../../../shared/room-log.ts";
 import { useApi } from "./api.ts";
 import { createArrival } from "./arrival.ts";
@@ -17,7 +18,6 @@ import { createHeldFiles } from "./held-files.ts";
 import { createHistoryCache } from "./history-cache.ts";
 import { browserStorage } from "./known-user.ts";
 import { LocaleContext } from "./locale.ts";
-import { english } from "../../../shared/i18n/index.ts";
 import { findMessage } from "./message-log.ts";
 import { type MyRooms, useMyRooms } from "./my-rooms.ts";
 import { FilesNotKeptError } from "./outbox.ts";
