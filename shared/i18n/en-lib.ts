@@ -74,8 +74,9 @@ export const enLib = {
     typingOne: template<{ name: string }>("{{ name }} is typing…"),
     typingTwo: template<{ first: string; second: string }>("{{ first }} and {{ second }} are typing…"),
     typingMany: "several people are typing…",
-    joined: template<{ names: string }>("{{ names }} joined"),
-    left: template<{ names: string }>("{{ names }} left"),
+    /** `count`: how many people `names` stands for (a verb agrees with it in some languages). */
+    joined: plural<Count & { names: string }>("en", { one: "{{ names }} joined", other: "{{ names }} joined" }),
+    left: plural<Count & { names: string }>("en", { one: "{{ names }} left", other: "{{ names }} left" }),
     joinedAndLeft: template<{ joined: string; left: string }>("{{ joined }} joined; {{ left }} left"),
     namesAnd: template<{ names: string; last: string }>("{{ names }} and {{ last }}"),
     namesAndOthers: plural<Count & { names: string }>("en", {

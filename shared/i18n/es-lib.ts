@@ -74,8 +74,8 @@ export const esLib: Lib = {
     typingOne: template<{ name: string }>("{{ name }} está escribiendo…"),
     typingTwo: template<{ first: string; second: string }>("{{ first }} y {{ second }} están escribiendo…"),
     typingMany: "varias personas están escribiendo…",
-    joined: template<{ names: string }>("{{ names }} entró"),
-    left: template<{ names: string }>("{{ names }} salió"),
+    joined: plural<Count & { names: string }>("es", { one: "{{ names }} entró", other: "{{ names }} entraron" }),
+    left: plural<Count & { names: string }>("es", { one: "{{ names }} salió", other: "{{ names }} salieron" }),
     joinedAndLeft: template<{ joined: string; left: string }>("Entró: {{ joined }}; salió: {{ left }}"),
     namesAnd: template<{ names: string; last: string }>("{{ names }} y {{ last }}"),
     namesAndOthers: plural<Count & { names: string }>("es", {
@@ -89,7 +89,7 @@ export const esLib: Lib = {
     makeModerator: "Hacer moderador",
     makeMember: "Hacer miembro",
     kick: "Quitar de la sala",
-    ban: "Expulsar de la sala",
+    ban: "Vetar en la sala",
   },
   announce: {
     message: template<{ sender: string; text: string }>("{{ sender }}: {{ text }}"),

@@ -1,9 +1,16 @@
 /** The room page's presence wording and timing: typing line, joined/left notices, the typing throttle. */
 import { describe, expect, test } from "bun:test";
-import { describeChange, diffPresent, listNames, presentList, typingLine } from "../../client/app/lib/presence.ts";
+import {
+  describeChange,
+  diffPresent,
+  guestsLabel,
+  listNames,
+  presentList,
+  typingLine,
+} from "../../client/app/lib/presence.ts";
 import { createPresenceNotices, type Timers } from "../../client/app/lib/presence-notices.ts";
 import { createTypingSignal } from "../../client/app/lib/typing-signal.ts";
-import { english } from "../../shared/i18n/index.ts";
+import { createTranslator, english } from "../../shared/i18n/index.ts";
 
 /** Timers that run only when the test moves the clock. */
 function fakeTimers() {
@@ -241,5 +248,16 @@ describe("createTypingSignal", () => {
     const typing = createTypingSignal({ signal: () => Promise.reject(new Error("TOO_MANY_REQUESTS")) });
     typing.input("x");
     await typing.settled();
+  });
+});
+
+describe("presence words in Spanish", () => {
+  const spanish = createTranslator(() => "es");
+  test("the typing line, arrivals and the guest count follow the reader's language, verbs agreeing with the count", () => {
+    expect(typingLine(spanish, ["ann"], null)).toBe("ann está escribiendo…");
+    expect(typingLine(spanish, ["ann", "ben"], null)).toBe("ann y ben están escribiendo…");
+    expect(describeChange(spanish, { joined: ["ann"], left: [] })).toBe("ann entró");
+    expect(describeChange(spanish, { joined: ["ann", "ben"], left: [] })).toBe("ann y ben entraron");
+    expect(guestsLabel(spanish, 2)).toBe("2 invitados");
   });
 });

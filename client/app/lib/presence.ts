@@ -50,8 +50,8 @@ export function describeChange(t: Translate, change: PresenceChange): string {
   const joined = listNames(t, change.joined);
   const left = listNames(t, change.left);
   if (joined && left) return t("presence.joinedAndLeft", { joined, left });
-  if (joined) return t("presence.joined", { names: joined });
-  return left ? t("presence.left", { names: left }) : "";
+  if (joined) return t("presence.joined", { names: joined, count: change.joined.length });
+  return left ? t("presence.left", { names: left, count: change.left.length }) : "";
 }
 
 export interface PresentList {
