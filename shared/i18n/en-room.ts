@@ -8,7 +8,15 @@ import { plural, template } from "./plural.ts";
 type Name = { name: string };
 
 export const enRoom = {
+  searchBox: {
+    failed: "The search failed. Please try again.",
+    noWord: "Type a word to search for (letters or digits).",
+  },
   composer: {
+    quotedGone: "The message this answers is not in the room any more.",
+    olderFailed: template<{ error: string }>("Older messages could not be loaded: {{ error }}"),
+    editTargetDeleted: "The message you were editing was deleted.",
+    replyTargetDeleted: "The message you were replying to was deleted.",
     replyingTo: template<{ quote: string }>("Replying to {{ quote }}"),
     editing: "Editing your message",
     escToCancel: "Esc to cancel",

@@ -3,10 +3,18 @@ import type { Catalog } from "./en.ts";
 import { plural, template } from "./plural.ts";
 
 type Name = { name: string };
-type Room = Pick<Catalog, "composer" | "emoji" | "timeline" | "files" | "outbox">;
+type Room = Pick<Catalog, "composer" | "emoji" | "timeline" | "files" | "outbox" | "searchBox">;
 
 export const esRoom: Room = {
+  searchBox: {
+    failed: "La búsqueda falló. Inténtalo de nuevo.",
+    noWord: "Escribe una palabra que buscar (letras o dígitos).",
+  },
   composer: {
+    quotedGone: "El mensaje al que responde ya no está en la sala.",
+    olderFailed: template<{ error: string }>("No se pudieron cargar los mensajes anteriores: {{ error }}"),
+    editTargetDeleted: "Se eliminó el mensaje que estabas editando.",
+    replyTargetDeleted: "Se eliminó el mensaje al que respondías.",
     replyingTo: template<{ quote: string }>("Respondiendo a {{ quote }}"),
     editing: "Editando tu mensaje",
     escToCancel: "Esc para cancelar",

@@ -14,9 +14,9 @@ import "./search-box.css";
  * the panel; so do Esc and its Close button, giving the focus back to the box.
  */
 export function SearchBox(props: { client: ParlorClient; label: string }) {
-  const search = createSearch({ client: props.client });
-  const names = useDmNames();
   const { t, locale } = useLocale();
+  const search = createSearch({ client: props.client, t });
+  const names = useDmNames();
   const [query, setQuery] = createSignal("");
   const [open, setOpen] = createSignal(false);
   let input: HTMLInputElement | undefined;

@@ -4,6 +4,7 @@
  * message's text, and gives back the draft it held when the edit ends.
  * Pure values and functions, so `bun test` covers the rules the keys follow.
  */
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import type { Message } from "./message-log.ts";
 
 export type ComposerMode =
@@ -47,15 +48,13 @@ export function leaveMode(mode: ComposerMode, current: string): { mode: Composer
 export function afterLogChange(
   mode: ComposerMode,
   messages: (seq: number) => Message | undefined,
+  t: Translate = english,
 ): { mode: ComposerMode; notice?: string } {
   if (mode.kind === "new") return { mode };
   const target = messages(mode.kind === "edit" ? mode.seq : mode.to);
   if (!target?.deleted) return { mode };
   return {
     mode: newMessage,
-    notice:
-      mode.kind === "edit"
-        ? "The message you were editing was deleted."
-        : "The message you were replying to was deleted.",
+    notice: mode.kind === "edit" ? t("composer.editTargetDeleted") : t("composer.replyTargetDeleted"),
   };
 }

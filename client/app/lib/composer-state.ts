@@ -133,7 +133,7 @@ export function createComposerState(opts: ComposerStateOptions) {
     /** After the log changed: an edit or reply of a message deleted meanwhile ends, saying so. */
     logChanged(find: (seq: number) => Message | undefined) {
       const before = mode();
-      const after = afterLogChange(before, find);
+      const after = afterLogChange(before, find, t);
       if (after.mode === before) return;
       end(leaveMode(before, text()));
       setError(after.notice ?? null);

@@ -4,7 +4,9 @@
  * where a failure is said (in the message it concerns). The page supplies the
  * DOM side (finding, showing and focusing a message's element).
  */
+
 import { createSignal } from "solid-js";
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { errorMessage } from "./api.ts";
 import type { ComposerState } from "./composer-state.ts";
 import type { Message } from "./message-log.ts";
@@ -31,6 +33,8 @@ export interface RoomActionsOptions {
   focusComposer: () => void;
   /** How long a message stays highlighted after a jump to it. */
   highlightMs?: number;
+  /** The reader's language (English when absent). */
+  t?: Translate;
 }
 
 export function createRoomActions(opts: RoomActionsOptions) {
@@ -85,8 +89,8 @@ export function createRoomActions(opts: RoomActionsOptions) {
         setError({
           seq: from,
           text: older
-            ? `Older messages could not be loaded: ${errorMessage(older)}`
-            : "The message this answers is not in the room any more.",
+            ? (opts.t ?? english)("composer.olderFailed", { error: errorMessage(older, opts.t) })
+            : (opts.t ?? english)("composer.quotedGone"),
         });
         return;
       }

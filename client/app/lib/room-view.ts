@@ -291,6 +291,7 @@ function createMessageTools(opts: {
     show: list.show,
     focus: list.focus,
     focusComposer: () => composerInput?.focus(),
+    t: useContext(LocaleContext)?.t,
   });
   onCleanup(actions.dispose);
   function composerRef(el: HTMLTextAreaElement) {

@@ -6,6 +6,7 @@
 
 import type { ParlorClient, RouterOutputs } from "@parlor/client";
 import { createSignal } from "solid-js";
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { searchTerms } from "../../../shared/search.ts";
 import { roomPath } from "./room-name.ts";
 
@@ -33,7 +34,8 @@ export const messageHref = (hit: { room: string; seq: number }) => `${roomPath(h
 
 const PAGE = 20;
 
-export function createSearch(options: { client: ParlorClient; room?: string }) {
+export function createSearch(options: { client: ParlorClient; room?: string; t?: Translate }) {
+  const t = options.t ?? english;
   const [results, setResults] = createSignal<SearchHit[]>([]);
   const [cursor, setCursor] = createSignal<number | null>(null);
   const [loading, setLoading] = createSignal(false);
@@ -54,7 +56,7 @@ export function createSearch(options: { client: ParlorClient; room?: string }) {
       setCursor(page.nextCursor);
       setSearched(query);
     } catch (e) {
-      if (mine === generation) setError(e instanceof Error ? e.message : "The search failed. Please try again.");
+      if (mine === generation) setError(e instanceof Error ? e.message : t("searchBox.failed"));
     } finally {
       if (mine === generation) setLoading(false);
     }
@@ -74,7 +76,7 @@ export function createSearch(options: { client: ParlorClient; room?: string }) {
         setResults([]);
         setCursor(null);
         setSearched(null);
-        setError(q ? "Type a word to search for (letters or digits)." : null);
+        setError(q ? t("searchBox.noWord") : null);
         return Promise.resolve();
       }
       return fetchPage(q, undefined, false);
