@@ -32,6 +32,12 @@ export const SESSION_RECHECK_MS = 1000;
  * to it, after which it closes this one itself. Calls sent meanwhile run.
  */
 export const RECONNECT_GRACE_MS = 1_000;
+/**
+ * How long a socket refused at its context (the per-user cap, bad connectionParams) stays open
+ * after saying why: its first requests may still be on their way, and each gets the refusal as its
+ * answer (so a client learns the code) before the socket closes.
+ */
+export const REFUSED_SOCKET_GRACE_MS = 1_000;
 /** Past the drain deadline, how long shutdown still waits for sockets and HTTP before it cuts them: the close handshakes' time. */
 export const DRAIN_STOP_MARGIN_MS = 1_000;
 /** After the last forced close, how long the WebSocket drain waits for Bun to report each close: a peer that never answers is cut by the server's stop. */

@@ -77,7 +77,9 @@ function testRouter() {
   return { router, started, release, flood };
 }
 
-function connect(limits: Partial<Pick<ConnectionHost<object>, "maxBatchSize" | "maxCallsInFlight">> = {}) {
+function connect(
+  limits: Partial<Pick<ConnectionHost<object>, "maxBatchSize" | "maxCallsInFlight" | "createContext">> = {},
+) {
   const { router, ...probes } = testRouter();
   const ws = fakeSocket();
   const errors: string[] = [];
@@ -85,7 +87,7 @@ function connect(limits: Partial<Pick<ConnectionHost<object>, "maxBatchSize" | "
   const host: ConnectionHost<object> = {
     router,
     frames: createFrameEncoder(router),
-    createContext: async () => ({}),
+    createContext: limits.createContext ?? (async () => ({})),
     onError: (error) => errors.push(error.code),
     slowConsumerBytes: SLOW_CONSUMER,
     highWaterBytes: HIGH_WATER,
@@ -175,6 +177,27 @@ describe("drain(): the replay's backpressure hook", () => {
     const after = state(connection.drain());
     await settle();
     expect((after.rejected as Error).name).toBe("AbortError");
+  });
+});
+
+describe("a connection refused at its context (the per-user cap)", () => {
+  test("regression: a request that arrives just after the refusal is answered with it (the socket closed at once, leaving it unanswered)", async () => {
+    const refused = new TRPCError({ code: "TOO_MANY_REQUESTS", message: "At most 2 connections per user." });
+    const { connection, ws, frames } = connect({ createContext: () => Promise.reject(refused) });
+    // Input: the context fails, then (a turn later) the client's subscription arrives.
+    await settle();
+    await settle();
+    connection.onMessage(
+      JSON.stringify({ id: 7, method: "subscription", params: { path: "failsToStart", input: null } }),
+    );
+    await settle();
+    connection.flush();
+    // Output: the refusal for the connection (id null), then the same refusal as the subscription's answer.
+    expect(frames().map((f) => [f.id, f.error?.data.code])).toEqual([
+      [null, "TOO_MANY_REQUESTS"],
+      [7, "TOO_MANY_REQUESTS"],
+    ] as never);
+    expect(ws.closedWith).toBeNull();
   });
 });
 

@@ -14,6 +14,7 @@
  */
 import { type AnyRouter, callTRPCProcedure, getTRPCErrorFromUnknown, TRPCError } from "@trpc/server";
 import type { LiveSeat } from "../../groups/live-channel.ts";
+import { REFUSED_SOCKET_GRACE_MS } from "../../limits/defaults.ts";
 import {
   type CallType,
   type ConnectionParams,
@@ -112,7 +113,8 @@ export class Connection<TData> extends SocketWriter<TData> implements Subscripti
       const error = getTRPCErrorFromUnknown(cause);
       this.host.onError(error, undefined, this);
       this.sendError(null, undefined, { error, type: "unknown", path: undefined, input: undefined });
-      setImmediate(() => this.close());
+      // Requests already on their way are answered with the refusal meanwhile (they await ctxReady).
+      setTimeout(() => this.close(), REFUSED_SOCKET_GRACE_MS);
       return error;
     }
   }
