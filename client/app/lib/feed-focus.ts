@@ -31,6 +31,8 @@ export function attachFeedFocus(feed: HTMLElement, options: FeedFocusOptions): (
   function close(article: HTMLElement) {
     article.removeAttribute(OPEN);
     for (const control of article.querySelectorAll<HTMLElement>(CONTROLS)) {
+      // A code block that scrolls sideways stays a Tab stop: the keyboard must be able to scroll it.
+      if (control.localName === "pre") continue;
       if (!control.hasAttribute(SAVED)) control.setAttribute(SAVED, control.getAttribute("tabindex") ?? "");
       control.setAttribute("tabindex", "-1");
     }
