@@ -627,6 +627,12 @@ async function history() {
       limit: 50,
     },
   ];
+  /** The same pages asked of Parlor (over both transports) and of the bare server. */
+  const pages = queries.map((q) => ({
+    name: q.name,
+    expect: q.limit,
+    input: { room: q.room, limit: q.limit, ...(q.before ? { before: q.before } : {}) },
+  }));
   log("history: direct SQL vs repository");
   type Lat = { p50: number; p99: number };
   const inProcess = await sql<Record<string, { direct: Lat; repository: Lat }>>({
@@ -649,11 +655,7 @@ async function history() {
         iterations: S.histIter,
         warmup: 200,
         serverPids: [parlor.pid],
-        queries: queries.map((q) => ({
-          name: q.name,
-          expect: q.limit,
-          input: { room: q.room, limit: q.limit, ...(q.before ? { before: q.before } : {}) },
-        })),
+        queries: pages,
       });
     }
   } finally {
@@ -672,11 +674,7 @@ async function history() {
       iterations: S.histIter,
       warmup: 200,
       serverPids: [store.pid],
-      queries: queries.map((q) => ({
-        name: q.name,
-        expect: q.limit,
-        input: { room: q.room, limit: q.limit, ...(q.before ? { before: q.before } : {}) },
-      })),
+      queries: pages,
     });
   } finally {
     await store.stop();

@@ -90,8 +90,9 @@ export async function startParlor(opts: ParlorOptions = {}): Promise<BenchServer
   };
 }
 
-export async function startBare(cpu: string | null = SERVER_CPU): Promise<BenchServer> {
-  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-server.ts")]));
+/** A bare ceiling server (one of this folder's scripts) on its own core; it prints `PORT <n>` once it listens. */
+async function startBareScript(script: string, args: string[], cpu: string | null): Promise<BenchServer> {
+  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, script), ...args]));
   const port = (await child.line(/^PORT (\d+)/))[1];
   return {
     kind: "bare",
@@ -102,34 +103,17 @@ export async function startBare(cpu: string | null = SERVER_CPU): Promise<BenchS
     stop: () => child.stop(),
   };
 }
+
+/** The fan-out ceiling (bare-server.ts): `server.publish`, stores nothing. */
+export const startBare = (cpu: string | null = SERVER_CPU) => startBareScript("bare-server.ts", [], cpu);
 
 /** The send path's ceiling (bare-store-server.ts): stores in SQLite at `dbPath`, publishes after each turn's commit. */
-export async function startBareStore(dbPath: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
-  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-store-server.ts"), dbPath]));
-  const port = (await child.line(/^PORT (\d+)/))[1];
-  return {
-    kind: "bare",
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/`,
-    pid: child.pid,
-    child,
-    stop: () => child.stop(),
-  };
-}
+export const startBareStore = (dbPath: string, cpu: string | null = SERVER_CPU) =>
+  startBareScript("bare-store-server.ts", [dbPath], cpu);
 
 /** The uploads' ceiling (bare-upload-server.ts): multipart in, the file written to `dir`. */
-export async function startBareUpload(dir: string, cpu: string | null = SERVER_CPU): Promise<BenchServer> {
-  const child = spawnChild(pinned(cpu, ["bun", join(import.meta.dir, "bare-upload-server.ts"), dir]));
-  const port = (await child.line(/^PORT (\d+)/))[1];
-  return {
-    kind: "bare",
-    url: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/`,
-    pid: child.pid,
-    child,
-    stop: () => child.stop(),
-  };
-}
+export const startBareUpload = (dir: string, cpu: string | null = SERVER_CPU) =>
+  startBareScript("bare-upload-server.ts", [dir], cpu);
 
 /** Signs up `count` bench users through the real auth path (Argon2id): a few users, many connections each. */
 export async function benchUsers(
