@@ -19,6 +19,19 @@ export const ERROR_REASONS = [
   "wrongCredentials",
   "wrongPassword",
   "usernameTaken",
+  "notOnYourself",
+  "ownerCannotLeave",
+  "dmNeedsSomeoneElse",
+  "dmTwoOnly",
+  "fileEmpty",
+  "imageUnreadable",
+  "imageTooManyPixels",
+  "uploadsAtOnce",
+  "uploadsPerDay",
+  "uploadBytesPerDay",
+  "fileAttachedTwice",
+  "uploadGone",
+  "avatarNotYours",
 ] as const satisfies readonly (keyof Catalog["errors"])[];
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

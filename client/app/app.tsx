@@ -147,7 +147,6 @@ export function App(props: { api: BrowserApi }) {
     onUnauthorized: () => session.recheck(),
   });
   const people = createPeople({ client: props.api.client, signedIn: () => !!session.user() });
-  const dmNames = createDmNames(props.api.client, () => session.user()?.username, people.name);
   const user = () => session.user();
   const locale = createLocale({
     storage,
@@ -156,6 +155,12 @@ export function App(props: { api: BrowserApi }) {
     saveForAccount: (language) => props.api.client.me.setLanguage.mutate({ language }),
     root: document.documentElement,
   });
+  const dmNames = createDmNames(
+    props.api.client,
+    () => session.user()?.username,
+    people.name,
+    () => locale.t("shell.switcherPerson"),
+  );
   return (
     <ApiContext.Provider value={props.api}>
       <SessionContext.Provider value={session}>

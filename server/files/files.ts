@@ -110,6 +110,7 @@ export function createFiles({ db, storage, limits, mayRead, now = Date.now, log 
       if (mine >= limits.uploadsInFlightPerUser)
         throw new TooManyRequestsError(
           `At most ${limits.uploadsInFlightPerUser} uploads at once: wait for one to finish.`,
+          { reason: "uploadsAtOnce", params: { count: limits.uploadsInFlightPerUser } },
         );
       perUser.set(userId, mine + 1);
       const leave = () => {
@@ -137,12 +138,17 @@ export function createFiles({ db, storage, limits, mayRead, now = Date.now, log 
       if (!(file instanceof Blob)) throw new InvalidRequestError("Send the file as the form field 'file'.");
       if (file.size > limits.maxUploadBytes)
         throw new PayloadTooLargeError(`A file is at most ${limits.maxUploadBytes} bytes (this one is ${file.size}).`);
-      if (file.size === 0) throw new InvalidRequestError("The file is empty.");
+      if (file.size === 0) throw new InvalidRequestError("The file is empty.", { reason: "fileEmpty" });
       const used = await repo.uploadedSince(db, userId, now() - DAY_MS);
       if (used.count >= limits.uploadsPerDay)
-        throw new TooManyRequestsError(`At most ${limits.uploadsPerDay} files a day: try again later.`);
+        throw new TooManyRequestsError(`At most ${limits.uploadsPerDay} files a day: try again later.`, {
+          reason: "uploadsPerDay",
+          params: { count: limits.uploadsPerDay },
+        });
       if (used.bytes + file.size > limits.uploadBytesPerDay)
-        throw new TooManyRequestsError(`At most ${limits.uploadBytesPerDay} bytes of files a day: try again later.`);
+        throw new TooManyRequestsError(`At most ${limits.uploadBytesPerDay} bytes of files a day: try again later.`, {
+          reason: "uploadBytesPerDay",
+        });
 
       const type = await sniffType(file);
       const id = newId();

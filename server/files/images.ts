@@ -37,13 +37,16 @@ export async function processImage(
     // Reads the header only: nothing is decoded yet.
     meta = await sharp(bytes, { limitInputPixels: false, animated }).metadata();
   } catch {
-    throw new InvalidRequestError("This file looks like an image but cannot be read as one.");
+    throw new InvalidRequestError("This file looks like an image but cannot be read as one.", {
+      reason: "imageUnreadable",
+    });
   }
   const frameHeight = meta.pageHeight ?? meta.height ?? 0;
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (!meta.width || !meta.height || pixels > maxPixels) {
     throw new InvalidRequestError(
       `Images are at most ${maxPixels.toLocaleString("en")} pixels (this one declares ${meta.width ?? 0} × ${meta.height ?? 0}).`,
+      { reason: "imageTooManyPixels" },
     );
   }
   return decoding.run(async () => {
@@ -63,7 +66,9 @@ export async function processImage(
         height: quarter ? meta.width! : frameHeight,
       };
     } catch {
-      throw new InvalidRequestError("This image cannot be read: it is damaged or not what its first bytes say.");
+      throw new InvalidRequestError("This image cannot be read: it is damaged or not what its first bytes say.", {
+        reason: "imageUnreadable",
+      });
     }
   });
 }

@@ -48,10 +48,12 @@ export async function attachUploads(
   q: { messageId: number; uploaderId: number; ids: readonly string[]; now: number },
 ): Promise<Attachment[]> {
   if (q.ids.length === 0) return [];
-  if (new Set(q.ids).size !== q.ids.length) throw new InvalidRequestError("A file can be attached to a message once.");
+  if (new Set(q.ids).size !== q.ids.length)
+    throw new InvalidRequestError("A file can be attached to a message once.", { reason: "fileAttachedTwice" });
   const refused = (id: string) =>
     new InvalidRequestError(
       `'${id}' is not a file you uploaded in the last 24 hours and have not sent yet: upload it again.`,
+      { reason: "uploadGone" },
     );
   const rows = await trx
     .selectFrom("upload")

@@ -58,6 +58,7 @@ export function createProfiles({ db, groups, files }: ProfilesOptions) {
       if (typeof change.avatar === "string" && !(await files.mayWear(userId, change.avatar)))
         throw new InvalidRequestError(
           `'${change.avatar}' is not an image you uploaded (JPEG, PNG, WebP or GIF) and can still read: upload one and use its id.`,
+          { reason: "avatarNotYours" },
         );
       const set: { display_name?: string | null; avatar_id?: string | null } = {};
       if (change.displayName !== undefined) set.display_name = change.displayName;

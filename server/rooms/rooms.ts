@@ -108,12 +108,14 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
   }
 
   function requireNotDirect(access: RoomAccess): void {
-    if (access.direct) throw new InvalidRequestError("A direct conversation is between its two people only.");
+    if (access.direct)
+      throw new InvalidRequestError("A direct conversation is between its two people only.", { reason: "dmTwoOnly" });
   }
 
   /** Owners act on anyone but themselves; moderators only on plain members. */
   function requireOutranks(access: RoomAccess, target: { role: string | null; id: number }, actor: Author): void {
-    if (target.id === actor.id) throw new InvalidRequestError("You cannot do this to yourself.");
+    if (target.id === actor.id)
+      throw new InvalidRequestError("You cannot do this to yourself.", { reason: "notOnYourself" });
     if (target.role === "owner" || target.id === access.ownerId)
       throw new ForbiddenError("Nobody can do this to the room's owner.", { reason: "notOnOwner" });
     if (target.role === "moderator" && access.role !== "owner")
@@ -245,7 +247,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     async leave(user: Author, access: AnyRoomAccess): Promise<void> {
       const a = requireExisting(access);
       if (!a.role) throw new InvalidRequestError(`You are not a member of room '${a.room}'.`);
-      if (a.role === "owner" && !a.direct) throw new InvalidRequestError("The owner cannot leave their room.");
+      if (a.role === "owner" && !a.direct)
+        throw new InvalidRequestError("The owner cannot leave their room.", { reason: "ownerCannotLeave" });
       const left = await changeMembership(a.room, { actor: user, user: user.username, change: "left" }, (trx) =>
         repo.deleteMember(trx, a.room, user.id),
       );
@@ -353,7 +356,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     /** The private room of two users, the same from either side; created on first use. */
     async openDm(user: Author, username: string): Promise<{ room: RoomName }> {
       const other = await targetUser(username);
-      if (other.id === user.id) throw new InvalidRequestError("A direct conversation needs someone else.");
+      if (other.id === user.id)
+        throw new InvalidRequestError("A direct conversation needs someone else.", { reason: "dmNeedsSomeoneElse" });
       const room = dmRoomOf(user.id, other.id);
       const now = new Date().toISOString();
       const joined = await db.transaction().execute(async (trx) => {

@@ -99,7 +99,6 @@ export const enRoom = {
     remove: "Remove",
     waiting: "Sending when the uploads finish…",
     tooBig: "Too big: this file is over the server's size limit.",
-    refusedBecause: template<{ detail: string }>("This file cannot be sent: {{ detail }}"),
     refused: "This file cannot be sent (its type is not accepted, or the image is too large to process).",
     quota: "You have uploaded as much as you may for today. Try again later.",
     signedOut: "You are signed out. Sign in again to send files.",

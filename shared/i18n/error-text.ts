@@ -67,6 +67,9 @@ function reasonText(reason: ErrorReason, params: Record<string, unknown>, t: Tra
     case "roomNotFound":
     case "banned":
       return t(`errors.${reason}`, { room: text("room") });
+    case "uploadsAtOnce":
+    case "uploadsPerDay":
+      return t(`errors.${reason}`, { count: Number(params.count) });
     case "rateLimited": {
       const seconds = Number(params.seconds);
       return Number.isFinite(seconds) && seconds > 0

@@ -99,7 +99,6 @@ export const esRoom: Room = {
     remove: "Quitar",
     waiting: "Se enviará cuando terminen las subidas…",
     tooBig: "Demasiado grande: este archivo supera el límite de tamaño del servidor.",
-    refusedBecause: template<{ detail: string }>("Este archivo no se puede enviar: {{ detail }}"),
     refused: "Este archivo no se puede enviar (su tipo no se acepta, o la imagen es demasiado grande para procesarla).",
     quota: "Ya has subido todo lo que puedes por hoy. Inténtalo de nuevo más tarde.",
     signedOut: "Tu sesión se ha cerrado. Vuelve a iniciar sesión para enviar archivos.",

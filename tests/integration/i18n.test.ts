@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createParlorClient } from "@parlor/client";
 import { TRPCClientError } from "@trpc/client";
+import { readUploadAnswer, UploadError, uploadErrorText } from "../../client/app/lib/upload-transport.ts";
 import type { AppRouter } from "../../server/trpc/router.ts";
 import { errorText } from "../../shared/i18n/error-text.ts";
 import { createTranslator } from "../../shared/i18n/index.ts";
@@ -96,6 +97,48 @@ describe("errorText: the API's refusals in the reader's language", () => {
     }
     expect(error?.data?.code).toBe("TOO_MANY_REQUESTS");
     expect(errorText(error, es)).toMatch(/^Demasiados intentos: vuelve a intentarlo en \d+ segundos?\.$/);
+  });
+
+  test("refusals of rooms and files name their reason: no English reaches a Spanish reader", async () => {
+    const ann = await server.signUp();
+    const self = await refusal(ann.client.dm.open.mutate({ username: ann.username }));
+    expect(errorText(self, es)).toBe("Una conversación directa necesita a otra persona.");
+    await ann.client.room.create.mutate({ room: "es-owner-stays", visibility: "public" });
+    const leaving = await refusal(ann.client.room.leave.mutate({ room: "es-owner-stays" }));
+    expect(errorText(leaving, es)).toBe("El propietario de la sala no puede salir de ella.");
+    const form = new FormData();
+    form.append("file", new File([], "empty.txt"));
+    const empty = await refusal(ann.client.attachment.upload.mutate(form));
+    expect(errorText(empty, es)).toBe("El archivo está vacío.");
+  });
+
+  test("the page's upload transport words a refusal from its reason, in the reader's language", async () => {
+    const ann = await server.signUp();
+    const form = new FormData();
+    form.append("file", new File([], "empty.txt"));
+    const res = await fetch(`${server.url}/trpc/attachment.upload`, {
+      method: "POST",
+      body: form,
+      headers: { authorization: `Bearer ${ann.token}` },
+    });
+    expect(res.status).toBe(400);
+    let error: unknown;
+    try {
+      readUploadAnswer(res.status, await res.text());
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UploadError);
+    expect(uploadErrorText(error as UploadError, es)).toBe("El archivo está vacío.");
+    expect(uploadErrorText(error as UploadError, en)).toBe("The file is empty.");
+    // Refused without a named reason: worded from the kind, never from the server's English.
+    let unnamed: unknown;
+    try {
+      readUploadAnswer(400, JSON.stringify({ error: { message: "Some English.", data: { code: "BAD_REQUEST" } } }));
+    } catch (e) {
+      unnamed = e;
+    }
+    expect(uploadErrorText(unnamed as UploadError, es)).toBe(es("files.refused"));
   });
 
   test("no answer at all is a network problem", () => {

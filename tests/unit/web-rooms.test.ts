@@ -275,9 +275,9 @@ describe("direct-message names", () => {
       ),
     ).toBe("ben");
     expect(dmPeer([{ username: "ann", role: "owner", displayName: null }], "ann")).toBe("ann");
-    expect(roomLabel("dm:1:2", "ben")).toBe("ben");
-    expect(roomLabel("dm:1:2", null)).toBe("Direct message");
-    expect(roomLabel("lobby", "ignored")).toBe("#lobby");
+    expect(roomLabel("dm:1:2", "ben", "Mensaje directo")).toBe("ben");
+    expect(roomLabel("dm:1:2", null, "Mensaje directo")).toBe("Mensaje directo");
+    expect(roomLabel("lobby", "ignored", "Mensaje directo")).toBe("#lobby");
   });
 });
 

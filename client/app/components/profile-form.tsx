@@ -3,7 +3,7 @@ import { DisplayName } from "../../../shared/schemas.ts";
 import { errorMessage } from "../lib/api.ts";
 import { useT } from "../lib/locale.ts";
 import { usePeople } from "../lib/people.ts";
-import { sendUpload, UploadError } from "../lib/upload-transport.ts";
+import { sendUpload, UploadError, uploadErrorText } from "../lib/upload-transport.ts";
 import { Avatar } from "./avatar.tsx";
 
 /** The signed-in person's face and display name (`me.updateProfile`). */
@@ -44,7 +44,7 @@ export function ProfileForm(props: {
     } catch (e) {
       setNotice("");
       // An UploadError's message is already the sentence to show (upload-transport.ts; the composer's pass translates it).
-      setError(e instanceof UploadError ? e.message : errorMessage(e, t));
+      setError(e instanceof UploadError ? uploadErrorText(e, t) : errorMessage(e, t));
     } finally {
       setBusy(false);
     }

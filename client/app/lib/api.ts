@@ -58,18 +58,10 @@ export function useApi(): BrowserApi {
 }
 
 /**
- * A readable sentence from whatever a call threw. With the page's translator
- * (`useT()`), in the reader's language from the error's code, reason and fields
- * (shared/i18n/error-text.ts); without one, the server's English message, as
- * components not yet translated show it.
+ * A readable sentence from whatever a call threw, in the reader's language
+ * (`t`, the page's translator) from the error's code, reason and fields
+ * (shared/i18n/error-text.ts), never from the server's English message.
  */
-export function errorMessage(error: unknown, t?: Translate): string {
-  if (t) return errorText(error, t);
-  if (error instanceof Error && error.message) {
-    // A network failure reads "Failed to fetch" in Chromium: say what it means.
-    if (error.message === "Failed to fetch" || error.message.startsWith("NetworkError"))
-      return "Cannot reach the server. Check your connection and try again.";
-    return error.message;
-  }
-  return "Something went wrong. Please try again.";
+export function errorMessage(error: unknown, t: Translate): string {
+  return errorText(error, t);
 }

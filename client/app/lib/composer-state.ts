@@ -36,7 +36,7 @@ export function createComposerState(opts: ComposerStateOptions) {
       ? t("outbox.filesNotKept")
       : e instanceof OutboxFullError
         ? t("outbox.full", { count: OUTBOX_MAX_ENTRIES })
-        : errorMessage(e);
+        : errorMessage(e, t);
   const [text, setText] = createSignal("");
   const [mode, setMode] = createSignal<ComposerMode>(newMessage);
   const [error, setError] = createSignal<string | null>(null);

@@ -16,10 +16,14 @@ export function dmPeer(members: readonly RoomMember[], self: string | null | und
   return members.find((m) => m.username !== self)?.username ?? members[0]?.username ?? null;
 }
 
-/** How a room is named in lists and titles: "#lobby", or the other person's name for a direct conversation. */
-export function roomLabel(room: string, peer: string | null | undefined): string {
+/**
+ * How a room is named in lists and titles: "#lobby", or the other person's name
+ * for a direct conversation (`unnamed`, "Direct message" in the reader's
+ * language, until that name is known).
+ */
+export function roomLabel(room: string, peer: string | null | undefined, unnamed: string): string {
   if (!isDmRoom(room)) return `#${room}`;
-  return peer ?? "Direct message";
+  return peer ?? unnamed;
 }
 
 /** The address of the direct conversation with `username`: `/dm/ann/` (opened, or started, by dm.open). */
@@ -32,12 +36,14 @@ export function conversationPath(room: string, peer: string | null | undefined):
 
 /**
  * `nameOf` says how a person is called (display name, else username); the
- * default is the username.
+ * default is the username. `unnamed` labels a direct conversation whose other
+ * person is not known yet, in the reader's language.
  */
 export function createDmNames(
   client: ParlorClient,
   self: () => string | null | undefined,
   nameOf: (username: string) => string = (u) => u,
+  unnamed: () => string = () => "Direct message",
 ) {
   const [names, setNames] = createSignal<ReadonlyMap<string, string>>(new Map());
   const asked = new Set<string>();
@@ -52,17 +58,17 @@ export function createDmNames(
         const peer = dmPeer(members, self());
         if (peer) setNames((m) => new Map(m).set(room, peer));
       })
-      // Shown as "Direct message" meanwhile; asked again the next time it is shown.
+      // Shown as `unnamed` meanwhile; asked again the next time it is shown.
       .catch(() => asked.delete(room));
   }
 
   return {
     /** The label of `room`; for a direct conversation, its peer's name once known. */
     label(room: string): string {
-      if (!isDmRoom(room)) return roomLabel(room, null);
+      if (!isDmRoom(room)) return roomLabel(room, null, "");
       lookUp(room);
       const peer = names().get(room);
-      return roomLabel(room, peer === undefined ? null : nameOf(peer));
+      return roomLabel(room, peer === undefined ? null : nameOf(peer), unnamed());
     },
     /** Where `room` opens: `/dm/<peer>/` for a direct conversation (once its peer is known), else `/room/<name>/`. */
     path: (room: string) =>

@@ -39,7 +39,7 @@ export function conversationError(t: Translate, error: unknown, username: string
     case "UNAUTHORIZED":
       return t("conversation.signIn");
     default:
-      // The server's own sentence (e.g. BAD_REQUEST for a conversation with oneself): its code alone says less.
-      return errorMessage(error);
+      // Worded from its reason where the server named one (a conversation with oneself: dmNeedsSomeoneElse).
+      return errorMessage(error, t);
   }
 }

@@ -65,7 +65,7 @@ export function createHeldFiles(outboxKey: string, entries: EntryStore, files: O
           continue;
         }
         const held = await files?.store.get(heldKey(entry.clientId, index)).catch(() => undefined);
-        if (!files || !held) throw new UploadError("refused", english("files.notKeptHere", { name: file.name }));
+        if (!files || !held) throw new UploadError("refused", (t) => t("files.notKeptHere", { name: file.name }));
         const { id } = await files.upload(held, file.name);
         entries.update(entry.clientId, (e) => ({
           ...e,

@@ -41,7 +41,7 @@ export function createRoomActions(opts: RoomActionsOptions) {
   const { room, composer } = opts;
   const [error, setError] = createSignal<{ seq: number; text: string } | null>(null);
   const failed = (seq: number) => (e: unknown) => {
-    setError({ seq, text: errorMessage(e) });
+    setError({ seq, text: errorMessage(e, opts.t ?? english) });
   };
   const [highlighted, setHighlighted] = createSignal<number | null>(null);
   let highlightTimer: ReturnType<typeof setTimeout> | undefined;
@@ -89,7 +89,7 @@ export function createRoomActions(opts: RoomActionsOptions) {
         setError({
           seq: from,
           text: older
-            ? (opts.t ?? english)("composer.olderFailed", { error: errorMessage(older, opts.t) })
+            ? (opts.t ?? english)("composer.olderFailed", { error: errorMessage(older, opts.t ?? english) })
             : (opts.t ?? english)("composer.quotedGone"),
         });
         return;

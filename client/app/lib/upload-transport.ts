@@ -17,35 +17,38 @@
  * 413 that a proxy or the server's early check sends without tRPC's body),
  * never from the English of its message.
  */
+import { errorText } from "../../../shared/i18n/error-text.ts";
+import { english, type Translate } from "../../../shared/i18n/index.ts";
 import { Attachment } from "../../../shared/schemas.ts";
 
 export const UPLOAD_PATH = "/trpc/attachment.upload";
 
 /** Why an upload did not give an attachment, as the composer tells it per file. */
-import { english, type Translate } from "../../../shared/i18n/index.ts";
 export type UploadErrorKind = "too-big" | "refused" | "quota" | "signed-out" | "unreachable" | "cancelled";
 
 export class UploadError extends Error {
   override name = "UploadError";
   constructor(
     readonly kind: UploadErrorKind,
-    /** The server's own message, when it sent one (shown as detail, never parsed). */
-    readonly detail = "",
+    /** Why, in the reader's language, when more is known than the kind (the server's named reason, a file not kept here). */
+    readonly because?: (t: Translate) => string,
   ) {
-    super(uploadErrorText({ kind, detail }));
+    super(uploadErrorText({ kind, because }));
   }
 }
 
 /** The sentence shown by a file that could not be uploaded, from its kind (the `message` is English, for logs). */
 export function uploadErrorText(
-  { kind, detail }: { kind: UploadErrorKind; detail: string },
+  { kind, because }: { kind: UploadErrorKind; because?: ((t: Translate) => string) | undefined },
   t: Translate = english,
 ): string {
+  // The reason is a whole sentence of its own ("The file is empty.").
+  if (because) return because(t);
   switch (kind) {
     case "too-big":
       return t("files.tooBig");
     case "refused":
-      return detail ? t("files.refusedBecause", { detail }) : t("files.refused");
+      return t("files.refused");
     case "quota":
       return t("files.quota");
     case "signed-out":
@@ -85,7 +88,7 @@ export function readUploadAnswer(status: number, body: string): Attachment {
   }
   const answer = (json ?? {}) as {
     result?: { data?: unknown };
-    error?: { message?: unknown; data?: { code?: unknown } };
+    error?: { message?: unknown; data?: { code?: unknown; reason?: unknown } };
   };
   if (status >= 200 && status < 300) {
     const parsed = Attachment.safeParse(answer.result?.data);
@@ -96,8 +99,9 @@ export function readUploadAnswer(status: number, body: string): Attachment {
   const kind =
     (typeof code === "string" ? KIND_OF_CODE[code] : undefined) ??
     (status === 413 ? "too-big" : status === 429 ? "quota" : "unreachable");
-  const message = answer.error?.message;
-  throw new UploadError(kind, kind === "refused" && typeof message === "string" ? message : "");
+  const error = answer.error;
+  // A refusal the server named (shared/error-reasons.ts) is worded from its reason, never from its English message.
+  throw new UploadError(kind, typeof error?.data?.reason === "string" ? (t) => errorText(error, t) : undefined);
 }
 
 /** The part of XMLHttpRequest an upload uses (tests give one that answers through tRPC's fetch handler). */
