@@ -45,6 +45,7 @@ export const enRoom = {
     notOne: "An emoji is one emoji (like 👍 or 👩🏽‍💻), nothing else.",
   },
   timeline: {
+    messagesIn: template<{ room: string }>("Messages in {{ room }}"),
     edited: "(edited)",
     editedAt: template<{ when: string }>("Edited {{ when }}"),
     deleted: "This message was deleted",

@@ -43,6 +43,7 @@ export const esRoom: Room = {
     notOne: "Un emoji es un solo emoji (como 👍 o 👩🏽‍💻), nada más.",
   },
   timeline: {
+    messagesIn: template<{ room: string }>("Mensajes en {{ room }}"),
     edited: "(editado)",
     editedAt: template<{ when: string }>("Editado el {{ when }}"),
     deleted: "Este mensaje se eliminó",

@@ -1,19 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations as violations } from "./support/axe.ts";
 import { png } from "./support/png.ts";
-
-/** Every axe-core rule for WCAG 2.x A and AA (and best practices) over the whole page: the list of violations, each with where it is. */
-async function violations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return results.violations.map((v) => ({
-    rule: v.id,
-    impact: v.impact,
-    where: v.nodes.map((n) => n.target.join(" ")),
-  }));
-}
 
 /** An image attachment of `user`'s, uploaded as the app does (FormData over HTTP). */
 async function uploadImage(baseURL: string, token: string): Promise<string> {

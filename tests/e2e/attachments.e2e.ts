@@ -7,12 +7,12 @@
  * in order, when the network is back; and axe finds nothing with images and
  * code blocks on screen.
  */
-import AxeBuilder from "@axe-core/playwright";
 import type { AppRouter } from "@parlor/client";
 import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { shownTexts, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations } from "./support/axe.ts";
 import { png } from "./support/png.ts";
 
 interface FileSpec {
@@ -312,12 +312,7 @@ test.describe("files and images", () => {
     await expect(lastMessage(page).locator(".attachment-thumb img")).toHaveCount(1);
     await expect(page.locator("#messages pre code")).toHaveCount(1);
 
-    const violations = async () => {
-      const results = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-        .analyze();
-      return results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }));
-    };
+    const violations = () => axeViolations(page);
     expect(await violations()).toEqual([]);
     // And with files waiting in the composer (progress bar, an error).
     await page.route("**/trpc/attachment.upload", () => {});

@@ -5,16 +5,9 @@
  * page without an axe violation in either language; a language chosen in the account page applies at once, survives a
  * reload and follows the user to another browser.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { PASSWORD, signUp, uniqueName } from "./support/app.ts";
-
-async function violations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }));
-}
+import { axeViolations as violations } from "./support/axe.ts";
 
 test.describe("a browser set to Spanish", () => {
   test.use({ locale: "es-ES" });

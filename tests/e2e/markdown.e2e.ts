@@ -4,9 +4,9 @@
  * runs, no dialog), code blocks copy, the emoji picker works by keyboard, and
  * axe finds nothing with code blocks on screen.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations } from "./support/axe.ts";
 
 const lastMessage = (page: Page) => page.locator("#messages .message").last();
 
@@ -200,12 +200,7 @@ test.describe("Markdown in messages", () => {
     await expect(page.getByRole("listbox", { name: "Emoji to insert" })).toBeVisible();
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
-      const results = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-        .analyze();
-      expect(results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }))).toEqual(
-        [],
-      );
+      expect(await axeViolations(page)).toEqual([]);
     }
   });
 });

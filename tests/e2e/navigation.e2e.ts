@@ -4,21 +4,14 @@
  * (Ctrl+K), Alt+↑/↓ between rooms, Esc giving the focus back. Keyboard only where
  * it applies; at desktop and phone sizes.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations as violations } from "./support/axe.ts";
 
 const SIZES = [
   { name: "desktop", viewport: { width: 1280, height: 800 } },
   { name: "phone", viewport: { width: 390, height: 844 } },
 ] as const;
-
-async function violations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return results.violations.map((v) => ({ rule: v.id, where: v.nodes.map((n) => n.target.join(" ")) }));
-}
 
 const message = (page: Page, text: string) => page.locator("#messages > article.message").filter({ hasText: text });
 

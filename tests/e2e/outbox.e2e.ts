@@ -11,6 +11,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { startParlorProcess } from "../support/parlor-process.ts";
 import { shownTexts, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations } from "./support/axe.ts";
 
 /** The room's stored messages, oldest first, as the server has them. */
 async function storedTexts(baseURL: string, room: string): Promise<string[]> {
@@ -76,6 +77,8 @@ test.describe("the outbox", () => {
     await expect(page.getByRole("heading", { name: `#${room}` })).toBeVisible();
     await expect(page.locator(".offline-copy")).toContainText("Offline: showing the messages saved on this device");
     await expect(page.locator("#messages .message .text")).toHaveText(["said while online"]);
+    // The offline notice speaks for the whole timeline from above it: the feed still owns only its messages.
+    expect(await axeViolations(page)).toEqual([]);
     await expect(pending(page).locator(".text")).toHaveText([
       "offline one",
       "offline two\nsecond line",

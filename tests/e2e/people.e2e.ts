@@ -7,24 +7,13 @@
  * the account page. At desktop and phone sizes, by keyboard where it applies,
  * axe-clean.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page, test } from "@playwright/test";
 import { apiUser, openRoom, PASSWORD, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations as violations } from "./support/axe.ts";
 import { png } from "./support/png.ts";
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
-
-async function violations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return results.violations.map((v) => ({
-    rule: v.id,
-    impact: v.impact,
-    where: v.nodes.map((n) => n.target.join(" ")),
-  }));
-}
 
 /** Signs in through /login as a user made with apiUser (same password). */
 async function signIn(page: Page, username: string, next = "/"): Promise<void> {

@@ -4,9 +4,9 @@
  * above the timeline — the header with search, the room's name, its members
  * button, who is here — takes at most 120 px of the 844.
  */
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { axeViolations } from "./support/axe.ts";
 
 test.use({ viewport: { width: 390, height: 844 } });
 
@@ -35,7 +35,6 @@ test("every room page reaches the room list in one tap, and the chrome above the
     expect(box, part).not.toBeNull();
     expect(box!.y + box!.height, part).toBeLessThanOrEqual(120);
   }
-  await page.screenshot({ path: "/tmp/navui-phone-room.png" });
 
   // One tap: the drawer with your rooms.
   const rooms = page.getByRole("button", { name: "Rooms" });
@@ -44,12 +43,7 @@ test("every room page reaches the room list in one tap, and the chrome above the
   const drawer = page.getByRole("navigation", { name: "Your rooms" });
   await expect(drawer).toBeInViewport();
   await expect(rooms).toHaveAttribute("aria-expanded", "true");
-  await page.screenshot({ path: "/tmp/navui-phone-drawer.png" });
-  expect(
-    (
-      await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze()
-    ).violations.map((v) => v.id),
-  ).toEqual([]);
+  expect(await axeViolations(page)).toEqual([]);
   await drawer.getByRole("link", { name: `#${garden}` }).click();
   await expect(page).toHaveURL(`/room/${garden}/`);
   await expect(drawer).not.toBeInViewport();
@@ -69,5 +63,4 @@ test("on a wide screen the rooms stay beside the page, with no drawer button", a
   await sendFromPage(page, "hello");
   await expect(page.getByRole("navigation", { name: "Your rooms" })).toBeInViewport();
   await expect(page.getByRole("button", { name: "Rooms" })).toBeHidden();
-  await page.screenshot({ path: "/tmp/navui-desktop-room.png" });
 });

@@ -10,7 +10,7 @@ import type { RoomView } from "../lib/room-view.ts";
 import { isNotice, mergeTimeline, placesBySeq } from "../lib/timeline.ts";
 import { useReaderLocale, useTimelineStrings } from "../lib/timeline-strings.ts";
 import { DayDivider } from "./day-divider.tsx";
-import { HistoryEdge } from "./history-edge.tsx";
+import { HistoryEdge, TimelineStatus } from "./history-edge.tsx";
 import { MessageItem } from "./message-item.tsx";
 import { OutboxItem } from "./outbox-item.tsx";
 
@@ -34,6 +34,8 @@ export function Timeline(props: { view: RoomView }) {
   const places = createMemo(() => placesBySeq(items(), { locale: locale() }));
   return (
     <div class="messages-frame">
+      {/* Above the feed, not in it: a feed owns articles only, and these speak of the whole timeline. */}
+      <TimelineStatus room={v.room} savedAt={v.saved.savedAt()} />
       <div
         id="messages"
         ref={(el) => {
@@ -43,12 +45,12 @@ export function Timeline(props: { view: RoomView }) {
         onScroll={v.list.onScroll}
         role="region"
         aria-busy={!v.room.log().loaded}
-        aria-label={`Messages in ${v.label()}`}
+        aria-label={t.messagesIn(v.label())}
       >
         <HistoryEdge
           room={v.room}
           label={v.label()}
-          savedAt={v.saved.savedAt()}
+          hidden={v.saved.savedAt() !== null || !!v.room.firstPageError()}
           loadOlder={() => void v.list.loadOlder()}
         />
         <For each={items().map((item) => item.seq)}>

@@ -16,6 +16,7 @@ export function useReaderLocale(): () => string {
 export function useTimelineStrings() {
   const t = useT();
   return {
+    messagesIn: (room: string) => t("timeline.messagesIn", { room }),
     get edited() {
       return t("timeline.edited");
     },
