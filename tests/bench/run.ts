@@ -153,6 +153,7 @@ async function fanout() {
               ? [{ name: "half", mode: "relative" as const, phase: "max", factor: 0.5, seconds: S.rateSeconds }]
               : []),
             ...(extra && n === 1000 ? [{ name: "r50", mode: "rate" as const, rate: 50, seconds: S.rateSeconds }] : []),
+            ...(extra && n === 100 ? [{ name: "r100", mode: "rate" as const, rate: 100, seconds: S.rateSeconds }] : []),
           ],
         });
         const bareTop = phase(b, "max").messagesPerSecond;
@@ -169,6 +170,7 @@ async function fanout() {
           phases: [
             max,
             ...(extra ? [{ name: "half", mode: "rate" as const, rate: bareTop / 2, seconds: S.rateSeconds }] : []),
+            ...(extra && n === 100 ? [{ name: "r100", mode: "rate" as const, rate: 100, seconds: S.rateSeconds }] : []),
             ...(extra && n === 1000
               ? [
                   { name: "r50", mode: "rate" as const, rate: 50, seconds: S.rateSeconds },
@@ -212,6 +214,20 @@ async function fanout() {
             ceiling: bh.latency.p99,
             target: n === 100 || n === 1000 ? { ratioAtMost: 1.5 } : undefined,
             note: `delivered ${k(ph.deliveriesPerSecond)}/s vs ${k(bh.deliveriesPerSecond)}/s`,
+          });
+        }
+        if (extra && n === 100) {
+          // The issue's light load: what a reader waits for when the server is far from busy.
+          const p100 = phase(p, "r100");
+          const b100 = phase(b, "r100");
+          rows.push({
+            scenario: tag,
+            metric: "p99 send→deliver at 100 msg/s (open loop)",
+            unit: "ms",
+            parlor: p100.latency.p99,
+            ceiling: b100.latency.p99,
+            target: { ratioAtMost: 1.5 },
+            note: `ack p99 ${p100.ack?.p99} ms`,
           });
         }
         if (extra && n === 1000) {

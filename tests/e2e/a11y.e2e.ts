@@ -1,4 +1,4 @@
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 import { axeViolations as violations } from "./support/axe.ts";
 import { png } from "./support/png.ts";

@@ -5,7 +5,7 @@
  * page without an axe violation in either language; a language chosen in the account page applies at once, survives a
  * reload and follows the user to another browser.
  */
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { PASSWORD, signUp, uniqueName } from "./support/app.ts";
 import { axeViolations as violations } from "./support/axe.ts";
 

@@ -67,7 +67,6 @@ export function QuickSwitcher(props: { onClose: () => void }) {
 
   return (
     // A click on the backdrop (outside the box) closes it, as Esc does (the dialog's own key).
-    // biome-ignore lint/a11y/useKeyWithClickEvents: Esc closes a modal <dialog> natively
     <dialog
       ref={dialog}
       id="quick-switcher"
@@ -104,8 +103,6 @@ export function QuickSwitcher(props: { onClose: () => void }) {
         <For each={shown()}>
           {(item, i) => (
             // Chosen with the mouse too; the keyboard stays in the combobox (aria-activedescendant), so options take no focus.
-            // biome-ignore lint/a11y/useKeyWithClickEvents: the combobox above handles the keys of its options
-            // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant combobox are not focused
             <div
               id={optionId(item)}
               role="option"
