@@ -85,8 +85,14 @@ const NEW_MESSAGE_COLUMNS = [
 ] as const;
 type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
 
-/** Rows per multi-row insert: a few compiled statements serve every batch size. */
+/**
+ * Rows per multi-row insert: at most 64, and a power of two (100 rows go in as
+ * 64 + 32 + 4), so seven compiled statements serve every batch size; a count
+ * of its own for each size made the first minutes of a busy server compile
+ * up to 64 of them, each a Kysely build of hundreds of values.
+ */
 const INSERT_CHUNK = 64;
+const chunkOf = (remaining: number) => Math.min(INSERT_CHUNK, 2 ** Math.floor(Math.log2(remaining)));
 
 /** New messages in one multi-row statement (prepared per row count, see db/prepared.ts); their ids and seqs. */
 const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageInsert[]) =>
@@ -218,21 +224,31 @@ export async function insertMessages(
     };
   });
   const ids = new Map<number, number>();
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    for (const r of (await insertMessageRows(trx, rows.slice(start, start + INSERT_CHUNK))).rows)
+  for (let start = 0, size = 0; start < rows.length; start += size) {
+    size = chunkOf(rows.length - start);
+    for (const r of (await insertMessageRows(trx, rows.slice(start, start + size))).rows)
       ids.set(Number(r.seq), Number(r.id));
   }
   const stored: Message[] = [];
   for (const [j, m] of items.entries()) {
     const seq = at.firstSeq + j;
-    await recordMessageMentions(trx, { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null });
-    // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
-    const attachments = await attachUploads(trx, {
-      messageId: ids.get(seq)!,
-      uploaderId: m.sender.id,
-      ids: m.attachments ?? [],
-      now: Date.parse(at.now),
+    const mentioning = recordMessageMentions(trx, {
+      room,
+      seq,
+      senderId: m.sender.id,
+      text: m.text,
+      replyTo: m.replyTo ?? null,
     });
+    if (mentioning) await mentioning;
+    // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
+    const attachments = m.attachments?.length
+      ? await attachUploads(trx, {
+          messageId: ids.get(seq)!,
+          uploaderId: m.sender.id,
+          ids: m.attachments,
+          now: Date.parse(at.now),
+        })
+      : [];
     stored.push({
       id: ids.get(seq)!,
       room,
