@@ -86,13 +86,13 @@ const NEW_MESSAGE_COLUMNS = [
 type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
 
 /**
- * Rows per multi-row insert: at most 64, and a power of two (100 rows go in as
- * 64 + 32 + 4), so seven compiled statements serve every batch size; a count
- * of its own for each size made the first minutes of a busy server compile
- * up to 64 of them, each a Kysely build of hundreds of values.
+ * Rows per multi-row insert, 64 at most; in process a power of two (100 = 64 + 32 + 4): seven compiled
+ * statements serve every size (not one per count, each a Kysely build of hundreds of values), and one more
+ * statement costs microseconds. Over a network a statement is a round trip: the rest go in one.
  */
 const INSERT_CHUNK = 64;
-const chunkOf = (remaining: number) => Math.min(INSERT_CHUNK, 2 ** Math.floor(Math.log2(remaining)));
+const chunkOf = (remaining: number, inProcess: boolean) =>
+  Math.min(INSERT_CHUNK, inProcess ? 2 ** Math.floor(Math.log2(remaining)) : remaining);
 
 /** New messages in one multi-row statement (prepared per row count, see db/prepared.ts); their ids and seqs. */
 const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageInsert[]) =>
@@ -224,21 +224,17 @@ export async function insertMessages(
     };
   });
   const ids = new Map<number, number>();
+  const local = inProcess(trx);
   for (let start = 0, size = 0; start < rows.length; start += size) {
-    size = chunkOf(rows.length - start);
+    size = chunkOf(rows.length - start, local);
     for (const r of (await insertMessageRows(trx, rows.slice(start, start + size))).rows)
       ids.set(Number(r.seq), Number(r.id));
   }
   const stored: Message[] = [];
   for (const [j, m] of items.entries()) {
     const seq = at.firstSeq + j;
-    const mentioning = recordMessageMentions(trx, {
-      room,
-      seq,
-      senderId: m.sender.id,
-      text: m.text,
-      replyTo: m.replyTo ?? null,
-    });
+    const mention = { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null };
+    const mentioning = recordMessageMentions(trx, mention);
     if (mentioning) await mentioning;
     // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
     const attachments = m.attachments?.length
