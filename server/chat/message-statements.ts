@@ -17,9 +17,8 @@ const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
  * In process (SQLite, one transaction at a time on its one connection, so
- * nothing changes under a read): the room's visibility and size, whether
- * `senderId` is a member, and their newest `sender_index` in the room, in one
- * prepared statement (one row; none: no such room).
+ * nothing changes under a read): the room's visibility and size, and whether
+ * `senderId` is a member, in one prepared statement (one row; none: no such room).
  */
 const stateWithSender = prepare((db, room: string, senderId: number) =>
   db
@@ -27,19 +26,7 @@ const stateWithSender = prepare((db, room: string, senderId: number) =>
     .leftJoin("room_member", (join) =>
       join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId),
     )
-    .select((eb) => [
-      "room.visibility",
-      "room.member_count",
-      "room_member.user_id",
-      eb
-        .selectFrom("message")
-        .select("message.sender_index")
-        .where("message.room", "=", room)
-        .where("message.sender_id", "=", senderId)
-        .orderBy("message.seq", "desc")
-        .limit(1)
-        .as("last_index"),
-    ])
+    .select(["room.visibility", "room.member_count", "room_member.user_id"])
     .where("room.name", "=", room),
 );
 
@@ -99,21 +86,9 @@ const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageIns
   db.insertInto("message").values(rows).returning(["id", "seq"]),
 );
 
-/** The sender's latest place among their messages in the room (0 before their first). */
-const lastSenderIndex = prepare((db, room: string, senderId: number) =>
-  db
-    .selectFrom("message")
-    .select("sender_index")
-    .where("room", "=", room)
-    .where("sender_id", "=", senderId)
-    .orderBy("seq", "desc")
-    .limit(1),
-);
-
-/** What a room batch reads under the lock: the rules' view of the room and, in process, each sender's newest `sender_index`. */
+/** What a room batch reads under the lock: the rules' view of the room. */
 export interface LockedRoom {
   state: RoomState;
-  senderIndex?: Map<number, number>;
 }
 
 /** The room row (locked), which of the senders are members, and which reply targets can be answered. */
@@ -121,14 +96,11 @@ export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]
   const senders = [...new Set(items.map((m) => m.sender.id))];
   const members = new Set<number>();
   let row: { visibility: string; member_count: number } | undefined;
-  let senderIndex: Map<number, number> | undefined;
   if (inProcess(trx)) {
-    senderIndex = new Map();
     for (const id of senders) {
       const r = (await stateWithSender(trx, room, id)).rows[0];
       row = r;
       if (r?.user_id != null) members.add(id);
-      senderIndex.set(id, Number(r?.last_index ?? 0));
     }
   } else {
     row = (await lockRoom(trx, room)).rows[0];
@@ -149,7 +121,7 @@ export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]
     members,
     answerable,
   };
-  return senderIndex ? { state, senderIndex } : { state };
+  return { state };
 }
 
 /** The messages' reply targets that can be answered: messages of the room, not deleted. */
@@ -203,10 +175,10 @@ export async function insertMessages(
   trx: Db,
   room: string,
   items: NewMessage[],
-  at: { firstSeq: number; firstIndex: number; now: string; senderIndex?: Map<number, number> | undefined },
+  at: { firstSeq: number; firstIndex: number; now: string; senderIndex: Map<number, number> },
 ): Promise<Message[]> {
-  const senderIndex =
-    at.senderIndex ?? (await lastSenderIndexes(trx, room, [...new Set(items.map((m) => m.sender.id))]));
+  // Each sender's newest place (./sender-places.ts), moved on message by message.
+  const senderIndex = at.senderIndex;
   const rows = items.map((m, j): MessageInsert => {
     const index = senderIndex.get(m.sender.id)! + 1;
     senderIndex.set(m.sender.id, index);
@@ -260,37 +232,4 @@ export async function insertMessages(
     });
   }
   return stored;
-}
-
-/**
- * Over a network, each sender's newest `sender_index` in the room (0 for none
- * yet), read after the lock: one prepared probe for one sender; for several,
- * one statement (one indexed probe per sender, joined with UNION ALL: a round
- * trip per sender made a busy room on PostgreSQL wait on the network). In
- * process the state probe brings it.
- */
-async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
-  const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
-  if (senderIds.length === 1) {
-    for (const id of senderIds)
-      found.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
-    return found;
-  }
-  const newest = (id: number) =>
-    trx
-      .selectFrom((eb) =>
-        eb
-          .selectFrom("message")
-          .select(["sender_id", "sender_index"])
-          .where("room", "=", room)
-          .where("sender_id", "=", id)
-          .orderBy("seq", "desc")
-          .limit(1)
-          .as("newest"),
-      )
-      .selectAll();
-  let query = newest(senderIds[0]!);
-  for (const id of senderIds.slice(1)) query = query.unionAll(newest(id));
-  for (const r of await query.execute()) found.set(Number(r.sender_id), Number(r.sender_index ?? 0));
-  return found;
 }
