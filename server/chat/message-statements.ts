@@ -17,17 +17,19 @@ const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
  * In process (SQLite, one transaction at a time on its one connection, so
- * nothing changes under a read): the room's visibility and size, and whether
- * `senderId` is a member, in one prepared statement (one row; none: no such room).
+ * nothing changes under a read): the room's visibility and size (no row: no
+ * such room), then which of the senders (a JSON array: one statement for any
+ * number of them) are members.
  */
-const stateWithSender = prepare((db, room: string, senderId: number) =>
+const roomRow = prepare((db, room: string) =>
+  db.selectFrom("room").select(["visibility", "member_count"]).where("name", "=", room),
+);
+const membersAmong = prepare((db, room: string, senderIds: string) =>
   db
-    .selectFrom("room")
-    .leftJoin("room_member", (join) =>
-      join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId),
-    )
-    .select(["room.visibility", "room.member_count", "room_member.user_id"])
-    .where("room.name", "=", room),
+    .selectFrom("room_member")
+    .select("user_id")
+    .where("room", "=", room)
+    .where("user_id", "in", sql<number>`(select value from json_each(${senderIds}))`),
 );
 
 /**
@@ -97,11 +99,8 @@ export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]
   const members = new Set<number>();
   let row: { visibility: string; member_count: number } | undefined;
   if (inProcess(trx)) {
-    for (const id of senders) {
-      const r = (await stateWithSender(trx, room, id)).rows[0];
-      row = r;
-      if (r?.user_id != null) members.add(id);
-    }
+    row = (await roomRow(trx, room)).rows[0];
+    if (row) for (const r of (await membersAmong(trx, room, JSON.stringify(senders))).rows) members.add(r.user_id);
   } else {
     row = (await lockRoom(trx, room)).rows[0];
     if (row) {
