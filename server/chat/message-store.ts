@@ -4,8 +4,10 @@
  * batch, in one transaction: lock the room row and read what the rules need
  * (./send-rules.ts), take the seqs of the messages let in (k at once, creating
  * a new room), add the senders who join by sending, insert the messages in
- * multi-row statements. A refused message takes no seq and leaves no trace;
- * the others go in. Seqs are 1, 2, 3, … per room, gapless, in commit order.
+ * multi-row statements, each sender's place among their own messages carried
+ * on from the last commit (./sender-places.ts). A refused message takes no
+ * seq and leaves no trace; the others go in. Seqs are 1, 2, 3, … per room,
+ * gapless, in commit order.
  *
  * The SQL is in ./message-statements.ts; the rules in ./send-rules.ts.
  */
