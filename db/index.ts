@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { wrapBunSqlite } from "./bun-sqlite-dialect.ts";
+import { registerInProcess } from "./in-process.ts";
 import type { Database } from "./schema.ts";
 
 export type { Database } from "./schema.ts";
@@ -63,9 +64,11 @@ export interface DbOptions {
 export function createDb(url: string, { onQuery, onConnectionError }: DbOptions = {}): Db {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {
-    return new Kysely<Database>({
-      dialect: new SqliteDialect({ database: wrapBunSqlite(openSqlite(target.path), onQuery) }),
-    });
+    const sqlite = wrapBunSqlite(openSqlite(target.path), onQuery);
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Prepared statements inside its transactions run on it directly (./in-process.ts).
+    registerInProcess(db, sqlite);
+    return db;
   }
   // PostgreSQL: Kysely's query log times each query (a few awaits more, against a network round trip).
   const log = onQuery

@@ -22,6 +22,7 @@ const migrations: Record<string, () => Promise<Migration>> = {
   "2026-12-09T20-avatars": () => import("./migrations/2026-12-09T20-avatars.ts"),
   // After the avatars: a database that already ran them must find nothing new before them.
   "2026-12-10T00-user-language": () => import("./migrations/2026-12-10T00-user-language.ts"),
+  "2026-12-10T01-search-watermark": () => import("./migrations/2026-12-10T01-search-watermark.ts"),
 };
 
 const provider: MigrationProvider = {

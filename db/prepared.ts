@@ -8,17 +8,36 @@
  * parameters: use each where its value goes, as usual (Kysely binds every value
  * as a parameter). Values written in the builder itself stay as they are.
  *
+ * Inside a transaction of a SQLite database the statement runs on bun:sqlite
+ * directly (./in-process.ts), past Kysely's executor; elsewhere through it.
+ *
  * @example
  * const byName = prepare((db, name: string) => db.selectFrom("user").selectAll().where("username", "=", name));
  * const { rows } = await byName(db, "ann");
  */
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from "kysely";
+import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteStatement } from "kysely";
+import { directStatements, runDirect } from "./in-process.ts";
 import type { Database } from "./schema.ts";
 
 /** The database a prepared query runs on (or inside a transaction of): typed, so a builder needs no cast. */
 type On = Kysely<Database>;
 
 type Slot = number | { value: unknown };
+
+/** A compiled query and, once it ran directly on SQLite, that database's statement for it. */
+interface Compiled<R> {
+  query: CompiledQuery<R>;
+  statement?: SqliteStatement;
+}
+
+/** Runs a compiled query with `parameters`: directly in a SQLite transaction, else through Kysely. */
+function execute<R>(db: On, entry: Compiled<R>, parameters: unknown[]): QueryResult<R> | Promise<QueryResult<R>> {
+  const direct = directStatements(db);
+  if (!direct) return db.executeQuery({ ...entry.query, parameters });
+  // The adapter (the key of `entry`) is one database's: so is the statement.
+  entry.statement ??= direct.prepare(entry.query.sql);
+  return runDirect<R>(entry.statement, parameters);
+}
 
 /**
  * The stand-ins `build` receives instead of its parameters. They are symbols, not
@@ -32,7 +51,7 @@ function standIns<T>(values: symbol[] | Record<string, symbol>): T {
 
 export function prepare<P extends unknown[], R>(build: (db: On, ...params: P) => Compilable<R>) {
   // Keyed by the dialect's adapter: a transaction shares it with its database, and the SQL depends only on it.
-  const compiled = new WeakMap<object, { query: CompiledQuery<R>; slots: Slot[] }>();
+  const compiled = new WeakMap<object, Compiled<R> & { slots: Slot[] }>();
 
   function compile(db: On) {
     const placeholders = Array.from({ length: build.length - 1 }, (_, i) => Symbol(`param ${i}`));
@@ -52,7 +71,7 @@ export function prepare<P extends unknown[], R>(build: (db: On, ...params: P) =>
     let entry = compiled.get(adapter);
     if (!entry) compiled.set(adapter, (entry = compile(db)));
     const parameters = entry.slots.map((slot) => (typeof slot === "number" ? params[slot] : slot.value));
-    return db.executeQuery({ ...entry.query, parameters });
+    return execute(db, entry, parameters);
   };
 }
 
@@ -69,7 +88,7 @@ export function prepareRows<Row extends Record<string, unknown>, R>(
   build: (db: On, rows: Row[]) => Compilable<R>,
 ) {
   type RowSlot = { row: number; column: keyof Row } | { value: unknown };
-  const compiled = new WeakMap<object, Map<number, { query: CompiledQuery<R>; slots: RowSlot[] }>>();
+  const compiled = new WeakMap<object, Map<number, Compiled<R> & { slots: RowSlot[] }>>();
 
   function compile(db: On, n: number) {
     const marks = new Map<symbol, RowSlot>();
@@ -92,6 +111,6 @@ export function prepareRows<Row extends Record<string, unknown>, R>(
     let entry = byCount.get(rows.length);
     if (!entry) byCount.set(rows.length, (entry = compile(db, rows.length)));
     const parameters = entry.slots.map((slot) => ("value" in slot ? slot.value : rows[slot.row]![slot.column]));
-    return db.executeQuery({ ...entry.query, parameters });
+    return execute(db, entry, parameters);
   };
 }

@@ -113,6 +113,7 @@ export async function buildServices(
       await counter.close();
       limitsRedis?.disconnect();
       await groups.close();
+      await services.chat.close();
       await db.destroy();
     },
   };
@@ -165,6 +166,7 @@ function buildDomain(opts: {
     maxMembersPerRoom: limits.maxMembersPerRoom,
     counts: metrics.counts,
     onPublishError: (error, room, seq) => log.error({ err: error, room, seq }, "publish failed; the entry is stored"),
+    onIndexError: (error) => log.error({ err: error }, "indexing messages for search failed; the next run tries again"),
     // The purge retries what fails here.
     onMessageDeleted: (room, seq) =>
       files

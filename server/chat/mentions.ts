@@ -30,13 +30,18 @@ export function dmPartner(room: string, senderId: number): number | null {
 
 /**
  * Records the mentions of one message. A message with no `@name`, outside a
- * DM and answering nothing costs no query; otherwise one statement: an insert
+ * DM and answering nothing costs no query (and returns nothing to await); otherwise one statement: an insert
  * of the users found (the sender of `replyTo` read in the same statement).
  */
-export async function recordMessageMentions(trx: Db, m: MentionSource): Promise<void> {
+export function recordMessageMentions(trx: Db, m: MentionSource): Promise<void> | undefined {
   const names = mentionedNames(m.text);
   const partner = dmPartner(m.room, m.senderId);
+  // Most messages: nothing to write, and no promise to wait for.
   if (names.length === 0 && partner === null && m.replyTo === null) return;
+  return insertMentions(trx, m, names, partner);
+}
+
+async function insertMentions(trx: Db, m: MentionSource, names: string[], partner: number | null): Promise<void> {
   const replyTo = m.replyTo;
   await trx
     .insertInto("mention")

@@ -17,30 +17,19 @@ const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
  * In process (SQLite, one transaction at a time on its one connection, so
- * nothing changes under a read): the room's visibility and size, whether
- * `senderId` is a member, and their newest `sender_index` in the room, in one
- * prepared statement (one row; none: no such room).
+ * nothing changes under a read): the room's visibility and size (no row: no
+ * such room), then which of the senders (a JSON array: one statement for any
+ * number of them) are members.
  */
-const stateWithSender = prepare((db, room: string, senderId: number) =>
+const roomRow = prepare((db, room: string) =>
+  db.selectFrom("room").select(["visibility", "member_count"]).where("name", "=", room),
+);
+const membersAmong = prepare((db, room: string, senderIds: string) =>
   db
-    .selectFrom("room")
-    .leftJoin("room_member", (join) =>
-      join.onRef("room_member.room", "=", "room.name").on("room_member.user_id", "=", senderId),
-    )
-    .select((eb) => [
-      "room.visibility",
-      "room.member_count",
-      "room_member.user_id",
-      eb
-        .selectFrom("message")
-        .select("message.sender_index")
-        .where("message.room", "=", room)
-        .where("message.sender_id", "=", senderId)
-        .orderBy("message.seq", "desc")
-        .limit(1)
-        .as("last_index"),
-    ])
-    .where("room.name", "=", room),
+    .selectFrom("room_member")
+    .select("user_id")
+    .where("room", "=", room)
+    .where("user_id", "in", sql<number>`(select value from json_each(${senderIds}))`),
 );
 
 /**
@@ -85,29 +74,23 @@ const NEW_MESSAGE_COLUMNS = [
 ] as const;
 type MessageInsert = Pick<Insertable<Database["message"]>, (typeof NEW_MESSAGE_COLUMNS)[number]>;
 
-/** Rows per multi-row insert: a few compiled statements serve every batch size. */
+/**
+ * Rows per multi-row insert, 64 at most; in process a power of two (100 = 64 + 32 + 4): seven compiled
+ * statements serve every size (not one per count, each a Kysely build of hundreds of values), and one more
+ * statement costs microseconds. Over a network a statement is a round trip: the rest go in one.
+ */
 const INSERT_CHUNK = 64;
+const chunkOf = (remaining: number, inProcess: boolean) =>
+  Math.min(INSERT_CHUNK, inProcess ? 2 ** Math.floor(Math.log2(remaining)) : remaining);
 
 /** New messages in one multi-row statement (prepared per row count, see db/prepared.ts); their ids and seqs. */
 const insertMessageRows = prepareRows(NEW_MESSAGE_COLUMNS, (db, rows: MessageInsert[]) =>
   db.insertInto("message").values(rows).returning(["id", "seq"]),
 );
 
-/** The sender's latest place among their messages in the room (0 before their first). */
-const lastSenderIndex = prepare((db, room: string, senderId: number) =>
-  db
-    .selectFrom("message")
-    .select("sender_index")
-    .where("room", "=", room)
-    .where("sender_id", "=", senderId)
-    .orderBy("seq", "desc")
-    .limit(1),
-);
-
-/** What a room batch reads under the lock: the rules' view of the room and, in process, each sender's newest `sender_index`. */
+/** What a room batch reads under the lock: the rules' view of the room. */
 export interface LockedRoom {
   state: RoomState;
-  senderIndex?: Map<number, number>;
 }
 
 /** The room row (locked), which of the senders are members, and which reply targets can be answered. */
@@ -115,15 +98,9 @@ export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]
   const senders = [...new Set(items.map((m) => m.sender.id))];
   const members = new Set<number>();
   let row: { visibility: string; member_count: number } | undefined;
-  let senderIndex: Map<number, number> | undefined;
   if (inProcess(trx)) {
-    senderIndex = new Map();
-    for (const id of senders) {
-      const r = (await stateWithSender(trx, room, id)).rows[0];
-      row = r;
-      if (r?.user_id != null) members.add(id);
-      senderIndex.set(id, Number(r?.last_index ?? 0));
-    }
+    row = (await roomRow(trx, room)).rows[0];
+    if (row) for (const r of (await membersAmong(trx, room, JSON.stringify(senders))).rows) members.add(r.user_id);
   } else {
     row = (await lockRoom(trx, room)).rows[0];
     if (row) {
@@ -143,7 +120,7 @@ export async function lockedRoomState(trx: Db, room: string, items: NewMessage[]
     members,
     answerable,
   };
-  return senderIndex ? { state, senderIndex } : { state };
+  return { state };
 }
 
 /** The messages' reply targets that can be answered: messages of the room, not deleted. */
@@ -197,10 +174,10 @@ export async function insertMessages(
   trx: Db,
   room: string,
   items: NewMessage[],
-  at: { firstSeq: number; firstIndex: number; now: string; senderIndex?: Map<number, number> | undefined },
+  at: { firstSeq: number; firstIndex: number; now: string; senderIndex: Map<number, number> },
 ): Promise<Message[]> {
-  const senderIndex =
-    at.senderIndex ?? (await lastSenderIndexes(trx, room, [...new Set(items.map((m) => m.sender.id))]));
+  // Each sender's newest place (./sender-places.ts), moved on message by message.
+  const senderIndex = at.senderIndex;
   const rows = items.map((m, j): MessageInsert => {
     const index = senderIndex.get(m.sender.id)! + 1;
     senderIndex.set(m.sender.id, index);
@@ -218,21 +195,27 @@ export async function insertMessages(
     };
   });
   const ids = new Map<number, number>();
-  for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
-    for (const r of (await insertMessageRows(trx, rows.slice(start, start + INSERT_CHUNK))).rows)
+  const local = inProcess(trx);
+  for (let start = 0, size = 0; start < rows.length; start += size) {
+    size = chunkOf(rows.length - start, local);
+    for (const r of (await insertMessageRows(trx, rows.slice(start, start + size))).rows)
       ids.set(Number(r.seq), Number(r.id));
   }
   const stored: Message[] = [];
   for (const [j, m] of items.entries()) {
     const seq = at.firstSeq + j;
-    await recordMessageMentions(trx, { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null });
+    const mention = { room, seq, senderId: m.sender.id, text: m.text, replyTo: m.replyTo ?? null };
+    const mentioning = recordMessageMentions(trx, mention);
+    if (mentioning) await mentioning;
     // A refused attachment throws: the batch is then stored one message at a time (message-writer.ts), the refusal only this one's.
-    const attachments = await attachUploads(trx, {
-      messageId: ids.get(seq)!,
-      uploaderId: m.sender.id,
-      ids: m.attachments ?? [],
-      now: Date.parse(at.now),
-    });
+    const attachments = m.attachments?.length
+      ? await attachUploads(trx, {
+          messageId: ids.get(seq)!,
+          uploaderId: m.sender.id,
+          ids: m.attachments,
+          now: Date.parse(at.now),
+        })
+      : [];
     stored.push({
       id: ids.get(seq)!,
       room,
@@ -248,37 +231,4 @@ export async function insertMessages(
     });
   }
   return stored;
-}
-
-/**
- * Over a network, each sender's newest `sender_index` in the room (0 for none
- * yet), read after the lock: one prepared probe for one sender; for several,
- * one statement (one indexed probe per sender, joined with UNION ALL: a round
- * trip per sender made a busy room on PostgreSQL wait on the network). In
- * process the state probe brings it.
- */
-async function lastSenderIndexes(trx: Db, room: string, senderIds: number[]): Promise<Map<number, number>> {
-  const found = new Map<number, number>(senderIds.map((id) => [id, 0]));
-  if (senderIds.length === 1) {
-    for (const id of senderIds)
-      found.set(id, Number((await lastSenderIndex(trx, room, id)).rows[0]?.sender_index ?? 0));
-    return found;
-  }
-  const newest = (id: number) =>
-    trx
-      .selectFrom((eb) =>
-        eb
-          .selectFrom("message")
-          .select(["sender_id", "sender_index"])
-          .where("room", "=", room)
-          .where("sender_id", "=", id)
-          .orderBy("seq", "desc")
-          .limit(1)
-          .as("newest"),
-      )
-      .selectAll();
-  let query = newest(senderIds[0]!);
-  for (const id of senderIds.slice(1)) query = query.unionAll(newest(id));
-  for (const r of await query.execute()) found.set(Number(r.sender_id), Number(r.sender_index ?? 0));
-  return found;
 }

@@ -4,8 +4,10 @@
  * batch, in one transaction: lock the room row and read what the rules need
  * (./send-rules.ts), take the seqs of the messages let in (k at once, creating
  * a new room), add the senders who join by sending, insert the messages in
- * multi-row statements. A refused message takes no seq and leaves no trace;
- * the others go in. Seqs are 1, 2, 3, … per room, gapless, in commit order.
+ * multi-row statements, each sender's place among their own messages carried
+ * on from the last commit (./sender-places.ts). A refused message takes no
+ * seq and leaves no trace; the others go in. Seqs are 1, 2, 3, … per room,
+ * gapless, in commit order.
  *
  * The SQL is in ./message-statements.ts; the rules in ./send-rules.ts.
  */
@@ -18,6 +20,7 @@ import type { NewMessage } from "./log-rows.ts";
 import { messages, toMessage } from "./log-rows.ts";
 import { insertMessages, joinBySending, lockedRoomState, nextSeqsForMessages } from "./message-statements.ts";
 import { admit } from "./send-rules.ts";
+import { rememberPlaces, senderPlaces } from "./sender-places.ts";
 
 /** A message as stored, and whether sending it made its sender a member of the room. */
 export interface Stored {
@@ -128,6 +131,7 @@ async function storeByRoom(
 ): Promise<BatchResult[]> {
   const results: BatchResult[] = new Array(batch.length);
   const now = new Date().toISOString();
+  const places: Places[] = [];
   await db.transaction().execute(async (trx) => {
     for (const [room, indexes] of byRoom) {
       const stored = await storeRoomBatch(
@@ -136,22 +140,37 @@ async function storeByRoom(
         indexes.map((i) => batch[i]!),
         now,
       );
-      for (const [j, r] of stored.entries()) results[indexes[j]!] = r;
+      for (const [j, r] of stored.results.entries()) results[indexes[j]!] = r;
+      if (stored.places) places.push(stored.places);
     }
   });
+  // Committed: the senders' places are what the database holds now.
+  for (const p of places) rememberPlaces(db, p.room, p.lastSeq, p.places);
   return results;
 }
 
-async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: string): Promise<BatchResult[]> {
+/** A room's senders' newest places after a batch, and the room's `last_seq` then. */
+interface Places {
+  room: string;
+  lastSeq: number;
+  places: Map<number, number>;
+}
+
+async function storeRoomBatch(
+  trx: Db,
+  room: string,
+  items: NewMessage[],
+  now: string,
+): Promise<{ results: BatchResult[]; places?: Places }> {
   const results: BatchResult[] = new Array(items.length);
-  const { state, senderIndex } = await lockedRoomState(trx, room, items);
+  const { state } = await lockedRoomState(trx, room, items);
   const { admitted, refused, joining } = admit(
     room,
     state,
     items.map((m) => ({ senderId: m.sender.id, replyTo: m.replyTo, maxMembers: m.maxMembers })),
   );
   for (const [i, error] of refused) results[i] = { ok: false, error };
-  if (admitted.length === 0) return results;
+  if (admitted.length === 0) return { results };
 
   // The seqs: k at once, under the room row's lock (a new room is public, its first sender the owner).
   const k = admitted.length;
@@ -163,8 +182,11 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     ? await joinBySending(trx, room, joining, Number(bumped.owner_id), now)
     : new Set<number>();
   const admittedItems = admitted.map((i) => items[i]!);
+  const lastSeq = Number(bumped.last_seq);
+  const senders = [...new Set(admittedItems.map((m) => m.sender.id))];
+  const senderIndex = await senderPlaces(trx, room, senders, lastSeq - k);
   const stored = await insertMessages(trx, room, admittedItems, {
-    firstSeq: Number(bumped.last_seq) - k + 1,
+    firstSeq: lastSeq - k + 1,
     firstIndex: Number(bumped.message_count) - k + 1,
     now,
     senderIndex,
@@ -174,5 +196,5 @@ async function storeRoomBatch(trx: Db, room: string, items: NewMessage[], now: s
     // The first of a joiner's messages says they joined.
     results[i] = { ok: true, value: { message: stored[j]!, joined: joined.delete(sender) } };
   });
-  return results;
+  return { results, places: { room, lastSeq, places: senderIndex } };
 }

@@ -16,7 +16,13 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-export function createMessageWriter(db: Db, { maxBatch = 256 }: { maxBatch?: number } = {}) {
+export interface MessageWriterOptions {
+  maxBatch?: number;
+  /** Told after each commit that stored messages (the search indexer takes them from there). */
+  onCommitted?: () => void;
+}
+
+export function createMessageWriter(db: Db, { maxBatch = 256, onCommitted }: MessageWriterOptions = {}) {
   let pending: Pending[] = [];
   let writing = false;
   let scheduled = false;
@@ -65,6 +71,7 @@ export function createMessageWriter(db: Db, { maxBatch = 256 }: { maxBatch?: num
         } catch (error) {
           results = batch.length === 1 ? [{ ok: false, error }] : await oneByOne(batch);
         }
+        if (onCommitted && results.some((r) => r.ok)) onCommitted();
         batch.forEach((p, i) => {
           const r = results[i]!;
           if (r.ok) p.resolve(r.value);

@@ -26,6 +26,7 @@ import { appendMessage } from "./message-store.ts";
 import { createMessageWriter } from "./message-writer.ts";
 import { openRoomStream } from "./room-stream.ts";
 import { type SearchQuery, searchMessages } from "./search.ts";
+import { createSearchIndexer } from "./search-indexer.ts";
 
 export interface RoomLogOptions {
   db: Db;
@@ -38,6 +39,8 @@ export interface RoomLogOptions {
   counts?: { entriesAppended: number };
   /** Hears of each message deleted (after its commit): its files leave storage (server/files/). */
   onMessageDeleted?: (room: RoomName, seq: number) => Promise<void>;
+  /** Hears of a background search-index run that failed (./search-indexer.ts). */
+  onIndexError?: (error: unknown) => void;
 }
 
 export interface StreamRequest<T> {
@@ -59,9 +62,12 @@ export function createRoomLog({
   onPublishError,
   counts,
   onMessageDeleted,
+  onIndexError,
 }: RoomLogOptions) {
+  // New messages reach the search index a moment after their commit, many at once (SQLite; a search catches up first).
+  const indexer = createSearchIndexer(db, onIndexError ? { onError: onIndexError } : {});
   // Concurrent sends share a commit; each is acknowledged after it.
-  const writer = createMessageWriter(db);
+  const writer = createMessageWriter(db, { onCommitted: indexer.written });
   // Every stored entry is published exactly once, in publish(): the one place to count them.
   async function publish(room: RoomName, entry: RoomEntry): Promise<void> {
     if (counts) counts.entriesAppended++;
@@ -162,13 +168,20 @@ export function createRoomLog({
     history: (q: { room: RoomName; before?: number | undefined; limit: number }) => historyPage(db, q),
 
     /** Messages that contain every word, newest first, in the rooms the caller may read (see search.ts). */
-    search: (q: SearchQuery) => searchMessages(db, q),
+    async search(q: SearchQuery) {
+      // Every message acknowledged before the search is in the index.
+      await indexer.catchUp();
+      return searchMessages(db, q);
+    },
 
     /** Rooms by most recent message. */
     active: (limit: number) => activeRooms(db, limit),
 
     /** A subscriber's stream of the room's entries after `after` (see room-stream.ts). */
     stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, relays, ...request }),
+
+    /** Stops the search indexer's timer (before the database closes). */
+    close: () => indexer.close(),
   };
 }
 

@@ -2,8 +2,9 @@
  * Full-text search over messages in their current state, in the rooms the
  * caller may read: public rooms, and the rooms they are a member of. The index
  * is the database's own (SQLite FTS5, PostgreSQL tsvector + GIN; see
- * db/migrations/2026-12-01T06-search.ts), so an edit or a delete is searchable
- * as soon as it commits. The words come from `searchTerms`: letters and digits
+ * db/migrations/2026-12-01T06-search.ts); on SQLite the caller first brings it
+ * up to the newest message (./search-indexer.ts), so what committed before the
+ * search, a message, an edit or a delete, is searchable. The words come from `searchTerms`: letters and digits
  * only, and each is quoted for FTS5 besides, so no query is ever syntax.
  */
 import { PostgresAdapter, sql } from "kysely";

@@ -67,6 +67,14 @@ export const REPLAY_STEP_BYTES = 256 * 1024;
  * empty, with a `nextCursor` (the window's lower end) to search further back.
  */
 export const SEARCH_SCAN_IDS = 10_000;
+/**
+ * How long new messages wait for SQLite's search indexer (server/chat/search-indexer.ts):
+ * the sends of this window are indexed together, off their acknowledgements' path. A
+ * search never waits for it: it brings the index up to date first.
+ */
+export const SEARCH_INDEX_DELAY_MS = 50;
+/** Messages the indexer adds per transaction: the event loop runs between two (a few ms each). */
+export const SEARCH_INDEX_BATCH = 1000;
 /** Members one room.members answer lists: a page's worth, so a room of MAX_MEMBERS_PER_ROOM is not one huge answer. */
 export const MEMBERS_LIST_MAX = 1000;
 /** Rooms one user's room list (and me.rooms) follows: what a sidebar shows, and what one unread count statement covers. */

@@ -1,5 +1,6 @@
 /** db/prepared.ts: a query compiled once runs with each call's own parameters. */
 import { afterAll, expect, test } from "bun:test";
+import { directStatements } from "../../db/in-process.ts";
 import { createDb } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
@@ -69,4 +70,35 @@ test("prepareRows: each row count compiles once and binds each row's own values,
   expect((await insertRooms(db, [{ name: "r5", last_message_at: "t5" }])).rows).toEqual([
     { name: "r5", last_seq: 3, last_message_at: "t5" },
   ]);
+});
+
+test("in a SQLite transaction a prepared statement runs on the connection directly: it sees the transaction's rows, a rollback takes them back, and a read outside waits for the commit", async () => {
+  const file = createDb("sqlite::memory:");
+  await migrateToLatest(file);
+  expect(directStatements(file)).toBeUndefined();
+  const named = prepare((d, name: string) => d.selectFrom("room").select("name").where("name", "=", name));
+  const rename = prepare((d, from: string, to: string) =>
+    d.updateTable("room").set({ name: to }).where("name", "=", from),
+  );
+  const add = prepare((d, name: string) => d.insertInto("room").values({ name, last_seq: 0, last_message_at: "t" }));
+  await expect(
+    file.transaction().execute(async (trx) => {
+      expect(directStatements(trx)).toBeDefined();
+      expect((await add(trx, "gone")).numAffectedRows).toBe(1n);
+      expect((await named(trx, "gone")).rows).toEqual([{ name: "gone" }]);
+      throw new Error("roll back");
+    }),
+  ).rejects.toThrow("roll back");
+  expect((await named(file, "gone")).rows).toEqual([]);
+
+  let outside: Promise<unknown> | undefined;
+  await file.transaction().execute(async (trx) => {
+    await add(trx, "kept");
+    outside = named(file, "kept2").then((r) => r.rows);
+    await Bun.sleep(5);
+    expect((await rename(trx, "kept", "kept2")).numAffectedRows).toBe(1n);
+  });
+  // Run after the commit, not inside the transaction it found open: it sees the renamed row.
+  expect(await outside).toEqual([{ name: "kept2" }]);
+  await file.destroy();
 });

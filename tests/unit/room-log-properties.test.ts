@@ -73,6 +73,7 @@ await describeEach("room log properties", databaseBackends, (backend) => {
       users.push(await createUser(db, { username: name, password: `password-${name}` }));
   });
   afterAll(async () => {
+    await log.close();
     await groups.close();
     await env.dispose();
   });

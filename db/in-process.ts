@@ -1,0 +1,42 @@
+/**
+ * A SQLite database's statements, reachable past Kysely's executor. Kysely's
+ * executor (connection provider, plugins, result transform: a few awaits and
+ * allocations) costs several times what bun:sqlite takes to run a small
+ * prepared statement; inside a transaction, which holds the one connection
+ * until it ends, a prepared statement (./prepared.ts) can run on it directly.
+ *
+ * Only inside a transaction: outside one, a statement must wait its turn for
+ * the connection (Kysely's mutex), or it could read another transaction's
+ * uncommitted rows.
+ */
+import type { QueryResult, SqliteDatabase, SqliteStatement } from "kysely";
+
+/** What is read of a Kysely instance (any schema): whether it is a transaction, and its adapter. */
+interface KyselyLike {
+  readonly isTransaction: boolean;
+  getExecutor(): { readonly adapter: object };
+}
+
+/** The statements of each in-process database, by its Kysely adapter (shared by its transactions). */
+const byAdapter = new WeakMap<object, SqliteDatabase>();
+
+/** Called once by createDb for a SQLite database. */
+export function registerInProcess(db: KyselyLike, sqlite: SqliteDatabase): void {
+  byAdapter.set(db.getExecutor().adapter, sqlite);
+}
+
+/** The statements `db` may run directly: a transaction of an in-process database; else undefined. */
+export function directStatements(db: KyselyLike): SqliteDatabase | undefined {
+  return db.isTransaction ? byAdapter.get(db.getExecutor().adapter) : undefined;
+}
+
+/** Runs `statement` as Kysely's SQLite driver would, with the same result. */
+export function runDirect<R>(statement: SqliteStatement, parameters: readonly unknown[]): QueryResult<R> {
+  if (statement.reader) return { rows: statement.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return {
+    rows: [],
+    numAffectedRows: BigInt(changes),
+    ...(lastInsertRowid != null && { insertId: BigInt(lastInsertRowid) }),
+  };
+}
