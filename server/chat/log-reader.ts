@@ -6,6 +6,7 @@
  */
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
+import { createTurnReads, type TurnReads } from "../../db/turn-reads.ts";
 import type { Message, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { withAttachments } from "../files/repository.ts";
 import { asSent, messages, toChangeEntry, toMessage } from "./log-rows.ts";
@@ -109,8 +110,21 @@ async function withEntryAttachments(db: Db, entries: RoomEntry[]): Promise<RoomE
   return entries.map((e) => (e.kind === "message" ? { ...e, message: filled.get(e.seq)! } : e));
 }
 
-/** The seq of the room's newest entry; 0 for a room with none. */
-export async function lastSeq(db: Db, room: RoomName): Promise<number> {
+/** Per database: the newest seqs asked for during this turn (db/turn-reads.ts). */
+const newestReads = new WeakMap<Db, TurnReads<number>>();
+
+/**
+ * The seq of the room's newest entry; 0 for a room with none. Every stream reads it
+ * once subscribed: the streams of one room opened in one turn (a burst of connects)
+ * share one query, started after the last of them subscribed.
+ */
+export function lastSeq(db: Db, room: RoomName): Promise<number> {
+  let reads = newestReads.get(db);
+  if (!reads) newestReads.set(db, (reads = createTurnReads<number>()));
+  return reads.get(room, () => readLastSeq(db, room));
+}
+
+async function readLastSeq(db: Db, room: RoomName): Promise<number> {
   const { rows } = await roomLastSeq(db, room);
   return rows[0] ? Number(rows[0].last_seq) : 0;
 }
