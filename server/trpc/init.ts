@@ -3,7 +3,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import type { ErrorDetail } from "../../shared/error-reasons.ts";
-import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
+import { ROOM_NAME_MAX, RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { DomainError, TooManyRequestsError } from "../errors/domain-errors.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
 import { MAX_PRESENCE_WATCHES_PER_CONNECTION, SESSION_RECHECK_MS } from "../limits/defaults.ts";
@@ -154,10 +154,30 @@ export const authedProcedure = publicProcedure.use(async function signedIn({ ctx
  * every call parse twice and run one more level of tRPC's chain.
  */
 
+/**
+ * Room names as typed → as RoomName makes them (zod's own answers, kept): the
+ * procedure's `.input()` parses each call's input once; the seam, which must know
+ * the room before that, parses a name once per process, not once per call.
+ */
+const roomNames = new Map<string, RoomName>();
+/** Names remembered at most (past it the memory starts over); longer typed names are not kept. */
+const ROOM_NAMES_MAX = 4096;
+const TYPED_NAME_MAX = 2 * ROOM_NAME_MAX;
+
 /** The `room` of a call's raw input, or BAD_REQUEST as the input parser would answer it. */
 async function roomOf(getRawInput: () => Promise<unknown>): Promise<RoomName> {
-  const parsed = RoomInput.safeParse(await getRawInput());
+  const raw = await getRawInput();
+  const typed = typeof raw === "object" && raw !== null ? (raw as { room?: unknown }).room : undefined;
+  if (typeof typed === "string") {
+    const known = roomNames.get(typed);
+    if (known !== undefined) return known;
+  }
+  const parsed = RoomInput.safeParse(raw);
   if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", cause: parsed.error });
+  if (typeof typed === "string" && typed.length <= TYPED_NAME_MAX) {
+    if (roomNames.size >= ROOM_NAMES_MAX) roomNames.clear();
+    roomNames.set(typed, parsed.data.room);
+  }
   return parsed.data.room;
 }
 /** Reading a room (history, its stream, presence, info, members): anyone who can see it. */
