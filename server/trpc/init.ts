@@ -88,8 +88,9 @@ export const mergeRouters = t.mergeRouters;
  * each one that passes `ctx` a copy of the context, made property by property
  * by tRPC's down-levelled spread helper: in process, about 2.5 µs of CPU per
  * level. So the context is a handful of keys (the services under one), and each
- * procedure has as few middlewares as its checks need: one for every call, one
- * per seam, and each passes `ctx` at most once.
+ * procedure has as few middlewares as its checks need: one for every call (a
+ * room's seam runs those checks itself: one level in all), and each passes `ctx`
+ * at most once.
  */
 
 /**
