@@ -28,6 +28,7 @@ import { type AnyRoomAccess, canSee, isManager, type RoomAccess, requireExisting
 import { createPostAccessCache } from "./post-access-cache.ts";
 import * as repo from "./repository.ts";
 import type { Revocations, RevokeReason } from "./revocations.ts";
+import { createStreamAccess } from "./stream-access.ts";
 import { readAccess } from "./why-revoked.ts";
 
 export interface RoomLimits {
@@ -59,7 +60,21 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     accessReads.get(`${user?.id ?? 0} ${room}`, () => readAccess(db, room, user));
 
   const postAccess = createPostAccessCache();
-  revocations.onRevoke((room, userId) => (room === undefined ? postAccess.clear() : postAccess.forget(room, userId)));
+  const streamAccess = createStreamAccess({ read: access });
+  /** A change here: the room's remembered answers go (posting and streams). */
+  const forgetRoom = (room: RoomName) => {
+    postAccess.forget(room);
+    streamAccess.forget(room);
+  };
+  revocations.onRevoke((room, userId) => {
+    if (room === undefined) {
+      postAccess.clear();
+      streamAccess.clear();
+      return;
+    }
+    postAccess.forget(room, userId);
+    streamAccess.forget(room, userId);
+  });
 
   /** Their list of rooms changed: their `me.rooms` watchers reload it. */
   const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");
@@ -98,7 +113,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       if (!(await apply(trx))) return null;
       return appendMemberEntry(trx, { room, ...entry });
     });
-    postAccess.forget(room);
+    forgetRoom(room);
     if (appended) await publish(room, appended);
     return appended !== null;
   }
@@ -161,6 +176,12 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       if (found.exists && canSee(found) && !found.banned) postAccess.set(room, user.id, found);
       return found;
     },
+
+    /**
+     * `access` for opening a room's streams (room.messages, room.presence): an answer
+     * that lets the caller see the room is remembered for a moment (stream-access.ts).
+     */
+    streamAccess: streamAccess.get,
 
     canSee,
 
@@ -346,7 +367,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       const a = requireExisting(access);
       requireManager(a);
       await repo.updateTopic(db, a.room, topic || null);
-      postAccess.forget(a.room);
+      forgetRoom(a.room);
       return {
         room: a.room,
         visibility: a.visibility,

@@ -218,6 +218,18 @@ export const roomProcedure = seam(async function roomAccess(ctx, getRawInput) {
   return { access, accessMark };
 });
 
+/**
+ * Opening a room's stream (room.messages, room.presence): anyone who can see it, as
+ * `roomProcedure` answers; an answer that lets them see it is remembered for a moment
+ * (rooms/stream-access.ts), so a burst of one user's sockets opening a room reads it once.
+ */
+export const roomStreamProcedure = seam(async function roomStreamAccess(ctx, getRawInput) {
+  const accessMark = ctx.services.revocations.mark();
+  const access = await ctx.services.rooms.streamAccess(await roomOf(getRawInput), ctx.user);
+  requireVisible(access);
+  return { access, accessMark };
+});
+
 /** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */
 export const roomPostProcedure = seam(async function roomPostAccess(ctx, getRawInput) {
   const room = await roomOf(getRawInput);
