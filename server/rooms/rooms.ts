@@ -7,7 +7,7 @@
  * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
-import { createTurnReads } from "../../db/turn-reads.ts";
+import { createSharedReads } from "../../db/shared-reads.ts";
 import {
   dmRoomOf,
   type MemberChange,
@@ -52,10 +52,10 @@ export interface RoomsOptions {
 export function createRooms({ db, groups, revocations, limits, log, publish }: RoomsOptions) {
   /**
    * The room as `user` (null: a guest) sees it: the access seam's one query. The same
-   * question asked again during one turn (a burst of one user's sockets subscribing)
-   * shares one query, started after the last of them asked (db/turn-reads.ts).
+   * question asked again while it runs (a burst of one user's sockets) shares the next
+   * read, started after every one of them asked (db/shared-reads.ts).
    */
-  const accessReads = createTurnReads<AnyRoomAccess>();
+  const accessReads = createSharedReads<AnyRoomAccess>();
   const access = (room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> =>
     accessReads.get(`${user?.id ?? 0} ${room}`, () => readAccess(db, room, user));
 
@@ -171,8 +171,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     async postAccess(room: RoomName, user: { id: number }): Promise<AnyRoomAccess> {
       const cached = postAccess.get(room, user.id);
       if (cached) return cached;
-      // Not shared per turn: a sender waits for no turn to end (the cache spares the repeats).
-      const found = await readAccess(db, room, user);
+      const found = await access(room, user);
       if (found.exists && canSee(found) && !found.banned) postAccess.set(room, user.id, found);
       return found;
     },
