@@ -6,6 +6,7 @@
  */
 import type { Db } from "../../db/index.ts";
 import { prepare } from "../../db/prepared.ts";
+import { createSharedReads, type SharedReads } from "../../db/shared-reads.ts";
 import type { Message, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { withAttachments } from "../files/repository.ts";
 import { asSent, messages, toChangeEntry, toMessage } from "./log-rows.ts";
@@ -109,8 +110,21 @@ async function withEntryAttachments(db: Db, entries: RoomEntry[]): Promise<RoomE
   return entries.map((e) => (e.kind === "message" ? { ...e, message: filled.get(e.seq)! } : e));
 }
 
-/** The seq of the room's newest entry; 0 for a room with none. */
-export async function lastSeq(db: Db, room: RoomName): Promise<number> {
+/** Per database: the newest-seq reads in flight, shared (db/shared-reads.ts). */
+const newestReads = new WeakMap<Db, SharedReads<number>>();
+
+/**
+ * The seq of the room's newest entry; 0 for a room with none. Every stream reads it
+ * once subscribed: the streams of one room opened at once (a burst of connects)
+ * share reads, each started after every stream it answers had subscribed.
+ */
+export function lastSeq(db: Db, room: RoomName): Promise<number> {
+  let reads = newestReads.get(db);
+  if (!reads) newestReads.set(db, (reads = createSharedReads<number>()));
+  return reads.get(room, () => readLastSeq(db, room));
+}
+
+async function readLastSeq(db: Db, room: RoomName): Promise<number> {
   const { rows } = await roomLastSeq(db, room);
   return rows[0] ? Number(rows[0].last_seq) : 0;
 }

@@ -140,10 +140,10 @@ function isTrusted(address: Address, trust: TrustProxy & { kind: "ranges" }): bo
  * at the end of the list (too few hops), or at an entry that is not an address.
  */
 export function clientAddress(socketAddress: string, headers: Headers, options: ClientAddressOptions): string {
+  const { trust } = options;
+  if (trust.kind === "none") return peerAddress(socketAddress);
   const socket = parseAddress(socketAddress);
   if (!socket) return socketAddress;
-  const { trust } = options;
-  if (trust.kind === "none") return socket.toString();
   const chain = forwardedChain(headers, options.header);
   let client = socket;
   for (let hop = 1; chain.length > 0; hop++) {
@@ -156,11 +156,30 @@ export function clientAddress(socketAddress: string, headers: Headers, options: 
   return client.toString();
 }
 
+/** Answers of a pure function of an address, kept: a burst of connects from a few peers parses each once. */
+function remembered(of: (address: string) => string): (address: string) => string {
+  let known = new Map<string, string>();
+  return (address) => {
+    let answer = known.get(address);
+    if (answer === undefined) {
+      answer = of(address);
+      // Bounded: past it the memory starts over (many peers cost what they did before, plus a lookup).
+      if (known.size >= REMEMBERED_ADDRESSES) known = new Map();
+      known.set(address, answer);
+    }
+    return answer;
+  };
+}
+const REMEMBERED_ADDRESSES = 4096;
+
+/** The socket's peer as we write addresses (IPv4-mapped IPv6 as IPv4, IPv6 compressed); as given if not an address. */
+const peerAddress = remembered((address) => parseAddress(address)?.toString() ?? address);
+
 /** What per-address limits count: an IPv4 address, or the /64 an IPv6 address is in ("2001:db8:1:2::/64"). */
-export function addressKey(address: string): string {
+export const addressKey = remembered(function addressKey(address: string): string {
   const parsed = parseAddress(address);
   if (!parsed) return address;
   if (parsed.kind() === "ipv4") return parsed.toString();
   const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4);
   return `${new ipaddr.IPv6([...parts, 0, 0, 0, 0]).toString()}/64`;
-}
+});

@@ -15,7 +15,7 @@
  * membership and a room's size, under the room row's lock.
  */
 import { POST_ACCESS_MAX_ENTRIES, POST_ACCESS_TTL_MS } from "../limits/defaults.ts";
-import type { RoomAccess } from "./access.ts";
+import type { AnyRoomAccess, RoomAccess } from "./access.ts";
 
 export interface PostAccessCacheOptions {
   ttlMs?: number;
@@ -23,16 +23,16 @@ export interface PostAccessCacheOptions {
   maxEntries?: number;
 }
 
-export function createPostAccessCache({
+export function createPostAccessCache<A extends AnyRoomAccess = RoomAccess>({
   ttlMs = POST_ACCESS_TTL_MS,
   maxEntries = POST_ACCESS_MAX_ENTRIES,
 }: PostAccessCacheOptions = {}) {
   /** room → user id → the answer and when it was looked up. */
-  let rooms = new Map<string, Map<number, { access: RoomAccess; at: number }>>();
+  let rooms = new Map<string, Map<number, { access: A; at: number }>>();
   let size = 0;
 
   return {
-    get(room: string, userId: number): RoomAccess | undefined {
+    get(room: string, userId: number): A | undefined {
       const entry = rooms.get(room)?.get(userId);
       if (!entry) return undefined;
       if (performance.now() - entry.at < ttlMs) return entry.access;
@@ -41,7 +41,7 @@ export function createPostAccessCache({
       return undefined;
     },
 
-    set(room: string, userId: number, access: RoomAccess): void {
+    set(room: string, userId: number, access: A): void {
       if (size >= maxEntries) this.clear();
       let users = rooms.get(room);
       if (!users) rooms.set(room, (users = new Map()));

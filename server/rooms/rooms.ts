@@ -7,6 +7,7 @@
  * else's streams of it. Knows no transport: it throws the domain errors.
  */
 import type { Db } from "../../db/index.ts";
+import { createSharedReads } from "../../db/shared-reads.ts";
 import {
   dmRoomOf,
   type MemberChange,
@@ -27,6 +28,7 @@ import { type AnyRoomAccess, canSee, isManager, type RoomAccess, requireExisting
 import { createPostAccessCache } from "./post-access-cache.ts";
 import * as repo from "./repository.ts";
 import type { Revocations, RevokeReason } from "./revocations.ts";
+import { createStreamAccess } from "./stream-access.ts";
 import { readAccess } from "./why-revoked.ts";
 
 export interface RoomLimits {
@@ -48,11 +50,31 @@ export interface RoomsOptions {
 }
 
 export function createRooms({ db, groups, revocations, limits, log, publish }: RoomsOptions) {
-  /** The room as `user` (null: a guest) sees it: the access seam's one query. */
-  const access = (room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> => readAccess(db, room, user);
+  /**
+   * The room as `user` (null: a guest) sees it: the access seam's one query. The same
+   * question asked again while it runs (a burst of one user's sockets) shares the next
+   * read, started after every one of them asked (db/shared-reads.ts).
+   */
+  const accessReads = createSharedReads<AnyRoomAccess>();
+  const access = (room: RoomName, user: { id: number } | null): Promise<AnyRoomAccess> =>
+    accessReads.get(`${user?.id ?? 0} ${room}`, () => readAccess(db, room, user));
 
   const postAccess = createPostAccessCache();
-  revocations.onRevoke((room, userId) => (room === undefined ? postAccess.clear() : postAccess.forget(room, userId)));
+  const streamAccess = createStreamAccess({ read: access });
+  /** A change here: the room's remembered answers go (posting and streams). */
+  const forgetRoom = (room: RoomName) => {
+    postAccess.forget(room);
+    streamAccess.forget(room);
+  };
+  revocations.onRevoke((room, userId) => {
+    if (room === undefined) {
+      postAccess.clear();
+      streamAccess.clear();
+      return;
+    }
+    postAccess.forget(room, userId);
+    streamAccess.forget(room, userId);
+  });
 
   /** Their list of rooms changed: their `me.rooms` watchers reload it. */
   const roomsChanged = (userId: number) => announceToUser(groups, userId, "rooms");
@@ -91,7 +113,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       if (!(await apply(trx))) return null;
       return appendMemberEntry(trx, { room, ...entry });
     });
-    postAccess.forget(room);
+    forgetRoom(room);
     if (appended) await publish(room, appended);
     return appended !== null;
   }
@@ -155,6 +177,12 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       if (found.exists && canSee(found) && !found.banned) postAccess.set(room, user.id, found);
       return found;
     },
+
+    /**
+     * `access` for opening a room's streams (room.messages, room.presence): an answer
+     * that lets the caller see the room is remembered for a moment (stream-access.ts).
+     */
+    streamAccess: streamAccess.get,
 
     canSee,
 
@@ -341,7 +369,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       const a = requireExisting(access);
       requireManager(a);
       await repo.updateTopic(db, a.room, topic || null);
-      postAccess.forget(a.room);
+      forgetRoom(a.room);
       return {
         room: a.room,
         visibility: a.visibility,

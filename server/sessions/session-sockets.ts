@@ -60,6 +60,8 @@ interface SessionEntry {
 export class SessionSockets {
   /** By the session's id as stored (SHA-256 of the token), so other processes can name it without the token. */
   private bySession = new Map<string, SessionEntry>();
+  /** The stored id of each token held here: a session's further sockets (a burst of them) hash its token once. */
+  private idOfToken = new Map<string, string>();
   /** Endings heard (sessions closed, lags): see `endings`. */
   private heard = 0;
 
@@ -77,7 +79,7 @@ export class SessionSockets {
 
   /** Registers a signed-in socket; call the returned function when it closes. */
   add(registration: SessionSocket): () => void {
-    const id = storedSessionId(registration.token);
+    const id = this.idOfToken.get(registration.token) ?? storedSessionId(registration.token);
     let entry = this.bySession.get(id);
     if (!entry) {
       entry = {
@@ -88,13 +90,14 @@ export class SessionSockets {
         timer: undefined,
       };
       this.bySession.set(id, entry);
+      this.idOfToken.set(entry.token, id);
       this.armExpiry(id, entry);
     } else if (registration.expiresAt > entry.expiresAt) {
       // Sliding expiry moved it on: the timer, when it fires, looks it up again anyway.
       entry.expiresAt = registration.expiresAt;
     }
     entry.sockets.add(registration.socket);
-    return releaser(this.bySession, id, entry, registration.socket);
+    return releaser(this.bySession, this.idOfToken, id, entry, registration.socket);
   }
 
   private armExpiry(id: string, entry: SessionEntry) {
@@ -167,6 +170,7 @@ export class SessionSockets {
 /** A socket's release (made outside any method, so the closure holds only what it names). */
 function releaser(
   bySession: Map<string, SessionEntry>,
+  idOfToken: Map<string, string>,
   id: string,
   entry: SessionEntry,
   socket: ClosableSocket,
@@ -174,6 +178,8 @@ function releaser(
   return () => {
     if (!entry.sockets.delete(socket) || entry.sockets.size > 0) return;
     clearTimeout(entry.timer);
-    if (bySession.get(id) === entry) bySession.delete(id);
+    if (bySession.get(id) !== entry) return;
+    bySession.delete(id);
+    idOfToken.delete(entry.token);
   };
 }

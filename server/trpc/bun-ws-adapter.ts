@@ -148,9 +148,7 @@ function bunWebSocketHandler(
     perMessageDeflate: false,
 
     open(ws) {
-      const query = ws.data.url.indexOf("?");
-      const expectsConnectionParams =
-        query >= 0 && new URLSearchParams(ws.data.url.slice(query)).get("connectionParams") === "1";
+      const expectsConnectionParams = asksForConnectionParams(ws.data.url);
       // Read once, at open: not held for the connection's life.
       ws.data.url = "";
       const connection = new Connection(ws, host, expectsConnectionParams);
@@ -179,6 +177,15 @@ function bunWebSocketHandler(
     },
   };
 }
+
+/** The upgrade's `?connectionParams=1` (tRPC's wsLink sends exactly that when it has any): no parser for that query. */
+function asksForConnectionParams(url: string): boolean {
+  const query = url.indexOf("?");
+  if (query < 0) return false;
+  if (url.length - query === CONNECTION_PARAMS_QUERY.length && url.endsWith(CONNECTION_PARAMS_QUERY)) return true;
+  return new URLSearchParams(url.slice(query)).get("connectionParams") === "1";
+}
+const CONNECTION_PARAMS_QUERY = "?connectionParams=1";
 
 interface TurnFlushes {
   /** Flushes `writer` once the current turn's promise chains have run. */

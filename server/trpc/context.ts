@@ -91,10 +91,13 @@ export interface Context {
   token: string | null;
   /** The client's address (through trusted proxies, see limits/client-address.ts), when the transport knows it. */
   ip: string | null;
-  /** HTTP only: the request's User-Agent, which a sign-in records (browser, system). Null over WebSocket: not kept per socket. */
+  /** HTTP only: the request's User-Agent, which a sign-in records (browser, system). Absent over WebSocket: not kept per socket. */
   userAgent?: string | null;
-  /** HTTP only: headers of the response, for cookies. Null over WebSocket. */
-  resHeaders: Headers | null;
+  /**
+   * HTTP only: headers of the response, for cookies. Absent over WebSocket: a socket's
+   * context holds only what its calls read (tRPC copies every key at each middleware).
+   */
+  resHeaders?: Headers | null;
   /** WebSocket only: the connection the call came in on. */
   connection: ConnectionState | null;
 }
@@ -169,8 +172,6 @@ export async function createWsContext(services: Services, input: WsContextInput)
     user: session?.user ?? null,
     token: session ? session.token : null,
     ip: input.ip,
-    userAgent: null,
-    resHeaders: null,
     connection: new WsConnectionState(input.socket),
   };
 }

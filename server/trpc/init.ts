@@ -1,12 +1,12 @@
 /** tRPC is initialised here, once; routers import the procedures, never `t`. */
-import { initTRPC, TRPCError } from "@trpc/server";
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import type { ErrorDetail } from "../../shared/error-reasons.ts";
-import { RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
+import { ROOM_NAME_MAX, RoomInput, type RoomName, type User } from "../../shared/schemas.ts";
 import { DomainError, TooManyRequestsError } from "../errors/domain-errors.ts";
 import { internalErrorMessage } from "../errors/error-id.ts";
-import { MAX_PRESENCE_WATCHES_PER_CONNECTION, SESSION_RECHECK_MS } from "../limits/defaults.ts";
+import { SESSION_RECHECK_MS } from "../limits/defaults.ts";
 import type { RateLimiter } from "../limits/rate-limiter.ts";
 import { requireCanPost, requireVisible } from "../rooms/access.ts";
 import { type ConnectionState, type Context, sessionEnded } from "./context.ts";
@@ -88,8 +88,9 @@ export const mergeRouters = t.mergeRouters;
  * each one that passes `ctx` a copy of the context, made property by property
  * by tRPC's down-levelled spread helper: in process, about 2.5 µs of CPU per
  * level. So the context is a handful of keys (the services under one), and each
- * procedure has as few middlewares as its checks need: one for every call, one
- * per seam, and each passes `ctx` at most once.
+ * procedure has as few middlewares as its checks need: one for every call (a
+ * room's seam runs those checks itself: one level in all), and each passes `ctx`
+ * at most once.
  */
 
 /**
@@ -100,6 +101,15 @@ export const mergeRouters = t.mergeRouters;
  * and the services' domain errors (server/errors/domain-errors.ts) leave as tRPC codes.
  */
 const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next }) {
+  await beforeEveryCall(ctx, batchIndex);
+  const result = await next();
+  if (result.ok) return result;
+  const mapped = domainErrorToTRPC(result.error.cause);
+  return mapped ? { ...result, error: mapped } : result;
+});
+
+/** `everyCall`'s checks, before anything of the call runs. */
+async function beforeEveryCall(ctx: Context, batchIndex: number): Promise<void> {
   const max = ctx.services.limits.maxCallsInFlight;
   const connection = ctx.connection;
   if (connection === null) {
@@ -112,11 +122,7 @@ const everyCall = t.middleware(async function everyCall({ ctx, batchIndex, next 
   } else if (ctx.token !== null && Date.now() - connection.sessionCheckedAt >= SESSION_RECHECK_MS) {
     await recheckSession(ctx, connection, ctx.token);
   }
-  const result = await next();
-  if (result.ok) return result;
-  const mapped = domainErrorToTRPC(result.error.cause);
-  return mapped ? { ...result, error: mapped } : result;
-});
+}
 
 export const publicProcedure = t.procedure.use(everyCall);
 
@@ -154,37 +160,92 @@ export const authedProcedure = publicProcedure.use(async function signedIn({ ctx
  * every call parse twice and run one more level of tRPC's chain.
  */
 
+/**
+ * Room names as typed → as RoomName makes them (zod's own answers, kept): the
+ * procedure's `.input()` parses each call's input once; the seam, which must know
+ * the room before that, parses a name once per process, not once per call.
+ */
+const roomNames = new Map<string, RoomName>();
+/** Names remembered at most (past it the memory starts over); longer typed names are not kept. */
+const ROOM_NAMES_MAX = 4096;
+const TYPED_NAME_MAX = 2 * ROOM_NAME_MAX;
+
 /** The `room` of a call's raw input, or BAD_REQUEST as the input parser would answer it. */
 async function roomOf(getRawInput: () => Promise<unknown>): Promise<RoomName> {
-  const parsed = RoomInput.safeParse(await getRawInput());
+  const raw = await getRawInput();
+  const typed = typeof raw === "object" && raw !== null ? (raw as { room?: unknown }).room : undefined;
+  if (typeof typed === "string") {
+    const known = roomNames.get(typed);
+    if (known !== undefined) return known;
+  }
+  const parsed = RoomInput.safeParse(raw);
   if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", cause: parsed.error });
+  if (typeof typed === "string" && typed.length <= TYPED_NAME_MAX) {
+    if (roomNames.size >= ROOM_NAMES_MAX) roomNames.clear();
+    roomNames.set(typed, parsed.data.room);
+  }
   return parsed.data.room;
 }
+/**
+ * A seam with `everyCall` in it: one level of tRPC's chain where `publicProcedure.use(seam)`
+ * makes two (each level copies the call's options and context: about 3 µs a call). It
+ * answers as those two levels did: `everyCall`'s checks first, then the seam's; a domain
+ * error, from the seam or what runs after it, leaves as its tRPC code.
+ */
+function seam<Added extends object>(admit: (ctx: Context, getRawInput: () => Promise<unknown>) => Promise<Added>) {
+  return t.procedure.use(async function roomSeam({ ctx, batchIndex, getRawInput, next }) {
+    await beforeEveryCall(ctx, batchIndex);
+    let added: Added;
+    try {
+      added = await admit(ctx, getRawInput);
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      throw domainErrorToTRPC(error.cause) ?? error;
+    }
+    const result = await next({ ctx: added });
+    if (result.ok) return result;
+    const mapped = domainErrorToTRPC(result.error.cause);
+    return mapped ? { ...result, error: mapped } : result;
+  });
+}
+
 /** Reading a room (history, its stream, presence, info, members): anyone who can see it. */
-export const roomProcedure = publicProcedure.use(async function roomAccess({ ctx, getRawInput, next }) {
+export const roomProcedure = seam(async function roomAccess(ctx, getRawInput) {
   // Read before the check: a stream registering later ends if a change that removes the caller was heard since.
   const accessMark = ctx.services.revocations.mark();
   const access = await ctx.services.rooms.access(await roomOf(getRawInput), ctx.user);
   requireVisible(access);
-  return next({ ctx: { access, accessMark } });
+  return { access, accessMark };
+});
+
+/**
+ * Opening a room's stream (room.messages, room.presence): anyone who can see it, as
+ * `roomProcedure` answers; an answer that lets them see it is remembered for a moment
+ * (rooms/stream-access.ts), so a burst of one user's sockets opening a room reads it once.
+ */
+export const roomStreamProcedure = seam(async function roomStreamAccess(ctx, getRawInput) {
+  const accessMark = ctx.services.revocations.mark();
+  const access = await ctx.services.rooms.streamAccess(await roomOf(getRawInput), ctx.user);
+  requireVisible(access);
+  return { access, accessMark };
 });
 
 /** Posting in a room (send, edit, delete, react, typing): signed in, can see it, not banned. */
-export const roomPostProcedure = publicProcedure.use(async function roomPostAccess({ ctx, getRawInput, next }) {
+export const roomPostProcedure = seam(async function roomPostAccess(ctx, getRawInput) {
   const room = await roomOf(getRawInput);
   const caller = requireSignedIn(ctx);
   const access = await ctx.services.rooms.postAccess(room, caller.user);
   requireCanPost(access);
-  return next({ ctx: { ...caller, access } });
+  return { ...caller, access };
 });
 
 /** Membership and moderation (join, leave, invite, kick, ban, roles, topic): signed in, can see it; the rooms service checks roles. */
-export const roomMemberProcedure = publicProcedure.use(async function roomMemberAccess({ ctx, getRawInput, next }) {
+export const roomMemberProcedure = seam(async function roomMemberAccess(ctx, getRawInput) {
   const room = await roomOf(getRawInput);
   const caller = requireSignedIn(ctx);
   const access = await ctx.services.rooms.access(room, caller.user);
   requireVisible(access);
-  return next({ ctx: { ...caller, access } });
+  return { ...caller, access };
 });
 
 /** Refuses with TOO_MANY_REQUESTS when `key` has used up its limit, saying when to retry. */
@@ -201,64 +262,5 @@ export async function rateLimited(limiter: RateLimiter, key: string, what: strin
   }
 }
 
-/**
- * Holds one of the connection's presence slots (MAX_PRESENCE_WATCHES_PER_CONNECTION),
- * or refuses with TOO_MANY_REQUESTS. Returns the release.
- */
-export function takePresenceSlot(ctx: Context): () => void {
-  const connection = ctx.connection;
-  if (!connection) return () => {};
-  if (connection.presenceWatches >= MAX_PRESENCE_WATCHES_PER_CONNECTION) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: `At most ${MAX_PRESENCE_WATCHES_PER_CONNECTION} rooms' presence per connection.`,
-    });
-  }
-  connection.presenceWatches++;
-  let released = false;
-  return () => {
-    if (!released) connection.presenceWatches--;
-    released = true;
-  };
-}
-
-/**
- * Holds the connection's one `me.rooms` watch, or refuses with
- * TOO_MANY_REQUESTS: one watch already carries every room of the user, and
- * each follows up to 200 rooms, so a frame of 100 would follow 20,000.
- * Returns the release (idempotent).
- */
-export function takeMyRoomsSlot(ctx: Context): () => void {
-  const connection = ctx.connection;
-  if (!connection) return () => {};
-  if (connection.watchingMyRooms) {
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: "At most one me.rooms per connection: the one open already carries all your rooms.",
-    });
-  }
-  connection.watchingMyRooms = true;
-  let released = false;
-  return () => {
-    if (!released) connection.watchingMyRooms = false;
-    released = true;
-  };
-}
-
-/**
- * Holds one of the connection's subscription slots (WebSocket only), or refuses
- * with TOO_MANY_REQUESTS before the subscription starts. Returns the release.
- */
-export function takeSubscriptionSlot(ctx: Context): () => void {
-  const connection = ctx.connection;
-  if (!connection) return () => {};
-  const max = ctx.services.limits.maxSubscriptionsPerConnection;
-  if (connection.subscriptions >= max)
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${max} subscriptions per connection.` });
-  connection.subscriptions++;
-  let released = false;
-  return () => {
-    if (!released) connection.subscriptions--;
-    released = true;
-  };
-}
+// The connection's slots (presence watches, `me.rooms`, subscriptions): procedures import them from here.
+export { takeMyRoomsSlot, takePresenceSlot, takeSubscriptionSlot } from "./connection-slots.ts";

@@ -17,6 +17,7 @@ import {
   rateLimited,
   roomPostProcedure,
   roomProcedure,
+  roomStreamProcedure,
   router,
   takePresenceSlot,
   takeSubscriptionSlot,
@@ -77,7 +78,7 @@ export const roomRouter = router({
    * `tracked` by its seq, so a reconnecting client's `lastEventId` resumes
    * exactly after the last one it saw, replaying every change it missed.
    */
-  messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
+  messages: roomStreamProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const stream = { room: input.room, userId: holder(ctx), since: ctx.accessMark };
     const guard = new StreamGuard(ctx.services.revocations, stream, signal, takeSubscriptionSlot(ctx));
@@ -107,7 +108,7 @@ export const roomRouter = router({
    * (coalesced). Subscribing is being present: as a user, or counted as a guest.
    * Ephemeral: nothing here is stored or replayed.
    */
-  presence: roomProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
+  presence: roomStreamProcedure.input(RoomInput).subscription(({ ctx, input, signal }) => {
     const releasePresence = takePresenceSlot(ctx);
     let release: () => void;
     try {
