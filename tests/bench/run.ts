@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPostgresSchema } from "../support/backends.ts";
 import type { Job, PhaseResult } from "./loadgen.ts";
+import { nodesScenario } from "./nodes.ts";
 import {
   cores,
   cpuSeconds,
@@ -67,6 +68,7 @@ const S = quick
       floodSeconds: 1.5,
       redisN: 300,
       uploadSeconds: 2,
+      nodes: { roomsPerNode: 100, members: 6, warmupSeconds: 1, seconds: 3, rounds: 1 },
     }
   : {
       fanoutN: [100, 1000, 5000],
@@ -87,6 +89,7 @@ const S = quick
       floodSeconds: 5,
       redisN: 1000,
       uploadSeconds: 5,
+      nodes: { roomsPerNode: 200, members: 6, warmupSeconds: 2, seconds: 8, rounds: 2 },
     };
 
 const rows: Row[] = [];
@@ -891,6 +894,15 @@ async function redis() {
   });
 }
 
+// ------------------------------------------------------------------ 3 nodes, each in its own network namespace
+
+async function nodes() {
+  const out = await nodesScenario(S.nodes, log);
+  rows.push(...out.rows);
+  failures.push(...out.failures);
+  raw.nodes = out.raw;
+}
+
 // ------------------------------------------------------------------ metrics cost
 
 /**
@@ -1091,6 +1103,7 @@ const scenarios: [string, () => Promise<void>][] = [
   ["history", history],
   ["hardening", hardening],
   ["redis", redis],
+  ["nodes", nodes],
   ["metrics", metricsCost],
   ["uploads", uploads],
 ];
