@@ -98,7 +98,7 @@ export async function startSharedPostgres(address: string): Promise<SharedServic
     asPostgres([join(bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]);
     const subnet = address.split(".").slice(0, 3).join(".");
     appendFileSync(join(data, "pg_hba.conf"), `host all all ${subnet}.0/24 trust\n`);
-    const options = `-c listen_addresses=${address} -p ${port} -k ${dir} ${process.env.PGX ?? ""}`;
+    const options = `-c listen_addresses=${address} -p ${port} -k ${dir}`;
     ctl("-l", join(dir, "log"), "-o", options, "-w", "-t", "60", "start");
     started = true;
   } catch (error) {

@@ -25,6 +25,8 @@ export interface NodesJob {
   payload: number;
   warmupSeconds: number;
   seconds: number;
+  /** Who sends: every member (default), or only the members on the room's first node (writers of a room on one node). */
+  senders?: "all" | "home";
   /** Per node, its server process (and its children, if any). */
   nodePids: number[];
   /** Shared services' processes (their trees), for CPU notes. */
@@ -46,7 +48,8 @@ export interface NodesResult {
   outOfOrder: number;
   errors: number;
   firstError?: string;
-  perNode: { deliveries: number; stored: number; cpu: number }[];
+  /** `cpu`: CPU-seconds in the measured phase; `idleCpu`: fraction of a core with nothing sent. */
+  perNode: { deliveries: number; stored: number; cpu: number; idleCpu: number }[];
   services: Record<string, number>;
   generatorCpu: number;
   latency: ReturnType<Histogram["summary"]>;
@@ -60,7 +63,7 @@ const now = () => performance.now();
 const treeCpu = (pid: number) => processTree(pid).reduce((s, p) => s + cpuSeconds(p), 0);
 
 /** The seq of a Parlor data frame (`"type":"data","id":"<seq>"`); -1 without one. */
-function frameSeq(frame: string): number {
+export function frameSeq(frame: string): number {
   const at = frame.indexOf('"type":"data","id":"');
   if (at < 0) return -1;
   let seq = 0;
@@ -160,7 +163,7 @@ export async function nodesRun(job: NodesJob): Promise<NodesResult> {
       );
     };
     onComplete = (k) => send(senderOf[k]!);
-    for (let j = 0; j < total; j++) send(j);
+    for (let j = 0; j < total; j++) if (job.senders !== "home" || (j % M) % N === 0) send(j);
     while (now() < deadline) await Bun.sleep(20);
     // Drain: every message sent in this phase reaches all its members, or the run reports it lost.
     let progress = received;
@@ -174,6 +177,12 @@ export async function nodesRun(job: NodesJob): Promise<NodesResult> {
   }
 
   await phase(job.warmupSeconds);
+  // Each node's CPU with every socket open and nothing sent after the warm-up (timers, heartbeats): a cost per node, not per message.
+  const idle0 = job.nodePids.map(treeCpu);
+  const idleStart = now();
+  await Bun.sleep(1000);
+  const idleSeconds = (now() - idleStart) / 1000;
+  const idleCpu = job.nodePids.map((pid, i) => (treeCpu(pid) - idle0[i]!) / idleSeconds);
   measuredFrom = next;
   stored.fill(0);
   const cpu0 = job.nodePids.map(treeCpu);
@@ -189,6 +198,7 @@ export async function nodesRun(job: NodesJob): Promise<NodesResult> {
     deliveries: delivered[i]!,
     stored: stored[i]!,
     cpu: treeCpu(pid) - cpu0[i]!,
+    idleCpu: idleCpu[i]!,
   }));
   const services = Object.fromEntries(
     Object.entries(job.servicePids).map(([name, pid]) => [name, (treeCpu(pid) - svc0[name]!) / elapsed]),

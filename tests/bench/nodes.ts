@@ -76,9 +76,10 @@ async function runNodes(
   net: NodeNetwork,
   services: { redis: SharedService; postgres: SharedService },
   count: number,
+  senders: "all" | "home",
   sizes: NodesSizes,
   tag: string,
-): Promise<NodesResult & { nodeErrors: string[] }> {
+): Promise<Run> {
   const env = { DATABASE_URL: services.postgres.url, REDIS_URL: services.redis.url, REDIS_PREFIX: "parlor:" };
   const nodes: Node[] = [];
   try {
@@ -86,6 +87,7 @@ async function runNodes(
     nodes.push(await startNode(net, net.nodes[0]!, env));
     nodes.push(...(await Promise.all(net.nodes.slice(1, count).map((at) => startNode(net, at, env)))));
     const tokens = (await benchUsers(nodes[0]!.url, 10, `n${count}`)).map((u) => u.token);
+    const deadlocks0 = deadlocks(services.postgres.url);
     const result = await generate({
       wsUrls: nodes.map((n) => n.wsUrl),
       rooms: sizes.roomsPerNode * count,
@@ -95,16 +97,33 @@ async function runNodes(
       payload: 100,
       warmupSeconds: sizes.warmupSeconds,
       seconds: sizes.seconds,
+      senders,
       nodePids: nodes.map((n) => n.pid),
       servicePids: { redis: services.redis.pid(), postgres: services.postgres.pid() },
     });
     // What the nodes logged as errors (pino level ≥ 50): a failed call's cause is there.
     const nodeErrors = nodes.flatMap((n) => n.child.output().split("\n")).filter((l) => /"level":(5|6)0/.test(l));
-    return { ...result, nodeErrors };
+    return { ...result, nodeErrors, deadlocks: deadlocks(services.postgres.url) - deadlocks0 };
   } finally {
     await Promise.all(nodes.map((n) => n.child.stop()));
   }
 }
+
+type Run = NodesResult & { nodeErrors: string[]; deadlocks: number };
+
+/** Deadlocks PostgreSQL detected so far (its statistics): writers on several nodes locking rooms in opposite orders. */
+function deadlocks(url: string): number {
+  const r = Bun.spawnSync(["psql", url, "-Atc", "select sum(deadlocks) from pg_stat_database"], { stdout: "pipe" });
+  return Number(r.stdout.toString().trim()) || 0;
+}
+
+/** The runs compared: one node, three with every member sending, three with each room's writers on one node. */
+const VARIANTS = [
+  { key: "1", count: 1, senders: "all" },
+  { key: "3", count: 3, senders: "all" },
+  { key: "3home", count: 3, senders: "home" },
+] as const;
+type Key = (typeof VARIANTS)[number]["key"];
 
 const cpuOf = (r: NodesResult) => r.perNode.reduce((s, n) => s + n.cpu, 0);
 const perCpu = (r: NodesResult) => r.perNode.reduce((s, n) => s + n.deliveries, 0) / Math.max(0.01, cpuOf(r));
@@ -115,7 +134,7 @@ export async function nodesScenario(
   log: (msg: string) => void,
 ): Promise<{ rows: Row[]; failures: string[]; raw: unknown }> {
   const failures: string[] = [];
-  const runs: Record<"1" | "3", NodesResult[]> = { "1": [], "3": [] };
+  const runs: Record<Key, Run[]> = { "1": [], "3": [], "3home": [] };
   const net = createNodeNetwork(3);
   try {
     const postgres = await startSharedPostgres(net.hostAddress);
@@ -126,12 +145,12 @@ export async function nodesScenario(
           `nodes: namespaces ${net.nodes.map((n) => `${n.namespace} ${n.address}`).join(", ")}; shared services on ${net.hostAddress}`,
         );
         for (let round = 0; round < sizes.rounds; round++)
-          for (const count of [1, 3] as const) {
+          for (const { key, count, senders } of VARIANTS) {
             log(
-              `nodes: ${count} node(s), ${sizes.roomsPerNode * count} rooms × ${sizes.members} members (round ${round + 1})`,
+              `nodes: ${count} node(s), ${sizes.roomsPerNode * count} rooms × ${sizes.members} members, ${senders === "all" ? "every member sending" : "the members on each room's first node sending"} (round ${round + 1})`,
             );
-            const r = await runNodes(net, { redis, postgres }, count, sizes, `n${count}x${round}r`);
-            runs[count].push(r);
+            const r = await runNodes(net, { redis, postgres }, count, senders, sizes, `n${key}x${round}r`);
+            runs[key].push(r);
             const problems = [];
             if (r.lost) problems.push(`${r.lost} of ${r.expected} deliveries lost`);
             if (r.duplicates) problems.push(`${r.duplicates} duplicates`);
@@ -141,7 +160,7 @@ export async function nodesScenario(
                 `${r.errors} failed calls (${r.firstError}; nodes logged: ${r.nodeErrors.slice(0, 3).join(" | ").slice(0, 1500)})`,
               );
             if (r.closedDuringRun) problems.push(`${r.closedDuringRun} sockets closed`);
-            if (problems.length) failures.push(`nodes ${count} node(s) round ${round + 1}: ${problems.join(", ")}`);
+            if (problems.length) failures.push(`nodes ${key} round ${round + 1}: ${problems.join(", ")}`);
           }
       } finally {
         await redis.stop();
@@ -158,28 +177,48 @@ export async function nodesScenario(
 const k = Math.round;
 const pct = (f: number) => `${Math.round(f * 100)} %`;
 
-function nodesRows(sizes: NodesSizes, runs: Record<"1" | "3", NodesResult[]>): Row[] {
-  const best = (list: NodesResult[]) => list.reduce((a, b) => (perCpu(b) > perCpu(a) ? b : a));
+function nodesRows(sizes: NodesSizes, runs: Record<Key, Run[]>): Row[] {
+  const best = (list: Run[]) => list.reduce((a, b) => (perCpu(b) > perCpu(a) ? b : a));
   const one = best(runs["1"]);
   const three = best(runs["3"]);
-  const checked = [...runs["1"], ...runs["3"]];
-  const sum = (f: (r: NodesResult) => number) => checked.reduce((s, r) => s + f(r), 0);
-  const tag = `nodes: 3 nodes, each in its own network namespace, one Redis and one PostgreSQL on the network, ${sizes.roomsPerNode} rooms per node × ${sizes.members} members spread over the nodes, each member one message in flight (vs 1 node, same per node)`;
-  const perNode = (r: NodesResult) =>
+  const home = best(runs["3home"]);
+  const checked = Object.values(runs).flat();
+  const sum = (f: (r: Run) => number) => checked.reduce((s, r) => s + f(r), 0);
+  const tag = `nodes: 3 nodes, each in its own network namespace, one Redis and one PostgreSQL on the network; ${sizes.roomsPerNode} rooms per node × ${sizes.members} members spread over the nodes, each member one message in flight (vs 1 node, same per node)`;
+  const perNode = (r: Run) =>
     r.perNode.map((n) => `${k(n.deliveries / r.seconds)}/s (CPU ${pct(n.cpu / r.seconds)})`).join(", ");
-  const services = (r: NodesResult) =>
+  const services = (r: Run) =>
     Object.entries(r.services)
       .map(([name, f]) => `${name} ${pct(f)}`)
       .join(", ");
+  const all = (key: Key) => runs[key].map((r) => k(perCpu(r))).join(", ");
+  /** Per CPU-second net of each node's idle CPU (measured before the load, 1 s at 100 Hz: coarse). */
+  const busyPerCpu = (r: Run) =>
+    r.perNode.reduce((s, n) => s + n.deliveries, 0) /
+    Math.max(
+      0.01,
+      r.perNode.reduce((s, n) => s + n.cpu - n.idleCpu * r.seconds, 0),
+    );
+  const idle = (r: Run) => r.perNode.map((n) => pct(n.idleCpu)).join(", ");
+  const writes = (r: Run) =>
+    `${k(r.messagesPerSecond)} msg/s stored, ack p99 ${r.ack.p99} ms, ${r.deadlocks} deadlocks in PostgreSQL`;
   return [
     {
       scenario: tag,
-      metric: "deliveries per server CPU-second, per node [ceiling column: 1 node]",
+      metric: "deliveries per server CPU-second (all nodes' CPU from /proc) [ceiling column: 1 node]",
       unit: "/s per core",
       parlor: k(perCpu(three)),
       ceiling: k(perCpu(one)),
       target: { ratioAtLeast: 0.8 },
-      note: `best of ${sizes.rounds}; all runs: ${checked.map((r) => k(perCpu(r))).join(", ")} (1, 3 alternating); nodes share core ${SERVER_CPU}, so raw per-node rates split it`,
+      note: `best of ${sizes.rounds}; runs: 3 nodes ${all("3")}, 1 node ${all("1")}; 3 nodes: ${writes(three)}; 1 node: ${writes(one)}; net of idle CPU (3 nodes ${idle(three)}, 1 node ${idle(one)}): ${k(busyPerCpu(three))} vs ${k(busyPerCpu(one))}`,
+    },
+    {
+      scenario: tag,
+      metric: "the same, each room's writers on one node (its other members only watch) [ceiling column: 1 node]",
+      unit: "/s per core",
+      parlor: k(perCpu(home)),
+      ceiling: k(perCpu(one)),
+      note: `runs ${all("3home")}; ${writes(home)}: without writers of one room on several nodes, what the fan-out across Redis costs`,
     },
     {
       scenario: tag,
@@ -191,11 +230,11 @@ function nodesRows(sizes: NodesSizes, runs: Record<"1" | "3", NodesResult[]>): R
     },
     {
       scenario: tag,
-      metric: "deliveries/s per node (raw; the nodes share one core) [ceiling column: 1 node]",
+      metric: "deliveries/s per node (raw: the nodes share one core) [ceiling column: 1 node]",
       unit: "/s",
       parlor: k(three.deliveriesPerSecond / 3),
       ceiling: k(one.deliveriesPerSecond),
-      note: `3 nodes: ${perNode(three)}; 1 node: ${perNode(one)}; shared services CPU ${services(three)} vs ${services(one)}; generator CPU ${pct(three.generatorCpu)} vs ${pct(one.generatorCpu)}`,
+      note: `3 nodes: ${perNode(three)}; 1 node: ${perNode(one)}; nodes pinned to core ${SERVER_CPU}; shared services CPU ${services(three)} vs ${services(one)}; generator CPU ${pct(three.generatorCpu)} vs ${pct(one.generatorCpu)}`,
     },
     {
       scenario: tag,
