@@ -3,8 +3,9 @@
  * protocol as loadgen.ts: the job as JSON in argv[2], `RESULT <json>` last).
  * Many rooms; member j of room r connects to node (r + j) mod N, so each room's
  * members, senders and subscribers alike, are spread over the nodes and its
- * entries cross Redis. Each member keeps one message in flight: it sends again
- * once its last one reached every member of the room (closed loop).
+ * entries cross Redis. Open loop (`ratePerNode`): sends at their intended times,
+ * taken member after member, room after room; or, without it, each member keeps
+ * one message in flight, sending again once its last one reached every member.
  *
  * Every delivery is checked per subscriber: by its counter (the `#k#` of its
  * text: a repeat is a duplicate, a missing one a loss) and by its seq (each
@@ -25,6 +26,8 @@ export interface NodesJob {
   payload: number;
   warmupSeconds: number;
   seconds: number;
+  /** Messages per second per node, open loop (in all: this × nodes); unset: each member one in flight (closed loop). */
+  ratePerNode?: number;
   /** Who sends: every member (default), or only the members on the room's first node (writers of a room on one node). */
   senders?: "all" | "home";
   /** Per node, its server process (and its children, if any). */
@@ -144,11 +147,11 @@ export async function nodesRun(job: NodesJob): Promise<NodesResult> {
     const start = now();
     const deadline = start + seconds * 1000;
     let sent = 0;
-    const send = (j: number) => {
+    const send = (j: number, at = now()) => {
       if (now() > deadline || next >= K) return;
       const k = next++;
       sent++;
-      intended[k] = now();
+      intended[k] = at;
       senderOf[k] = j;
       stored[nodeOf(j)]!++;
       const room = `${job.roomPrefix}${Math.floor(j / M)}`;
@@ -162,9 +165,22 @@ export async function nodesRun(job: NodesJob): Promise<NodesResult> {
         },
       );
     };
-    onComplete = (k) => send(senderOf[k]!);
-    for (let j = 0; j < total; j++) if (job.senders !== "home" || (j % M) % N === 0) send(j);
-    while (now() < deadline) await Bun.sleep(20);
+    const senders = [...Array(total).keys()].filter((j) => job.senders !== "home" || (j % M) % N === 0);
+    if (job.ratePerNode) {
+      // Open loop: each send at its intended time, whatever the answers; senders taken room after room.
+      senders.sort((a, b) => (a % M) - (b % M) || a - b);
+      const rate = job.ratePerNode * N;
+      onComplete = () => {};
+      for (let i = 0; now() < deadline; ) {
+        const due = Math.floor(((now() - start) * rate) / 1000) + 1;
+        for (; i < due; i++) send(senders[i % senders.length]!, start + (i * 1000) / rate);
+        await Bun.sleep(Math.max(1, start + (i * 1000) / rate - now()));
+      }
+    } else {
+      onComplete = (k) => send(senderOf[k]!);
+      for (const j of senders) send(j);
+      while (now() < deadline) await Bun.sleep(20);
+    }
     // Drain: every message sent in this phase reaches all its members, or the run reports it lost.
     let progress = received;
     let quietSince = now();

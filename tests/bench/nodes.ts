@@ -4,8 +4,9 @@
  * one Redis and one PostgreSQL on the network (node-services.ts); the load
  * generator, in the root namespace, spreads each room's members over the nodes
  * (nodes-load.ts). Next to it, one node in one namespace, same services, same
- * load per node. The nodes share the bench's server core, so the figure that
- * compares is per server CPU-second (each node's CPU read from /proc).
+ * load per node (open loop, the same messages/s per node). The nodes share the
+ * bench's server core, so the figure that compares is per server CPU-second
+ * (each node's CPU read from /proc).
  */
 import { join } from "node:path";
 import { createNodeNetwork, type NodeNetwork } from "./netns.ts";
@@ -19,6 +20,8 @@ export interface NodesSizes {
   /** Rooms per node: three nodes get three times as many. */
   roomsPerNode: number;
   members: number;
+  /** Messages per second per node, open loop: every run offers each node the same load. */
+  ratePerNode: number;
   warmupSeconds: number;
   seconds: number;
   /** Runs of each (1 node, 3 nodes, alternating); the best per-CPU figure of each is kept. */
@@ -98,6 +101,7 @@ async function runNodes(
       warmupSeconds: sizes.warmupSeconds,
       seconds: sizes.seconds,
       senders,
+      ratePerNode: sizes.ratePerNode,
       nodePids: nodes.map((n) => n.pid),
       servicePids: { redis: services.redis.pid(), postgres: services.postgres.pid() },
     });
@@ -184,7 +188,7 @@ function nodesRows(sizes: NodesSizes, runs: Record<Key, Run[]>): Row[] {
   const home = best(runs["3home"]);
   const checked = Object.values(runs).flat();
   const sum = (f: (r: Run) => number) => checked.reduce((s, r) => s + f(r), 0);
-  const tag = `nodes: 3 nodes, each in its own network namespace, one Redis and one PostgreSQL on the network; ${sizes.roomsPerNode} rooms per node × ${sizes.members} members spread over the nodes, each member one message in flight (vs 1 node, same per node)`;
+  const tag = `nodes: 3 nodes, each in its own network namespace, one Redis and one PostgreSQL on the network; ${sizes.roomsPerNode} rooms per node × ${sizes.members} members spread over the nodes, ${sizes.ratePerNode} msg/s per node open loop (vs 1 node, same load per node)`;
   const perNode = (r: Run) =>
     r.perNode.map((n) => `${k(n.deliveries / r.seconds)}/s (CPU ${pct(n.cpu / r.seconds)})`).join(", ");
   const services = (r: Run) =>
@@ -201,7 +205,7 @@ function nodesRows(sizes: NodesSizes, runs: Record<Key, Run[]>): Row[] {
     );
   const idle = (r: Run) => r.perNode.map((n) => pct(n.idleCpu)).join(", ");
   const writes = (r: Run) =>
-    `${k(r.messagesPerSecond)} msg/s stored, ack p99 ${r.ack.p99} ms, ${r.deadlocks} deadlocks in PostgreSQL`;
+    `${k(r.messagesPerSecond)} msg/s stored of ${sizes.ratePerNode * r.perNode.length} offered (until the last delivery), ack p99 ${r.ack.p99} ms, ${r.deadlocks} deadlocks in PostgreSQL`;
   return [
     {
       scenario: tag,
