@@ -203,6 +203,7 @@ function nodesRows(sizes: NodesSizes, runs: Record<Key, Run[]>): Row[] {
       0.01,
       r.perNode.reduce((s, n) => s + n.cpu - n.idleCpu * r.seconds, 0),
     );
+  const perNodeCpu = (r: Run) => r.perNode.map((n) => pct(n.cpu / r.seconds)).join(", ");
   const idle = (r: Run) => r.perNode.map((n) => pct(n.idleCpu)).join(", ");
   const writes = (r: Run) =>
     `${k(r.messagesPerSecond)} msg/s stored of ${sizes.ratePerNode * r.perNode.length} offered (until the last delivery), ack p99 ${r.ack.p99} ms, ${r.deadlocks} deadlocks in PostgreSQL`;
@@ -226,11 +227,12 @@ function nodesRows(sizes: NodesSizes, runs: Record<Key, Run[]>): Row[] {
     },
     {
       scenario: tag,
-      metric: "messages stored per server CPU-second [ceiling column: 1 node]",
-      unit: "/s per core",
-      parlor: k(storedPerCpu(three)),
-      ceiling: k(storedPerCpu(one)),
-      note: `messages/s in all ${k(three.messagesPerSecond)} vs ${k(one.messagesPerSecond)}`,
+      metric: `messages/s stored per node, ${sizes.ratePerNode}/s offered to each (the nodes are not CPU-bound: sustained, or the write path is behind) [ceiling column: 1 node]`,
+      unit: "/s",
+      parlor: k(three.messagesPerSecond / 3),
+      ceiling: k(one.messagesPerSecond),
+      target: { ratioAtLeast: 0.8 },
+      note: `per server CPU-second ${k(storedPerCpu(three))} vs ${k(storedPerCpu(one))}; nodes' CPU ${perNodeCpu(three)} vs ${perNodeCpu(one)}; writers of a room on one node: ${k(home.messagesPerSecond / 3)}/s per node`,
     },
     {
       scenario: tag,
