@@ -9,7 +9,7 @@ import { prepare } from "../../db/prepared.ts";
 import { createSharedReads, type SharedReads } from "../../db/shared-reads.ts";
 import type { Message, RoomEntry, RoomName, RoomSummary } from "../../shared/schemas.ts";
 import { withAttachments } from "../files/repository.ts";
-import { asSent, messages, toChangeEntry, toMessage } from "./log-rows.ts";
+import { asSent, type ChangeRow, type MessageRow, messages, toChangeEntry, toMessage } from "./log-rows.ts";
 
 /** The message at `seq` of `room` (its row: a writer also needs its sender's id and original text). */
 export const messageAt = prepare((db, room: string, seq: number) =>
@@ -35,7 +35,8 @@ const messagesInRange = prepare((db, room: string, afterSeq: number, upTo: numbe
     .where("message.seq", "<=", upTo)
     .orderBy("message.seq", "asc"),
 );
-const changesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
+/** Changes and membership entries, with their actor's name. */
+const changeRows = (db: Db) =>
   db
     .selectFrom("room_entry")
     .innerJoin("user", "user.id", "room_entry.actor_id")
@@ -46,7 +47,9 @@ const changesInRange = prepare((db, room: string, afterSeq: number, upTo: number
       "user.username as actor",
       "room_entry.data",
       "room_entry.created_at",
-    ])
+    ]);
+const changesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>
+  changeRows(db)
     .where("room_entry.room", "=", room)
     .where("room_entry.seq", ">", afterSeq)
     .where("room_entry.seq", "<=", upTo)
@@ -85,12 +88,65 @@ export async function entriesBetween(db: Db, q: { room: RoomName; after: number;
     messagesInRange(db, q.room, q.after, q.upTo),
     changesInRange(db, q.room, q.after, q.upTo),
   ]);
-  // Both lists are in seq order and share no seq: merge them.
+  return withEntryAttachments(db, merged(sent.rows, changes.rows));
+}
+
+export interface SeqRange {
+  room: RoomName;
+  after: number;
+  upTo: number;
+}
+
+/**
+ * The entries of several ranges (of one room or many), each list as
+ * `entriesBetween` gives it: three statements in all, however many ranges. What
+ * a process confirms per event-loop turn from Redis spans many rooms when many
+ * are busy: one read per room would cost a round trip (three) each.
+ */
+export async function entriesOfRanges(db: Db, ranges: readonly SeqRange[]): Promise<RoomEntry[][]> {
+  const wanted = ranges.filter((r) => r.upTo > r.after);
+  if (wanted.length <= 1) return Promise.all(ranges.map((r) => entriesBetween(db, r)));
+  const [sent, changes] = await Promise.all([
+    messages(db)
+      .where((eb) =>
+        eb.or(
+          wanted.map((r) =>
+            eb.and([eb("message.room", "=", r.room), eb("message.seq", ">", r.after), eb("message.seq", "<=", r.upTo)]),
+          ),
+        ),
+      )
+      .orderBy("message.seq", "asc")
+      .execute(),
+    changeRows(db)
+      .select("room_entry.room")
+      .where((eb) =>
+        eb.or(
+          wanted.map((r) =>
+            eb.and([
+              eb("room_entry.room", "=", r.room),
+              eb("room_entry.seq", ">", r.after),
+              eb("room_entry.seq", "<=", r.upTo),
+            ]),
+          ),
+        ),
+      )
+      .orderBy("room_entry.seq", "asc")
+      .execute(),
+  ]);
+  const inRange = (r: SeqRange) => (row: { room: string; seq: number | string }) =>
+    row.room === r.room && Number(row.seq) > r.after && Number(row.seq) <= r.upTo;
+  const lists = ranges.map((r) => merged(sent.filter(inRange(r)), changes.filter(inRange(r))));
+  // One attachments read for all: files are keyed by message id, unique across rooms.
+  const filled = await withEntryAttachments(db, lists.flat());
+  let at = 0;
+  return lists.map((list) => filled.slice(at, (at += list.length)));
+}
+
+/** Messages as sent and changes, each list in seq order and sharing no seq, as one list in seq order. */
+function merged(m: MessageRow[], c: ChangeRow[]): RoomEntry[] {
   const entries: RoomEntry[] = [];
   let i = 0;
   let j = 0;
-  const m = sent.rows;
-  const c = changes.rows;
   while (i < m.length || j < c.length) {
     if (j >= c.length || (i < m.length && Number(m[i]!.seq) < Number(c[j]!.seq))) {
       const message = asSent(m[i++]!);
@@ -99,15 +155,16 @@ export async function entriesBetween(db: Db, q: { room: RoomName; after: number;
       entries.push(toChangeEntry(c[j++]!));
     }
   }
-  return withEntryAttachments(db, entries);
+  return entries;
 }
 
 /** The log's `message` entries carry their files as sent (a message deleted since has none left). */
 async function withEntryAttachments(db: Db, entries: RoomEntry[]): Promise<RoomEntry[]> {
   const sent = entries.flatMap((e) => (e.kind === "message" ? [e.message] : []));
   if (sent.length === 0) return entries;
-  const filled = new Map((await withAttachments(db, sent)).map((m) => [m.seq, m]));
-  return entries.map((e) => (e.kind === "message" ? { ...e, message: filled.get(e.seq)! } : e));
+  // By id: the entries may be of several rooms (entriesOfRanges), whose seqs repeat.
+  const filled = new Map((await withAttachments(db, sent)).map((m) => [m.id, m]));
+  return entries.map((e) => (e.kind === "message" ? { ...e, message: filled.get(e.message.id)! } : e));
 }
 
 /** Per database: the newest-seq reads in flight, shared (db/shared-reads.ts). */

@@ -20,7 +20,7 @@ import { announceToUser } from "../groups/user-events.ts";
 import { appendChange, type Target } from "./change-store.ts";
 import { createEntryConfirmer } from "./entry-confirmer.ts";
 import { createLiveRelays } from "./live-relay.ts";
-import { activeRooms, entriesBetween, historyPage } from "./log-reader.ts";
+import { activeRooms, entriesBetween, entriesOfRanges, historyPage } from "./log-reader.ts";
 import type { Author, Change } from "./log-rows.ts";
 import { appendMessage } from "./message-store.ts";
 import { createMessageWriter } from "./message-writer.ts";
@@ -80,7 +80,10 @@ export function createRoomLog({
   }
 
   // Events arriving from outside this process: confirmed in batches, one range read per room and turn (entry-confirmer.ts).
-  const confirm = createEntryConfirmer({ read: (room, after, upTo) => entriesBetween(db, { room, after, upTo }) });
+  const confirm = createEntryConfirmer({
+    read: (room, after, upTo) => entriesBetween(db, { room, after, upTo }),
+    readRanges: (ranges) => entriesOfRanges(db, ranges),
+  });
 
   // Caught-up subscribers of a room share one delivery per entry (live-relay.ts).
   const relays = createLiveRelays(groups, confirm);

@@ -7,8 +7,18 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { benchCounter, benchText } from "./bench-socket.ts";
 import { Histogram } from "./histogram.ts";
 import type { PhaseResult } from "./loadgen.ts";
+import { frameSeq } from "./nodes-load.ts";
 import { spawnChild } from "./procs.ts";
 import { type BenchServer, benchUsers, startBare, startParlor } from "./servers.ts";
+
+describe("nodes-load", () => {
+  test("reads the seq (the tracked id) of a room.messages data frame, and the counter of its text", () => {
+    const frame = `{"id":3,"result":{"type":"data","id":"42","data":{"kind":"message","seq":42,"message":{"text":"#17#xx"}}}}`;
+    expect(frameSeq(frame)).toBe(42);
+    expect(benchCounter(frame)).toBe(17);
+    expect(frameSeq(`{"id":3,"result":{"type":"started"}}`)).toBe(-1);
+  });
+});
 
 describe("histogram", () => {
   test("percentiles stay within a bucket's width of the exact value", () => {

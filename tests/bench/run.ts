@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createPostgresSchema } from "../support/backends.ts";
 import type { Job, PhaseResult } from "./loadgen.ts";
+import { nodesScenario } from "./nodes.ts";
 import {
   cores,
   cpuSeconds,
@@ -67,6 +68,7 @@ const S = quick
       floodSeconds: 1.5,
       redisN: 300,
       uploadSeconds: 2,
+      nodes: { roomsPerNode: 10, members: 24, ratePerNode: 50, warmupSeconds: 1, seconds: 3, rounds: 1 },
     }
   : {
       fanoutN: [100, 1000, 5000],
@@ -87,6 +89,8 @@ const S = quick
       floodSeconds: 5,
       redisN: 1000,
       uploadSeconds: 5,
+      // 50 msg/s per node: three nodes share the server core, and must fit on it for "stored per node" to mean anything.
+      nodes: { roomsPerNode: 20, members: 24, ratePerNode: 50, warmupSeconds: 2, seconds: 8, rounds: 2 },
     };
 
 const rows: Row[] = [];
@@ -907,6 +911,15 @@ async function redis() {
   });
 }
 
+// ------------------------------------------------------------------ 3 nodes, each in its own network namespace
+
+async function nodes() {
+  const out = await nodesScenario(S.nodes, log);
+  rows.push(...out.rows);
+  failures.push(...out.failures);
+  raw.nodes = out.raw;
+}
+
 // ------------------------------------------------------------------ metrics cost
 
 /**
@@ -1107,6 +1120,7 @@ const scenarios: [string, () => Promise<void>][] = [
   ["history", history],
   ["hardening", hardening],
   ["redis", redis],
+  ["nodes", nodes],
   ["metrics", metricsCost],
   ["uploads", uploads],
 ];

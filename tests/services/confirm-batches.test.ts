@@ -4,6 +4,8 @@
  * the statements that read the room log's entries while 1,000 messages sent on A
  * reach B's subscribers. Confirmed in batches (one range read per room and turn),
  * B reads the log far fewer times than it hears entries — it used to read once each.
+ * Many busy rooms at once (a node among several sees every room's entries): the
+ * ranges of all rooms in a turn are read together, not one read per room.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -60,5 +62,24 @@ await describeWithServices("confirming entries from Redis", [redisService], () =
     console.log(`process B: ${logReads} log reads for ${total} entries from Redis`);
     // One read per entry before; batched, a few entries share each read at the very least.
     expect(logReads).toBeLessThan(total / 2);
+  }, 60_000);
+
+  test("an entry in each of 40 rooms at once, 5 times over, costs another process a few log reads, not one per room, each room's subscriber getting its entries in order", async () => {
+    const ROOMS = 40;
+    const ROUNDS = 5;
+    const sender = await a.signUp();
+    const rooms = Array.from({ length: ROOMS }, (_, r) => `busy${r}`);
+    // Each room made first (its first send), then watched on B.
+    await Promise.all(rooms.map((room) => sender.client.room.send.mutate({ room, text: "open" })));
+    const subs = rooms.map((room) => subscribeRoom(b.guest().client, { room, lastEventId: "1" }));
+    await Promise.all(subs.map((s) => s.started));
+    logReads = 0;
+    for (let k = 0; k < ROUNDS; k++)
+      await Promise.all(rooms.map((room) => sender.client.room.send.mutate({ room, text: `${k}` })));
+    for (const s of subs) await s.waitForCount(ROUNDS, 30_000);
+    for (const s of subs) expect(s.messages.map((m) => m.seq)).toEqual([2, 3, 4, 5, 6]);
+    console.log(`process B: ${logReads} log reads for ${ROOMS * ROUNDS} entries in ${ROOMS} rooms`);
+    // One read per room and round before: 200.
+    expect(logReads).toBeLessThan((ROOMS * ROUNDS) / 4);
   }, 60_000);
 });

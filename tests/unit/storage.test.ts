@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import type { Db } from "../../db/index.ts";
 import { createUser } from "../../server/auth/index.ts";
-import { activeRooms, entriesBetween, historyPage, lastSeq } from "../../server/chat/log-reader.ts";
+import { activeRooms, entriesBetween, entriesOfRanges, historyPage, lastSeq } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
 import { createMessageWriter } from "../../server/chat/message-writer.ts";
 import { ClientIdReusedError, UsernameTakenError } from "../../server/errors/domain-errors.ts";
@@ -121,6 +121,27 @@ await describeEach("message storage", databaseBackends, (backend) => {
     expect(await seqsOf({ after: 2, upTo: 4, limit: 100 })).toEqual([3, 4]);
     expect(await seqsOf({ after: 0, limit: 3 })).toEqual([1, 2, 3]);
     expect(await seqsOf({ after: 8, limit: 100 })).toEqual([]);
+  });
+
+  test("entriesOfRanges answers several ranges of several rooms at once, each as entriesBetween answers it", async () => {
+    for (let i = 1; i <= 6; i++) {
+      await send("a", `a${i}`);
+      await send("b", `b${i}`, ben);
+    }
+    await send("c", "c1");
+    const ranges = [
+      { room: "a", after: 0, upTo: 2 },
+      { room: "b", after: 3, upTo: 6 },
+      { room: "a", after: 4, upTo: 5 },
+      { room: "c", after: 1, upTo: 1 },
+      { room: "nowhere", after: 0, upTo: 3 },
+      { room: "c", after: 0, upTo: 9 },
+    ];
+    const together = await entriesOfRanges(db, ranges);
+    const apart = await Promise.all(ranges.map((r) => entriesBetween(db, r)));
+    expect(together).toEqual(apart);
+    expect(together.map((list) => list.map((e) => e.seq))).toEqual([[1, 2], [4, 5, 6], [5], [], [], [1]]);
+    expect(together[1]!.map((e) => (e.kind === "message" ? e.message.text : ""))).toEqual(["b4", "b5", "b6"]);
   });
 
   test("active rooms come most recent first", async () => {
