@@ -132,8 +132,11 @@ async function storeByRoom(
   const results: BatchResult[] = new Array(batch.length);
   const now = new Date().toISOString();
   const places: Places[] = [];
+  // Rooms locked in one order (by name) on every process: two processes' batches never wait on each other in a
+  // circle (PostgreSQL would detect a deadlock only after a second, then fail a batch).
+  const rooms = [...byRoom].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   await db.transaction().execute(async (trx) => {
-    for (const [room, indexes] of byRoom) {
+    for (const [room, indexes] of rooms) {
       const stored = await storeRoomBatch(
         trx,
         room,

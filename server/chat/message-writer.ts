@@ -40,8 +40,8 @@ export function createMessageWriter(db: Db, { maxBatch = 256, onCommitted }: Mes
    * own and the others are stored. A refusal by the rules never gets here (it is
    * that message's result); a database error fails the whole transaction: a
    * racing copy of a send already stored its client id (a unique violation that
-   * appendMessage answers with the stored copy), or, on PostgreSQL, two
-   * processes' batches locked the same rooms in opposite orders (a deadlock).
+   * appendMessage answers with the stored copy), or a storage error. (Batches
+   * lock their rooms in name order, so two processes' batches do not deadlock.)
    */
   async function oneByOne(batch: Pending[]): Promise<BatchResult[]> {
     const results: BatchResult[] = [];
