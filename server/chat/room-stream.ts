@@ -13,8 +13,10 @@
  * messages would otherwise keep its last batch for as long as it lives).
  * A subscriber that has caught up may ride the room's live relay (live-relay.ts)
  * instead of its own queue: then the transport delivers each entry to all such
- * subscribers at once, and the stream picks up on its own, from the seq it was
- * handed back with, when riding stops.
+ * subscribers at once, its stream ends (the generator, its group subscription
+ * and its waits are dropped), and what is left of it is its Rider, a record in
+ * the relay. When riding stops, the Rider makes it a new stream from the seq it
+ * was handed back with and gives it to the transport (LiveSeat.resume).
  */
 import type { Db } from "../../db/index.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
@@ -23,7 +25,7 @@ import { InvalidRequestError } from "../errors/domain-errors.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import type { LiveSeat } from "../groups/live-channel.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
-import type { LiveRelay, LiveRelays } from "./live-relay.ts";
+import type { LiveRelay, LiveRelays, Rider } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
 
@@ -86,6 +88,8 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
   try {
     iterator = (await groups.subscribe(roomGroup(room), { signal }))[Symbol.asyncIterator]();
     newest = await lastSeq(db, room);
+    // Read after the relay listens: what comes after `newest` reaches the relay.
+    held?.relay.seed(newest);
     // Fail closed: a resume point past the end is forged or from another database.
     if (after !== undefined && after > newest) {
       throw new InvalidRequestError(`'lastEventId' ${after} is past the newest entry of room '${room}' (${newest}).`);
@@ -113,7 +117,8 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
 
 /** One subscriber's position in the room; `last` is the newest seq it has been given. */
 interface Follow<T> extends RoomStreamOptions<T> {
-  iterator: AsyncIterator<Delivery>;
+  /** Its own subscription to the room's group; undefined while it rides. */
+  iterator: AsyncIterator<Delivery> | undefined;
   last: number;
   /** Every event comes from this process, after its commit: no need to confirm it. */
   trusted: boolean;
@@ -122,26 +127,58 @@ interface Follow<T> extends RoomStreamOptions<T> {
   releaseRelay: (() => void) | undefined;
 }
 
-/** `newest`: the room's newest seq, read once subscribed; the first replay goes up to it (later entries arrive live). */
-async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
+/** A subscriber while it rides the relay: all that is left of its stream (see live-relay.ts). */
+class FollowRider<T> implements Rider {
+  constructor(private readonly s: Follow<T> & { seat: LiveSeat; relay: LiveRelay }) {}
+  get seat() {
+    return this.s.seat;
+  }
+  get map() {
+    return this.s.map;
+  }
+  get signal() {
+    return this.s.signal;
+  }
+  /** Taken off by the transport (behind). */
+  behind(): void {
+    this.s.relay.handBack(this);
+  }
+  /** Its stream stopped (revoked, unsubscribed, closed) while it rode. */
+  handleEvent(): void {
+    this.s.relay.handBack(this);
+  }
+  /** Handed back: a stream of its own again, from what the channel gave it. */
+  handedBack(last: number): void {
+    this.s.last = last;
+    this.s.seat.resume(follow(this.s, undefined));
+  }
+}
+
+/**
+ * `newest`: the room's newest seq, read once subscribed; the first replay goes up
+ * to it (later entries arrive live). Undefined: handed back by the relay, the
+ * stream subscribes again and catches up from `s.last`. Ends without a word
+ * when it starts riding (the relay then holds its Rider).
+ */
+async function* follow<T>(s: Follow<T>, newest: number | undefined): AsyncGenerator<T> {
+  let riding = false;
   try {
-    if (s.last < newest) yield* replay(s, newest);
-    while (!s.signal.aborted) {
+    if (newest === undefined) {
+      // Subscribed again before reading the database, as at the start: nothing falls in between.
+      if (!s.signal.aborted) {
+        s.iterator = (await s.groups.subscribe(roomGroup(s.room), { signal: s.signal }))[Symbol.asyncIterator]();
+        yield* catchUp(s);
+      }
+    } else if (s.last < newest) yield* replay(s, newest);
+    while (!s.signal.aborted && s.iterator) {
       // Events from the network: the relay confirms them as this stream does, a few steps later; let it catch up.
       const settling = s.relay && (s.relay.last ?? -1) < s.last ? s.relay.settling() : null;
       if (settling) await settling;
-      // Given exactly what the relay has passed on: from here the relay can carry it.
+      // Given exactly what the relay has passed on: from here the relay carries it, and this stream ends.
       if (s.relay && s.seat && !s.signal.aborted && s.relay.last === s.last) {
-        const handedBack = s.relay.ride(s.last, s.seat, s.map, s.signal);
-        if (handedBack) {
-          // What our own queue would get, the seat gets now: drop it while riding.
-          await s.iterator.return?.();
-          s.last = await handedBack;
-          if (s.signal.aborted) break;
-          // Subscribed again before reading the database, as at the start: nothing falls in between.
-          s.iterator = (await s.groups.subscribe(roomGroup(s.room), { signal: s.signal }))[Symbol.asyncIterator]();
-          yield* catchUp(s);
-          continue;
+        if (s.relay.ride(s.last, new FollowRider(s as Follow<T> & { seat: LiveSeat; relay: LiveRelay }))) {
+          riding = true;
+          return;
         }
       }
       const next = await s.iterator.next();
@@ -169,11 +206,17 @@ async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
     const stopped = s.stopError?.();
     if (stopped) throw stopped;
   } finally {
+    // What our own queue would get, the seat gets now: dropped while riding (a hand-back subscribes anew).
+    const iterator = s.iterator;
+    s.iterator = undefined;
     try {
-      await s.iterator.return?.();
+      await iterator?.return?.();
     } finally {
-      s.releaseRelay?.();
-      s.onEnd?.();
+      // Riding: the relay holds the Rider, which ends (and releases) through the stream it resumes.
+      if (!riding) {
+        s.releaseRelay?.();
+        s.onEnd?.();
+      }
     }
   }
 }

@@ -20,7 +20,7 @@ import {
   isAsyncIterable,
   type RequestId,
 } from "./protocol.ts";
-import type { TopicChannel, TopicMember } from "./topics.ts";
+import type { SeatHolder, TopicChannel, TopicMember, TopicSeat } from "./topics.ts";
 
 /** What a subscription was asked with: what its answers and errors carry. */
 export interface SubscriptionCall {
@@ -59,12 +59,34 @@ export interface SubscriptionsHost {
   topics?: TopicChannel | undefined;
 }
 
-/** A live subscription: its stop switch, and the start of each of its frames. */
-class Subscription extends AbortController {
-  constructor(readonly prefix: string) {
+/**
+ * A live subscription: its stop switch, the start of each of its frames, the
+ * stream it reads (null while it rides the live channel) and its seat there.
+ */
+class Subscription extends AbortController implements SeatHolder {
+  readonly prefix: string;
+  stream: AsyncIterator<unknown> | null = null;
+  /** A loop reads `stream` (run). */
+  reading = false;
+  seat: TopicSeat | undefined;
+
+  constructor(
+    readonly call: SubscriptionCall,
+    private readonly owner: Subscriptions,
+  ) {
     super();
+    this.prefix = framePrefix(call.id, call.jsonrpc);
+  }
+
+  resume(stream: AsyncIterator<unknown>): void {
+    this.stream = stream;
+    // A loop still finishing the stream that joined picks this one up by itself.
+    if (!this.reading) this.owner.run(this);
   }
 }
+
+/** How a loop over a subscription's stream ended. */
+type Outcome = "completed" | "stopped" | "riding";
 
 export class Subscriptions {
   /** Live subscriptions by request id. */
@@ -86,7 +108,7 @@ export class Subscriptions {
   stopAll(): void {
     const live = [...this.live.values()];
     this.live.clear();
-    for (const controller of live) controller.abort();
+    for (const subscription of live) subscription.abort();
   }
 
   /** A subscription: `started`, its events, then `stopped` (or an error). */
@@ -97,16 +119,20 @@ export class Subscriptions {
       this.owner.failed(id, jsonrpc, error, "subscription", path, input);
       return;
     }
-    const controller = new Subscription(framePrefix(id, jsonrpc));
-    this.live.set(id, controller);
+    const subscription = new Subscription(call, this);
+    this.live.set(id, subscription);
     try {
-      const iterator = await this.openStream(call, controller, batchIndex);
-      if (iterator) await this.stream(call, controller, iterator);
+      subscription.stream = await this.openStream(subscription, batchIndex);
     } catch (cause) {
       this.owner.failed(id, jsonrpc, cause, "subscription", path, input);
-    } finally {
-      if (this.live.get(id) === controller) this.live.delete(id);
     }
+    if (!subscription.stream) {
+      this.forget(subscription);
+      return;
+    }
+    // Sent once the procedure has returned: its stream is subscribed, nothing after this is missed.
+    this.owner.sendNow(this.host.frames.started(subscription.prefix));
+    await this.run(subscription);
   }
 
   /**
@@ -119,9 +145,14 @@ export class Subscriptions {
     const topics = this.host.topics;
     if (!topics || !signal || !this.canJoinTopics) return undefined;
     for (const subscription of this.live.values()) {
-      if (subscription.signal === signal) return topics.seat(this.owner, subscription.prefix);
+      if (subscription.signal === signal)
+        return (subscription.seat ??= topics.seat(this.owner, subscription.prefix, subscription));
     }
     return undefined;
+  }
+
+  private forget(subscription: Subscription): void {
+    if (this.live.get(subscription.call.id) === subscription) this.live.delete(subscription.call.id);
   }
 
   /**
@@ -129,12 +160,8 @@ export class Subscriptions {
    * null when the subscription has been answered already (stopped before or while
    * it was set up, or refused by the procedure).
    */
-  private async openStream(
-    call: SubscriptionCall,
-    controller: Subscription,
-    batchIndex: number,
-  ): Promise<AsyncIterator<unknown> | null> {
-    const { signal, prefix } = controller;
+  private async openStream(subscription: Subscription, batchIndex: number): Promise<AsyncIterator<unknown> | null> {
+    const { signal, prefix, call } = subscription;
     const { owner, host } = this;
     const ctxError = await owner.contextReady();
     if (ctxError) throw ctxError;
@@ -159,7 +186,7 @@ export class Subscriptions {
       return null;
     }
     if (signal.aborted || !owner.isOpen) {
-      controller.abort();
+      subscription.abort();
       await this.end(iterator, call.path);
       owner.sendNow(host.frames.stopped(prefix));
       return null;
@@ -168,55 +195,70 @@ export class Subscriptions {
   }
 
   /**
-   * `started`, the stream's events, then `stopped`. A stream that fails answers its
-   * error, then `stopped` too (as tRPC's handler does); one that fails because it
-   * was stopped is only logged, and only when the failure is not the stop itself.
+   * Reads the subscription's stream until it completes, is stopped, or hands the
+   * subscriber to the live channel (then nothing waits for it: `resume` calls this
+   * again). Then `stopped`. A stream that fails answers its error, then `stopped`
+   * too (as tRPC's handler does); one that fails because it was stopped is only
+   * logged, and only when the failure is not the stop itself.
    */
-  private async stream(
-    call: SubscriptionCall,
-    controller: Subscription,
-    iterator: AsyncIterator<unknown>,
-  ): Promise<void> {
-    const { signal, prefix } = controller;
+  async run(subscription: Subscription): Promise<void> {
+    const { signal, prefix, call } = subscription;
     const { owner, host } = this;
-    // Sent once the procedure has returned: its stream is subscribed, nothing after this is missed.
-    owner.sendNow(host.frames.started(prefix));
-    let completed = false;
+    let outcome: Outcome = "stopped";
     try {
-      completed = await this.pump(iterator, signal, prefix);
+      outcome = await this.pump(subscription);
     } catch (cause) {
       if (!signal.aborted) {
-        controller.abort();
-        await this.end(iterator, call.path);
+        subscription.abort();
+        await this.end(subscription.stream, call.path);
         owner.failed(call.id, call.jsonrpc, cause, "subscription", call.path, call.input);
         owner.sendNow(host.frames.stopped(prefix));
+        this.forget(subscription);
         return;
       }
       const error = getTRPCErrorFromUnknown(cause);
       if (!isAbortError(error.cause)) owner.report(error, call.path);
     }
-    if (!completed) await this.end(iterator, call.path);
+    if (outcome === "riding") return;
+    if (outcome === "stopped") await this.end(subscription.stream, call.path);
+    subscription.stream = null;
     owner.sendNow(host.frames.stopped(prefix));
+    this.forget(subscription);
   }
 
-  /** Queues each event of the stream until it completes (true) or is stopped (false: subscription.stop, or the socket closed). */
-  private async pump(iterator: AsyncIterator<unknown>, signal: AbortSignal, prefix: string): Promise<boolean> {
+  /** Queues each event of the stream until it completes, is stopped (subscription.stop, or the socket closed), or its subscriber rides. */
+  private async pump(subscription: Subscription): Promise<Outcome> {
     const { owner, host } = this;
-    const frames = host.frames;
-    for (;;) {
-      const next = await iterator.next();
-      // Stopped meanwhile: nothing more is sent.
-      if (signal.aborted) return false;
-      if (next.done) return true;
-      owner.queue(frames.event(prefix, next.value));
-      if (host.stats) host.stats.deliveries++;
+    const { frames, stats } = host;
+    const { signal, prefix } = subscription;
+    subscription.reading = true;
+    try {
+      for (;;) {
+        const stream = subscription.stream!;
+        const next = await stream.next();
+        // Stopped meanwhile: nothing more is sent.
+        if (signal.aborted) return "stopped";
+        if (next.done) {
+          // Handed back while the stream that joined was ending: go on with the new one.
+          if (subscription.stream !== stream) continue;
+          if (subscription.seat?.joined) {
+            subscription.stream = null;
+            return "riding";
+          }
+          return "completed";
+        }
+        owner.queue(frames.event(prefix, next.value));
+        if (stats) stats.deliveries++;
+      }
+    } finally {
+      subscription.reading = false;
     }
   }
 
   /** Lets a stream that did not finish by itself clean up (its `finally` blocks). */
-  private async end(iterator: AsyncIterator<unknown>, path: string): Promise<void> {
+  private async end(iterator: AsyncIterator<unknown> | null, path: string): Promise<void> {
     try {
-      await iterator.return?.();
+      await iterator?.return?.();
     } catch (cause) {
       this.owner.report(getTRPCErrorFromUnknown(cause), path);
     }

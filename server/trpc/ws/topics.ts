@@ -15,7 +15,7 @@
  * limit, and far under Bun's own backpressure limit, which would drop the socket
  * without a reason. Checking per bytes, not per write, keeps it off the per-event cost.
  */
-import type { LiveChannel, LiveSeat } from "../../groups/live-channel.ts";
+import type { LiveChannel, LiveRider, LiveSeat } from "../../groups/live-channel.ts";
 import type { FrameEncoder } from "./protocol.ts";
 
 /** The part of Bun's Server a topic channel uses. */
@@ -46,30 +46,50 @@ export interface TopicChannelOptions {
 export interface TopicChannel extends LiveChannel {
   /** The Bun server to publish through (known once it serves); until then no seat can join. */
   attach(server: TopicServer): void;
-  /** One subscription's seat, its frames starting with `prefix`. */
-  seat(member: TopicMember, prefix: string): LiveSeat;
+  /** One subscription's seat, its frames starting with `prefix`; `subscription` goes on with the stream a hand-back resumes. */
+  seat(member: TopicMember, prefix: string, subscription: SeatHolder): TopicSeat;
   /** Members of `key`'s topics (tests, metrics). */
   members(key: string): number;
 }
 
+/** The subscription a seat belongs to: what reads its stream (subscriptions.ts). */
+export interface SeatHolder {
+  /** Reads `stream` from now on (the one that joined has ended). */
+  resume(stream: AsyncIterator<unknown>): void;
+}
+
+/** A seat as its subscription sees it: whether its subscriber rides (is in a topic) now. */
+export interface TopicSeat extends LiveSeat {
+  readonly joined: boolean;
+}
+
 /** One subscription on the channel: in one topic while joined. */
-class Seat implements LiveSeat {
+class Seat implements TopicSeat {
   topic: string | null = null;
   key = "";
-  onBehind: () => void = () => {};
+  rider: LiveRider | null = null;
 
   constructor(
     readonly channel: TopicChannelImpl,
     readonly member: TopicMember,
     readonly prefix: string,
+    readonly holder: SeatHolder,
   ) {}
 
-  join(key: string, onBehind: () => void): boolean {
-    return this.channel.join(this, key, onBehind);
+  get joined(): boolean {
+    return this.topic !== null;
+  }
+
+  join(key: string, rider: LiveRider): boolean {
+    return this.channel.join(this, key, rider);
   }
 
   leave(): void {
     this.channel.leave(this);
+  }
+
+  resume(stream: AsyncIterator<unknown>): void {
+    this.holder.resume(stream);
   }
 }
 
@@ -89,8 +109,8 @@ class TopicChannelImpl implements TopicChannel {
     this.server = server;
   }
 
-  seat(member: TopicMember, prefix: string): LiveSeat {
-    return new Seat(this, member, prefix);
+  seat(member: TopicMember, prefix: string, subscription: SeatHolder): TopicSeat {
+    return new Seat(this, member, prefix, subscription);
   }
 
   members(key: string): number {
@@ -113,7 +133,7 @@ class TopicChannelImpl implements TopicChannel {
     if (this.unchecked >= this.checkEvery) this.check();
   }
 
-  join(seat: Seat, key: string, onBehind: () => void): boolean {
+  join(seat: Seat, key: string, rider: LiveRider): boolean {
     const { member } = seat;
     if (seat.topic !== null || !this.server || !member.isOpen || member.queuedBytes() >= this.opts.highWaterBytes)
       return false;
@@ -127,7 +147,7 @@ class TopicChannelImpl implements TopicChannel {
     seats.add(seat);
     seat.key = key;
     seat.topic = topicOf(key, seat.prefix);
-    seat.onBehind = onBehind;
+    seat.rider = rider;
     member.subscribeTopic(seat.topic);
     return true;
   }
@@ -136,6 +156,7 @@ class TopicChannelImpl implements TopicChannel {
     const topic = seat.topic;
     if (topic === null) return;
     seat.topic = null;
+    seat.rider = null;
     const prefixes = this.keys.get(seat.key);
     const seats = prefixes?.get(seat.prefix);
     seats?.delete(seat);
@@ -160,7 +181,7 @@ class TopicChannelImpl implements TopicChannel {
       }
     }
     for (const [seat, queued] of behind) {
-      seat.onBehind();
+      seat.rider?.behind();
       this.leave(seat);
       if (queued > slowConsumerBytes) seat.member.closeTooSlow();
     }
