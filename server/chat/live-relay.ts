@@ -20,7 +20,8 @@ import type { LiveChannel, LiveRider, LiveSeat } from "../groups/live-channel.ts
 
 /** A caught-up subscriber while it rides: a small record, held by its room's relay (no stream runs for it meanwhile). */
 export interface Rider extends LiveRider {
-  readonly seat: LiveSeat;
+  /** Its transport's side; a rider without one cannot ride. */
+  readonly seat: LiveSeat | undefined;
   readonly map: (entry: RoomEntry) => unknown;
   /** Its stream's stop: while it rides, an abort hands it back (its own listener, `handleEvent`). */
   readonly signal: AbortSignal;
@@ -73,7 +74,7 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     const handBack = (rider: Rider) => {
       if (!riders.delete(rider)) return;
       rider.signal.removeEventListener("abort", rider);
-      rider.seat.leave();
+      rider.seat?.leave();
       rider.handedBack(last!);
     };
     /** Hands every rider back (each gets `last`, what it was given). */
@@ -120,7 +121,7 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
       },
       ride(after, rider) {
         const { seat, signal } = rider;
-        if (last === undefined || after !== last || signal.aborted || seat.channel !== channel) return false;
+        if (!seat || last === undefined || after !== last || signal.aborted || seat.channel !== channel) return false;
         if (riders.size > 0 && rider.map !== map) return false;
         if (!seat.join(key, rider)) return false;
         map = rider.map;
@@ -139,27 +140,45 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     return relay;
   }
 
+  /** A relay no stream holds any more stops listening and is forgotten. */
+  const unused = (room: RoomName, relay: Relay) => {
+    relay.close();
+    if (relays.get(room) === relay) relays.delete(room);
+  };
+
   return {
-    /** The room's relay for one stream, or null when the layer offers no synchronous listen; `release` when the stream ends. */
-    acquire(room: RoomName, channel: LiveChannel): { relay: LiveRelay; release: () => void } | null {
+    /** The room's relay for one stream, or null when the layer offers no synchronous listen; `release` the hold when the stream ends. */
+    acquire(room: RoomName, channel: LiveChannel): RelayHold | null {
       if (!listen) return null;
       let relay = relays.get(room);
       if (!relay) relays.set(room, (relay = open(room, channel)));
       relay.users++;
-      const held = relay;
-      let released = false;
-      return {
-        relay: held,
-        release() {
-          if (released) return;
-          released = true;
-          if (--held.users > 0) return;
-          held.close();
-          if (relays.get(room) === held) relays.delete(room);
-        },
-      };
+      return new Hold(room, relay, unused);
     },
   };
+}
+
+/** One stream's hold on its room's relay: the relay lives while any stream holds it. */
+export interface RelayHold {
+  readonly relay: LiveRelay;
+  /** Idempotent. */
+  release(): void;
+}
+
+/** A RelayHold: an object of three fields rather than a closure (it lives as long as its subscription). */
+class Hold implements RelayHold {
+  private released = false;
+  constructor(
+    private readonly room: RoomName,
+    readonly relay: Relay,
+    private readonly unused: (room: RoomName, relay: Relay) => void,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (--this.relay.users === 0) this.unused(this.room, this.relay);
+  }
 }
 
 export type LiveRelays = ReturnType<typeof createLiveRelays>;

@@ -25,7 +25,7 @@ import { InvalidRequestError } from "../errors/domain-errors.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import type { LiveSeat } from "../groups/live-channel.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
-import type { LiveRelay, LiveRelays, Rider } from "./live-relay.ts";
+import type { LiveRelay, LiveRelays, RelayHold, Rider } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
 
@@ -40,6 +40,19 @@ export function entryWeight(entry: RoomEntry): number {
 
 /** Seqs a first step reads, knowing nothing of the room yet: as many of the longest entries (2 UTF-16 units a character) as fit. */
 const FIRST_STEP = Math.floor(REPLAY_STEP_BYTES / (ENTRY_FIELDS_BYTES + 4 * MESSAGE_TEXT_MAX));
+
+/** The subscriber's pace for replays (the connection: ConnectionState.replayBatch). */
+export interface StreamPacer {
+  replayBatch(): Promise<() => void>;
+}
+
+/** The stream's end, as its owner sees it (the router's StreamGuard). */
+export interface StreamEnding {
+  /** Asked when `signal` has stopped the stream: an error to end it with (e.g. access revoked), or undefined to end quietly. */
+  error(): Error | undefined;
+  /** Called once the stream has ended, however it ended (not while it rides: it has not ended then). */
+  end(): void;
+}
 
 export interface RoomStreamOptions<T> {
   db: Db;
@@ -58,16 +71,15 @@ export interface RoomStreamOptions<T> {
    */
   confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
   /**
-   * Awaited before each batch read from the database: resolves, with its
-   * release, when the subscriber may hold another batch (its socket has drained,
-   * and no other replay of its connection holds one). Called once the batch has
-   * been handed on.
+   * Its `replayBatch()` is awaited before each batch read from the database:
+   * resolves, with its release, when the subscriber may hold another batch (its
+   * socket has drained, and no other replay of its connection holds one). The
+   * release is called once the batch has been handed on. (An object, not a
+   * callback: a stream holds it for its life, and a bound function weighs more.)
    */
-  pace?: (() => Promise<() => void>) | undefined;
-  /** Called once when the stream ends, however it ends. */
-  onEnd?: (() => void) | undefined;
-  /** Asked when `signal` has stopped the stream: an error to end it with (e.g. access revoked), or undefined to end quietly. */
-  stopError?: (() => Error | undefined) | undefined;
+  pacer?: StreamPacer | undefined;
+  /** How the stream ends: what ends it with an error once `signal` has stopped it, and who hears that it ended. */
+  ending?: StreamEnding | undefined;
   /** The transport's side of this subscription, when it can deliver through a shared channel (see live-relay.ts). */
   seat?: LiveSeat | undefined;
   /** The process's live relays (with `seat`). */
@@ -102,55 +114,72 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
     }
     throw error;
   }
-  return follow(
-    {
-      ...opts,
-      iterator,
-      last: after ?? newest,
-      trusted: groups.local,
-      relay: held?.relay ?? null,
-      releaseRelay: held?.release,
-    },
-    newest,
-  );
+  return follow(new Follower(opts, iterator, after ?? newest, held), newest);
 }
 
-/** One subscriber's position in the room; `last` is the newest seq it has been given. */
-interface Follow<T> extends RoomStreamOptions<T> {
-  /** Its own subscription to the room's group; undefined while it rides. */
-  iterator: AsyncIterator<Delivery> | undefined;
-  last: number;
+/**
+ * One subscriber's position in the room (`last`: the newest seq it has been
+ * given) and what its stream needs; while it rides the relay, all that is left
+ * of it (a Rider, see live-relay.ts). One object with its fields, not a copy
+ * of the options: it lives as long as the subscription.
+ */
+class Follower<T> implements Rider {
+  readonly db: Db;
+  readonly groups: GroupLayer;
+  readonly room: RoomName;
+  readonly signal: AbortSignal;
+  readonly map: (entry: RoomEntry) => T;
+  readonly confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
+  readonly pacer: StreamPacer | undefined;
+  readonly ending: StreamEnding | undefined;
+  readonly seat: LiveSeat | undefined;
   /** Every event comes from this process, after its commit: no need to confirm it. */
-  trusted: boolean;
-  /** The room's live relay, when this subscription has a seat to ride it with. */
-  relay: LiveRelay | null;
-  releaseRelay: (() => void) | undefined;
-}
+  readonly trusted: boolean;
 
-/** A subscriber while it rides the relay: all that is left of its stream (see live-relay.ts). */
-class FollowRider<T> implements Rider {
-  constructor(private readonly s: Follow<T> & { seat: LiveSeat; relay: LiveRelay }) {}
-  get seat() {
-    return this.s.seat;
+  constructor(
+    opts: RoomStreamOptions<T>,
+    /** Its own subscription to the room's group; undefined while it rides. */
+    public iterator: AsyncIterator<Delivery> | undefined,
+    public last: number,
+    /** The room's live relay, when this subscription has a seat to ride it with. */
+    readonly hold: RelayHold | null,
+  ) {
+    this.db = opts.db;
+    this.groups = opts.groups;
+    this.room = opts.room;
+    this.signal = opts.signal;
+    this.map = opts.map;
+    this.confirm = opts.confirm;
+    this.pacer = opts.pacer;
+    this.ending = opts.ending;
+    this.seat = opts.seat;
+    this.trusted = opts.groups.local;
   }
-  get map() {
-    return this.s.map;
+
+  get relay(): LiveRelay | null {
+    return this.hold?.relay ?? null;
   }
-  get signal() {
-    return this.s.signal;
-  }
+
   /** Taken off by the transport (behind). */
   behind(): void {
-    this.s.relay.handBack(this);
+    this.hold?.relay.handBack(this);
   }
+
   /** Its stream stopped (revoked, unsubscribed, closed) while it rode. */
   handleEvent(): void {
-    this.s.relay.handBack(this);
+    this.hold?.relay.handBack(this);
   }
+
   /** Handed back: a stream of its own again, from what the channel gave it. */
   handedBack(last: number): void {
-    this.s.last = last;
-    this.s.seat.resume(follow(this.s, undefined));
+    this.last = last;
+    this.seat?.resume(follow(this, undefined));
+  }
+
+  /** The stream has ended (not riding): what it held is released, once. */
+  ended(): void {
+    this.hold?.release();
+    this.ending?.end();
   }
 }
 
@@ -158,9 +187,9 @@ class FollowRider<T> implements Rider {
  * `newest`: the room's newest seq, read once subscribed; the first replay goes up
  * to it (later entries arrive live). Undefined: handed back by the relay, the
  * stream subscribes again and catches up from `s.last`. Ends without a word
- * when it starts riding (the relay then holds its Rider).
+ * when it starts riding (the relay then holds the Follower).
  */
-async function* follow<T>(s: Follow<T>, newest: number | undefined): AsyncGenerator<T> {
+async function* follow<T>(s: Follower<T>, newest: number | undefined): AsyncGenerator<T> {
   let riding = false;
   try {
     if (newest === undefined) {
@@ -171,15 +200,14 @@ async function* follow<T>(s: Follow<T>, newest: number | undefined): AsyncGenera
       }
     } else if (s.last < newest) yield* replay(s, newest);
     while (!s.signal.aborted && s.iterator) {
+      const relay = s.relay;
       // Events from the network: the relay confirms them as this stream does, a few steps later; let it catch up.
-      const settling = s.relay && (s.relay.last ?? -1) < s.last ? s.relay.settling() : null;
+      const settling = relay && (relay.last ?? -1) < s.last ? relay.settling() : null;
       if (settling) await settling;
       // Given exactly what the relay has passed on: from here the relay carries it, and this stream ends.
-      if (s.relay && s.seat && !s.signal.aborted && s.relay.last === s.last) {
-        if (s.relay.ride(s.last, new FollowRider(s as Follow<T> & { seat: LiveSeat; relay: LiveRelay }))) {
-          riding = true;
-          return;
-        }
+      if (relay && s.seat && !s.signal.aborted && relay.last === s.last && relay.ride(s.last, s)) {
+        riding = true;
+        return;
       }
       const next = await s.iterator.next();
       if (next.done) break;
@@ -198,12 +226,12 @@ async function* follow<T>(s: Follow<T>, newest: number | undefined): AsyncGenera
       s.last = entry.seq;
       yield s.map(entry);
     }
-    const error = s.signal.aborted ? s.stopError?.() : undefined;
+    const error = s.signal.aborted ? s.ending?.error() : undefined;
     if (error) throw error;
   } catch (error) {
     // Stopped while waiting out a database outage (waitOutStorage): end as a stop ends, not with the outage.
     if (!s.signal.aborted || !isStorageUnavailable(error)) throw error;
-    const stopped = s.stopError?.();
+    const stopped = s.ending?.error();
     if (stopped) throw stopped;
   } finally {
     // What our own queue would get, the seat gets now: dropped while riding (a hand-back subscribes anew).
@@ -212,17 +240,14 @@ async function* follow<T>(s: Follow<T>, newest: number | undefined): AsyncGenera
     try {
       await iterator?.return?.();
     } finally {
-      // Riding: the relay holds the Rider, which ends (and releases) through the stream it resumes.
-      if (!riding) {
-        s.releaseRelay?.();
-        s.onEnd?.();
-      }
+      // Riding: the relay holds the Follower, which ends (and releases) through the stream it resumes.
+      if (!riding) s.ended();
     }
   }
 }
 
 /** Everything stored after `s.last`, up to `upTo` and never past the room's newest seq, oldest first. */
-async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
+async function* catchUp<T>(s: Follower<T>, upTo?: number): AsyncGenerator<T> {
   const newest = await waitOutStorage(() => lastSeq(s.db, s.room), s.signal);
   yield* replay(s, upTo === undefined ? newest : Math.min(upTo, newest));
 }
@@ -233,10 +258,10 @@ async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
  * entry). Each step reads as many seqs as the heaviest entry of the step before
  * says fit; entries read past the step's bytes are dropped and read again by the next.
  */
-async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
+async function* replay<T>(s: Follower<T>, end: number): AsyncGenerator<T> {
   let seqs = FIRST_STEP;
   while (!s.signal.aborted && s.last < end) {
-    const release = s.pace ? await s.pace() : undefined;
+    const release = s.pacer ? await s.pacer.replayBatch() : undefined;
     try {
       const batchEnd = Math.min(end, s.last + seqs);
       const batch = await waitOutStorage(

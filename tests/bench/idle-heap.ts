@@ -7,9 +7,9 @@
  * snapshot's bytes by kind. Prints what each socket adds, biggest first, beside
  * the RSS per socket of the bare Bun server (bare-server.ts) under the same sockets.
  *
- *   bun tests/bench/idle-heap.ts [--n=1000] [--top=40] [--json=out.json] [--no-snapshot]
+ *   bun tests/bench/idle-heap.ts [--n=1000] [--top=40] [--json=out.json] [--no-snapshot] [--smol]
  *
- * `--no-snapshot`: statistics only; a snapshot's own garbage (a string the size
+ * `--smol`: Parlor runs under `bun --smol`. `--no-snapshot`: statistics only; a snapshot's own garbage (a string the size
  * of the heap) stays in RSS, so the RSS it reports beside a snapshot reads low.
  * In Bun's snapshots AbortController and AbortSignal are labelled "url ".
  */
@@ -25,13 +25,17 @@ const N = Number(arg("n") ?? 1000);
 const TOP = Number(arg("top") ?? 40);
 const SETTLE_MS = 3000;
 const ASK = process.argv.includes("--no-snapshot") ? "stats" : "census";
+/** `--linger=S`: a last census S seconds later (does the heap give memory back by itself?). */
+const LINGER_MS = Number(arg("linger") ?? 0) * 1000;
+/** `--smol`: Parlor under `bun --smol` (a smaller heap, collected more often). */
+const SMOL = process.argv.includes("--smol");
 
 /** Parlor in a child with the census preloaded: `census()` asks it over IPC. */
 async function startParlorWithCensus() {
   const dir = tempDir();
   const port = freePort();
   let answer: ((c: Census) => void) | null = null;
-  const proc = Bun.spawn(["bun", "--preload", join(import.meta.dir, "heap-census.ts"), join(ROOT, "server/main.ts")], {
+  const proc = Bun.spawn(["bun", ...(SMOL ? ["--smol"] : []), "--preload", join(import.meta.dir, "heap-census.ts"), join(ROOT, "server/main.ts")], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -118,6 +122,11 @@ async function parlorRun() {
     const sockets = await openMany(N, open);
     await Bun.sleep(SETTLE_MS);
     const after = await parlor.census();
+    if (LINGER_MS > 0) {
+      await Bun.sleep(LINGER_MS);
+      const later = await parlor.census();
+      console.log(`after ${LINGER_MS / 1000} s more: RSS ${((later.rss - before.rss) / N / 1024).toFixed(1)} KiB per socket, heap capacity ${((later.heapCapacity - before.heapCapacity) / N).toFixed(0)} B`);
+    }
     const closed = sockets.filter((s) => s.closed).length;
     for (const s of sockets) s.close();
     if (closed) throw new Error(`${closed} sockets closed while idle`);

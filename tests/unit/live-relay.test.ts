@@ -263,7 +263,7 @@ describe("live relay", () => {
       map,
       confirm,
       seat: a.seat,
-      stopError: () => new Error("revoked"),
+      ending: { error: () => new Error("revoked"), end() {} },
     });
     const done = a.read(stream);
     const [m1] = await store(1);

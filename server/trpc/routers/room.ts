@@ -87,14 +87,14 @@ export const roomRouter = router({
       return await ctx.services.chat.stream({
         room: input.room,
         after: input.lastEventId ?? undefined,
+        // Its signal aborts when access is revoked or the subscription stops; it ends the stream with the revocation's error.
         signal: guard.signal,
-        stopError: guard.error.bind(guard),
+        ending: guard,
         map: trackBySeq,
         // Replays wait while the socket is behind, one batch per connection at a time.
-        pace: ctx.connection ? ctx.connection.replayBatch.bind(ctx.connection) : undefined,
+        pacer: ctx.connection ?? undefined,
         // Once caught up, live entries may come through the server's shared channel (one publish for all).
         seat: ctx.connection?.liveSeat?.(signal),
-        onEnd: guard.end.bind(guard),
       });
     } catch (error) {
       guard.end();

@@ -3,8 +3,9 @@
  * loses the room: kicked, banned, leaving, or the room turning private (guests
  * included), on any process — also when that happened between the access check
  * and the stream's start. One object per stream, held for its life, so without
- * a closure per concern: it watches the revocations, is its own listener for the
- * subscription's signal, and releases what the stream holds, once.
+ * a closure per concern: it is the stream's stop switch (an AbortController),
+ * watches the revocations, is its own listener for the subscription's signal,
+ * and releases what the stream holds, once.
  */
 import { TRPCError } from "@trpc/server";
 import type { RoomName } from "../../../shared/schemas.ts";
@@ -34,8 +35,7 @@ export interface GuardedStream {
   since: number;
 }
 
-export class StreamGuard {
-  private readonly controller = new AbortController();
+export class StreamGuard extends AbortController {
   private revoked: RevokeReason | null = null;
   private ended = false;
   private readonly onRevoked: (reason: RevokeReason) => void;
@@ -47,19 +47,15 @@ export class StreamGuard {
     private readonly outer: AbortSignal | undefined,
     private readonly release: () => void,
   ) {
+    super();
     this.onRevoked = this.revoke.bind(this);
     outer?.addEventListener("abort", this, { once: true });
     revocations.add(stream.room, stream.userId, this.onRevoked, stream.since);
   }
 
-  /** Aborts when access is revoked or the subscription stops. */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
   private revoke(reason: RevokeReason): void {
     this.revoked = reason;
-    this.controller.abort();
+    this.abort();
   }
 
   /** FORBIDDEN (or NOT_FOUND) with the reason once revoked, else undefined: what the stream ends with. */
@@ -78,7 +74,7 @@ export class StreamGuard {
     this.ended = true;
     this.outer?.removeEventListener("abort", this);
     this.revocations.unwatch(this.stream.room, this.stream.userId, this.onRevoked);
-    this.controller.abort();
+    this.abort();
     this.release();
   }
 }
