@@ -80,7 +80,8 @@ export const roomRouter = router({
   messages: roomProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const stream = { room: input.room, userId: holder(ctx), since: ctx.accessMark };
-    const guard = new StreamGuard(ctx.services.revocations, stream, signal, takeSubscriptionSlot(ctx));
+    // On a WebSocket the connection ends it with the revocation's error: the stream's signal is the subscription's.
+    const guard = new StreamGuard(ctx.services.revocations, stream, signal, takeSubscriptionSlot(ctx), ctx.connection);
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       // The room stream itself ends with the revocation's error: no extra generator per delivery.

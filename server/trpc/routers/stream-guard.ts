@@ -35,10 +35,22 @@ export interface GuardedStream {
   since: number;
 }
 
-export class StreamGuard extends AbortController {
-  private revoked: RevokeReason | null = null;
+/** The transport's side, when it can end a subscription with an error itself (the WebSocket connection: ConnectionState). */
+export interface StreamStopper {
+  stopSubscription?: ((signal: AbortSignal, error: Error) => boolean) | undefined;
+}
+
+export class StreamGuard {
+  /** What the stream ends with once its holder lost the room (made once: the transport and the stream see the same error). */
+  private revoked: TRPCError | undefined;
   private ended = false;
   private readonly onRevoked: (reason: RevokeReason) => void;
+  /**
+   * A stop switch of its own, only where the transport cannot end the subscription
+   * with the revocation's error (no connection, no signal): on a WebSocket the
+   * subscription's own signal is the stream's, and one AbortController per stream is enough.
+   */
+  private readonly own: AbortController | undefined;
 
   /** `release`: what the stream holds (its connection slots, its presence), run once by `end()`. */
   constructor(
@@ -46,21 +58,30 @@ export class StreamGuard extends AbortController {
     private readonly stream: GuardedStream,
     private readonly outer: AbortSignal | undefined,
     private readonly release: () => void,
+    private readonly transport: StreamStopper | null = null,
   ) {
-    super();
     this.onRevoked = this.revoke.bind(this);
+    if (!outer || !transport?.stopSubscription) this.own = new AbortController();
     outer?.addEventListener("abort", this, { once: true });
     revocations.add(stream.room, stream.userId, this.onRevoked, stream.since);
   }
 
+  /** Aborts when access is revoked or the subscription stops. */
+  get signal(): AbortSignal {
+    return this.own ? this.own.signal : this.outer!;
+  }
+
   private revoke(reason: RevokeReason): void {
-    this.revoked = reason;
-    this.abort();
+    if (this.ended) return;
+    this.revoked = revokedError(reason, this.stream.room);
+    if (this.own) this.own.abort();
+    // The transport answers the error and stops the subscription: its signal, the stream's, aborts.
+    else if (!this.transport!.stopSubscription!(this.outer!, this.revoked)) this.end();
   }
 
   /** FORBIDDEN (or NOT_FOUND) with the reason once revoked, else undefined: what the stream ends with. */
   error(): TRPCError | undefined {
-    return this.revoked ? revokedError(this.revoked, this.stream.room) : undefined;
+    return this.revoked;
   }
 
   /** A signal it listens to aborted (the subscription's, or its own when `end` should follow a revocation at once). */
@@ -74,7 +95,7 @@ export class StreamGuard extends AbortController {
     this.ended = true;
     this.outer?.removeEventListener("abort", this);
     this.revocations.unwatch(this.stream.room, this.stream.userId, this.onRevoked);
-    this.abort();
+    this.own?.abort();
     this.release();
   }
 }

@@ -69,6 +69,8 @@ class Subscription extends AbortController implements SeatHolder {
   /** A loop reads `stream` (run). */
   reading = false;
   seat: TopicSeat | undefined;
+  /** What it was ended with by its procedure's side (stopWith): answered before `stopped`. */
+  failure: Error | undefined;
 
   constructor(
     readonly call: SubscriptionCall,
@@ -102,6 +104,21 @@ export class Subscriptions {
   /** Stops the subscription `id` (subscription.stop), if it is live. */
   stop(id: RequestId): void {
     this.live.get(id)?.abort();
+  }
+
+  /**
+   * Ends the subscription whose procedure got `signal` with `error` (access
+   * revoked): it stops as a `subscription.stop` does, then answers `error` and
+   * `stopped`. False when none of this connection's live subscriptions got it.
+   */
+  stopWith(signal: AbortSignal, error: Error): boolean {
+    for (const subscription of this.live.values()) {
+      if (subscription.signal !== signal) continue;
+      subscription.failure ??= error;
+      subscription.abort();
+      return true;
+    }
+    return false;
   }
 
   /** Stops every subscription: the connection is closing. */
@@ -161,12 +178,12 @@ export class Subscriptions {
    * it was set up, or refused by the procedure).
    */
   private async openStream(subscription: Subscription, batchIndex: number): Promise<AsyncIterator<unknown> | null> {
-    const { signal, prefix, call } = subscription;
-    const { owner, host } = this;
+    const { signal, call } = subscription;
+    const { owner } = this;
     const ctxError = await owner.contextReady();
     if (ctxError) throw ctxError;
     if (signal.aborted || !owner.isOpen) {
-      owner.sendNow(host.frames.stopped(prefix));
+      this.stopped(subscription);
       return null;
     }
     let iterator: AsyncIterator<unknown>;
@@ -181,14 +198,14 @@ export class Subscriptions {
       const error = getTRPCErrorFromUnknown(cause);
       // Stopped while setting up: the procedure gave up because it was told to.
       if (signal.aborted && error.code === "INTERNAL_SERVER_ERROR" && isAbortError(error.cause))
-        owner.sendNow(host.frames.stopped(prefix));
+        this.stopped(subscription);
       else owner.failed(call.id, call.jsonrpc, error, "subscription", call.path, call.input);
       return null;
     }
     if (signal.aborted || !owner.isOpen) {
       subscription.abort();
       await this.end(iterator, call.path);
-      owner.sendNow(host.frames.stopped(prefix));
+      this.stopped(subscription);
       return null;
     }
     return iterator;
@@ -217,13 +234,21 @@ export class Subscriptions {
         return;
       }
       const error = getTRPCErrorFromUnknown(cause);
-      if (!isAbortError(error.cause)) owner.report(error, call.path);
+      // Failing with what it was ended with (a revocation) is the end it was given, not a fault.
+      if (cause !== subscription.failure && !isAbortError(error.cause)) owner.report(error, call.path);
     }
     if (outcome === "riding") return;
     if (outcome === "stopped") await this.end(subscription.stream, call.path);
     subscription.stream = null;
-    owner.sendNow(host.frames.stopped(prefix));
+    this.stopped(subscription);
     this.forget(subscription);
+  }
+
+  /** `stopped`, after the error it was ended with, if any. */
+  private stopped(subscription: Subscription): void {
+    const { call, failure, prefix } = subscription;
+    if (failure) this.owner.failed(call.id, call.jsonrpc, failure, "subscription", call.path, call.input);
+    this.owner.sendNow(this.host.frames.stopped(prefix));
   }
 
   /** Queues each event of the stream until it completes, is stopped (subscription.stop, or the socket closed), or its subscriber rides. */
