@@ -7,7 +7,7 @@
  * snapshot's bytes by kind. Prints what each socket adds, biggest first, beside
  * the RSS per socket of the bare Bun server (bare-server.ts) under the same sockets.
  *
- *   bun tests/bench/idle-heap.ts [--n=1000] [--top=40] [--json=out.json] [--no-snapshot] [--smol]
+ *   bun tests/bench/idle-heap.ts [--n=1000] [--top=40] [--json=out.json] [--no-snapshot | --holders] [--smol] [--no-subscribe]
  *
  * `--smol`: Parlor runs under `bun --smol`. `--no-snapshot`: statistics only; a snapshot's own garbage (a string the size
  * of the heap) stays in RSS, so the RSS it reports beside a snapshot reads low.
@@ -24,9 +24,16 @@ const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`
 const N = Number(arg("n") ?? 1000);
 const TOP = Number(arg("top") ?? 40);
 const SETTLE_MS = 3000;
-const ASK = process.argv.includes("--no-snapshot") ? "stats" : "census";
+/** `--holders`: bytes by kind and first holder ("Set (object) <- Relay.riders"). */
+const ASK = process.argv.includes("--no-snapshot")
+  ? "stats"
+  : process.argv.includes("--holders")
+    ? "holders"
+    : "census";
 /** `--linger=S`: a last census S seconds later (does the heap give memory back by itself?). */
 const LINGER_MS = Number(arg("linger") ?? 0) * 1000;
+/** `--no-subscribe`: each socket signs in and makes one query, but subscribes to nothing (what the connection alone costs). */
+const NO_SUBSCRIBE = process.argv.includes("--no-subscribe");
 /** `--smol`: Parlor under `bun --smol` (a smaller heap, collected more often). */
 const SMOL = process.argv.includes("--smol");
 
@@ -35,22 +42,31 @@ async function startParlorWithCensus() {
   const dir = tempDir();
   const port = freePort();
   let answer: ((c: Census) => void) | null = null;
-  const proc = Bun.spawn(["bun", ...(SMOL ? ["--smol"] : []), "--preload", join(import.meta.dir, "heap-census.ts"), join(ROOT, "server/main.ts")], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      NODE_ENV: "production",
-      DATABASE_URL: `sqlite:${join(dir.path, "parlor.db")}`,
-      ...BENCH_LIMITS,
+  const proc = Bun.spawn(
+    [
+      "bun",
+      ...(SMOL ? ["--smol"] : []),
+      "--preload",
+      join(import.meta.dir, "heap-census.ts"),
+      join(ROOT, "server/main.ts"),
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        HOST: "127.0.0.1",
+        PORT: String(port),
+        NODE_ENV: "production",
+        DATABASE_URL: `sqlite:${join(dir.path, "parlor.db")}`,
+        ...BENCH_LIMITS,
+      },
+      stdout: "ignore",
+      stderr: "inherit",
+      ipc(message) {
+        answer?.(message as Census);
+      },
     },
-    stdout: "ignore",
-    stderr: "inherit",
-    ipc(message) {
-      answer?.(message as Census);
-    },
-  });
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (
@@ -112,6 +128,8 @@ async function parlorRun() {
     const tokens = (await benchUsers(parlor.url, 10, "heap")).map((u) => u.token);
     const open = async (j: number) => {
       const s = await BenchSocket.open(parlor.wsUrl, tokens[j % tokens.length]);
+      // Signed in (the context is made with the first frame), answered once, subscribed to nothing.
+      if (NO_SUBSCRIBE) return (await s.call("query", "auth.me", undefined), s);
       await s.subscribe("room.messages", { room: `idle${j % Math.max(1, N / 10)}` }, () => {});
       return s;
     };
@@ -125,7 +143,9 @@ async function parlorRun() {
     if (LINGER_MS > 0) {
       await Bun.sleep(LINGER_MS);
       const later = await parlor.census();
-      console.log(`after ${LINGER_MS / 1000} s more: RSS ${((later.rss - before.rss) / N / 1024).toFixed(1)} KiB per socket, heap capacity ${((later.heapCapacity - before.heapCapacity) / N).toFixed(0)} B`);
+      console.log(
+        `after ${LINGER_MS / 1000} s more: RSS ${((later.rss - before.rss) / N / 1024).toFixed(1)} KiB per socket, heap capacity ${((later.heapCapacity - before.heapCapacity) / N).toFixed(0)} B`,
+      );
     }
     const closed = sockets.filter((s) => s.closed).length;
     for (const s of sockets) s.close();

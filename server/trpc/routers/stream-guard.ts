@@ -52,14 +52,20 @@ export class StreamGuard {
    */
   private readonly own: AbortController | undefined;
 
+  private readonly room: RoomName;
+  private readonly userId: number;
+
   /** `release`: what the stream holds (its connection slots, its presence), run once by `end()`. */
   constructor(
     private readonly revocations: Revocations,
-    private readonly stream: GuardedStream,
+    stream: GuardedStream,
     private readonly outer: AbortSignal | undefined,
     private readonly release: () => void,
     private readonly transport: StreamStopper | null = null,
   ) {
+    // Its fields, not the object it was given: a guard lives as long as its stream.
+    this.room = stream.room;
+    this.userId = stream.userId;
     this.onRevoked = this.revoke.bind(this);
     if (!outer || !transport?.stopSubscription) this.own = new AbortController();
     outer?.addEventListener("abort", this, { once: true });
@@ -73,7 +79,7 @@ export class StreamGuard {
 
   private revoke(reason: RevokeReason): void {
     if (this.ended) return;
-    this.revoked = revokedError(reason, this.stream.room);
+    this.revoked = revokedError(reason, this.room);
     if (this.own) this.own.abort();
     // The transport answers the error and stops the subscription: its signal, the stream's, aborts.
     else if (!this.transport!.stopSubscription!(this.outer!, this.revoked)) this.end();
@@ -94,7 +100,7 @@ export class StreamGuard {
     if (this.ended) return;
     this.ended = true;
     this.outer?.removeEventListener("abort", this);
-    this.revocations.unwatch(this.stream.room, this.stream.userId, this.onRevoked);
+    this.revocations.unwatch(this.room, this.userId, this.onRevoked);
     this.own?.abort();
     this.release();
   }

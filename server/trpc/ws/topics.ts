@@ -96,7 +96,7 @@ class Seat implements TopicSeat {
 class TopicChannelImpl implements TopicChannel {
   private server: TopicServer | null = null;
   /** key → prefix → the seats in that topic. */
-  private readonly keys = new Map<string, Map<string, Set<Seat>>>();
+  private readonly keys = new Map<string, Map<string, TopicSeats>>();
   /** Bytes published to any one member at most since the last check. */
   private unchecked = 0;
   private readonly checkEvery: number;
@@ -143,10 +143,11 @@ class TopicChannelImpl implements TopicChannel {
     let prefixes = this.keys.get(key);
     if (!prefixes) this.keys.set(key, (prefixes = new Map()));
     let seats = prefixes.get(seat.prefix);
-    if (!seats) prefixes.set(seat.prefix, (seats = new Set()));
+    if (!seats) prefixes.set(seat.prefix, (seats = new TopicSeats(topicOf(key, seat.prefix))));
     seats.add(seat);
     seat.key = key;
-    seat.topic = topicOf(key, seat.prefix);
+    // The topic's name, made once per topic: each seat in it holds the same string.
+    seat.topic = seats.topic;
     seat.rider = rider;
     member.subscribeTopic(seat.topic);
     return true;
@@ -189,6 +190,13 @@ class TopicChannelImpl implements TopicChannel {
 }
 
 const topicOf = (key: string, prefix: string) => `${key}\u0000${prefix}`;
+
+/** The seats in one topic, and its name. */
+class TopicSeats extends Set<Seat> {
+  constructor(readonly topic: string) {
+    super();
+  }
+}
 
 export function createTopicChannel(opts: TopicChannelOptions): TopicChannel {
   return new TopicChannelImpl(opts);
