@@ -261,11 +261,12 @@ export class Subscriptions {
       for (;;) {
         const stream = subscription.stream!;
         const next = await stream.next();
+        // Handed back while the stream that joined was ending: go on with the new one, even
+        // if stopped meanwhile (started, it ends by itself and releases what it holds).
+        if (next.done && subscription.stream !== stream) continue;
         // Stopped meanwhile: nothing more is sent.
         if (signal.aborted) return "stopped";
         if (next.done) {
-          // Handed back while the stream that joined was ending: go on with the new one.
-          if (subscription.stream !== stream) continue;
           if (subscription.seat?.joined) {
             subscription.stream = null;
             return "riding";
