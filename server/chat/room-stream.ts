@@ -114,7 +114,12 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
     }
     throw error;
   }
-  return follow(new Follower(opts, iterator, after ?? newest, held), newest);
+  const follower = new Follower(opts, iterator, after ?? newest, held);
+  // A stream stopped before it is first read may never run (`return()` skips an unstarted
+  // generator's `finally`): the stop itself releases what it holds then.
+  if (signal.aborted) follower.ended();
+  else signal.addEventListener("abort", follower, { once: true });
+  return follow(follower, newest);
 }
 
 /**
@@ -165,9 +170,13 @@ class Follower<T> implements Rider {
     this.hold?.relay.handBack(this);
   }
 
-  /** Its stream stopped (revoked, unsubscribed, closed) while it rode. */
+  /** Read at least once: its stream's `finally` releases what it holds. */
+  started = false;
+
+  /** Its stream stopped (revoked, unsubscribed, closed): handed back if it rode; released if its stream never ran. */
   handleEvent(): void {
     this.hold?.relay.handBack(this);
+    if (!this.started) this.ended();
   }
 
   /** Handed back: a stream of its own again, from what the channel gave it. */
@@ -191,6 +200,7 @@ class Follower<T> implements Rider {
  */
 async function* follow<T>(s: Follower<T>, newest: number | undefined): AsyncGenerator<T> {
   let riding = false;
+  s.started = true;
   try {
     if (newest === undefined) {
       // Subscribed again before reading the database, as at the start: nothing falls in between.

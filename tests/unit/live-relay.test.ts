@@ -278,6 +278,30 @@ describe("live relay", () => {
     expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
   });
 
+  test("a stream stopped before it is first read (its generator never runs) releases the relay and ends all the same", async () => {
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    let ended = 0;
+    const stream = await openRoomStream({
+      db,
+      groups,
+      relays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+      ending: { error: () => undefined, end: () => ended++ },
+    });
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(2);
+    abort.abort();
+    // As the transport ends a stream stopped before its first read: `return()` skips an unstarted generator's `finally`.
+    await stream.return(undefined);
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
+    expect(ended).toBe(1);
+  });
+
   test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
     const untrusted = {
       ...groups,
