@@ -140,6 +140,8 @@ class Follower<T> implements Rider {
   readonly seat: LiveSeat | undefined;
   /** Every event comes from this process, after its commit: no need to confirm it. */
   readonly trusted: boolean;
+  /** Read at least once: its stream's `finally` releases what it holds. */
+  started = false;
 
   constructor(
     opts: RoomStreamOptions<T>,
@@ -164,14 +166,10 @@ class Follower<T> implements Rider {
   get relay(): LiveRelay | null {
     return this.hold?.relay ?? null;
   }
-
   /** Taken off by the transport (behind). */
   behind(): void {
     this.hold?.relay.handBack(this);
   }
-
-  /** Read at least once: its stream's `finally` releases what it holds. */
-  started = false;
 
   /** Its stream stopped (revoked, unsubscribed, closed): handed back if it rode; released if its stream never ran. */
   handleEvent(): void {
