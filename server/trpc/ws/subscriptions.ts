@@ -20,6 +20,7 @@ import {
   isAsyncIterable,
   type RequestId,
 } from "./protocol.ts";
+import { SubscriptionTable } from "./subscription-table.ts";
 import type { SeatHolder, TopicChannel, TopicMember, TopicSeat } from "./topics.ts";
 
 /** What a subscription was asked with: what its answers and errors carry. */
@@ -80,6 +81,10 @@ class Subscription extends AbortController implements SeatHolder {
     this.prefix = framePrefix(call.id, call.jsonrpc);
   }
 
+  get id(): RequestId {
+    return this.call.id;
+  }
+
   resume(stream: AsyncIterator<unknown>): void {
     this.stream = stream;
     // A loop still finishing the stream that joined picks this one up by itself.
@@ -92,7 +97,7 @@ type Outcome = "completed" | "stopped" | "riding";
 
 export class Subscriptions {
   /** Live subscriptions by request id. */
-  private readonly live = new Map<RequestId, Subscription>();
+  private readonly live = new SubscriptionTable<Subscription>();
 
   constructor(
     private readonly owner: SubscriptionOwner,
@@ -123,21 +128,19 @@ export class Subscriptions {
 
   /** Stops every subscription: the connection is closing. */
   stopAll(): void {
-    const live = [...this.live.values()];
-    this.live.clear();
-    for (const subscription of live) subscription.abort();
+    for (const subscription of this.live.takeAll()) subscription.abort();
   }
 
   /** A subscription: `started`, its events, then `stopped` (or an error). */
   async start(call: SubscriptionCall, batchIndex: number): Promise<void> {
     const { id, jsonrpc, path, input } = call;
-    if (this.live.has(id)) {
+    if (this.live.get(id)) {
       const error = new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` });
       this.owner.failed(id, jsonrpc, error, "subscription", path, input);
       return;
     }
     const subscription = new Subscription(call, this);
-    this.live.set(id, subscription);
+    this.live.add(subscription);
     try {
       subscription.stream = await this.openStream(subscription, batchIndex);
     } catch (cause) {
@@ -169,7 +172,7 @@ export class Subscriptions {
   }
 
   private forget(subscription: Subscription): void {
-    if (this.live.get(subscription.call.id) === subscription) this.live.delete(subscription.call.id);
+    this.live.delete(subscription);
   }
 
   /**
