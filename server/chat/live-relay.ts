@@ -16,17 +16,37 @@
  */
 import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
-import type { LiveChannel, LiveSeat } from "../groups/live-channel.ts";
+import type { LiveChannel, LiveRider, LiveSeat } from "../groups/live-channel.ts";
+
+/** A caught-up subscriber while it rides: a small record, held by its room's relay (no stream runs for it meanwhile). */
+export interface Rider extends LiveRider {
+  /** Its transport's side; a rider without one cannot ride. */
+  readonly seat: LiveSeat | undefined;
+  readonly map: (entry: RoomEntry) => unknown;
+  /** Its stream's stop: while it rides, an abort hands it back (its own listener, `handleEvent`). */
+  readonly signal: AbortSignal;
+  handleEvent(): void;
+  /** Called once when it is handed back, with the newest seq the channel gave it. */
+  handedBack(last: number): void;
+}
 
 export interface LiveRelay {
-  /** The newest seq passed on to the channel; undefined until the relay has heard one. */
+  /** The newest seq passed on to the channel; undefined until the relay has heard one, or been told the room's newest. */
   readonly last: number | undefined;
   /**
-   * Rides `seat` from `after` on if that is where the relay is, else null. The
-   * promise resolves, with the newest seq the seat was given, once it is handed
-   * back (behind, out of order, or `signal` aborted).
+   * Told the room's newest seq, read after the relay started listening: nothing
+   * after it can pass unheard, so a subscriber given everything up to it may ride
+   * before the room's next entry. Ignored once the relay has a `last`.
    */
-  ride(after: number, seat: LiveSeat, map: (entry: RoomEntry) => unknown, signal: AbortSignal): Promise<number> | null;
+  seed(newest: number): void;
+  /**
+   * Rides `rider` from `after` on if that is where the relay is (true), else false.
+   * It is handed back (`rider.handedBack`, with the newest seq its seat was given)
+   * when it falls behind, a seq arrives out of order, or its signal aborts.
+   */
+  ride(after: number, rider: Rider): boolean;
+  /** Hands `rider` back now, if it rides (idempotent). */
+  handBack(rider: Rider): void;
   /** While events from the network are being confirmed: settles once those are passed on. Null when none are. */
   settling(): Promise<void> | null;
 }
@@ -48,12 +68,18 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
 
   function open(room: RoomName, channel: LiveChannel): Relay {
     const key = roomGroup(room);
-    const riders = new Set<() => void>();
+    const riders = new Set<Rider>();
     let last: number | undefined;
     let map: ((entry: RoomEntry) => unknown) | undefined;
+    const handBack = (rider: Rider) => {
+      if (!riders.delete(rider)) return;
+      rider.signal.removeEventListener("abort", rider);
+      rider.seat?.leave();
+      rider.handedBack(last!);
+    };
     /** Hands every rider back (each gets `last`, what it was given). */
     const handBackAll = () => {
-      for (const handBack of [...riders]) handBack();
+      for (const rider of [...riders]) handBack(rider);
     };
     const pass = (entry: RoomEntry) => {
       const seq = entry.seq;
@@ -90,22 +116,20 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
       get last() {
         return last;
       },
-      ride(after, seat, mapEntry, signal) {
-        if (last === undefined || after !== last || signal.aborted || seat.channel !== channel) return null;
-        if (riders.size > 0 && mapEntry !== map) return null;
-        const { promise, resolve } = Promise.withResolvers<number>();
-        const handBack = () => {
-          if (!riders.delete(handBack)) return;
-          signal.removeEventListener("abort", handBack);
-          seat.leave();
-          resolve(last!);
-        };
-        if (!seat.join(key, handBack)) return null;
-        map = mapEntry;
-        riders.add(handBack);
-        signal.addEventListener("abort", handBack, { once: true });
-        return promise;
+      seed(newest) {
+        last ??= newest;
       },
+      ride(after, rider) {
+        const { seat, signal } = rider;
+        if (!seat || last === undefined || after !== last || signal.aborted || seat.channel !== channel) return false;
+        if (riders.size > 0 && rider.map !== map) return false;
+        if (!seat.join(key, rider)) return false;
+        map = rider.map;
+        riders.add(rider);
+        signal.addEventListener("abort", rider, { once: true });
+        return true;
+      },
+      handBack,
       settling: () => (confirming > 0 ? confirmed : null),
       close() {
         closed = true;
@@ -116,27 +140,45 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     return relay;
   }
 
+  /** A relay no stream holds any more stops listening and is forgotten. */
+  const unused = (room: RoomName, relay: Relay) => {
+    relay.close();
+    if (relays.get(room) === relay) relays.delete(room);
+  };
+
   return {
-    /** The room's relay for one stream, or null when the layer offers no synchronous listen; `release` when the stream ends. */
-    acquire(room: RoomName, channel: LiveChannel): { relay: LiveRelay; release: () => void } | null {
+    /** The room's relay for one stream, or null when the layer offers no synchronous listen; `release` the hold when the stream ends. */
+    acquire(room: RoomName, channel: LiveChannel): RelayHold | null {
       if (!listen) return null;
       let relay = relays.get(room);
       if (!relay) relays.set(room, (relay = open(room, channel)));
       relay.users++;
-      const held = relay;
-      let released = false;
-      return {
-        relay: held,
-        release() {
-          if (released) return;
-          released = true;
-          if (--held.users > 0) return;
-          held.close();
-          if (relays.get(room) === held) relays.delete(room);
-        },
-      };
+      return new Hold(room, relay, unused);
     },
   };
+}
+
+/** One stream's hold on its room's relay: the relay lives while any stream holds it. */
+export interface RelayHold {
+  readonly relay: LiveRelay;
+  /** Idempotent. */
+  release(): void;
+}
+
+/** A RelayHold: an object of three fields rather than a closure (it lives as long as its subscription). */
+class Hold implements RelayHold {
+  private released = false;
+  constructor(
+    private readonly room: RoomName,
+    readonly relay: Relay,
+    private readonly unused: (room: RoomName, relay: Relay) => void,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (--this.relay.users === 0) this.unused(this.room, this.relay);
+  }
 }
 
 export type LiveRelays = ReturnType<typeof createLiveRelays>;

@@ -24,7 +24,7 @@ import { activeRooms, entriesBetween, entriesOfRanges, historyPage } from "./log
 import type { Author, Change } from "./log-rows.ts";
 import { appendMessage } from "./message-store.ts";
 import { createMessageWriter } from "./message-writer.ts";
-import { openRoomStream } from "./room-stream.ts";
+import { openRoomStream, type StreamEnding, type StreamPacer } from "./room-stream.ts";
 import { type SearchQuery, searchMessages } from "./search.ts";
 import { createSearchIndexer } from "./search-indexer.ts";
 
@@ -48,9 +48,8 @@ export interface StreamRequest<T> {
   after: number | undefined;
   signal: AbortSignal;
   map: (entry: RoomEntry) => T;
-  pace?: (() => Promise<() => void>) | undefined;
-  onEnd?: (() => void) | undefined;
-  stopError?: (() => Error | undefined) | undefined;
+  pacer?: StreamPacer | undefined;
+  ending?: StreamEnding | undefined;
   /** The transport's side of the subscription, if it can deliver live entries through a shared channel. */
   seat?: LiveSeat | undefined;
 }

@@ -13,8 +13,10 @@
  * messages would otherwise keep its last batch for as long as it lives).
  * A subscriber that has caught up may ride the room's live relay (live-relay.ts)
  * instead of its own queue: then the transport delivers each entry to all such
- * subscribers at once, and the stream picks up on its own, from the seq it was
- * handed back with, when riding stops.
+ * subscribers at once, its stream ends (the generator, its group subscription
+ * and its waits are dropped), and what is left of it is its Rider, a record in
+ * the relay. When riding stops, the Rider makes it a new stream from the seq it
+ * was handed back with and gives it to the transport (LiveSeat.resume).
  */
 import type { Db } from "../../db/index.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
@@ -23,7 +25,7 @@ import { InvalidRequestError } from "../errors/domain-errors.ts";
 import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
 import type { LiveSeat } from "../groups/live-channel.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
-import type { LiveRelay, LiveRelays } from "./live-relay.ts";
+import type { LiveRelay, LiveRelays, RelayHold, Rider } from "./live-relay.ts";
 import { entriesBetween, lastSeq } from "./log-reader.ts";
 import { waitOutStorage } from "./wait-out-storage.ts";
 
@@ -38,6 +40,19 @@ export function entryWeight(entry: RoomEntry): number {
 
 /** Seqs a first step reads, knowing nothing of the room yet: as many of the longest entries (2 UTF-16 units a character) as fit. */
 const FIRST_STEP = Math.floor(REPLAY_STEP_BYTES / (ENTRY_FIELDS_BYTES + 4 * MESSAGE_TEXT_MAX));
+
+/** The subscriber's pace for replays (the connection: ConnectionState.replayBatch). */
+export interface StreamPacer {
+  replayBatch(): Promise<() => void>;
+}
+
+/** The stream's end, as its owner sees it (the router's StreamGuard). */
+export interface StreamEnding {
+  /** Asked when `signal` has stopped the stream: an error to end it with (e.g. access revoked), or undefined to end quietly. */
+  error(): Error | undefined;
+  /** Called once the stream has ended, however it ended (not while it rides: it has not ended then). */
+  end(): void;
+}
 
 export interface RoomStreamOptions<T> {
   db: Db;
@@ -56,16 +71,15 @@ export interface RoomStreamOptions<T> {
    */
   confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
   /**
-   * Awaited before each batch read from the database: resolves, with its
-   * release, when the subscriber may hold another batch (its socket has drained,
-   * and no other replay of its connection holds one). Called once the batch has
-   * been handed on.
+   * Its `replayBatch()` is awaited before each batch read from the database:
+   * resolves, with its release, when the subscriber may hold another batch (its
+   * socket has drained, and no other replay of its connection holds one). The
+   * release is called once the batch has been handed on. (An object, not a
+   * callback: a stream holds it for its life, and a bound function weighs more.)
    */
-  pace?: (() => Promise<() => void>) | undefined;
-  /** Called once when the stream ends, however it ends. */
-  onEnd?: (() => void) | undefined;
-  /** Asked when `signal` has stopped the stream: an error to end it with (e.g. access revoked), or undefined to end quietly. */
-  stopError?: (() => Error | undefined) | undefined;
+  pacer?: StreamPacer | undefined;
+  /** How the stream ends: what ends it with an error once `signal` has stopped it, and who hears that it ended. */
+  ending?: StreamEnding | undefined;
   /** The transport's side of this subscription, when it can deliver through a shared channel (see live-relay.ts). */
   seat?: LiveSeat | undefined;
   /** The process's live relays (with `seat`). */
@@ -86,6 +100,8 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
   try {
     iterator = (await groups.subscribe(roomGroup(room), { signal }))[Symbol.asyncIterator]();
     newest = await lastSeq(db, room);
+    // Read after the relay listens: what comes after `newest` reaches the relay.
+    held?.relay.seed(newest);
     // Fail closed: a resume point past the end is forged or from another database.
     if (after !== undefined && after > newest) {
       throw new InvalidRequestError(`'lastEventId' ${after} is past the newest entry of room '${room}' (${newest}).`);
@@ -98,51 +114,108 @@ export async function openRoomStream<T>(opts: RoomStreamOptions<T>): Promise<Asy
     }
     throw error;
   }
-  return follow(
-    {
-      ...opts,
-      iterator,
-      last: after ?? newest,
-      trusted: groups.local,
-      relay: held?.relay ?? null,
-      releaseRelay: held?.release,
-    },
-    newest,
-  );
+  const follower = new Follower(opts, iterator, after ?? newest, held);
+  // A stream stopped before it is first read may never run (`return()` skips an unstarted
+  // generator's `finally`): the stop itself releases what it holds then.
+  if (signal.aborted) follower.ended();
+  else signal.addEventListener("abort", follower, { once: true });
+  return follow(follower, newest);
 }
 
-/** One subscriber's position in the room; `last` is the newest seq it has been given. */
-interface Follow<T> extends RoomStreamOptions<T> {
-  iterator: AsyncIterator<Delivery>;
-  last: number;
+/**
+ * One subscriber's position in the room (`last`: the newest seq it has been
+ * given) and what its stream needs; while it rides the relay, all that is left
+ * of it (a Rider, see live-relay.ts). One object with its fields, not a copy
+ * of the options: it lives as long as the subscription.
+ */
+class Follower<T> implements Rider {
+  readonly db: Db;
+  readonly groups: GroupLayer;
+  readonly room: RoomName;
+  readonly signal: AbortSignal;
+  readonly map: (entry: RoomEntry) => T;
+  readonly confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
+  readonly pacer: StreamPacer | undefined;
+  readonly ending: StreamEnding | undefined;
+  readonly seat: LiveSeat | undefined;
   /** Every event comes from this process, after its commit: no need to confirm it. */
-  trusted: boolean;
-  /** The room's live relay, when this subscription has a seat to ride it with. */
-  relay: LiveRelay | null;
-  releaseRelay: (() => void) | undefined;
+  readonly trusted: boolean;
+  /** Read at least once: its stream's `finally` releases what it holds. */
+  started = false;
+
+  constructor(
+    opts: RoomStreamOptions<T>,
+    /** Its own subscription to the room's group; undefined while it rides. */
+    public iterator: AsyncIterator<Delivery> | undefined,
+    public last: number,
+    /** The room's live relay, when this subscription has a seat to ride it with. */
+    readonly hold: RelayHold | null,
+  ) {
+    this.db = opts.db;
+    this.groups = opts.groups;
+    this.room = opts.room;
+    this.signal = opts.signal;
+    this.map = opts.map;
+    this.confirm = opts.confirm;
+    this.pacer = opts.pacer;
+    this.ending = opts.ending;
+    this.seat = opts.seat;
+    this.trusted = opts.groups.local;
+  }
+
+  get relay(): LiveRelay | null {
+    return this.hold?.relay ?? null;
+  }
+  /** Taken off by the transport (behind). */
+  behind(): void {
+    this.hold?.relay.handBack(this);
+  }
+
+  /** Its stream stopped (revoked, unsubscribed, closed): handed back if it rode; released if its stream never ran. */
+  handleEvent(): void {
+    this.hold?.relay.handBack(this);
+    if (!this.started) this.ended();
+  }
+
+  /** Handed back: a stream of its own again, from what the channel gave it. */
+  handedBack(last: number): void {
+    this.last = last;
+    this.seat?.resume(follow(this, undefined));
+  }
+
+  /** The stream has ended (not riding): what it held is released, once. */
+  ended(): void {
+    this.hold?.release();
+    this.ending?.end();
+  }
 }
 
-/** `newest`: the room's newest seq, read once subscribed; the first replay goes up to it (later entries arrive live). */
-async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
+/**
+ * `newest`: the room's newest seq, read once subscribed; the first replay goes up
+ * to it (later entries arrive live). Undefined: handed back by the relay, the
+ * stream subscribes again and catches up from `s.last`. Ends without a word
+ * when it starts riding (the relay then holds the Follower).
+ */
+async function* follow<T>(s: Follower<T>, newest: number | undefined): AsyncGenerator<T> {
+  let riding = false;
+  s.started = true;
   try {
-    if (s.last < newest) yield* replay(s, newest);
-    while (!s.signal.aborted) {
+    if (newest === undefined) {
+      // Subscribed again before reading the database, as at the start: nothing falls in between.
+      if (!s.signal.aborted) {
+        s.iterator = (await s.groups.subscribe(roomGroup(s.room), { signal: s.signal }))[Symbol.asyncIterator]();
+        yield* catchUp(s);
+      }
+    } else if (s.last < newest) yield* replay(s, newest);
+    while (!s.signal.aborted && s.iterator) {
+      const relay = s.relay;
       // Events from the network: the relay confirms them as this stream does, a few steps later; let it catch up.
-      const settling = s.relay && (s.relay.last ?? -1) < s.last ? s.relay.settling() : null;
+      const settling = relay && (relay.last ?? -1) < s.last ? relay.settling() : null;
       if (settling) await settling;
-      // Given exactly what the relay has passed on: from here the relay can carry it.
-      if (s.relay && s.seat && !s.signal.aborted && s.relay.last === s.last) {
-        const handedBack = s.relay.ride(s.last, s.seat, s.map, s.signal);
-        if (handedBack) {
-          // What our own queue would get, the seat gets now: drop it while riding.
-          await s.iterator.return?.();
-          s.last = await handedBack;
-          if (s.signal.aborted) break;
-          // Subscribed again before reading the database, as at the start: nothing falls in between.
-          s.iterator = (await s.groups.subscribe(roomGroup(s.room), { signal: s.signal }))[Symbol.asyncIterator]();
-          yield* catchUp(s);
-          continue;
-        }
+      // Given exactly what the relay has passed on: from here the relay carries it, and this stream ends.
+      if (relay && s.seat && !s.signal.aborted && relay.last === s.last && relay.ride(s.last, s)) {
+        riding = true;
+        return;
       }
       const next = await s.iterator.next();
       if (next.done) break;
@@ -161,25 +234,28 @@ async function* follow<T>(s: Follow<T>, newest: number): AsyncGenerator<T> {
       s.last = entry.seq;
       yield s.map(entry);
     }
-    const error = s.signal.aborted ? s.stopError?.() : undefined;
+    const error = s.signal.aborted ? s.ending?.error() : undefined;
     if (error) throw error;
   } catch (error) {
     // Stopped while waiting out a database outage (waitOutStorage): end as a stop ends, not with the outage.
     if (!s.signal.aborted || !isStorageUnavailable(error)) throw error;
-    const stopped = s.stopError?.();
+    const stopped = s.ending?.error();
     if (stopped) throw stopped;
   } finally {
+    // What our own queue would get, the seat gets now: dropped while riding (a hand-back subscribes anew).
+    const iterator = s.iterator;
+    s.iterator = undefined;
     try {
-      await s.iterator.return?.();
+      await iterator?.return?.();
     } finally {
-      s.releaseRelay?.();
-      s.onEnd?.();
+      // Riding: the relay holds the Follower, which ends (and releases) through the stream it resumes.
+      if (!riding) s.ended();
     }
   }
 }
 
 /** Everything stored after `s.last`, up to `upTo` and never past the room's newest seq, oldest first. */
-async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
+async function* catchUp<T>(s: Follower<T>, upTo?: number): AsyncGenerator<T> {
   const newest = await waitOutStorage(() => lastSeq(s.db, s.room), s.signal);
   yield* replay(s, upTo === undefined ? newest : Math.min(upTo, newest));
 }
@@ -190,10 +266,10 @@ async function* catchUp<T>(s: Follow<T>, upTo?: number): AsyncGenerator<T> {
  * entry). Each step reads as many seqs as the heaviest entry of the step before
  * says fit; entries read past the step's bytes are dropped and read again by the next.
  */
-async function* replay<T>(s: Follow<T>, end: number): AsyncGenerator<T> {
+async function* replay<T>(s: Follower<T>, end: number): AsyncGenerator<T> {
   let seqs = FIRST_STEP;
   while (!s.signal.aborted && s.last < end) {
-    const release = s.pace ? await s.pace() : undefined;
+    const release = s.pacer ? await s.pacer.replayBatch() : undefined;
     try {
       const batchEnd = Math.min(end, s.last + seqs);
       const batch = await waitOutStorage(

@@ -81,6 +81,11 @@ export interface ConnectionState {
   replayBatch: () => Promise<() => void>;
   /** The seat on the server's live channel of the subscription whose procedure got `signal` (see groups/live-channel.ts), if any. */
   liveSeat?: (signal: AbortSignal | undefined) => LiveSeat | undefined;
+  /**
+   * Ends the subscription whose procedure got `signal` with `error` (answered, then
+   * `stopped`): its signal aborts. False when no live subscription of this socket got it.
+   */
+  stopSubscription?: (signal: AbortSignal, error: Error) => boolean;
 }
 
 export interface Context {
@@ -137,6 +142,7 @@ export interface WsContextInput {
     once(event: "close", listener: () => void): unknown;
     drain(): Promise<void>;
     liveSeat?(signal: AbortSignal | undefined): LiveSeat | undefined;
+    stopSubscription?(signal: AbortSignal, error: Error): boolean;
   };
 }
 
@@ -200,6 +206,7 @@ class WsConnectionState implements ConnectionState {
     private readonly socket: {
       drain(): Promise<void>;
       liveSeat?(signal: AbortSignal | undefined): LiveSeat | undefined;
+      stopSubscription?(signal: AbortSignal, error: Error): boolean;
     },
   ) {}
 
@@ -209,6 +216,10 @@ class WsConnectionState implements ConnectionState {
 
   liveSeat(signal: AbortSignal | undefined): LiveSeat | undefined {
     return this.socket.liveSeat?.(signal);
+  }
+
+  stopSubscription(signal: AbortSignal, error: Error): boolean {
+    return this.socket.stopSubscription?.(signal, error) ?? false;
   }
 
   async replayBatch(): Promise<() => void> {

@@ -14,7 +14,7 @@ import { createLiveRelays, type LiveRelays } from "../../server/chat/live-relay.
 import { entriesBetween } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
 import { openRoomStream } from "../../server/chat/room-stream.ts";
-import type { LiveChannel, LiveSeat } from "../../server/groups/live-channel.ts";
+import type { LiveChannel, LiveRider, LiveSeat } from "../../server/groups/live-channel.ts";
 import { createMemoryGroupLayer, type MemoryGroupLayer } from "../../server/groups/memory.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
 import { waitFor } from "../support/wait.ts";
@@ -51,7 +51,7 @@ const map = (e: RoomEntry) => e;
 
 /** A channel whose seats record, per subscriber, what reached it through the channel. */
 function fakeChannel() {
-  const joined = new Map<string, Set<{ got: number[]; onBehind: () => void }>>();
+  const joined = new Map<string, Set<{ got: number[]; rider: LiveRider }>>();
   const channel: LiveChannel = {
     publish(key, value) {
       for (const seat of joined.get(key) ?? []) seat.got.push((value as RoomEntry).seq);
@@ -59,18 +59,36 @@ function fakeChannel() {
   };
   return {
     channel,
-    /** A subscriber: its seat, and everything it was given (stream values and channel values, as they came). */
+    /**
+     * A subscriber: its seat, everything it was given (stream values and channel
+     * values, as they came), and `read(stream)`, which reads its stream and every
+     * stream a hand-back resumes it with; it settles when the subscription ends
+     * (not while it rides), rejecting with what a stream failed with.
+     */
     subscriber() {
       const got: number[] = [];
-      let me: { got: number[]; onBehind: () => void } | null = null;
+      let me: { got: number[]; rider: LiveRider } | null = null;
       let key = "";
-      const control = { refuse: false, riding: () => me !== null, behind: () => me?.onBehind() };
+      let reading = 0;
+      const ended = Promise.withResolvers<void>();
+      const control = { refuse: false, riding: () => me !== null, behind: () => me?.rider.behind() };
+      const read = async (stream: AsyncIterator<unknown>) => {
+        reading++;
+        try {
+          for (let next = await stream.next(); !next.done; next = await stream.next())
+            got.push((next.value as RoomEntry).seq);
+        } catch (error) {
+          ended.reject(error);
+        } finally {
+          if (--reading === 0 && !me) ended.resolve();
+        }
+      };
       const seat: LiveSeat = {
         channel,
-        join(k, onBehind) {
+        join(k, rider) {
           if (control.refuse || me) return false;
           key = k;
-          me = { got, onBehind };
+          me = { got, rider };
           if (!joined.has(k)) joined.set(k, new Set());
           joined.get(k)!.add(me);
           return true;
@@ -79,21 +97,27 @@ function fakeChannel() {
           if (me) joined.get(key)?.delete(me);
           me = null;
         },
+        resume(stream) {
+          void read(stream);
+        },
       };
-      return { seat, got, control };
+      return {
+        seat,
+        got,
+        control,
+        read(stream: AsyncIterator<unknown>) {
+          void read(stream);
+          return ended.promise;
+        },
+      };
     },
   };
-}
-
-/** Reads the stream into `got` until it ends. */
-async function pump(stream: AsyncGenerator<RoomEntry>, got: number[]): Promise<void> {
-  for await (const entry of stream) got.push(entry.seq);
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe("live relay", () => {
-  test("a caught-up subscriber is handed to the channel: later entries come through it once each, none through its stream", async () => {
+  test("a caught-up subscriber rides at once, before the room's next entry: entries come through the channel once each, none through its stream", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
     const stream = await openRoomStream({
@@ -107,15 +131,13 @@ describe("live relay", () => {
       confirm,
       seat: a.seat,
     });
-    const done = pump(stream, a.got);
-    const [m1, m2, m3, m4] = await store(4);
-    // The relay has heard nothing yet: the first entry goes the subscriber's own way, then it rides.
-    await publish(m1!);
+    const done = a.read(stream);
+    // The relay knows the room's newest seq (read when the stream opened): it rides before any entry.
     await waitFor(() => a.control.riding(), "the subscriber to ride");
-    for (const m of [m2!, m3!, m4!]) await publish(m);
-    expect(a.got).toEqual([1, 2, 3, 4]);
     // Its own group subscription is released while it rides; the relay's listener is the one left.
-    expect(groups.subscriberCount(roomGroup("r"))).toBe(1);
+    await waitFor(() => groups.subscriberCount(roomGroup("r")) === 1, "its own subscription released");
+    for (const m of await store(4)) await publish(m);
+    expect(a.got).toEqual([1, 2, 3, 4]);
     abort.abort();
     await done;
     expect(a.control.riding()).toBe(false);
@@ -137,7 +159,7 @@ describe("live relay", () => {
       confirm,
       seat: a.seat,
     });
-    const done = pump(stream, a.got);
+    const done = a.read(stream);
     for (const m of await store(30)) {
       await publish(m);
       await Bun.sleep(0);
@@ -171,7 +193,7 @@ describe("live relay", () => {
         }),
       ),
     );
-    const done = Promise.all([pump(streams[0]!, a.got), pump(streams[1]!, b.got)]);
+    const done = Promise.all([a.read(streams[0]!), b.read(streams[1]!)]);
     const [m1] = await store(1);
     await publish(m1!);
     await waitFor(() => a.control.riding() && b.control.riding(), "both to ride");
@@ -204,7 +226,7 @@ describe("live relay", () => {
       confirm,
       seat: a.seat,
     });
-    const done = pump(stream, a.got);
+    const done = a.read(stream);
     const stored: Message[] = [];
     const next = async () => {
       const [m] = await store(1);
@@ -241,21 +263,43 @@ describe("live relay", () => {
       map,
       confirm,
       seat: a.seat,
-      stopError: () => new Error("revoked"),
+      ending: { error: () => new Error("revoked"), end() {} },
     });
+    const done = a.read(stream);
     const [m1] = await store(1);
-    const first = stream.next();
     await publish(m1!);
-    expect((await first).value?.seq).toBe(1);
-    const pending = stream.next();
-    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    await waitFor(() => a.control.riding() && a.got.length === 1, "the subscriber to ride");
     abort.abort();
     expect(a.control.riding()).toBe(false);
-    await expect(pending).rejects.toThrow("revoked");
+    await expect(done).rejects.toThrow("revoked");
     const [m2] = await store(1);
     await publish(m2!);
-    expect(a.got).toEqual([]);
+    expect(a.got).toEqual([1]);
     expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
+  });
+
+  test("a stream stopped before it is first read (its generator never runs) releases the relay and ends all the same", async () => {
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    let ended = 0;
+    const stream = await openRoomStream({
+      db,
+      groups,
+      relays,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map,
+      confirm,
+      seat: a.seat,
+      ending: { error: () => undefined, end: () => ended++ },
+    });
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(2);
+    abort.abort();
+    // As the transport ends a stream stopped before its first read: `return()` skips an unstarted generator's `finally`.
+    await stream.return(undefined);
+    expect(groups.subscriberCount(roomGroup("r"))).toBe(0);
+    expect(ended).toBe(1);
   });
 
   test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
@@ -281,7 +325,7 @@ describe("live relay", () => {
       confirm,
       seat: a.seat,
     });
-    const done = pump(stream, a.got);
+    const done = a.read(stream);
     const [m1] = await store(1);
     await publish(m1!);
     await waitFor(() => a.control.riding(), "the subscriber to ride");
@@ -341,10 +385,10 @@ describe("live relay", () => {
       confirm: batched,
       seat: a.seat,
     });
-    const done = pump(stream, a.got);
+    const done = a.read(stream);
     const [m1] = await store(1);
     await publish(m1!);
-    await waitFor(() => a.control.riding(), "the subscriber to ride");
+    await waitFor(() => a.control.riding() && a.got.length === 1, "the subscriber to ride, given 1");
     reads.length = 0;
     // 40 stored entries arrive in one turn, a forgery claiming seq 10^13 in the middle of them.
     const burst = await store(40);

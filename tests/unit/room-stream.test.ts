@@ -66,7 +66,7 @@ const open = (after?: number, layer: GroupLayer = groups, pace?: () => Promise<(
     signal: abort.signal,
     map: (e: RoomEntry) => e,
     confirm,
-    pace,
+    pacer: pace && { replayBatch: pace },
   });
 
 /** The same layer, as if its events came over the network (Redis): the stream must confirm each one. */

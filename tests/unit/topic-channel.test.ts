@@ -58,6 +58,8 @@ function setup() {
   return { channel, stats, wire, Member };
 }
 
+/** These tests resume no stream: a seat's holder has nothing to do. */
+const holder = { resume() {} };
 const value = (seq: number) => tracked(String(seq), { kind: "message", seq, text: "x".repeat(50) });
 const seqs = (frames: string[]) => frames.map((f) => Number(/"id":"(\d+)"/.exec(f)?.[1] ?? -1));
 
@@ -66,10 +68,10 @@ describe("topic channel", () => {
     const { channel, stats, wire, Member } = setup();
     const [a, b, c] = [new Member(), new Member(), new Member()];
     a.outbox.push('{"id":1,"queued":true}');
-    const onBehind = () => {};
-    expect(channel.seat(a, '{"id":1,').join("room:r", onBehind)).toBe(true);
-    expect(channel.seat(b, '{"id":1,').join("room:r", onBehind)).toBe(true);
-    expect(channel.seat(c, '{"id":7,').join("room:r", onBehind)).toBe(true);
+    const rider = { behind() {} };
+    expect(channel.seat(a, '{"id":1,', holder).join("room:r", rider)).toBe(true);
+    expect(channel.seat(b, '{"id":1,', holder).join("room:r", rider)).toBe(true);
+    expect(channel.seat(c, '{"id":7,', holder).join("room:r", rider)).toBe(true);
     channel.publish("room:r", value(1));
     expect(wire.length).toBe(2);
     expect(stats.deliveries).toBe(3);
@@ -83,16 +85,15 @@ describe("topic channel", () => {
     const { channel, Member } = setup();
     const full = new Member();
     full.buffered = HIGH;
-    expect(channel.seat(full, '{"id":1,').join("room:r", () => {})).toBe(false);
+    expect(channel.seat(full, '{"id":1,', holder).join("room:r", { behind() {} })).toBe(false);
 
     const [reader, stalled, gone] = [new Member(), new Member(), new Member()];
     const behind: string[] = [];
-    const seats = new Map([reader, stalled, gone].map((m, _i) => [m, channel.seat(m, '{"id":1,')] as const));
+    const seats = new Map([reader, stalled, gone].map((m, _i) => [m, channel.seat(m, '{"id":1,', holder)] as const));
     for (const [m, seat] of seats)
-      seat.join(
-        "room:r",
-        () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()),
-      );
+      seat.join("room:r", {
+        behind: () => (behind.push(m === reader ? "reader" : m === stalled ? "stalled" : "gone"), seat.leave()),
+      });
     gone.buffered = SLOW; // its reader stopped long ago
     let sent = 0;
     while (behind.length < 2 && sent < 100) {
@@ -116,11 +117,16 @@ describe("topic channel", () => {
     const { channel, Member } = setup();
     const stalled = new Member();
     let off = false;
-    const seats = Array.from({ length: 50 }, (_, i) => [`room:r${i}`, channel.seat(stalled, '{"id":1,')] as const);
+    const seats = Array.from(
+      { length: 50 },
+      (_, i) => [`room:r${i}`, channel.seat(stalled, '{"id":1,', holder)] as const,
+    );
     for (const [key, seat] of seats)
-      seat.join(key, () => {
-        off = true;
-        for (const [, s] of seats) s.leave();
+      seat.join(key, {
+        behind() {
+          off = true;
+          for (const [, s] of seats) s.leave();
+        },
       });
     let sent = 0;
     while (!off && sent < 1000) for (const [key] of seats) channel.publish(key, value(++sent));

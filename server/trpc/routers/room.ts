@@ -81,21 +81,22 @@ export const roomRouter = router({
   messages: roomStreamProcedure.input(MessagesInput).subscription(async ({ ctx, input, signal }) => {
     // Checked before the stream starts, so an over-limit subscription fails instead of starting.
     const stream = { room: input.room, userId: holder(ctx), since: ctx.accessMark };
-    const guard = new StreamGuard(ctx.services.revocations, stream, signal, takeSubscriptionSlot(ctx));
+    // On a WebSocket the connection ends it with the revocation's error: the stream's signal is the subscription's.
+    const guard = new StreamGuard(ctx.services.revocations, stream, signal, takeSubscriptionSlot(ctx), ctx.connection);
     try {
       // Subscribed before this returns: tRPC sends "started" then, and what is sent after it must arrive.
       // The room stream itself ends with the revocation's error: no extra generator per delivery.
       return await ctx.services.chat.stream({
         room: input.room,
         after: input.lastEventId ?? undefined,
+        // Its signal aborts when access is revoked or the subscription stops; it ends the stream with the revocation's error.
         signal: guard.signal,
-        stopError: guard.error.bind(guard),
+        ending: guard,
         map: trackBySeq,
         // Replays wait while the socket is behind, one batch per connection at a time.
-        pace: ctx.connection ? ctx.connection.replayBatch.bind(ctx.connection) : undefined,
+        pacer: ctx.connection ?? undefined,
         // Once caught up, live entries may come through the server's shared channel (one publish for all).
         seat: ctx.connection?.liveSeat?.(signal),
-        onEnd: guard.end.bind(guard),
       });
     } catch (error) {
       guard.end();

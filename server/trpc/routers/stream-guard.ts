@@ -3,8 +3,9 @@
  * loses the room: kicked, banned, leaving, or the room turning private (guests
  * included), on any process — also when that happened between the access check
  * and the stream's start. One object per stream, held for its life, so without
- * a closure per concern: it watches the revocations, is its own listener for the
- * subscription's signal, and releases what the stream holds, once.
+ * a closure per concern: it is the stream's stop switch (an AbortController),
+ * watches the revocations, is its own listener for the subscription's signal,
+ * and releases what the stream holds, once.
  */
 import { TRPCError } from "@trpc/server";
 import type { RoomName } from "../../../shared/schemas.ts";
@@ -34,37 +35,59 @@ export interface GuardedStream {
   since: number;
 }
 
+/** The transport's side, when it can end a subscription with an error itself (the WebSocket connection: ConnectionState). */
+export interface StreamStopper {
+  stopSubscription?: ((signal: AbortSignal, error: Error) => boolean) | undefined;
+}
+
 export class StreamGuard {
-  private readonly controller = new AbortController();
-  private revoked: RevokeReason | null = null;
+  /** What the stream ends with once its holder lost the room (made once: the transport and the stream see the same error). */
+  private revoked: TRPCError | undefined;
   private ended = false;
   private readonly onRevoked: (reason: RevokeReason) => void;
+  /**
+   * A stop switch of its own, only where the transport cannot end the subscription
+   * with the revocation's error (no connection, no signal): on a WebSocket the
+   * subscription's own signal is the stream's, and one AbortController per stream is enough.
+   */
+  private readonly own: AbortController | undefined;
+
+  private readonly room: RoomName;
+  private readonly userId: number;
 
   /** `release`: what the stream holds (its connection slots, its presence), run once by `end()`. */
   constructor(
     private readonly revocations: Revocations,
-    private readonly stream: GuardedStream,
+    stream: GuardedStream,
     private readonly outer: AbortSignal | undefined,
     private readonly release: () => void,
+    private readonly transport: StreamStopper | null = null,
   ) {
+    // Its fields, not the object it was given: a guard lives as long as its stream.
+    this.room = stream.room;
+    this.userId = stream.userId;
     this.onRevoked = this.revoke.bind(this);
+    if (!outer || !transport?.stopSubscription) this.own = new AbortController();
     outer?.addEventListener("abort", this, { once: true });
     revocations.add(stream.room, stream.userId, this.onRevoked, stream.since);
   }
 
   /** Aborts when access is revoked or the subscription stops. */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.own ? this.own.signal : this.outer!;
   }
 
   private revoke(reason: RevokeReason): void {
-    this.revoked = reason;
-    this.controller.abort();
+    if (this.ended) return;
+    this.revoked = revokedError(reason, this.room);
+    if (this.own) this.own.abort();
+    // The transport answers the error and stops the subscription: its signal, the stream's, aborts.
+    else if (!this.transport!.stopSubscription!(this.outer!, this.revoked)) this.end();
   }
 
   /** FORBIDDEN (or NOT_FOUND) with the reason once revoked, else undefined: what the stream ends with. */
   error(): TRPCError | undefined {
-    return this.revoked ? revokedError(this.revoked, this.stream.room) : undefined;
+    return this.revoked;
   }
 
   /** A signal it listens to aborted (the subscription's, or its own when `end` should follow a revocation at once). */
@@ -77,8 +100,8 @@ export class StreamGuard {
     if (this.ended) return;
     this.ended = true;
     this.outer?.removeEventListener("abort", this);
-    this.revocations.unwatch(this.stream.room, this.stream.userId, this.onRevoked);
-    this.controller.abort();
+    this.revocations.unwatch(this.room, this.userId, this.onRevoked);
+    this.own?.abort();
     this.release();
   }
 }

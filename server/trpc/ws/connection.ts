@@ -220,6 +220,11 @@ export class Connection<TData> extends SocketWriter<TData> implements Subscripti
     return this.subscriptions?.liveSeat(signal);
   }
 
+  /** Ends the subscription whose procedure got `signal` with `error` (see subscriptions.ts), if it is live. */
+  stopSubscription(signal: AbortSignal, error: Error): boolean {
+    return this.subscriptions?.stopWith(signal, error) ?? false;
+  }
+
   failed(
     id: RequestId,
     jsonrpc: "2.0" | undefined,

@@ -20,7 +20,8 @@ import {
   isAsyncIterable,
   type RequestId,
 } from "./protocol.ts";
-import type { TopicChannel, TopicMember } from "./topics.ts";
+import { SubscriptionTable } from "./subscription-table.ts";
+import type { SeatHolder, TopicChannel, TopicMember, TopicSeat } from "./topics.ts";
 
 /** What a subscription was asked with: what its answers and errors carry. */
 export interface SubscriptionCall {
@@ -59,16 +60,44 @@ export interface SubscriptionsHost {
   topics?: TopicChannel | undefined;
 }
 
-/** A live subscription: its stop switch, and the start of each of its frames. */
-class Subscription extends AbortController {
-  constructor(readonly prefix: string) {
+/**
+ * A live subscription: its stop switch, the start of each of its frames, the
+ * stream it reads (null while it rides the live channel) and its seat there.
+ */
+class Subscription extends AbortController implements SeatHolder {
+  readonly prefix: string;
+  stream: AsyncIterator<unknown> | null = null;
+  /** A loop reads `stream` (run). */
+  reading = false;
+  seat: TopicSeat | undefined;
+  /** What it was ended with by its procedure's side (stopWith): answered before `stopped`. */
+  failure: Error | undefined;
+
+  constructor(
+    readonly call: SubscriptionCall,
+    private readonly owner: Subscriptions,
+  ) {
     super();
+    this.prefix = framePrefix(call.id, call.jsonrpc);
+  }
+
+  get id(): RequestId {
+    return this.call.id;
+  }
+
+  resume(stream: AsyncIterator<unknown>): void {
+    this.stream = stream;
+    // A loop still finishing the stream that joined picks this one up by itself.
+    if (!this.reading) this.owner.run(this);
   }
 }
 
+/** How a loop over a subscription's stream ended. */
+type Outcome = "completed" | "stopped" | "riding";
+
 export class Subscriptions {
   /** Live subscriptions by request id. */
-  private readonly live = new Map<RequestId, Subscription>();
+  private readonly live = new SubscriptionTable<Subscription>();
 
   constructor(
     private readonly owner: SubscriptionOwner,
@@ -82,31 +111,48 @@ export class Subscriptions {
     this.live.get(id)?.abort();
   }
 
+  /**
+   * Ends the subscription whose procedure got `signal` with `error` (access
+   * revoked): it stops as a `subscription.stop` does, then answers `error` and
+   * `stopped`. False when none of this connection's live subscriptions got it.
+   */
+  stopWith(signal: AbortSignal, error: Error): boolean {
+    for (const subscription of this.live.values()) {
+      if (subscription.signal !== signal) continue;
+      subscription.failure ??= error;
+      subscription.abort();
+      return true;
+    }
+    return false;
+  }
+
   /** Stops every subscription: the connection is closing. */
   stopAll(): void {
-    const live = [...this.live.values()];
-    this.live.clear();
-    for (const controller of live) controller.abort();
+    for (const subscription of this.live.takeAll()) subscription.abort();
   }
 
   /** A subscription: `started`, its events, then `stopped` (or an error). */
   async start(call: SubscriptionCall, batchIndex: number): Promise<void> {
     const { id, jsonrpc, path, input } = call;
-    if (this.live.has(id)) {
+    if (this.live.get(id)) {
       const error = new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` });
       this.owner.failed(id, jsonrpc, error, "subscription", path, input);
       return;
     }
-    const controller = new Subscription(framePrefix(id, jsonrpc));
-    this.live.set(id, controller);
+    const subscription = new Subscription(call, this);
+    this.live.add(subscription);
     try {
-      const iterator = await this.openStream(call, controller, batchIndex);
-      if (iterator) await this.stream(call, controller, iterator);
+      subscription.stream = await this.openStream(subscription, batchIndex);
     } catch (cause) {
       this.owner.failed(id, jsonrpc, cause, "subscription", path, input);
-    } finally {
-      if (this.live.get(id) === controller) this.live.delete(id);
     }
+    if (!subscription.stream) {
+      this.forget(subscription);
+      return;
+    }
+    // Sent once the procedure has returned: its stream is subscribed, nothing after this is missed.
+    this.owner.sendNow(this.host.frames.started(subscription.prefix));
+    await this.run(subscription);
   }
 
   /**
@@ -119,9 +165,14 @@ export class Subscriptions {
     const topics = this.host.topics;
     if (!topics || !signal || !this.canJoinTopics) return undefined;
     for (const subscription of this.live.values()) {
-      if (subscription.signal === signal) return topics.seat(this.owner, subscription.prefix);
+      if (subscription.signal === signal)
+        return (subscription.seat ??= topics.seat(this.owner, subscription.prefix, subscription));
     }
     return undefined;
+  }
+
+  private forget(subscription: Subscription): void {
+    this.live.delete(subscription);
   }
 
   /**
@@ -129,17 +180,13 @@ export class Subscriptions {
    * null when the subscription has been answered already (stopped before or while
    * it was set up, or refused by the procedure).
    */
-  private async openStream(
-    call: SubscriptionCall,
-    controller: Subscription,
-    batchIndex: number,
-  ): Promise<AsyncIterator<unknown> | null> {
-    const { signal, prefix } = controller;
-    const { owner, host } = this;
+  private async openStream(subscription: Subscription, batchIndex: number): Promise<AsyncIterator<unknown> | null> {
+    const { signal, call } = subscription;
+    const { owner } = this;
     const ctxError = await owner.contextReady();
     if (ctxError) throw ctxError;
     if (signal.aborted || !owner.isOpen) {
-      owner.sendNow(host.frames.stopped(prefix));
+      this.stopped(subscription);
       return null;
     }
     let iterator: AsyncIterator<unknown>;
@@ -154,69 +201,93 @@ export class Subscriptions {
       const error = getTRPCErrorFromUnknown(cause);
       // Stopped while setting up: the procedure gave up because it was told to.
       if (signal.aborted && error.code === "INTERNAL_SERVER_ERROR" && isAbortError(error.cause))
-        owner.sendNow(host.frames.stopped(prefix));
+        this.stopped(subscription);
       else owner.failed(call.id, call.jsonrpc, error, "subscription", call.path, call.input);
       return null;
     }
     if (signal.aborted || !owner.isOpen) {
-      controller.abort();
+      subscription.abort();
       await this.end(iterator, call.path);
-      owner.sendNow(host.frames.stopped(prefix));
+      this.stopped(subscription);
       return null;
     }
     return iterator;
   }
 
   /**
-   * `started`, the stream's events, then `stopped`. A stream that fails answers its
-   * error, then `stopped` too (as tRPC's handler does); one that fails because it
-   * was stopped is only logged, and only when the failure is not the stop itself.
+   * Reads the subscription's stream until it completes, is stopped, or hands the
+   * subscriber to the live channel (then nothing waits for it: `resume` calls this
+   * again). Then `stopped`. A stream that fails answers its error, then `stopped`
+   * too (as tRPC's handler does); one that fails because it was stopped is only
+   * logged, and only when the failure is not the stop itself.
    */
-  private async stream(
-    call: SubscriptionCall,
-    controller: Subscription,
-    iterator: AsyncIterator<unknown>,
-  ): Promise<void> {
-    const { signal, prefix } = controller;
+  async run(subscription: Subscription): Promise<void> {
+    const { signal, prefix, call } = subscription;
     const { owner, host } = this;
-    // Sent once the procedure has returned: its stream is subscribed, nothing after this is missed.
-    owner.sendNow(host.frames.started(prefix));
-    let completed = false;
+    let outcome: Outcome = "stopped";
     try {
-      completed = await this.pump(iterator, signal, prefix);
+      outcome = await this.pump(subscription);
     } catch (cause) {
       if (!signal.aborted) {
-        controller.abort();
-        await this.end(iterator, call.path);
+        subscription.abort();
+        await this.end(subscription.stream, call.path);
         owner.failed(call.id, call.jsonrpc, cause, "subscription", call.path, call.input);
         owner.sendNow(host.frames.stopped(prefix));
+        this.forget(subscription);
         return;
       }
       const error = getTRPCErrorFromUnknown(cause);
-      if (!isAbortError(error.cause)) owner.report(error, call.path);
+      // Failing with what it was ended with (a revocation) is the end it was given, not a fault.
+      if (cause !== subscription.failure && !isAbortError(error.cause)) owner.report(error, call.path);
     }
-    if (!completed) await this.end(iterator, call.path);
-    owner.sendNow(host.frames.stopped(prefix));
+    if (outcome === "riding") return;
+    if (outcome === "stopped") await this.end(subscription.stream, call.path);
+    subscription.stream = null;
+    this.stopped(subscription);
+    this.forget(subscription);
   }
 
-  /** Queues each event of the stream until it completes (true) or is stopped (false: subscription.stop, or the socket closed). */
-  private async pump(iterator: AsyncIterator<unknown>, signal: AbortSignal, prefix: string): Promise<boolean> {
+  /** `stopped`, after the error it was ended with, if any. */
+  private stopped(subscription: Subscription): void {
+    const { call, failure, prefix } = subscription;
+    if (failure) this.owner.failed(call.id, call.jsonrpc, failure, "subscription", call.path, call.input);
+    this.owner.sendNow(this.host.frames.stopped(prefix));
+  }
+
+  /** Queues each event of the stream until it completes, is stopped (subscription.stop, or the socket closed), or its subscriber rides. */
+  private async pump(subscription: Subscription): Promise<Outcome> {
     const { owner, host } = this;
-    const frames = host.frames;
-    for (;;) {
-      const next = await iterator.next();
-      // Stopped meanwhile: nothing more is sent.
-      if (signal.aborted) return false;
-      if (next.done) return true;
-      owner.queue(frames.event(prefix, next.value));
-      if (host.stats) host.stats.deliveries++;
+    const { frames, stats } = host;
+    const { signal, prefix } = subscription;
+    subscription.reading = true;
+    try {
+      for (;;) {
+        const stream = subscription.stream!;
+        const next = await stream.next();
+        // Handed back while the stream that joined was ending: go on with the new one, even
+        // if stopped meanwhile (started, it ends by itself and releases what it holds).
+        if (next.done && subscription.stream !== stream) continue;
+        // Stopped meanwhile: nothing more is sent.
+        if (signal.aborted) return "stopped";
+        if (next.done) {
+          if (subscription.seat?.joined) {
+            subscription.stream = null;
+            return "riding";
+          }
+          return "completed";
+        }
+        owner.queue(frames.event(prefix, next.value));
+        if (stats) stats.deliveries++;
+      }
+    } finally {
+      subscription.reading = false;
     }
   }
 
   /** Lets a stream that did not finish by itself clean up (its `finally` blocks). */
-  private async end(iterator: AsyncIterator<unknown>, path: string): Promise<void> {
+  private async end(iterator: AsyncIterator<unknown> | null, path: string): Promise<void> {
     try {
-      await iterator.return?.();
+      await iterator?.return?.();
     } catch (cause) {
       this.owner.report(getTRPCErrorFromUnknown(cause), path);
     }

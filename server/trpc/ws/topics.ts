@@ -15,7 +15,7 @@
  * limit, and far under Bun's own backpressure limit, which would drop the socket
  * without a reason. Checking per bytes, not per write, keeps it off the per-event cost.
  */
-import type { LiveChannel, LiveSeat } from "../../groups/live-channel.ts";
+import type { LiveChannel, LiveRider, LiveSeat } from "../../groups/live-channel.ts";
 import type { FrameEncoder } from "./protocol.ts";
 
 /** The part of Bun's Server a topic channel uses. */
@@ -46,37 +46,57 @@ export interface TopicChannelOptions {
 export interface TopicChannel extends LiveChannel {
   /** The Bun server to publish through (known once it serves); until then no seat can join. */
   attach(server: TopicServer): void;
-  /** One subscription's seat, its frames starting with `prefix`. */
-  seat(member: TopicMember, prefix: string): LiveSeat;
+  /** One subscription's seat, its frames starting with `prefix`; `subscription` goes on with the stream a hand-back resumes. */
+  seat(member: TopicMember, prefix: string, subscription: SeatHolder): TopicSeat;
   /** Members of `key`'s topics (tests, metrics). */
   members(key: string): number;
 }
 
+/** The subscription a seat belongs to: what reads its stream (subscriptions.ts). */
+export interface SeatHolder {
+  /** Reads `stream` from now on (the one that joined has ended). */
+  resume(stream: AsyncIterator<unknown>): void;
+}
+
+/** A seat as its subscription sees it: whether its subscriber rides (is in a topic) now. */
+export interface TopicSeat extends LiveSeat {
+  readonly joined: boolean;
+}
+
 /** One subscription on the channel: in one topic while joined. */
-class Seat implements LiveSeat {
+class Seat implements TopicSeat {
   topic: string | null = null;
   key = "";
-  onBehind: () => void = () => {};
+  rider: LiveRider | null = null;
 
   constructor(
     readonly channel: TopicChannelImpl,
     readonly member: TopicMember,
     readonly prefix: string,
+    readonly holder: SeatHolder,
   ) {}
 
-  join(key: string, onBehind: () => void): boolean {
-    return this.channel.join(this, key, onBehind);
+  get joined(): boolean {
+    return this.topic !== null;
+  }
+
+  join(key: string, rider: LiveRider): boolean {
+    return this.channel.join(this, key, rider);
   }
 
   leave(): void {
     this.channel.leave(this);
+  }
+
+  resume(stream: AsyncIterator<unknown>): void {
+    this.holder.resume(stream);
   }
 }
 
 class TopicChannelImpl implements TopicChannel {
   private server: TopicServer | null = null;
   /** key → prefix → the seats in that topic. */
-  private readonly keys = new Map<string, Map<string, Set<Seat>>>();
+  private readonly keys = new Map<string, Map<string, TopicSeats>>();
   /** Bytes published to any one member at most since the last check. */
   private unchecked = 0;
   private readonly checkEvery: number;
@@ -89,8 +109,8 @@ class TopicChannelImpl implements TopicChannel {
     this.server = server;
   }
 
-  seat(member: TopicMember, prefix: string): LiveSeat {
-    return new Seat(this, member, prefix);
+  seat(member: TopicMember, prefix: string, subscription: SeatHolder): TopicSeat {
+    return new Seat(this, member, prefix, subscription);
   }
 
   members(key: string): number {
@@ -113,7 +133,7 @@ class TopicChannelImpl implements TopicChannel {
     if (this.unchecked >= this.checkEvery) this.check();
   }
 
-  join(seat: Seat, key: string, onBehind: () => void): boolean {
+  join(seat: Seat, key: string, rider: LiveRider): boolean {
     const { member } = seat;
     if (seat.topic !== null || !this.server || !member.isOpen || member.queuedBytes() >= this.opts.highWaterBytes)
       return false;
@@ -123,11 +143,12 @@ class TopicChannelImpl implements TopicChannel {
     let prefixes = this.keys.get(key);
     if (!prefixes) this.keys.set(key, (prefixes = new Map()));
     let seats = prefixes.get(seat.prefix);
-    if (!seats) prefixes.set(seat.prefix, (seats = new Set()));
+    if (!seats) prefixes.set(seat.prefix, (seats = new TopicSeats(topicOf(key, seat.prefix))));
     seats.add(seat);
     seat.key = key;
-    seat.topic = topicOf(key, seat.prefix);
-    seat.onBehind = onBehind;
+    // The topic's name, made once per topic: each seat in it holds the same string.
+    seat.topic = seats.topic;
+    seat.rider = rider;
     member.subscribeTopic(seat.topic);
     return true;
   }
@@ -136,6 +157,7 @@ class TopicChannelImpl implements TopicChannel {
     const topic = seat.topic;
     if (topic === null) return;
     seat.topic = null;
+    seat.rider = null;
     const prefixes = this.keys.get(seat.key);
     const seats = prefixes?.get(seat.prefix);
     seats?.delete(seat);
@@ -160,7 +182,7 @@ class TopicChannelImpl implements TopicChannel {
       }
     }
     for (const [seat, queued] of behind) {
-      seat.onBehind();
+      seat.rider?.behind();
       this.leave(seat);
       if (queued > slowConsumerBytes) seat.member.closeTooSlow();
     }
@@ -168,6 +190,13 @@ class TopicChannelImpl implements TopicChannel {
 }
 
 const topicOf = (key: string, prefix: string) => `${key}\u0000${prefix}`;
+
+/** The seats in one topic, and its name. */
+class TopicSeats extends Set<Seat> {
+  constructor(readonly topic: string) {
+    super();
+  }
+}
 
 export function createTopicChannel(opts: TopicChannelOptions): TopicChannel {
   return new TopicChannelImpl(opts);
