@@ -26,6 +26,8 @@ export const en = {
   },
   /** What the API refused, said from its code, reason and fields (the API's own messages stay English, for scripts). */
   errors: {
+    /** "yes" where the API's own messages (English) can be shown as they are, for refusals with no named reason. */
+    apiWordsReadable: "yes",
     network: "Cannot reach the server. Check your connection and try again.",
     generic: "Something went wrong. Please try again.",
     internal: template<{ id: string }>("Something went wrong on the server (error {{ id }}). Please try again."),

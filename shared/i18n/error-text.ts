@@ -121,5 +121,14 @@ export function errorText(error: unknown, t: Translate): string {
     return id ? t("errors.internal", { id }) : t("errors.generic");
   }
   const key = BY_CODE[code];
+  // A refusal the API did not name: its own (English) sentence says more than the code, to a reader of English.
+  if (
+    key &&
+    typeof message === "string" &&
+    message &&
+    t("errors.apiWordsReadable") === "yes" &&
+    code !== "SERVICE_UNAVAILABLE"
+  )
+    return message;
   return key ? t(key) : t("errors.generic");
 }

@@ -23,6 +23,7 @@ export const es: Catalog = {
     noscript: "Parlor necesita JavaScript para chatear.",
   },
   errors: {
+    apiWordsReadable: "no",
     network: "No se puede conectar con el servidor. Revisa tu conexión y vuelve a intentarlo.",
     generic: "Algo salió mal. Vuelve a intentarlo.",
     internal: template<{ id: string }>("Algo salió mal en el servidor (error {{ id }}). Vuelve a intentarlo."),

@@ -141,6 +141,15 @@ describe("errorText: the API's refusals in the reader's language", () => {
     expect(uploadErrorText(unnamed as UploadError, es)).toBe(es("files.refused"));
   });
 
+  test("a refusal the API did not name: its own sentence to a reader of English, the code's words to others", () => {
+    const message = "A message takes at most 20 different emoji.";
+    const error = new TRPCClientError(message, {
+      result: { error: { message, code: -32600, data: { code: "BAD_REQUEST" } } },
+    });
+    expect(errorText(error, en)).toBe(message);
+    expect(errorText(error, es)).toBe(es("errors.badInput"));
+  });
+
   test("no answer at all is a network problem", () => {
     expect(errorText(new TypeError("Failed to fetch"), es)).toBe(
       "No se puede conectar con el servidor. Revisa tu conexión y vuelve a intentarlo.",

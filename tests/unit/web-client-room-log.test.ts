@@ -1,5 +1,6 @@
 /** The room page's logic for edits, deletes, reactions and replies: own changes, chips, quotes, the composer's modes. */
 import { describe, expect, test } from "bun:test";
+import { TRPCClientError } from "@trpc/client";
 import { afterLogChange, lastEditable, leaveMode, newMessage, startEdit } from "../../client/app/lib/composer-mode.ts";
 import { createComposerState } from "../../client/app/lib/composer-state.ts";
 import {
@@ -17,6 +18,10 @@ import { type ActionsRoom, createRoomActions } from "../../client/app/lib/room-a
 import { english } from "../../shared/i18n/index.ts";
 import type { RoomEntry } from "../../shared/schemas.ts";
 import { testMessage } from "../support/entries.ts";
+
+/** A refusal as the API sends it: its code, its English sentence, and the reason that names it (when it has one). */
+const refusal = (code: string, message: string, reason?: string) =>
+  new TRPCClientError(message, { result: { error: { message, code: -32600, data: { code, reason } } } });
 
 const logOf = (...messages: Message[]): MessageLog =>
   withHistoryPage(emptyLog, { messages: messages.toReversed(), nextCursor: null });
@@ -276,7 +281,7 @@ describe("createComposerState", () => {
     const { state, failWith } = composer();
     state.editLast();
     state.input("changed");
-    failWith(new Error("Only its sender can edit a message."));
+    failWith(refusal("FORBIDDEN", "Only its sender can edit a message.", "senderOnlyEdit"));
     await state.submit();
     expect(state.error()).toBe("Only its sender can edit a message.");
     expect(state.mode()).toMatchObject({ kind: "edit", seq: 1 });
@@ -324,7 +329,7 @@ describe("createRoomActions", () => {
 
   test("a refused reaction is said in the message it was for, and the next action clears it", async () => {
     const { actions } = setup({
-      react: () => Promise.reject(new Error("A message takes at most 20 different emoji.")),
+      react: () => Promise.reject(refusal("BAD_REQUEST", "A message takes at most 20 different emoji.")),
     });
     await actions.react(testMessage(4), "👍", true);
     expect(actions.errorFor(4)).toBe("A message takes at most 20 different emoji.");
@@ -348,11 +353,13 @@ describe("createRoomActions", () => {
   test("a quote whose message cannot be loaded says why, in the reply", async () => {
     const { actions, shown } = setup({
       loadUntil: async () => false,
-      olderError: () => new Error("Cannot reach the server."),
+      olderError: () => new TypeError("Failed to fetch"),
     });
     await actions.showQuoted(9, 2);
     expect(shown).toEqual([]);
-    expect(actions.errorFor(9)).toBe("Older messages could not be loaded: Cannot reach the server.");
+    expect(actions.errorFor(9)).toBe(
+      "Older messages could not be loaded: Cannot reach the server. Check your connection and try again.",
+    );
   });
 
   test("reply and edit go to the composer; deleting the message being edited ends the edit", async () => {
