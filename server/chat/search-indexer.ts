@@ -12,7 +12,7 @@
  */
 import { PostgresAdapter, sql } from "kysely";
 import type { Db } from "../../db/index.ts";
-import { SEARCH_INDEX_BATCH, SEARCH_INDEX_DELAY_MS } from "../limits/defaults.ts";
+import { SEARCH_INDEX_BATCH, SEARCH_INDEX_DELAY_MS, SEARCH_INDEX_PAUSE_MS } from "../limits/defaults.ts";
 
 export interface SearchIndexer {
   /** Resolves once every message committed before the call is in the index. */
@@ -69,9 +69,18 @@ export function createSearchIndexer(
   let next: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
+  /** Ids per transaction now: halved while a batch takes longer than the pause it may cause, grown back to `batch`. */
+  let size = batch;
+
   async function indexAll(): Promise<void> {
     if (!(await behind(db))) return;
-    while (!(await indexBatch(db, batch))) {
+    for (;;) {
+      const started = performance.now();
+      const reached = await indexBatch(db, size);
+      const took = performance.now() - started;
+      if (took > SEARCH_INDEX_PAUSE_MS) size = Math.max(1, size >> 1);
+      else if (took < SEARCH_INDEX_PAUSE_MS / 2) size = Math.min(batch, size * 2);
+      if (reached) return;
       // Let sends through between two batches.
       await new Promise((resolve) => setImmediate(resolve));
     }

@@ -73,8 +73,14 @@ export const SEARCH_SCAN_IDS = 10_000;
  * search never waits for it: it brings the index up to date first.
  */
 export const SEARCH_INDEX_DELAY_MS = 50;
-/** Messages the indexer adds per transaction: the event loop runs between two (a few ms each). */
+/** Messages the indexer adds per transaction at most: the event loop runs between two. */
 export const SEARCH_INDEX_BATCH = 1000;
+/**
+ * The longest the indexer should hold the event loop with one transaction: a batch that
+ * takes longer halves the next (long messages, a slow disk, a catch-up of many), so sends
+ * and reads never wait behind it for more than about this.
+ */
+export const SEARCH_INDEX_PAUSE_MS = 8;
 /** Members one room.members answer lists: a page's worth, so a room of MAX_MEMBERS_PER_ROOM is not one huge answer. */
 export const MEMBERS_LIST_MAX = 1000;
 /** Rooms one user's room list (and me.rooms) follows: what a sidebar shows, and what one unread count statement covers. */

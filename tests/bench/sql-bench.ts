@@ -95,6 +95,9 @@ async function populate(job: Extract<SqlJob, { kind: "populate" }>) {
   });
   fill("big", job.bigRoom);
   for (let r = 0; r < job.rooms; r++) fill(`h${r}`, job.perRoom);
+  // Indexed for search up to the newest message, as a database Parlor wrote is (its search indexer keeps up).
+  db.run("insert into message_fts(rowid, text) select id, text from message where deleted = 0");
+  db.run("update search_watermark set indexed_up_to = (select coalesce(max(id), 0) from message) where id = 1");
   db.run("PRAGMA wal_checkpoint(TRUNCATE)");
   db.run("ANALYZE");
   db.close();
