@@ -1,7 +1,7 @@
 /**
  * The send path's ceiling: a bare Bun.serve WebSocket server that stores each
  * message in SQLite with the schema Parlor uses (the same migrations; WAL,
- * `synchronous = NORMAL`, prepared statements), one transaction per event-loop
+ * `synchronous = NORMAL`, prepared statements; searchable, by a trigger), one transaction per event-loop
  * turn for every send that arrived in it (group commit), and only after the
  * commit publishes each message to its room and acknowledges it. It speaks the
  * few tRPC frames the load generator sends (`room.send` mutations,
@@ -21,6 +21,11 @@ await schema.destroy();
 const db = new Database(path, { strict: true });
 db.run("PRAGMA journal_mode = WAL");
 db.run("PRAGMA synchronous = NORMAL");
+// The same work as Parlor: every message searchable. Parlor's indexer does it in batches off the ack path; the
+// bare server the plain way, a trigger in each insert (what Parlor's schema did before its indexer). Without it,
+// the ceiling would store less than Parlor does.
+db.run(`CREATE TRIGGER IF NOT EXISTS bare_fts_insert AFTER INSERT ON message WHEN new.deleted = 0 BEGIN
+  INSERT INTO message_fts(rowid, text) VALUES (new.id, new.text); END`);
 db.run(
   "INSERT OR IGNORE INTO user (username, password_hash, created_at) VALUES ('bench', 'x', '2026-01-01T00:00:00.000Z')",
 );
