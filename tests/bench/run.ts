@@ -220,32 +220,22 @@ async function fanout() {
             note: `delivered ${k(ph.deliveriesPerSecond)}/s vs ${k(bh.deliveriesPerSecond)}/s`,
           });
         }
-        if (extra && n === 100) {
-          // The issue's light load: what a reader waits for when the server is far from busy.
-          const p100 = phase(p, "r100");
-          const b100 = phase(b, "r100");
+        /** A light load's p99 (what a reader waits for when the server is far from busy), next to the bare server's. */
+        const lightLoad = (rate: number, target: Row["target"]) => {
+          const pl = phase(p, `r${rate}`);
           rows.push({
             scenario: tag,
-            metric: "p99 send→deliver at 100 msg/s (open loop)",
+            metric: `p99 send→deliver at ${rate} msg/s (open loop)`,
             unit: "ms",
-            parlor: p100.latency.p99,
-            ceiling: b100.latency.p99,
-            target: { ratioAtMost: 1.5 },
-            note: `ack p99 ${p100.ack?.p99} ms`,
+            parlor: pl.latency.p99,
+            ceiling: phase(b, `r${rate}`).latency.p99,
+            target,
+            note: `ack p99 ${pl.ack?.p99} ms`,
           });
-        }
+        };
+        if (extra && n === 100) lightLoad(100, { ratioAtMost: 1.5 });
         if (extra && n === 1000) {
-          const p50 = phase(p, "r50");
-          const b50 = phase(b, "r50");
-          rows.push({
-            scenario: tag,
-            metric: "p99 send→deliver at 50 msg/s (open loop)",
-            unit: "ms",
-            parlor: p50.latency.p99,
-            ceiling: b50.latency.p99,
-            target: { parlorAtMost: 5 },
-            note: `ack p99 ${p50.ack?.p99} ms`,
-          });
+          lightLoad(50, { parlorAtMost: 5 });
           const ps = phase(p, "sustain");
           rows.push({
             scenario: tag,

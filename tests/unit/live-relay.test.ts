@@ -13,7 +13,7 @@ import { createEntryConfirmer } from "../../server/chat/entry-confirmer.ts";
 import { createLiveRelays, type LiveRelays } from "../../server/chat/live-relay.ts";
 import { entriesBetween } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
-import { openRoomStream } from "../../server/chat/room-stream.ts";
+import { openRoomStream, type RoomStreamOptions } from "../../server/chat/room-stream.ts";
 import type { LiveChannel, LiveRider, LiveSeat } from "../../server/groups/live-channel.ts";
 import { createMemoryGroupLayer, type MemoryGroupLayer } from "../../server/groups/memory.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
@@ -48,6 +48,21 @@ const publish = (m: Message) =>
 const confirm = async (event: EntryEvent) =>
   (await entriesBetween(db, { room: event.room, after: event.entry.seq - 1, upTo: event.entry.seq }))[0] ?? null;
 const map = (e: RoomEntry) => e;
+
+/** Room "r"'s stream for `seat`, on this file's database, layer and relays unless `over` says otherwise. */
+const openFor = (seat: LiveSeat, over: Partial<RoomStreamOptions<RoomEntry>> = {}) =>
+  openRoomStream({
+    db,
+    groups,
+    relays,
+    room: "r",
+    after: undefined,
+    signal: abort.signal,
+    map,
+    confirm,
+    seat,
+    ...over,
+  });
 
 /** A channel whose seats record, per subscriber, what reached it through the channel. */
 function fakeChannel() {
@@ -120,17 +135,7 @@ describe("live relay", () => {
   test("a caught-up subscriber rides at once, before the room's next entry: entries come through the channel once each, none through its stream", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openFor(a.seat);
     const done = a.read(stream);
     // The relay knows the room's newest seq (read when the stream opened): it rides before any entry.
     await waitFor(() => a.control.riding(), "the subscriber to ride");
@@ -148,17 +153,7 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     await store(250);
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: 0,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openFor(a.seat, { after: 0 });
     const done = a.read(stream);
     for (const m of await store(30)) {
       await publish(m);
@@ -178,21 +173,7 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
     const b = subscriber();
-    const streams = await Promise.all(
-      [a, b].map((s) =>
-        openRoomStream({
-          db,
-          groups,
-          relays,
-          room: "r",
-          after: undefined,
-          signal: abort.signal,
-          map,
-          confirm,
-          seat: s.seat,
-        }),
-      ),
-    );
+    const streams = await Promise.all([a, b].map((s) => openFor(s.seat)));
     const done = Promise.all([a.read(streams[0]!), b.read(streams[1]!)]);
     const [m1] = await store(1);
     await publish(m1!);
@@ -215,17 +196,7 @@ describe("live relay", () => {
   test("a rider whose transport takes it off (behind) goes on through its own stream from what the channel gave it", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openFor(a.seat);
     const done = a.read(stream);
     const stored: Message[] = [];
     const next = async () => {
@@ -253,18 +224,7 @@ describe("live relay", () => {
   test("stopping a rider's stream (a revocation, the client leaving) ends it at once and takes it off the channel", async () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-      ending: { error: () => new Error("revoked"), end() {} },
-    });
+    const stream = await openFor(a.seat, { ending: { error: () => new Error("revoked"), end() {} } });
     const done = a.read(stream);
     const [m1] = await store(1);
     await publish(m1!);
@@ -282,18 +242,7 @@ describe("live relay", () => {
     const { subscriber } = fakeChannel();
     const a = subscriber();
     let ended = 0;
-    const stream = await openRoomStream({
-      db,
-      groups,
-      relays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-      ending: { error: () => undefined, end: () => ended++ },
-    });
+    const stream = await openFor(a.seat, { ending: { error: () => undefined, end: () => ended++ } });
     expect(groups.subscriberCount(roomGroup("r"))).toBe(2);
     abort.abort();
     // As the transport ends a stream stopped before its first read: `return()` skips an unstarted generator's `finally`.
@@ -314,17 +263,7 @@ describe("live relay", () => {
     const networkRelays = createLiveRelays(untrusted, confirm);
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups: untrusted,
-      relays: networkRelays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm,
-      seat: a.seat,
-    });
+    const stream = await openFor(a.seat, { groups: untrusted, relays: networkRelays });
     const done = a.read(stream);
     const [m1] = await store(1);
     await publish(m1!);
@@ -374,17 +313,7 @@ describe("live relay", () => {
     const networkRelays = createLiveRelays(untrusted, batched);
     const { subscriber } = fakeChannel();
     const a = subscriber();
-    const stream = await openRoomStream({
-      db,
-      groups: untrusted,
-      relays: networkRelays,
-      room: "r",
-      after: undefined,
-      signal: abort.signal,
-      map,
-      confirm: batched,
-      seat: a.seat,
-    });
+    const stream = await openFor(a.seat, { groups: untrusted, relays: networkRelays, confirm: batched });
     const done = a.read(stream);
     const [m1] = await store(1);
     await publish(m1!);
