@@ -64,7 +64,11 @@ function Layout(props: RouteSectionProps) {
     if (!key) return;
     if (key === "switcher") {
       event.preventDefault();
-      if (switcherOpen()) return;
+      if (switcherOpen()) {
+        // Closed a moment ago (Esc, a click outside) but its close event is still queued behind this key: open anew.
+        if (document.querySelector<HTMLDialogElement>("dialog#quick-switcher")?.open) return;
+        setSwitcherOpen(false);
+      }
       beforeSwitcher = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       setSwitcherOpen(true);
     } else if (key === "close" && drawerOpen()) {

@@ -148,6 +148,23 @@ for (const size of SIZES) {
       await expect(dialog).toHaveCount(0);
       await expect(input).toBeFocused();
 
+      // Ctrl+K in the same moment it closes (its close event still queued behind the key) opens it again, and stays open.
+      await page.keyboard.press("Control+k");
+      await expect(combo).toBeFocused();
+      await page.evaluate(async () => {
+        const closing = document.querySelector<HTMLDialogElement>("dialog#quick-switcher")!;
+        const closed = new Promise((done) => closing.addEventListener("close", done, { once: true }));
+        closing.close();
+        window.dispatchEvent(
+          new KeyboardEvent("keydown", { key: "k", ctrlKey: true, bubbles: true, cancelable: true }),
+        );
+        await closed;
+      });
+      await expect(combo).toBeFocused();
+      await page.keyboard.press("Escape");
+      await expect(dialog).toHaveCount(0);
+      await expect(input).toBeFocused();
+
       await page.keyboard.press("Control+k");
       await page.keyboard.type(garden.slice(0, 8).toUpperCase());
       await expect(dialog.getByRole("option")).toHaveText([`#${garden}`]);

@@ -1,5 +1,5 @@
 import { useLocation, useNavigate } from "@solidjs/router";
-import { createMemo, createResource, createSignal, For, onMount, Show } from "solid-js";
+import { createMemo, createResource, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { errorMessage, useApi } from "../lib/api.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { useT } from "../lib/locale.ts";
@@ -42,12 +42,23 @@ export function QuickSwitcher(props: { onClose: () => void }) {
   let dialog: HTMLDialogElement | undefined;
 
   onMount(() => dialog?.showModal());
+  // Closing is told once, and never by this dialog after it is gone: its close event comes a task after Esc or
+  // close(), and by then a Ctrl+K may have opened the next switcher, which that late event must not close.
+  let told = false;
+  const close = () => {
+    if (told) return;
+    told = true;
+    props.onClose();
+  };
+  onCleanup(() => {
+    told = true;
+  });
 
   async function choose(item: SwitcherItem | undefined) {
     if (!item) return;
     try {
       const room = item.kind === "room" ? item.room : (await client.dm.open.mutate({ username: item.username })).room;
-      props.onClose();
+      close();
       navigate(roomPath(room));
     } catch (e) {
       setError(errorMessage(e, t));
@@ -66,14 +77,15 @@ export function QuickSwitcher(props: { onClose: () => void }) {
   }
 
   return (
-    // A click on the backdrop (outside the box) closes it, as Esc does (the dialog's own key).
+    // A click on the backdrop (outside the box) closes it, as Esc does (the dialog's own key: its cancel event comes at once).
     <dialog
       ref={dialog}
       id="quick-switcher"
       class="quick-switcher"
       aria-labelledby="quick-switcher-title"
-      onClose={() => props.onClose()}
-      onClick={(e) => e.target === dialog && dialog.close()}
+      onCancel={close}
+      onClose={close}
+      onClick={(e) => e.target === dialog && close()}
     >
       <h2 id="quick-switcher-title">{t("shell.switcherTitle")}</h2>
       <input
