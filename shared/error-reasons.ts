@@ -32,6 +32,21 @@ export const ERROR_REASONS = [
   "fileAttachedTwice",
   "uploadGone",
   "avatarNotYours",
+  "noSuchUser",
+  "roomTaken",
+  "roomFull",
+  "privateRoomsPerDay",
+  "privateByInvitation",
+  "notAMember",
+  "theyAreNotMember",
+  "publicNoInvite",
+  "unbanFirst",
+  "ownerRoleFixed",
+  "noSuchMessage",
+  "messageDeleted",
+  "replyGone",
+  "reactionsLimit",
+  "sessionGone",
 ] as const satisfies readonly (keyof Catalog["errors"])[];
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

@@ -90,7 +90,8 @@ export async function appendChange(
       // The seq first: on PostgreSQL it takes the room row's lock, so what is read next cannot change under us.
       const bumped = (await nextSeqForChange(trx, q.room)).rows[0];
       const row = bumped && (await messageAt(trx, q.room, q.target)).rows[0];
-      if (!bumped || !row) throw new NotFoundError(`Room '${q.room}' has no message ${q.target}.`);
+      if (!bumped || !row)
+        throw new NotFoundError(`Room '${q.room}' has no message ${q.target}.`, { reason: "noSuchMessage" });
       const current = (await withAttachments(trx, [toMessage(row)]))[0]!;
       const change = q.decide({ message: current, senderId: Number(row.sender_id) });
       if (!change) throw new Unchanged(current);

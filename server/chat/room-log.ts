@@ -130,7 +130,10 @@ export function createRoomLog({
       return change(author, input.room, input.seq, ({ message, senderId }) => {
         if (senderId !== author.id)
           throw new ForbiddenError("Only its sender can edit a message.", { reason: "senderOnlyEdit" });
-        if (message.deleted) throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot be edited.`);
+        if (message.deleted)
+          throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot be edited.`, {
+            reason: "messageDeleted",
+          });
         return message.text === input.text ? null : { kind: "edit", text: input.text };
       });
     },
@@ -155,12 +158,17 @@ export function createRoomLog({
     react(author: Author, input: { room: RoomName; seq: number; emoji: string; add: boolean }): Promise<Message> {
       return change(author, input.room, input.seq, ({ message }) => {
         if (message.deleted)
-          throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot take reactions.`);
+          throw new InvalidRequestError(`Message ${input.seq} was deleted: it cannot take reactions.`, {
+            reason: "messageDeleted",
+          });
         const reaction = message.reactions.find((r) => r.emoji === input.emoji);
         const has = reaction?.users.includes(author.username) ?? false;
         if (has === input.add) return null;
         if (input.add && !reaction && message.reactions.length >= MAX_REACTIONS_PER_MESSAGE) {
-          throw new InvalidRequestError(`A message takes at most ${MAX_REACTIONS_PER_MESSAGE} different emoji.`);
+          throw new InvalidRequestError(`A message takes at most ${MAX_REACTIONS_PER_MESSAGE} different emoji.`, {
+            reason: "reactionsLimit",
+            params: { count: MAX_REACTIONS_PER_MESSAGE },
+          });
         }
         return { kind: "reaction", emoji: input.emoji, added: input.add };
       });

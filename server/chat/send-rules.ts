@@ -55,11 +55,15 @@ export function admit(room: string, state: RoomState, candidates: readonly Candi
       requireMayPostIn(room, state.visibility ?? "public", member);
       const joins = isPublic && !member;
       if (joins && m.maxMembers !== undefined && memberCount >= m.maxMembers) {
-        throw new InvalidRequestError(`Room '${room}' is full (${m.maxMembers} members).`);
+        throw new InvalidRequestError(`Room '${room}' is full (${m.maxMembers} members).`, {
+          reason: "roomFull",
+          params: { count: m.maxMembers },
+        });
       }
       if (m.replyTo !== undefined && !state.answerable.has(m.replyTo)) {
         throw new InvalidRequestError(
           `'replyTo' ${m.replyTo} is not a message of room '${room}' that can be answered.`,
+          { reason: "replyGone" },
         );
       }
       if (joins) {

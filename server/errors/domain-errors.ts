@@ -36,6 +36,13 @@ export class InvalidRequestError extends DomainError {
   override name = "InvalidRequestError";
 }
 
+/** Someone a moderator acts on who is not in the room. → BAD_REQUEST */
+export const theyAreNotMember = (user: string, room: string) =>
+  new InvalidRequestError(`${user} is not a member of room '${room}'.`, {
+    reason: "theyAreNotMember",
+    params: { user },
+  });
+
 /** The caller used up a quota or a cap (uploads a day, uploads at once). → TOO_MANY_REQUESTS */
 export class TooManyRequestsError extends DomainError {
   override name = "TooManyRequestsError";

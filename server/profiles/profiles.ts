@@ -93,7 +93,11 @@ export function createProfiles({ db, groups, files }: ProfilesOptions) {
     /** One person's profile; NotFoundError for a username nobody has. */
     async profile(username: string): Promise<Profile> {
       const [row] = await rowsOf([username]);
-      if (!row) throw new NotFoundError(`Nobody is called '${username}'.`);
+      if (!row)
+        throw new NotFoundError(`Nobody is called '${username}'.`, {
+          reason: "noSuchUser",
+          params: { user: username },
+        });
       return toProfile(row);
     },
 

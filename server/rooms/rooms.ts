@@ -20,7 +20,13 @@ import {
 } from "../../shared/schemas.ts";
 import { appendMemberEntry } from "../chat/change-store.ts";
 import type { Author } from "../chat/log-rows.ts";
-import { ConflictError, ForbiddenError, InvalidRequestError, NotFoundError } from "../errors/domain-errors.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidRequestError,
+  NotFoundError,
+  theyAreNotMember,
+} from "../errors/domain-errors.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import { MEMBERS_LIST_MAX, MY_ROOMS_MAX, ROOM_CREATION_WINDOW_MS } from "../limits/defaults.ts";
@@ -120,7 +126,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
 
   async function targetUser(username: string) {
     const user = await repo.findUserByName(db, username);
-    if (!user) throw new NotFoundError(`No user is called '${username}'.`);
+    if (!user)
+      throw new NotFoundError(`No user is called '${username}'.`, { reason: "noSuchUser", params: { user: username } });
     return user;
   }
 
@@ -158,7 +165,10 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
   async function requireRoomForNewMember(access: RoomAccess, trx: Db): Promise<void> {
     const fresh = await repo.findRoomAccess(trx, access.room, 0);
     if (fresh && fresh.memberCount >= limits.maxMembersPerRoom) {
-      throw new InvalidRequestError(`Room '${access.room}' is full (${limits.maxMembersPerRoom} members).`);
+      throw new InvalidRequestError(`Room '${access.room}' is full (${limits.maxMembersPerRoom} members).`, {
+        reason: "roomFull",
+        params: { count: limits.maxMembersPerRoom },
+      });
     }
   }
 
@@ -214,6 +224,10 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
         if ((await repo.countPrivateRoomsCreatedSince(db, user.id, since)) >= limits.privateRoomsPerDay) {
           throw new InvalidRequestError(
             `At most ${limits.privateRoomsPerDay} private rooms a day: try again tomorrow.`,
+            {
+              reason: "privateRoomsPerDay",
+              params: { count: limits.privateRoomsPerDay },
+            },
           );
         }
       }
@@ -235,7 +249,11 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
         if (input.visibility === "private") revocations.narrowLocally(input.room, [user.id]);
         return true;
       });
-      if (!created) throw new ConflictError(`Room '${input.room}' already exists.`);
+      if (!created)
+        throw new ConflictError(`Room '${input.room}' already exists.`, {
+          reason: "roomTaken",
+          params: { room: input.room },
+        });
       // Again after the commit (a stream that checked access meanwhile has registered by now), and on every process.
       if (input.visibility === "private") await narrow(input.room, [user.id]);
       await roomsChanged(user.id);
@@ -253,7 +271,8 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     /** Joins a public room (a "joined" entry); already a member: nothing changes. */
     async join(user: Author, access: AnyRoomAccess): Promise<void> {
       const a = requireExisting(access);
-      if (a.visibility !== "public") throw new InvalidRequestError("A private room is joined by invitation.");
+      if (a.visibility !== "public")
+        throw new InvalidRequestError("A private room is joined by invitation.", { reason: "privateByInvitation" });
       if (a.banned)
         throw new ForbiddenError(`You are banned from room '${a.room}'.`, {
           reason: "banned",
@@ -274,7 +293,11 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     /** Leaves a room (a "left" entry); the user's open streams of it end. */
     async leave(user: Author, access: AnyRoomAccess): Promise<void> {
       const a = requireExisting(access);
-      if (!a.role) throw new InvalidRequestError(`You are not a member of room '${a.room}'.`);
+      if (!a.role)
+        throw new InvalidRequestError(`You are not a member of room '${a.room}'.`, {
+          reason: "notAMember",
+          params: { room: a.room },
+        });
       if (a.role === "owner" && !a.direct)
         throw new InvalidRequestError("The owner cannot leave their room.", { reason: "ownerCannotLeave" });
       const left = await changeMembership(a.room, { actor: user, user: user.username, change: "left" }, (trx) =>
@@ -289,10 +312,15 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
       requireManager(a);
       requireNotDirect(a);
       if (a.visibility !== "private")
-        throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.");
+        throw new InvalidRequestError("Anyone can join a public room: there is no need to invite.", {
+          reason: "publicNoInvite",
+        });
       const target = await targetUser(username);
       if (await repo.isBanned(db, a.room, target.id))
-        throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`);
+        throw new InvalidRequestError(`${target.username} is banned from this room: unban them first.`, {
+          reason: "unbanFirst",
+          params: { user: target.username },
+        });
       const invited = await changeMembership(
         a.room,
         { actor: user, user: target.username, change: "invited", role: "member" },
@@ -309,7 +337,7 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
     /** Removes a member; their open streams of the room end. */
     async kick(user: Author, access: AnyRoomAccess, username: string): Promise<void> {
       const { a, target, role } = await moderationTarget(user, access, username);
-      if (!role) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
+      if (!role) throw theyAreNotMember(target.username, a.room);
       const kicked = await changeMembership(a.room, { actor: user, user: target.username, change: "kicked" }, (trx) =>
         repo.deleteMember(trx, a.room, target.id),
       );
@@ -355,10 +383,11 @@ export function createRooms({ db, groups, revocations, limits, log, publish }: R
         throw new ForbiddenError("Only the room's owner can change roles.", { reason: "ownerOnlyRoles" });
       requireNotDirect(a);
       const target = await targetUser(username);
-      if (target.id === user.id) throw new InvalidRequestError("The owner's role does not change.");
+      if (target.id === user.id)
+        throw new InvalidRequestError("The owner's role does not change.", { reason: "ownerRoleFixed" });
       await changeMembership(a.room, { actor: user, user: target.username, change: "role", role }, async (trx) => {
         const current = await repo.findRole(trx, a.room, target.id);
-        if (!current) throw new InvalidRequestError(`${target.username} is not a member of room '${a.room}'.`);
+        if (!current) throw theyAreNotMember(target.username, a.room);
         if (current === role) return false;
         await repo.updateRole(trx, a.room, target.id, role);
         return true;

@@ -66,9 +66,18 @@ function reasonText(reason: ErrorReason, params: Record<string, unknown>, t: Tra
   switch (reason) {
     case "roomNotFound":
     case "banned":
+    case "roomTaken":
+    case "notAMember":
       return t(`errors.${reason}`, { room: text("room") });
+    case "noSuchUser":
+    case "theyAreNotMember":
+    case "unbanFirst":
+      return t(`errors.${reason}`, { user: text("user") });
     case "uploadsAtOnce":
     case "uploadsPerDay":
+    case "roomFull":
+    case "privateRoomsPerDay":
+    case "reactionsLimit":
       return t(`errors.${reason}`, { count: Number(params.count) });
     case "rateLimited": {
       const seconds = Number(params.seconds);

@@ -1,5 +1,4 @@
 /** auth.register, auth.login, auth.logout, auth.me; the account's own sessions and password. */
-import { TRPCError } from "@trpc/server";
 import { ChangePasswordInput, EndSessionInput } from "../../../shared/account.ts";
 import { Credentials, type User } from "../../../shared/schemas.ts";
 import type { SignedIn } from "../../auth/index.ts";
@@ -91,9 +90,8 @@ export const authRouter = router({
   endSession: authedProcedure.input(EndSessionInput).mutation(async ({ ctx, input }) => {
     const ended = await ctx.services.sessions.endOne(ctx.user.id, input.id, ctx.token);
     if (!ended)
-      throw new TRPCError({
-        code: "NOT_FOUND",
-        message: "You have no session with that id (it may have ended already).",
+      throw refusal("NOT_FOUND", "You have no session with that id (it may have ended already).", {
+        reason: "sessionGone",
       });
     if (ended.current) ctx.resHeaders?.append("set-cookie", ctx.services.auth.blankCookie());
     return { ok: true as const };
