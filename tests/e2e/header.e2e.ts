@@ -124,15 +124,27 @@ for (const width of [320, 390]) {
   });
 }
 
-test("a guest's phone header: Sign in stays in sight, the theme is one tap away", async ({ page }) => {
+test("a guest's phone header: Sign in stays in sight, the theme is one tap away, a press outside closes it", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto("/");
   const account = page.getByRole("navigation", { name: "Account" });
   await expect(account.getByRole("link", { name: "Sign in" })).toBeInViewport({ ratio: 1 });
-  await account.getByRole("button", { name: "Appearance" }).click();
-  await expect(account.getByRole("combobox", { name: "Theme" })).toBeInViewport({ ratio: 1 });
+  const appearance = account.getByRole("button", { name: "Appearance" });
+  await appearance.click();
+  const theme = account.getByRole("combobox", { name: "Theme" });
+  await expect(theme).toBeInViewport({ ratio: 1 });
   expect(await clippedControls(page)).toEqual([]);
   expect(await axeViolations(page)).toEqual([]);
+  // A press outside closes it; so does Tab past its last control.
+  await page.mouse.click(160, 500);
+  await expect(theme).toBeHidden();
+  await expect(appearance).toHaveAttribute("aria-expanded", "false");
+  await appearance.click();
+  await theme.focus();
+  await page.keyboard.press("Tab");
+  await expect(theme).toBeHidden();
 });
 
 test("a wide screen keeps the search field, the theme and the account links in one row, with no menu buttons", async ({

@@ -38,43 +38,45 @@ export function AccountMenu() {
     location.pathname === "/login" ? "/login" : `/login?next=${encodeURIComponent(location.pathname)}`;
 
   return (
-    <nav class="account" aria-label={t("shell.accountNav")} ref={menu.setRoot} onKeyDown={menu.onKeyDown}>
-      <button
-        ref={menu.setButton}
-        id="account-menu-button"
-        type="button"
-        class="secondary header-icon-button account-menu-button"
-        aria-expanded={menu.open()}
-        aria-controls="account-menu"
-        onClick={() => menu.toggle()}
-      >
-        <Show when={session.user()} fallback={<ThemeIcon />}>
-          {(user) => <Avatar username={user().username} size={26} />}
-        </Show>
-        <span class="visually-hidden">{session.user() ? t("shell.accountMenu") : t("shell.appearanceMenu")}</span>
-      </button>
-      <div id="account-menu" class="account-panel" classList={{ open: menu.open() }}>
-        <ThemeSwitch />
-        <Show when={session.user()}>
-          {(user) => (
-            <>
-              <span class="whoami">
-                <Rich text={t("shell.signedInAs")} slots={{ name: () => <strong>{user().username}</strong> }} />
-              </span>
-              <A href="/account" onClick={() => menu.close()}>
-                {t("shell.account")}
-              </A>
-              <button type="button" class="link-button" onClick={signOut}>
-                {t("shell.signOut")}
-              </button>
-            </>
+    <nav class="account" aria-label={t("shell.accountNav")}>
+      <div class="account-menu" ref={(el) => menu.setRoot(el)}>
+        <button
+          ref={menu.setButton}
+          id="account-menu-button"
+          type="button"
+          class="secondary header-icon-button account-menu-button"
+          aria-expanded={menu.open()}
+          aria-controls="account-menu"
+          onClick={() => menu.toggle()}
+        >
+          <Show when={session.user()} fallback={<ThemeIcon />}>
+            {(user) => <Avatar username={user().username} size={26} />}
+          </Show>
+          <span class="visually-hidden">{session.user() ? t("shell.accountMenu") : t("shell.appearanceMenu")}</span>
+        </button>
+        <div id="account-menu" class="account-panel" classList={{ open: menu.open() }}>
+          <ThemeSwitch />
+          <Show when={session.user()}>
+            {(user) => (
+              <>
+                <span class="whoami">
+                  <Rich text={t("shell.signedInAs")} slots={{ name: () => <strong>{user().username}</strong> }} />
+                </span>
+                <A href="/account" onClick={() => menu.close()}>
+                  {t("shell.account")}
+                </A>
+                <button type="button" class="link-button" onClick={signOut}>
+                  {t("shell.signOut")}
+                </button>
+              </>
+            )}
+          </Show>
+          {error() && (
+            <span role="alert" class="error">
+              {error()}
+            </span>
           )}
-        </Show>
-        {error() && (
-          <span role="alert" class="error">
-            {error()}
-          </span>
-        )}
+        </div>
       </div>
       <Show when={session.user() === null}>
         <A href={loginHref()} class="sign-in-link">

@@ -33,7 +33,7 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
 
   return (
     <div
-      ref={field.setRoot}
+      ref={(el) => field.setRoot(el, { esc: false })}
       class="search-box"
       classList={{ expanded: field.open() }}
       role="search"

@@ -12,9 +12,13 @@ export interface Disclosure {
   toggle: () => void;
   /** Closes it; `refocus` gives the focus back to the button (when the focus was inside). */
   close: (refocus?: boolean) => void;
-  /** The element that holds the button and what it shows (for a press outside, the focus leaving). */
-  setRoot: (el: HTMLElement) => void;
-  /** The root's keydown handler: Esc closes it and refocuses the button (a component may handle its own Esc first). */
+  /**
+   * The element that holds the button and what it shows (for a press outside,
+   * the focus leaving, Esc). `esc: false` when the component has an Esc of its
+   * own to handle first: it then calls onKeyDown itself.
+   */
+  setRoot: (el: HTMLElement, options?: { esc?: boolean }) => void;
+  /** Esc closes it and gives the button the focus back. */
   onKeyDown: (e: KeyboardEvent) => void;
   setButton: (el: HTMLElement) => void;
 }
@@ -43,6 +47,7 @@ export function createDisclosure(): Disclosure {
   document.addEventListener("pointerdown", onPointerDown);
   onCleanup(() => {
     document.removeEventListener("pointerdown", onPointerDown);
+    root?.removeEventListener("keydown", onKeyDown);
     root?.removeEventListener("focusout", onFocusOut);
   });
 
@@ -52,9 +57,10 @@ export function createDisclosure(): Disclosure {
     toggle: () => (open() ? close() : setOpen(true)),
     close,
     onKeyDown,
-    setRoot(el) {
+    setRoot(el, options) {
       root = el;
       el.addEventListener("focusout", onFocusOut);
+      if (options?.esc !== false) el.addEventListener("keydown", onKeyDown);
     },
     setButton(el) {
       button = el;
