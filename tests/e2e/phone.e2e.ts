@@ -1,8 +1,8 @@
 /**
  * A room on a phone (390 × 844): the room list is one tap away (the header's
  * Rooms button opens it as a drawer; Esc or a choice closes it), and what sits
- * above the timeline — the header with search, the room's name, its members
- * button, who is here — takes at most 120 px of the 844.
+ * above the timeline — the header with its search and account buttons, the
+ * room's name, its members button, who is here — takes at most 120 px of the 844.
  */
 import { expect, test } from "@playwright/test";
 import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
@@ -30,11 +30,21 @@ test("every room page reaches the room list in one tap, and the chrome above the
 
   const timeline = await page.locator("#messages").boundingBox();
   expect(timeline!.y).toBeLessThanOrEqual(120);
-  for (const part of ["#all-search-input", "#room-heading", ".members-button", "#presence-list"]) {
-    const box = await page.locator(part).boundingBox();
+  const search = page.getByRole("banner").getByRole("button", { name: "Search messages" });
+  for (const [part, locator] of [
+    ["search", search],
+    ["account", page.getByRole("banner").getByRole("button", { name: "Account and theme" })],
+    ...["#room-heading", ".members-button", "#presence-list"].map((css) => [css, page.locator(css)] as const),
+  ] as const) {
+    const box = await locator.boundingBox();
     expect(box, part).not.toBeNull();
     expect(box!.y + box!.height, part).toBeLessThanOrEqual(120);
   }
+  // The search field opens over the header, not below it.
+  await search.click();
+  const field = await page.getByRole("searchbox", { name: "Search messages" }).boundingBox();
+  expect(field!.y + field!.height).toBeLessThanOrEqual((await page.getByRole("banner").boundingBox())!.height);
+  await page.keyboard.press("Escape");
 
   // One tap: the drawer with your rooms.
   const rooms = page.getByRole("button", { name: "Rooms" });

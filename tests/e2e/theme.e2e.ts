@@ -1,7 +1,8 @@
 /**
  * The theme switch: light, dark or the system's, remembered on the device and
  * applied before the first paint (a reader who chose dark never sees a light
- * frame), reachable by keyboard from the header at desktop and phone sizes.
+ * frame), reachable by keyboard from the header at desktop and phone sizes
+ * (on a phone it is in the header's menu: Tab to its button, Enter, Tab).
  */
 import { expect, type Page, test } from "@playwright/test";
 
@@ -10,6 +11,16 @@ const DARK_BG = "rgb(23, 24, 26)";
 
 const background = (page: Page) => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
 const themeSwitch = (page: Page) => page.getByRole("combobox", { name: "Theme" });
+/** The header's menu button: shown on phones only, where the switch is inside the menu. */
+const menuButton = (page: Page) => page.locator("#account-menu-button");
+
+/** Brings the switch into sight: on a phone, opens the header's menu (a no-op on a wide screen). */
+async function showThemeSwitch(page: Page) {
+  await menuButton(page).waitFor({ state: "attached" });
+  if ((await menuButton(page).isVisible()) && (await menuButton(page).getAttribute("aria-expanded")) === "false")
+    await menuButton(page).click();
+  return themeSwitch(page);
+}
 
 for (const [device, viewport] of [
   ["desktop", { width: 1280, height: 800 }],
@@ -21,7 +32,7 @@ for (const [device, viewport] of [
     test("with no choice made, the page follows the system's scheme", async ({ page }) => {
       await page.emulateMedia({ colorScheme: "dark" });
       await page.goto("/");
-      await expect(themeSwitch(page)).toHaveValue("system");
+      await expect(await showThemeSwitch(page)).toHaveValue("system");
       expect(await background(page)).toBe(DARK_BG);
       await page.emulateMedia({ colorScheme: "light" });
       expect(await background(page)).toBe(LIGHT_BG);
@@ -33,9 +44,14 @@ for (const [device, viewport] of [
       await page.emulateMedia({ colorScheme: "light" });
       await page.goto("/login");
       await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-      // Tab from the top of the page: skip link, brand, then the switch.
-      for (let i = 0; i < 10 && !(await themeSwitch(page).evaluate((el) => el === document.activeElement)); i++)
-        await page.keyboard.press("Tab");
+      // Tab from the top of the page: skip link, brand, then the switch (on a phone: the menu's button, Enter, the switch).
+      const focused = (el: Element) => el === document.activeElement;
+      for (let i = 0; i < 10 && !(await page.locator("#theme").evaluate(focused)); i++) {
+        const onClosedMenu = await menuButton(page).evaluate(
+          (el) => el === document.activeElement && el.getAttribute("aria-expanded") === "false",
+        );
+        await page.keyboard.press(onClosedMenu ? "Enter" : "Tab");
+      }
       await expect(themeSwitch(page)).toBeFocused();
       // Arrow keys change a closed select's value in Chromium on Linux and Windows; the value is what counts.
       await page.keyboard.press("ArrowDown");
@@ -43,19 +59,19 @@ for (const [device, viewport] of [
       await expect(themeSwitch(page)).toHaveValue("dark");
       expect(await background(page)).toBe(DARK_BG);
       await page.reload();
-      await expect(themeSwitch(page)).toHaveValue("dark");
+      await expect(await showThemeSwitch(page)).toHaveValue("dark");
       expect(await background(page)).toBe(DARK_BG);
       // Back to the system's: the light system shows again.
       await themeSwitch(page).selectOption("system");
       expect(await background(page)).toBe(LIGHT_BG);
       await page.reload();
-      await expect(themeSwitch(page)).toHaveValue("system");
+      await expect(await showThemeSwitch(page)).toHaveValue("system");
     });
 
     test("a stored choice is on the page at its first frame: no flash of the system's theme", async ({ page }) => {
       await page.emulateMedia({ colorScheme: "light" });
       await page.goto("/login");
-      await themeSwitch(page).selectOption("dark");
+      await (await showThemeSwitch(page)).selectOption("dark");
       // Before any of the page's scripts: note the theme and background of the first frame drawn.
       await page.addInitScript(() => {
         const w = window as unknown as { firstFrame?: { theme: string | undefined; background: string } };
@@ -77,8 +93,8 @@ for (const [device, viewport] of [
       await page.goto("/");
       const other = await context.newPage();
       await other.goto("/");
-      await themeSwitch(other).selectOption("dark");
-      await expect(themeSwitch(page)).toHaveValue("dark");
+      await (await showThemeSwitch(other)).selectOption("dark");
+      await expect(await showThemeSwitch(page)).toHaveValue("dark");
       expect(await background(page)).toBe(DARK_BG);
     });
   });

@@ -89,3 +89,26 @@ export const MenuIcon = () => (
     <path d="M4 6h16M4 12h16M4 18h16" />
   </Icon>
 );
+
+/** A magnifier: the header's search on phones (the button that opens the field, and its submit). */
+export const SearchIcon = () => (
+  <Icon>
+    <circle cx="11" cy="11" r="7" />
+    <path d="m20 20-4-4" />
+  </Icon>
+);
+
+/** An arrow back: closes the phone's search field over the header. */
+export const BackIcon = () => (
+  <Icon>
+    <path d="M19 12H5M11 18l-6-6 6-6" />
+  </Icon>
+);
+
+/** A circle half filled: a guest's menu on phones, which holds the theme. */
+export const ThemeIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 3a9 9 0 0 1 0 18z" fill="currentColor" />
+  </Icon>
+);

@@ -1,10 +1,12 @@
 import type { ParlorClient } from "@parlor/client";
 import { A } from "@solidjs/router";
 import { createSignal, For, Show } from "solid-js";
+import { createDisclosure } from "../lib/disclosure.ts";
 import { useDmNames } from "../lib/dm-names.ts";
 import { formatFullTime, formatMessageTime } from "../lib/format-time.ts";
 import { useLocale } from "../lib/locale.ts";
 import { createSearch, highlightSegments, messageHref } from "../lib/search.ts";
+import { BackIcon, SearchIcon } from "./icons.tsx";
 import "./search-box.css";
 
 /**
@@ -12,11 +14,14 @@ import "./search-box.css";
  * panel below. Each result links to its message in its room; the matched words
  * are <mark>ed, every part a text node (never markup). Following a result closes
  * the panel; so do Esc and its Close button, giving the focus back to the box.
+ * On phones (search-box.css) the field is behind a magnifier button and opens
+ * over the header; its back arrow, or Esc once the results are closed, folds it.
  */
 export function SearchBox(props: { client: ParlorClient; label: string }) {
   const { t, locale } = useLocale();
   const search = createSearch({ client: props.client, t });
   const names = useDmNames();
+  const field = createDisclosure();
   const [query, setQuery] = createSignal("");
   const [open, setOpen] = createSignal(false);
   let input: HTMLInputElement | undefined;
@@ -28,23 +33,45 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
 
   return (
     <div
+      ref={(el) => field.setRoot(el, { esc: false })}
       class="search-box"
+      classList={{ expanded: field.open() }}
       role="search"
       onKeyDown={(e) => {
-        if (e.key !== "Escape" || !open()) return;
-        // Esc closes the panel first (and keeps the words typed); the page's own Esc is not disturbed.
+        if (e.key !== "Escape") return;
+        // Esc closes the results first (and keeps the words typed), then the phone's field; the page's own Esc is not disturbed.
+        if (!open()) return field.onKeyDown(e);
         e.preventDefault();
         e.stopPropagation();
         close(true);
       }}
     >
+      <button
+        ref={field.setButton}
+        type="button"
+        class="secondary header-icon-button search-toggle"
+        aria-expanded={field.open()}
+        aria-controls="all-search-form"
+        onClick={() => {
+          field.show();
+          input?.focus();
+        }}
+      >
+        <SearchIcon />
+        <span class="visually-hidden">{props.label}</span>
+      </button>
       <form
+        id="all-search-form"
         onSubmit={(e) => {
           e.preventDefault();
           setOpen(true);
           void search.search(query());
         }}
       >
+        <button type="button" class="secondary header-icon-button search-back" onClick={() => field.close(true)}>
+          <BackIcon />
+          <span class="visually-hidden">{t("shell.searchFieldClose")}</span>
+        </button>
         <label class="visually-hidden" for="all-search-input">
           {props.label}
         </label>
@@ -65,7 +92,8 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
           }}
         />
         <button type="submit" class="search-submit">
-          {t("shell.searchSubmit")}
+          <SearchIcon />
+          <span class="search-submit-text">{t("shell.searchSubmit")}</span>
         </button>
       </form>
       <Show when={open() && (search.searched() !== null || search.loading() || search.error())}>
@@ -89,7 +117,13 @@ export function SearchBox(props: { client: ParlorClient; label: string }) {
             <For each={search.results()}>
               {(hit) => (
                 <li class="search-hit">
-                  <A href={messageHref(hit)} onClick={() => close(false)}>
+                  <A
+                    href={messageHref(hit)}
+                    onClick={() => {
+                      close(false);
+                      field.close();
+                    }}
+                  >
                     <span class="search-meta">
                       <span class="search-room">{names.label(hit.room)}</span> <span class="sender">{hit.sender}</span>{" "}
                       <time datetime={hit.timestamp} title={formatFullTime(hit.timestamp, locale())}>
