@@ -32,7 +32,7 @@ async function refused(call: Promise<unknown>) {
   const refusal = error as TRPCClientError<AppRouter>;
   return {
     code: refusal.data?.code,
-    reason: refusal.data?.reason,
+    reason: refusal.data && "reason" in refusal.data ? refusal.data.reason : undefined,
     es: errorText(refusal, es),
     en: errorText(refusal, en),
   };
