@@ -112,3 +112,12 @@ export const ThemeIcon = () => (
     <path d="M12 3a9 9 0 0 1 0 18z" fill="currentColor" />
   </Icon>
 );
+
+/** Two people: the room's members button on phones, beside the count. */
+export const PeopleIcon = () => (
+  <Icon>
+    <circle cx="9" cy="8" r="3.5" />
+    <path d="M2.5 20a6.5 6.5 0 0 1 13 0" />
+    <path d="M16 4.6a3.5 3.5 0 0 1 0 6.8M18 14.2a6.5 6.5 0 0 1 3.5 5.8" />
+  </Icon>
+);

@@ -2,10 +2,12 @@ import { Show } from "solid-js";
 import { useT } from "../lib/locale.ts";
 import type { RoomView } from "../lib/room-view.ts";
 import { ConnectionBadge } from "./connection-badge.tsx";
+import { PeopleIcon } from "./icons.tsx";
 
 /**
  * The room's name and topic; its connection and the button that opens the members panel — neither once
  * you lost the room (the page says why instead). Searching is the site header's, over every room.
+ * On a phone the name comes first: the connection is a dot and the members button an icon with the count.
  */
 export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onToggleMembers: () => void }) {
   const v = props.view;
@@ -29,7 +31,12 @@ export function RoomHeader(props: { view: RoomView; membersOpen: boolean; onTogg
               aria-controls={props.membersOpen ? "members-panel" : undefined}
               onClick={() => props.onToggleMembers()}
             >
-              {t("roomPage.membersButton", { count: info().members })}
+              <PeopleIcon />
+              <span class="members-label">{t("roomPage.membersButton", { count: info().members })}</span>
+              {/* On a phone the icon and the bare count stand for the words (still the button's name). */}
+              <span class="members-count" aria-hidden="true">
+                {info().members}
+              </span>
             </button>
           )}
         </Show>
