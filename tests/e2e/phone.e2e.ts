@@ -3,9 +3,11 @@
  * Rooms button opens it as a drawer; Esc or a choice closes it), and what sits
  * above the timeline — the header with its search and account buttons, the
  * room's name, its members button, who is here — takes at most 120 px of the 844.
+ * On a narrower phone (320 px, Spanish) the room's name wins its row over the
+ * connection and the members button, and the empty composer is one line high.
  */
 import { expect, test } from "@playwright/test";
-import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { apiUser, PASSWORD, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 import { axeViolations } from "./support/axe.ts";
 
 test.use({ viewport: { width: 390, height: 844 } });
@@ -73,4 +75,69 @@ test("on a wide screen the rooms stay beside the page, with no drawer button", a
   await sendFromPage(page, "hello");
   await expect(page.getByRole("navigation", { name: "Your rooms" })).toBeInViewport();
   await expect(page.getByRole("button", { name: "Rooms" })).toBeHidden();
+});
+
+test.describe("a room on a narrow phone (320 × 640), in Spanish, with a long name", () => {
+  test.use({ viewport: { width: 320, height: 640 }, locale: "es-ES" });
+
+  test("the room's name wins its row, the empty composer is one line high, and axe finds nothing", async ({ page }) => {
+    const room = uniqueName("general-de-diseno");
+    await page.goto(`/login?mode=signup&next=${encodeURIComponent(`/room/${room}/`)}`);
+    await page.getByLabel("Nombre de usuario").fill(uniqueName("ana"));
+    await page.getByLabel("Contraseña").fill(PASSWORD);
+    await page.getByRole("button", { name: "Crear cuenta" }).click();
+    await expect(page).toHaveURL(`/room/${room}/`);
+    await sendFromPage(page, "hola");
+    // The status keeps its words and the buttons their names, whatever shows of them.
+    await expect(page.locator("#connection-status")).toHaveText("En directo");
+    await expect(page.getByRole("button", { name: "Miembros (1)" })).toBeInViewport({ ratio: 1 });
+    await expect(page.getByRole("button", { name: "Enviar" })).toBeInViewport({ ratio: 1 });
+
+    // The title shows at least "#general" whole, and takes most of its row.
+    const title = await page.locator("#room-heading").evaluate((h1) => {
+      const canvas = document.createElement("canvas").getContext("2d")!;
+      canvas.font = getComputedStyle(h1).font;
+      return {
+        shown: h1.getBoundingClientRect().width,
+        general: canvas.measureText("#general").width,
+        row: h1.closest(".room-header")!.getBoundingClientRect().width,
+      };
+    });
+    expect(title.shown).toBeGreaterThanOrEqual(title.general);
+    expect(title.shown / title.row).toBeGreaterThanOrEqual(0.6);
+
+    // Empty, the box is one line: its line and its padding and border, not its placeholder wrapped.
+    const input = page.locator("#messageInput");
+    const oneLine = () =>
+      input.evaluate((el) => {
+        const s = getComputedStyle(el);
+        const chrome = ["paddingTop", "paddingBottom", "borderTopWidth", "borderBottomWidth"].reduce(
+          (sum, p) => sum + parseFloat(s[p as "paddingTop"]),
+          0,
+        );
+        return { height: el.getBoundingClientRect().height, line: parseFloat(s.lineHeight), chrome };
+      });
+    const empty = await oneLine();
+    expect(empty.height).toBeLessThanOrEqual(empty.line + empty.chrome + 2);
+    expect(await axeViolations(page)).toEqual([]);
+    // It still grows with what is typed.
+    await input.fill("una\ndos\ntres");
+    expect((await oneLine()).height).toBeGreaterThan(empty.line * 3);
+  });
+});
+
+test("a wide screen keeps the words: the connection, Members (n) and Send", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await signUp(page, uniqueName("kim"), `/room/${uniqueName("general-de-diseno")}/`);
+  await sendFromPage(page, "hello");
+  for (const words of [
+    "#connection-status .connection-label",
+    ".members-button .members-label",
+    "#sendBtn .send-text",
+  ]) {
+    const box = await page.locator(words).boundingBox();
+    expect(box!.width, words).toBeGreaterThan(20);
+  }
+  await expect(page.locator(".members-button .members-count")).toBeHidden();
+  await expect(page.locator("#sendBtn .icon")).toBeHidden();
 });

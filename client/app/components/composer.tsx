@@ -6,7 +6,7 @@ import { createMentionPicker } from "../lib/mention-picker.ts";
 import { usePeople } from "../lib/people.ts";
 import type { SessionUser } from "../lib/session.ts";
 import { ComposerEmoji } from "./composer-emoji.tsx";
-import { AttachIcon } from "./icons.tsx";
+import { AttachIcon, SendIcon } from "./icons.tsx";
 import { MENTION_LIST_ID, MentionList, mentionOptionId } from "./mention-list.tsx";
 import { Rich } from "./rich.tsx";
 import { UploadTray } from "./upload-tray.tsx";
@@ -203,8 +203,12 @@ export function Composer(props: ComposerProps) {
             />
           </Show>
           <ComposerEmoji input={() => input} onInput={(value) => props.state.input(value)} />
-          <button id="sendBtn" type="submit" aria-busy={props.state.waiting()}>
-            {mode().kind === "edit" ? t("composer.save") : t("composer.send")}
+          {/* On a phone Send is a paper plane (its word still its name) and the text box takes the width; Save keeps its word. */}
+          <button id="sendBtn" class="send-button" type="submit" aria-busy={props.state.waiting()}>
+            <Show when={mode().kind !== "edit"}>
+              <SendIcon />
+            </Show>
+            <span class="send-text">{mode().kind === "edit" ? t("composer.save") : t("composer.send")}</span>
           </button>
           <p id="composer-hint" class="visually-hidden">
             {t("composer.hint")}

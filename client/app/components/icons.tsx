@@ -121,3 +121,11 @@ export const PeopleIcon = () => (
     <path d="M16 4.6a3.5 3.5 0 0 1 0 6.8M18 14.2a6.5 6.5 0 0 1 3.5 5.8" />
   </Icon>
 );
+
+/** A paper plane: the composer's Send on phones. */
+export const SendIcon = () => (
+  <Icon>
+    <path d="M21 3 10 14" />
+    <path d="M21 3 14.5 21l-4.5-7-7-4.5Z" />
+  </Icon>
+);
