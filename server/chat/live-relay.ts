@@ -10,7 +10,8 @@
  * arrived out of order) and follows on its own again from there (room-stream.ts).
  * Events from the network (Redis: `local` false) are confirmed against the
  * database first, as every subscriber's own stream does (shared by the process,
- * one range read per room and event-loop turn: entry-confirmer.ts), and passed
+ * one range read per room and event-loop turn: entry-confirmer.ts), unless the
+ * layer vouches for them (signed by a process of ours), and passed
  * on in the order they arrived; a lag (a Redis
  * reconnect) hands every rider back to catch up from the database.
  */
@@ -65,6 +66,7 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
   const relays = new Map<RoomName, Relay>();
   const listen = groups.listen?.bind(groups);
   const trusted = groups.local;
+  const vouches = groups.vouches?.bind(groups);
 
   function open(room: RoomName, channel: LiveChannel): Relay {
     const key = roomGroup(room);
@@ -95,8 +97,13 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     let closed = false;
     const onEvent = (event: RoomEvent) => {
       if (event.type !== "entry" || event.room !== room) return;
-      if (trusted) return pass(event.entry);
-      const stored = confirm(event);
+      if (!trusted && !vouches?.(event)) return passConfirmed(confirm(event));
+      // Vouched for (signed by a process of ours): as if local, but behind any entry still being confirmed.
+      if (confirming === 0) pass(event.entry);
+      else passConfirmed(Promise.resolve(event.entry));
+    };
+    /** `stored` passed on once it and every event before it are settled. */
+    const passConfirmed = (stored: Promise<RoomEntry | null>) => {
       confirming++;
       confirmed = confirmed.then(() =>
         stored

@@ -1,9 +1,12 @@
 /**
  * Decoding what arrives from Redis. It is input like any other: anyone who can
  * publish there could forge it, so each message is parsed against the schema
- * and checked to belong to its channel before it reaches a subscriber.
+ * and checked to belong to its channel before it reaches a subscriber. One
+ * signed by a process of this deployment (event-signature.ts) is our own JSON
+ * of a RoomEvent: parsed without the schema, still checked against its channel.
  */
 import { RoomEvent } from "../../shared/schemas.ts";
+import type { EventSigner } from "./event-signature.ts";
 
 const ROOM_GROUP_PREFIX = "room:";
 
@@ -30,20 +33,31 @@ export function misroutedEvent(group: string, event: object): string | null {
   return other === undefined ? null : `it names room ${JSON.stringify(other)}`;
 }
 
-/** A message's group and event, or why it is dropped (`dropped` null: another deployment's channel, dropped silently). */
-export type DecodedMessage = { group: string; event: RoomEvent } | { dropped: string | null; error?: unknown };
+/**
+ * A message's group and event (`signed`: by a process of this deployment, to be taken as this process's own), or
+ * why it is dropped (`dropped` null: another deployment's channel, dropped silently).
+ */
+export type DecodedMessage =
+  | { group: string; event: RoomEvent; signed: boolean }
+  | { dropped: string | null; error?: unknown };
 
-/** What a message on `channel` carries, checked: the schema, then the room it names. */
-export function decodeRedisMessage(prefix: string, channel: string, payload: string): DecodedMessage {
+/** What a message on `channel` carries, checked: its signature or the schema, then the room it names. */
+export function decodeRedisMessage(
+  prefix: string,
+  channel: string,
+  payload: string,
+  signer?: EventSigner,
+): DecodedMessage {
   if (!channel.startsWith(prefix)) return { dropped: null };
   const group = channel.slice(prefix.length);
+  const signed = signer?.verified(channel, payload) ?? null;
   let event: RoomEvent;
   try {
-    event = RoomEvent.parse(JSON.parse(payload));
+    event = signed === null ? RoomEvent.parse(JSON.parse(payload)) : (JSON.parse(signed) as RoomEvent);
   } catch (error) {
     return { dropped: `dropped an invalid event on ${channel}`, error };
   }
   const misrouted = misroutedEvent(group, event);
   if (misrouted) return { dropped: `dropped an event on ${channel}: ${misrouted}` };
-  return { group, event };
+  return { group, event, signed: signed !== null };
 }

@@ -6,10 +6,14 @@
  * - redis-connection.ts: opening the connections, waiting for Redis at start-up, telling outages;
  * - redis-subscriptions.ts: which channels are SUBSCRIBEd, and resubscribing them (then a
  *   `Lagged` marker for every local subscriber) after each reconnection;
- * - redis-events.ts: decoding and checking what arrives, which is input like any other.
+ * - redis-events.ts: decoding and checking what arrives, which is input like any other;
+ * - event-signature.ts: with a key, what this process publishes is signed, and what verifies
+ *   is vouched for (`vouches`): taken as this process's own, with no read of the database.
  */
 import Redis from "ioredis";
+import type { RoomEvent } from "../../shared/schemas.ts";
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from "../limits/defaults.ts";
+import { createEventSigner } from "./event-signature.ts";
 import type { Delivery, GroupLayer, SubscribeOptions } from "./group-layer.ts";
 import { createMemoryGroupLayer } from "./memory.ts";
 import {
@@ -33,6 +37,8 @@ export interface RedisGroupLayerOptions {
   publishTimeoutMs?: number;
   /** How long start-up waits for an answer from Redis (a refusal is one) before going on without it. */
   connectTimeoutMs?: number;
+  /** Shared by the deployment's processes (REDIS_EVENT_KEY): signs what is published, vouches for what verifies. */
+  eventKey?: string;
   log?: RedisLog;
 }
 
@@ -90,10 +96,15 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     onGroupEmpty: (group) => channels.release(group),
   });
 
+  const signer = options.eventKey ? createEventSigner({ key: options.eventKey }) : undefined;
+  /** Events that arrived signed with our key, as delivered (the same objects reach every local subscriber). */
+  const vouched = new WeakSet<RoomEvent>();
   sub.on("message", (channel: string, payload: string) => {
-    const decoded = decodeRedisMessage(prefix, channel, payload);
-    if ("event" in decoded) void local.publish(decoded.group, decoded.event);
-    else if (decoded.dropped) log(decoded.dropped, decoded.error);
+    const decoded = decodeRedisMessage(prefix, channel, payload, signer);
+    if ("event" in decoded) {
+      if (decoded.signed) vouched.add(decoded.event);
+      void local.publish(decoded.group, decoded.event);
+    } else if (decoded.dropped) log(decoded.dropped, decoded.error);
   });
 
   // Start-up waits for the first answer (ready, or refused), never for a Redis that is down: the
@@ -108,7 +119,9 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
 
     async publish(group, event) {
       if (closed) throw new Error("The group layer is closed.");
-      await pub.publish(prefix + group, JSON.stringify(event));
+      const channel = prefix + group;
+      const json = JSON.stringify(event);
+      await pub.publish(channel, signer ? signer.sign(channel, json) : json);
     },
 
     async subscribe(group: string, opts: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
@@ -120,8 +133,11 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     },
 
     // What arrives from Redis after the checks in redis-events.ts, and a lag after every reconnection. Events
-    // reach listeners as they reach subscribers: to be confirmed against the database (local is false).
+    // reach listeners as they reach subscribers: to be confirmed against the database (local is false)
+    // unless vouched for.
     listen: (group, listener, onLagged) => local.listen(group, listener, onLagged),
+
+    vouches: (event) => vouched.has(event),
 
     subscriberCount: (group) => local.subscriberCount(group),
 
