@@ -16,7 +16,7 @@
  * reconnect) hands every rider back to catch up from the database.
  */
 import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
-import type { GroupLayer } from "../groups/group-layer.ts";
+import { type GroupLayer, trustedEvent } from "../groups/group-layer.ts";
 import type { LiveChannel, LiveRider, LiveSeat } from "../groups/live-channel.ts";
 
 /** A caught-up subscriber while it rides: a small record, held by its room's relay (no stream runs for it meanwhile). */
@@ -65,8 +65,6 @@ interface Relay extends LiveRelay {
 export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent) => Promise<RoomEntry | null>) {
   const relays = new Map<RoomName, Relay>();
   const listen = groups.listen?.bind(groups);
-  const trusted = groups.local;
-  const vouches = groups.vouches?.bind(groups);
 
   function open(room: RoomName, channel: LiveChannel): Relay {
     const key = roomGroup(room);
@@ -97,7 +95,7 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     let closed = false;
     const onEvent = (event: RoomEvent) => {
       if (event.type !== "entry" || event.room !== room) return;
-      if (!trusted && !vouches?.(event)) return passConfirmed(confirm(event));
+      if (!trustedEvent(groups, event)) return passConfirmed(confirm(event));
       // Vouched for (signed by a process of ours): as if local, but behind any entry still being confirmed.
       if (confirming === 0) pass(event.entry);
       else passConfirmed(Promise.resolve(event.entry));

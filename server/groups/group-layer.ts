@@ -54,3 +54,7 @@ export interface GroupLayer {
   subscriberCount(group: string): number;
   close(): Promise<void>;
 }
+
+/** Whether `event`, as `groups` delivered it, needs no confirmation against the database: published here, or vouched for. */
+export const trustedEvent = (groups: GroupLayer, event: RoomEvent): boolean =>
+  groups.local || groups.vouches?.(event) === true;

@@ -6,7 +6,7 @@
  * of a RoomEvent: parsed without the schema, still checked against its channel.
  */
 import { RoomEvent } from "../../shared/schemas.ts";
-import type { EventSigner } from "./event-signature.ts";
+import { createEventSigner, type EventSigner } from "./event-signature.ts";
 
 const ROOM_GROUP_PREFIX = "room:";
 
@@ -61,3 +61,27 @@ export function decodeRedisMessage(
   if (misrouted) return { dropped: `dropped an event on ${channel}: ${misrouted}` };
   return { group, event, signed: signed !== null };
 }
+
+/**
+ * What one process writes to and reads from Redis: each event as text (signed with `key`
+ * when there is one), and each message decoded; `vouches` tells the events that arrived
+ * signed with the key, as delivered (the same objects reach every local subscriber).
+ */
+export function createEventCodec(prefix: string, key: string | undefined) {
+  const signer = key ? createEventSigner({ key }) : undefined;
+  const vouched = new WeakSet<RoomEvent>();
+  return {
+    encode(channel: string, event: RoomEvent): string {
+      const json = JSON.stringify(event);
+      return signer ? signer.sign(channel, json) : json;
+    },
+    decode(channel: string, payload: string): DecodedMessage {
+      const decoded = decodeRedisMessage(prefix, channel, payload, signer);
+      if ("event" in decoded && decoded.signed) vouched.add(decoded.event);
+      return decoded;
+    },
+    vouches: (event: RoomEvent) => vouched.has(event),
+  };
+}
+
+export type EventCodec = ReturnType<typeof createEventCodec>;

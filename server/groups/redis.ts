@@ -11,11 +11,9 @@
  *   is vouched for (`vouches`): taken as this process's own, with no read of the database.
  */
 import Redis from "ioredis";
-import type { RoomEvent } from "../../shared/schemas.ts";
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from "../limits/defaults.ts";
-import { createEventSigner } from "./event-signature.ts";
 import type { Delivery, GroupLayer, SubscribeOptions } from "./group-layer.ts";
-import { createMemoryGroupLayer } from "./memory.ts";
+import { createMemoryGroupLayer, type MemoryGroupLayer } from "./memory.ts";
 import {
   COMMON_REDIS_OPTIONS,
   firstAnswer,
@@ -23,7 +21,7 @@ import {
   redactedUrl,
   watchConnectionHealth,
 } from "./redis-connection.ts";
-import { decodeRedisMessage } from "./redis-events.ts";
+import { createEventCodec, type EventCodec } from "./redis-events.ts";
 import { createChannelSubscriptions } from "./redis-subscriptions.ts";
 
 export interface RedisGroupLayerOptions {
@@ -63,6 +61,15 @@ function openPubSub(url: string, prefix: string, publishTimeoutMs: number): { pu
   return { pub, sub };
 }
 
+/** Each message that arrives, decoded and checked (redis-events.ts), to the local subscribers; what is dropped, to the log. */
+function deliverMessages(sub: Redis, codec: EventCodec, local: MemoryGroupLayer, log: RedisLog) {
+  sub.on("message", (channel: string, payload: string) => {
+    const decoded = codec.decode(channel, payload);
+    if ("event" in decoded) void local.publish(decoded.group, decoded.event);
+    else if (decoded.dropped) log(decoded.dropped, decoded.error);
+  });
+}
+
 /**
  * Connects, waiting only for Redis's first answer (at most `connectTimeoutMs`): a Redis
  * that is down refuses at once, and the layer starts without it and keeps trying (sends
@@ -95,17 +102,8 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     capacity: options.capacity,
     onGroupEmpty: (group) => channels.release(group),
   });
-
-  const signer = options.eventKey ? createEventSigner({ key: options.eventKey }) : undefined;
-  /** Events that arrived signed with our key, as delivered (the same objects reach every local subscriber). */
-  const vouched = new WeakSet<RoomEvent>();
-  sub.on("message", (channel: string, payload: string) => {
-    const decoded = decodeRedisMessage(prefix, channel, payload, signer);
-    if ("event" in decoded) {
-      if (decoded.signed) vouched.add(decoded.event);
-      void local.publish(decoded.group, decoded.event);
-    } else if (decoded.dropped) log(decoded.dropped, decoded.error);
-  });
+  const codec = createEventCodec(prefix, options.eventKey);
+  deliverMessages(sub, codec, local, log);
 
   // Start-up waits for the first answer (ready, or refused), never for a Redis that is down: the
   // process serves at once, and the subscriptions' "ready" subscribes what it needs once Redis answers.
@@ -119,9 +117,7 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
 
     async publish(group, event) {
       if (closed) throw new Error("The group layer is closed.");
-      const channel = prefix + group;
-      const json = JSON.stringify(event);
-      await pub.publish(channel, signer ? signer.sign(channel, json) : json);
+      await pub.publish(prefix + group, codec.encode(prefix + group, event));
     },
 
     async subscribe(group: string, opts: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
@@ -133,11 +129,9 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     },
 
     // What arrives from Redis after the checks in redis-events.ts, and a lag after every reconnection. Events
-    // reach listeners as they reach subscribers: to be confirmed against the database (local is false)
-    // unless vouched for.
+    // reach listeners as they reach subscribers: to be confirmed against the database (local is false), unless vouched for.
     listen: (group, listener, onLagged) => local.listen(group, listener, onLagged),
-
-    vouches: (event) => vouched.has(event),
+    vouches: codec.vouches,
 
     subscriberCount: (group) => local.subscriberCount(group),
 
