@@ -30,6 +30,12 @@ export interface NodesSizes {
 }
 
 const PORT = 3000;
+/**
+ * `BENCH_NODES_CPU_PROF=<dir>`: every node writes a CPU profile there when it stops (`.cpuprofile`
+ * and a markdown summary), to see where a node's time goes. Profiling costs CPU: not for the figures.
+ */
+const CPU_PROF_DIR = process.env.BENCH_NODES_CPU_PROF;
+const profiling = CPU_PROF_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
 
 interface Node {
   url: string;
@@ -43,14 +49,17 @@ async function startNode(
   at: NodeNetwork["nodes"][number],
   env: Record<string, string>,
 ): Promise<Node> {
-  const child = spawnChild(net.exec(at.namespace, pinned(SERVER_CPU, ["bun", join(ROOT, "server/main.ts")])), {
-    HOST: at.address,
-    PORT: String(PORT),
-    NODE_ENV: "production",
-    WORKERS: "1",
-    ...BENCH_LIMITS,
-    ...env,
-  });
+  const child = spawnChild(
+    net.exec(at.namespace, pinned(SERVER_CPU, ["bun", ...profiling, join(ROOT, "server/main.ts")])),
+    {
+      HOST: at.address,
+      PORT: String(PORT),
+      NODE_ENV: "production",
+      WORKERS: "1",
+      ...BENCH_LIMITS,
+      ...env,
+    },
+  );
   await child.line(/listening on/, 60_000);
   const url = `http://${at.address}:${PORT}`;
   for (let i = 0; ; i++) {
