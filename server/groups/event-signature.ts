@@ -14,13 +14,16 @@
  * the channel, and the JSON delivered, exactly: the same bytes replayed on
  * another channel, or later than `maxAgeMs`, do not verify.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { SIGNED_EVENT_MAX_AGE_MS } from "../limits/defaults.ts";
 
 const MARK = ',"sig":"';
 const END = '"}';
-/** `<ms since epoch>.<43 base64url characters: 32 bytes>` */
-const SIGNATURE = /^(\d{1,15})\.([A-Za-z0-9_-]{43})$/;
+/**
+ * `<ms since epoch>.<the MAC: 32 bytes in 43 base64url characters>`. The last character holds 4 bits and 2
+ * that must be 0, so only one spelling of a MAC is taken.
+ */
+const SIGNATURE = /^(\d{1,15})\.([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/;
 
 export interface EventSigner {
   /** `json` (the JSON of an object with at least one member) with its signature appended as a last member. */
@@ -42,14 +45,16 @@ export function createEventSigner({
   maxAgeMs = SIGNED_EVENT_MAX_AGE_MS,
   now = Date.now,
 }: EventSignerOptions): EventSigner {
+  // HMAC-SHA256, keyed once: each MAC starts from a copy (a third of the cost of keying anew).
+  const keyed = new Bun.CryptoHasher("sha256", key);
   // Lengths first: no channel and time can be read as another pair, whatever characters the channel holds.
   const mac = (time: string, channel: string, json: string) =>
-    createHmac("sha256", key).update(`${time}:${channel.length}:${channel}:`).update(json).digest("base64url");
+    keyed.copy().update(`${time}:${channel.length}:${channel}:`).update(json);
 
   return {
     sign(channel, json) {
       const time = String(now());
-      return `${json.slice(0, -1)}${MARK}${time}.${mac(time, channel, json)}${END}`;
+      return `${json.slice(0, -1)}${MARK}${time}.${mac(time, channel, json).digest("base64url")}${END}`;
     },
 
     verified(channel, payload) {
@@ -61,8 +66,7 @@ export function createEventSigner({
       const [, time, given] = signature as unknown as [string, string, string];
       if (Math.abs(now() - Number(time)) > maxAgeMs) return null;
       const json = `${payload.slice(0, at)}}`;
-      // Compared as text, not as decoded bytes: only the one spelling we write verifies.
-      return timingSafeEqual(Buffer.from(given), Buffer.from(mac(time, channel, json))) ? json : null;
+      return timingSafeEqual(Buffer.from(given, "base64url"), mac(time, channel, json).digest()) ? json : null;
     },
   };
 }

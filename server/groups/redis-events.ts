@@ -10,15 +10,20 @@ import { createEventSigner, type EventSigner } from "./event-signature.ts";
 
 const ROOM_GROUP_PREFIX = "room:";
 
-/** Every room an event names: its own `room`, and the `room` of whatever it carries (an entry, its message). */
-function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown[] {
-  // Events are small and already schema-checked; the depth bound is only a backstop.
-  if (value === null || typeof value !== "object" || depth > 4) return rooms;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key === "room") rooms.push(inner);
-    else roomsNamedIn(inner, depth + 1, rooms);
+/** The first room `value` names that is not `room` (its own `room`, or that of whatever it carries), else undefined. */
+function otherRoomIn(value: object, room: string, depth = 0): unknown {
+  // Events are small, and shaped by the schema or by us (signed); the depth bound is only a backstop.
+  if (depth > 4) return undefined;
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (key === "room") {
+      if (inner !== room) return inner;
+    } else if (inner !== null && typeof inner === "object") {
+      const other = otherRoomIn(inner, room, depth + 1);
+      if (other !== undefined) return other;
+    }
   }
-  return rooms;
+  return undefined;
 }
 
 /**
@@ -28,8 +33,7 @@ function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown
  */
 export function misroutedEvent(group: string, event: object): string | null {
   if (!group.startsWith(ROOM_GROUP_PREFIX)) return null;
-  const room = group.slice(ROOM_GROUP_PREFIX.length);
-  const other = roomsNamedIn(event).find((named) => named !== room);
+  const other = otherRoomIn(event, group.slice(ROOM_GROUP_PREFIX.length));
   return other === undefined ? null : `it names room ${JSON.stringify(other)}`;
 }
 
