@@ -53,6 +53,8 @@ export interface Config {
   readonly databaseUrl: string;
   readonly redisUrl: string | undefined;
   readonly redisPrefix: string;
+  /** Signs and vouches for events between processes (groups/event-signature.ts); never logged. */
+  readonly redisEventKey: string | undefined;
   /** Server processes on the port: more than one only with Redis and a shared database. */
   readonly workers: number;
   readonly allowedOrigins: readonly string[] | undefined;
@@ -128,6 +130,9 @@ export interface Limits {
   readonly maxRequestBodyBytes: number;
 }
 
+/** Settings whose value a configuration error never shows (only its length). */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(["REDIS_EVENT_KEY"]);
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -135,7 +140,12 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
-    const got = (name: string) => (env[name] === undefined ? "unset" : JSON.stringify(redactSecrets(env[name])));
+    const got = (name: string) =>
+      env[name] === undefined
+        ? "unset"
+        : SECRET_SETTINGS.has(name)
+          ? `${env[name].length} characters`
+          : JSON.stringify(redactSecrets(env[name]));
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message} (got ${got(String(i.path[0]))})`);
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
@@ -147,6 +157,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
+    redisEventKey: e.REDIS_EVENT_KEY,
     workers,
     allowedOrigins: e.ALLOWED_ORIGINS ? Object.freeze(e.ALLOWED_ORIGINS) : undefined,
     production: e.NODE_ENV === "production",

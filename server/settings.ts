@@ -78,6 +78,13 @@ export const SettingsSchema = z.object({
       doc: "Prefix of this deployment's Redis channels and keys, so several deployments (or tests) can share one Redis.",
     },
   ),
+  REDIS_EVENT_KEY: setting(
+    emptyIsUnset.refine((v) => v === undefined || v.length >= 32, "at least 32 characters (openssl rand -base64 32)"),
+    {
+      group: "server",
+      doc: 'With REDIS_URL: a secret every process of the deployment shares (at least 32 characters, e.g. from openssl rand -base64 32). Each process signs what it publishes with it (HMAC-SHA256) and takes an event signed with it as its own: no read of the database to confirm it. Unset, or a key another process does not share: entries from other processes are each confirmed against the database (correct, with more reads). Rotating it: "Several machines" in docs/operations.md.',
+    },
+  ),
   WORKERS: setting(z.coerce.number().int().min(1).max(256).optional(), {
     group: "server",
     doc: "Server processes sharing PORT, supervised; more than 1 needs REDIS_URL and a shared database.",

@@ -132,6 +132,7 @@ async function openGroups(config: Config, log: Logger): Promise<GroupLayer> {
   return createRedisGroupLayer({
     url: config.redisUrl,
     prefix: config.redisPrefix,
+    eventKey: config.redisEventKey,
     log: (message, error) => log.warn({ err: error }, `redis: ${message}`),
   });
 }

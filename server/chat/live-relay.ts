@@ -10,12 +10,13 @@
  * arrived out of order) and follows on its own again from there (room-stream.ts).
  * Events from the network (Redis: `local` false) are confirmed against the
  * database first, as every subscriber's own stream does (shared by the process,
- * one range read per room and event-loop turn: entry-confirmer.ts), and passed
+ * one range read per room and event-loop turn: entry-confirmer.ts), unless the
+ * layer vouches for them (signed by a process of ours), and passed
  * on in the order they arrived; a lag (a Redis
  * reconnect) hands every rider back to catch up from the database.
  */
 import { type EntryEvent, type RoomEntry, type RoomEvent, type RoomName, roomGroup } from "../../shared/schemas.ts";
-import type { GroupLayer } from "../groups/group-layer.ts";
+import { type GroupLayer, trustedEvent } from "../groups/group-layer.ts";
 import type { LiveChannel, LiveRider, LiveSeat } from "../groups/live-channel.ts";
 
 /** A caught-up subscriber while it rides: a small record, held by its room's relay (no stream runs for it meanwhile). */
@@ -64,7 +65,6 @@ interface Relay extends LiveRelay {
 export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent) => Promise<RoomEntry | null>) {
   const relays = new Map<RoomName, Relay>();
   const listen = groups.listen?.bind(groups);
-  const trusted = groups.local;
 
   function open(room: RoomName, channel: LiveChannel): Relay {
     const key = roomGroup(room);
@@ -95,8 +95,13 @@ export function createLiveRelays(groups: GroupLayer, confirm: (event: EntryEvent
     let closed = false;
     const onEvent = (event: RoomEvent) => {
       if (event.type !== "entry" || event.room !== room) return;
-      if (trusted) return pass(event.entry);
-      const stored = confirm(event);
+      if (!trustedEvent(groups, event)) return passConfirmed(confirm(event));
+      // Vouched for (signed by a process of ours): as if local, but behind any entry still being confirmed.
+      if (confirming === 0) pass(event.entry);
+      else passConfirmed(Promise.resolve(event.entry));
+    };
+    /** `stored` passed on once it and every event before it are settled. */
+    const passConfirmed = (stored: Promise<RoomEntry | null>) => {
       confirming++;
       confirmed = confirmed.then(() =>
         stored

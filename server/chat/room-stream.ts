@@ -22,7 +22,7 @@ import type { Db } from "../../db/index.ts";
 import { isStorageUnavailable } from "../../db/unavailable.ts";
 import { type EntryEvent, MESSAGE_TEXT_MAX, type RoomEntry, type RoomName, roomGroup } from "../../shared/schemas.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
-import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
+import { type Delivery, type GroupLayer, trustedEvent } from "../groups/group-layer.ts";
 import type { LiveSeat } from "../groups/live-channel.ts";
 import { REPLAY_BATCH, REPLAY_STEP_BYTES } from "../limits/defaults.ts";
 import type { LiveRelay, LiveRelays, RelayHold, Rider } from "./live-relay.ts";
@@ -138,8 +138,6 @@ class Follower<T> implements Rider {
   readonly pacer: StreamPacer | undefined;
   readonly ending: StreamEnding | undefined;
   readonly seat: LiveSeat | undefined;
-  /** Every event comes from this process, after its commit: no need to confirm it. */
-  readonly trusted: boolean;
   /** Read at least once: its stream's `finally` releases what it holds. */
   started = false;
 
@@ -160,7 +158,6 @@ class Follower<T> implements Rider {
     this.pacer = opts.pacer;
     this.ending = opts.ending;
     this.seat = opts.seat;
-    this.trusted = opts.groups.local;
   }
 
   get relay(): LiveRelay | null {
@@ -225,7 +222,9 @@ async function* follow<T>(s: Follower<T>, newest: number | undefined): AsyncGene
         continue;
       }
       if (event.type !== "entry" || event.room !== s.room || event.entry.seq <= s.last) continue;
-      const entry = s.trusted ? event.entry : await waitOutStorage(() => s.confirm(event), s.signal);
+      const entry = trustedEvent(s.groups, event)
+        ? event.entry
+        : await waitOutStorage(() => s.confirm(event), s.signal);
       // Stopped while confirming (access revoked meanwhile): nothing more is given.
       if (!entry || s.signal.aborted) continue;
       // A jump: the entries before it were committed first, so the database has them.

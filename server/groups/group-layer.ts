@@ -29,6 +29,12 @@ export interface GroupLayer {
    * entry against the database before showing it.
    */
   readonly local: boolean;
+  /**
+   * For a layer over the network: whether this delivered event is vouched for
+   * as if it were local (signed with the deployment's key: groups/event-signature.ts),
+   * so it needs no confirmation. Absent, or false: confirm it as `local` says.
+   */
+  vouches?(event: RoomEvent): boolean;
   publish(group: string, event: RoomEvent): Promise<void>;
   /**
    * Resolves once the subscription is live: every event published after that is
@@ -48,3 +54,7 @@ export interface GroupLayer {
   subscriberCount(group: string): number;
   close(): Promise<void>;
 }
+
+/** Whether `event`, as `groups` delivered it, needs no confirmation against the database: published here, or vouched for. */
+export const trustedEvent = (groups: GroupLayer, event: RoomEvent): boolean =>
+  groups.local || groups.vouches?.(event) === true;

@@ -1,21 +1,29 @@
 /**
  * Decoding what arrives from Redis. It is input like any other: anyone who can
  * publish there could forge it, so each message is parsed against the schema
- * and checked to belong to its channel before it reaches a subscriber.
+ * and checked to belong to its channel before it reaches a subscriber. One
+ * signed by a process of this deployment (event-signature.ts) is our own JSON
+ * of a RoomEvent: parsed without the schema, still checked against its channel.
  */
 import { RoomEvent } from "../../shared/schemas.ts";
+import { createEventSigner, type EventSigner } from "./event-signature.ts";
 
 const ROOM_GROUP_PREFIX = "room:";
 
-/** Every room an event names: its own `room`, and the `room` of whatever it carries (an entry, its message). */
-function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown[] {
-  // Events are small and already schema-checked; the depth bound is only a backstop.
-  if (value === null || typeof value !== "object" || depth > 4) return rooms;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key === "room") rooms.push(inner);
-    else roomsNamedIn(inner, depth + 1, rooms);
+/** The first room `value` names that is not `room` (its own `room`, or that of whatever it carries), else undefined. */
+function otherRoomIn(value: object, room: string, depth = 0): unknown {
+  // Events are small, and shaped by the schema or by us (signed); the depth bound is only a backstop.
+  if (depth > 4) return undefined;
+  for (const key in value) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (key === "room") {
+      if (inner !== room) return inner;
+    } else if (inner !== null && typeof inner === "object") {
+      const other = otherRoomIn(inner, room, depth + 1);
+      if (other !== undefined) return other;
+    }
   }
-  return rooms;
+  return undefined;
 }
 
 /**
@@ -25,25 +33,59 @@ function roomsNamedIn(value: unknown, depth = 0, rooms: unknown[] = []): unknown
  */
 export function misroutedEvent(group: string, event: object): string | null {
   if (!group.startsWith(ROOM_GROUP_PREFIX)) return null;
-  const room = group.slice(ROOM_GROUP_PREFIX.length);
-  const other = roomsNamedIn(event).find((named) => named !== room);
+  const other = otherRoomIn(event, group.slice(ROOM_GROUP_PREFIX.length));
   return other === undefined ? null : `it names room ${JSON.stringify(other)}`;
 }
 
-/** A message's group and event, or why it is dropped (`dropped` null: another deployment's channel, dropped silently). */
-export type DecodedMessage = { group: string; event: RoomEvent } | { dropped: string | null; error?: unknown };
+/**
+ * A message's group and event (`signed`: by a process of this deployment, to be taken as this process's own), or
+ * why it is dropped (`dropped` null: another deployment's channel, dropped silently).
+ */
+export type DecodedMessage =
+  | { group: string; event: RoomEvent; signed: boolean }
+  | { dropped: string | null; error?: unknown };
 
-/** What a message on `channel` carries, checked: the schema, then the room it names. */
-export function decodeRedisMessage(prefix: string, channel: string, payload: string): DecodedMessage {
+/** What a message on `channel` carries, checked: its signature or the schema, then the room it names. */
+export function decodeRedisMessage(
+  prefix: string,
+  channel: string,
+  payload: string,
+  signer?: EventSigner,
+): DecodedMessage {
   if (!channel.startsWith(prefix)) return { dropped: null };
   const group = channel.slice(prefix.length);
+  const signed = signer?.verified(channel, payload) ?? null;
   let event: RoomEvent;
   try {
-    event = RoomEvent.parse(JSON.parse(payload));
+    event = signed === null ? RoomEvent.parse(JSON.parse(payload)) : (JSON.parse(signed) as RoomEvent);
   } catch (error) {
     return { dropped: `dropped an invalid event on ${channel}`, error };
   }
   const misrouted = misroutedEvent(group, event);
   if (misrouted) return { dropped: `dropped an event on ${channel}: ${misrouted}` };
-  return { group, event };
+  return { group, event, signed: signed !== null };
 }
+
+/**
+ * What one process writes to and reads from Redis: each event as text (signed with `key`
+ * when there is one), and each message decoded; `vouches` tells the events that arrived
+ * signed with the key, as delivered (the same objects reach every local subscriber).
+ */
+export function createEventCodec(prefix: string, key: string | undefined) {
+  const signer = key ? createEventSigner({ key }) : undefined;
+  const vouched = new WeakSet<RoomEvent>();
+  return {
+    encode(channel: string, event: RoomEvent): string {
+      const json = JSON.stringify(event);
+      return signer ? signer.sign(channel, json) : json;
+    },
+    decode(channel: string, payload: string): DecodedMessage {
+      const decoded = decodeRedisMessage(prefix, channel, payload, signer);
+      if ("event" in decoded && decoded.signed) vouched.add(decoded.event);
+      return decoded;
+    },
+    vouches: (event: RoomEvent) => vouched.has(event),
+  };
+}
+
+export type EventCodec = ReturnType<typeof createEventCodec>;

@@ -6,12 +6,14 @@
  * - redis-connection.ts: opening the connections, waiting for Redis at start-up, telling outages;
  * - redis-subscriptions.ts: which channels are SUBSCRIBEd, and resubscribing them (then a
  *   `Lagged` marker for every local subscriber) after each reconnection;
- * - redis-events.ts: decoding and checking what arrives, which is input like any other.
+ * - redis-events.ts: decoding and checking what arrives, which is input like any other;
+ * - event-signature.ts: with a key, what this process publishes is signed, and what verifies
+ *   is vouched for (`vouches`): taken as this process's own, with no read of the database.
  */
 import Redis from "ioredis";
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS } from "../limits/defaults.ts";
 import type { Delivery, GroupLayer, SubscribeOptions } from "./group-layer.ts";
-import { createMemoryGroupLayer } from "./memory.ts";
+import { createMemoryGroupLayer, type MemoryGroupLayer } from "./memory.ts";
 import {
   COMMON_REDIS_OPTIONS,
   firstAnswer,
@@ -19,7 +21,7 @@ import {
   redactedUrl,
   watchConnectionHealth,
 } from "./redis-connection.ts";
-import { decodeRedisMessage } from "./redis-events.ts";
+import { createEventCodec, type EventCodec } from "./redis-events.ts";
 import { createChannelSubscriptions } from "./redis-subscriptions.ts";
 
 export interface RedisGroupLayerOptions {
@@ -33,6 +35,8 @@ export interface RedisGroupLayerOptions {
   publishTimeoutMs?: number;
   /** How long start-up waits for an answer from Redis (a refusal is one) before going on without it. */
   connectTimeoutMs?: number;
+  /** Shared by the deployment's processes (REDIS_EVENT_KEY): signs what is published, vouches for what verifies. */
+  eventKey?: string;
   log?: RedisLog;
 }
 
@@ -55,6 +59,15 @@ function openPubSub(url: string, prefix: string, publishTimeoutMs: number): { pu
     enableOfflineQueue: false,
   });
   return { pub, sub };
+}
+
+/** Each message that arrives, decoded and checked (redis-events.ts), to the local subscribers; what is dropped, to the log. */
+function deliverMessages(sub: Redis, codec: EventCodec, local: MemoryGroupLayer, log: RedisLog) {
+  sub.on("message", (channel: string, payload: string) => {
+    const decoded = codec.decode(channel, payload);
+    if ("event" in decoded) void local.publish(decoded.group, decoded.event);
+    else if (decoded.dropped) log(decoded.dropped, decoded.error);
+  });
 }
 
 /**
@@ -89,12 +102,8 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     capacity: options.capacity,
     onGroupEmpty: (group) => channels.release(group),
   });
-
-  sub.on("message", (channel: string, payload: string) => {
-    const decoded = decodeRedisMessage(prefix, channel, payload);
-    if ("event" in decoded) void local.publish(decoded.group, decoded.event);
-    else if (decoded.dropped) log(decoded.dropped, decoded.error);
-  });
+  const codec = createEventCodec(prefix, options.eventKey);
+  deliverMessages(sub, codec, local, log);
 
   // Start-up waits for the first answer (ready, or refused), never for a Redis that is down: the
   // process serves at once, and the subscriptions' "ready" subscribes what it needs once Redis answers.
@@ -108,7 +117,7 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
 
     async publish(group, event) {
       if (closed) throw new Error("The group layer is closed.");
-      await pub.publish(prefix + group, JSON.stringify(event));
+      await pub.publish(prefix + group, codec.encode(prefix + group, event));
     },
 
     async subscribe(group: string, opts: SubscribeOptions): Promise<AsyncIterable<Delivery>> {
@@ -120,8 +129,9 @@ export async function createRedisGroupLayer(options: RedisGroupLayerOptions): Pr
     },
 
     // What arrives from Redis after the checks in redis-events.ts, and a lag after every reconnection. Events
-    // reach listeners as they reach subscribers: to be confirmed against the database (local is false).
+    // reach listeners as they reach subscribers: to be confirmed against the database (local is false), unless vouched for.
     listen: (group, listener, onLagged) => local.listen(group, listener, onLagged),
+    vouches: codec.vouches,
 
     subscriberCount: (group) => local.subscriberCount(group),
 

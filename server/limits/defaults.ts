@@ -117,6 +117,11 @@ export const REDIS_COMMAND_TIMEOUT_MS = 500;
 export const REDIS_CONNECT_TIMEOUT_MS = 5000;
 /** Redis reconnect delays: quick after a blip, doubling up to once every 2 s, plus up to 50 ms of jitter so processes do not reconnect in step. */
 export const REDIS_RETRY = { firstMs: 50, maxMs: 2000, jitterMs: 50 } as const;
+/**
+ * How old a signed event from Redis may be and still be taken without a confirming read (either way: clocks of
+ * several machines differ). Pub/sub delivers in milliseconds; an older one (a replay) is confirmed, never dropped for it.
+ */
+export const SIGNED_EVENT_MAX_AGE_MS = 30_000;
 
 // ── Presence and typing ──────────────────────────────────────────────────────
 

@@ -8,6 +8,7 @@
  * bench's server core, so the figure that compares is per server CPU-second
  * (each node's CPU read from /proc).
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { createNodeNetwork, type NodeNetwork } from "./netns.ts";
 import { type SharedService, startSharedPostgres, startSharedRedis } from "./node-services.ts";
@@ -29,6 +30,12 @@ export interface NodesSizes {
 }
 
 const PORT = 3000;
+/**
+ * `BENCH_NODES_CPU_PROF=<dir>`: every node writes a CPU profile there when it stops (`.cpuprofile`
+ * and a markdown summary), to see where a node's time goes. Profiling costs CPU: not for the figures.
+ */
+const CPU_PROF_DIR = process.env.BENCH_NODES_CPU_PROF;
+const profiling = CPU_PROF_DIR ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${CPU_PROF_DIR}`] : [];
 
 interface Node {
   url: string;
@@ -42,14 +49,17 @@ async function startNode(
   at: NodeNetwork["nodes"][number],
   env: Record<string, string>,
 ): Promise<Node> {
-  const child = spawnChild(net.exec(at.namespace, pinned(SERVER_CPU, ["bun", join(ROOT, "server/main.ts")])), {
-    HOST: at.address,
-    PORT: String(PORT),
-    NODE_ENV: "production",
-    WORKERS: "1",
-    ...BENCH_LIMITS,
-    ...env,
-  });
+  const child = spawnChild(
+    net.exec(at.namespace, pinned(SERVER_CPU, ["bun", ...profiling, join(ROOT, "server/main.ts")])),
+    {
+      HOST: at.address,
+      PORT: String(PORT),
+      NODE_ENV: "production",
+      WORKERS: "1",
+      ...BENCH_LIMITS,
+      ...env,
+    },
+  );
   await child.line(/listening on/, 60_000);
   const url = `http://${at.address}:${PORT}`;
   for (let i = 0; ; i++) {
@@ -77,13 +87,19 @@ async function generate(job: NodesJob): Promise<NodesResult> {
 /** One run: `count` nodes (the first `count` namespaces) under `count` × roomsPerNode rooms. */
 async function runNodes(
   net: NodeNetwork,
-  services: { redis: SharedService; postgres: SharedService },
+  services: { redis: SharedService; postgres: SharedService; eventKey: string },
   count: number,
   senders: "all" | "home",
   sizes: NodesSizes,
   tag: string,
 ): Promise<Run> {
-  const env = { DATABASE_URL: services.postgres.url, REDIS_URL: services.redis.url, REDIS_PREFIX: "parlor:" };
+  const env = {
+    DATABASE_URL: services.postgres.url,
+    REDIS_URL: services.redis.url,
+    REDIS_PREFIX: "parlor:",
+    // Shared by the nodes, as a deployment's: what one publishes, the others take without a confirming read.
+    REDIS_EVENT_KEY: services.eventKey,
+  };
   const nodes: Node[] = [];
   try {
     // The first node alone migrates the fresh database; the others start once it is done.
@@ -140,6 +156,7 @@ export async function nodesScenario(
   const failures: string[] = [];
   const runs: Record<Key, Run[]> = { "1": [], "3": [], "3home": [] };
   const net = createNodeNetwork(3);
+  const eventKey = randomBytes(32).toString("base64");
   try {
     const postgres = await startSharedPostgres(net.hostAddress);
     try {
@@ -153,7 +170,7 @@ export async function nodesScenario(
             log(
               `nodes: ${count} node(s), ${sizes.roomsPerNode * count} rooms × ${sizes.members} members, ${senders === "all" ? "every member sending" : "the members on each room's first node sending"} (round ${round + 1})`,
             );
-            const r = await runNodes(net, { redis, postgres }, count, senders, sizes, `n${key}x${round}r`);
+            const r = await runNodes(net, { redis, postgres, eventKey }, count, senders, sizes, `n${key}x${round}r`);
             runs[key].push(r);
             const problems = [];
             if (r.lost) problems.push(`${r.lost} of ${r.expected} deliveries lost`);

@@ -44,6 +44,15 @@ describe("configuration errors", () => {
     expect(message).not.toContain("s3cret-pw");
   });
 
+  test("a REDIS_EVENT_KEY too short to be a key is refused by name, and shown only by its length", () => {
+    const message = configError({ REDIS_EVENT_KEY: "s3cret-but-short" });
+    expect(message).toContain("REDIS_EVENT_KEY: at least 32 characters");
+    expect(message).toContain("(got 16 characters)");
+    expect(message).not.toContain("s3cret");
+    expect(loadConfig({ REDIS_EVENT_KEY: "k".repeat(32) }).redisEventKey).toBe("k".repeat(32));
+    expect(loadConfig({ REDIS_EVENT_KEY: "" }).redisEventKey).toBeUndefined();
+  });
+
   test("TRUST_PROXY takes a hop count or addresses/CIDRs, and refuses anything else by name", () => {
     expect(loadConfig({ TRUST_PROXY: "2" }).clientAddress.trust).toEqual({ kind: "hops", hops: 2 });
     expect(loadConfig({}).clientAddress).toEqual({ trust: { kind: "none" }, header: "x-forwarded-for" });

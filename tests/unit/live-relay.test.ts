@@ -17,7 +17,7 @@ import { openRoomStream, type RoomStreamOptions } from "../../server/chat/room-s
 import type { LiveChannel, LiveRider, LiveSeat } from "../../server/groups/live-channel.ts";
 import { createMemoryGroupLayer, type MemoryGroupLayer } from "../../server/groups/memory.ts";
 import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
-import { waitFor } from "../support/wait.ts";
+import { quietFor, waitFor } from "../support/wait.ts";
 
 let db: Db;
 let groups: MemoryGroupLayer;
@@ -290,6 +290,54 @@ describe("live relay", () => {
     await publish(m5!);
     await waitFor(() => a.got.length >= 5, "every entry");
     expect(a.got).toEqual([1, 2, 3, 4, 5]);
+    abort.abort();
+    await done;
+  });
+
+  test("from the network, an entry the layer vouches for (signed by a process of ours) is passed on unconfirmed, behind one still being confirmed", async () => {
+    const vouched = new WeakSet<object>();
+    const network = {
+      ...groups,
+      local: false,
+      listen: groups.listen,
+      subscribe: groups.subscribe,
+      publish: groups.publish,
+      subscriberCount: groups.subscriberCount,
+      vouches: (event: object) => vouched.has(event),
+    };
+    // Confirmations wait for `release`: entry 2's is still pending when 3 arrives, vouched for.
+    const release = Promise.withResolvers<void>();
+    let confirmed = 0;
+    const slow = async (event: EntryEvent) => {
+      confirmed++;
+      await release.promise;
+      return confirm(event);
+    };
+    const networkRelays = createLiveRelays(network, slow);
+    const { subscriber } = fakeChannel();
+    const a = subscriber();
+    const stream = await openFor(a.seat, { groups: network, relays: networkRelays, confirm: slow });
+    const done = a.read(stream);
+    const [m1, m2, m3] = await store(3);
+    const signed = (m: Message) => {
+      const event: EntryEvent = { type: "entry", room: "r", entry: { kind: "message", seq: m.seq, message: m } };
+      vouched.add(event);
+      return groups.publish(roomGroup("r"), event);
+    };
+    await signed(m1!);
+    await waitFor(() => a.control.riding() && a.got.length === 1, "the subscriber to ride, given 1");
+    const before = confirmed;
+    await publish(m2!);
+    await signed(m3!);
+    // Nothing overtakes 2 (passing 3 first would hand the rider back to read 2 and 3 from the database at once).
+    await quietFor(100, () => a.got.length, "what the rider was given");
+    expect(a.got).toEqual([1]);
+    expect(a.control.riding()).toBe(true);
+    release.resolve();
+    await waitFor(() => a.got.length >= 3, "2 and 3");
+    expect(a.got).toEqual([1, 2, 3]);
+    expect(a.control.riding()).toBe(true);
+    expect(confirmed - before).toBe(1);
     abort.abort();
     await done;
   });

@@ -196,6 +196,30 @@ describe("room stream", () => {
     expect(await read(stream, 1)).toEqual([2]);
   });
 
+  test("over a shared layer, an event the layer vouches for (signed by a process of ours) is taken as it came, unconfirmed; the next, not vouched for, is confirmed", async () => {
+    const vouched = new WeakSet<object>();
+    const layer: GroupLayer = { ...untrusted(groups), vouches: (event) => vouched.has(event) };
+    let confirmed = 0;
+    const stream = await openRoomStream({
+      db,
+      groups: layer,
+      room: "r",
+      after: undefined,
+      signal: abort.signal,
+      map: (e: RoomEntry) => e,
+      confirm: (event) => (confirmed++, confirm(event)),
+    });
+    const [m1, m2] = await store(2);
+    const signed: EntryEvent = { type: "entry", room: "r", entry: entryOf({ ...m1!, text: "as published" }) };
+    vouched.add(signed);
+    await groups.publish(roomGroup("r"), signed);
+    await publish(m2!);
+    const [first, second] = [(await stream.next()).value, (await stream.next()).value] as RoomEntry[];
+    expect(first!.kind === "message" && first!.message.text).toBe("as published");
+    expect(second!.kind === "message" && second!.message.text).toBe("t1");
+    expect(confirmed).toBe(1);
+  });
+
   test("a resume from the start reads the log a batch at a time, each batch waiting for its turn and released once handed on", async () => {
     await store(REPLAY_BATCH * 2 + 10);
     let held = 0;
