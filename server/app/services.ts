@@ -182,7 +182,7 @@ function buildDomain(opts: {
     log,
     publish: chat.publish,
   });
-  return { revocations, rooms, chat, unread: createUnread({ db, groups, rooms }) };
+  return { revocations, rooms, chat, unread: createUnread({ db, groups, rooms, confirm: chat.confirm }) };
 }
 
 /** The same limiters, each refusal counted under its name (parlor_refusals_total). */

@@ -187,6 +187,9 @@ export function createRoomLog({
     /** Rooms by most recent message. */
     active: (limit: number) => activeRooms(db, limit),
 
+    /** An entry heard from another process, as the database holds it (null: it does not), in batches (entry-confirmer.ts). */
+    confirm,
+
     /** A subscriber's stream of the room's entries after `after` (see room-stream.ts). */
     stream: <T>(request: StreamRequest<T>) => openRoomStream({ db, groups, confirm, relays, ...request }),
 

@@ -12,7 +12,7 @@
  * (`roomsCounts`): a snapshot of 200 rooms is one query, not 1,200.
  */
 import type { Db } from "../../db/index.ts";
-import type { MeRoomsEvent, RoomName, RoomUnread } from "../../shared/schemas.ts";
+import type { EntryEvent, MeRoomsEvent, RoomEntry, RoomName, RoomUnread } from "../../shared/schemas.ts";
 import type { GroupLayer } from "../groups/group-layer.ts";
 import { announceToUser } from "../groups/user-events.ts";
 import type { Rooms } from "../rooms/rooms.ts";
@@ -23,9 +23,11 @@ export interface UnreadOptions {
   db: Db;
   groups: GroupLayer;
   rooms: Rooms;
+  /** An entry heard from another process, as the database holds it (the room log's confirmer): only that is counted. */
+  confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
 }
 
-export function createUnread({ db, groups, rooms }: UnreadOptions) {
+export function createUnread({ db, groups, rooms, confirm }: UnreadOptions) {
   /** The summaries of those of `rooms` that exist, in one statement. */
   async function summariesOf(userId: number, rooms: readonly RoomName[]): Promise<Map<RoomName, RoomUnread>> {
     const counts = await roomsCounts(db, userId, rooms);
@@ -37,7 +39,7 @@ export function createUnread({ db, groups, rooms }: UnreadOptions) {
 
   /** A snapshot of `user`'s rooms, then each change, until `signal` aborts. */
   async function* watch(user: { id: number; username: string }, signal: AbortSignal): AsyncGenerator<MeRoomsEvent> {
-    const watcher = new UnreadWatcher({ groups, user, signal, summariesOf });
+    const watcher = new UnreadWatcher({ groups, user, signal, summariesOf, confirm });
     await watcher.followUser();
     try {
       await watcher.follow(await myRooms(user));

@@ -8,8 +8,16 @@
  * room and every recount is one statement for all the rooms it concerns.
  */
 import { mentions } from "../../shared/room-log.ts";
-import { type MeRoomsEvent, type RoomName, type RoomUnread, roomGroup, userGroup } from "../../shared/schemas.ts";
-import type { Delivery, GroupLayer } from "../groups/group-layer.ts";
+import {
+  type EntryEvent,
+  type MeRoomsEvent,
+  type RoomEntry,
+  type RoomName,
+  type RoomUnread,
+  roomGroup,
+  userGroup,
+} from "../../shared/schemas.ts";
+import { type Delivery, type GroupLayer, trustedEvent } from "../groups/group-layer.ts";
 
 export interface WatcherOptions {
   groups: GroupLayer;
@@ -18,6 +26,8 @@ export interface WatcherOptions {
   signal: AbortSignal;
   /** The summaries of those of `rooms` that exist, in one statement. */
   summariesOf: (userId: number, rooms: readonly RoomName[]) => Promise<Map<RoomName, RoomUnread>>;
+  /** An entry heard from another process, as the database holds it (null: it does not). */
+  confirm: (event: EntryEvent) => Promise<RoomEntry | null>;
 }
 
 interface Watched {
@@ -90,14 +100,35 @@ export class UnreadWatcher {
     });
   }
 
-  /** A room's delivery: the next message moves its counts by one, without a query; anything else recounts it. */
+  /**
+   * A room's delivery: the next message moves its counts by one, without a query; anything else recounts it.
+   * An entry from another process that is not vouched for is counted as the database holds it, once confirmed
+   * (the room streams' batched reads): a forged one on Redis moves no count.
+   */
   private onRoomDelivery(room: RoomName, d: Delivery): void {
-    const w = this.watched.get(room);
-    if (!w) return;
+    if (!this.watched.has(room)) return;
     if (d.type === "lagged") return void this.recount.add(room);
     if (d.type !== "entry" || d.room !== room) return;
+    if (trustedEvent(this.opts.groups, d)) {
+      this.count(room, d.entry);
+      return;
+    }
+    this.opts.confirm(d).then(
+      (entry) => {
+        if (entry) this.count(room, entry);
+        this.poke();
+      },
+      () => {
+        this.recount.add(room);
+        this.poke();
+      },
+    );
+  }
+
+  private count(room: RoomName, entry: RoomEntry): void {
+    const w = this.watched.get(room);
+    if (!w) return;
     const s = w.summary;
-    const entry = d.entry;
     if (entry.seq <= s.lastSeq) return;
     // The common case, the next entry being a message, is counted here; anything else is recounted,
     // and so is a reply by someone else: whether it answers one of ours is in the database.

@@ -3,8 +3,10 @@
  * process B hears of messages, marker moves and new rooms that happen on A.
  */
 import { expect, test } from "bun:test";
-import type { RoomUnread } from "../../shared/schemas.ts";
-import { describeWithServices, postgresService, redisService } from "../support/backends.ts";
+import Redis from "ioredis";
+import type { RoomEvent, RoomUnread } from "../../shared/schemas.ts";
+import { describeWithServices, postgresService, redisService, testRedisUrl } from "../support/backends.ts";
+import { testMessage } from "../support/entries.ts";
 import { useProcessPair } from "../support/process-pair.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -41,6 +43,45 @@ await describeWithServices("me.rooms across two processes", [postgresService, re
     await ann.client.room.create.mutate({ room: "second", visibility: "private" });
     await ann.client.room.invite.mutate({ room: "second", username: ben.username });
     await waitFor(() => rooms.has("second"), "the new room", 5000);
+    sub.unsubscribe();
+  }, 30_000);
+
+  test("an entry forged on Redis moves no count: B counts what the database holds", async () => {
+    const ann = await pair.a.signUp();
+    const ben = await pair.a.signUp();
+    await ann.client.room.create.mutate({ room: "guarded", visibility: "public" });
+    await ben.client.room.join.mutate({ room: "guarded" });
+    const rooms = new Map<string, RoomUnread>();
+    const onB = pair.b.signedInAs(ben.token);
+    const sub = onB.client.me.rooms.subscribe(undefined, {
+      onData: (e) => {
+        if (e.type === "snapshot") for (const r of e.rooms) rooms.set(r.room, r);
+        else if (e.type === "update") rooms.set(e.room.room, e.room);
+      },
+    });
+    await waitFor(() => rooms.has("guarded"), "snapshot on B", 5000);
+    const next = rooms.get("guarded")!.lastSeq + 1;
+
+    // The attacker publishes the room's next seq: a message that mentions ben, which the database does not hold.
+    const forged: RoomEvent = {
+      type: "entry",
+      room: "guarded",
+      entry: {
+        kind: "message",
+        seq: next,
+        message: testMessage(next, { room: "guarded", sender: ann.username, text: `@${ben.username} forged` }),
+      },
+    };
+    const raw = new Redis(await testRedisUrl());
+    try {
+      await raw.publish(`${pair.prefix}room:guarded`, JSON.stringify(forged));
+    } finally {
+      raw.disconnect();
+    }
+    const real = await ann.client.room.send.mutate({ room: "guarded", text: "the real one" });
+    expect(real.seq).toBe(next);
+    await waitFor(() => rooms.get("guarded")?.lastSeq === real.seq, "the real message", 5000);
+    expect(rooms.get("guarded")).toMatchObject({ unread: 1, mentions: 0 });
     sub.unsubscribe();
   }, 30_000);
 });

@@ -41,7 +41,7 @@ export async function startProcessPair(redisUrl: string, env: Record<string, str
   };
 }
 
-export function useProcessPair(env: Record<string, string> = {}): ProcessPair {
+export function useProcessPair(env: Record<string, string> = {}): ProcessPair & { readonly prefix: string } {
   let pair: StartedPair | undefined;
   beforeAll(async () => {
     pair = await startProcessPair(await testRedisUrl(), env);
@@ -53,6 +53,9 @@ export function useProcessPair(env: Record<string, string> = {}): ProcessPair {
     },
     get b() {
       return pair!.b;
+    },
+    get prefix() {
+      return pair!.prefix;
     },
   };
 }
