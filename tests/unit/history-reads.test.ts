@@ -1,8 +1,8 @@
 /**
- * Where history pages are read. On a SQLite file they run on its read
- * connection (db/in-process.ts): a page never waits behind a write transaction
- * in progress and never shows its rows; a page read after a send's
- * acknowledgement shows the message. `:memory:` has one connection: its reads
+ * Where history pages are read. On a SQLite file they (and the access seam's
+ * read before them) run on its read connection (db/in-process.ts): a page
+ * never waits behind a write transaction in progress and never shows its rows;
+ * a page read after a send's acknowledgement shows the message. `:memory:` has one connection: its reads
  * wait their turn, as before. (That history equals the fold of the log, on
  * every backend: room-log-properties.test.ts.)
  */
@@ -13,6 +13,7 @@ import { historyPage } from "../../server/chat/log-reader.ts";
 import { createRoomLog, type RoomLog } from "../../server/chat/room-log.ts";
 import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import { createMemoryGroupLayer } from "../../server/groups/memory.ts";
+import { readAccess } from "../../server/rooms/why-revoked.ts";
 import { databaseBackends, describeEach, type TestDb } from "../support/backends.ts";
 
 /** Event-loop turns a read is given to answer while the transaction stays open. */
@@ -64,17 +65,21 @@ await describeEach("history reads", databaseBackends, (backend) => {
     });
     await inserted.promise;
     let answered = false;
-    const reading = historyPage(db, { room: "open-tx", limit: 10 }).then((page) => {
+    // What room.history runs: the access seam's read, then the page.
+    const reading = readAccess(db, "open-tx", ann).then(async (access) => {
+      order.push("access");
+      const page = await historyPage(db, { room: "open-tx", limit: 10 });
       answered = true;
       order.push("read");
-      return page;
+      return { access, page };
     });
     for (let turn = 0; turn < TURNS && !answered; turn++) await nextTurn();
     release.resolve();
     await writing;
-    const page = await reading;
+    const { access, page } = await reading;
 
-    expect(order).toEqual(waitsForTheWriter ? ["commit", "read"] : ["read", "commit"]);
+    expect(order).toEqual(waitsForTheWriter ? ["commit", "access", "read"] : ["access", "read", "commit"]);
+    expect(access).toMatchObject({ exists: true, visibility: "public" });
     expect(page.messages.map((m) => m.text)).toEqual(waitsForTheWriter ? ["uncommitted", "committed"] : ["committed"]);
     // Committed now: the next read shows it.
     const after = await historyPage(db, { room: "open-tx", limit: 10 });
