@@ -42,6 +42,29 @@ function openSqlite(path: string): BunDatabase {
   return sqlite;
 }
 
+/**
+ * A file database's second connection, for reads of committed rows (./in-process.ts).
+ * Read-only; opened after the first, which made the file and put it in WAL mode.
+ */
+function openReader(path: string): BunDatabase {
+  const reader = new BunDatabase(path, { readonly: true, strict: true });
+  // A reader waits only in rare moments (the WAL being reset or recovered): wait rather than fail.
+  reader.run("PRAGMA busy_timeout = 5000");
+  return reader;
+}
+
+/** The connection Kysely runs on (closing it closes the reader too) and, for a file, the read connection. */
+function sqliteConnections(path: string, onQuery: DbOptions["onQuery"]) {
+  const sqlite = wrapBunSqlite(openSqlite(path), onQuery);
+  if (path === ":memory:") return { sqlite, reader: undefined };
+  const reader = wrapBunSqlite(openReader(path), onQuery);
+  const close = () => {
+    reader.close();
+    return sqlite.close();
+  };
+  return { sqlite: { ...sqlite, close }, reader };
+}
+
 /** int8 (bigint, count(*)) as a JS number: our ids and seqs stay far below 2^53. */
 const pgTypes = {
   getTypeParser(oid: number, format?: "text" | "binary") {
@@ -64,10 +87,10 @@ export interface DbOptions {
 export function createDb(url: string, { onQuery, onConnectionError }: DbOptions = {}): Db {
   const target = parseDatabaseUrl(url);
   if (target.kind === "sqlite") {
-    const sqlite = wrapBunSqlite(openSqlite(target.path), onQuery);
+    const { sqlite, reader } = sqliteConnections(target.path, onQuery);
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    // Prepared statements inside its transactions run on it directly (./in-process.ts).
-    registerInProcess(db, sqlite);
+    // Prepared statements inside its transactions run on it directly, reads of committed rows on the reader (./in-process.ts).
+    registerInProcess(db, sqlite, reader);
     return db;
   }
   // PostgreSQL: Kysely's query log times each query (a few awaits more, against a network round trip).

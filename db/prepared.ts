@@ -9,14 +9,16 @@
  * as a parameter). Values written in the builder itself stay as they are.
  *
  * Inside a transaction of a SQLite database the statement runs on bun:sqlite
- * directly (./in-process.ts), past Kysely's executor; elsewhere through it.
+ * directly (./in-process.ts), past Kysely's executor; elsewhere through it,
+ * unless it is prepared `{ onReader: true }` and the database is a SQLite file:
+ * then on its read connection, also directly.
  *
  * @example
  * const byName = prepare((db, name: string) => db.selectFrom("user").selectAll().where("username", "=", name));
  * const { rows } = await byName(db, "ann");
  */
 import type { Compilable, CompiledQuery, Kysely, QueryResult, SqliteStatement } from "kysely";
-import { directStatements, runDirect } from "./in-process.ts";
+import { directStatements, readerStatements, runDirect } from "./in-process.ts";
 import type { Database } from "./schema.ts";
 
 /** The database a prepared query runs on (or inside a transaction of): typed, so a builder needs no cast. */
@@ -24,19 +26,38 @@ type On = Kysely<Database>;
 
 type Slot = number | { value: unknown };
 
-/** A compiled query and, once it ran directly on SQLite, that database's statement for it. */
+export interface PrepareOptions {
+  /**
+   * A read that needs nothing newer than the last commit (a history page, its
+   * files): outside a transaction it runs on the database's read connection when
+   * it has one (a SQLite file, ./in-process.ts). It then sees every commit made
+   * before it, never a transaction's uncommitted rows, and never waits for one in
+   * progress (the search indexer's batch, the message writer's) as a statement on
+   * the one connection behind Kysely's mutex does.
+   */
+  onReader?: boolean;
+}
+
+/** A compiled query and, once it ran directly on SQLite, that database's statements for it. */
 interface Compiled<R> {
   query: CompiledQuery<R>;
   statement?: SqliteStatement;
+  readerStatement?: SqliteStatement;
 }
 
-/** Runs a compiled query with `parameters`: directly in a SQLite transaction, else through Kysely. */
-function execute<R>(db: On, entry: Compiled<R>, parameters: unknown[]): QueryResult<R> | Promise<QueryResult<R>> {
+/** Runs a compiled query with `parameters`: directly in a SQLite transaction or on its reader, else through Kysely. */
+function execute<R>(
+  db: On,
+  entry: Compiled<R>,
+  parameters: unknown[],
+  onReader = false,
+): QueryResult<R> | Promise<QueryResult<R>> {
+  // The adapter (the key of `entry`) is one database's: so are the statements.
   const direct = directStatements(db);
-  if (!direct) return db.executeQuery({ ...entry.query, parameters });
-  // The adapter (the key of `entry`) is one database's: so is the statement.
-  entry.statement ??= direct.prepare(entry.query.sql);
-  return runDirect<R>(entry.statement, parameters);
+  if (direct) return runDirect<R>((entry.statement ??= direct.prepare(entry.query.sql)), parameters);
+  const reader = onReader ? readerStatements(db) : undefined;
+  if (reader) return runDirect<R>((entry.readerStatement ??= reader.prepare(entry.query.sql)), parameters);
+  return db.executeQuery({ ...entry.query, parameters });
 }
 
 /**
@@ -49,7 +70,10 @@ function standIns<T>(values: symbol[] | Record<string, symbol>): T {
   return values as T;
 }
 
-export function prepare<P extends unknown[], R>(build: (db: On, ...params: P) => Compilable<R>) {
+export function prepare<P extends unknown[], R>(
+  build: (db: On, ...params: P) => Compilable<R>,
+  { onReader = false }: PrepareOptions = {},
+) {
   // Keyed by the dialect's adapter: a transaction shares it with its database, and the SQL depends only on it.
   const compiled = new WeakMap<object, Compiled<R> & { slots: Slot[] }>();
 
@@ -71,7 +95,7 @@ export function prepare<P extends unknown[], R>(build: (db: On, ...params: P) =>
     let entry = compiled.get(adapter);
     if (!entry) compiled.set(adapter, (entry = compile(db)));
     const parameters = entry.slots.map((slot) => (typeof slot === "number" ? params[slot] : slot.value));
-    return execute(db, entry, parameters);
+    return execute(db, entry, parameters, onReader);
   };
 }
 

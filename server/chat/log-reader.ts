@@ -16,16 +16,21 @@ export const messageAt = prepare((db, room: string, seq: number) =>
   messages(db).where("message.room", "=", room).where("message.seq", "=", seq),
 );
 
-// One extra row tells whether an older page exists without a count.
-const newestPage = prepare((db, room: string, rows: number) =>
-  messages(db).where("message.room", "=", room).orderBy("message.seq", "desc").limit(rows),
+// One extra row tells whether an older page exists without a count. On a SQLite file, pages are read
+// on its read connection: they never wait behind a write transaction (the search indexer's, the writer's).
+const newestPage = prepare(
+  (db, room: string, rows: number) =>
+    messages(db).where("message.room", "=", room).orderBy("message.seq", "desc").limit(rows),
+  { onReader: true },
 );
-const pageBefore = prepare((db, room: string, before: number, rows: number) =>
-  messages(db)
-    .where("message.room", "=", room)
-    .where("message.seq", "<", before)
-    .orderBy("message.seq", "desc")
-    .limit(rows),
+const pageBefore = prepare(
+  (db, room: string, before: number, rows: number) =>
+    messages(db)
+      .where("message.room", "=", room)
+      .where("message.seq", "<", before)
+      .orderBy("message.seq", "desc")
+      .limit(rows),
+  { onReader: true },
 );
 
 const messagesInRange = prepare((db, room: string, afterSeq: number, upTo: number) =>

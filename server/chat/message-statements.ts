@@ -3,7 +3,8 @@
  * read, seqs taken k at a time, senders joining by sending, multi-row inserts.
  * The statements on the hot path are prepared (db/prepared.ts).
  */
-import { type Insertable, SqliteAdapter, sql } from "kysely";
+import { type Insertable, sql } from "kysely";
+import { inProcess } from "../../db/in-process.ts";
 import type { Database, Db } from "../../db/index.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
 import type { Message } from "../../shared/schemas.ts";
@@ -11,9 +12,6 @@ import { attachUploads } from "../files/repository.ts";
 import type { NewMessage } from "./log-rows.ts";
 import { recordMessageMentions } from "./mentions.ts";
 import type { RoomState } from "./send-rules.ts";
-
-/** Whether statements run in this process (SQLite): then one more statement costs microseconds, not a round trip. */
-const inProcess = (db: Db) => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /**
  * In process (SQLite, one transaction at a time on its one connection, so

@@ -3,8 +3,10 @@
  * its message (`attachUploads`, inside the send's transaction), readers fetch
  * the attachments of a page of messages in one query (`attachmentsOf`).
  */
-import type { ExpressionBuilder, Selectable } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
+import { inProcess } from "../../db/in-process.ts";
 import type { Db } from "../../db/index.ts";
+import { prepare } from "../../db/prepared.ts";
 import type { Database, UploadTable } from "../../db/schema.ts";
 import type { Attachment } from "../../shared/schemas.ts";
 import { InvalidRequestError } from "../errors/domain-errors.ts";
@@ -84,17 +86,35 @@ export async function attachUploads(
   return attached;
 }
 
+/**
+ * In process (SQLite): the uploads of messages given as a JSON array, one statement for any number
+ * of them, prepared once (an IN list is a Kysely build per page, and a statement per length); on a
+ * file's read connection outside a transaction (db/prepared.ts).
+ */
+const uploadsOfMessages = prepare(
+  (db, messageIds: string) =>
+    db
+      .selectFrom("upload")
+      .selectAll()
+      .where("message_id", "in", sql<number>`(select value from json_each(${messageIds}))`)
+      .orderBy("message_id")
+      .orderBy("position"),
+  { onReader: true },
+);
+
 /** The attachments of each of `messageIds`, in the order they were given; messages without any are absent. */
 export async function attachmentsOf(db: Db, messageIds: readonly number[]): Promise<Map<number, Attachment[]>> {
   const found = new Map<number, Attachment[]>();
   if (messageIds.length === 0) return found;
-  const rows = await db
-    .selectFrom("upload")
-    .selectAll()
-    .where("message_id", "in", [...new Set(messageIds)])
-    .orderBy("message_id")
-    .orderBy("position")
-    .execute();
+  const rows = inProcess(db)
+    ? (await uploadsOfMessages(db, JSON.stringify(messageIds))).rows
+    : await db
+        .selectFrom("upload")
+        .selectAll()
+        .where("message_id", "in", [...new Set(messageIds)])
+        .orderBy("message_id")
+        .orderBy("position")
+        .execute();
   for (const r of rows) {
     const id = Number(r.message_id);
     const list = found.get(id);

@@ -24,31 +24,35 @@ export interface RoomAccessRow {
 /**
  * Owner, role and ban are subqueries on primary keys (room_member and room_ban are
  * keyed by (room, user_id)): the same answer as left joins, several times faster on SQLite.
+ * Outside a transaction it reads committed rows on a SQLite file's read connection (db/prepared.ts):
+ * every read of a room (room.history first) asks it, and need not wait behind a write in progress.
  */
-const accessQuery = prepare((db, room: string, userId: number) =>
-  db
-    .selectFrom("room")
-    .select((eb) => [
-      "room.visibility",
-      "room.direct",
-      "room.topic",
-      eb.selectFrom("user as owner").select("owner.username").whereRef("owner.id", "=", "room.owner_id").as("owner"),
-      "room.owner_id",
-      "room.member_count",
-      eb
-        .selectFrom("room_member")
-        .select("room_member.role")
-        .whereRef("room_member.room", "=", "room.name")
-        .where("room_member.user_id", "=", userId)
-        .as("role"),
-      eb
-        .selectFrom("room_ban")
-        .select("room_ban.user_id")
-        .whereRef("room_ban.room", "=", "room.name")
-        .where("room_ban.user_id", "=", userId)
-        .as("banned_id"),
-    ])
-    .where("room.name", "=", room),
+const accessQuery = prepare(
+  (db, room: string, userId: number) =>
+    db
+      .selectFrom("room")
+      .select((eb) => [
+        "room.visibility",
+        "room.direct",
+        "room.topic",
+        eb.selectFrom("user as owner").select("owner.username").whereRef("owner.id", "=", "room.owner_id").as("owner"),
+        "room.owner_id",
+        "room.member_count",
+        eb
+          .selectFrom("room_member")
+          .select("room_member.role")
+          .whereRef("room_member.room", "=", "room.name")
+          .where("room_member.user_id", "=", userId)
+          .as("role"),
+        eb
+          .selectFrom("room_ban")
+          .select("room_ban.user_id")
+          .whereRef("room_ban.room", "=", "room.name")
+          .where("room_ban.user_id", "=", userId)
+          .as("banned_id"),
+      ])
+      .where("room.name", "=", room),
+  { onReader: true },
 );
 
 /** The room as `userId` (0: a guest) sees it; null when no room has the name. */

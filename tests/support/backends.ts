@@ -1,10 +1,13 @@
 /**
  * The engines a contract suite runs against, from one list (memory and, where
  * it exists, Redis; SQLite and PostgreSQL). A suite loops over the list: one
- * set of tests, every backend. `PARLOR_BACKENDS=sqlite,memory` narrows the list.
+ * set of tests, every backend. `PARLOR_BACKENDS=sqlite,memory` narrows the list
+ * (SQLite twice: `:memory:`, one connection, and a file with its read connection).
  */
 import { describe } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Redis from "ioredis";
 import pg from "pg";
 import { createDb, type Db } from "../../db/index.ts";
@@ -139,6 +142,22 @@ export const databaseBackends: Backend<TestDb>[] = [
       const db = createDb("sqlite::memory:");
       await migrateToLatest(db);
       return { db, dispose: () => db.destroy() };
+    },
+  },
+  {
+    // A file, as deployed: reads of committed rows (history pages) go through its read connection.
+    name: "sqlite-file",
+    async create() {
+      const dir = mkdtempSync(join(tmpdir(), "parlor-db-"));
+      const db = createDb(`sqlite:${join(dir, "parlor.db")}`);
+      await migrateToLatest(db);
+      return {
+        db,
+        async dispose() {
+          await db.destroy();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     },
   },
   {

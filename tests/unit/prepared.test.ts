@@ -1,6 +1,9 @@
 /** db/prepared.ts: a query compiled once runs with each call's own parameters. */
 import { afterAll, expect, test } from "bun:test";
-import { directStatements } from "../../db/in-process.ts";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { directStatements, readerStatements } from "../../db/in-process.ts";
 import { createDb } from "../../db/index.ts";
 import { migrateToLatest } from "../../db/migrate.ts";
 import { prepare, prepareRows } from "../../db/prepared.ts";
@@ -101,4 +104,54 @@ test("in a SQLite transaction a prepared statement runs on the connection direct
   // Run after the commit, not inside the transaction it found open: it sees the renamed row.
   expect(await outside).toEqual([{ name: "kept2" }]);
   await file.destroy();
+});
+
+test("onReader on a SQLite file: outside a transaction it reads committed rows on the read connection without waiting for one in progress; inside, the transaction's own rows", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "parlor-prepared-"));
+  const file = createDb(`sqlite:${join(dir, "p.db")}`);
+  await migrateToLatest(file);
+  expect(readerStatements(file)).toBeDefined();
+  const named = prepare((d, name: string) => d.selectFrom("room").select("name").where("name", "like", name), {
+    onReader: true,
+  });
+  const add = prepare((d, name: string) => d.insertInto("room").values({ name, last_seq: 0, last_message_at: "t" }));
+  await add(file, "before");
+  const order: string[] = [];
+  let outside: Promise<unknown> | undefined;
+  await file.transaction().execute(async (trx) => {
+    expect(readerStatements(trx)).toBeUndefined();
+    await add(trx, "during");
+    expect((await named(trx, "%")).rows).toEqual([{ name: "before" }, { name: "during" }]);
+    outside = named(file, "%").then((r) => {
+      order.push("read");
+      return r.rows;
+    });
+    await outside;
+    order.push("commit");
+  });
+  expect(order).toEqual(["read", "commit"]);
+  expect(await outside).toEqual([{ name: "before" }]);
+  expect((await named(file, "%")).rows).toEqual([{ name: "before" }, { name: "during" }]);
+  await file.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("onReader on :memory: (no read connection) waits for the transaction in progress, and sees its rows", async () => {
+  expect(readerStatements(db)).toBeUndefined();
+  const named = prepare((d, name: string) => d.selectFrom("room").select("name").where("name", "=", name), {
+    onReader: true,
+  });
+  const add = prepare((d, name: string) => d.insertInto("room").values({ name, last_seq: 0, last_message_at: "t" }));
+  const order: string[] = [];
+  let outside: Promise<unknown> | undefined;
+  await db.transaction().execute(async (trx) => {
+    await add(trx, "memory-during");
+    outside = named(db, "memory-during").then((r) => {
+      order.push("read");
+      return r.rows;
+    });
+    order.push("commit");
+  });
+  expect(await outside).toEqual([{ name: "memory-during" }]);
+  expect(order).toEqual(["commit", "read"]);
 });
