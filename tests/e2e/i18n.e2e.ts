@@ -6,7 +6,7 @@
  * reload and follows the user to another browser.
  */
 import { expect, test } from "@playwright/test";
-import { PASSWORD, signUp, uniqueName } from "./support/app.ts";
+import { hoverActions, PASSWORD, signUp, uniqueName } from "./support/app.ts";
 import { axeViolations as violations } from "./support/axe.ts";
 
 test.describe("a browser set to Spanish", () => {
@@ -59,8 +59,7 @@ test.describe("a browser set to Spanish", () => {
     await page.locator("#messageInput").press("Enter");
     const message = page.locator("#messages .message").filter({ hasText: "hola" }).last();
     await expect(message).toBeVisible();
-    await message.hover();
-    const actions = message.getByRole("toolbar", { name: "Acciones del mensaje" });
+    const actions = await hoverActions(message, "Acciones del mensaje");
     await expect(actions.getByRole("button", { name: "Responder" })).toBeVisible();
     await actions.getByRole("button", { name: "Eliminar" }).click();
     await expect(message.getByText("¿Eliminar este mensaje para todos?")).toBeVisible();

@@ -3,7 +3,7 @@
  * in place, for everyone in the room, and for someone who was offline meanwhile.
  */
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { apiUser, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { apiUser, hoverActions, openRoom, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 const messageAt = (page: Page, seq: number) => page.locator(`#messages .message[data-seq="${seq}"]`);
 const messageSaying = (page: Page, text: string) =>
@@ -11,11 +11,7 @@ const messageSaying = (page: Page, text: string) =>
 
 /** Shows a message's actions as a mouse user does (hovering), then clicks one. */
 async function act(message: Locator, action: "Reply" | "React" | "Edit" | "Delete") {
-  await message.hover();
-  await message
-    .getByRole("toolbar", { name: "Message actions" })
-    .getByRole("button", { name: action, exact: true })
-    .click();
+  await (await hoverActions(message)).getByRole("button", { name: action, exact: true }).click();
 }
 
 /** What each message shows, top to bottom, whoever looks: seq, text, "(edited)", quote, chips. */

@@ -1,6 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { quietFor } from "../support/wait.ts";
-import { apiUser, sendFromPage, signUp, uniqueName } from "./support/app.ts";
+import { apiUser, hoverActions, sendFromPage, signUp, uniqueName } from "./support/app.ts";
 
 /** Opens the members panel of the room on screen. */
 async function openMembers(page: Page) {
@@ -149,8 +149,7 @@ test.describe("rooms", () => {
 
     // A moderator may delete anyone's message (not edit it); a member only their own.
     const bens = ann.locator("#messages .message").filter({ has: ann.locator(".text", { hasText: "ben is here" }) });
-    await bens.hover();
-    const toolbar = bens.getByRole("toolbar", { name: "Message actions" });
+    const toolbar = await hoverActions(bens);
     await expect(toolbar.getByRole("button", { name: "Edit", exact: true })).toHaveCount(0);
     await toolbar.getByRole("button", { name: "Delete", exact: true }).click();
     await bens.getByRole("group", { name: "Confirm delete" }).getByRole("button", { name: "Delete" }).click();

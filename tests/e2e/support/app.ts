@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AppRouter } from "@parlor/client";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 
 export const PASSWORD = "correct horse battery";
@@ -64,4 +64,18 @@ export async function sendFromPage(page: Page, text: string): Promise<void> {
   await page.locator("#messageInput").press("Enter");
   await expect(page.locator("#messages .message .text").filter({ hasText: text }).last()).toBeVisible();
   await expect(page.locator("#messageInput")).toHaveValue("");
+}
+
+/**
+ * Hovers a message until its actions show, as a mouse user does, and returns
+ * them: the timeline may still move under the pointer (presence changing
+ * above it, a page loading), which would leave another message hovered.
+ */
+export async function hoverActions(message: Locator, name = "Message actions"): Promise<Locator> {
+  const toolbar = message.getByRole("toolbar", { name });
+  await expect(async () => {
+    await message.hover();
+    await expect(toolbar).toBeVisible({ timeout: 500 });
+  }).toPass();
+  return toolbar;
 }
