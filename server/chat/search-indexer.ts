@@ -68,6 +68,8 @@ export function createSearchIndexer(
   let last: Promise<void> = Promise.resolve();
   let next: Promise<void> | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** Closed: a commit that lands after close (a batch in flight) starts no run on a database about to be destroyed. */
+  let closed = false;
 
   /** Ids per transaction now: halved while a batch takes longer than the pause it may cause, grown back to `batch`. */
   let size = batch;
@@ -100,7 +102,7 @@ export function createSearchIndexer(
   }
 
   function written(): void {
-    if (timer) return;
+    if (timer || closed) return;
     timer = setTimeout(() => {
       timer = null;
       run().catch(onError);
@@ -115,6 +117,7 @@ export function createSearchIndexer(
     catchUp: run,
     written,
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       timer = null;
       await last.catch(() => {});

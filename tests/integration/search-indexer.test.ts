@@ -97,6 +97,20 @@ test("written() indexes in the background, in batches, without a search", async 
   expect((await indexed(db, "note")).length).toBe(10);
 });
 
+test("a commit that lands after close starts no run: nothing touches a database being destroyed", async () => {
+  const db = await openDb();
+  const ann = await signUp(db, "ann");
+  const errors: unknown[] = [];
+  const indexer = indexerOn(db, { delayMs: 5, onError: (error) => errors.push(error) });
+  await indexer.close();
+  await storeMessage(db, { room: "lobby", text: "late", sender: ann });
+  indexer.written();
+  await db.destroy();
+  await Bun.sleep(50);
+  expect(errors).toEqual([]);
+  open.splice(0);
+});
+
 test("edited or deleted before it was indexed: indexed as it is then; after: the triggers follow the change", async () => {
   const db = await openDb();
   const ann = await signUp(db, "ann");
