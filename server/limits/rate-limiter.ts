@@ -33,9 +33,16 @@ export interface RateLimiterStore {
   keyPrefix: string;
 }
 
+/**
+ * The longest window: the in-memory store expires a key with a timer, and a timer
+ * past 2^31 − 1 ms fires at once (Node's rule, Bun's too), which would let every
+ * call through under a limit of, say, a burst of 100,000 and 30 an hour.
+ */
+export const MAX_WINDOW_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Window length in whole seconds: Redis expires keys by the second, and a 0 s window would never expire. */
 export function windowSeconds({ burst, perSecond }: RateLimit): number {
-  return Math.max(1, Math.ceil(burst / perSecond));
+  return Math.min(MAX_WINDOW_SECONDS, Math.max(1, Math.ceil(burst / perSecond)));
 }
 
 export function createRateLimiter(limit: RateLimit, store: RateLimiterStore): RateLimiter {

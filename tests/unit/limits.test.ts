@@ -10,6 +10,7 @@ import { createLimitsRedis } from "../../server/limits/limits-redis.ts";
 import {
   createRateLimiter,
   type RateLimit,
+  MAX_WINDOW_SECONDS,
   type RateLimiter,
   windowSeconds,
 } from "../../server/limits/rate-limiter.ts";
@@ -283,6 +284,15 @@ describe("rate limit windows", () => {
     expect(windowSeconds({ burst: 5, perSecond: 5 / 60 })).toBe(60);
     expect(windowSeconds({ burst: 1, perSecond: 0.3 })).toBe(4);
     expect(windowSeconds({ burst: 10, perSecond: 10_000 })).toBe(1);
+  });
+
+  test("a window too long for a timer is cut to the longest one: the limit still holds, never lifted", async () => {
+    const limit = { burst: 2, perSecond: 30 / 3600 / 100_000 };
+    expect(windowSeconds(limit)).toBe(MAX_WINDOW_SECONDS);
+    const limiter = createRateLimiter(limit, { keyPrefix: "long:" });
+    expect([await limiter.take("k"), await limiter.take("k")]).toEqual([0, 0]);
+    await Bun.sleep(20); // past the 1 ms an overflowing expiry timer would fire at
+    expect(await limiter.take("k")).toBeGreaterThan(0);
   });
 });
 
