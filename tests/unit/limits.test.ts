@@ -9,8 +9,8 @@ import {
 import { createLimitsRedis } from "../../server/limits/limits-redis.ts";
 import {
   createRateLimiter,
-  type RateLimit,
   MAX_WINDOW_SECONDS,
+  type RateLimit,
   type RateLimiter,
   windowSeconds,
 } from "../../server/limits/rate-limiter.ts";
