@@ -151,6 +151,7 @@ export const en = {
     languageBrowser: template<{ language: string }>("Same as this browser ({{ language }})"),
     languageHelp: "Signed in, your choice follows you to your other devices.",
     languageHelpGuest: "Your choice is kept in this browser.",
+    languageSaved: "Saved for your account.",
   },
   notifications: {
     mentioned: "You were mentioned.",

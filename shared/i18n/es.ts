@@ -147,6 +147,7 @@ export const es: Catalog = {
     languageBrowser: template<{ language: string }>("El mismo que este navegador ({{ language }})"),
     languageHelp: "Con la sesión iniciada, tu elección te acompaña en tus otros dispositivos.",
     languageHelpGuest: "Tu elección se guarda en este navegador.",
+    languageSaved: "Guardado en tu cuenta.",
   },
   notifications: {
     mentioned: "Te mencionaron.",

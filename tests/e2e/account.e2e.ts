@@ -70,7 +70,7 @@ test("change the password and sign out everywhere from /account, reached from th
 
   await page.getByLabel("Repeat new password").fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Change password" }).click();
-  await expect(page.getByRole("status")).toHaveText(
+  await expect(page.getByRole("form", { name: "Change password" }).getByRole("status")).toHaveText(
     "Password changed. 1 other session was signed out; this browser stays signed in.",
   );
   await expect(sessions).toHaveCount(1);

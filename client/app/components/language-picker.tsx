@@ -13,12 +13,16 @@ export function LanguagePicker() {
   const session = useSession();
   const t = locale.t;
   const [error, setError] = createSignal<string | null>(null);
+  /** The account has the choice: said once the server stored it (leaving before then may not keep it there). */
+  const [saved, setSaved] = createSignal(false);
   const browser = () => LANGUAGE_NAMES[localeOfBrowser(navigator.language)];
 
   async function change(value: string) {
     setError(null);
+    setSaved(false);
     try {
       await locale.choose(localeOfTag(value));
+      setSaved(Boolean(session.user()));
     } catch (e) {
       setError(errorMessage(e, t));
     }
@@ -42,6 +46,9 @@ export function LanguagePicker() {
       </select>
       <p id="language-help" class="hint">
         {session.user() ? t("account.languageHelp") : t("account.languageHelpGuest")}
+      </p>
+      <p class="hint" role="status">
+        {saved() ? t("account.languageSaved") : ""}
       </p>
       <p class="error" role="alert">
         {error() ?? ""}

@@ -67,15 +67,15 @@ export async function sendFromPage(page: Page, text: string): Promise<void> {
 }
 
 /**
- * Hovers a message until its actions show, as a mouse user does, and returns
- * them: the timeline may still move under the pointer (presence changing
- * above it, a page loading), which would leave another message hovered.
+ * Shows a message's actions as a mouse user does (hovering), and keeps them
+ * shown with the message focused (as a click on it does): the timeline may
+ * move under the pointer (a layout change above it), which would leave
+ * another message hovered and this one's buttons hidden before the click.
  */
 export async function hoverActions(message: Locator, name = "Message actions"): Promise<Locator> {
   const toolbar = message.getByRole("toolbar", { name });
-  await expect(async () => {
-    await message.hover();
-    await expect(toolbar).toBeVisible({ timeout: 500 });
-  }).toPass();
+  await message.hover();
+  await message.focus();
+  await expect(toolbar).toBeVisible();
   return toolbar;
 }
