@@ -14,9 +14,10 @@ import { createLiveRelays, type LiveRelays } from "../../server/chat/live-relay.
 import { entriesBetween } from "../../server/chat/log-reader.ts";
 import { appendMessage } from "../../server/chat/message-store.ts";
 import { openRoomStream, type RoomStreamOptions } from "../../server/chat/room-stream.ts";
+import type { GroupLayer } from "../../server/groups/group-layer.ts";
 import type { LiveChannel, LiveRider, LiveSeat } from "../../server/groups/live-channel.ts";
 import { createMemoryGroupLayer, type MemoryGroupLayer } from "../../server/groups/memory.ts";
-import { type EntryEvent, type Message, type RoomEntry, roomGroup } from "../../shared/schemas.ts";
+import { type EntryEvent, type Message, type RoomEntry, type RoomEvent, roomGroup } from "../../shared/schemas.ts";
 import { quietFor, waitFor } from "../support/wait.ts";
 
 let db: Db;
@@ -37,6 +38,19 @@ afterEach(async () => {
   await groups.close();
   await db.destroy();
 });
+
+/** The in-memory layer as a layer over the network (Redis) looks: not local, vouching for what `vouches` says. */
+function asNetwork(layer: MemoryGroupLayer, vouches?: (event: RoomEvent) => boolean): GroupLayer {
+  return {
+    ...layer,
+    local: false,
+    listen: layer.listen,
+    subscribe: layer.subscribe,
+    publish: layer.publish,
+    subscriberCount: layer.subscriberCount,
+    ...(vouches ? { vouches } : {}),
+  };
+}
 
 async function store(n: number): Promise<Message[]> {
   const out = [];
@@ -252,14 +266,7 @@ describe("live relay", () => {
   });
 
   test("from the network (Redis), the relay passes on only what the database holds: a forged event reaches no rider", async () => {
-    const untrusted = {
-      ...groups,
-      local: false,
-      listen: groups.listen,
-      subscribe: groups.subscribe,
-      publish: groups.publish,
-      subscriberCount: groups.subscriberCount,
-    };
+    const untrusted = asNetwork(groups);
     const networkRelays = createLiveRelays(untrusted, confirm);
     const { subscriber } = fakeChannel();
     const a = subscriber();
@@ -296,15 +303,7 @@ describe("live relay", () => {
 
   test("from the network, an entry the layer vouches for (signed by a process of ours) is passed on unconfirmed, behind one still being confirmed", async () => {
     const vouched = new WeakSet<object>();
-    const network = {
-      ...groups,
-      local: false,
-      listen: groups.listen,
-      subscribe: groups.subscribe,
-      publish: groups.publish,
-      subscriberCount: groups.subscriberCount,
-      vouches: (event: object) => vouched.has(event),
-    };
+    const network = asNetwork(groups, (event) => vouched.has(event));
     // Confirmations wait for `release`: entry 2's is still pending when 3 arrives, vouched for.
     const release = Promise.withResolvers<void>();
     let confirmed = 0;
@@ -343,14 +342,7 @@ describe("live relay", () => {
   });
 
   test("from the network, a burst of entries is confirmed with one range read and passed on in arrival order; a huge forged seq among them is read apart and dropped", async () => {
-    const untrusted = {
-      ...groups,
-      local: false,
-      listen: groups.listen,
-      subscribe: groups.subscribe,
-      publish: groups.publish,
-      subscriberCount: groups.subscriberCount,
-    };
+    const untrusted = asNetwork(groups);
     const reads: [number, number][] = [];
     const batched = createEntryConfirmer({
       read: (room, after, upTo) => {
