@@ -130,6 +130,9 @@ test.describe("a browser set to English", () => {
     // At once, without a reload.
     await expect(page.locator("html")).toHaveAttribute("lang", "es");
     await expect(page.getByLabel("Idioma de Parlor")).toHaveValue("es");
+    // What the page had already written is worded again too: the session list, the tab's title.
+    await expect(page.locator(".session-list")).toContainText("Este navegador");
+    await expect(page).toHaveTitle(/Cuenta/);
     // Said once the server has it: leaving before then might not keep it on the account.
     await expect(page.getByRole("region", { name: "Idioma" }).getByRole("status")).toHaveText("Guardado en tu cuenta.");
     expect(await violations(page)).toEqual([]);

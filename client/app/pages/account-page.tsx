@@ -1,26 +1,27 @@
 import { A, useNavigate } from "@solidjs/router";
-import { createSignal, For, Match, Show, Switch } from "solid-js";
+import { createEffect, createMemo, createSignal, For, Match, Show, Switch } from "solid-js";
 import { createStore } from "solid-js/store";
 import { LanguagePicker } from "../components/language-picker.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { Rich } from "../components/rich.tsx";
 import { createAccount, describeSession, passwordFormProblem } from "../lib/account.ts";
 import { errorMessage, useApi } from "../lib/api.ts";
-import { useT } from "../lib/locale.ts";
+import { useLocale } from "../lib/locale.ts";
 import { useSession } from "../lib/session.ts";
 
 export function AccountPage() {
   const session = useSession();
   const { client } = useApi();
   const navigate = useNavigate();
-  const t = useT();
+  const language = useLocale();
+  const t = language.t;
   const account = createAccount(client, () => session.user()?.id ?? null, t);
   const [form, setForm] = createStore({ currentPassword: "", newPassword: "", repeatPassword: "" });
   const [passwordError, setPasswordError] = createSignal<string | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [sessionsError, setSessionsError] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
-  document.title = t("common.pageTitle", { page: t("accountPage.title") });
+  createEffect(() => (document.title = t("common.pageTitle", { page: t("accountPage.title") })));
 
   async function changePassword(event: SubmitEvent) {
     event.preventDefault();
@@ -138,16 +139,17 @@ export function AccountPage() {
                   <ul class="room-list session-list" aria-labelledby="sessions-heading">
                     <For each={list()}>
                       {(s) => {
-                        const shown = describeSession(t, s);
+                        // Worded again when the language changes: its sentences and dates are the page's language.
+                        const shown = createMemo(() => describeSession(t, s, language.locale()));
                         return (
                           <li data-session-id={s.id} data-current={s.current ? "" : undefined}>
                             <span>
-                              <strong>{shown.label}</strong>: {shown.device}
+                              <strong>{shown().label}</strong>: {shown().device}
                               <br />
-                              <span class="hint">{[shown.active, shown.address].filter(Boolean).join(" · ")}</span>
+                              <span class="hint">{[shown().active, shown().address].filter(Boolean).join(" · ")}</span>
                               <br />
                               <span class="hint">
-                                {shown.since} · {shown.expires}
+                                {shown().since} · {shown().expires}
                               </span>
                             </span>
                             <Show when={!s.current}>
@@ -155,8 +157,8 @@ export function AccountPage() {
                                 type="button"
                                 class="secondary"
                                 aria-label={t("accountPage.signOutSession", {
-                                  device: shown.device,
-                                  active: shown.active,
+                                  device: shown().device,
+                                  active: shown().active,
                                 })}
                                 onClick={() => void endSession(s.id)}
                               >
